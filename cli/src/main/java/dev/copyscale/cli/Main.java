@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Serve LLMs at scale on SageMaker inference components.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {PreflightCommand.class, CatalogCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

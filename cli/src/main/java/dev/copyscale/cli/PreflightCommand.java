@@ -1,0 +1,122 @@
+package dev.copyscale.cli;
+
+import dev.copyscale.catalog.Catalog;
+import dev.copyscale.json.Json;
+import dev.copyscale.preflight.CapacityPlan;
+import dev.copyscale.preflight.GpuMemory;
+import dev.copyscale.preflight.Preflight;
+import dev.copyscale.preflight.PreflightReport;
+import dev.copyscale.preflight.Suggestion;
+import dev.copyscale.spec.SpecParser;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code copyscale preflight SPEC}: validation, GPU fit, capacity plan and cost, before any AWS call. */
+@Command(
+    name = "preflight",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Checks a copyscale/v1 spec before anything is deployed: validation (every problem at once),",
+      "whether the model fits the accelerators of a copy, how copies pack onto instances, and the",
+      "on-demand cost per hour. Suggests the cheapest instance types that fit when it does not.",
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the deployment is valid and fits",
+      "1:the spec is invalid or the deployment does not fit",
+      "2:usage error (unknown option, unreadable file)"
+    })
+final class PreflightCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+
+  @Parameters(paramLabel = "SPEC", description = "the spec file, YAML or JSON")
+  Path specFile;
+
+  @Option(names = "--json", description = "print the report as JSON")
+  boolean json;
+
+  @Option(
+      names = "--runtime-overhead-gib",
+      paramLabel = "GIB",
+      description = "GPU memory per GPU for the CUDA context and activations (default: ${DEFAULT-VALUE})")
+  double runtimeOverheadGiB = Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB;
+
+  @Override
+  public Integer call() {
+    String document = SpecFiles.read(commandSpec, specFile);
+    PreflightReport report = new Preflight(Catalog.bundled(), runtimeOverheadGiB).run(SpecParser.parse(document));
+    PrintWriter out = commandSpec.commandLine().getOut();
+    if (json) {
+      out.println(Json.pretty(report));
+    } else {
+      printHuman(out, report);
+    }
+    out.flush();
+    return report.fits() ? 0 : 1;
+  }
+
+  private void printHuman(PrintWriter out, PreflightReport r) {
+    out.printf("copyscale preflight %s%s%n%n", specFile, r.deployment().isEmpty() ? "" : " (deployment " + r.deployment() + ")");
+    r.model().ifPresent(
+        m -> {
+          GpuMemory g = m.required();
+          out.printf("Model       %s (%s), weights in %s%n", m.modelId(), m.profileSource(), m.dtype());
+          out.printf("GPU memory  per copy, on %d x %s = %.2f GiB%n", m.accelerators(), m.gpuModel(), m.availableGiB());
+          out.printf("  weights   %8.2f GiB  (%.1f GB)%n", g.weightsGiB(), g.weightsGB());
+          out.printf("  KV cache  %8.2f GiB  (%d tokens)%n", g.kvCacheGiB(), g.kvTokens());
+          out.printf("  runtime   %8.2f GiB  (assumed)%n", g.runtimeGiB());
+          out.printf("  total     %8.2f GiB  %s%n", g.totalGiB(), m.fits() ? "fits" : "DOES NOT FIT");
+        });
+    r.instance().ifPresent(
+        i -> {
+          CapacityPlan p = i.plan();
+          out.printf(Locale.ROOT, "Instance    %s: %d GPUs, %d vCPUs, %.0f GiB, $%.3f/h%n", i.instanceType(), i.gpus(), i.vcpus(), i.memoryGiB(), i.priceUsdPerHour());
+          out.printf("  copies per instance   %d (limited by %s)%n", p.copiesPerInstance(), p.limitedBy());
+          out.printf("  instances, initial    %d%n", p.instancesForCopies());
+          out.printf("  instances, at maximum %d%n", p.instancesForMaxCopies());
+        });
+    r.cost().ifPresent(
+        c ->
+            out.printf(
+                Locale.ROOT,
+                "Cost        $%.2f/h initially (%d instances), $%.2f/h at the maximum (%d instances), on-demand us-east-1%n",
+                c.usdPerHourAtCopies(),
+                c.instancesAtCopies(),
+                c.usdPerHourAtMax(),
+                c.instancesAtMax()));
+    section(out, "Problems", r.problems());
+    section(out, "Warnings", r.warnings());
+    section(out, "Assumptions", r.assumptions());
+    if (!r.suggestedInstanceTypes().isEmpty()) {
+      out.printf("%nSuggested instance types (cheapest that fit, with this spec's CPUs and memory per copy):%n");
+      out.printf("  %-18s %-14s %9s %12s %10s %12s %12s%n", "instance type", "GPU", "GPUs/copy", "copies/inst", "instances", "$/h", "$/copy-hour");
+      for (Suggestion s : r.suggestedInstanceTypes()) {
+        out.printf(
+            Locale.ROOT,
+            "  %-18s %-14s %9d %12d %10d %12.2f %12.3f%n",
+            s.instanceType(),
+            s.gpuModel(),
+            s.acceleratorsPerCopy(),
+            s.copiesPerInstance(),
+            s.instancesForCopies(),
+            s.costPerHourAtCopies(),
+            s.costPerCopyHour());
+      }
+    }
+    out.printf("%nResult: %s%n", r.fits() ? "FITS" : "DOES NOT FIT");
+  }
+
+  private static void section(PrintWriter out, String title, java.util.List<String> lines) {
+    if (lines.isEmpty()) {
+      return;
+    }
+    out.printf("%n%s:%n", title);
+    lines.forEach(line -> out.printf("  - %s%n", line));
+  }
+}

@@ -1,0 +1,383 @@
+package dev.copyscale.preflight;
+
+import dev.copyscale.catalog.Catalog;
+import dev.copyscale.catalog.InstanceType;
+import dev.copyscale.catalog.ModelProfile;
+import dev.copyscale.preflight.PreflightReport.Cost;
+import dev.copyscale.preflight.PreflightReport.InstanceFit;
+import dev.copyscale.preflight.PreflightReport.ModelFit;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.DeploymentSpec.Component;
+import dev.copyscale.spec.DeploymentSpec.Dimension;
+import dev.copyscale.spec.DeploymentSpec.Endpoint;
+import dev.copyscale.spec.DeploymentSpec.Engine;
+import dev.copyscale.spec.DeploymentSpec.ManagedInstanceScaling;
+import dev.copyscale.spec.DeploymentSpec.Resources;
+import dev.copyscale.spec.ModelDtype;
+import dev.copyscale.spec.Problem;
+import dev.copyscale.spec.SpecResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Answers, before anything is spent on AWS: does the model fit the accelerators of a copy, do the
+ * copies fit the instances, how many instances do they need, and what does that cost per hour. A
+ * pure function of the spec, the catalog and the runtime-overhead assumption.
+ */
+public final class Preflight {
+  /**
+   * GPU memory a TGI copy uses besides weights and KV cache, per GPU: CUDA context (about 0.5 GiB)
+   * plus prefill activations and workspace. Nobody publishes one figure for this; 1 GiB is our
+   * assumption, stated in every report and settable with {@code --runtime-overhead-gib}.
+   */
+  public static final double DEFAULT_RUNTIME_OVERHEAD_GIB = 1.0;
+
+  /** TGI's default for MAX_TOTAL_TOKENS when none is set: the model's context, capped at 4096. */
+  static final int TGI_DEFAULT_MAX_TOTAL_TOKENS = 4096;
+
+  static final int MAX_SUGGESTIONS = 5;
+
+  private final Catalog catalog;
+  private final double runtimeOverheadGiBPerGpu;
+
+  public Preflight(Catalog catalog, double runtimeOverheadGiBPerGpu) {
+    this.catalog = catalog;
+    this.runtimeOverheadGiBPerGpu = runtimeOverheadGiBPerGpu;
+  }
+
+  /** Preflight of a parsed spec: an invalid one reports its validation problems and does not fit. */
+  public PreflightReport run(SpecResult parsed) {
+    if (!parsed.isValid()) {
+      return new PreflightReport(
+          "",
+          false,
+          parsed.problems().stream().map(Problem::toString).toList(),
+          List.of(),
+          List.of(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          List.of());
+    }
+    return run(parsed.spec().get());
+  }
+
+  public PreflightReport run(DeploymentSpec spec) {
+    List<String> problems = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    List<String> assumptions = new ArrayList<>();
+    Component component = spec.component();
+    Endpoint endpoint = spec.endpoint();
+
+    Optional<ModelProfile> profile = profile(component, problems);
+    Optional<InstanceType> type = catalog.instanceType(endpoint.instanceType());
+    if (type.isEmpty()) {
+      problems.add(
+          "endpoint.instanceType: "
+              + endpoint.instanceType()
+              + " is not in copyscale's catalog, so its GPUs, CPUs, memory and price are unknown;"
+              + " preflight cannot check the fit (run `copyscale catalog` for the known types)");
+    }
+    Optional<ModelFit> modelFit = Optional.empty();
+    Optional<InstanceFit> instanceFit = Optional.empty();
+    Optional<Cost> cost = Optional.empty();
+    List<Suggestion> suggestions = List.of();
+    boolean modelFits = false;
+
+    if (profile.isPresent()) {
+      ModelDtype dtype = weightDtype(component, profile.get(), assumptions);
+      int kvTokens = kvTokens(component, profile.get(), problems, assumptions);
+      double kvBytes = kvBytesPerValue(component);
+      assumptions.add(
+          String.format(
+              Locale.ROOT,
+              "runtime overhead of %.2f GiB per GPU (CUDA context, activations, workspace): no published figure; set --runtime-overhead-gib to change it",
+              runtimeOverheadGiBPerGpu));
+      GpuMemory need =
+          GpuMemory.of(profile.get(), dtype, kvBytes, kvTokens, component.resources().accelerators(), runtimeOverheadGiBPerGpu);
+      if (type.isPresent()) {
+        InstanceType t = type.get();
+        int accelerators = component.resources().accelerators();
+        double available = accelerators * t.gpuMemoryGiB();
+        ModelFit fit =
+            new ModelFit(
+                profile.get().id(),
+                component.model().isPresent() ? "spec component.model" : "catalog",
+                dtype.specName(),
+                accelerators,
+                t.gpuModel(),
+                available,
+                need);
+        modelFit = Optional.of(fit);
+        modelFits = fit.fits();
+        if (!modelFits) {
+          problems.add(
+              String.format(
+                  Locale.ROOT,
+                  "model does not fit: %s in %s needs %.2f GiB of GPU memory per copy (weights %.2f GiB = %.1f GB, KV cache %.2f GiB for %d tokens, runtime %.2f GiB) but %d x %s has %.2f GiB",
+                  profile.get().id(),
+                  dtype.specName(),
+                  need.totalGiB(),
+                  need.weightsGiB(),
+                  need.weightsGB(),
+                  need.kvCacheGiB(),
+                  need.kvTokens(),
+                  need.runtimeGiB(),
+                  accelerators,
+                  t.gpuModel(),
+                  available));
+        }
+        InstanceFit fitOnInstance = instanceFit(spec, t, problems, warnings);
+        instanceFit = Optional.of(fitOnInstance);
+        cost = Optional.of(cost(spec, t, fitOnInstance.plan()));
+      }
+      suggestions = suggestions(spec, profile.get(), dtype, kvBytes, kvTokens);
+    } else if (type.isPresent()) {
+      InstanceFit fitOnInstance = instanceFit(spec, type.get(), problems, warnings);
+      instanceFit = Optional.of(fitOnInstance);
+      cost = Optional.of(cost(spec, type.get(), fitOnInstance.plan()));
+    }
+    boolean fits = problems.isEmpty() && modelFits;
+    return new PreflightReport(
+        spec.name(), fits, problems, warnings, assumptions, modelFit, instanceFit, cost, fits ? List.of() : suggestions);
+  }
+
+  private Optional<ModelProfile> profile(Component component, List<String> problems) {
+    if (component.model().isPresent()) {
+      DeploymentSpec.Model m = component.model().get();
+      return Optional.of(
+          new ModelProfile(
+              component.modelId(),
+              List.of(),
+              m.parametersBillions(),
+              m.layers(),
+              m.kvHeads(),
+              m.headDim(),
+              m.dtype(),
+              m.maxContextTokens(),
+              "",
+              "spec component.model"));
+    }
+    Optional<ModelProfile> known = catalog.model(component.modelId());
+    if (known.isEmpty()) {
+      problems.add(
+          "component.modelId: "
+              + component.modelId()
+              + " is not in copyscale's catalog; describe it with component.model {parametersBillions, layers, kvHeads, headDim, dtype, maxContextTokens} so preflight can size it");
+    }
+    return known;
+  }
+
+  /** The weight width: TGI's QUANTIZE wins, then DTYPE, then the dtype the model is published in. */
+  private static ModelDtype weightDtype(Component c, ModelProfile model, List<String> assumptions) {
+    Map<String, String> env = c.env();
+    if (env.containsKey("QUANTIZE")) {
+      return ModelDtype.forTgiQuantize(env.get("QUANTIZE")).orElseThrow();
+    }
+    if (env.containsKey("DTYPE")) {
+      return ModelDtype.byName(env.get("DTYPE")).orElseThrow();
+    }
+    Optional<ModelDtype> published = ModelDtype.byName(model.dtype());
+    if (published.isEmpty()) {
+      assumptions.add("model dtype " + model.dtype() + " unknown; sized as bfloat16 (2 bytes per weight)");
+    }
+    return published.orElse(ModelDtype.BFLOAT16);
+  }
+
+  /** TGI keeps the KV cache in 16 bits unless KV_CACHE_DTYPE asks for fp8. */
+  private static double kvBytesPerValue(Component c) {
+    String kv = c.env().getOrDefault("KV_CACHE_DTYPE", "");
+    return kv.toLowerCase(Locale.ROOT).startsWith("fp8") ? 1 : 2;
+  }
+
+  /** Tokens the KV cache must hold: MAX_BATCH_TOTAL_TOKENS, else one full request. */
+  private static int kvTokens(Component c, ModelProfile model, List<String> problems, List<String> assumptions) {
+    Map<String, String> env = c.env();
+    int maxTotal =
+        env.containsKey("MAX_TOTAL_TOKENS")
+            ? Integer.parseInt(env.get("MAX_TOTAL_TOKENS").trim())
+            : Math.min(model.maxContextTokens(), TGI_DEFAULT_MAX_TOTAL_TOKENS);
+    if (maxTotal > model.maxContextTokens()) {
+      problems.add(
+          "component.env.MAX_TOTAL_TOKENS: "
+              + maxTotal
+              + " exceeds the context of "
+              + model.id()
+              + " ("
+              + model.maxContextTokens()
+              + " tokens)");
+    }
+    if (env.containsKey("MAX_BATCH_TOTAL_TOKENS")) {
+      return Integer.parseInt(env.get("MAX_BATCH_TOTAL_TOKENS").trim());
+    }
+    assumptions.add(
+        "MAX_BATCH_TOTAL_TOKENS is not set: TGI then fills the free GPU memory with KV cache; sized here for one full request of "
+            + maxTotal
+            + " tokens (MAX_TOTAL_TOKENS)");
+    return maxTotal;
+  }
+
+  /** Copies per instance and the instances the spec's copy counts need, with the problems found. */
+  private static InstanceFit instanceFit(
+      DeploymentSpec spec, InstanceType t, List<String> problems, List<String> warnings) {
+    Resources r = spec.component().resources();
+    CapacityPlan plan = plan(spec, t, r.accelerators());
+    InstanceFit fit = new InstanceFit(t.name(), t.gpuCount(), t.vcpus(), t.memoryGiB(), t.priceUsdPerHour(), plan);
+    if (plan.copiesPerInstance() == 0) {
+      problems.add(
+          String.format(
+              Locale.ROOT,
+              "one copy does not fit on %s: a copy asks %d accelerators, %s CPUs and %d MiB; the instance has %d GPUs, %d vCPUs and %d MiB (%s is short)",
+              t.name(),
+              r.accelerators(),
+              trim(r.cpus()),
+              r.memoryMb(),
+              t.gpuCount(),
+              t.vcpus(),
+              t.memoryMb(),
+              plan.limitedBy()));
+      return fit;
+    }
+    Endpoint e = spec.endpoint();
+    ManagedInstanceScaling mis = e.managedInstanceScaling();
+    int maxInstances = spec.guardrails().maxInstances();
+    int copies = spec.component().copies();
+    int maxCopies = maxCopies(spec);
+    if (plan.instancesForMaxCopies() > maxInstances) {
+      problems.add(
+          "guardrails.maxInstances: "
+              + maxCopies
+              + " copies (the maximum) need "
+              + plan.instancesForMaxCopies()
+              + " x "
+              + t.name()
+              + " at "
+              + plan.copiesPerInstance()
+              + " per instance, more than guardrails.maxInstances ("
+              + maxInstances
+              + ")");
+    }
+    if (mis.enabled()) {
+      if (plan.instancesForMaxCopies() > mis.maxInstances()) {
+        problems.add(
+            "endpoint.managedInstanceScaling.maxInstances: "
+                + maxCopies
+                + " copies (the maximum) need "
+                + plan.instancesForMaxCopies()
+                + " instances at "
+                + plan.copiesPerInstance()
+                + " per instance, but managed instance scaling stops at "
+                + mis.maxInstances());
+      }
+    } else if (spec.scaling().dimension() == Dimension.COPIES) {
+      if (plan.instancesForCopies() > e.initialInstanceCount()) {
+        problems.add(
+            "endpoint.initialInstanceCount: "
+                + copies
+                + " copies need "
+                + plan.instancesForCopies()
+                + " instances but the endpoint starts with "
+                + e.initialInstanceCount()
+                + " and managed instance scaling is off, so copies would stay pending");
+      } else if (plan.instancesForMaxCopies() > e.initialInstanceCount()) {
+        if (spec.scaling().engine() == Engine.ORCHESTRATED) {
+          warnings.add(
+              "above "
+                  + plan.copiesPerInstance() * e.initialInstanceCount()
+                  + " copies copyscale raises the instance count with the copies (up to "
+                  + plan.instancesForMaxCopies()
+                  + "); new instances take minutes to provision");
+        } else {
+          problems.add(
+              "endpoint.managedInstanceScaling: maxCopies "
+                  + maxCopies
+                  + " need "
+                  + plan.instancesForMaxCopies()
+                  + " instances but only "
+                  + e.initialInstanceCount()
+                  + " exist and nothing adds more under engine: native; enable managed instance scaling or use engine: orchestrated");
+        }
+      }
+    }
+    return fit;
+  }
+
+  private static int maxCopies(DeploymentSpec spec) {
+    return spec.scaling().dimension() == Dimension.COPIES
+        ? spec.scaling().maxCapacity()
+        : spec.component().copies();
+  }
+
+  static CapacityPlan plan(DeploymentSpec spec, InstanceType t, int accelerators) {
+    Resources r = spec.component().resources();
+    int byGpu = accelerators == 0 ? Integer.MAX_VALUE : t.gpuCount() / accelerators;
+    int byCpu = (int) Math.floor(t.vcpus() / r.cpus());
+    int byMemory = (int) (t.memoryMb() / r.memoryMb());
+    int perInstance = Math.min(byGpu, Math.min(byCpu, byMemory));
+    String limitedBy = perInstance == byGpu ? "accelerators" : perInstance == byCpu ? "cpus" : "memory";
+    int minimum = minimumInstances(spec);
+    return new CapacityPlan(
+        perInstance,
+        limitedBy,
+        Math.max(minimum, CapacityPlan.instancesFor(spec.component().copies(), perInstance)),
+        Math.max(minimum, CapacityPlan.instancesFor(maxCopies(spec), perInstance)));
+  }
+
+  /** Instances that run even with no copy: managed scaling's minimum, else the initial count. */
+  private static int minimumInstances(DeploymentSpec spec) {
+    ManagedInstanceScaling mis = spec.endpoint().managedInstanceScaling();
+    return mis.enabled() ? mis.minInstances() : spec.endpoint().initialInstanceCount();
+  }
+
+  private static Cost cost(DeploymentSpec spec, InstanceType t, CapacityPlan plan) {
+    boolean instances = spec.scaling().dimension() == Dimension.INSTANCES;
+    int atCopies = instances ? spec.endpoint().initialInstanceCount() : plan.instancesForCopies();
+    int atMax = instances ? spec.scaling().maxCapacity() : plan.instancesForMaxCopies();
+    if (plan.copiesPerInstance() == 0) {
+      atCopies = 0;
+      atMax = 0;
+    }
+    return new Cost(atCopies, atCopies * t.priceUsdPerHour(), atMax, atMax * t.priceUsdPerHour(), t.source());
+  }
+
+  /**
+   * The cheapest instance types on which the model fits a copy's accelerators and the copies fit,
+   * with the spec's CPUs and memory per copy. Accelerators per copy may grow (1, 2, 4, 8: TGI
+   * shards over powers of two) when one GPU is too small.
+   */
+  private List<Suggestion> suggestions(
+      DeploymentSpec spec, ModelProfile model, ModelDtype dtype, double kvBytes, int kvTokens) {
+    List<Suggestion> result = new ArrayList<>();
+    int copies = Math.max(1, spec.component().copies());
+    for (InstanceType t : catalog.instanceTypes()) {
+      for (int accelerators = 1; accelerators <= t.gpuCount(); accelerators *= 2) {
+        GpuMemory need = GpuMemory.of(model, dtype, kvBytes, kvTokens, accelerators, runtimeOverheadGiBPerGpu);
+        if (need.totalGiB() > accelerators * t.gpuMemoryGiB()) {
+          continue;
+        }
+        CapacityPlan plan = plan(spec, t, accelerators);
+        if (plan.copiesPerInstance() > 0) {
+          int instances = CapacityPlan.instancesFor(copies, plan.copiesPerInstance());
+          double perCopy = t.priceUsdPerHour() / plan.copiesPerInstance();
+          result.add(
+              new Suggestion(
+                  t.name(), t.gpuModel(), accelerators, plan.copiesPerInstance(), instances, instances * t.priceUsdPerHour(), perCopy));
+        }
+        break;
+      }
+    }
+    result.sort(
+        Comparator.comparingDouble(Suggestion::costPerHourAtCopies)
+            .thenComparingDouble(Suggestion::costPerCopyHour)
+            .thenComparing(Suggestion::instanceType));
+    return result.subList(0, Math.min(MAX_SUGGESTIONS, result.size()));
+  }
+
+  private static String trim(double value) {
+    return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+  }
+}

@@ -1,0 +1,171 @@
+package dev.copyscale.spec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A copyscale/v1 deployment: the one document that describes an LLM deployment on SageMaker
+ * inference components. Field by field documentation: docs/spec.md. Build it with {@link
+ * SpecParser}, which reports every problem at once; a spec object that exists has passed the
+ * structural checks, and {@link SpecValidator} adds the cross-field rules.
+ */
+public record DeploymentSpec(
+    String apiVersion,
+    String name,
+    String executionRoleArn,
+    Endpoint endpoint,
+    Component component,
+    Scaling scaling,
+    Guardrails guardrails) {
+
+  public static final String API_VERSION = "copyscale/v1";
+
+  /** The endpoint and its one production variant. */
+  public record Endpoint(
+      String name,
+      String variantName,
+      String instanceType,
+      int initialInstanceCount,
+      ManagedInstanceScaling managedInstanceScaling,
+      String routing) {}
+
+  /** SageMaker managed instance scaling on the variant: SageMaker adds instances copies need. */
+  public record ManagedInstanceScaling(boolean enabled, int minInstances, int maxInstances) {
+    public static final ManagedInstanceScaling DISABLED = new ManagedInstanceScaling(false, 0, 0);
+  }
+
+  /** The inference component: TGI container, model, resources per copy, copy count. */
+  public record Component(
+      String name,
+      String image,
+      String modelId,
+      Optional<String> hfTokenSecretArn,
+      Map<String, String> env,
+      Resources resources,
+      int copies,
+      int startupHealthCheckTimeoutSeconds,
+      int modelDataDownloadTimeoutSeconds,
+      Optional<Model> model) {
+    public Component {
+      env = Map.copyOf(env);
+    }
+  }
+
+  /** Compute one copy reserves on an instance. */
+  public record Resources(int accelerators, double cpus, int memoryMb) {}
+
+  /** A model the catalog does not know, described by the figures that decide its GPU memory. */
+  public record Model(
+      double parametersBillions,
+      int layers,
+      int kvHeads,
+      int headDim,
+      String dtype,
+      int maxContextTokens) {}
+
+  /** Which capacity the scalable target moves. */
+  public enum Dimension {
+    /** sagemaker:inference-component:DesiredCopyCount on inference-component/NAME. */
+    COPIES("copies"),
+    /** sagemaker:variant:DesiredInstanceCount on endpoint/NAME/variant/VARIANT. */
+    INSTANCES("instances");
+
+    private final String specValue;
+
+    Dimension(String specValue) {
+      this.specValue = specValue;
+    }
+
+    public String specValue() {
+      return specValue;
+    }
+
+    /** Name of the bounds' fields in the spec: copies or instances. */
+    public String boundNoun() {
+      return this == COPIES ? "Copies" : "Instances";
+    }
+  }
+
+  /** Who runs the dynamic scaling policies of the target. */
+  public enum Engine {
+    /** Application Auto Scaling runs the policies. */
+    NATIVE("native"),
+    /** CloudWatch alarms invoke copyscale's step-scaling function, which decides. */
+    ORCHESTRATED("orchestrated");
+
+    private final String specValue;
+
+    Engine(String specValue) {
+      this.specValue = specValue;
+    }
+
+    public String specValue() {
+      return specValue;
+    }
+  }
+
+  public record Scaling(
+      Dimension dimension,
+      int minCapacity,
+      int maxCapacity,
+      Engine engine,
+      Optional<TargetTracking> targetTracking,
+      List<StepPolicy> stepPolicies,
+      List<Schedule> schedules) {
+    public Scaling {
+      stepPolicies = List.copyOf(stepPolicies);
+      schedules = List.copyOf(schedules);
+    }
+  }
+
+  public record TargetTracking(
+      String metric,
+      double target,
+      int scaleOutCooldownSeconds,
+      int scaleInCooldownSeconds,
+      boolean disableScaleIn) {}
+
+  /**
+   * A step (or simple) scaling policy and the CloudWatch alarm that triggers it. Step bounds are
+   * relative to the alarm threshold, as in Application Auto Scaling.
+   */
+  public record StepPolicy(
+      String name,
+      Engine engine,
+      Alarm alarm,
+      String adjustmentType,
+      List<Step> steps,
+      int cooldownSeconds,
+      Optional<Integer> minAdjustmentMagnitude,
+      String metricAggregation) {
+    public StepPolicy {
+      steps = List.copyOf(steps);
+    }
+  }
+
+  /** One step: {@code lower}/{@code upper} empty mean -infinity/+infinity. */
+  public record Step(Optional<Double> lower, Optional<Double> upper, int adjustment) {}
+
+  public record Alarm(
+      String metric,
+      String statistic,
+      int periodSeconds,
+      int evaluationPeriods,
+      int datapointsToAlarm,
+      double threshold,
+      String comparison,
+      String treatMissingData) {}
+
+  /** A recurring window: from each occurrence of {@code cron} on, the bounds are these. */
+  public record Schedule(
+      String name,
+      String cron,
+      String timezone,
+      int minCapacity,
+      int maxCapacity,
+      int leadSeconds) {}
+
+  /** Hard limits that no event, schedule or policy can exceed. */
+  public record Guardrails(int maxCopies, int maxInstances, boolean dryRun) {}
+}
