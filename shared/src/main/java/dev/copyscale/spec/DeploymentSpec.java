@@ -128,10 +128,12 @@ public record DeploymentSpec(
 
   /**
    * A step (or simple) scaling policy and the CloudWatch alarm that triggers it. Step bounds are
-   * relative to the alarm threshold, as in Application Auto Scaling.
+   * relative to the alarm threshold, as in Application Auto Scaling. {@code simple} says the policy
+   * was written as {@code simple: {adjustment, cooldownSeconds}}: one step from the threshold on.
    */
   public record StepPolicy(
       String name,
+      boolean simple,
       Engine engine,
       Alarm alarm,
       String adjustmentType,

@@ -327,6 +327,7 @@ public final class SpecParser {
     StepPolicy policy =
         new StepPolicy(
             name,
+            simple.isPresent(),
             engine,
             alarm,
             adjustmentType,

@@ -293,17 +293,11 @@ final class SpecRules {
       if (p.minAdjustmentMagnitude().isPresent() && !p.adjustmentType().equals("PercentChangeInCapacity")) {
         problems.add(path + ".minAdjustmentMagnitude", "applies only with adjustmentType: PercentChangeInCapacity");
       }
-      String stepsPath = p.steps().size() == 1 && !problems.at(path + ".steps") && isSimple(p) ? path + ".simple" : path + ".steps";
+      String stepsPath = p.simple() ? path + ".simple" : path + ".steps";
       if (clean(path + ".steps", path + ".simple", path + ".alarm")) {
         steps(p, stepsPath);
       }
     }
-  }
-
-  private boolean isSimple(StepPolicy p) {
-    Step only = p.steps().get(0);
-    return (only.lower().equals(Optional.of(0.0)) && only.upper().isEmpty())
-        || (only.upper().equals(Optional.of(0.0)) && only.lower().isEmpty());
   }
 
   private void alarm(Alarm a, String path) {
@@ -343,7 +337,7 @@ final class SpecRules {
     boolean ok = true;
     for (int i = 0; i < steps.size(); i++) {
       Step st = steps.get(i);
-      String stepPath = path + "[" + i + "]";
+      String stepPath = p.simple() ? path : path + "[" + i + "]";
       if (st.lower().isEmpty() && st.upper().isEmpty()) {
         problems.add(stepPath, "needs a lower or an upper bound (Application Auto Scaling refuses a step with neither)");
         ok = false;

@@ -1,0 +1,97 @@
+package dev.copyscale.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.json.Json;
+import dev.copyscale.testing.RepoFiles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line as a user meets it: output, JSON shape and exit codes. */
+class CliTest {
+  record Run(int exitCode, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static String example(String name) {
+    return RepoFiles.path("examples/" + name).toString();
+  }
+
+  @Test
+  void helpListsEveryCommand() {
+    Run run = run("--help");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("preflight", "catalog", "help");
+  }
+
+  @Test
+  void versionIsPrinted() {
+    Run run = run("--version");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).startsWith("copyscale ");
+  }
+
+  @Test
+  void seedFailsPreflightWithSuggestions() throws Exception {
+    Run run = run("preflight", example("seed-llama3-8b.yaml"), "--json");
+    assertThat(run.exitCode()).isEqualTo(1);
+    JsonNode report = Json.mapper().readTree(run.out());
+    assertThat(report.get("fits").asBoolean()).isFalse();
+    assertThat(report.get("problems").get(0).asText()).contains("model does not fit").contains("V100");
+    assertThat(report.get("suggestedInstanceTypes")).isNotEmpty();
+    assertThat(report.get("suggestedInstanceTypes").get(0).has("instanceType")).isTrue();
+  }
+
+  @Test
+  void fittingExamplePasses() {
+    Run run = run("preflight", example("llama3-8b.yaml"));
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("ml.g5.12xlarge", "copies per instance   4", "Result: FITS");
+  }
+
+  @Test
+  void humanOutputOfTheSeedNamesTheProblemAndTheSuggestions() {
+    Run run = run("preflight", example("seed-llama3-8b.yaml"));
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("DOES NOT FIT", "Suggested instance types", "Problems:");
+  }
+
+  @Test
+  void invalidSpecExitsOneWithFieldPaths() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("spec", ".yaml");
+    java.nio.file.Files.writeString(file, "apiVersion: copyscale/v1\nname: x\nendpoint: {}\n");
+    Run run = run("preflight", file.toString(), "--json");
+    assertThat(run.exitCode()).isEqualTo(1);
+    JsonNode report = Json.mapper().readTree(run.out());
+    assertThat(report.get("fits").asBoolean()).isFalse();
+    assertThat(report.get("problems").toString()).contains("endpoint.name: is required", "executionRoleArn: is required");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(run("preflight", "no/such/spec.yaml").exitCode()).isEqualTo(2);
+    assertThat(run("preflight", example("llama3-8b.yaml"), "--no-such-option").exitCode()).isEqualTo(2);
+    assertThat(run("preflight").exitCode()).isEqualTo(2);
+    assertThat(run("preflight", "no/such/spec.yaml").err()).contains("no such file: no/such/spec.yaml");
+  }
+
+  @Test
+  void catalogListsInstanceTypesAndModels() throws Exception {
+    Run run = run("catalog", "--json");
+    assertThat(run.exitCode()).isZero();
+    JsonNode catalog = Json.mapper().readTree(run.out());
+    assertThat(catalog.get("instanceTypes")).isNotEmpty();
+    assertThat(catalog.get("models").toString()).contains("meta-llama/Meta-Llama-3-8B-Instruct");
+  }
+}
