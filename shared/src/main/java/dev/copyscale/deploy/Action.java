@@ -1,0 +1,110 @@
+package dev.copyscale.deploy;
+
+/** One AWS write the reconciler takes; {@link #describe()} is what the response reports. */
+public sealed interface Action {
+  String describe();
+
+  record CreateModel(String name) implements Action {
+    public String describe() {
+      return "CreateModel " + name;
+    }
+  }
+
+  record CreateEndpointConfig(String name) implements Action {
+    public String describe() {
+      return "CreateEndpointConfig " + name;
+    }
+  }
+
+  record CreateEndpoint(String name, String config) implements Action {
+    public String describe() {
+      return "CreateEndpoint " + name + " with " + config;
+    }
+  }
+
+  record UpdateEndpoint(String name, String config) implements Action {
+    public String describe() {
+      return "UpdateEndpoint " + name + " to " + config;
+    }
+  }
+
+  /** SageMaker is reported to refuse creating with 0 copies, so {@code copies} is at least 1. */
+  record CreateComponent(String name, String model, int copies) implements Action {
+    public String describe() {
+      return "CreateInferenceComponent " + name + " (" + model + ", " + copies + (copies == 1 ? " copy)" : " copies)");
+    }
+  }
+
+  record UpdateComponent(String name, String model) implements Action {
+    public String describe() {
+      return "UpdateInferenceComponent " + name + " (" + model + ")";
+    }
+  }
+
+  record SetCopyCount(String name, int from, int to, String reason) implements Action {
+    public String describe() {
+      return "UpdateInferenceComponentRuntimeConfig " + name + ": copies " + from + " -> " + to + " (" + reason + ")";
+    }
+  }
+
+  record RegisterTarget(String resourceId, int min, int max) implements Action {
+    public String describe() {
+      return "RegisterScalableTarget " + resourceId + " [" + min + ", " + max + "]";
+    }
+  }
+
+  record PutTargetTracking(String policy) implements Action {
+    public String describe() {
+      return "PutScalingPolicy " + policy + " (TargetTrackingScaling)";
+    }
+  }
+
+  /** A native step policy and its alarm, whose action is the policy. */
+  record PutStepPolicy(String specPolicy, String policy, String alarm) implements Action {
+    public String describe() {
+      return "PutScalingPolicy " + policy + " (StepScaling) and PutMetricAlarm " + alarm;
+    }
+  }
+
+  record DeletePolicy(String policy) implements Action {
+    public String describe() {
+      return "DeleteScalingPolicy " + policy;
+    }
+  }
+
+  record DeleteAlarm(String alarm) implements Action {
+    public String describe() {
+      return "DeleteAlarms " + alarm;
+    }
+  }
+
+  record DeregisterTarget(String resourceId) implements Action {
+    public String describe() {
+      return "DeregisterScalableTarget " + resourceId;
+    }
+  }
+
+  record DeleteComponent(String name) implements Action {
+    public String describe() {
+      return "DeleteInferenceComponent " + name;
+    }
+  }
+
+  record DeleteEndpoint(String name) implements Action {
+    public String describe() {
+      return "DeleteEndpoint " + name;
+    }
+  }
+
+  record DeleteEndpointConfig(String name) implements Action {
+    public String describe() {
+      return "DeleteEndpointConfig " + name;
+    }
+  }
+
+  record DeleteModel(String name) implements Action {
+    public String describe() {
+      return "DeleteModel " + name;
+    }
+  }
+}

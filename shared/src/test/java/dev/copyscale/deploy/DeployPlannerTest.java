@@ -1,0 +1,245 @@
+package dev.copyscale.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.copyscale.deploy.Action.CreateComponent;
+import dev.copyscale.deploy.Action.CreateEndpoint;
+import dev.copyscale.deploy.Action.CreateEndpointConfig;
+import dev.copyscale.deploy.Action.CreateModel;
+import dev.copyscale.deploy.Action.DeleteAlarm;
+import dev.copyscale.deploy.Action.DeleteComponent;
+import dev.copyscale.deploy.Action.DeleteEndpoint;
+import dev.copyscale.deploy.Action.DeleteEndpointConfig;
+import dev.copyscale.deploy.Action.DeleteModel;
+import dev.copyscale.deploy.Action.DeletePolicy;
+import dev.copyscale.deploy.Action.DeregisterTarget;
+import dev.copyscale.deploy.Action.PutStepPolicy;
+import dev.copyscale.deploy.Action.PutTargetTracking;
+import dev.copyscale.deploy.Action.RegisterTarget;
+import dev.copyscale.deploy.Action.SetCopyCount;
+import dev.copyscale.deploy.Action.UpdateComponent;
+import dev.copyscale.deploy.Action.UpdateEndpoint;
+import dev.copyscale.deploy.Observed.ComponentView;
+import dev.copyscale.deploy.Observed.EndpointView;
+import dev.copyscale.deploy.Observed.TargetView;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.SpecParser;
+import dev.copyscale.testing.RepoFiles;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DeployPlannerTest {
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  private static ObjectNode doc() throws Exception {
+    return (ObjectNode) YAML.readTree(RepoFiles.read("examples/llama3-8b.yaml"));
+  }
+
+  private static DeploymentSpec spec(ObjectNode doc) {
+    return SpecParser.parse(doc).orThrow();
+  }
+
+  private static final DeploymentSpec SPEC = SpecParser.parse(RepoFiles.read("examples/llama3-8b.yaml")).orThrow();
+  private static final ResourceNames NAMES = ResourceNames.of(SPEC);
+
+  private static ComponentView component(String status, int desired) {
+    return new ComponentView(status, NAMES.model(), 1, 6, 40960, desired, desired, Optional.empty());
+  }
+
+  /** Everything in place as the spec asks, policies applied with the spec's fingerprints. */
+  private static Observed settled(int copies) {
+    return new Observed(
+        Set.of(NAMES.model()),
+        Set.of(NAMES.endpointConfig()),
+        Optional.of(new EndpointView("InService", NAMES.endpointConfig(), 1, Optional.empty())),
+        Optional.of(component("InService", copies)),
+        Optional.of(new TargetView(1, 8)),
+        DeployPlanner.desiredPolicies(SPEC, NAMES).keySet(),
+        Set.of(NAMES.alarm("burst")));
+  }
+
+  private static Applied appliedAll() {
+    return new Applied(DeployPlanner.desiredPolicies(SPEC, NAMES), false, true);
+  }
+
+  @Test
+  void namesAreDerivedAndStableForAnUnchangedSpec() {
+    assertThat(NAMES.model()).matches("llama3-chat-[0-9a-f]{10}");
+    assertThat(NAMES.endpointConfig()).matches("llama3-chat-[0-9a-f]{10}").isNotEqualTo(NAMES.model());
+    assertThat(NAMES.scalableResourceId()).isEqualTo("inference-component/llama3-chat-ic");
+    assertThat(NAMES.scalableDimension()).isEqualTo("sagemaker:inference-component:DesiredCopyCount");
+    assertThat(ResourceNames.of(SPEC)).isEqualTo(NAMES);
+    assertThat(NAMES.owns(NAMES.model())).isTrue();
+    assertThat(NAMES.owns("llama3-chat-ic")).isFalse();
+  }
+
+  @Test
+  void fromNothingCreatesModelConfigAndEndpointThenWaits() {
+    Plan plan = DeployPlanner.plan(SPEC, Observed.nothing(), Applied.none());
+    assertThat(plan.phase()).isEqualTo(Phase.Creating);
+    assertThat(plan.actions())
+        .containsExactly(
+            new CreateModel(NAMES.model()),
+            new CreateEndpointConfig(NAMES.endpointConfig()),
+            new CreateEndpoint("llama3-chat", NAMES.endpointConfig()));
+  }
+
+  @Test
+  void waitsWhileTheEndpointIsCreating() {
+    Observed creating = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
+        Optional.of(new EndpointView("Creating", NAMES.endpointConfig(), 0, Optional.empty())),
+        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+    Plan plan = DeployPlanner.plan(SPEC, creating, Applied.none());
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.waitingFor()).contains("endpoint llama3-chat is Creating");
+    assertThat(plan.phase()).isEqualTo(Phase.Creating);
+  }
+
+  @Test
+  void createsTheComponentOnceTheEndpointServesThenTheTargetAndPolicies() {
+    Observed endpointUp = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
+        Optional.of(new EndpointView("InService", NAMES.endpointConfig(), 1, Optional.empty())),
+        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+    assertThat(DeployPlanner.plan(SPEC, endpointUp, Applied.none()).actions())
+        .containsExactly(new CreateComponent("llama3-chat-ic", NAMES.model(), 4));
+
+    Observed componentUp = new Observed(endpointUp.models(), endpointUp.endpointConfigs(), endpointUp.endpoint(),
+        Optional.of(component("InService", 4)), Optional.empty(), Set.of(), Set.of());
+    assertThat(DeployPlanner.plan(SPEC, componentUp, Applied.none()).actions())
+        .containsExactly(
+            new RegisterTarget("inference-component/llama3-chat-ic", 1, 8),
+            new PutTargetTracking("copyscale-llama3-chat-target-tracking"),
+            new PutStepPolicy("burst", "copyscale-llama3-chat-burst", "copyscale-llama3-chat-burst"));
+  }
+
+  @Test
+  void anUnchangedSpecMakesNoWrites() {
+    Plan plan = DeployPlanner.plan(SPEC, settled(4), appliedAll());
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.phase()).isEqualTo(Phase.InService);
+  }
+
+  @Test
+  void aRedeployKeepsTheCountScalingSetWithinTheBounds() {
+    assertThat(DeployPlanner.plan(SPEC, settled(7), appliedAll()).actions()).isEmpty();
+  }
+
+  @Test
+  void aRedeployMovesACountOutsideTheNewBoundsIntoThem() throws Exception {
+    ObjectNode doc = doc();
+    ((ObjectNode) doc.get("scaling")).put("maxCopies", 5);
+    DeploymentSpec narrower = spec(doc);
+    Applied applied = new Applied(DeployPlanner.desiredPolicies(narrower, NAMES), false, true);
+    Plan plan = DeployPlanner.plan(narrower, settled(7), applied);
+    assertThat(plan.actions()).containsExactly(
+        new SetCopyCount("llama3-chat-ic", 7, 5, "count was above the maximum 5"),
+        new RegisterTarget("inference-component/llama3-chat-ic", 1, 5));
+    assertThat(plan.phase()).isEqualTo(Phase.Updating);
+  }
+
+  @Test
+  void zeroCopiesAreCreatedAsOneThenScaledToZero() throws Exception {
+    ObjectNode doc = doc();
+    ((ObjectNode) doc.get("component")).put("copies", 0);
+    ((ObjectNode) doc.get("scaling")).put("minCopies", 0);
+    DeploymentSpec zero = spec(doc);
+    Observed endpointUp = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
+        Optional.of(new EndpointView("InService", NAMES.endpointConfig(), 1, Optional.empty())),
+        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+    assertThat(DeployPlanner.plan(zero, endpointUp, Applied.none()).actions())
+        .containsExactly(new CreateComponent("llama3-chat-ic", NAMES.model(), 1));
+    Observed one = new Observed(endpointUp.models(), endpointUp.endpointConfigs(), endpointUp.endpoint(),
+        Optional.of(component("InService", 1)), Optional.of(new TargetView(0, 8)), Set.of(), Set.of());
+    assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), true, false)).actions())
+        .startsWith(new SetCopyCount("llama3-chat-ic", 1, 0, "the spec asks 0 copies; SageMaker creates with at least 1"));
+    assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), false, false)).actions())
+        .noneMatch(a -> a instanceof SetCopyCount);
+  }
+
+  @Test
+  void aChangedContainerUpdatesTheComponentInPlace() throws Exception {
+    ObjectNode doc = doc();
+    ((ObjectNode) doc.get("component")).put("image", "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.3-tgi2.2-gpu-py310-cu121-ubuntu22.04");
+    DeploymentSpec changed = spec(doc);
+    ResourceNames names = ResourceNames.of(changed);
+    assertThat(names.model()).isNotEqualTo(NAMES.model());
+    assertThat(names.endpointConfig()).isEqualTo(NAMES.endpointConfig());
+    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll());
+    assertThat(plan.actions()).containsExactly(new CreateModel(names.model()), new UpdateComponent("llama3-chat-ic", names.model()));
+    assertThat(plan.phase()).isEqualTo(Phase.Updating);
+  }
+
+  @Test
+  void aChangedInstanceTypeMakesANewEndpointConfigAndUpdatesTheEndpoint() throws Exception {
+    ObjectNode doc = doc();
+    ((ObjectNode) doc.get("endpoint")).put("instanceType", "ml.g6.12xlarge");
+    DeploymentSpec changed = spec(doc);
+    ResourceNames names = ResourceNames.of(changed);
+    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll());
+    assertThat(plan.actions()).containsExactly(new CreateEndpointConfig(names.endpointConfig()), new UpdateEndpoint("llama3-chat", names.endpointConfig()));
+  }
+
+  @Test
+  void changedPoliciesArePutAgainAndRemovedOnesDeleted() throws Exception {
+    ObjectNode doc = doc();
+    ((ObjectNode) doc.get("scaling").get("targetTracking")).put("target", 30);
+    ((ObjectNode) doc.get("scaling")).remove("stepPolicies");
+    DeploymentSpec changed = spec(doc);
+    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll());
+    assertThat(plan.actions()).containsExactly(
+        new PutTargetTracking("copyscale-llama3-chat-target-tracking"),
+        new DeletePolicy("copyscale-llama3-chat-burst"),
+        new DeleteAlarm("copyscale-llama3-chat-burst"));
+  }
+
+  @Test
+  void oldModelsAndConfigsAreCleanedUpOnceUnused() {
+    Observed o = settled(4);
+    Observed withOld = new Observed(Set.of(NAMES.model(), "llama3-chat-0123456789", "other-model"),
+        Set.of(NAMES.endpointConfig(), "llama3-chat-abcdefabcd"), o.endpoint(), o.component(), o.target(), o.policies(), o.alarms());
+    assertThat(DeployPlanner.plan(SPEC, withOld, appliedAll()).actions())
+        .containsExactly(new DeleteEndpointConfig("llama3-chat-abcdefabcd"), new DeleteModel("llama3-chat-0123456789"));
+  }
+
+  @Test
+  void failuresAreReportedWithTheirReason() {
+    Observed failed = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
+        Optional.of(new EndpointView("Failed", NAMES.endpointConfig(), 0, Optional.of("insufficient capacity"))),
+        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+    Plan plan = DeployPlanner.plan(SPEC, failed, Applied.none());
+    assertThat(plan.phase()).isEqualTo(Phase.Failed);
+    assertThat(plan.failure()).contains("endpoint llama3-chat is Failed: insufficient capacity");
+  }
+
+  @Test
+  void deleteTearsDownInReverseOrder() {
+    Plan first = DeployPlanner.planDelete(NAMES, settled(4));
+    assertThat(first.actions()).containsExactly(
+        new DeregisterTarget("inference-component/llama3-chat-ic"),
+        new DeleteAlarm("copyscale-llama3-chat-burst"),
+        new DeleteComponent("llama3-chat-ic"));
+    Observed componentGone = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()), settled(4).endpoint(),
+        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+    assertThat(DeployPlanner.planDelete(NAMES, componentGone).actions()).containsExactly(new DeleteEndpoint("llama3-chat"));
+    Observed endpointGone = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()), Optional.empty(),
+        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+    assertThat(DeployPlanner.planDelete(NAMES, endpointGone).actions())
+        .containsExactly(new DeleteEndpointConfig(NAMES.endpointConfig()), new DeleteModel(NAMES.model()));
+    Plan done = DeployPlanner.planDelete(NAMES, Observed.nothing());
+    assertThat(done.phase()).isEqualTo(Phase.Deleted);
+    assertThat(done.actions()).isEmpty();
+  }
+
+  @Test
+  void deleteWaitsForSageMaker() {
+    Observed deleting = new Observed(Set.of(), Set.of(), settled(4).endpoint(),
+        Optional.of(component("Deleting", 4)), Optional.empty(), Set.of(), Set.of());
+    Plan plan = DeployPlanner.planDelete(NAMES, deleting);
+    assertThat(plan.actions()).isEmpty();
+    assertThat(plan.waitingFor()).contains("inference component llama3-chat-ic is Deleting");
+  }
+}
