@@ -1,0 +1,107 @@
+package dev.copyscale.functions.deploy;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.aws.AwsClients;
+import dev.copyscale.deploy.DeployResult;
+import dev.copyscale.deploy.DeployService;
+import dev.copyscale.json.Json;
+import dev.copyscale.state.DynamoDbStateStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * The deploy Lambda function. Thin: reads the event, hands it to {@link DeployService}, writes the
+ * result. A stream handler because the event has several shapes (a spec, an EventBridge event, a
+ * continue or delete request, the reconcile schedule's tick).
+ */
+public final class DeployHandler implements RequestStreamHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(DeployHandler.class);
+
+  private final DeployService service;
+
+  /** Lambda's constructor: real clients, the stack's state table (env STATE_TABLE), wall clock. */
+  public DeployHandler() {
+    this(new DeployService(AwsClients.deploy(), new DynamoDbStateStore(AwsClients.dynamoDb(), stateTable()), Clock.systemUTC()));
+  }
+
+  public DeployHandler(DeployService service) {
+    this.service = service;
+  }
+
+  private static String stateTable() {
+    String table = System.getenv("STATE_TABLE");
+    if (table == null || table.isBlank()) {
+      throw new IllegalStateException("environment variable STATE_TABLE is not set (template.yaml sets it to the stack's state table)");
+    }
+    return table;
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) {
+    PowertoolsLogging.withLogging(context, () -> {
+      JsonNode event = read(input);
+      MDC.put("deployment", deploymentName(event));
+      try {
+        List<DeployResult> results = service.handle(event);
+        results.forEach(r -> LOG.info("deployment {} is {}: {} action(s){}{}", r.deployment(), r.phase(), r.actions().size(),
+            r.waitingFor().map(w -> ", waiting for " + w).orElse(""), r.error().map(e -> ", error: " + e).orElse("")));
+        Object response = isReconcileTick(event) ? Map.of("results", results) : results.get(0);
+        write(output, response);
+        return null;
+      } catch (RuntimeException e) {
+        LOG.error("deploy refused: {}", e.getMessage());
+        throw e;
+      } finally {
+        MDC.remove("deployment");
+      }
+    });
+  }
+
+  private static boolean isReconcileTick(JsonNode event) {
+    JsonNode body = event.has("detail-type") && event.has("detail") ? event.get("detail") : event;
+    return body.size() == 1 && "reconcile".equals(body.path("action").asText());
+  }
+
+  /** The deployment an event is about, for the log lines; "*" for the reconcile tick. */
+  static String deploymentName(JsonNode event) {
+    JsonNode body = event.has("detail-type") && event.has("detail") ? event.get("detail") : event;
+    if (body.hasNonNull("deployment")) {
+      return body.get("deployment").asText();
+    }
+    if (body.hasNonNull("name")) {
+      return body.get("name").asText();
+    }
+    return "*";
+  }
+
+  private static JsonNode read(InputStream input) {
+    try {
+      JsonNode event = Json.mapper().readTree(input);
+      if (event == null || event.isMissingNode()) {
+        throw new IllegalArgumentException("deploy event is empty");
+      }
+      return event;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("deploy event is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+  }
+
+  private static void write(OutputStream output, Object response) {
+    try {
+      output.write(Json.pretty(response).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
