@@ -2,6 +2,7 @@ package dev.copyscale.state;
 
 import dev.copyscale.deploy.Applied;
 import dev.copyscale.deploy.Phase;
+import dev.copyscale.json.Json;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +14,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The state table on DynamoDB. Key schema {@code pk} (hash) and {@code sk} (range), as
@@ -22,6 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  */
 public final class DynamoDbStateStore implements StateStore {
   static final String DEPLOYMENT_PARTITION = "deployment";
+  static final String TARGET_PARTITION = "target";
+  static final String EVENT_PARTITION = "event";
+  static final String LEDGER_PREFIX = "ledger#";
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -71,6 +80,75 @@ public final class DynamoDbStateStore implements StateStore {
       throw new ConcurrentUpdateException(
           "deployment " + record.name() + " changed since it was read (expected version " + (record.version() - 1) + ")");
     }
+  }
+
+  @Override
+  public TargetState target(String deployment) {
+    Map<String, AttributeValue> item =
+        dynamo.getItem(GetItemRequest.builder().tableName(table).key(Map.of("pk", s(TARGET_PARTITION), "sk", s(deployment))).consistentRead(true).build()).item();
+    if (item == null || item.isEmpty()) {
+      return TargetState.initial(deployment);
+    }
+    return Json.read(item.get("state").s(), TargetState.class);
+  }
+
+  @Override
+  public boolean commit(String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt) {
+    Put event = Put.builder().tableName(table)
+        .item(Map.of("pk", s(EVENT_PARTITION), "sk", s(eventKey), "expiresAt", n(expiresAt.getEpochSecond())))
+        .conditionExpression("attribute_not_exists(pk)").build();
+    Put.Builder target = Put.builder().tableName(table)
+        .item(Map.of("pk", s(TARGET_PARTITION), "sk", s(next.deployment()), "state", s(Json.compact(next)), "version", n(next.version())));
+    if (next.version() == 1) {
+      target.conditionExpression("attribute_not_exists(pk)");
+    } else {
+      target.conditionExpression("version = :expected").expressionAttributeValues(Map.of(":expected", n(next.version() - 1)));
+    }
+    try {
+      dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+          TransactWriteItem.builder().put(event).build(),
+          TransactWriteItem.builder().put(target.build()).build(),
+          TransactWriteItem.builder().put(ledgerPut(entry, expiresAt)).build()).build());
+      return true;
+    } catch (TransactionCanceledException e) {
+      List<CancellationReason> reasons = e.cancellationReasons();
+      if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+        return false;
+      }
+      if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+        throw new ConcurrentUpdateException("target of " + next.deployment() + " changed since it was read (expected version " + (next.version() - 1) + ")");
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void append(LedgerEntry entry, Instant expiresAt) {
+    Put put = ledgerPut(entry, expiresAt);
+    dynamo.putItem(PutItemRequest.builder().tableName(table).item(put.item()).build());
+  }
+
+  @Override
+  public boolean handled(String eventKey) {
+    Map<String, AttributeValue> item =
+        dynamo.getItem(GetItemRequest.builder().tableName(table).key(Map.of("pk", s(EVENT_PARTITION), "sk", s(eventKey))).consistentRead(true).build()).item();
+    return item != null && !item.isEmpty();
+  }
+
+  @Override
+  public List<LedgerEntry> ledger(String deployment, Instant since) {
+    return dynamo.queryPaginator(QueryRequest.builder().tableName(table)
+            .keyConditionExpression("pk = :pk AND sk >= :since")
+            .expressionAttributeValues(Map.of(":pk", s(LEDGER_PREFIX + deployment), ":since", s(since.toString())))
+            .consistentRead(true).build())
+        .items().stream().map(item -> Json.read(item.get("entry").s(), LedgerEntry.class)).toList();
+  }
+
+  /** A ledger item; it expires by the table's TTL on attribute expiresAt (epoch seconds). */
+  private Put ledgerPut(LedgerEntry entry, Instant expiresAt) {
+    return Put.builder().tableName(table)
+        .item(Map.of("pk", s(LEDGER_PREFIX + entry.deployment()), "sk", s(entry.key()), "entry", s(Json.compact(entry)), "expiresAt", n(expiresAt.getEpochSecond())))
+        .build();
   }
 
   private static Map<String, AttributeValue> key(String name) {

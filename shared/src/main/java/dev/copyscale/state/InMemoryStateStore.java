@@ -1,5 +1,6 @@
 package dev.copyscale.state;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,9 @@ import java.util.TreeMap;
 /** The state table of the twin: same conditional-write rules as DynamoDB, kept in memory. */
 public final class InMemoryStateStore implements StateStore {
   private final Map<String, DeploymentRecord> deployments = new TreeMap<>();
+  private final Map<String, TargetState> targets = new TreeMap<>();
+  private final Map<String, Instant> events = new TreeMap<>();
+  private final Map<String, TreeMap<String, LedgerEntry>> ledgers = new TreeMap<>();
 
   @Override
   public synchronized Optional<DeploymentRecord> deployment(String name) {
@@ -28,5 +32,40 @@ public final class InMemoryStateStore implements StateStore {
           "deployment " + record.name() + " is at version " + stored + ", not " + (record.version() - 1));
     }
     deployments.put(record.name(), record);
+  }
+
+  @Override
+  public synchronized TargetState target(String deployment) {
+    return targets.getOrDefault(deployment, TargetState.initial(deployment));
+  }
+
+  @Override
+  public synchronized boolean commit(String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt) {
+    if (events.containsKey(eventKey)) {
+      return false;
+    }
+    long stored = target(next.deployment()).version();
+    if (stored != next.version() - 1) {
+      throw new ConcurrentUpdateException("target of " + next.deployment() + " is at version " + stored + ", not " + (next.version() - 1));
+    }
+    events.put(eventKey, expiresAt);
+    targets.put(next.deployment(), next);
+    append(entry, expiresAt);
+    return true;
+  }
+
+  @Override
+  public synchronized void append(LedgerEntry entry, Instant expiresAt) {
+    ledgers.computeIfAbsent(entry.deployment(), d -> new TreeMap<>()).put(entry.key(), entry);
+  }
+
+  @Override
+  public synchronized boolean handled(String eventKey) {
+    return events.containsKey(eventKey);
+  }
+
+  @Override
+  public synchronized List<LedgerEntry> ledger(String deployment, Instant since) {
+    return ledgers.getOrDefault(deployment, new TreeMap<>()).values().stream().filter(e -> !e.at().isBefore(since)).toList();
   }
 }

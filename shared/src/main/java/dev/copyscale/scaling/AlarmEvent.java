@@ -1,0 +1,134 @@
+package dev.copyscale.scaling;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.json.Json;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A CloudWatch alarm state change, from either delivery: a direct Lambda alarm action ({@code
+ * alarmArn} + {@code alarmData}) or an EventBridge "CloudWatch Alarm State Change" event ({@code
+ * detail}). Both carry the new state, its timestamp and the evaluated datapoints in {@code
+ * reasonData}.
+ *
+ * @param eventKey what makes a delivery unique: the EventBridge event id, or for a direct action
+ *     the alarm ARN plus the state timestamp (the same state change delivered twice has both)
+ * @param datapoints values of the evaluated datapoints that have one (newest first, as CloudWatch
+ *     lists them)
+ */
+public record AlarmEvent(
+    String alarmName,
+    String state,
+    Instant stateTimestamp,
+    String reason,
+    List<Double> datapoints,
+    Optional<Double> threshold,
+    String eventKey,
+    String delivery) {
+
+  public AlarmEvent {
+    datapoints = List.copyOf(datapoints);
+  }
+
+  /** CloudWatch writes timestamps as {@code 2023-08-04T12:36:15.490+0000}. */
+  private static final DateTimeFormatter CLOUDWATCH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+
+  /** @throws IllegalArgumentException naming the missing or malformed field */
+  public static AlarmEvent parse(JsonNode event) {
+    if (event == null || !event.isObject()) {
+      throw new IllegalArgumentException("alarm event must be a JSON object");
+    }
+    if (event.has("detail-type")) {
+      String type = event.get("detail-type").asText();
+      if (!type.equals("CloudWatch Alarm State Change")) {
+        throw new IllegalArgumentException("EventBridge event of detail-type \"" + type + "\" is not a CloudWatch alarm state change");
+      }
+      String id = required(event, "id", "EventBridge event").asText();
+      return fromAlarmData(required(event, "detail", "EventBridge event"), "eventbridge#" + id, "eventbridge", "detail");
+    }
+    if (event.has("alarmData")) {
+      String arn = required(event, "alarmArn", "alarm action").asText();
+      AlarmEvent parsed = fromAlarmData(event.get("alarmData"), "", "lambda-action", "alarmData");
+      return new AlarmEvent(parsed.alarmName(), parsed.state(), parsed.stateTimestamp(), parsed.reason(), parsed.datapoints(),
+          parsed.threshold(), "alarm#" + arn + "#" + parsed.stateTimestamp(), parsed.delivery());
+    }
+    throw new IllegalArgumentException(
+        "not a CloudWatch alarm event: expected a Lambda alarm action (alarmArn, alarmData) or an EventBridge \"CloudWatch Alarm State Change\" event");
+  }
+
+  private static AlarmEvent fromAlarmData(JsonNode data, String eventKey, String delivery, String path) {
+    String name = required(data, "alarmName", path).asText();
+    JsonNode state = required(data, "state", path);
+    String value = required(state, "value", path + ".state").asText();
+    if (!List.of("ALARM", "OK", "INSUFFICIENT_DATA").contains(value)) {
+      throw new IllegalArgumentException(path + ".state.value is \"" + value + "\"; expected ALARM, OK or INSUFFICIENT_DATA");
+    }
+    Instant timestamp = time(required(state, "timestamp", path + ".state").asText(), path + ".state.timestamp");
+    List<Double> values = new ArrayList<>();
+    Optional<Double> threshold = Optional.empty();
+    if (state.hasNonNull("reasonData")) {
+      JsonNode reasonData = reasonData(state.get("reasonData"), path + ".state.reasonData");
+      for (JsonNode point : reasonData.path("evaluatedDatapoints")) {
+        if (point.hasNonNull("value")) {
+          values.add(point.get("value").asDouble());
+        }
+      }
+      if (values.isEmpty()) {
+        reasonData.path("recentDatapoints").forEach(v -> values.add(v.asDouble()));
+      }
+      if (reasonData.hasNonNull("threshold")) {
+        threshold = Optional.of(reasonData.get("threshold").asDouble());
+      }
+    }
+    return new AlarmEvent(name, value, timestamp, state.path("reason").asText(""), values, threshold, eventKey, delivery);
+  }
+
+  /** reasonData is a JSON document inside a string. */
+  private static JsonNode reasonData(JsonNode node, String path) {
+    if (node.isObject()) {
+      return node;
+    }
+    try {
+      return Json.mapper().readTree(node.asText());
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(path + " is not JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private static JsonNode required(JsonNode node, String field, String where) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw new IllegalArgumentException(where + " has no \"" + field + "\"");
+    }
+    return value;
+  }
+
+  static Instant time(String text, String path) {
+    try {
+      return CLOUDWATCH_TIME.parse(text, Instant::from);
+    } catch (DateTimeParseException e) {
+      try {
+        return Instant.parse(text);
+      } catch (DateTimeParseException again) {
+        throw new IllegalArgumentException(path + " \"" + text + "\" is not a timestamp like 2026-11-25T10:00:00.000+0000");
+      }
+    }
+  }
+
+  /** The policy's metricAggregation over the evaluated datapoints, if there are any. */
+  public Optional<Double> aggregate(String aggregation) {
+    if (datapoints.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(switch (aggregation) {
+      case "Minimum" -> datapoints.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+      case "Maximum" -> datapoints.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+      default -> datapoints.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    });
+  }
+}
