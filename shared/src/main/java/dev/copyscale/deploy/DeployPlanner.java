@@ -24,6 +24,8 @@ import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.Engine;
 import dev.copyscale.spec.DeploymentSpec.Resources;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
+import dev.copyscale.schedule.ScheduledBounds;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +39,12 @@ import java.util.Map;
 public final class DeployPlanner {
   private DeployPlanner() {}
 
-  public static Plan plan(DeploymentSpec spec, Observed o, Applied applied) {
+  /**
+   * The next steps towards {@code spec} at {@code now}: the scaling bounds are those of the
+   * schedule window in force then (the spec's own bounds before any schedule has fired).
+   */
+  public static Plan plan(DeploymentSpec spec, Observed o, Applied applied, Instant now) {
+    Bounds bounds = bounds(spec, now);
     ResourceNames names = ResourceNames.of(spec);
     Phase working = applied.everInService() ? Phase.Updating : Phase.Creating;
     List<Action> actions = new ArrayList<>();
@@ -78,8 +85,8 @@ public final class DeployPlanner {
       actions.add(new UpdateComponent(names.component(), names.model()));
       return Plan.act(Phase.Updating, actions);
     }
-    copyCount(spec, component, applied).ifPresent(actions::add);
-    scaling(spec, names, o, applied, actions);
+    copyCount(spec, component, applied, bounds).ifPresent(actions::add);
+    scaling(spec, names, o, applied, bounds, actions);
     cleanup(names, o, endpoint, component, actions);
     return actions.isEmpty() ? Plan.act(Phase.InService, actions) : Plan.act(applied.everInService() ? Phase.Updating : Phase.Creating, actions);
   }
@@ -92,7 +99,16 @@ public final class DeployPlanner {
    * A redeploy never resets the count that scaling set, unless it lies outside the new bounds. The
    * one exception is the first scale to 0 of a spec that asks 0 copies (created with 1).
    */
-  private static java.util.Optional<Action> copyCount(DeploymentSpec spec, ComponentView c, Applied applied) {
+  /** The scalable target's bounds at an instant, and where they come from. */
+  public record Bounds(int min, int max, String source) {}
+
+  public static Bounds bounds(DeploymentSpec spec, Instant now) {
+    return ScheduledBounds.inForce(spec.scaling().schedules(), now)
+        .map(w -> new Bounds(w.minCapacity(), w.maxCapacity(), "schedule " + w.schedule().name() + " (fired " + w.firedAt() + ")"))
+        .orElse(new Bounds(spec.scaling().minCapacity(), spec.scaling().maxCapacity(), "spec"));
+  }
+
+  private static java.util.Optional<Action> copyCount(DeploymentSpec spec, ComponentView c, Applied applied, Bounds bounds) {
     int current = c.desiredCopies();
     String name = spec.component().name();
     if (spec.scaling().dimension() == Dimension.INSTANCES) {
@@ -102,19 +118,19 @@ public final class DeployPlanner {
     if (applied.zeroCopiesPending() && spec.component().copies() == 0 && current > 0) {
       return java.util.Optional.of(new SetCopyCount(name, current, 0, "the spec asks 0 copies; SageMaker creates with at least 1"));
     }
-    int min = spec.scaling().minCapacity();
-    int max = Math.min(spec.scaling().maxCapacity(), spec.guardrails().maxCopies());
+    int min = bounds.min();
+    int max = Math.min(bounds.max(), spec.guardrails().maxCopies());
     int clamped = Math.max(min, Math.min(max, current));
     if (clamped == current) {
       return java.util.Optional.empty();
     }
-    String bound = clamped == min ? "below minCopies " + min : "above the maximum " + max;
+    String bound = (clamped == min ? "below the minimum " + min : "above the maximum " + max) + " of the " + bounds.source();
     return java.util.Optional.of(new SetCopyCount(name, current, clamped, "count was " + bound));
   }
 
-  private static void scaling(DeploymentSpec spec, ResourceNames names, Observed o, Applied applied, List<Action> actions) {
-    int min = spec.scaling().minCapacity();
-    int max = spec.scaling().maxCapacity();
+  private static void scaling(DeploymentSpec spec, ResourceNames names, Observed o, Applied applied, Bounds bounds, List<Action> actions) {
+    int min = bounds.min();
+    int max = bounds.max();
     if (o.target().isEmpty() || o.target().get().minCapacity() != min || o.target().get().maxCapacity() != max) {
       actions.add(new RegisterTarget(names.scalableResourceId(), min, max));
     }

@@ -170,7 +170,7 @@ public final class DeployService {
     for (int round = 0; round < MAX_ROUNDS; round++) {
       observed = observe(spec, names);
       Applied applied = new Applied(fingerprints, zeroPending, record.applied().everInService());
-      plan = record.deleting() ? DeployPlanner.planDelete(names, observed) : DeployPlanner.plan(spec, observed, applied);
+      plan = record.deleting() ? DeployPlanner.planDelete(names, observed) : DeployPlanner.plan(spec, observed, applied, clock.instant());
       if (plan.idle()) {
         break;
       }

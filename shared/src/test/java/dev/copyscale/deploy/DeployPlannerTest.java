@@ -27,6 +27,7 @@ import dev.copyscale.deploy.Observed.TargetView;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.testing.RepoFiles;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,15 +36,25 @@ import org.junit.jupiter.api.Test;
 class DeployPlannerTest {
   private static final YAMLMapper YAML = new YAMLMapper();
 
-  private static ObjectNode doc() throws Exception {
-    return (ObjectNode) YAML.readTree(RepoFiles.read("examples/llama3-8b.yaml"));
+  /** Wednesday 10:00 in Berlin: the example's business-hours window (4..8 copies) is in force. */
+  private static final Instant NOW = Instant.parse("2026-11-25T09:00:00Z");
+
+  /** The fitting example without its schedules, so the spec's own bounds (1..8) apply. */
+  static ObjectNode doc() {
+    try {
+      ObjectNode doc = (ObjectNode) YAML.readTree(RepoFiles.read("examples/llama3-8b.yaml"));
+      ((ObjectNode) doc.get("scaling")).remove("schedules");
+      return doc;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static DeploymentSpec spec(ObjectNode doc) {
     return SpecParser.parse(doc).orThrow();
   }
 
-  private static final DeploymentSpec SPEC = SpecParser.parse(RepoFiles.read("examples/llama3-8b.yaml")).orThrow();
+  private static final DeploymentSpec SPEC = SpecParser.parse(doc()).orThrow();
   private static final ResourceNames NAMES = ResourceNames.of(SPEC);
 
   private static ComponentView component(String status, int desired) {
@@ -79,7 +90,7 @@ class DeployPlannerTest {
 
   @Test
   void fromNothingCreatesModelConfigAndEndpointThenWaits() {
-    Plan plan = DeployPlanner.plan(SPEC, Observed.nothing(), Applied.none());
+    Plan plan = DeployPlanner.plan(SPEC, Observed.nothing(), Applied.none(), NOW);
     assertThat(plan.phase()).isEqualTo(Phase.Creating);
     assertThat(plan.actions())
         .containsExactly(
@@ -93,7 +104,7 @@ class DeployPlannerTest {
     Observed creating = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
         Optional.of(new EndpointView("Creating", NAMES.endpointConfig(), 0, Optional.empty())),
         Optional.empty(), Optional.empty(), Set.of(), Set.of());
-    Plan plan = DeployPlanner.plan(SPEC, creating, Applied.none());
+    Plan plan = DeployPlanner.plan(SPEC, creating, Applied.none(), NOW);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.waitingFor()).contains("endpoint llama3-chat is Creating");
     assertThat(plan.phase()).isEqualTo(Phase.Creating);
@@ -104,12 +115,12 @@ class DeployPlannerTest {
     Observed endpointUp = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
         Optional.of(new EndpointView("InService", NAMES.endpointConfig(), 1, Optional.empty())),
         Optional.empty(), Optional.empty(), Set.of(), Set.of());
-    assertThat(DeployPlanner.plan(SPEC, endpointUp, Applied.none()).actions())
+    assertThat(DeployPlanner.plan(SPEC, endpointUp, Applied.none(), NOW).actions())
         .containsExactly(new CreateComponent("llama3-chat-ic", NAMES.model(), 4));
 
     Observed componentUp = new Observed(endpointUp.models(), endpointUp.endpointConfigs(), endpointUp.endpoint(),
         Optional.of(component("InService", 4)), Optional.empty(), Set.of(), Set.of());
-    assertThat(DeployPlanner.plan(SPEC, componentUp, Applied.none()).actions())
+    assertThat(DeployPlanner.plan(SPEC, componentUp, Applied.none(), NOW).actions())
         .containsExactly(
             new RegisterTarget("inference-component/llama3-chat-ic", 1, 8),
             new PutTargetTracking("copyscale-llama3-chat-target-tracking"),
@@ -118,14 +129,14 @@ class DeployPlannerTest {
 
   @Test
   void anUnchangedSpecMakesNoWrites() {
-    Plan plan = DeployPlanner.plan(SPEC, settled(4), appliedAll());
+    Plan plan = DeployPlanner.plan(SPEC, settled(4), appliedAll(), NOW);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.phase()).isEqualTo(Phase.InService);
   }
 
   @Test
   void aRedeployKeepsTheCountScalingSetWithinTheBounds() {
-    assertThat(DeployPlanner.plan(SPEC, settled(7), appliedAll()).actions()).isEmpty();
+    assertThat(DeployPlanner.plan(SPEC, settled(7), appliedAll(), NOW).actions()).isEmpty();
   }
 
   @Test
@@ -134,11 +145,26 @@ class DeployPlannerTest {
     ((ObjectNode) doc.get("scaling")).put("maxCopies", 5);
     DeploymentSpec narrower = spec(doc);
     Applied applied = new Applied(DeployPlanner.desiredPolicies(narrower, NAMES), false, true);
-    Plan plan = DeployPlanner.plan(narrower, settled(7), applied);
+    Plan plan = DeployPlanner.plan(narrower, settled(7), applied, NOW);
     assertThat(plan.actions()).containsExactly(
-        new SetCopyCount("llama3-chat-ic", 7, 5, "count was above the maximum 5"),
+        new SetCopyCount("llama3-chat-ic", 7, 5, "count was above the maximum 5 of the spec"),
         new RegisterTarget("inference-component/llama3-chat-ic", 1, 5));
     assertThat(plan.phase()).isEqualTo(Phase.Updating);
+  }
+
+  @Test
+  void aDeployInTheMiddleOfAScheduleWindowAppliesThatWindow() {
+    DeploymentSpec scheduled = SpecParser.parse(RepoFiles.read("examples/llama3-8b.yaml")).orThrow();
+    // Wednesday 10:00 Berlin: business hours (4..8) since 08:00; 2 copies are below the window
+    Plan day = DeployPlanner.plan(scheduled, settled(2), new Applied(DeployPlanner.desiredPolicies(scheduled, NAMES), false, true), NOW);
+    assertThat(day.actions()).containsExactly(
+        new SetCopyCount("llama3-chat-ic", 2, 4, "count was below the minimum 4 of the schedule business-hours (fired 2026-11-25T07:00:00Z)"),
+        new RegisterTarget("inference-component/llama3-chat-ic", 4, 8));
+    // 22:00 Berlin: nights (0..2) since 20:00
+    Plan night = DeployPlanner.plan(scheduled, settled(4), new Applied(DeployPlanner.desiredPolicies(scheduled, NAMES), false, true), Instant.parse("2026-11-25T21:00:00Z"));
+    assertThat(night.actions()).containsExactly(
+        new SetCopyCount("llama3-chat-ic", 4, 2, "count was above the maximum 2 of the schedule nights (fired 2026-11-25T19:00:00Z)"),
+        new RegisterTarget("inference-component/llama3-chat-ic", 0, 2));
   }
 
   @Test
@@ -150,13 +176,13 @@ class DeployPlannerTest {
     Observed endpointUp = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
         Optional.of(new EndpointView("InService", NAMES.endpointConfig(), 1, Optional.empty())),
         Optional.empty(), Optional.empty(), Set.of(), Set.of());
-    assertThat(DeployPlanner.plan(zero, endpointUp, Applied.none()).actions())
+    assertThat(DeployPlanner.plan(zero, endpointUp, Applied.none(), NOW).actions())
         .containsExactly(new CreateComponent("llama3-chat-ic", NAMES.model(), 1));
     Observed one = new Observed(endpointUp.models(), endpointUp.endpointConfigs(), endpointUp.endpoint(),
         Optional.of(component("InService", 1)), Optional.of(new TargetView(0, 8)), Set.of(), Set.of());
-    assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), true, false)).actions())
+    assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), true, false), NOW).actions())
         .startsWith(new SetCopyCount("llama3-chat-ic", 1, 0, "the spec asks 0 copies; SageMaker creates with at least 1"));
-    assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), false, false)).actions())
+    assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), false, false), NOW).actions())
         .noneMatch(a -> a instanceof SetCopyCount);
   }
 
@@ -168,7 +194,7 @@ class DeployPlannerTest {
     ResourceNames names = ResourceNames.of(changed);
     assertThat(names.model()).isNotEqualTo(NAMES.model());
     assertThat(names.endpointConfig()).isEqualTo(NAMES.endpointConfig());
-    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll());
+    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll(), NOW);
     assertThat(plan.actions()).containsExactly(new CreateModel(names.model()), new UpdateComponent("llama3-chat-ic", names.model()));
     assertThat(plan.phase()).isEqualTo(Phase.Updating);
   }
@@ -179,7 +205,7 @@ class DeployPlannerTest {
     ((ObjectNode) doc.get("endpoint")).put("instanceType", "ml.g6.12xlarge");
     DeploymentSpec changed = spec(doc);
     ResourceNames names = ResourceNames.of(changed);
-    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll());
+    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll(), NOW);
     assertThat(plan.actions()).containsExactly(new CreateEndpointConfig(names.endpointConfig()), new UpdateEndpoint("llama3-chat", names.endpointConfig()));
   }
 
@@ -189,7 +215,7 @@ class DeployPlannerTest {
     ((ObjectNode) doc.get("scaling").get("targetTracking")).put("target", 30);
     ((ObjectNode) doc.get("scaling")).remove("stepPolicies");
     DeploymentSpec changed = spec(doc);
-    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll());
+    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll(), NOW);
     assertThat(plan.actions()).containsExactly(
         new PutTargetTracking("copyscale-llama3-chat-target-tracking"),
         new DeletePolicy("copyscale-llama3-chat-burst"),
@@ -201,7 +227,7 @@ class DeployPlannerTest {
     Observed o = settled(4);
     Observed withOld = new Observed(Set.of(NAMES.model(), "llama3-chat-0123456789", "other-model"),
         Set.of(NAMES.endpointConfig(), "llama3-chat-abcdefabcd"), o.endpoint(), o.component(), o.target(), o.policies(), o.alarms());
-    assertThat(DeployPlanner.plan(SPEC, withOld, appliedAll()).actions())
+    assertThat(DeployPlanner.plan(SPEC, withOld, appliedAll(), NOW).actions())
         .containsExactly(new DeleteEndpointConfig("llama3-chat-abcdefabcd"), new DeleteModel("llama3-chat-0123456789"));
   }
 
@@ -210,7 +236,7 @@ class DeployPlannerTest {
     Observed failed = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
         Optional.of(new EndpointView("Failed", NAMES.endpointConfig(), 0, Optional.of("insufficient capacity"))),
         Optional.empty(), Optional.empty(), Set.of(), Set.of());
-    Plan plan = DeployPlanner.plan(SPEC, failed, Applied.none());
+    Plan plan = DeployPlanner.plan(SPEC, failed, Applied.none(), NOW);
     assertThat(plan.phase()).isEqualTo(Phase.Failed);
     assertThat(plan.failure()).contains("endpoint llama3-chat is Failed: insufficient capacity");
   }
