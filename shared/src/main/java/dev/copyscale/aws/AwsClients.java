@@ -1,11 +1,14 @@
 package dev.copyscale.aws;
 
 import dev.copyscale.deploy.DeployClients;
+import dev.copyscale.scaling.ScalingClients;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -21,7 +24,16 @@ public final class AwsClients {
         SageMakerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
         ApplicationAutoScalingClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
         CloudWatchClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-        SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+        SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        SchedulerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+  }
+
+  public static ScalingClients scaling() {
+    return new ScalingClients(
+        SageMakerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        ApplicationAutoScalingClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        CloudWatchClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        EventBridgeClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
   }
 
   public static DynamoDbClient dynamoDb() {

@@ -107,4 +107,29 @@ public sealed interface Action {
       return "DeleteModel " + name;
     }
   }
+
+  /** An alarm of an orchestrated step policy: no action; the EventBridge rule routes its changes. */
+  record PutAlarm(String specPolicy, String alarm) implements Action {
+    public String describe() {
+      return "PutMetricAlarm " + alarm;
+    }
+  }
+
+  record PutSchedule(String group, String schedule) implements Action {
+    public String describe() {
+      return "CreateSchedule/UpdateSchedule " + group + "/" + schedule;
+    }
+  }
+
+  record DeleteSchedule(String group, String schedule) implements Action {
+    public String describe() {
+      return "DeleteSchedule " + group + "/" + schedule;
+    }
+  }
+
+  record DeleteScheduleGroup(String group) implements Action {
+    public String describe() {
+      return "DeleteScheduleGroup " + group;
+    }
+  }
 }

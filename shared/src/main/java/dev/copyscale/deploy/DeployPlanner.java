@@ -153,10 +153,49 @@ public final class DeployPlanner {
         actions.add(new DeletePolicy(existing));
       }
     }
-    // Every step policy has its alarm under either engine; an alarm whose policy left the spec goes.
-    java.util.Set<String> wantedAlarms = new java.util.HashSet<>();
-    spec.scaling().stepPolicies().forEach(p -> wantedAlarms.add(names.alarm(p.name())));
-    o.alarms().stream().filter(a -> !wantedAlarms.contains(a)).sorted().forEach(a -> actions.add(new DeleteAlarm(a)));
+    alarms(spec, names, o, applied, actions);
+    schedules(spec, o, applied, actions);
+  }
+
+  /**
+   * Every step policy has its alarm under either engine: under native it is put with its policy
+   * (its action is the policy); under orchestrated it has no action, as the EventBridge rule routes
+   * its state changes to the step-scaling function. An alarm whose policy left the spec goes.
+   */
+  private static void alarms(DeploymentSpec spec, ResourceNames names, Observed o, Applied applied, List<Action> actions) {
+    java.util.Set<String> wanted = new java.util.HashSet<>();
+    for (StepPolicy p : spec.scaling().stepPolicies()) {
+      String alarm = names.alarm(p.name());
+      wanted.add(alarm);
+      if (spec.scaling().engine() == Engine.ORCHESTRATED) {
+        String key = alarmKey(alarm);
+        if (!o.alarms().contains(alarm) || !p.toString().equals(applied.fingerprints().get(key))) {
+          actions.add(new Action.PutAlarm(p.name(), alarm));
+        }
+      }
+    }
+    o.alarms().stream().filter(a -> !wanted.contains(a)).sorted().forEach(a -> actions.add(new DeleteAlarm(a)));
+  }
+
+  static String alarmKey(String alarm) {
+    return "alarm:" + alarm;
+  }
+
+  static String scheduleKey(String schedule) {
+    return "schedule:" + schedule;
+  }
+
+  /** The Scheduler schedules of the spec, in the deployment's group; removed ones are deleted. */
+  private static void schedules(DeploymentSpec spec, Observed o, Applied applied, List<Action> actions) {
+    String group = DeployConfig.scheduleGroup(spec.name());
+    java.util.Set<String> wanted = new java.util.HashSet<>();
+    for (DeploymentSpec.Schedule schedule : spec.scaling().schedules()) {
+      wanted.add(schedule.name());
+      if (!o.schedules().contains(schedule.name()) || !schedule.toString().equals(applied.fingerprints().get(scheduleKey(schedule.name())))) {
+        actions.add(new Action.PutSchedule(group, schedule.name()));
+      }
+    }
+    o.schedules().stream().filter(n -> !wanted.contains(n)).sorted().forEach(n -> actions.add(new Action.DeleteSchedule(group, n)));
   }
 
   /** The native policies the spec asks for, by AWS name, with the fingerprint of their settings. */
@@ -193,6 +232,11 @@ public final class DeployPlanner {
       actions.add(new DeregisterTarget(names.scalableResourceId()));
     }
     o.alarms().stream().sorted().forEach(alarm -> actions.add(new DeleteAlarm(alarm)));
+    String group = DeployConfig.scheduleGroup(names.deployment());
+    o.schedules().stream().sorted().forEach(schedule -> actions.add(new Action.DeleteSchedule(group, schedule)));
+    if (o.scheduleGroup()) {
+      actions.add(new Action.DeleteScheduleGroup(group));
+    }
     if (o.component().isPresent()) {
       if (o.component().get().status().equals("Deleting")) {
         return Plan.waitFor(Phase.Deleting, actions, "inference component " + names.component() + " is Deleting");

@@ -65,11 +65,13 @@ public final class DeployService {
   private final DeployClients aws;
   private final StateStore store;
   private final Clock clock;
+  private final DeployConfig config;
 
-  public DeployService(DeployClients aws, StateStore store, Clock clock) {
+  public DeployService(DeployClients aws, StateStore store, Clock clock, DeployConfig config) {
     this.aws = aws;
     this.store = store;
     this.clock = clock;
+    this.config = config;
   }
 
   /** Handles one deploy event (see {@link DeployRequest} for the shapes). */
@@ -90,6 +92,8 @@ public final class DeployService {
   /** Validates and stores a spec (new or changed), then reconciles towards it. */
   public DeployResult submit(JsonNode document) {
     DeploymentSpec spec = SpecParser.parse(document).orThrow();
+    refuseForeignRole(spec);
+    refuseUnschedulable(spec);
     refuseSharedResources(spec);
     String specJson = toJson(document);
     for (int attempt = 0; ; attempt++) {
@@ -138,13 +142,33 @@ public final class DeployService {
     return store.deployment(name).orElseThrow(() -> new IllegalArgumentException("unknown deployment \"" + name + "\": submit its spec first"));
   }
 
-  /** Two deployments may not own one endpoint or one component: they would undo each other. */
+  /** SageMaker may only be given the stack's execution role (iam:PassRole is scoped to it). */
+  private void refuseForeignRole(DeploymentSpec spec) {
+    config.executionRoleArn().filter(allowed -> !allowed.equals(spec.executionRoleArn())).ifPresent(allowed -> {
+      throw new IllegalArgumentException("executionRoleArn: " + spec.executionRoleArn() + " is not the role this stack may pass to SageMaker (" + allowed + ")");
+    });
+  }
+
+  private void refuseUnschedulable(DeploymentSpec spec) {
+    if (!spec.scaling().schedules().isEmpty() && (config.scheduleTargetArn().isEmpty() || config.schedulerRoleArn().isEmpty())) {
+      throw new IllegalArgumentException("scaling.schedules: this deploy function has no SCHEDULE_TARGET_ARN / SCHEDULER_ROLE_ARN, so it cannot create schedules");
+    }
+  }
+
+  /** Two deployments may not own one endpoint, component or alarm: they would undo each other. */
   private void refuseSharedResources(DeploymentSpec spec) {
     for (DeploymentRecord other : store.deployments()) {
       if (other.name().equals(spec.name()) || other.phase() == Phase.Deleted) {
         continue;
       }
       DeploymentSpec theirs = specOf(other);
+      java.util.Set<String> theirAlarms = new java.util.HashSet<>();
+      theirs.scaling().stepPolicies().forEach(p -> theirAlarms.add(ResourceNames.of(theirs).alarm(p.name())));
+      for (StepPolicy p : spec.scaling().stepPolicies()) {
+        if (theirAlarms.contains(ResourceNames.of(spec).alarm(p.name()))) {
+          throw new IllegalArgumentException("scaling.stepPolicies: alarm " + ResourceNames.of(spec).alarm(p.name()) + " would also be deployment " + other.name() + "'s; rename the policy");
+        }
+      }
       if (theirs.endpoint().name().equals(spec.endpoint().name()) || theirs.component().name().equals(spec.component().name())) {
         throw new IllegalArgumentException(
             "deployment " + spec.name() + " names endpoint " + spec.endpoint().name() + " / component " + spec.component().name()
@@ -185,6 +209,14 @@ public final class DeployService {
             fingerprints.put(a.policy(), desired.get(a.policy()));
           } else if (action instanceof DeletePolicy a) {
             fingerprints.remove(a.policy());
+          } else if (action instanceof Action.PutAlarm a) {
+            fingerprints.put(DeployPlanner.alarmKey(a.alarm()), policy(spec, a.specPolicy()).toString());
+          } else if (action instanceof DeleteAlarm a) {
+            fingerprints.remove(DeployPlanner.alarmKey(a.alarm()));
+          } else if (action instanceof Action.PutSchedule a) {
+            fingerprints.put(DeployPlanner.scheduleKey(a.schedule()), schedule(spec, a.schedule()).toString());
+          } else if (action instanceof Action.DeleteSchedule a) {
+            fingerprints.remove(DeployPlanner.scheduleKey(a.schedule()));
           } else if (action instanceof DeregisterTarget) {
             fingerprints.clear();
           } else if (action instanceof CreateComponent) {
@@ -213,15 +245,15 @@ public final class DeployService {
 
   private void execute(Action action, DeploymentSpec spec, ResourceNames names) {
     if (action instanceof CreateModel) {
-      aws.sageMaker().createModel(Requests.createModel(spec, names, token(spec)));
+      aws.sageMaker().createModel(Requests.createModel(spec, names, token(spec), config.stackName()));
     } else if (action instanceof CreateEndpointConfig) {
-      aws.sageMaker().createEndpointConfig(Requests.createEndpointConfig(spec, names));
+      aws.sageMaker().createEndpointConfig(Requests.createEndpointConfig(spec, names, config.stackName()));
     } else if (action instanceof CreateEndpoint a) {
-      aws.sageMaker().createEndpoint(b -> b.endpointName(a.name()).endpointConfigName(a.config()));
+      aws.sageMaker().createEndpoint(b -> b.endpointName(a.name()).endpointConfigName(a.config()).tags(Requests.tags(config.stackName(), spec)));
     } else if (action instanceof UpdateEndpoint a) {
       aws.sageMaker().updateEndpoint(b -> b.endpointName(a.name()).endpointConfigName(a.config()));
     } else if (action instanceof CreateComponent a) {
-      aws.sageMaker().createInferenceComponent(Requests.createComponent(spec, names, a.copies()));
+      aws.sageMaker().createInferenceComponent(Requests.createComponent(spec, names, a.copies(), config.stackName()));
     } else if (action instanceof UpdateComponent) {
       aws.sageMaker().updateInferenceComponent(Requests.updateComponent(spec, names));
     } else if (action instanceof SetCopyCount a) {
@@ -232,7 +264,7 @@ public final class DeployService {
     } else if (action instanceof PutTargetTracking) {
       aws.autoScaling().putScalingPolicy(Requests.targetTracking(names, spec.scaling().targetTracking().orElseThrow()));
     } else if (action instanceof PutStepPolicy a) {
-      StepPolicy policy = spec.scaling().stepPolicies().stream().filter(p -> p.name().equals(a.specPolicy())).findFirst().orElseThrow();
+      StepPolicy policy = policy(spec, a.specPolicy());
       String arn = aws.autoScaling().putScalingPolicy(Requests.stepPolicy(names, policy)).policyARN();
       aws.cloudWatch().putMetricAlarm(Requests.alarm(spec, names, policy, List.of(arn)));
     } else if (action instanceof DeletePolicy a) {
@@ -251,8 +283,56 @@ public final class DeployService {
       aws.sageMaker().deleteEndpointConfig(b -> b.endpointConfigName(a.name()));
     } else if (action instanceof DeleteModel a) {
       aws.sageMaker().deleteModel(b -> b.modelName(a.name()));
+    } else if (action instanceof Action.PutAlarm a) {
+      aws.cloudWatch().putMetricAlarm(Requests.alarm(spec, names, policy(spec, a.specPolicy()), List.of()));
+    } else if (action instanceof Action.PutSchedule a) {
+      putSchedule(spec, a);
+    } else if (action instanceof Action.DeleteSchedule a) {
+      aws.scheduler().deleteSchedule(b -> b.groupName(a.group()).name(a.schedule()));
+    } else if (action instanceof Action.DeleteScheduleGroup a) {
+      aws.scheduler().deleteScheduleGroup(b -> b.name(a.group()));
     } else {
       throw new IllegalStateException("no executor for " + action);
+    }
+  }
+
+  private static StepPolicy policy(DeploymentSpec spec, String name) {
+    return spec.scaling().stepPolicies().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static DeploymentSpec.Schedule schedule(DeploymentSpec spec, String name) {
+    return spec.scaling().schedules().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  /**
+   * A schedule in the deployment's group (created with the group when missing), invoking the
+   * scheduled-scaling function with {@code {"deployment", "schedule"}} at the cron in its time zone.
+   */
+  private void putSchedule(DeploymentSpec spec, Action.PutSchedule a) {
+    DeploymentSpec.Schedule s = schedule(spec, a.schedule());
+    boolean groupExists = !aws.scheduler().listScheduleGroups(b -> b.namePrefix(a.group())).scheduleGroups().stream()
+        .filter(g -> g.name().equals(a.group())).toList().isEmpty();
+    if (!groupExists) {
+      aws.scheduler().createScheduleGroup(b -> b.name(a.group()).tags(
+          software.amazon.awssdk.services.scheduler.model.Tag.builder().key(DeployConfig.STACK_TAG).value(config.stackName()).build(),
+          software.amazon.awssdk.services.scheduler.model.Tag.builder().key(DeployConfig.DEPLOYMENT_TAG).value(spec.name()).build()));
+    }
+    String input = dev.copyscale.json.Json.compact(java.util.Map.of("deployment", spec.name(), "schedule", s.name()));
+    software.amazon.awssdk.services.scheduler.model.Target target = software.amazon.awssdk.services.scheduler.model.Target.builder()
+        .arn(config.scheduleTargetArn().orElseThrow()).roleArn(config.schedulerRoleArn().orElseThrow()).input(input).build();
+    String expression = "cron(" + dev.copyscale.schedule.AwsCron.parse(s.cron()).expression() + ")";
+    software.amazon.awssdk.services.scheduler.model.FlexibleTimeWindow off =
+        software.amazon.awssdk.services.scheduler.model.FlexibleTimeWindow.builder().mode("OFF").build();
+    String description = "copyscale " + spec.name() + ": bounds [" + s.minCapacity() + ", " + s.maxCapacity() + "]"
+        + (s.leadSeconds() > 0 ? "; the reconcile tick applies it " + s.leadSeconds() + " s early" : "");
+    boolean exists = !aws.scheduler().listSchedules(b -> b.groupName(a.group()).namePrefix(s.name())).schedules().stream()
+        .filter(x -> x.name().equals(s.name())).toList().isEmpty();
+    if (exists) {
+      aws.scheduler().updateSchedule(b -> b.groupName(a.group()).name(s.name()).scheduleExpression(expression)
+          .scheduleExpressionTimezone(s.timezone()).flexibleTimeWindow(off).target(target).description(description).state("ENABLED"));
+    } else {
+      aws.scheduler().createSchedule(b -> b.groupName(a.group()).name(s.name()).scheduleExpression(expression)
+          .scheduleExpressionTimezone(s.timezone()).flexibleTimeWindow(off).target(target).description(description).state("ENABLED"));
     }
   }
 
@@ -303,7 +383,14 @@ public final class DeployService {
     Set<String> alarms = new HashSet<>();
     aws.cloudWatch().describeAlarmsPaginator(DescribeAlarmsRequest.builder().alarmNamePrefix("copyscale-" + names.deployment() + "-").build())
         .metricAlarms().stream().map(MetricAlarm::alarmName).forEach(alarms::add);
-    return new Observed(models, configs, endpoint, component, target, policies, alarms);
+    String group = DeployConfig.scheduleGroup(names.deployment());
+    boolean groupExists = aws.scheduler().listScheduleGroupsPaginator(b -> b.namePrefix(group)).scheduleGroups().stream()
+        .anyMatch(g -> g.name().equals(group));
+    Set<String> schedules = new HashSet<>();
+    if (groupExists) {
+      aws.scheduler().listSchedulesPaginator(b -> b.groupName(group)).schedules().forEach(x -> schedules.add(x.name()));
+    }
+    return new Observed(models, configs, endpoint, component, target, policies, alarms, groupExists, schedules);
   }
 
   private Optional<Observed.EndpointView> describeEndpoint(String name) {

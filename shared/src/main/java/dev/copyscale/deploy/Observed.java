@@ -11,6 +11,8 @@ import java.util.Set;
  * @param endpointConfigs names of this deployment's endpoint configs (any hash)
  * @param policies names of the scalable target's scaling policies
  * @param alarms names of CloudWatch alarms copyscale created for this deployment
+ * @param scheduleGroup whether the deployment's schedule group exists
+ * @param schedules names of the schedules in it
  */
 public record Observed(
     Set<String> models,
@@ -19,17 +21,20 @@ public record Observed(
     Optional<ComponentView> component,
     Optional<TargetView> target,
     Set<String> policies,
-    Set<String> alarms) {
+    Set<String> alarms,
+    boolean scheduleGroup,
+    Set<String> schedules) {
 
   public Observed {
     models = Set.copyOf(models);
     endpointConfigs = Set.copyOf(endpointConfigs);
     policies = Set.copyOf(policies);
     alarms = Set.copyOf(alarms);
+    schedules = Set.copyOf(schedules);
   }
 
   public static Observed nothing() {
-    return new Observed(Set.of(), Set.of(), Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), Set.of());
+    return new Observed(Set.of(), Set.of(), Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
   }
 
   /** An endpoint: its status (EndpointStatus as AWS spells it) and the config it runs. */

@@ -53,8 +53,16 @@ public final class Requests {
     return env;
   }
 
-  public static CreateModelRequest createModel(DeploymentSpec spec, ResourceNames names, Optional<String> token) {
+  /** Tags on everything copyscale creates: IAM scopes its writes to the stack's tag. */
+  public static List<software.amazon.awssdk.services.sagemaker.model.Tag> tags(String stack, DeploymentSpec spec) {
+    return List.of(
+        software.amazon.awssdk.services.sagemaker.model.Tag.builder().key(DeployConfig.STACK_TAG).value(stack).build(),
+        software.amazon.awssdk.services.sagemaker.model.Tag.builder().key(DeployConfig.DEPLOYMENT_TAG).value(spec.name()).build());
+  }
+
+  public static CreateModelRequest createModel(DeploymentSpec spec, ResourceNames names, Optional<String> token, String stack) {
     return CreateModelRequest.builder()
+        .tags(tags(stack, spec))
         .modelName(names.model())
         .executionRoleArn(spec.executionRoleArn())
         .primaryContainer(ContainerDefinition.builder().image(spec.component().image()).environment(environment(spec.component(), token)).build())
@@ -62,7 +70,7 @@ public final class Requests {
   }
 
   /** An inference-component endpoint config: execution role, no model on the variant. */
-  public static CreateEndpointConfigRequest createEndpointConfig(DeploymentSpec spec, ResourceNames names) {
+  public static CreateEndpointConfigRequest createEndpointConfig(DeploymentSpec spec, ResourceNames names, String stack) {
     DeploymentSpec.Endpoint e = spec.endpoint();
     ProductionVariant.Builder variant =
         ProductionVariant.builder()
@@ -79,6 +87,7 @@ public final class Requests {
               .build());
     }
     return CreateEndpointConfigRequest.builder()
+        .tags(tags(stack, spec))
         .endpointConfigName(names.endpointConfig())
         .executionRoleArn(spec.executionRoleArn())
         .productionVariants(variant.build())
@@ -103,8 +112,9 @@ public final class Requests {
         .build();
   }
 
-  public static CreateInferenceComponentRequest createComponent(DeploymentSpec spec, ResourceNames names, int copies) {
+  public static CreateInferenceComponentRequest createComponent(DeploymentSpec spec, ResourceNames names, int copies, String stack) {
     return CreateInferenceComponentRequest.builder()
+        .tags(tags(stack, spec))
         .inferenceComponentName(names.component())
         .endpointName(names.endpoint())
         .variantName(names.variant())

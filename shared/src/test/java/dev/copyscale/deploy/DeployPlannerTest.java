@@ -70,7 +70,7 @@ class DeployPlannerTest {
         Optional.of(component("InService", copies)),
         Optional.of(new TargetView(1, 8)),
         DeployPlanner.desiredPolicies(SPEC, NAMES).keySet(),
-        Set.of(NAMES.alarm("burst")));
+        Set.of(NAMES.alarm("burst")), false, Set.of());
   }
 
   private static Applied appliedAll() {
@@ -103,7 +103,7 @@ class DeployPlannerTest {
   void waitsWhileTheEndpointIsCreating() {
     Observed creating = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
         Optional.of(new EndpointView("Creating", NAMES.endpointConfig(), 0, Optional.empty())),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
     Plan plan = DeployPlanner.plan(SPEC, creating, Applied.none(), NOW);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.waitingFor()).contains("endpoint llama3-chat is Creating");
@@ -114,12 +114,12 @@ class DeployPlannerTest {
   void createsTheComponentOnceTheEndpointServesThenTheTargetAndPolicies() {
     Observed endpointUp = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
         Optional.of(new EndpointView("InService", NAMES.endpointConfig(), 1, Optional.empty())),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
     assertThat(DeployPlanner.plan(SPEC, endpointUp, Applied.none(), NOW).actions())
         .containsExactly(new CreateComponent("llama3-chat-ic", NAMES.model(), 4));
 
     Observed componentUp = new Observed(endpointUp.models(), endpointUp.endpointConfigs(), endpointUp.endpoint(),
-        Optional.of(component("InService", 4)), Optional.empty(), Set.of(), Set.of());
+        Optional.of(component("InService", 4)), Optional.empty(), Set.of(), Set.of(), false, Set.of());
     assertThat(DeployPlanner.plan(SPEC, componentUp, Applied.none(), NOW).actions())
         .containsExactly(
             new RegisterTarget("inference-component/llama3-chat-ic", 1, 8),
@@ -159,12 +159,45 @@ class DeployPlannerTest {
     Plan day = DeployPlanner.plan(scheduled, settled(2), new Applied(DeployPlanner.desiredPolicies(scheduled, NAMES), false, true), NOW);
     assertThat(day.actions()).containsExactly(
         new SetCopyCount("llama3-chat-ic", 2, 4, "count was below the minimum 4 of the schedule business-hours (fired 2026-11-25T07:00:00Z)"),
-        new RegisterTarget("inference-component/llama3-chat-ic", 4, 8));
+        new RegisterTarget("inference-component/llama3-chat-ic", 4, 8),
+        new Action.PutSchedule("copyscale-llama3-chat", "business-hours"),
+        new Action.PutSchedule("copyscale-llama3-chat", "nights"));
     // 22:00 Berlin: nights (0..2) since 20:00
     Plan night = DeployPlanner.plan(scheduled, settled(4), new Applied(DeployPlanner.desiredPolicies(scheduled, NAMES), false, true), Instant.parse("2026-11-25T21:00:00Z"));
-    assertThat(night.actions()).containsExactly(
+    assertThat(night.actions()).startsWith(
         new SetCopyCount("llama3-chat-ic", 4, 2, "count was above the maximum 2 of the schedule nights (fired 2026-11-25T19:00:00Z)"),
         new RegisterTarget("inference-component/llama3-chat-ic", 0, 2));
+  }
+
+  @Test
+  void schedulesArePutOnceAndRemovedWhenTheSpecDropsThem() {
+    DeploymentSpec scheduled = SpecParser.parse(RepoFiles.read("examples/llama3-8b.yaml")).orThrow();
+    Map<String, String> applied = new java.util.HashMap<>(DeployPlanner.desiredPolicies(scheduled, NAMES));
+    scheduled.scaling().schedules().forEach(x -> applied.put(DeployPlanner.scheduleKey(x.name()), x.toString()));
+    Observed o = settled(4);
+    Observed withSchedules = new Observed(o.models(), o.endpointConfigs(), o.endpoint(), o.component(), Optional.of(new TargetView(4, 8)),
+        o.policies(), o.alarms(), true, Set.of("business-hours", "nights", "weekend-off"));
+    assertThat(DeployPlanner.plan(scheduled, withSchedules, new Applied(applied, false, true), NOW).actions())
+        .containsExactly(new Action.DeleteSchedule("copyscale-llama3-chat", "weekend-off"));
+    assertThat(DeployPlanner.planDelete(NAMES, new Observed(Set.of(), Set.of(), Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), Set.of(), true, Set.of("nights"))).actions())
+        .containsExactly(new Action.DeleteSchedule("copyscale-llama3-chat", "nights"), new Action.DeleteScheduleGroup("copyscale-llama3-chat"));
+  }
+
+  @Test
+  void orchestratedPoliciesGetAlarmsButNoScalingPolicies() {
+    DeploymentSpec orchestrated = SpecParser.parse(RepoFiles.read("examples/llama3-8b-orchestrated.yaml")).orThrow();
+    assertThat(DeployPlanner.desiredPolicies(orchestrated, NAMES)).isEmpty();
+    ResourceNames names = ResourceNames.of(orchestrated);
+    Observed o = new Observed(Set.of(names.model()), Set.of(names.endpointConfig()),
+        Optional.of(new EndpointView("InService", names.endpointConfig(), 1, Optional.empty())),
+        Optional.of(new ComponentView("InService", names.model(), 1, 6, 40960, 2, 2, Optional.empty())),
+        Optional.of(new TargetView(0, 8)), Set.of(), Set.of(), false, Set.of());
+    assertThat(DeployPlanner.plan(orchestrated, o, Applied.none(), NOW).actions())
+        .filteredOn(a -> a instanceof Action.PutAlarm)
+        .containsExactly(
+            new Action.PutAlarm("burst", "copyscale-llama3-chat-burst"),
+            new Action.PutAlarm("idle", "copyscale-llama3-chat-idle"),
+            new Action.PutAlarm("from-zero", "copyscale-llama3-chat-from-zero"));
   }
 
   @Test
@@ -175,11 +208,11 @@ class DeployPlannerTest {
     DeploymentSpec zero = spec(doc);
     Observed endpointUp = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
         Optional.of(new EndpointView("InService", NAMES.endpointConfig(), 1, Optional.empty())),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
     assertThat(DeployPlanner.plan(zero, endpointUp, Applied.none(), NOW).actions())
         .containsExactly(new CreateComponent("llama3-chat-ic", NAMES.model(), 1));
     Observed one = new Observed(endpointUp.models(), endpointUp.endpointConfigs(), endpointUp.endpoint(),
-        Optional.of(component("InService", 1)), Optional.of(new TargetView(0, 8)), Set.of(), Set.of());
+        Optional.of(component("InService", 1)), Optional.of(new TargetView(0, 8)), Set.of(), Set.of(), false, Set.of());
     assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), true, false), NOW).actions())
         .startsWith(new SetCopyCount("llama3-chat-ic", 1, 0, "the spec asks 0 copies; SageMaker creates with at least 1"));
     assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), false, false), NOW).actions())
@@ -226,7 +259,7 @@ class DeployPlannerTest {
   void oldModelsAndConfigsAreCleanedUpOnceUnused() {
     Observed o = settled(4);
     Observed withOld = new Observed(Set.of(NAMES.model(), "llama3-chat-0123456789", "other-model"),
-        Set.of(NAMES.endpointConfig(), "llama3-chat-abcdefabcd"), o.endpoint(), o.component(), o.target(), o.policies(), o.alarms());
+        Set.of(NAMES.endpointConfig(), "llama3-chat-abcdefabcd"), o.endpoint(), o.component(), o.target(), o.policies(), o.alarms(), false, Set.of());
     assertThat(DeployPlanner.plan(SPEC, withOld, appliedAll(), NOW).actions())
         .containsExactly(new DeleteEndpointConfig("llama3-chat-abcdefabcd"), new DeleteModel("llama3-chat-0123456789"));
   }
@@ -235,7 +268,7 @@ class DeployPlannerTest {
   void failuresAreReportedWithTheirReason() {
     Observed failed = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
         Optional.of(new EndpointView("Failed", NAMES.endpointConfig(), 0, Optional.of("insufficient capacity"))),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
     Plan plan = DeployPlanner.plan(SPEC, failed, Applied.none(), NOW);
     assertThat(plan.phase()).isEqualTo(Phase.Failed);
     assertThat(plan.failure()).contains("endpoint llama3-chat is Failed: insufficient capacity");
@@ -249,10 +282,10 @@ class DeployPlannerTest {
         new DeleteAlarm("copyscale-llama3-chat-burst"),
         new DeleteComponent("llama3-chat-ic"));
     Observed componentGone = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()), settled(4).endpoint(),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
     assertThat(DeployPlanner.planDelete(NAMES, componentGone).actions()).containsExactly(new DeleteEndpoint("llama3-chat"));
     Observed endpointGone = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()), Optional.empty(),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of());
+        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
     assertThat(DeployPlanner.planDelete(NAMES, endpointGone).actions())
         .containsExactly(new DeleteEndpointConfig(NAMES.endpointConfig()), new DeleteModel(NAMES.model()));
     Plan done = DeployPlanner.planDelete(NAMES, Observed.nothing());
@@ -263,7 +296,7 @@ class DeployPlannerTest {
   @Test
   void deleteWaitsForSageMaker() {
     Observed deleting = new Observed(Set.of(), Set.of(), settled(4).endpoint(),
-        Optional.of(component("Deleting", 4)), Optional.empty(), Set.of(), Set.of());
+        Optional.of(component("Deleting", 4)), Optional.empty(), Set.of(), Set.of(), false, Set.of());
     Plan plan = DeployPlanner.planDelete(NAMES, deleting);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.waitingFor()).contains("inference component llama3-chat-ic is Deleting");

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.aws.AwsClients;
+import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.deploy.DeployResult;
 import dev.copyscale.deploy.DeployService;
 import dev.copyscale.json.Json;
@@ -32,19 +33,21 @@ public final class DeployHandler implements RequestStreamHandler {
 
   /** Lambda's constructor: real clients, the stack's state table (env STATE_TABLE), wall clock. */
   public DeployHandler() {
-    this(new DeployService(AwsClients.deploy(), new DynamoDbStateStore(AwsClients.dynamoDb(), stateTable()), Clock.systemUTC()));
+    this(new DeployService(AwsClients.deploy(), new DynamoDbStateStore(AwsClients.dynamoDb(), env("STATE_TABLE")), Clock.systemUTC(),
+        new DeployConfig(env("COPYSCALE_STACK"), optionalEnv("SAGEMAKER_EXECUTION_ROLE_ARN"), optionalEnv("SCHEDULE_TARGET_ARN"), optionalEnv("SCHEDULER_ROLE_ARN"))));
   }
 
   public DeployHandler(DeployService service) {
     this.service = service;
   }
 
-  private static String stateTable() {
-    String table = System.getenv("STATE_TABLE");
-    if (table == null || table.isBlank()) {
-      throw new IllegalStateException("environment variable STATE_TABLE is not set (template.yaml sets it to the stack's state table)");
-    }
-    return table;
+  /** A setting template.yaml always gives the function. */
+  static String env(String name) {
+    return optionalEnv(name).orElseThrow(() -> new IllegalStateException("environment variable " + name + " is not set (template.yaml sets it)"));
+  }
+
+  static java.util.Optional<String> optionalEnv(String name) {
+    return java.util.Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank());
   }
 
   @Override

@@ -1,0 +1,15 @@
+package dev.copyscale.scaling;
+
+import java.util.Optional;
+
+/**
+ * The target as SageMaker and Application Auto Scaling report it right now.
+ *
+ * @param capacity the scaled dimension's desired count (copies, or the variant's instances)
+ * @param minCapacity live minimum of the scalable target (schedules move it)
+ * @param maxCapacity live maximum of the scalable target
+ * @param instances the variant's desired instance count
+ * @param componentStatus InferenceComponentStatus, empty when there is no component
+ */
+public record LiveCapacity(
+    int capacity, int minCapacity, int maxCapacity, int instances, Optional<String> componentStatus) {}

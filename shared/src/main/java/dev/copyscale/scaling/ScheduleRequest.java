@@ -1,0 +1,74 @@
+package dev.copyscale.scaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a scheduled-scaling invocation asks: EventBridge Scheduler's input {@code {"deployment",
+ * "schedule"}}, explicit bounds {@code {"deployment", "minCopies", "maxCopies"}} (or
+ * minInstances/maxInstances), either of them as the {@code detail} of a classic EventBridge
+ * ScheduledEvent, or {@code {"action": "reconcile"}} from the reconcile tick.
+ */
+public record ScheduleRequest(
+    Optional<String> deployment, Optional<String> schedule, Optional<Integer> min, Optional<Integer> max, Optional<String> boundNoun, boolean tick) {
+
+  /** @throws IllegalArgumentException naming what is wrong */
+  public static ScheduleRequest parse(JsonNode event) {
+    if (event == null || !event.isObject()) {
+      throw new IllegalArgumentException("schedule event must be a JSON object such as {\"deployment\": NAME, \"schedule\": SCHEDULE}");
+    }
+    if (event.has("detail-type") && event.has("detail")) {
+      return parse(event.get("detail"));
+    }
+    Set<String> fields = new TreeSet<>();
+    for (Iterator<String> it = event.fieldNames(); it.hasNext(); ) {
+      fields.add(it.next());
+    }
+    if (fields.equals(Set.of("action")) && "reconcile".equals(event.get("action").asText())) {
+      return new ScheduleRequest(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), true);
+    }
+    String deployment = text(event, "deployment").orElseThrow(() -> new IllegalArgumentException("schedule event has no \"deployment\"; got fields " + fields));
+    if (fields.contains("schedule")) {
+      Set<String> extra = new TreeSet<>(fields);
+      extra.removeAll(Set.of("deployment", "schedule"));
+      if (!extra.isEmpty()) {
+        throw new IllegalArgumentException("schedule event: " + extra + " cannot go with \"schedule\" (the schedule's bounds come from the spec)");
+      }
+      return new ScheduleRequest(Optional.of(deployment), text(event, "schedule"), Optional.empty(), Optional.empty(), Optional.empty(), false);
+    }
+    for (String noun : new String[] {"Copies", "Instances"}) {
+      if (fields.contains("min" + noun) || fields.contains("max" + noun)) {
+        Set<String> extra = new TreeSet<>(fields);
+        extra.removeAll(Set.of("deployment", "min" + noun, "max" + noun));
+        if (!extra.isEmpty()) {
+          throw new IllegalArgumentException("schedule event: unknown fields " + extra + "; allowed: deployment, min" + noun + ", max" + noun);
+        }
+        return new ScheduleRequest(Optional.of(deployment), Optional.empty(), Optional.of(count(event, "min" + noun)), Optional.of(count(event, "max" + noun)),
+            Optional.of(noun), false);
+      }
+    }
+    throw new IllegalArgumentException("schedule event for " + deployment + " names neither \"schedule\" nor minCopies/maxCopies (or minInstances/maxInstances)");
+  }
+
+  private static Optional<String> text(JsonNode event, String field) {
+    JsonNode value = event.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual() || value.asText().isBlank()) {
+      throw new IllegalArgumentException("schedule event: \"" + field + "\" must be a non-empty string, got " + value);
+    }
+    return Optional.of(value.asText());
+  }
+
+  private static int count(JsonNode event, String field) {
+    JsonNode value = event.get(field);
+    if (value == null || !value.isIntegralNumber() || value.asInt() < 0) {
+      throw new IllegalArgumentException("schedule event: \"" + field + "\" must be a whole number >= 0, got " + value);
+    }
+    return value.asInt();
+  }
+}
