@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** The one JSON mapper copyscale prints and stores with (records, Optionals, stable key order). */
 public final class Json {
@@ -42,6 +43,32 @@ public final class Json {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("stored " + type.getSimpleName() + " does not parse: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a Lambda event; malformed input is an IllegalArgumentException naming {@code what} and
+   * the position, so the function fails with a clear error and changes nothing.
+   */
+  public static JsonNode readEvent(java.io.InputStream input, String what) {
+    try {
+      JsonNode event = MAPPER.readTree(input);
+      if (event == null || event.isMissingNode()) {
+        throw new IllegalArgumentException(what + " is empty");
+      }
+      return event;
+    } catch (java.io.IOException e) {
+      String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      throw new IllegalArgumentException(what + " is not valid JSON: " + first, e);
+    }
+  }
+
+  /** Writes a response as pretty JSON. */
+  public static void write(java.io.OutputStream output, Object response) {
+    try {
+      output.write(pretty(response).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -4,15 +4,14 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.aws.AwsClients;
+import dev.copyscale.aws.LambdaEnvironment;
 import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.deploy.DeployResult;
 import dev.copyscale.deploy.DeployService;
 import dev.copyscale.json.Json;
 import dev.copyscale.state.DynamoDbStateStore;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -33,34 +32,26 @@ public final class DeployHandler implements RequestStreamHandler {
 
   /** Lambda's constructor: real clients, the stack's state table (env STATE_TABLE), wall clock. */
   public DeployHandler() {
-    this(new DeployService(AwsClients.deploy(), new DynamoDbStateStore(AwsClients.dynamoDb(), env("STATE_TABLE")), Clock.systemUTC(),
-        new DeployConfig(env("COPYSCALE_STACK"), optionalEnv("SAGEMAKER_EXECUTION_ROLE_ARN"), optionalEnv("SCHEDULE_TARGET_ARN"), optionalEnv("SCHEDULER_ROLE_ARN"))));
+    this(new DeployService(AwsClients.deploy(), new DynamoDbStateStore(AwsClients.dynamoDb(), LambdaEnvironment.stateTable()), Clock.systemUTC(),
+        new DeployConfig(LambdaEnvironment.stack(), LambdaEnvironment.optional("SAGEMAKER_EXECUTION_ROLE_ARN"),
+            LambdaEnvironment.optional("SCHEDULE_TARGET_ARN"), LambdaEnvironment.optional("SCHEDULER_ROLE_ARN"))));
   }
 
   public DeployHandler(DeployService service) {
     this.service = service;
   }
 
-  /** A setting template.yaml always gives the function. */
-  static String env(String name) {
-    return optionalEnv(name).orElseThrow(() -> new IllegalStateException("environment variable " + name + " is not set (template.yaml sets it)"));
-  }
-
-  static java.util.Optional<String> optionalEnv(String name) {
-    return java.util.Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank());
-  }
-
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
     PowertoolsLogging.withLogging(context, () -> {
-      JsonNode event = read(input);
+      JsonNode event = Json.readEvent(input, "deploy event");
       MDC.put("deployment", deploymentName(event));
       try {
         List<DeployResult> results = service.handle(event);
         results.forEach(r -> LOG.info("deployment {} is {}: {} action(s){}{}", r.deployment(), r.phase(), r.actions().size(),
             r.waitingFor().map(w -> ", waiting for " + w).orElse(""), r.error().map(e -> ", error: " + e).orElse("")));
         Object response = isReconcileTick(event) ? Map.of("results", results) : results.get(0);
-        write(output, response);
+        Json.write(output, response);
         return null;
       } catch (RuntimeException e) {
         LOG.error("deploy refused: {}", e.getMessage());
@@ -86,25 +77,5 @@ public final class DeployHandler implements RequestStreamHandler {
       return body.get("name").asText();
     }
     return "*";
-  }
-
-  private static JsonNode read(InputStream input) {
-    try {
-      JsonNode event = Json.mapper().readTree(input);
-      if (event == null || event.isMissingNode()) {
-        throw new IllegalArgumentException("deploy event is empty");
-      }
-      return event;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("deploy event is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
-    }
-  }
-
-  private static void write(OutputStream output, Object response) {
-    try {
-      output.write(Json.pretty(response).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
