@@ -14,6 +14,41 @@ public final class InMemoryStateStore implements StateStore {
   private final Map<String, Instant> events = new TreeMap<>();
   private final Map<String, TreeMap<String, LedgerEntry>> ledgers = new TreeMap<>();
 
+  /** Everything the table holds, for the twin's world file. */
+  public record Snapshot(
+      Map<String, DeploymentRecord> deployments,
+      Map<String, TargetState> targets,
+      Map<String, Instant> events,
+      Map<String, List<LedgerEntry>> ledgers) {
+    public static Snapshot empty() {
+      return new Snapshot(Map.of(), Map.of(), Map.of(), Map.of());
+    }
+  }
+
+  public InMemoryStateStore() {}
+
+  public InMemoryStateStore(Snapshot snapshot) {
+    deployments.putAll(snapshot.deployments());
+    targets.putAll(snapshot.targets());
+    events.putAll(snapshot.events());
+    snapshot.ledgers().forEach((deployment, entries) -> {
+      TreeMap<String, LedgerEntry> ledger = new TreeMap<>();
+      entries.forEach(e -> ledger.put(e.key(), e));
+      ledgers.put(deployment, ledger);
+    });
+  }
+
+  public synchronized Snapshot snapshot() {
+    Map<String, List<LedgerEntry>> ledgerLists = new TreeMap<>();
+    ledgers.forEach((deployment, entries) -> ledgerLists.put(deployment, List.copyOf(entries.values())));
+    return new Snapshot(new TreeMap<>(deployments), new TreeMap<>(targets), new TreeMap<>(events), ledgerLists);
+  }
+
+  /** Drops handled-event ids and ledger entries whose expiry has passed, as DynamoDB's TTL does. */
+  public synchronized void expire(Instant now) {
+    events.values().removeIf(expiry -> !expiry.isAfter(now));
+  }
+
   @Override
   public synchronized Optional<DeploymentRecord> deployment(String name) {
     return Optional.ofNullable(deployments.get(name));

@@ -1,0 +1,31 @@
+package dev.copyscale.twin;
+
+import java.time.Instant;
+
+/**
+ * copyscale's functions as template.yaml wires them, for the world to drive while time advances:
+ * the per-minute reconcile schedules, alarm state changes routed by the EventBridge rule, and the
+ * deployments' Scheduler schedules. The CLI implements it with the real Lambda handlers.
+ */
+public interface Stack {
+  /** The per-minute schedules: deploy reconcile, alarm re-evaluation, schedule healing. */
+  void everyMinute(Instant now);
+
+  /** An alarm changed state; the rule delivers copyscale's alarms ({@code copyscale-*}). */
+  void alarmStateChanged(CloudWatchTwin.StateChange change);
+
+  /** A Scheduler schedule fired for its target. */
+  void scheduleFired(TwinScheduler.Firing firing);
+
+  /** A stack that does nothing: only the AWS services move on. */
+  Stack NONE = new Stack() {
+    @Override
+    public void everyMinute(Instant now) {}
+
+    @Override
+    public void alarmStateChanged(CloudWatchTwin.StateChange change) {}
+
+    @Override
+    public void scheduleFired(TwinScheduler.Firing firing) {}
+  };
+}
