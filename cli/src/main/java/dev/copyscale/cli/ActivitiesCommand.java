@@ -1,0 +1,136 @@
+package dev.copyscale.cli;
+
+import dev.copyscale.aws.AwsClients;
+import dev.copyscale.aws.LambdaEnvironment;
+import dev.copyscale.deploy.ResourceNames;
+import dev.copyscale.json.Json;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.SpecParser;
+import dev.copyscale.state.DeploymentRecord;
+import dev.copyscale.state.DynamoDbStateStore;
+import dev.copyscale.state.LedgerEntry;
+import dev.copyscale.state.StateStore;
+import dev.copyscale.twin.TwinWorld;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalingActivity;
+
+/**
+ * {@code copyscale activities DEPLOYMENT}: copyscale's ledger merged with Application Auto
+ * Scaling's activities for the target, newest first, each with a one-line cause, including the
+ * decisions that changed nothing and why.
+ */
+@Command(
+    name = "activities",
+    mixinStandardHelpOptions = true,
+    description = {"Lists a deployment's scaling activities, newest first: copyscale's decisions (alarms, schedules,",
+        "the reconcile tick), including those that changed nothing and why, merged with Application Auto",
+        "Scaling's DescribeScalingActivities for the scalable target."})
+final class ActivitiesCommand implements Callable<Integer> {
+  @Spec CommandLine.Model.CommandSpec commandSpec;
+
+  @Parameters(paramLabel = "DEPLOYMENT", description = "the deployment's name (the spec's name)")
+  String deployment;
+
+  @Option(names = "--since", paramLabel = "DURATION", converter = Durations.class, description = "only activities this recent, e.g. 2h, 7d")
+  Duration since;
+
+  @Option(names = "--json", description = "print {\"deployment\", \"activities\": [...]}")
+  boolean json;
+
+  @Mixin WorldOptions where;
+
+  /** One line of the listing. */
+  record Activity(Instant time, String source, String outcome, Integer from, Integer to, String cause) {}
+
+  @Override
+  public Integer call() {
+    StateStore store;
+    ApplicationAutoScalingClient autoScaling;
+    Instant now;
+    if (where.aws) {
+      store = new DynamoDbStateStore(AwsClients.dynamoDb(), LambdaEnvironment.stateTable());
+      autoScaling = AwsClients.deploy().autoScaling();
+      now = Clock.systemUTC().instant();
+    } else {
+      TwinWorld world = where.load();
+      store = world.stateTable();
+      autoScaling = world.autoScaling();
+      now = world.clock().instant();
+    }
+    DeploymentRecord record = store.deployment(deployment).orElseThrow(() ->
+        new CommandLine.ParameterException(commandSpec.commandLine(), "unknown deployment \"" + deployment + "\"" + (where.aws ? "" : " in " + where.world)));
+    DeploymentSpec spec = SpecParser.parse(record.specJson()).orThrow();
+    Instant from = since == null ? Instant.EPOCH : now.minus(since);
+    List<Activity> activities = list(spec, store, autoScaling, from);
+    PrintWriter out = commandSpec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("deployment", deployment);
+      document.put("activities", activities);
+      out.println(Json.pretty(document));
+    } else if (activities.isEmpty()) {
+      out.println("no scaling activities for " + deployment + (since == null ? "" : " in the last " + since));
+    } else {
+      for (Activity a : activities) {
+        out.printf("%s  %-9s  %s%n", a.time(), a.outcome(), a.cause());
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  static List<Activity> list(DeploymentSpec spec, StateStore store, ApplicationAutoScalingClient autoScaling, Instant from) {
+    List<Activity> activities = new ArrayList<>();
+    String unit = spec.scaling().dimension() == DeploymentSpec.Dimension.COPIES ? "copies" : "instances";
+    for (LedgerEntry e : store.ledger(spec.name(), from)) {
+      activities.add(new Activity(e.at(), e.source(), e.outcome(), e.from(), e.to(), cause(e, unit)));
+    }
+    ResourceNames names = ResourceNames.of(spec);
+    for (ScalingActivity a : autoScaling.describeScalingActivitiesPaginator(b -> b.serviceNamespace("sagemaker")
+        .resourceId(names.scalableResourceId()).scalableDimension(names.scalableDimension())).scalingActivities()) {
+      if (!a.startTime().isBefore(from)) {
+        activities.add(new Activity(a.startTime(), "application-autoscaling", a.statusCodeAsString(), null, null,
+            a.cause() + ": " + a.description() + (a.statusMessage() == null ? "" : " (" + a.statusMessage() + ")")));
+      }
+    }
+    activities.sort(Comparator.comparing(Activity::time).reversed());
+    return activities;
+  }
+
+  /** One line in Application Auto Scaling's style, or the reason nothing changed. */
+  static String cause(LedgerEntry e, String unit) {
+    String trigger = switch (e.source()) {
+      case "alarm", "tick" -> "alarm " + e.trigger() + " in state " + e.state() + (e.source().equals("tick") ? " (still, at the minute tick)" : "")
+          + e.policy().map(p -> " triggered policy " + p).orElse("");
+      case "schedule" -> e.trigger() + " set bounds " + e.state();
+      default -> e.source() + " " + e.trigger();
+    };
+    return switch (e.outcome()) {
+      case "SCALED" -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e);
+      case "DRY_RUN" -> trigger + ": dry run, would set desired " + unit + " " + e.from() + " → " + e.to();
+      case "NO_CHANGE" -> trigger + ": no change, " + e.reason();
+      case "IGNORED" -> trigger + ": ignored, " + e.reason();
+      default -> trigger + ": " + e.outcome().toLowerCase() + ", " + e.reason();
+    };
+  }
+
+  private static String limits(LedgerEntry e) {
+    return e.limitedBy().isEmpty() ? "" : " (limited by " + String.join(", ", e.limitedBy()) + ")";
+  }
+}

@@ -1,0 +1,89 @@
+package dev.copyscale.cli;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.copyscale.functions.deploy.DeployHandler;
+import dev.copyscale.functions.scheduledscaling.ScheduleHandler;
+import dev.copyscale.functions.stepscaling.AlarmHandler;
+import dev.copyscale.twin.TwinWorld;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code copyscale invoke FUNCTION --event FILE}: runs a Lambda handler exactly as Lambda would. */
+@Command(
+    name = "invoke",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs one of copyscale's Lambda handlers on an event file, as Lambda would (the event's bytes in,",
+      "a Lambda context, the response printed), against the twin world or, with --aws, real AWS.",
+      "With --aws the handler reads its settings from the environment as in Lambda: STATE_TABLE and",
+      "COPYSCALE_STACK (the stack's outputs), and for deploy SCHEDULE_TARGET_ARN and SCHEDULER_ROLE_ARN."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:the function returned a response", "1:the function failed (its error is printed)", "2:usage error"})
+final class InvokeCommand implements Callable<Integer> {
+  @Spec CommandLine.Model.CommandSpec commandSpec;
+
+  @Parameters(paramLabel = "FUNCTION", description = "deploy, step-scaling or scheduled-scaling")
+  String function;
+
+  @Option(names = "--event", required = true, paramLabel = "FILE", description = "the event JSON (see events/)")
+  Path event;
+
+  @Mixin WorldOptions where;
+
+  @Override
+  public Integer call() {
+    if (!java.util.List.of("deploy", "step-scaling", "scheduled-scaling").contains(function)) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), "unknown function '" + function + "'; one of deploy, step-scaling, scheduled-scaling");
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(event);
+    } catch (NoSuchFileException e) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), "no such file: " + event);
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), "cannot read " + event + ": " + e.getMessage());
+    }
+    PrintWriter out = commandSpec.commandLine().getOut();
+    PrintWriter err = commandSpec.commandLine().getErr();
+    if (where.aws) {
+      return run(awsHandler(), bytes, out, err);
+    }
+    TwinWorld world = where.load();
+    TwinFunctions functions = new TwinFunctions(world, err);
+    int code = run(functions.handler(function), bytes, out, err);
+    // A failed invocation changed nothing it should not have; what it did change is kept, as on AWS.
+    world.save(where.world);
+    return code;
+  }
+
+  private RequestStreamHandler awsHandler() {
+    return switch (function) {
+      case "deploy" -> new DeployHandler();
+      case "step-scaling" -> new AlarmHandler();
+      default -> new ScheduleHandler();
+    };
+  }
+
+  private int run(RequestStreamHandler handler, byte[] bytes, PrintWriter out, PrintWriter err) {
+    try {
+      out.println(TwinFunctions.invoke(handler, function, bytes));
+      out.flush();
+      return 0;
+    } catch (RuntimeException e) {
+      err.println("copyscale " + function + " failed: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.copyscale.cli;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.copyscale.deploy.DeployService;
+import dev.copyscale.functions.deploy.DeployHandler;
+import dev.copyscale.functions.scheduledscaling.ScheduleHandler;
+import dev.copyscale.functions.stepscaling.AlarmHandler;
+import dev.copyscale.json.Json;
+import dev.copyscale.scaling.AlarmService;
+import dev.copyscale.scaling.CapacityWriter;
+import dev.copyscale.scaling.ScheduleService;
+import dev.copyscale.twin.CloudWatchTwin;
+import dev.copyscale.twin.Stack;
+import dev.copyscale.twin.TwinScheduler;
+import dev.copyscale.twin.TwinWorld;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * copyscale's three Lambda handlers, unchanged, wired to a twin world as template.yaml wires them
+ * to AWS: the reconcile schedules every minute, the EventBridge rule for copyscale's alarms, and
+ * the deployments' Scheduler schedules.
+ */
+final class TwinFunctions implements Stack {
+  static final Duration LEDGER_RETENTION = Duration.ofDays(30);
+
+  private final TwinWorld world;
+  private final PrintWriter warnings;
+  final DeployHandler deploy;
+  final AlarmHandler stepScaling;
+  final ScheduleHandler scheduledScaling;
+
+  TwinFunctions(TwinWorld world, PrintWriter warnings) {
+    this.world = world;
+    this.warnings = warnings;
+    deploy = new DeployHandler(new DeployService(world.deployClients(), world.stateTable(), world.clock(), world.deployConfig()));
+    CapacityWriter writer = new CapacityWriter(world.scalingClients(), world.pauser());
+    stepScaling = new AlarmHandler(new AlarmService(world.scalingClients(), world.stateTable(), world.clock(), writer, LEDGER_RETENTION));
+    scheduledScaling = new ScheduleHandler(new ScheduleService(world.scalingClients(), world.stateTable(), world.clock(), writer, LEDGER_RETENTION));
+  }
+
+  RequestStreamHandler handler(String function) {
+    return switch (function) {
+      case "deploy" -> deploy;
+      case "step-scaling" -> stepScaling;
+      case "scheduled-scaling" -> scheduledScaling;
+      default -> throw new IllegalArgumentException("unknown function " + function + "; one of deploy, step-scaling, scheduled-scaling");
+    };
+  }
+
+  /** Runs a handler as Lambda would: the event's bytes in, the response's bytes out. */
+  static String invoke(RequestStreamHandler handler, String function, byte[] event) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      handler.handleRequest(new ByteArrayInputStream(event), out, new LocalContext("copyscale-twin-" + function));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** A function invoked by the world's schedules or rules: a failure is logged, as Lambda logs it, and the world goes on. */
+  private void background(String function, byte[] event) {
+    try {
+      invoke(handler(function), function, event);
+    } catch (RuntimeException e) {
+      warnings.println("copyscale-twin-" + function + " failed at " + world.clock().instant() + ": " + e.getMessage());
+      warnings.flush();
+    }
+  }
+
+  private static byte[] json(Object value) {
+    return Json.compact(value).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void everyMinute(Instant now) {
+    byte[] tick = json(Map.of("action", "reconcile"));
+    background("deploy", tick);
+    background("step-scaling", tick);
+    background("scheduled-scaling", tick);
+  }
+
+  /** The template's EventBridge rule: CloudWatch alarm state changes of alarms named copyscale-*. */
+  @Override
+  public void alarmStateChanged(CloudWatchTwin.StateChange change) {
+    if (!change.alarmName().startsWith("copyscale-")) {
+      return;
+    }
+    ObjectNode event = Json.mapper().createObjectNode();
+    event.put("version", "0");
+    event.put("id", java.util.UUID.nameUUIDFromBytes((change.alarmArn() + change.at()).getBytes(StandardCharsets.UTF_8)).toString());
+    event.put("detail-type", "CloudWatch Alarm State Change");
+    event.put("source", "aws.cloudwatch");
+    event.put("account", TwinWorld.ACCOUNT);
+    event.put("time", change.at().toString());
+    event.put("region", TwinWorld.REGION);
+    event.putArray("resources").add(change.alarmArn());
+    ObjectNode detail = event.putObject("detail");
+    detail.put("alarmName", change.alarmName());
+    ObjectNode state = detail.putObject("state");
+    state.put("value", change.state());
+    state.put("reason", change.reason());
+    if (change.reasonData() != null) {
+      state.put("reasonData", change.reasonData());
+    }
+    state.put("timestamp", cloudWatchTime(change.at()));
+    detail.putObject("previousState").put("value", change.previousState());
+    background("step-scaling", json(event));
+  }
+
+  static String cloudWatchTime(Instant at) {
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(java.time.ZoneOffset.UTC).format(at);
+  }
+
+  @Override
+  public void scheduleFired(TwinScheduler.Firing firing) {
+    if (firing.targetArn().equals(TwinWorld.SCHEDULED_SCALING_ARN)) {
+      background("scheduled-scaling", firing.input().getBytes(StandardCharsets.UTF_8));
+    } else {
+      warnings.println("schedule " + firing.groupName() + "/" + firing.scheduleName() + " targets " + firing.targetArn() + ", which the twin does not run");
+      warnings.flush();
+    }
+  }
+}

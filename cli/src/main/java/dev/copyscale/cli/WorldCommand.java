@@ -1,0 +1,101 @@
+package dev.copyscale.cli;
+
+import dev.copyscale.json.Json;
+import dev.copyscale.twin.TwinWorld;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code copyscale world show|advance|reset}: the twin's local "AWS account". */
+@Command(
+    name = "world",
+    mixinStandardHelpOptions = true,
+    description = "The twin world: one local AWS account on a virtual clock, kept in a JSON file between commands.",
+    subcommands = {WorldCommand.Show.class, WorldCommand.Advance.class, WorldCommand.Reset.class})
+final class WorldCommand implements Runnable {
+  @Spec CommandLine.Model.CommandSpec commandSpec;
+
+  @Override
+  public void run() {
+    commandSpec.commandLine().usage(commandSpec.commandLine().getOut());
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Prints the world as the Describe* APIs would: now, endpoints, inferenceComponents, scalableTargets, scalingPolicies, scalingActivities, alarms, schedules.")
+  static final class Show implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec commandSpec;
+
+    @Option(names = "--world", paramLabel = "PATH", description = "the world file (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path world = WorldOptions.DEFAULT_WORLD;
+
+    @Override
+    public Integer call() {
+      TwinWorld w = TwinWorld.load(world, Clock.systemUTC().instant());
+      commandSpec.commandLine().getOut().println(Json.pretty(w.show()));
+      commandSpec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "advance", mixinStandardHelpOptions = true,
+      description = {"Moves virtual time forward: SageMaker transitions complete as they fall due, the stack's",
+          "per-minute schedules run (deploy reconcile, alarm re-evaluation, schedule healing), schedules fire",
+          "and alarm state changes reach the step-scaling function, all in time order."})
+  static final class Advance implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec commandSpec;
+
+    @Parameters(paramLabel = "DURATION", converter = Durations.class, description = "e.g. 30m, 24h, 2d")
+    Duration duration;
+
+    @Option(names = "--world", paramLabel = "PATH", description = "the world file (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path world = WorldOptions.DEFAULT_WORLD;
+
+    @Override
+    public Integer call() {
+      if (duration.isNegative() || duration.isZero()) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "DURATION must be positive");
+      }
+      TwinWorld w = TwinWorld.load(world, Clock.systemUTC().instant());
+      PrintWriter out = commandSpec.commandLine().getOut();
+      Instant from = w.clock().instant();
+      w.advance(duration, new TwinFunctions(w, commandSpec.commandLine().getErr()));
+      w.save(world);
+      out.println("virtual time " + from + " -> " + w.clock().instant());
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "reset", mixinStandardHelpOptions = true, description = "Starts over with an empty account (holding only the example specs' token secret).")
+  static final class Reset implements Callable<Integer> {
+    @Spec CommandLine.Model.CommandSpec commandSpec;
+
+    @Option(names = "--now", paramLabel = "INSTANT", description = "the virtual time to start at, ISO-8601 (default: the wall-clock time)")
+    String now;
+
+    @Option(names = "--world", paramLabel = "PATH", description = "the world file (default: ${DEFAULT-VALUE})")
+    java.nio.file.Path world = WorldOptions.DEFAULT_WORLD;
+
+    @Override
+    public Integer call() {
+      Instant start;
+      try {
+        start = now == null ? Clock.systemUTC().instant() : Instant.parse(now);
+      } catch (DateTimeParseException e) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "--now '" + now + "' is not an ISO-8601 instant such as 2026-11-25T09:00:00Z");
+      }
+      TwinWorld.fresh(start).save(world);
+      commandSpec.commandLine().getOut().println("new world at " + start + " in " + world);
+      commandSpec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+}
