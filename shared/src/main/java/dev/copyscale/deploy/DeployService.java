@@ -286,7 +286,7 @@ public final class DeployService {
     } else if (action instanceof Action.PutAlarm a) {
       aws.cloudWatch().putMetricAlarm(Requests.alarm(spec, names, policy(spec, a.specPolicy()), List.of()));
     } else if (action instanceof Action.PutSchedule a) {
-      putSchedule(spec, a);
+      new ScheduleWrites(aws.scheduler(), config).put(spec, schedule(spec, a.schedule()));
     } else if (action instanceof Action.DeleteSchedule a) {
       aws.scheduler().deleteSchedule(b -> b.groupName(a.group()).name(a.schedule()));
     } else if (action instanceof Action.DeleteScheduleGroup a) {
@@ -302,38 +302,6 @@ public final class DeployService {
 
   private static DeploymentSpec.Schedule schedule(DeploymentSpec spec, String name) {
     return spec.scaling().schedules().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
-  }
-
-  /**
-   * A schedule in the deployment's group (created with the group when missing), invoking the
-   * scheduled-scaling function with {@code {"deployment", "schedule"}} at the cron in its time zone.
-   */
-  private void putSchedule(DeploymentSpec spec, Action.PutSchedule a) {
-    DeploymentSpec.Schedule s = schedule(spec, a.schedule());
-    boolean groupExists = !aws.scheduler().listScheduleGroups(b -> b.namePrefix(a.group())).scheduleGroups().stream()
-        .filter(g -> g.name().equals(a.group())).toList().isEmpty();
-    if (!groupExists) {
-      aws.scheduler().createScheduleGroup(b -> b.name(a.group()).tags(
-          software.amazon.awssdk.services.scheduler.model.Tag.builder().key(DeployConfig.STACK_TAG).value(config.stackName()).build(),
-          software.amazon.awssdk.services.scheduler.model.Tag.builder().key(DeployConfig.DEPLOYMENT_TAG).value(spec.name()).build()));
-    }
-    String input = dev.copyscale.json.Json.compact(java.util.Map.of("deployment", spec.name(), "schedule", s.name()));
-    software.amazon.awssdk.services.scheduler.model.Target target = software.amazon.awssdk.services.scheduler.model.Target.builder()
-        .arn(config.scheduleTargetArn().orElseThrow()).roleArn(config.schedulerRoleArn().orElseThrow()).input(input).build();
-    String expression = "cron(" + dev.copyscale.schedule.AwsCron.parse(s.cron()).expression() + ")";
-    software.amazon.awssdk.services.scheduler.model.FlexibleTimeWindow off =
-        software.amazon.awssdk.services.scheduler.model.FlexibleTimeWindow.builder().mode("OFF").build();
-    String description = "copyscale " + spec.name() + ": bounds [" + s.minCapacity() + ", " + s.maxCapacity() + "]"
-        + (s.leadSeconds() > 0 ? "; the reconcile tick applies it " + s.leadSeconds() + " s early" : "");
-    boolean exists = !aws.scheduler().listSchedules(b -> b.groupName(a.group()).namePrefix(s.name())).schedules().stream()
-        .filter(x -> x.name().equals(s.name())).toList().isEmpty();
-    if (exists) {
-      aws.scheduler().updateSchedule(b -> b.groupName(a.group()).name(s.name()).scheduleExpression(expression)
-          .scheduleExpressionTimezone(s.timezone()).flexibleTimeWindow(off).target(target).description(description).state("ENABLED"));
-    } else {
-      aws.scheduler().createSchedule(b -> b.groupName(a.group()).name(s.name()).scheduleExpression(expression)
-          .scheduleExpressionTimezone(s.timezone()).flexibleTimeWindow(off).target(target).description(description).state("ENABLED"));
-    }
   }
 
   /** The Hugging Face token, read from Secrets Manager at deploy time; only ever passed to SageMaker. */
