@@ -11,6 +11,7 @@ import dev.copyscale.scaling.AlarmService;
 import dev.copyscale.scaling.CapacityWriter;
 import dev.copyscale.scaling.ScheduleService;
 import dev.copyscale.twin.CloudWatchTwin;
+import dev.copyscale.twin.LocalContext;
 import dev.copyscale.twin.Stack;
 import dev.copyscale.twin.TwinScheduler;
 import dev.copyscale.twin.TwinWorld;

@@ -13,7 +13,13 @@ import java.util.TreeSet;
  * ScheduledEvent, or {@code {"action": "reconcile"}} from the reconcile tick.
  */
 public record ScheduleRequest(
-    Optional<String> deployment, Optional<String> schedule, Optional<Integer> min, Optional<Integer> max, Optional<String> boundNoun, boolean tick) {
+    Optional<String> deployment,
+    Optional<String> schedule,
+    Optional<Integer> min,
+    Optional<Integer> max,
+    Optional<String> boundNoun,
+    boolean tick,
+    Optional<String> eventId) {
 
   /** @throws IllegalArgumentException naming what is wrong */
   public static ScheduleRequest parse(JsonNode event) {
@@ -21,14 +27,17 @@ public record ScheduleRequest(
       throw new IllegalArgumentException("schedule event must be a JSON object such as {\"deployment\": NAME, \"schedule\": SCHEDULE}");
     }
     if (event.has("detail-type") && event.has("detail")) {
-      return parse(event.get("detail"));
+      ScheduleRequest inner = parse(event.get("detail"));
+      // The EventBridge id makes a redelivery of the same event recognisable.
+      return new ScheduleRequest(inner.deployment(), inner.schedule(), inner.min(), inner.max(), inner.boundNoun(), inner.tick(),
+          Optional.ofNullable(event.get("id")).map(JsonNode::asText));
     }
     Set<String> fields = new TreeSet<>();
     for (Iterator<String> it = event.fieldNames(); it.hasNext(); ) {
       fields.add(it.next());
     }
     if (fields.equals(Set.of("action")) && "reconcile".equals(event.get("action").asText())) {
-      return new ScheduleRequest(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), true);
+      return new ScheduleRequest(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), true, Optional.empty());
     }
     String deployment = text(event, "deployment").orElseThrow(() -> new IllegalArgumentException("schedule event has no \"deployment\"; got fields " + fields));
     if (fields.contains("schedule")) {
@@ -37,7 +46,7 @@ public record ScheduleRequest(
       if (!extra.isEmpty()) {
         throw new IllegalArgumentException("schedule event: " + extra + " cannot go with \"schedule\" (the schedule's bounds come from the spec)");
       }
-      return new ScheduleRequest(Optional.of(deployment), text(event, "schedule"), Optional.empty(), Optional.empty(), Optional.empty(), false);
+      return new ScheduleRequest(Optional.of(deployment), text(event, "schedule"), Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty());
     }
     for (String noun : new String[] {"Copies", "Instances"}) {
       if (fields.contains("min" + noun) || fields.contains("max" + noun)) {
@@ -47,7 +56,7 @@ public record ScheduleRequest(
           throw new IllegalArgumentException("schedule event: unknown fields " + extra + "; allowed: deployment, min" + noun + ", max" + noun);
         }
         return new ScheduleRequest(Optional.of(deployment), Optional.empty(), Optional.of(count(event, "min" + noun)), Optional.of(count(event, "max" + noun)),
-            Optional.of(noun), false);
+            Optional.of(noun), false, Optional.empty());
       }
     }
     throw new IllegalArgumentException("schedule event for " + deployment + " names neither \"schedule\" nor minCopies/maxCopies (or minInstances/maxInstances)");

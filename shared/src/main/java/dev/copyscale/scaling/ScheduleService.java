@@ -81,7 +81,7 @@ public final class ScheduleService {
     if (max > guard) {
       throw new IllegalArgumentException("max" + noun + " " + max + " exceeds guardrails.max" + noun + " " + guard + " of deployment " + spec.name());
     }
-    return List.of(apply(spec, min, max, "explicit bounds", "explicit bounds [" + min + ", " + max + "]", Optional.empty()));
+    return List.of(apply(spec, min, max, "explicit bounds", "explicit bounds [" + min + ", " + max + "]", request.eventId().map(id -> "eventbridge#" + id)));
   }
 
   /** The reconcile tick: every deployment's target gets the window in force now, if it lacks it. */
@@ -141,7 +141,8 @@ public final class ScheduleService {
       if (outcome.equals("SCALED")) {
         cooldowns = to > live.capacity() ? cooldowns.afterScaleOut(now, live.capacity(), to) : to < live.capacity() ? cooldowns.afterScaleIn(now) : cooldowns;
       }
-      String id = eventKey.orElse("explicit#" + now.toEpochMilli());
+      // Explicit bounds without an event id are applied each time (they are absolute, so repeating is harmless).
+      String id = eventKey.orElse("explicit#" + spec.name() + "#" + now + "#v" + (target.version() + 1));
       LedgerEntry entry = new LedgerEntry(spec.name(), now, id, "schedule", trigger, "[" + min + ", " + max + "]", Optional.empty(), Optional.empty(),
           Optional.empty(), Optional.empty(), live.capacity(), to, limitedBy, outcome, reason);
       try {

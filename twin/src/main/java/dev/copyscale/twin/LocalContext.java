@@ -1,4 +1,4 @@
-package dev.copyscale.cli;
+package dev.copyscale.twin;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -7,12 +7,12 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The Lambda context a handler sees when the CLI runs it: a 15-minute budget, logs to stderr. */
-final class LocalContext implements Context {
+/** The Lambda context a handler sees when it runs outside Lambda (CLI, tests): a 15-minute budget, logs to stderr. */
+public final class LocalContext implements Context {
   private final String functionName;
   private final String requestId = UUID.randomUUID().toString();
 
-  LocalContext(String functionName) {
+  public LocalContext(String functionName) {
     this.functionName = functionName;
   }
 

@@ -1,0 +1,141 @@
+package dev.copyscale.functions.stepscaling;
+
+import static dev.copyscale.twin.TwinFixture.desiredCopies;
+import static dev.copyscale.twin.TwinFixture.invoke;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.lambda.runtime.events.CloudWatchMetricAlarmEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.scaling.AlarmService;
+import dev.copyscale.scaling.CapacityWriter;
+import dev.copyscale.state.LedgerEntry;
+import dev.copyscale.twin.LocalContext;
+import dev.copyscale.twin.TwinFixture;
+import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.testing.RepoFiles;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every alarm event in events/, through the handler as Lambda runs it, against the twin with the
+ * orchestrated example deployed (2 copies on 1 ml.g5.12xlarge, managed instance scaling off).
+ */
+class AlarmHandlerTest {
+  private TwinWorld world;
+  private AlarmHandler handler;
+  private final LocalContext context = new LocalContext("copyscale-test-step-scaling");
+
+  @BeforeEach
+  void deployed() {
+    world = TwinFixture.deployed("deploy-llama3-8b-orchestrated.json", TwinFixture.START);
+    handler = new AlarmHandler(new AlarmService(world.scalingClients(), world.stateTable(), world.clock(),
+        new CapacityWriter(world.scalingClients(), world.pauser()), Duration.ofDays(30)));
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
+  }
+
+  private List<LedgerEntry> ledger() {
+    return world.stateTable().ledger("llama3-chat", Instant.EPOCH);
+  }
+
+  @Test
+  void eventBridgeAlarmScalesByTheMatchingStepAndRaisesInstances() {
+    // datapoints 18 and 14: average 16, breach 8 over the threshold 8: step [8, inf) adds 4
+    JsonNode result = invoke(handler, "alarm-eventbridge-burst.json", context);
+    assertThat(result.get("outcome").asText()).isEqualTo("SCALED");
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(6);
+    // 6 copies of 1 GPU need 2 ml.g5.12xlarge (4 each): copyscale raised the variant first
+    assertThat(world.sageMaker().describeEndpoint(b -> b.endpointName("llama3-chat")).productionVariants().get(0).desiredInstanceCount()).isEqualTo(2);
+    LedgerEntry entry = ledger().get(0);
+    assertThat(entry.outcome()).isEqualTo("SCALED");
+    assertThat(entry.metricValue()).contains(16.0);
+    assertThat(entry.threshold()).contains(8.0);
+    assertThat(entry.step()).contains(1);
+    assertThat(entry.from()).isEqualTo(2);
+    assertThat(entry.to()).isEqualTo(6);
+    assertThat(world.eventBridge().events()).singleElement().satisfies(e -> {
+      assertThat(e.source()).isEqualTo("copyscale");
+      assertThat(e.detailType()).isEqualTo("Scaling Activity");
+    });
+  }
+
+  @Test
+  void theDirectLambdaAlarmActionShapeIsTheOneTheRuntimeHandsOver() {
+    CloudWatchMetricAlarmEvent typed = EventLoader.loadEvent(RepoFiles.path("events/alarm-lambda-action-burst.json").toString(), CloudWatchMetricAlarmEvent.class);
+    assertThat(typed.getAlarmData().getAlarmName()).isEqualTo("copyscale-llama3-chat-burst");
+    assertThat(typed.getAlarmData().getState().getValue()).isEqualTo("ALARM");
+    // datapoints 11 and 9: average 10, breach 2: step [0, 8) adds 1
+    JsonNode result = invoke(handler, "alarm-lambda-action-burst.json", context);
+    assertThat(result.get("outcome").asText()).isEqualTo("SCALED");
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(3);
+    assertThat(ledger().get(0).step()).contains(0);
+  }
+
+  @Test
+  void aDuplicateDeliveryIsAppliedOnce() {
+    invoke(handler, "alarm-eventbridge-burst.json", context);
+    JsonNode again = invoke(handler, "alarm-duplicate.json", context);
+    assertThat(again.get("outcome").asText()).isEqualTo("IGNORED");
+    assertThat(again.get("reason").asText()).contains("duplicate delivery");
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(6);
+    assertThat(ledger()).extracting(LedgerEntry::outcome).containsExactlyInAnyOrder("SCALED", "IGNORED");
+  }
+
+  @Test
+  void aLateDeliveryOfAnOlderStateIsRecordedAndIgnored() {
+    invoke(handler, "alarm-eventbridge-burst.json", context);
+    JsonNode stale = invoke(handler, "alarm-stale.json", context);
+    assertThat(stale.get("outcome").asText()).isEqualTo("IGNORED");
+    assertThat(stale.get("reason").asText()).startsWith("late delivery");
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(6);
+  }
+
+  @Test
+  void okAndInsufficientDataChangeNothingAndSayWhy() {
+    JsonNode ok = invoke(handler, "alarm-ok.json", context);
+    assertThat(ok.get("outcome").asText()).isEqualTo("NO_CHANGE");
+    JsonNode insufficient = invoke(handler, "alarm-insufficient-data.json", context);
+    assertThat(insufficient.get("outcome").asText()).isEqualTo("NO_CHANGE");
+    assertThat(insufficient.get("reason").asText()).contains("INSUFFICIENT_DATA");
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
+    assertThat(ledger()).hasSize(2).allSatisfy(e -> assertThat(e.outcome()).isEqualTo("NO_CHANGE"));
+  }
+
+  @Test
+  void idleScalesInOneCopy() {
+    JsonNode result = invoke(handler, "alarm-idle.json", context);
+    assertThat(result.get("outcome").asText()).isEqualTo("SCALED");
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(1);
+  }
+
+  @Test
+  void scaleFromZeroBringsTwoCopiesBackEvenDuringAScaleInCooldown() {
+    // the idle alarm scales in (2 -> 1): a 300 s scale-in cooldown starts
+    assertThat(invoke(handler, "alarm-idle.json", context).get("outcome").asText()).isEqualTo("SCALED");
+    // then something else (a night schedule, say) takes the last copy away
+    world.sageMaker().updateInferenceComponentRuntimeConfig(b -> b.inferenceComponentName("llama3-chat-ic").desiredRuntimeConfig(c -> c.copyCount(0)));
+    world.pause(Duration.ofSeconds(30));
+    JsonNode result = invoke(handler, "alarm-scale-from-zero.json", context);
+    assertThat(result.get("outcome").asText()).isEqualTo("SCALED");
+    assertThat(result.get("from").asInt()).isZero();
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
+  }
+
+  @Test
+  void anAlarmCopyscaleDoesNotOwnChangesNothing() {
+    JsonNode result = invoke(handler, "alarm-not-owned.json", context);
+    assertThat(result.get("outcome").asText()).isEqualTo("IGNORED");
+    assertThat(result.get("reason").asText()).contains("team-payments-cpu-high is not one of copyscale's");
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
+  }
+
+  @Test
+  void malformedJsonIsAClearError() {
+    assertThatThrownBy(() -> invoke(handler, "alarm-malformed.json", context)).hasMessageStartingWith("alarm event is not valid JSON");
+    assertThat(ledger()).isEmpty();
+  }
+}
