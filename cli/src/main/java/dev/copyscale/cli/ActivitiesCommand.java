@@ -119,10 +119,11 @@ final class ActivitiesCommand implements Callable<Integer> {
       case "alarm", "tick" -> "alarm " + e.trigger() + " in state " + e.state() + (e.source().equals("tick") ? " (still, at the minute tick)" : "")
           + e.policy().map(p -> " triggered policy " + p).orElse("");
       case "schedule" -> e.trigger() + " set bounds " + e.state();
+      case "deploy" -> "deploy kept the count within bounds " + e.state();
       default -> e.source() + " " + e.trigger();
     };
     return switch (e.outcome()) {
-      case "SCALED" -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e);
+      case "SCALED" -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e) + (e.source().equals("deploy") ? " (" + e.reason() + ")" : "");
       case "DRY_RUN" -> trigger + ": dry run, would set desired " + unit + " " + e.from() + " → " + e.to();
       case "NO_CHANGE" -> trigger + ": no change, " + e.reason();
       case "IGNORED" -> trigger + ": ignored, " + e.reason();

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Serve LLMs at scale on SageMaker inference components.",
     subcommands = {
+      DemoCommand.class,
       PreflightCommand.class,
       CatalogCommand.class,
       InvokeCommand.class,

@@ -27,6 +27,7 @@ import dev.copyscale.state.DeploymentRecord;
 import dev.copyscale.state.StateStore;
 import dev.copyscale.state.StateStore.ConcurrentUpdateException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -221,8 +222,9 @@ public final class DeployService {
             fingerprints.clear();
           } else if (action instanceof CreateComponent) {
             zeroPending = spec.component().copies() == 0;
-          } else if (action instanceof SetCopyCount a && a.to() == 0) {
-            zeroPending = false;
+          } else if (action instanceof SetCopyCount a) {
+            zeroPending = zeroPending && a.to() != 0;
+            recordCopyCount(spec, a);
           }
         }
       } catch (AwsServiceException | software.amazon.awssdk.core.exception.SdkClientException e) {
@@ -295,6 +297,18 @@ public final class DeployService {
       throw new IllegalStateException("no executor for " + action);
     }
   }
+
+  /** Copy counts deploy moves (into new bounds, or to 0 after creation) are decisions like any other. */
+  private void recordCopyCount(DeploymentSpec spec, SetCopyCount a) {
+    DeployPlanner.Bounds bounds = DeployPlanner.bounds(spec, clock.instant());
+    Instant now = clock.instant();
+    store.append(new dev.copyscale.state.LedgerEntry(spec.name(), now, "deploy#" + now + "#" + a.from() + "-" + a.to(), "deploy", "deploy",
+        "[" + bounds.min() + ", " + bounds.max() + "]", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), a.from(), a.to(),
+        List.of(), "SCALED", a.reason()), now.plus(LEDGER_RETENTION));
+  }
+
+  /** How long deploy's ledger entries are kept (the stack's LedgerRetentionDays default). */
+  static final java.time.Duration LEDGER_RETENTION = java.time.Duration.ofDays(30);
 
   private static StepPolicy policy(DeploymentSpec spec, String name) {
     return spec.scaling().stepPolicies().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();

@@ -114,6 +114,15 @@ public final class SpecParser {
     return parse(root);
   }
 
+  /** A YAML or JSON document as a tree (for passing a spec on as a JSON event). */
+  public static JsonNode toTree(String document) {
+    try {
+      return YAML.readTree(document);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not valid YAML or JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
   /** Validates a document that is already a tree, e.g. the {@code detail} of an EventBridge event. */
   public static SpecResult parse(JsonNode root) {
     if (root == null || !root.isObject()) {

@@ -1,0 +1,151 @@
+package dev.copyscale.cli;
+
+import dev.copyscale.catalog.Catalog;
+import dev.copyscale.json.Json;
+import dev.copyscale.preflight.Preflight;
+import dev.copyscale.preflight.PreflightReport;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.SpecParser;
+import dev.copyscale.twin.CloudWatchTwin;
+import dev.copyscale.twin.Stack;
+import dev.copyscale.twin.TwinScheduler;
+import dev.copyscale.twin.TwinWorld;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
+
+/**
+ * {@code copyscale demo}: the whole path on the embedded twin, no AWS account: preflight the spec,
+ * deploy it from nothing with the real deploy handler, and follow it through a stretch of virtual
+ * time while the stack's schedules and functions run, printing a timeline of what changed.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {"Preflights a spec, deploys it on a fresh twin (no AWS account) with the real Lambda handlers,",
+        "and follows it through virtual time, printing when the endpoint, the copies and the instances change."})
+final class DemoCommand implements Callable<Integer> {
+  @Spec CommandLine.Model.CommandSpec commandSpec;
+
+  @Option(names = "--spec", paramLabel = "FILE", description = "the spec (default: ${DEFAULT-VALUE})")
+  Path specFile = Path.of("examples", "llama3-8b.yaml");
+
+  @Option(names = "--start", paramLabel = "INSTANT", description = "virtual start time (default: ${DEFAULT-VALUE}, a Friday 07:30 in Berlin)")
+  Instant start = Instant.parse("2026-11-27T06:30:00Z");
+
+  @Option(names = "--for", paramLabel = "DURATION", converter = Durations.class, description = "how long to follow it (default: 26h)")
+  Duration span = Duration.ofHours(26);
+
+  @Option(names = "--world", paramLabel = "PATH", description = "also save the resulting world here, for world show / activities")
+  Path world;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = commandSpec.commandLine().getOut();
+    String document = SpecFiles.read(commandSpec, specFile);
+    PreflightReport preflight = new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(SpecParser.parse(document));
+    if (!preflight.fits()) {
+      out.println("preflight: " + specFile + " does not fit:");
+      preflight.problems().forEach(p -> out.println("  - " + p));
+      out.flush();
+      return 1;
+    }
+    DeploymentSpec spec = SpecParser.parse(document).orThrow();
+    ZoneId zone = spec.scaling().schedules().isEmpty() ? ZoneId.of("UTC") : ZoneId.of(spec.scaling().schedules().get(0).timezone());
+    out.printf("preflight: %s fits (%s); on-demand $%.2f/h initially%n", specFile, spec.endpoint().instanceType(), preflight.cost().orElseThrow().usdPerHourAtCopies());
+    out.printf("twin: a fresh account at %s (%s time); every change below happened in virtual time%n%n", fmt(start, zone), zone);
+
+    TwinWorld twin = TwinWorld.fresh(start);
+    TwinFunctions functions = new TwinFunctions(twin, commandSpec.commandLine().getErr());
+    String response = TwinFunctions.invoke(functions.deploy, "deploy", Json.compact(SpecParser.toTree(document)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    out.printf("%s  deploy %s: %s%n", fmt(start, zone), spec.name(), String.join("; ", Json.mapper().convertValue(Json.read(response, java.util.Map.class).get("actions"), String[].class)));
+    Timeline timeline = new Timeline(twin, spec, zone, out);
+    timeline.sample();
+    twin.advance(span, timeline.watching(functions));
+    timeline.sample();
+    out.printf("%nactivities (newest first):%n");
+    ActivitiesCommand.list(spec, twin.stateTable(), twin.autoScaling(), Instant.EPOCH)
+        .forEach(a -> out.printf("  %s  %-9s %s%n", fmt(a.time(), zone), a.outcome(), a.cause()));
+    if (world != null) {
+      twin.save(world);
+      out.printf("%nworld saved to %s: try `copyscale world show --world %s`%n", world, world);
+    }
+    out.flush();
+    return 0;
+  }
+
+  static String fmt(Instant t, ZoneId zone) {
+    return DateTimeFormatter.ofPattern("EEE HH:mm").withZone(zone).format(t);
+  }
+
+  /** Prints a line whenever the endpoint's status, the copies or the instances change. */
+  private static final class Timeline {
+    private final TwinWorld twin;
+    private final DeploymentSpec spec;
+    private final ZoneId zone;
+    private final PrintWriter out;
+    private String last = "";
+
+    Timeline(TwinWorld twin, DeploymentSpec spec, ZoneId zone, PrintWriter out) {
+      this.twin = twin;
+      this.spec = spec;
+      this.zone = zone;
+      this.out = out;
+    }
+
+    void sample() {
+      StringBuilder line = new StringBuilder();
+      var endpoint = twin.sageMaker().state().endpoints.get(spec.endpoint().name());
+      if (endpoint == null) {
+        line.append("no endpoint");
+      } else {
+        var e = twin.sageMaker().describeEndpoint(b -> b.endpointName(spec.endpoint().name()));
+        line.append("endpoint ").append(e.endpointStatusAsString()).append(", instances ").append(e.productionVariants().get(0).currentInstanceCount())
+            .append("/").append(e.productionVariants().get(0).desiredInstanceCount());
+        if (twin.sageMaker().state().components.containsKey(spec.component().name())) {
+          DescribeInferenceComponentResponse c = twin.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(spec.component().name()));
+          line.append("; component ").append(c.inferenceComponentStatusAsString()).append(", copies serving ")
+              .append(c.runtimeConfig().currentCopyCount()).append(" of ").append(c.runtimeConfig().desiredCopyCount());
+        }
+        twin.autoScaling().describeScalableTargets(b -> b.serviceNamespace("sagemaker")).scalableTargets().stream().findFirst()
+            .ifPresent(t -> line.append("; bounds [").append(t.minCapacity()).append(", ").append(t.maxCapacity()).append("]"));
+      }
+      String now = line.toString();
+      if (!now.equals(last)) {
+        out.printf("%s  %s%n", fmt(twin.clock().instant(), zone), now);
+        last = now;
+      }
+    }
+
+    Stack watching(Stack stack) {
+      return new Stack() {
+        @Override
+        public void everyMinute(Instant now) {
+          sample();
+          stack.everyMinute(now);
+          sample();
+        }
+
+        @Override
+        public void alarmStateChanged(CloudWatchTwin.StateChange change) {
+          stack.alarmStateChanged(change);
+        }
+
+        @Override
+        public void scheduleFired(TwinScheduler.Firing firing) {
+          stack.scheduleFired(firing);
+          sample();
+        }
+      };
+    }
+  }
+}
