@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
+import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 
 /**
@@ -76,6 +78,10 @@ public final class AlarmService {
         continue;
       }
       ResourceNames names = ResourceNames.of(spec);
+      // Like Application Auto Scaling, start nothing while a change is still rolling out.
+      if (!writer.read(spec).componentStatus().orElse("").equals("InService")) {
+        continue;
+      }
       List<MetricAlarm> inAlarm = aws.cloudWatch().describeAlarmsPaginator(b -> b.alarmNamePrefix("copyscale-" + spec.name() + "-").stateValue(StateValue.ALARM))
           .metricAlarms().stream().toList();
       for (MetricAlarm alarm : inAlarm) {
@@ -142,7 +148,9 @@ public final class AlarmService {
         newestStates.put(event.alarmName(), event.stateTimestamp());
       }
       try {
-        if (newest != null && event.stateTimestamp().isBefore(newest)) {
+        // A tick reads the alarm's current state from CloudWatch: only deliveries can arrive out of order.
+        boolean delivery = !event.delivery().equals("tick");
+        if (delivery && newest != null && event.stateTimestamp().isBefore(newest)) {
           LedgerEntry entry = entry(owner, event, now, Optional.empty(), 0, 0, List.of(), "IGNORED",
               "late delivery: state of " + event.stateTimestamp() + " is older than " + newest + ", already handled");
           store.commit(event.eventKey(), new TargetState(deployment, target.cooldowns(), newestStates, target.version() + 1), entry, expires);
@@ -167,10 +175,10 @@ public final class AlarmService {
     DeploymentSpec spec = owner.spec();
     StepPolicy policy = owner.policy();
     LiveCapacity live = writer.read(spec);
-    Optional<Double> metric = event.aggregate(policy.metricAggregation());
+    Optional<Double> metric = event.aggregate(policy.metricAggregation()).or(() -> fetchMetric(spec, policy, event));
     if (metric.isEmpty()) {
       LedgerEntry entry = entry(owner, event, now, Optional.empty(), live.capacity(), live.capacity(), List.of(), "NO_CHANGE",
-          "the alarm event carries no datapoint values to size the step from");
+          "neither the alarm event nor CloudWatch (GetMetricData) has datapoints to size the step from");
       store.commit(event.eventKey(), new TargetState(spec.name(), target.cooldowns(), newestStates, target.version() + 1), entry, expires);
       return result(entry, Optional.empty());
     }
@@ -198,6 +206,10 @@ public final class AlarmService {
     }
     LedgerEntry entry = entry(owner, event, now, metric, live.capacity(), to, limitedBy, outcome, reason + instanceNote(instances));
     entry = withStep(entry, decision);
+    if (event.delivery().equals("tick") && outcome.equals("NO_CHANGE")) {
+      // The per-minute re-evaluation of an alarm still in ALARM records only what it changes.
+      return result(entry, instances);
+    }
     store.commit(event.eventKey(), new TargetState(spec.name(), cooldowns, newestStates, target.version() + 1), entry, expires);
     if (!outcome.equals("SCALED")) {
       return result(entry, instances);
@@ -216,6 +228,22 @@ public final class AlarmService {
     }
     writer.publish(entry);
     return result(entry, instances);
+  }
+
+  /**
+   * The alarm's datapoints from CloudWatch when the event carries none: the alarm's metric and
+   * statistic over its evaluation periods up to the state change, combined like the event's.
+   */
+  private Optional<Double> fetchMetric(DeploymentSpec spec, StepPolicy policy, AlarmEvent event) {
+    PutMetricAlarmRequest alarm = dev.copyscale.deploy.Requests.alarm(spec, ResourceNames.of(spec), policy, List.of());
+    Instant end = event.stateTimestamp();
+    Instant start = end.minusSeconds((long) alarm.period() * alarm.evaluationPeriods());
+    GetMetricDataResponse data = aws.cloudWatch().getMetricData(b -> b.startTime(start).endTime(end).metricDataQueries(q -> q.id("m")
+        .metricStat(m -> m.metric(x -> x.namespace(alarm.namespace()).metricName(alarm.metricName()).dimensions(alarm.dimensions()))
+            .period(alarm.period()).stat(alarm.statisticAsString()))));
+    List<Double> values = data.metricDataResults().stream().flatMap(r -> r.values().stream()).toList();
+    AlarmEvent withValues = new AlarmEvent(event.alarmName(), event.state(), event.stateTimestamp(), event.reason(), values, event.threshold(), event.eventKey(), event.delivery());
+    return withValues.aggregate(policy.metricAggregation());
   }
 
   private static String instanceNote(Optional<InstancePlan> instances) {

@@ -14,6 +14,9 @@ import software.amazon.awssdk.services.cloudwatch.model.DeleteAlarmsResponse;
 import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsRequest;
 import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataRequest;
+import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmResponse;
@@ -175,6 +178,16 @@ public final class CloudWatchTwin implements CloudWatchClient {
       state.undelivered.add(new StateChange(a.alarmName, alarmArn(a.alarmName), a.stateUpdatedTimestamp, previous, a.stateValue, a.stateReason, a.stateReasonData));
     }
     return SetAlarmStateResponse.builder().build();
+  }
+
+  /**
+   * No metric is published in the twin yet (request traffic arrives with the simulator), so every
+   * query answers with no datapoints, as CloudWatch does for a metric nobody published.
+   */
+  @Override
+  public GetMetricDataResponse getMetricData(GetMetricDataRequest r) {
+    return GetMetricDataResponse.builder().metricDataResults(r.metricDataQueries().stream()
+        .map(q -> MetricDataResult.builder().id(q.id()).statusCode("Complete").build()).toList()).build();
   }
 
   /** The state changes since the last call, for delivery to the alarm's targets. */

@@ -24,9 +24,13 @@ public final class TwinFixture {
 
   /** A fresh world at {@code start} with the deploy event applied and 20 minutes of reconciling behind it. */
   public static TwinWorld deployed(String deployEvent, Instant start) {
+    return deployed(json(deployEvent), start);
+  }
+
+  public static TwinWorld deployed(JsonNode deployEvent, Instant start) {
     TwinWorld world = TwinWorld.fresh(start);
     DeployService deploy = new DeployService(world.deployClients(), world.stateTable(), world.clock(), world.deployConfig());
-    deploy.handle(json(deployEvent));
+    deploy.handle(deployEvent);
     world.advance(Duration.ofMinutes(20), new Stack() {
       @Override
       public void everyMinute(Instant now) {
@@ -60,9 +64,13 @@ public final class TwinFixture {
 
   /** Runs a handler as Lambda would and parses its response. */
   public static JsonNode invoke(RequestStreamHandler handler, String file, Context context) {
+    return invoke(handler, event(file), context);
+  }
+
+  public static JsonNode invoke(RequestStreamHandler handler, byte[] event, Context context) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      handler.handleRequest(new ByteArrayInputStream(event(file)), out, context);
+      handler.handleRequest(new ByteArrayInputStream(event), out, context);
       return Json.mapper().readTree(out.toString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

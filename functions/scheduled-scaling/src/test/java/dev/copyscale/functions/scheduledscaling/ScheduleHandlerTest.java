@@ -107,4 +107,17 @@ class ScheduleHandlerTest {
     assertThat(target().maxCapacity()).isEqualTo(8);
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(4);
   }
+
+  @Test
+  void theMinuteTickHealsAMissedDelivery() {
+    // someone (or a lost delivery) left the target outside the window in force
+    world.autoScaling().registerScalableTarget(b -> b.serviceNamespace("sagemaker").resourceId("inference-component/llama3-chat-ic")
+        .scalableDimension("sagemaker:inference-component:DesiredCopyCount").minCapacity(1).maxCapacity(3));
+    JsonNode results = invoke(handler, "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), context).get("results");
+    assertThat(results).singleElement().satisfies(r -> assertThat(r.get("reason").asText()).startsWith("reconcile: window business-hours"));
+    assertThat(target().minCapacity()).isEqualTo(4);
+    assertThat(target().maxCapacity()).isEqualTo(8);
+    // healed: the next tick has nothing to do
+    assertThat(invoke(handler, "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), context).get("results")).isEmpty();
+  }
 }

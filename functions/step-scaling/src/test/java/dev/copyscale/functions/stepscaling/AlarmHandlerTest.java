@@ -138,4 +138,53 @@ class AlarmHandlerTest {
     assertThatThrownBy(() -> invoke(handler, "alarm-malformed.json", context)).hasMessageStartingWith("alarm event is not valid JSON");
     assertThat(ledger()).isEmpty();
   }
+
+  @Test
+  void anAlarmThatStaysInAlarmKeepsScalingAtTheMinuteTickOnceTheChangeIsDone() throws Exception {
+    invoke(handler, "alarm-eventbridge-burst.json", context); // 2 -> 6, cooldown 60 s
+    JsonNode burst = TwinFixture.json("alarm-eventbridge-burst.json").get("detail").get("state");
+    world.cloudWatch().setAlarmState(b -> b.alarmName("copyscale-llama3-chat-burst").stateValue("ALARM")
+        .stateReason(burst.get("reason").asText()).stateReasonData(burst.get("reasonData").asText()));
+    byte[] tick = "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // while the new copies start (image pull + model load) the tick starts nothing
+    world.pause(Duration.ofMinutes(2));
+    assertThat(invoke(handler, tick, context).get("results")).isEmpty();
+    // once they serve (a second instance provisions, then its copies load), the alarm still in
+    // ALARM scales again: 6 + 4 = 10, held to maxCopies 8
+    world.pause(Duration.ofMinutes(20));
+    JsonNode results = invoke(handler, tick, context).get("results");
+    assertThat(results).singleElement().satisfies(r -> {
+      assertThat(r.get("outcome").asText()).isEqualTo("SCALED");
+      assertThat(r.get("to").asInt()).isEqualTo(8);
+    });
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(8);
+    assertThat(ledger()).filteredOn(e -> e.source().equals("tick")).singleElement()
+        .satisfies(e -> assertThat(e.limitedBy()).containsExactly("maxCapacity 8"));
+    // the same minute again: nothing new
+    assertThat(invoke(handler, tick, context).get("results")).isEmpty();
+  }
+
+  @Test
+  void withoutDatapointsInTheEventCloudWatchIsAsked() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode) TwinFixture.json("alarm-eventbridge-burst.json");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("detail").get("state")).remove("reasonData");
+    JsonNode result = invoke(handler, dev.copyscale.json.Json.compact(event).getBytes(java.nio.charset.StandardCharsets.UTF_8), context);
+    assertThat(result.get("outcome").asText()).isEqualTo("NO_CHANGE");
+    assertThat(result.get("reason").asText()).contains("nor CloudWatch (GetMetricData) has datapoints");
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
+  }
+
+  @Test
+  void dryRunDecidesAndRecordsButWritesNothing() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode spec = (com.fasterxml.jackson.databind.node.ObjectNode) TwinFixture.json("deploy-llama3-8b-orchestrated.json");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("guardrails")).put("dryRun", true);
+    world = TwinFixture.deployed(spec, TwinFixture.START);
+    handler = new AlarmHandler(new AlarmService(world.scalingClients(), world.stateTable(), world.clock(),
+        new CapacityWriter(world.scalingClients(), world.pauser()), Duration.ofDays(30)));
+    JsonNode result = invoke(handler, "alarm-eventbridge-burst.json", context);
+    assertThat(result.get("outcome").asText()).isEqualTo("DRY_RUN");
+    assertThat(result.get("to").asInt()).isEqualTo(6);
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
+    assertThat(ledger()).singleElement().satisfies(e -> assertThat(e.reason()).startsWith("dry run, nothing written"));
+  }
 }
