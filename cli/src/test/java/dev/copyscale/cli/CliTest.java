@@ -32,7 +32,7 @@ class CliTest {
   void helpListsEveryCommand() {
     Run run = run("--help");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("preflight", "catalog", "help");
+    assertThat(run.out()).contains("demo", "preflight", "catalog", "invoke", "world", "activities", "help");
   }
 
   @Test

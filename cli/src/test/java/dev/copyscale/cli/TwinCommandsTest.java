@@ -1,0 +1,84 @@
+package dev.copyscale.cli;
+
+import static dev.copyscale.cli.CliTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.json.Json;
+import dev.copyscale.testing.RepoFiles;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** invoke, world and activities on a world file, as the README's sequences use them. */
+class TwinCommandsTest {
+  @TempDir Path dir;
+
+  String world() {
+    return dir.resolve("world.json").toString();
+  }
+
+  static String event(String name) {
+    return RepoFiles.path("events/" + name).toString();
+  }
+
+  @Test
+  void deployAdvanceShow() throws Exception {
+    assertThat(run("world", "reset", "--now", "2026-11-25T09:00:00Z", "--world", world()).exitCode()).isZero();
+    CliTest.Run deploy = run("invoke", "deploy", "--event", event("deploy-llama3-8b.json"), "--world", world());
+    assertThat(deploy.exitCode()).isZero();
+    assertThat(Json.mapper().readTree(deploy.out()).get("phase").asText()).isEqualTo("Creating");
+    assertThat(run("world", "advance", "20m", "--world", world()).out()).contains("2026-11-25T09:00:00Z -> 2026-11-25T09:20:00Z");
+    JsonNode shown = Json.mapper().readTree(run("world", "show", "--world", world()).out());
+    assertThat(shown.fieldNames()).toIterable().containsExactly(
+        "now", "endpoints", "inferenceComponents", "scalableTargets", "scalingPolicies", "scalingActivities", "alarms", "schedules");
+    assertThat(shown.get("endpoints").get(0).get("EndpointStatus").asText()).isEqualTo("InService");
+    assertThat(shown.get("inferenceComponents").get(0).get("InferenceComponentStatus").asText()).isEqualTo("InService");
+    assertThat(shown.get("inferenceComponents").get(0).get("RuntimeConfig").get("CurrentCopyCount").asInt()).isEqualTo(4);
+    assertThat(shown.get("scalableTargets")).hasSize(1);
+  }
+
+  @Test
+  void alarmThenActivitiesExplainIt() throws Exception {
+    run("world", "reset", "--now", "2026-11-25T09:40:00Z", "--world", world());
+    run("invoke", "deploy", "--event", event("deploy-llama3-8b-orchestrated.json"), "--world", world());
+    run("world", "advance", "20m", "--world", world());
+    CliTest.Run alarm = run("invoke", "step-scaling", "--event", event("alarm-eventbridge-burst.json"), "--world", world());
+    assertThat(Json.mapper().readTree(alarm.out()).get("to").asInt()).isEqualTo(6);
+    CliTest.Run activities = run("activities", "llama3-chat", "--world", world());
+    assertThat(activities.out()).contains("alarm copyscale-llama3-chat-burst in state ALARM triggered policy burst: desired copies 2 → 6");
+    JsonNode json = Json.mapper().readTree(run("activities", "llama3-chat", "--json", "--world", world()).out());
+    assertThat(json.get("activities").get(0).get("outcome").asText()).isEqualTo("SCALED");
+  }
+
+  @Test
+  void schedulesFollowTheCalendar() {
+    run("world", "reset", "--now", "2026-11-27T06:00:00Z", "--world", world());
+    run("invoke", "deploy", "--event", event("deploy-llama3-8b.json"), "--world", world());
+    run("world", "advance", "48h", "--world", world());
+    String activities = run("activities", "llama3-chat", "--world", world()).out();
+    assertThat(activities).contains("2026-11-27T07:00:00Z  SCALED     schedule business-hours set bounds [4, 8]: desired copies 2 → 4");
+    assertThat(activities).contains("2026-11-27T19:00:00Z  SCALED     schedule nights set bounds [0, 2]: desired copies 4 → 2");
+  }
+
+  @Test
+  void errorsAreClearAndExitNonZero() {
+    run("world", "reset", "--world", world());
+    CliTest.Run bad = run("invoke", "deploy", "--event", event("deploy-invalid-spec.json"), "--world", world());
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).contains("component.copies");
+    assertThat(run("invoke", "nope", "--event", event("deploy-llama3-8b.json"), "--world", world()).exitCode()).isEqualTo(2);
+    assertThat(run("activities", "no-such", "--world", world()).exitCode()).isEqualTo(2);
+    assertThat(run("world", "advance", "soon", "--world", world()).exitCode()).isEqualTo(2);
+    assertThat(run("world", "reset", "--now", "yesterday", "--world", world()).exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void demoDeploysAndFollowsTheDay() {
+    CliTest.Run demo = run("demo", "--spec", RepoFiles.path("examples/llama3-8b.yaml").toString());
+    assertThat(demo.exitCode()).isZero();
+    assertThat(demo.out()).contains("Fri 07:37  endpoint InService", "component InService, copies serving 4 of 4", "Fri 08:00", "Fri 20:00",
+        "schedule business-hours set bounds [4, 8]");
+    assertThat(run("demo", "--spec", RepoFiles.path("examples/seed-llama3-8b.yaml").toString()).exitCode()).isEqualTo(1);
+  }
+}
