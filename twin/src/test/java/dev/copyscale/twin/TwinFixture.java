@@ -29,7 +29,13 @@ public final class TwinFixture {
 
   public static TwinWorld deployed(JsonNode deployEvent, Instant start) {
     TwinWorld world = TwinWorld.fresh(start);
-    DeployService deploy = new DeployService(world.deployClients(), world.stateTable(), world.clock(), world.deployConfig());
+    deploy(world, world.stateTable(), deployEvent);
+    return world;
+  }
+
+  /** Deploys on {@code world}, keeping the stack's state in {@code store} (the twin's, or DynamoDB on moto). */
+  public static void deploy(TwinWorld world, dev.copyscale.state.StateStore store, JsonNode deployEvent) {
+    DeployService deploy = new DeployService(world.deployClients(), store, world.clock(), world.deployConfig());
     deploy.handle(deployEvent);
     world.advance(Duration.ofMinutes(20), new Stack() {
       @Override
@@ -43,7 +49,6 @@ public final class TwinFixture {
       @Override
       public void scheduleFired(TwinScheduler.Firing firing) {}
     });
-    return world;
   }
 
   public static byte[] event(String file) {

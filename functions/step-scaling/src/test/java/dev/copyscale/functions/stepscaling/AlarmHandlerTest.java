@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.scaling.AlarmService;
 import dev.copyscale.scaling.CapacityWriter;
 import dev.copyscale.state.LedgerEntry;
+import dev.copyscale.state.StateStore;
 import dev.copyscale.twin.LocalContext;
 import dev.copyscale.twin.TwinFixture;
 import dev.copyscale.twin.TwinWorld;
@@ -23,23 +24,34 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every alarm event in events/, through the handler as Lambda runs it, against the twin with the
- * orchestrated example deployed (2 copies on 1 ml.g5.12xlarge, managed instance scaling off).
+ * orchestrated example deployed (2 copies on 1 ml.g5.12xlarge, managed instance scaling off). Run
+ * with the twin's state table and with DynamoDB (moto_server) as the state table.
  */
-class AlarmHandlerTest {
-  private TwinWorld world;
-  private AlarmHandler handler;
-  private final LocalContext context = new LocalContext("copyscale-test-step-scaling");
+abstract class AlarmHandlerTest {
+  TwinWorld world;
+  StateStore store;
+  AlarmHandler handler;
+  final LocalContext context = new LocalContext("copyscale-test-step-scaling");
+
+  /** The state table the functions use in this run. */
+  abstract StateStore stateTable(TwinWorld world);
 
   @BeforeEach
   void deployed() {
-    world = TwinFixture.deployed("deploy-llama3-8b-orchestrated.json", TwinFixture.START);
-    handler = new AlarmHandler(new AlarmService(world.scalingClients(), world.stateTable(), world.clock(),
-        new CapacityWriter(world.scalingClients(), world.pauser()), Duration.ofDays(30)));
+    deploy(TwinFixture.json("deploy-llama3-8b-orchestrated.json"));
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
   }
 
+  void deploy(JsonNode spec) {
+    world = TwinWorld.fresh(TwinFixture.START);
+    store = stateTable(world);
+    TwinFixture.deploy(world, store, spec);
+    handler = new AlarmHandler(new AlarmService(world.scalingClients(), store, world.clock(),
+        new CapacityWriter(world.scalingClients(), world.pauser()), Duration.ofDays(30)));
+  }
+
   private List<LedgerEntry> ledger() {
-    return world.stateTable().ledger("llama3-chat", Instant.EPOCH);
+    return store.ledger("llama3-chat", Instant.EPOCH);
   }
 
   @Test
@@ -178,9 +190,7 @@ class AlarmHandlerTest {
   void dryRunDecidesAndRecordsButWritesNothing() throws Exception {
     com.fasterxml.jackson.databind.node.ObjectNode spec = (com.fasterxml.jackson.databind.node.ObjectNode) TwinFixture.json("deploy-llama3-8b-orchestrated.json");
     ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("guardrails")).put("dryRun", true);
-    world = TwinFixture.deployed(spec, TwinFixture.START);
-    handler = new AlarmHandler(new AlarmService(world.scalingClients(), world.stateTable(), world.clock(),
-        new CapacityWriter(world.scalingClients(), world.pauser()), Duration.ofDays(30)));
+    deploy(spec);
     JsonNode result = invoke(handler, "alarm-eventbridge-burst.json", context);
     assertThat(result.get("outcome").asText()).isEqualTo("DRY_RUN");
     assertThat(result.get("to").asInt()).isEqualTo(6);

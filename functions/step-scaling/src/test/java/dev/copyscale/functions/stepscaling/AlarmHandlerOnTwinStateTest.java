@@ -1,0 +1,12 @@
+package dev.copyscale.functions.stepscaling;
+
+import dev.copyscale.state.StateStore;
+import dev.copyscale.twin.TwinWorld;
+
+/** The alarm handler with the twin's in-memory state table. */
+class AlarmHandlerOnTwinStateTest extends AlarmHandlerTest {
+  @Override
+  StateStore stateTable(TwinWorld world) {
+    return world.stateTable();
+  }
+}
