@@ -16,6 +16,11 @@ public record ScalingResult(
     Optional<Integer> instancesTo,
     String reason) {
 
+  /** One log line: trigger, outcome, capacity change and why. */
+  public String summary() {
+    return trigger + " " + outcome + ": " + from + " -> " + to + " (" + reason + ")";
+  }
+
   static ScalingResult ignored(Optional<String> deployment, String trigger, String reason, int capacity) {
     return new ScalingResult(deployment, trigger, "IGNORED", capacity, capacity, Optional.empty(), Optional.empty(), reason);
   }

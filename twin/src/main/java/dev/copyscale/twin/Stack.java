@@ -17,15 +17,22 @@ public interface Stack {
   /** A Scheduler schedule fired for its target. */
   void scheduleFired(TwinScheduler.Firing firing);
 
+  /** A stack that only runs {@code minute} at every virtual minute (tests run one function this way). */
+  static Stack ticking(java.util.function.Consumer<Instant> minute) {
+    return new Stack() {
+      @Override
+      public void everyMinute(Instant now) {
+        minute.accept(now);
+      }
+
+      @Override
+      public void alarmStateChanged(CloudWatchTwin.StateChange change) {}
+
+      @Override
+      public void scheduleFired(TwinScheduler.Firing firing) {}
+    };
+  }
+
   /** A stack that does nothing: only the AWS services move on. */
-  Stack NONE = new Stack() {
-    @Override
-    public void everyMinute(Instant now) {}
-
-    @Override
-    public void alarmStateChanged(CloudWatchTwin.StateChange change) {}
-
-    @Override
-    public void scheduleFired(TwinScheduler.Firing firing) {}
-  };
+  Stack NONE = ticking(now -> { });
 }

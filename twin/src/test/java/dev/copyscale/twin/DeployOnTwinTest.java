@@ -27,18 +27,7 @@ class DeployOnTwinTest {
 
   /** The stack's reconcile schedule, as the twin runs it: the deploy function every minute. */
   static Stack reconciling(DeployService deploy) {
-    return new Stack() {
-      @Override
-      public void everyMinute(Instant now) {
-        deploy.reconcileInProgress();
-      }
-
-      @Override
-      public void alarmStateChanged(CloudWatchTwin.StateChange change) {}
-
-      @Override
-      public void scheduleFired(TwinScheduler.Firing firing) {}
-    };
+    return Stack.ticking(now -> deploy.reconcileInProgress());
   }
 
   @Test

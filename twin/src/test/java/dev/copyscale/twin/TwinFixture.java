@@ -37,18 +37,7 @@ public final class TwinFixture {
   public static void deploy(TwinWorld world, dev.copyscale.state.StateStore store, JsonNode deployEvent) {
     DeployService deploy = new DeployService(world.deployClients(), store, world.clock(), world.deployConfig());
     deploy.handle(deployEvent);
-    world.advance(Duration.ofMinutes(20), new Stack() {
-      @Override
-      public void everyMinute(Instant now) {
-        deploy.reconcileInProgress();
-      }
-
-      @Override
-      public void alarmStateChanged(CloudWatchTwin.StateChange change) {}
-
-      @Override
-      public void scheduleFired(TwinScheduler.Firing firing) {}
-    });
+    world.advance(Duration.ofMinutes(20), Stack.ticking(now -> deploy.reconcileInProgress()));
   }
 
   public static byte[] event(String file) {

@@ -29,18 +29,7 @@ class DeployHandlerTest {
 
   /** The template's reconcile schedule: the same handler, every minute, with {"action": "reconcile"}. */
   private Stack reconcileSchedule() {
-    return new Stack() {
-      @Override
-      public void everyMinute(java.time.Instant now) {
-        invoke(handler, "deploy-reconcile.json", context);
-      }
-
-      @Override
-      public void alarmStateChanged(dev.copyscale.twin.CloudWatchTwin.StateChange change) {}
-
-      @Override
-      public void scheduleFired(dev.copyscale.twin.TwinScheduler.Firing firing) {}
-    };
+    return Stack.ticking(now -> invoke(handler, "deploy-reconcile.json", context));
   }
 
   @Test

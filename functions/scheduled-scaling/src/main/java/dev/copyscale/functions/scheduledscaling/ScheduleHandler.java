@@ -3,18 +3,12 @@ package dev.copyscale.functions.scheduledscaling;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.aws.AwsClients;
-import dev.copyscale.aws.LambdaEnvironment;
-import dev.copyscale.aws.Pause;
 import dev.copyscale.json.Json;
-import dev.copyscale.scaling.CapacityWriter;
-import dev.copyscale.scaling.ScalingClients;
 import dev.copyscale.scaling.ScalingResult;
+import dev.copyscale.scaling.ScalingServices;
 import dev.copyscale.scaling.ScheduleService;
-import dev.copyscale.state.DynamoDbStateStore;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -33,17 +27,13 @@ public final class ScheduleHandler implements RequestStreamHandler {
   private final ScheduleService service;
 
   public ScheduleHandler() {
-    this(service(AwsClients.scaling(), Clock.systemUTC()));
+    this(ScalingServices.schedulesFromLambdaEnvironment());
   }
 
   public ScheduleHandler(ScheduleService service) {
     this.service = service;
   }
 
-  private static ScheduleService service(ScalingClients aws, Clock clock) {
-    return new ScheduleService(aws, new DynamoDbStateStore(AwsClients.dynamoDb(), LambdaEnvironment.stateTable()), clock,
-        new CapacityWriter(aws, Pause.SLEEP), LambdaEnvironment.ledgerRetention());
-  }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
@@ -64,7 +54,7 @@ public final class ScheduleHandler implements RequestStreamHandler {
   private static void log(ScalingResult r) {
     MDC.put("deployment", r.deployment().orElse("-"));
     try {
-      LOG.info("{} {}: {} -> {} ({})", r.trigger(), r.outcome(), r.from(), r.to(), r.reason());
+      LOG.info(r.summary());
     } finally {
       MDC.remove("deployment");
     }
