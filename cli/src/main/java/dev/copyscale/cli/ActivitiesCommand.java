@@ -117,7 +117,7 @@ final class ActivitiesCommand implements Callable<Integer> {
   static String cause(LedgerEntry e, String unit) {
     String trigger = switch (e.source()) {
       case "alarm", "tick" -> "alarm " + e.trigger() + " in state " + e.state() + (e.source().equals("tick") ? " (still, at the minute tick)" : "")
-          + e.policy().map(p -> " triggered policy " + p).orElse("");
+          + e.policy().map(p -> e.outcome().equals("SCALED") || e.outcome().equals("DRY_RUN") ? " triggered policy " + p : " (policy " + p + ")").orElse("");
       case "schedule" -> e.trigger() + " set bounds " + e.state();
       case "deploy" -> "deploy kept the count within bounds " + e.state();
       default -> e.source() + " " + e.trigger();
