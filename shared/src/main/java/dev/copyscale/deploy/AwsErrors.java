@@ -55,7 +55,8 @@ public final class AwsErrors {
   public static String describe(Exception e) {
     if (e instanceof AwsServiceException aws) {
       String service = aws.awsErrorDetails() == null ? "AWS" : aws.awsErrorDetails().serviceName();
-      return service + " " + code(aws) + ": " + message(aws);
+      String code = code(aws).isEmpty() ? "HTTP " + aws.statusCode() : code(aws);
+      return service + " " + code + ": " + message(aws);
     }
     return e.getClass().getSimpleName() + ": " + e.getMessage();
   }

@@ -83,7 +83,9 @@ public final class AlarmService {
         continue;
       }
       List<MetricAlarm> inAlarm = aws.cloudWatch().describeAlarmsPaginator(b -> b.alarmNamePrefix("copyscale-" + spec.name() + "-").stateValue(StateValue.ALARM))
-          .metricAlarms().stream().toList();
+          .metricAlarms().stream()
+          // Filtered here too: the state filter is the server's, and a wrong answer must not scale.
+          .filter(a -> a.stateValue() == StateValue.ALARM).toList();
       for (MetricAlarm alarm : inAlarm) {
         spec.scaling().stepPolicies().stream().filter(p -> names.alarm(p.name()).equals(alarm.alarmName())).findFirst().ifPresent(policy -> {
           AlarmEvent event = fromAlarm(alarm, "tick#" + alarm.alarmName() + "#" + minute);
