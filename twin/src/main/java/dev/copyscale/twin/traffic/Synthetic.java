@@ -1,0 +1,162 @@
+package dev.copyscale.twin.traffic;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Synthetic traces, deterministic for a seed: Poisson arrivals whose rate follows a shape
+ * (constant, a step spike, a diurnal cycle with noise, periodic bursts), drawn by thinning; prompt
+ * and output lengths log-normal, fitted to the Azure conversation trace's percentiles (prompts p50
+ * 1,020 / p99 4,142 tokens, outputs p50 129 / p99 601).
+ *
+ * <p>Written {@code synthetic:KIND:key=value,...}, durations as {@code 90s}, {@code 30m}, {@code 2h},
+ * {@code 7d}:
+ *
+ * <ul>
+ *   <li>{@code constant:rate=5,duration=1h}
+ *   <li>{@code step:base=2,peak=12,at=20m,length=10m,duration=1h}
+ *   <li>{@code diurnal:mean=5,amplitude=0.6,period=24h,noise=0.1,duration=7d}
+ *   <li>{@code bursts:base=2,burst=20,every=10m,length=1m,duration=1h}
+ * </ul>
+ */
+public final class Synthetic {
+  static final double Z99 = 2.3263;
+  static final double PROMPT_MEDIAN = 1020;
+  static final double PROMPT_SIGMA = Math.log(4142.0 / 1020) / Z99;
+  static final double OUTPUT_MEDIAN = 129;
+  static final double OUTPUT_SIGMA = Math.log(601.0 / 129) / Z99;
+
+  private static final Map<String, Set<String>> KEYS = Map.of(
+      "constant", Set.of("rate", "duration"),
+      "step", Set.of("base", "peak", "at", "length", "duration"),
+      "diurnal", Set.of("mean", "amplitude", "period", "noise", "duration"),
+      "bursts", Set.of("base", "burst", "every", "length", "duration"));
+
+  private Synthetic() {}
+
+  /** @throws IllegalArgumentException naming the kind or parameter that is wrong */
+  public static Trace parse(String text, long seed) {
+    String body = text.startsWith("synthetic:") ? text.substring("synthetic:".length()) : text;
+    int colon = body.indexOf(':');
+    String kind = colon < 0 ? body : body.substring(0, colon);
+    if (!KEYS.containsKey(kind)) {
+      throw new IllegalArgumentException("unknown synthetic trace \"" + kind + "\"; one of " + String.join(", ", KEYS.keySet().stream().sorted().toList()));
+    }
+    Map<String, String> p = new LinkedHashMap<>();
+    if (colon >= 0 && colon + 1 < body.length()) {
+      for (String pair : body.substring(colon + 1).split(",")) {
+        String[] kv = pair.split("=", 2);
+        if (kv.length != 2 || !KEYS.get(kind).contains(kv[0].trim())) {
+          throw new IllegalArgumentException("synthetic:" + kind + ": \"" + pair + "\" is not one of " + KEYS.get(kind).stream().sorted().map(k -> k + "=...").toList());
+        }
+        p.put(kv[0].trim(), kv[1].trim());
+      }
+    }
+    Duration duration = duration(p.getOrDefault("duration", "1h"), kind + ".duration");
+    return switch (kind) {
+      case "constant" -> {
+        double rate = number(p.getOrDefault("rate", "5"), "constant.rate");
+        yield generate(t -> rate, rate, duration, seed);
+      }
+      case "step" -> {
+        double base = number(p.getOrDefault("base", "2"), "step.base");
+        double peak = number(p.getOrDefault("peak", "12"), "step.peak");
+        double at = duration(p.getOrDefault("at", "20m"), "step.at").toMillis() / 1000.0;
+        double length = duration(p.getOrDefault("length", "10m"), "step.length").toMillis() / 1000.0;
+        yield generate(t -> t >= at && t < at + length ? peak : base, Math.max(base, peak), duration, seed);
+      }
+      case "diurnal" -> {
+        double mean = number(p.getOrDefault("mean", "5"), "diurnal.mean");
+        double amplitude = number(p.getOrDefault("amplitude", "0.6"), "diurnal.amplitude");
+        double period = duration(p.getOrDefault("period", "24h"), "diurnal.period").toMillis() / 1000.0;
+        double noise = number(p.getOrDefault("noise", "0.1"), "diurnal.noise");
+        // Noise is a per-minute multiplicative wobble, seeded, so the shape repeats for a seed.
+        SplittableRandom wobble = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        int minutes = (int) (duration.toMinutes() + 1);
+        double[] factor = new double[minutes];
+        for (int i = 0; i < minutes; i++) {
+          factor[i] = Math.max(0, 1 + noise * wobble.nextGaussian());
+        }
+        double max = mean * (1 + amplitude) * (1 + 4 * noise);
+        yield generate(t -> Math.max(0, mean * (1 + amplitude * Math.sin(2 * Math.PI * t / period - Math.PI / 2)) * factor[(int) (t / 60)]), max, duration, seed);
+      }
+      default -> {
+        double base = number(p.getOrDefault("base", "2"), "bursts.base");
+        double burst = number(p.getOrDefault("burst", "20"), "bursts.burst");
+        double every = duration(p.getOrDefault("every", "10m"), "bursts.every").toMillis() / 1000.0;
+        double length = duration(p.getOrDefault("length", "1m"), "bursts.length").toMillis() / 1000.0;
+        yield generate(t -> t % every < length ? burst : base, Math.max(base, burst), duration, seed);
+      }
+    };
+  }
+
+  /** Poisson arrivals with rate {@code rate(t)} (requests/s) by thinning a process of rate {@code max}. */
+  static Trace generate(DoubleUnaryOperator rate, double max, Duration duration, long seed) {
+    if (!(max > 0)) {
+      throw new IllegalArgumentException("the rate must be positive");
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    double end = duration.toMillis() / 1000.0;
+    int capacity = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, max * end * 1.2));
+    long[] arrivals = new long[Math.min(capacity, 1 << 16)];
+    int[] prompts = new int[arrivals.length];
+    int[] outputs = new int[arrivals.length];
+    int n = 0;
+    double t = 0;
+    while (true) {
+      t += -Math.log(1 - random.nextDouble()) / max;
+      if (t >= end) {
+        break;
+      }
+      if (random.nextDouble() * max > rate.applyAsDouble(t)) {
+        continue;
+      }
+      if (n == arrivals.length) {
+        arrivals = Arrays.copyOf(arrivals, n * 2);
+        prompts = Arrays.copyOf(prompts, n * 2);
+        outputs = Arrays.copyOf(outputs, n * 2);
+      }
+      arrivals[n] = Math.round(t * 1e6);
+      prompts[n] = (int) Math.max(1, Math.round(PROMPT_MEDIAN * Math.exp(PROMPT_SIGMA * random.nextGaussian())));
+      outputs[n] = (int) Math.max(1, Math.round(OUTPUT_MEDIAN * Math.exp(OUTPUT_SIGMA * random.nextGaussian())));
+      n++;
+    }
+    long[] a = Arrays.copyOf(arrivals, n);
+    long shift = n == 0 ? 0 : a[0];
+    for (int i = 0; i < n; i++) {
+      a[i] -= shift;
+    }
+    return new Trace(a, Arrays.copyOf(prompts, n), Arrays.copyOf(outputs, n));
+  }
+
+  static double number(String text, String what) {
+    try {
+      double value = Double.parseDouble(text);
+      if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(what + ": \"" + text + "\" is not a number >= 0");
+    }
+  }
+
+  static Duration duration(String text, String what) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)([smhd])$").matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(what + ": \"" + text + "\" is not a duration such as 90s, 30m, 2h, 7d");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+  }
+}

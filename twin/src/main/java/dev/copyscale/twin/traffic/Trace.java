@@ -1,0 +1,173 @@
+package dev.copyscale.twin.traffic;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.Arrays;
+
+/**
+ * A request trace: arrival times (microseconds from the first request) and each request's prompt
+ * and output tokens, in primitive arrays because a simulated week holds millions of requests.
+ */
+public final class Trace {
+  private static final DateTimeFormatter AZURE_TIME = new DateTimeFormatterBuilder()
+      .appendPattern("yyyy-MM-dd HH:mm:ss").appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).toFormatter();
+
+  private final long[] arrivalMicros;
+  private final int[] promptTokens;
+  private final int[] outputTokens;
+
+  public Trace(long[] arrivalMicros, int[] promptTokens, int[] outputTokens) {
+    if (arrivalMicros.length != promptTokens.length || arrivalMicros.length != outputTokens.length) {
+      throw new IllegalArgumentException("arrivals, prompts and outputs must have one entry per request");
+    }
+    for (int i = 1; i < arrivalMicros.length; i++) {
+      if (arrivalMicros[i] < arrivalMicros[i - 1]) {
+        throw new IllegalArgumentException("arrivals must be in time order (request " + i + " is earlier than " + (i - 1) + ")");
+      }
+    }
+    this.arrivalMicros = arrivalMicros;
+    this.promptTokens = promptTokens;
+    this.outputTokens = outputTokens;
+  }
+
+  /**
+   * Reads the Azure LLM inference trace format: a header {@code TIMESTAMP,ContextTokens,GeneratedTokens}
+   * and one request a line, timestamps like {@code 2023-11-16 18:15:46.6805900}.
+   *
+   * @throws IllegalArgumentException naming the line that does not parse
+   */
+  public static Trace azure(Path file) {
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String header = in.readLine();
+      if (header == null || !header.trim().replace(" ", "").equalsIgnoreCase("TIMESTAMP,ContextTokens,GeneratedTokens")) {
+        throw new IllegalArgumentException(file + ": expected the header TIMESTAMP,ContextTokens,GeneratedTokens, got " + header);
+      }
+      long[] arrivals = new long[1 << 14];
+      int[] prompts = new int[arrivals.length];
+      int[] outputs = new int[arrivals.length];
+      int n = 0;
+      long first = 0;
+      String line;
+      int lineNumber = 1;
+      while ((line = in.readLine()) != null) {
+        lineNumber++;
+        if (line.isBlank()) {
+          continue;
+        }
+        String[] f = line.split(",");
+        try {
+          LocalDateTime time = LocalDateTime.parse(f[0].trim(), AZURE_TIME);
+          long micros = time.toEpochSecond(ZoneOffset.UTC) * 1_000_000 + time.getNano() / 1000;
+          if (n == 0) {
+            first = micros;
+          }
+          if (n == arrivals.length) {
+            arrivals = Arrays.copyOf(arrivals, n * 2);
+            prompts = Arrays.copyOf(prompts, n * 2);
+            outputs = Arrays.copyOf(outputs, n * 2);
+          }
+          arrivals[n] = micros - first;
+          prompts[n] = Integer.parseInt(f[1].trim());
+          outputs[n] = Integer.parseInt(f[2].trim());
+          if (prompts[n] < 0 || outputs[n] < 0) {
+            throw new NumberFormatException("negative token count");
+          }
+          n++;
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(file + " line " + lineNumber + ": \"" + line + "\" is not TIMESTAMP,ContextTokens,GeneratedTokens (" + e.getMessage() + ")");
+        }
+      }
+      return sorted(Arrays.copyOf(arrivals, n), Arrays.copyOf(prompts, n), Arrays.copyOf(outputs, n));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read trace " + file, e);
+    }
+  }
+
+  /** Real traces are not always written in order: sort by arrival, keeping each request's tokens. */
+  static Trace sorted(long[] arrivals, int[] prompts, int[] outputs) {
+    Integer[] order = new Integer[arrivals.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Long.compare(arrivals[a], arrivals[b]));
+    long first = arrivals.length == 0 ? 0 : arrivals[order[0]];
+    long[] a = new long[arrivals.length];
+    int[] p = new int[arrivals.length];
+    int[] o = new int[arrivals.length];
+    for (int i = 0; i < order.length; i++) {
+      a[i] = arrivals[order[i]] - first;
+      p[i] = prompts[order[i]];
+      o[i] = outputs[order[i]];
+    }
+    return new Trace(a, p, o);
+  }
+
+  public int size() {
+    return arrivalMicros.length;
+  }
+
+  public long arrivalMicros(int i) {
+    return arrivalMicros[i];
+  }
+
+  public int promptTokens(int i) {
+    return promptTokens[i];
+  }
+
+  public int outputTokens(int i) {
+    return outputTokens[i];
+  }
+
+  /** From the first arrival to the last. */
+  public Duration span() {
+    return size() == 0 ? Duration.ZERO : Duration.ofNanos(arrivalMicros[size() - 1] * 1000);
+  }
+
+  /** Mean arrival rate, requests per second. */
+  public double meanRate() {
+    long micros = size() < 2 ? 0 : arrivalMicros[size() - 1];
+    return micros == 0 ? 0 : (size() - 1) * 1e6 / micros;
+  }
+
+  /** The trace played {@code times} times back to back (each copy starts one mean gap after the last). */
+  public Trace repeat(int times) {
+    if (times < 1) {
+      throw new IllegalArgumentException("repeat must be at least 1, got " + times);
+    }
+    int n = size();
+    long period = n < 2 ? 1_000_000 : arrivalMicros[n - 1] + arrivalMicros[n - 1] / (n - 1);
+    long[] a = new long[n * times];
+    int[] p = new int[n * times];
+    int[] o = new int[n * times];
+    for (int r = 0; r < times; r++) {
+      for (int i = 0; i < n; i++) {
+        a[r * n + i] = arrivalMicros[i] + r * period;
+        p[r * n + i] = promptTokens[i];
+        o[r * n + i] = outputTokens[i];
+      }
+    }
+    return new Trace(a, p, o);
+  }
+
+  /** The same requests {@code factor} times as fast (factor 2: twice the rate, half the span). */
+  public Trace scaleRate(double factor) {
+    if (!(factor > 0)) {
+      throw new IllegalArgumentException("scale must be positive, got " + factor);
+    }
+    long[] a = new long[size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = Math.round(arrivalMicros[i] / factor);
+    }
+    return new Trace(a, promptTokens.clone(), outputTokens.clone());
+  }
+}
