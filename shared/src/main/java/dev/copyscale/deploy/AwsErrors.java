@@ -35,10 +35,19 @@ public final class AwsErrors {
       return aws.isThrottlingException()
           || aws.statusCode() >= 500
           || THROTTLING.contains(code(aws))
-          || message(aws).toLowerCase(Locale.ROOT).contains("in progress")
-          || message(aws).toLowerCase(Locale.ROOT).contains("in-progress");
+          || inProgress(message(aws));
     }
     return false;
+  }
+
+  /**
+   * SageMaker's refusals of a change while another is rolling out: "Cannot update in-progress
+   * endpoint", "... while it is in state UPDATE_RC_IN_PROGRESS" (a copy-count update), "an update is
+   * already in progress".
+   */
+  static boolean inProgress(String message) {
+    String m = message.toLowerCase(Locale.ROOT);
+    return m.contains("in progress") || m.contains("in-progress") || m.contains("_in_progress");
   }
 
   public static String code(AwsServiceException e) {

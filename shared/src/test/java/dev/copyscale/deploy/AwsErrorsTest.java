@@ -28,6 +28,8 @@ class AwsErrorsTest {
     assertThat(AwsErrors.retryable(SdkClientException.create("connection reset"))).isTrue();
     assertThat(AwsErrors.retryable(error("ValidationException", 400, "Inference component x is Updating: an update is already in progress"))).isTrue();
     assertThat(AwsErrors.retryable(error("ValidationException", 400, "Cannot update in-progress endpoint \"arn\"."))).isTrue();
+    assertThat(AwsErrors.retryable(error("ValidationException", 400,
+        "Cannot update inference component arn:aws:sagemaker:us-east-1:1:inference-component/ic while it is in state UPDATE_RC_IN_PROGRESS"))).isTrue();
   }
 
   @Test

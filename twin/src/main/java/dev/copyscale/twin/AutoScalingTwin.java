@@ -1,23 +1,23 @@
 package dev.copyscale.twin;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.applicationautoscaling.model.*;
-import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
-import software.amazon.awssdk.services.cloudwatch.model.Dimension;
-import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 
 /**
  * Application Auto Scaling in the twin, for SageMaker's two dimensions: scalable targets, policies
- * (target tracking creates its two CloudWatch alarms, as AAS does) and scaling activities. The
- * resource must exist in the twin's SageMaker, as AAS checks.
+ * (target tracking creates its two CloudWatch alarms, as AAS does: {@link TrackingAlarms}) and
+ * scaling activities. The resource must exist in the twin's SageMaker, as AAS checks. The twin keeps
+ * policies but does not execute them; whatever executes them records its activities with {@link
+ * #record}.
  */
 public final class AutoScalingTwin implements ApplicationAutoScalingClient {
   static final String COPY_DIMENSION = "sagemaker:inference-component:DesiredCopyCount";
@@ -27,6 +27,8 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
     public TreeMap<String, Target> targets = new TreeMap<>();
     public TreeMap<String, Policy> policies = new TreeMap<>();
     public List<Activity> activities = new ArrayList<>();
+    /** Seeds the ids AAS makes up (ARNs, alarm names): deterministic, so a world replays identically. */
+    public long nextId = 1;
   }
 
   public static final class Target {
@@ -36,6 +38,7 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
     public int minCapacity;
     public int maxCapacity;
     public String roleArn;
+    public String arn;
     public Instant creationTime;
   }
 
@@ -55,10 +58,13 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
     public Integer cooldown;
     public String metricAggregationType;
     public Integer minAdjustmentMagnitude;
-    public List<double[]> stepAdjustments = new ArrayList<>();
+    public List<Step> stepAdjustments = new ArrayList<>();
     public List<String> alarmNames = new ArrayList<>();
     public Instant creationTime;
   }
+
+  /** One step adjustment; a null bound is unbounded, as in the API. */
+  public record Step(Double lower, Double upper, int adjustment) {}
 
   /** A scaling activity, in DescribeScalingActivities' member names. */
   public record Activity(String activityId, String serviceNamespace, String resourceId, String scalableDimension, String description,
@@ -106,6 +112,15 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
     return resourceId + "|" + dimension;
   }
 
+  private static String target(String namespace, String resourceId, String dimension) {
+    return "service namespace: " + namespace + ", resource ID: " + resourceId + ", scalable dimension: " + dimension;
+  }
+
+  /** A fresh id AAS would make up: a UUID, derived from a counter so that a world replays identically. */
+  private String nextUuid() {
+    return UUID.nameUUIDFromBytes(("application-autoscaling-" + state.nextId++).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
   private void checkResource(String namespace, String resourceId, String dimension) {
     if (!"sagemaker".equals(namespace)) {
       throw validation("The twin scales the sagemaker service namespace only; got " + namespace + ".");
@@ -123,19 +138,26 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
       if (parts.length != 4 || !parts[0].equals("endpoint") || !parts[2].equals("variant")) {
         throw validation("Unsupported resource id " + resourceId + " for scalable dimension " + dimension + ": expected endpoint/NAME/variant/VARIANT.");
       }
-      if (!sageMaker.state().endpoints.containsKey(parts[1])) {
+      SageMakerState.Endpoint endpoint = sageMaker.state().endpoints.get(parts[1]);
+      if (endpoint == null) {
         throw validation("The endpoint " + parts[1] + " does not exist.");
       }
+      String variant = sageMaker.state().endpointConfig(endpoint.configName).variantName;
+      if (!variant.equals(parts[3])) {
+        throw validation("The variant " + parts[3] + " does not exist on endpoint " + parts[1] + ".");
+      }
     } else {
-      throw validation("Unsupported scalable dimension " + dimension + " for service namespace sagemaker.");
+      throw validation("Unsupported service namespace, resource type or scalable dimension: " + dimension + ".");
     }
   }
 
+  /** Registers a target, or changes only the given fields of an existing one (as AAS does). */
   @Override
   public synchronized RegisterScalableTargetResponse registerScalableTarget(RegisterScalableTargetRequest r) {
     checkResource(r.serviceNamespaceAsString(), r.resourceId(), r.scalableDimensionAsString());
     Target t = state.targets.get(key(r.resourceId(), r.scalableDimensionAsString()));
-    if (t == null) {
+    boolean created = t == null;
+    if (created) {
       if (r.minCapacity() == null || r.maxCapacity() == null) {
         throw validation("MinCapacity and MaxCapacity are required to register a new scalable target.");
       }
@@ -146,38 +168,41 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
       t.creationTime = clock.instant();
       t.roleArn = "arn:aws:iam::" + account + ":role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint";
     }
-    // As AAS does: on an existing target only the given fields change.
     int min = r.minCapacity() == null ? t.minCapacity : r.minCapacity();
     int max = r.maxCapacity() == null ? t.maxCapacity : r.maxCapacity();
-    if (min < 0 || max < 0 || min > max) {
-      throw validation("Minimum capacity " + min + " cannot be greater than maximum capacity " + max + ", and neither can be negative.");
+    if (min < 0 || max < 0) {
+      throw validation("Minimum and maximum capacity cannot be negative; got " + min + " and " + max + ".");
+    }
+    if (min > max) {
+      throw validation("Minimum capacity cannot be greater than maximum capacity; got " + min + " and " + max + ".");
+    }
+    if (created) {
+      t.arn = "arn:aws:application-autoscaling:" + region + ":" + account + ":scalable-target/" + nextUuid().replace("-", "");
     }
     t.minCapacity = min;
     t.maxCapacity = max;
     state.targets.put(key(t.resourceId, t.scalableDimension), t);
-    return RegisterScalableTargetResponse.builder()
-        .scalableTargetARN("arn:aws:application-autoscaling:" + region + ":" + account + ":scalable-target/" + uuid(t.resourceId)).build();
-  }
-
-  private static String uuid(String seed) {
-    return UUID.nameUUIDFromBytes(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString().replace("-", "");
+    return RegisterScalableTargetResponse.builder().scalableTargetARN(t.arn).build();
   }
 
   @Override
   public synchronized DescribeScalableTargetsResponse describeScalableTargets(DescribeScalableTargetsRequest r) {
     List<ScalableTarget> targets = state.targets.values().stream()
+        .filter(t -> r.serviceNamespaceAsString() == null || t.serviceNamespace.equals(r.serviceNamespaceAsString()))
         .filter(t -> r.resourceIds().isEmpty() || r.resourceIds().contains(t.resourceId))
         .filter(t -> r.scalableDimensionAsString() == null || t.scalableDimension.equals(r.scalableDimensionAsString()))
         .map(t -> ScalableTarget.builder().serviceNamespace(t.serviceNamespace).resourceId(t.resourceId).scalableDimension(t.scalableDimension)
-            .minCapacity(t.minCapacity).maxCapacity(t.maxCapacity).roleARN(t.roleArn).creationTime(t.creationTime).build()).toList();
+            .minCapacity(t.minCapacity).maxCapacity(t.maxCapacity).roleARN(t.roleArn).creationTime(t.creationTime).scalableTargetARN(t.arn).build())
+        .toList();
     return DescribeScalableTargetsResponse.builder().scalableTargets(targets).build();
   }
 
+  /** Deregisters a target; its policies and their alarms go with it. */
   @Override
   public synchronized DeregisterScalableTargetResponse deregisterScalableTarget(DeregisterScalableTargetRequest r) {
     String key = key(r.resourceId(), r.scalableDimensionAsString());
     if (!state.targets.containsKey(key)) {
-      throw notFound("No scalable target registered for service namespace: sagemaker, resource ID: " + r.resourceId() + ", scalable dimension: " + r.scalableDimensionAsString());
+      throw notFound("No scalable target found for " + target(r.serviceNamespaceAsString(), r.resourceId(), r.scalableDimensionAsString()));
     }
     state.targets.remove(key);
     for (Policy p : List.copyOf(state.policies.values())) {
@@ -190,15 +215,21 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
 
   private void removePolicy(Policy p) {
     state.policies.remove(key(p.resourceId, p.scalableDimension) + "|" + p.policyName);
-    p.alarmNames.stream().filter(cloudWatch.state().alarms::containsKey)
-        .forEach(a -> cloudWatch.deleteAlarms(b -> b.alarmNames(a)));
+    deleteAlarms(p);
+  }
+
+  private void deleteAlarms(Policy p) {
+    List<String> existing = p.alarmNames.stream().filter(cloudWatch.state().alarms::containsKey).toList();
+    if (!existing.isEmpty()) {
+      cloudWatch.deleteAlarms(b -> b.alarmNames(existing));
+    }
   }
 
   @Override
   public synchronized PutScalingPolicyResponse putScalingPolicy(PutScalingPolicyRequest r) {
     String targetKey = key(r.resourceId(), r.scalableDimensionAsString());
     if (!state.targets.containsKey(targetKey)) {
-      throw notFound("No scalable target registered for service namespace: sagemaker, resource ID: " + r.resourceId() + ", scalable dimension: " + r.scalableDimensionAsString());
+      throw notFound("No scalable target registered for " + target(r.serviceNamespaceAsString(), r.resourceId(), r.scalableDimensionAsString()));
     }
     String policyKey = targetKey + "|" + r.policyName();
     Policy old = state.policies.get(policyKey);
@@ -208,97 +239,65 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
     p.resourceId = r.resourceId();
     p.scalableDimension = r.scalableDimensionAsString();
     p.policyType = r.policyTypeAsString();
-    p.creationTime = old == null ? clock.instant() : old.creationTime;
-    p.policyArn = old != null ? old.policyArn : "arn:aws:autoscaling:" + region + ":" + account + ":scalingPolicy:" + uuid(policyKey) + ":resource/sagemaker/"
-        + r.resourceId() + ":policyName/" + r.policyName();
-    List<Alarm> alarms = new ArrayList<>();
     if ("TargetTrackingScaling".equals(p.policyType)) {
-      TargetTrackingScalingPolicyConfiguration c = r.targetTrackingScalingPolicyConfiguration();
-      if (c == null || c.targetValue() == null || c.predefinedMetricSpecification() == null) {
-        throw validation("TargetTrackingScalingPolicyConfiguration with TargetValue and a PredefinedMetricSpecification is required.");
-      }
-      p.targetValue = c.targetValue();
-      p.predefinedMetricType = c.predefinedMetricSpecification().predefinedMetricTypeAsString();
-      checkMetric(p.predefinedMetricType, p.scalableDimension);
-      p.scaleOutCooldown = c.scaleOutCooldown();
-      p.scaleInCooldown = c.scaleInCooldown();
-      p.disableScaleIn = c.disableScaleIn();
-      if (old != null) {
-        removePolicy(old);
-      }
-      alarms = trackingAlarms(p);
+      trackingConfiguration(p, r.targetTrackingScalingPolicyConfiguration());
     } else if ("StepScaling".equals(p.policyType)) {
-      StepScalingPolicyConfiguration c = r.stepScalingPolicyConfiguration();
-      if (c == null || c.stepAdjustments().isEmpty()) {
-        throw validation("StepScalingPolicyConfiguration with StepAdjustments is required.");
-      }
-      p.adjustmentType = c.adjustmentTypeAsString();
-      p.cooldown = c.cooldown();
-      p.metricAggregationType = c.metricAggregationTypeAsString();
-      p.minAdjustmentMagnitude = c.minAdjustmentMagnitude();
-      for (StepAdjustment s : c.stepAdjustments()) {
-        p.stepAdjustments.add(new double[] {
-            s.metricIntervalLowerBound() == null ? Double.NEGATIVE_INFINITY : s.metricIntervalLowerBound(),
-            s.metricIntervalUpperBound() == null ? Double.POSITIVE_INFINITY : s.metricIntervalUpperBound(),
-            s.scalingAdjustment()});
-      }
-      if (old != null) {
+      stepConfiguration(p, r.stepScalingPolicyConfiguration());
+    } else {
+      throw validation("1 validation error detected: Value '" + p.policyType
+          + "' at 'policyType' failed to satisfy constraint: Member must satisfy enum value set: [PredictiveScaling, StepScaling, TargetTrackingScaling]");
+    }
+    p.creationTime = old == null ? clock.instant() : old.creationTime;
+    p.policyArn = old != null ? old.policyArn
+        : "arn:aws:autoscaling:" + region + ":" + account + ":scalingPolicy:" + nextUuid() + ":resource/" + p.serviceNamespace + "/" + p.resourceId + ":policyName/" + p.policyName;
+    if (old != null) {
+      // A changed target-tracking policy gets fresh alarms; a step policy keeps the alarms its owner wired to it.
+      if (old.policyType.equals("TargetTrackingScaling")) {
+        deleteAlarms(old);
+      } else if (p.policyType.equals("StepScaling")) {
         p.alarmNames = old.alarmNames;
       }
-    } else {
-      throw validation("Unsupported policy type " + p.policyType + " for sagemaker.");
+    }
+    if ("TargetTrackingScaling".equals(p.policyType)) {
+      p.alarmNames = new TrackingAlarms(cloudWatch).create(p, this::nextUuid);
     }
     state.policies.put(policyKey, p);
-    return PutScalingPolicyResponse.builder().policyARN(p.policyArn).alarms(alarms).build();
+    return PutScalingPolicyResponse.builder().policyARN(p.policyArn).alarms(alarms(p)).build();
   }
 
-  private static void checkMetric(String metric, String dimension) {
-    boolean component = metric.startsWith("SageMakerInferenceComponent");
-    boolean variant = metric.startsWith("SageMakerVariant");
-    if (!component && !variant || component != COPY_DIMENSION.equals(dimension)) {
-      throw validation("Predefined metric " + metric + " cannot be used with scalable dimension " + dimension + ".");
+  private static void trackingConfiguration(Policy p, TargetTrackingScalingPolicyConfiguration c) {
+    if (c == null || c.targetValue() == null || c.predefinedMetricSpecification() == null) {
+      throw validation("TargetTrackingScalingPolicyConfiguration with TargetValue and a PredefinedMetricSpecification is required.");
+    }
+    p.targetValue = c.targetValue();
+    p.predefinedMetricType = c.predefinedMetricSpecification().predefinedMetricTypeAsString();
+    TrackingAlarms.checkMetric(p.predefinedMetricType, p.scalableDimension);
+    p.scaleOutCooldown = c.scaleOutCooldown();
+    p.scaleInCooldown = c.scaleInCooldown();
+    p.disableScaleIn = c.disableScaleIn();
+  }
+
+  private static void stepConfiguration(Policy p, StepScalingPolicyConfiguration c) {
+    if (c == null || c.stepAdjustments().isEmpty()) {
+      throw validation("StepScalingPolicyConfiguration with StepAdjustments is required.");
+    }
+    p.adjustmentType = c.adjustmentTypeAsString();
+    p.cooldown = c.cooldown();
+    p.metricAggregationType = c.metricAggregationTypeAsString();
+    p.minAdjustmentMagnitude = c.minAdjustmentMagnitude();
+    for (StepAdjustment s : c.stepAdjustments()) {
+      p.stepAdjustments.add(new Step(s.metricIntervalLowerBound(), s.metricIntervalUpperBound(), s.scalingAdjustment()));
     }
   }
 
-  /**
-   * The two alarms AAS creates for a target-tracking policy: scale out after 3 one-minute datapoints
-   * above the target, scale in after 15 below 90 % of it (AAS documentation).
-   */
-  private List<Alarm> trackingAlarms(Policy p) {
-    boolean copies = COPY_DIMENSION.equals(p.scalableDimension);
-    String metric = switch (p.predefinedMetricType) {
-      case "SageMakerInferenceComponentInvocationsPerCopy" -> "InvocationsPerCopy";
-      case "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution" -> "ConcurrentRequestsPerCopy";
-      case "SageMakerVariantConcurrentRequestsPerModelHighResolution" -> "ConcurrentRequestsPerModel";
-      default -> "InvocationsPerInstance";
-    };
-    boolean highResolution = metric.startsWith("Concurrent");
-    List<Dimension> dimensions = copies
-        ? List.of(Dimension.builder().name("InferenceComponentName").value(p.resourceId.substring("inference-component/".length())).build())
-        : List.of(Dimension.builder().name("EndpointName").value(p.resourceId.split("/")[1]).build(),
-            Dimension.builder().name("VariantName").value(p.resourceId.split("/")[3]).build());
-    String id = uuid(p.policyArn).substring(0, 8) + "-" + uuid(p.policyArn).substring(8, 12);
-    String high = "TargetTracking-" + p.resourceId + "-AlarmHigh-" + id;
-    String low = "TargetTracking-" + p.resourceId + "-AlarmLow-" + id;
-    int period = highResolution ? 10 : 60;
-    String statistic = metric.equals("InvocationsPerCopy") || metric.equals("InvocationsPerInstance") ? "Sum" : "Average";
-    cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName(high).namespace("AWS/SageMaker").metricName(metric).dimensions(dimensions)
-        .statistic(statistic).period(period).evaluationPeriods(highResolution ? 18 : 3).datapointsToAlarm(highResolution ? 18 : 3)
-        .threshold(p.targetValue).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).alarmActions(p.policyArn).build());
-    List<String> names = new ArrayList<>(List.of(high));
-    if (!Boolean.TRUE.equals(p.disableScaleIn)) {
-      cloudWatch.putMetricAlarm(PutMetricAlarmRequest.builder().alarmName(low).namespace("AWS/SageMaker").metricName(metric).dimensions(dimensions)
-          .statistic(statistic).period(period).evaluationPeriods(highResolution ? 90 : 15).datapointsToAlarm(highResolution ? 90 : 15)
-          .threshold(p.targetValue * 0.9).comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD).alarmActions(p.policyArn).build());
-      names.add(low);
-    }
-    p.alarmNames = names;
-    return names.stream().map(n -> Alarm.builder().alarmName(n).alarmARN(cloudWatch.alarmArn(n)).build()).toList();
+  private List<Alarm> alarms(Policy p) {
+    return p.alarmNames.stream().map(n -> Alarm.builder().alarmName(n).alarmARN(cloudWatch.alarmArn(n)).build()).toList();
   }
 
   @Override
   public synchronized DescribeScalingPoliciesResponse describeScalingPolicies(DescribeScalingPoliciesRequest r) {
     List<ScalingPolicy> policies = state.policies.values().stream()
+        .filter(p -> r.serviceNamespaceAsString() == null || p.serviceNamespace.equals(r.serviceNamespaceAsString()))
         .filter(p -> r.resourceId() == null || p.resourceId.equals(r.resourceId()))
         .filter(p -> r.scalableDimensionAsString() == null || p.scalableDimension.equals(r.scalableDimensionAsString()))
         .filter(p -> r.policyNames().isEmpty() || r.policyNames().contains(p.policyName))
@@ -308,8 +307,7 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
 
   ScalingPolicy describe(Policy p) {
     ScalingPolicy.Builder b = ScalingPolicy.builder().policyName(p.policyName).policyARN(p.policyArn).serviceNamespace(p.serviceNamespace)
-        .resourceId(p.resourceId).scalableDimension(p.scalableDimension).policyType(p.policyType).creationTime(p.creationTime)
-        .alarms(p.alarmNames.stream().map(n -> Alarm.builder().alarmName(n).alarmARN(cloudWatch.alarmArn(n)).build()).toList());
+        .resourceId(p.resourceId).scalableDimension(p.scalableDimension).policyType(p.policyType).creationTime(p.creationTime).alarms(alarms(p));
     if (p.targetValue != null) {
       b.targetTrackingScalingPolicyConfiguration(TargetTrackingScalingPolicyConfiguration.builder().targetValue(p.targetValue)
           .predefinedMetricSpecification(PredefinedMetricSpecification.builder().predefinedMetricType(p.predefinedMetricType).build())
@@ -319,8 +317,7 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
       b.stepScalingPolicyConfiguration(StepScalingPolicyConfiguration.builder().adjustmentType(p.adjustmentType).cooldown(p.cooldown)
           .metricAggregationType(p.metricAggregationType).minAdjustmentMagnitude(p.minAdjustmentMagnitude)
           .stepAdjustments(p.stepAdjustments.stream().map(s -> StepAdjustment.builder()
-              .metricIntervalLowerBound(Double.isInfinite(s[0]) ? null : s[0]).metricIntervalUpperBound(Double.isInfinite(s[1]) ? null : s[1])
-              .scalingAdjustment((int) s[2]).build()).toList()).build());
+              .metricIntervalLowerBound(s.lower()).metricIntervalUpperBound(s.upper()).scalingAdjustment(s.adjustment()).build()).toList()).build());
     }
     return b.build();
   }
@@ -329,24 +326,26 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
   public synchronized DeleteScalingPolicyResponse deleteScalingPolicy(DeleteScalingPolicyRequest r) {
     Policy p = state.policies.get(key(r.resourceId(), r.scalableDimensionAsString()) + "|" + r.policyName());
     if (p == null) {
-      throw notFound("No scaling policy found for service namespace: sagemaker, resource ID: " + r.resourceId() + ", scalable dimension: "
-          + r.scalableDimensionAsString() + ", policy name: " + r.policyName());
+      throw notFound("No scaling policy found for " + target(r.serviceNamespaceAsString(), r.resourceId(), r.scalableDimensionAsString())
+          + ", policy name: " + r.policyName());
     }
     removePolicy(p);
     return DeleteScalingPolicyResponse.builder().build();
   }
 
-  /** Records a scaling activity (native policy executions and scheduled actions add them). */
+  /** Appends a scaling activity, as AAS records one when it scales (native policy executions and scheduled actions). */
   public synchronized void record(Activity activity) {
     state.activities.add(activity);
   }
 
+  /** Activities, newest first, as AAS lists them. Registering a target records none. */
   @Override
   public synchronized DescribeScalingActivitiesResponse describeScalingActivities(DescribeScalingActivitiesRequest r) {
     List<ScalingActivity> activities = state.activities.stream()
+        .filter(a -> r.serviceNamespaceAsString() == null || a.serviceNamespace().equals(r.serviceNamespaceAsString()))
         .filter(a -> r.resourceId() == null || a.resourceId().equals(r.resourceId()))
         .filter(a -> r.scalableDimensionAsString() == null || a.scalableDimension().equals(r.scalableDimensionAsString()))
-        .sorted((x, y) -> y.startTime().compareTo(x.startTime()))
+        .sorted(Comparator.comparing(Activity::startTime).reversed())
         .map(a -> ScalingActivity.builder().activityId(a.activityId()).serviceNamespace(a.serviceNamespace()).resourceId(a.resourceId())
             .scalableDimension(a.scalableDimension()).description(a.description()).cause(a.cause()).startTime(a.startTime()).endTime(a.endTime())
             .statusCode(a.statusCode()).statusMessage(a.statusMessage()).build()).toList();

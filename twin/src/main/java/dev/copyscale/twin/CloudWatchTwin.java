@@ -1,10 +1,11 @@
 package dev.copyscale.twin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.copyscale.json.Json;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -163,14 +164,23 @@ public final class CloudWatchTwin implements CloudWatchClient {
     return DeleteAlarmsResponse.builder().build();
   }
 
+  /** Sets an alarm's state as SetAlarmState does: until the next evaluation, which the twin does not run yet. */
   @Override
   public synchronized SetAlarmStateResponse setAlarmState(SetAlarmStateRequest r) {
     Alarm a = state.alarms.get(r.alarmName());
     if (a == null) {
       throw error("ResourceNotFound", "Alarm " + r.alarmName() + " does not exist.");
     }
+    String value = r.stateValueAsString();
+    if (!List.of("OK", "ALARM", "INSUFFICIENT_DATA").contains(value)) {
+      throw error("ValidationError", "1 validation error detected: Value '" + value
+          + "' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]");
+    }
+    if (r.stateReasonData() != null && !isJson(r.stateReasonData())) {
+      throw error("InvalidFormat", "StateReasonData is not valid JSON.");
+    }
     String previous = a.stateValue;
-    a.stateValue = r.stateValueAsString();
+    a.stateValue = value;
     a.stateReason = r.stateReason();
     a.stateReasonData = r.stateReasonData();
     a.stateUpdatedTimestamp = clock.instant();
@@ -180,12 +190,21 @@ public final class CloudWatchTwin implements CloudWatchClient {
     return SetAlarmStateResponse.builder().build();
   }
 
+  private static boolean isJson(String text) {
+    try {
+      Json.mapper().readTree(text);
+      return true;
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+  }
+
   /**
    * No metric is published in the twin yet (request traffic arrives with the simulator), so every
    * query answers with no datapoints, as CloudWatch does for a metric nobody published.
    */
   @Override
-  public GetMetricDataResponse getMetricData(GetMetricDataRequest r) {
+  public synchronized GetMetricDataResponse getMetricData(GetMetricDataRequest r) {
     return GetMetricDataResponse.builder().metricDataResults(r.metricDataQueries().stream()
         .map(q -> MetricDataResult.builder().id(q.id()).statusCode("Complete").build()).toList()).build();
   }

@@ -1,47 +1,50 @@
 package dev.copyscale.twin;
 
-import dev.copyscale.catalog.Catalog;
+import static dev.copyscale.twin.SageMakerErrors.alreadyExists;
+import static dev.copyscale.twin.SageMakerErrors.atLeast;
+import static dev.copyscale.twin.SageMakerErrors.atMost;
+import static dev.copyscale.twin.SageMakerErrors.notFound;
+import static dev.copyscale.twin.SageMakerErrors.validation;
+
 import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.twin.SageMakerState.Component;
-import dev.copyscale.twin.SageMakerState.Copy;
 import dev.copyscale.twin.SageMakerState.Endpoint;
 import dev.copyscale.twin.SageMakerState.EndpointConfig;
 import dev.copyscale.twin.SageMakerState.Instance;
 import dev.copyscale.twin.SageMakerState.Model;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.*;
 
 /**
  * SageMaker in the twin: models, endpoint configs, endpoints with instances, and inference
  * components whose copies are placed on instances with room for their accelerators, CPUs and
- * memory. Copies come up one by one after the image pull (skipped where the instance has the image:
- * container caching) and the model load. With managed instance scaling on, instances are added for
- * copies that do not fit, up to its maximum, and empty ones released down to its minimum; off,
- * such copies stay pending and DescribeInferenceComponent reports fewer current than desired copies.
+ * memory ({@link Placement}). Copies come up one by one after the image pull (skipped where the
+ * instance has the image: container caching) and the model load. With managed instance scaling on,
+ * instances are added for copies that do not fit, up to its maximum, and empty ones released down to
+ * its minimum; off, such copies stay pending and DescribeInferenceComponent reports fewer current
+ * than desired copies.
  *
- * <p>Statuses follow from the facts and the time; the only discrete events are instances becoming
- * ready (pending copies are placed then), endpoint config switches and deletions, which {@link
- * #settle} applies in time order.
+ * <p>Statuses follow from the facts and the time. The discrete transitions (an instance or a copy
+ * becoming ready, a rolling batch having baked, a deletion finishing) are times stored in the state;
+ * {@link #settle} applies the due ones in time order, so placement decisions happen at the virtual
+ * time they would happen on AWS.
  */
 public final class SageMakerTwin implements SageMakerClient {
-  private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$");
+  private static final Pattern NAME = Pattern.compile(SageMakerErrors.NAME_PATTERN + "$");
 
   private final Clock clock;
   private final String region;
   private final String account;
   private final TwinTimings timings;
   private final SageMakerState state;
+  private final Placement placement;
 
   public SageMakerTwin(Clock clock, String region, String account, TwinTimings timings, SageMakerState state) {
     this.clock = clock;
@@ -49,6 +52,7 @@ public final class SageMakerTwin implements SageMakerClient {
     this.account = account;
     this.timings = timings;
     this.state = state;
+    this.placement = new Placement(state, timings);
   }
 
   public SageMakerState state() {
@@ -63,28 +67,13 @@ public final class SageMakerTwin implements SageMakerClient {
   @Override
   public void close() {}
 
-  // ---- errors, as SageMaker words them -------------------------------------------------------
-
-  static SageMakerException validation(String message) {
-    return (SageMakerException) SageMakerException.builder().message(message).statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException").errorMessage(message).serviceName("SageMaker").build())
-        .build();
-  }
-
-  private static SageMakerException limit(String message) {
-    return (SageMakerException) ResourceLimitExceededException.builder().message(message).statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceLimitExceeded").errorMessage(message).serviceName("SageMaker").build())
-        .build();
-  }
-
   private String arn(String kind, String name) {
-    return "arn:aws:sagemaker:" + region + ":" + account + ":" + kind + "/" + name.toLowerCase();
+    return "arn:aws:sagemaker:" + region + ":" + account + ":" + kind + "/" + String.valueOf(name).toLowerCase();
   }
 
-  private static void checkName(String field, String name) {
+  private static void checkName(String member, String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw validation("1 validation error detected: Value '" + name + "' at '" + field
-          + "' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+      throw SageMakerErrors.constraint(member, name, "Member must satisfy regular expression pattern: " + SageMakerErrors.NAME_PATTERN);
     }
   }
 
@@ -103,7 +92,7 @@ public final class SageMakerTwin implements SageMakerClient {
   private Model model(String name) {
     Model m = state.models.get(name);
     if (m == null) {
-      throw validation("Could not find model \"" + arn("model", String.valueOf(name)) + "\".");
+      throw notFound("model", arn("model", name));
     }
     return m;
   }
@@ -111,7 +100,7 @@ public final class SageMakerTwin implements SageMakerClient {
   private EndpointConfig config(String name) {
     EndpointConfig c = state.endpointConfigs.get(name);
     if (c == null) {
-      throw validation("Could not find endpoint configuration \"" + arn("endpoint-config", String.valueOf(name)) + "\".");
+      throw notFound("endpoint configuration", arn("endpoint-config", name));
     }
     return c;
   }
@@ -119,7 +108,7 @@ public final class SageMakerTwin implements SageMakerClient {
   private Endpoint endpoint(String name) {
     Endpoint e = state.endpoints.get(name);
     if (e == null) {
-      throw validation("Could not find endpoint \"" + arn("endpoint", String.valueOf(name)) + "\".");
+      throw notFound("endpoint", arn("endpoint", name));
     }
     return e;
   }
@@ -127,14 +116,9 @@ public final class SageMakerTwin implements SageMakerClient {
   private Component component(String name) {
     Component c = state.components.get(name);
     if (c == null) {
-      throw validation("Could not find inference component \"" + arn("inference-component", String.valueOf(name)) + "\".");
+      throw notFound("inference component", arn("inference-component", name));
     }
     return c;
-  }
-
-  private static InstanceType instanceType(String name) {
-    return Catalog.bundled().instanceType(name).orElseThrow(() -> validation(
-        "The twin does not know instance type " + name + " (it is not in copyscale's catalog, so its GPUs, CPUs and memory are unknown)."));
   }
 
   // ---- models ---------------------------------------------------------------------------------
@@ -144,7 +128,7 @@ public final class SageMakerTwin implements SageMakerClient {
     settle();
     checkName("modelName", r.modelName());
     if (state.models.containsKey(r.modelName())) {
-      throw validation("Cannot create already existing model \"" + arn("model", r.modelName()) + "\".");
+      throw alreadyExists("model", arn("model", r.modelName()));
     }
     if (r.primaryContainer() == null || r.primaryContainer().image() == null) {
       throw validation("1 validation error detected: a PrimaryContainer with an Image is required.");
@@ -163,7 +147,6 @@ public final class SageMakerTwin implements SageMakerClient {
   @Override
   public synchronized DescribeModelResponse describeModel(DescribeModelRequest r) {
     Model m = model(r.modelName());
-    // The environment holds the token of gated models: the twin, like the AWS console, shows it only to who asks for the model.
     return DescribeModelResponse.builder().modelName(m.name).modelArn(arn("model", m.name)).executionRoleArn(m.executionRoleArn)
         .primaryContainer(ContainerDefinition.builder().image(m.image).environment(m.environment).build()).creationTime(m.created).build();
   }
@@ -189,21 +172,22 @@ public final class SageMakerTwin implements SageMakerClient {
   public synchronized CreateEndpointConfigResponse createEndpointConfig(CreateEndpointConfigRequest r) {
     checkName("endpointConfigName", r.endpointConfigName());
     if (state.endpointConfigs.containsKey(r.endpointConfigName())) {
-      throw validation("Cannot create already existing endpoint configuration \"" + arn("endpoint-config", r.endpointConfigName()) + "\".");
+      throw alreadyExists("endpoint configuration", arn("endpoint-config", r.endpointConfigName()));
     }
     if (r.productionVariants().size() != 1) {
       throw validation("The twin models endpoint configs with exactly one production variant; got " + r.productionVariants().size() + ".");
     }
     ProductionVariant v = r.productionVariants().get(0);
-    if (v.modelName() == null && r.executionRoleArn() == null) {
-      throw validation("An endpoint configuration for inference components (no ModelName on its variant) needs an ExecutionRoleArn.");
-    }
+    checkName("productionVariants.1.member.variantName", v.variantName());
     if (v.modelName() != null) {
       throw validation("The twin hosts inference components only: the variant must not name a model.");
     }
-    instanceType(v.instanceTypeAsString());
+    if (r.executionRoleArn() == null) {
+      throw validation("An endpoint configuration for inference components (no ModelName on its variant) needs an ExecutionRoleArn.");
+    }
+    Placement.instanceType(v.instanceTypeAsString());
     if (v.initialInstanceCount() == null || v.initialInstanceCount() < 1) {
-      throw validation("1 validation error detected: Value '" + v.initialInstanceCount() + "' at 'productionVariants.1.member.initialInstanceCount' failed to satisfy constraint: Member must have value greater than or equal to 1");
+      throw atLeast("productionVariants.1.member.initialInstanceCount", v.initialInstanceCount(), 1);
     }
     EndpointConfig c = new EndpointConfig();
     c.name = r.endpointConfigName();
@@ -216,6 +200,12 @@ public final class SageMakerTwin implements SageMakerClient {
     if (c.managedInstanceScaling) {
       c.minInstances = mis.minInstanceCount() == null ? 1 : mis.minInstanceCount();
       c.maxInstances = mis.maxInstanceCount() == null ? c.initialInstanceCount : mis.maxInstanceCount();
+      if (c.minInstances < 0) {
+        throw atLeast("productionVariants.1.member.managedInstanceScaling.minInstanceCount", c.minInstances, 0);
+      }
+      if (c.maxInstances < 1) {
+        throw atLeast("productionVariants.1.member.managedInstanceScaling.maxInstanceCount", c.maxInstances, 1);
+      }
       if (c.minInstances > c.maxInstances || c.initialInstanceCount > c.maxInstances) {
         throw validation("ManagedInstanceScaling: MinInstanceCount " + c.minInstances + " and InitialInstanceCount " + c.initialInstanceCount
             + " must not exceed MaxInstanceCount " + c.maxInstances + ".");
@@ -236,12 +226,14 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   private static ProductionVariant variant(EndpointConfig c) {
-    ProductionVariant.Builder v = ProductionVariant.builder().variantName(c.variantName).instanceType(c.instanceType)
-        .initialInstanceCount(c.initialInstanceCount).routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing).build());
-    if (c.managedInstanceScaling) {
-      v.managedInstanceScaling(ProductionVariantManagedInstanceScaling.builder().status("ENABLED").minInstanceCount(c.minInstances).maxInstanceCount(c.maxInstances).build());
-    }
-    return v.build();
+    return ProductionVariant.builder().variantName(c.variantName).instanceType(c.instanceType).initialInstanceCount(c.initialInstanceCount)
+        .managedInstanceScaling(managedScaling(c)).routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing).build()).build();
+  }
+
+  private static ProductionVariantManagedInstanceScaling managedScaling(EndpointConfig c) {
+    return c.managedInstanceScaling
+        ? ProductionVariantManagedInstanceScaling.builder().status("ENABLED").minInstanceCount(c.minInstances).maxInstanceCount(c.maxInstances).build()
+        : null;
   }
 
   @Override
@@ -254,27 +246,22 @@ public final class SageMakerTwin implements SageMakerClient {
 
   @Override
   public synchronized DeleteEndpointConfigResponse deleteEndpointConfig(DeleteEndpointConfigRequest r) {
-    config(r.endpointConfigName());
-    state.endpointConfigs.remove(r.endpointConfigName());
+    EndpointConfig c = config(r.endpointConfigName());
+    state.endpointConfigs.remove(c.name);
+    if (state.endpoints.values().stream().anyMatch(e -> c.name.equals(e.configName) || c.name.equals(e.pendingConfig))) {
+      state.deletedConfigsInUse.put(c.name, c);
+    }
     return DeleteEndpointConfigResponse.builder().build();
   }
 
   // ---- endpoints ------------------------------------------------------------------------------
-
-  private Instance newInstance(String type, Instant readyAt) {
-    Instance i = new Instance();
-    i.id = "i-" + String.format("%06d", state.nextId++);
-    i.instanceType = type;
-    i.readyAt = readyAt;
-    return i;
-  }
 
   @Override
   public synchronized CreateEndpointResponse createEndpoint(CreateEndpointRequest r) {
     settle();
     checkName("endpointName", r.endpointName());
     if (state.endpoints.containsKey(r.endpointName())) {
-      throw validation("Cannot create already existing endpoint \"" + arn("endpoint", r.endpointName()) + "\".");
+      throw alreadyExists("endpoint", arn("endpoint", r.endpointName()));
     }
     EndpointConfig c = config(r.endpointConfigName());
     Endpoint e = new Endpoint();
@@ -284,13 +271,13 @@ public final class SageMakerTwin implements SageMakerClient {
     e.modified = now();
     e.tags = tags(r.tags());
     for (int i = 0; i < c.initialInstanceCount; i++) {
-      e.instances.add(newInstance(c.instanceType, now().plus(timings.instanceProvisioning())));
+      e.instances.add(placement.newInstance(c.instanceType, c.name, now().plus(timings.instanceProvisioning())));
     }
     state.endpoints.put(e.name, e);
     return CreateEndpointResponse.builder().endpointArn(arn("endpoint", e.name)).build();
   }
 
-  /** EndpointStatus at the current time. */
+  /** EndpointStatus at the current time: Creating until first in service, Updating while instances provision or a new fleet takes over. */
   String endpointStatus(Endpoint e) {
     if (e.deletingUntil != null) {
       return "Deleting";
@@ -299,26 +286,34 @@ public final class SageMakerTwin implements SageMakerClient {
     if (!provisioning) {
       return "InService";
     }
-    boolean everServed = !e.created.plus(timings.instanceProvisioning()).isAfter(now());
-    return everServed ? "Updating" : "Creating";
+    return e.firstInService == null ? "Creating" : "Updating";
   }
 
   @Override
   public synchronized DescribeEndpointResponse describeEndpoint(DescribeEndpointRequest r) {
     settle();
     Endpoint e = endpoint(r.endpointName());
-    EndpointConfig c = state.endpointConfigs.get(e.configName);
-    int ready = (int) e.instances.stream().filter(i -> !i.readyAt.isAfter(now())).count();
-    ProductionVariantSummary.Builder v = ProductionVariantSummary.builder().variantName(c == null ? "AllTraffic" : c.variantName)
-        .currentInstanceCount(ready).desiredInstanceCount(e.instances.size());
-    if (c != null && c.managedInstanceScaling) {
-      v.managedInstanceScaling(ProductionVariantManagedInstanceScaling.builder().status("ENABLED").minInstanceCount(c.minInstances).maxInstanceCount(c.maxInstances).build());
-      v.routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing).build());
-    } else if (c != null) {
-      v.routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing).build());
+    EndpointConfig c = state.endpointConfig(e.configName);
+    List<Instance> fleet = placement.fleet(e, e.configName);
+    ProductionVariantSummary variant = ProductionVariantSummary.builder().variantName(c.variantName)
+        .currentInstanceCount(ready(fleet)).desiredInstanceCount(fleet.size())
+        .managedInstanceScaling(managedScaling(c)).routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing).build()).build();
+    DescribeEndpointResponse.Builder b = DescribeEndpointResponse.builder().endpointName(e.name).endpointArn(arn("endpoint", e.name))
+        .endpointConfigName(e.configName).endpointStatus(endpointStatus(e)).productionVariants(variant)
+        .creationTime(e.created).lastModifiedTime(e.modified);
+    if (e.pendingConfig != null) {
+      EndpointConfig next = state.endpointConfig(e.pendingConfig);
+      List<Instance> nextFleet = placement.fleet(e, next.name);
+      b.pendingDeploymentSummary(PendingDeploymentSummary.builder().endpointConfigName(next.name).startTime(e.modified)
+          .productionVariants(PendingProductionVariantSummary.builder().variantName(next.variantName).instanceType(next.instanceType)
+              .currentInstanceCount(ready(nextFleet)).desiredInstanceCount(nextFleet.size()).managedInstanceScaling(managedScaling(next)).build())
+          .build());
     }
-    return DescribeEndpointResponse.builder().endpointName(e.name).endpointArn(arn("endpoint", e.name)).endpointConfigName(e.configName)
-        .endpointStatus(endpointStatus(e)).productionVariants(v.build()).creationTime(e.created).lastModifiedTime(e.modified).build();
+    return b.build();
+  }
+
+  private int ready(List<Instance> instances) {
+    return (int) instances.stream().filter(i -> !i.readyAt.isAfter(now())).count();
   }
 
   @Override
@@ -326,22 +321,40 @@ public final class SageMakerTwin implements SageMakerClient {
     settle();
     List<EndpointSummary> endpoints = state.endpoints.values().stream()
         .filter(e -> r.nameContains() == null || e.name.contains(r.nameContains()))
+        .filter(e -> r.statusEqualsAsString() == null || endpointStatus(e).equals(r.statusEqualsAsString()))
         .map(e -> EndpointSummary.builder().endpointName(e.name).endpointArn(arn("endpoint", e.name)).endpointStatus(endpointStatus(e))
             .creationTime(e.created).lastModifiedTime(e.modified).build()).toList();
     return ListEndpointsResponse.builder().endpoints(endpoints).build();
   }
 
+  private void requireInService(Endpoint e) {
+    if (!endpointStatus(e).equals("InService")) {
+      throw SageMakerErrors.endpointInProgress(arn("endpoint", e.name));
+    }
+  }
+
+  /**
+   * A new config's fleet is provisioned beside the current one (SageMaker's blue/green endpoint
+   * update); copies start on it, and once they serve the old fleet retires ({@link Placement#switchFleet}).
+   */
   @Override
   public synchronized UpdateEndpointResponse updateEndpoint(UpdateEndpointRequest r) {
     settle();
     Endpoint e = endpoint(r.endpointName());
-    if (!endpointStatus(e).equals("InService")) {
-      throw validation("Cannot update in-progress endpoint \"" + arn("endpoint", e.name) + "\".");
+    requireInService(e);
+    EndpointConfig next = config(r.endpointConfigName());
+    int count = Math.max(next.initialInstanceCount, placement.fleet(e, e.configName).size());
+    if (next.managedInstanceScaling) {
+      count = Math.min(count, next.maxInstances);
     }
-    EndpointConfig c = config(r.endpointConfigName());
-    e.pendingConfig = c.name;
-    e.switchAt = now().plus(timings.instanceProvisioning());
+    for (int i = 0; i < count; i++) {
+      e.instances.add(placement.newInstance(next.instanceType, next.name, now().plus(timings.instanceProvisioning())));
+    }
+    e.pendingConfig = next.name;
     e.modified = now();
+    // Every component's copies move to the new fleet: each is updating until they serve there.
+    placement.componentsOn(e.name).forEach(c -> c.lastChange = "UPDATE");
+    placement.place(e, now());
     return UpdateEndpointResponse.builder().endpointArn(arn("endpoint", e.name)).build();
   }
 
@@ -349,92 +362,70 @@ public final class SageMakerTwin implements SageMakerClient {
   public synchronized UpdateEndpointWeightsAndCapacitiesResponse updateEndpointWeightsAndCapacities(UpdateEndpointWeightsAndCapacitiesRequest r) {
     settle();
     Endpoint e = endpoint(r.endpointName());
-    if (!endpointStatus(e).equals("InService")) {
-      throw validation("Cannot update in-progress endpoint \"" + arn("endpoint", e.name) + "\".");
-    }
-    EndpointConfig c = state.endpointConfigs.get(e.configName);
+    requireInService(e);
+    EndpointConfig c = state.endpointConfig(e.configName);
     for (DesiredWeightAndCapacity d : r.desiredWeightsAndCapacities()) {
-      if (!d.variantName().equals(c.variantName)) {
-        throw validation("The variant(s) \"[" + d.variantName() + "]\" are not present in the endpoint \"" + e.name + "\".");
+      if (!c.variantName.equals(d.variantName())) {
+        throw validation("The variant name(s) \"" + d.variantName() + "\" is/are not present within endpoint configuration \"" + c.name + "\".");
       }
+      if (d.desiredInstanceCount() != null && d.desiredInstanceCount() < 0) {
+        throw atLeast("desiredWeightsAndCapacities.1.member.desiredInstanceCount", d.desiredInstanceCount(), 0);
+      }
+    }
+    for (DesiredWeightAndCapacity d : r.desiredWeightsAndCapacities()) {
       if (d.desiredInstanceCount() == null) {
         continue;
       }
       int desired = d.desiredInstanceCount();
-      if (desired < 0) {
-        throw validation("1 validation error detected: DesiredInstanceCount must be greater than or equal to 0.");
+      int current = placement.fleet(e, c.name).size();
+      for (int i = current; i < desired; i++) {
+        e.instances.add(placement.newInstance(c.instanceType, c.name, now().plus(timings.instanceProvisioning())));
       }
-      while (e.instances.size() < desired) {
-        e.instances.add(newInstance(c.instanceType, now().plus(timings.instanceProvisioning())));
-      }
-      if (e.instances.size() > desired) {
-        removeInstances(e, e.instances.size() - desired);
+      if (current > desired) {
+        placement.removeInstances(e, current - desired, now());
       }
     }
     e.modified = now();
+    placement.place(e, now());
     return UpdateEndpointWeightsAndCapacitiesResponse.builder().endpointArn(arn("endpoint", e.name)).build();
-  }
-
-  /** Removes instances, emptiest and newest first; copies on them are lost and placed again. */
-  private void removeInstances(Endpoint e, int count) {
-    List<Instance> order = new ArrayList<>(e.instances);
-    order.sort(Comparator.comparingInt((Instance i) -> copiesOn(e, i.id)).thenComparing((Instance i) -> i.readyAt, Comparator.reverseOrder()));
-    for (Instance gone : order.subList(0, count)) {
-      e.instances.remove(gone);
-      for (Component c : componentsOn(e.name)) {
-        c.copies.removeIf(copy -> copy.instanceId.equals(gone.id));
-      }
-    }
-    placePending(e, now());
   }
 
   @Override
   public synchronized DeleteEndpointResponse deleteEndpoint(DeleteEndpointRequest r) {
     settle();
     Endpoint e = endpoint(r.endpointName());
-    if (!componentsOn(e.name).isEmpty()) {
+    requireInService(e);
+    if (!placement.componentsOn(e.name).isEmpty()) {
       throw validation("Cannot delete endpoint \"" + arn("endpoint", e.name) + "\" because it has inference components; delete them first.");
     }
-    if (e.deletingUntil == null) {
-      e.deletingUntil = now().plus(timings.endpointDeletion());
-    }
+    e.deletingUntil = now().plus(timings.endpointDeletion());
     return DeleteEndpointResponse.builder().build();
   }
 
   // ---- inference components -------------------------------------------------------------------
-
-  private List<Component> componentsOn(String endpoint) {
-    return state.components.values().stream().filter(c -> c.endpointName.equals(endpoint)).toList();
-  }
-
-  private int copiesOn(Endpoint e, String instanceId) {
-    return componentsOn(e.name).stream().mapToInt(c -> (int) c.copies.stream().filter(x -> x.instanceId.equals(instanceId)).count()).sum();
-  }
 
   @Override
   public synchronized CreateInferenceComponentResponse createInferenceComponent(CreateInferenceComponentRequest r) {
     settle();
     checkName("inferenceComponentName", r.inferenceComponentName());
     if (state.components.containsKey(r.inferenceComponentName())) {
-      throw validation("Cannot create already existing inference component \"" + arn("inference-component", r.inferenceComponentName()) + "\".");
+      throw alreadyExists("inference component", arn("inference-component", r.inferenceComponentName()));
     }
     Endpoint e = endpoint(r.endpointName());
     if (!endpointStatus(e).equals("InService")) {
       throw validation("Endpoint \"" + arn("endpoint", e.name) + "\" is not in InService status (it is " + endpointStatus(e) + ").");
     }
-    EndpointConfig config = state.endpointConfigs.get(e.configName);
+    EndpointConfig config = state.endpointConfig(e.configName);
     if (r.variantName() != null && !r.variantName().equals(config.variantName)) {
       throw validation("Variant \"" + r.variantName() + "\" does not exist on endpoint \"" + e.name + "\".");
     }
-    InferenceComponentSpecification spec = r.specification();
-    if (spec == null || spec.modelName() == null || spec.computeResourceRequirements() == null) {
-      throw validation("1 validation error detected: Specification with ModelName and ComputeResourceRequirements is required.");
+    if (r.specification() == null) {
+      throw validation("1 validation error detected: an inference component needs a Specification.");
     }
-    model(spec.modelName());
     int copies = r.runtimeConfig() == null || r.runtimeConfig().copyCount() == null ? -1 : r.runtimeConfig().copyCount();
     if (copies < 1) {
       // Reported behaviour (DESIGN.md): creating with 0 copies is refused although the API model allows it.
-      throw validation("1 validation error detected: Value '" + copies + "' at 'runtimeConfig.copyCount' failed to satisfy constraint: Member must have value greater than or equal to 1");
+      throw atLeast("runtimeConfig.copyCount", copies, 1);
     }
     Component c = new Component();
     c.name = r.inferenceComponentName();
@@ -443,88 +434,135 @@ public final class SageMakerTwin implements SageMakerClient {
     c.created = now();
     c.modified = now();
     c.tags = tags(r.tags());
-    applySpecification(c, spec, config);
+    applySpecification(c, r.specification(), config);
     c.desiredCopies = copies;
     state.components.put(c.name, c);
-    placePending(e, now());
+    placement.place(e, now());
     return CreateInferenceComponentResponse.builder().inferenceComponentArn(arn("inference-component", c.name)).build();
   }
 
+  /** Validates a specification against the API's constraints and the instance type, then takes it over. */
   private void applySpecification(Component c, InferenceComponentSpecification spec, EndpointConfig config) {
+    String member = "specification.";
+    InferenceComponentContainerSpecification container = spec.container();
+    if (spec.modelName() == null && (container == null || container.image() == null)) {
+      throw validation("1 validation error detected: the Specification needs a ModelName or a Container with an Image.");
+    }
+    Optional<Model> model = spec.modelName() == null ? Optional.empty() : Optional.of(model(spec.modelName()));
     InferenceComponentComputeResourceRequirements need = spec.computeResourceRequirements();
-    InstanceType type = instanceType(config.instanceType);
+    if (need == null || need.minMemoryRequiredInMb() == null) {
+      throw validation("1 validation error detected: Value null at '" + member + "computeResourceRequirements.minMemoryRequiredInMb' failed to satisfy constraint: Member must not be null");
+    }
     float accelerators = need.numberOfAcceleratorDevicesRequired() == null ? 0 : need.numberOfAcceleratorDevicesRequired();
     float cpus = need.numberOfCpuCoresRequired() == null ? 0 : need.numberOfCpuCoresRequired();
-    int memory = need.minMemoryRequiredInMb() == null ? 0 : need.minMemoryRequiredInMb();
+    int memory = need.minMemoryRequiredInMb();
     if (memory < 128) {
-      throw validation("1 validation error detected: MinMemoryRequiredInMb must be at least 128.");
+      throw atLeast(member + "computeResourceRequirements.minMemoryRequiredInMb", memory, 128);
     }
+    if (need.numberOfAcceleratorDevicesRequired() != null && accelerators < 1) {
+      throw atLeast(member + "computeResourceRequirements.numberOfAcceleratorDevicesRequired", accelerators, 1);
+    }
+    if (need.numberOfCpuCoresRequired() != null && cpus < 0.25f) {
+      throw atLeast(member + "computeResourceRequirements.numberOfCpuCoresRequired", cpus, 0.25);
+    }
+    InstanceType type = Placement.instanceType(config.instanceType);
     if (accelerators > type.gpuCount() || cpus > type.vcpus() || memory > type.memoryMb()) {
       throw validation("The compute resource requirements of one copy (" + accelerators + " accelerators, " + cpus + " CPUs, " + memory
           + " MiB) exceed what a " + type.name() + " has (" + type.gpuCount() + ", " + type.vcpus() + ", " + type.memoryMb() + ").");
     }
     InferenceComponentStartupParameters startup = spec.startupParameters();
-    if (startup != null) {
-      for (Integer timeout : new Integer[] {startup.modelDataDownloadTimeoutInSeconds(), startup.containerStartupHealthCheckTimeoutInSeconds()}) {
-        if (timeout != null && (timeout < 60 || timeout > 3600)) {
-          throw validation("1 validation error detected: startup timeouts must be between 60 and 3600 seconds; got " + timeout + ".");
-        }
-      }
-      c.modelDataDownloadTimeoutSeconds = startup.modelDataDownloadTimeoutInSeconds();
-      c.containerStartupHealthCheckTimeoutSeconds = startup.containerStartupHealthCheckTimeoutInSeconds();
-    }
+    Integer download = startup == null ? null : startup.modelDataDownloadTimeoutInSeconds();
+    Integer healthCheck = startup == null ? null : startup.containerStartupHealthCheckTimeoutInSeconds();
+    checkTimeout(member + "startupParameters.modelDataDownloadTimeoutInSeconds", download);
+    checkTimeout(member + "startupParameters.containerStartupHealthCheckTimeoutInSeconds", healthCheck);
     c.modelName = spec.modelName();
+    c.image = container != null && container.image() != null ? container.image() : model.orElseThrow().image;
+    c.environment = container == null ? new TreeMap<>() : new TreeMap<>(container.environment());
     c.accelerators = accelerators;
     c.cpus = cpus;
     c.memoryMb = memory;
+    c.modelDataDownloadTimeoutSeconds = download;
+    c.containerStartupHealthCheckTimeoutSeconds = healthCheck;
+  }
+
+  /** Both startup timeouts: 60 to 3600 s (InferenceComponentStartupParameters). */
+  private static void checkTimeout(String member, Integer seconds) {
+    if (seconds != null && seconds < 60) {
+      throw atLeast(member, seconds, 60);
+    }
+    if (seconds != null && seconds > 3600) {
+      throw atMost(member, seconds, 3600);
+    }
   }
 
   /** InferenceComponentStatus at the current time. */
   String componentStatus(Component c) {
+    return componentStatus(c, now());
+  }
+
+  /** Creating or Updating while copies of its current specification start or old ones still have to retire. */
+  private String componentStatus(Component c, Instant at) {
     if (c.deletingUntil != null) {
       return "Deleting";
     }
-    boolean starting = c.copies.stream().anyMatch(x -> x.readyAt.isAfter(now()));
-    boolean waitingForRoom = c.copies.size() < c.desiredCopies && roomMayCome(c);
-    if (starting || waitingForRoom) {
+    Endpoint e = state.endpoints.get(c.endpointName);
+    boolean starting = placement.active(e, c).stream().anyMatch(x -> x.readyAt.isAfter(at));
+    boolean rolling = c.batchDoneAt != null || !placement.superseded(e, c).isEmpty();
+    if (starting || rolling) {
       return c.firstInService == null ? "Creating" : "Updating";
     }
     return "InService";
   }
 
-  /** Whether copies that do not fit now may fit later: instances are still coming, or may be added. */
-  private boolean roomMayCome(Component c) {
-    Endpoint e = state.endpoints.get(c.endpointName);
-    EndpointConfig config = state.endpointConfigs.get(e.configName);
-    boolean provisioning = e.instances.stream().anyMatch(i -> i.readyAt.isAfter(now()));
-    return provisioning || (config.managedInstanceScaling && e.instances.size() < config.maxInstances);
+  /** The state SageMaker names when it refuses a change to a component that is still changing. */
+  private static String inProgressState(Component c, String status) {
+    return switch (status) {
+      case "Creating" -> "CREATE_IN_PROGRESS";
+      case "Deleting" -> "DELETE_IN_PROGRESS";
+      default -> c.lastChange + "_IN_PROGRESS";
+    };
+  }
+
+  private void requireInService(Component c) {
+    String status = componentStatus(c);
+    if (!status.equals("InService")) {
+      throw SageMakerErrors.componentInProgress(arn("inference-component", c.name), inProgressState(c, status));
+    }
   }
 
   @Override
   public synchronized DescribeInferenceComponentResponse describeInferenceComponent(DescribeInferenceComponentRequest r) {
     settle();
-    Component c = component(r.inferenceComponentName());
-    return describe(c);
+    return describe(component(r.inferenceComponentName()));
   }
 
   private DescribeInferenceComponentResponse describe(Component c) {
-    Model model = state.models.get(c.modelName);
-    int current = (int) c.copies.stream().filter(x -> !x.readyAt.isAfter(now())).count();
     InferenceComponentSpecificationSummary.Builder spec = InferenceComponentSpecificationSummary.builder().modelName(c.modelName)
         .computeResourceRequirements(InferenceComponentComputeResourceRequirements.builder().numberOfAcceleratorDevicesRequired(c.accelerators)
-            .numberOfCpuCoresRequired(c.cpus).minMemoryRequiredInMb(c.memoryMb).build());
+            .numberOfCpuCoresRequired(c.cpus).minMemoryRequiredInMb(c.memoryMb).build())
+        .container(InferenceComponentContainerSpecificationSummary.builder().deployedImage(DeployedImage.builder().specifiedImage(c.image).build())
+            .environment(c.environment.isEmpty() ? null : c.environment).build());
     if (c.modelDataDownloadTimeoutSeconds != null || c.containerStartupHealthCheckTimeoutSeconds != null) {
       spec.startupParameters(InferenceComponentStartupParameters.builder().modelDataDownloadTimeoutInSeconds(c.modelDataDownloadTimeoutSeconds)
           .containerStartupHealthCheckTimeoutInSeconds(c.containerStartupHealthCheckTimeoutSeconds).build());
     }
-    if (model != null) {
-      spec.container(InferenceComponentContainerSpecificationSummary.builder().deployedImage(DeployedImage.builder().specifiedImage(model.image).build()).build());
+    DescribeInferenceComponentResponse.Builder b = DescribeInferenceComponentResponse.builder().inferenceComponentName(c.name)
+        .inferenceComponentArn(arn("inference-component", c.name)).endpointName(c.endpointName).endpointArn(arn("endpoint", c.endpointName))
+        .variantName(c.variantName).inferenceComponentStatus(componentStatus(c)).specification(spec.build())
+        .runtimeConfig(InferenceComponentRuntimeConfigSummary.builder().desiredCopyCount(c.desiredCopies).currentCopyCount(currentCopies(c)).build())
+        .creationTime(c.created).lastModifiedTime(c.modified);
+    if (c.rollingBatchType != null) {
+      b.lastDeploymentConfig(InferenceComponentDeploymentConfig.builder().rollingUpdatePolicy(InferenceComponentRollingUpdatePolicy.builder()
+          .maximumBatchSize(InferenceComponentCapacitySize.builder().type(c.rollingBatchType).value(c.rollingBatchValue).build())
+          .waitIntervalInSeconds(c.rollingWaitSeconds).build()).build());
     }
-    return DescribeInferenceComponentResponse.builder().inferenceComponentName(c.name).inferenceComponentArn(arn("inference-component", c.name))
-        .endpointName(c.endpointName).endpointArn(arn("endpoint", c.endpointName)).variantName(c.variantName)
-        .inferenceComponentStatus(componentStatus(c)).specification(spec.build())
-        .runtimeConfig(InferenceComponentRuntimeConfigSummary.builder().desiredCopyCount(c.desiredCopies).currentCopyCount(current).build())
-        .creationTime(c.created).lastModifiedTime(c.modified).build();
+    return b.build();
+  }
+
+  /** Copies serving now (old ones still serve while an update rolls), never more than desired. */
+  private int currentCopies(Component c) {
+    int serving = (int) c.copies.stream().filter(x -> !x.readyAt.isAfter(now())).count();
+    return Math.min(serving, c.desiredCopies);
   }
 
   @Override
@@ -532,6 +570,7 @@ public final class SageMakerTwin implements SageMakerClient {
     settle();
     List<InferenceComponentSummary> list = state.components.values().stream()
         .filter(c -> r.endpointNameEquals() == null || c.endpointName.equals(r.endpointNameEquals()))
+        .filter(c -> r.variantNameEquals() == null || c.variantName.equals(r.variantNameEquals()))
         .filter(c -> r.nameContains() == null || c.name.contains(r.nameContains()))
         .filter(c -> r.statusEqualsAsString() == null || componentStatus(c).equals(r.statusEqualsAsString()))
         .map(c -> InferenceComponentSummary.builder().inferenceComponentName(c.name).inferenceComponentArn(arn("inference-component", c.name))
@@ -544,43 +583,85 @@ public final class SageMakerTwin implements SageMakerClient {
   public synchronized UpdateInferenceComponentRuntimeConfigResponse updateInferenceComponentRuntimeConfig(UpdateInferenceComponentRuntimeConfigRequest r) {
     settle();
     Component c = component(r.inferenceComponentName());
-    String status = componentStatus(c);
-    if (!status.equals("InService")) {
-      throw validation("Inference component \"" + arn("inference-component", c.name) + "\" is " + status
-          + ": an update is already in progress; retry when it is InService.");
-    }
     Integer copies = r.desiredRuntimeConfig() == null ? null : r.desiredRuntimeConfig().copyCount();
     if (copies == null || copies < 0) {
-      throw validation("1 validation error detected: Value '" + copies + "' at 'desiredRuntimeConfig.copyCount' failed to satisfy constraint: Member must have value greater than or equal to 0");
+      throw atLeast("desiredRuntimeConfig.copyCount", copies, 0);
     }
+    requireInService(c);
+    Endpoint e = state.endpoints.get(c.endpointName);
     c.desiredCopies = copies;
+    c.lastChange = "UPDATE_RC";
     c.modified = now();
-    removeSurplus(c);
-    placePending(state.endpoints.get(c.endpointName), now());
+    placement.removeSurplus(e, c);
+    placement.place(e, now());
     return UpdateInferenceComponentRuntimeConfigResponse.builder().inferenceComponentArn(arn("inference-component", c.name)).build();
   }
 
+  /**
+   * A new specification rolls: new copies start beside the old ones, which keep serving until the
+   * new ones do (blue/green by default; batch by batch, each baking for the wait interval, with a
+   * rolling update policy).
+   */
   @Override
   public synchronized UpdateInferenceComponentResponse updateInferenceComponent(UpdateInferenceComponentRequest r) {
     settle();
     Component c = component(r.inferenceComponentName());
-    String status = componentStatus(c);
-    if (!status.equals("InService")) {
-      throw validation("Inference component \"" + arn("inference-component", c.name) + "\" is " + status + ": an update is already in progress.");
+    Integer copies = r.runtimeConfig() == null ? null : r.runtimeConfig().copyCount();
+    if (copies != null && copies < 0) {
+      throw atLeast("runtimeConfig.copyCount", copies, 0);
     }
+    InferenceComponentRollingUpdatePolicy rolling = r.deploymentConfig() == null ? null : r.deploymentConfig().rollingUpdatePolicy();
+    if (rolling != null) {
+      checkRollingPolicy(rolling);
+    }
+    requireInService(c);
     Endpoint e = state.endpoints.get(c.endpointName);
     if (r.specification() != null) {
-      model(r.specification().modelName());
-      applySpecification(c, r.specification(), state.endpointConfigs.get(e.configName));
-      // Every copy is replaced by one of the new specification (the image may be new to the instances).
-      c.copies.clear();
+      applySpecification(c, r.specification(), state.endpointConfig(e.configName));
+      c.generation++;
     }
-    if (r.runtimeConfig() != null && r.runtimeConfig().copyCount() != null) {
-      c.desiredCopies = r.runtimeConfig().copyCount();
+    if (copies != null) {
+      c.desiredCopies = copies;
     }
+    c.rollingBatchType = rolling == null ? null : rolling.maximumBatchSize().typeAsString();
+    c.rollingBatchValue = rolling == null ? null : rolling.maximumBatchSize().value();
+    c.rollingWaitSeconds = rolling == null ? 0 : rolling.waitIntervalInSeconds();
+    c.rollingBatchCopies = rolling == null ? null : batchCopies(rolling.maximumBatchSize(), c.desiredCopies);
+    c.lastChange = "UPDATE";
     c.modified = now();
-    placePending(e, now());
+    placement.removeSurplus(e, c);
+    placement.place(e, now());
     return UpdateInferenceComponentResponse.builder().inferenceComponentArn(arn("inference-component", c.name)).build();
+  }
+
+  private static void checkRollingPolicy(InferenceComponentRollingUpdatePolicy p) {
+    String member = "deploymentConfig.rollingUpdatePolicy.";
+    if (p.maximumBatchSize() == null || p.maximumBatchSize().value() == null || p.maximumBatchSize().typeAsString() == null) {
+      throw validation("1 validation error detected: Value null at '" + member + "maximumBatchSize' failed to satisfy constraint: Member must not be null");
+    }
+    if (p.maximumBatchSize().value() < 1) {
+      throw atLeast(member + "maximumBatchSize.value", p.maximumBatchSize().value(), 1);
+    }
+    if (p.waitIntervalInSeconds() == null) {
+      throw validation("1 validation error detected: Value null at '" + member + "waitIntervalInSeconds' failed to satisfy constraint: Member must not be null");
+    }
+    if (p.waitIntervalInSeconds() < 0 || p.waitIntervalInSeconds() > 3600) {
+      throw p.waitIntervalInSeconds() < 0 ? atLeast(member + "waitIntervalInSeconds", p.waitIntervalInSeconds(), 0)
+          : atMost(member + "waitIntervalInSeconds", p.waitIntervalInSeconds(), 3600);
+    }
+    Integer timeout = p.maximumExecutionTimeoutInSeconds();
+    if (timeout != null && (timeout < 600 || timeout > 28800)) {
+      throw timeout < 600 ? atLeast(member + "maximumExecutionTimeoutInSeconds", timeout, 600)
+          : atMost(member + "maximumExecutionTimeoutInSeconds", timeout, 28800);
+    }
+  }
+
+  /** Copies per batch: a copy count, or a percentage of the desired copies (at least one). */
+  private static int batchCopies(InferenceComponentCapacitySize size, int desired) {
+    if ("CAPACITY_PERCENT".equals(size.typeAsString())) {
+      return Math.max(1, desired * size.value() / 100);
+    }
+    return size.value();
   }
 
   @Override
@@ -594,119 +675,37 @@ public final class SageMakerTwin implements SageMakerClient {
     return DeleteInferenceComponentResponse.builder().build();
   }
 
-  // ---- placement and time -----------------------------------------------------------------------
-
-  /** Drops copies beyond the desired count: still-starting ones first, then the newest. */
-  private void removeSurplus(Component c) {
-    c.copies.sort(Comparator.comparing((Copy x) -> x.readyAt));
-    while (c.copies.size() > c.desiredCopies) {
-      c.copies.remove(c.copies.size() - 1);
-    }
-  }
-
-  /** Free accelerators, CPUs and memory on an instance. */
-  private double[] free(Endpoint e, Instance i) {
-    InstanceType type = instanceType(i.instanceType);
-    double[] free = {type.gpuCount(), type.vcpus(), type.memoryMb()};
-    for (Component c : componentsOn(e.name)) {
-      long here = c.copies.stream().filter(x -> x.instanceId.equals(i.id)).count();
-      free[0] -= here * c.accelerators;
-      free[1] -= here * c.cpus;
-      free[2] -= here * c.memoryMb;
-    }
-    return free;
-  }
-
-  /**
-   * Places every component's missing copies at {@code at}: on instances with room (ready ones
-   * first); with managed instance scaling, adds instances for what does not fit, up to its maximum;
-   * releases empty instances above its minimum.
-   */
-  private void placePending(Endpoint e, Instant at) {
-    if (e == null || e.deletingUntil != null) {
-      return;
-    }
-    EndpointConfig config = state.endpointConfigs.get(e.configName);
-    for (Component c : componentsOn(e.name)) {
-      if (c.deletingUntil != null) {
-        continue;
-      }
-      Model model = state.models.get(c.modelName);
-      int started = 0;
-      while (c.copies.size() < c.desiredCopies) {
-        Optional<Instance> room = e.instances.stream()
-            .sorted(Comparator.comparing((Instance i) -> i.readyAt))
-            .filter(i -> fits(free(e, i), c)).findFirst();
-        if (room.isEmpty() && config.managedInstanceScaling && e.instances.size() < config.maxInstances) {
-          Instance added = newInstance(config.instanceType, at.plus(timings.instanceProvisioning()));
-          e.instances.add(added);
-          room = Optional.of(added);
-        }
-        if (room.isEmpty()) {
-          break;
-        }
-        Instance host = room.get();
-        Instant start = host.readyAt.isAfter(at) ? host.readyAt : at;
-        Instant imageReady = host.images.get(model.image);
-        if (imageReady == null) {
-          imageReady = start.plus(timings.imagePull());
-          host.images.put(model.image, imageReady);
-        }
-        Instant loadFrom = imageReady.isAfter(start) ? imageReady : start;
-        Copy copy = new Copy();
-        copy.id = c.name + "-copy-" + state.nextId++;
-        copy.instanceId = host.id;
-        copy.readyAt = loadFrom.plus(timings.modelLoad()).plus(timings.copyStagger().multipliedBy(started++));
-        c.copies.add(copy);
-      }
-    }
-    if (config.managedInstanceScaling) {
-      List<Instance> empty = e.instances.stream().filter(i -> copiesOn(e, i.id) == 0 && !i.readyAt.isAfter(at)).toList();
-      for (Instance i : empty) {
-        if (e.instances.size() <= Math.max(1, config.minInstances)) {
-          break;
-        }
-        e.instances.remove(i);
-      }
-    }
-  }
-
-  private static boolean fits(double[] free, Component c) {
-    return free[0] >= c.accelerators && free[1] >= c.cpus && free[2] >= c.memoryMb;
-  }
+  // ---- time -------------------------------------------------------------------------------------
 
   /** Applies the transitions due up to now, in time order. */
   public synchronized void settle() {
     Instant now = now();
     while (true) {
-      Optional<Instant> next = nextEvent(state.settledUntil, now);
+      Optional<Instant> next = nextTransition(state.settledUntil, now);
       if (next.isEmpty()) {
         break;
       }
       apply(next.get());
       state.settledUntil = next.get();
     }
-    for (Component c : state.components.values()) {
-      if (c.firstInService == null && c.deletingUntil == null && componentStatus(c).equals("InService")) {
-        c.firstInService = now;
-      }
-    }
+    markInService(now);
     state.settledUntil = now;
   }
 
-  private Optional<Instant> nextEvent(Instant after, Instant until) {
+  /** The earliest stored transition time after {@code after}, if it is due by {@code until}. */
+  private Optional<Instant> nextTransition(Instant after, Instant until) {
     TreeSet<Instant> times = new TreeSet<>();
     for (Endpoint e : state.endpoints.values()) {
       e.instances.forEach(i -> times.add(i.readyAt));
-      if (e.switchAt != null) {
-        times.add(e.switchAt);
-      }
       if (e.deletingUntil != null) {
         times.add(e.deletingUntil);
       }
     }
     for (Component c : state.components.values()) {
       c.copies.forEach(x -> times.add(x.readyAt));
+      if (c.batchDoneAt != null) {
+        times.add(c.batchDoneAt);
+      }
       if (c.deletingUntil != null) {
         times.add(c.deletingUntil);
       }
@@ -718,36 +717,31 @@ public final class SageMakerTwin implements SageMakerClient {
     state.components.values().removeIf(c -> c.deletingUntil != null && !c.deletingUntil.isAfter(at));
     state.endpoints.values().removeIf(e -> e.deletingUntil != null && !e.deletingUntil.isAfter(at));
     for (Endpoint e : state.endpoints.values()) {
-      if (e.switchAt != null && !e.switchAt.isAfter(at)) {
-        switchConfig(e, at);
+      for (Component c : placement.componentsOn(e.name)) {
+        if (c.batchDoneAt != null && !c.batchDoneAt.isAfter(at)) {
+          placement.finishBatch(e, c);
+        }
+      }
+      placement.place(e, at);
+      if (placement.switchFleet(e, at)) {
+        placement.place(e, at);
+      }
+    }
+    state.forgetUnusedConfigs();
+    markInService(at);
+  }
+
+  /** Records when endpoints and components first reach InService (later work is then an update). */
+  private void markInService(Instant at) {
+    for (Endpoint e : state.endpoints.values()) {
+      if (e.firstInService == null && e.deletingUntil == null && e.pendingConfig == null && e.instances.stream().noneMatch(i -> i.readyAt.isAfter(at))) {
+        e.firstInService = at;
       }
     }
     for (Component c : state.components.values()) {
-      if (c.firstInService == null && c.deletingUntil == null && !c.copies.isEmpty() && c.copies.size() == c.desiredCopies
-          && c.copies.stream().noneMatch(x -> x.readyAt.isAfter(at))) {
+      if (c.firstInService == null && componentStatus(c, at).equals("InService")) {
         c.firstInService = at;
       }
-    }
-    for (Endpoint e : state.endpoints.values()) {
-      placePending(e, at);
-    }
-  }
-
-  /** An UpdateEndpoint completes: new instances of the new config take over and copies move to them. */
-  private void switchConfig(Endpoint e, Instant at) {
-    EndpointConfig next = state.endpointConfigs.get(e.pendingConfig);
-    int count = Math.max(next.initialInstanceCount, e.instances.size());
-    e.instances.clear();
-    for (int i = 0; i < count; i++) {
-      e.instances.add(newInstance(next.instanceType, at));
-    }
-    e.configName = next.name;
-    e.pendingConfig = null;
-    e.switchAt = null;
-    e.modified = at;
-    for (Component c : componentsOn(e.name)) {
-      c.copies.clear();
-      c.variantName = next.variantName;
     }
   }
 }

@@ -200,7 +200,7 @@ public final class TwinWorld {
     Instant end = clock.instant().plus(duration);
     deliverAlarms(stack);
     while (true) {
-      Instant nextMinute = lastMinute.plus(MINUTE);
+      Instant nextMinute = nextMinute();
       List<TwinScheduler.Firing> firings = scheduler.firings(clock.instant(), end);
       Instant nextFiring = firings.isEmpty() ? null : firings.get(0).at();
       Instant next = nextFiring != null && nextFiring.isBefore(nextMinute) ? nextFiring : nextMinute;
@@ -223,8 +223,27 @@ public final class TwinWorld {
       }
       deliverAlarms(stack);
     }
-    clock.advanceTo(end);
+    if (end.isAfter(clock.instant())) {
+      clock.advanceTo(end);
+    }
     sageMaker.settle();
+  }
+
+  /**
+   * The next tick of the per-minute schedules: a whole minute after the last one that ran. Ticks
+   * that passed while time moved without the stack ({@link #pause}) are skipped, not replayed.
+   */
+  private Instant nextMinute() {
+    Instant now = clock.instant();
+    Instant next = lastMinute.plus(MINUTE);
+    if (next.isBefore(now)) {
+      long behind = Duration.between(next, now).toSeconds() / MINUTE.toSeconds();
+      next = next.plus(MINUTE.multipliedBy(behind));
+      if (next.isBefore(now)) {
+        next = next.plus(MINUTE);
+      }
+    }
+    return next;
   }
 
   /** Moves time without running the stack: what a function's retry pause costs. */
@@ -249,8 +268,7 @@ public final class TwinWorld {
     ObjectNode root = Json.mapper().createObjectNode();
     root.put("now", clock.instant().toString());
     ArrayNode endpoints = root.putArray("endpoints");
-    sageMaker.state().endpoints.keySet().forEach(name ->
-        endpoints.add(SdkJson.of(sageMaker.describeEndpoint(DescribeEndpointRequest.builder().endpointName(name).build()))));
+    sageMaker.state().endpoints.values().forEach(e -> endpoints.add(endpoint(e)));
     ArrayNode components = root.putArray("inferenceComponents");
     sageMaker.state().components.keySet().forEach(name ->
         components.add(SdkJson.of(sageMaker.describeInferenceComponent(DescribeInferenceComponentRequest.builder().inferenceComponentName(name).build()))));
@@ -266,5 +284,16 @@ public final class TwinWorld {
     scheduler.listSchedules(b -> { }).schedules().forEach(s ->
         schedules.add(SdkJson.of(scheduler.getSchedule(g -> g.groupName(s.groupName()).name(s.name())))));
     return root;
+  }
+
+  /**
+   * DescribeEndpoint's answer, with each variant's InstanceType added from its endpoint config
+   * (DescribeEndpoint does not carry it, and a reader of the world wants to see it).
+   */
+  private ObjectNode endpoint(SageMakerState.Endpoint e) {
+    ObjectNode described = SdkJson.of(sageMaker.describeEndpoint(DescribeEndpointRequest.builder().endpointName(e.name).build()));
+    String instanceType = sageMaker.state().endpointConfig(e.configName).instanceType;
+    described.withArray("ProductionVariants").forEach(v -> ((ObjectNode) v).put("InstanceType", instanceType));
+    return described;
   }
 }
