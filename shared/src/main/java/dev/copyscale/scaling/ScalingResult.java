@@ -21,6 +21,17 @@ public record ScalingResult(
     return trigger + " " + outcome + ": " + from + " -> " + to + " (" + reason + ")";
   }
 
+  /** Logs the result with its deployment on the line (MDC key {@code deployment}). */
+  public ScalingResult log(org.slf4j.Logger log) {
+    org.slf4j.MDC.put("deployment", deployment.orElse("-"));
+    try {
+      log.info(summary());
+    } finally {
+      org.slf4j.MDC.remove("deployment");
+    }
+    return this;
+  }
+
   static ScalingResult ignored(Optional<String> deployment, String trigger, String reason, int capacity) {
     return new ScalingResult(deployment, trigger, "IGNORED", capacity, capacity, Optional.empty(), Optional.empty(), reason);
   }

@@ -5,10 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.aws.AwsClients;
 import dev.copyscale.aws.LambdaEnvironment;
+import dev.copyscale.aws.LambdaStreams;
 import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.deploy.DeployResult;
 import dev.copyscale.deploy.DeployService;
-import dev.copyscale.json.Json;
 import dev.copyscale.state.DynamoDbStateStore;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +18,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
  * The deploy Lambda function. Thin: reads the event, hands it to {@link DeployService}, writes the
@@ -43,19 +42,13 @@ public final class DeployHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    PowertoolsLogging.withLogging(context, () -> {
-      JsonNode event = Json.readEvent(input, "deploy event");
+    LambdaStreams.handle(input, output, context, "deploy event", event -> {
       MDC.put("deployment", deploymentName(event));
       try {
         List<DeployResult> results = service.handle(event);
         results.forEach(r -> LOG.info("deployment {} is {}: {} action(s){}{}", r.deployment(), r.phase(), r.actions().size(),
             r.waitingFor().map(w -> ", waiting for " + w).orElse(""), r.error().map(e -> ", error: " + e).orElse("")));
-        Object response = isReconcileTick(event) ? Map.of("results", results) : results.get(0);
-        Json.write(output, response);
-        return null;
-      } catch (RuntimeException e) {
-        LOG.error("deploy refused: {}", e.getMessage());
-        throw e;
+        return isReconcileTick(event) ? Map.of("results", results) : results.get(0);
       } finally {
         MDC.remove("deployment");
       }
