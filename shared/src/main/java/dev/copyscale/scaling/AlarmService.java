@@ -201,7 +201,7 @@ public final class AlarmService {
     String outcome = !scaled ? "NO_CHANGE" : spec.guardrails().dryRun() ? "DRY_RUN" : "SCALED";
     Cooldowns cooldowns = target.cooldowns();
     if (outcome.equals("SCALED")) {
-      cooldowns = to > live.capacity() ? cooldowns.afterScaleOut(now, live.capacity(), to) : to < live.capacity() ? cooldowns.afterScaleIn(now) : cooldowns;
+      cooldowns = cooldowns.afterChange(now, live.capacity(), to);
     }
     if (outcome.equals("DRY_RUN")) {
       reason = "dry run, nothing written: " + reason;

@@ -139,7 +139,7 @@ public final class ScheduleService {
           + (outcome.equals("DRY_RUN") ? " (dry run, nothing written)" : "");
       Cooldowns cooldowns = target.cooldowns();
       if (outcome.equals("SCALED")) {
-        cooldowns = to > live.capacity() ? cooldowns.afterScaleOut(now, live.capacity(), to) : to < live.capacity() ? cooldowns.afterScaleIn(now) : cooldowns;
+        cooldowns = cooldowns.afterChange(now, live.capacity(), to);
       }
       // Explicit bounds without an event id are applied each time (they are absolute, so repeating is harmless).
       String id = eventKey.orElse("explicit#" + spec.name() + "#" + now + "#v" + (target.version() + 1));

@@ -1,5 +1,6 @@
 package dev.copyscale.twin.traffic;
 
+import dev.copyscale.time.ShortDuration;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -147,16 +148,7 @@ public final class Synthetic {
   }
 
   static Duration duration(String text, String what) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)([smhd])$").matcher(text);
-    if (!m.matches()) {
-      throw new IllegalArgumentException(what + ": \"" + text + "\" is not a duration such as 90s, 30m, 2h, 7d");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    return ShortDuration.parse(text).orElseThrow(() ->
+        new IllegalArgumentException(what + ": \"" + text + "\" is not a duration such as 90s, 30m, 2h, 7d"));
   }
 }

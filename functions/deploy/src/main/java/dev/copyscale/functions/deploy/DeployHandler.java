@@ -57,7 +57,7 @@ public final class DeployHandler implements RequestStreamHandler {
 
   private static boolean isReconcileTick(JsonNode event) {
     JsonNode body = event.has("detail-type") && event.has("detail") ? event.get("detail") : event;
-    return body.size() == 1 && "reconcile".equals(body.path("action").asText());
+    return LambdaStreams.isTick(body);
   }
 
   /** The deployment an event is about, for the log lines; "*" for the reconcile tick. */
