@@ -1,0 +1,44 @@
+package dev.copyscale.twin.sim;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One spec's figures over the whole trace. Latencies are end to end as the client sees them
+ * (queueing + time to first token + generation); failed requests have no latency. {@code
+ * sloAttainment} is the share of all requests (failed ones included) that succeeded with a time to
+ * first token within {@code sloTtftMs}.
+ *
+ * @param spec the deployment's name
+ * @param specFile the spec file as given
+ * @param engine how it scales: native, orchestrated, or none
+ * @param failuresByType failed requests by the error the client sees (e.g. "ModelError: timeout")
+ * @param copyHours copies held (starting or serving), integrated over time: what the GPUs are reserved for
+ * @param instanceHours instances held, integrated over time: what is billed
+ * @param costUsd instance-hours at the instance type's on-demand price
+ * @param scalingActions changes of the desired copy count (by a policy, the orchestrator or a schedule)
+ * @param capacityRises each rise of the load and how long until enough copies served it
+ */
+public record Summary(
+    String spec,
+    String specFile,
+    String engine,
+    String instanceType,
+    long requests,
+    long failedRequests,
+    Map<String, Long> failuresByType,
+    double latencyP50Ms,
+    double latencyP95Ms,
+    double latencyP99Ms,
+    double ttftP50Ms,
+    double ttftP95Ms,
+    double ttftP99Ms,
+    double sloTtftMs,
+    double sloAttainment,
+    double copyHours,
+    double instanceHours,
+    double costUsd,
+    int scalingActions,
+    List<CapacityRise> capacityRises,
+    double medianSecondsToCapacity,
+    double maxSecondsToCapacity) {}
