@@ -1,5 +1,9 @@
 package dev.copyscale.twin;
 
+import dev.copyscale.scaling.Cooldowns;
+import dev.copyscale.scaling.StepDecision;
+import dev.copyscale.scaling.StepScaling;
+import dev.copyscale.twin.autoscaling.NativeScaling;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,15 +13,19 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
 import software.amazon.awssdk.services.applicationautoscaling.model.*;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 
 /**
  * Application Auto Scaling in the twin, for SageMaker's two dimensions: scalable targets, policies
  * (target tracking creates its two CloudWatch alarms, as AAS does: {@link TrackingAlarms}) and
- * scaling activities. The resource must exist in the twin's SageMaker, as AAS checks. The twin keeps
- * policies but does not execute them; whatever executes them records its activities with {@link
- * #record}.
+ * scaling activities. The resource must exist in the twin's SageMaker, as AAS checks. CloudWatch
+ * runs the policies through {@link #invoke} when their alarms are in ALARM: step policies by the
+ * shared step rules, target tracking by AAS's proportional rule ({@link NativeScaling}); each change
+ * goes to the twin's SageMaker and is recorded as a scaling activity. Scheduled actions record
+ * theirs with {@link #record}.
  */
 public final class AutoScalingTwin implements ApplicationAutoScalingClient {
   static final String COPY_DIMENSION = "sagemaker:inference-component:DesiredCopyCount";
@@ -27,6 +35,8 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
     public TreeMap<String, Target> targets = new TreeMap<>();
     public TreeMap<String, Policy> policies = new TreeMap<>();
     public List<Activity> activities = new ArrayList<>();
+    /** The capacity changes native policies made, per target, oldest first: what cooldowns are measured from. */
+    public List<PolicyChange> policyChanges = new ArrayList<>();
     /** Seeds the ids AAS makes up (ARNs, alarm names): deterministic, so a world replays identically. */
     public long nextId = 1;
   }
@@ -69,6 +79,9 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
   /** A scaling activity, in DescribeScalingActivities' member names. */
   public record Activity(String activityId, String serviceNamespace, String resourceId, String scalableDimension, String description,
       String cause, Instant startTime, Instant endTime, String statusCode, String statusMessage) {}
+
+  /** One capacity change a native policy made on a target: when, and from which capacity to which. */
+  public record PolicyChange(String resourceId, String scalableDimension, String policyName, Instant at, int from, int to) {}
 
   private final Clock clock;
   private final String region;
@@ -331,6 +344,145 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
     }
     removePolicy(p);
     return DeleteScalingPolicyResponse.builder().build();
+  }
+
+  // ---- executing native policies ----------------------------------------------------------------
+
+  /**
+   * CloudWatch invoking a policy from an alarm action: on the alarm's change to ALARM and again at
+   * each evaluation while it stays there. The action names the policy (step alarms carry its ARN,
+   * target-tracking alarms {@code <policyArn>:createdBy/<uuid>}); an action whose policy is gone is
+   * ignored, as AAS ignores stale alarm actions. A change is applied through the twin's SageMaker and
+   * recorded as an activity; SageMaker refusing it (an update in progress) is recorded as a Failed
+   * activity, and the next invocation tries again. No change, no activity.
+   */
+  public synchronized void invoke(AlarmActionInvocation action) {
+    if (action == null || !"ALARM".equals(action.stateValue())) {
+      return;
+    }
+    Policy p = policyFor(action.actionArn());
+    if (p == null) {
+      return;
+    }
+    Target t = state.targets.get(key(p.resourceId, p.scalableDimension));
+    if (t == null) {
+      return;
+    }
+    Integer current = currentCapacity(t);
+    if (current == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    Cooldowns cooldowns = cooldowns(t);
+    int to;
+    if ("StepScaling".equals(p.policyType)) {
+      StepDecision d = StepScaling.decide(stepPolicy(p), new StepScaling.Inputs(action.metricValue(), action.threshold(), below(action),
+          current, t.minCapacity, t.maxCapacity, Integer.MAX_VALUE, cooldowns, now));
+      if (!d.scaled()) {
+        return;
+      }
+      to = d.to();
+    } else if ("TargetTrackingScaling".equals(p.policyType)) {
+      NativeScaling.Decision d = NativeScaling.targetTracking(high(action), action.metricValue(), p.targetValue, current, t.minCapacity, t.maxCapacity,
+          Boolean.TRUE.equals(p.disableScaleIn), p.scaleOutCooldown, p.scaleInCooldown, cooldowns, now);
+      if (!d.scaled()) {
+        return;
+      }
+      to = d.to();
+    } else {
+      return;
+    }
+    apply(t, p, action, current, to, now);
+  }
+
+  /** The policy an alarm action names, or null when it no longer exists. */
+  private Policy policyFor(String actionArn) {
+    if (actionArn == null) {
+      return null;
+    }
+    int createdBy = actionArn.indexOf(":createdBy/");
+    String arn = createdBy < 0 ? actionArn : actionArn.substring(0, createdBy);
+    return state.policies.values().stream().filter(p -> arn.equals(p.policyArn)).findFirst().orElse(null);
+  }
+
+  /** The step adjustments of a stored policy, as the shared step rules take them. */
+  static dev.copyscale.spec.DeploymentSpec.StepPolicy stepPolicy(Policy p) {
+    return NativeScaling.stepPolicy(p.policyName, p.adjustmentType, p.cooldown, p.minAdjustmentMagnitude, p.metricAggregationType,
+        p.stepAdjustments.stream().map(s -> new NativeScaling.StepAdjustment(s.lower(), s.upper(), s.adjustment())).toList());
+  }
+
+  /** Whether the alarm watches for the metric falling below its threshold (step bounds then count downwards). */
+  private static boolean below(AlarmActionInvocation action) {
+    String op = action.comparisonOperator();
+    return op != null && op.startsWith("LessThan");
+  }
+
+  /** Whether a target-tracking alarm is its AlarmHigh (by its comparison, else by the name AAS gave it). */
+  private static boolean high(AlarmActionInvocation action) {
+    String op = action.comparisonOperator();
+    if (op != null && !op.isEmpty()) {
+      return op.startsWith("GreaterThan");
+    }
+    return action.alarmName() == null || !action.alarmName().contains("-AlarmLow-");
+  }
+
+  /** The cooldown state of a target: the changes its native policies made, folded in order. */
+  private Cooldowns cooldowns(Target t) {
+    Cooldowns c = Cooldowns.NONE;
+    for (PolicyChange change : state.policyChanges) {
+      if (change.resourceId().equals(t.resourceId) && change.scalableDimension().equals(t.scalableDimension)) {
+        c = c.afterChange(change.at(), change.from(), change.to());
+      }
+    }
+    return c;
+  }
+
+  /** The capacity AAS scales from: the component's desired copy count, or the variant's desired instance count; null if the resource is gone. */
+  private Integer currentCapacity(Target t) {
+    try {
+      if (COPY_DIMENSION.equals(t.scalableDimension)) {
+        return sageMaker.describeInferenceComponent(b -> b.inferenceComponentName(componentName(t))).runtimeConfig().desiredCopyCount();
+      }
+      String[] parts = t.resourceId.split("/");
+      DescribeEndpointResponse endpoint = sageMaker.describeEndpoint(b -> b.endpointName(parts[1]));
+      return endpoint.productionVariants().stream().filter(v -> v.variantName().equals(parts[3])).findFirst()
+          .map(v -> v.desiredInstanceCount()).orElse(null);
+    } catch (AwsServiceException e) {
+      return null;
+    }
+  }
+
+  private static String componentName(Target t) {
+    return t.resourceId.substring("inference-component/".length());
+  }
+
+  /** Sets the new capacity through SageMaker and records the activity, Successful or Failed with SageMaker's message. */
+  private void apply(Target t, Policy p, AlarmActionInvocation action, int from, int to, Instant now) {
+    boolean copies = COPY_DIMENSION.equals(t.scalableDimension);
+    String unit = copies ? "copy count" : "instance count";
+    String description = "Setting desired " + unit + " to " + to + ".";
+    String cause = "monitor alarm " + action.alarmName() + " in state ALARM triggered policy " + p.policyName;
+    try {
+      if (copies) {
+        sageMaker.updateInferenceComponentRuntimeConfig(b -> b.inferenceComponentName(componentName(t)).desiredRuntimeConfig(c -> c.copyCount(to)));
+      } else {
+        String[] parts = t.resourceId.split("/");
+        sageMaker.updateEndpointWeightsAndCapacities(b -> b.endpointName(parts[1])
+            .desiredWeightsAndCapacities(w -> w.variantName(parts[3]).desiredInstanceCount(to)));
+      }
+    } catch (AwsServiceException e) {
+      String message = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null ? e.awsErrorDetails().errorMessage() : e.getMessage();
+      state.activities.add(new Activity(nextUuid(), t.serviceNamespace, t.resourceId, t.scalableDimension, description, cause, now, now, "Failed", message));
+      return;
+    }
+    state.policyChanges.add(new PolicyChange(t.resourceId, t.scalableDimension, p.policyName, now, from, to));
+    state.activities.add(new Activity(nextUuid(), t.serviceNamespace, t.resourceId, t.scalableDimension, description, cause, now, now, "Successful",
+        "Successfully set desired " + unit + " to " + to + ". Change successfully fulfilled by sagemaker."));
+  }
+
+  /** Every activity in the order it was recorded (oldest first): what a simulator counts. */
+  public synchronized List<Activity> activities() {
+    return List.copyOf(state.activities);
   }
 
   /** Appends a scaling activity, as AAS records one when it scales (native policy executions and scheduled actions). */
