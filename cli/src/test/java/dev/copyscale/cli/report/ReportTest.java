@@ -1,0 +1,216 @@
+package dev.copyscale.cli.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.json.Json;
+import dev.copyscale.twin.sim.CapacityRise;
+import dev.copyscale.twin.sim.Input;
+import dev.copyscale.twin.sim.Input.Provenance;
+import dev.copyscale.twin.sim.MinutePoint;
+import dev.copyscale.twin.sim.SimulationResult;
+import dev.copyscale.twin.sim.Summary;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report's files from synthetic results: two specs, 120 minutes, NaN gaps, every provenance. */
+class ReportTest {
+  static final Instant START = Instant.parse("2024-05-01T11:47:00Z");
+  static final int MINUTES = 120;
+
+  static SimulationResult result(String spec, int lagMinutes, boolean failing) {
+    return result(spec, lagMinutes, failing, START, MINUTES);
+  }
+
+  static SimulationResult result(String spec, int lagMinutes, boolean failing, Instant start, int minutes) {
+    List<MinutePoint> timeline = new ArrayList<>();
+    int desired = 1;
+    int serving = 1;
+    for (int m = 0; m < minutes; m++) {
+      long arrivals = m < 10 || (m >= 100 && m < 105) ? 0 : (long) (60 + 50 * Math.sin(m / 12.0) + (m > 40 && m < 70 ? 120 : 0));
+      int need = (int) Math.max(1, Math.ceil(arrivals / 60.0));
+      desired = need;
+      serving = m % lagMinutes == 0 ? desired : serving;
+      long failed = failing && serving < need ? (need - serving) * 7L : 0;
+      long completed = arrivals - failed;
+      double p50 = completed == 0 ? Double.NaN : 800 + 40 * (need - serving) + 20 * Math.sin(m / 3.0);
+      double p95 = completed == 0 ? Double.NaN : p50 * (serving < need ? 6 : 1.8);
+      double ttft = completed == 0 ? Double.NaN : p95 * 0.3;
+      timeline.add(new MinutePoint(start.plusSeconds(60L * m), arrivals, completed, failed, desired, serving,
+          (serving + 1) / 2, arrivals / 60.0 / serving, p50, p95, ttft));
+    }
+    Map<String, Long> failures = new LinkedHashMap<>();
+    if (failing) {
+      failures.put("ModelError: timeout", 311L);
+      failures.put("ThrottlingException <429>", 17L);
+    }
+    Summary summary = new Summary(spec, "examples/" + spec + ".yaml", failing ? "native" : "orchestrated", "ml.g5.2xlarge",
+        12_345, failing ? 328 : 0, failures, 912.4, 4_321.9, 9_876.5, 210, 1_200, Double.NaN, 2_000, failing ? 0.873 : 0.991,
+        10.25, 5.5, 8.31, failing ? 14 : 9,
+        List.of(new CapacityRise(START.plusSeconds(2400), START.plusSeconds(2400 + 60L * lagMinutes), 60.0 * lagMinutes),
+            new CapacityRise(START.plusSeconds(6000), null, Double.NaN)),
+        60.0 * lagMinutes, failing ? Double.NaN : 60.0 * lagMinutes);
+    List<Input> inputs = List.of(
+        new Input("tokens per second per copy", "1,850", Provenance.MEASURED, "serving table <row 12>"),
+        new Input("target value", "4 & up", Provenance.SPEC, "examples/" + spec + ".yaml"),
+        new Input("copy start time", "95 s", Provenance.ASSUMED, "--copy-start-seconds"));
+    return new SimulationResult(summary, timeline, inputs);
+  }
+
+  static List<SimulationResult> results() {
+    return List.of(result("native step/policy", 7, true), result("orchestrated", 2, false));
+  }
+
+  @Test
+  void writesAllFiles(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("nested/report");
+    Report.write(out, "synthetic <trace> & 120 minutes", results());
+
+    for (String file : List.of("index.html", "timeline.csv", "summary.json")) {
+      assertThat(out.resolve(file)).isRegularFile();
+    }
+    for (String spec : List.of("native_step_policy", "orchestrated")) {
+      for (String kind : Report.KINDS) {
+        assertThat(out.resolve(spec + "-" + kind + ".png")).isRegularFile();
+      }
+    }
+  }
+
+  @Test
+  void htmlIsSelfContainedWithChartsAndValues(@TempDir Path dir) throws Exception {
+    Report.write(dir, "synthetic <trace> & 120 minutes", results());
+    String html = Files.readString(dir.resolve("index.html"), StandardCharsets.UTF_8);
+
+    assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain("<script")
+        .doesNotContain("<link").doesNotContain("@import");
+    Matcher refs = Pattern.compile("(?:src|href)\\s*=\\s*\"([^\"]*)\"").matcher(html);
+    while (refs.find()) {
+      assertThat(refs.group(1)).doesNotContain("//").doesNotContain(":");
+    }
+    assertThat(Pattern.compile("<svg\\b").matcher(html).results().count()).isEqualTo(2 * Report.KINDS.size());
+    assertThat(html)
+        .contains("synthetic &lt;trace&gt; &amp; 120 minutes")
+        .doesNotContain("<trace>")
+        .contains("12,345", "328", "912 ms", "4,322 ms", "9,877 ms", "87.3 %", "99.1 %", "TTFT ≤ 2,000 ms")
+        .contains("ModelError: timeout: 311", "ThrottlingException &lt;429&gt;: 17")
+        .contains("10.25", "5.50", "$8.31", "420 s", "120 s", "2 (1 never served)")
+        .contains("Measured and assumed inputs", "MEASURED", "SPEC", "ASSUMED")
+        .contains("serving table &lt;row 12&gt;", "4 &amp; up", "--copy-start-seconds")
+        .contains("href=\"native_step_policy-latency.png\"");
+    // The y scales are shared: both specs' load charts carry the same tick labels.
+    String[] panels = html.split("<section class=\"panel\">");
+    assertThat(panels).hasSize(3);
+    assertThat(yTickLabels(panels[1])).isEqualTo(yTickLabels(panels[2]));
+  }
+
+  private static List<String> yTickLabels(String panel) {
+    List<String> labels = new ArrayList<>();
+    Matcher m = Pattern.compile("text-anchor=\"end\">([^<]*)<").matcher(panel);
+    while (m.find()) {
+      labels.add(m.group(1));
+    }
+    return labels;
+  }
+
+  @Test
+  void pngsDecodeAtTheirSizeAndAreDrawn(@TempDir Path dir) throws Exception {
+    Report.write(dir, "synthetic", results());
+    for (String kind : Report.KINDS) {
+      BufferedImage image = ImageIO.read(dir.resolve("orchestrated-" + kind + ".png").toFile());
+      assertThat(image).isNotNull();
+      assertThat(image.getWidth()).isEqualTo(Chart.WIDTH * Report.PNG_SCALE);
+      assertThat(image.getHeight()).isEqualTo(Chart.HEIGHT * Report.PNG_SCALE);
+      int background = image.getRGB(0, 0);
+      long drawn = 0;
+      long coloured = 0;
+      for (int y = 0; y < image.getHeight(); y++) {
+        for (int x = 0; x < image.getWidth(); x++) {
+          int rgb = image.getRGB(x, y);
+          drawn += rgb != background ? 1 : 0;
+          int r = (rgb >> 16) & 0xff;
+          int g = (rgb >> 8) & 0xff;
+          int b = rgb & 0xff;
+          coloured += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 60 ? 1 : 0;
+        }
+      }
+      assertThat(drawn).as(kind + " drawn pixels").isGreaterThan(2_000);
+      assertThat(coloured).as(kind + " series pixels").isGreaterThan(500);
+    }
+  }
+
+  @Test
+  void csvHasAHeaderAndARowPerSpecPerMinute(@TempDir Path dir) throws Exception {
+    Report.write(dir, "synthetic", results());
+    List<String> lines = Files.readAllLines(dir.resolve("timeline.csv"), StandardCharsets.UTF_8);
+    assertThat(lines.get(0)).isEqualTo("spec,minute,arrivals,completed,failed,desiredCopies,servingCopies,instances,"
+        + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms");
+    assertThat(lines).hasSize(1 + 2 * MINUTES);
+    assertThat(lines.get(1)).startsWith("native step/policy,2024-05-01T11:47:00Z,0,0,0,1,1,1,0,,,");
+    assertThat(lines.get(1).split(",", -1)).hasSize(12);
+    assertThat(lines.get(1 + MINUTES)).startsWith("orchestrated,");
+  }
+
+  @Test
+  void summaryJsonParsesWithNullForNaN(@TempDir Path dir) throws Exception {
+    Report.write(dir, "synthetic", results());
+    String json = Files.readString(dir.resolve("summary.json"));
+    assertThat(json).doesNotContain("NaN");
+    JsonNode root = Json.mapper().readTree(json);
+    assertThat(root.path("trace").asText()).isEqualTo("synthetic");
+    assertThat(root.path("results")).hasSize(2);
+    JsonNode first = root.path("results").get(0);
+    assertThat(first.path("spec").asText()).isEqualTo("native step/policy");
+    assertThat(first.path("requests").asLong()).isEqualTo(12_345);
+    assertThat(first.has("ttftP99Ms")).isTrue();
+    assertThat(first.path("ttftP99Ms").isNull()).isTrue();
+    assertThat(first.path("capacityRises").get(0).path("at").asText()).isEqualTo("2024-05-01T12:27:00Z");
+    assertThat(first.path("inputs")).hasSize(3);
+    assertThat(first.path("inputs").get(2).path("provenance").asText()).isEqualTo("ASSUMED");
+  }
+
+  @Test
+  void longAndShortTracesGetSensibleTicks() {
+    Chart.Axis y = Chart.Axis.linear(1, true, "count");
+    Chart twoDays = new Chart("t", Instant.parse("2024-05-01T22:10:00Z"), 2 * 1440, y, List.of(), List.of());
+    assertThat(twoDays.xTicks()).hasSizeBetween(3, 8).allMatch(m -> (m + 22 * 60 + 10) % 360 == 0);
+    Chart fiveMinutes = new Chart("t", START, 5, y, List.of(), List.of());
+    assertThat(fiveMinutes.xTicks()).containsExactly(0, 1, 2, 3, 4, 5);
+    assertThat(y.ticks()).containsExactly(0.0, 1.0);
+    assertThat(Chart.Axis.log(150, 9_000, "ms", Report::duration).ticks())
+        .containsExactly(100.0, 200.0, 500.0, 1_000.0, 2_000.0, 5_000.0, 10_000.0);
+    assertThat(Chart.Axis.log(15, 90_000, "ms", Report::duration).ticks())
+        .containsExactly(10.0, 100.0, 1_000.0, 10_000.0, 100_000.0);
+  }
+
+  @Test
+  void copesWithNoResultsAndClashingNames(@TempDir Path dir) throws Exception {
+    Report.write(dir.resolve("empty"), "nothing", List.of());
+    assertThat(dir.resolve("empty/index.html")).isRegularFile();
+    assertThat(Report.fileNames(List.of(result("a b", 2, false), result("a/b", 2, false), result("..", 2, false))))
+        .containsExactly("a_b", "a_b-2", "spec");
+  }
+
+  /** Renders the sample for a look: {@code -Dreport.sample=/tmp/report-sample}. */
+  @Test
+  void writesSampleWhenAsked() {
+    String sample = System.getProperty("report.sample");
+    if (sample != null && !sample.isBlank()) {
+      Report.write(Path.of(sample), "synthetic trace: 120 minutes, a burst at 40-70 min, idle at 0-10 and 100-105 min", results());
+      Instant evening = Instant.parse("2024-05-01T22:10:00Z");
+      Report.write(Path.of(sample, "long"), "two days", List.of(result("a", 5, true, evening, 2 * 1440)));
+      Report.write(Path.of(sample, "short"), "five minutes", List.of(result("b", 2, false, START, 5)));
+    }
+  }
+}
