@@ -1,11 +1,18 @@
 package dev.copyscale.twin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.json.Json;
+import dev.copyscale.twin.metrics.AlarmEvaluation;
+import dev.copyscale.twin.metrics.MetricStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -17,7 +24,9 @@ import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataRequest;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
+import software.amazon.awssdk.services.cloudwatch.model.MetricStat;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmResponse;
@@ -25,15 +34,18 @@ import software.amazon.awssdk.services.cloudwatch.model.SetAlarmStateRequest;
 import software.amazon.awssdk.services.cloudwatch.model.SetAlarmStateResponse;
 
 /**
- * CloudWatch alarms in the twin: they exist, are listed and change state (SetAlarmState). A new
- * alarm starts in INSUFFICIENT_DATA, as CloudWatch's do. Every state change is kept, so the world
- * can deliver it as EventBridge would ("CloudWatch Alarm State Change").
+ * CloudWatch in the twin: metrics published by the simulator ({@link #publish}), read back with
+ * GetMetricData, and metric alarms that exist, are listed, change state (SetAlarmState) and are
+ * evaluated on those metrics ({@link #evaluateAlarms}). A new alarm starts in INSUFFICIENT_DATA, as
+ * CloudWatch's do. Every state change is kept, so the world can deliver it as EventBridge would
+ * ("CloudWatch Alarm State Change").
  */
 public final class CloudWatchTwin implements CloudWatchClient {
   /** Alarms by name, and the state changes not yet delivered. */
   public static final class State {
     public TreeMap<String, Alarm> alarms = new TreeMap<>();
     public List<StateChange> undelivered = new ArrayList<>();
+    public MetricStore metrics = new MetricStore();
   }
 
   public static final class Alarm {
@@ -55,6 +67,8 @@ public final class CloudWatchTwin implements CloudWatchClient {
     public String stateReasonData;
     public Instant stateUpdatedTimestamp;
     public Instant alarmConfigurationUpdatedTimestamp;
+    /** When the alarm last invoked its Auto Scaling actions; null when not in ALARM since. */
+    public Instant autoScalingActionsInvokedAt;
   }
 
   /** One alarm state change, with what EventBridge's event carries. */
@@ -164,7 +178,7 @@ public final class CloudWatchTwin implements CloudWatchClient {
     return DeleteAlarmsResponse.builder().build();
   }
 
-  /** Sets an alarm's state as SetAlarmState does: until the next evaluation, which the twin does not run yet. */
+  /** Sets an alarm's state as SetAlarmState does: until the next evaluation ({@link #evaluateAlarms}). */
   @Override
   public synchronized SetAlarmStateResponse setAlarmState(SetAlarmStateRequest r) {
     Alarm a = state.alarms.get(r.alarmName());
@@ -185,6 +199,7 @@ public final class CloudWatchTwin implements CloudWatchClient {
     a.stateReasonData = r.stateReasonData();
     a.stateUpdatedTimestamp = clock.instant();
     if (!previous.equals(a.stateValue)) {
+      a.autoScalingActionsInvokedAt = null;
       state.undelivered.add(new StateChange(a.alarmName, alarmArn(a.alarmName), a.stateUpdatedTimestamp, previous, a.stateValue, a.stateReason, a.stateReasonData));
     }
     return SetAlarmStateResponse.builder().build();
@@ -200,13 +215,215 @@ public final class CloudWatchTwin implements CloudWatchClient {
   }
 
   /**
-   * No metric is published in the twin yet (request traffic arrives with the simulator), so every
-   * query answers with no datapoints, as CloudWatch does for a metric nobody published.
+   * Stores one statistic set (a high-resolution datapoint) for the 10-second bucket starting at
+   * {@code timestamp}, as SageMaker publishes its inference component metrics every 10 seconds;
+   * sets published into the same bucket merge.
+   */
+  public synchronized void publish(String namespace, String metricName, Map<String, String> dimensions, Instant timestamp, double sum,
+      long sampleCount, double minimum, double maximum) {
+    state.metrics.publish(namespace, metricName, dimensions, timestamp.getEpochSecond(), sum, sampleCount, minimum, maximum);
+  }
+
+  /**
+   * GetMetricData for MetricStat queries over [StartTime, EndTime) from the published metrics.
+   * StartTime is rounded down as the API reference says (to the period below a minute, else to
+   * the minute); periods without data are left out; newest first unless ScanBy is
+   * TimestampAscending. Metric math is not evaluated: an Expression query is refused rather than
+   * answered wrongly.
    */
   @Override
   public synchronized GetMetricDataResponse getMetricData(GetMetricDataRequest r) {
-    return GetMetricDataResponse.builder().metricDataResults(r.metricDataQueries().stream()
-        .map(q -> MetricDataResult.builder().id(q.id()).statusCode("Complete").build()).toList()).build();
+    if (r.startTime() == null || r.endTime() == null) {
+      throw error("ValidationError", "StartTime and EndTime are required.");
+    }
+    if (!r.startTime().isBefore(r.endTime())) {
+      throw error("ValidationError", "The parameter StartTime must be less than the parameter EndTime.");
+    }
+    boolean ascending = "TimestampAscending".equals(r.scanByAsString());
+    List<MetricDataResult> results = new ArrayList<>();
+    for (MetricDataQuery q : r.metricDataQueries()) {
+      if (q.expression() != null) {
+        throw error("ValidationError", "Query " + q.id() + " has an Expression; the copyscale twin does not evaluate metric math, only MetricStat queries.");
+      }
+      MetricStat stat = q.metricStat();
+      if (stat == null || stat.metric() == null) {
+        throw error("ValidationError", "Query " + q.id() + " needs a MetricStat or an Expression.");
+      }
+      int period = stat.period() == null ? 0 : stat.period();
+      if (!(period == 10 || period == 20 || period == 30 || (period > 0 && period % 60 == 0))) {
+        throw error("ValidationError", "Query " + q.id() + ": Period " + period
+            + " is not supported; the twin keeps 10-second data, so use 10, 20, 30 or a multiple of 60.");
+      }
+      if (!MetricStore.supports(stat.stat())) {
+        throw error("ValidationError", "Query " + q.id() + ": statistic " + stat.stat()
+            + " is not supported by the twin (it keeps statistic sets, not samples); use Sum, Average, Minimum, Maximum or SampleCount.");
+      }
+      if (Boolean.FALSE.equals(q.returnData())) {
+        continue;
+      }
+      int rounding = period < 60 ? period : 60;
+      long start = Math.floorDiv(r.startTime().getEpochSecond(), rounding) * rounding;
+      long end = r.endTime().getEpochSecond() + (r.endTime().getNano() > 0 ? 1 : 0);
+      int periods = (int) ((end - start + period - 1) / period);
+      Map<String, String> dimensions = new TreeMap<>();
+      stat.metric().dimensions().forEach(d -> dimensions.put(d.name(), d.value()));
+      double[][] sets = state.metrics.aggregate(stat.metric().namespace(), stat.metric().metricName(), dimensions, start, period, periods);
+      List<Instant> timestamps = new ArrayList<>();
+      List<Double> values = new ArrayList<>();
+      for (int k = 0; k < periods; k++) {
+        int i = ascending ? k : periods - 1 - k;
+        if (sets[i] != null) {
+          timestamps.add(Instant.ofEpochSecond(start + (long) i * period));
+          values.add(MetricStore.value(sets[i], stat.stat()));
+        }
+      }
+      results.add(MetricDataResult.builder().id(q.id()).label(q.label() != null ? q.label() : stat.metric().metricName())
+          .timestamps(timestamps).values(values).statusCode("Complete").build());
+    }
+    return GetMetricDataResponse.builder().metricDataResults(results).build();
+  }
+
+  /**
+   * CloudWatch's evaluation at {@code now}: every metric alarm due now is evaluated on the
+   * published metrics over its evaluation range (see {@link AlarmEvaluation}), and a state change
+   * is recorded as SetAlarmState records it. CloudWatch evaluates alarms with a period of a minute
+   * or more every minute over the periods ending then, and 10- and 30-second alarms every 10
+   * seconds ("Evaluating an alarm",
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html), so
+   * call this at every 10-second boundary.
+   *
+   * @return the alarms' Application Auto Scaling policy actions to invoke: on the change into
+   *     ALARM and, since "for Auto Scaling actions, the alarm continues to invoke the action once
+   *     per minute that the alarm remains in the new state", again each minute while in ALARM
+   */
+  public synchronized List<AlarmActionInvocation> evaluateAlarms(Instant now) {
+    List<AlarmActionInvocation> invocations = new ArrayList<>();
+    long t = now.getEpochSecond();
+    for (Alarm a : state.alarms.values()) {
+      // Metric math and percentile alarms need data the twin does not keep; they stay as they are.
+      if (a.metricName == null || !MetricStore.supports(a.statistic) || now.getNano() != 0 || t % (a.period < 60 ? 10 : 60) != 0) {
+        continue;
+      }
+      int n = a.evaluationPeriods;
+      int m = a.datapointsToAlarm == null ? n : a.datapointsToAlarm;
+      int range = n + AlarmEvaluation.EXTRA_RANGE;
+      long from = t - (long) a.period * range;
+      double[][] sets = state.metrics.aggregate(a.namespace, a.metricName, a.dimensions, from, a.period, range);
+      double[] values = new double[range];
+      double[][] newestFirst = new double[range][];
+      for (int i = 0; i < range; i++) {
+        newestFirst[i] = sets[range - 1 - i];
+        values[i] = newestFirst[i] == null ? Double.NaN : MetricStore.value(newestFirst[i], a.statistic);
+      }
+      AlarmEvaluation.Result result = AlarmEvaluation.evaluate(values, n, m, a.comparisonOperator, a.threshold, a.treatMissingData);
+      String previous = a.stateValue;
+      if (result.state() != null && !result.state().equals(previous)) {
+        a.stateValue = result.state();
+        a.stateReason = reason(a, previous, result, values, t);
+        a.stateReasonData = reasonData(a, result, values, newestFirst, now, t);
+        a.stateUpdatedTimestamp = now;
+        a.autoScalingActionsInvokedAt = null;
+        state.undelivered.add(new StateChange(a.alarmName, alarmArn(a.alarmName), now, previous, a.stateValue, a.stateReason, a.stateReasonData));
+      }
+      if (a.stateValue.equals("ALARM") && (a.autoScalingActionsInvokedAt == null || !now.isBefore(a.autoScalingActionsInvokedAt.plusSeconds(60)))) {
+        boolean invoked = false;
+        for (String action : a.alarmActions) {
+          if (action.startsWith("arn:aws:autoscaling:")) {
+            invocations.add(new AlarmActionInvocation(action, a.alarmName, now, "ALARM", newestValue(result, values), a.threshold, a.comparisonOperator));
+            invoked = true;
+          }
+        }
+        if (invoked) {
+          a.autoScalingActionsInvokedAt = now;
+        }
+      }
+    }
+    return invocations;
+  }
+
+  /** The newest evaluated datapoint that has a value; NaN when every evaluated one was missing (filled). */
+  private static double newestValue(AlarmEvaluation.Result result, double[] values) {
+    for (int i : result.evaluated()) {
+      if (!Double.isNaN(values[i])) {
+        return values[i];
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** CloudWatch writes reasonData timestamps as {@code 2026-11-25T10:00:10.000+0000}. */
+  private static final DateTimeFormatter REASON_DATA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
+  /** And reason texts as {@code 25/11/26 10:00:10}. */
+  private static final DateTimeFormatter REASON_TIME = DateTimeFormatter.ofPattern("dd/MM/yy HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  private static long start(Alarm a, long t, int position) {
+    return t - (long) a.period * (position + 1);
+  }
+
+  /** A reason text like CloudWatch's ("Threshold Crossed: 3 datapoints [5.0 (25/11/26 09:01:00), ...] were greater than the threshold (2.0)."). */
+  private static String reason(Alarm a, String previous, AlarmEvaluation.Result result, double[] values, long t) {
+    int n = a.evaluationPeriods;
+    int unknown = (int) result.evaluated().stream().filter(i -> Double.isNaN(values[i])).count();
+    if (result.state().equals("INSUFFICIENT_DATA")) {
+      return "Insufficient Data: " + unknown + (unknown == 1 ? " datapoint was unknown." : " datapoints were unknown.");
+    }
+    boolean alarm = result.state().equals("ALARM");
+    String treatedAs = "breaching".equals(a.treatMissingData) ? "Breaching" : "NonBreaching";
+    // Filled datapoints count towards the outcome when they were treated the way it went.
+    boolean filledCount = alarm ? "breaching".equals(a.treatMissingData) : "notBreaching".equals(a.treatMissingData);
+    List<String> shown = new ArrayList<>();
+    for (int i : result.evaluated()) {
+      if (!Double.isNaN(values[i]) && AlarmEvaluation.breaches(a.comparisonOperator, values[i], a.threshold) == alarm) {
+        shown.add(values[i] + " (" + REASON_TIME.format(Instant.ofEpochSecond(start(a, t, i))) + ")");
+      }
+    }
+    String missing = result.filled() > 0 && ("breaching".equals(a.treatMissingData) || "notBreaching".equals(a.treatMissingData))
+        ? result.filled() + (result.filled() == 1 ? " missing datapoint was" : " missing datapoints were") + " treated as [" + treatedAs + "]" : "";
+    if (shown.isEmpty() && !missing.isEmpty()) {
+      return "Threshold Crossed: no datapoints were received for " + result.filled() + (result.filled() == 1 ? " period and " : " periods and ") + missing + ".";
+    }
+    int k = shown.size() + (filledCount ? result.filled() : 0);
+    String comparison = (k == 1 ? " was " : " were ") + (alarm ? "" : "not ") + AlarmEvaluation.words(a.comparisonOperator) + " the threshold (" + a.threshold + ")";
+    String points = " [" + String.join(", ", shown) + "]";
+    String text;
+    if (k == n) {
+      text = "Threshold Crossed: " + k + (k == 1 ? " datapoint" : " datapoints") + points + comparison;
+    } else {
+      int minimum = alarm ? (a.datapointsToAlarm == null ? n : a.datapointsToAlarm) : n - (a.datapointsToAlarm == null ? n : a.datapointsToAlarm) + 1;
+      text = "Threshold Crossed: " + k + " out of the last " + n + " datapoints" + points + comparison + " (minimum " + minimum
+          + (minimum == 1 ? " datapoint for " : " datapoints for ") + previous + " -> " + result.state() + " transition)";
+    }
+    return text + (missing.isEmpty() ? "." : "; " + missing + ".");
+  }
+
+  /** reasonData like CloudWatch's: the evaluated datapoints newest first, missing ones with only a timestamp. */
+  private static String reasonData(Alarm a, AlarmEvaluation.Result result, double[] values, double[][] sets, Instant now, long t) {
+    ObjectNode data = Json.mapper().createObjectNode();
+    data.put("version", "1.0");
+    data.put("queryDate", REASON_DATA_TIME.format(now));
+    List<Integer> evaluated = result.evaluated();
+    if (!evaluated.isEmpty()) {
+      data.put("startDate", REASON_DATA_TIME.format(Instant.ofEpochSecond(start(a, t, evaluated.get(evaluated.size() - 1)))));
+    }
+    data.put("statistic", a.statistic);
+    data.put("period", a.period);
+    ArrayNode recent = data.putArray("recentDatapoints");
+    for (int k = evaluated.size() - 1; k >= 0; k--) {
+      if (!Double.isNaN(values[evaluated.get(k)])) {
+        recent.add(values[evaluated.get(k)]);
+      }
+    }
+    data.put("threshold", a.threshold);
+    ArrayNode points = data.putArray("evaluatedDatapoints");
+    for (int i : evaluated) {
+      ObjectNode point = points.addObject();
+      point.put("timestamp", REASON_DATA_TIME.format(Instant.ofEpochSecond(start(a, t, i))));
+      if (sets[i] != null) {
+        point.put("sampleCount", sets[i][MetricStore.COUNT]);
+        point.put("value", values[i]);
+      }
+    }
+    return Json.compact(data);
   }
 
   /** The state changes since the last call, for delivery to the alarm's targets. */
