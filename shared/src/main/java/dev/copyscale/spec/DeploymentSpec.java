@@ -55,14 +55,19 @@ public record DeploymentSpec(
   /** Compute one copy reserves on an instance. */
   public record Resources(int accelerators, double cpus, int memoryMb) {}
 
-  /** A model the catalog does not know, described by the figures that decide its GPU memory. */
+  /**
+   * A model the catalog does not know, described by the figures that decide its GPU memory, and the
+   * chat template its requests are rendered with ({@code copyscale load}): a {@code .jinja} file or
+   * the model's {@code tokenizer_config.json}, relative to where the command runs.
+   */
   public record Model(
       double parametersBillions,
       int layers,
       int kvHeads,
       int headDim,
       String dtype,
-      int maxContextTokens) {}
+      int maxContextTokens,
+      Optional<String> chatTemplate) {}
 
   /** Which capacity the scalable target moves. */
   public enum Dimension {

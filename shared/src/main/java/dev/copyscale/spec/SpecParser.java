@@ -229,6 +229,8 @@ public final class SpecParser {
     return resources;
   }
 
+  static final Pattern CHAT_TEMPLATE = Pattern.compile("^\\S{1,1024}\\.(jinja|jinja2|json)$");
+
   private static Model model(Node n) {
     Model model =
         new Model(
@@ -237,7 +239,8 @@ public final class SpecParser {
             n.requiredInt("kvHeads", 1, 1024),
             n.requiredInt("headDim", 1, 4096),
             n.oneOf("dtype", "bfloat16", ModelDtype.names(), false),
-            n.integer("maxContextTokens", Integer.MAX_VALUE, 1, Integer.MAX_VALUE));
+            n.integer("maxContextTokens", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
+            n.has("chatTemplate") ? Optional.of(n.matching("chatTemplate", "", CHAT_TEMPLATE, "a path to a .jinja file or a tokenizer_config.json")) : Optional.empty());
     n.finish();
     return model;
   }

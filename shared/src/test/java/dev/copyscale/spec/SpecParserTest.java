@@ -244,6 +244,14 @@ class SpecParserTest {
       assertThat(parse(doc).orThrow().component().model()).get().extracting(DeploymentSpec.Model::layers).isEqualTo(32);
       assertProblem(set(doc, "component.model.dtype", "float12"), "component.model.dtype", "float16");
     }
+
+    @Test
+    void anUnknownModelMayNameItsChatTemplate() {
+      ObjectNode doc = set(llama(), "component.model", yaml("{parametersBillions: 7.2, layers: 32, kvHeads: 8, headDim: 128, chatTemplate: templates/my-model.jinja}"));
+      assertThat(parse(doc).orThrow().component().model().orElseThrow().chatTemplate()).contains("templates/my-model.jinja");
+      assertValid(set(doc, "component.model.chatTemplate", "hf/tokenizer_config.json"));
+      assertProblem(set(doc, "component.model.chatTemplate", "my template.txt"), "component.model.chatTemplate", "a .jinja file or a tokenizer_config.json");
+    }
   }
 
   @Nested
