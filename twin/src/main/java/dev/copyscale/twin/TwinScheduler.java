@@ -284,6 +284,9 @@ public final class TwinScheduler implements SchedulerClient {
   }
 
   /** Every firing of the enabled cron schedules in (after, until], in time order. */
+  /** Parsed schedule expressions: parsing cron is far dearer than asking it, and the simulator asks every 10 seconds. */
+  private final java.util.Map<String, ScheduleClock> clocks = new java.util.HashMap<>();
+
   public synchronized List<Firing> firings(Instant after, Instant until) {
     List<Firing> firings = new ArrayList<>();
     for (Group g : state.groups().values()) {
@@ -291,7 +294,8 @@ public final class TwinScheduler implements SchedulerClient {
         if (!s.state().equals("ENABLED") || !s.scheduleExpression().startsWith("cron(")) {
           continue;
         }
-        ScheduleClock clock = new ScheduleClock(AwsCron.parse(s.scheduleExpression()), ZoneId.of(s.scheduleExpressionTimezone()));
+        ScheduleClock clock = clocks.computeIfAbsent(s.scheduleExpression() + "|" + s.scheduleExpressionTimezone(),
+            key -> new ScheduleClock(AwsCron.parse(s.scheduleExpression()), ZoneId.of(s.scheduleExpressionTimezone())));
         Instant from = after;
         for (Optional<Instant> next = clock.next(from); next.isPresent() && !next.get().isAfter(until); next = clock.next(from)) {
           firings.add(new Firing(next.get(), g.name(), s.name(), s.targetArn(), s.input()));

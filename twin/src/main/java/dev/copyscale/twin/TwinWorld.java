@@ -252,6 +252,19 @@ public final class TwinWorld {
     sageMaker.settle();
   }
 
+  /**
+   * CloudWatch's evaluation at this instant: alarms due now are evaluated on the published metrics;
+   * Auto Scaling actions run in Application Auto Scaling (after CloudWatch's lock is released: AAS
+   * takes its own first); state changes reach the stack's rule. The simulator calls it every 10
+   * seconds while traffic flows.
+   */
+  public void evaluateAlarms(Stack stack) {
+    for (AlarmActionInvocation action : cloudWatch.evaluateAlarms(clock.instant())) {
+      autoScaling.invoke(action);
+    }
+    deliverAlarms(stack);
+  }
+
   private void deliverAlarms(Stack stack) {
     for (CloudWatchTwin.StateChange change : cloudWatch.drainStateChanges()) {
       stack.alarmStateChanged(change);

@@ -8,6 +8,8 @@ public record Input(String figure, String value, Provenance provenance, String s
   public enum Provenance {
     /** Measured on real systems (the serving table, the trace, a published AWS figure). */
     MEASURED,
+    /** Documented by AWS (a limit or a behaviour), not measured here. */
+    DOCUMENTED,
     /** From the spec under test. */
     SPEC,
     /** Assumed where AWS or the data publishes no figure; settable by a flag or the spec. */

@@ -93,6 +93,27 @@ public final class Trace {
     }
   }
 
+  /** When the first request of an Azure-format trace arrived (the file's earliest timestamp, as UTC). */
+  public static java.time.Instant azureStart(Path file) {
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      in.readLine();
+      LocalDateTime earliest = null;
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (!line.isBlank()) {
+          LocalDateTime t = LocalDateTime.parse(line.split(",")[0].trim(), AZURE_TIME);
+          earliest = earliest == null || t.isBefore(earliest) ? t : earliest;
+        }
+      }
+      if (earliest == null) {
+        throw new IllegalArgumentException(file + " holds no request");
+      }
+      return earliest.toInstant(ZoneOffset.UTC);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read trace " + file, e);
+    }
+  }
+
   /** Real traces are not always written in order: sort by arrival, keeping each request's tokens. */
   static Trace sorted(long[] arrivals, int[] prompts, int[] outputs) {
     Integer[] order = new Integer[arrivals.length];

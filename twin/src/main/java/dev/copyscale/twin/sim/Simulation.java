@@ -1,0 +1,254 @@
+package dev.copyscale.twin.sim;
+
+import dev.copyscale.catalog.Catalog;
+import dev.copyscale.catalog.InstanceType;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.twin.Stack;
+import dev.copyscale.twin.TwinTimings;
+import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.twin.traffic.Trace;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One spec, deployed in a twin world, replaying a trace through its {@link ServingEngine}: the
+ * figures the side-by-side table and the report show (latency and time-to-first-token percentiles,
+ * failures by type, SLO attainment, copy- and instance-hours, cost, scaling actions, time from a
+ * load rise to enough capacity), a per-minute timeline, and the inputs the figures rest on.
+ */
+public final class Simulation implements ServingEngine.Listener {
+  /**
+   * @param seed the routing's random choices
+   * @param sloTtftMs the time-to-first-token objective for SLO attainment
+   * @param invocationTimeout how long SageMaker waits for the container (60 s for real-time endpoints)
+   */
+  public record Options(long seed, double sloTtftMs, Duration invocationTimeout) {
+    public static Options defaults() {
+      return new Options(1, 2000, ServingEngine.Options.SAGEMAKER_TIMEOUT);
+    }
+  }
+
+  private static final long MINUTE = 60_000_000L;
+  private static final long HISTOGRAM_MAX_MS = 3_600_000L;
+  private static final int PROGRESS_EVERY = 1 << 15;
+
+  private final TwinWorld world;
+  private final Stack stack;
+  private final DeploymentSpec spec;
+  private final String specFile;
+  private final ServingProfile profile;
+  private final Options options;
+  private final double meanRequestTokens;
+  private final double meanOutputTokens;
+  private final List<Input> inputs = new ArrayList<>();
+  private ServingEngine engine;
+  private double copyRequestsPerSecond;
+
+  // Whole-run figures.
+  private final Histogram latencyMs = new Histogram(HISTOGRAM_MAX_MS, 3);
+  private final Histogram ttftMs = new Histogram(HISTOGRAM_MAX_MS, 3);
+  private final TreeMap<String, Long> failures = new TreeMap<>();
+  private long failed;
+  private long withinSlo;
+  private double copyHours;
+  private double instanceHours;
+  private int scalingActions;
+  private int lastDesired = -1;
+  private final List<CapacityRise> rises = new ArrayList<>();
+  private Instant riseStart;
+
+  // The current minute.
+  private final Histogram minuteLatencyMs = new Histogram(HISTOGRAM_MAX_MS, 2);
+  private final Histogram minuteTtftMs = new Histogram(HISTOGRAM_MAX_MS, 2);
+  private long minuteArrivals;
+  private long minuteCompleted;
+  private long minuteFailed;
+  private double minuteConcurrency;
+  private final List<MinutePoint> timeline = new ArrayList<>();
+
+  /**
+   * @param meanRequestTokens the trace's mean prompt + output tokens, and {@code meanOutputTokens}
+   *     its mean output: they size a copy's capacity for "time to enough capacity"
+   */
+  public Simulation(TwinWorld world, Stack stack, DeploymentSpec spec, String specFile, ServingProfile profile, Options options,
+      double meanRequestTokens, double meanOutputTokens) {
+    this.world = world;
+    this.stack = stack;
+    this.spec = spec;
+    this.specFile = specFile;
+    this.profile = profile;
+    this.options = options;
+    this.meanRequestTokens = meanRequestTokens;
+    this.meanOutputTokens = meanOutputTokens;
+  }
+
+  /** Adds an input the caller knows about (the trace, above all); it is listed first. */
+  public Simulation withInput(Input input) {
+    inputs.add(input);
+    return this;
+  }
+
+  /** When each copy started its first request (after {@link #run}). */
+  public Map<String, Instant> copiesFirstServed() {
+    return engine.copiesFirstServed();
+  }
+
+  /**
+   * Replays the trace from the world's next 10-second boundary until every request has finished
+   * and the minute it finished in has ended, reporting the requests sent so far to {@code progress}.
+   */
+  public SimulationResult run(Trace trace, LongConsumer progress) {
+    engine = new ServingEngine(world, stack, spec.component().name(), profile, new ServingEngine.Options(options.seed(), options.invocationTimeout()), this);
+    int sustainable = (int) Math.max(1, Math.min(profile.maxConcurrency(), Math.floor(engine.maxBatchTotalTokens() / Math.max(1, meanRequestTokens))));
+    copyRequestsPerSecond = sustainable / (profile.serviceMs(sustainable, (int) Math.round(meanOutputTokens)) / 1000.0);
+    describeInputs(sustainable);
+    int n = trace.size();
+    for (int i = 0; i < n; i++) {
+      engine.runUntil(trace.arrivalMicros(i));
+      minuteArrivals++;
+      engine.submit(trace.promptTokens(i), trace.outputTokens(i));
+      if (((i + 1) & (PROGRESS_EVERY - 1)) == 0) {
+        progress.accept(i + 1);
+      }
+    }
+    engine.drain();
+    long end = Math.floorDiv(engine.now() + MINUTE - 1, MINUTE) * MINUTE;
+    engine.runUntil(Math.max(end, MINUTE));
+    progress.accept(n);
+    if (riseStart != null) {
+      rises.add(new CapacityRise(riseStart, null, Duration.between(riseStart, engine.at(engine.now())).toMillis() / 1000.0));
+    }
+    return new SimulationResult(summary(n), List.copyOf(timeline), List.copyOf(inputs));
+  }
+
+  @Override
+  public void finished(int request, long at, long latencyMicros, long ttftMicros, String failure) {
+    if (failure != null) {
+      failed++;
+      minuteFailed++;
+      failures.merge(failure, 1L, Long::sum);
+      return;
+    }
+    long latency = Math.min((latencyMicros + 500) / 1000, HISTOGRAM_MAX_MS);
+    long ttft = Math.min((ttftMicros + 500) / 1000, HISTOGRAM_MAX_MS);
+    latencyMs.recordValue(latency);
+    ttftMs.recordValue(ttft);
+    minuteLatencyMs.recordValue(latency);
+    minuteTtftMs.recordValue(ttft);
+    minuteCompleted++;
+    if (ttft <= options.sloTtftMs()) {
+      withinSlo++;
+    }
+  }
+
+  @Override
+  public void period(ServingEngine.Period p) {
+    copyHours += p.copiesHeld() * 10 / 3600.0;
+    instanceHours += p.instances() * 10 / 3600.0;
+    minuteConcurrency += p.concurrencyPerCopy() / 6;
+    if (lastDesired >= 0 && p.desiredCopies() != lastDesired) {
+      scalingActions++;
+    }
+    lastDesired = p.desiredCopies();
+    if (p.end() % MINUTE == 0) {
+      minute(p);
+    }
+  }
+
+  private void minute(ServingEngine.Period p) {
+    Instant start = engine.at(p.end() - MINUTE);
+    timeline.add(new MinutePoint(start, minuteArrivals, minuteCompleted, minuteFailed, p.desiredCopies(), p.servingCopies(), p.instances(), minuteConcurrency,
+        percentile(minuteLatencyMs, 50), percentile(minuteLatencyMs, 95), percentile(minuteTtftMs, 95)));
+    boolean enough = p.servingCopies() * copyRequestsPerSecond >= minuteArrivals / 60.0;
+    if (!enough && riseStart == null) {
+      riseStart = start;
+    } else if (enough && riseStart != null) {
+      Instant end = engine.at(p.end());
+      rises.add(new CapacityRise(riseStart, end, Duration.between(riseStart, end).toMillis() / 1000.0));
+      riseStart = null;
+    }
+    minuteArrivals = 0;
+    minuteCompleted = 0;
+    minuteFailed = 0;
+    minuteConcurrency = 0;
+    minuteLatencyMs.reset();
+    minuteTtftMs.reset();
+  }
+
+  private static double percentile(Histogram h, double p) {
+    return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(p);
+  }
+
+  private Summary summary(long requests) {
+    double price = Catalog.bundled().instanceType(spec.endpoint().instanceType()).map(InstanceType::priceUsdPerHour).orElse(Double.NaN);
+    List<Double> seconds = rises.stream().filter(r -> r.enoughAt() != null).map(CapacityRise::seconds).sorted().toList();
+    double median = seconds.isEmpty() ? 0 : seconds.get(seconds.size() / 2);
+    double max = rises.stream().mapToDouble(CapacityRise::seconds).max().orElse(0);
+    return new Summary(spec.name(), specFile, engineDescription(), spec.endpoint().instanceType(), requests, failed, Map.copyOf(failures),
+        percentile(latencyMs, 50), percentile(latencyMs, 95), percentile(latencyMs, 99),
+        percentile(ttftMs, 50), percentile(ttftMs, 95), percentile(ttftMs, 99),
+        options.sloTtftMs(), requests == 0 ? 1 : (double) withinSlo / requests,
+        copyHours, instanceHours, instanceHours * price, scalingActions, List.copyOf(rises), median, max);
+  }
+
+  private String engineDescription() {
+    DeploymentSpec.Scaling scaling = spec.scaling();
+    if (scaling == null) {
+      return "fixed";
+    }
+    List<String> parts = new ArrayList<>();
+    scaling.targetTracking().ifPresent(t -> parts.add("target tracking"));
+    if (!scaling.stepPolicies().isEmpty()) {
+      parts.add("step");
+    }
+    if (!scaling.schedules().isEmpty()) {
+      parts.add("schedules");
+    }
+    return scaling.engine().name().toLowerCase(Locale.ROOT) + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
+  }
+
+  private void describeInputs(int sustainable) {
+    TwinTimings t = world.timings();
+    inputs.add(new Input("Serving model (time to first token, per-token time, throughput by concurrency)", profile.name(), Input.Provenance.MEASURED,
+        "measured table, interpolated in log2(concurrency); per-token time fitted to the measured throughput (docs/simulation.md)"));
+    inputs.add(new Input("Prompt length's effect on time to first token", "none beyond the table's ~550-token prompts", Input.Provenance.ASSUMED,
+        "the table was measured at one prompt length"));
+    inputs.add(new Input("Invocation timeout", options.invocationTimeout().toSeconds() + " s", Input.Provenance.DOCUMENTED,
+        "SageMaker real-time endpoints: the container must answer within 60 s"));
+    inputs.add(new Input("A timed-out request frees its batch slot", "at the timeout", Input.Provenance.ASSUMED,
+        "TGI stops generating for a client that disconnected"));
+    inputs.add(new Input("Routing", engine.leastOutstanding() ? "LEAST_OUTSTANDING_REQUESTS" : "RANDOM", Input.Provenance.SPEC, "endpoint.routing"));
+    ServingEngine.Limits limits = ServingEngine.Limits.of(spec.component().env(), profile);
+    inputs.add(tgi(limits, "MAX_INPUT_LENGTH", engine.maxInputTokens()));
+    inputs.add(tgi(limits, "MAX_TOTAL_TOKENS", engine.maxTotalTokens()));
+    inputs.add(tgi(limits, "MAX_BATCH_TOTAL_TOKENS", engine.maxBatchTotalTokens()));
+    inputs.add(new Input("Copy capacity for 'time to enough capacity'", String.format(Locale.ROOT, "%.2f requests/s (batch of %d)", copyRequestsPerSecond, sustainable),
+        Input.Provenance.ASSUMED, "serving model at the batch the token budget allows for the trace's mean request"));
+    inputs.add(new Input("Instance provisioning", t.instanceProvisioning().toMinutes() + " min", Input.Provenance.MEASURED,
+        "Hugging Face SageMaker guides: endpoints take 5-15 min"));
+    inputs.add(new Input("Copy start (image pull + model load)", t.imagePull().plus(t.modelLoad()).toSeconds() + " s on a fresh instance, "
+        + t.modelLoad().toSeconds() + " s with the image cached", Input.Provenance.MEASURED, "AWS container-caching announcement, P50 on g5.2xlarge"));
+    inputs.add(new Input("Copies started together come up apart by", t.copyStagger().toSeconds() + " s", Input.Provenance.ASSUMED, "twin timings"));
+    inputs.add(new Input("Metric publication", "event metrics in periods with events; concurrency every 10 s; no ingestion delay", Input.Provenance.ASSUMED,
+        "CloudWatch's ingestion delay is not modelled"));
+    inputs.add(new Input("Lambda functions", "run at once when invoked (no cold start)", Input.Provenance.ASSUMED, "docs/benchmarks.md measures ~1 s cold starts"));
+    InstanceType type = Catalog.bundled().instanceType(spec.endpoint().instanceType()).orElse(null);
+    inputs.add(type == null
+        ? new Input("Instance price", "unknown: cost not computed", Input.Provenance.ASSUMED, "not in the catalog")
+        : new Input("Instance price", String.format(Locale.ROOT, "$%.3f/h (%s)", type.priceUsdPerHour(), type.name()), Input.Provenance.DOCUMENTED, type.source()));
+  }
+
+  private static Input tgi(ServingEngine.Limits limits, String name, int value) {
+    return limits.defaulted().contains(name)
+        ? new Input(name, Integer.toString(value), Input.Provenance.ASSUMED, "TGI's default (not set in the spec)")
+        : new Input(name, Integer.toString(value), Input.Provenance.SPEC, "component.env");
+  }
+}
