@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Serve LLMs at scale on SageMaker inference components.",
     subcommands = {
       DemoCommand.class,
+      SimulateCommand.class,
       PreflightCommand.class,
       CatalogCommand.class,
       InvokeCommand.class,

@@ -1,0 +1,368 @@
+package dev.copyscale.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.copyscale.catalog.Catalog;
+import dev.copyscale.cli.report.Report;
+import dev.copyscale.json.Json;
+import dev.copyscale.preflight.Preflight;
+import dev.copyscale.preflight.PreflightReport;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.SpecParser;
+import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.twin.sim.Input;
+import dev.copyscale.twin.sim.Simulation;
+import dev.copyscale.twin.sim.SimulationResult;
+import dev.copyscale.twin.sim.Summary;
+import dev.copyscale.twin.traffic.Synthetic;
+import dev.copyscale.twin.traffic.Trace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Replays a request trace through each spec in the twin (no AWS account): the real Lambda handlers,",
+      "native Application Auto Scaling policies, CloudWatch alarms, schedules and copy start-up times, with",
+      "a TGI serving model calibrated on measured numbers. Prints the specs side by side."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:simulated", "1:a spec does not fit its instance type (preflight)", "2:usage error (bad spec, trace or option)"})
+final class SimulateCommand implements Callable<Integer> {
+  static final Path AZURE_TRACE = Path.of("examples", "traces", "azure-llm-conv-2023.csv");
+  /** How long a deployment runs in the twin before the trace starts: long enough for a new endpoint to serve. */
+  static final Duration WARM_UP = Duration.ofMinutes(30);
+
+  @Spec CommandLine.Model.CommandSpec commandSpec;
+
+  @Parameters(paramLabel = "SPEC", arity = "1..*", description = "the specs to compare, YAML or JSON")
+  List<Path> specFiles;
+
+  @Option(names = "--trace", paramLabel = "FILE|synthetic:KIND:K=V,...", description = {
+      "an Azure-format trace (TIMESTAMP,ContextTokens,GeneratedTokens) or a synthetic one:",
+      "synthetic:constant:rate=5,duration=1h | synthetic:step:base=2,peak=12,at=20m,length=10m,duration=1h |",
+      "synthetic:diurnal:mean=5,amplitude=0.6,period=24h,noise=0.1,duration=7d | synthetic:bursts:base=2,burst=20,every=10m,length=1m,duration=1h",
+      "(default: ${DEFAULT-VALUE})"})
+  String trace = AZURE_TRACE.toString();
+
+  @Option(names = "--repeat", paramLabel = "N", description = "play the trace N times back to back (default: 1)")
+  int repeat = 1;
+
+  @Option(names = "--scale", paramLabel = "K", description = "play the trace K times as fast (default: 1)")
+  double scale = 1;
+
+  @Option(names = "--start", paramLabel = "INSTANT", description = "when the first request arrives (default: an Azure trace's own first minute, else 2023-11-16T18:15:00Z)")
+  Instant start;
+
+  @Option(names = "--slo-ttft", paramLabel = "DURATION", converter = Durations.class, description = "time-to-first-token objective (default: 2s)")
+  Duration sloTtft = Duration.ofSeconds(2);
+
+  @Option(names = "--serving", paramLabel = "FILE", description = "a measured serving table for the model and GPU (default: Llama 3 8B Instruct, TGI, one A10G)")
+  Path serving;
+
+  @Option(names = "--seed", description = "seed for synthetic traces and random routing (default: ${DEFAULT-VALUE})")
+  long seed = 1;
+
+  @Option(names = "--report", paramLabel = "DIR", description = "write index.html (charts, readable offline), PNG charts, timeline.csv and summary.json here")
+  Path reportDir;
+
+  @Option(names = "--json", description = "print {\"results\": [...]} instead of the table")
+  boolean json;
+
+  @Option(names = "--no-progress", description = "no progress bar (it only shows on a terminal anyway)")
+  boolean noProgress;
+
+  private record Prepared(Path file, String document, DeploymentSpec spec) {}
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = commandSpec.commandLine().getOut();
+    PrintWriter err = commandSpec.commandLine().getErr();
+    List<Prepared> specs = new ArrayList<>();
+    for (Path file : specFiles) {
+      String document = SpecFiles.read(commandSpec, file);
+      var parsed = SpecParser.parse(document);
+      if (!parsed.problems().isEmpty()) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), file + " is not a valid spec:\n  - "
+            + String.join("\n  - ", parsed.problems().stream().map(Object::toString).toList()));
+      }
+      PreflightReport preflight = new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(parsed);
+      if (!preflight.fits()) {
+        err.println(file + " does not fit its instance type:");
+        preflight.problems().forEach(p -> err.println("  - " + p));
+        err.flush();
+        return 1;
+      }
+      specs.add(new Prepared(file, document, parsed.orThrow()));
+    }
+    Trace requests = loadTrace();
+    Instant first = start != null ? start : defaultStart();
+    ServingProfile profile = loadProfile();
+    String description = describeTrace(requests);
+    double meanTokens = 0;
+    double meanOutput = 0;
+    for (int i = 0; i < requests.size(); i++) {
+      meanTokens += requests.promptTokens(i) + requests.outputTokens(i);
+      meanOutput += requests.outputTokens(i);
+    }
+    meanTokens /= Math.max(1, requests.size());
+    meanOutput /= Math.max(1, requests.size());
+
+    AtomicLong done = new AtomicLong();
+    long total = (long) requests.size() * specs.size();
+    ProgressBar bar = !noProgress && !json && System.console() != null
+        ? new ProgressBarBuilder().setTaskName("simulating").setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUnit(" requests", 1)
+            .showSpeed().setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()
+        : null;
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(specs.size(), Runtime.getRuntime().availableProcessors()));
+    List<SimulationResult> results = new ArrayList<>();
+    StringWriter functionLog = new StringWriter();
+    PrintWriter warnings = new PrintWriter(functionLog, true);
+    try {
+      List<Future<SimulationResult>> futures = new ArrayList<>();
+      double mt = meanTokens;
+      double mo = meanOutput;
+      for (Prepared p : specs) {
+        futures.add(pool.submit(() -> simulate(p, requests, first, profile, description, mt, mo, warnings, new Function<Long, Long>() {
+          private long reported;
+
+          @Override
+          public Long apply(Long requestsDone) {
+            long delta = requestsDone - reported;
+            reported = requestsDone;
+            long now = done.addAndGet(delta);
+            if (bar != null) {
+              bar.stepTo(now);
+            }
+            return now;
+          }
+        })));
+      }
+      for (Future<SimulationResult> f : futures) {
+        results.add(f.get());
+      }
+    } finally {
+      pool.shutdownNow();
+      if (bar != null) {
+        bar.close();
+      }
+    }
+    if (!functionLog.toString().isEmpty()) {
+      err.print(functionLog);
+      err.flush();
+    }
+    if (json) {
+      out.println(Json.pretty(jsonResults(results)));
+    } else {
+      out.println("trace: " + description);
+      out.print(table(results));
+    }
+    if (reportDir != null) {
+      Report.write(reportDir, description, results);
+      (json ? err : out).println("report: " + reportDir.resolve("index.html"));
+    }
+    out.flush();
+    err.flush();
+    return 0;
+  }
+
+  private SimulationResult simulate(Prepared p, Trace requests, Instant first, ServingProfile profile, String description,
+      double meanTokens, double meanOutput, PrintWriter warnings, Function<Long, Long> progress) {
+    TwinWorld world = TwinWorld.fresh(first.minus(WARM_UP));
+    TwinFunctions functions = new TwinFunctions(world, warnings);
+    String response = TwinFunctions.invoke(functions.deploy, "deploy", Json.compact(SpecParser.toTree(p.document())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    JsonNode answer = Json.read(response, JsonNode.class);
+    if (answer.has("error")) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), p.file() + ": the deploy function refused it: " + answer.get("error"));
+    }
+    world.advance(WARM_UP, functions);
+    Simulation simulation = new Simulation(world, functions, p.spec(), p.file().toString(), profile,
+        new Simulation.Options(seed, sloTtft.toMillis(), Duration.ofSeconds(60)), meanTokens, meanOutput)
+        .withInput(new Input("Trace", description, trace.startsWith("synthetic:") ? Input.Provenance.ASSUMED : Input.Provenance.MEASURED,
+            trace.startsWith("synthetic:") ? "synthetic generator, seed " + seed : trace));
+    return simulation.run(requests, n -> progress.apply(n));
+  }
+
+  private Trace loadTrace() {
+    Trace t;
+    try {
+      if (trace.startsWith("synthetic:")) {
+        t = Synthetic.parse(trace, seed);
+      } else {
+        Path file = Path.of(trace);
+        if (!Files.isRegularFile(file)) {
+          throw new IllegalArgumentException("no such trace file: " + trace);
+        }
+        t = Trace.azure(file);
+      }
+      if (repeat != 1) {
+        t = t.repeat(repeat);
+      }
+      if (scale != 1) {
+        t = t.scaleRate(scale);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--trace: " + e.getMessage());
+    }
+    if (t.size() == 0) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--trace: " + trace + " holds no request");
+    }
+    return t;
+  }
+
+  private Instant defaultStart() {
+    if (!trace.startsWith("synthetic:")) {
+      Instant first = Trace.azureStart(Path.of(trace));
+      return first.minusSeconds(first.getEpochSecond() % 60);
+    }
+    return Instant.parse("2023-11-16T18:15:00Z");
+  }
+
+  private ServingProfile loadProfile() throws IOException {
+    if (serving == null) {
+      return ServingProfile.llama3OnA10G();
+    }
+    try (InputStream in = Files.newInputStream(serving)) {
+      return ServingProfile.read(serving.toString(), in);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--serving: " + e.getMessage());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--serving: no such file: " + serving);
+    }
+  }
+
+  private String describeTrace(Trace t) {
+    StringBuilder s = new StringBuilder(trace);
+    if (repeat != 1) {
+      s.append(" x").append(repeat);
+    }
+    if (scale != 1) {
+      s.append(String.format(Locale.ROOT, " at %sx rate", fmtNumber(scale)));
+    }
+    s.append(String.format(Locale.ROOT, ": %,d requests over %s (%.2f requests/s)", t.size(), human(t.span()), t.meanRate()));
+    return s.toString();
+  }
+
+  static String human(Duration d) {
+    long minutes = Math.round(d.toSeconds() / 60.0);
+    return minutes >= 2 * 24 * 60 ? String.format(Locale.ROOT, "%.1f days", minutes / 1440.0)
+        : minutes >= 120 ? String.format(Locale.ROOT, "%.1f h", minutes / 60.0) : minutes + " min";
+  }
+
+  private static String fmtNumber(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  /** {"results": [...]}: each summary with NaN (no request finished) written as null. */
+  static ObjectNode jsonResults(List<SimulationResult> results) {
+    ObjectNode root = Json.mapper().createObjectNode();
+    ArrayNode array = root.putArray("results");
+    for (SimulationResult r : results) {
+      array.add(withoutNaN(Json.mapper().valueToTree(r.summary())));
+    }
+    return root;
+  }
+
+  static JsonNode withoutNaN(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      List<String> names = new ArrayList<>();
+      o.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        JsonNode v = o.get(name);
+        if (v.isNumber() && (Double.isNaN(v.doubleValue()) || Double.isInfinite(v.doubleValue()))) {
+          o.putNull(name);
+        } else {
+          withoutNaN(v);
+        }
+      }
+    } else if (node instanceof ArrayNode a) {
+      a.forEach(SimulateCommand::withoutNaN);
+    }
+    return node;
+  }
+
+  /** The specs side by side: one column each. */
+  static String table(List<SimulationResult> results) {
+    List<String[]> rows = new ArrayList<>();
+    List<Summary> s = results.stream().map(SimulationResult::summary).toList();
+    rows.add(row("", s, Summary::spec));
+    rows.add(row("engine", s, Summary::engine));
+    rows.add(row("instance type", s, Summary::instanceType));
+    rows.add(row("requests", s, x -> String.format(Locale.ROOT, "%,d", x.requests())));
+    rows.add(row("failed requests", s, x -> String.format(Locale.ROOT, "%,d (%.2f%%)", x.failedRequests(), 100.0 * x.failedRequests() / Math.max(1, x.requests()))));
+    rows.add(row("latency p50/p95/p99", s, x -> ms(x.latencyP50Ms()) + " / " + ms(x.latencyP95Ms()) + " / " + ms(x.latencyP99Ms())));
+    rows.add(row("TTFT p50/p95/p99", s, x -> ms(x.ttftP50Ms()) + " / " + ms(x.ttftP95Ms()) + " / " + ms(x.ttftP99Ms())));
+    rows.add(row("SLO attainment", s, x -> String.format(Locale.ROOT, "%.2f%% (TTFT <= %s)", 100 * x.sloAttainment(), ms(x.sloTtftMs()))));
+    rows.add(row("copy-hours", s, x -> String.format(Locale.ROOT, "%.2f", x.copyHours())));
+    rows.add(row("instance-hours", s, x -> String.format(Locale.ROOT, "%.2f", x.instanceHours())));
+    rows.add(row("cost", s, x -> Double.isNaN(x.costUsd()) ? "unknown" : String.format(Locale.ROOT, "$%,.2f", x.costUsd())));
+    rows.add(row("scaling actions", s, x -> Integer.toString(x.scalingActions())));
+    rows.add(row("load rises short of capacity", s, x -> Integer.toString(x.capacityRises().size())));
+    rows.add(row("time to capacity median/max", s, x -> x.capacityRises().isEmpty() ? "-" : secs(x.medianSecondsToCapacity()) + " / " + secs(x.maxSecondsToCapacity())));
+    List<String> types = s.stream().flatMap(x -> x.failuresByType().keySet().stream()).distinct().sorted().toList();
+    for (String type : types) {
+      rows.add(row("  " + type, s, x -> String.format(Locale.ROOT, "%,d", x.failuresByType().getOrDefault(type, 0L))));
+    }
+    int columns = s.size() + 1;
+    int[] width = new int[columns];
+    for (String[] r : rows) {
+      for (int c = 0; c < columns; c++) {
+        width[c] = Math.max(width[c], r[c].length());
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int c = 0; c < columns; c++) {
+        line.append(String.format("%-" + (width[c] + 2) + "s", r[c]));
+      }
+      b.append(line.toString().stripTrailing()).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static String[] row(String label, List<Summary> s, Function<Summary, String> cell) {
+    String[] r = new String[s.size() + 1];
+    r[0] = label;
+    for (int i = 0; i < s.size(); i++) {
+      r[i + 1] = cell.apply(s.get(i));
+    }
+    return r;
+  }
+
+  static String ms(double v) {
+    if (Double.isNaN(v)) {
+      return "-";
+    }
+    return v >= 10_000 ? String.format(Locale.ROOT, "%.1f s", v / 1000) : String.format(Locale.ROOT, "%,.0f ms", v);
+  }
+
+  private static String secs(double v) {
+    return v >= 120 ? String.format(Locale.ROOT, "%.1f min", v / 60) : String.format(Locale.ROOT, "%.0f s", v);
+  }
+}
