@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       SimulateCommand.class,
+      LoadCommand.class,
       PreflightCommand.class,
       CatalogCommand.class,
       InvokeCommand.class,

@@ -1,0 +1,413 @@
+package dev.copyscale.cli;
+
+import dev.copyscale.aws.AwsClients;
+import dev.copyscale.aws.LambdaEnvironment;
+import dev.copyscale.catalog.Catalog;
+import dev.copyscale.cli.chat.ChatMessage;
+import dev.copyscale.cli.chat.ChatMessages;
+import dev.copyscale.cli.chat.ChatTemplate;
+import dev.copyscale.cli.chat.TgiRequest;
+import dev.copyscale.cli.load.AwsTarget;
+import dev.copyscale.cli.load.LoadDriver;
+import dev.copyscale.cli.load.LoadStats;
+import dev.copyscale.cli.load.LoadTarget;
+import dev.copyscale.cli.load.TwinTarget;
+import dev.copyscale.json.Json;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.SpecParser;
+import dev.copyscale.state.DeploymentRecord;
+import dev.copyscale.state.DynamoDbStateStore;
+import dev.copyscale.state.StateStore;
+import dev.copyscale.twin.SageMakerState;
+import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.twin.traffic.Trace;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+
+@Command(
+    name = "load",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Sends chat requests to a deployment, as the seed tutorial does to trigger scaling: TGI requests",
+      "rendered with the model's own chat template, closed loop (--concurrency) or open loop (--rate, --trace),",
+      "against the twin world (virtual time: alarms fire and copies scale while it runs) or a real endpoint (--aws).",
+      "Prints latency percentiles, throughput, errors by type and the scaling activities of the run. Ctrl-C stops",
+      "it with the summary so far."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every request succeeded", "1:some requests failed or the run was stopped", "2:usage error (nothing was sent)"})
+final class LoadCommand implements Callable<Integer> {
+  @Spec CommandLine.Model.CommandSpec commandSpec;
+
+  @Parameters(paramLabel = "DEPLOYMENT", description = "the deployment's name (the spec's name)")
+  String deployment;
+
+  @Mixin WorldOptions where;
+
+  @Option(names = "--requests", paramLabel = "N", description = "send N requests (default: 100, or unbounded with --duration, or the whole --trace)")
+  Integer requests;
+
+  static final class Pace {
+    @Option(names = "--concurrency", paramLabel = "C", description = "closed loop: C requests in flight (default: 32, about the measured throughput peak of one TGI copy)")
+    Integer concurrency;
+
+    @Option(names = "--rate", paramLabel = "R", description = "open loop: R requests per second, Poisson arrivals")
+    Double rate;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "open loop: replay an Azure-format trace (its arrival times, prompt and output lengths)")
+    Path trace;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Pace pace = new Pace();
+
+  @Option(names = "--speedup", paramLabel = "K", description = "with --trace: play it K times as fast (default: 1)")
+  double speedup = 1;
+
+  @Option(names = "--duration", paramLabel = "DURATION", converter = Durations.class, description = "stop sending after this long (e.g. 90s, 10m)")
+  Duration duration;
+
+  @Option(names = "--messages", paramLabel = "FILE", description = "the chat (JSON: [{\"role\": \"system\"|\"user\"|\"assistant\", \"content\": ...}]); default: a system prompt and one question")
+  Path messages;
+
+  @Option(names = "--template", paramLabel = "NAME|FILE", description = "chat template: a shipped one (${COMPLETION-CANDIDATES}) or a .jinja / tokenizer_config.json file (default: the model's)",
+      completionCandidates = TemplateNames.class)
+  String template;
+
+  @Option(names = "--stream", description = "InvokeEndpointWithResponseStream, measuring time to first token")
+  boolean stream;
+
+  @Option(names = "--max-new-tokens", paramLabel = "N", description = "default: ${DEFAULT-VALUE}")
+  int maxNewTokens = TgiRequest.Parameters.DEFAULT_MAX_NEW_TOKENS;
+
+  @Option(names = "--temperature", description = "default: ${DEFAULT-VALUE}")
+  double temperature = TgiRequest.Parameters.DEFAULT_TEMPERATURE;
+
+  @Option(names = "--top-p", description = "default: ${DEFAULT-VALUE}")
+  double topP = TgiRequest.Parameters.DEFAULT_TOP_P;
+
+  @Option(names = "--top-k", description = "default: ${DEFAULT-VALUE}")
+  int topK = TgiRequest.Parameters.DEFAULT_TOP_K;
+
+  @Option(names = "--repetition-penalty", description = "default: ${DEFAULT-VALUE}")
+  double repetitionPenalty = TgiRequest.Parameters.DEFAULT_REPETITION_PENALTY;
+
+  @Option(names = "--no-sample", description = "greedy decoding (do_sample false)")
+  boolean noSample;
+
+  @Option(names = "--return-full-text", description = "return the prompt with the answer")
+  boolean returnFullText;
+
+  @Option(names = "--serving", paramLabel = "FILE", description = "twin only: the serving table (default: Llama 3 8B Instruct, TGI, one A10G)")
+  Path serving;
+
+  @Option(names = "--seed", description = "twin routing and --rate arrivals (default: ${DEFAULT-VALUE})")
+  long seed = 1;
+
+  @Option(names = "--json", description = "print the summary as JSON")
+  boolean json;
+
+  @Option(names = "--no-progress", description = "no progress bar (it only shows on a terminal anyway)")
+  boolean noProgress;
+
+  static final class TemplateNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return ChatTemplate.builtInNames().iterator();
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = commandSpec.commandLine().getOut();
+    PrintWriter err = commandSpec.commandLine().getErr();
+    // Everything that can be wrong is checked before the first request.
+    TgiRequest.Parameters parameters = parameters();
+    List<ChatMessage> chat = chat();
+    Trace trace = trace();
+    StateStore store;
+    TwinWorld world = null;
+    if (where.aws) {
+      checkAwsAccess();
+      store = new DynamoDbStateStore(AwsClients.dynamoDb(), LambdaEnvironment.stateTable());
+    } else {
+      world = where.load();
+      store = world.stateTable();
+    }
+    DeploymentRecord record = store.deployment(deployment).orElseThrow(() ->
+        usage("unknown deployment \"" + deployment + "\"" + (where.aws ? " in the state table" : " in " + where.world + " (deploy it first: copyscale invoke deploy ...)")));
+    DeploymentSpec spec = SpecParser.parse(record.specJson()).orThrow();
+    ChatTemplate chatTemplate = chatTemplate(spec);
+    String chatPrompt = chatTemplate.render(chat);
+    int concurrency = pace.concurrency == null ? 32 : pace.concurrency;
+    LoadDriver.Pace drive = pace.rate != null ? new LoadDriver.Open(pace.rate, seed)
+        : trace != null ? new LoadDriver.Replay(offsets(trace)) : new LoadDriver.Closed(concurrency);
+    int count = requests != null ? requests : trace != null ? trace.size() : duration != null ? Integer.MAX_VALUE : 100;
+    IntFunction<String> body = trace == null
+        ? i -> TgiRequest.of(chatPrompt, parameters).withStream(stream).toJson()
+        : i -> TgiRequest.of(chatTemplate.render(List.of(ChatMessage.user(filler(trace.promptTokens(i % trace.size()))))),
+            parameters.withMaxNewTokens(Math.max(1, trace.outputTokens(i % trace.size())))).withStream(stream).toJson();
+
+    StringWriter functionLog = new StringWriter();
+    LoadTarget target;
+    if (where.aws) {
+      target = new AwsTarget(spec.endpoint().name(), spec.component().name(), concurrency, Clock.systemUTC());
+    } else {
+      SageMakerState.Component component = world.sageMaker().state().components.get(spec.component().name());
+      if (component == null) {
+        throw usage("deployment " + deployment + " has no inference component " + spec.component().name() + " in " + where.world + " (is it deployed?)");
+      }
+      target = new TwinTarget(world, new TwinFunctions(world, new PrintWriter(functionLog, true)), spec.endpoint().name(), spec.component().name(), profile(), seed);
+    }
+    Instant start = target.clock().instant();
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch summarized = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.set(true);
+      try {
+        summarized.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "copyscale-load-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    ProgressBar bar = !noProgress && !json && System.console() != null
+        ? new ProgressBarBuilder().setTaskName("load " + deployment).setInitialMax(count == Integer.MAX_VALUE ? -1 : count)
+            .setStyle(ProgressBarStyle.ASCII).setUnit(" requests", 1).showSpeed().setConsumer(new ConsoleProgressBarConsumer(System.err)).build()
+        : null;
+    LoadStats stats;
+    try (target) {
+      stats = LoadDriver.run(target, new LoadDriver.Plan(drive, count, duration, stream, body), stop::get, n -> {
+        if (bar != null) {
+          bar.stepTo(n);
+        }
+      });
+      if (target instanceof TwinTarget twin) {
+        twin.finishPeriod();
+      }
+    } finally {
+      if (bar != null) {
+        bar.close();
+      }
+    }
+    List<ActivitiesCommand.Activity> activities;
+    Map<String, Object> copies = new LinkedHashMap<>();
+    if (where.aws) {
+      activities = ActivitiesCommand.list(spec, store, AwsClients.deploy().autoScaling(), start);
+    } else {
+      activities = ActivitiesCommand.list(spec, store, world.autoScaling(), start);
+      SageMakerState.Component c = world.sageMaker().state().components.get(spec.component().name());
+      Instant now = world.clock().instant();
+      copies.put("desired", c == null ? 0 : c.desiredCopies);
+      copies.put("serving", c == null ? 0 : c.copies.stream().filter(x -> !x.readyAt.isAfter(now)).count());
+      copies.put("at", now);
+      world.save(where.world);
+    }
+    if (!functionLog.toString().isEmpty()) {
+      err.print(functionLog);
+    }
+    print(out, spec, stats, activities, copies, stop.get());
+    out.flush();
+    err.flush();
+    summarized.countDown();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // Ctrl-C: the hook is running and waits for this summary.
+    }
+    return stats.failed() == 0 && !stop.get() ? 0 : 1;
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(commandSpec.commandLine(), message);
+  }
+
+  private TgiRequest.Parameters parameters() {
+    try {
+      return TgiRequest.Parameters.defaults().withDoSample(!noSample).withTopP(topP).withTemperature(temperature).withTopK(topK)
+          .withMaxNewTokens(maxNewTokens).withRepetitionPenalty(repetitionPenalty).withReturnFullText(returnFullText);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private List<ChatMessage> chat() {
+    if (messages == null) {
+      return ChatMessages.defaultConversation();
+    }
+    try {
+      return ChatMessages.read(messages);
+    } catch (IllegalArgumentException e) {
+      throw usage("--messages: " + e.getMessage());
+    }
+  }
+
+  private Trace trace() {
+    if (pace.trace == null) {
+      if (speedup != 1) {
+        throw usage("--speedup applies only with --trace");
+      }
+      return null;
+    }
+    if (!(speedup > 0)) {
+      throw usage("--speedup must be positive, got " + speedup);
+    }
+    if (!Files.isRegularFile(pace.trace)) {
+      throw usage("--trace: no such file: " + pace.trace);
+    }
+    try {
+      return Trace.azure(pace.trace);
+    } catch (IllegalArgumentException e) {
+      throw usage("--trace: " + e.getMessage());
+    }
+  }
+
+  private long[] offsets(Trace trace) {
+    long[] offsets = new long[trace.size()];
+    for (int i = 0; i < offsets.length; i++) {
+      offsets[i] = Math.round(trace.arrivalMicros(i) / speedup);
+    }
+    return offsets;
+  }
+
+  /** About {@code tokens} tokens of filler for a trace's prompt length (" tok" is one token for Llama's and Mistral's tokenizers). */
+  static String filler(int tokens) {
+    return "Repeat after me:" + " tok".repeat(Math.max(0, tokens - 4));
+  }
+
+  /** --template, else the spec's model.chatTemplate, else the catalog's template for the model. */
+  private ChatTemplate chatTemplate(DeploymentSpec spec) {
+    String chosen = template != null ? template
+        : spec.component().model().flatMap(DeploymentSpec.Model::chatTemplate)
+            .or(() -> Catalog.bundled().model(spec.component().modelId()).map(m -> m.chatTemplate()).filter(t -> !t.isEmpty()))
+            .orElseThrow(() -> usage("no chat template is known for " + spec.component().modelId()
+                + ": name one with --template (" + String.join(", ", ChatTemplate.builtInNames()) + ", or a file) or component.model.chatTemplate in the spec"));
+    try {
+      if (ChatTemplate.builtInNames().contains(chosen)) {
+        return ChatTemplate.builtIn(chosen);
+      }
+      Path file = Path.of(chosen);
+      if (!Files.isRegularFile(file)) {
+        throw usage("chat template " + chosen + " is neither a shipped one (" + String.join(", ", ChatTemplate.builtInNames()) + ") nor a file");
+      }
+      return ChatTemplate.fromFile(file, null, null);
+    } catch (IllegalArgumentException e) {
+      throw usage("chat template " + chosen + ": " + e.getMessage());
+    }
+  }
+
+  private ServingProfile profile() throws java.io.IOException {
+    if (serving == null) {
+      return ServingProfile.llama3OnA10G();
+    }
+    try (InputStream in = Files.newInputStream(serving)) {
+      return ServingProfile.read(serving.toString(), in);
+    } catch (IllegalArgumentException e) {
+      throw usage("--serving: " + e.getMessage());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw usage("--serving: no such file: " + serving);
+    }
+  }
+
+  /** No request goes out without credentials and a region: say so before the first one. */
+  private void checkAwsAccess() {
+    try {
+      new DefaultAwsRegionProviderChain().getRegion();
+    } catch (SdkClientException e) {
+      throw usage("--aws: no AWS region configured (set AWS_REGION or a profile's region): " + e.getMessage());
+    }
+    try {
+      DefaultCredentialsProvider.builder().build().resolveCredentials();
+    } catch (SdkClientException e) {
+      throw usage("--aws: no AWS credentials found (environment, profile, SSO or instance role): " + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private void print(PrintWriter out, DeploymentSpec spec, LoadStats s, List<ActivitiesCommand.Activity> activities, Map<String, Object> copies, boolean stopped) {
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("deployment", spec.name());
+      doc.put("target", where.aws ? "aws" : "twin");
+      doc.put("stopped", stopped);
+      doc.put("start", s.start());
+      doc.put("end", s.end());
+      doc.put("elapsedSeconds", s.elapsed().toMillis() / 1000.0);
+      doc.put("sent", s.sent());
+      doc.put("succeeded", s.succeeded());
+      doc.put("failed", s.failed());
+      doc.put("unfinished", s.unfinished());
+      doc.put("latencyMs", percentiles(s::latencyMs));
+      doc.put("ttftMs", s.streamed() ? percentiles(s::ttftMs) : null);
+      doc.put("throughputPerSecond", s.throughput());
+      doc.put("outputTokensPerSecond", s.streamed() ? s.outputTokensPerSecond() : null);
+      doc.put("errors", s.errors());
+      doc.put("activities", activities);
+      if (!copies.isEmpty()) {
+        doc.put("copies", copies);
+      }
+      out.println(Json.pretty(SimulateCommand.withoutNaN(Json.mapper().valueToTree(doc))));
+      return;
+    }
+    out.printf(Locale.ROOT, "load %s (%s)%s: %d sent, %d succeeded, %d failed%s in %.1f s%n", spec.name(), where.aws ? "AWS" : "twin, virtual time",
+        stopped ? ", stopped early" : "", s.sent(), s.succeeded(), s.failed(), s.unfinished() > 0 ? ", " + s.unfinished() + " unfinished" : "", s.elapsed().toMillis() / 1000.0);
+    out.printf(Locale.ROOT, "latency p50/p95/p99      %s / %s / %s%n", SimulateCommand.ms(s.latencyMs(50)), SimulateCommand.ms(s.latencyMs(95)), SimulateCommand.ms(s.latencyMs(99)));
+    if (s.streamed()) {
+      out.printf(Locale.ROOT, "time to first token      %s / %s / %s%n", SimulateCommand.ms(s.ttftMs(50)), SimulateCommand.ms(s.ttftMs(95)), SimulateCommand.ms(s.ttftMs(99)));
+      out.printf(Locale.ROOT, "throughput               %.2f requests/s, %.1f output tokens/s%n", s.throughput(), s.outputTokensPerSecond());
+    } else {
+      out.printf(Locale.ROOT, "throughput               %.2f requests/s%n", s.throughput());
+    }
+    if (s.errors().isEmpty()) {
+      out.println("errors                   none");
+    } else {
+      out.println("errors");
+      s.errors().forEach(e -> out.printf(Locale.ROOT, "  %6d  %s: %s%n", e.count(), e.type(), e.example()));
+    }
+    if (!copies.isEmpty()) {
+      out.printf("copies                   %s desired, %s serving at %s%n", copies.get("desired"), copies.get("serving"), copies.get("at"));
+    }
+    if (activities.isEmpty()) {
+      out.println("scaling activities       none during the run");
+    } else {
+      out.println("scaling activities (newest first)");
+      activities.forEach(a -> out.printf("  %s  %-9s %s%n", a.time(), a.outcome(), a.cause()));
+    }
+  }
+
+  private static Map<String, Double> percentiles(java.util.function.DoubleUnaryOperator at) {
+    Map<String, Double> p = new LinkedHashMap<>();
+    p.put("p50", at.applyAsDouble(50));
+    p.put("p95", at.applyAsDouble(95));
+    p.put("p99", at.applyAsDouble(99));
+    return p;
+  }
+}

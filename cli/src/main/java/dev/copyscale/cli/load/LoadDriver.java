@@ -1,0 +1,106 @@
+package dev.copyscale.cli.load;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.SplittableRandom;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
+
+/**
+ * Sends load to a target and measures it. Closed loop: {@code concurrency} requests in flight, each
+ * finished one replaced at once (what a pool of users does). Open loop: requests at a rate,
+ * Poisson-spaced, or at a trace's arrival times, whether or not earlier ones finished (what a
+ * service's traffic does). Bounded by a request count, a duration, or both; stops early when
+ * {@code stopped} says so (Ctrl-C), with the figures so far.
+ */
+public final class LoadDriver {
+  /** How requests are paced. */
+  public sealed interface Pace permits Closed, Open, Replay {}
+
+  public record Closed(int concurrency) implements Pace {}
+
+  /** Poisson arrivals at {@code perSecond}, reproducible for a seed. */
+  public record Open(double perSecond, long seed) implements Pace {}
+
+  /** Arrivals at these offsets from the start (a trace's, divided by its speed-up). */
+  public record Replay(long[] offsetMicros) implements Pace {}
+
+  /**
+   * @param maxRequests at most this many requests (Integer.MAX_VALUE: no count bound)
+   * @param duration no request is sent after this long (null: no time bound)
+   * @param body the body of request i
+   */
+  public record Plan(Pace pace, int maxRequests, Duration duration, boolean stream, IntFunction<String> body) {}
+
+  private LoadDriver() {}
+
+  /**
+   * Runs the plan; {@code progress} hears the count of finished requests. Requests still in flight
+   * when sending ends are waited for, unless the run was stopped on AWS, where they are reported as
+   * unfinished (the twin finishes them at once, in virtual time).
+   */
+  public static LoadStats run(LoadTarget target, Plan plan, BooleanSupplier stopped, LongConsumer progress) throws InterruptedException {
+    LoadStats stats = new LoadStats();
+    BlockingQueue<Outcome> done = new LinkedBlockingQueue<>();
+    Instant start = target.clock().instant();
+    stats.started(start);
+    Instant deadline = plan.duration() == null ? null : start.plus(plan.duration());
+    int inFlight = 0;
+    long finished = 0;
+    int sent = 0;
+    SplittableRandom random = plan.pace() instanceof Open open ? new SplittableRandom(open.seed()) : null;
+    long nextOffsetMicros = 0;
+    while (sent < plan.maxRequests() && !stopped.getAsBoolean()) {
+      if (plan.pace() instanceof Closed closed) {
+        if (deadline != null && !target.clock().instant().isBefore(deadline)) {
+          break;
+        }
+        if (inFlight >= closed.concurrency()) {
+          target.awaitOutcome(done);
+        }
+      } else {
+        if (plan.pace() instanceof Replay replay) {
+          if (sent >= replay.offsetMicros().length) {
+            break;
+          }
+          nextOffsetMicros = replay.offsetMicros()[sent];
+        }
+        Instant at = start.plusNanos(nextOffsetMicros * 1000);
+        if (deadline != null && !at.isBefore(deadline)) {
+          break;
+        }
+        target.waitUntil(at);
+        if (plan.pace() instanceof Open open) {
+          nextOffsetMicros += (long) (-Math.log(1 - random.nextDouble()) / open.perSecond() * 1e6);
+        }
+      }
+      Outcome o;
+      while ((o = done.poll()) != null) {
+        stats.add(o);
+        inFlight--;
+        progress.accept(++finished);
+      }
+      if (plan.pace() instanceof Closed closed && inFlight >= closed.concurrency() || stopped.getAsBoolean()) {
+        continue;
+      }
+      target.send(plan.body().apply(sent), plan.stream(), done);
+      stats.countSent();
+      sent++;
+      inFlight++;
+    }
+    while (inFlight > 0 && !(stopped.getAsBoolean() && target.aws())) {
+      target.awaitOutcome(done);
+      Outcome o;
+      while ((o = done.poll()) != null) {
+        stats.add(o);
+        inFlight--;
+        progress.accept(++finished);
+      }
+    }
+    stats.ended(target.clock().instant());
+    return stats;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.copyscale.cli.load;
+
+import dev.copyscale.twin.Stack;
+import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.twin.sim.ServingEngine;
+import dev.copyscale.twin.sim.TwinRuntime;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The twin as a load target: its SageMaker Runtime serves the requests in virtual time, and time
+ * moves only while the driver waits, so a load of minutes runs in moments while alarms fire,
+ * policies run and copies start as they would.
+ */
+public final class TwinTarget implements LoadTarget {
+  private final TwinRuntime runtime;
+  private final RuntimeSender sender;
+
+  public TwinTarget(TwinWorld world, Stack stack, String endpoint, String component, ServingProfile profile, long seed) {
+    this.runtime = new TwinRuntime(world, stack, component, profile, seed);
+    this.sender = new RuntimeSender(runtime, runtime.clock(), endpoint, component);
+  }
+
+  public ServingEngine engine() {
+    return runtime.engine();
+  }
+
+  @Override
+  public boolean aws() {
+    return false;
+  }
+
+  @Override
+  public Clock clock() {
+    return runtime.clock();
+  }
+
+  @Override
+  public void send(String body, boolean stream, BlockingQueue<Outcome> done) {
+    sender.send(body, stream, done);
+  }
+
+  @Override
+  public void waitUntil(Instant at) {
+    runtime.runUntil(at);
+  }
+
+  /** Moves virtual time event by event until a request finishes (its callback runs on this thread, in the engine). */
+  @Override
+  public void awaitOutcome(BlockingQueue<Outcome> done) {
+    while (done.isEmpty() && !runtime.idle()) {
+      ServingEngine engine = runtime.engine();
+      engine.runUntil(engine.nextEventAt());
+    }
+  }
+
+  /** Lets the world finish the 10-second period the load ended in, so the alarms see its last datapoint. */
+  public void finishPeriod() {
+    ServingEngine engine = runtime.engine();
+    long tenSeconds = 10_000_000L;
+    engine.runUntil((engine.now() / tenSeconds + 1) * tenSeconds);
+  }
+
+  @Override
+  public void close() {}
+}
