@@ -163,7 +163,7 @@ class MotoAdapterTest {
       assertThat(burst.statisticAsString()).isEqualTo("Average");
       assertThat(burst.period()).isEqualTo(10);
       assertThat(burst.evaluationPeriods()).isEqualTo(2);
-      assertThat(burst.datapointsToAlarm()).isEqualTo(2);
+      assertThat(burst.datapointsToAlarm()).isEqualTo(1);
       assertThat(burst.threshold()).isEqualTo(8.0);
       assertThat(burst.comparisonOperatorAsString()).isEqualTo("GreaterThanOrEqualToThreshold");
       assertThat(burst.treatMissingData()).isEqualTo("missing");
