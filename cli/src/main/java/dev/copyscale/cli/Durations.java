@@ -6,7 +6,7 @@ import java.time.format.DateTimeParseException;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Durations as people write them: {@code 90s}, {@code 30m}, {@code 24h}, {@code 2d}, or ISO-8601 {@code PT30M}. */
+/** Durations as people write them: {@code 250ms}, {@code 1.5s}, {@code 90s}, {@code 30m}, {@code 24h}, {@code 2d}, or ISO-8601 {@code PT30M}. */
 final class Durations implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String text) {
@@ -18,7 +18,7 @@ final class Durations implements ITypeConverter<Duration> {
       try {
         return Duration.parse(text.trim());
       } catch (DateTimeParseException e) {
-        throw new TypeConversionException("'" + text + "' is not a duration such as 90s, 30m, 24h, 2d or PT30M");
+        throw new TypeConversionException("'" + text + "' is not a duration such as 250ms, 1.5s, 90s, 30m, 24h, 2d or PT30M");
       }
     });
   }

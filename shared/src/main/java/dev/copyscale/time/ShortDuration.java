@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them: {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d}. */
+/** Durations as people write them: {@code 250ms}, {@code 1.5s}, {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d}. */
 public final class ShortDuration {
-  private static final Pattern SHORT = Pattern.compile("^(\\d+)([smhd])$");
+  private static final Pattern SHORT = Pattern.compile("^(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)$");
 
   private ShortDuration() {}
 
@@ -17,12 +17,15 @@ public final class ShortDuration {
     if (!m.matches()) {
       return Optional.empty();
     }
-    long n = Long.parseLong(m.group(1));
-    return Optional.of(switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    });
+    java.math.BigDecimal n = new java.math.BigDecimal(m.group(1));
+    long unitMillis = switch (m.group(2)) {
+      case "ms" -> 1;
+      case "s" -> 1000;
+      case "m" -> 60_000;
+      case "h" -> 3_600_000;
+      default -> 86_400_000;
+    };
+    // Exact to the millisecond: 1.5s is 1500 ms, 0.25m is 15 s.
+    return Optional.of(Duration.ofMillis(n.multiply(java.math.BigDecimal.valueOf(unitMillis)).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact()));
   }
 }
