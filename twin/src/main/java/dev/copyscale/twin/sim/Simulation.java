@@ -120,7 +120,8 @@ public final class Simulation implements ServingEngine.Listener {
       }
     }
     engine.drain();
-    long end = Math.floorDiv(engine.now() + MINUTE - 1, MINUTE) * MINUTE;
+    // To the end of the minute in which the last request finished, or the trace ended if later.
+    long end = Math.floorDiv(Math.max(engine.now(), trace.endMicros()) + MINUTE - 1, MINUTE) * MINUTE;
     engine.runUntil(Math.max(end, MINUTE));
     progress.accept(n);
     if (riseStart != null) {

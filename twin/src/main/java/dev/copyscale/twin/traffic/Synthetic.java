@@ -127,12 +127,8 @@ public final class Synthetic {
       outputs[n] = (int) Math.max(1, Math.round(OUTPUT_MEDIAN * Math.exp(OUTPUT_SIGMA * random.nextGaussian())));
       n++;
     }
-    long[] a = Arrays.copyOf(arrivals, n);
-    long shift = n == 0 ? 0 : a[0];
-    for (int i = 0; i < n; i++) {
-      a[i] -= shift;
-    }
-    return new Trace(a, Arrays.copyOf(prompts, n), Arrays.copyOf(outputs, n));
+    // Arrivals stay where the shape put them: quiet time before the first and after the last is part of the trace.
+    return new Trace(Arrays.copyOf(arrivals, n), Arrays.copyOf(prompts, n), Arrays.copyOf(outputs, n), duration.toNanos() / 1000);
   }
 
   static double number(String text, String what) {

@@ -15,8 +15,10 @@ import java.time.temporal.ChronoField;
 import java.util.Arrays;
 
 /**
- * A request trace: arrival times (microseconds from the first request) and each request's prompt
- * and output tokens, in primitive arrays because a simulated week holds millions of requests.
+ * A request trace: arrival times (microseconds from the trace's start) and each request's prompt
+ * and output tokens, in primitive arrays because a simulated week holds millions of requests. A
+ * trace may last longer than its last arrival (a synthetic one ends at its duration), so quiet time
+ * at its end is simulated too.
  */
 public final class Trace {
   private static final DateTimeFormatter AZURE_TIME = new DateTimeFormatterBuilder()
@@ -25,8 +27,14 @@ public final class Trace {
   private final long[] arrivalMicros;
   private final int[] promptTokens;
   private final int[] outputTokens;
+  private final long endMicros;
 
   public Trace(long[] arrivalMicros, int[] promptTokens, int[] outputTokens) {
+    this(arrivalMicros, promptTokens, outputTokens, arrivalMicros.length == 0 ? 0 : arrivalMicros[arrivalMicros.length - 1]);
+  }
+
+  /** A trace that lasts until {@code endMicros}, at or after its last arrival. */
+  public Trace(long[] arrivalMicros, int[] promptTokens, int[] outputTokens, long endMicros) {
     if (arrivalMicros.length != promptTokens.length || arrivalMicros.length != outputTokens.length) {
       throw new IllegalArgumentException("arrivals, prompts and outputs must have one entry per request");
     }
@@ -35,9 +43,13 @@ public final class Trace {
         throw new IllegalArgumentException("arrivals must be in time order (request " + i + " is earlier than " + (i - 1) + ")");
       }
     }
+    if (arrivalMicros.length > 0 && endMicros < arrivalMicros[arrivalMicros.length - 1]) {
+      throw new IllegalArgumentException("a trace cannot end before its last arrival");
+    }
     this.arrivalMicros = arrivalMicros;
     this.promptTokens = promptTokens;
     this.outputTokens = outputTokens;
+    this.endMicros = endMicros;
   }
 
   /**
@@ -149,9 +161,14 @@ public final class Trace {
     return outputTokens[i];
   }
 
-  /** From the first arrival to the last. */
+  /** From the trace's start to its end (its last arrival, or later for a trace with a set duration). */
   public Duration span() {
-    return size() == 0 ? Duration.ZERO : Duration.ofNanos(arrivalMicros[size() - 1] * 1000);
+    return Duration.ofNanos(endMicros * 1000);
+  }
+
+  /** When the trace ends, microseconds from its start. */
+  public long endMicros() {
+    return endMicros;
   }
 
   /** Mean arrival rate, requests per second. */
@@ -166,7 +183,8 @@ public final class Trace {
       throw new IllegalArgumentException("repeat must be at least 1, got " + times);
     }
     int n = size();
-    long period = n < 2 ? 1_000_000 : arrivalMicros[n - 1] + arrivalMicros[n - 1] / (n - 1);
+    boolean endsAtLastArrival = n > 0 && endMicros == arrivalMicros[n - 1];
+    long period = !endsAtLastArrival ? Math.max(endMicros, 1_000_000) : n < 2 ? 1_000_000 : arrivalMicros[n - 1] + arrivalMicros[n - 1] / (n - 1);
     long[] a = new long[n * times];
     int[] p = new int[n * times];
     int[] o = new int[n * times];
@@ -177,7 +195,7 @@ public final class Trace {
         o[r * n + i] = outputTokens[i];
       }
     }
-    return new Trace(a, p, o);
+    return new Trace(a, p, o, endsAtLastArrival ? a[a.length - 1] : period * times);
   }
 
   /** The same requests {@code factor} times as fast (factor 2: twice the rate, half the span). */
@@ -189,6 +207,7 @@ public final class Trace {
     for (int i = 0; i < a.length; i++) {
       a[i] = Math.round(arrivalMicros[i] / factor);
     }
-    return new Trace(a, promptTokens.clone(), outputTokens.clone());
+    long end = Math.max(a.length == 0 ? 0 : a[a.length - 1], Math.round(endMicros / factor));
+    return new Trace(a, promptTokens.clone(), outputTokens.clone(), end);
   }
 }

@@ -81,4 +81,15 @@ class TraceTest {
     assertThatThrownBy(() -> Synthetic.parse("synthetic:constant:rate=fast", 1)).hasMessageContaining("constant.rate");
     assertThatThrownBy(() -> Synthetic.parse("synthetic:constant:duration=soon", 1)).hasMessageContaining("constant.duration");
   }
+
+  @Test
+  void aSyntheticTraceKeepsItsQuietStartAndEnd() {
+    Trace t = Synthetic.parse("synthetic:step:base=0,peak=5,at=10m,length=5m,duration=30m", 1);
+    assertThat(t.arrivalMicros(0)).isGreaterThanOrEqualTo(600_000_000L);
+    assertThat(t.arrivalMicros(t.size() - 1)).isLessThan(900_000_000L);
+    assertThat(t.span()).isEqualTo(java.time.Duration.ofMinutes(30));
+    assertThat(t.repeat(2).span()).isEqualTo(java.time.Duration.ofMinutes(60));
+    assertThat(t.repeat(2).arrivalMicros(t.size())).isGreaterThanOrEqualTo(1_800_000_000L + 600_000_000L);
+    assertThat(t.scaleRate(2).span()).isEqualTo(java.time.Duration.ofMinutes(15));
+  }
 }
