@@ -209,6 +209,12 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   private Trace loadTrace() {
+    if (repeat < 1) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--repeat must be at least 1, got " + repeat);
+    }
+    if (!(scale > 0) || Double.isInfinite(scale)) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--scale must be a positive number, got " + scale);
+    }
     Trace t;
     try {
       if (trace.startsWith("synthetic:")) {
