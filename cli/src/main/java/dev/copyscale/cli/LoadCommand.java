@@ -20,9 +20,7 @@ import dev.copyscale.state.DynamoDbStateStore;
 import dev.copyscale.state.StateStore;
 import dev.copyscale.twin.SageMakerState;
 import dev.copyscale.twin.TwinWorld;
-import dev.copyscale.twin.serving.ServingProfile;
 import dev.copyscale.twin.traffic.Trace;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -39,10 +37,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -73,7 +68,7 @@ final class LoadCommand implements Callable<Integer> {
 
   @Mixin WorldOptions where;
 
-  @Option(names = "--requests", paramLabel = "N", description = "send N requests (default: 100, or unbounded with --duration, or the whole --trace)")
+  @Option(names = "--requests", paramLabel = "N", description = "send N requests (default: 100, or unbounded with --duration; with --trace the whole trace, at most)")
   Integer requests;
 
   static final class Pace {
@@ -169,6 +164,7 @@ final class LoadCommand implements Callable<Integer> {
     ChatTemplate chatTemplate = chatTemplate(spec);
     String chatPrompt = chatTemplate.render(chat);
     int concurrency = pace.concurrency == null ? 32 : pace.concurrency;
+    checkBounds(concurrency);
     LoadDriver.Pace drive = pace.rate != null ? new LoadDriver.Open(pace.rate, seed)
         : trace != null ? new LoadDriver.Replay(offsets(trace)) : new LoadDriver.Closed(concurrency);
     int count = requests != null ? requests : trace != null ? trace.size() : duration != null ? Integer.MAX_VALUE : 100;
@@ -186,7 +182,7 @@ final class LoadCommand implements Callable<Integer> {
       if (component == null) {
         throw usage("deployment " + deployment + " has no inference component " + spec.component().name() + " in " + where.world + " (is it deployed?)");
       }
-      target = new TwinTarget(world, new TwinFunctions(world, new PrintWriter(functionLog, true)), spec.endpoint().name(), spec.component().name(), profile(), seed);
+      target = new TwinTarget(world, new TwinFunctions(world, new PrintWriter(functionLog, true)), spec.endpoint().name(), spec.component().name(), SpecFiles.servingProfile(commandSpec, serving), seed);
     }
     Instant start = target.clock().instant();
     AtomicBoolean stop = new AtomicBoolean();
@@ -200,10 +196,22 @@ final class LoadCommand implements Callable<Integer> {
       }
     }, "copyscale-load-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    ProgressBar bar = !noProgress && !json && System.console() != null
-        ? new ProgressBarBuilder().setTaskName("load " + deployment).setInitialMax(count == Integer.MAX_VALUE ? -1 : count)
-            .setStyle(ProgressBarStyle.ASCII).setUnit(" requests", 1).showSpeed().setConsumer(new ConsoleProgressBarConsumer(System.err)).build()
-        : null;
+    try {
+      return loadAndReport(target, drive, count, body, stop, start, spec, store, world, functionLog, out, err);
+    } finally {
+      // However the run ends: an error must not leave the JVM waiting at exit for a summary that never comes.
+      summarized.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running; the summary it waited for has been printed.
+      }
+    }
+  }
+
+  private int loadAndReport(LoadTarget target, LoadDriver.Pace drive, int count, IntFunction<String> body, AtomicBoolean stop, Instant start,
+      DeploymentSpec spec, StateStore store, TwinWorld world, StringWriter functionLog, PrintWriter out, PrintWriter err) throws InterruptedException {
+    ProgressBar bar = SpecFiles.progressBar("load " + deployment, count == Integer.MAX_VALUE ? -1 : count, !noProgress && !json);
     LoadStats stats;
     try (target) {
       stats = LoadDriver.run(target, new LoadDriver.Plan(drive, count, duration, stream, body), stop::get, n -> {
@@ -238,13 +246,23 @@ final class LoadCommand implements Callable<Integer> {
     print(out, spec, stats, activities, copies, stop.get());
     out.flush();
     err.flush();
-    summarized.countDown();
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // Ctrl-C: the hook is running and waits for this summary.
-    }
     return stats.failed() == 0 && !stop.get() ? 0 : 1;
+  }
+
+  /** Pacing and bounds that could never send, or never stop. */
+  private void checkBounds(int concurrency) {
+    if (concurrency < 1) {
+      throw usage("--concurrency must be at least 1, got " + concurrency);
+    }
+    if (pace.rate != null && !(pace.rate >= 0.001 && pace.rate <= 1_000_000)) {
+      throw usage("--rate must be between 0.001 and 1000000 requests per second, got " + pace.rate);
+    }
+    if (requests != null && requests < 1) {
+      throw usage("--requests must be at least 1, got " + requests);
+    }
+    if (duration != null && (duration.isNegative() || duration.isZero())) {
+      throw usage("--duration must be positive, got " + duration);
+    }
   }
 
   private CommandLine.ParameterException usage(String message) {
@@ -325,25 +343,12 @@ final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private ServingProfile profile() throws java.io.IOException {
-    if (serving == null) {
-      return ServingProfile.llama3OnA10G();
-    }
-    try (InputStream in = Files.newInputStream(serving)) {
-      return ServingProfile.read(serving.toString(), in);
-    } catch (IllegalArgumentException e) {
-      throw usage("--serving: " + e.getMessage());
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw usage("--serving: no such file: " + serving);
-    }
-  }
-
   /** No request goes out without credentials and a region: say so before the first one. */
   private void checkAwsAccess() {
     try {
       new DefaultAwsRegionProviderChain().getRegion();
     } catch (SdkClientException e) {
-      throw usage("--aws: no AWS region configured (set AWS_REGION or a profile's region): " + e.getMessage());
+      throw usage("--aws: no AWS region configured (set AWS_REGION or a profile's region): " + e.getMessage().lines().findFirst().orElse(""));
     }
     try {
       DefaultCredentialsProvider.builder().build().resolveCredentials();

@@ -18,8 +18,6 @@ import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.sim.Summary;
 import dev.copyscale.twin.traffic.Synthetic;
 import dev.copyscale.twin.traffic.Trace;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -36,8 +34,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -122,7 +118,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     Trace requests = loadTrace();
     Instant first = start != null ? start : defaultStart();
-    ServingProfile profile = loadProfile();
+    ServingProfile profile = SpecFiles.servingProfile(commandSpec, serving);
     String description = describeTrace(requests);
     double meanTokens = 0;
     double meanOutput = 0;
@@ -135,10 +131,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     AtomicLong done = new AtomicLong();
     long total = (long) requests.size() * specs.size();
-    ProgressBar bar = !noProgress && !json && System.console() != null
-        ? new ProgressBarBuilder().setTaskName("simulating").setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUnit(" requests", 1)
-            .showSpeed().setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()
-        : null;
+    ProgressBar bar = SpecFiles.progressBar("simulating", total, !noProgress && !json);
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(specs.size(), Runtime.getRuntime().availableProcessors()));
     List<SimulationResult> results = new ArrayList<>();
     StringWriter functionLog = new StringWriter();
@@ -247,19 +240,6 @@ final class SimulateCommand implements Callable<Integer> {
       return first.minusSeconds(first.getEpochSecond() % 60);
     }
     return Instant.parse("2023-11-16T18:15:00Z");
-  }
-
-  private ServingProfile loadProfile() throws IOException {
-    if (serving == null) {
-      return ServingProfile.llama3OnA10G();
-    }
-    try (InputStream in = Files.newInputStream(serving)) {
-      return ServingProfile.read(serving.toString(), in);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--serving: " + e.getMessage());
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--serving: no such file: " + serving);
-    }
   }
 
   private String describeTrace(Trace t) {

@@ -1,6 +1,8 @@
 package dev.copyscale.cli;
 
+import dev.copyscale.twin.serving.ServingProfile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -8,7 +10,7 @@ import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Reads files named on the command line; an unreadable file is a usage error (exit 2). */
+/** Reads files named on the command line; an unreadable or malformed file is a usage error (exit 2). */
 final class SpecFiles {
   private SpecFiles() {}
 
@@ -20,5 +22,30 @@ final class SpecFiles {
     } catch (IOException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + file + ": " + e.getMessage());
     }
+  }
+
+  /** {@code --serving FILE}: a measured serving table, or the bundled Llama 3 8B on one A10G when none is given. */
+  static ServingProfile servingProfile(CommandSpec spec, Path file) {
+    if (file == null) {
+      return ServingProfile.llama3OnA10G();
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return ServingProfile.read(file.toString(), in);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--serving: " + e.getMessage());
+    } catch (NoSuchFileException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--serving: no such file: " + file);
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--serving: cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** A progress bar on stderr, only when asked for and stderr is a terminal; null otherwise. {@code max} -1: unknown. */
+  static me.tongfei.progressbar.ProgressBar progressBar(String task, long max, boolean wanted) {
+    if (!wanted || System.console() == null) {
+      return null;
+    }
+    return new me.tongfei.progressbar.ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
+        .setUnit(" requests", 1).showSpeed().setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
   }
 }

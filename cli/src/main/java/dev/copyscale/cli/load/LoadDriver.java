@@ -60,6 +60,10 @@ public final class LoadDriver {
         }
         if (inFlight >= closed.concurrency()) {
           target.awaitOutcome(done);
+          // Waiting moved the clock: nothing goes out at or after the deadline.
+          if (deadline != null && !target.clock().instant().isBefore(deadline)) {
+            break;
+          }
         }
       } else {
         if (plan.pace() instanceof Replay replay) {
@@ -77,12 +81,8 @@ public final class LoadDriver {
           nextOffsetMicros += (long) (-Math.log(1 - random.nextDouble()) / open.perSecond() * 1e6);
         }
       }
-      Outcome o;
-      while ((o = done.poll()) != null) {
-        stats.add(o);
-        inFlight--;
-        progress.accept(++finished);
-      }
+      finished = collect(done, stats, finished, progress);
+      inFlight = (int) stats.unfinished();
       if (plan.pace() instanceof Closed closed && inFlight >= closed.concurrency() || stopped.getAsBoolean()) {
         continue;
       }
@@ -93,14 +93,22 @@ public final class LoadDriver {
     }
     while (inFlight > 0 && !(stopped.getAsBoolean() && target.aws())) {
       target.awaitOutcome(done);
-      Outcome o;
-      while ((o = done.poll()) != null) {
-        stats.add(o);
-        inFlight--;
-        progress.accept(++finished);
-      }
+      finished = collect(done, stats, finished, progress);
+      inFlight = (int) stats.unfinished();
     }
+    // Stopped on AWS: what already answered still counts.
+    collect(done, stats, finished, progress);
     stats.ended(target.clock().instant());
     return stats;
+  }
+
+  /** Takes the outcomes that arrived into the figures; returns how many have finished in all. */
+  private static long collect(BlockingQueue<Outcome> done, LoadStats stats, long finished, LongConsumer progress) {
+    Outcome o;
+    while ((o = done.poll()) != null) {
+      stats.add(o);
+      progress.accept(++finished);
+    }
+    return finished;
   }
 }

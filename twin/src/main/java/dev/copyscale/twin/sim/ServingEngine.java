@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -98,8 +100,8 @@ public final class ServingEngine {
 
   private final CompletionHeap running = new CompletionHeap();
   /** First tokens of streamed requests still to leave: {at, request}. Only streaming requests pay for this. */
-  private final java.util.PriorityQueue<long[]> firstTokens = new java.util.PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
-  private java.util.BitSet streamed = new java.util.BitSet();
+  private final PriorityQueue<long[]> firstTokens = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+  private final BitSet streamed = new BitSet();
   private long now;
   private long nextBoundary = TEN_SECONDS;
   private long outstanding;

@@ -7,11 +7,13 @@ import dev.copyscale.twin.TwinWorld;
 import dev.copyscale.twin.serving.ServingProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.reactivestreams.Subscriber;
@@ -95,7 +97,7 @@ public final class TwinRuntime implements SageMakerRuntimeAsyncClient, ServingEn
 
   /** Moves virtual time to {@code until}; futures of requests that finish by then complete, in time order. */
   public void runUntil(Instant until) {
-    long micros = java.time.Duration.between(engine.origin(), until).toNanos() / 1000;
+    long micros = Duration.between(engine.origin(), until).toNanos() / 1000;
     if (micros > engine.now()) {
       engine.runUntil(micros);
     }
@@ -187,9 +189,10 @@ public final class TwinRuntime implements SageMakerRuntimeAsyncClient, ServingEn
   @Override
   public void firstToken(int request, long at) {
     Pending p = pending.get(request);
-    if (p != null && p.handler != null) {
+    // A one-token answer has only its final event, which comes with the finish.
+    if (p != null && p.handler != null && p.outputTokens > 1) {
       start(p);
-      p.events.push(part(tokenEvent(0, false)));
+      p.events.push(part(tokenEvent(0)));
     }
   }
 
@@ -219,17 +222,20 @@ public final class TwinRuntime implements SageMakerRuntimeAsyncClient, ServingEn
     }
     String text = filler(p.outputTokens);
     if (p.plain != null) {
-      String body = Json.compact(java.util.List.of(Map.of("generated_text", text)));
+      String body = Json.compact(List.of(Map.of("generated_text", text)));
       p.plain.complete(InvokeEndpointResponse.builder().body(SdkBytes.fromUtf8String(body)).contentType("application/json")
           .invokedProductionVariant("AllTraffic").build());
       return;
     }
+    boolean firstSent = p.events != null;
     start(p);
+    // TGI streams max_new_tokens tokens; the last one's event also carries the whole text.
     StringBuilder rest = new StringBuilder();
-    for (int i = 1; i < p.outputTokens; i++) {
-      rest.append(tokenEvent(i, false));
+    for (int i = firstSent ? 1 : 0; i < p.outputTokens - 1; i++) {
+      rest.append(tokenEvent(i));
     }
-    rest.append("data:{\"token\":{\"id\":2,\"text\":\"\",\"logprob\":0.0,\"special\":true},\"generated_text\":").append(Json.compact(text)).append(",\"details\":null}\n\n");
+    rest.append("data:{\"token\":{\"id\":").append(1000 + (p.outputTokens - 1) % 100).append(",\"text\":\" tok\",\"logprob\":-0.1,\"special\":false},\"generated_text\":")
+        .append(Json.compact(text)).append(",\"details\":null}\n\n");
     p.events.push(part(rest.toString()));
     p.events.complete();
     p.handler.complete();
@@ -244,8 +250,8 @@ public final class TwinRuntime implements SageMakerRuntimeAsyncClient, ServingEn
     }
   }
 
-  private static String tokenEvent(int i, boolean special) {
-    return "data:{\"token\":{\"id\":" + (1000 + i % 100) + ",\"text\":\" tok\",\"logprob\":-0.1,\"special\":" + special + "},\"generated_text\":null,\"details\":null}\n\n";
+  private static String tokenEvent(int i) {
+    return "data:{\"token\":{\"id\":" + (1000 + i % 100) + ",\"text\":\" tok\",\"logprob\":-0.1,\"special\":false},\"generated_text\":null,\"details\":null}\n\n";
   }
 
   private static ResponseStream part(String sse) {
