@@ -36,8 +36,19 @@ final class MetricBucket {
     modelLatencyMaxMicros = Math.max(modelLatencyMaxMicros, micros);
   }
 
-  void publish(CloudWatchTwin cloudWatch, Instant start, long lengthMicros, Map<String, String> component, Map<String, String> variant, int instances) {
+  /**
+   * The copy counts are published as {@code DesiredCopyCount} and {@code CurrentCopyCount} (the
+   * names DescribeInferenceComponent's RuntimeConfig uses; assumed: no AWS source available here
+   * names the metrics SageMaker publishes for them), so dashboards and GetMetricData can follow them.
+   */
+  static final String DESIRED_COPIES = "DesiredCopyCount";
+  static final String CURRENT_COPIES = "CurrentCopyCount";
+
+  void publish(CloudWatchTwin cloudWatch, Instant start, long lengthMicros, Map<String, String> component, Map<String, String> variant, int instances,
+      int desiredCopies, int servingCopies) {
     String ns = Metric.Namespace.INVOCATIONS;
+    cloudWatch.publish(ns, DESIRED_COPIES, component, start, desiredCopies, 1, desiredCopies, desiredCopies);
+    cloudWatch.publish(ns, CURRENT_COPIES, component, start, servingCopies, 1, servingCopies, servingCopies);
     if (invocations > 0) {
       count(cloudWatch, ns, Metric.INVOCATIONS.metricName(), component, start, invocations);
       count(cloudWatch, ns, Metric.INVOCATIONS.metricName(), variant, start, invocations);

@@ -417,7 +417,7 @@ public final class ServingEngine {
   private void tenSeconds(long boundary) {
     account(boundary);
     bucket.copiesExisted |= servingCount > 0;
-    bucket.publish(world.cloudWatch(), at(boundary - TEN_SECONDS), TEN_SECONDS, componentDimensions, variantDimensions, instances);
+    bucket.publish(world.cloudWatch(), at(boundary - TEN_SECONDS), TEN_SECONDS, componentDimensions, variantDimensions, instances, desiredCopies, servingCount);
     bucket = new MetricBucket();
     double concurrency = periodConcurrencyIntegral / TEN_SECONDS;
     periodConcurrencyIntegral = 0;

@@ -164,4 +164,25 @@ class SimulationTest {
     SimulationResult other = deploy("native-target-tracking.yaml", random).simulation(new Simulation.Options(99, 2000, Duration.ofSeconds(60))).run(trace, n -> { });
     assertThat(other.summary().latencyP99Ms()).isNotEqualTo(a.summary().latencyP99Ms());
   }
+
+  @Test
+  void sageMakersMetricsReachCloudWatchAtTenSecondResolution() throws IOException {
+    Deployed d = deploy("scheduled.yaml", tree -> { });
+    Instant from = d.world().clock().instant();
+    SimulationResult result = d.simulation().run(constant(3, Duration.ofMinutes(5)), n -> { });
+    Instant to = d.world().clock().instant();
+    String component = d.spec().component().name();
+    java.util.function.BiFunction<String, String, List<Double>> query = (metric, stat) -> d.world().cloudWatch().getMetricData(b -> b
+        .startTime(from).endTime(to).scanBy("TimestampAscending").metricDataQueries(q -> q.id("m").metricStat(m -> m.period(10).stat(stat)
+            .metric(x -> x.namespace("AWS/SageMaker").metricName(metric).dimensions(dim -> dim.name("InferenceComponentName").value(component))))))
+        .metricDataResults().get(0).values();
+    double invocations = query.apply("Invocations", "Sum").stream().mapToDouble(Double::doubleValue).sum();
+    assertThat(invocations).isEqualTo(result.summary().requests());
+    List<Double> concurrency = query.apply("ConcurrentRequestsPerCopy", "Average");
+    // One datapoint every 10 s for the whole run; 3 requests/s of ~5.3 s each over 8 copies: about 2 per copy.
+    assertThat(concurrency).hasSizeGreaterThanOrEqualTo(30);
+    assertThat(concurrency.subList(5, 25)).allSatisfy(v -> assertThat(v).isBetween(1.0, 3.0));
+    assertThat(query.apply("DesiredCopyCount", "Maximum")).isNotEmpty().allSatisfy(v -> assertThat(v).isEqualTo(8.0));
+    assertThat(query.apply("ModelLatency", "SampleCount").stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(result.summary().requests());
+  }
 }
