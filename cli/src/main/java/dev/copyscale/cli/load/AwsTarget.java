@@ -9,6 +9,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClientBuilder;
 
 /**
  * A real SageMaker endpoint: requests go out through the async SageMaker Runtime client (credentials
@@ -24,12 +25,21 @@ public final class AwsTarget implements LoadTarget {
   private final Clock clock;
 
   public AwsTarget(String endpoint, String component, int concurrency, Clock clock) {
+    this(client(SageMakerRuntimeAsyncClient.builder(), concurrency), endpoint, component, clock);
+  }
+
+  AwsTarget(SageMakerRuntimeAsyncClient client, String endpoint, String component, Clock clock) {
     this.clock = clock;
-    this.client = SageMakerRuntimeAsyncClient.builder()
+    this.client = client;
+    this.sender = new RuntimeSender(client, clock, endpoint, component);
+  }
+
+  /** The client a load run needs: room for every request in flight, SageMaker's 60 s plus slack to read, no retries. */
+  static SageMakerRuntimeAsyncClient client(SageMakerRuntimeAsyncClientBuilder builder, int concurrency) {
+    return builder
         .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(Math.max(50, concurrency + 10)).readTimeout(Duration.ofSeconds(70)))
         .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry()).build())
         .build();
-    this.sender = new RuntimeSender(client, clock, endpoint, component);
   }
 
   @Override
