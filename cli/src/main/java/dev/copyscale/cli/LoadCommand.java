@@ -379,14 +379,14 @@ final class LoadCommand implements Callable<Integer> {
       if (!copies.isEmpty()) {
         doc.put("copies", copies);
       }
-      out.println(Json.pretty(SimulateCommand.withoutNaN(Json.mapper().valueToTree(doc))));
+      out.println(Json.pretty(Figures.withoutNaN(Json.mapper().valueToTree(doc))));
       return;
     }
     out.printf(Locale.ROOT, "load %s (%s)%s: %d sent, %d succeeded, %d failed%s in %.1f s%n", spec.name(), where.aws ? "AWS" : "twin, virtual time",
         stopped ? ", stopped early" : "", s.sent(), s.succeeded(), s.failed(), s.unfinished() > 0 ? ", " + s.unfinished() + " unfinished" : "", s.elapsed().toMillis() / 1000.0);
-    out.printf(Locale.ROOT, "latency p50/p95/p99      %s / %s / %s%n", SimulateCommand.ms(s.latencyMs(50)), SimulateCommand.ms(s.latencyMs(95)), SimulateCommand.ms(s.latencyMs(99)));
+    out.printf(Locale.ROOT, "latency p50/p95/p99      %s / %s / %s%n", Figures.ms(s.latencyMs(50)), Figures.ms(s.latencyMs(95)), Figures.ms(s.latencyMs(99)));
     if (s.streamed()) {
-      out.printf(Locale.ROOT, "time to first token      %s / %s / %s%n", SimulateCommand.ms(s.ttftMs(50)), SimulateCommand.ms(s.ttftMs(95)), SimulateCommand.ms(s.ttftMs(99)));
+      out.printf(Locale.ROOT, "time to first token      %s / %s / %s%n", Figures.ms(s.ttftMs(50)), Figures.ms(s.ttftMs(95)), Figures.ms(s.ttftMs(99)));
       out.printf(Locale.ROOT, "throughput               %.2f requests/s, %.1f output tokens/s%n", s.throughput(), s.outputTokensPerSecond());
     } else {
       out.printf(Locale.ROOT, "throughput               %.2f requests/s%n", s.throughput());

@@ -269,27 +269,9 @@ final class SimulateCommand implements Callable<Integer> {
     ObjectNode root = Json.mapper().createObjectNode();
     ArrayNode array = root.putArray("results");
     for (SimulationResult r : results) {
-      array.add(withoutNaN(Json.mapper().valueToTree(r.summary())));
+      array.add(Figures.withoutNaN(Json.mapper().valueToTree(r.summary())));
     }
     return root;
-  }
-
-  static JsonNode withoutNaN(JsonNode node) {
-    if (node instanceof ObjectNode o) {
-      List<String> names = new ArrayList<>();
-      o.fieldNames().forEachRemaining(names::add);
-      for (String name : names) {
-        JsonNode v = o.get(name);
-        if (v.isNumber() && (Double.isNaN(v.doubleValue()) || Double.isInfinite(v.doubleValue()))) {
-          o.putNull(name);
-        } else {
-          withoutNaN(v);
-        }
-      }
-    } else if (node instanceof ArrayNode a) {
-      a.forEach(SimulateCommand::withoutNaN);
-    }
-    return node;
   }
 
   /** The specs side by side: one column each. */
@@ -301,9 +283,9 @@ final class SimulateCommand implements Callable<Integer> {
     rows.add(row("instance type", s, Summary::instanceType));
     rows.add(row("requests", s, x -> String.format(Locale.ROOT, "%,d", x.requests())));
     rows.add(row("failed requests", s, x -> String.format(Locale.ROOT, "%,d (%.2f%%)", x.failedRequests(), 100.0 * x.failedRequests() / Math.max(1, x.requests()))));
-    rows.add(row("latency p50/p95/p99", s, x -> ms(x.latencyP50Ms()) + " / " + ms(x.latencyP95Ms()) + " / " + ms(x.latencyP99Ms())));
-    rows.add(row("TTFT p50/p95/p99", s, x -> ms(x.ttftP50Ms()) + " / " + ms(x.ttftP95Ms()) + " / " + ms(x.ttftP99Ms())));
-    rows.add(row("SLO attainment", s, x -> String.format(Locale.ROOT, "%.2f%% (TTFT <= %s)", 100 * x.sloAttainment(), ms(x.sloTtftMs()))));
+    rows.add(row("latency p50/p95/p99", s, x -> Figures.ms(x.latencyP50Ms()) + " / " + Figures.ms(x.latencyP95Ms()) + " / " + Figures.ms(x.latencyP99Ms())));
+    rows.add(row("TTFT p50/p95/p99", s, x -> Figures.ms(x.ttftP50Ms()) + " / " + Figures.ms(x.ttftP95Ms()) + " / " + Figures.ms(x.ttftP99Ms())));
+    rows.add(row("SLO attainment", s, x -> String.format(Locale.ROOT, "%.2f%% (TTFT <= %s)", 100 * x.sloAttainment(), Figures.ms(x.sloTtftMs()))));
     rows.add(row("copy-hours", s, x -> String.format(Locale.ROOT, "%.2f", x.copyHours())));
     rows.add(row("instance-hours", s, x -> String.format(Locale.ROOT, "%.2f", x.instanceHours())));
     rows.add(row("cost", s, x -> Double.isNaN(x.costUsd()) ? "unknown" : String.format(Locale.ROOT, "$%,.2f", x.costUsd())));
@@ -339,13 +321,6 @@ final class SimulateCommand implements Callable<Integer> {
       r[i + 1] = cell.apply(s.get(i));
     }
     return r;
-  }
-
-  static String ms(double v) {
-    if (Double.isNaN(v)) {
-      return "-";
-    }
-    return v >= 10_000 ? String.format(Locale.ROOT, "%.1f s", v / 1000) : String.format(Locale.ROOT, "%,.0f ms", v);
   }
 
   private static String secs(double v) {
