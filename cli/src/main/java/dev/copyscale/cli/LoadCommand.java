@@ -52,12 +52,10 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 @Command(
     name = "load",
     mixinStandardHelpOptions = true,
-    description = {
-      "Sends chat requests to a deployment, as the seed tutorial does to trigger scaling: TGI requests",
-      "rendered with the model's own chat template, closed loop (--concurrency) or open loop (--rate, --trace),",
-      "against the twin world (virtual time: alarms fire and copies scale while it runs) or a real endpoint (--aws).",
-      "Prints latency percentiles, throughput, errors by type and the scaling activities of the run. Ctrl-C stops",
-      "it with the summary so far."},
+    description = "Sends chat requests to a deployment, as the seed tutorial does to trigger scaling: TGI requests rendered with the "
+        + "model's own chat template, closed loop (--concurrency) or open loop (--rate, --trace), against the twin world (virtual time: "
+        + "alarms fire and copies scale while it runs) or a real endpoint (--aws). Prints latency percentiles, throughput, errors by type "
+        + "and the scaling activities of the run. Ctrl-C stops it with the summary so far.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every request succeeded", "1:some requests failed or the run was stopped", "2:usage error (nothing was sent)"})
 final class LoadCommand implements Callable<Integer> {
@@ -104,16 +102,16 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--max-new-tokens", paramLabel = "N", description = "default: ${DEFAULT-VALUE}")
   int maxNewTokens = TgiRequest.Parameters.DEFAULT_MAX_NEW_TOKENS;
 
-  @Option(names = "--temperature", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--temperature", paramLabel = "T", description = "default: ${DEFAULT-VALUE}")
   double temperature = TgiRequest.Parameters.DEFAULT_TEMPERATURE;
 
-  @Option(names = "--top-p", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--top-p", paramLabel = "P", description = "default: ${DEFAULT-VALUE}")
   double topP = TgiRequest.Parameters.DEFAULT_TOP_P;
 
-  @Option(names = "--top-k", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--top-k", paramLabel = "K", description = "default: ${DEFAULT-VALUE}")
   int topK = TgiRequest.Parameters.DEFAULT_TOP_K;
 
-  @Option(names = "--repetition-penalty", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--repetition-penalty", paramLabel = "R", description = "default: ${DEFAULT-VALUE}")
   double repetitionPenalty = TgiRequest.Parameters.DEFAULT_REPETITION_PENALTY;
 
   @Option(names = "--no-sample", description = "greedy decoding (do_sample false)")
@@ -125,7 +123,7 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--serving", paramLabel = "FILE", description = "twin only: the serving table (default: Llama 3 8B Instruct, TGI, one A10G)")
   Path serving;
 
-  @Option(names = "--seed", description = "twin routing and --rate arrivals (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seed", paramLabel = "N", description = "twin routing and --rate arrivals (default: ${DEFAULT-VALUE})")
   long seed = 1;
 
   @Option(names = "--json", description = "print the summary as JSON")

@@ -43,10 +43,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
-    description = {
-      "Replays a request trace through each spec in the twin (no AWS account): the real Lambda handlers,",
-      "native Application Auto Scaling policies, CloudWatch alarms, schedules and copy start-up times, with",
-      "a TGI serving model calibrated on measured numbers. Prints the specs side by side."},
+    description = "Replays a request trace through each spec in the twin (no AWS account): the real Lambda handlers, native "
+        + "Application Auto Scaling policies, CloudWatch alarms, schedules and copy start-up times, with a TGI serving model calibrated "
+        + "on measured numbers. Prints the specs side by side.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:simulated", "1:a spec does not fit its instance type (preflight)", "2:usage error (bad spec, trace or option)"})
 final class SimulateCommand implements Callable<Integer> {
@@ -81,7 +80,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--serving", paramLabel = "FILE", description = "a measured serving table for the model and GPU (default: Llama 3 8B Instruct, TGI, one A10G)")
   Path serving;
 
-  @Option(names = "--seed", description = "seed for synthetic traces and random routing (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seed", paramLabel = "N", description = "seed for synthetic traces and random routing (default: ${DEFAULT-VALUE})")
   long seed = 1;
 
   @Option(names = "--report", paramLabel = "DIR", description = "write index.html (charts, readable offline), PNG charts, timeline.csv and summary.json here")
