@@ -460,4 +460,19 @@ class SimulateCommandTest {
     assertThat(scaledMinutes).isBetween(10, 13);
     assertThat(plainMinutes - scaledMinutes).isBetween(9, 11);
   }
+
+  /**
+   * The orchestrated example's burst alarm needs one of its last two 10-second datapoints: it goes
+   * into ALARM with the other datapoint on the good side, and must still scale (the step is sized
+   * from the breaching datapoints; the per-minute tick measures the metric as it is now).
+   */
+  @Test
+  void anAlarmOfOneOutOfTwoDatapointsScalesTheOrchestratedExample() throws Exception {
+    CliTest.Run run = CliTest.run("simulate", RepoFiles.path("examples/llama3-8b-orchestrated.yaml").toString(),
+        "--trace", RepoFiles.path("examples/traces/azure-llm-conv-2023.csv").toString(), "--json", "--no-progress");
+    assertThat(run.exitCode()).isZero();
+    JsonNode result = Json.mapper().readTree(run.out()).get("results").get(0);
+    // The Azure hour overloads its 2 starting copies from the first minute.
+    assertThat(result.get("scalingActions").asInt()).isGreaterThanOrEqualTo(2);
+  }
 }

@@ -122,13 +122,39 @@ public record AlarmEvent(
 
   /** The policy's metricAggregation over the evaluated datapoints, if there are any. */
   public Optional<Double> aggregate(String aggregation) {
-    if (datapoints.isEmpty()) {
+    return aggregate(datapoints, aggregation);
+  }
+
+  /**
+   * The policy's metricAggregation over the datapoints that breach the alarm's threshold, or over
+   * all of them when none does. An alarm of M out of N datapoints is in ALARM with some datapoints
+   * on the good side; sizing the step from those too could put the measured breach on the wrong
+   * side of the threshold, leaving an alarm in ALARM that no step ever answers. (Application Auto
+   * Scaling documents no rule for this case.)
+   */
+  public Optional<Double> aggregateBreaching(String aggregation, double threshold, String comparison) {
+    List<Double> breaching = datapoints.stream().filter(v -> breaches(v, threshold, comparison)).toList();
+    return aggregate(breaching.isEmpty() ? datapoints : breaching, aggregation);
+  }
+
+  static boolean breaches(double value, double threshold, String comparison) {
+    return switch (comparison) {
+      case "GreaterThanOrEqualToThreshold" -> value >= threshold;
+      case "GreaterThanThreshold" -> value > threshold;
+      case "LessThanThreshold" -> value < threshold;
+      case "LessThanOrEqualToThreshold" -> value <= threshold;
+      default -> throw new IllegalArgumentException("unknown comparison operator " + comparison);
+    };
+  }
+
+  private static Optional<Double> aggregate(List<Double> values, String aggregation) {
+    if (values.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(switch (aggregation) {
-      case "Minimum" -> datapoints.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-      case "Maximum" -> datapoints.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-      default -> datapoints.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+      case "Minimum" -> values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+      case "Maximum" -> values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+      default -> values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     });
   }
 }

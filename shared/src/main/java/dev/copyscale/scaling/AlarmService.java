@@ -88,7 +88,10 @@ public final class AlarmService {
           .filter(a -> a.stateValue() == StateValue.ALARM).toList();
       for (MetricAlarm alarm : inAlarm) {
         spec.scaling().stepPolicies().stream().filter(p -> names.alarm(p.name()).equals(alarm.alarmName())).findFirst().ifPresent(policy -> {
-          AlarmEvent event = fromAlarm(alarm, "tick#" + alarm.alarmName() + "#" + minute);
+          // The state reason data dates from the change into ALARM: measure the metric as it is now, if CloudWatch has it.
+          AlarmEvent asChanged = fromAlarm(alarm, "tick#" + alarm.alarmName() + "#" + minute);
+          AlarmEvent now = fetched(spec, policy, asChanged, clock.instant());
+          AlarmEvent event = now.datapoints().isEmpty() ? asChanged : now;
           if (!store.handled(event.eventKey())) {
             ScalingResult result = decide(new Owner(record, spec, policy), event, false);
             results.add(result);
@@ -177,7 +180,7 @@ public final class AlarmService {
     DeploymentSpec spec = owner.spec();
     StepPolicy policy = owner.policy();
     LiveCapacity live = writer.read(spec);
-    Optional<Double> metric = event.aggregate(policy.metricAggregation()).or(() -> fetchMetric(spec, policy, event));
+    Optional<Double> metric = measure(policy, event).or(() -> measure(policy, fetched(spec, policy, event, event.stateTimestamp())));
     if (metric.isEmpty()) {
       LedgerEntry entry = entry(owner, event, now, Optional.empty(), live.capacity(), live.capacity(), List.of(), "NO_CHANGE",
           "neither the alarm event nor CloudWatch (GetMetricData) has datapoints to size the step from");
@@ -232,20 +235,24 @@ public final class AlarmService {
     return result(entry, instances);
   }
 
+  /** The step's metric value: the policy's aggregation of the event's breaching datapoints (see {@link AlarmEvent#aggregateBreaching}). */
+  private static Optional<Double> measure(StepPolicy policy, AlarmEvent event) {
+    return event.aggregateBreaching(policy.metricAggregation(), policy.alarm().threshold(), policy.alarm().comparison());
+  }
+
   /**
-   * The alarm's datapoints from CloudWatch when the event carries none: the alarm's metric and
-   * statistic over its evaluation periods up to the state change, combined like the event's.
+   * The event with the alarm's datapoints from CloudWatch (GetMetricData): the alarm's metric and
+   * statistic over its evaluation periods up to {@code end}. Used when the event carries none, and
+   * by the tick, whose alarm may have been in ALARM long since its state reason data was written.
    */
-  private Optional<Double> fetchMetric(DeploymentSpec spec, StepPolicy policy, AlarmEvent event) {
+  private AlarmEvent fetched(DeploymentSpec spec, StepPolicy policy, AlarmEvent event, Instant end) {
     PutMetricAlarmRequest alarm = dev.copyscale.deploy.Requests.alarm(spec, ResourceNames.of(spec), policy, List.of());
-    Instant end = event.stateTimestamp();
     Instant start = end.minusSeconds((long) alarm.period() * alarm.evaluationPeriods());
     GetMetricDataResponse data = aws.cloudWatch().getMetricData(b -> b.startTime(start).endTime(end).metricDataQueries(q -> q.id("m")
         .metricStat(m -> m.metric(x -> x.namespace(alarm.namespace()).metricName(alarm.metricName()).dimensions(alarm.dimensions()))
             .period(alarm.period()).stat(alarm.statisticAsString()))));
     List<Double> values = data.metricDataResults().stream().flatMap(r -> r.values().stream()).toList();
-    AlarmEvent withValues = new AlarmEvent(event.alarmName(), event.state(), event.stateTimestamp(), event.reason(), values, event.threshold(), event.eventKey(), event.delivery());
-    return withValues.aggregate(policy.metricAggregation());
+    return new AlarmEvent(event.alarmName(), event.state(), event.stateTimestamp(), event.reason(), values, event.threshold(), event.eventKey(), event.delivery());
   }
 
   private static String instanceNote(Optional<InstancePlan> instances) {
