@@ -213,15 +213,15 @@ public final class Report {
       new Row("TTFT p50", s -> ms(s.ttftP50Ms())),
       new Row("TTFT p95", s -> ms(s.ttftP95Ms())),
       new Row("TTFT p99", s -> ms(s.ttftP99Ms())),
-      new Row("SLO attainment", s -> (Double.isFinite(s.sloAttainment()) ? num(100 * s.sloAttainment(), 1) + " %" : "–")
+      new Row("SLO attainment", s -> (Double.isFinite(s.sloAttainment()) ? num(100 * s.sloAttainment(), 2) + " %" : "–")
           + "<br><span class=\"meta\">TTFT ≤ " + ms(s.sloTtftMs()) + "</span>"),
       new Row("copy-hours", s -> num(s.copyHours(), 2)),
       new Row("instance-hours", s -> num(s.instanceHours(), 2)),
       new Row("cost (USD)", s -> Double.isFinite(s.costUsd()) ? "$" + num(s.costUsd(), 2) : "–"),
       new Row("scaling actions", s -> count(s.scalingActions())),
       new Row("load rises", Report::rises),
-      new Row("seconds from a load rise to enough capacity: median", s -> seconds(s.medianSecondsToCapacity())),
-      new Row("seconds from a load rise to enough capacity: max", s -> seconds(s.maxSecondsToCapacity())));
+      new Row("seconds from a load rise to enough capacity: median", s -> s.capacityRises().isEmpty() ? "–" : seconds(s.medianSecondsToCapacity())),
+      new Row("seconds from a load rise to enough capacity: max", s -> s.capacityRises().isEmpty() ? "–" : seconds(s.maxSecondsToCapacity())));
 
   private static String html(String trace, List<SimulationResult> results, List<List<Chart>> charts, List<String> names) {
     StringBuilder h = new StringBuilder(64 * 1024);

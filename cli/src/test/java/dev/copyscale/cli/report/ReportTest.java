@@ -103,7 +103,7 @@ class ReportTest {
     assertThat(html)
         .contains("synthetic &lt;trace&gt; &amp; 120 minutes")
         .doesNotContain("<trace>")
-        .contains("12,345", "328", "912 ms", "4,322 ms", "9,877 ms", "87.3 %", "99.1 %", "TTFT ≤ 2,000 ms")
+        .contains("12,345", "328", "912 ms", "4,322 ms", "9,877 ms", "87.30 %", "99.10 %", "TTFT ≤ 2,000 ms")
         .contains("ModelError: timeout: 311", "ThrottlingException &lt;429&gt;: 17")
         .contains("10.25", "5.50", "$8.31", "420 s", "120 s", "2 (1 never served)")
         .contains("Measured and assumed inputs", "MEASURED", "SPEC", "ASSUMED")
