@@ -71,7 +71,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--scale", paramLabel = "K", description = "play the trace K times as fast (default: 1)")
   double scale = 1;
 
-  @Option(names = "--start", paramLabel = "INSTANT", description = "when the first request arrives (default: an Azure trace's own first minute, else 2023-11-16T18:15:00Z)")
+  @Option(names = "--start", paramLabel = "INSTANT", description = "when the trace starts (default: an Azure trace's own clock, its first request at its own time; a synthetic one at 2023-11-16T18:15:00Z)")
   Instant start;
 
   @Option(names = "--slo-ttft", paramLabel = "DURATION", converter = Durations.class, description = "time-to-first-token objective (default: 2s)")
@@ -115,8 +115,12 @@ final class SimulateCommand implements Callable<Integer> {
       }
       specs.add(new Prepared(file, document, parsed.orThrow()));
     }
-    Trace requests = loadTrace();
+    Trace loaded = loadTrace();
     Instant first = start != null ? start : defaultStart();
+    // The run starts on the minute; an Azure trace's first request keeps its second within it.
+    Trace requests = start == null && !trace.startsWith("synthetic:")
+        ? loaded.delayed(Duration.between(first, Trace.azureStart(Path.of(trace))).toNanos() / 1000)
+        : loaded;
     ServingProfile profile = SpecFiles.servingProfile(commandSpec, serving);
     String description = describeTrace(requests);
     double meanTokens = 0;
@@ -233,10 +237,10 @@ final class SimulateCommand implements Callable<Integer> {
     return t;
   }
 
+  /** The minute of an Azure trace's first request, so that schedules fire at the trace's own clock times. */
   private Instant defaultStart() {
     if (!trace.startsWith("synthetic:")) {
-      Instant first = Trace.azureStart(Path.of(trace));
-      return first.minusSeconds(first.getEpochSecond() % 60);
+      return Trace.azureStart(Path.of(trace)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
     }
     return Instant.parse("2023-11-16T18:15:00Z");
   }

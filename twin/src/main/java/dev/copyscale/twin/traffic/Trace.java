@@ -198,6 +198,18 @@ public final class Trace {
     return new Trace(a, p, o, endsAtLastArrival ? a[a.length - 1] : period * times);
   }
 
+  /** The same requests, each {@code micros} later (the trace starts that long before its first request). */
+  public Trace delayed(long micros) {
+    if (micros < 0) {
+      throw new IllegalArgumentException("a delay cannot be negative, got " + micros);
+    }
+    long[] a = new long[size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = arrivalMicros[i] + micros;
+    }
+    return new Trace(a, promptTokens.clone(), outputTokens.clone(), endMicros + micros);
+  }
+
   /** The same requests {@code factor} times as fast (factor 2: twice the rate, half the span). */
   public Trace scaleRate(double factor) {
     if (!(factor > 0)) {

@@ -91,5 +91,9 @@ class TraceTest {
     assertThat(t.repeat(2).span()).isEqualTo(java.time.Duration.ofMinutes(60));
     assertThat(t.repeat(2).arrivalMicros(t.size())).isGreaterThanOrEqualTo(1_800_000_000L + 600_000_000L);
     assertThat(t.scaleRate(2).span()).isEqualTo(java.time.Duration.ofMinutes(15));
+    Trace later = t.delayed(46_000_000L);
+    assertThat(later.arrivalMicros(0)).isEqualTo(t.arrivalMicros(0) + 46_000_000L);
+    assertThat(later.span()).isEqualTo(java.time.Duration.ofMinutes(30).plusSeconds(46));
+    assertThatThrownBy(() -> t.delayed(-1)).hasMessageContaining("negative");
   }
 }
