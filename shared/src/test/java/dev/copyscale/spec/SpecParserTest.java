@@ -120,6 +120,17 @@ class SpecParserTest {
     }
 
     @Test
+    void jsonIsReadByTheJsonParserWithTheSameRules() {
+      assertThat(SpecParser.parse("{\"apiVersion\": \"copyscale/v1\", \"name\": \"a\", \"name\": \"b\"}").problems())
+          .singleElement().satisfies(p -> assertThat(p.message()).contains("Duplicate field 'name'"));
+      assertThat(SpecParser.parse("{\"apiVersion\": \"copyscale/v1\",\n \"name\": [}").problems())
+          .singleElement().satisfies(p -> assertThat(p.message()).startsWith("not valid YAML or JSON at line 2"));
+      // The same spec as YAML and as JSON is the same spec.
+      String yaml = RepoFiles.read("examples/llama3-8b.yaml");
+      assertThat(SpecParser.parse(dev.copyscale.json.Json.compact(SpecParser.toTree(yaml))).orThrow()).isEqualTo(SpecParser.parse(yaml).orThrow());
+    }
+
+    @Test
     void aDocumentThatIsNotAnObjectIsRefused() {
       assertThat(SpecParser.parse("- just\n- a list\n").problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("must be an object"));
     }
