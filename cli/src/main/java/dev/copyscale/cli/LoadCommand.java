@@ -346,12 +346,12 @@ final class LoadCommand implements Callable<Integer> {
     try {
       new DefaultAwsRegionProviderChain().getRegion();
     } catch (SdkClientException e) {
-      throw usage("--aws: no AWS region configured (set AWS_REGION or a profile's region): " + e.getMessage().lines().findFirst().orElse(""));
+      throw usage("--aws: no AWS region configured: set AWS_REGION, or a region in your AWS profile");
     }
     try {
       DefaultCredentialsProvider.builder().build().resolveCredentials();
     } catch (SdkClientException e) {
-      throw usage("--aws: no AWS credentials found (environment, profile, SSO or instance role): " + e.getMessage().lines().findFirst().orElse(""));
+      throw usage("--aws: no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or sign in with aws sso login");
     }
   }
 
