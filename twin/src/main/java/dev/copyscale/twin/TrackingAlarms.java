@@ -13,8 +13,13 @@ import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
  * The two CloudWatch alarms Application Auto Scaling creates for a target-tracking policy, named and
  * described as AAS names them ({@code TargetTracking-<resourceId>-AlarmHigh-<uuid>}, "DO NOT EDIT OR
  * DELETE. For TargetTrackingScaling policy ..."): AlarmHigh when 3 one-minute datapoints are above
- * the target, AlarmLow when 15 are below 90 % of it (none when scale-in is disabled). High-resolution
- * metrics keep the same spans in 10-second periods (assumed: AWS publishes no figure).
+ * the target, AlarmLow when 15 are below 90 % of it (none when scale-in is disabled).
+ *
+ * <p>High-resolution metrics (ConcurrentRequestsPerCopy/PerModel): SageMaker's guide says they let a
+ * policy scale out "much faster" as traffic rises but scale in "at the same rate as standard
+ * metrics" (docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html).
+ * So AlarmHigh takes 3 ten-second datapoints (30 s, the "up to 6x faster" AWS announced) and AlarmLow
+ * stays at 15 one-minute datapoints. The exact alarm settings are not published: assumed.
  */
 final class TrackingAlarms {
   private final CloudWatchTwin cloudWatch;
@@ -50,19 +55,17 @@ final class TrackingAlarms {
         : List.of(Dimension.builder().name("EndpointName").value(resource[1]).build(), Dimension.builder().name("VariantName").value(resource[3]).build());
     String action = p.policyArn + ":createdBy/" + uuids.get();
     String statistic = metric.startsWith("Invocations") ? "Sum" : "Average";
-    int period = highResolution ? 10 : 60;
-    int perMinute = 60 / period;
     PutMetricAlarmRequest.Builder common = PutMetricAlarmRequest.builder().namespace("AWS/SageMaker").metricName(metric).dimensions(dimensions)
-        .statistic(statistic).period(period).alarmActions(action).treatMissingData("missing")
+        .statistic(statistic).alarmActions(action).treatMissingData("missing")
         .alarmDescription("DO NOT EDIT OR DELETE. For TargetTrackingScaling policy " + action + ".");
     List<String> names = new ArrayList<>();
     String high = "TargetTracking-" + p.resourceId + "-AlarmHigh-" + uuids.get();
-    cloudWatch.putMetricAlarm(common.copy().alarmName(high).evaluationPeriods(3 * perMinute).datapointsToAlarm(3 * perMinute)
+    cloudWatch.putMetricAlarm(common.copy().alarmName(high).period(highResolution ? 10 : 60).evaluationPeriods(3).datapointsToAlarm(3)
         .threshold(p.targetValue).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).build());
     names.add(high);
     if (!Boolean.TRUE.equals(p.disableScaleIn)) {
       String low = "TargetTracking-" + p.resourceId + "-AlarmLow-" + uuids.get();
-      cloudWatch.putMetricAlarm(common.copy().alarmName(low).evaluationPeriods(15 * perMinute).datapointsToAlarm(15 * perMinute)
+      cloudWatch.putMetricAlarm(common.copy().alarmName(low).period(60).evaluationPeriods(15).datapointsToAlarm(15)
           .threshold(p.targetValue * 0.9).comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD).build());
       names.add(low);
     }

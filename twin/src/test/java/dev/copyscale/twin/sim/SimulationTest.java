@@ -185,4 +185,16 @@ class SimulationTest {
     assertThat(query.apply("DesiredCopyCount", "Maximum")).isNotEmpty().allSatisfy(v -> assertThat(v).isEqualTo(8.0));
     assertThat(query.apply("ModelLatency", "SampleCount").stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(result.summary().requests());
   }
+
+  @Test
+  void highResolutionTargetTrackingScalesOutWithinAMinute() throws IOException {
+    Deployed d = deploy("native-target-tracking.yaml", tree -> ((ObjectNode) tree.get("scaling").get("targetTracking"))
+        .put("metric", "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution").put("target", 5));
+    // About 1.3 requests in flight per copy at 0.5/s; about 10 at 4/s from minute 10.
+    SimulationResult result = d.simulation().run(Synthetic.parse("synthetic:step:base=0.5,peak=4,at=10m,length=10m,duration=20m", 7), n -> { });
+    List<MinutePoint> t = result.timeline();
+    assertThat(t.subList(0, 10)).allSatisfy(m -> assertThat(m.desiredCopies()).isEqualTo(2));
+    // AlarmHigh needs 3 ten-second datapoints above the target: the copies rise in the step's own minute.
+    assertThat(t.get(10).desiredCopies()).isGreaterThan(2);
+  }
 }
