@@ -137,13 +137,15 @@ public record AlarmEvent(
     return aggregate(breaching.isEmpty() ? datapoints : breaching, aggregation);
   }
 
-  static boolean breaches(double value, double threshold, String comparison) {
+  /** Whether a value breaches the threshold under a CloudWatch comparison operator. */
+  public static boolean breaches(double value, double threshold, String comparison) {
     return switch (comparison) {
       case "GreaterThanOrEqualToThreshold" -> value >= threshold;
       case "GreaterThanThreshold" -> value > threshold;
       case "LessThanThreshold" -> value < threshold;
       case "LessThanOrEqualToThreshold" -> value <= threshold;
-      default -> throw new IllegalArgumentException("unknown comparison operator " + comparison);
+      default -> throw new IllegalArgumentException("comparison operator " + comparison
+          + " is not supported; use GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold or LessThanOrEqualToThreshold");
     };
   }
 

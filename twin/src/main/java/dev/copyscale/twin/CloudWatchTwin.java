@@ -329,7 +329,7 @@ public final class CloudWatchTwin implements CloudWatchClient {
         boolean invoked = false;
         for (String action : a.alarmActions) {
           if (action.startsWith("arn:aws:autoscaling:")) {
-            invocations.add(new AlarmActionInvocation(action, a.alarmName, now, "ALARM", newestValue(result, values), a.threshold, a.comparisonOperator));
+            invocations.add(new AlarmActionInvocation(action, a.alarmName, now, "ALARM", actionValue(a, result, values), a.threshold, a.comparisonOperator));
             invoked = true;
           }
         }
@@ -341,8 +341,18 @@ public final class CloudWatchTwin implements CloudWatchClient {
     return invocations;
   }
 
-  /** The newest evaluated datapoint that has a value; NaN when every evaluated one was missing (filled). */
-  private static double newestValue(AlarmEvaluation.Result result, double[] values) {
+  /**
+   * The value an Auto Scaling action is sized from: the newest evaluated datapoint that breaches,
+   * else the newest that has a value; NaN when every evaluated one was missing (filled). An alarm of
+   * M out of N datapoints is in ALARM with some on the good side, and a step sized from one of those
+   * would not scale (copyscale's orchestrated engine sizes from the breaching datapoints too).
+   */
+  private static double actionValue(Alarm a, AlarmEvaluation.Result result, double[] values) {
+    for (int i : result.evaluated()) {
+      if (!Double.isNaN(values[i]) && AlarmEvaluation.breaches(a.comparisonOperator, values[i], a.threshold)) {
+        return values[i];
+      }
+    }
     for (int i : result.evaluated()) {
       if (!Double.isNaN(values[i])) {
         return values[i];

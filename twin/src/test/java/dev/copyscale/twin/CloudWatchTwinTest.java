@@ -205,6 +205,16 @@ class CloudWatchTwinTest {
   }
 
   @Test
+  void anAlarmOfOneOutOfTwoIsActedOnWithItsBreachingDatapoint() {
+    metricAlarm("burst", 10, 2, 1, "GreaterThanOrEqualToThreshold", 8, POLICY);
+    put(T0, 14);
+    put(T0.plusSeconds(10), 2);
+    // In ALARM on the older datapoint; the newer one (2) would size a step below the threshold.
+    assertThat(cw.evaluateAlarms(T0.plusSeconds(20))).singleElement().satisfies(i -> assertThat(i.metricValue()).isEqualTo(14.0));
+    assertThat(state("burst")).isEqualTo("ALARM");
+  }
+
+  @Test
   void anEvaluationOverridesSetAlarmState() {
     metricAlarm("a", 60, 1, null, "GreaterThanThreshold", 5);
     cw.setAlarmState(b -> b.alarmName("a").stateValue("ALARM").stateReason("test"));

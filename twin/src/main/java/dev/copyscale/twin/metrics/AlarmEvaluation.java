@@ -97,16 +97,9 @@ public final class AlarmEvaluation {
     return count;
   }
 
-  /** Whether a value breaches the threshold under the comparison operator. */
+  /** Whether a value breaches the threshold under the comparison operator (the rule copyscale's step scaling uses too). */
   public static boolean breaches(String comparisonOperator, double value, double threshold) {
-    return switch (comparisonOperator) {
-      case "GreaterThanOrEqualToThreshold" -> value >= threshold;
-      case "GreaterThanThreshold" -> value > threshold;
-      case "LessThanThreshold" -> value < threshold;
-      case "LessThanOrEqualToThreshold" -> value <= threshold;
-      default -> throw new IllegalArgumentException("comparison operator " + comparisonOperator
-          + " is not supported; use GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold or LessThanOrEqualToThreshold");
-    };
+    return dev.copyscale.scaling.AlarmEvent.breaches(value, threshold, comparisonOperator);
   }
 
   /** The operator as CloudWatch's reason text words it ("greater than or equal to"). */
