@@ -40,7 +40,8 @@ public final class ServingEngine {
   public interface Listener {
     /**
      * A request finished at {@code at}: served ({@code failure} null; latency and time to first
-     * token from its arrival) or failed with the error the client sees.
+     * token from its arrival) or failed with the error the client sees. Its id is free again after
+     * this call: a later request may get it.
      */
     void finished(int request, long at, long latencyMicros, long ttftMicros, String failure);
 
@@ -89,6 +90,9 @@ public final class ServingEngine {
   private int[] prompt = new int[1024];
   private int[] output = new int[1024];
   private int submitted;
+  /** Ids of finished requests, reused so that a long load run holds only the requests in flight. */
+  private int[] freeIds = new int[256];
+  private int freeCount;
 
   // Copies: every copy ever seen, by index (running requests name copies by index), and the serving ones.
   private final List<CopyServer> copies = new ArrayList<>();
@@ -221,9 +225,9 @@ public final class ServingEngine {
     return leastOutstanding;
   }
 
-  /** How many requests were submitted: the next one's id. */
-  public int submitted() {
-    return submitted;
+  /** The id the next submitted request gets (ids of finished requests are reused). */
+  public int nextId() {
+    return freeCount > 0 ? freeIds[freeCount - 1] : submitted;
   }
 
   /** When the next thing happens (a request finishing or streaming its first token, a period ending, a copy becoming ready). */
@@ -286,12 +290,12 @@ public final class ServingEngine {
 
   /** As {@link #submit(int, int)}; a {@code stream}ed request also reports its first token. */
   public int submit(int promptTokens, int outputTokens, boolean stream) {
-    int request = submitted++;
+    int request = freeCount > 0 ? freeIds[--freeCount] : submitted++;
     if (stream) {
       streamed.set(request);
     }
     if (request == arrival.length) {
-      int n = request * 2;
+      int n = Math.max(16, request * 2);
       arrival = Arrays.copyOf(arrival, n);
       prompt = Arrays.copyOf(prompt, n);
       output = Arrays.copyOf(output, n);
@@ -301,14 +305,14 @@ public final class ServingEngine {
     output[request] = outputTokens;
     if (servingCount == 0) {
       bucket.noCapacity++;
-      listener.finished(request, now, 0, 0, NO_CAPACITY);
+      finished(request, now, 0, 0, NO_CAPACITY);
       return request;
     }
     bucket.invocations++;
     bucket.invocationsPerCopy += 1.0 / servingCount;
     if (promptTokens > maxInputTokens || promptTokens + outputTokens > maxTotalTokens) {
       bucket.modelErrors++;
-      listener.finished(request, now, 0, 0, TOO_LONG);
+      finished(request, now, 0, 0, TOO_LONG);
       return request;
     }
     CopyServer copy = route();
@@ -369,10 +373,10 @@ public final class ServingEngine {
     outstanding--;
     if (encoded >= 0) {
       bucket.modelLatency(at - started);
-      listener.finished(request, at, at - arrival[request], firstToken - arrival[request], null);
+      finished(request, at, at - arrival[request], firstToken - arrival[request], null);
     } else {
       bucket.modelErrors++;
-      listener.finished(request, at, 0, 0, TIMED_OUT);
+      finished(request, at, 0, 0, TIMED_OUT);
     }
     while (copy.hasWaiting()) {
       int waiting = copy.peekWaiting();
@@ -382,13 +386,23 @@ public final class ServingEngine {
         copy.outstanding--;
         outstanding--;
         bucket.modelErrors++;
-        listener.finished(waiting, at, 0, 0, TIMED_OUT);
+        finished(waiting, at, 0, 0, TIMED_OUT);
       } else if (start(copy, waiting)) {
         copy.dropWaiting();
       } else {
         break;
       }
     }
+  }
+
+  /** Tells the listener, then frees the request's id for the next request. */
+  private void finished(int request, long at, long latencyMicros, long ttftMicros, String failure) {
+    listener.finished(request, at, latencyMicros, ttftMicros, failure);
+    streamed.clear(request);
+    if (freeCount == freeIds.length) {
+      freeIds = Arrays.copyOf(freeIds, freeCount * 2);
+    }
+    freeIds[freeCount++] = request;
   }
 
   /** Integrates the concurrency gauges up to {@code at} and moves the engine's time there. */

@@ -126,7 +126,7 @@ public final class TwinRuntime implements SageMakerRuntimeAsyncClient, ServingEn
     try {
       int[] tokens = accept(r.endpointName(), r.inferenceComponentName(), r.body());
       // Registered before submitting: a request refused at once is answered inside submit.
-      pending.put(engine.submitted(), new Pending(tokens[1], future, null, null));
+      pending.put(engine.nextId(), new Pending(tokens[1], future, null, null));
       engine.submit(tokens[0], tokens[1]);
     } catch (SageMakerRuntimeException e) {
       future.completeExceptionally(e);
@@ -139,7 +139,7 @@ public final class TwinRuntime implements SageMakerRuntimeAsyncClient, ServingEn
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       int[] tokens = accept(r.endpointName(), r.inferenceComponentName(), r.body());
-      pending.put(engine.submitted(), new Pending(tokens[1], null, handler, done));
+      pending.put(engine.nextId(), new Pending(tokens[1], null, handler, done));
       engine.submit(tokens[0], tokens[1], true);
     } catch (SageMakerRuntimeException e) {
       handler.exceptionOccurred(e);

@@ -97,7 +97,7 @@ class TwinRuntimeTest {
     assertThat(wrongComponent).isInstanceOf(ValidationErrorException.class).hasMessageContaining("Inference Component other-ic not found");
     // Refused before anything was queued: no virtual time passed.
     assertThat(runtime.idle()).isTrue();
-    assertThat(runtime.engine().submitted()).isZero();
+    assertThat(runtime.engine().nextId()).as("no request took an id").isZero();
   }
 
   @Test
@@ -294,5 +294,23 @@ class TwinRuntimeTest {
     StreamRecorder recorder = new StreamRecorder(runtime);
     assertThat(failure(stream(recorder, body("hi", 5)))).isInstanceOf(ValidationErrorException.class);
     assertThat(recorder.error.get()).isInstanceOf(ValidationErrorException.class);
+  }
+
+  @Test
+  void aLongRunHoldsOnlyTheRequestsInFlight() throws Exception {
+    // 2,000 requests, 4 at a time: ids are reused, so the engine's request table stays at the concurrency.
+    java.util.Set<Integer> ids = new java.util.HashSet<>();
+    for (int round = 0; round < 500; round++) {
+      List<CompletableFuture<InvokeEndpointResponse>> inFlight = new java.util.ArrayList<>();
+      for (int k = 0; k < 4; k++) {
+        ids.add(runtime.engine().nextId());
+        inFlight.add(invoke(ENDPOINT, COMPONENT, body("hi", 5)));
+      }
+      runtime.drain();
+      for (CompletableFuture<InvokeEndpointResponse> f : inFlight) {
+        assertThat(f).isCompleted();
+      }
+    }
+    assertThat(ids).hasSize(4);
   }
 }
