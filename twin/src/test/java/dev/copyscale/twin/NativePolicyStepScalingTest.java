@@ -13,35 +13,7 @@ import software.amazon.awssdk.services.applicationautoscaling.model.StepAdjustme
  * shared step rules: the user guide's worked example, the in-flight scale-out during a cooldown, an
  * alarm that stays in ALARM, scale from zero.
  */
-class NativePolicyStepScalingTest {
-  static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
-  static final String COPIES = "sagemaker:inference-component:DesiredCopyCount";
-  static final String IC = "inference-component/ic";
-  static final Duration SETTLE = Duration.ofMinutes(8);
-
-  TwinWorld world;
-  AutoScalingTwin aas;
-  SageMakerTwin sm;
-
-  @BeforeEach
-  void endpoint() {
-    world = TwinWorld.fresh(T0);
-    aas = world.autoScaling();
-    sm = world.sageMaker();
-    sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
-    sm.createEndpointConfig(b -> b.endpointConfigName("c").executionRoleArn("arn:aws:iam::123456789012:role/r")
-        .productionVariants(v -> v.variantName("AllTraffic").instanceType("ml.g5.48xlarge").initialInstanceCount(2)));
-    sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
-    world.pause(world.timings().instanceProvisioning());
-  }
-
-  void component(int copies, int min, int max) {
-    sm.createInferenceComponent(b -> b.inferenceComponentName("ic").endpointName("e").variantName("AllTraffic")
-        .specification(s -> s.modelName("m").computeResourceRequirements(r -> r.numberOfAcceleratorDevicesRequired(1f).minMemoryRequiredInMb(1024)))
-        .runtimeConfig(r -> r.copyCount(copies)));
-    world.pause(SETTLE);
-    aas.registerScalableTarget(b -> b.serviceNamespace("sagemaker").resourceId(IC).scalableDimension(COPIES).minCapacity(min).maxCapacity(max));
-  }
+class NativePolicyStepScalingTest extends NativePolicyFixture {
 
   String step(String name, String adjustmentType, int cooldown, StepAdjustment... steps) {
     return aas.putScalingPolicy(b -> b.policyName(name).serviceNamespace("sagemaker").resourceId(IC).scalableDimension(COPIES).policyType("StepScaling")

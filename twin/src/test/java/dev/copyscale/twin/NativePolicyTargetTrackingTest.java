@@ -17,39 +17,9 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
  * them: AAS's proportional scale-out, the conservative scale-in, cooldowns, bounds, DisableScaleIn,
  * SageMaker refusing an update in progress, stale actions, and the variant dimension.
  */
-class NativePolicyTargetTrackingTest {
-  static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
-  static final String COPIES = "sagemaker:inference-component:DesiredCopyCount";
+class NativePolicyTargetTrackingTest extends NativePolicyFixture {
   static final String INSTANCES = "sagemaker:variant:DesiredInstanceCount";
-  static final String IC = "inference-component/ic";
   static final String VARIANT = "endpoint/e/variant/AllTraffic";
-  /** Long enough for new copies (image pull, model load) or instances to come into service. */
-  static final Duration SETTLE = Duration.ofMinutes(8);
-
-  TwinWorld world;
-  AutoScalingTwin aas;
-  SageMakerTwin sm;
-
-  @BeforeEach
-  void endpoint() {
-    world = TwinWorld.fresh(T0);
-    aas = world.autoScaling();
-    sm = world.sageMaker();
-    sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
-    sm.createEndpointConfig(b -> b.endpointConfigName("c").executionRoleArn("arn:aws:iam::123456789012:role/r")
-        .productionVariants(v -> v.variantName("AllTraffic").instanceType("ml.g5.48xlarge").initialInstanceCount(2)));
-    sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
-    world.pause(world.timings().instanceProvisioning());
-  }
-
-  /** A component with {@code copies} copies in service, registered with [min, max]. */
-  void component(int copies, int min, int max) {
-    sm.createInferenceComponent(b -> b.inferenceComponentName("ic").endpointName("e").variantName("AllTraffic")
-        .specification(s -> s.modelName("m").computeResourceRequirements(r -> r.numberOfAcceleratorDevicesRequired(1f).minMemoryRequiredInMb(1024)))
-        .runtimeConfig(r -> r.copyCount(copies)));
-    world.pause(SETTLE);
-    aas.registerScalableTarget(b -> b.serviceNamespace("sagemaker").resourceId(IC).scalableDimension(COPIES).minCapacity(min).maxCapacity(max));
-  }
 
   void tracking(double target, int scaleOutCooldown, int scaleInCooldown, boolean disableScaleIn) {
     aas.putScalingPolicy(b -> b.policyName("tt").serviceNamespace("sagemaker").resourceId(IC).scalableDimension(COPIES)
