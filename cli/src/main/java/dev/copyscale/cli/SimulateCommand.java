@@ -13,6 +13,7 @@ import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.TwinWorld;
 import dev.copyscale.twin.serving.ServingProfile;
 import dev.copyscale.twin.sim.Input;
+import dev.copyscale.twin.sim.ServingEngine;
 import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.sim.Summary;
@@ -33,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -123,14 +125,6 @@ final class SimulateCommand implements Callable<Integer> {
         : loaded;
     ServingProfile profile = SpecFiles.servingProfile(commandSpec, serving);
     String description = describeTrace(requests);
-    double meanTokens = 0;
-    double meanOutput = 0;
-    for (int i = 0; i < requests.size(); i++) {
-      meanTokens += requests.promptTokens(i) + requests.outputTokens(i);
-      meanOutput += requests.outputTokens(i);
-    }
-    meanTokens /= Math.max(1, requests.size());
-    meanOutput /= Math.max(1, requests.size());
 
     AtomicLong done = new AtomicLong();
     long total = (long) requests.size() * specs.size();
@@ -141,23 +135,21 @@ final class SimulateCommand implements Callable<Integer> {
     PrintWriter warnings = new PrintWriter(functionLog, true);
     try {
       List<Future<SimulationResult>> futures = new ArrayList<>();
-      double mt = meanTokens;
-      double mo = meanOutput;
       for (Prepared p : specs) {
-        futures.add(pool.submit(() -> simulate(p, requests, first, profile, description, mt, mo, warnings, new Function<Long, Long>() {
+        // Each spec reports its own count; the bar shows the sum.
+        LongConsumer progress = new LongConsumer() {
           private long reported;
 
           @Override
-          public Long apply(Long requestsDone) {
-            long delta = requestsDone - reported;
+          public void accept(long requestsDone) {
+            long now = done.addAndGet(requestsDone - reported);
             reported = requestsDone;
-            long now = done.addAndGet(delta);
             if (bar != null) {
               bar.stepTo(now);
             }
-            return now;
           }
-        })));
+        };
+        futures.add(pool.submit(() -> simulate(p, requests, first, profile, description, warnings, progress)));
       }
       for (Future<SimulationResult> f : futures) {
         results.add(f.get());
@@ -188,7 +180,7 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   private SimulationResult simulate(Prepared p, Trace requests, Instant first, ServingProfile profile, String description,
-      double meanTokens, double meanOutput, PrintWriter warnings, Function<Long, Long> progress) {
+      PrintWriter warnings, LongConsumer progress) {
     TwinWorld world = TwinWorld.fresh(first.minus(WARM_UP));
     TwinFunctions functions = new TwinFunctions(world, warnings);
     String response = TwinFunctions.invoke(functions.deploy, "deploy", Json.compact(SpecParser.toTree(p.document())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -198,10 +190,10 @@ final class SimulateCommand implements Callable<Integer> {
     }
     world.advance(WARM_UP, functions);
     Simulation simulation = new Simulation(world, functions, p.spec(), p.file().toString(), profile,
-        new Simulation.Options(seed, sloTtft.toMillis(), Duration.ofSeconds(60)), meanTokens, meanOutput)
+        new Simulation.Options(seed, sloTtft.toMillis(), ServingEngine.Options.SAGEMAKER_TIMEOUT))
         .withInput(new Input("Trace", description, trace.startsWith("synthetic:") ? Input.Provenance.ASSUMED : Input.Provenance.MEASURED,
             trace.startsWith("synthetic:") ? "synthetic generator, seed " + seed : trace));
-    return simulation.run(requests, n -> progress.apply(n));
+    return simulation.run(requests, progress);
   }
 
   private Trace loadTrace() {

@@ -76,9 +76,7 @@ public final class ServingEngine {
   private final ServingProfile profile;
   private final Listener listener;
   private final long timeoutMicros;
-  private final int maxInputTokens;
-  private final int maxTotalTokens;
-  private final int maxBatchTotalTokens;
+  private final Limits limits;
   private final boolean leastOutstanding;
   private final SplittableRandom random;
   private final Map<String, String> componentDimensions;
@@ -138,10 +136,7 @@ public final class ServingEngine {
       env.putAll(model.environment);
     }
     env.putAll(component.environment);
-    Limits limits = Limits.of(env, profile);
-    this.maxInputTokens = limits.maxInputTokens();
-    this.maxTotalTokens = limits.maxTotalTokens();
-    this.maxBatchTotalTokens = limits.maxBatchTotalTokens();
+    this.limits = Limits.of(env, profile);
     String routing = endpoint == null ? null : state.endpointConfigs.containsKey(endpoint.configName) ? state.endpointConfigs.get(endpoint.configName).routing : null;
     this.leastOutstanding = "LEAST_OUTSTANDING_REQUESTS".equals(routing);
     this.random = new SplittableRandom(options.seed());
@@ -161,17 +156,12 @@ public final class ServingEngine {
   public record Limits(int maxInputTokens, int maxTotalTokens, int maxBatchTotalTokens, List<String> defaulted) {
     public static Limits of(Map<String, String> env, ServingProfile profile) {
       List<String> defaulted = new ArrayList<>();
-      int input = intEnv(env, "MAX_INPUT_LENGTH", intEnv(env, "MAX_INPUT_TOKENS", -1, defaulted), defaulted);
-      if (input < 0) {
-        input = 1024;
-        defaulted.add("MAX_INPUT_LENGTH");
-      } else {
-        defaulted.remove("MAX_INPUT_LENGTH");
-      }
-      defaulted.remove("MAX_INPUT_TOKENS");
+      // TGI also reads MAX_INPUT_TOKENS, the newer name of MAX_INPUT_LENGTH.
+      String input = env.containsKey("MAX_INPUT_LENGTH") || !env.containsKey("MAX_INPUT_TOKENS") ? "MAX_INPUT_LENGTH" : "MAX_INPUT_TOKENS";
+      int maxInput = intEnv(env, input, 1024, defaulted);
       int total = intEnv(env, "MAX_TOTAL_TOKENS", 2048, defaulted);
       int batch = intEnv(env, "MAX_BATCH_TOTAL_TOKENS", profile.maxConcurrency() * total, defaulted);
-      return new Limits(input, total, batch, List.copyOf(defaulted));
+      return new Limits(maxInput, total, batch, List.copyOf(defaulted));
     }
 
     private static int intEnv(Map<String, String> env, String name, int orElse, List<String> defaulted) {
@@ -197,6 +187,11 @@ public final class ServingEngine {
     return origin.plusNanos(micros * 1000);
   }
 
+  /** The engine's time of an instant: microseconds since {@link #origin()}. */
+  public long micros(Instant at) {
+    return Duration.between(origin, at).toNanos() / 1000;
+  }
+
   public TwinWorld world() {
     return world;
   }
@@ -209,16 +204,9 @@ public final class ServingEngine {
     return componentName;
   }
 
-  public int maxInputTokens() {
-    return maxInputTokens;
-  }
-
-  public int maxTotalTokens() {
-    return maxTotalTokens;
-  }
-
-  public int maxBatchTotalTokens() {
-    return maxBatchTotalTokens;
+  /** TGI's limits of the deployed container. */
+  public Limits limits() {
+    return limits;
   }
 
   public boolean leastOutstanding() {
@@ -276,6 +264,11 @@ public final class ServingEngine {
     account(until);
   }
 
+  /** Runs to the end of the 10-second period under way, so that its metrics are published and its alarms evaluated. */
+  public void finishPeriod() {
+    runUntil(nextBoundary);
+  }
+
   /** Runs until every submitted request has finished. */
   public void drain() {
     while (!idle()) {
@@ -310,7 +303,7 @@ public final class ServingEngine {
     }
     bucket.invocations++;
     bucket.invocationsPerCopy += 1.0 / servingCount;
-    if (promptTokens > maxInputTokens || promptTokens + outputTokens > maxTotalTokens) {
+    if (promptTokens > limits.maxInputTokens() || promptTokens + outputTokens > limits.maxTotalTokens()) {
       bucket.modelErrors++;
       finished(request, now, 0, 0, TOO_LONG);
       return request;
@@ -466,8 +459,7 @@ public final class ServingEngine {
         if (!c.readyAt.isAfter(instant)) {
           ready.add(c.id);
         } else {
-          long micros = Duration.between(origin, c.readyAt).toNanos() / 1000;
-          nextCopyReady = Math.min(nextCopyReady, Math.max(micros, now + 1));
+          nextCopyReady = Math.min(nextCopyReady, Math.max(micros(c.readyAt), now + 1));
         }
       }
     }
@@ -483,7 +475,7 @@ public final class ServingEngine {
     servingCount = kept;
     for (String id : ready) {
       if (!copiesById.containsKey(id)) {
-        CopyServer copy = new CopyServer(id, copies.size(), new CopyBatch(maxBatchTotalTokens, maxTotalTokens, profile.maxConcurrency()));
+        CopyServer copy = new CopyServer(id, copies.size(), new CopyBatch(limits.maxBatchTotalTokens(), limits.maxTotalTokens(), profile.maxConcurrency()));
         copies.add(copy);
         copiesById.put(id, copy);
         if (servingCount == serving.length) {

@@ -46,8 +46,6 @@ public final class Simulation implements ServingEngine.Listener {
   private final String specFile;
   private final ServingProfile profile;
   private final Options options;
-  private final double meanRequestTokens;
-  private final double meanOutputTokens;
   private final List<Input> inputs = new ArrayList<>();
   private ServingEngine engine;
   private double copyRequestsPerSecond;
@@ -74,20 +72,13 @@ public final class Simulation implements ServingEngine.Listener {
   private double minuteConcurrency;
   private final List<MinutePoint> timeline = new ArrayList<>();
 
-  /**
-   * @param meanRequestTokens the trace's mean prompt + output tokens, and {@code meanOutputTokens}
-   *     its mean output: they size a copy's capacity for "time to enough capacity"
-   */
-  public Simulation(TwinWorld world, Stack stack, DeploymentSpec spec, String specFile, ServingProfile profile, Options options,
-      double meanRequestTokens, double meanOutputTokens) {
+  public Simulation(TwinWorld world, Stack stack, DeploymentSpec spec, String specFile, ServingProfile profile, Options options) {
     this.world = world;
     this.stack = stack;
     this.spec = spec;
     this.specFile = specFile;
     this.profile = profile;
     this.options = options;
-    this.meanRequestTokens = meanRequestTokens;
-    this.meanOutputTokens = meanOutputTokens;
   }
 
   /** Adds an input the caller knows about (the trace, above all); it is listed first. */
@@ -107,7 +98,16 @@ public final class Simulation implements ServingEngine.Listener {
    */
   public SimulationResult run(Trace trace, LongConsumer progress) {
     engine = new ServingEngine(world, stack, spec.component().name(), profile, new ServingEngine.Options(options.seed(), options.invocationTimeout()), this);
-    int sustainable = (int) Math.max(1, Math.min(profile.maxConcurrency(), Math.floor(engine.maxBatchTotalTokens() / Math.max(1, meanRequestTokens))));
+    // A copy's capacity for the trace's mean request: the batch the token budget allows, at the serving model's pace.
+    double meanOutputTokens = 0;
+    double meanRequestTokens = 0;
+    for (int i = 0; i < trace.size(); i++) {
+      meanOutputTokens += trace.outputTokens(i);
+      meanRequestTokens += trace.promptTokens(i) + trace.outputTokens(i);
+    }
+    meanOutputTokens /= Math.max(1, trace.size());
+    meanRequestTokens /= Math.max(1, trace.size());
+    int sustainable = (int) Math.max(1, Math.min(profile.maxConcurrency(), Math.floor(engine.limits().maxBatchTotalTokens() / Math.max(1, meanRequestTokens))));
     copyRequestsPerSecond = sustainable / (profile.serviceMs(sustainable, (int) Math.round(meanOutputTokens)) / 1000.0);
     describeInputs(sustainable);
     int n = trace.size();
@@ -227,10 +227,10 @@ public final class Simulation implements ServingEngine.Listener {
     inputs.add(new Input("A timed-out request frees its batch slot", "at the timeout", Input.Provenance.ASSUMED,
         "TGI stops generating for a client that disconnected"));
     inputs.add(new Input("Routing", engine.leastOutstanding() ? "LEAST_OUTSTANDING_REQUESTS" : "RANDOM", Input.Provenance.SPEC, "endpoint.routing"));
-    ServingEngine.Limits limits = ServingEngine.Limits.of(spec.component().env(), profile);
-    inputs.add(tgi(limits, "MAX_INPUT_LENGTH", engine.maxInputTokens()));
-    inputs.add(tgi(limits, "MAX_TOTAL_TOKENS", engine.maxTotalTokens()));
-    inputs.add(tgi(limits, "MAX_BATCH_TOTAL_TOKENS", engine.maxBatchTotalTokens()));
+    ServingEngine.Limits limits = engine.limits();
+    inputs.add(tgi(limits, "MAX_INPUT_LENGTH", limits.maxInputTokens()));
+    inputs.add(tgi(limits, "MAX_TOTAL_TOKENS", limits.maxTotalTokens()));
+    inputs.add(tgi(limits, "MAX_BATCH_TOTAL_TOKENS", limits.maxBatchTotalTokens()));
     inputs.add(new Input("Copy capacity for 'time to enough capacity'", String.format(Locale.ROOT, "%.2f requests/s (batch of %d)", copyRequestsPerSecond, sustainable),
         Input.Provenance.ASSUMED, "serving model at the batch the token budget allows for the trace's mean request"));
     inputs.add(new Input("Instance provisioning", t.instanceProvisioning().toMinutes() + " min", Input.Provenance.MEASURED,

@@ -7,7 +7,6 @@ import dev.copyscale.twin.TwinWorld;
 import dev.copyscale.twin.serving.ServingProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -97,7 +96,7 @@ public final class TwinRuntime implements SageMakerRuntimeAsyncClient, ServingEn
 
   /** Moves virtual time to {@code until}; futures of requests that finish by then complete, in time order. */
   public void runUntil(Instant until) {
-    long micros = Duration.between(engine.origin(), until).toNanos() / 1000;
+    long micros = engine.micros(until);
     if (micros > engine.now()) {
       engine.runUntil(micros);
     }
@@ -175,12 +174,12 @@ public final class TwinRuntime implements SageMakerRuntimeAsyncClient, ServingEn
     if (output < 1) {
       throw modelError(422, "{\"error\":\"Input validation error: `max_new_tokens` must be strictly positive\",\"error_type\":\"validation\"}");
     }
-    if (prompt > engine.maxInputTokens()) {
-      throw modelError(422, "{\"error\":\"Input validation error: `inputs` must have less than " + engine.maxInputTokens() + " tokens. Given: " + prompt
+    if (prompt > engine.limits().maxInputTokens()) {
+      throw modelError(422, "{\"error\":\"Input validation error: `inputs` must have less than " + engine.limits().maxInputTokens() + " tokens. Given: " + prompt
           + "\",\"error_type\":\"validation\"}");
     }
-    if (prompt + output > engine.maxTotalTokens()) {
-      throw modelError(422, "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= " + engine.maxTotalTokens() + ". Given: " + prompt
+    if (prompt + output > engine.limits().maxTotalTokens()) {
+      throw modelError(422, "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= " + engine.limits().maxTotalTokens() + ". Given: " + prompt
           + " `inputs` tokens and " + output + " `max_new_tokens`\",\"error_type\":\"validation\"}");
     }
     return new int[] {prompt, output};

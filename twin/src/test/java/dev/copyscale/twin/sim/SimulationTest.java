@@ -45,7 +45,7 @@ class SimulationTest {
 
   record Deployed(TwinWorld world, DeploymentSpec spec) {
     Simulation simulation(Simulation.Options options) {
-      return new Simulation(world, Stack.NONE, spec, spec.name() + ".yaml", LLAMA, options, 1150, 129);
+      return new Simulation(world, Stack.NONE, spec, spec.name() + ".yaml", LLAMA, options);
     }
 
     Simulation simulation() {
