@@ -48,17 +48,16 @@ public final class LoadDriver {
     Instant start = target.clock().instant();
     stats.started(start);
     Instant deadline = plan.duration() == null ? null : start.plus(plan.duration());
-    int inFlight = 0;
-    long finished = 0;
-    int sent = 0;
     SplittableRandom random = plan.pace() instanceof Open open ? new SplittableRandom(open.seed()) : null;
     long nextOffsetMicros = 0;
-    while (sent < plan.maxRequests() && !stopped.getAsBoolean()) {
+    // Sent, finished and in flight are all in the stats: what was sent and what has come back.
+    while (stats.sent() < plan.maxRequests() && !stopped.getAsBoolean()) {
+      int next = (int) stats.sent();
       if (plan.pace() instanceof Closed closed) {
         if (deadline != null && !target.clock().instant().isBefore(deadline)) {
           break;
         }
-        if (inFlight >= closed.concurrency()) {
+        if (stats.unfinished() >= closed.concurrency()) {
           target.awaitOutcome(done);
           // Waiting moved the clock: nothing goes out at or after the deadline.
           if (deadline != null && !target.clock().instant().isBefore(deadline)) {
@@ -67,10 +66,10 @@ public final class LoadDriver {
         }
       } else {
         if (plan.pace() instanceof Replay replay) {
-          if (sent >= replay.offsetMicros().length) {
+          if (next >= replay.offsetMicros().length) {
             break;
           }
-          nextOffsetMicros = replay.offsetMicros()[sent];
+          nextOffsetMicros = replay.offsetMicros()[next];
         }
         Instant at = start.plusNanos(nextOffsetMicros * 1000);
         if (deadline != null && !at.isBefore(deadline)) {
@@ -81,34 +80,29 @@ public final class LoadDriver {
           nextOffsetMicros += (long) (-Math.log(1 - random.nextDouble()) / open.perSecond() * 1e6);
         }
       }
-      finished = collect(done, stats, finished, progress);
-      inFlight = (int) stats.unfinished();
-      if (plan.pace() instanceof Closed closed && inFlight >= closed.concurrency() || stopped.getAsBoolean()) {
+      collect(done, stats, progress);
+      if (plan.pace() instanceof Closed closed && stats.unfinished() >= closed.concurrency() || stopped.getAsBoolean()) {
         continue;
       }
-      target.send(plan.body().apply(sent), plan.stream(), done);
+      target.send(plan.body().apply(next), plan.stream(), done);
       stats.countSent();
-      sent++;
-      inFlight++;
     }
-    while (inFlight > 0 && !(stopped.getAsBoolean() && target.aws())) {
+    while (stats.unfinished() > 0 && !(stopped.getAsBoolean() && target.aws())) {
       target.awaitOutcome(done);
-      finished = collect(done, stats, finished, progress);
-      inFlight = (int) stats.unfinished();
+      collect(done, stats, progress);
     }
     // Stopped on AWS: what already answered still counts.
-    collect(done, stats, finished, progress);
+    collect(done, stats, progress);
     stats.ended(target.clock().instant());
     return stats;
   }
 
-  /** Takes the outcomes that arrived into the figures; returns how many have finished in all. */
-  private static long collect(BlockingQueue<Outcome> done, LoadStats stats, long finished, LongConsumer progress) {
+  /** Takes the outcomes that arrived into the figures, telling {@code progress} how many have finished. */
+  private static void collect(BlockingQueue<Outcome> done, LoadStats stats, LongConsumer progress) {
     Outcome o;
     while ((o = done.poll()) != null) {
       stats.add(o);
-      progress.accept(++finished);
+      progress.accept(stats.succeeded() + stats.failed());
     }
-    return finished;
   }
 }
