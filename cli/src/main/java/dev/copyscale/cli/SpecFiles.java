@@ -7,6 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -41,11 +45,11 @@ final class SpecFiles {
   }
 
   /** A progress bar on stderr, only when asked for and stderr is a terminal; null otherwise. {@code max} -1: unknown. */
-  static me.tongfei.progressbar.ProgressBar progressBar(String task, long max, boolean wanted) {
+  static ProgressBar progressBar(String task, long max, boolean wanted) {
     if (!wanted || System.console() == null) {
       return null;
     }
-    return new me.tongfei.progressbar.ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
-        .setUnit(" requests", 1).showSpeed().setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+    return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+        .setUnit(" requests", 1).showSpeed().setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
   }
 }
