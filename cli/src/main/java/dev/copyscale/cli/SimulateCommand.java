@@ -54,6 +54,8 @@ final class SimulateCommand implements Callable<Integer> {
   static final Path AZURE_TRACE = Path.of("examples", "traces", "azure-llm-conv-2023.csv");
   /** How long a deployment runs in the twin before the trace starts: long enough for a new endpoint to serve. */
   static final Duration WARM_UP = Duration.ofMinutes(30);
+  /** When a synthetic trace starts unless --start says otherwise: the Azure hour's own minute. */
+  static final Instant SYNTHETIC_START = Instant.parse("2023-11-16T18:15:00Z");
 
   @Spec CommandLine.Model.CommandSpec commandSpec;
 
@@ -117,12 +119,8 @@ final class SimulateCommand implements Callable<Integer> {
       }
       specs.add(new Prepared(file, document, parsed.orThrow()));
     }
-    Trace loaded = loadTrace();
-    Instant first = start != null ? start : defaultStart();
-    // The run starts on the minute; an Azure trace's first request keeps its second within it.
-    Trace requests = start == null && !trace.startsWith("synthetic:")
-        ? loaded.delayed(Duration.between(first, Trace.azureStart(Path.of(trace))).toNanos() / 1000)
-        : loaded;
+    Trace requests = start == null ? onItsOwnClock(loadTrace()) : loadTrace();
+    Instant first = start != null ? start : requests.start().orElse(SYNTHETIC_START);
     ServingProfile profile = SpecFiles.servingProfile(commandSpec, serving);
     String description = describeTrace(requests);
 
@@ -229,12 +227,12 @@ final class SimulateCommand implements Callable<Integer> {
     return t;
   }
 
-  /** The minute of an Azure trace's first request, so that schedules fire at the trace's own clock times. */
-  private Instant defaultStart() {
-    if (!trace.startsWith("synthetic:")) {
-      return Trace.azureStart(Path.of(trace)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
-    }
-    return Instant.parse("2023-11-16T18:15:00Z");
+  /**
+   * A trace that recorded its clock time (an Azure trace) starts on the minute of its first request,
+   * which keeps its second within it, so that schedules fire at the trace's own clock times.
+   */
+  private static Trace onItsOwnClock(Trace t) {
+    return t.start().map(at -> t.delayed(Duration.between(at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES), at).toNanos() / 1000)).orElse(t);
   }
 
   private String describeTrace(Trace t) {

@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * A request trace: arrival times (microseconds from the trace's start) and each request's prompt
@@ -28,6 +30,8 @@ public final class Trace {
   private final int[] promptTokens;
   private final int[] outputTokens;
   private final long endMicros;
+  /** The clock time of offset 0 when the trace recorded one (an Azure trace's first request); null for a synthetic one. */
+  private final Instant start;
 
   public Trace(long[] arrivalMicros, int[] promptTokens, int[] outputTokens) {
     this(arrivalMicros, promptTokens, outputTokens, arrivalMicros.length == 0 ? 0 : arrivalMicros[arrivalMicros.length - 1]);
@@ -35,6 +39,10 @@ public final class Trace {
 
   /** A trace that lasts until {@code endMicros}, at or after its last arrival. */
   public Trace(long[] arrivalMicros, int[] promptTokens, int[] outputTokens, long endMicros) {
+    this(arrivalMicros, promptTokens, outputTokens, endMicros, null);
+  }
+
+  private Trace(long[] arrivalMicros, int[] promptTokens, int[] outputTokens, long endMicros, Instant start) {
     if (arrivalMicros.length != promptTokens.length || arrivalMicros.length != outputTokens.length) {
       throw new IllegalArgumentException("arrivals, prompts and outputs must have one entry per request");
     }
@@ -50,6 +58,7 @@ public final class Trace {
     this.promptTokens = promptTokens;
     this.outputTokens = outputTokens;
     this.endMicros = endMicros;
+    this.start = start;
   }
 
   /**
@@ -68,7 +77,6 @@ public final class Trace {
       int[] prompts = new int[arrivals.length];
       int[] outputs = new int[arrivals.length];
       int n = 0;
-      long first = 0;
       String line;
       int lineNumber = 1;
       while ((line = in.readLine()) != null) {
@@ -80,15 +88,13 @@ public final class Trace {
         try {
           LocalDateTime time = LocalDateTime.parse(f[0].trim(), AZURE_TIME);
           long micros = time.toEpochSecond(ZoneOffset.UTC) * 1_000_000 + time.getNano() / 1000;
-          if (n == 0) {
-            first = micros;
-          }
           if (n == arrivals.length) {
             arrivals = Arrays.copyOf(arrivals, n * 2);
             prompts = Arrays.copyOf(prompts, n * 2);
             outputs = Arrays.copyOf(outputs, n * 2);
           }
-          arrivals[n] = micros - first;
+          // Epoch microseconds: sorted() rebases them on the earliest and keeps it as the trace's clock time.
+          arrivals[n] = micros;
           prompts[n] = Integer.parseInt(f[1].trim());
           outputs[n] = Integer.parseInt(f[2].trim());
           if (prompts[n] < 0 || outputs[n] < 0) {
@@ -100,27 +106,6 @@ public final class Trace {
         }
       }
       return sorted(Arrays.copyOf(arrivals, n), Arrays.copyOf(prompts, n), Arrays.copyOf(outputs, n));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read trace " + file, e);
-    }
-  }
-
-  /** When the first request of an Azure-format trace arrived (the file's earliest timestamp, as UTC). */
-  public static java.time.Instant azureStart(Path file) {
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      in.readLine();
-      LocalDateTime earliest = null;
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (!line.isBlank()) {
-          LocalDateTime t = LocalDateTime.parse(line.split(",")[0].trim(), AZURE_TIME);
-          earliest = earliest == null || t.isBefore(earliest) ? t : earliest;
-        }
-      }
-      if (earliest == null) {
-        throw new IllegalArgumentException(file + " holds no request");
-      }
-      return earliest.toInstant(ZoneOffset.UTC);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read trace " + file, e);
     }
@@ -142,7 +127,9 @@ public final class Trace {
       p[i] = prompts[order[i]];
       o[i] = outputs[order[i]];
     }
-    return new Trace(a, p, o);
+    // The arrivals were epoch microseconds: the earliest is the trace's clock time.
+    Instant start = arrivals.length == 0 ? null : Instant.EPOCH.plusNanos(first * 1000);
+    return new Trace(a, p, o, a.length == 0 ? 0 : a[a.length - 1], start);
   }
 
   public int size() {
@@ -164,6 +151,11 @@ public final class Trace {
   /** From the trace's start to its end (its last arrival, or later for a trace with a set duration). */
   public Duration span() {
     return Duration.ofNanos(endMicros * 1000);
+  }
+
+  /** The clock time the trace's offset 0 stands for, when it recorded one (an Azure trace does; a synthetic one does not). */
+  public Optional<Instant> start() {
+    return Optional.ofNullable(start);
   }
 
   /** When the trace ends, microseconds from its start. */
@@ -195,10 +187,10 @@ public final class Trace {
         o[r * n + i] = outputTokens[i];
       }
     }
-    return new Trace(a, p, o, endsAtLastArrival ? a[a.length - 1] : period * times);
+    return new Trace(a, p, o, endsAtLastArrival ? a[a.length - 1] : period * times, start);
   }
 
-  /** The same requests, each {@code micros} later (the trace starts that long before its first request). */
+  /** The same requests, each {@code micros} later (the trace starts that long before its first request; its clock time that much earlier). */
   public Trace delayed(long micros) {
     if (micros < 0) {
       throw new IllegalArgumentException("a delay cannot be negative, got " + micros);
@@ -207,7 +199,7 @@ public final class Trace {
     for (int i = 0; i < a.length; i++) {
       a[i] = arrivalMicros[i] + micros;
     }
-    return new Trace(a, promptTokens.clone(), outputTokens.clone(), endMicros + micros);
+    return new Trace(a, promptTokens.clone(), outputTokens.clone(), endMicros + micros, start == null ? null : start.minusNanos(micros * 1000));
   }
 
   /** The same requests {@code factor} times as fast (factor 2: twice the rate, half the span). */
@@ -220,6 +212,6 @@ public final class Trace {
       a[i] = Math.round(arrivalMicros[i] / factor);
     }
     long end = Math.max(a.length == 0 ? 0 : a[a.length - 1], Math.round(endMicros / factor));
-    return new Trace(a, promptTokens.clone(), outputTokens.clone(), end);
+    return new Trace(a, promptTokens.clone(), outputTokens.clone(), end, start);
   }
 }

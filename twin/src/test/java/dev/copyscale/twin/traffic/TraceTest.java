@@ -91,9 +91,23 @@ class TraceTest {
     assertThat(t.repeat(2).span()).isEqualTo(java.time.Duration.ofMinutes(60));
     assertThat(t.repeat(2).arrivalMicros(t.size())).isGreaterThanOrEqualTo(1_800_000_000L + 600_000_000L);
     assertThat(t.scaleRate(2).span()).isEqualTo(java.time.Duration.ofMinutes(15));
+    assertThat(t.start()).as("a synthetic trace has no clock time").isEmpty();
     Trace later = t.delayed(46_000_000L);
     assertThat(later.arrivalMicros(0)).isEqualTo(t.arrivalMicros(0) + 46_000_000L);
     assertThat(later.span()).isEqualTo(java.time.Duration.ofMinutes(30).plusSeconds(46));
     assertThatThrownBy(() -> t.delayed(-1)).hasMessageContaining("negative");
+  }
+
+  @Test
+  void anAzureTraceKeepsItsClockTime() {
+    Trace azure = AZURE;
+    java.time.Instant first = java.time.Instant.parse("2023-11-16T18:15:46.680590Z");
+    assertThat(azure.start()).contains(first);
+    assertThat(azure.arrivalMicros(0)).isZero();
+    // Starting on the minute: the first request keeps its second, the clock time moves back with it.
+    Trace onTheMinute = azure.delayed(46_680_590L);
+    assertThat(onTheMinute.start()).contains(java.time.Instant.parse("2023-11-16T18:15:00Z"));
+    assertThat(azure.repeat(2).start()).isEqualTo(azure.start());
+    assertThat(azure.scaleRate(2).start()).isEqualTo(azure.start());
   }
 }
