@@ -195,7 +195,42 @@ final class LoadCommand implements Callable<Integer> {
     }, "copyscale-load-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      return loadAndReport(target, drive, count, body, stop, start, spec, store, world, functionLog, out, err);
+      ProgressBar bar = SpecFiles.progressBar("load " + deployment, count == Integer.MAX_VALUE ? -1 : count, !noProgress && !json);
+      LoadStats stats;
+      try (target) {
+        stats = LoadDriver.run(target, new LoadDriver.Plan(drive, count, duration, stream, body), stop::get, n -> {
+          if (bar != null) {
+            bar.stepTo(n);
+          }
+        });
+        if (target instanceof TwinTarget twin) {
+          twin.finishPeriod();
+        }
+      } finally {
+        if (bar != null) {
+          bar.close();
+        }
+      }
+      List<ActivitiesCommand.Activity> activities;
+      Map<String, Object> copies = new LinkedHashMap<>();
+      if (where.aws) {
+        activities = ActivitiesCommand.list(spec, store, AwsClients.deploy().autoScaling(), start);
+      } else {
+        activities = ActivitiesCommand.list(spec, store, world.autoScaling(), start);
+        SageMakerState.Component c = world.sageMaker().state().components.get(spec.component().name());
+        Instant now = world.clock().instant();
+        copies.put("desired", c == null ? 0 : c.desiredCopies);
+        copies.put("serving", c == null ? 0 : c.copies.stream().filter(x -> !x.readyAt.isAfter(now)).count());
+        copies.put("at", now);
+        world.save(where.world);
+      }
+      if (!functionLog.toString().isEmpty()) {
+        err.print(functionLog);
+      }
+      print(out, spec, stats, activities, copies, stop.get());
+      out.flush();
+      err.flush();
+      return stats.failed() == 0 && !stop.get() ? 0 : 1;
     } finally {
       // However the run ends: an error must not leave the JVM waiting at exit for a summary that never comes.
       summarized.countDown();
@@ -205,46 +240,6 @@ final class LoadCommand implements Callable<Integer> {
         // Ctrl-C: the hook is running; the summary it waited for has been printed.
       }
     }
-  }
-
-  private int loadAndReport(LoadTarget target, LoadDriver.Pace drive, int count, IntFunction<String> body, AtomicBoolean stop, Instant start,
-      DeploymentSpec spec, StateStore store, TwinWorld world, StringWriter functionLog, PrintWriter out, PrintWriter err) throws InterruptedException {
-    ProgressBar bar = SpecFiles.progressBar("load " + deployment, count == Integer.MAX_VALUE ? -1 : count, !noProgress && !json);
-    LoadStats stats;
-    try (target) {
-      stats = LoadDriver.run(target, new LoadDriver.Plan(drive, count, duration, stream, body), stop::get, n -> {
-        if (bar != null) {
-          bar.stepTo(n);
-        }
-      });
-      if (target instanceof TwinTarget twin) {
-        twin.finishPeriod();
-      }
-    } finally {
-      if (bar != null) {
-        bar.close();
-      }
-    }
-    List<ActivitiesCommand.Activity> activities;
-    Map<String, Object> copies = new LinkedHashMap<>();
-    if (where.aws) {
-      activities = ActivitiesCommand.list(spec, store, AwsClients.deploy().autoScaling(), start);
-    } else {
-      activities = ActivitiesCommand.list(spec, store, world.autoScaling(), start);
-      SageMakerState.Component c = world.sageMaker().state().components.get(spec.component().name());
-      Instant now = world.clock().instant();
-      copies.put("desired", c == null ? 0 : c.desiredCopies);
-      copies.put("serving", c == null ? 0 : c.copies.stream().filter(x -> !x.readyAt.isAfter(now)).count());
-      copies.put("at", now);
-      world.save(where.world);
-    }
-    if (!functionLog.toString().isEmpty()) {
-      err.print(functionLog);
-    }
-    print(out, spec, stats, activities, copies, stop.get());
-    out.flush();
-    err.flush();
-    return stats.failed() == 0 && !stop.get() ? 0 : 1;
   }
 
   /** Pacing and bounds that could never send, or never stop. */
