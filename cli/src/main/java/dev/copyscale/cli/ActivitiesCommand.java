@@ -1,15 +1,15 @@
 package dev.copyscale.cli;
 
-import dev.copyscale.aws.AwsClients;
-import dev.copyscale.aws.LambdaEnvironment;
+import dev.copyscale.aws.clients.Clients;
+import dev.copyscale.aws.lambda.LambdaEnvironment;
 import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.state.DeploymentRecord;
-import dev.copyscale.state.DynamoDbStateStore;
+import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.state.LedgerEntry;
-import dev.copyscale.state.StateStore;
+import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.twin.TwinWorld;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -64,8 +64,8 @@ final class ActivitiesCommand implements Callable<Integer> {
     ApplicationAutoScalingClient autoScaling;
     Instant now;
     if (where.aws) {
-      store = new DynamoDbStateStore(AwsClients.dynamoDb(), LambdaEnvironment.stateTable());
-      autoScaling = AwsClients.deploy().autoScaling();
+      store = new DynamoDbStateStore(Clients.real().dynamoDb(), LambdaEnvironment.stateTable());
+      autoScaling = Clients.real().autoScaling();
       now = Clock.systemUTC().instant();
     } else {
       TwinWorld world = where.load();

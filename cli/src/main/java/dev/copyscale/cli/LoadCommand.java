@@ -1,7 +1,7 @@
 package dev.copyscale.cli;
 
-import dev.copyscale.aws.AwsClients;
-import dev.copyscale.aws.LambdaEnvironment;
+import dev.copyscale.aws.clients.Clients;
+import dev.copyscale.aws.lambda.LambdaEnvironment;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.chat.ChatMessage;
 import dev.copyscale.cli.chat.ChatMessages;
@@ -16,8 +16,8 @@ import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.state.DeploymentRecord;
-import dev.copyscale.state.DynamoDbStateStore;
-import dev.copyscale.state.StateStore;
+import dev.copyscale.aws.store.DynamoDbStateStore;
+import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.twin.SageMakerState;
 import dev.copyscale.twin.TwinWorld;
 import dev.copyscale.twin.traffic.Trace;
@@ -151,7 +151,7 @@ final class LoadCommand implements Callable<Integer> {
     TwinWorld world = null;
     if (where.aws) {
       checkAwsAccess();
-      store = new DynamoDbStateStore(AwsClients.dynamoDb(), LambdaEnvironment.stateTable());
+      store = new DynamoDbStateStore(Clients.real().dynamoDb(), LambdaEnvironment.stateTable());
     } else {
       world = where.load();
       store = world.stateTable();
@@ -214,7 +214,7 @@ final class LoadCommand implements Callable<Integer> {
       List<ActivitiesCommand.Activity> activities;
       Map<String, Object> copies = new LinkedHashMap<>();
       if (where.aws) {
-        activities = ActivitiesCommand.list(spec, store, AwsClients.deploy().autoScaling(), start);
+        activities = ActivitiesCommand.list(spec, store, Clients.real().autoScaling(), start);
       } else {
         activities = ActivitiesCommand.list(spec, store, world.autoScaling(), start);
         SageMakerState.Component c = world.sageMaker().state().components.get(spec.component().name());

@@ -1,15 +1,12 @@
 package dev.copyscale.cli;
 
+import dev.copyscale.aws.wiring.Services;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.copyscale.deploy.DeployService;
 import dev.copyscale.functions.deploy.DeployHandler;
 import dev.copyscale.functions.scheduledscaling.ScheduleHandler;
 import dev.copyscale.functions.stepscaling.AlarmHandler;
 import dev.copyscale.json.Json;
-import dev.copyscale.scaling.AlarmService;
-import dev.copyscale.scaling.CapacityWriter;
-import dev.copyscale.scaling.ScheduleService;
 import dev.copyscale.twin.CloudWatchTwin;
 import dev.copyscale.twin.LocalContext;
 import dev.copyscale.twin.Stack;
@@ -19,7 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -29,7 +25,6 @@ import java.util.Map;
  * the deployments' Scheduler schedules.
  */
 final class TwinFunctions implements Stack {
-  static final Duration LEDGER_RETENTION = Duration.ofDays(30);
 
   private final TwinWorld world;
   private final PrintWriter warnings;
@@ -40,10 +35,10 @@ final class TwinFunctions implements Stack {
   TwinFunctions(TwinWorld world, PrintWriter warnings) {
     this.world = world;
     this.warnings = warnings;
-    deploy = new DeployHandler(new DeployService(world.deployClients(), world.stateTable(), world.clock(), world.deployConfig()));
-    CapacityWriter writer = new CapacityWriter(world.scalingClients(), world.pauser());
-    stepScaling = new AlarmHandler(new AlarmService(world.scalingClients(), world.stateTable(), world.clock(), writer, LEDGER_RETENTION));
-    scheduledScaling = new ScheduleHandler(new ScheduleService(world.scalingClients(), world.stateTable(), world.clock(), writer, LEDGER_RETENTION));
+    Services services = world.services();
+    deploy = new DeployHandler(services.deploy());
+    stepScaling = new AlarmHandler(services.alarms());
+    scheduledScaling = new ScheduleHandler(services.schedules());
   }
 
   RequestStreamHandler handler(String function) {

@@ -1,17 +1,17 @@
 package dev.copyscale.twin;
 
+import dev.copyscale.aws.wiring.Services;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.copyscale.aws.Pause;
-import dev.copyscale.deploy.DeployClients;
+import dev.copyscale.aws.calls.Pause;
+import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.json.Json;
-import dev.copyscale.scaling.ScalingClients;
-import dev.copyscale.state.InMemoryStateStore;
+import dev.copyscale.aws.store.InMemoryStateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -173,13 +173,18 @@ public final class TwinWorld {
   public static final String SCHEDULED_SCALING_ARN = "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:copyscale-twin-scheduled-scaling:live";
   public static final String SCHEDULER_ROLE_ARN = "arn:aws:iam::" + ACCOUNT + ":role/copyscale-twin-scheduler-invoke";
 
-  public DeployClients deployClients() {
-    return new DeployClients(sageMaker, autoScaling, cloudWatch, secrets, scheduler);
+  /** The twin's clients; the twin keeps no DynamoDB (its state table is in memory). */
+  public Clients clients() {
+    return Clients.of(sageMaker, autoScaling, cloudWatch, eventBridge, secrets, scheduler, null);
   }
 
-  public ScalingClients scalingClients() {
-    return new ScalingClients(sageMaker, autoScaling, cloudWatch, eventBridge);
+  /** copyscale's services on this world: its clients, state table and clock, the twin stack's settings. */
+  public Services services() {
+    return new Services(clients(), stateTable, clock, pauser(), deployConfig(), LEDGER_RETENTION);
   }
+
+  /** How long the twin stack keeps ledger entries and handled-event ids (template.yaml's default). */
+  public static final Duration LEDGER_RETENTION = Duration.ofDays(30);
 
   /** The deploy function's configuration in the twin stack (any execution role may be passed). */
   public DeployConfig deployConfig() {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.deploy.DeployResult;
-import dev.copyscale.deploy.DeployService;
+import dev.copyscale.aws.deploy.DeployService;
 import dev.copyscale.deploy.Phase;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.InvalidSpecException;
@@ -33,7 +33,7 @@ class DeployOnTwinTest {
   @Test
   void fromNothingToInServiceWithFourCopies() throws Exception {
     TwinWorld world = TwinWorld.fresh(START);
-    DeployService deploy = new DeployService(world.deployClients(), world.stateTable(), world.clock(), world.deployConfig());
+    DeployService deploy = world.services().deploy();
 
     DeployResult first = deploy.handle(event("deploy-llama3-8b.json")).get(0);
     assertThat(first.phase()).isEqualTo(Phase.Creating);
@@ -58,7 +58,7 @@ class DeployOnTwinTest {
   @Test
   void anUnchangedRedeployMakesNoWrites() throws Exception {
     TwinWorld world = TwinWorld.fresh(START);
-    DeployService deploy = new DeployService(world.deployClients(), world.stateTable(), world.clock(), world.deployConfig());
+    DeployService deploy = world.services().deploy();
     deploy.handle(event("deploy-llama3-8b.json"));
     world.advance(Duration.ofMinutes(20), reconciling(deploy));
     DeployResult again = deploy.handle(event("deploy-eventbridge.json")).get(0);
@@ -69,7 +69,7 @@ class DeployOnTwinTest {
   @Test
   void invalidSpecsChangeNothing() throws Exception {
     TwinWorld world = TwinWorld.fresh(START);
-    DeployService deploy = new DeployService(world.deployClients(), world.stateTable(), world.clock(), world.deployConfig());
+    DeployService deploy = world.services().deploy();
     assertThatThrownBy(() -> deploy.handle(event("deploy-invalid-spec.json")))
         .isInstanceOf(InvalidSpecException.class)
         .hasMessageContaining("component.copies")
@@ -83,7 +83,7 @@ class DeployOnTwinTest {
   @Test
   void deleteLeavesNothingBehind() throws Exception {
     TwinWorld world = TwinWorld.fresh(START);
-    DeployService deploy = new DeployService(world.deployClients(), world.stateTable(), world.clock(), world.deployConfig());
+    DeployService deploy = world.services().deploy();
     deploy.handle(event("deploy-llama3-8b.json"));
     world.advance(Duration.ofMinutes(20), reconciling(deploy));
     DeployResult deleting = deploy.handle(event("deploy-delete.json")).get(0);
@@ -101,14 +101,14 @@ class DeployOnTwinTest {
   @Test
   void theWorldPersistsMidTransitionAndContinuesIdentically(@TempDir Path dir) throws Exception {
     TwinWorld world = TwinWorld.fresh(START);
-    DeployService deploy = new DeployService(world.deployClients(), world.stateTable(), world.clock(), world.deployConfig());
+    DeployService deploy = world.services().deploy();
     deploy.handle(event("deploy-llama3-8b.json"));
     world.advance(Duration.ofMinutes(9), reconciling(deploy));
     Path file = dir.resolve("world.json");
     world.save(file);
 
     TwinWorld loaded = TwinWorld.load(file, Instant.EPOCH);
-    DeployService deployLoaded = new DeployService(loaded.deployClients(), loaded.stateTable(), loaded.clock(), loaded.deployConfig());
+    DeployService deployLoaded = loaded.services().deploy();
     world.advance(Duration.ofMinutes(11), reconciling(deploy));
     loaded.advance(Duration.ofMinutes(11), reconciling(deployLoaded));
     assertThat(loaded.show()).isEqualTo(world.show());

@@ -3,7 +3,7 @@ package dev.copyscale.twin;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.deploy.DeployService;
+import dev.copyscale.aws.deploy.DeployService;
 import dev.copyscale.json.Json;
 import dev.copyscale.testing.RepoFiles;
 import java.io.ByteArrayInputStream;
@@ -34,8 +34,8 @@ public final class TwinFixture {
   }
 
   /** Deploys on {@code world}, keeping the stack's state in {@code store} (the twin's, or DynamoDB on moto). */
-  public static void deploy(TwinWorld world, dev.copyscale.state.StateStore store, JsonNode deployEvent) {
-    DeployService deploy = new DeployService(world.deployClients(), store, world.clock(), world.deployConfig());
+  public static void deploy(TwinWorld world, dev.copyscale.aws.store.StateStore store, JsonNode deployEvent) {
+    DeployService deploy = world.services().withStore(store).deploy();
     deploy.handle(deployEvent);
     world.advance(Duration.ofMinutes(20), Stack.ticking(now -> deploy.reconcileInProgress()));
   }

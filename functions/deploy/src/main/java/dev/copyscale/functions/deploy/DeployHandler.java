@@ -3,16 +3,12 @@ package dev.copyscale.functions.deploy;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.aws.AwsClients;
-import dev.copyscale.aws.LambdaEnvironment;
-import dev.copyscale.aws.LambdaStreams;
-import dev.copyscale.deploy.DeployConfig;
+import dev.copyscale.aws.lambda.LambdaStreams;
+import dev.copyscale.aws.wiring.Services;
 import dev.copyscale.deploy.DeployResult;
-import dev.copyscale.deploy.DeployService;
-import dev.copyscale.state.DynamoDbStateStore;
+import dev.copyscale.aws.deploy.DeployService;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,11 +25,9 @@ public final class DeployHandler implements RequestStreamHandler {
 
   private final DeployService service;
 
-  /** Lambda's constructor: real clients, the stack's state table (env STATE_TABLE), wall clock. */
+  /** Lambda's constructor: real clients (built on first use), the stack's state table (env STATE_TABLE), wall clock. */
   public DeployHandler() {
-    this(new DeployService(AwsClients.deploy(), new DynamoDbStateStore(AwsClients.dynamoDb(), LambdaEnvironment.stateTable()), Clock.systemUTC(),
-        new DeployConfig(LambdaEnvironment.stack(), LambdaEnvironment.optional("SAGEMAKER_EXECUTION_ROLE_ARN"),
-            LambdaEnvironment.optional("SCHEDULE_TARGET_ARN"), LambdaEnvironment.optional("SCHEDULER_ROLE_ARN"))));
+    this(Services.fromLambdaEnvironment().deploy());
   }
 
   public DeployHandler(DeployService service) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.deploy.DeployService;
 import dev.copyscale.spec.InvalidSpecException;
 import dev.copyscale.twin.LocalContext;
 import dev.copyscale.twin.Stack;
@@ -24,7 +23,7 @@ class DeployHandlerTest {
   @BeforeEach
   void freshWorld() {
     world = TwinWorld.fresh(TwinFixture.START);
-    handler = new DeployHandler(new DeployService(world.deployClients(), world.stateTable(), world.clock(), world.deployConfig()));
+    handler = new DeployHandler(world.services().deploy());
   }
 
   /** The template's reconcile schedule: the same handler, every minute, with {"action": "reconcile"}. */
@@ -92,9 +91,8 @@ class DeployHandlerTest {
 
   @Test
   void aForeignExecutionRoleIsRefused() {
-    DeployHandler guarded = new DeployHandler(new DeployService(world.deployClients(), world.stateTable(), world.clock(),
-        new dev.copyscale.deploy.DeployConfig("copyscale-test", java.util.Optional.of("arn:aws:iam::123456789012:role/OtherRole"),
-            java.util.Optional.of(TwinWorld.SCHEDULED_SCALING_ARN), java.util.Optional.of(TwinWorld.SCHEDULER_ROLE_ARN))));
+    DeployHandler guarded = new DeployHandler(world.services().withConfig(new dev.copyscale.deploy.DeployConfig("copyscale-test", java.util.Optional.of("arn:aws:iam::123456789012:role/OtherRole"),
+            java.util.Optional.of(TwinWorld.SCHEDULED_SCALING_ARN), java.util.Optional.of(TwinWorld.SCHEDULER_ROLE_ARN))).deploy());
     assertThatThrownBy(() -> invoke(guarded, "deploy-llama3-8b.json", context)).hasMessageContaining("is not the role this stack may pass to SageMaker");
     assertThat(world.sageMaker().state().models).isEmpty();
   }

@@ -2,10 +2,10 @@ package dev.copyscale.functions.scheduledscaling;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.copyscale.aws.LambdaStreams;
+import dev.copyscale.aws.lambda.LambdaStreams;
 import dev.copyscale.scaling.ScalingResult;
-import dev.copyscale.scaling.ScalingServices;
-import dev.copyscale.scaling.ScheduleService;
+import dev.copyscale.aws.wiring.Services;
+import dev.copyscale.aws.scaling.ScheduleService;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
@@ -24,7 +24,7 @@ public final class ScheduleHandler implements RequestStreamHandler {
   private final ScheduleService service;
 
   public ScheduleHandler() {
-    this(ScalingServices.schedulesFromLambdaEnvironment());
+    this(Services.fromLambdaEnvironment().schedules());
   }
 
   public ScheduleHandler(ScheduleService service) {
@@ -34,7 +34,7 @@ public final class ScheduleHandler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
     LambdaStreams.handle(input, output, context, "schedule event", event -> {
-      List<ScalingResult> results = service.handle(event).stream().map(r -> r.log(LOG)).toList();
+      List<ScalingResult> results = service.handle(event).stream().map(r -> LambdaStreams.logged(LOG, r)).toList();
       return LambdaStreams.isTick(event) ? Map.of("results", results) : results.get(0);
     });
   }

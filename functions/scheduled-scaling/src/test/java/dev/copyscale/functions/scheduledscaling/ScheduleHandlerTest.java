@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.scaling.CapacityWriter;
-import dev.copyscale.scaling.ScheduleService;
 import dev.copyscale.state.LedgerEntry;
 import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.LocalContext;
@@ -33,8 +31,7 @@ class ScheduleHandlerTest {
   @BeforeEach
   void deployed() {
     world = TwinFixture.deployed("deploy-llama3-8b.json", TwinFixture.START);
-    handler = new ScheduleHandler(new ScheduleService(world.scalingClients(), world.stateTable(), world.clock(),
-        new CapacityWriter(world.scalingClients(), world.pauser()), Duration.ofDays(30)));
+    handler = new ScheduleHandler(world.services().schedules());
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(4);
   }
 

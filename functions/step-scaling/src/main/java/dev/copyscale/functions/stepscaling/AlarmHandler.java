@@ -2,9 +2,9 @@ package dev.copyscale.functions.stepscaling;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.copyscale.aws.LambdaStreams;
-import dev.copyscale.scaling.AlarmService;
-import dev.copyscale.scaling.ScalingServices;
+import dev.copyscale.aws.lambda.LambdaStreams;
+import dev.copyscale.aws.scaling.AlarmService;
+import dev.copyscale.aws.wiring.Services;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
@@ -22,7 +22,7 @@ public final class AlarmHandler implements RequestStreamHandler {
   private final AlarmService service;
 
   public AlarmHandler() {
-    this(ScalingServices.alarmsFromLambdaEnvironment());
+    this(Services.fromLambdaEnvironment().alarms());
   }
 
   public AlarmHandler(AlarmService service) {
@@ -32,7 +32,7 @@ public final class AlarmHandler implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
     LambdaStreams.handle(input, output, context, "alarm event", event -> LambdaStreams.isTick(event)
-        ? Map.of("results", service.tick().stream().map(r -> r.log(LOG)).toList())
-        : service.handle(event).log(LOG));
+        ? Map.of("results", service.tick().stream().map(r -> LambdaStreams.logged(LOG, r)).toList())
+        : LambdaStreams.logged(LOG, service.handle(event)));
   }
 }

@@ -1,8 +1,8 @@
 package dev.copyscale.functions.stepscaling;
 
-import dev.copyscale.state.DynamoDbStateStore;
-import dev.copyscale.state.StateStore;
-import dev.copyscale.testing.MotoClients;
+import dev.copyscale.aws.store.DynamoDbStateStore;
+import dev.copyscale.aws.store.StateStore;
+import dev.copyscale.aws.testing.MotoClients;
 import dev.copyscale.testing.MotoServer;
 import dev.copyscale.twin.TwinWorld;
 import java.util.UUID;

@@ -1,6 +1,6 @@
 package dev.copyscale.functions.stepscaling;
 
-import dev.copyscale.state.StateStore;
+import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.twin.TwinWorld;
 
 /** The alarm handler with the twin's in-memory state table. */

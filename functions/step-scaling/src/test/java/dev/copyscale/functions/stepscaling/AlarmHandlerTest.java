@@ -8,10 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.CloudWatchMetricAlarmEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.scaling.AlarmService;
-import dev.copyscale.scaling.CapacityWriter;
 import dev.copyscale.state.LedgerEntry;
-import dev.copyscale.state.StateStore;
+import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.twin.LocalContext;
 import dev.copyscale.twin.TwinFixture;
 import dev.copyscale.twin.TwinWorld;
@@ -46,8 +44,7 @@ abstract class AlarmHandlerTest {
     world = TwinWorld.fresh(TwinFixture.START);
     store = stateTable(world);
     TwinFixture.deploy(world, store, spec);
-    handler = new AlarmHandler(new AlarmService(world.scalingClients(), store, world.clock(),
-        new CapacityWriter(world.scalingClients(), world.pauser()), Duration.ofDays(30)));
+    handler = new AlarmHandler(world.services().withStore(store).alarms());
   }
 
   private List<LedgerEntry> ledger() {

@@ -1,0 +1,116 @@
+package dev.copyscale.aws.clients;
+
+import java.util.function.Supplier;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The AWS clients copyscale's services call: real ones in Lambda, the twin's on a laptop, moto's in
+ * tests. Each is built the first time it is asked for, so a cold start pays only for the services
+ * its first event needs, and a function whose jar lacks a service (the step-scaling function has no
+ * Secrets Manager) never loads it. Thread-safe; build once per container.
+ */
+public final class Clients {
+  private final Lazy<SageMakerClient> sageMaker;
+  private final Lazy<ApplicationAutoScalingClient> autoScaling;
+  private final Lazy<CloudWatchClient> cloudWatch;
+  private final Lazy<EventBridgeClient> eventBridge;
+  private final Lazy<SecretsManagerClient> secrets;
+  private final Lazy<SchedulerClient> scheduler;
+  private final Lazy<DynamoDbClient> dynamoDb;
+
+  private Clients(Supplier<SageMakerClient> sageMaker, Supplier<ApplicationAutoScalingClient> autoScaling, Supplier<CloudWatchClient> cloudWatch,
+      Supplier<EventBridgeClient> eventBridge, Supplier<SecretsManagerClient> secrets, Supplier<SchedulerClient> scheduler, Supplier<DynamoDbClient> dynamoDb) {
+    this.sageMaker = new Lazy<>(sageMaker, "SageMaker");
+    this.autoScaling = new Lazy<>(autoScaling, "Application Auto Scaling");
+    this.cloudWatch = new Lazy<>(cloudWatch, "CloudWatch");
+    this.eventBridge = new Lazy<>(eventBridge, "EventBridge");
+    this.secrets = new Lazy<>(secrets, "Secrets Manager");
+    this.scheduler = new Lazy<>(scheduler, "EventBridge Scheduler");
+    this.dynamoDb = new Lazy<>(dynamoDb, "DynamoDB");
+  }
+
+  /**
+   * Real clients with the URL-connection HTTP client; region and credentials from the default chains
+   * (the Lambda environment, or the user's profile for the CLI's AWS options).
+   */
+  public static Clients real() {
+    return new Clients(
+        () -> SageMakerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        () -> ApplicationAutoScalingClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        () -> CloudWatchClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        () -> EventBridgeClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        () -> SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        () -> SchedulerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        () -> DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+  }
+
+  /** Clients that exist already (the twin's, moto's); {@code null} for a service the caller never uses. */
+  public static Clients of(SageMakerClient sageMaker, ApplicationAutoScalingClient autoScaling, CloudWatchClient cloudWatch,
+      EventBridgeClient eventBridge, SecretsManagerClient secrets, SchedulerClient scheduler, DynamoDbClient dynamoDb) {
+    return new Clients(() -> sageMaker, () -> autoScaling, () -> cloudWatch, () -> eventBridge, () -> secrets, () -> scheduler, () -> dynamoDb);
+  }
+
+  public SageMakerClient sageMaker() {
+    return sageMaker.get();
+  }
+
+  public ApplicationAutoScalingClient autoScaling() {
+    return autoScaling.get();
+  }
+
+  public CloudWatchClient cloudWatch() {
+    return cloudWatch.get();
+  }
+
+  public EventBridgeClient eventBridge() {
+    return eventBridge.get();
+  }
+
+  public SecretsManagerClient secrets() {
+    return secrets.get();
+  }
+
+  public SchedulerClient scheduler() {
+    return scheduler.get();
+  }
+
+  public DynamoDbClient dynamoDb() {
+    return dynamoDb.get();
+  }
+
+  /** Built once, on first use. */
+  private static final class Lazy<T> {
+    private final Supplier<T> build;
+    private final String service;
+    private volatile T value;
+
+    Lazy(Supplier<T> build, String service) {
+      this.build = build;
+      this.service = service;
+    }
+
+    T get() {
+      T v = value;
+      if (v == null) {
+        synchronized (this) {
+          v = value;
+          if (v == null) {
+            v = build.get();
+            if (v == null) {
+              throw new IllegalStateException("no " + service + " client was given to copyscale's services");
+            }
+            value = v;
+          }
+        }
+      }
+      return v;
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package dev.copyscale.aws.deploy;
+
+import dev.copyscale.deploy.DeployConfig;
+import dev.copyscale.deploy.ResourceNames;
+
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.DeploymentSpec.Component;
+import dev.copyscale.spec.DeploymentSpec.StepPolicy;
+import dev.copyscale.spec.DeploymentSpec.TargetTracking;
+import dev.copyscale.spec.Metric;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.applicationautoscaling.model.PolicyType;
+import software.amazon.awssdk.services.applicationautoscaling.model.PredefinedMetricSpecification;
+import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
+import software.amazon.awssdk.services.applicationautoscaling.model.RegisterScalableTargetRequest;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.applicationautoscaling.model.StepAdjustment;
+import software.amazon.awssdk.services.applicationautoscaling.model.StepScalingPolicyConfiguration;
+import software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingScalingPolicyConfiguration;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
+import software.amazon.awssdk.services.sagemaker.model.ContainerDefinition;
+import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateInferenceComponentRequest;
+import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentComputeResourceRequirements;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentRuntimeConfig;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentSpecification;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentStartupParameters;
+import software.amazon.awssdk.services.sagemaker.model.ManagedInstanceScalingStatus;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantManagedInstanceScaling;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantRoutingConfig;
+import software.amazon.awssdk.services.sagemaker.model.UpdateInferenceComponentRequest;
+
+/** The AWS requests that realise a spec. One place, so deploy, tests and the twin agree. */
+public final class Requests {
+  private Requests() {}
+
+  /**
+   * The container environment: the spec's TGI settings, the model id, the GPU count TGI shards over
+   * and, for gated models, the token (under both names TGI versions read). Never logged.
+   */
+  static Map<String, String> environment(Component c, Optional<String> token) {
+    Map<String, String> env = new TreeMap<>(c.env());
+    env.put("HF_MODEL_ID", c.modelId());
+    env.putIfAbsent("SM_NUM_GPUS", String.valueOf(c.resources().accelerators()));
+    token.ifPresent(
+        t -> {
+          env.put("HF_TOKEN", t);
+          env.put("HUGGING_FACE_HUB_TOKEN", t);
+        });
+    return env;
+  }
+
+  /** Tags on everything copyscale creates: IAM scopes its writes to the stack's tag. */
+  public static List<software.amazon.awssdk.services.sagemaker.model.Tag> tags(String stack, DeploymentSpec spec) {
+    return List.of(
+        software.amazon.awssdk.services.sagemaker.model.Tag.builder().key(DeployConfig.STACK_TAG).value(stack).build(),
+        software.amazon.awssdk.services.sagemaker.model.Tag.builder().key(DeployConfig.DEPLOYMENT_TAG).value(spec.name()).build());
+  }
+
+  public static CreateModelRequest createModel(DeploymentSpec spec, ResourceNames names, Optional<String> token, String stack) {
+    return CreateModelRequest.builder()
+        .tags(tags(stack, spec))
+        .modelName(names.model())
+        .executionRoleArn(spec.executionRoleArn())
+        .primaryContainer(ContainerDefinition.builder().image(spec.component().image()).environment(environment(spec.component(), token)).build())
+        .build();
+  }
+
+  /** An inference-component endpoint config: execution role, no model on the variant. */
+  public static CreateEndpointConfigRequest createEndpointConfig(DeploymentSpec spec, ResourceNames names, String stack) {
+    DeploymentSpec.Endpoint e = spec.endpoint();
+    ProductionVariant.Builder variant =
+        ProductionVariant.builder()
+            .variantName(e.variantName())
+            .instanceType(e.instanceType())
+            .initialInstanceCount(e.initialInstanceCount())
+            .routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(e.routing()).build());
+    if (e.managedInstanceScaling().enabled()) {
+      variant.managedInstanceScaling(
+          ProductionVariantManagedInstanceScaling.builder()
+              .status(ManagedInstanceScalingStatus.ENABLED)
+              .minInstanceCount(e.managedInstanceScaling().minInstances())
+              .maxInstanceCount(e.managedInstanceScaling().maxInstances())
+              .build());
+    }
+    return CreateEndpointConfigRequest.builder()
+        .tags(tags(stack, spec))
+        .endpointConfigName(names.endpointConfig())
+        .executionRoleArn(spec.executionRoleArn())
+        .productionVariants(variant.build())
+        .build();
+  }
+
+  static InferenceComponentSpecification componentSpecification(DeploymentSpec spec, ResourceNames names) {
+    Component c = spec.component();
+    return InferenceComponentSpecification.builder()
+        .modelName(names.model())
+        .startupParameters(
+            InferenceComponentStartupParameters.builder()
+                .modelDataDownloadTimeoutInSeconds(c.modelDataDownloadTimeoutSeconds())
+                .containerStartupHealthCheckTimeoutInSeconds(c.startupHealthCheckTimeoutSeconds())
+                .build())
+        .computeResourceRequirements(
+            InferenceComponentComputeResourceRequirements.builder()
+                .numberOfAcceleratorDevicesRequired((float) c.resources().accelerators())
+                .numberOfCpuCoresRequired((float) c.resources().cpus())
+                .minMemoryRequiredInMb(c.resources().memoryMb())
+                .build())
+        .build();
+  }
+
+  public static CreateInferenceComponentRequest createComponent(DeploymentSpec spec, ResourceNames names, int copies, String stack) {
+    return CreateInferenceComponentRequest.builder()
+        .tags(tags(stack, spec))
+        .inferenceComponentName(names.component())
+        .endpointName(names.endpoint())
+        .variantName(names.variant())
+        .specification(componentSpecification(spec, names))
+        .runtimeConfig(InferenceComponentRuntimeConfig.builder().copyCount(copies).build())
+        .build();
+  }
+
+  public static UpdateInferenceComponentRequest updateComponent(DeploymentSpec spec, ResourceNames names) {
+    return UpdateInferenceComponentRequest.builder()
+        .inferenceComponentName(names.component())
+        .specification(componentSpecification(spec, names))
+        .build();
+  }
+
+  public static RegisterScalableTargetRequest registerTarget(ResourceNames names, int min, int max) {
+    return RegisterScalableTargetRequest.builder()
+        .serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId(names.scalableResourceId())
+        .scalableDimension(names.scalableDimension())
+        .minCapacity(min)
+        .maxCapacity(max)
+        .build();
+  }
+
+  public static PutScalingPolicyRequest targetTracking(ResourceNames names, TargetTracking tt) {
+    return PutScalingPolicyRequest.builder()
+        .policyName(names.targetTrackingPolicy())
+        .serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId(names.scalableResourceId())
+        .scalableDimension(names.scalableDimension())
+        .policyType(PolicyType.TARGET_TRACKING_SCALING)
+        .targetTrackingScalingPolicyConfiguration(
+            TargetTrackingScalingPolicyConfiguration.builder()
+                .targetValue(tt.target())
+                .predefinedMetricSpecification(PredefinedMetricSpecification.builder().predefinedMetricType(tt.metric()).build())
+                .scaleOutCooldown(tt.scaleOutCooldownSeconds())
+                .scaleInCooldown(tt.scaleInCooldownSeconds())
+                .disableScaleIn(tt.disableScaleIn())
+                .build())
+        .build();
+  }
+
+  public static PutScalingPolicyRequest stepPolicy(ResourceNames names, StepPolicy p) {
+    StepScalingPolicyConfiguration.Builder config =
+        StepScalingPolicyConfiguration.builder()
+            .adjustmentType(p.adjustmentType())
+            .cooldown(p.cooldownSeconds())
+            .metricAggregationType(p.metricAggregation())
+            .stepAdjustments(
+                p.steps().stream()
+                    .map(s -> StepAdjustment.builder()
+                        .metricIntervalLowerBound(s.lower().orElse(null))
+                        .metricIntervalUpperBound(s.upper().orElse(null))
+                        .scalingAdjustment(s.adjustment())
+                        .build())
+                    .toList());
+    p.minAdjustmentMagnitude().ifPresent(config::minAdjustmentMagnitude);
+    return PutScalingPolicyRequest.builder()
+        .policyName(names.policy(p.name()))
+        .serviceNamespace(ServiceNamespace.SAGEMAKER)
+        .resourceId(names.scalableResourceId())
+        .scalableDimension(names.scalableDimension())
+        .policyType(PolicyType.STEP_SCALING)
+        .stepScalingPolicyConfiguration(config.build())
+        .build();
+  }
+
+  /** The alarm of a step policy on the component's (or variant's) metric, acting on {@code actions}. */
+  public static PutMetricAlarmRequest alarm(DeploymentSpec spec, ResourceNames names, StepPolicy p, List<String> actions) {
+    DeploymentSpec.Alarm a = p.alarm();
+    Metric metric = Metric.bySpecName(a.metric()).orElseThrow();
+    List<Dimension> dimensions =
+        metric.level() == Metric.Level.COMPONENT
+            ? List.of(Dimension.builder().name("InferenceComponentName").value(names.component()).build())
+            : List.of(
+                Dimension.builder().name("EndpointName").value(names.endpoint()).build(),
+                Dimension.builder().name("VariantName").value(names.variant()).build());
+    return PutMetricAlarmRequest.builder()
+        .alarmName(names.alarm(p.name()))
+        .alarmDescription("copyscale " + spec.name() + ": step policy " + p.name())
+        .namespace(metric.namespace())
+        .metricName(metric.metricName())
+        .dimensions(dimensions)
+        .statistic(a.statistic())
+        .period(a.periodSeconds())
+        .evaluationPeriods(a.evaluationPeriods())
+        .datapointsToAlarm(a.datapointsToAlarm())
+        .threshold(a.threshold())
+        .comparisonOperator(a.comparison())
+        .treatMissingData(a.treatMissingData())
+        .alarmActions(actions)
+        .build();
+  }
+}

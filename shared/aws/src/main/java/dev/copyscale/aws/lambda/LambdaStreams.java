@@ -1,0 +1,54 @@
+package dev.copyscale.aws.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.json.Json;
+import dev.copyscale.scaling.ScalingResult;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+/**
+ * What every copyscale Lambda handler does around its service: Powertools structured logging for
+ * the invocation, the event read as JSON (malformed input is a clear error), the response written
+ * as JSON, and a refused event logged before Lambda reports it.
+ */
+public final class LambdaStreams {
+  private static final Logger LOG = LoggerFactory.getLogger(LambdaStreams.class);
+
+  private LambdaStreams() {}
+
+  /** @param what names the event in errors, e.g. "alarm event" */
+  public static void handle(InputStream input, OutputStream output, Context context, String what, Function<JsonNode, Object> respond) {
+    PowertoolsLogging.withLogging(context, () -> {
+      JsonNode event = Json.readEvent(input, what);
+      try {
+        Json.write(output, respond.apply(event));
+        return null;
+      } catch (RuntimeException e) {
+        LOG.error("{} refused: {}", what, e.getMessage());
+        throw e;
+      }
+    });
+  }
+
+  /** Logs a scaling result with its deployment on the line (MDC key {@code deployment}). */
+  public static ScalingResult logged(Logger log, ScalingResult result) {
+    MDC.put("deployment", result.deployment().orElse("-"));
+    try {
+      log.info(result.summary());
+    } finally {
+      MDC.remove("deployment");
+    }
+    return result;
+  }
+
+  /** Whether the event is a reconcile schedule's tick, {@code {"action": "reconcile"}}. */
+  public static boolean isTick(JsonNode event) {
+    return event.size() == 1 && "reconcile".equals(event.path("action").asText());
+  }
+}

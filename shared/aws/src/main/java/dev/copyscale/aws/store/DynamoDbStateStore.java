@@ -1,0 +1,205 @@
+package dev.copyscale.aws.store;
+
+import dev.copyscale.state.DeploymentRecord;
+import dev.copyscale.state.LedgerEntry;
+import dev.copyscale.state.TargetState;
+
+import dev.copyscale.deploy.Applied;
+import dev.copyscale.deploy.Phase;
+import dev.copyscale.json.Json;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The state table on DynamoDB. Key schema {@code pk} (hash) and {@code sk} (range), as
+ * template.yaml declares it. Deployments live in partition {@code deployment} under their name, so
+ * one Query lists them all; writes are conditional on the version read.
+ */
+public final class DynamoDbStateStore implements StateStore {
+  static final String DEPLOYMENT_PARTITION = "deployment";
+  static final String TARGET_PARTITION = "target";
+  static final String EVENT_PARTITION = "event";
+  static final String LEDGER_PREFIX = "ledger#";
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public DynamoDbStateStore(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  @Override
+  public Optional<DeploymentRecord> deployment(String name) {
+    Map<String, AttributeValue> item =
+        dynamo
+            .getItem(GetItemRequest.builder().tableName(table).key(key(name)).consistentRead(true).build())
+            .item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+  }
+
+  @Override
+  public List<DeploymentRecord> deployments() {
+    return dynamo
+        .queryPaginator(
+            QueryRequest.builder()
+                .tableName(table)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", s(DEPLOYMENT_PARTITION)))
+                .consistentRead(true)
+                .build())
+        .items()
+        .stream()
+        .map(DynamoDbStateStore::fromItem)
+        .toList();
+  }
+
+  @Override
+  public void save(DeploymentRecord record) {
+    PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(toItem(record));
+    if (record.version() == 1) {
+      put.conditionExpression("attribute_not_exists(pk)");
+    } else {
+      put.conditionExpression("version = :expected")
+          .expressionAttributeValues(Map.of(":expected", n(record.version() - 1)));
+    }
+    try {
+      dynamo.putItem(put.build());
+    } catch (ConditionalCheckFailedException e) {
+      throw new ConcurrentUpdateException(
+          "deployment " + record.name() + " changed since it was read (expected version " + (record.version() - 1) + ")");
+    }
+  }
+
+  @Override
+  public TargetState target(String deployment) {
+    Map<String, AttributeValue> item =
+        dynamo.getItem(GetItemRequest.builder().tableName(table).key(Map.of("pk", s(TARGET_PARTITION), "sk", s(deployment))).consistentRead(true).build()).item();
+    if (item == null || item.isEmpty()) {
+      return TargetState.initial(deployment);
+    }
+    return Json.read(item.get("state").s(), TargetState.class);
+  }
+
+  @Override
+  public boolean commit(String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt) {
+    Put event = Put.builder().tableName(table)
+        .item(Map.of("pk", s(EVENT_PARTITION), "sk", s(eventKey), "expiresAt", n(expiresAt.getEpochSecond())))
+        .conditionExpression("attribute_not_exists(pk)").build();
+    Put.Builder target = Put.builder().tableName(table)
+        .item(Map.of("pk", s(TARGET_PARTITION), "sk", s(next.deployment()), "state", s(Json.compact(next)), "version", n(next.version())));
+    if (next.version() == 1) {
+      target.conditionExpression("attribute_not_exists(pk)");
+    } else {
+      target.conditionExpression("version = :expected").expressionAttributeValues(Map.of(":expected", n(next.version() - 1)));
+    }
+    try {
+      dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+          TransactWriteItem.builder().put(event).build(),
+          TransactWriteItem.builder().put(target.build()).build(),
+          TransactWriteItem.builder().put(ledgerPut(entry, expiresAt)).build()).build());
+      return true;
+    } catch (TransactionCanceledException e) {
+      List<CancellationReason> reasons = e.cancellationReasons();
+      if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+        return false;
+      }
+      if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+        throw new ConcurrentUpdateException("target of " + next.deployment() + " changed since it was read (expected version " + (next.version() - 1) + ")");
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void append(LedgerEntry entry, Instant expiresAt) {
+    Put put = ledgerPut(entry, expiresAt);
+    dynamo.putItem(PutItemRequest.builder().tableName(table).item(put.item()).build());
+  }
+
+  @Override
+  public boolean handled(String eventKey) {
+    Map<String, AttributeValue> item =
+        dynamo.getItem(GetItemRequest.builder().tableName(table).key(Map.of("pk", s(EVENT_PARTITION), "sk", s(eventKey))).consistentRead(true).build()).item();
+    return item != null && !item.isEmpty();
+  }
+
+  @Override
+  public List<LedgerEntry> ledger(String deployment, Instant since) {
+    return dynamo.queryPaginator(QueryRequest.builder().tableName(table)
+            .keyConditionExpression("pk = :pk AND sk >= :since")
+            .expressionAttributeValues(Map.of(":pk", s(LEDGER_PREFIX + deployment), ":since", s(since.toString())))
+            .consistentRead(true).build())
+        .items().stream().map(item -> Json.read(item.get("entry").s(), LedgerEntry.class)).toList();
+  }
+
+  /** A ledger item; it expires by the table's TTL on attribute expiresAt (epoch seconds). */
+  private Put ledgerPut(LedgerEntry entry, Instant expiresAt) {
+    return Put.builder().tableName(table)
+        .item(Map.of("pk", s(LEDGER_PREFIX + entry.deployment()), "sk", s(entry.key()), "entry", s(Json.compact(entry)), "expiresAt", n(expiresAt.getEpochSecond())))
+        .build();
+  }
+
+  private static Map<String, AttributeValue> key(String name) {
+    return Map.of("pk", s(DEPLOYMENT_PARTITION), "sk", s(name));
+  }
+
+  static Map<String, AttributeValue> toItem(DeploymentRecord r) {
+    Map<String, AttributeValue> item = new HashMap<>(key(r.name()));
+    item.put("spec", s(r.specJson()));
+    item.put("phase", s(r.phase().name()));
+    item.put("deleting", AttributeValue.fromBool(r.deleting()));
+    item.put(
+        "fingerprints",
+        AttributeValue.fromM(
+            r.applied().fingerprints().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue())))));
+    item.put("zeroCopiesPending", AttributeValue.fromBool(r.applied().zeroCopiesPending()));
+    item.put("everInService", AttributeValue.fromBool(r.applied().everInService()));
+    item.put("lastActions", AttributeValue.fromL(r.lastActions().stream().map(DynamoDbStateStore::s).toList()));
+    r.waitingFor().ifPresent(w -> item.put("waitingFor", s(w)));
+    r.lastError().ifPresent(e -> item.put("lastError", s(e)));
+    item.put("updatedAt", s(r.updatedAt().toString()));
+    item.put("version", n(r.version()));
+    return item;
+  }
+
+  static DeploymentRecord fromItem(Map<String, AttributeValue> item) {
+    Map<String, String> fingerprints =
+        item.getOrDefault("fingerprints", AttributeValue.fromM(Map.of())).m().entrySet().stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().s()));
+    return new DeploymentRecord(
+        item.get("sk").s(),
+        item.get("spec").s(),
+        Phase.valueOf(item.get("phase").s()),
+        item.get("deleting").bool(),
+        new Applied(fingerprints, item.get("zeroCopiesPending").bool(), item.get("everInService").bool()),
+        item.getOrDefault("lastActions", AttributeValue.fromL(List.of())).l().stream().map(AttributeValue::s).toList(),
+        Optional.ofNullable(item.get("waitingFor")).map(AttributeValue::s),
+        Optional.ofNullable(item.get("lastError")).map(AttributeValue::s),
+        Instant.parse(item.get("updatedAt").s()),
+        Long.parseLong(item.get("version").n()));
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  private static AttributeValue n(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+}

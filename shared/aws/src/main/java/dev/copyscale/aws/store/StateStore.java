@@ -1,0 +1,56 @@
+package dev.copyscale.aws.store;
+
+import dev.copyscale.state.DeploymentRecord;
+import dev.copyscale.state.LedgerEntry;
+import dev.copyscale.state.TargetState;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The state table: deployments, per-target scaling state, the ledger of decisions and the ids of
+ * events already handled (EventBridge and alarms deliver at least once).
+ */
+public interface StateStore {
+  Optional<DeploymentRecord> deployment(String name);
+
+  /** Every deployment, for the reconcile schedule and the CLI. */
+  List<DeploymentRecord> deployments();
+
+  /**
+   * Writes {@code record} if the stored version is still {@code record.version() - 1} (absent for
+   * version 1).
+   *
+   * @throws ConcurrentUpdateException when another writer got there first
+   */
+  void save(DeploymentRecord record);
+
+  /** The scaling state of a deployment's target; {@link TargetState#initial} before any event. */
+  TargetState target(String deployment);
+
+  /**
+   * Atomically: marks {@code eventKey} handled (expiring at {@code expiresAt}), writes the new
+   * target state if it is still at {@code next.version() - 1}, and appends the ledger entry.
+   *
+   * @return false when the event was handled before (nothing written)
+   * @throws ConcurrentUpdateException when another invocation changed the target first
+   */
+  boolean commit(String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt);
+
+  /** Appends a ledger entry without touching the target (decisions that change nothing). */
+  void append(LedgerEntry entry, Instant expiresAt);
+
+  /** Whether an event was handled already. */
+  boolean handled(String eventKey);
+
+  /** The ledger of a deployment since {@code since}, oldest first. */
+  List<LedgerEntry> ledger(String deployment, Instant since);
+
+  /** Another writer changed the item since it was read: re-read and re-decide. */
+  final class ConcurrentUpdateException extends RuntimeException {
+    public ConcurrentUpdateException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,677 @@
+package dev.copyscale.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.copyscale.deploy.DeployConfig;
+import dev.copyscale.deploy.ResourceNames;
+import dev.copyscale.testing.ExternalTools;
+import dev.copyscale.testing.ExternalTools.Result;
+import dev.copyscale.testing.RepoFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * template.yaml passes cfn-lint (with the SAM translator) without a single message, and has the
+ * shape the code relies on. Without cfn-lint the lint tests are skipped loudly; CI sets
+ * REQUIRE_CFN_LINT=1 so that they fail instead.
+ */
+class TemplateLintTest {
+  private static final Duration LINT_TIMEOUT = Duration.ofMinutes(3);
+  /** A YAML short-form intrinsic (!Ref, !Sub, ...) used as a value or list item. */
+  private static final Pattern SHORT_FORM_TAG = Pattern.compile("(^|[:\\-\\[,]\\s*)!(Ref|GetAtt|Sub|Join|If|Equals|Not|And|Or|Select|Split|FindInMap|ImportValue|Base64|Cidr|GetAZs|Condition|Transform)\\b");
+
+  private static Path template() {
+    Path template = RepoFiles.path("template.yaml");
+    assertThat(template).as("template.yaml at the repository root").isRegularFile();
+    return template;
+  }
+
+  private static Path cfnLint() {
+    return ExternalTools.require("cfn-lint", "REQUIRE_CFN_LINT", "template.yaml was NOT linted");
+  }
+
+  private static Result lint(Path file) {
+    return ExternalTools.run(LINT_TIMEOUT, cfnLint().toString(), file.toString());
+  }
+
+  @Test
+  void cfnLintReportsNothing() {
+    Result result = lint(template());
+    assertThat(result.output().strip()).as(result.describe()).isEmpty();
+    assertThat(result.exitCode()).as(result.describe()).isZero();
+  }
+
+  /**
+   * The lint test can fail: the same cfn-lint reports copies of the template broken on purpose.
+   * (A made-up BillingMode value would not do: the DynamoDB schema cfn-lint checks against has no
+   * enum for it, so the broken copies misspell the property and give a flag a non-boolean.)
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "misspelled BillingMode property | 'BillingMode: PAY_PER_REQUEST' | 'BillingMod: PAY_PER_REQUEST' | E3002",
+      "non-boolean PITR flag           | 'PointInTimeRecoveryEnabled: true' | 'PointInTimeRecoveryEnabled: maybe' | E3012",
+      "SnapStart applied sometimes     | 'ApplyOn: PublishedVersions' | 'ApplyOn: Sometimes' | E3030",
+      "unknown function runtime        | 'Runtime: java21' | 'Runtime: java99' | E3030",
+      "schedule window neither off nor flexible | 'Mode: ''OFF''' | 'Mode: ''SOMETIMES''' | E3030",
+  })
+  void cfnLintReportsABrokenCopy(String breakage, String good, String bad, String rule, @TempDir Path dir) throws IOException {
+    String text = Files.readString(template(), StandardCharsets.UTF_8);
+    String broken = text.replace(good, bad);
+    assertThat(broken).as("template.yaml contains '%s', which this test breaks", good).isNotEqualTo(text);
+    Path copy = dir.resolve("template.yaml");
+    Files.writeString(copy, broken, StandardCharsets.UTF_8);
+
+    Result result = lint(copy);
+
+    assertThat(result.exitCode()).as(result.describe()).isNotZero();
+    assertThat(result.output()).as(result.describe()).contains(rule);
+  }
+
+  @Test
+  void isASamApplication() throws IOException {
+    JsonNode root = parse();
+    assertThat(root.path("AWSTemplateFormatVersion").asText()).isEqualTo("2010-09-09");
+    assertThat(root.path("Transform").asText()).isEqualTo("AWS::Serverless-2016-10-31");
+    assertThat(root.path("Description").asText()).isNotBlank();
+  }
+
+  @Test
+  void stateTableMatchesWhatTheStateStoreNeeds() throws IOException {
+    JsonNode table = parse().path("Resources").path("StateTable");
+    assertThat(table.path("Type").asText()).isEqualTo("AWS::DynamoDB::Table");
+    // The ledger is the users' record: it outlives the stack and any replacement.
+    assertThat(table.path("DeletionPolicy").asText()).isEqualTo("Retain");
+    assertThat(table.path("UpdateReplacePolicy").asText()).isEqualTo("Retain");
+
+    JsonNode props = table.path("Properties");
+    assertThat(props.path("BillingMode").asText()).isEqualTo("PAY_PER_REQUEST");
+    assertThat(keys(props.path("KeySchema"), "KeyType")).containsExactly("pk=HASH", "sk=RANGE");
+    assertThat(keys(props.path("AttributeDefinitions"), "AttributeType")).containsExactlyInAnyOrder("pk=S", "sk=S");
+    assertThat(props.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean()).isTrue();
+    assertThat(props.path("TimeToLiveSpecification").path("AttributeName").asText()).isEqualTo("expiresAt");
+    assertThat(props.path("TimeToLiveSpecification").path("Enabled").asBoolean()).isTrue();
+    assertThat(props.path("SSESpecification").path("SSEEnabled").asBoolean()).isTrue();
+    assertThat(props.path("DeletionProtectionEnabled").asBoolean()).isTrue();
+    assertThat(props.path("Tags").isArray() && !props.path("Tags").isEmpty()).as("StateTable has tags").isTrue();
+  }
+
+  @Test
+  void outputsExportTheStateTableUnderTheStackName() throws IOException {
+    JsonNode outputs = parse().path("Outputs");
+    assertThat(outputs.path("StateTableName").path("Value").path("Ref").asText()).isEqualTo("StateTable");
+    assertThat(outputs.path("StateTableArn").path("Value").path("Fn::GetAtt").toString()).isEqualTo("[\"StateTable\",\"Arn\"]");
+    for (String name : List.of("StateTableName", "StateTableArn")) {
+      assertThat(outputs.path(name).path("Export").path("Name").path("Fn::Sub").asText())
+          .as("export name of output %s", name)
+          .startsWith("${AWS::StackName}-");
+    }
+  }
+
+  @Test
+  void resourcePrefixIsConstrained() throws IOException {
+    JsonNode prefix = parse().path("Parameters").path("ResourcePrefix");
+    assertThat(prefix.path("Default").asText()).isEqualTo("copyscale");
+    Pattern allowed = Pattern.compile(prefix.path("AllowedPattern").asText());
+    assertThat(allowed.matcher("copyscale").matches()).isTrue();
+    assertThat(allowed.matcher("Copyscale").matches()).isFalse();
+    assertThat(allowed.matcher("a".repeat(21)).matches()).isFalse();
+  }
+
+  /**
+   * Tests (and tools such as MotoClients) read template.yaml with plain Jackson YAML, which drops
+   * the tag of a short-form intrinsic and reads {@code !Ref X} as the string {@code X}; so the
+   * template uses the long forms only.
+   */
+  @Test
+  void usesLongFormIntrinsicsOnly() throws IOException {
+    List<String> offending = new ArrayList<>();
+    List<String> lines = Files.readAllLines(template(), StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (!line.strip().startsWith("#") && SHORT_FORM_TAG.matcher(line).find()) {
+        offending.add((i + 1) + ": " + line.strip());
+      }
+    }
+    assertThat(offending).as("lines of template.yaml with a short-form intrinsic (use Ref:, Fn::GetAtt:, Fn::Sub:, ...)").isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The three functions
+  // ---------------------------------------------------------------------------------------------
+
+  /** The longest stack name docs/template.md promises to work with the longest ResourcePrefix. */
+  private static final int MAX_STACK_NAME = 25;
+  private static final int MAX_RESOURCE_PREFIX = 20;
+  private static final int MAX_FUNCTION_NAME = 64;
+  private static final String FUNCTION_NAME_HEAD = "${ResourcePrefix}-${AWS::StackName}-";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "DeployFunction           | functions/deploy/target/deploy.jar                       | dev.copyscale.functions.deploy.DeployHandler::handleRequest                     | 900 | deploy            | copyscale-deploy",
+      "StepScalingFunction      | functions/step-scaling/target/step-scaling.jar           | dev.copyscale.functions.stepscaling.AlarmHandler::handleRequest                 | 120 | step-scaling      | copyscale-step-scaling",
+      "ScheduledScalingFunction | functions/scheduled-scaling/target/scheduled-scaling.jar | dev.copyscale.functions.scheduledscaling.ScheduleHandler::handleRequest         | 120 | scheduled-scaling | copyscale-scheduled-scaling",
+  })
+  void functionsAreWiredAsTheirHandlersExpect(String id, String codeUri, String handler, int timeout, String nameSuffix, String service)
+      throws IOException {
+    JsonNode root = parse();
+    JsonNode function = resource(root, id, "AWS::Serverless::Function");
+
+    assertThat(effective(root, function, "CodeUri").asText()).isEqualTo(codeUri);
+    assertThat(effective(root, function, "Handler").asText()).isEqualTo(handler);
+    assertThat(effective(root, function, "Timeout").asInt()).isEqualTo(timeout);
+    assertThat(effective(root, function, "Runtime").asText()).isEqualTo("java21");
+    assertThat(effective(root, function, "Architectures").toString()).isEqualTo("[\"x86_64\"]");
+    assertThat(effective(root, function, "MemorySize").asInt()).isEqualTo(1024);
+    assertThat(effective(root, function, "SnapStart").path("ApplyOn").asText()).isEqualTo("PublishedVersions");
+    assertThat(effective(root, function, "AutoPublishAlias").asText()).isEqualTo("live");
+    assertThat(sub(function.path("Properties").path("FunctionName"))).isEqualTo(FUNCTION_NAME_HEAD + nameSuffix);
+    // Maven builds the jar; sam build must not try to (it cannot build a jar CodeUri).
+    assertThat(function.path("Metadata").path("SkipBuild").asBoolean()).as("Metadata.SkipBuild").isTrue();
+
+    Map<String, JsonNode> env = environment(root, function);
+    assertThat(env.get("POWERTOOLS_SERVICE_NAME").asText()).isEqualTo(service);
+    assertThat(ref(env.get("POWERTOOLS_LOG_LEVEL"))).isEqualTo("LogLevel");
+    assertThat(ref(env.get("STATE_TABLE"))).isEqualTo("StateTable");
+    assertThat(ref(env.get("LEDGER_RETENTION_DAYS"))).isEqualTo("LedgerRetentionDays");
+    assertThat(ref(env.get("COPYSCALE_STACK"))).isEqualTo("AWS::StackName");
+    assertThat(ref(env.get("RESOURCE_PREFIX"))).isEqualTo("ResourcePrefix");
+
+    // Its own role (no SAM-generated role with the managed basic-execution policy on every log group).
+    assertThat(getAtt(function.path("Properties").path("Role"))).isEqualTo(id + "Role.Arn");
+    resource(root, id + "Role", "AWS::IAM::Role");
+  }
+
+  @Test
+  void deployFunctionKnowsTheExecutionRoleAndWhereSchedulesPoint() throws IOException {
+    JsonNode root = parse();
+    Map<String, JsonNode> env = environment(root, resource(root, "DeployFunction", "AWS::Serverless::Function"));
+    assertThat(ref(env.get("SAGEMAKER_EXECUTION_ROLE_ARN"))).isEqualTo("SageMakerExecutionRoleArn");
+    assertThat(ref(env.get("SCHEDULE_TARGET_ARN"))).isEqualTo("ScheduledScalingFunction.Alias");
+    assertThat(getAtt(env.get("SCHEDULER_ROLE_ARN"))).isEqualTo("SchedulerInvokeRole.Arn");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"DeployFunction", "StepScalingFunction", "ScheduledScalingFunction"})
+  void eachFunctionLogsToItsOwnLogGroupWithARetention(String id) throws IOException {
+    JsonNode root = parse();
+    JsonNode function = resource(root, id, "AWS::Serverless::Function");
+    String logGroupId = ref(function.path("Properties").path("LoggingConfig").path("LogGroup"));
+    JsonNode logGroup = resource(root, logGroupId, "AWS::Logs::LogGroup");
+    assertThat(sub(logGroup.path("Properties").path("LogGroupName")))
+        .isEqualTo("/aws/lambda/" + sub(function.path("Properties").path("FunctionName")));
+    assertThat(logGroup.path("Properties").path("RetentionInDays").asInt()).isEqualTo(30);
+    // The function writes its own log streams and nothing else.
+    List<Statement> logs = statements(root).stream().filter(s -> s.where().startsWith(id + "Role/")).filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("logs:"))).toList();
+    assertThat(logs).hasSize(1);
+    assertThat(logs.get(0).actions()).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
+    assertThat(logs.get(0).resources()).containsExactly("{\"Fn::GetAtt\":[\"" + logGroupId + "\",\"Arn\"]}");
+  }
+
+  /**
+   * Function names are {@code ${ResourcePrefix}-${AWS::StackName}-<function>} and may have 64
+   * characters: with the longest prefix ResourcePrefix allows, the stack name docs/template.md
+   * promises (25 characters) must fit every function, and exactly fill the longest one.
+   */
+  @Test
+  void functionNamesFitLambdasLimitWithTheDocumentedStackNameLimit() throws IOException {
+    JsonNode root = parse();
+    Pattern prefix = Pattern.compile(root.path("Parameters").path("ResourcePrefix").path("AllowedPattern").asText());
+    assertThat(prefix.matcher("a".repeat(MAX_RESOURCE_PREFIX)).matches()).isTrue();
+    assertThat(prefix.matcher("a".repeat(MAX_RESOURCE_PREFIX + 1)).matches()).isFalse();
+
+    int longest = 0;
+    for (String id : List.of("DeployFunction", "StepScalingFunction", "ScheduledScalingFunction")) {
+      String name = sub(resource(root, id, "AWS::Serverless::Function").path("Properties").path("FunctionName"));
+      assertThat(name).startsWith(FUNCTION_NAME_HEAD);
+      String resolved = name.replace("${ResourcePrefix}", "p".repeat(MAX_RESOURCE_PREFIX)).replace("${AWS::StackName}", "s".repeat(MAX_STACK_NAME));
+      assertThat(resolved).doesNotContain("${");
+      assertThat(resolved.length()).as("longest possible name of %s", id).isLessThanOrEqualTo(MAX_FUNCTION_NAME);
+      longest = Math.max(longest, resolved.length());
+    }
+    assertThat(longest).as("the documented stack-name limit is the tightest one").isEqualTo(MAX_FUNCTION_NAME);
+    assertThat(RepoFiles.read("docs/template.md")).contains(MAX_STACK_NAME + " characters");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // How events reach the functions
+  // ---------------------------------------------------------------------------------------------
+
+  /** Alarm names are copyscale-DEPLOYMENT-POLICY (ResourceNames): the rule must match all of them. */
+  @Test
+  void stepScalingRuleMatchesCopyscaleAlarmStateChanges() throws IOException {
+    JsonNode root = parse();
+    JsonNode events = resource(root, "StepScalingFunction", "AWS::Serverless::Function").path("Properties").path("Events");
+    assertThat(events.size()).isEqualTo(1);
+    JsonNode rule = events.elements().next();
+    assertThat(rule.path("Type").asText()).isEqualTo("EventBridgeRule");
+    JsonNode pattern = rule.path("Properties").path("Pattern");
+    assertThat(pattern.path("source").toString()).isEqualTo("[\"aws.cloudwatch\"]");
+    assertThat(pattern.path("detail-type").toString()).isEqualTo("[\"CloudWatch Alarm State Change\"]");
+    assertThat(pattern.path("detail").path("alarmName").toString()).isEqualTo("[{\"prefix\":\"copyscale-\"}]");
+    assertThat(pattern.path("detail").size()).as("the rule filters on the alarm name only").isEqualTo(1);
+
+    String alarm = new ResourceNames("llama3-chat", "m", "c", "llama3-chat", "AllTraffic", "llama3-chat-ic",
+        "inference-component/llama3-chat-ic", ResourceNames.COPY_DIMENSION).alarm("burst");
+    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", alarm)).as(alarm).isTrue();
+    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", "someone-elses-alarm")).isFalse();
+    JsonNode sample = new ObjectMapper().readTree(RepoFiles.read("events/alarm-eventbridge-burst.json"));
+    assertThat(matches(pattern, sample.path("source").asText(), sample.path("detail-type").asText(), sample.path("detail").path("alarmName").asText()))
+        .as("events/alarm-eventbridge-burst.json matches the rule").isTrue();
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({"ReconcileSchedule, DeployFunction", "AlarmTickSchedule, StepScalingFunction", "ScheduleHealSchedule, ScheduledScalingFunction"})
+  void reconcileSchedulesTickEveryMinute(String id, String function) throws IOException {
+    JsonNode root = parse();
+    JsonNode props = resource(root, id, "AWS::Scheduler::Schedule").path("Properties");
+    assertThat(props.path("ScheduleExpression").asText()).isEqualTo("rate(1 minute)");
+    assertThat(props.path("FlexibleTimeWindow").path("Mode").asText()).isEqualTo("OFF");
+    assertThat(props.path("State").asText()).isEqualTo("ENABLED");
+    JsonNode target = props.path("Target");
+    assertThat(ref(target.path("Arn"))).isEqualTo(function + ".Alias");
+    assertThat(getAtt(target.path("RoleArn"))).isEqualTo("SchedulerInvokeRole.Arn");
+    assertThat(new ObjectMapper().readTree(target.path("Input").asText())).isEqualTo(new ObjectMapper().readTree("{\"action\": \"reconcile\"}"));
+    assertThat(new ObjectMapper().readTree(target.path("Input").asText()))
+        .as("the same tick as events/deploy-reconcile.json")
+        .isEqualTo(new ObjectMapper().readTree(RepoFiles.read("events/deploy-reconcile.json")));
+  }
+
+  @Test
+  void schedulerInvokeRoleInvokesTheLiveAliasesOnly() throws IOException {
+    JsonNode root = parse();
+    JsonNode role = resource(root, "SchedulerInvokeRole", "AWS::IAM::Role").path("Properties");
+    JsonNode trust = only(role.path("AssumeRolePolicyDocument").path("Statement"));
+    assertThat(trust.path("Principal").path("Service").asText()).isEqualTo("scheduler.amazonaws.com");
+    assertThat(trust.path("Action").asText()).isEqualTo("sts:AssumeRole");
+    assertThat(ref(trust.path("Condition").path("StringEquals").path("aws:SourceAccount"))).isEqualTo("AWS::AccountId");
+
+    List<Statement> statements = statements(root).stream().filter(s -> s.where().startsWith("SchedulerInvokeRole/")).toList();
+    assertThat(statements).hasSize(1);
+    assertThat(statements.get(0).actions()).containsExactly("lambda:InvokeFunction");
+    List<String> aliases = new ArrayList<>();
+    for (String id : List.of("DeployFunction", "StepScalingFunction", "ScheduledScalingFunction")) {
+      String name = sub(resource(root, id, "AWS::Serverless::Function").path("Properties").path("FunctionName"));
+      aliases.add(subJson("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + name + ":live"));
+    }
+    assertThat(statements.get(0).resources()).containsExactlyInAnyOrderElementsOf(aliases);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Least privilege
+  // ---------------------------------------------------------------------------------------------
+
+  /** Read-only: the action's name (after the service prefix) starts with Describe, List or Get. */
+  private static boolean readOnly(String action) {
+    String name = action.substring(action.indexOf(':') + 1);
+    return name.startsWith("Describe") || name.startsWith("List") || name.startsWith("Get");
+  }
+
+  @Test
+  void everyResourceWildcardIsReadOnly() throws IOException {
+    List<Statement> statements = statements(parse());
+    assertThat(statements).as("IAM statements found in template.yaml").hasSizeGreaterThan(20);
+    List<String> offenders = new ArrayList<>();
+    for (Statement s : statements) {
+      if (s.resources().contains("\"*\"")) {
+        s.actions().stream().filter(a -> !readOnly(a)).forEach(a -> offenders.add(s.where() + ": " + a + " on \"*\""));
+      }
+    }
+    assertThat(offenders).as("actions that are not read-only (Describe*, List*, Get*) granted on Resource \"*\"").isEmpty();
+  }
+
+  @Test
+  void policiesNameEveryActionAndResourceExplicitly() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    for (Statement s : statements(parse())) {
+      if (!s.statement().path("Effect").asText().equals("Allow")) {
+        offenders.add(s.where() + ": Effect " + s.statement().path("Effect"));
+      }
+      for (String field : List.of("NotAction", "NotResource", "NotPrincipal")) {
+        if (s.statement().has(field)) {
+          offenders.add(s.where() + ": " + field);
+        }
+      }
+      s.actions().stream().filter(a -> a.contains("*") || a.contains("?") || !a.matches("[a-z0-9-]+:[A-Za-z0-9]+"))
+          .forEach(a -> offenders.add(s.where() + ": action " + a));
+      if (s.resources().isEmpty()) {
+        offenders.add(s.where() + ": no Resource");
+      }
+    }
+    assertThat(offenders).as("statements that are not plain Allow lists of named actions on named resources").isEmpty();
+  }
+
+  @Test
+  void passRoleOnlyPassesTheTwoRolesToTheirServices() throws IOException {
+    Map<String, String> passed = new TreeMap<>();
+    for (Statement s : statements(parse())) {
+      if (s.actions().contains("iam:PassRole")) {
+        assertThat(s.actions()).as("%s grants only iam:PassRole", s.where()).containsExactly("iam:PassRole");
+        assertThat(s.resources()).as("%s passes one role", s.where()).hasSize(1);
+        JsonNode service = s.statement().path("Condition").path("StringEquals").path("iam:PassedToService");
+        assertThat(service.isTextual()).as("%s has Condition StringEquals iam:PassedToService", s.where()).isTrue();
+        assertThat(s.statement().path("Condition").size()).as("%s conditions", s.where()).isEqualTo(1);
+        passed.put(s.resources().get(0), service.asText());
+      }
+    }
+    assertThat(passed).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "{\"Ref\":\"SageMakerExecutionRoleArn\"}", "sagemaker.amazonaws.com",
+        "{\"Fn::GetAtt\":[\"SchedulerInvokeRole\",\"Arn\"]}", "scheduler.amazonaws.com"));
+  }
+
+  /**
+   * SageMaker writes touch only resources tagged with the stack: creates carry the tag in the
+   * request, tagging happens only as part of a create, updates and deletes need the tag on the
+   * resource. The tag key is the one the deploy function puts on what it creates.
+   */
+  @Test
+  void sageMakerWritesAreScopedToTheStacksTag() throws IOException {
+    String stackTag = DeployConfig.STACK_TAG;
+    List<String> offenders = new ArrayList<>();
+    for (Statement s : statements(parse())) {
+      List<String> writes = s.actions().stream().filter(a -> a.startsWith("sagemaker:") && !readOnly(a)).toList();
+      if (writes.isEmpty()) {
+        continue;
+      }
+      JsonNode equals = s.statement().path("Condition").path("StringEquals");
+      boolean creates = writes.stream().allMatch(a -> a.startsWith("sagemaker:Create"));
+      boolean tags = writes.equals(List.of("sagemaker:AddTags"));
+      String key = creates || tags ? "aws:RequestTag/" + stackTag : "aws:ResourceTag/" + stackTag;
+      if (!"AWS::StackName".equals(ref(equals.path(key)))) {
+        offenders.add(s.where() + " " + writes + ": no StringEquals " + key + " = Ref AWS::StackName");
+      }
+      if (tags && !equals.path("sagemaker:TaggingAction").isArray()) {
+        offenders.add(s.where() + ": sagemaker:AddTags not limited to creates by sagemaker:TaggingAction");
+      }
+      if (creates || tags) {
+        List<String> keys = new ArrayList<>();
+        s.statement().path("Condition").path("ForAllValues:StringEquals").path("aws:TagKeys").forEach(k -> keys.add(k.asText()));
+        if (!keys.contains(stackTag)) {
+          offenders.add(s.where() + ": tag keys not limited by ForAllValues:StringEquals aws:TagKeys");
+        }
+      }
+      s.resources().stream().filter(r -> !r.startsWith("{\"Fn::Sub\":\"arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:"))
+          .forEach(r -> offenders.add(s.where() + ": resource " + r));
+    }
+    assertThat(offenders).isEmpty();
+  }
+
+  @Test
+  void autoScalingWritesAreLimitedToSageMakersDimensions() throws IOException {
+    List<String> offenders = new ArrayList<>();
+    for (Statement s : statements(parse())) {
+      if (s.actions().stream().noneMatch(a -> a.startsWith("application-autoscaling:") && !readOnly(a))) {
+        continue;
+      }
+      JsonNode equals = s.statement().path("Condition").path("StringEquals");
+      if (!equals.path("application-autoscaling:service-namespace").asText().equals(ResourceNames.NAMESPACE)) {
+        offenders.add(s.where() + ": service namespace not limited to sagemaker");
+      }
+      List<String> dimensions = new ArrayList<>();
+      equals.path("application-autoscaling:scalable-dimension").forEach(d -> dimensions.add(d.asText()));
+      if (!new TreeSet<>(dimensions).equals(new TreeSet<>(List.of(ResourceNames.COPY_DIMENSION, ResourceNames.INSTANCE_DIMENSION)))) {
+        offenders.add(s.where() + ": scalable dimensions " + dimensions);
+      }
+      if (!s.resources().equals(List.of(subJson("arn:${AWS::Partition}:application-autoscaling:${AWS::Region}:${AWS::AccountId}:scalable-target/*")))) {
+        offenders.add(s.where() + ": resources " + s.resources());
+      }
+    }
+    assertThat(offenders).isEmpty();
+  }
+
+  /** Alarms and schedule groups are named copyscale-... by the deploy function (ResourceNames, DeployConfig). */
+  @Test
+  void alarmAndScheduleWritesAreScopedToCopyscalesNames() throws IOException {
+    ResourceNames names = new ResourceNames("d", "m", "c", "e", "v", "ic", "inference-component/ic", ResourceNames.COPY_DIMENSION);
+    assertThat(names.alarm("p")).isEqualTo("copyscale-d-p");
+    assertThat(DeployConfig.scheduleGroup("d")).isEqualTo("copyscale-d");
+    String alarms = subJson("arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:copyscale-*");
+    String groups = subJson("arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule-group/copyscale-*");
+    String schedules = subJson("arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/copyscale-*/*");
+    List<String> offenders = new ArrayList<>();
+    for (Statement s : statements(parse())) {
+      for (String action : s.actions()) {
+        String expected = null;
+        if (action.startsWith("cloudwatch:") && !action.equals("cloudwatch:GetMetricData")) {
+          expected = alarms;
+        } else if (action.startsWith("scheduler:") && !action.startsWith("scheduler:List")) {
+          expected = action.contains("ScheduleGroup") || action.equals("scheduler:TagResource") ? groups : schedules;
+        }
+        if (expected != null && !s.resources().equals(List.of(expected))) {
+          offenders.add(s.where() + ": " + action + " on " + s.resources());
+        }
+      }
+    }
+    assertThat(offenders).isEmpty();
+  }
+
+  @Test
+  void stateTableIsTheOnlyTableAndTheSameForAllThreeFunctions() throws IOException {
+    JsonNode root = parse();
+    for (String role : List.of("DeployFunctionRole", "StepScalingFunctionRole", "ScheduledScalingFunctionRole")) {
+      List<Statement> dynamo = statements(root).stream().filter(s -> s.where().startsWith(role + "/"))
+          .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("dynamodb:"))).toList();
+      assertThat(dynamo).as(role).hasSize(1);
+      // TransactWriteItems is no IAM action: transactions are authorised item by item.
+      assertThat(dynamo.get(0).actions()).as(role).containsExactlyInAnyOrder(
+          "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+      assertThat(dynamo.get(0).resources()).as(role).containsExactly("{\"Fn::GetAtt\":[\"StateTable\",\"Arn\"]}");
+    }
+  }
+
+  /**
+   * cfn-lint checks IAM action names (W3037), but not in a template with the Serverless transform.
+   * All of copyscale's policies live in plain AWS::IAM::Role resources, so a copy without the
+   * Transform line is linted and only the IAM findings are kept (the SAM resources are, of course,
+   * unknown there). The same check must see a misspelt action in a broken copy.
+   */
+  @Test
+  void everyIamActionExists(@TempDir Path dir) throws IOException {
+    String text = Files.readString(template(), StandardCharsets.UTF_8);
+    String plain = text.replaceFirst("(?m)^Transform: .*\\R", "");
+    assertThat(plain).isNotEqualTo(text);
+
+    assertThat(iamFindings(dir.resolve("plain.yaml"), plain)).isEmpty();
+
+    String broken = plain.replace("sagemaker:ListModels", "sagemaker:ListModelz");
+    assertThat(broken).isNotEqualTo(plain);
+    assertThat(iamFindings(dir.resolve("broken.yaml"), broken)).anyMatch(l -> l.contains("W3037") && l.contains("listmodelz"));
+  }
+
+  private static List<String> iamFindings(Path file, String text) throws IOException {
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    Result result = ExternalTools.run(LINT_TIMEOUT, cfnLint().toString(), "--format", "parseable", file.toString());
+    assertThat(result.output()).as(result.describe()).contains("E3038"); // it did lint the SAM-less copy
+    return result.output().lines().filter(l -> l.contains(":W3037:") || l.contains(":E3510:") || l.contains(":E3512:")).toList();
+  }
+
+  @Test
+  void hfTokenSecretsAreReadableOnlyWhenGiven() throws IOException {
+    JsonNode root = parse();
+    List<Statement> secrets = statements(root).stream().filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("secretsmanager:"))).toList();
+    assertThat(secrets).hasSize(1);
+    assertThat(secrets.get(0).where()).startsWith("DeployFunctionRole/").contains("if HasHuggingFaceTokenSecrets");
+    assertThat(secrets.get(0).actions()).containsExactly("secretsmanager:GetSecretValue");
+    assertThat(secrets.get(0).resources()).containsExactly("{\"Ref\":\"HuggingFaceTokenSecretArns\"}");
+    JsonNode parameter = root.path("Parameters").path("HuggingFaceTokenSecretArns");
+    assertThat(parameter.path("Type").asText()).isEqualTo("CommaDelimitedList");
+    assertThat(parameter.path("Default").asText()).isEmpty();
+  }
+
+  @Test
+  void outputsNameTheLiveAliasesAndTheSchedulerRole() throws IOException {
+    JsonNode outputs = parse().path("Outputs");
+    assertThat(ref(outputs.path("DeployFunctionArn").path("Value"))).isEqualTo("DeployFunction.Alias");
+    assertThat(ref(outputs.path("StepScalingFunctionArn").path("Value"))).isEqualTo("StepScalingFunction.Alias");
+    assertThat(ref(outputs.path("ScheduledScalingFunctionArn").path("Value"))).isEqualTo("ScheduledScalingFunction.Alias");
+    assertThat(getAtt(outputs.path("SchedulerInvokeRoleArn").path("Value"))).isEqualTo("SchedulerInvokeRole.Arn");
+  }
+
+  @Test
+  void docsDescribeEveryParameterAndResource() throws IOException {
+    JsonNode root = parse();
+    String docs = RepoFiles.read("docs/template.md");
+    List<String> missing = new ArrayList<>();
+    root.path("Parameters").fieldNames().forEachRemaining(p -> {
+      if (!docs.contains("`" + p + "`")) {
+        missing.add("parameter " + p);
+      }
+    });
+    root.path("Resources").fieldNames().forEachRemaining(r -> {
+      if (!docs.contains("`" + r + "`")) {
+        missing.add("resource " + r);
+      }
+    });
+    assertThat(missing).as("names docs/template.md does not mention (in backticks)").isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading the template
+  // ---------------------------------------------------------------------------------------------
+
+  /** One IAM permission statement, {@code where} it is (resource/policy/Sid), actions and resources as compact JSON. */
+  private record Statement(String where, JsonNode statement, List<String> actions, List<String> resources) {}
+
+  /**
+   * Every permission statement of the template: inline policies of roles, IAM policies, and inline
+   * statements of functions; both branches of an Fn::If (AWS::NoValue dropped). Trust policies are
+   * not permission statements and are checked on their own.
+   */
+  private static List<Statement> statements(JsonNode root) {
+    List<Statement> out = new ArrayList<>();
+    root.path("Resources").fields().forEachRemaining(e -> {
+      String type = e.getValue().path("Type").asText();
+      JsonNode props = e.getValue().path("Properties");
+      switch (type) {
+        case "AWS::IAM::Role", "AWS::Serverless::Function" -> props.path("Policies").forEach(p -> {
+          JsonNode doc = p.has("PolicyDocument") ? p.path("PolicyDocument") : p;
+          collect(e.getKey() + "/" + p.path("PolicyName").asText("inline"), doc.path("Statement"), out);
+        });
+        case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy" -> collect(e.getKey(), props.path("PolicyDocument").path("Statement"), out);
+        default -> { }
+      }
+    });
+    return out;
+  }
+
+  private static void collect(String where, JsonNode statements, List<Statement> out) {
+    List<JsonNode> list = new ArrayList<>();
+    if (statements.isArray()) {
+      statements.forEach(list::add);
+    } else if (!statements.isMissingNode()) {
+      list.add(statements);
+    }
+    for (JsonNode s : list) {
+      if (s.has("Fn::If")) {
+        JsonNode branches = s.path("Fn::If");
+        String condition = branches.path(0).asText();
+        for (int i = 1; i <= 2; i++) {
+          JsonNode branch = branches.path(i);
+          if (!"AWS::NoValue".equals(branch.path("Ref").asText())) {
+            collect(where + "/if " + (i == 1 ? "" : "not ") + condition, branch, out);
+          }
+        }
+        continue;
+      }
+      List<String> actions = new ArrayList<>();
+      strings(s.path("Action")).forEach(actions::add);
+      List<String> resources = new ArrayList<>();
+      JsonNode resource = s.path("Resource");
+      if (resource.isArray()) {
+        resource.forEach(r -> resources.add(r.toString()));
+      } else if (!resource.isMissingNode()) {
+        resources.add(resource.toString());
+      }
+      out.add(new Statement(where + "/" + s.path("Sid").asText("?"), s, actions, resources));
+    }
+  }
+
+  private static List<String> strings(JsonNode node) {
+    List<String> values = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(n -> values.add(n.asText()));
+    } else if (!node.isMissingNode()) {
+      values.add(node.asText());
+    }
+    return values;
+  }
+
+  private static JsonNode resource(JsonNode root, String id, String type) {
+    JsonNode resource = root.path("Resources").path(id);
+    assertThat(resource.path("Type").asText()).as("type of resource %s", id).isEqualTo(type);
+    return resource;
+  }
+
+  /** A function property, or the Globals.Function default when the function does not set it. */
+  private static JsonNode effective(JsonNode root, JsonNode function, String property) {
+    JsonNode own = function.path("Properties").path(property);
+    return own.isMissingNode() ? root.path("Globals").path("Function").path(property) : own;
+  }
+
+  /** The function's environment as SAM merges it: Globals' variables, then the function's own. */
+  private static Map<String, JsonNode> environment(JsonNode root, JsonNode function) {
+    Map<String, JsonNode> env = new TreeMap<>();
+    root.path("Globals").path("Function").path("Environment").path("Variables").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue()));
+    function.path("Properties").path("Environment").path("Variables").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue()));
+    return env;
+  }
+
+  private static String ref(JsonNode node) {
+    return node == null ? null : node.path("Ref").asText(null);
+  }
+
+  private static String getAtt(JsonNode node) {
+    JsonNode getAtt = node == null ? null : node.path("Fn::GetAtt");
+    return getAtt == null || !getAtt.isArray() ? null : getAtt.path(0).asText() + "." + getAtt.path(1).asText();
+  }
+
+  private static String sub(JsonNode node) {
+    return node.path("Fn::Sub").asText(null);
+  }
+
+  /** The compact JSON of {@code {"Fn::Sub": text}}, as statements hold their resources. */
+  private static String subJson(String text) {
+    return new ObjectMapper().createObjectNode().put("Fn::Sub", text).toString();
+  }
+
+  private static JsonNode only(JsonNode list) {
+    assertThat(list.isArray() && list.size() == 1).as("one element in %s", list).isTrue();
+    return list.get(0);
+  }
+
+  /** EventBridge matching for the rule's shape: exact source and detail-type, prefix on the alarm name. */
+  private static boolean matches(JsonNode pattern, String source, String detailType, String alarmName) {
+    boolean sourceMatches = strings(pattern.path("source")).contains(source);
+    boolean typeMatches = strings(pattern.path("detail-type")).contains(detailType);
+    boolean nameMatches = false;
+    for (JsonNode p : pattern.path("detail").path("alarmName")) {
+      nameMatches |= p.has("prefix") ? alarmName.startsWith(p.path("prefix").asText()) : alarmName.equals(p.asText());
+    }
+    return sourceMatches && typeMatches && nameMatches;
+  }
+
+  private static JsonNode parse() throws IOException {
+    return new YAMLMapper().readTree(template().toFile());
+  }
+
+  private static List<String> keys(JsonNode list, String field) {
+    List<String> keys = new ArrayList<>();
+    list.forEach(k -> keys.add(k.path("AttributeName").asText() + "=" + k.path(field).asText()));
+    return keys;
+  }
+}

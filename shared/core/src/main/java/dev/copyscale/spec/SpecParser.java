@@ -1,0 +1,430 @@
+package dev.copyscale.spec;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.copyscale.json.Json;
+import dev.copyscale.spec.DeploymentSpec.Alarm;
+import dev.copyscale.spec.DeploymentSpec.Component;
+import dev.copyscale.spec.DeploymentSpec.Dimension;
+import dev.copyscale.spec.DeploymentSpec.Endpoint;
+import dev.copyscale.spec.DeploymentSpec.Engine;
+import dev.copyscale.spec.DeploymentSpec.Guardrails;
+import dev.copyscale.spec.DeploymentSpec.ManagedInstanceScaling;
+import dev.copyscale.spec.DeploymentSpec.Model;
+import dev.copyscale.spec.DeploymentSpec.Resources;
+import dev.copyscale.spec.DeploymentSpec.Scaling;
+import dev.copyscale.spec.DeploymentSpec.Schedule;
+import dev.copyscale.spec.DeploymentSpec.Step;
+import dev.copyscale.spec.DeploymentSpec.StepPolicy;
+import dev.copyscale.spec.DeploymentSpec.TargetTracking;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a copyscale/v1 document (YAML or JSON) into a {@link DeploymentSpec}, checking every field
+ * against what the AWS APIs accept, then runs {@link SpecRules}. All problems are reported at once.
+ */
+public final class SpecParser {
+  /** SageMaker resource names: endpoint, variant, inference component, model, endpoint config. */
+  static final Pattern SAGEMAKER_NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$");
+
+  static final String SAGEMAKER_NAME_RULE =
+      "1-63 letters, digits and hyphens, starting and ending with a letter or digit";
+
+  /**
+   * The deployment name prefixes derived names such as {@code NAME-0123456789} (model, endpoint
+   * config, 63 characters at most) and {@code copyscale-NAME} (schedule group, 64 at most).
+   */
+  static final Pattern DEPLOYMENT_NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,39}$");
+
+  static final Pattern POLICY_NAME = Pattern.compile("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,39}$");
+  static final String SHORT_NAME_RULE =
+      "1-40 letters, digits and hyphens, starting and ending with a letter or digit";
+
+  static final Pattern ROLE_ARN =
+      Pattern.compile("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$");
+  static final Pattern SECRET_ARN =
+      Pattern.compile("^arn:aws[a-z\\-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$");
+
+  /** SageMaker's Image: up to 255 characters, no white space. */
+  static final Pattern IMAGE = Pattern.compile("^\\S{1,255}$");
+
+  /** A Hugging Face Hub id ({@code org/name} or {@code name}) or a path inside the container. */
+  static final Pattern MODEL_ID =
+      Pattern.compile("^([A-Za-z0-9][\\w.-]*(/[\\w.-]+)?|/[\\w./-]+)$");
+
+  /** SageMaker's hosting instance types, as the SDK's ProductionVariantInstanceType lists them (a test in shared/aws keeps the two equal). */
+  public static final List<String> INSTANCE_TYPES = readInstanceTypes();
+
+  private static List<String> readInstanceTypes() {
+    try (var in = SpecParser.class.getResourceAsStream("sagemaker-instance-types.txt")) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+          .filter(l -> !l.isBlank() && !l.startsWith("#")).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static final List<String> ROUTING = List.of("LEAST_OUTSTANDING_REQUESTS", "RANDOM");
+  static final List<String> ADJUSTMENT_TYPES =
+      List.of("ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity");
+  static final List<String> AGGREGATIONS = List.of("Average", "Minimum", "Maximum");
+  static final List<String> STATISTICS =
+      List.of("Average", "Sum", "Minimum", "Maximum", "SampleCount");
+  static final List<String> COMPARISONS =
+      List.of(
+          "GreaterThanOrEqualToThreshold",
+          "GreaterThanThreshold",
+          "LessThanThreshold",
+          "LessThanOrEqualToThreshold");
+  static final List<String> MISSING_DATA = List.of("missing", "notBreaching", "breaching", "ignore");
+  static final List<String> TARGET_TRACKING_METRICS =
+      List.of(
+          "SageMakerInferenceComponentInvocationsPerCopy",
+          "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution",
+          "SageMakerVariantInvocationsPerInstance",
+          "SageMakerVariantConcurrentRequestsPerModelHighResolution");
+
+  static final int MAX_COPIES = 1000;
+  static final int MAX_INSTANCES = 1000;
+  static final int DAY_SECONDS = 86_400;
+
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder(new YAMLFactory())
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  /** JSON with duplicate keys refused too, as the YAML reader does. */
+  private static final ObjectMapper JSON = Json.mapper().copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  private SpecParser() {}
+
+  /**
+   * JSON is YAML, but the JSON parser reads it many times faster: the functions parse the stored
+   * spec (JSON) on every invocation, and the simulator runs them every minute of a simulated week.
+   */
+  private static ObjectMapper reader(String document) {
+    return document.stripLeading().startsWith("{") ? JSON : YAML;
+  }
+
+  /** Parses and validates a YAML or JSON document (JSON is YAML). */
+  public static SpecResult parse(String document) {
+    JsonNode root;
+    try {
+      root = reader(document).readTree(document);
+    } catch (JsonProcessingException e) {
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      String reason = e instanceof JsonParseException ? e.getOriginalMessage() : e.getMessage();
+      return SpecResult.invalid(List.of(new Problem("", "not valid YAML or JSON" + where + ": " + reason)));
+    }
+    return parse(root);
+  }
+
+  /** A YAML or JSON document as a tree (for passing a spec on as a JSON event). */
+  public static JsonNode toTree(String document) {
+    try {
+      return reader(document).readTree(document);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not valid YAML or JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Validates a document that is already a tree, e.g. the {@code detail} of an EventBridge event. */
+  public static SpecResult parse(JsonNode root) {
+    if (root == null || !root.isObject()) {
+      return SpecResult.invalid(
+          List.of(new Problem("", "a spec must be an object with apiVersion: " + DeploymentSpec.API_VERSION)));
+    }
+    Problems problems = new Problems();
+    Node node = new Node(root, "", problems);
+    DeploymentSpec spec = read(node);
+    node.finish();
+    SpecRules.check(spec, problems);
+    return problems.isEmpty() ? SpecResult.valid(spec) : SpecResult.invalid(problems.list());
+  }
+
+  private static DeploymentSpec read(Node n) {
+    String apiVersion = n.requiredString("apiVersion");
+    if (!n.problems().at("apiVersion") && !apiVersion.equals(DeploymentSpec.API_VERSION)) {
+      n.problems().add("apiVersion", "\"" + apiVersion + "\" is not supported; use " + DeploymentSpec.API_VERSION);
+    }
+    String name = n.requiredMatching("name", DEPLOYMENT_NAME, SHORT_NAME_RULE);
+    String role =
+        n.requiredMatching(
+            "executionRoleArn", ROLE_ARN, "an IAM role ARN, arn:aws:iam::ACCOUNT:role/NAME");
+    Endpoint endpoint = n.requiredObject("endpoint").map(SpecParser::endpoint).orElse(null);
+    Component component = n.requiredObject("component").map(SpecParser::component).orElse(null);
+    Scaling scaling = n.requiredObject("scaling").map(SpecParser::scaling).orElse(null);
+    Guardrails guardrails = n.requiredObject("guardrails").map(SpecParser::guardrails).orElse(null);
+    return new DeploymentSpec(apiVersion, name, role, endpoint, component, scaling, guardrails);
+  }
+
+  private static Endpoint endpoint(Node n) {
+    Endpoint endpoint =
+        new Endpoint(
+            n.requiredMatching("name", SAGEMAKER_NAME, SAGEMAKER_NAME_RULE),
+            n.matching("variantName", "AllTraffic", SAGEMAKER_NAME, SAGEMAKER_NAME_RULE),
+            instanceType(n),
+            n.integer("initialInstanceCount", 1, 1, MAX_INSTANCES),
+            n.optionalObject("managedInstanceScaling")
+                .map(SpecParser::managedInstanceScaling)
+                .orElse(ManagedInstanceScaling.DISABLED),
+            n.oneOf("routing", "LEAST_OUTSTANDING_REQUESTS", ROUTING, false));
+    n.finish();
+    return endpoint;
+  }
+
+  private static String instanceType(Node n) {
+    String type = n.requiredString("instanceType");
+    if (!n.problems().at(n.pathOf("instanceType")) && !INSTANCE_TYPES.contains(type)) {
+      n.problems()
+          .add(
+              n.pathOf("instanceType"),
+              "\""
+                  + type
+                  + "\" is not a SageMaker hosting instance type (ProductionVariantInstanceType),"
+                  + " e.g. ml.g5.12xlarge, ml.g6e.2xlarge, ml.p4d.24xlarge; run `copyscale catalog` for"
+                  + " the GPU types preflight knows");
+    }
+    return type;
+  }
+
+  private static ManagedInstanceScaling managedInstanceScaling(Node n) {
+    boolean enabled = n.bool("enabled", true);
+    ManagedInstanceScaling mis =
+        new ManagedInstanceScaling(
+            enabled,
+            n.integer("minInstances", 1, 0, MAX_INSTANCES),
+            enabled ? n.requiredInt("maxInstances", 1, MAX_INSTANCES) : n.integer("maxInstances", 0, 1, MAX_INSTANCES));
+    n.finish();
+    return mis;
+  }
+
+  private static Component component(Node n) {
+    Component component =
+        new Component(
+            n.requiredMatching("name", SAGEMAKER_NAME, SAGEMAKER_NAME_RULE),
+            n.requiredMatching("image", IMAGE, "a container image URI of at most 255 characters without spaces"),
+            n.requiredMatching(
+                "modelId", MODEL_ID, "a Hugging Face model id such as meta-llama/Meta-Llama-3-8B-Instruct"),
+            n.has("hfTokenSecretArn")
+                ? Optional.of(
+                    n.matching(
+                        "hfTokenSecretArn",
+                        "",
+                        SECRET_ARN,
+                        "a Secrets Manager secret ARN, arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME"))
+                : Optional.empty(),
+            n.stringMap("env"),
+            n.requiredObject("resources").map(SpecParser::resources).orElse(null),
+            n.requiredInt("copies", 0, MAX_COPIES),
+            n.integer("startupHealthCheckTimeoutSeconds", 600, 60, 3600),
+            n.integer("modelDataDownloadTimeoutSeconds", 1200, 60, 3600),
+            n.optionalObject("model").map(SpecParser::model));
+    n.finish();
+    return component;
+  }
+
+  private static Resources resources(Node n) {
+    Resources resources =
+        new Resources(
+            n.requiredInt("accelerators", 1, 64),
+            n.requiredNumber("cpus", 0.25, 1024),
+            n.requiredInt("memoryMb", 128, 4 * 1024 * 1024));
+    n.finish();
+    return resources;
+  }
+
+  static final Pattern CHAT_TEMPLATE = Pattern.compile("^\\S{1,1024}\\.(jinja|jinja2|json)$");
+
+  private static Model model(Node n) {
+    Model model =
+        new Model(
+            n.requiredNumber("parametersBillions", 0.001, 10_000),
+            n.requiredInt("layers", 1, 1000),
+            n.requiredInt("kvHeads", 1, 1024),
+            n.requiredInt("headDim", 1, 4096),
+            n.oneOf("dtype", "bfloat16", ModelDtype.names(), false),
+            n.integer("maxContextTokens", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
+            n.has("chatTemplate") ? Optional.of(n.matching("chatTemplate", "", CHAT_TEMPLATE, "a path to a .jinja file or a tokenizer_config.json")) : Optional.empty());
+    n.finish();
+    return model;
+  }
+
+  private static Scaling scaling(Node n) {
+    Dimension dimension =
+        switch (n.oneOf("dimension", "copies", List.of("copies", "instances"), false)) {
+          case "instances" -> Dimension.INSTANCES;
+          default -> Dimension.COPIES;
+        };
+    String noun = dimension.boundNoun();
+    String other = dimension == Dimension.COPIES ? "Instances" : "Copies";
+    for (String bound : List.of("min" + other, "max" + other)) {
+      if (n.has(bound)) {
+        n.problems()
+            .add(
+                n.pathOf(bound),
+                "does not apply with dimension: "
+                    + dimension.specValue()
+                    + "; the bounds are min"
+                    + noun
+                    + "/max"
+                    + noun);
+      }
+    }
+    int limit = dimension == Dimension.COPIES ? MAX_COPIES : MAX_INSTANCES;
+    int min = n.requiredInt("min" + noun, 0, limit);
+    int max = n.requiredInt("max" + noun, dimension == Dimension.COPIES ? 0 : 1, limit);
+    Engine engine = engine(n, "engine", Engine.NATIVE);
+    Scaling scaling =
+        new Scaling(
+            dimension,
+            min,
+            max,
+            engine,
+            n.optionalObject("targetTracking").map(SpecParser::targetTracking),
+            n.objects("stepPolicies", p -> stepPolicy(p, engine)),
+            n.objects("schedules", s -> schedule(s, noun)));
+    n.finish();
+    return scaling;
+  }
+
+  private static Engine engine(Node n, String field, Engine fallback) {
+    return switch (n.oneOf(field, fallback.specValue(), List.of("native", "orchestrated"), false)) {
+      case "orchestrated" -> Engine.ORCHESTRATED;
+      default -> Engine.NATIVE;
+    };
+  }
+
+  private static TargetTracking targetTracking(Node n) {
+    TargetTracking tt =
+        new TargetTracking(
+            n.oneOf("metric", "SageMakerInferenceComponentInvocationsPerCopy", TARGET_TRACKING_METRICS, true),
+            n.requiredNumber("target", 1e-6, 1e9),
+            n.integer("scaleOutCooldownSeconds", 300, 0, DAY_SECONDS),
+            n.integer("scaleInCooldownSeconds", 300, 0, DAY_SECONDS),
+            n.bool("disableScaleIn", false));
+    n.finish();
+    return tt;
+  }
+
+  private static StepPolicy stepPolicy(Node n, Engine scalingEngine) {
+    String name = n.requiredMatching("name", POLICY_NAME, SHORT_NAME_RULE);
+    Engine engine = engine(n, "engine", scalingEngine);
+    Alarm alarm = n.requiredObject("alarm").map(SpecParser::alarm).orElse(null);
+    Optional<Node> simple = n.optionalObject("simple");
+    boolean hasSteps = n.has("steps");
+    if (simple.isPresent() && hasSteps) {
+      n.problems().add(n.pathOf("simple"), "give either simple or steps, not both");
+    }
+    if (simple.isEmpty() && !hasSteps) {
+      n.problems().add(n.pathOf("steps"), "is required (or give simple: {adjustment, cooldownSeconds})");
+    }
+    String adjustmentType;
+    List<Step> steps;
+    int cooldown;
+    if (simple.isPresent()) {
+      Node s = simple.get();
+      adjustmentType = s.oneOf("adjustmentType", "ChangeInCapacity", ADJUSTMENT_TYPES, false);
+      int adjustment = s.requiredInt("adjustment", -MAX_COPIES, MAX_COPIES);
+      cooldown = s.integer("cooldownSeconds", 300, 0, DAY_SECONDS);
+      s.finish();
+      steps = List.of(simpleStep(alarm, adjustment));
+    } else {
+      adjustmentType = n.oneOf("adjustmentType", "ChangeInCapacity", ADJUSTMENT_TYPES, false);
+      steps = n.objects("steps", SpecParser::step);
+      cooldown = n.integer("cooldownSeconds", 300, 0, DAY_SECONDS);
+    }
+    if (simple.isPresent()) {
+      for (String field : List.of("adjustmentType", "cooldownSeconds")) {
+        if (n.has(field)) {
+          n.problems().add(n.pathOf(field), "goes inside simple: when simple is used");
+        }
+      }
+    }
+    StepPolicy policy =
+        new StepPolicy(
+            name,
+            simple.isPresent(),
+            engine,
+            alarm,
+            adjustmentType,
+            steps,
+            cooldown,
+            n.optionalInt("minAdjustmentMagnitude", 1, MAX_COPIES),
+            n.oneOf("metricAggregation", "Average", AGGREGATIONS, false));
+    n.finish();
+    return policy;
+  }
+
+  /**
+   * Simple scaling is one step covering every breach the alarm can report: from the threshold up
+   * for a greater-than alarm, from the threshold down for a less-than one.
+   */
+  private static Step simpleStep(Alarm alarm, int adjustment) {
+    boolean below = alarm != null && alarm.comparison().startsWith("LessThan");
+    return below
+        ? new Step(Optional.empty(), Optional.of(0.0), adjustment)
+        : new Step(Optional.of(0.0), Optional.empty(), adjustment);
+  }
+
+  private static Step step(Node n) {
+    Step step =
+        new Step(
+            n.optionalNumber("lower", -1e12, 1e12),
+            n.optionalNumber("upper", -1e12, 1e12),
+            n.requiredInt("adjustment", -MAX_COPIES * 100, MAX_COPIES * 100));
+    n.finish();
+    return step;
+  }
+
+  private static Alarm alarm(Node n) {
+    int evaluationPeriods = n.integer("evaluationPeriods", 1, 1, 1440);
+    Alarm alarm =
+        new Alarm(
+            n.oneOf("metric", "", Metric.specNames(), true),
+            n.oneOf("statistic", "Average", STATISTICS, false),
+            n.integer("periodSeconds", 60, 10, DAY_SECONDS),
+            evaluationPeriods,
+            n.integer("datapointsToAlarm", evaluationPeriods, 1, 1440),
+            n.requiredNumber("threshold", -1e12, 1e12),
+            n.oneOf("comparison", "GreaterThanOrEqualToThreshold", COMPARISONS, true),
+            n.oneOf("treatMissingData", "missing", MISSING_DATA, false));
+    n.finish();
+    return alarm;
+  }
+
+  private static Schedule schedule(Node n, String noun) {
+    int limit = noun.equals("Copies") ? MAX_COPIES : MAX_INSTANCES;
+    Schedule schedule =
+        new Schedule(
+            n.requiredMatching("name", POLICY_NAME, SHORT_NAME_RULE),
+            n.requiredString("cron"),
+            n.string("timezone", "UTC"),
+            n.requiredInt("min" + noun, 0, limit),
+            n.requiredInt("max" + noun, 0, limit),
+            n.integer("leadSeconds", 0, 0, DAY_SECONDS - 1));
+    n.finish();
+    return schedule;
+  }
+
+  private static Guardrails guardrails(Node n) {
+    Guardrails guardrails =
+        new Guardrails(
+            n.requiredInt("maxCopies", 0, MAX_COPIES),
+            n.requiredInt("maxInstances", 1, MAX_INSTANCES),
+            n.bool("dryRun", false));
+    n.finish();
+    return guardrails;
+  }
+}

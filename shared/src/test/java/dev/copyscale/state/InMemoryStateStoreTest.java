@@ -1,9 +1,0 @@
-package dev.copyscale.state;
-
-/** The twin's state table keeps the same rules as DynamoDB's. */
-class InMemoryStateStoreTest extends StateStoreContractTest {
-  @Override
-  StateStore newStore() {
-    return new InMemoryStateStore();
-  }
-}
