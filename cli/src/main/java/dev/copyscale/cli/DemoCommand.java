@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponen
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec commandSpec;
 
-  @Option(names = "--spec", paramLabel = "FILE", description = "the spec (default: ${DEFAULT-VALUE})")
+  @Option(names = "--spec", paramLabel = "FILE", description = "the spec (default: ${DEFAULT-VALUE}, the jar's copy when the working directory has none)")
   Path specFile = Path.of("examples", "llama3-8b.yaml");
 
   @Option(names = "--start", paramLabel = "INSTANT", description = "virtual start time (default: ${DEFAULT-VALUE}, a Friday 07:30 in Berlin)")

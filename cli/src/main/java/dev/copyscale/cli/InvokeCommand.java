@@ -48,7 +48,8 @@ final class InvokeCommand implements Callable<Integer> {
     }
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(event);
+      // events/*.json come from the jar when not in the working directory.
+      bytes = Files.readAllBytes(Bundled.resolve(commandSpec, event));
     } catch (NoSuchFileException e) {
       throw new CommandLine.ParameterException(commandSpec.commandLine(), "no such file: " + event);
     } catch (IOException e) {

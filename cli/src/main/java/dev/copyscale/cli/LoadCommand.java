@@ -292,11 +292,13 @@ final class LoadCommand implements Callable<Integer> {
     if (!(speedup > 0)) {
       throw usage("--speedup must be positive, got " + speedup);
     }
-    if (!Files.isRegularFile(pace.trace)) {
+    // examples/traces/... comes from the jar when not in the working directory, as for simulate.
+    Path file = Bundled.resolve(commandSpec, pace.trace);
+    if (!Files.isRegularFile(file)) {
       throw usage("--trace: no such file: " + pace.trace);
     }
     try {
-      return Trace.azure(pace.trace);
+      return Trace.azure(file);
     } catch (IllegalArgumentException e) {
       throw usage("--trace: " + e.getMessage());
     }

@@ -7,6 +7,7 @@ import dev.copyscale.json.Json;
 import dev.copyscale.testing.RepoFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -15,7 +16,12 @@ class CliTest {
   record Run(int exitCode, String out, String err) {}
 
   static Run run(String... args) {
-    CommandLine cli = Main.commandLine();
+    return run(Path.of(""), args);
+  }
+
+  /** As if copyscale were started in {@code workingDir}. */
+  static Run run(Path workingDir, String... args) {
+    CommandLine cli = Main.commandLine(workingDir);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out));
