@@ -45,9 +45,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
-    description = "Replays a request trace through each spec in the twin (no AWS account): the real Lambda handlers, native "
-        + "Application Auto Scaling policies, CloudWatch alarms, schedules and copy start-up times, with a TGI serving model calibrated "
-        + "on measured numbers. Prints the specs side by side.",
+    // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
+    description = {"Replays a request trace through each spec in the twin (no AWS account) and compares them side by side.",
+        "The twin runs the real Lambda handlers, native Application Auto Scaling policies, CloudWatch alarms, schedules and copy "
+            + "start-up times, with a TGI serving model calibrated on measured numbers."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:simulated", "1:a spec does not fit its instance type (preflight)", "2:usage error (bad spec, trace or option)"})
 final class SimulateCommand implements Callable<Integer> {
