@@ -38,9 +38,10 @@ import software.amazon.awssdk.services.applicationautoscaling.model.ScalingActiv
 @Command(
     name = "activities",
     mixinStandardHelpOptions = true,
-    description = {"Lists a deployment's scaling activities, newest first: copyscale's decisions (alarms, schedules,",
-        "the reconcile tick), including those that changed nothing and why, merged with Application Auto",
-        "Scaling's DescribeScalingActivities for the scalable target."})
+    // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
+    description = {"Lists a deployment's scaling activities, newest first, with why each happened.",
+        "Shows copyscale's decisions (alarms, schedules, the reconcile tick), including those that changed nothing and why, merged "
+            + "with Application Auto Scaling's DescribeScalingActivities for the scalable target."})
 final class ActivitiesCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec commandSpec;
 

@@ -31,12 +31,13 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponen
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {"Preflights a spec, deploys it on a fresh twin (no AWS account) with the real Lambda handlers,",
-        "and follows it through virtual time, printing when the endpoint, the copies and the instances change."})
+    // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
+    description = {"Deploys a spec on a fresh twin (no AWS account) and follows it through virtual time.",
+        "Preflights the spec, deploys it with the real Lambda handlers and prints when the endpoint, the copies and the instances change."})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec commandSpec;
 
-  @Option(names = "--spec", paramLabel = "FILE", description = "the spec (default: ${DEFAULT-VALUE})")
+  @Option(names = "--spec", paramLabel = "FILE", description = "the spec (default: ${DEFAULT-VALUE}, the jar's copy when the working directory has none)")
   Path specFile = Path.of("examples", "llama3-8b.yaml");
 
   @Option(names = "--start", paramLabel = "INSTANT", description = "virtual start time (default: ${DEFAULT-VALUE}, a Friday 07:30 in Berlin)")

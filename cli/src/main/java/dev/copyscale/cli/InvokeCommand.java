@@ -22,11 +22,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "invoke",
     mixinStandardHelpOptions = true,
+    // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
     description = {
-      "Runs one of copyscale's Lambda handlers on an event file, as Lambda would (the event's bytes in,",
-      "a Lambda context, the response printed), against the twin world or, with --aws, real AWS.",
-      "With --aws the handler reads its settings from the environment as in Lambda: STATE_TABLE and",
-      "COPYSCALE_STACK (the stack's outputs), and for deploy SCHEDULE_TARGET_ARN and SCHEDULER_ROLE_ARN."
+      "Runs one of copyscale's Lambda handlers on an event file as Lambda would, in the twin or on AWS.",
+      "The event's bytes go in with a Lambda context and the response is printed. With --aws the handler reads its settings "
+          + "from the environment as in Lambda: STATE_TABLE and COPYSCALE_STACK (the stack's outputs), and for deploy "
+          + "SCHEDULE_TARGET_ARN and SCHEDULER_ROLE_ARN."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the function returned a response", "1:the function failed (its error is printed)", "2:usage error"})
@@ -48,7 +49,8 @@ final class InvokeCommand implements Callable<Integer> {
     }
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(event);
+      // events/*.json come from the jar when not in the working directory.
+      bytes = Files.readAllBytes(Bundled.resolve(commandSpec, event));
     } catch (NoSuchFileException e) {
       throw new CommandLine.ParameterException(commandSpec.commandLine(), "no such file: " + event);
     } catch (IOException e) {

@@ -52,10 +52,12 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 @Command(
     name = "load",
     mixinStandardHelpOptions = true,
-    description = "Sends chat requests to a deployment, as the seed tutorial does to trigger scaling: TGI requests rendered with the "
-        + "model's own chat template, closed loop (--concurrency) or open loop (--rate, --trace), against the twin world (virtual time: "
-        + "alarms fire and copies scale while it runs) or a real endpoint (--aws). Prints latency percentiles, throughput, errors by type "
-        + "and the scaling activities of the run. Ctrl-C stops it with the summary so far.",
+    // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
+    description = {"Sends chat requests to a deployment in the twin or on AWS and reports latency, errors and scaling.",
+        "It sends what the seed tutorial sends to trigger scaling: TGI requests rendered with the model's own chat template, closed loop "
+            + "(--concurrency) or open loop (--rate, --trace), against the twin world (virtual time: alarms fire and copies scale while "
+            + "it runs) or a real endpoint (--aws). Prints latency percentiles, throughput, errors by type and the scaling activities of "
+            + "the run. Ctrl-C stops it with the summary so far."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every request succeeded", "1:some requests failed or the run was stopped", "2:usage error (nothing was sent)"})
 final class LoadCommand implements Callable<Integer> {
@@ -292,11 +294,13 @@ final class LoadCommand implements Callable<Integer> {
     if (!(speedup > 0)) {
       throw usage("--speedup must be positive, got " + speedup);
     }
-    if (!Files.isRegularFile(pace.trace)) {
+    // examples/traces/... comes from the jar when not in the working directory, as for simulate.
+    Path file = Bundled.resolve(commandSpec, pace.trace);
+    if (!Files.isRegularFile(file)) {
       throw usage("--trace: no such file: " + pace.trace);
     }
     try {
-      return Trace.azure(pace.trace);
+      return Trace.azure(file);
     } catch (IllegalArgumentException e) {
       throw usage("--trace: " + e.getMessage());
     }

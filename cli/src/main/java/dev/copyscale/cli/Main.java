@@ -1,5 +1,6 @@
 package dev.copyscale.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +24,13 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Where relative file names are looked for before the jar's copies (see Bundled); a test can point it elsewhere, as Java cannot chdir. */
+  final Path workingDir;
+
+  private Main(Path workingDir) {
+    this.workingDir = workingDir;
+  }
+
   public static void main(String[] args) {
     // The Lambda handlers run in-process: their logs go to stderr (see copyscale-cli-log4j2.xml).
     System.setProperty("log4j2.configurationFile", "copyscale-cli-log4j2.xml");
@@ -31,7 +39,13 @@ public final class Main implements Runnable {
 
   /** The configured command line, shared by {@link #main} and the tests. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new Main());
+    // The empty path, not user.dir: relative names stay as the user typed them in what is printed.
+    return commandLine(Path.of(""));
+  }
+
+  /** The command line as if started in {@code workingDir} for the files Bundled finds (specs, events, traces); --world and --report stay where the JVM runs. */
+  static CommandLine commandLine(Path workingDir) {
+    CommandLine cli = new CommandLine(new Main(workingDir));
     // Invalid input named by the code below (an unknown deployment, a bad spec) is a clear one-line error.
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("copyscale: " + e.getMessage());

@@ -21,10 +21,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "preflight",
     mixinStandardHelpOptions = true,
+    // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
     description = {
-      "Checks a copyscale/v1 spec before anything is deployed: validation (every problem at once),",
-      "whether the model fits the accelerators of a copy, how copies pack onto instances, and the",
-      "on-demand cost per hour. Suggests the cheapest instance types that fit when it does not.",
+      "Checks a copyscale/v1 spec before anything is deployed: validity, GPU fit, packing and cost.",
+      "Reports every validation problem at once, whether the model fits the accelerators of a copy, how copies pack onto "
+          + "instances, and the on-demand cost per hour. Suggests the cheapest instance types that fit when it does not.",
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -45,9 +45,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
-    description = "Replays a request trace through each spec in the twin (no AWS account): the real Lambda handlers, native "
-        + "Application Auto Scaling policies, CloudWatch alarms, schedules and copy start-up times, with a TGI serving model calibrated "
-        + "on measured numbers. Prints the specs side by side.",
+    // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
+    description = {"Replays a request trace through each spec in the twin (no AWS account) and compares them side by side.",
+        "The twin runs the real Lambda handlers, native Application Auto Scaling policies, CloudWatch alarms, schedules and copy "
+            + "start-up times, with a TGI serving model calibrated on measured numbers."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:simulated", "1:a spec does not fit its instance type (preflight)", "2:usage error (bad spec, trace or option)"})
 final class SimulateCommand implements Callable<Integer> {
@@ -66,7 +67,7 @@ final class SimulateCommand implements Callable<Integer> {
       "an Azure-format trace (TIMESTAMP,ContextTokens,GeneratedTokens) or a synthetic one:",
       "synthetic:constant:rate=5,duration=1h | synthetic:step:base=2,peak=12,at=20m,length=10m,duration=1h |",
       "synthetic:diurnal:mean=5,amplitude=0.6,period=24h,noise=0.1,duration=7d | synthetic:bursts:base=2,burst=20,every=10m,length=1m,duration=1h",
-      "(default: ${DEFAULT-VALUE})"})
+      "(default: ${DEFAULT-VALUE}, the jar's copy when the working directory has none)"})
   String trace = AZURE_TRACE.toString();
 
   @Option(names = "--repeat", paramLabel = "N", description = "play the trace N times back to back (default: 1)")
@@ -206,7 +207,8 @@ final class SimulateCommand implements Callable<Integer> {
       if (trace.startsWith("synthetic:")) {
         t = Synthetic.parse(trace, seed);
       } else {
-        Path file = Path.of(trace);
+        // The default Azure hour, like any relative name of a shipped file, comes from the jar outside a checkout.
+        Path file = Bundled.resolve(commandSpec, Path.of(trace));
         if (!Files.isRegularFile(file)) {
           throw new IllegalArgumentException("no such trace file: " + trace);
         }

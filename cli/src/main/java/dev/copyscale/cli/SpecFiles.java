@@ -18,9 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 final class SpecFiles {
   private SpecFiles() {}
 
+  /** A spec: {@code file} as Bundled finds it; errors name {@code file} as given. */
   static String read(CommandSpec spec, Path file) {
     try {
-      return Files.readString(file, StandardCharsets.UTF_8);
+      return Files.readString(Bundled.resolve(spec, file), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "no such file: " + file);
     } catch (IOException e) {

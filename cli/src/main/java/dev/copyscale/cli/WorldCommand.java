@@ -46,9 +46,10 @@ final class WorldCommand implements Runnable {
   }
 
   @Command(name = "advance", mixinStandardHelpOptions = true,
-      description = {"Moves virtual time forward: SageMaker transitions complete as they fall due, the stack's",
-          "per-minute schedules run (deploy reconcile, alarm re-evaluation, schedule healing), schedules fire",
-          "and alarm state changes reach the step-scaling function, all in time order."})
+      // description[0] is the one-sentence summary `copyscale world --help` lists; the rest is the detail.
+      description = {"Moves virtual time forward, running everything that falls due in time order.",
+          "SageMaker transitions complete as they fall due, the stack's per-minute schedules run (deploy reconcile, alarm "
+              + "re-evaluation, schedule healing), schedules fire and alarm state changes reach the step-scaling function."})
   static final class Advance implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec commandSpec;
 

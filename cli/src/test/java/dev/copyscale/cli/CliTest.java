@@ -7,6 +7,9 @@ import dev.copyscale.json.Json;
 import dev.copyscale.testing.RepoFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -15,7 +18,12 @@ class CliTest {
   record Run(int exitCode, String out, String err) {}
 
   static Run run(String... args) {
-    CommandLine cli = Main.commandLine();
+    return run(Path.of(""), args);
+  }
+
+  /** As if copyscale were started in {@code workingDir}. */
+  static Run run(Path workingDir, String... args) {
+    CommandLine cli = Main.commandLine(workingDir);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out));
@@ -33,6 +41,35 @@ class CliTest {
     Run run = run("--help");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("demo", "preflight", "catalog", "invoke", "world", "activities", "help");
+  }
+
+  /** picocli lists a command by description[0] alone: each must be a whole sentence, not a paragraph's first line. */
+  @Test
+  void helpSummarizesEachCommandInOneWholeSentence() {
+    assertWholeSentences(Main.commandLine(), run("--help").out());
+    assertWholeSentences(Main.commandLine().getSubcommands().get("world"), run("world", "--help").out());
+  }
+
+  static void assertWholeSentences(CommandLine parent, String help) {
+    // Under "Commands:", an entry is "  name  summary" and its wrapped lines are indented further.
+    Map<String, String> listed = new LinkedHashMap<>();
+    String current = null;
+    for (String line : help.substring(help.indexOf("Commands:\n") + "Commands:\n".length()).split("\n")) {
+      if (line.matches("  \\S.*")) {
+        String[] nameAndSummary = line.trim().split("\\s+", 2);
+        current = nameAndSummary[0];
+        listed.put(current, nameAndSummary[1]);
+      } else if (current != null && !line.isBlank()) {
+        listed.merge(current, line.trim(), (a, b) -> a + " " + b);
+      }
+    }
+    assertThat(listed.keySet()).containsExactlyElementsOf(parent.getSubcommands().keySet());
+    listed.forEach((name, summary) -> {
+      // The header's first line when there is one (picocli's own help command), else description[0], whole.
+      CommandLine.Model.UsageMessageSpec usage = parent.getSubcommands().get(name).getCommandSpec().usageMessage();
+      String whole = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
+      assertThat(summary).as(name).endsWith(".").doesNotContain(". ").isEqualTo(whole);
+    });
   }
 
   @Test
