@@ -4,11 +4,13 @@ import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.lambda.LambdaEnvironment;
 import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
+import dev.copyscale.scaling.BoundsOverride;
+import dev.copyscale.scaling.Outcome;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.state.DeploymentRecord;
+import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.aws.store.DynamoDbStateStore;
-import dev.copyscale.state.LedgerEntry;
+import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.twin.TwinWorld;
 import java.io.PrintWriter;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -80,11 +83,18 @@ final class ActivitiesCommand implements Callable<Integer> {
     Instant from = since == null ? Instant.EPOCH : now.minus(since);
     List<Activity> activities = list(spec, store, autoScaling, from);
     PrintWriter out = commandSpec.commandLine().getOut();
+    Optional<BoundsOverride> override = store.target(deployment).overrideAt(now);
     if (json) {
       Map<String, Object> document = new LinkedHashMap<>();
       document.put("deployment", deployment);
+      override.ifPresent(o -> document.put("override", o));
       document.put("activities", activities);
       out.println(Json.pretty(document));
+    } else {
+      override.ifPresent(o -> out.printf("override in force: bounds [%d, %d] until %s (%s), set %s%n", o.min(), o.max(), o.until(), o.reason(), o.setAt()));
+    }
+    if (json) {
+      // printed above
     } else if (activities.isEmpty()) {
       out.println("no scaling activities for " + deployment + (since == null ? "" : " in the last " + since));
     } else {
@@ -100,7 +110,7 @@ final class ActivitiesCommand implements Callable<Integer> {
     List<Activity> activities = new ArrayList<>();
     String unit = spec.scaling().dimension() == DeploymentSpec.Dimension.COPIES ? "copies" : "instances";
     for (LedgerEntry e : store.ledger(spec.name(), from)) {
-      activities.add(new Activity(e.at(), e.source(), e.outcome(), e.from(), e.to(), cause(e, unit)));
+      activities.add(new Activity(e.at(), e.source(), e.outcome().name(), e.from(), e.to(), cause(e, unit)));
     }
     ResourceNames names = ResourceNames.of(spec);
     for (ScalingActivity a : autoScaling.describeScalingActivitiesPaginator(b -> b.serviceNamespace("sagemaker")
@@ -118,17 +128,20 @@ final class ActivitiesCommand implements Callable<Integer> {
   static String cause(LedgerEntry e, String unit) {
     String trigger = switch (e.source()) {
       case "alarm", "tick" -> "alarm " + e.trigger() + " in state " + e.state() + (e.source().equals("tick") ? " (still, at the minute tick)" : "")
-          + e.policy().map(p -> e.outcome().equals("SCALED") || e.outcome().equals("DRY_RUN") ? " triggered policy " + p : " (policy " + p + ")").orElse("");
+          + e.policy().map(p -> e.outcome() == Outcome.SCALED || e.outcome() == Outcome.PENDING || e.outcome() == Outcome.DRY_RUN
+              ? " triggered policy " + p : " (policy " + p + ")").orElse("");
       case "schedule" -> e.trigger() + " set bounds " + e.state();
       case "deploy" -> "deploy kept the count within bounds " + e.state();
+      case "override" -> "operator override set bounds " + e.state();
       default -> e.source() + " " + e.trigger();
     };
     return switch (e.outcome()) {
-      case "SCALED" -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e) + (e.source().equals("deploy") ? " (" + e.reason() + ")" : "");
-      case "DRY_RUN" -> trigger + ": dry run, would set desired " + unit + " " + e.from() + " → " + e.to();
-      case "NO_CHANGE" -> trigger + ": no change, " + e.reason();
-      case "IGNORED" -> trigger + ": ignored, " + e.reason();
-      default -> trigger + ": " + e.outcome().toLowerCase() + ", " + e.reason();
+      case SCALED -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e) + (e.source().equals("deploy") || e.source().equals("override") ? " (" + e.reason() + ")" : "");
+      case PENDING -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e) + ", in progress (" + e.reason() + ")";
+      case DRY_RUN -> trigger + ": dry run, would set desired " + unit + " " + e.from() + " → " + e.to();
+      case NO_CHANGE -> trigger + ": no change, " + e.reason();
+      case IGNORED -> trigger + ": ignored, " + e.reason();
+      case FAILED -> trigger + ": failed, " + e.reason();
     };
   }
 

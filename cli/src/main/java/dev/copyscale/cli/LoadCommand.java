@@ -15,7 +15,7 @@ import dev.copyscale.cli.load.TwinTarget;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.state.DeploymentRecord;
+import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.twin.SageMakerState;

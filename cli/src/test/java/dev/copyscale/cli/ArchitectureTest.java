@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   /** shared/core's packages. */
   static final String[] CORE = {"dev.copyscale.spec..", "dev.copyscale.catalog..", "dev.copyscale.preflight..", "dev.copyscale.time..",
-      "dev.copyscale.json..", "dev.copyscale.schedule..", "dev.copyscale.deploy..", "dev.copyscale.scaling..", "dev.copyscale.state.."};
+      "dev.copyscale.json..", "dev.copyscale.schedule..", "dev.copyscale.deploy..", "dev.copyscale.scaling.."};
   static final String AWS = "dev.copyscale.aws..";
   static final String TWIN = "dev.copyscale.twin..";
   static final String FUNCTIONS = "dev.copyscale.functions..";

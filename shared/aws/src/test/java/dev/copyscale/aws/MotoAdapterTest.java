@@ -1,5 +1,7 @@
 package dev.copyscale.aws;
 
+import dev.copyscale.scaling.Convergence;
+import dev.copyscale.scaling.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -19,9 +21,9 @@ import dev.copyscale.aws.scaling.CapacityWriter;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.state.DeploymentRecord;
+import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.aws.store.InMemoryStateStore;
-import dev.copyscale.state.LedgerEntry;
+import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.aws.testing.MotoClients;
 import dev.copyscale.testing.MotoServer;
 import dev.copyscale.testing.RepoFiles;
@@ -357,21 +359,21 @@ class MotoAdapterTest {
       createVariantEndpoint(spec);
       assertThat(variant().desiredInstanceCount()).isEqualTo(1);
 
-      writer.write(spec, 1, 3, Optional.empty());
+      writer.write(spec, new Convergence.SetInstances(3));
 
       ProductionVariantSummary up = variant();
       assertThat(up.desiredInstanceCount()).isEqualTo(3);
       // moto applies the change at once (AWS reports Updating and raises CurrentInstanceCount later).
       assertThat(up.currentInstanceCount()).isEqualTo(3);
 
-      writer.write(spec, 3, 2, Optional.empty());
+      writer.write(spec, new Convergence.SetInstances(2));
       assertThat(variant().desiredInstanceCount()).isEqualTo(2);
       assertThat(pauses).as("nothing to retry").isEmpty();
     }
 
     @Test
     void aMissingEndpointIsAValidationErrorThatIsNotRetried() {
-      assertThatThrownBy(() -> writer.write(spec, 1, 3, Optional.empty()))
+      assertThatThrownBy(() -> writer.write(spec, new Convergence.SetInstances(3)))
           .isInstanceOfSatisfying(AwsServiceException.class, e -> {
             assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
             assertThat(e.awsErrorDetails().errorMessage()).contains("Could not find endpoint").contains("endpoint/llama3-chat");
@@ -456,7 +458,7 @@ class MotoAdapterTest {
   class ScalingEvents {
     static final String DEFAULT_BUS = "arn:aws:events:us-east-1:123456789012:event-bus/default";
     final LedgerEntry entry = new LedgerEntry("llama3-chat", Instant.parse("2025-01-06T09:00:20Z"), "evt-1", "alarm", "copyscale-llama3-chat-burst",
-        "ALARM", Optional.of(9.5), Optional.of(8.0), Optional.of("burst"), Optional.of(0), 4, 5, List.of(), "SCALED", "step [0, 8): +1");
+        "ALARM", Optional.of(9.5), Optional.of(8.0), Optional.of("burst"), Optional.of(0), 4, 5, List.of(), Outcome.SCALED, "step [0, 8): +1");
 
     /** An archive on the default bus counts the events its pattern matches: the delivered event is checked field by field. */
     @Test

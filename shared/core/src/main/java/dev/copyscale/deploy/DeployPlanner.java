@@ -196,6 +196,10 @@ public final class DeployPlanner {
       }
     }
     o.schedules().stream().filter(n -> !wanted.contains(n)).sorted().forEach(n -> actions.add(new Action.DeleteSchedule(group, n)));
+    // A spec without schedules keeps no empty group behind (Scheduler deletes a group with its schedules too).
+    if (wanted.isEmpty() && o.scheduleGroup()) {
+      actions.add(new Action.DeleteScheduleGroup(group));
+    }
   }
 
   /** The native policies the spec asks for, by AWS name, with the fingerprint of their settings. */

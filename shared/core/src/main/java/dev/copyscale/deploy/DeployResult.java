@@ -28,6 +28,9 @@ public record DeployResult(
       Optional<Integer> currentCopies,
       Optional<String> scalableTarget) {
 
+    /** Nothing observed (the reconcile failed before it could look). */
+    public static final Status UNKNOWN = new Status(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
     public static Status of(Observed o) {
       return new Status(
           o.endpoint().map(Observed.EndpointView::status),

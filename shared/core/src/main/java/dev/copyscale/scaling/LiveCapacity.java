@@ -10,6 +10,16 @@ import java.util.Optional;
  * @param maxCapacity live maximum of the scalable target
  * @param instances the variant's desired instance count
  * @param componentStatus InferenceComponentStatus, empty when there is no component
+ * @param endpointStatus EndpointStatus
  */
 public record LiveCapacity(
-    int capacity, int minCapacity, int maxCapacity, int instances, Optional<String> componentStatus) {}
+    int capacity, int minCapacity, int maxCapacity, int instances, Optional<String> componentStatus, String endpointStatus) {
+
+  public boolean endpointInService() {
+    return endpointStatus.equals("InService");
+  }
+
+  public boolean componentInService() {
+    return componentStatus.orElse("").equals("InService");
+  }
+}

@@ -3,13 +3,13 @@ package dev.copyscale.scaling;
 import java.util.Optional;
 
 /**
- * What a scaling function did with one event: the deployment and trigger, the outcome (SCALED,
- * NO_CHANGE, IGNORED, DRY_RUN, FAILED), capacity before and after, and why.
+ * What a scaling function did with one event: the deployment and trigger, the outcome, capacity
+ * before and after, and why.
  */
 public record ScalingResult(
     Optional<String> deployment,
     String trigger,
-    String outcome,
+    Outcome outcome,
     int from,
     int to,
     Optional<Integer> instancesFrom,
@@ -22,6 +22,12 @@ public record ScalingResult(
   }
 
   public static ScalingResult ignored(Optional<String> deployment, String trigger, String reason, int capacity) {
-    return new ScalingResult(deployment, trigger, "IGNORED", capacity, capacity, Optional.empty(), Optional.empty(), reason);
+    return new ScalingResult(deployment, trigger, Outcome.IGNORED, capacity, capacity, Optional.empty(), Optional.empty(), reason);
+  }
+
+  /** The result a ledger entry records, with the instances the copies need when copyscale manages them. */
+  public static ScalingResult of(LedgerEntry e, Optional<InstancePlan> instances) {
+    return new ScalingResult(Optional.of(e.deployment()), e.trigger(), e.outcome(), e.from(), e.to(),
+        instances.map(InstancePlan::from), instances.map(InstancePlan::to), e.reason());
   }
 }

@@ -1,6 +1,10 @@
 package dev.copyscale.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.time.ShortDuration;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
@@ -8,9 +12,13 @@ import java.util.TreeSet;
 
 /**
  * What a scheduled-scaling invocation asks: EventBridge Scheduler's input {@code {"deployment",
- * "schedule"}}, explicit bounds {@code {"deployment", "minCopies", "maxCopies"}} (or
- * minInstances/maxInstances), either of them as the {@code detail} of a classic EventBridge
- * ScheduledEvent, or {@code {"action": "reconcile"}} from the reconcile tick.
+ * "schedule"}}, an operator's override {@code {"deployment", "minCopies", "maxCopies", "reason",
+ * "until" | "for"}} (or minInstances/maxInstances), either of them as the {@code detail} of a
+ * classic EventBridge ScheduledEvent, or {@code {"action": "reconcile"}} from the reconcile tick.
+ * An override holds against the schedules until it expires; it must say why and until when.
+ *
+ * @param until an override's expiry: {@code until} (an ISO-8601 instant) or {@code for} (a duration
+ *     such as "2h"), resolved against the event's time by the service
  */
 public record ScheduleRequest(
     Optional<String> deployment,
@@ -19,7 +27,34 @@ public record ScheduleRequest(
     Optional<Integer> max,
     Optional<String> boundNoun,
     boolean tick,
-    Optional<String> eventId) {
+    Optional<String> eventId,
+    Optional<String> reason,
+    Optional<Expiry> until) {
+
+  /** The longest an override may hold: a forgotten one must not pin capacity for weeks. */
+  public static final Duration MAX_OVERRIDE = Duration.ofDays(7);
+
+  /** When an override ends: at an instant, or after a duration from when it is applied. */
+  public sealed interface Expiry permits At, After {
+    Instant from(Instant now);
+  }
+
+  public record At(Instant instant) implements Expiry {
+    public Instant from(Instant now) {
+      return instant;
+    }
+  }
+
+  public record After(Duration duration) implements Expiry {
+    public Instant from(Instant now) {
+      return now.plus(duration);
+    }
+  }
+
+  private ScheduleRequest(Optional<String> deployment, Optional<String> schedule, Optional<Integer> min, Optional<Integer> max,
+      Optional<String> boundNoun, boolean tick, Optional<String> eventId) {
+    this(deployment, schedule, min, max, boundNoun, tick, eventId, Optional.empty(), Optional.empty());
+  }
 
   /** @throws IllegalArgumentException naming what is wrong */
   public static ScheduleRequest parse(JsonNode event) {
@@ -30,7 +65,7 @@ public record ScheduleRequest(
       ScheduleRequest inner = parse(event.get("detail"));
       // The EventBridge id makes a redelivery of the same event recognisable.
       return new ScheduleRequest(inner.deployment(), inner.schedule(), inner.min(), inner.max(), inner.boundNoun(), inner.tick(),
-          Optional.ofNullable(event.get("id")).map(JsonNode::asText));
+          Optional.ofNullable(event.get("id")).map(JsonNode::asText), inner.reason(), inner.until());
     }
     Set<String> fields = new TreeSet<>();
     for (Iterator<String> it = event.fieldNames(); it.hasNext(); ) {
@@ -51,15 +86,42 @@ public record ScheduleRequest(
     for (String noun : new String[] {"Copies", "Instances"}) {
       if (fields.contains("min" + noun) || fields.contains("max" + noun)) {
         Set<String> extra = new TreeSet<>(fields);
-        extra.removeAll(Set.of("deployment", "min" + noun, "max" + noun));
+        extra.removeAll(Set.of("deployment", "min" + noun, "max" + noun, "reason", "until", "for"));
         if (!extra.isEmpty()) {
-          throw new IllegalArgumentException("schedule event: unknown fields " + extra + "; allowed: deployment, min" + noun + ", max" + noun);
+          throw new IllegalArgumentException("schedule event: unknown fields " + extra + "; allowed: deployment, min" + noun + ", max" + noun + ", reason, until or for");
+        }
+        String reason = text(event, "reason").orElseThrow(() -> new IllegalArgumentException(
+            "schedule event: an override of the bounds needs a \"reason\" (shown in copyscale activities), e.g. \"load test until 18:00\""));
+        if (reason.length() > 256) {
+          throw new IllegalArgumentException("schedule event: \"reason\" is " + reason.length() + " characters; at most 256");
         }
         return new ScheduleRequest(Optional.of(deployment), Optional.empty(), Optional.of(count(event, "min" + noun)), Optional.of(count(event, "max" + noun)),
-            Optional.of(noun), false, Optional.empty());
+            Optional.of(noun), false, Optional.empty(), Optional.of(reason), Optional.of(expiry(event)));
       }
     }
     throw new IllegalArgumentException("schedule event for " + deployment + " names neither \"schedule\" nor minCopies/maxCopies (or minInstances/maxInstances)");
+  }
+
+  /** {@code until} (ISO-8601 instant) or {@code for} (a duration up to {@link #MAX_OVERRIDE}); exactly one. */
+  private static Expiry expiry(JsonNode event) {
+    Optional<String> until = text(event, "until");
+    Optional<String> forText = text(event, "for");
+    if (until.isPresent() == forText.isPresent()) {
+      throw new IllegalArgumentException("schedule event: an override of the bounds needs exactly one of \"until\" (e.g. \"2026-11-27T18:00:00Z\") or \"for\" (e.g. \"2h\"), so it cannot hold forever");
+    }
+    if (until.isPresent()) {
+      try {
+        return new At(Instant.parse(until.get()));
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("schedule event: \"until\" must be an ISO-8601 instant such as 2026-11-27T18:00:00Z, got \"" + until.get() + "\"");
+      }
+    }
+    Duration d = ShortDuration.parse(forText.get()).filter(x -> !x.isNegative() && !x.isZero())
+        .orElseThrow(() -> new IllegalArgumentException("schedule event: \"for\" must be a positive duration such as 90m or 2h, got \"" + forText.get() + "\""));
+    if (d.compareTo(MAX_OVERRIDE) > 0) {
+      throw new IllegalArgumentException("schedule event: \"for\" is " + forText.get() + "; an override holds at most " + MAX_OVERRIDE.toDays() + " days");
+    }
+    return new After(d);
   }
 
   private static Optional<String> text(JsonNode event, String field) {

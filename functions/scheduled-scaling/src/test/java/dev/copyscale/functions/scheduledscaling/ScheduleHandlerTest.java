@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.state.LedgerEntry;
+import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.LocalContext;
 import dev.copyscale.twin.TwinFixture;
@@ -116,5 +116,54 @@ class ScheduleHandlerTest {
     assertThat(target().maxCapacity()).isEqualTo(8);
     // healed: the next tick has nothing to do
     assertThat(invoke(handler, "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), context).get("results")).isEmpty();
+  }
+
+  private static byte[] bytes(String json) {
+    return json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anOverrideHoldsAgainstHealingUntilItExpiresThenTheWindowApplies() {
+    assertThat(invoke(handler, "schedule-explicit-bounds.json", context).get("outcome").asText()).isEqualTo("SCALED");
+    assertThat(world.stateTable().target("llama3-chat").override()).hasValueSatisfying(o -> {
+      assertThat(o.reason()).isEqualTo("load test of the chat endpoint");
+      assertThat(o.until()).isEqualTo(o.setAt().plus(Duration.ofHours(2)));
+    });
+    // The landed code put the window's bounds back within a minute; now the tick leaves the override alone.
+    assertThat(invoke(handler, bytes("{\"action\": \"reconcile\"}"), context).get("results")).isEmpty();
+    assertThat(target().minCapacity()).isEqualTo(2);
+    assertThat(target().maxCapacity()).isEqualTo(6);
+    // A schedule that fires meanwhile is recorded, not applied.
+    JsonNode fired = invoke(handler, "schedule-business-hours.json", context);
+    assertThat(fired.get("outcome").asText()).isEqualTo("IGNORED");
+    assertThat(fired.get("reason").asText()).contains("override [2, 6]").contains("load test of the chat endpoint");
+    assertThat(target().maxCapacity()).isEqualTo(6);
+    // After the expiry the tick ends the override and applies the window in force.
+    world.pause(Duration.ofHours(2).plusMinutes(1));
+    invoke(handler, bytes("{\"action\": \"reconcile\"}"), context);
+    assertThat(world.stateTable().target("llama3-chat").override()).isEmpty();
+    assertThat(target().minCapacity()).isEqualTo(4);
+    assertThat(target().maxCapacity()).isEqualTo(8);
+  }
+
+  @Test
+  void anOverrideMustSayWhyAndUntilWhen() {
+    assertThatThrownBy(() -> invoke(handler, bytes("{\"deployment\": \"llama3-chat\", \"minCopies\": 2, \"maxCopies\": 6, \"for\": \"2h\"}"), context))
+        .hasMessageContaining("needs a \"reason\"");
+    assertThatThrownBy(() -> invoke(handler, bytes("{\"deployment\": \"llama3-chat\", \"minCopies\": 2, \"maxCopies\": 6, \"reason\": \"x\"}"), context))
+        .hasMessageContaining("exactly one of \"until\"");
+    assertThatThrownBy(() -> invoke(handler, bytes("{\"deployment\": \"llama3-chat\", \"minCopies\": 2, \"maxCopies\": 6, \"reason\": \"x\", \"for\": \"30d\"}"), context))
+        .hasMessageContaining("at most 7 days");
+    assertThat(target().minCapacity()).isEqualTo(4);
+    assertThat(world.stateTable().target("llama3-chat").override()).isEmpty();
+  }
+
+  @Test
+  void aScheduledChangeStartsNoStepCooldownAndAPinnedWindowIsNamedAsSuch() {
+    JsonNode result = invoke(handler, "schedule-scale-to-zero.json", context);
+    assertThat(result.get("to").asInt()).isZero();
+    assertThat(world.stateTable().target("llama3-chat").cooldowns().lastScaleIn()).as("scheduled actions are not trigger-related scaling").isEmpty();
+    assertThat(world.stateTable().target("llama3-chat").cooldowns().lastScaleOut()).isEmpty();
+    assertThat(lastEntry().limitedBy()).containsExactly("window [0, 0]");
   }
 }

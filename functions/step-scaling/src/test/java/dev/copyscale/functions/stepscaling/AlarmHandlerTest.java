@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.CloudWatchMetricAlarmEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.state.LedgerEntry;
+import dev.copyscale.scaling.Outcome;
+import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.twin.LocalContext;
 import dev.copyscale.twin.TwinFixture;
@@ -51,16 +52,39 @@ abstract class AlarmHandlerTest {
     return store.ledger("llama3-chat", Instant.EPOCH);
   }
 
+  private JsonNode tick() {
+    return invoke(handler, "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), context);
+  }
+
+  private int instances() {
+    return world.sageMaker().describeEndpoint(b -> b.endpointName("llama3-chat")).productionVariants().get(0).desiredInstanceCount();
+  }
+
+  /** Lets the new instance provision, then runs the minute tick, which writes the copies SageMaker can now take. */
+  private JsonNode afterTheInstanceIsUp() {
+    world.pause(Duration.ofMinutes(10));
+    return tick();
+  }
+
   @Test
   void eventBridgeAlarmScalesByTheMatchingStepAndRaisesInstances() {
     // datapoints 18 and 14: average 16, breach 8 over the threshold 8: step [8, inf) adds 4
     JsonNode result = invoke(handler, "alarm-eventbridge-burst.json", context);
-    assertThat(result.get("outcome").asText()).isEqualTo("SCALED");
+    // 6 copies of 1 GPU need 2 ml.g5.12xlarge (4 each): copyscale raises the variant first, and SageMaker
+    // takes the copies once the endpoint is InService again, so the decision is in progress for now.
+    assertThat(result.get("outcome").asText()).isEqualTo("PENDING");
+    assertThat(result.get("reason").asText()).contains("endpoint is Updating");
+    assertThat(instances()).isEqualTo(2);
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
+    assertThat(ledger()).singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo(Outcome.PENDING));
+    assertThat(world.eventBridge().events()).as("nothing is announced before it happened").isEmpty();
+
+    JsonNode done = afterTheInstanceIsUp().get("results");
+    assertThat(done).singleElement().satisfies(r -> assertThat(r.get("outcome").asText()).isEqualTo("SCALED"));
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(6);
-    // 6 copies of 1 GPU need 2 ml.g5.12xlarge (4 each): copyscale raised the variant first
-    assertThat(world.sageMaker().describeEndpoint(b -> b.endpointName("llama3-chat")).productionVariants().get(0).desiredInstanceCount()).isEqualTo(2);
     LedgerEntry entry = ledger().get(0);
-    assertThat(entry.outcome()).isEqualTo("SCALED");
+    assertThat(ledger()).as("one entry per decision: PENDING became SCALED").hasSize(1);
+    assertThat(entry.outcome()).isEqualTo(Outcome.SCALED);
     assertThat(entry.metricValue()).contains(16.0);
     assertThat(entry.threshold()).contains(8.0);
     assertThat(entry.step()).contains(1);
@@ -90,8 +114,9 @@ abstract class AlarmHandlerTest {
     JsonNode again = invoke(handler, "alarm-duplicate.json", context);
     assertThat(again.get("outcome").asText()).isEqualTo("IGNORED");
     assertThat(again.get("reason").asText()).contains("duplicate delivery");
+    afterTheInstanceIsUp();
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(6);
-    assertThat(ledger()).extracting(LedgerEntry::outcome).containsExactlyInAnyOrder("SCALED", "IGNORED");
+    assertThat(ledger()).extracting(LedgerEntry::outcome).containsExactlyInAnyOrder(Outcome.SCALED, Outcome.IGNORED);
   }
 
   @Test
@@ -100,6 +125,7 @@ abstract class AlarmHandlerTest {
     JsonNode stale = invoke(handler, "alarm-stale.json", context);
     assertThat(stale.get("outcome").asText()).isEqualTo("IGNORED");
     assertThat(stale.get("reason").asText()).startsWith("late delivery");
+    afterTheInstanceIsUp();
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(6);
   }
 
@@ -111,7 +137,7 @@ abstract class AlarmHandlerTest {
     assertThat(insufficient.get("outcome").asText()).isEqualTo("NO_CHANGE");
     assertThat(insufficient.get("reason").asText()).contains("INSUFFICIENT_DATA");
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
-    assertThat(ledger()).hasSize(2).allSatisfy(e -> assertThat(e.outcome()).isEqualTo("NO_CHANGE"));
+    assertThat(ledger()).hasSize(2).allSatisfy(e -> assertThat(e.outcome()).isEqualTo(Outcome.NO_CHANGE));
   }
 
   @Test
@@ -150,18 +176,22 @@ abstract class AlarmHandlerTest {
 
   @Test
   void anAlarmThatStaysInAlarmKeepsScalingAtTheMinuteTickOnceTheChangeIsDone() throws Exception {
-    invoke(handler, "alarm-eventbridge-burst.json", context); // 2 -> 6, cooldown 60 s
+    invoke(handler, "alarm-eventbridge-burst.json", context); // 2 -> 6: instances 1 -> 2 first, cooldown 60 s
     JsonNode burst = TwinFixture.json("alarm-eventbridge-burst.json").get("detail").get("state");
     world.cloudWatch().setAlarmState(b -> b.alarmName("copyscale-llama3-chat-burst").stateValue("ALARM")
         .stateReason(burst.get("reason").asText()).stateReasonData(burst.get("reasonData").asText()));
-    byte[] tick = "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    // while the new copies start (image pull + model load) the tick starts nothing
+    // while the second instance provisions, the tick only reports the change in progress and starts nothing new
     world.pause(Duration.ofMinutes(2));
-    assertThat(invoke(handler, tick, context).get("results")).isEmpty();
-    // once they serve (a second instance provisions, then its copies load), the alarm still in
-    // ALARM scales again: 6 + 4 = 10, held to maxCopies 8
-    world.pause(Duration.ofMinutes(20));
-    JsonNode results = invoke(handler, tick, context).get("results");
+    assertThat(tick().get("results")).singleElement().satisfies(r -> assertThat(r.get("outcome").asText()).isEqualTo("PENDING"));
+    // once it is up, the tick writes the copies; while they start (image pull + model load) it starts nothing new
+    world.pause(Duration.ofMinutes(8));
+    assertThat(tick().get("results")).singleElement().satisfies(r -> {
+      assertThat(r.get("outcome").asText()).isEqualTo("SCALED");
+      assertThat(r.get("to").asInt()).isEqualTo(6);
+    });
+    // once they serve, the alarm still in ALARM scales again: 6 + 4 = 10, held to maxCopies 8 (2 instances hold 8)
+    world.pause(Duration.ofMinutes(15));
+    JsonNode results = tick().get("results");
     assertThat(results).singleElement().satisfies(r -> {
       assertThat(r.get("outcome").asText()).isEqualTo("SCALED");
       assertThat(r.get("to").asInt()).isEqualTo(8);
@@ -170,7 +200,7 @@ abstract class AlarmHandlerTest {
     assertThat(ledger()).filteredOn(e -> e.source().equals("tick")).singleElement()
         .satisfies(e -> assertThat(e.limitedBy()).containsExactly("maxCapacity 8"));
     // the same minute again: nothing new
-    assertThat(invoke(handler, tick, context).get("results")).isEmpty();
+    assertThat(tick().get("results")).isEmpty();
   }
 
   @Test

@@ -33,10 +33,13 @@ import dev.copyscale.deploy.Action.SetCopyCount;
 import dev.copyscale.deploy.Action.UpdateComponent;
 import dev.copyscale.deploy.Action.UpdateEndpoint;
 import dev.copyscale.json.Json;
+import dev.copyscale.scaling.Outcome;
+import dev.copyscale.scaling.LedgerEntry;
+import software.amazon.awssdk.core.exception.SdkException;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.state.DeploymentRecord;
+import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
 import java.time.Clock;
@@ -110,13 +113,19 @@ public final class DeployService {
     refuseUnschedulable(spec);
     refuseSharedResources(spec);
     String specJson = toJson(document);
+    ResourceNames names = ResourceNames.of(spec);
+    List<String> alarms = spec.scaling().stepPolicies().stream().map(p -> names.alarm(p.name())).toList();
     for (int attempt = 0; ; attempt++) {
       Optional<DeploymentRecord> existing = store.deployment(spec.name());
       DeploymentRecord record =
           existing
               .map(r -> new DeploymentRecord(r.name(), specJson, r.phase() == Phase.Deleted ? Phase.Creating : r.phase(), false,
-                  r.phase() == Phase.Deleted ? Applied.none() : r.applied(), r.lastActions(), r.waitingFor(), Optional.empty(), clock.instant(), r.version() + 1))
-              .orElseGet(() -> new DeploymentRecord(spec.name(), specJson, Phase.Creating, false, Applied.none(), List.of(), Optional.empty(), Optional.empty(), clock.instant(), 1));
+                  r.phase() == Phase.Deleted ? Applied.none() : r.applied(), r.lastActions(), r.waitingFor(), Optional.empty(), clock.instant(),
+                  // Until the new spec reaches InService, scaling keeps following the one that did.
+                  r.phase() == Phase.Deleted ? Optional.empty() : r.phase() == Phase.InService && !r.deleting() ? Optional.of(r.specJson()) : r.lastGoodSpecJson(),
+                  alarms, r.version() + 1))
+              .orElseGet(() -> new DeploymentRecord(spec.name(), specJson, Phase.Creating, false, Applied.none(), List.of(), Optional.empty(), Optional.empty(),
+                  clock.instant(), Optional.empty(), alarms, 1));
       try {
         store.save(record);
         return reconcile(record);
@@ -136,7 +145,8 @@ public final class DeployService {
   public DeployResult delete(String name) {
     DeploymentRecord r = stored(name);
     DeploymentRecord deleting =
-        new DeploymentRecord(r.name(), r.specJson(), Phase.Deleting, true, r.applied(), r.lastActions(), r.waitingFor(), Optional.empty(), clock.instant(), r.version() + 1);
+        new DeploymentRecord(r.name(), r.specJson(), Phase.Deleting, true, r.applied(), r.lastActions(), r.waitingFor(), Optional.empty(), clock.instant(),
+            r.lastGoodSpecJson(), r.alarms(), r.version() + 1);
     store.save(deleting);
     return reconcile(deleting);
   }
@@ -146,7 +156,13 @@ public final class DeployService {
     List<DeployResult> results = new ArrayList<>();
     for (DeploymentRecord r : store.deployments()) {
       if (r.inProgress()) {
-        results.add(reconcile(r));
+        try {
+          results.add(reconcile(r));
+        } catch (RuntimeException e) {
+          // One broken deployment must not stall the others' reconciles.
+          results.add(new DeployResult(r.name(), r.phase(), List.of(), r.waitingFor(),
+              Optional.of("reconcile failed: " + AwsErrors.describe(e) + "; the next tick tries again"), DeployResult.Status.UNKNOWN));
+        }
       }
     }
     return results;
@@ -240,7 +256,8 @@ public final class DeployService {
             recordCopyCount(spec, a);
           }
         }
-      } catch (AwsServiceException | software.amazon.awssdk.core.exception.SdkClientException e) {
+      } catch (SdkException | IllegalStateException e) {
+        // IllegalStateException: a secret without a usable token, named by its ARN.
         error = Optional.of(AwsErrors.describe(e) + (AwsErrors.retryable(e) ? " (will retry on the next reconcile)" : ""));
         if (!AwsErrors.retryable(e)) {
           plan = Plan.failed(AwsErrors.describe(e));
@@ -253,7 +270,8 @@ public final class DeployService {
     boolean everInService = record.applied().everInService() || phase == Phase.InService;
     DeploymentRecord next =
         new DeploymentRecord(record.name(), record.specJson(), phase, record.deleting(), new Applied(fingerprints, zeroPending, everInService),
-            taken.isEmpty() ? record.lastActions() : taken, plan.waitingFor(), error.or(plan::failure), clock.instant(), record.version() + 1);
+            taken.isEmpty() ? record.lastActions() : taken, plan.waitingFor(), error.or(plan::failure), clock.instant(),
+            phase == Phase.InService && !record.deleting() ? Optional.of(record.specJson()) : record.lastGoodSpecJson(), record.alarms(), record.version() + 1);
     store.save(next);
     return new DeployResult(record.name(), phase, taken, plan.waitingFor(), error.or(plan::failure), DeployResult.Status.of(observed));
   }
@@ -315,9 +333,9 @@ public final class DeployService {
   private void recordCopyCount(DeploymentSpec spec, SetCopyCount a) {
     DeployPlanner.Bounds bounds = DeployPlanner.bounds(spec, clock.instant());
     Instant now = clock.instant();
-    store.append(new dev.copyscale.state.LedgerEntry(spec.name(), now, "deploy#" + now + "#" + a.from() + "-" + a.to(), "deploy", "deploy",
-        "[" + bounds.min() + ", " + bounds.max() + "]", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), a.from(), a.to(),
-        List.of(), "SCALED", a.reason()), now.plus(LEDGER_RETENTION));
+    store.append(LedgerEntry.builder(spec.name(), now, "deploy#" + now + "#" + a.from() + "-" + a.to(), "deploy", "deploy")
+        .state("[" + bounds.min() + ", " + bounds.max() + "]").capacity(a.from(), a.to()).outcome(Outcome.SCALED, a.reason()).build(),
+        now.plus(LEDGER_RETENTION));
   }
 
   /** How long deploy's ledger entries are kept (the stack's LedgerRetentionDays default). */

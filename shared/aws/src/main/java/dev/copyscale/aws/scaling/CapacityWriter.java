@@ -1,18 +1,16 @@
 package dev.copyscale.aws.scaling;
 
 import dev.copyscale.aws.clients.Clients;
+import dev.copyscale.scaling.Convergence;
 import dev.copyscale.scaling.LiveCapacity;
 
 import dev.copyscale.aws.calls.Pause;
-import dev.copyscale.catalog.Catalog;
-import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.aws.calls.AwsErrors;
 import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
-import dev.copyscale.preflight.Preflight;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
-import dev.copyscale.state.LedgerEntry;
+import dev.copyscale.scaling.LedgerEntry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +25,9 @@ import software.amazon.awssdk.services.sagemaker.model.InferenceComponentRuntime
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantSummary;
 
 /**
- * Reads a target's live capacity and writes a decided capacity, shared by step and scheduled
- * scaling. When managed instance scaling is off and copyscale scales copies, the variant's instances
- * follow: raised before copies are added, lowered after copies are removed, within
- * guardrails.maxInstances. A change SageMaker refuses because another is in progress is retried
- * with backoff, never dropped.
+ * Reads a target's live capacity and writes one step of a decided capacity, shared by step and
+ * scheduled scaling (the order of steps is {@link Convergence}'s). A change SageMaker refuses because
+ * another is in progress is retried with backoff, never dropped.
  */
 public final class CapacityWriter {
   static final List<Duration> BACKOFF = List.of(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30));
@@ -60,44 +56,18 @@ public final class CapacityWriter {
         .scalableTargets().stream().findFirst()
         .orElseThrow(() -> new IllegalStateException("scalable target " + names.scalableResourceId() + " is not registered; deploy " + spec.name() + " first"));
     int capacity = spec.scaling().dimension() == Dimension.COPIES ? copies : instances;
-    return new LiveCapacity(capacity, target.minCapacity(), target.maxCapacity(), instances, Optional.ofNullable(component.inferenceComponentStatusAsString()));
+    return new LiveCapacity(capacity, target.minCapacity(), target.maxCapacity(), instances,
+        Optional.ofNullable(component.inferenceComponentStatusAsString()), endpoint.endpointStatusAsString());
   }
 
-  /** Instances {@code copies} need when copyscale manages them; empty when SageMaker or the dimension does. */
-  public Optional<InstancePlan> instances(DeploymentSpec spec, int copies, int currentInstances) {
-    if (spec.scaling().dimension() != Dimension.COPIES || spec.endpoint().managedInstanceScaling().enabled()) {
-      return Optional.empty();
-    }
-    InstanceType type = Catalog.bundled().instanceType(spec.endpoint().instanceType())
-        .orElseThrow(() -> new IllegalStateException("instance type " + spec.endpoint().instanceType()
-            + " is not in copyscale's catalog, so the instances copies need cannot be computed; enable managed instance scaling"));
-    int perInstance = Preflight.copiesPerInstance(type, spec.component().resources(), spec.component().resources().accelerators());
-    int maxInstances = spec.guardrails().maxInstances();
-    int fitting = Math.min(copies, perInstance * maxInstances);
-    // An endpoint keeps at least one instance; copyscale never goes below the initial count.
-    int needed = Math.max(spec.endpoint().initialInstanceCount(), (fitting + perInstance - 1) / perInstance);
-    return Optional.of(new InstancePlan(currentInstances, needed, fitting, perInstance, fitting < copies));
-  }
-
-  /** Instances before and after, and the copies that fit within guardrails.maxInstances. */
-  public record InstancePlan(int from, int to, int copiesThatFit, int copiesPerInstance, boolean limitedByGuardrail) {}
-
-  /** Writes the decided capacity: instances up, then copies, then instances down. */
-  public void write(DeploymentSpec spec, int from, int to, Optional<InstancePlan> instances) {
+  /** One step towards a capacity intent (see {@link Convergence}), retried while SageMaker says another change is in progress. */
+  public void write(DeploymentSpec spec, Convergence.Step step) {
     ResourceNames names = ResourceNames.of(spec);
-    if (spec.scaling().dimension() == Dimension.INSTANCES) {
-      retrying(() -> setInstances(names, to));
-      return;
-    }
-    if (instances.isPresent() && instances.get().to() > instances.get().from()) {
-      retrying(() -> setInstances(names, instances.get().to()));
-    }
-    if (to != from) {
+    if (step instanceof Convergence.SetInstances s) {
+      retrying(() -> setInstances(names, s.count()));
+    } else if (step instanceof Convergence.SetCopies s) {
       retrying(() -> aws.sageMaker().updateInferenceComponentRuntimeConfig(b -> b.inferenceComponentName(names.component())
-          .desiredRuntimeConfig(InferenceComponentRuntimeConfig.builder().copyCount(to).build())));
-    }
-    if (instances.isPresent() && instances.get().to() < instances.get().from()) {
-      retrying(() -> setInstances(names, instances.get().to()));
+          .desiredRuntimeConfig(InferenceComponentRuntimeConfig.builder().copyCount(s.count()).build())));
     }
   }
 
@@ -126,7 +96,7 @@ public final class CapacityWriter {
       aws.eventBridge().putEvents(b -> b.entries(e -> e.source("copyscale").detailType("Scaling Activity")
           .resources(List.of()).detail(Json.compact(Map.of(
               "deployment", entry.deployment(), "trigger", entry.trigger(), "from", entry.from(), "to", entry.to(),
-              "outcome", entry.outcome(), "reason", entry.reason(), "time", entry.at().toString())))));
+              "outcome", entry.outcome().name(), "reason", entry.reason(), "time", entry.at().toString())))));
       return Optional.empty();
     } catch (RuntimeException e) {
       return Optional.of("publishing the Scaling Activity event failed: " + e.getMessage());

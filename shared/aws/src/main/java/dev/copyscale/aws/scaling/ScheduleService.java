@@ -1,47 +1,48 @@
 package dev.copyscale.aws.scaling;
 
-import dev.copyscale.aws.clients.Clients;
-import dev.copyscale.scaling.Cooldowns;
-import dev.copyscale.scaling.LiveCapacity;
-import dev.copyscale.scaling.ScalingResult;
-import dev.copyscale.scaling.ScheduleRequest;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.aws.calls.AwsErrors;
-import dev.copyscale.deploy.Phase;
+import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.deploy.Requests;
+import dev.copyscale.aws.store.StateStore;
+import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
 import dev.copyscale.deploy.ResourceNames;
-import dev.copyscale.aws.scaling.CapacityWriter.InstancePlan;
+import dev.copyscale.scaling.BoundsDecision;
+import dev.copyscale.scaling.BoundsOverride;
+import dev.copyscale.scaling.LiveCapacity;
+import dev.copyscale.scaling.Outcome;
+import dev.copyscale.scaling.ScalingResult;
+import dev.copyscale.scaling.ScheduleRequest;
 import dev.copyscale.scaling.ScheduledBounds;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.Schedule;
-import dev.copyscale.spec.SpecParser;
-import dev.copyscale.state.DeploymentRecord;
-import dev.copyscale.state.LedgerEntry;
-import dev.copyscale.aws.store.StateStore;
-import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
-import dev.copyscale.state.TargetState;
+import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.TargetState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The scheduled-scaling function's service: sets the scalable target's bounds to the schedule
  * window's (as Application Auto Scaling's scheduled actions do) and moves the current count into
- * them at once, within guardrails, recording the decision. Works under either engine: it moves the
- * bounds, and the dynamic engine keeps scaling inside them.
+ * them, within guardrails, recording the decision. Works under either engine: it moves the bounds,
+ * and the dynamic engine keeps scaling inside them. An operator's override holds until it expires;
+ * the schedules take over again after it. Observe, decide ({@link BoundsDecision}, pure), apply.
  */
 public final class ScheduleService {
   private final Clients aws;
   private final StateStore store;
   private final Clock clock;
   private final CapacityWriter writer;
+  private final CapacityConvergence convergence;
   private final Duration retention;
+  private final Specs specs = new Specs();
 
   public ScheduleService(Clients aws, StateStore store, Clock clock, CapacityWriter writer, Duration retention) {
     this.aws = aws;
@@ -49,30 +50,33 @@ public final class ScheduleService {
     this.clock = clock;
     this.writer = writer;
     this.retention = retention;
+    this.convergence = new CapacityConvergence(store, writer, clock, retention);
   }
+
+  /** Bounds from somewhere, to be decided on: a schedule window or an override. */
+  private record Bounds(int min, int max, String source, String trigger, String why, String eventKey, Optional<BoundsOverride> override) {}
 
   public List<ScalingResult> handle(JsonNode event) {
     ScheduleRequest request = ScheduleRequest.parse(event);
     if (request.tick()) {
       return heal();
     }
-    DeploymentRecord record = store.deployment(request.deployment().orElseThrow())
-        .filter(r -> r.phase() != Phase.Deleted && !r.deleting())
-        .orElseThrow(() -> new IllegalArgumentException("unknown deployment \"" + request.deployment().get() + "\""));
-    DeploymentSpec spec = SpecParser.parse(record.specJson()).orThrow();
+    String name = request.deployment().orElseThrow();
+    DeploymentRecord record = store.deployment(name).filter(r -> !r.deleting())
+        .orElseThrow(() -> new IllegalArgumentException("unknown deployment \"" + name + "\""));
+    DeploymentSpec spec = record.scalingSpecJson().map(json -> specs.parse(name, json))
+        .orElseThrow(() -> new IllegalArgumentException("deployment \"" + name + "\" has not reached InService yet; nothing to scale"));
     Instant now = clock.instant();
     if (request.schedule().isPresent()) {
-      String name = request.schedule().get();
-      Schedule named = spec.scaling().schedules().stream().filter(s -> s.name().equals(name)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("deployment " + spec.name() + " has no schedule \"" + name + "\"; it has "
+      String scheduleName = request.schedule().get();
+      Schedule named = spec.scaling().schedules().stream().filter(s -> s.name().equals(scheduleName)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("deployment " + spec.name() + " has no schedule \"" + scheduleName + "\"; it has "
               + spec.scaling().schedules().stream().map(Schedule::name).toList()));
-      // Apply the window in force now: normally the named one; after a late delivery, the newer window.
-      ScheduledBounds.Window window = ScheduledBounds.inForce(spec.scaling().schedules(), now)
-          .orElseThrow(() -> new IllegalStateException("schedule " + name + " has not fired yet at " + now));
-      String note = window.schedule().name().equals(named.name()) ? "" : "late delivery of " + named.name() + "; ";
-      String key = "schedule#" + spec.name() + "#" + window.schedule().name() + "#" + window.firedAt();
-      return List.of(apply(spec, window.minCapacity(), window.maxCapacity(), "schedule " + window.schedule().name(),
-          note + "window " + window.schedule().name() + " fired " + window.firedAt() + " (" + window.schedule().cron() + " " + window.schedule().timezone() + ")", Optional.of(key)));
+      Optional<BoundsOverride> override = store.target(spec.name()).overrideAt(now);
+      if (override.isPresent()) {
+        return List.of(overridden(spec, "schedule " + named.name(), override.get(), now));
+      }
+      return List.of(apply(spec, window(spec, named, now)));
     }
     String noun = spec.scaling().dimension().boundNoun();
     if (!request.boundNoun().orElseThrow().equals(noun)) {
@@ -87,96 +91,138 @@ public final class ScheduleService {
     if (max > guard) {
       throw new IllegalArgumentException("max" + noun + " " + max + " exceeds guardrails.max" + noun + " " + guard + " of deployment " + spec.name());
     }
-    return List.of(apply(spec, min, max, "explicit bounds", "explicit bounds [" + min + ", " + max + "]", request.eventId().map(id -> "eventbridge#" + id)));
+    Instant until = request.until().orElseThrow().from(now);
+    if (!until.isAfter(now) || until.isAfter(now.plus(ScheduleRequest.MAX_OVERRIDE))) {
+      throw new IllegalArgumentException("until: " + until + " must be after now (" + now + ") and within " + ScheduleRequest.MAX_OVERRIDE.toDays() + " days");
+    }
+    String reason = request.reason().orElseThrow();
+    BoundsOverride override = new BoundsOverride(min, max, now, until, reason);
+    String key = request.eventId().map(id -> "eventbridge#" + id).orElse("override#" + spec.name() + "#" + now);
+    return List.of(apply(spec, new Bounds(min, max, "override", "override", "override [" + min + ", " + max + "] until " + until + " (" + reason + ")",
+        key, Optional.of(override))));
   }
 
-  /** The reconcile tick: every deployment's target gets the window in force now, if it lacks it. */
+  /** The window in force now: normally the named one's; after a late delivery, the newer one's. */
+  private static Bounds window(DeploymentSpec spec, Schedule named, Instant now) {
+    ScheduledBounds.Window window = ScheduledBounds.inForce(spec.scaling().schedules(), now)
+        .orElseThrow(() -> new IllegalStateException("schedule " + named.name() + " has not fired yet at " + now));
+    String note = window.schedule().name().equals(named.name()) ? "" : "late delivery of " + named.name() + "; ";
+    return new Bounds(window.minCapacity(), window.maxCapacity(), "schedule", "schedule " + window.schedule().name(),
+        note + "window " + window.schedule().name() + " fired " + window.firedAt() + " (" + window.schedule().cron() + " " + window.schedule().timezone() + ")",
+        "schedule#" + spec.name() + "#" + window.schedule().name() + "#" + window.firedAt(), Optional.empty());
+  }
+
+  /**
+   * The reconcile tick, per deployment and isolated from the others: continue a change SageMaker
+   * could not take at once; end an expired override; give the target the window in force now if it
+   * lacks it (a missed or late delivery), unless an override holds.
+   */
   public List<ScalingResult> heal() {
     List<ScalingResult> results = new ArrayList<>();
-    Instant now = clock.instant();
     for (DeploymentRecord record : store.deployments()) {
-      if (record.phase() != Phase.InService || record.deleting()) {
+      if (record.deleting()) {
         continue;
       }
-      DeploymentSpec spec = SpecParser.parse(record.specJson()).orThrow();
-      Optional<ScheduledBounds.Window> window = ScheduledBounds.inForce(spec.scaling().schedules(), now);
-      if (window.isEmpty()) {
-        continue;
+      try {
+        Optional<DeploymentSpec> spec = record.scalingSpecJson().map(json -> specs.parse(record.name(), json));
+        if (spec.isPresent()) {
+          heal(spec.get(), results);
+        }
+      } catch (RuntimeException e) {
+        // One broken deployment must not stall the others' schedules.
+        results.add(new ScalingResult(Optional.of(record.name()), "reconcile", Outcome.FAILED, 0, 0, Optional.empty(), Optional.empty(),
+            "healing " + record.name() + " failed: " + AwsErrors.describe(e) + "; the next tick tries again"));
       }
-      LiveCapacity live = writer.read(spec);
-      ScheduledBounds.Window w = window.get();
-      boolean boundsRight = live.minCapacity() == w.minCapacity() && live.maxCapacity() == w.maxCapacity();
-      boolean countInside = live.capacity() >= w.minCapacity() && live.capacity() <= w.maxCapacity();
-      if (boundsRight && countInside) {
-        continue;
-      }
-      String key = "schedule#" + spec.name() + "#" + w.schedule().name() + "#" + w.firedAt();
-      results.add(apply(spec, w.minCapacity(), w.maxCapacity(), "schedule " + w.schedule().name(),
-          "reconcile: window " + w.schedule().name() + " (fired " + w.firedAt() + ") was not applied; healing a missed or late delivery", Optional.of(key + "#heal#" + now)));
     }
     return results;
   }
 
-  private ScalingResult apply(DeploymentSpec spec, int min, int max, String trigger, String why, Optional<String> eventKey) {
+  private void heal(DeploymentSpec spec, List<ScalingResult> results) {
+    convergence.converge(spec).ifPresent(results::add);
     Instant now = clock.instant();
-    Instant expires = now.plus(retention);
-    if (eventKey.isPresent() && store.handled(eventKey.get())) {
-      return ScalingResult.ignored(Optional.of(spec.name()), trigger, "duplicate delivery of " + eventKey.get() + ": already applied", 0);
+    TargetState target = store.target(spec.name());
+    if (target.override().isPresent() && target.overrideAt(now).isEmpty()) {
+      BoundsOverride ended = target.override().get();
+      store.saveTarget(target.withOverride(Optional.empty()).next());
+      store.append(LedgerEntry.builder(spec.name(), now, "override-ended#" + spec.name() + "#" + ended.until(), "override", "override")
+          .state("[" + ended.min() + ", " + ended.max() + "]").outcome(Outcome.NO_CHANGE,
+              "override [" + ended.min() + ", " + ended.max() + "] (" + ended.reason() + ") expired at " + ended.until() + "; the schedules apply again")
+          .build(), now.plus(retention));
+      target = store.target(spec.name());
     }
+    if (target.overrideAt(now).isPresent() || target.intent().isPresent()) {
+      return;
+    }
+    Optional<ScheduledBounds.Window> window = ScheduledBounds.inForce(spec.scaling().schedules(), now);
+    if (window.isEmpty()) {
+      return;
+    }
+    LiveCapacity live = writer.read(spec);
+    ScheduledBounds.Window w = window.get();
+    boolean boundsRight = live.minCapacity() == w.minCapacity() && live.maxCapacity() == w.maxCapacity();
+    boolean countInside = live.capacity() >= w.minCapacity() && live.capacity() <= w.maxCapacity();
+    if (boundsRight && countInside) {
+      return;
+    }
+    String key = "schedule#" + spec.name() + "#" + w.schedule().name() + "#" + w.firedAt();
+    results.add(apply(spec, new Bounds(w.minCapacity(), w.maxCapacity(), "schedule", "schedule " + w.schedule().name(),
+        "reconcile: window " + w.schedule().name() + " (fired " + w.firedAt() + ") was not applied; healing a missed or late delivery",
+        key + "#heal#" + now, Optional.empty())));
+  }
+
+  /** A schedule fired while an override holds: recorded, not applied. */
+  private ScalingResult overridden(DeploymentSpec spec, String trigger, BoundsOverride override, Instant now) {
+    LedgerEntry entry = LedgerEntry.builder(spec.name(), now, "overridden#" + trigger + "#" + now, "schedule", trigger)
+        .state("[" + override.min() + ", " + override.max() + "]")
+        .outcome(Outcome.IGNORED, trigger + " not applied: override [" + override.min() + ", " + override.max() + "] holds until " + override.until()
+            + " (" + override.reason() + "); the schedules apply again after it").build();
+    store.append(entry, now.plus(retention));
+    return ScalingResult.of(entry, Optional.empty());
+  }
+
+  /** Observe, decide, apply; repeated when another invocation changed the target in between. */
+  private ScalingResult apply(DeploymentSpec spec, Bounds bounds) {
     for (int attempt = 0; ; attempt++) {
+      Instant now = clock.instant();
+      if (store.handled(bounds.eventKey())) {
+        return ScalingResult.ignored(Optional.of(spec.name()), bounds.trigger(), "duplicate delivery of " + bounds.eventKey() + ": already applied", 0);
+      }
       TargetState target = store.target(spec.name());
       LiveCapacity live = writer.read(spec);
-      int to = Math.max(min, Math.min(max, live.capacity()));
-      List<String> limitedBy = new ArrayList<>();
-      if (to != live.capacity()) {
-        limitedBy.add(to == min ? "minCapacity " + min : "maxCapacity " + max);
-      }
-      Optional<InstancePlan> instances = writer.instances(spec, to, live.instances());
-      if (instances.isPresent() && instances.get().limitedByGuardrail()) {
-        to = instances.get().copiesThatFit();
-        limitedBy.add("guardrails.maxInstances " + spec.guardrails().maxInstances());
-      }
-      boolean boundsChange = live.minCapacity() != min || live.maxCapacity() != max;
-      boolean countChange = to != live.capacity() || instances.map(p -> p.to() != p.from()).orElse(false);
-      String outcome = !boundsChange && !countChange ? "NO_CHANGE" : spec.guardrails().dryRun() ? "DRY_RUN" : "SCALED";
-      String reason = why + ": bounds [" + live.minCapacity() + ", " + live.maxCapacity() + "] -> [" + min + ", " + max + "], "
-          + spec.scaling().dimension().specValue() + " " + live.capacity() + " -> " + to
-          + instances.filter(p -> p.to() != p.from()).map(p -> ", instances " + p.from() + " -> " + p.to()).orElse("")
-          + (outcome.equals("DRY_RUN") ? " (dry run, nothing written)" : "");
-      Cooldowns cooldowns = target.cooldowns();
-      if (outcome.equals("SCALED")) {
-        cooldowns = cooldowns.afterChange(now, live.capacity(), to);
-      }
-      // Explicit bounds without an event id are applied each time (they are absolute, so repeating is harmless).
-      String id = eventKey.orElse("explicit#" + spec.name() + "#" + now + "#v" + (target.version() + 1));
-      LedgerEntry entry = new LedgerEntry(spec.name(), now, id, "schedule", trigger, "[" + min + ", " + max + "]", Optional.empty(), Optional.empty(),
-          Optional.empty(), Optional.empty(), live.capacity(), to, limitedBy, outcome, reason);
+      BoundsDecision decision = BoundsDecision.decide(new BoundsDecision.Inputs(spec, bounds.min(), bounds.max(), bounds.source(), bounds.trigger(),
+          bounds.why(), bounds.eventKey(), target, live, now));
+      TargetState next = bounds.override().isPresent() ? decision.next().withOverride(bounds.override()) : decision.next();
+      boolean countChange = next.intent().isPresent() && next.intent() != target.intent();
+      LedgerEntry recorded = countChange ? decision.entry().withOutcome(Outcome.PENDING, decision.entry().reason()) : decision.entry();
       try {
-        if (!store.commit(id, new TargetState(spec.name(), cooldowns, target.newestAlarmState(), target.version() + 1), entry, expires)) {
-          return ScalingResult.ignored(Optional.of(spec.name()), trigger, "duplicate delivery of " + id + ": already applied", live.capacity());
+        if (!store.commit(bounds.eventKey(), next, recorded, now.plus(retention))) {
+          return ScalingResult.ignored(Optional.of(spec.name()), bounds.trigger(), "duplicate delivery of " + bounds.eventKey() + ": already applied", live.capacity());
         }
       } catch (ConcurrentUpdateException e) {
-        if (attempt >= 2) {
+        if (attempt >= 4) {
           throw e;
         }
         continue;
       }
-      if (outcome.equals("SCALED")) {
+      if (decision.boundsChange()) {
         try {
-          ResourceNames names = ResourceNames.of(spec);
           // Bounds first, so Application Auto Scaling (native engine) does not undo the new count.
-          aws.autoScaling().registerScalableTarget(Requests.registerTarget(names, min, max));
-          writer.write(spec, live.capacity(), to, instances);
-        } catch (AwsServiceException | IllegalStateException e) {
-          String failure = e instanceof AwsServiceException a ? AwsErrors.describe(a) : e.getMessage();
-          LedgerEntry failed = new LedgerEntry(spec.name(), clock.instant(), id + "#failed", "schedule", trigger, entry.state(), Optional.empty(), Optional.empty(),
-              Optional.empty(), Optional.empty(), live.capacity(), live.capacity(), limitedBy, "FAILED", "applying " + reason + " failed: " + failure + "; the reconcile tick retries");
-          store.append(failed, expires);
-          return new ScalingResult(Optional.of(spec.name()), trigger, "FAILED", live.capacity(), live.capacity(), Optional.empty(), Optional.empty(), failed.reason());
+          aws.autoScaling().registerScalableTarget(Requests.registerTarget(ResourceNames.of(spec), bounds.min(), bounds.max()));
+        } catch (SdkException e) {
+          LedgerEntry failed = decision.entry().withCapacity(live.capacity(), live.capacity())
+              .withOutcome(Outcome.FAILED, decision.entry().reason() + "; not done: setting the bounds failed: " + AwsErrors.describe(e) + "; the reconcile tick retries");
+          store.saveTarget(store.target(spec.name()).withIntent(Optional.empty()).next());
+          store.append(failed, now.plus(retention));
+          return ScalingResult.of(failed, Optional.empty());
         }
-        writer.publish(entry);
       }
-      return new ScalingResult(Optional.of(spec.name()), trigger, outcome, live.capacity(), to, instances.map(InstancePlan::from), instances.map(InstancePlan::to), reason);
+      if (!countChange) {
+        if (decision.outcome() == Outcome.SCALED) {
+          writer.publish(decision.entry());
+        }
+        return ScalingResult.of(decision.entry(), decision.instances());
+      }
+      return convergence.converge(spec).orElse(ScalingResult.of(decision.entry(), decision.instances()));
     }
   }
 }

@@ -1,13 +1,14 @@
 package dev.copyscale.aws.store;
 
-import dev.copyscale.state.DeploymentRecord;
-import dev.copyscale.state.LedgerEntry;
-import dev.copyscale.state.TargetState;
+import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.TargetState;
 
 import dev.copyscale.deploy.Applied;
 import dev.copyscale.deploy.Phase;
 import dev.copyscale.json.Json;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class DynamoDbStateStore implements StateStore {
   static final String DEPLOYMENT_PARTITION = "deployment";
   static final String TARGET_PARTITION = "target";
   static final String EVENT_PARTITION = "event";
+  static final String ALARM_PARTITION = "alarm";
   static final String LEDGER_PREFIX = "ledger#";
 
   private final DynamoDbClient dynamo;
@@ -71,19 +73,55 @@ public final class DynamoDbStateStore implements StateStore {
 
   @Override
   public void save(DeploymentRecord record) {
-    PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(toItem(record));
+    Put.Builder put = Put.builder().tableName(table).item(toItem(record));
     if (record.version() == 1) {
       put.conditionExpression("attribute_not_exists(pk)");
     } else {
       put.conditionExpression("version = :expected")
           .expressionAttributeValues(Map.of(":expected", n(record.version() - 1)));
     }
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().put(put.build()).build());
+    // The alarm index: alarm name -> deployment, written with the record so the two never disagree.
+    for (String alarm : record.alarms()) {
+      writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+          .item(Map.of("pk", s(ALARM_PARTITION), "sk", s(alarm), "deployment", s(record.name()))).build()).build());
+    }
+    try {
+      dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(writes).build());
+    } catch (TransactionCanceledException e) {
+      if (!e.cancellationReasons().isEmpty() && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+        throw new ConcurrentUpdateException(
+            "deployment " + record.name() + " changed since it was read (expected version " + (record.version() - 1) + ")");
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<String> alarmOwner(String alarmName) {
+    Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+        .key(Map.of("pk", s(ALARM_PARTITION), "sk", s(alarmName))).consistentRead(true).build()).item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("deployment").s());
+  }
+
+  @Override
+  public void saveTarget(TargetState next) {
+    PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(targetItem(next));
+    if (next.version() == 1) {
+      put.conditionExpression("attribute_not_exists(pk)");
+    } else {
+      put.conditionExpression("version = :expected").expressionAttributeValues(Map.of(":expected", n(next.version() - 1)));
+    }
     try {
       dynamo.putItem(put.build());
     } catch (ConditionalCheckFailedException e) {
-      throw new ConcurrentUpdateException(
-          "deployment " + record.name() + " changed since it was read (expected version " + (record.version() - 1) + ")");
+      throw new ConcurrentUpdateException("target of " + next.deployment() + " changed since it was read (expected version " + (next.version() - 1) + ")");
     }
+  }
+
+  private static Map<String, AttributeValue> targetItem(TargetState next) {
+    return Map.of("pk", s(TARGET_PARTITION), "sk", s(next.deployment()), "state", s(Json.compact(next)), "version", n(next.version()));
   }
 
   @Override
@@ -101,8 +139,7 @@ public final class DynamoDbStateStore implements StateStore {
     Put event = Put.builder().tableName(table)
         .item(Map.of("pk", s(EVENT_PARTITION), "sk", s(eventKey), "expiresAt", n(expiresAt.getEpochSecond())))
         .conditionExpression("attribute_not_exists(pk)").build();
-    Put.Builder target = Put.builder().tableName(table)
-        .item(Map.of("pk", s(TARGET_PARTITION), "sk", s(next.deployment()), "state", s(Json.compact(next)), "version", n(next.version())));
+    Put.Builder target = Put.builder().tableName(table).item(targetItem(next));
     if (next.version() == 1) {
       target.conditionExpression("attribute_not_exists(pk)");
     } else {
@@ -174,6 +211,8 @@ public final class DynamoDbStateStore implements StateStore {
     r.waitingFor().ifPresent(w -> item.put("waitingFor", s(w)));
     r.lastError().ifPresent(e -> item.put("lastError", s(e)));
     item.put("updatedAt", s(r.updatedAt().toString()));
+    r.lastGoodSpecJson().ifPresent(spec -> item.put("lastGoodSpec", s(spec)));
+    item.put("alarms", AttributeValue.fromL(r.alarms().stream().map(DynamoDbStateStore::s).toList()));
     item.put("version", n(r.version()));
     return item;
   }
@@ -192,6 +231,8 @@ public final class DynamoDbStateStore implements StateStore {
         Optional.ofNullable(item.get("waitingFor")).map(AttributeValue::s),
         Optional.ofNullable(item.get("lastError")).map(AttributeValue::s),
         Instant.parse(item.get("updatedAt").s()),
+        Optional.ofNullable(item.get("lastGoodSpec")).map(AttributeValue::s),
+        item.getOrDefault("alarms", AttributeValue.fromL(List.of())).l().stream().map(AttributeValue::s).toList(),
         Long.parseLong(item.get("version").n()));
   }
 

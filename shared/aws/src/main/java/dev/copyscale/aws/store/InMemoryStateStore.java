@@ -1,8 +1,8 @@
 package dev.copyscale.aws.store;
 
-import dev.copyscale.state.DeploymentRecord;
-import dev.copyscale.state.LedgerEntry;
-import dev.copyscale.state.TargetState;
+import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.TargetState;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,6 +71,20 @@ public final class InMemoryStateStore implements StateStore {
           "deployment " + record.name() + " is at version " + stored + ", not " + (record.version() - 1));
     }
     deployments.put(record.name(), record);
+  }
+
+  @Override
+  public synchronized Optional<String> alarmOwner(String alarmName) {
+    return deployments.values().stream().filter(r -> r.alarms().contains(alarmName)).map(DeploymentRecord::name).findFirst();
+  }
+
+  @Override
+  public synchronized void saveTarget(TargetState next) {
+    long stored = target(next.deployment()).version();
+    if (stored != next.version() - 1) {
+      throw new ConcurrentUpdateException("target of " + next.deployment() + " is at version " + stored + ", not " + (next.version() - 1));
+    }
+    targets.put(next.deployment(), next);
   }
 
   @Override

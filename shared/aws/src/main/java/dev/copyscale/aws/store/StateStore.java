@@ -1,8 +1,8 @@
 package dev.copyscale.aws.store;
 
-import dev.copyscale.state.DeploymentRecord;
-import dev.copyscale.state.LedgerEntry;
-import dev.copyscale.state.TargetState;
+import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.TargetState;
 
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +26,12 @@ public interface StateStore {
    */
   void save(DeploymentRecord record);
 
+  /**
+   * The deployment whose step policy owns an alarm, from the alarm index the table keeps beside each
+   * record (see {@link DeploymentRecord#alarms}); the caller still checks the spec has that alarm.
+   */
+  Optional<String> alarmOwner(String alarmName);
+
   /** The scaling state of a deployment's target; {@link TargetState#initial} before any event. */
   TargetState target(String deployment);
 
@@ -38,7 +44,15 @@ public interface StateStore {
    */
   boolean commit(String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt);
 
-  /** Appends a ledger entry without touching the target (decisions that change nothing). */
+  /**
+   * Writes the target state if it is still at {@code next.version() - 1}: progress of a capacity
+   * change, cleared intents, overrides.
+   *
+   * @throws ConcurrentUpdateException when another invocation changed the target first
+   */
+  void saveTarget(TargetState next);
+
+  /** Appends a ledger entry (an entry with the key of an existing one replaces it) without touching the target (decisions that change nothing). */
   void append(LedgerEntry entry, Instant expiresAt);
 
   /** Whether an event was handled already. */

@@ -51,6 +51,10 @@ public record Services(Clients clients, StateStore store, Clock clock, Pause pau
     return new Services(clients, store, clock, pause, config, ledgerRetention);
   }
 
+  public Services withClients(Clients clients) {
+    return new Services(clients, store, clock, pause, config, ledgerRetention);
+  }
+
   public Services withStore(StateStore store) {
     return new Services(clients, store, clock, pause, config, ledgerRetention);
   }

@@ -1,8 +1,8 @@
 package dev.copyscale.aws.store;
 
-import dev.copyscale.state.DeploymentRecord;
-import dev.copyscale.state.LedgerEntry;
-import dev.copyscale.state.TargetState;
+import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.TargetState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.copyscale.deploy.Applied;
 import dev.copyscale.deploy.Phase;
 import dev.copyscale.scaling.Cooldowns;
+import dev.copyscale.scaling.Outcome;
 import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +38,7 @@ abstract class StateStoreContractTest {
   private static DeploymentRecord record(String name, long version, Phase phase) {
     return new DeploymentRecord(name, "{\"apiVersion\":\"copyscale/v1\"}", phase, false,
         new Applied(Map.of("copyscale-a-target-tracking", "fp"), true, false), List.of("CreateModel a-0123456789"),
-        Optional.of("endpoint a is Creating"), Optional.empty(), T0, version);
+        Optional.of("endpoint a is Creating"), Optional.empty(), T0, Optional.empty(), List.of("copyscale-a-burst"), version);
   }
 
   @Test
@@ -60,15 +61,15 @@ abstract class StateStoreContractTest {
 
   private static LedgerEntry entry(Instant at, String id, int from, int to) {
     return new LedgerEntry("a", at, id, "alarm", "copyscale-a-burst", "ALARM", Optional.of(12.0), Optional.of(8.0),
-        Optional.of("burst"), Optional.of(0), from, to, List.of(), from == to ? "NO_CHANGE" : "SCALED", "step 0");
+        Optional.of("burst"), Optional.of(0), from, to, List.of(), from == to ? Outcome.NO_CHANGE : Outcome.SCALED, "step 0");
   }
 
   @Test
   void anEventIsAppliedOnce() {
-    TargetState next = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 2, 3), Map.of("copyscale-a-burst", T0), 1);
+    TargetState next = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 2, 3), Map.of("copyscale-a-burst", T0), Optional.empty(), Optional.empty(), 1);
     assertThat(store.commit("alarm#e1", next, entry(T0, "e1", 2, 3), T0.plusSeconds(86400))).isTrue();
     assertThat(store.handled("alarm#e1")).isTrue();
-    TargetState again = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 3, 4), Map.of(), 2);
+    TargetState again = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 3, 4), Map.of(), Optional.empty(), Optional.empty(), 2);
     assertThat(store.commit("alarm#e1", again, entry(T0.plusSeconds(1), "e1b", 3, 4), T0.plusSeconds(86400))).isFalse();
     assertThat(store.target("a")).isEqualTo(next);
     assertThat(store.ledger("a", T0.minusSeconds(1))).hasSize(1);
@@ -76,8 +77,8 @@ abstract class StateStoreContractTest {
 
   @Test
   void twoWritersOnOneTargetCannotBothWin() {
-    TargetState first = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 2, 3), Map.of(), 1);
-    TargetState rival = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 2, 5), Map.of(), 1);
+    TargetState first = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 2, 3), Map.of(), Optional.empty(), Optional.empty(), 1);
+    TargetState rival = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 2, 5), Map.of(), Optional.empty(), Optional.empty(), 1);
     assertThat(store.commit("alarm#e1", first, entry(T0, "e1", 2, 3), T0.plusSeconds(60))).isTrue();
     assertThatThrownBy(() -> store.commit("alarm#e2", rival, entry(T0, "e2", 2, 5), T0.plusSeconds(60)))
         .isInstanceOf(ConcurrentUpdateException.class);

@@ -1,0 +1,25 @@
+package dev.copyscale.scaling;
+
+import java.util.Optional;
+
+/**
+ * The capacity a decision asked for, kept in the target state until SageMaker has it. SageMaker
+ * takes a change in steps: while the endpoint is Updating after an instance change it refuses a
+ * copy-count change, so a raise that needs instances writes them first and the copies on a later
+ * tick; a lowering writes copies first and releases instances once the copies are gone.
+ *
+ * @param capacity the scaled dimension's target (copies, or instances)
+ * @param instances the instances the copies need, when copyscale manages instances
+ * @param decision the ledger entry the decision ends with once SageMaker has it (its key is kept:
+ *     the entry is PENDING until then, FAILED if it never gets there)
+ * @param cooldownsBefore the target's cooldowns before this decision (withdrawn to these if it fails)
+ */
+public record CapacityIntent(int capacity, Optional<Integer> instances, LedgerEntry decision, Optional<Cooldowns> cooldownsBefore) {
+  public CapacityIntent {
+    cooldownsBefore = cooldownsBefore == null ? Optional.empty() : cooldownsBefore;
+  }
+
+  public CapacityIntent(int capacity, Optional<Integer> instances, LedgerEntry decision) {
+    this(capacity, instances, decision, Optional.empty());
+  }
+}

@@ -1,0 +1,134 @@
+package dev.copyscale.scaling;
+
+import dev.copyscale.scaling.Outcome;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One scaling decision, kept in the state table for the retention period: what triggered it, the
+ * inputs, the step that matched, what bounds, guardrails and cooldowns did, and the outcome —
+ * including decisions not to scale and why.
+ *
+ * @param source "alarm", "tick", "schedule", "override", "reconcile" or "deploy"
+ * @param trigger the alarm or schedule name
+ * @param state the alarm state (ALARM, OK, INSUFFICIENT_DATA) or the schedule's window
+ */
+public record LedgerEntry(
+    String deployment,
+    Instant at,
+    String eventId,
+    String source,
+    String trigger,
+    String state,
+    Optional<Double> metricValue,
+    Optional<Double> threshold,
+    Optional<String> policy,
+    Optional<Integer> step,
+    int from,
+    int to,
+    List<String> limitedBy,
+    Outcome outcome,
+    String reason) {
+
+  public LedgerEntry {
+    limitedBy = List.copyOf(limitedBy);
+  }
+
+  /** Sort key: time first, so a Query returns the ledger in order. */
+  public String key() {
+    return at + "#" + eventId;
+  }
+
+  public static Builder builder(String deployment, Instant at, String eventId, String source, String trigger) {
+    return new Builder(deployment, at, eventId, source, trigger);
+  }
+
+  /** The same decision with another outcome and reason (kept under the same key: it replaces the entry it came from). */
+  public LedgerEntry withOutcome(Outcome outcome, String reason) {
+    return new LedgerEntry(deployment, at, eventId, source, trigger, state, metricValue, threshold, policy, step, from, to, limitedBy, outcome, reason);
+  }
+
+  public LedgerEntry withCapacity(int from, int to) {
+    return new LedgerEntry(deployment, at, eventId, source, trigger, state, metricValue, threshold, policy, step, from, to, limitedBy, outcome, reason);
+  }
+
+  /** A separate entry about the same event (a repeat delivery, a follow-up), at another time. */
+  public LedgerEntry asFollowUp(Instant at, String suffix) {
+    return new LedgerEntry(deployment, at, eventId + "#" + suffix, source, trigger, state, metricValue, threshold, policy, step, from, to, limitedBy, outcome, reason);
+  }
+
+  /** Builds an entry field by field; unset optionals stay empty, capacities 0, outcome NO_CHANGE. */
+  public static final class Builder {
+    private final String deployment;
+    private final Instant at;
+    private final String eventId;
+    private final String source;
+    private final String trigger;
+    private String state = "";
+    private Optional<Double> metricValue = Optional.empty();
+    private Optional<Double> threshold = Optional.empty();
+    private Optional<String> policy = Optional.empty();
+    private Optional<Integer> step = Optional.empty();
+    private int from;
+    private int to;
+    private final List<String> limitedBy = new ArrayList<>();
+    private Outcome outcome = Outcome.NO_CHANGE;
+    private String reason = "";
+
+    private Builder(String deployment, Instant at, String eventId, String source, String trigger) {
+      this.deployment = deployment;
+      this.at = at;
+      this.eventId = eventId;
+      this.source = source;
+      this.trigger = trigger;
+    }
+
+    public Builder state(String state) {
+      this.state = state;
+      return this;
+    }
+
+    public Builder metric(Optional<Double> value) {
+      this.metricValue = value;
+      return this;
+    }
+
+    public Builder threshold(double threshold) {
+      this.threshold = Optional.of(threshold);
+      return this;
+    }
+
+    public Builder policy(String policy) {
+      this.policy = Optional.of(policy);
+      return this;
+    }
+
+    public Builder step(Optional<Integer> step) {
+      this.step = step;
+      return this;
+    }
+
+    public Builder capacity(int from, int to) {
+      this.from = from;
+      this.to = to;
+      return this;
+    }
+
+    public Builder limitedBy(List<String> limits) {
+      this.limitedBy.addAll(limits);
+      return this;
+    }
+
+    public Builder outcome(Outcome outcome, String reason) {
+      this.outcome = outcome;
+      this.reason = reason;
+      return this;
+    }
+
+    public LedgerEntry build() {
+      return new LedgerEntry(deployment, at, eventId, source, trigger, state, metricValue, threshold, policy, step, from, to, limitedBy, outcome, reason);
+    }
+  }
+}
