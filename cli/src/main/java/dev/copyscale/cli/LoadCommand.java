@@ -144,6 +144,9 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "no progress bar (it only shows on a terminal anyway)")
   boolean noProgress;
 
+  /** Requests sent without --requests, --duration or --trace (the tutorial's count too). */
+  static final int DEFAULT_REQUESTS = 100;
+
   /** Closed-loop requests in flight without --concurrency: about where one TGI copy's throughput peaks. */
   static final int DEFAULT_CONCURRENCY = 32;
 
@@ -187,7 +190,7 @@ final class LoadCommand implements Callable<Integer> {
     checkBounds(concurrency);
     LoadDriver.Pace drive = pace.rate != null ? new LoadDriver.Open(pace.rate, seed)
         : trace != null ? new LoadDriver.Replay(offsets(trace)) : new LoadDriver.Closed(concurrency);
-    int count = requests != null ? requests : trace != null ? trace.size() : duration != null ? Integer.MAX_VALUE : Tutorial.REQUESTS;
+    int count = requests != null ? requests : trace != null ? trace.size() : duration != null ? Integer.MAX_VALUE : DEFAULT_REQUESTS;
     IntFunction<String> body = trace == null
         ? i -> TgiRequest.of(chatPrompt, parameters).withStream(stream).toJson()
         : i -> TgiRequest.of(chatTemplate.render(List.of(ChatMessage.user(filler(trace.promptTokens(i % trace.size()))))),
