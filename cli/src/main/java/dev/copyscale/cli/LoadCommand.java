@@ -11,6 +11,7 @@ import dev.copyscale.cli.load.AwsTarget;
 import dev.copyscale.cli.load.LoadDriver;
 import dev.copyscale.cli.load.LoadStats;
 import dev.copyscale.cli.load.LoadTarget;
+import dev.copyscale.cli.load.Tutorial;
 import dev.copyscale.cli.load.TwinTarget;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +39,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -54,10 +57,12 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
     mixinStandardHelpOptions = true,
     // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
     description = {"Sends chat requests to a deployment in the twin or on AWS and reports latency, errors and scaling.",
-        "It sends what the seed tutorial sends to trigger scaling: TGI requests rendered with the model's own chat template, closed loop "
-            + "(--concurrency) or open loop (--rate, --trace), against the twin world (virtual time: alarms fire and copies scale while "
-            + "it runs) or a real endpoint (--aws). Prints latency percentiles, throughput, errors by type and the scaling activities of "
-            + "the run. Ctrl-C stops it with the summary so far."},
+        "It sends TGI requests rendered with the model's own chat template, closed loop (--concurrency) or open loop (--rate, --trace), "
+            + "against the twin world (virtual time: alarms fire and copies scale while it runs) or a real endpoint (--aws). Prints "
+            + "latency percentiles, throughput, errors by type and the scaling activities of the run. Ctrl-C stops it with the summary so far.",
+        "Without --tutorial it sends copyscale's load defaults (32 in flight, temperature 0.6, top_p 0.9, do_sample, the generation "
+            + "prompt), which are not the seed tutorial's; --tutorial sends exactly what the tutorial sends: its payload, 100 requests, "
+            + "one after another."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every request succeeded", "1:some requests failed or the run was stopped", "2:usage error (nothing was sent)"})
 final class LoadCommand implements Callable<Integer> {
@@ -68,11 +73,16 @@ final class LoadCommand implements Callable<Integer> {
 
   @Mixin WorldOptions where;
 
+  @Option(names = "--tutorial", description = "send exactly what the seed tutorial sends: its chat without the generation prompt, "
+      + "{top_p 0.6, temperature 0.9, top_k 50, max_new_tokens 50, repetition_penalty 1.03, return_full_text false} and no do_sample, "
+      + "100 requests one after another; options that would change any of it are refused")
+  boolean tutorial;
+
   @Option(names = "--requests", paramLabel = "N", description = "send N requests (default: 100, or unbounded with --duration; with --trace the whole trace, at most)")
   Integer requests;
 
   static final class Pace {
-    @Option(names = "--concurrency", paramLabel = "C", description = "closed loop: C requests in flight (default: 32, about the measured throughput peak of one TGI copy)")
+    @Option(names = "--concurrency", paramLabel = "C", description = "closed loop: C requests in flight (default: 32, about the measured throughput peak of one TGI copy; --tutorial: 1)")
     Integer concurrency;
 
     @Option(names = "--rate", paramLabel = "R", description = "open loop: R requests per second, Poisson arrivals")
@@ -91,7 +101,7 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--duration", paramLabel = "DURATION", converter = Durations.class, description = "stop sending after this long (e.g. 90s, 10m)")
   Duration duration;
 
-  @Option(names = "--messages", paramLabel = "FILE", description = "the chat (JSON: [{\"role\": \"system\"|\"user\"|\"assistant\", \"content\": ...}]); default: a system prompt and one question")
+  @Option(names = "--messages", paramLabel = "FILE", description = "the chat (JSON: [{\"role\": \"system\"|\"user\"|\"assistant\", \"content\": ...}]); default: a system prompt and one question, rendered with the generation prompt")
   Path messages;
 
   @Option(names = "--template", paramLabel = "NAME|FILE", description = "chat template: a shipped one (${COMPLETION-CANDIDATES}) or a .jinja / tokenizer_config.json file (default: the model's)",
@@ -101,22 +111,22 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--stream", description = "InvokeEndpointWithResponseStream, measuring time to first token")
   boolean stream;
 
-  @Option(names = "--max-new-tokens", paramLabel = "N", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--max-new-tokens", paramLabel = "N", description = "default: ${DEFAULT-VALUE} (--tutorial: 50)")
   int maxNewTokens = TgiRequest.Parameters.DEFAULT_MAX_NEW_TOKENS;
 
-  @Option(names = "--temperature", paramLabel = "T", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--temperature", paramLabel = "T", description = "default: ${DEFAULT-VALUE} (--tutorial: 0.9)")
   double temperature = TgiRequest.Parameters.DEFAULT_TEMPERATURE;
 
-  @Option(names = "--top-p", paramLabel = "P", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--top-p", paramLabel = "P", description = "default: ${DEFAULT-VALUE} (--tutorial: 0.6)")
   double topP = TgiRequest.Parameters.DEFAULT_TOP_P;
 
-  @Option(names = "--top-k", paramLabel = "K", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--top-k", paramLabel = "K", description = "default: ${DEFAULT-VALUE} (--tutorial: 50)")
   int topK = TgiRequest.Parameters.DEFAULT_TOP_K;
 
-  @Option(names = "--repetition-penalty", paramLabel = "R", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--repetition-penalty", paramLabel = "R", description = "default: ${DEFAULT-VALUE} (--tutorial: 1.03)")
   double repetitionPenalty = TgiRequest.Parameters.DEFAULT_REPETITION_PENALTY;
 
-  @Option(names = "--no-sample", description = "greedy decoding (do_sample false)")
+  @Option(names = "--no-sample", description = "greedy decoding (do_sample false; the default sends do_sample true, --tutorial none)")
   boolean noSample;
 
   @Option(names = "--return-full-text", description = "return the prompt with the answer")
@@ -134,6 +144,15 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "no progress bar (it only shows on a terminal anyway)")
   boolean noProgress;
 
+  /** Requests sent without --requests, --duration or --trace (the tutorial's count too). */
+  static final int DEFAULT_REQUESTS = 100;
+
+  /** Closed-loop requests in flight without --concurrency: about where one TGI copy's throughput peaks. */
+  static final int DEFAULT_CONCURRENCY = 32;
+
+  /** What the run sends goes through this (tests wrap the target to see every body and when it went). */
+  UnaryOperator<LoadTarget> decorate = UnaryOperator.identity();
+
   static final class TemplateNames implements Iterable<String> {
     @Override
     public java.util.Iterator<String> iterator() {
@@ -146,8 +165,12 @@ final class LoadCommand implements Callable<Integer> {
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
     // Everything that can be wrong is checked before the first request.
-    TgiRequest.Parameters parameters = parameters();
-    List<ChatMessage> chat = chat();
+    if (tutorial) {
+      checkTutorial();
+    }
+    TgiRequest.Parameters parameters = tutorial ? Tutorial.PARAMETERS : parameters();
+    List<ChatMessage> chat = tutorial ? Tutorial.messages() : chat();
+    boolean generationPrompt = tutorial ? Tutorial.ADD_GENERATION_PROMPT : true;
     Trace trace = trace();
     StateStore store;
     TwinWorld world = null;
@@ -162,28 +185,31 @@ final class LoadCommand implements Callable<Integer> {
         usage("unknown deployment \"" + deployment + "\"" + (where.aws ? " in the state table" : " in " + where.world + " (deploy it first: copyscale invoke deploy ...)")));
     DeploymentSpec spec = SpecParser.parse(record.specJson()).orThrow();
     ChatTemplate chatTemplate = chatTemplate(spec);
-    String chatPrompt = chatTemplate.render(chat);
-    int concurrency = pace.concurrency == null ? 32 : pace.concurrency;
+    String chatPrompt = chatTemplate.render(chat, generationPrompt);
+    int concurrency = pace.concurrency != null ? pace.concurrency : tutorial ? Tutorial.CONCURRENCY : DEFAULT_CONCURRENCY;
     checkBounds(concurrency);
     LoadDriver.Pace drive = pace.rate != null ? new LoadDriver.Open(pace.rate, seed)
         : trace != null ? new LoadDriver.Replay(offsets(trace)) : new LoadDriver.Closed(concurrency);
-    int count = requests != null ? requests : trace != null ? trace.size() : duration != null ? Integer.MAX_VALUE : 100;
+    int count = requests != null ? requests : trace != null ? trace.size() : duration != null ? Integer.MAX_VALUE : DEFAULT_REQUESTS;
     IntFunction<String> body = trace == null
         ? i -> TgiRequest.of(chatPrompt, parameters).withStream(stream).toJson()
         : i -> TgiRequest.of(chatTemplate.render(List.of(ChatMessage.user(filler(trace.promptTokens(i % trace.size()))))),
             parameters.withMaxNewTokens(Math.max(1, trace.outputTokens(i % trace.size())))).withStream(stream).toJson();
 
     StringWriter functionLog = new StringWriter();
-    LoadTarget target;
+    LoadTarget built;
+    TwinTarget twin = null;
     if (where.aws) {
-      target = new AwsTarget(spec.endpoint().name(), spec.component().name(), concurrency, Clock.systemUTC());
+      built = new AwsTarget(spec.endpoint().name(), spec.component().name(), concurrency, Clock.systemUTC());
     } else {
       SageMakerState.Component component = world.sageMaker().state().components.get(spec.component().name());
       if (component == null) {
         throw usage("deployment " + deployment + " has no inference component " + spec.component().name() + " in " + where.world + " (is it deployed?)");
       }
-      target = new TwinTarget(world, new TwinFunctions(world, new PrintWriter(functionLog, true)), spec.endpoint().name(), spec.component().name(), SpecFiles.servingProfile(commandSpec, serving), seed);
+      twin = new TwinTarget(world, new TwinFunctions(world, new PrintWriter(functionLog, true)), spec.endpoint().name(), spec.component().name(), SpecFiles.servingProfile(commandSpec, serving), seed);
+      built = twin;
     }
+    LoadTarget target = decorate.apply(built);
     Instant start = target.clock().instant();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch summarized = new CountDownLatch(1);
@@ -205,7 +231,7 @@ final class LoadCommand implements Callable<Integer> {
             bar.stepTo(n);
           }
         });
-        if (target instanceof TwinTarget twin) {
+        if (twin != null) {
           twin.finishPeriod();
         }
       } finally {
@@ -241,6 +267,54 @@ final class LoadCommand implements Callable<Integer> {
       } catch (IllegalStateException shuttingDown) {
         // Ctrl-C: the hook is running; the summary it waited for has been printed.
       }
+    }
+  }
+
+  /**
+   * --tutorial sends exactly the tutorial's requests, so an option that would change what is sent,
+   * how many or how fast is refused, naming it; the same value as the tutorial's is accepted.
+   * Where the load goes (--world, --aws, --serving, --seed) and how the summary looks are free.
+   */
+  private void checkTutorial() {
+    CommandLine.ParseResult parsed = commandSpec.commandLine().getParseResult();
+    List<String> contradicting = new ArrayList<>();
+    unlessEqual(parsed, contradicting, "--requests", Tutorial.REQUESTS, "100");
+    unlessEqual(parsed, contradicting, "--concurrency", Tutorial.CONCURRENCY, "1, one request after another");
+    always(parsed, contradicting, "--rate", "one request after another");
+    always(parsed, contradicting, "--trace", "one request after another, all alike");
+    always(parsed, contradicting, "--speedup", "no trace");
+    always(parsed, contradicting, "--duration", "100 requests, however long they take");
+    always(parsed, contradicting, "--messages", "its own chat");
+    always(parsed, contradicting, "--template", "the model's own chat template");
+    always(parsed, contradicting, "--stream", "InvokeEndpoint, no streaming");
+    unlessEqual(parsed, contradicting, "--max-new-tokens", Tutorial.PARAMETERS.maxNewTokens(), "50");
+    unlessEqual(parsed, contradicting, "--temperature", Tutorial.PARAMETERS.temperature(), "0.9");
+    unlessEqual(parsed, contradicting, "--top-p", Tutorial.PARAMETERS.topP(), "0.6");
+    unlessEqual(parsed, contradicting, "--top-k", Tutorial.PARAMETERS.topK(), "50");
+    unlessEqual(parsed, contradicting, "--repetition-penalty", Tutorial.PARAMETERS.repetitionPenalty(), "1.03");
+    always(parsed, contradicting, "--no-sample", "no do_sample");
+    always(parsed, contradicting, "--return-full-text", "return_full_text false");
+    if (!contradicting.isEmpty()) {
+      boolean one = contradicting.size() == 1;
+      throw usage("--tutorial sends exactly what the tutorial sends; " + (one ? "this option contradicts" : "these options contradict")
+          + " it: " + String.join(", ", contradicting) + ". Drop " + (one ? "it" : "them")
+          + ", or drop --tutorial to send copyscale's load with your options.");
+    }
+  }
+
+  /** An option that, given at all, changes what the tutorial sends. */
+  private static void always(CommandLine.ParseResult parsed, List<String> contradicting, String option, String tutorials) {
+    if (parsed.hasMatchedOption(option)) {
+      CommandLine.Model.OptionSpec matched = parsed.matchedOption(option);
+      String value = matched.arity().max() == 0 ? "" : " " + String.join(" ", matched.stringValues());
+      contradicting.add(option + value + " (the tutorial: " + tutorials + ")");
+    }
+  }
+
+  /** An option that changes what the tutorial sends unless it is given the tutorial's own value. */
+  private static void unlessEqual(CommandLine.ParseResult parsed, List<String> contradicting, String option, Object value, String tutorials) {
+    if (parsed.hasMatchedOption(option) && !value.equals(parsed.matchedOptionValue(option, null))) {
+      contradicting.add(option + " " + String.join(" ", parsed.matchedOption(option).stringValues()) + " (the tutorial: " + tutorials + ")");
     }
   }
 
@@ -359,6 +433,7 @@ final class LoadCommand implements Callable<Integer> {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("deployment", spec.name());
       doc.put("target", where.aws ? "aws" : "twin");
+      doc.put("tutorial", tutorial);
       doc.put("stopped", stopped);
       doc.put("start", s.start());
       doc.put("end", s.end());
@@ -379,7 +454,7 @@ final class LoadCommand implements Callable<Integer> {
       out.println(Json.pretty(Figures.withoutNaN(Json.mapper().valueToTree(doc))));
       return;
     }
-    out.printf(Locale.ROOT, "load %s (%s)%s: %d sent, %d succeeded, %d failed%s in %.1f s%n", spec.name(), where.aws ? "AWS" : "twin, virtual time",
+    out.printf(Locale.ROOT, "load %s%s (%s)%s: %d sent, %d succeeded, %d failed%s in %.1f s%n", spec.name(), tutorial ? " --tutorial" : "", where.aws ? "AWS" : "twin, virtual time",
         stopped ? ", stopped early" : "", s.sent(), s.succeeded(), s.failed(), s.unfinished() > 0 ? ", " + s.unfinished() + " unfinished" : "", s.elapsed().toMillis() / 1000.0);
     out.printf(Locale.ROOT, "latency p50/p95/p99      %s / %s / %s%n", Figures.ms(s.latencyMs(50)), Figures.ms(s.latencyMs(95)), Figures.ms(s.latencyMs(99)));
     if (s.streamed()) {

@@ -8,20 +8,28 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.cli.chat.ChatMessage;
 import dev.copyscale.cli.chat.ChatTemplate;
+import dev.copyscale.cli.load.LoadTarget;
+import dev.copyscale.cli.load.Outcome;
 import dev.copyscale.json.Json;
 import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.traffic.Trace;
 import java.nio.file.Files;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code copyscale load} on the twin: the orchestrated Llama 3 example deployed at 09:40 and
@@ -66,6 +74,171 @@ class LoadCommandTest {
     CliTest.Run run = load(all.toArray(String[]::new));
     assertThat(run.out()).as(run.err()).startsWith("{");
     return Json.mapper().readTree(run.out());
+  }
+
+  /**
+   * Stands between the command and its target (the twin): records every body in the order sent,
+   * how many requests were unanswered when each went out, and when each went out and was answered.
+   */
+  static final class Recording implements LoadTarget {
+    final LoadTarget target;
+    final List<String> bodies = new ArrayList<>();
+    final List<Boolean> streams = new ArrayList<>();
+    final List<Integer> unansweredAtSend = new ArrayList<>();
+    final List<Instant> sentAt = new ArrayList<>();
+    final List<Instant> answeredAt = new ArrayList<>();
+    final BlockingQueue<Outcome> answers = new LinkedBlockingQueue<>();
+    BlockingQueue<Outcome> driver;
+    int unanswered;
+
+    Recording(LoadTarget target) {
+      this.target = target;
+    }
+
+    @Override
+    public boolean aws() {
+      return target.aws();
+    }
+
+    @Override
+    public Clock clock() {
+      return target.clock();
+    }
+
+    @Override
+    public void send(String body, boolean stream, BlockingQueue<Outcome> done) {
+      driver = done;
+      bodies.add(body);
+      streams.add(stream);
+      unansweredAtSend.add(unanswered);
+      sentAt.add(clock().instant());
+      unanswered++;
+      target.send(body, stream, answers);
+    }
+
+    @Override
+    public void waitUntil(Instant at) throws InterruptedException {
+      target.waitUntil(at);
+      passAnswers();
+    }
+
+    @Override
+    public void awaitOutcome(BlockingQueue<Outcome> done) throws InterruptedException {
+      target.awaitOutcome(answers);
+      passAnswers();
+    }
+
+    private void passAnswers() {
+      Outcome o;
+      while ((o = answers.poll()) != null) {
+        unanswered--;
+        answeredAt.add(clock().instant());
+        driver.add(o);
+      }
+    }
+
+    @Override
+    public void close() {
+      target.close();
+    }
+  }
+
+  /** {@code copyscale load ARGS} with its target recorded. */
+  CliTest.Run load(Recording[] recorded, String... args) {
+    CommandLine cli = Main.commandLine(Path.of(""));
+    ((LoadCommand) cli.getSubcommands().get("load").getCommand()).decorate = t -> recorded[0] = new Recording(t);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    List<String> all = new ArrayList<>(List.of("load"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--world", world().toString()));
+    int code = cli.execute(all.toArray(String[]::new));
+    return new CliTest.Run(code, out.toString(), err.toString());
+  }
+
+  /** What the seed tutorial sends, byte for byte (the Llama 3 template, no assistant header, no do_sample). */
+  static final String TUTORIAL_BODY = "{\"inputs\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n\\nYou are a helpful assistant.<|eot_id|>"
+      + "<|start_header_id|>user<|end_header_id|>\\n\\nWhat is deep learning?<|eot_id|>\","
+      + "\"parameters\":{\"top_p\":0.6,\"temperature\":0.9,\"top_k\":50,\"max_new_tokens\":50,\"repetition_penalty\":1.03,\"return_full_text\":false}}";
+
+  @Test
+  void theTutorialSendsItsPayloadAHundredTimesOneAfterAnother() throws Exception {
+    Recording[] recorded = new Recording[1];
+    CliTest.Run run = load(recorded, "llama3-chat", "--tutorial", "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Recording r = recorded[0];
+    assertThat(r.bodies).hasSize(100).containsOnly(TUTORIAL_BODY);
+    assertThat(r.streams).containsOnly(false);
+    // One after another: nothing unanswered when a request leaves, and each leaves once the one before has answered.
+    assertThat(r.unansweredAtSend).containsOnly(0);
+    assertThat(r.answeredAt).hasSize(100);
+    for (int i = 1; i < 100; i++) {
+      assertThat(r.sentAt.get(i)).as("request %d", i).isAfterOrEqualTo(r.answeredAt.get(i - 1));
+    }
+    JsonNode s = Json.mapper().readTree(run.out());
+    assertThat(s.get("tutorial").asBoolean()).isTrue();
+    assertThat(s.get("sent").asLong()).isEqualTo(100);
+    assertThat(s.get("succeeded").asLong()).isEqualTo(100);
+    // One request at a time never reaches the burst alarm's 8 a copy: the tutorial's loop does not scale out.
+    assertThat(s.get("copies").get("desired").asInt()).isLessThanOrEqualTo(2);
+
+    Files.write(world(), deployedWorld);
+    CliTest.Run human = load("llama3-chat", "--tutorial");
+    assertThat(human.exitCode()).isZero();
+    assertThat(human.out()).startsWith("load llama3-chat --tutorial (twin, virtual time): 100 sent, 100 succeeded, 0 failed in ");
+  }
+
+  @Test
+  void withoutTutorialTheDefaultsAreCopyscalesNotTheTutorials() throws Exception {
+    Recording[] recorded = new Recording[1];
+    CliTest.Run run = load(recorded, "llama3-chat", "--requests", "40", "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Recording r = recorded[0];
+    // The same chat with the assistant header, Llama 3's own sampling with do_sample, 32 in flight.
+    String defaults = "{\"inputs\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n\\nYou are a helpful assistant.<|eot_id|>"
+        + "<|start_header_id|>user<|end_header_id|>\\n\\nWhat is deep learning?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\\n\\n\","
+        + "\"parameters\":{\"do_sample\":true,\"top_p\":0.9,\"temperature\":0.6,\"top_k\":50,\"max_new_tokens\":50,\"repetition_penalty\":1.03,\"return_full_text\":false}}";
+    assertThat(r.bodies).hasSize(40).containsOnly(defaults);
+    assertThat(r.unansweredAtSend).contains(31).doesNotContain(32);
+    assertThat(Json.mapper().readTree(run.out()).get("tutorial").asBoolean()).isFalse();
+  }
+
+  @Test
+  void tutorialRefusesEveryOptionThatContradictsItNamingIt() throws Exception {
+    String trace = RepoFiles.path("examples/traces/azure-llm-conv-2023.csv").toString();
+    Path messages = dir.resolve("chat.json");
+    Files.writeString(messages, "[{\"role\": \"user\", \"content\": \"hi\"}]");
+    refused("--tutorial sends exactly what the tutorial sends; this option contradicts it: --concurrency 4 (the tutorial: 1, one request after another)."
+        + " Drop it, or drop --tutorial", "llama3-chat", "--tutorial", "--concurrency", "4");
+    refused("--requests 50 (the tutorial: 100)", "llama3-chat", "--tutorial", "--requests", "50");
+    refused("--rate 2 (the tutorial: one request after another)", "llama3-chat", "--tutorial", "--rate", "2");
+    refused("--trace " + trace + " (the tutorial: one request after another, all alike)", "llama3-chat", "--tutorial", "--trace", trace);
+    refused("--duration 5m (the tutorial: 100 requests, however long they take)", "llama3-chat", "--tutorial", "--duration", "5m");
+    refused("--messages " + messages + " (the tutorial: its own chat)", "llama3-chat", "--tutorial", "--messages", messages.toString());
+    refused("--template llama3.1 (the tutorial: the model's own chat template)", "llama3-chat", "--tutorial", "--template", "llama3.1");
+    refused("--stream (the tutorial: InvokeEndpoint, no streaming)", "llama3-chat", "--tutorial", "--stream");
+    refused("--temperature 0.6 (the tutorial: 0.9)", "llama3-chat", "--tutorial", "--temperature", "0.6");
+    refused("--top-p 0.9 (the tutorial: 0.6)", "llama3-chat", "--tutorial", "--top-p", "0.9");
+    refused("--top-k 10 (the tutorial: 50)", "llama3-chat", "--tutorial", "--top-k", "10");
+    refused("--max-new-tokens 512 (the tutorial: 50)", "llama3-chat", "--tutorial", "--max-new-tokens", "512");
+    refused("--repetition-penalty 1.2 (the tutorial: 1.03)", "llama3-chat", "--tutorial", "--repetition-penalty", "1.2");
+    refused("--no-sample (the tutorial: no do_sample)", "llama3-chat", "--tutorial", "--no-sample");
+    refused("--return-full-text (the tutorial: return_full_text false)", "llama3-chat", "--tutorial", "--return-full-text");
+    // All of them at once, each named.
+    refused("these options contradict it: --stream (the tutorial: InvokeEndpoint, no streaming), --top-p 0.9 (the tutorial: 0.6). Drop them",
+        "llama3-chat", "--tutorial", "--top-p", "0.9", "--stream");
+  }
+
+  @Test
+  void tutorialAcceptsItsOwnValuesAndOptionsThatChangeNothingSent() throws Exception {
+    Recording[] recorded = new Recording[1];
+    CliTest.Run run = load(recorded, "llama3-chat", "--tutorial", "--requests", "100", "--concurrency", "1", "--top-p", "0.60", "--temperature", "0.9",
+        "--top-k", "50", "--max-new-tokens", "50", "--repetition-penalty", "1.03", "--seed", "7", "--no-progress", "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(recorded[0].bodies).hasSize(100).containsOnly(TUTORIAL_BODY);
+    assertThat(recorded[0].unansweredAtSend).containsOnly(0);
   }
 
   JsonNode component() throws Exception {

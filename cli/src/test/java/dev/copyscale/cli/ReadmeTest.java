@@ -71,5 +71,9 @@ class ReadmeTest {
     CliTest.Run load = run("load", "llama3-chat", "--requests", "100", "--world", world, "--no-progress");
     assertThat(load.exitCode()).isZero();
     assertThat(load.out()).isEqualTo(blockAfter(readme(), "# 32 in flight (closed loop)\n```\n"));
+    // Then the tutorial's own loop on the same world.
+    CliTest.Run tutorial = run("load", "llama3-chat", "--tutorial", "--world", world, "--no-progress");
+    assertThat(tutorial.exitCode()).isZero();
+    assertThat(tutorial.out()).isEqualTo(blockAfter(readme(), "# the tutorial's loop: 100, one at a time\n```\n"));
   }
 }

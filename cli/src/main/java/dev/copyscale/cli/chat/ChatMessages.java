@@ -32,7 +32,11 @@ public final class ChatMessages {
 
   private ChatMessages() {}
 
-  /** A short system prompt and one user question, like the AWS Llama 3 inference-component tutorial's. */
+  /**
+   * A short system prompt and one user question: the chat of AWS's Llama 3 8B inference-component
+   * samples, and of {@code copyscale load --tutorial} (dev.copyscale.cli.load.Tutorial), which renders
+   * it without the generation prompt where copyscale's load defaults add it.
+   */
   public static List<ChatMessage> defaultConversation() {
     return List.of(ChatMessage.system(DEFAULT_SYSTEM_PROMPT), ChatMessage.user(DEFAULT_QUESTION));
   }

@@ -7,15 +7,16 @@ import dev.copyscale.json.Json;
 import java.util.Objects;
 
 /**
- * The body of a Text Generation Inference (TGI) request, as the AWS "Llama 3 8B Instruct on
- * SageMaker inference components" tutorial sends it to {@code InvokeEndpoint}:
+ * The body of a Text Generation Inference (TGI) request to {@code InvokeEndpoint}: a prompt and
+ * TGI's generation parameters. With {@link Parameters#defaults() copyscale's load defaults}:
  *
  * <pre>{"inputs": prompt, "parameters": {"do_sample": true, "top_p": 0.9, "temperature": 0.6,
  * "top_k": 50, "max_new_tokens": 50, "repetition_penalty": 1.03, "return_full_text": false}}</pre>
  *
- * <p>{@code stream} is written only when true ({@code "stream": true} asks TGI for server-sent
- * events, for {@code InvokeEndpointWithResponseStream}), so the default body is exactly the
- * tutorial's.
+ * <p>These are not the seed tutorial's parameters: it sends {@code top_p 0.6, temperature 0.9} and
+ * no {@code do_sample} ({@code dev.copyscale.cli.load.Tutorial} holds what it sends). {@code
+ * stream} is written only when true ({@code "stream": true} asks TGI for server-sent events, for
+ * {@code InvokeEndpointWithResponseStream}), and {@code do_sample} only when set.
  */
 @JsonPropertyOrder({"inputs", "parameters", "stream"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,7 +33,7 @@ public record TgiRequest(
     }
   }
 
-  /** A request with the tutorial's parameters. */
+  /** A request with copyscale's load defaults. */
   public static TgiRequest of(String prompt) {
     return new TgiRequest(prompt, Parameters.defaults(), null);
   }
@@ -46,7 +47,7 @@ public record TgiRequest(
     return new TgiRequest(inputs, parameters, streaming ? Boolean.TRUE : null);
   }
 
-  /** The compact JSON body, keys in the tutorial's order. */
+  /** The compact JSON body: inputs, parameters (in the order the tutorial writes them), stream. */
   public String toJson() {
     return Json.compact(this);
   }
@@ -55,11 +56,14 @@ public record TgiRequest(
    * TGI's generation parameters, validated as TGI's router validates them ({@code
    * router/src/validation.rs}): temperature and repetition_penalty strictly positive, top_p in
    * (0, 1) exclusive of 1.0, top_k and max_new_tokens at least 1. Errors name the parameter.
+   * {@code doSample} null leaves {@code do_sample} out of the body, as the tutorial does (TGI then
+   * samples anyway, because temperature, top_p and top_k are set).
    */
   @JsonPropertyOrder({"do_sample", "top_p", "temperature", "top_k", "max_new_tokens", "repetition_penalty",
       "return_full_text"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Parameters(
-      @JsonProperty("do_sample") boolean doSample,
+      @JsonProperty("do_sample") Boolean doSample,
       @JsonProperty("top_p") double topP,
       @JsonProperty("temperature") double temperature,
       @JsonProperty("top_k") int topK,
@@ -94,14 +98,25 @@ public record TgiRequest(
       }
     }
 
-    /** The tutorial's parameters. */
+    /**
+     * copyscale's load defaults: the sampling Meta's Llama 3 Instruct {@code generation_config.json}
+     * sets (do_sample, temperature 0.6, top_p 0.9) with the tutorial's top_k 50, max_new_tokens 50,
+     * repetition_penalty 1.03 and return_full_text false. Not the tutorial's: it sends top_p 0.6,
+     * temperature 0.9 and no do_sample.
+     */
     public static Parameters defaults() {
       return new Parameters(DEFAULT_DO_SAMPLE, DEFAULT_TOP_P, DEFAULT_TEMPERATURE, DEFAULT_TOP_K,
           DEFAULT_MAX_NEW_TOKENS, DEFAULT_REPETITION_PENALTY, DEFAULT_RETURN_FULL_TEXT);
     }
 
+    /** {@code do_sample} written as {@code value}; see {@link #withoutDoSample()} to leave it out. */
     public Parameters withDoSample(boolean value) {
       return new Parameters(value, topP, temperature, topK, maxNewTokens, repetitionPenalty, returnFullText);
+    }
+
+    /** No {@code do_sample} in the body: TGI's default decides. */
+    public Parameters withoutDoSample() {
+      return new Parameters(null, topP, temperature, topK, maxNewTokens, repetitionPenalty, returnFullText);
     }
 
     public Parameters withTopP(double value) {

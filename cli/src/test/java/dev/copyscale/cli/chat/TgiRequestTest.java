@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class TgiRequestTest {
   @Test
-  void defaultPayloadIsExactlyTheTutorials() {
+  void defaultPayloadIsCopyscalesLoadDefaults() {
     String prompt = ChatTemplate.builtIn("llama3").render(ChatMessages.defaultConversation());
     assertThat(TgiRequest.of(prompt).toJson()).isEqualTo(
         "{\"inputs\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n\\nYou are a helpful assistant."
@@ -25,6 +25,16 @@ class TgiRequestTest {
     assertThat(TgiRequest.of("hi", p).toJson()).isEqualTo(
         "{\"inputs\":\"hi\",\"parameters\":{\"do_sample\":false,\"top_p\":0.5,\"temperature\":1.2,\"top_k\":7,"
             + "\"max_new_tokens\":256,\"repetition_penalty\":1.0,\"return_full_text\":true}}");
+  }
+
+  @Test
+  void withoutDoSampleTheKeyIsLeftOut() {
+    Parameters p = new Parameters(null, 0.6, 0.9, 50, 50, 1.03, false);
+    assertThat(TgiRequest.of("hi", p).toJson()).isEqualTo(
+        "{\"inputs\":\"hi\",\"parameters\":{\"top_p\":0.6,\"temperature\":0.9,\"top_k\":50,"
+            + "\"max_new_tokens\":50,\"repetition_penalty\":1.03,\"return_full_text\":false}}");
+    assertThat(Parameters.defaults().withTopP(0.6).withTemperature(0.9).withoutDoSample()).isEqualTo(p);
+    assertThat(p.withDoSample(true).doSample()).isTrue();
   }
 
   @Test
@@ -48,8 +58,9 @@ class TgiRequestTest {
     assertThat(d.withMaxNewTokens(1).maxNewTokens()).isEqualTo(1);
   }
 
+  /** copyscale's load defaults, which are not the tutorial's (dev.copyscale.cli.load.Tutorial): sampling swapped, do_sample written. */
   @Test
-  void defaultsAreTheTutorials() {
+  void defaultsAreCopyscalesNotTheTutorials() {
     assertThat(Parameters.defaults()).isEqualTo(new Parameters(true, 0.9, 0.6, 50, 50, 1.03, false));
   }
 

@@ -148,7 +148,7 @@ class LoadDriverTest {
   }
 
   @Test
-  void theBodyIsTheTutorialsForAMessagesFile() throws Exception {
+  void theBodyForAMessagesFileCarriesItsChatAndTheDefaults() throws Exception {
     Path messages = dir.resolve("messages.json");
     Files.writeString(messages, """
         [{"role": "system", "content": "You are a helpful assistant."},
@@ -160,10 +160,10 @@ class LoadDriverTest {
     LoadStats stats = LoadDriver.run(target, new LoadDriver.Plan(new LoadDriver.Closed(2), 3, null, false,
         i -> TgiRequest.of(prompt, TgiRequest.Parameters.defaults()).toJson()), () -> false, n -> { });
 
-    String tutorial = "{\"inputs\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n\\nYou are a helpful assistant.<|eot_id|>"
+    String defaults = "{\"inputs\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n\\nYou are a helpful assistant.<|eot_id|>"
         + "<|start_header_id|>user<|end_header_id|>\\n\\nWhat is deep learning?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\\n\\n\","
         + "\"parameters\":{\"do_sample\":true,\"top_p\":0.9,\"temperature\":0.6,\"top_k\":50,\"max_new_tokens\":50,\"repetition_penalty\":1.03,\"return_full_text\":false}}";
-    assertThat(target.bodies).containsExactly(tutorial, tutorial, tutorial);
+    assertThat(target.bodies).containsExactly(defaults, defaults, defaults);
     assertThat(target.streams).containsOnly(false);
     assertThat(stats.sent()).isEqualTo(3);
     assertThat(stats.succeeded()).isEqualTo(3);
@@ -172,10 +172,50 @@ class LoadDriverTest {
     RecordingTarget streaming = new RecordingTarget(i -> 1_000_000);
     LoadStats streamed = LoadDriver.run(streaming, new LoadDriver.Plan(new LoadDriver.Closed(1), 1, null, true,
         i -> TgiRequest.of(prompt, TgiRequest.Parameters.defaults()).withStream(true).toJson()), () -> false, n -> { });
-    assertThat(streaming.bodies).containsExactly(tutorial.substring(0, tutorial.length() - 1) + ",\"stream\":true}");
+    assertThat(streaming.bodies).containsExactly(defaults.substring(0, defaults.length() - 1) + ",\"stream\":true}");
     assertThat(streaming.streams).containsExactly(true);
     assertThat(streamed.streamed()).isTrue();
     assertThat(streamed.ttftMs(50)).isCloseTo(250, within(1.0));
+  }
+
+  /** What the seed tutorial sends, byte for byte: its chat without the assistant header, its parameters, no do_sample. */
+  static final String TUTORIAL_BODY = "{\"inputs\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n\\nYou are a helpful assistant.<|eot_id|>"
+      + "<|start_header_id|>user<|end_header_id|>\\n\\nWhat is deep learning?<|eot_id|>\","
+      + "\"parameters\":{\"top_p\":0.6,\"temperature\":0.9,\"top_k\":50,\"max_new_tokens\":50,\"repetition_penalty\":1.03,\"return_full_text\":false}}";
+
+  @Test
+  void theTutorialSendsAHundredIdenticalBodiesOneAfterAnother() throws Exception {
+    LoadDriver.Plan plan = Tutorial.plan(ChatTemplate.builtIn("llama3"));
+    assertThat(plan.pace()).isEqualTo(new LoadDriver.Closed(1));
+    assertThat(plan.maxRequests()).isEqualTo(100);
+    assertThat(plan.duration()).isNull();
+    assertThat(plan.stream()).isFalse();
+    // Latencies vary, so "one after another" shows in the send times: each request leaves when the one before has answered.
+    IntToLongFunction latency = i -> 800_000L + (i % 5) * 150_000L;
+    RecordingTarget target = new RecordingTarget(latency);
+    LoadStats stats = LoadDriver.run(target, plan, () -> false, n -> { });
+
+    assertThat(target.bodies).hasSize(100).containsOnly(TUTORIAL_BODY);
+    assertThat(target.streams).containsOnly(false);
+    assertThat(target.maxInFlight).isEqualTo(1);
+    assertThat(target.sentAtMicros.get(0)).isZero();
+    for (int i = 1; i < 100; i++) {
+      assertThat(target.sentAtMicros.get(i)).as("request %d", i).isEqualTo(target.sentAtMicros.get(i - 1) + latency.applyAsLong(i - 1));
+    }
+    assertThat(stats.sent()).isEqualTo(100);
+    assertThat(stats.succeeded()).isEqualTo(100);
+  }
+
+  @Test
+  void theTutorialsPromptHasNoGenerationPromptAndItsParametersNoDoSample() {
+    ChatTemplate llama3 = ChatTemplate.builtIn("llama3");
+    assertThat(Tutorial.prompt(llama3)).isEqualTo(llama3.render(Tutorial.messages(), false))
+        .endsWith("What is deep learning?<|eot_id|>")
+        .doesNotContain("<|start_header_id|>assistant");
+    // copyscale's default prompt is the same chat with the assistant header added.
+    assertThat(llama3.render(ChatMessages.defaultConversation())).isEqualTo(Tutorial.prompt(llama3) + "<|start_header_id|>assistant<|end_header_id|>\n\n");
+    assertThat(Tutorial.PARAMETERS.doSample()).isNull();
+    assertThat(Tutorial.body(llama3)).isEqualTo(TUTORIAL_BODY);
   }
 
   @Test

@@ -141,6 +141,7 @@ public final class Preflight {
       instanceFit = Optional.of(fitOnInstance);
       cost = Optional.of(cost(spec, type.get(), fitOnInstance.plan()));
     }
+    instanceScalingLeavesInstancesEmpty(spec, instanceFit).ifPresent(warnings::add);
     boolean fits = problems.isEmpty() && modelFits;
     return new PreflightReport(
         spec.name(), fits, problems, warnings, assumptions, modelFit, instanceFit, cost, fits ? List.of() : suggestions);
@@ -304,6 +305,33 @@ public final class Preflight {
       }
     }
     return fit;
+  }
+
+  /**
+   * With {@code dimension: instances} the scalable target moves the variant's DesiredInstanceCount,
+   * but on an inference-component endpoint an instance only offers room: SageMaker places copies
+   * when the component's copy count rises, and under this dimension nothing raises it (the copies
+   * stay at {@code component.copies}). Instances added beyond those the copies fill stay empty.
+   */
+  private static Optional<String> instanceScalingLeavesInstancesEmpty(DeploymentSpec spec, Optional<InstanceFit> fit) {
+    if (spec.scaling().dimension() != Dimension.INSTANCES) {
+      return Optional.empty();
+    }
+    int copies = spec.component().copies();
+    String filled = fit.map(InstanceFit::plan).filter(p -> p.copiesPerInstance() > 0)
+        .map(p -> String.format(Locale.ROOT, ", which fill %d instance(s) at %d per instance",
+            CapacityPlan.instancesFor(copies, p.copiesPerInstance()), p.copiesPerInstance()))
+        .orElse("");
+    return Optional.of(
+        "scaling.dimension: instances scales the variant's DesiredInstanceCount on an inference-component endpoint,"
+            + " where SageMaker places copies only when the inference component's copy count rises; nothing raises it here"
+            + " (the copies stay at component.copies, "
+            + copies
+            + filled
+            + "), so instances added up to scaling.maxInstances ("
+            + spec.scaling().maxCapacity()
+            + ") stay empty unless copies follow: billed, serving nothing. Scale copies instead"
+            + " (dimension: copies, with managed instance scaling or engine: orchestrated adding the instances)");
   }
 
   private static int maxCopies(DeploymentSpec spec) {

@@ -161,6 +161,36 @@ class PreflightTest {
   }
 
   @Test
+  void scalingInstancesOnAnInferenceComponentEndpointWarnsThatAddedInstancesStayEmpty() throws Exception {
+    ObjectNode doc = doc("llama3-8b.yaml");
+    // The registration the seed tutorial makes: sagemaker:variant:DesiredInstanceCount, 1 to 3 instances.
+    ((ObjectNode) doc.get("endpoint")).set("managedInstanceScaling", YAML.valueToTree(Map.of("enabled", false)));
+    doc.set("scaling", YAML.readTree(
+        "{dimension: instances, minInstances: 1, maxInstances: 3, engine: native, targetTracking: {metric: SageMakerVariantInvocationsPerInstance, target: 20}}"));
+    PreflightReport report = PREFLIGHT.run(spec(doc));
+    // A warning, not a problem: the spec is valid and fits, the scaling just adds nothing that serves.
+    assertThat(report.fits()).isTrue();
+    assertThat(report.problems()).isEmpty();
+    // 4 copies of 1 GPU fill one 4-GPU ml.g5.12xlarge; instances 2 and 3 would stay empty.
+    assertThat(report.warnings()).singleElement().asString()
+        .startsWith("scaling.dimension: instances scales the variant's DesiredInstanceCount on an inference-component endpoint")
+        .contains("SageMaker places copies only when the inference component's copy count rises")
+        .contains("(the copies stay at component.copies, 4, which fill 1 instance(s) at 4 per instance)")
+        .contains("instances added up to scaling.maxInstances (3) stay empty unless copies follow");
+
+    // An instance type the catalog does not know: the warning stands, without the packing.
+    ((ObjectNode) doc.get("endpoint")).put("instanceType", "ml.m5.xlarge");
+    assertThat(PREFLIGHT.run(spec(doc)).warnings()).singleElement().asString()
+        .contains("(the copies stay at component.copies, 4), so instances added up to scaling.maxInstances (3) stay empty");
+  }
+
+  @Test
+  void scalingCopiesDoesNotWarnAboutEmptyInstances() throws Exception {
+    assertThat(PREFLIGHT.run(spec(doc("llama3-8b.yaml"))).warnings()).noneSatisfy(w -> assertThat(w).contains("stay empty"));
+    assertThat(PREFLIGHT.run(spec(doc("seed-llama3-8b.yaml"))).warnings()).noneSatisfy(w -> assertThat(w).contains("stay empty"));
+  }
+
+  @Test
   void instancesBeyondGuardrailsAreAProblem() throws Exception {
     ObjectNode doc = doc("llama3-8b.yaml");
     ((ObjectNode) doc.get("guardrails")).put("maxInstances", 2).put("maxCopies", 16);
