@@ -265,14 +265,21 @@ class TemplateLintTest {
     assertThat(pattern.path("detail-type").toString()).isEqualTo("[\"CloudWatch Alarm State Change\"]");
     assertThat(pattern.path("detail").path("alarmName").toString()).isEqualTo("[{\"prefix\":\"copyscale-\"}]");
     assertThat(pattern.path("detail").size()).as("the rule filters on the alarm name only").isEqualTo(1);
+    // Only this account's and Region's alarms (a bus policy or a cross-Region rule could bring others').
+    assertThat(pattern.path("account").toString()).isEqualTo("[{\"Ref\":\"AWS::AccountId\"}]");
+    assertThat(pattern.path("region").toString()).isEqualTo("[{\"Ref\":\"AWS::Region\"}]");
+    assertThat(pattern.size()).as("fields the rule filters on").isEqualTo(5);
 
     String alarm = new ResourceNames("llama3-chat", "m", "c", "llama3-chat", "AllTraffic", "llama3-chat-ic",
         "inference-component/llama3-chat-ic", ResourceNames.COPY_DIMENSION).alarm("burst");
-    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", alarm)).as(alarm).isTrue();
-    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", "someone-elses-alarm")).isFalse();
+    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", ACCOUNT, REGION, alarm)).as(alarm).isTrue();
+    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", ACCOUNT, REGION, "someone-elses-alarm")).isFalse();
+    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", "210987654321", REGION, alarm)).as("another account's " + alarm).isFalse();
+    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", ACCOUNT, "eu-west-1", alarm)).as("another Region's " + alarm).isFalse();
     JsonNode sample = new ObjectMapper().readTree(RepoFiles.read("events/alarm-eventbridge-burst.json"));
-    assertThat(matches(pattern, sample.path("source").asText(), sample.path("detail-type").asText(), sample.path("detail").path("alarmName").asText()))
-        .as("events/alarm-eventbridge-burst.json matches the rule").isTrue();
+    assertThat(matches(pattern, sample.path("source").asText(), sample.path("detail-type").asText(), sample.path("account").asText(),
+        sample.path("region").asText(), sample.path("detail").path("alarmName").asText()))
+        .as("events/alarm-eventbridge-burst.json matches the rule in account %s, Region %s", ACCOUNT, REGION).isTrue();
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -692,15 +699,36 @@ class TemplateLintTest {
     return list.get(0);
   }
 
-  /** EventBridge matching for the rule's shape: exact source and detail-type, prefix on the alarm name. */
-  private static boolean matches(JsonNode pattern, String source, String detailType, String alarmName) {
+  /** The account and Region the stack is deployed to when the tests resolve AWS::AccountId and AWS::Region. */
+  private static final String ACCOUNT = "123456789012";
+  private static final String REGION = "us-east-1";
+
+  /**
+   * EventBridge matching for the rule's shape: exact source and detail-type, account and Region (Ref
+   * AWS::AccountId and AWS::Region resolved to {@link #ACCOUNT} and {@link #REGION}), prefix on the
+   * alarm name.
+   */
+  private static boolean matches(JsonNode pattern, String source, String detailType, String account, String region, String alarmName) {
     boolean sourceMatches = strings(pattern.path("source")).contains(source);
     boolean typeMatches = strings(pattern.path("detail-type")).contains(detailType);
+    boolean accountMatches = resolved(pattern.path("account")).contains(account);
+    boolean regionMatches = resolved(pattern.path("region")).contains(region);
     boolean nameMatches = false;
     for (JsonNode p : pattern.path("detail").path("alarmName")) {
       nameMatches |= p.has("prefix") ? alarmName.startsWith(p.path("prefix").asText()) : alarmName.equals(p.asText());
     }
-    return sourceMatches && typeMatches && nameMatches;
+    return sourceMatches && typeMatches && accountMatches && regionMatches && nameMatches;
+  }
+
+  /** A pattern's values with Ref AWS::AccountId and AWS::Region resolved. */
+  private static List<String> resolved(JsonNode values) {
+    List<String> out = new ArrayList<>();
+    values.forEach(v -> out.add(switch (v.path("Ref").asText(v.asText())) {
+      case "AWS::AccountId" -> ACCOUNT;
+      case "AWS::Region" -> REGION;
+      default -> v.asText();
+    }));
+    return out;
   }
 
   private static JsonNode parse() throws IOException {
