@@ -300,7 +300,7 @@ class TemplateLintTest {
   }
 
   @Test
-  void schedulerInvokeRoleInvokesTheLiveAliasesOnly() throws IOException {
+  void schedulerInvokeRoleInvokesTheLiveAliasesAndDeadLettersOnly() throws IOException {
     JsonNode root = parse();
     JsonNode role = resource(root, "SchedulerInvokeRole", "AWS::IAM::Role").path("Properties");
     JsonNode trust = only(role.path("AssumeRolePolicyDocument").path("Statement"));
@@ -309,7 +309,7 @@ class TemplateLintTest {
     assertThat(ref(trust.path("Condition").path("StringEquals").path("aws:SourceAccount"))).isEqualTo("AWS::AccountId");
 
     List<Statement> statements = statements(root).stream().filter(s -> s.where().startsWith("SchedulerInvokeRole/")).toList();
-    assertThat(statements).hasSize(1);
+    assertThat(statements).hasSize(2);
     assertThat(statements.get(0).actions()).containsExactly("lambda:InvokeFunction");
     List<String> aliases = new ArrayList<>();
     for (String id : List.of("DeployFunction", "StepScalingFunction", "ScheduledScalingFunction")) {
@@ -317,6 +317,174 @@ class TemplateLintTest {
       aliases.add(subJson("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + name + ":live"));
     }
     assertThat(statements.get(0).resources()).containsExactlyInAnyOrderElementsOf(aliases);
+    // Scheduler sends a schedule's dead-letter events with the schedule's role.
+    assertThat(statements.get(1).actions()).containsExactly("sqs:SendMessage");
+    assertThat(statements.get(1).resources()).containsExactly(FAILED_EVENTS_QUEUE_ARN);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Failure handling: every asynchronous path ends in the failed-events queue
+  // ---------------------------------------------------------------------------------------------
+
+  private static final String FAILED_EVENTS_QUEUE = "FailedEventsQueue";
+  /** How statements and properties hold the queue's ARN: {@code Fn::GetAtt: [FailedEventsQueue, Arn]}. */
+  private static final String FAILED_EVENTS_QUEUE_ARN = "{\"Fn::GetAtt\":[\"FailedEventsQueue\",\"Arn\"]}";
+  /** SQS's maximum retention, which docs/template.md promises. */
+  private static final int FOURTEEN_DAYS = 14 * 24 * 3600;
+
+  @Test
+  void failedEventsQueueIsEncryptedAndKeepsMessagesFourteenDays() throws IOException {
+    JsonNode root = parse();
+    JsonNode props = resource(root, FAILED_EVENTS_QUEUE, "AWS::SQS::Queue").path("Properties");
+    assertThat(props.path("MessageRetentionPeriod").asInt()).isEqualTo(FOURTEEN_DAYS).isEqualTo(1209600);
+    // SSE-SQS; SSE-KMS with aws/sqs would refuse EventBridge's and Scheduler's messages.
+    assertThat(props.path("SqsManagedSseEnabled").asBoolean()).isTrue();
+    assertThat(props.has("KmsMasterKeyId")).isFalse();
+    assertThat(props.has("FifoQueue")).as("Scheduler and EventBridge dead-letter only to standard queues").isFalse();
+    assertThat(sub(props.path("QueueName"))).isEqualTo("${ResourcePrefix}-${AWS::StackName}-failed-events");
+    String docs = RepoFiles.read("docs/template.md");
+    assertThat(docs).contains("## Failure handling").contains("14 days").contains("1209600");
+  }
+
+  /**
+   * The paths: each function's asynchronous invocations (Lambda's on-failure destination), each
+   * event source SAM wires to a function (the alarm rule), each Scheduler schedule (dead-letter
+   * queue). The resource types are pinned, so a new kind of path (a raw rule, an event source
+   * mapping, a pipe) fails here until it is handled.
+   */
+  @Test
+  void everyAsynchronousPathEndsInTheFailedEventsQueueWithAnExplicitRetryPolicy() throws IOException {
+    JsonNode root = parse();
+    List<String> offenders = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    root.path("Resources").fields().forEachRemaining(e -> {
+      String id = e.getKey();
+      JsonNode props = e.getValue().path("Properties");
+      switch (e.getValue().path("Type").asText()) {
+        case "AWS::Serverless::Function" -> {
+          paths.add(id);
+          JsonNode config = props.path("EventInvokeConfig");
+          JsonNode onFailure = config.path("DestinationConfig").path("OnFailure");
+          if (!onFailure.path("Type").asText().equals("SQS") || !onFailure.path("Destination").toString().equals(FAILED_EVENTS_QUEUE_ARN)) {
+            offenders.add(id + ": EventInvokeConfig.DestinationConfig.OnFailure is " + onFailure);
+          }
+          if (!config.path("MaximumRetryAttempts").isInt() || !config.path("MaximumEventAgeInSeconds").isInt()) {
+            offenders.add(id + ": EventInvokeConfig without MaximumRetryAttempts and MaximumEventAgeInSeconds");
+          }
+          props.path("Events").fields().forEachRemaining(event -> {
+            paths.add(id + "/" + event.getKey());
+            JsonNode eventProps = event.getValue().path("Properties");
+            if (!eventProps.path("DeadLetterConfig").path("Arn").toString().equals(FAILED_EVENTS_QUEUE_ARN)) {
+              offenders.add(id + "/" + event.getKey() + ": DeadLetterConfig is " + eventProps.path("DeadLetterConfig"));
+            }
+            if (!eventProps.path("RetryPolicy").path("MaximumRetryAttempts").isInt() || !eventProps.path("RetryPolicy").path("MaximumEventAgeInSeconds").isInt()) {
+              offenders.add(id + "/" + event.getKey() + ": RetryPolicy is " + eventProps.path("RetryPolicy"));
+            }
+          });
+        }
+        case "AWS::Scheduler::Schedule" -> {
+          paths.add(id);
+          JsonNode target = props.path("Target");
+          if (!target.path("DeadLetterConfig").path("Arn").toString().equals(FAILED_EVENTS_QUEUE_ARN)) {
+            offenders.add(id + ": Target.DeadLetterConfig is " + target.path("DeadLetterConfig"));
+          }
+          if (!target.path("RetryPolicy").path("MaximumRetryAttempts").isInt() || !target.path("RetryPolicy").path("MaximumEventAgeInSeconds").isInt()) {
+            offenders.add(id + ": Target.RetryPolicy is " + target.path("RetryPolicy"));
+          }
+        }
+        case "AWS::DynamoDB::Table", "AWS::Logs::LogGroup", "AWS::IAM::Role", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::CloudWatch::Alarm" -> { }
+        default -> offenders.add(id + ": resource type " + e.getValue().path("Type").asText() + " this test does not know: is it an asynchronous path?");
+      }
+    });
+    assertThat(offenders).isEmpty();
+    assertThat(paths).containsExactlyInAnyOrder("DeployFunction", "StepScalingFunction", "StepScalingFunction/AlarmStateChange", "ScheduledScalingFunction",
+        "ReconcileSchedule", "AlarmTickSchedule", "ScheduleHealSchedule");
+  }
+
+  /** The retry policy of each path, as docs/template.md ("Failure handling") justifies it. */
+  @ParameterizedTest(name = "{0}: {1} retries, events up to {2} s old")
+  @CsvSource({
+      // Specs and deletes must not be lost: Lambda's retries, throttled events kept an hour.
+      "DeployFunction,                       2, 3600",
+      // Alarm events and schedule firings are superseded by the per-minute ticks after a few minutes.
+      "StepScalingFunction,                  2,  300",
+      "ScheduledScalingFunction,             2,  300",
+      "StepScalingFunction/AlarmStateChange, 2,  300",
+      // A tick that is not delivered at once is superseded by the next one.
+      "ReconcileSchedule,                    0,   60",
+      "AlarmTickSchedule,                    0,   60",
+      "ScheduleHealSchedule,                 0,   60",
+  })
+  void retryPoliciesAreTheDocumentedOnes(String path, int retries, int maxAgeSeconds) throws IOException {
+    JsonNode root = parse();
+    String[] parts = path.split("/");
+    JsonNode resource = root.path("Resources").path(parts[0]);
+    JsonNode policy = switch (resource.path("Type").asText()) {
+      case "AWS::Serverless::Function" -> parts.length == 1
+          ? resource.path("Properties").path("EventInvokeConfig")
+          : resource.path("Properties").path("Events").path(parts[1]).path("Properties").path("RetryPolicy");
+      case "AWS::Scheduler::Schedule" -> resource.path("Properties").path("Target").path("RetryPolicy");
+      default -> throw new AssertionError(path + " is no asynchronous path");
+    };
+    assertThat(policy.path("MaximumRetryAttempts").asInt(-1)).as("%s MaximumRetryAttempts", path).isEqualTo(retries);
+    assertThat(policy.path("MaximumEventAgeInSeconds").asInt(-1)).as("%s MaximumEventAgeInSeconds", path).isEqualTo(maxAgeSeconds);
+  }
+
+  /**
+   * Lambda sends a function's failed events with the function's role, Scheduler with the schedule's
+   * role: those four roles hold sqs:SendMessage on the queue and nothing else does. EventBridge
+   * sends as itself, allowed by the queue policy for the alarm rule only; the policy denies
+   * everyone else.
+   */
+  @Test
+  void onlyThisStacksSendersMaySendFailedEvents() throws IOException {
+    JsonNode root = parse();
+    List<String> senderRoles = List.of("DeployFunctionRole", "StepScalingFunctionRole", "ScheduledScalingFunctionRole", "SchedulerInvokeRole");
+    TreeSet<String> granted = new TreeSet<>();
+    for (Statement s : statements(root)) {
+      if (s.actions().stream().anyMatch(a -> a.startsWith("sqs:"))) {
+        assertThat(s.actions()).as(s.where()).containsExactly("sqs:SendMessage");
+        assertThat(s.resources()).as(s.where()).containsExactly(FAILED_EVENTS_QUEUE_ARN);
+        granted.add(s.where().substring(0, s.where().indexOf('/')));
+      }
+    }
+    assertThat(granted).containsExactlyInAnyOrderElementsOf(senderRoles);
+
+    JsonNode policy = resource(root, "FailedEventsQueuePolicy", "AWS::SQS::QueuePolicy").path("Properties");
+    assertThat(policy.path("Queues").toString()).isEqualTo("[{\"Ref\":\"FailedEventsQueue\"}]");
+    JsonNode statements = policy.path("PolicyDocument").path("Statement");
+    assertThat(statements.size()).isEqualTo(2);
+    String ruleArn = "{\"Fn::GetAtt\":[\"StepScalingFunctionAlarmStateChange\",\"Arn\"]}";
+
+    JsonNode allow = statements.get(0);
+    assertThat(allow.path("Effect").asText()).isEqualTo("Allow");
+    assertThat(allow.path("Principal").toString()).isEqualTo("{\"Service\":\"events.amazonaws.com\"}");
+    assertThat(allow.path("Action").asText()).isEqualTo("sqs:SendMessage");
+    assertThat(allow.path("Resource").toString()).isEqualTo(FAILED_EVENTS_QUEUE_ARN);
+    assertThat(allow.path("Condition").toString()).isEqualTo("{\"ArnEquals\":{\"aws:SourceArn\":" + ruleArn + "}}");
+
+    JsonNode deny = statements.get(1);
+    assertThat(deny.path("Effect").asText()).isEqualTo("Deny");
+    assertThat(deny.path("Principal").asText()).isEqualTo("*");
+    assertThat(deny.path("Action").asText()).isEqualTo("sqs:SendMessage");
+    assertThat(deny.path("Resource").toString()).isEqualTo(FAILED_EVENTS_QUEUE_ARN);
+    JsonNode notEquals = deny.path("Condition").path("ArnNotEquals");
+    assertThat(deny.path("Condition").size()).isEqualTo(1);
+    assertThat(notEquals.size()).isEqualTo(2);
+    assertThat(notEquals.path("aws:SourceArn").toString()).isEqualTo(ruleArn);
+    List<String> exempt = new ArrayList<>();
+    notEquals.path("aws:PrincipalArn").forEach(r -> exempt.add(getAtt(r)));
+    assertThat(exempt).containsExactlyInAnyOrderElementsOf(senderRoles.stream().map(r -> r + ".Arn").toList());
+  }
+
+  @Test
+  void outputsNameTheFailedEventsQueue() throws IOException {
+    JsonNode outputs = parse().path("Outputs");
+    assertThat(ref(outputs.path("FailedEventsQueueUrl").path("Value"))).isEqualTo(FAILED_EVENTS_QUEUE);
+    assertThat(getAtt(outputs.path("FailedEventsQueueArn").path("Value"))).isEqualTo(FAILED_EVENTS_QUEUE + ".Arn");
+    for (String name : List.of("FailedEventsQueueUrl", "FailedEventsQueueArn")) {
+      assertThat(sub(outputs.path(name).path("Export").path("Name"))).isEqualTo("${AWS::StackName}-" + name);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
