@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.copyscale.aws.deploy.ScheduleWrites;
 import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.testing.ExternalTools;
@@ -204,6 +205,7 @@ class TemplateLintTest {
     assertThat(ref(env.get("SAGEMAKER_EXECUTION_ROLE_ARN"))).isEqualTo("SageMakerExecutionRoleArn");
     assertThat(ref(env.get("SCHEDULE_TARGET_ARN"))).isEqualTo("ScheduledScalingFunction.Alias");
     assertThat(getAtt(env.get("SCHEDULER_ROLE_ARN"))).isEqualTo("SchedulerInvokeRole.Arn");
+    assertThat(getAtt(env.get("FAILED_EVENTS_QUEUE_ARN"))).isEqualTo("FailedEventsQueue.Arn");
   }
 
   @ParameterizedTest
@@ -475,6 +477,24 @@ class TemplateLintTest {
     List<String> exempt = new ArrayList<>();
     notEquals.path("aws:PrincipalArn").forEach(r -> exempt.add(getAtt(r)));
     assertThat(exempt).containsExactlyInAnyOrderElementsOf(senderRoles.stream().map(r -> r + ".Arn").toList());
+  }
+
+  /**
+   * The schedules the deploy function creates at run time are an asynchronous path too: ScheduleWrites
+   * gives each target the queue from FAILED_EVENTS_QUEUE_ARN (see MotoAdapterTest) and a retry
+   * policy as long as the scheduled-scaling function's own, which it invokes.
+   */
+  @Test
+  void perDeploymentSchedulesDeadLetterToTheQueueAndRetryLikeTheirFunction() throws IOException {
+    JsonNode root = parse();
+    Map<String, JsonNode> env = environment(root, resource(root, "DeployFunction", "AWS::Serverless::Function"));
+    assertThat(getAtt(env.get("FAILED_EVENTS_QUEUE_ARN"))).isEqualTo(FAILED_EVENTS_QUEUE + ".Arn");
+    JsonNode invokeConfig = resource(root, "ScheduledScalingFunction", "AWS::Serverless::Function").path("Properties").path("EventInvokeConfig");
+    assertThat(ScheduleWrites.RETRY_ATTEMPTS).isEqualTo(invokeConfig.path("MaximumRetryAttempts").asInt()).isEqualTo(2);
+    assertThat(ScheduleWrites.MAX_EVENT_AGE.toSeconds()).isEqualTo(invokeConfig.path("MaximumEventAgeInSeconds").asInt()).isEqualTo(300);
+    // Scheduler delivers their dead letters with the role they run as.
+    assertThat(statements(root).stream().filter(s -> s.where().startsWith("SchedulerInvokeRole/")).flatMap(s -> s.actions().stream()))
+        .contains("sqs:SendMessage");
   }
 
   @Test
