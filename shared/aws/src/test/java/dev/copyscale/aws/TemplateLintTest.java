@@ -497,6 +497,114 @@ class TemplateLintTest {
         .contains("sqs:SendMessage");
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Alarms on the stack itself
+  // ---------------------------------------------------------------------------------------------
+
+  /** Each function's Errors and Throttles, over 5 minutes, in ALARM on the first one. */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+      "DeployFunction, Errors", "DeployFunction, Throttles",
+      "StepScalingFunction, Errors", "StepScalingFunction, Throttles",
+      "ScheduledScalingFunction, Errors", "ScheduledScalingFunction, Throttles",
+  })
+  void everyFunctionHasAnAlarmOnItsErrorsAndThrottles(String function, String metric) throws IOException {
+    JsonNode props = resource(parse(), function + metric + "Alarm", "AWS::CloudWatch::Alarm").path("Properties");
+    assertThat(props.path("Namespace").asText()).isEqualTo("AWS/Lambda");
+    assertThat(props.path("MetricName").asText()).isEqualTo(metric);
+    JsonNode dimension = only(props.path("Dimensions"));
+    assertThat(dimension.path("Name").asText()).isEqualTo("FunctionName");
+    assertThat(ref(dimension.path("Value"))).as("all versions and aliases of the function").isEqualTo(function);
+    assertThat(props.path("Statistic").asText()).isEqualTo("Sum");
+    assertFiresOnTheFirstOne(props);
+  }
+
+  /** Any message visible in the queue is a failed event nobody has looked at: ALARM until it is empty. */
+  @Test
+  void failedEventsAlarmFiresOnTheFirstWaitingMessage() throws IOException {
+    JsonNode props = resource(parse(), "FailedEventsAlarm", "AWS::CloudWatch::Alarm").path("Properties");
+    assertThat(props.path("Namespace").asText()).isEqualTo("AWS/SQS");
+    assertThat(props.path("MetricName").asText()).isEqualTo("ApproximateNumberOfMessagesVisible");
+    JsonNode dimension = only(props.path("Dimensions"));
+    assertThat(dimension.path("Name").asText()).isEqualTo("QueueName");
+    assertThat(getAtt(dimension.path("Value"))).isEqualTo(FAILED_EVENTS_QUEUE + ".QueueName");
+    assertThat(props.path("Statistic").asText()).isEqualTo("Maximum");
+    assertFiresOnTheFirstOne(props);
+  }
+
+  private static void assertFiresOnTheFirstOne(JsonNode props) {
+    assertThat(props.path("Period").asInt()).isEqualTo(300);
+    assertThat(props.path("EvaluationPeriods").asInt()).isEqualTo(1);
+    assertThat(props.path("Threshold").asDouble()).isZero();
+    assertThat(props.path("ComparisonOperator").asText()).isEqualTo("GreaterThanThreshold");
+    // No data (no invocations, an idle queue) is no failure.
+    assertThat(props.path("TreatMissingData").asText()).isEqualTo("notBreaching");
+  }
+
+  /**
+   * Every alarm of the stack notifies AlarmTopicArn when one is given and nothing otherwise, and
+   * there are exactly the seven above.
+   */
+  @Test
+  void alarmsNotifyTheTopicOnlyWhenOneIsGiven() throws IOException {
+    JsonNode root = parse();
+    List<String> alarms = new ArrayList<>();
+    root.path("Resources").fields().forEachRemaining(e -> {
+      if (e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+        alarms.add(e.getKey());
+        JsonNode props = e.getValue().path("Properties");
+        assertThat(props.path("AlarmActions").toString()).as(e.getKey())
+            .isEqualTo("{\"Fn::If\":[\"HasAlarmTopic\",[{\"Ref\":\"AlarmTopicArn\"}],{\"Ref\":\"AWS::NoValue\"}]}");
+        assertThat(props.has("OKActions") || props.has("InsufficientDataActions")).as(e.getKey()).isFalse();
+      }
+    });
+    assertThat(alarms).containsExactlyInAnyOrder("DeployFunctionErrorsAlarm", "DeployFunctionThrottlesAlarm", "StepScalingFunctionErrorsAlarm",
+        "StepScalingFunctionThrottlesAlarm", "ScheduledScalingFunctionErrorsAlarm", "ScheduledScalingFunctionThrottlesAlarm", "FailedEventsAlarm");
+
+    JsonNode parameter = root.path("Parameters").path("AlarmTopicArn");
+    assertThat(parameter.path("Type").asText()).isEqualTo("String");
+    assertThat(parameter.path("Default").asText()).isEmpty();
+    Pattern allowed = Pattern.compile(parameter.path("AllowedPattern").asText());
+    assertThat(allowed.matcher("").matches()).isTrue();
+    assertThat(allowed.matcher("arn:aws:sns:us-east-1:123456789012:ops-alerts").matches()).isTrue();
+    assertThat(allowed.matcher("arn:aws-us-gov:sns:us-gov-west-1:123456789012:ops_alerts").matches()).isTrue();
+    assertThat(allowed.matcher("ops-alerts").matches()).isFalse();
+    assertThat(allowed.matcher("arn:aws:sqs:us-east-1:123456789012:ops-alerts").matches()).isFalse();
+    assertThat(root.path("Conditions").path("HasAlarmTopic").toString())
+        .isEqualTo("{\"Fn::Not\":[{\"Fn::Equals\":[{\"Ref\":\"AlarmTopicArn\"},\"\"]}]}");
+  }
+
+  /**
+   * The alarm rule sends the state changes of every alarm named copyscale-* to the step-scaling
+   * function. The stack's own alarms must not be among them, whatever ResourcePrefix and the stack
+   * name are (both may start with "copyscale-").
+   */
+  @Test
+  void theStacksAlarmsAreNeverSentToTheStepScalingFunction() throws IOException {
+    JsonNode root = parse();
+    JsonNode pattern = resource(root, "StepScalingFunction", "AWS::Serverless::Function").path("Properties").path("Events").path("AlarmStateChange")
+        .path("Properties").path("Pattern");
+    List<String> offenders = new ArrayList<>();
+    root.path("Resources").fields().forEachRemaining(e -> {
+      if (e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+        String name = sub(e.getValue().path("Properties").path("AlarmName"));
+        if (name == null || name.startsWith("${")) {
+          offenders.add(e.getKey() + ": AlarmName " + name + " does not start with a fixed text");
+          return;
+        }
+        for (String prefix : List.of("copyscale", "copyscale-prod", "ops")) {
+          for (String stack : List.of("copyscale", "copyscale-prod", "s")) {
+            String resolved = name.replace("${ResourcePrefix}", prefix).replace("${AWS::StackName}", stack);
+            if (matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", ACCOUNT, REGION, resolved)) {
+              offenders.add(e.getKey() + ": " + resolved);
+            }
+          }
+        }
+      }
+    });
+    assertThat(offenders).isEmpty();
+  }
+
   @Test
   void outputsNameTheFailedEventsQueue() throws IOException {
     JsonNode outputs = parse().path("Outputs");
