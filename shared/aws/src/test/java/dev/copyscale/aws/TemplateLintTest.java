@@ -226,6 +226,30 @@ class TemplateLintTest {
   }
 
   /**
+   * Reserved concurrency: each function can always run, and none can take more. Together they keep
+   * well inside Lambda's minimum of 100 unreserved executions of an account with the default quota
+   * of 1000 (docs/template.md names the total).
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({"DeployFunction, 5", "StepScalingFunction, 10", "ScheduledScalingFunction, 5"})
+  void eachFunctionHasItsReservedConcurrency(String id, int reserved) throws IOException {
+    JsonNode root = parse();
+    assertThat(root.path("Globals").path("Function").has("ReservedConcurrentExecutions")).as("set per function, not in Globals").isFalse();
+    assertThat(resource(root, id, "AWS::Serverless::Function").path("Properties").path("ReservedConcurrentExecutions").asInt(-1)).isEqualTo(reserved);
+  }
+
+  @Test
+  void reservedConcurrencyLeavesTheAccountItsRoom() throws IOException {
+    JsonNode root = parse();
+    int total = 0;
+    for (String id : List.of("DeployFunction", "StepScalingFunction", "ScheduledScalingFunction")) {
+      total += resource(root, id, "AWS::Serverless::Function").path("Properties").path("ReservedConcurrentExecutions").asInt();
+    }
+    assertThat(total).isEqualTo(20).isLessThanOrEqualTo(1000 - 100);
+    assertThat(RepoFiles.read("docs/template.md")).contains("## Reserved concurrency").contains(total + " executions");
+  }
+
+  /**
    * Function names are {@code ${ResourcePrefix}-${AWS::StackName}-<function>} and may have 64
    * characters: with the longest prefix ResourcePrefix allows, the stack name docs/template.md
    * promises (25 characters) must fit every function, and exactly fill the longest one.
