@@ -840,6 +840,76 @@ class TemplateLintTest {
   }
 
   /**
+   * Every action of every role, exactly: a grant added or removed shows up here, next to why
+   * (docs/template.md, "IAM"). Beyond the SDK calls (below) a role holds: logs for its own log group,
+   * sqs:SendMessage for Lambda's on-failure destination or Scheduler's dead-letter queue, the
+   * state-table actions DynamoDbStateStore needs, and for the deploy function sagemaker:AddTags (tags
+   * on create), sagemaker:UpdateEndpointWeightsAndCapacities (Application Auto Scaling's permission
+   * validation), iam:PassRole, iam:CreateServiceLinkedRole, and three reads its code does not call
+   * today (sagemaker:DescribeEndpointConfig, scheduler:GetSchedule, scheduler:GetScheduleGroup).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "DeployFunctionRole | "
+          + "dynamodb:GetItem dynamodb:PutItem dynamodb:Query logs:CreateLogStream logs:PutLogEvents sqs:SendMessage "
+          + "sagemaker:CreateModel sagemaker:CreateEndpointConfig sagemaker:CreateEndpoint sagemaker:CreateInferenceComponent sagemaker:AddTags "
+          + "sagemaker:UpdateEndpoint sagemaker:UpdateEndpointWeightsAndCapacities sagemaker:UpdateInferenceComponent "
+          + "sagemaker:UpdateInferenceComponentRuntimeConfig sagemaker:DeleteModel sagemaker:DeleteEndpointConfig sagemaker:DeleteEndpoint "
+          + "sagemaker:DeleteInferenceComponent sagemaker:DescribeEndpoint sagemaker:DescribeEndpointConfig sagemaker:DescribeInferenceComponent "
+          + "sagemaker:ListModels sagemaker:ListEndpointConfigs iam:PassRole secretsmanager:GetSecretValue "
+          + "application-autoscaling:RegisterScalableTarget application-autoscaling:DeregisterScalableTarget application-autoscaling:PutScalingPolicy "
+          + "application-autoscaling:DeleteScalingPolicy application-autoscaling:DescribeScalableTargets application-autoscaling:DescribeScalingPolicies "
+          + "iam:CreateServiceLinkedRole cloudwatch:PutMetricAlarm cloudwatch:DeleteAlarms cloudwatch:DescribeAlarms "
+          + "scheduler:CreateSchedule scheduler:UpdateSchedule scheduler:DeleteSchedule scheduler:GetSchedule scheduler:CreateScheduleGroup "
+          + "scheduler:TagResource scheduler:DeleteScheduleGroup scheduler:GetScheduleGroup scheduler:ListSchedules scheduler:ListScheduleGroups",
+      "StepScalingFunctionRole | "
+          + "dynamodb:GetItem dynamodb:PutItem dynamodb:Query logs:CreateLogStream logs:PutLogEvents sqs:SendMessage "
+          + "sagemaker:DescribeEndpoint sagemaker:DescribeInferenceComponent sagemaker:UpdateInferenceComponentRuntimeConfig "
+          + "sagemaker:UpdateEndpointWeightsAndCapacities application-autoscaling:DescribeScalableTargets cloudwatch:DescribeAlarms "
+          + "cloudwatch:GetMetricData events:PutEvents",
+      "ScheduledScalingFunctionRole | "
+          + "dynamodb:GetItem dynamodb:PutItem dynamodb:Query logs:CreateLogStream logs:PutLogEvents sqs:SendMessage "
+          + "sagemaker:DescribeEndpoint sagemaker:DescribeInferenceComponent sagemaker:UpdateInferenceComponentRuntimeConfig "
+          + "sagemaker:UpdateEndpointWeightsAndCapacities application-autoscaling:RegisterScalableTarget "
+          + "application-autoscaling:DescribeScalableTargets events:PutEvents",
+      "SchedulerInvokeRole | lambda:InvokeFunction sqs:SendMessage",
+  })
+  void eachRoleHoldsExactlyItsActions(String role, String actions) throws IOException {
+    List<String> granted = statements(parse()).stream().filter(s -> s.where().startsWith(role + "/")).flatMap(s -> s.actions().stream()).toList();
+    List<String> expected = List.of(actions.trim().split("\\s+"));
+    // iam:PassRole appears twice in the deploy role (two roles, two services); everything else once.
+    assertThat(new TreeSet<>(granted)).as(role).containsExactlyInAnyOrderElementsOf(new TreeSet<>(expected));
+  }
+
+  /**
+   * The other direction: every AWS call in a function's code is granted to its role. The calls are
+   * read from the sources ({@code aws.sageMaker().describeEndpoint(...)}, {@code
+   * scheduler.createSchedule(...)}); a paginator is its List or Describe action.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "DeployFunctionRole           | deploy/DeployService.java deploy/Requests.java deploy/ScheduleWrites.java",
+      "StepScalingFunctionRole      | scaling/AlarmService.java scaling/CapacityWriter.java",
+      "ScheduledScalingFunctionRole | scaling/ScheduleService.java scaling/CapacityWriter.java",
+  })
+  void everyCallInAFunctionsCodeIsGrantedToItsRole(String role, String sources) throws IOException {
+    Map<String, String> services = Map.of("sageMaker", "sagemaker", "autoScaling", "application-autoscaling", "cloudWatch", "cloudwatch",
+        "eventBridge", "events", "secrets", "secretsmanager", "scheduler", "scheduler");
+    Pattern call = Pattern.compile("\\b(sageMaker|autoScaling|cloudWatch|eventBridge|secrets|scheduler)(?:\\(\\))?\\s*\\.\\s*([a-z][A-Za-z]+)\\s*\\(");
+    TreeSet<String> called = new TreeSet<>();
+    for (String source : sources.trim().split("\\s+")) {
+      var m = call.matcher(RepoFiles.read("shared/aws/src/main/java/dev/copyscale/aws/" + source));
+      while (m.find()) {
+        String operation = m.group(2).replaceFirst("Paginator$", "");
+        called.add(services.get(m.group(1)) + ":" + Character.toUpperCase(operation.charAt(0)) + operation.substring(1));
+      }
+    }
+    assertThat(called).as("AWS calls found in %s", sources).isNotEmpty();
+    List<String> granted = statements(parse()).stream().filter(s -> s.where().startsWith(role + "/")).flatMap(s -> s.actions().stream()).toList();
+    assertThat(granted).as("%s grants every call of %s", role, sources).containsAll(called);
+  }
+
+  /**
    * cfn-lint checks IAM action names (W3037), but not in a template with the Serverless transform.
    * All of copyscale's policies live in plain AWS::IAM::Role resources, so a copy without the
    * Transform line is linted and only the IAM findings are kept (the SAM resources are, of course,
