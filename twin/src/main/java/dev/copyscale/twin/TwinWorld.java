@@ -172,6 +172,7 @@ public final class TwinWorld {
   public static final String STACK = "copyscale-twin";
   public static final String SCHEDULED_SCALING_ARN = "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:copyscale-twin-scheduled-scaling:live";
   public static final String SCHEDULER_ROLE_ARN = "arn:aws:iam::" + ACCOUNT + ":role/copyscale-twin-scheduler-invoke";
+  public static final String FAILED_EVENTS_QUEUE_ARN = "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":copyscale-twin-failed-events";
 
   /** The twin's clients; the twin keeps no DynamoDB (its state table is in memory). */
   public Clients clients() {
@@ -188,7 +189,7 @@ public final class TwinWorld {
 
   /** The deploy function's configuration in the twin stack (any execution role may be passed). */
   public DeployConfig deployConfig() {
-    return new DeployConfig(STACK, Optional.empty(), Optional.of(SCHEDULED_SCALING_ARN), Optional.of(SCHEDULER_ROLE_ARN));
+    return new DeployConfig(STACK, Optional.empty(), Optional.of(SCHEDULED_SCALING_ARN), Optional.of(SCHEDULER_ROLE_ARN), Optional.of(FAILED_EVENTS_QUEUE_ARN));
   }
 
   /** Retry pauses inside a function move virtual time. */

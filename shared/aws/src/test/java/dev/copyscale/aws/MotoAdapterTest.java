@@ -98,7 +98,8 @@ class MotoAdapterTest {
   static final String ROLE = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
   static final String SCHEDULE_TARGET = "arn:aws:lambda:us-east-1:123456789012:function:copyscale-test-scheduled-scaling:live";
   static final String SCHEDULER_ROLE = "arn:aws:iam::123456789012:role/copyscale-test-scheduler";
-  static final DeployConfig CONFIG = new DeployConfig(STACK, Optional.empty(), Optional.of(SCHEDULE_TARGET), Optional.of(SCHEDULER_ROLE));
+  static final String FAILED_EVENTS_QUEUE = "arn:aws:sqs:us-east-1:123456789012:copyscale-copyscale-test-failed-events";
+  static final DeployConfig CONFIG = new DeployConfig(STACK, Optional.empty(), Optional.of(SCHEDULE_TARGET), Optional.of(SCHEDULER_ROLE), Optional.of(FAILED_EVENTS_QUEUE));
   /** An instance type moto 5.2.1's CreateEndpointConfig accepts (its list predates ml.g5), of the same 4-GPU shape. */
   static final String MOTO_KNOWN_INSTANCE_TYPE = "ml.g4dn.12xlarge";
 
@@ -418,6 +419,10 @@ class MotoAdapterTest {
       assertThat(business.description()).isEqualTo("copyscale llama3-chat: bounds [4, 8]");
       assertThat(business.target().arn()).isEqualTo(SCHEDULE_TARGET);
       assertThat(business.target().roleArn()).isEqualTo(SCHEDULER_ROLE);
+      // A firing Scheduler cannot deliver: 2 retries within 5 minutes, then the stack's failed-events queue.
+      assertThat(business.target().deadLetterConfig().arn()).isEqualTo(FAILED_EVENTS_QUEUE);
+      assertThat(business.target().retryPolicy().maximumRetryAttempts()).isEqualTo(2);
+      assertThat(business.target().retryPolicy().maximumEventAgeInSeconds()).isEqualTo(300);
       assertThat(Json.mapper().readTree(business.target().input()))
           .isEqualTo(Json.mapper().readTree("{\"deployment\":\"llama3-chat\",\"schedule\":\"business-hours\"}"));
 
@@ -427,6 +432,19 @@ class MotoAdapterTest {
       assertThat(nights.description()).isEqualTo("copyscale llama3-chat: bounds [0, 2]");
       assertThat(Json.mapper().readTree(nights.target().input()))
           .isEqualTo(Json.mapper().readTree("{\"schedule\":\"nights\",\"deployment\":\"llama3-chat\"}"));
+    }
+
+    /** Outside a stack (no FAILED_EVENTS_QUEUE_ARN) a schedule has no dead-letter queue, but the same retries. */
+    @Test
+    void withoutAQueueTheScheduleRetriesButHasNoDeadLetterQueue() {
+      DeploymentSpec spec = SpecParser.parse(RepoFiles.read("examples/llama3-8b.yaml")).orThrow();
+      DeployConfig noQueue = new DeployConfig(STACK, Optional.empty(), Optional.of(SCHEDULE_TARGET), Optional.of(SCHEDULER_ROLE), Optional.empty());
+      new ScheduleWrites(scheduler, noQueue).put(spec, spec.scaling().schedules().get(0));
+
+      GetScheduleResponse business = scheduler.getSchedule(b -> b.groupName(GROUP).name("business-hours"));
+      assertThat(business.target().deadLetterConfig()).isNull();
+      assertThat(business.target().retryPolicy().maximumRetryAttempts()).isEqualTo(2);
+      assertThat(business.target().retryPolicy().maximumEventAgeInSeconds()).isEqualTo(300);
     }
 
     @Test
@@ -443,6 +461,9 @@ class MotoAdapterTest {
 
       GetScheduleResponse updated = scheduler.getSchedule(b -> b.groupName(GROUP).name("business-hours"));
       assertThat(updated.scheduleExpression()).isEqualTo("cron(30 7 ? * MON-FRI *)");
+      // UpdateSchedule replaces the whole target: the dead-letter queue and retry policy are sent again.
+      assertThat(updated.target().deadLetterConfig().arn()).isEqualTo(FAILED_EVENTS_QUEUE);
+      assertThat(updated.target().retryPolicy().maximumRetryAttempts()).isEqualTo(2);
       assertThat(updated.scheduleExpressionTimezone()).isEqualTo("Europe/London");
       assertThat(updated.description()).isEqualTo("copyscale llama3-chat: bounds [3, 8]");
       assertThat(scheduler.listSchedules(b -> b.groupName(GROUP)).schedules()).hasSize(2);

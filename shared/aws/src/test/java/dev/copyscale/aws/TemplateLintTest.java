@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.copyscale.aws.deploy.ScheduleWrites;
 import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.testing.ExternalTools;
@@ -204,6 +205,7 @@ class TemplateLintTest {
     assertThat(ref(env.get("SAGEMAKER_EXECUTION_ROLE_ARN"))).isEqualTo("SageMakerExecutionRoleArn");
     assertThat(ref(env.get("SCHEDULE_TARGET_ARN"))).isEqualTo("ScheduledScalingFunction.Alias");
     assertThat(getAtt(env.get("SCHEDULER_ROLE_ARN"))).isEqualTo("SchedulerInvokeRole.Arn");
+    assertThat(getAtt(env.get("FAILED_EVENTS_QUEUE_ARN"))).isEqualTo("FailedEventsQueue.Arn");
   }
 
   @ParameterizedTest
@@ -221,6 +223,30 @@ class TemplateLintTest {
     assertThat(logs).hasSize(1);
     assertThat(logs.get(0).actions()).containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
     assertThat(logs.get(0).resources()).containsExactly("{\"Fn::GetAtt\":[\"" + logGroupId + "\",\"Arn\"]}");
+  }
+
+  /**
+   * Reserved concurrency: each function can always run, and none can take more. Together they keep
+   * well inside Lambda's minimum of 100 unreserved executions of an account with the default quota
+   * of 1000 (docs/template.md names the total).
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({"DeployFunction, 5", "StepScalingFunction, 10", "ScheduledScalingFunction, 5"})
+  void eachFunctionHasItsReservedConcurrency(String id, int reserved) throws IOException {
+    JsonNode root = parse();
+    assertThat(root.path("Globals").path("Function").has("ReservedConcurrentExecutions")).as("set per function, not in Globals").isFalse();
+    assertThat(resource(root, id, "AWS::Serverless::Function").path("Properties").path("ReservedConcurrentExecutions").asInt(-1)).isEqualTo(reserved);
+  }
+
+  @Test
+  void reservedConcurrencyLeavesTheAccountItsRoom() throws IOException {
+    JsonNode root = parse();
+    int total = 0;
+    for (String id : List.of("DeployFunction", "StepScalingFunction", "ScheduledScalingFunction")) {
+      total += resource(root, id, "AWS::Serverless::Function").path("Properties").path("ReservedConcurrentExecutions").asInt();
+    }
+    assertThat(total).isEqualTo(20).isLessThanOrEqualTo(1000 - 100);
+    assertThat(RepoFiles.read("docs/template.md")).contains("## Reserved concurrency").contains(total + " executions");
   }
 
   /**
@@ -265,14 +291,21 @@ class TemplateLintTest {
     assertThat(pattern.path("detail-type").toString()).isEqualTo("[\"CloudWatch Alarm State Change\"]");
     assertThat(pattern.path("detail").path("alarmName").toString()).isEqualTo("[{\"prefix\":\"copyscale-\"}]");
     assertThat(pattern.path("detail").size()).as("the rule filters on the alarm name only").isEqualTo(1);
+    // Only this account's and Region's alarms (a bus policy or a cross-Region rule could bring others').
+    assertThat(pattern.path("account").toString()).isEqualTo("[{\"Ref\":\"AWS::AccountId\"}]");
+    assertThat(pattern.path("region").toString()).isEqualTo("[{\"Ref\":\"AWS::Region\"}]");
+    assertThat(pattern.size()).as("fields the rule filters on").isEqualTo(5);
 
     String alarm = new ResourceNames("llama3-chat", "m", "c", "llama3-chat", "AllTraffic", "llama3-chat-ic",
         "inference-component/llama3-chat-ic", ResourceNames.COPY_DIMENSION).alarm("burst");
-    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", alarm)).as(alarm).isTrue();
-    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", "someone-elses-alarm")).isFalse();
+    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", ACCOUNT, REGION, alarm)).as(alarm).isTrue();
+    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", ACCOUNT, REGION, "someone-elses-alarm")).isFalse();
+    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", "210987654321", REGION, alarm)).as("another account's " + alarm).isFalse();
+    assertThat(matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", ACCOUNT, "eu-west-1", alarm)).as("another Region's " + alarm).isFalse();
     JsonNode sample = new ObjectMapper().readTree(RepoFiles.read("events/alarm-eventbridge-burst.json"));
-    assertThat(matches(pattern, sample.path("source").asText(), sample.path("detail-type").asText(), sample.path("detail").path("alarmName").asText()))
-        .as("events/alarm-eventbridge-burst.json matches the rule").isTrue();
+    assertThat(matches(pattern, sample.path("source").asText(), sample.path("detail-type").asText(), sample.path("account").asText(),
+        sample.path("region").asText(), sample.path("detail").path("alarmName").asText()))
+        .as("events/alarm-eventbridge-burst.json matches the rule in account %s, Region %s", ACCOUNT, REGION).isTrue();
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -293,7 +326,7 @@ class TemplateLintTest {
   }
 
   @Test
-  void schedulerInvokeRoleInvokesTheLiveAliasesOnly() throws IOException {
+  void schedulerInvokeRoleInvokesTheLiveAliasesAndDeadLettersOnly() throws IOException {
     JsonNode root = parse();
     JsonNode role = resource(root, "SchedulerInvokeRole", "AWS::IAM::Role").path("Properties");
     JsonNode trust = only(role.path("AssumeRolePolicyDocument").path("Statement"));
@@ -302,7 +335,7 @@ class TemplateLintTest {
     assertThat(ref(trust.path("Condition").path("StringEquals").path("aws:SourceAccount"))).isEqualTo("AWS::AccountId");
 
     List<Statement> statements = statements(root).stream().filter(s -> s.where().startsWith("SchedulerInvokeRole/")).toList();
-    assertThat(statements).hasSize(1);
+    assertThat(statements).hasSize(2);
     assertThat(statements.get(0).actions()).containsExactly("lambda:InvokeFunction");
     List<String> aliases = new ArrayList<>();
     for (String id : List.of("DeployFunction", "StepScalingFunction", "ScheduledScalingFunction")) {
@@ -310,6 +343,300 @@ class TemplateLintTest {
       aliases.add(subJson("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + name + ":live"));
     }
     assertThat(statements.get(0).resources()).containsExactlyInAnyOrderElementsOf(aliases);
+    // Scheduler sends a schedule's dead-letter events with the schedule's role.
+    assertThat(statements.get(1).actions()).containsExactly("sqs:SendMessage");
+    assertThat(statements.get(1).resources()).containsExactly(FAILED_EVENTS_QUEUE_ARN);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Failure handling: every asynchronous path ends in the failed-events queue
+  // ---------------------------------------------------------------------------------------------
+
+  private static final String FAILED_EVENTS_QUEUE = "FailedEventsQueue";
+  /** How statements and properties hold the queue's ARN: {@code Fn::GetAtt: [FailedEventsQueue, Arn]}. */
+  private static final String FAILED_EVENTS_QUEUE_ARN = "{\"Fn::GetAtt\":[\"FailedEventsQueue\",\"Arn\"]}";
+  /** SQS's maximum retention, which docs/template.md promises. */
+  private static final int FOURTEEN_DAYS = 14 * 24 * 3600;
+
+  @Test
+  void failedEventsQueueIsEncryptedAndKeepsMessagesFourteenDays() throws IOException {
+    JsonNode root = parse();
+    JsonNode props = resource(root, FAILED_EVENTS_QUEUE, "AWS::SQS::Queue").path("Properties");
+    assertThat(props.path("MessageRetentionPeriod").asInt()).isEqualTo(FOURTEEN_DAYS).isEqualTo(1209600);
+    // SSE-SQS; SSE-KMS with aws/sqs would refuse EventBridge's and Scheduler's messages.
+    assertThat(props.path("SqsManagedSseEnabled").asBoolean()).isTrue();
+    assertThat(props.has("KmsMasterKeyId")).isFalse();
+    assertThat(props.has("FifoQueue")).as("Scheduler and EventBridge dead-letter only to standard queues").isFalse();
+    assertThat(sub(props.path("QueueName"))).isEqualTo("${ResourcePrefix}-${AWS::StackName}-failed-events");
+    String docs = RepoFiles.read("docs/template.md");
+    assertThat(docs).contains("## Failure handling").contains("14 days").contains("1209600");
+  }
+
+  /**
+   * The paths: each function's asynchronous invocations (Lambda's on-failure destination), each
+   * event source SAM wires to a function (the alarm rule), each Scheduler schedule (dead-letter
+   * queue). The resource types are pinned, so a new kind of path (a raw rule, an event source
+   * mapping, a pipe) fails here until it is handled.
+   */
+  @Test
+  void everyAsynchronousPathEndsInTheFailedEventsQueueWithAnExplicitRetryPolicy() throws IOException {
+    JsonNode root = parse();
+    List<String> offenders = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    root.path("Resources").fields().forEachRemaining(e -> {
+      String id = e.getKey();
+      JsonNode props = e.getValue().path("Properties");
+      switch (e.getValue().path("Type").asText()) {
+        case "AWS::Serverless::Function" -> {
+          paths.add(id);
+          JsonNode config = props.path("EventInvokeConfig");
+          JsonNode onFailure = config.path("DestinationConfig").path("OnFailure");
+          if (!onFailure.path("Type").asText().equals("SQS") || !onFailure.path("Destination").toString().equals(FAILED_EVENTS_QUEUE_ARN)) {
+            offenders.add(id + ": EventInvokeConfig.DestinationConfig.OnFailure is " + onFailure);
+          }
+          if (!config.path("MaximumRetryAttempts").isInt() || !config.path("MaximumEventAgeInSeconds").isInt()) {
+            offenders.add(id + ": EventInvokeConfig without MaximumRetryAttempts and MaximumEventAgeInSeconds");
+          }
+          props.path("Events").fields().forEachRemaining(event -> {
+            paths.add(id + "/" + event.getKey());
+            JsonNode eventProps = event.getValue().path("Properties");
+            if (!eventProps.path("DeadLetterConfig").path("Arn").toString().equals(FAILED_EVENTS_QUEUE_ARN)) {
+              offenders.add(id + "/" + event.getKey() + ": DeadLetterConfig is " + eventProps.path("DeadLetterConfig"));
+            }
+            if (!eventProps.path("RetryPolicy").path("MaximumRetryAttempts").isInt() || !eventProps.path("RetryPolicy").path("MaximumEventAgeInSeconds").isInt()) {
+              offenders.add(id + "/" + event.getKey() + ": RetryPolicy is " + eventProps.path("RetryPolicy"));
+            }
+          });
+        }
+        case "AWS::Scheduler::Schedule" -> {
+          paths.add(id);
+          JsonNode target = props.path("Target");
+          if (!target.path("DeadLetterConfig").path("Arn").toString().equals(FAILED_EVENTS_QUEUE_ARN)) {
+            offenders.add(id + ": Target.DeadLetterConfig is " + target.path("DeadLetterConfig"));
+          }
+          if (!target.path("RetryPolicy").path("MaximumRetryAttempts").isInt() || !target.path("RetryPolicy").path("MaximumEventAgeInSeconds").isInt()) {
+            offenders.add(id + ": Target.RetryPolicy is " + target.path("RetryPolicy"));
+          }
+        }
+        case "AWS::DynamoDB::Table", "AWS::Logs::LogGroup", "AWS::IAM::Role", "AWS::SQS::Queue", "AWS::SQS::QueuePolicy", "AWS::CloudWatch::Alarm" -> { }
+        default -> offenders.add(id + ": resource type " + e.getValue().path("Type").asText() + " this test does not know: is it an asynchronous path?");
+      }
+    });
+    assertThat(offenders).isEmpty();
+    assertThat(paths).containsExactlyInAnyOrder("DeployFunction", "StepScalingFunction", "StepScalingFunction/AlarmStateChange", "ScheduledScalingFunction",
+        "ReconcileSchedule", "AlarmTickSchedule", "ScheduleHealSchedule");
+  }
+
+  /** The retry policy of each path, as docs/template.md ("Failure handling") justifies it. */
+  @ParameterizedTest(name = "{0}: {1} retries, events up to {2} s old")
+  @CsvSource({
+      // Specs and deletes must not be lost: Lambda's retries, throttled events kept an hour.
+      "DeployFunction,                       2, 3600",
+      // Alarm events and schedule firings are superseded by the per-minute ticks after a few minutes.
+      "StepScalingFunction,                  2,  300",
+      "ScheduledScalingFunction,             2,  300",
+      "StepScalingFunction/AlarmStateChange, 2,  300",
+      // A tick that is not delivered at once is superseded by the next one.
+      "ReconcileSchedule,                    0,   60",
+      "AlarmTickSchedule,                    0,   60",
+      "ScheduleHealSchedule,                 0,   60",
+  })
+  void retryPoliciesAreTheDocumentedOnes(String path, int retries, int maxAgeSeconds) throws IOException {
+    JsonNode root = parse();
+    String[] parts = path.split("/");
+    JsonNode resource = root.path("Resources").path(parts[0]);
+    JsonNode policy = switch (resource.path("Type").asText()) {
+      case "AWS::Serverless::Function" -> parts.length == 1
+          ? resource.path("Properties").path("EventInvokeConfig")
+          : resource.path("Properties").path("Events").path(parts[1]).path("Properties").path("RetryPolicy");
+      case "AWS::Scheduler::Schedule" -> resource.path("Properties").path("Target").path("RetryPolicy");
+      default -> throw new AssertionError(path + " is no asynchronous path");
+    };
+    assertThat(policy.path("MaximumRetryAttempts").asInt(-1)).as("%s MaximumRetryAttempts", path).isEqualTo(retries);
+    assertThat(policy.path("MaximumEventAgeInSeconds").asInt(-1)).as("%s MaximumEventAgeInSeconds", path).isEqualTo(maxAgeSeconds);
+  }
+
+  /**
+   * Lambda sends a function's failed events with the function's role, Scheduler with the schedule's
+   * role: those four roles hold sqs:SendMessage on the queue and nothing else does. EventBridge
+   * sends as itself, allowed by the queue policy for the alarm rule only; the policy denies
+   * everyone else.
+   */
+  @Test
+  void onlyThisStacksSendersMaySendFailedEvents() throws IOException {
+    JsonNode root = parse();
+    List<String> senderRoles = List.of("DeployFunctionRole", "StepScalingFunctionRole", "ScheduledScalingFunctionRole", "SchedulerInvokeRole");
+    TreeSet<String> granted = new TreeSet<>();
+    for (Statement s : statements(root)) {
+      if (s.actions().stream().anyMatch(a -> a.startsWith("sqs:"))) {
+        assertThat(s.actions()).as(s.where()).containsExactly("sqs:SendMessage");
+        assertThat(s.resources()).as(s.where()).containsExactly(FAILED_EVENTS_QUEUE_ARN);
+        granted.add(s.where().substring(0, s.where().indexOf('/')));
+      }
+    }
+    assertThat(granted).containsExactlyInAnyOrderElementsOf(senderRoles);
+
+    JsonNode policy = resource(root, "FailedEventsQueuePolicy", "AWS::SQS::QueuePolicy").path("Properties");
+    assertThat(policy.path("Queues").toString()).isEqualTo("[{\"Ref\":\"FailedEventsQueue\"}]");
+    JsonNode statements = policy.path("PolicyDocument").path("Statement");
+    assertThat(statements.size()).isEqualTo(2);
+    String ruleArn = "{\"Fn::GetAtt\":[\"StepScalingFunctionAlarmStateChange\",\"Arn\"]}";
+
+    JsonNode allow = statements.get(0);
+    assertThat(allow.path("Effect").asText()).isEqualTo("Allow");
+    assertThat(allow.path("Principal").toString()).isEqualTo("{\"Service\":\"events.amazonaws.com\"}");
+    assertThat(allow.path("Action").asText()).isEqualTo("sqs:SendMessage");
+    assertThat(allow.path("Resource").toString()).isEqualTo(FAILED_EVENTS_QUEUE_ARN);
+    assertThat(allow.path("Condition").toString()).isEqualTo("{\"ArnEquals\":{\"aws:SourceArn\":" + ruleArn + "}}");
+
+    JsonNode deny = statements.get(1);
+    assertThat(deny.path("Effect").asText()).isEqualTo("Deny");
+    assertThat(deny.path("Principal").asText()).isEqualTo("*");
+    assertThat(deny.path("Action").asText()).isEqualTo("sqs:SendMessage");
+    assertThat(deny.path("Resource").toString()).isEqualTo(FAILED_EVENTS_QUEUE_ARN);
+    JsonNode notEquals = deny.path("Condition").path("ArnNotEquals");
+    assertThat(deny.path("Condition").size()).isEqualTo(1);
+    assertThat(notEquals.size()).isEqualTo(2);
+    assertThat(notEquals.path("aws:SourceArn").toString()).isEqualTo(ruleArn);
+    List<String> exempt = new ArrayList<>();
+    notEquals.path("aws:PrincipalArn").forEach(r -> exempt.add(getAtt(r)));
+    assertThat(exempt).containsExactlyInAnyOrderElementsOf(senderRoles.stream().map(r -> r + ".Arn").toList());
+  }
+
+  /**
+   * The schedules the deploy function creates at run time are an asynchronous path too: ScheduleWrites
+   * gives each target the queue from FAILED_EVENTS_QUEUE_ARN (see MotoAdapterTest) and a retry
+   * policy as long as the scheduled-scaling function's own, which it invokes.
+   */
+  @Test
+  void perDeploymentSchedulesDeadLetterToTheQueueAndRetryLikeTheirFunction() throws IOException {
+    JsonNode root = parse();
+    Map<String, JsonNode> env = environment(root, resource(root, "DeployFunction", "AWS::Serverless::Function"));
+    assertThat(getAtt(env.get("FAILED_EVENTS_QUEUE_ARN"))).isEqualTo(FAILED_EVENTS_QUEUE + ".Arn");
+    JsonNode invokeConfig = resource(root, "ScheduledScalingFunction", "AWS::Serverless::Function").path("Properties").path("EventInvokeConfig");
+    assertThat(ScheduleWrites.RETRY_ATTEMPTS).isEqualTo(invokeConfig.path("MaximumRetryAttempts").asInt()).isEqualTo(2);
+    assertThat(ScheduleWrites.MAX_EVENT_AGE.toSeconds()).isEqualTo(invokeConfig.path("MaximumEventAgeInSeconds").asInt()).isEqualTo(300);
+    // Scheduler delivers their dead letters with the role they run as.
+    assertThat(statements(root).stream().filter(s -> s.where().startsWith("SchedulerInvokeRole/")).flatMap(s -> s.actions().stream()))
+        .contains("sqs:SendMessage");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Alarms on the stack itself
+  // ---------------------------------------------------------------------------------------------
+
+  /** Each function's Errors and Throttles, over 5 minutes, in ALARM on the first one. */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+      "DeployFunction, Errors", "DeployFunction, Throttles",
+      "StepScalingFunction, Errors", "StepScalingFunction, Throttles",
+      "ScheduledScalingFunction, Errors", "ScheduledScalingFunction, Throttles",
+  })
+  void everyFunctionHasAnAlarmOnItsErrorsAndThrottles(String function, String metric) throws IOException {
+    JsonNode props = resource(parse(), function + metric + "Alarm", "AWS::CloudWatch::Alarm").path("Properties");
+    assertThat(props.path("Namespace").asText()).isEqualTo("AWS/Lambda");
+    assertThat(props.path("MetricName").asText()).isEqualTo(metric);
+    JsonNode dimension = only(props.path("Dimensions"));
+    assertThat(dimension.path("Name").asText()).isEqualTo("FunctionName");
+    assertThat(ref(dimension.path("Value"))).as("all versions and aliases of the function").isEqualTo(function);
+    assertThat(props.path("Statistic").asText()).isEqualTo("Sum");
+    assertFiresOnTheFirstOne(props);
+  }
+
+  /** Any message visible in the queue is a failed event nobody has looked at: ALARM until it is empty. */
+  @Test
+  void failedEventsAlarmFiresOnTheFirstWaitingMessage() throws IOException {
+    JsonNode props = resource(parse(), "FailedEventsAlarm", "AWS::CloudWatch::Alarm").path("Properties");
+    assertThat(props.path("Namespace").asText()).isEqualTo("AWS/SQS");
+    assertThat(props.path("MetricName").asText()).isEqualTo("ApproximateNumberOfMessagesVisible");
+    JsonNode dimension = only(props.path("Dimensions"));
+    assertThat(dimension.path("Name").asText()).isEqualTo("QueueName");
+    assertThat(getAtt(dimension.path("Value"))).isEqualTo(FAILED_EVENTS_QUEUE + ".QueueName");
+    assertThat(props.path("Statistic").asText()).isEqualTo("Maximum");
+    assertFiresOnTheFirstOne(props);
+  }
+
+  private static void assertFiresOnTheFirstOne(JsonNode props) {
+    assertThat(props.path("Period").asInt()).isEqualTo(300);
+    assertThat(props.path("EvaluationPeriods").asInt()).isEqualTo(1);
+    assertThat(props.path("Threshold").asDouble()).isZero();
+    assertThat(props.path("ComparisonOperator").asText()).isEqualTo("GreaterThanThreshold");
+    // No data (no invocations, an idle queue) is no failure.
+    assertThat(props.path("TreatMissingData").asText()).isEqualTo("notBreaching");
+  }
+
+  /**
+   * Every alarm of the stack notifies AlarmTopicArn when one is given and nothing otherwise, and
+   * there are exactly the seven above.
+   */
+  @Test
+  void alarmsNotifyTheTopicOnlyWhenOneIsGiven() throws IOException {
+    JsonNode root = parse();
+    List<String> alarms = new ArrayList<>();
+    root.path("Resources").fields().forEachRemaining(e -> {
+      if (e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+        alarms.add(e.getKey());
+        JsonNode props = e.getValue().path("Properties");
+        assertThat(props.path("AlarmActions").toString()).as(e.getKey())
+            .isEqualTo("{\"Fn::If\":[\"HasAlarmTopic\",[{\"Ref\":\"AlarmTopicArn\"}],{\"Ref\":\"AWS::NoValue\"}]}");
+        assertThat(props.has("OKActions") || props.has("InsufficientDataActions")).as(e.getKey()).isFalse();
+      }
+    });
+    assertThat(alarms).containsExactlyInAnyOrder("DeployFunctionErrorsAlarm", "DeployFunctionThrottlesAlarm", "StepScalingFunctionErrorsAlarm",
+        "StepScalingFunctionThrottlesAlarm", "ScheduledScalingFunctionErrorsAlarm", "ScheduledScalingFunctionThrottlesAlarm", "FailedEventsAlarm");
+
+    JsonNode parameter = root.path("Parameters").path("AlarmTopicArn");
+    assertThat(parameter.path("Type").asText()).isEqualTo("String");
+    assertThat(parameter.path("Default").asText()).isEmpty();
+    Pattern allowed = Pattern.compile(parameter.path("AllowedPattern").asText());
+    assertThat(allowed.matcher("").matches()).isTrue();
+    assertThat(allowed.matcher("arn:aws:sns:us-east-1:123456789012:ops-alerts").matches()).isTrue();
+    assertThat(allowed.matcher("arn:aws-us-gov:sns:us-gov-west-1:123456789012:ops_alerts").matches()).isTrue();
+    assertThat(allowed.matcher("ops-alerts").matches()).isFalse();
+    assertThat(allowed.matcher("arn:aws:sqs:us-east-1:123456789012:ops-alerts").matches()).isFalse();
+    assertThat(root.path("Conditions").path("HasAlarmTopic").toString())
+        .isEqualTo("{\"Fn::Not\":[{\"Fn::Equals\":[{\"Ref\":\"AlarmTopicArn\"},\"\"]}]}");
+  }
+
+  /**
+   * The alarm rule sends the state changes of every alarm named copyscale-* to the step-scaling
+   * function. The stack's own alarms must not be among them, whatever ResourcePrefix and the stack
+   * name are (both may start with "copyscale-").
+   */
+  @Test
+  void theStacksAlarmsAreNeverSentToTheStepScalingFunction() throws IOException {
+    JsonNode root = parse();
+    JsonNode pattern = resource(root, "StepScalingFunction", "AWS::Serverless::Function").path("Properties").path("Events").path("AlarmStateChange")
+        .path("Properties").path("Pattern");
+    List<String> offenders = new ArrayList<>();
+    root.path("Resources").fields().forEachRemaining(e -> {
+      if (e.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+        String name = sub(e.getValue().path("Properties").path("AlarmName"));
+        if (name == null || name.startsWith("${")) {
+          offenders.add(e.getKey() + ": AlarmName " + name + " does not start with a fixed text");
+          return;
+        }
+        for (String prefix : List.of("copyscale", "copyscale-prod", "ops")) {
+          for (String stack : List.of("copyscale", "copyscale-prod", "s")) {
+            String resolved = name.replace("${ResourcePrefix}", prefix).replace("${AWS::StackName}", stack);
+            if (matches(pattern, "aws.cloudwatch", "CloudWatch Alarm State Change", ACCOUNT, REGION, resolved)) {
+              offenders.add(e.getKey() + ": " + resolved);
+            }
+          }
+        }
+      }
+    });
+    assertThat(offenders).isEmpty();
+  }
+
+  @Test
+  void outputsNameTheFailedEventsQueue() throws IOException {
+    JsonNode outputs = parse().path("Outputs");
+    assertThat(ref(outputs.path("FailedEventsQueueUrl").path("Value"))).isEqualTo(FAILED_EVENTS_QUEUE);
+    assertThat(getAtt(outputs.path("FailedEventsQueueArn").path("Value"))).isEqualTo(FAILED_EVENTS_QUEUE + ".Arn");
+    for (String name : List.of("FailedEventsQueueUrl", "FailedEventsQueueArn")) {
+      assertThat(sub(outputs.path(name).path("Export").path("Name"))).isEqualTo("${AWS::StackName}-" + name);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -460,6 +787,9 @@ class TemplateLintTest {
     assertThat(offenders).isEmpty();
   }
 
+  /** What DynamoDbStateStore calls: GetItem, Query, PutItem, and TransactWriteItems of Puts. */
+  private static final List<String> STATE_TABLE_ACTIONS = List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query");
+
   @Test
   void stateTableIsTheOnlyTableAndTheSameForAllThreeFunctions() throws IOException {
     JsonNode root = parse();
@@ -468,10 +798,115 @@ class TemplateLintTest {
           .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("dynamodb:"))).toList();
       assertThat(dynamo).as(role).hasSize(1);
       // TransactWriteItems is no IAM action: transactions are authorised item by item.
-      assertThat(dynamo.get(0).actions()).as(role).containsExactlyInAnyOrder(
-          "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+      assertThat(dynamo.get(0).actions()).as(role).containsExactlyInAnyOrderElementsOf(STATE_TABLE_ACTIONS);
       assertThat(dynamo.get(0).resources()).as(role).containsExactly("{\"Fn::GetAtt\":[\"StateTable\",\"Arn\"]}");
     }
+  }
+
+  /**
+   * The DynamoDB actions granted are exactly those DynamoDbStateStore's calls need: a new call (an
+   * UpdateItem, a DeleteItem, a transaction with a Delete) fails this test until the roles grant it,
+   * and a grant nothing calls any more fails it too.
+   */
+  @Test
+  void stateTableActionsAreWhatTheStateStoreCalls() {
+    String store = RepoFiles.read("shared/aws/src/main/java/dev/copyscale/aws/store/DynamoDbStateStore.java");
+    Map<String, String> operations = Map.of(
+        "getItem", "dynamodb:GetItem", "query", "dynamodb:Query", "queryPaginator", "dynamodb:Query",
+        "putItem", "dynamodb:PutItem", "updateItem", "dynamodb:UpdateItem", "deleteItem", "dynamodb:DeleteItem",
+        "batchGetItem", "dynamodb:BatchGetItem", "batchWriteItem", "dynamodb:BatchWriteItem", "scan", "dynamodb:Scan");
+    Map<String, String> transactItems = Map.of(
+        "put", "dynamodb:PutItem", "update", "dynamodb:UpdateItem", "delete", "dynamodb:DeleteItem", "conditionCheck", "dynamodb:ConditionCheckItem");
+    TreeSet<String> needed = new TreeSet<>();
+    List<String> unknown = new ArrayList<>();
+    var calls = Pattern.compile("\\bdynamo\\s*\\.\\s*([a-zA-Z]+)\\s*\\(").matcher(store);
+    while (calls.find()) {
+      String call = calls.group(1);
+      if (call.equals("transactWriteItems")) {
+        continue; // authorised item by item, below
+      }
+      if (operations.containsKey(call)) {
+        needed.add(operations.get(call));
+      } else {
+        unknown.add(call);
+      }
+    }
+    var items = Pattern.compile("TransactWriteItem\\s*\\.\\s*builder\\(\\)\\s*\\.\\s*([a-zA-Z]+)\\s*\\(").matcher(store);
+    while (items.find()) {
+      needed.add(transactItems.getOrDefault(items.group(1), "unknown transaction item " + items.group(1)));
+    }
+    assertThat(unknown).as("DynamoDB calls of DynamoDbStateStore this test does not map to IAM actions").isEmpty();
+    assertThat(needed).as("IAM actions DynamoDbStateStore needs").containsExactlyInAnyOrderElementsOf(STATE_TABLE_ACTIONS);
+  }
+
+  /**
+   * Every action of every role, exactly: a grant added or removed shows up here, next to why
+   * (docs/template.md, "IAM"). Beyond the SDK calls (below) a role holds: logs for its own log group,
+   * sqs:SendMessage for Lambda's on-failure destination or Scheduler's dead-letter queue, the
+   * state-table actions DynamoDbStateStore needs, and for the deploy function sagemaker:AddTags (tags
+   * on create), sagemaker:UpdateEndpointWeightsAndCapacities (Application Auto Scaling's permission
+   * validation), iam:PassRole, iam:CreateServiceLinkedRole, and three reads its code does not call
+   * today (sagemaker:DescribeEndpointConfig, scheduler:GetSchedule, scheduler:GetScheduleGroup).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "DeployFunctionRole | "
+          + "dynamodb:GetItem dynamodb:PutItem dynamodb:Query logs:CreateLogStream logs:PutLogEvents sqs:SendMessage "
+          + "sagemaker:CreateModel sagemaker:CreateEndpointConfig sagemaker:CreateEndpoint sagemaker:CreateInferenceComponent sagemaker:AddTags "
+          + "sagemaker:UpdateEndpoint sagemaker:UpdateEndpointWeightsAndCapacities sagemaker:UpdateInferenceComponent "
+          + "sagemaker:UpdateInferenceComponentRuntimeConfig sagemaker:DeleteModel sagemaker:DeleteEndpointConfig sagemaker:DeleteEndpoint "
+          + "sagemaker:DeleteInferenceComponent sagemaker:DescribeEndpoint sagemaker:DescribeEndpointConfig sagemaker:DescribeInferenceComponent "
+          + "sagemaker:ListModels sagemaker:ListEndpointConfigs iam:PassRole secretsmanager:GetSecretValue "
+          + "application-autoscaling:RegisterScalableTarget application-autoscaling:DeregisterScalableTarget application-autoscaling:PutScalingPolicy "
+          + "application-autoscaling:DeleteScalingPolicy application-autoscaling:DescribeScalableTargets application-autoscaling:DescribeScalingPolicies "
+          + "iam:CreateServiceLinkedRole cloudwatch:PutMetricAlarm cloudwatch:DeleteAlarms cloudwatch:DescribeAlarms "
+          + "scheduler:CreateSchedule scheduler:UpdateSchedule scheduler:DeleteSchedule scheduler:GetSchedule scheduler:CreateScheduleGroup "
+          + "scheduler:TagResource scheduler:DeleteScheduleGroup scheduler:GetScheduleGroup scheduler:ListSchedules scheduler:ListScheduleGroups",
+      "StepScalingFunctionRole | "
+          + "dynamodb:GetItem dynamodb:PutItem dynamodb:Query logs:CreateLogStream logs:PutLogEvents sqs:SendMessage "
+          + "sagemaker:DescribeEndpoint sagemaker:DescribeInferenceComponent sagemaker:UpdateInferenceComponentRuntimeConfig "
+          + "sagemaker:UpdateEndpointWeightsAndCapacities application-autoscaling:DescribeScalableTargets cloudwatch:DescribeAlarms "
+          + "cloudwatch:GetMetricData events:PutEvents",
+      "ScheduledScalingFunctionRole | "
+          + "dynamodb:GetItem dynamodb:PutItem dynamodb:Query logs:CreateLogStream logs:PutLogEvents sqs:SendMessage "
+          + "sagemaker:DescribeEndpoint sagemaker:DescribeInferenceComponent sagemaker:UpdateInferenceComponentRuntimeConfig "
+          + "sagemaker:UpdateEndpointWeightsAndCapacities application-autoscaling:RegisterScalableTarget "
+          + "application-autoscaling:DescribeScalableTargets events:PutEvents",
+      "SchedulerInvokeRole | lambda:InvokeFunction sqs:SendMessage",
+  })
+  void eachRoleHoldsExactlyItsActions(String role, String actions) throws IOException {
+    List<String> granted = statements(parse()).stream().filter(s -> s.where().startsWith(role + "/")).flatMap(s -> s.actions().stream()).toList();
+    List<String> expected = List.of(actions.trim().split("\\s+"));
+    // iam:PassRole appears twice in the deploy role (two roles, two services); everything else once.
+    assertThat(new TreeSet<>(granted)).as(role).containsExactlyInAnyOrderElementsOf(new TreeSet<>(expected));
+  }
+
+  /**
+   * The other direction: every AWS call in a function's code is granted to its role. The calls are
+   * read from the sources ({@code aws.sageMaker().describeEndpoint(...)}, {@code
+   * scheduler.createSchedule(...)}); a paginator is its List or Describe action.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "DeployFunctionRole           | deploy/DeployService.java deploy/Requests.java deploy/ScheduleWrites.java",
+      "StepScalingFunctionRole      | scaling/AlarmService.java scaling/CapacityWriter.java",
+      "ScheduledScalingFunctionRole | scaling/ScheduleService.java scaling/CapacityWriter.java",
+  })
+  void everyCallInAFunctionsCodeIsGrantedToItsRole(String role, String sources) throws IOException {
+    Map<String, String> services = Map.of("sageMaker", "sagemaker", "autoScaling", "application-autoscaling", "cloudWatch", "cloudwatch",
+        "eventBridge", "events", "secrets", "secretsmanager", "scheduler", "scheduler");
+    Pattern call = Pattern.compile("\\b(sageMaker|autoScaling|cloudWatch|eventBridge|secrets|scheduler)(?:\\(\\))?\\s*\\.\\s*([a-z][A-Za-z]+)\\s*\\(");
+    TreeSet<String> called = new TreeSet<>();
+    for (String source : sources.trim().split("\\s+")) {
+      var m = call.matcher(RepoFiles.read("shared/aws/src/main/java/dev/copyscale/aws/" + source));
+      while (m.find()) {
+        String operation = m.group(2).replaceFirst("Paginator$", "");
+        called.add(services.get(m.group(1)) + ":" + Character.toUpperCase(operation.charAt(0)) + operation.substring(1));
+      }
+    }
+    assertThat(called).as("AWS calls found in %s", sources).isNotEmpty();
+    List<String> granted = statements(parse()).stream().filter(s -> s.where().startsWith(role + "/")).flatMap(s -> s.actions().stream()).toList();
+    assertThat(granted).as("%s grants every call of %s", role, sources).containsAll(called);
   }
 
   /**
@@ -654,15 +1089,36 @@ class TemplateLintTest {
     return list.get(0);
   }
 
-  /** EventBridge matching for the rule's shape: exact source and detail-type, prefix on the alarm name. */
-  private static boolean matches(JsonNode pattern, String source, String detailType, String alarmName) {
+  /** The account and Region the stack is deployed to when the tests resolve AWS::AccountId and AWS::Region. */
+  private static final String ACCOUNT = "123456789012";
+  private static final String REGION = "us-east-1";
+
+  /**
+   * EventBridge matching for the rule's shape: exact source and detail-type, account and Region (Ref
+   * AWS::AccountId and AWS::Region resolved to {@link #ACCOUNT} and {@link #REGION}), prefix on the
+   * alarm name.
+   */
+  private static boolean matches(JsonNode pattern, String source, String detailType, String account, String region, String alarmName) {
     boolean sourceMatches = strings(pattern.path("source")).contains(source);
     boolean typeMatches = strings(pattern.path("detail-type")).contains(detailType);
+    boolean accountMatches = resolved(pattern.path("account")).contains(account);
+    boolean regionMatches = resolved(pattern.path("region")).contains(region);
     boolean nameMatches = false;
     for (JsonNode p : pattern.path("detail").path("alarmName")) {
       nameMatches |= p.has("prefix") ? alarmName.startsWith(p.path("prefix").asText()) : alarmName.equals(p.asText());
     }
-    return sourceMatches && typeMatches && nameMatches;
+    return sourceMatches && typeMatches && accountMatches && regionMatches && nameMatches;
+  }
+
+  /** A pattern's values with Ref AWS::AccountId and AWS::Region resolved. */
+  private static List<String> resolved(JsonNode values) {
+    List<String> out = new ArrayList<>();
+    values.forEach(v -> out.add(switch (v.path("Ref").asText(v.asText())) {
+      case "AWS::AccountId" -> ACCOUNT;
+      case "AWS::Region" -> REGION;
+      default -> v.asText();
+    }));
+    return out;
   }
 
   private static JsonNode parse() throws IOException {

@@ -5,18 +5,31 @@ import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.json.Json;
 import dev.copyscale.schedule.AwsCron;
 import dev.copyscale.spec.DeploymentSpec;
+import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.scheduler.model.DeadLetterConfig;
 import software.amazon.awssdk.services.scheduler.model.FlexibleTimeWindow;
+import software.amazon.awssdk.services.scheduler.model.RetryPolicy;
 import software.amazon.awssdk.services.scheduler.model.Tag;
 import software.amazon.awssdk.services.scheduler.model.Target;
 
 /**
  * A deployment's EventBridge Scheduler schedules: in the group {@code copyscale-NAME} (created with
  * the stack's tags when missing), each invoking the scheduled-scaling function with {@code
- * {"deployment", "schedule"}} at its cron in its time zone.
+ * {"deployment", "schedule"}} at its cron in its time zone. A firing Scheduler cannot deliver is
+ * retried {@link #RETRY_ATTEMPTS} times within {@link #MAX_EVENT_AGE}, then goes to the stack's
+ * failed-events queue (template.yaml, docs/template.md "Failure handling").
  */
 public final class ScheduleWrites {
+  /**
+   * Scheduler's retries of a firing it could not deliver. The scheduled-scaling function's heal tick
+   * applies the window in force every minute, so after a few minutes a firing is superseded; the
+   * same window as the function's own asynchronous retries (template.yaml's EventInvokeConfig).
+   */
+  public static final int RETRY_ATTEMPTS = 2;
+  public static final Duration MAX_EVENT_AGE = Duration.ofMinutes(5);
+
   private final SchedulerClient scheduler;
   private final DeployConfig config;
 
@@ -35,11 +48,13 @@ public final class ScheduleWrites {
           Tag.builder().key(DeployConfig.STACK_TAG).value(config.stackName()).build(),
           Tag.builder().key(DeployConfig.DEPLOYMENT_TAG).value(spec.name()).build()));
     }
-    Target target = Target.builder()
+    Target.Builder targetBuilder = Target.builder()
         .arn(config.scheduleTargetArn().orElseThrow())
         .roleArn(config.schedulerRoleArn().orElseThrow())
         .input(Json.compact(Map.of("deployment", spec.name(), "schedule", s.name())))
-        .build();
+        .retryPolicy(RetryPolicy.builder().maximumRetryAttempts(RETRY_ATTEMPTS).maximumEventAgeInSeconds((int) MAX_EVENT_AGE.toSeconds()).build());
+    config.failedEventsQueueArn().ifPresent(queue -> targetBuilder.deadLetterConfig(DeadLetterConfig.builder().arn(queue).build()));
+    Target target = targetBuilder.build();
     String expression = "cron(" + AwsCron.parse(s.cron()).expression() + ")";
     FlexibleTimeWindow off = FlexibleTimeWindow.builder().mode("OFF").build();
     String description = "copyscale " + spec.name() + ": bounds [" + s.minCapacity() + ", " + s.maxCapacity() + "]"

@@ -27,7 +27,7 @@ public record Services(Clients clients, StateStore store, Clock clock, Pause pau
     Clients clients = Clients.real();
     return new Services(clients, new DynamoDbStateStore(clients.dynamoDb(), LambdaEnvironment.stateTable()), Clock.systemUTC(), Pause.SLEEP,
         new DeployConfig(LambdaEnvironment.stack(), LambdaEnvironment.optional("SAGEMAKER_EXECUTION_ROLE_ARN"),
-            LambdaEnvironment.optional("SCHEDULE_TARGET_ARN"), LambdaEnvironment.optional("SCHEDULER_ROLE_ARN")),
+            LambdaEnvironment.optional("SCHEDULE_TARGET_ARN"), LambdaEnvironment.optional("SCHEDULER_ROLE_ARN"), LambdaEnvironment.optional("FAILED_EVENTS_QUEUE_ARN")),
         LambdaEnvironment.ledgerRetention());
   }
 
