@@ -426,7 +426,7 @@ final class SpecRules {
         if (sc.minCapacity() > sc.maxCapacity()) {
           problems.add(path + ".min" + noun, "(" + sc.minCapacity() + ") is greater than max" + noun + " (" + sc.maxCapacity() + ")");
         }
-        if (g != null && sc.maxCapacity() > guard) {
+        if (g != null && clean("guardrails.max" + noun) && sc.maxCapacity() > guard) {
           problems.add(path + ".max" + noun, "(" + sc.maxCapacity() + ") exceeds guardrails.max" + noun + " (" + guard + ")");
         }
       }

@@ -103,6 +103,40 @@ class SpecParserTest {
     }
 
     @Test
+    void wholeNumbersTooLargeForALongAreOutOfRangeNotWrapped() {
+      // As a document: 2^64 + 2 used to wrap to 2 copies, 2^32 to 0.
+      String example = RepoFiles.read("examples/llama3-8b.yaml");
+      assertThat(SpecParser.parse(example.replace("  copies: 4", "  copies: 18446744073709551618")).problems())
+          .singleElement().hasToString("component.copies: 18446744073709551618 is out of range 0..1000");
+      assertThat(SpecParser.parse(example.replace("maxCopies: 16", "maxCopies: 4294967296")).problems())
+          .singleElement().hasToString("guardrails.maxCopies: 4294967296 is out of range 0..1000");
+      String json = dev.copyscale.json.Json.compact(SpecParser.toTree(example)).replace("\"copies\":4", "\"copies\":18446744073709551618");
+      assertThat(SpecParser.parse(json).problems())
+          .singleElement().hasToString("component.copies: 18446744073709551618 is out of range 0..1000");
+      assertProblem(set(llama(), "component.copies", new java.math.BigInteger("-18446744073709551614")), "component.copies", "out of range 0..1000");
+      assertProblem(set(llama(), "component.copies", 1e30), "component.copies", "out of range 0..1000");
+    }
+
+    @Test
+    void nonIntegersWhereWholeNumbersGoAreRefusedNamingTheField() {
+      assertProblem(set(llama(), "component.copies", 2.5), "component.copies", "must be a whole number, got number 2.5");
+      assertProblem(set(llama(), "component.copies", "3"), "component.copies", "must be a whole number, got string \"3\"");
+      assertProblem(set(llama(), "component.copies", true), "component.copies", "must be a whole number, got boolean true");
+      assertProblem(set(llama(), "scaling.schedules[1].maxCopies", 2.5), "scaling.schedules[1].maxCopies", "must be a whole number");
+      // A float that is a whole number is that number.
+      assertThat(parse(set(llama(), "component.copies", 3.0)).orThrow().component().copies()).isEqualTo(3);
+    }
+
+    @Test
+    void numbersMustBeFinite() {
+      assertProblem(set(llama(), "component.resources.cpus", Double.NaN), "component.resources.cpus", "must be a finite number, got number \"NaN\"");
+      // A number beyond a double's range is refused, not read as infinity.
+      String json = dev.copyscale.json.Json.compact(SpecParser.toTree(RepoFiles.read("examples/llama3-8b.yaml"))).replace("\"threshold\":8", "\"threshold\":1e400");
+      assertThat(SpecParser.parse(json).problems()).singleElement().asString().startsWith("scaling.stepPolicies[0].alarm.threshold: ");
+      assertProblem(set(llama(), "component.resources.cpus", "6"), "component.resources.cpus", "must be a number, got string \"6\"");
+    }
+
+    @Test
     void apiVersionMustBeV1() {
       assertProblem(set(llama(), "apiVersion", "copyscale/v2"), "apiVersion", "use copyscale/v1");
     }
