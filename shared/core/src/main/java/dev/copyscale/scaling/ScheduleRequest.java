@@ -1,6 +1,8 @@
 package dev.copyscale.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.json.JsonNumbers;
+import dev.copyscale.spec.SpecParser;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
@@ -23,11 +25,16 @@ public record ScheduleRequest(
 
   /** @throws IllegalArgumentException naming what is wrong */
   public static ScheduleRequest parse(JsonNode event) {
+    return parse(event, "");
+  }
+
+  /** @param at where {@code event} sits in the delivered event: "" or "detail." */
+  private static ScheduleRequest parse(JsonNode event, String at) {
     if (event == null || !event.isObject()) {
       throw new IllegalArgumentException("schedule event must be a JSON object such as {\"deployment\": NAME, \"schedule\": SCHEDULE}");
     }
     if (event.has("detail-type") && event.has("detail")) {
-      ScheduleRequest inner = parse(event.get("detail"));
+      ScheduleRequest inner = parse(event.get("detail"), "detail.");
       // The EventBridge id makes a redelivery of the same event recognisable.
       return new ScheduleRequest(inner.deployment(), inner.schedule(), inner.min(), inner.max(), inner.boundNoun(), inner.tick(),
           Optional.ofNullable(event.get("id")).map(JsonNode::asText));
@@ -55,7 +62,7 @@ public record ScheduleRequest(
         if (!extra.isEmpty()) {
           throw new IllegalArgumentException("schedule event: unknown fields " + extra + "; allowed: deployment, min" + noun + ", max" + noun);
         }
-        return new ScheduleRequest(Optional.of(deployment), Optional.empty(), Optional.of(count(event, "min" + noun)), Optional.of(count(event, "max" + noun)),
+        return new ScheduleRequest(Optional.of(deployment), Optional.empty(), Optional.of(count(event, at, "min" + noun)), Optional.of(count(event, at, "max" + noun)),
             Optional.of(noun), false, Optional.empty());
       }
     }
@@ -73,11 +80,11 @@ public record ScheduleRequest(
     return Optional.of(value.asText());
   }
 
-  private static int count(JsonNode event, String field) {
+  /** An explicit bound: a whole number 0..1000 (the spec's limit), never wrapped or rounded. */
+  private static int count(JsonNode event, String at, String field) {
     JsonNode value = event.get(field);
-    if (value == null || !value.isIntegralNumber() || value.asInt() < 0) {
-      throw new IllegalArgumentException("schedule event: \"" + field + "\" must be a whole number >= 0, got " + value);
-    }
-    return value.asInt();
+    int limit = field.endsWith("Copies") ? SpecParser.MAX_COPIES : SpecParser.MAX_INSTANCES;
+    return JsonNumbers.wholeNumber(value, 0, limit).orElseThrow(() -> new IllegalArgumentException(
+        "schedule event: \"" + at + field + "\" must be a whole number 0.." + limit + ", got " + value));
   }
 }

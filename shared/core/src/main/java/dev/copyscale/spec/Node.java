@@ -1,6 +1,7 @@
 package dev.copyscale.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.json.JsonNumbers;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -157,15 +158,8 @@ final class Node {
     return Optional.of(value.intValueExact());
   }
 
-  /** The exact value of a finite number; empty for anything else (text, booleans, NaN, infinities). */
-  static Optional<BigDecimal> exact(JsonNode v) {
-    if (!v.isNumber()) {
-      return Optional.empty();
-    }
-    if ((v.isDouble() || v.isFloat()) && !Double.isFinite(v.doubleValue())) {
-      return Optional.empty();
-    }
-    return Optional.of(v.decimalValue());
+  private static Optional<BigDecimal> exact(JsonNode v) {
+    return JsonNumbers.exact(v);
   }
 
   private static String range(double min, double max) {

@@ -92,8 +92,9 @@ public final class SpecParser {
           "SageMakerVariantInvocationsPerInstance",
           "SageMakerVariantConcurrentRequestsPerModelHighResolution");
 
-  static final int MAX_COPIES = 1000;
-  static final int MAX_INSTANCES = 1000;
+  /** The most copies and instances a spec or event may name (docs/spec.md). */
+  public static final int MAX_COPIES = 1000;
+  public static final int MAX_INSTANCES = 1000;
   static final int DAY_SECONDS = 86_400;
 
   private static final ObjectMapper YAML =
