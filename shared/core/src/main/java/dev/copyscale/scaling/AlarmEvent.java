@@ -3,6 +3,7 @@ package dev.copyscale.scaling;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.json.Json;
+import dev.copyscale.json.JsonNumbers;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -72,17 +73,31 @@ public record AlarmEvent(
     List<Double> values = new ArrayList<>();
     Optional<Double> threshold = Optional.empty();
     if (state.hasNonNull("reasonData")) {
-      JsonNode reasonData = reasonData(state.get("reasonData"), path + ".state.reasonData");
-      for (JsonNode point : reasonData.path("evaluatedDatapoints")) {
+      String at = path + ".state.reasonData";
+      JsonNode reasonData = reasonData(state.get("reasonData"), at);
+      // Every datapoint is a number: a non-numeric one read as 0 once scaled an idle target in.
+      JsonNode evaluated = list(reasonData, "evaluatedDatapoints", at);
+      for (int i = 0; i < evaluated.size(); i++) {
+        JsonNode point = evaluated.get(i);
+        String pointAt = at + ".evaluatedDatapoints[" + i + "]";
+        if (!point.isObject()) {
+          throw new IllegalArgumentException(pointAt + " must be an object {timestamp, value}, got " + point);
+        }
+        // A datapoint without a value is one CloudWatch had no data for.
         if (point.hasNonNull("value")) {
-          values.add(point.get("value").asDouble());
+          values.add(number(point.get("value"), pointAt + ".value"));
         }
       }
+      JsonNode recent = list(reasonData, "recentDatapoints", at);
+      List<Double> recentValues = new ArrayList<>();
+      for (int i = 0; i < recent.size(); i++) {
+        recentValues.add(number(recent.get(i), at + ".recentDatapoints[" + i + "]"));
+      }
       if (values.isEmpty()) {
-        reasonData.path("recentDatapoints").forEach(v -> values.add(v.asDouble()));
+        values.addAll(recentValues);
       }
       if (reasonData.hasNonNull("threshold")) {
-        threshold = Optional.of(reasonData.get("threshold").asDouble());
+        threshold = Optional.of(number(reasonData.get("threshold"), at + ".threshold"));
       }
     }
     return new AlarmEvent(name, value, timestamp, state.path("reason").asText(""), values, threshold, eventKey, delivery);
@@ -98,6 +113,23 @@ public record AlarmEvent(
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(path + " is not JSON: " + e.getOriginalMessage());
     }
+  }
+
+  /** A finite number, or an error naming the field: never "abc" read as 0. */
+  private static double number(JsonNode value, String path) {
+    return JsonNumbers.finite(value).orElseThrow(() -> new IllegalArgumentException(path + " must be a number, got " + value));
+  }
+
+  /** A list field of the reason data; absent or null is empty. */
+  private static JsonNode list(JsonNode reasonData, String field, String at) {
+    JsonNode value = reasonData.path(field);
+    if (value.isMissingNode() || value.isNull()) {
+      return Json.mapper().createArrayNode();
+    }
+    if (!value.isArray()) {
+      throw new IllegalArgumentException(at + "." + field + " must be a list, got " + value);
+    }
+    return value;
   }
 
   private static JsonNode required(JsonNode node, String field, String where) {
