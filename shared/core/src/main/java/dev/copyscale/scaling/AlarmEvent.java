@@ -109,7 +109,8 @@ public record AlarmEvent(
       return node;
     }
     try {
-      return Json.mapper().readTree(node.asText());
+      // Part of the event: a key given twice is refused here too.
+      return Json.strict().readTree(node.asText());
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(path + " is not JSON: " + e.getOriginalMessage());
     }

@@ -103,7 +103,7 @@ public final class SpecParser {
           .build();
 
   /** JSON with duplicate keys refused too, as the YAML reader does. */
-  private static final ObjectMapper JSON = Json.mapper().copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectMapper JSON = Json.strict();
 
   private SpecParser() {}
 

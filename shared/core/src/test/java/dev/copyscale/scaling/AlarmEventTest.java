@@ -96,4 +96,12 @@ class AlarmEventTest {
         r -> ((ObjectNode) r.get("evaluatedDatapoints").get(0)).remove("value")));
     assertThat(event.datapoints()).containsExactly(0.0, 0.0, 0.1, 0.2);
   }
+
+  @Test
+  void aKeyGivenTwiceInTheReasonDataIsRefused() throws Exception {
+    ObjectNode event = (ObjectNode) Json.mapper().readTree(RepoFiles.read("events/alarm-idle.json"));
+    ObjectNode state = (ObjectNode) event.get("detail").get("state");
+    state.put("reasonData", state.get("reasonData").asText().replace("\"threshold\": 1.0", "\"threshold\": 1.0, \"threshold\": 100.0"));
+    assertThatThrownBy(() -> AlarmEvent.parse(event)).hasMessageContaining("detail.state.reasonData is not JSON: Duplicate field 'threshold'");
+  }
 }

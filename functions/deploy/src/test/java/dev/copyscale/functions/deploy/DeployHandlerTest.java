@@ -90,6 +90,19 @@ class DeployHandlerTest {
   }
 
   @Test
+  void aKeyGivenTwiceIsRefusedAndChangesNothing() {
+    // The last "copies" used to win: the spec deployed with a value its author may not have meant.
+    String spec = new String(TwinFixture.event("deploy-llama3-8b.json"), java.nio.charset.StandardCharsets.UTF_8)
+        .replaceFirst("\"copies\": 4", "\"copies\": 4, \"copies\": 16");
+    assertThat(spec).contains("\"copies\": 16");
+    assertThatThrownBy(() -> invoke(handler, spec.getBytes(java.nio.charset.StandardCharsets.UTF_8), context))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the key \"copies\" appears twice in one object");
+    assertThat(world.sageMaker().state().models).isEmpty();
+    assertThat(world.stateTable().deployments()).isEmpty();
+  }
+
+  @Test
   void aForeignExecutionRoleIsRefused() {
     DeployHandler guarded = new DeployHandler(world.services().withConfig(new dev.copyscale.deploy.DeployConfig("copyscale-test", java.util.Optional.of("arn:aws:iam::123456789012:role/OtherRole"),
             java.util.Optional.of(TwinWorld.SCHEDULED_SCALING_ARN), java.util.Optional.of(TwinWorld.SCHEDULER_ROLE_ARN))).deploy());
