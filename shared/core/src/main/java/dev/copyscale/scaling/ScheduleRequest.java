@@ -3,6 +3,7 @@ package dev.copyscale.scaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.json.JsonNumbers;
 import dev.copyscale.spec.SpecParser;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
@@ -21,7 +22,23 @@ public record ScheduleRequest(
     Optional<Integer> max,
     Optional<String> boundNoun,
     boolean tick,
-    Optional<String> eventId) {
+    Optional<String> eventId,
+    Optional<Instant> sentAt) {
+
+  /** A request without a {@code time} of its own (Scheduler's input, explicit bounds, the tick). */
+  public ScheduleRequest(Optional<String> deployment, Optional<String> schedule, Optional<Integer> min, Optional<Integer> max,
+      Optional<String> boundNoun, boolean tick, Optional<String> eventId) {
+    this(deployment, schedule, min, max, boundNoun, tick, eventId, Optional.empty());
+  }
+
+  /**
+   * Why this request cannot be acted on because the EventBridge event's {@code time} lies more than
+   * {@code maxSkew} after {@code now}, or empty (also when the request came without a {@code time},
+   * as EventBridge Scheduler's input does). See {@link EventSkew}.
+   */
+  public Optional<String> checkSkew(Instant now, java.time.Duration maxSkew) {
+    return sentAt.flatMap(t -> EventSkew.check("time", t, now, maxSkew));
+  }
 
   /** @throws IllegalArgumentException naming what is wrong */
   public static ScheduleRequest parse(JsonNode event) {
@@ -37,7 +54,7 @@ public record ScheduleRequest(
       ScheduleRequest inner = parse(event.get("detail"), "detail.");
       // The EventBridge id makes a redelivery of the same event recognisable.
       return new ScheduleRequest(inner.deployment(), inner.schedule(), inner.min(), inner.max(), inner.boundNoun(), inner.tick(),
-          Optional.ofNullable(event.get("id")).map(JsonNode::asText));
+          Optional.ofNullable(event.get("id")).map(JsonNode::asText), sentAt(event));
     }
     Set<String> fields = new TreeSet<>();
     for (Iterator<String> it = event.fieldNames(); it.hasNext(); ) {
@@ -67,6 +84,22 @@ public record ScheduleRequest(
       }
     }
     throw new IllegalArgumentException("schedule event for " + deployment + " names neither \"schedule\" nor minCopies/maxCopies (or minInstances/maxInstances)");
+  }
+
+  /** The EventBridge event's {@code time}: absent is allowed, malformed is not. */
+  private static Optional<Instant> sentAt(JsonNode event) {
+    JsonNode time = event.get("time");
+    if (time == null || time.isNull()) {
+      return Optional.empty();
+    }
+    if (!time.isTextual()) {
+      throw new IllegalArgumentException("schedule event: \"time\" must be a timestamp string, got " + time);
+    }
+    try {
+      return Optional.of(Instant.parse(time.asText()));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("schedule event: \"time\" \"" + time.asText() + "\" is not a timestamp like 2026-11-25T07:00:00Z");
+    }
   }
 
   private static Optional<String> text(JsonNode event, String field) {

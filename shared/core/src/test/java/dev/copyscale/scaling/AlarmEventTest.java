@@ -104,4 +104,40 @@ class AlarmEventTest {
     state.put("reasonData", state.get("reasonData").asText().replace("\"threshold\": 1.0", "\"threshold\": 1.0, \"threshold\": 100.0"));
     assertThatThrownBy(() -> AlarmEvent.parse(event)).hasMessageContaining("detail.state.reasonData is not JSON: Duplicate field 'threshold'");
   }
+
+  @Test
+  void anEventStampedFarInTheFutureIsRefusedNamingTheField() throws Exception {
+    // Stamped 2099: as the alarm's newest state it made every later real change look late.
+    ObjectNode event = (ObjectNode) Json.mapper().readTree(RepoFiles.read("events/alarm-idle.json"));
+    ((ObjectNode) event.get("detail").get("state")).put("timestamp", "2099-01-01T00:00:00.000+0000");
+    Instant now = Instant.parse("2026-11-25T11:05:30Z");
+    assertThat(AlarmEvent.parse(event).checkSkew(now, EventSkew.MAX_SKEW)).hasValueSatisfying(reason -> assertThat(reason)
+        .startsWith("detail.state.timestamp 2099-01-01T00:00:00Z is 26334 days ahead of the function's clock (2026-11-25T11:05:30Z)")
+        .endsWith("more than the 5 minutes of clock skew allowed; the event is ignored"));
+  }
+
+  @Test
+  void theEventsOwnTimeIsBoundedToo() throws Exception {
+    ObjectNode event = (ObjectNode) Json.mapper().readTree(RepoFiles.read("events/alarm-lambda-action-burst.json"));
+    Instant now = Instant.parse("2026-11-25T10:10:30Z");
+    assertThat(AlarmEvent.parse(event).checkSkew(now, EventSkew.MAX_SKEW)).isEmpty();
+    event.put("time", "2026-11-25T10:20:30.000+0000");
+    assertThat(AlarmEvent.parse(event).checkSkew(now, EventSkew.MAX_SKEW)).hasValueSatisfying(reason -> assertThat(reason)
+        .startsWith("time 2026-11-25T10:20:30Z is 10 minutes ahead"));
+    ((ObjectNode) event.get("alarmData").get("state")).put("timestamp", "2026-11-25T10:20:30.000+0000");
+    assertThat(AlarmEvent.parse(event).checkSkew(now, EventSkew.MAX_SKEW)).hasValueSatisfying(reason -> assertThat(reason)
+        .startsWith("alarmData.state.timestamp "));
+    event.put("time", "next tuesday");
+    assertThatThrownBy(() -> AlarmEvent.parse(event)).hasMessageStartingWith("time \"next tuesday\" is not a timestamp");
+  }
+
+  @Test
+  void withinTheBoundAndInThePastIsFine() throws Exception {
+    AlarmEvent event = AlarmEvent.parse(Json.mapper().readTree(RepoFiles.read("events/alarm-idle.json")));
+    assertThat(event.sentAt()).contains(Instant.parse("2026-11-25T11:05:10Z"));
+    // Four minutes early (a slow function clock) and a day late (a late delivery) both pass.
+    assertThat(event.checkSkew(Instant.parse("2026-11-25T11:01:10Z"), EventSkew.MAX_SKEW)).isEmpty();
+    assertThat(event.checkSkew(Instant.parse("2026-11-26T11:05:10Z"), EventSkew.MAX_SKEW)).isEmpty();
+    assertThat(event.checkSkew(Instant.parse("2026-11-25T11:00:09Z"), EventSkew.MAX_SKEW)).isPresent();
+  }
 }

@@ -40,4 +40,17 @@ class ScheduleRequestTest {
             "{\"id\": \"e1\", \"detail-type\": \"Scheduled Event\", \"detail\": {\"deployment\": \"a\", \"minCopies\": 4294967296, \"maxCopies\": 8}}")))
         .hasMessage("schedule event: \"detail.minCopies\" must be a whole number 0..1000, got 4294967296");
   }
+
+  @Test
+  void aScheduledEventFromTheFutureIsRefusedNamingTime() throws Exception {
+    String event = "{\"id\": \"e1\", \"detail-type\": \"Scheduled Event\", \"time\": \"2099-01-01T07:00:00Z\","
+        + " \"detail\": {\"deployment\": \"a\", \"minCopies\": 4, \"maxCopies\": 8}}";
+    ScheduleRequest request = ScheduleRequest.parse(json(event));
+    assertThat(request.checkSkew(java.time.Instant.parse("2026-11-25T07:00:00Z"), EventSkew.MAX_SKEW))
+        .hasValueSatisfying(reason -> assertThat(reason).startsWith("time 2099-01-01T07:00:00Z is ").contains("5 minutes of clock skew allowed"));
+    assertThat(request.checkSkew(java.time.Instant.parse("2099-01-01T07:00:05Z"), EventSkew.MAX_SKEW)).isEmpty();
+    // Scheduler's input has no time of its own: nothing to check.
+    assertThat(ScheduleRequest.parse(json("{\"deployment\": \"a\", \"schedule\": \"nights\"}")).checkSkew(java.time.Instant.EPOCH, EventSkew.MAX_SKEW)).isEmpty();
+    assertThatThrownBy(() -> ScheduleRequest.parse(json(event.replace("2099-01-01T07:00:00Z", "soon")))).hasMessageContaining("\"time\" \"soon\" is not a timestamp");
+  }
 }
