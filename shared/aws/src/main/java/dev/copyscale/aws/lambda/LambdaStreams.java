@@ -3,9 +3,11 @@ package dev.copyscale.aws.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.json.Json;
+import dev.copyscale.scaling.EventOrigin;
 import dev.copyscale.scaling.ScalingResult;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,36 @@ public final class LambdaStreams {
       }
     });
   }
+
+  /**
+   * As {@link #handle(InputStream, OutputStream, Context, String, Function)}, and the service learns
+   * where the function runs, to ignore events of another account or region ({@link
+   * EventOrigin#check(JsonNode)}).
+   */
+  public static void handle(InputStream input, OutputStream output, Context context, String what,
+      BiFunction<JsonNode, EventOrigin, Object> respond) {
+    EventOrigin origin = origin(context, System::getenv);
+    handle(input, output, context, what, event -> respond.apply(event, origin));
+  }
+
+  /**
+   * The function's own account and region: the account from the ARN it was invoked by ({@code
+   * arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]}), the region from {@code AWS_REGION},
+   * which Lambda sets in every function's environment, else from that ARN.
+   */
+  public static EventOrigin origin(Context context, Function<String, String> env) {
+    String arn = context == null ? null : context.getInvokedFunctionArn();
+    java.util.regex.Matcher m = arn == null ? null : FUNCTION_ARN.matcher(arn);
+    if (m == null || !m.matches()) {
+      throw new IllegalStateException("cannot tell the function's account: the Lambda context's invoked function ARN is \"" + arn
+          + "\", not arn:aws:lambda:REGION:ACCOUNT:function:NAME");
+    }
+    String region = java.util.Optional.ofNullable(env.apply("AWS_REGION")).filter(r -> !r.isBlank()).orElse(m.group(1));
+    return new EventOrigin(m.group(2), region);
+  }
+
+  private static final java.util.regex.Pattern FUNCTION_ARN =
+      java.util.regex.Pattern.compile("^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\\d{12}):function:[^:]+(:[^:]+)?$");
 
   /** Logs a scaling result with its deployment on the line (MDC key {@code deployment}). */
   public static ScalingResult logged(Logger log, ScalingResult result) {
