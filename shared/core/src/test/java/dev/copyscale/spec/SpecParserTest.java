@@ -233,6 +233,35 @@ class SpecParserTest {
 
   @Nested
   class Component {
+    @Test
+    void weightsFromAnS3PrefixAreReadAndNeedNoToken() {
+      ObjectNode doc = remove(llama(), "component.hfTokenSecretArn");
+      set(doc, "component.modelDataS3Uri", "s3://my-models/llama3-8b-instruct/");
+      DeploymentSpec spec = parse(doc).orThrow();
+      assertThat(spec.component().modelDataS3Uri()).contains("s3://my-models/llama3-8b-instruct/");
+      assertThat(spec.component().hfTokenSecretArn()).isEmpty();
+      // The whole bucket is a prefix too; without the field, no S3 source.
+      assertValid(set(remove(llama(), "component.hfTokenSecretArn"), "component.modelDataS3Uri", "s3://my-models/"));
+      assertThat(parse(llama()).orThrow().component().modelDataS3Uri()).isEmpty();
+    }
+
+    @Test
+    void theS3UriMustBeAPrefix() {
+      ObjectNode doc = remove(llama(), "component.hfTokenSecretArn");
+      assertProblem(set(doc, "component.modelDataS3Uri", "s3://my-models/llama3/model.safetensors"), "component.modelDataS3Uri", "must end with /");
+      assertProblem(set(doc, "component.modelDataS3Uri", "https://my-models.s3.amazonaws.com/llama3/"), "component.modelDataS3Uri", "is not an s3:// URI");
+      assertProblem(set(doc, "component.modelDataS3Uri", "s3://My_Models/llama3/"), "component.modelDataS3Uri", "bucket name of 3-63 lowercase letters");
+      assertProblem(set(doc, "component.modelDataS3Uri", "s3://my-models/llama 3/"), "component.modelDataS3Uri", "no spaces");
+      assertProblem(set(doc, "component.modelDataS3Uri", "s3://my-models/" + "a/".repeat(600)), "component.modelDataS3Uri", "SageMaker's S3Uri allows 1024");
+      assertProblem(set(doc, "component.modelDataS3Uri", 7), "component.modelDataS3Uri", "must be a string");
+    }
+
+    @Test
+    void aTokenCannotGoWithWeightsFromS3() {
+      ObjectNode doc = set(llama(), "component.modelDataS3Uri", "s3://my-models/llama3-8b-instruct/");
+      assertProblem(doc, "component.hfTokenSecretArn", "cannot go with component.modelDataS3Uri");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {59, 3601})
     void healthCheckTimeoutOutsideSageMakersRange(int seconds) {
