@@ -45,24 +45,25 @@ public final class LambdaStreams {
    */
   public static void handle(InputStream input, OutputStream output, Context context, String what,
       BiFunction<JsonNode, EventOrigin, Object> respond) {
-    EventOrigin origin = origin(context, System::getenv);
+    EventOrigin origin = origin(context);
     handle(input, output, context, what, event -> respond.apply(event, origin));
   }
 
   /**
-   * The function's own account and region: the account from the ARN it was invoked by ({@code
-   * arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]}), the region from {@code AWS_REGION},
-   * which Lambda sets in every function's environment, else from that ARN.
+   * The function's own account and region, from the ARN it was invoked by ({@code
+   * arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]}). In Lambda the region is the one
+   * {@code AWS_REGION} names (a function is invoked in its own region); taking it from the ARN
+   * keeps a developer's {@code AWS_REGION} from overriding the twin's context (us-east-1) when the
+   * CLI runs the handlers locally.
    */
-  public static EventOrigin origin(Context context, Function<String, String> env) {
+  public static EventOrigin origin(Context context) {
     String arn = context == null ? null : context.getInvokedFunctionArn();
     java.util.regex.Matcher m = arn == null ? null : FUNCTION_ARN.matcher(arn);
     if (m == null || !m.matches()) {
       throw new IllegalStateException("cannot tell the function's account: the Lambda context's invoked function ARN is \"" + arn
           + "\", not arn:aws:lambda:REGION:ACCOUNT:function:NAME");
     }
-    String region = java.util.Optional.ofNullable(env.apply("AWS_REGION")).filter(r -> !r.isBlank()).orElse(m.group(1));
-    return new EventOrigin(m.group(2), region);
+    return new EventOrigin(m.group(2), m.group(1));
   }
 
   private static final java.util.regex.Pattern FUNCTION_ARN =

@@ -38,18 +38,16 @@ class LambdaStreamsTest {
   }
 
   @Test
-  void theAccountComesFromTheInvokedArnAndTheRegionFromAwsRegion() {
+  void theAccountAndRegionComeFromTheInvokedArn() {
     Context context = invokedAs("arn:aws:lambda:eu-west-1:210987654321:function:copyscale-step-scaling:live");
-    assertThat(LambdaStreams.origin(context, Map.of("AWS_REGION", "eu-west-1")::get)).isEqualTo(new EventOrigin("210987654321", "eu-west-1"));
-    // Without AWS_REGION (outside Lambda), the ARN's region.
-    assertThat(LambdaStreams.origin(context, name -> null)).isEqualTo(new EventOrigin("210987654321", "eu-west-1"));
-    assertThat(LambdaStreams.origin(invokedAs("arn:aws-us-gov:lambda:us-gov-west-1:210987654321:function:f"), name -> null).region()).isEqualTo("us-gov-west-1");
+    assertThat(LambdaStreams.origin(context)).isEqualTo(new EventOrigin("210987654321", "eu-west-1"));
+    assertThat(LambdaStreams.origin(invokedAs("arn:aws-us-gov:lambda:us-gov-west-1:210987654321:function:f"))).isEqualTo(new EventOrigin("210987654321", "us-gov-west-1"));
   }
 
   @Test
   void withoutAnInvokedArnTheOriginIsUnknownAndSaysSo() {
-    assertThatThrownBy(() -> LambdaStreams.origin(invokedAs(null), name -> null)).hasMessageContaining("cannot tell the function's account");
-    assertThatThrownBy(() -> LambdaStreams.origin(invokedAs("copyscale-step-scaling"), name -> null)).hasMessageContaining("cannot tell the function's account");
+    assertThatThrownBy(() -> LambdaStreams.origin(invokedAs(null))).hasMessageContaining("cannot tell the function's account");
+    assertThatThrownBy(() -> LambdaStreams.origin(invokedAs("copyscale-step-scaling"))).hasMessageContaining("cannot tell the function's account");
   }
 
   @Test
