@@ -3,6 +3,7 @@ package dev.copyscale.cli;
 import dev.copyscale.time.ShortDuration;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -14,12 +15,23 @@ final class Durations implements ITypeConverter<Duration> {
   }
 
   static Duration parse(String text) {
-    return ShortDuration.parse(text).orElseGet(() -> {
+    Optional<Duration> shortForm;
+    try {
+      shortForm = ShortDuration.parse(text);
+    } catch (ArithmeticException e) {
+      throw new TypeConversionException("'" + text + "' is too long a duration to count in milliseconds");
+    }
+    return shortForm.orElseGet(() -> {
       try {
         return Duration.parse(text.trim());
       } catch (DateTimeParseException e) {
         throw new TypeConversionException("'" + text + "' is not a duration such as 250ms, 1.5s, 90s, 30m, 24h, 2d or PT30M");
       }
     });
+  }
+
+  /** A duration as "N days" when it is whole days, else ISO-8601 (PT9601H). */
+  static String describe(Duration d) {
+    return d.equals(Duration.ofDays(d.toDays())) ? d.toDays() + " days" : d.toString();
   }
 }

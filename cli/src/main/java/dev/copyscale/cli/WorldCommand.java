@@ -51,9 +51,15 @@ final class WorldCommand implements Runnable {
           "SageMaker transitions complete as they fall due, the stack's per-minute schedules run (deploy reconcile, alarm "
               + "re-evaluation, schedule healing), schedules fire and alarm state changes reach the step-scaling function."})
   static final class Advance implements Callable<Integer> {
+    /**
+     * The most one advance moves: over a year, so every schedule of a year (a yearly cron included)
+     * fires in one go, while a mistyped 99999999999d is refused instead of running for ever.
+     */
+    static final Duration MAX = Duration.ofDays(400);
+
     @Spec CommandLine.Model.CommandSpec commandSpec;
 
-    @Parameters(paramLabel = "DURATION", converter = Durations.class, description = "e.g. 30m, 24h, 2d")
+    @Parameters(paramLabel = "DURATION", converter = Durations.class, description = "e.g. 30m, 24h, 2d; at most 400d")
     Duration duration;
 
     @Option(names = "--world", paramLabel = "PATH", description = "the world file (default: ${DEFAULT-VALUE})")
@@ -63,6 +69,10 @@ final class WorldCommand implements Runnable {
     public Integer call() {
       if (duration.isNegative() || duration.isZero()) {
         throw new CommandLine.ParameterException(commandSpec.commandLine(), "DURATION must be positive");
+      }
+      if (duration.compareTo(MAX) > 0) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "DURATION of " + Durations.describe(duration)
+            + " is more than the 400 days one advance may move; advance in steps of at most 400d");
       }
       TwinWorld w = TwinWorld.load(world, Clock.systemUTC().instant());
       PrintWriter out = commandSpec.commandLine().getOut();

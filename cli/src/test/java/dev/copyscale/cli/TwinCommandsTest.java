@@ -81,6 +81,23 @@ class TwinCommandsTest {
   }
 
   @Test
+  void advanceIsBoundedTo400Days() {
+    run("world", "reset", "--now", "2026-11-25T09:00:00Z", "--world", world());
+    // 99999999999d used to start a run that would not end.
+    CliTest.Run tooFar = run("world", "advance", "99999999999d", "--world", world());
+    assertThat(tooFar.exitCode()).isEqualTo(2);
+    assertThat(tooFar.err()).contains("DURATION of 99999999999 days is more than the 400 days one advance may move; advance in steps of at most 400d");
+    assertThat(run("world", "advance", "401d", "--world", world()).exitCode()).isEqualTo(2);
+    assertThat(run("world", "advance", "PT9601H", "--world", world()).err()).contains("DURATION of PT9601H is more than the 400 days");
+    // Too long even to count in milliseconds: a usage error, not a crash.
+    CliTest.Run overflow = run("world", "advance", "999999999999999d", "--world", world());
+    assertThat(overflow.exitCode()).isEqualTo(2);
+    assertThat(overflow.err()).contains("'999999999999999d' is too long a duration");
+    // Nothing moved.
+    assertThat(run("world", "show", "--world", world()).out()).contains("\"now\" : \"2026-11-25T09:00:00Z\"");
+  }
+
+  @Test
   void demoDeploysAndFollowsTheDay() {
     CliTest.Run demo = run("demo", "--spec", RepoFiles.path("examples/llama3-8b.yaml").toString());
     assertThat(demo.exitCode()).isZero();

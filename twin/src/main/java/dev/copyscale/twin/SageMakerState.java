@@ -39,6 +39,10 @@ public final class SageMakerState {
     public String name;
     public String image;
     public TreeMap<String, String> environment = new TreeMap<>();
+    /** The container's ModelDataSource.S3DataSource, when the weights come from S3. */
+    public String modelDataS3Uri;
+    public String modelDataS3DataType;
+    public String modelDataCompression;
     public String executionRoleArn;
     public Instant created;
     public TreeMap<String, String> tags = new TreeMap<>();

@@ -137,6 +137,12 @@ public final class SageMakerTwin implements SageMakerClient {
     m.name = r.modelName();
     m.image = r.primaryContainer().image();
     m.environment = new TreeMap<>(r.primaryContainer().environment());
+    if (r.primaryContainer().modelDataSource() != null && r.primaryContainer().modelDataSource().s3DataSource() != null) {
+      var source = r.primaryContainer().modelDataSource().s3DataSource();
+      m.modelDataS3Uri = source.s3Uri();
+      m.modelDataS3DataType = source.s3DataTypeAsString();
+      m.modelDataCompression = source.compressionTypeAsString();
+    }
     m.executionRoleArn = r.executionRoleArn();
     m.created = now();
     m.tags = tags(r.tags());
@@ -148,7 +154,15 @@ public final class SageMakerTwin implements SageMakerClient {
   public synchronized DescribeModelResponse describeModel(DescribeModelRequest r) {
     Model m = model(r.modelName());
     return DescribeModelResponse.builder().modelName(m.name).modelArn(arn("model", m.name)).executionRoleArn(m.executionRoleArn)
-        .primaryContainer(ContainerDefinition.builder().image(m.image).environment(m.environment).build()).creationTime(m.created).build();
+        .primaryContainer(container(m)).creationTime(m.created).build();
+  }
+
+  private static ContainerDefinition container(Model m) {
+    ContainerDefinition.Builder c = ContainerDefinition.builder().image(m.image).environment(m.environment);
+    if (m.modelDataS3Uri != null) {
+      c.modelDataSource(d -> d.s3DataSource(s -> s.s3Uri(m.modelDataS3Uri).s3DataType(m.modelDataS3DataType).compressionType(m.modelDataCompression)));
+    }
+    return c.build();
   }
 
   @Override

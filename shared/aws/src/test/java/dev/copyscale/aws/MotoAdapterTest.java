@@ -617,6 +617,23 @@ class MotoAdapterTest {
           .containsExactlyInAnyOrder(tuple("copyscale:stack", STACK), tuple("copyscale:deployment", "llama3-chat"));
     }
 
+    /** The production path: weights from an S3 prefix, no token anywhere in the model. */
+    @Test
+    void aModelWithWeightsFromS3IsAcceptedAndCarriesNoToken() {
+      ObjectNode tree = example("llama3-8b.yaml");
+      ((ObjectNode) tree.get("component")).remove("hfTokenSecretArn");
+      ((ObjectNode) tree.get("component")).put("modelDataS3Uri", "s3://my-models/llama3-8b-instruct/");
+      DeploymentSpec spec = SpecParser.parse(tree).orThrow();
+      ResourceNames names = ResourceNames.of(spec);
+      sageMaker.createModel(Requests.createModel(spec, names, Optional.empty(), STACK));
+
+      ContainerDefinition container = sageMaker.describeModel(b -> b.modelName(names.model())).primaryContainer();
+      assertThat(container.environment()).containsEntry("HF_MODEL_ID", "/opt/ml/model").doesNotContainKeys("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN");
+      assertThat(container.modelDataSource().s3DataSource().s3Uri()).isEqualTo("s3://my-models/llama3-8b-instruct/");
+      assertThat(container.modelDataSource().s3DataSource().s3DataTypeAsString()).isEqualTo("S3Prefix");
+      assertThat(container.modelDataSource().s3DataSource().compressionTypeAsString()).isEqualTo("None");
+    }
+
     private void assertModelAsCopyscaleCreatesIt(DeploymentSpec spec, ResourceNames names) {
       DescribeModelResponse model = sageMaker.describeModel(b -> b.modelName(names.model()));
       assertThat(model.executionRoleArn()).isEqualTo(ROLE);

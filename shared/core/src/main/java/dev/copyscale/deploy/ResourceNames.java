@@ -66,7 +66,11 @@ public record ResourceNames(
     return policy(policyName);
   }
 
-  /** What the model contains: image, model id, environment, secret (its ARN, never its value), role. */
+  /**
+   * What the model contains: image, model id, environment, secret (its ARN, never its value), role,
+   * and the S3 prefix of the weights when they come from S3 (appended only then, so the names of
+   * models without one stay what they were).
+   */
   static String modelFingerprint(DeploymentSpec spec) {
     Map<String, String> env = new TreeMap<>(spec.component().env());
     return String.join(
@@ -75,7 +79,8 @@ public record ResourceNames(
         spec.component().modelId(),
         env.toString(),
         spec.component().hfTokenSecretArn().orElse(""),
-        spec.executionRoleArn());
+        spec.executionRoleArn())
+        + spec.component().modelDataS3Uri().map(uri -> "\nmodelDataS3Uri=" + uri).orElse("");
   }
 
   static String endpointConfigFingerprint(DeploymentSpec spec) {

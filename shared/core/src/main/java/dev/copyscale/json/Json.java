@@ -1,6 +1,8 @@
 package dev.copyscale.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,7 +24,18 @@ public final class Json {
           .enable(SerializationFeature.INDENT_OUTPUT)
           .build();
 
+  /**
+   * The same mapper refusing a key given twice in one object. Jackson otherwise keeps the last
+   * value, so {"maxCopies": 2, "maxCopies": 200} would act on a value the sender may not have meant.
+   */
+  private static final ObjectMapper STRICT = MAPPER.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
   private Json() {}
+
+  /** The mapper for input copyscale did not write (events, specs): duplicate keys are an error. */
+  public static ObjectMapper strict() {
+    return STRICT;
+  }
 
   public static ObjectMapper mapper() {
     return MAPPER;
@@ -47,21 +60,34 @@ public final class Json {
   }
 
   /**
-   * Reads a Lambda event; malformed input is an IllegalArgumentException naming {@code what} and
-   * the position, so the function fails with a clear error and changes nothing.
+   * Reads a Lambda event; malformed input, a key given twice in one object included, is an
+   * IllegalArgumentException naming {@code what}, the position and (for a duplicate) the key, so
+   * the function fails with a clear error and changes nothing.
    */
   public static JsonNode readEvent(java.io.InputStream input, String what) {
     try {
-      JsonNode event = MAPPER.readTree(input);
+      JsonNode event = STRICT.readTree(input);
       if (event == null || event.isMissingNode()) {
         throw new IllegalArgumentException(what + " is empty");
       }
       return event;
+    } catch (JsonParseException e) {
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      String reason = String.valueOf(e.getOriginalMessage());
+      java.util.regex.Matcher duplicate = DUPLICATE.matcher(reason);
+      if (duplicate.find()) {
+        throw new IllegalArgumentException(what + " is not valid JSON: the key \"" + duplicate.group(1) + "\" appears twice in one object" + where
+            + "; each key may appear once", e);
+      }
+      throw new IllegalArgumentException(what + " is not valid JSON: " + reason.lines().findFirst().orElse("") + where, e);
     } catch (java.io.IOException e) {
       String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
       throw new IllegalArgumentException(what + " is not valid JSON: " + first, e);
     }
   }
+
+  /** Jackson's message for STRICT_DUPLICATE_DETECTION. */
+  private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("^Duplicate field '(.*)'");
 
   /** Writes a response as pretty JSON. */
   public static void write(java.io.OutputStream output, Object response) {

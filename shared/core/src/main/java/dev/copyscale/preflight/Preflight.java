@@ -72,6 +72,7 @@ public final class Preflight {
     List<String> assumptions = new ArrayList<>();
     Component component = spec.component();
     Endpoint endpoint = spec.endpoint();
+    tokenInEnvironment(component).ifPresent(warnings::add);
 
     Optional<ModelProfile> profile = profile(component, problems);
     Optional<InstanceType> type = catalog.instanceType(endpoint.instanceType());
@@ -145,6 +146,18 @@ public final class Preflight {
     boolean fits = problems.isEmpty() && modelFits;
     return new PreflightReport(
         spec.name(), fits, problems, warnings, assumptions, modelFit, instanceFit, cost, fits ? List.of() : suggestions);
+  }
+
+  /**
+   * A Hugging Face token reaches TGI only through the model's container environment, which
+   * DescribeModel returns in full: said plainly, with the path that needs no token.
+   */
+  static Optional<String> tokenInEnvironment(Component component) {
+    return component.hfTokenSecretArn().map(arn ->
+        "component.hfTokenSecretArn: the Hugging Face token will be visible in the model's container environment"
+            + " (HF_TOKEN, HUGGING_FACE_HUB_TOKEN): anyone allowed sagemaker:DescribeModel on the model can read it."
+            + " For production, copy the weights to S3 and set component.modelDataS3Uri: s3://BUCKET/PREFIX/ instead;"
+            + " SageMaker then copies them to /opt/ml/model and no token is needed");
   }
 
   private Optional<ModelProfile> profile(Component component, List<String> problems) {

@@ -3,6 +3,7 @@ package dev.copyscale.scaling;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.json.Json;
+import dev.copyscale.json.JsonNumbers;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -20,6 +21,7 @@ import java.util.Optional;
  *     the alarm ARN plus the state timestamp (the same state change delivered twice has both)
  * @param datapoints values of the evaluated datapoints that have one (newest first, as CloudWatch
  *     lists them)
+ * @param sentAt the event's own {@code time}, when it has one (both deliveries do)
  */
 public record AlarmEvent(
     String alarmName,
@@ -29,10 +31,33 @@ public record AlarmEvent(
     List<Double> datapoints,
     Optional<Double> threshold,
     String eventKey,
-    String delivery) {
+    String delivery,
+    Optional<Instant> sentAt) {
 
   public AlarmEvent {
     datapoints = List.copyOf(datapoints);
+  }
+
+  /** An event without a {@code time} of its own (the tick's, or one rebuilt with other datapoints). */
+  public AlarmEvent(String alarmName, String state, Instant stateTimestamp, String reason, List<Double> datapoints,
+      Optional<Double> threshold, String eventKey, String delivery) {
+    this(alarmName, state, stateTimestamp, reason, datapoints, threshold, eventKey, delivery, Optional.empty());
+  }
+
+  /**
+   * Why this event cannot be acted on because a timestamp of it lies more than {@code maxSkew}
+   * after {@code now} (the state timestamp first, then the event's {@code time}), or empty. The
+   * field is named as the delivery spells it, e.g. {@code detail.state.timestamp}. A caller acts on
+   * nothing and records the reason; see {@link EventSkew} for the bound ({@link EventSkew#MAX_SKEW}).
+   */
+  public Optional<String> checkSkew(Instant now, java.time.Duration maxSkew) {
+    String stateField = switch (delivery) {
+      case "eventbridge" -> "detail.state.timestamp";
+      case "lambda-action" -> "alarmData.state.timestamp";
+      default -> "the alarm's StateUpdatedTimestamp";
+    };
+    return EventSkew.check(stateField, stateTimestamp, now, maxSkew)
+        .or(() -> sentAt.flatMap(t -> EventSkew.check("time", t, now, maxSkew)));
   }
 
   /** CloudWatch writes timestamps as {@code 2023-08-04T12:36:15.490+0000}. */
@@ -49,16 +74,33 @@ public record AlarmEvent(
         throw new IllegalArgumentException("EventBridge event of detail-type \"" + type + "\" is not a CloudWatch alarm state change");
       }
       String id = required(event, "id", "EventBridge event").asText();
-      return fromAlarmData(required(event, "detail", "EventBridge event"), "eventbridge#" + id, "eventbridge", "detail");
+      AlarmEvent parsed = fromAlarmData(required(event, "detail", "EventBridge event"), "eventbridge#" + id, "eventbridge", "detail");
+      return parsed.sentAt(sentAt(event));
     }
     if (event.has("alarmData")) {
       String arn = required(event, "alarmArn", "alarm action").asText();
       AlarmEvent parsed = fromAlarmData(event.get("alarmData"), "", "lambda-action", "alarmData");
       return new AlarmEvent(parsed.alarmName(), parsed.state(), parsed.stateTimestamp(), parsed.reason(), parsed.datapoints(),
-          parsed.threshold(), "alarm#" + arn + "#" + parsed.stateTimestamp(), parsed.delivery());
+          parsed.threshold(), "alarm#" + arn + "#" + parsed.stateTimestamp(), parsed.delivery(), sentAt(event));
     }
     throw new IllegalArgumentException(
         "not a CloudWatch alarm event: expected a Lambda alarm action (alarmArn, alarmData) or an EventBridge \"CloudWatch Alarm State Change\" event");
+  }
+
+  /** The event's {@code time}: absent is allowed, malformed is not. */
+  private static Optional<Instant> sentAt(JsonNode event) {
+    JsonNode time = event.get("time");
+    if (time == null || time.isNull()) {
+      return Optional.empty();
+    }
+    if (!time.isTextual()) {
+      throw new IllegalArgumentException("time must be a timestamp string, got " + time);
+    }
+    return Optional.of(time(time.asText(), "time"));
+  }
+
+  private AlarmEvent sentAt(Optional<Instant> at) {
+    return new AlarmEvent(alarmName, state, stateTimestamp, reason, datapoints, threshold, eventKey, delivery, at);
   }
 
   private static AlarmEvent fromAlarmData(JsonNode data, String eventKey, String delivery, String path) {
@@ -72,17 +114,31 @@ public record AlarmEvent(
     List<Double> values = new ArrayList<>();
     Optional<Double> threshold = Optional.empty();
     if (state.hasNonNull("reasonData")) {
-      JsonNode reasonData = reasonData(state.get("reasonData"), path + ".state.reasonData");
-      for (JsonNode point : reasonData.path("evaluatedDatapoints")) {
+      String at = path + ".state.reasonData";
+      JsonNode reasonData = reasonData(state.get("reasonData"), at);
+      // Every datapoint is a number: a non-numeric one read as 0 once scaled an idle target in.
+      JsonNode evaluated = list(reasonData, "evaluatedDatapoints", at);
+      for (int i = 0; i < evaluated.size(); i++) {
+        JsonNode point = evaluated.get(i);
+        String pointAt = at + ".evaluatedDatapoints[" + i + "]";
+        if (!point.isObject()) {
+          throw new IllegalArgumentException(pointAt + " must be an object {timestamp, value}, got " + point);
+        }
+        // A datapoint without a value is one CloudWatch had no data for.
         if (point.hasNonNull("value")) {
-          values.add(point.get("value").asDouble());
+          values.add(number(point.get("value"), pointAt + ".value"));
         }
       }
+      JsonNode recent = list(reasonData, "recentDatapoints", at);
+      List<Double> recentValues = new ArrayList<>();
+      for (int i = 0; i < recent.size(); i++) {
+        recentValues.add(number(recent.get(i), at + ".recentDatapoints[" + i + "]"));
+      }
       if (values.isEmpty()) {
-        reasonData.path("recentDatapoints").forEach(v -> values.add(v.asDouble()));
+        values.addAll(recentValues);
       }
       if (reasonData.hasNonNull("threshold")) {
-        threshold = Optional.of(reasonData.get("threshold").asDouble());
+        threshold = Optional.of(number(reasonData.get("threshold"), at + ".threshold"));
       }
     }
     return new AlarmEvent(name, value, timestamp, state.path("reason").asText(""), values, threshold, eventKey, delivery);
@@ -94,10 +150,28 @@ public record AlarmEvent(
       return node;
     }
     try {
-      return Json.mapper().readTree(node.asText());
+      // Part of the event: a key given twice is refused here too.
+      return Json.strict().readTree(node.asText());
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(path + " is not JSON: " + e.getOriginalMessage());
     }
+  }
+
+  /** A finite number, or an error naming the field: never "abc" read as 0. */
+  private static double number(JsonNode value, String path) {
+    return JsonNumbers.finite(value).orElseThrow(() -> new IllegalArgumentException(path + " must be a number, got " + value));
+  }
+
+  /** A list field of the reason data; absent or null is empty. */
+  private static JsonNode list(JsonNode reasonData, String field, String at) {
+    JsonNode value = reasonData.path(field);
+    if (value.isMissingNode() || value.isNull()) {
+      return Json.mapper().createArrayNode();
+    }
+    if (!value.isArray()) {
+      throw new IllegalArgumentException(at + "." + field + " must be a list, got " + value);
+    }
+    return value;
   }
 
   private static JsonNode required(JsonNode node, String field, String where) {

@@ -1,6 +1,8 @@
 package dev.copyscale.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.json.JsonNumbers;
+import dev.copyscale.spec.SpecParser;
 import dev.copyscale.time.ShortDuration;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +31,8 @@ public record ScheduleRequest(
     boolean tick,
     Optional<String> eventId,
     Optional<String> reason,
-    Optional<Expiry> until) {
+    Optional<Expiry> until,
+    Optional<Instant> sentAt) {
 
   /** The longest an override may hold: a forgotten one must not pin capacity for weeks. */
   public static final Duration MAX_OVERRIDE = Duration.ofDays(7);
@@ -51,21 +54,36 @@ public record ScheduleRequest(
     }
   }
 
-  private ScheduleRequest(Optional<String> deployment, Optional<String> schedule, Optional<Integer> min, Optional<Integer> max,
+  /** A request without an override or a {@code time} of its own (Scheduler's input, the tick). */
+  public ScheduleRequest(Optional<String> deployment, Optional<String> schedule, Optional<Integer> min, Optional<Integer> max,
       Optional<String> boundNoun, boolean tick, Optional<String> eventId) {
-    this(deployment, schedule, min, max, boundNoun, tick, eventId, Optional.empty(), Optional.empty());
+    this(deployment, schedule, min, max, boundNoun, tick, eventId, Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Why this request cannot be acted on because the EventBridge event's {@code time} lies more than
+   * {@code maxSkew} after {@code now}, or empty (also when the request came without a {@code time},
+   * as EventBridge Scheduler's input does). See {@link EventSkew}.
+   */
+  public Optional<String> checkSkew(Instant now, Duration maxSkew) {
+    return sentAt.flatMap(t -> EventSkew.check("time", t, now, maxSkew));
   }
 
   /** @throws IllegalArgumentException naming what is wrong */
   public static ScheduleRequest parse(JsonNode event) {
+    return parse(event, "");
+  }
+
+  /** @param at where {@code event} sits in the delivered event: "" or "detail." */
+  private static ScheduleRequest parse(JsonNode event, String at) {
     if (event == null || !event.isObject()) {
       throw new IllegalArgumentException("schedule event must be a JSON object such as {\"deployment\": NAME, \"schedule\": SCHEDULE}");
     }
     if (event.has("detail-type") && event.has("detail")) {
-      ScheduleRequest inner = parse(event.get("detail"));
+      ScheduleRequest inner = parse(event.get("detail"), "detail.");
       // The EventBridge id makes a redelivery of the same event recognisable.
       return new ScheduleRequest(inner.deployment(), inner.schedule(), inner.min(), inner.max(), inner.boundNoun(), inner.tick(),
-          Optional.ofNullable(event.get("id")).map(JsonNode::asText), inner.reason(), inner.until());
+          Optional.ofNullable(event.get("id")).map(JsonNode::asText), inner.reason(), inner.until(), sentAt(event));
     }
     Set<String> fields = new TreeSet<>();
     for (Iterator<String> it = event.fieldNames(); it.hasNext(); ) {
@@ -95,8 +113,8 @@ public record ScheduleRequest(
         if (reason.length() > 256) {
           throw new IllegalArgumentException("schedule event: \"reason\" is " + reason.length() + " characters; at most 256");
         }
-        return new ScheduleRequest(Optional.of(deployment), Optional.empty(), Optional.of(count(event, "min" + noun)), Optional.of(count(event, "max" + noun)),
-            Optional.of(noun), false, Optional.empty(), Optional.of(reason), Optional.of(expiry(event)));
+        return new ScheduleRequest(Optional.of(deployment), Optional.empty(), Optional.of(count(event, at, "min" + noun)), Optional.of(count(event, at, "max" + noun)),
+            Optional.of(noun), false, Optional.empty(), Optional.of(reason), Optional.of(expiry(event)), Optional.empty());
       }
     }
     throw new IllegalArgumentException("schedule event for " + deployment + " names neither \"schedule\" nor minCopies/maxCopies (or minInstances/maxInstances)");
@@ -124,6 +142,22 @@ public record ScheduleRequest(
     return new After(d);
   }
 
+  /** The EventBridge event's {@code time}: absent is allowed, malformed is not. */
+  private static Optional<Instant> sentAt(JsonNode event) {
+    JsonNode time = event.get("time");
+    if (time == null || time.isNull()) {
+      return Optional.empty();
+    }
+    if (!time.isTextual()) {
+      throw new IllegalArgumentException("schedule event: \"time\" must be a timestamp string, got " + time);
+    }
+    try {
+      return Optional.of(Instant.parse(time.asText()));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("schedule event: \"time\" \"" + time.asText() + "\" is not a timestamp like 2026-11-25T07:00:00Z");
+    }
+  }
+
   private static Optional<String> text(JsonNode event, String field) {
     JsonNode value = event.get(field);
     if (value == null || value.isNull()) {
@@ -135,11 +169,11 @@ public record ScheduleRequest(
     return Optional.of(value.asText());
   }
 
-  private static int count(JsonNode event, String field) {
+  /** An explicit bound: a whole number 0..1000 (the spec's limit), never wrapped or rounded. */
+  private static int count(JsonNode event, String at, String field) {
     JsonNode value = event.get(field);
-    if (value == null || !value.isIntegralNumber() || value.asInt() < 0) {
-      throw new IllegalArgumentException("schedule event: \"" + field + "\" must be a whole number >= 0, got " + value);
-    }
-    return value.asInt();
+    int limit = field.endsWith("Copies") ? SpecParser.MAX_COPIES : SpecParser.MAX_INSTANCES;
+    return JsonNumbers.wholeNumber(value, 0, limit).orElseThrow(() -> new IllegalArgumentException(
+        "schedule event: \"" + at + field + "\" must be a whole number 0.." + limit + ", got " + value));
   }
 }

@@ -35,12 +35,18 @@ public record DeploymentSpec(
     public static final ManagedInstanceScaling DISABLED = new ManagedInstanceScaling(false, 0, 0);
   }
 
-  /** The inference component: TGI container, model, resources per copy, copy count. */
+  /**
+   * The inference component: TGI container, model, resources per copy, copy count. The weights come
+   * from the Hugging Face Hub ({@code modelId}, with {@code hfTokenSecretArn} for a gated model) or,
+   * the production path, from an S3 prefix SageMaker copies to /opt/ml/model ({@code
+   * modelDataS3Uri}); {@code modelId} then still names the model for preflight and load.
+   */
   public record Component(
       String name,
       String image,
       String modelId,
       Optional<String> hfTokenSecretArn,
+      Optional<String> modelDataS3Uri,
       Map<String, String> env,
       Resources resources,
       int copies,

@@ -1,6 +1,8 @@
 package dev.copyscale.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.json.JsonNumbers;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -137,17 +139,27 @@ final class Node {
     return value(field, true).flatMap(v -> asInt(field, v, min, max)).orElse(min);
   }
 
+  /**
+   * A whole number within [min, max], compared exactly: a number too large for a long (such as
+   * 18446744073709551618) is out of range, never wrapped to a small one; 2.5, "3" and true are
+   * not whole numbers. An integral float (3.0) is the whole number it equals.
+   */
   private Optional<Integer> asInt(String field, JsonNode v, int min, int max) {
-    if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble()))) {
+    Optional<BigDecimal> exact = exact(v);
+    if (exact.isEmpty() || exact.get().stripTrailingZeros().scale() > 0) {
       problems.add(pathOf(field), "must be a whole number, got " + describe(v));
       return Optional.empty();
     }
-    long value = v.asLong();
-    if (value < min || value > max) {
-      problems.add(pathOf(field), value + " is out of range " + range(min, max));
+    BigDecimal value = exact.get();
+    if (value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+      problems.add(pathOf(field), v + " is out of range " + range(min, max));
       return Optional.empty();
     }
-    return Optional.of((int) value);
+    return Optional.of(value.intValueExact());
+  }
+
+  private static Optional<BigDecimal> exact(JsonNode v) {
+    return JsonNumbers.exact(v);
   }
 
   private static String range(double min, double max) {
@@ -176,6 +188,11 @@ final class Node {
       problems.add(pathOf(field), "must be a number, got " + describe(v));
       return Optional.empty();
     }
+    if (exact(v).isEmpty()) {
+      problems.add(pathOf(field), "must be a finite number, got " + describe(v));
+      return Optional.empty();
+    }
+    // A number beyond a double's range reads as an infinity, which the range below refuses.
     double value = v.asDouble();
     if (value < min || value > max) {
       problems.add(pathOf(field), v + " is out of range " + range(min, max));

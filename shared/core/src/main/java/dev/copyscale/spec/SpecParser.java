@@ -92,8 +92,9 @@ public final class SpecParser {
           "SageMakerVariantInvocationsPerInstance",
           "SageMakerVariantConcurrentRequestsPerModelHighResolution");
 
-  static final int MAX_COPIES = 1000;
-  static final int MAX_INSTANCES = 1000;
+  /** The most copies and instances a spec or event may name (docs/spec.md). */
+  public static final int MAX_COPIES = 1000;
+  public static final int MAX_INSTANCES = 1000;
   static final int DAY_SECONDS = 86_400;
 
   private static final ObjectMapper YAML =
@@ -102,7 +103,7 @@ public final class SpecParser {
           .build();
 
   /** JSON with duplicate keys refused too, as the YAML reader does. */
-  private static final ObjectMapper JSON = Json.mapper().copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectMapper JSON = Json.strict();
 
   private SpecParser() {}
 
@@ -225,6 +226,7 @@ public final class SpecParser {
                         SECRET_ARN,
                         "a Secrets Manager secret ARN, arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME"))
                 : Optional.empty(),
+            modelDataS3Uri(n),
             n.stringMap("env"),
             n.requiredObject("resources").map(SpecParser::resources).orElse(null),
             n.requiredInt("copies", 0, MAX_COPIES),
@@ -233,6 +235,36 @@ public final class SpecParser {
             n.optionalObject("model").map(SpecParser::model));
     n.finish();
     return component;
+  }
+
+  /** An S3 prefix: s3://BUCKET/ or s3://BUCKET/KEY/PREFIX/, the bucket named as S3 allows. */
+  static final Pattern S3_PREFIX = Pattern.compile("^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(\\S*/)?$");
+
+  /** SageMaker's S3Uri: at most 1024 characters. */
+  static final int MAX_S3_URI = 1024;
+
+  /**
+   * Where SageMaker copies the uncompressed weights from (ModelDataSource, S3Prefix, CompressionType
+   * None): an s3:// URI ending in "/", since SageMaker takes every object under a prefix.
+   */
+  private static Optional<String> modelDataS3Uri(Node n) {
+    Optional<String> uri = n.optionalString("modelDataS3Uri");
+    String path = n.pathOf("modelDataS3Uri");
+    if (uri.isEmpty()) {
+      return uri;
+    }
+    String value = uri.get();
+    if (value.length() > MAX_S3_URI) {
+      n.problems().add(path, "is " + value.length() + " characters long; SageMaker's S3Uri allows " + MAX_S3_URI);
+    } else if (!value.startsWith("s3://")) {
+      n.problems().add(path, "\"" + value + "\" is not an s3:// URI; give the prefix the weights are under, e.g. s3://my-models/llama3-8b-instruct/");
+    } else if (!value.endsWith("/")) {
+      n.problems().add(path, "\"" + value + "\" must end with /: it is a prefix, and SageMaker copies every object under it to /opt/ml/model");
+    } else if (!S3_PREFIX.matcher(value).matches()) {
+      n.problems().add(path, "\"" + value + "\" is not valid: s3://BUCKET/PREFIX/ with a bucket name of 3-63 lowercase letters, digits, dots and"
+          + " hyphens, starting and ending with a letter or digit, and no spaces");
+    }
+    return uri;
   }
 
   private static Resources resources(Node n) {

@@ -117,7 +117,13 @@ final class SpecRules {
           }
         });
     if (env.containsKey("HF_MODEL_ID")) {
-      problems.add("component.env.HF_MODEL_ID", "is set by copyscale from component.modelId; remove it here");
+      problems.add("component.env.HF_MODEL_ID", "is set by copyscale from component.modelId (or to /opt/ml/model with component.modelDataS3Uri); remove it here");
+    }
+    if (c.hfTokenSecretArn().isPresent() && c.modelDataS3Uri().isPresent()) {
+      problems.add(
+          "component.hfTokenSecretArn",
+          "cannot go with component.modelDataS3Uri: the weights come from S3, so TGI needs no Hugging Face token;"
+              + " remove it (a token given to the model is readable by anyone allowed sagemaker:DescribeModel)");
     }
     tgiLimits(c);
   }
@@ -426,7 +432,7 @@ final class SpecRules {
         if (sc.minCapacity() > sc.maxCapacity()) {
           problems.add(path + ".min" + noun, "(" + sc.minCapacity() + ") is greater than max" + noun + " (" + sc.maxCapacity() + ")");
         }
-        if (g != null && sc.maxCapacity() > guard) {
+        if (g != null && clean("guardrails.max" + noun) && sc.maxCapacity() > guard) {
           problems.add(path + ".max" + noun, "(" + sc.maxCapacity() + ") exceeds guardrails.max" + noun + " (" + guard + ")");
         }
       }

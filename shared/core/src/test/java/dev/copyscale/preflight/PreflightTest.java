@@ -154,7 +154,8 @@ class PreflightTest {
     scaling.put("engine", "orchestrated").remove("targetTracking");
     PreflightReport orchestrated = PREFLIGHT.run(spec(doc));
     assertThat(orchestrated.fits()).isTrue();
-    assertThat(orchestrated.warnings()).singleElement().asString().contains("copyscale raises the instance count");
+    assertThat(orchestrated.warnings()).filteredOn(w -> !w.startsWith("component.hfTokenSecretArn"))
+        .singleElement().asString().contains("copyscale raises the instance count");
 
     component(doc).put("copies", 5);
     assertThat(PREFLIGHT.run(spec(doc)).problems()).singleElement().asString().contains("5 copies need 2 instances but the endpoint starts with 1");
@@ -245,5 +246,21 @@ class PreflightTest {
       assertThat(s.acceleratorsPerCopy() * t.gpuMemoryGiB()).isGreaterThanOrEqualTo(16.957);
     }
     assertThat(bundled.run(SpecParser.parse(RepoFiles.read("examples/llama3-8b.yaml"))).fits()).isTrue();
+  }
+
+  @Test
+  void aTokenInTheModelsEnvironmentIsSaidPlainlyWithTheS3Path() throws Exception {
+    PreflightReport withToken = PREFLIGHT.run(spec(doc("llama3-8b.yaml")));
+    assertThat(withToken.fits()).isTrue();
+    assertThat(withToken.warnings()).anySatisfy(w -> assertThat(w)
+        .startsWith("component.hfTokenSecretArn: the Hugging Face token will be visible in the model's container environment")
+        .contains("sagemaker:DescribeModel", "component.modelDataS3Uri"));
+
+    ObjectNode doc = doc("llama3-8b.yaml");
+    component(doc).remove("hfTokenSecretArn");
+    component(doc).put("modelDataS3Uri", "s3://my-models/llama3-8b-instruct/");
+    PreflightReport fromS3 = PREFLIGHT.run(spec(doc));
+    assertThat(fromS3.fits()).isTrue();
+    assertThat(fromS3.warnings()).noneSatisfy(w -> assertThat(w).contains("hfTokenSecretArn"));
   }
 }

@@ -103,6 +103,40 @@ class SpecParserTest {
     }
 
     @Test
+    void wholeNumbersTooLargeForALongAreOutOfRangeNotWrapped() {
+      // As a document: 2^64 + 2 used to wrap to 2 copies, 2^32 to 0.
+      String example = RepoFiles.read("examples/llama3-8b.yaml");
+      assertThat(SpecParser.parse(example.replace("  copies: 4", "  copies: 18446744073709551618")).problems())
+          .singleElement().hasToString("component.copies: 18446744073709551618 is out of range 0..1000");
+      assertThat(SpecParser.parse(example.replace("maxCopies: 16", "maxCopies: 4294967296")).problems())
+          .singleElement().hasToString("guardrails.maxCopies: 4294967296 is out of range 0..1000");
+      String json = dev.copyscale.json.Json.compact(SpecParser.toTree(example)).replace("\"copies\":4", "\"copies\":18446744073709551618");
+      assertThat(SpecParser.parse(json).problems())
+          .singleElement().hasToString("component.copies: 18446744073709551618 is out of range 0..1000");
+      assertProblem(set(llama(), "component.copies", new java.math.BigInteger("-18446744073709551614")), "component.copies", "out of range 0..1000");
+      assertProblem(set(llama(), "component.copies", 1e30), "component.copies", "out of range 0..1000");
+    }
+
+    @Test
+    void nonIntegersWhereWholeNumbersGoAreRefusedNamingTheField() {
+      assertProblem(set(llama(), "component.copies", 2.5), "component.copies", "must be a whole number, got number 2.5");
+      assertProblem(set(llama(), "component.copies", "3"), "component.copies", "must be a whole number, got string \"3\"");
+      assertProblem(set(llama(), "component.copies", true), "component.copies", "must be a whole number, got boolean true");
+      assertProblem(set(llama(), "scaling.schedules[1].maxCopies", 2.5), "scaling.schedules[1].maxCopies", "must be a whole number");
+      // A float that is a whole number is that number.
+      assertThat(parse(set(llama(), "component.copies", 3.0)).orThrow().component().copies()).isEqualTo(3);
+    }
+
+    @Test
+    void numbersMustBeFinite() {
+      assertProblem(set(llama(), "component.resources.cpus", Double.NaN), "component.resources.cpus", "must be a finite number, got number \"NaN\"");
+      // A number beyond a double's range is refused, not read as infinity.
+      String json = dev.copyscale.json.Json.compact(SpecParser.toTree(RepoFiles.read("examples/llama3-8b.yaml"))).replace("\"threshold\":8", "\"threshold\":1e400");
+      assertThat(SpecParser.parse(json).problems()).singleElement().asString().startsWith("scaling.stepPolicies[0].alarm.threshold: ");
+      assertProblem(set(llama(), "component.resources.cpus", "6"), "component.resources.cpus", "must be a number, got string \"6\"");
+    }
+
+    @Test
     void apiVersionMustBeV1() {
       assertProblem(set(llama(), "apiVersion", "copyscale/v2"), "apiVersion", "use copyscale/v1");
     }
@@ -199,6 +233,35 @@ class SpecParserTest {
 
   @Nested
   class Component {
+    @Test
+    void weightsFromAnS3PrefixAreReadAndNeedNoToken() {
+      ObjectNode doc = remove(llama(), "component.hfTokenSecretArn");
+      set(doc, "component.modelDataS3Uri", "s3://my-models/llama3-8b-instruct/");
+      DeploymentSpec spec = parse(doc).orThrow();
+      assertThat(spec.component().modelDataS3Uri()).contains("s3://my-models/llama3-8b-instruct/");
+      assertThat(spec.component().hfTokenSecretArn()).isEmpty();
+      // The whole bucket is a prefix too; without the field, no S3 source.
+      assertValid(set(remove(llama(), "component.hfTokenSecretArn"), "component.modelDataS3Uri", "s3://my-models/"));
+      assertThat(parse(llama()).orThrow().component().modelDataS3Uri()).isEmpty();
+    }
+
+    @Test
+    void theS3UriMustBeAPrefix() {
+      ObjectNode doc = remove(llama(), "component.hfTokenSecretArn");
+      assertProblem(set(doc, "component.modelDataS3Uri", "s3://my-models/llama3/model.safetensors"), "component.modelDataS3Uri", "must end with /");
+      assertProblem(set(doc, "component.modelDataS3Uri", "https://my-models.s3.amazonaws.com/llama3/"), "component.modelDataS3Uri", "is not an s3:// URI");
+      assertProblem(set(doc, "component.modelDataS3Uri", "s3://My_Models/llama3/"), "component.modelDataS3Uri", "bucket name of 3-63 lowercase letters");
+      assertProblem(set(doc, "component.modelDataS3Uri", "s3://my-models/llama 3/"), "component.modelDataS3Uri", "no spaces");
+      assertProblem(set(doc, "component.modelDataS3Uri", "s3://my-models/" + "a/".repeat(600)), "component.modelDataS3Uri", "SageMaker's S3Uri allows 1024");
+      assertProblem(set(doc, "component.modelDataS3Uri", 7), "component.modelDataS3Uri", "must be a string");
+    }
+
+    @Test
+    void aTokenCannotGoWithWeightsFromS3() {
+      ObjectNode doc = set(llama(), "component.modelDataS3Uri", "s3://my-models/llama3-8b-instruct/");
+      assertProblem(doc, "component.hfTokenSecretArn", "cannot go with component.modelDataS3Uri");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {59, 3601})
     void healthCheckTimeoutOutsideSageMakersRange(int seconds) {

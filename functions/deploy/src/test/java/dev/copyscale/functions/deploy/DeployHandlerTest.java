@@ -90,6 +90,33 @@ class DeployHandlerTest {
   }
 
   @Test
+  void weightsFromS3MakeAModelWithoutAToken() {
+    com.fasterxml.jackson.databind.node.ObjectNode spec = (com.fasterxml.jackson.databind.node.ObjectNode) TwinFixture.json("deploy-llama3-8b.json");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("component")).remove("hfTokenSecretArn");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("component")).put("modelDataS3Uri", "s3://my-models/llama3-8b-instruct/");
+    assertThat(invoke(handler, dev.copyscale.json.Json.compact(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8), context).get("phase").asText())
+        .isEqualTo("Creating");
+    dev.copyscale.twin.SageMakerState.Model model = world.sageMaker().state().models.values().iterator().next();
+    assertThat(model.environment).containsEntry("HF_MODEL_ID", "/opt/ml/model").doesNotContainKeys("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN");
+    assertThat(model.modelDataS3Uri).isEqualTo("s3://my-models/llama3-8b-instruct/");
+    assertThat(model.modelDataS3DataType).isEqualTo("S3Prefix");
+    assertThat(model.modelDataCompression).isEqualTo("None");
+  }
+
+  @Test
+  void aKeyGivenTwiceIsRefusedAndChangesNothing() {
+    // The last "copies" used to win: the spec deployed with a value its author may not have meant.
+    String spec = new String(TwinFixture.event("deploy-llama3-8b.json"), java.nio.charset.StandardCharsets.UTF_8)
+        .replaceFirst("\"copies\": 4", "\"copies\": 4, \"copies\": 16");
+    assertThat(spec).contains("\"copies\": 16");
+    assertThatThrownBy(() -> invoke(handler, spec.getBytes(java.nio.charset.StandardCharsets.UTF_8), context))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the key \"copies\" appears twice in one object");
+    assertThat(world.sageMaker().state().models).isEmpty();
+    assertThat(world.stateTable().deployments()).isEmpty();
+  }
+
+  @Test
   void aForeignExecutionRoleIsRefused() {
     DeployHandler guarded = new DeployHandler(world.services().withConfig(new dev.copyscale.deploy.DeployConfig("copyscale-test", java.util.Optional.of("arn:aws:iam::123456789012:role/OtherRole"),
             java.util.Optional.of(TwinWorld.SCHEDULED_SCALING_ARN), java.util.Optional.of(TwinWorld.SCHEDULER_ROLE_ARN),

@@ -31,9 +31,13 @@ import software.amazon.awssdk.services.sagemaker.model.InferenceComponentRuntime
 import software.amazon.awssdk.services.sagemaker.model.InferenceComponentSpecification;
 import software.amazon.awssdk.services.sagemaker.model.InferenceComponentStartupParameters;
 import software.amazon.awssdk.services.sagemaker.model.ManagedInstanceScalingStatus;
+import software.amazon.awssdk.services.sagemaker.model.ModelCompressionType;
+import software.amazon.awssdk.services.sagemaker.model.ModelDataSource;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantManagedInstanceScaling;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantRoutingConfig;
+import software.amazon.awssdk.services.sagemaker.model.S3ModelDataSource;
+import software.amazon.awssdk.services.sagemaker.model.S3ModelDataType;
 import software.amazon.awssdk.services.sagemaker.model.UpdateInferenceComponentRequest;
 
 /** The AWS requests that realise a spec. One place, so deploy, tests and the twin agree. */
@@ -41,14 +45,23 @@ public final class Requests {
   private Requests() {}
 
   /**
-   * The container environment: the spec's TGI settings, the model id, the GPU count TGI shards over
-   * and, for gated models, the token (under both names TGI versions read). Never logged.
+   * Where SageMaker puts the model data of a ModelDataSource in the container, and so what TGI loads
+   * when the weights come from S3: TGI's SageMaker entrypoint passes HF_MODEL_ID on as MODEL_ID,
+   * which may be a local directory.
+   */
+  public static final String MODEL_DIRECTORY = "/opt/ml/model";
+
+  /**
+   * The container environment: the spec's TGI settings, the model (the Hub id, or {@link
+   * #MODEL_DIRECTORY} when the weights come from S3), the GPU count TGI shards over and, for gated
+   * models from the Hub, the token (under both names TGI versions read). Never logged.
    */
   static Map<String, String> environment(Component c, Optional<String> token) {
     Map<String, String> env = new TreeMap<>(c.env());
-    env.put("HF_MODEL_ID", c.modelId());
+    env.put("HF_MODEL_ID", c.modelDataS3Uri().isPresent() ? MODEL_DIRECTORY : c.modelId());
     env.putIfAbsent("SM_NUM_GPUS", String.valueOf(c.resources().accelerators()));
-    token.ifPresent(
+    // The spec refuses a token with S3 weights; should one arrive anyway, it stays out of the model.
+    token.filter(t -> c.modelDataS3Uri().isEmpty()).ifPresent(
         t -> {
           env.put("HF_TOKEN", t);
           env.put("HUGGING_FACE_HUB_TOKEN", t);
@@ -63,12 +76,31 @@ public final class Requests {
         software.amazon.awssdk.services.sagemaker.model.Tag.builder().key(DeployConfig.DEPLOYMENT_TAG).value(spec.name()).build());
   }
 
+  /**
+   * The model: TGI's image and environment and, with {@code component.modelDataS3Uri}, the weights as
+   * uncompressed model data under that S3 prefix (S3DataType S3Prefix, CompressionType None), which
+   * SageMaker copies to /opt/ml/model with the execution role; no token is then involved at all.
+   */
   public static CreateModelRequest createModel(DeploymentSpec spec, ResourceNames names, Optional<String> token, String stack) {
+    ContainerDefinition.Builder container =
+        ContainerDefinition.builder().image(spec.component().image()).environment(environment(spec.component(), token));
+    spec.component().modelDataS3Uri().ifPresent(uri -> container.modelDataSource(modelDataSource(uri)));
     return CreateModelRequest.builder()
         .tags(tags(stack, spec))
         .modelName(names.model())
         .executionRoleArn(spec.executionRoleArn())
-        .primaryContainer(ContainerDefinition.builder().image(spec.component().image()).environment(environment(spec.component(), token)).build())
+        .primaryContainer(container.build())
+        .build();
+  }
+
+  /** Every object under the prefix, as is: SageMaker neither untars nor unzips them. */
+  static ModelDataSource modelDataSource(String s3Prefix) {
+    return ModelDataSource.builder()
+        .s3DataSource(S3ModelDataSource.builder()
+            .s3Uri(s3Prefix)
+            .s3DataType(S3ModelDataType.S3_PREFIX)
+            .compressionType(ModelCompressionType.NONE)
+            .build())
         .build();
   }
 

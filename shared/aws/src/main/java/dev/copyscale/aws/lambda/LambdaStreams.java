@@ -3,9 +3,11 @@ package dev.copyscale.aws.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.json.Json;
+import dev.copyscale.scaling.EventOrigin;
 import dev.copyscale.scaling.ScalingResult;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,37 @@ public final class LambdaStreams {
       }
     });
   }
+
+  /**
+   * As {@link #handle(InputStream, OutputStream, Context, String, Function)}, and the service learns
+   * where the function runs, to ignore events of another account or region ({@link
+   * EventOrigin#check(JsonNode)}).
+   */
+  public static void handle(InputStream input, OutputStream output, Context context, String what,
+      BiFunction<JsonNode, EventOrigin, Object> respond) {
+    EventOrigin origin = origin(context);
+    handle(input, output, context, what, event -> respond.apply(event, origin));
+  }
+
+  /**
+   * The function's own account and region, from the ARN it was invoked by ({@code
+   * arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]}). In Lambda the region is the one
+   * {@code AWS_REGION} names (a function is invoked in its own region); taking it from the ARN
+   * keeps a developer's {@code AWS_REGION} from overriding the twin's context (us-east-1) when the
+   * CLI runs the handlers locally.
+   */
+  public static EventOrigin origin(Context context) {
+    String arn = context == null ? null : context.getInvokedFunctionArn();
+    java.util.regex.Matcher m = arn == null ? null : FUNCTION_ARN.matcher(arn);
+    if (m == null || !m.matches()) {
+      throw new IllegalStateException("cannot tell the function's account: the Lambda context's invoked function ARN is \"" + arn
+          + "\", not arn:aws:lambda:REGION:ACCOUNT:function:NAME");
+    }
+    return new EventOrigin(m.group(2), m.group(1));
+  }
+
+  private static final java.util.regex.Pattern FUNCTION_ARN =
+      java.util.regex.Pattern.compile("^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\\d{12}):function:[^:]+(:[^:]+)?$");
 
   /** Logs a scaling result with its deployment on the line (MDC key {@code deployment}). */
   public static ScalingResult logged(Logger log, ScalingResult result) {

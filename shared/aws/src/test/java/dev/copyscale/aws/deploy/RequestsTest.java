@@ -1,0 +1,60 @@
+package dev.copyscale.aws.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.copyscale.deploy.ResourceNames;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.SpecParser;
+import dev.copyscale.testing.RepoFiles;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sagemaker.model.ContainerDefinition;
+import software.amazon.awssdk.services.sagemaker.model.ModelCompressionType;
+import software.amazon.awssdk.services.sagemaker.model.S3ModelDataSource;
+import software.amazon.awssdk.services.sagemaker.model.S3ModelDataType;
+
+class RequestsTest {
+  static final String PREFIX = "s3://my-models/llama3-8b-instruct/";
+
+  static DeploymentSpec llama(boolean fromS3) throws Exception {
+    ObjectNode doc = (ObjectNode) new YAMLMapper().readTree(RepoFiles.read("examples/llama3-8b.yaml"));
+    if (fromS3) {
+      ((ObjectNode) doc.get("component")).remove("hfTokenSecretArn");
+      ((ObjectNode) doc.get("component")).put("modelDataS3Uri", PREFIX);
+    }
+    return SpecParser.parse(doc).orThrow();
+  }
+
+  static ContainerDefinition container(DeploymentSpec spec, Optional<String> token) {
+    return Requests.createModel(spec, ResourceNames.of(spec), token, "copyscale-test").primaryContainer();
+  }
+
+  @Test
+  void weightsFromS3AreUncompressedModelDataUnderThePrefixAndTgiLoadsThemFromOptMlModel() throws Exception {
+    ContainerDefinition container = container(llama(true), Optional.empty());
+    S3ModelDataSource source = container.modelDataSource().s3DataSource();
+    assertThat(source.s3Uri()).isEqualTo(PREFIX);
+    assertThat(source.s3DataType()).isEqualTo(S3ModelDataType.S3_PREFIX);
+    assertThat(source.compressionType()).isEqualTo(ModelCompressionType.NONE);
+    assertThat(container.modelDataUrl()).isNull();
+    assertThat(container.environment()).containsEntry("HF_MODEL_ID", "/opt/ml/model")
+        .doesNotContainKeys("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN");
+  }
+
+  @Test
+  void aTokenNeverReachesAModelWhoseWeightsComeFromS3() throws Exception {
+    assertThat(container(llama(true), Optional.of("hf_should_not_appear")).environment())
+        .doesNotContainKeys("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
+        .doesNotContainValue("hf_should_not_appear");
+  }
+
+  @Test
+  void fromTheHubTheModelIdAndTokenGoInTheEnvironmentAsBefore() throws Exception {
+    ContainerDefinition container = container(llama(false), Optional.of("hf_token"));
+    assertThat(container.modelDataSource()).isNull();
+    assertThat(container.environment()).containsEntry("HF_MODEL_ID", "meta-llama/Meta-Llama-3-8B-Instruct")
+        .containsEntry("HF_TOKEN", "hf_token").containsEntry("HUGGING_FACE_HUB_TOKEN", "hf_token");
+  }
+}
