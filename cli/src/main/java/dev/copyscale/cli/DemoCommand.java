@@ -6,10 +6,10 @@ import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.twin.CloudWatchTwin;
-import dev.copyscale.twin.Stack;
-import dev.copyscale.twin.TwinScheduler;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
+import dev.copyscale.twin.world.Stack;
+import dev.copyscale.twin.scheduler.SchedulerTwin;
+import dev.copyscale.twin.world.TwinWorld;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         @Override
-        public void scheduleFired(TwinScheduler.Firing firing) {
+        public void scheduleFired(SchedulerTwin.Firing firing) {
           stack.scheduleFired(firing);
           sample();
         }

@@ -1,8 +1,8 @@
 package dev.copyscale.twin.sim;
 
-import dev.copyscale.twin.SageMakerState;
-import dev.copyscale.twin.Stack;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.sagemaker.SageMakerState;
+import dev.copyscale.twin.world.Stack;
+import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.twin.serving.CopyBatch;
 import dev.copyscale.twin.serving.ServingProfile;
 import java.time.Duration;
