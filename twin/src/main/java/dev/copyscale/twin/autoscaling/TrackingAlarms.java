@@ -42,32 +42,32 @@ final class TrackingAlarms {
 
   /** Creates the alarms for {@code p}; returns their names. Each alarm gets its own UUID, as AAS gives. */
   List<String> create(AutoScalingTwin.Policy p, Supplier<String> uuids) {
-    boolean copies = AutoScalingTwin.COPY_DIMENSION.equals(p.scalableDimension);
-    String metric = switch (p.predefinedMetricType) {
+    boolean copies = AutoScalingTwin.COPY_DIMENSION.equals(p.scalableDimension());
+    String metric = switch (p.predefinedMetricType()) {
       case "SageMakerInferenceComponentInvocationsPerCopy" -> "InvocationsPerCopy";
       case "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution" -> "ConcurrentRequestsPerCopy";
       case "SageMakerVariantConcurrentRequestsPerModelHighResolution" -> "ConcurrentRequestsPerModel";
       default -> "InvocationsPerInstance";
     };
-    boolean highResolution = p.predefinedMetricType.endsWith("HighResolution");
-    String[] resource = p.resourceId.split("/");
+    boolean highResolution = p.predefinedMetricType().endsWith("HighResolution");
+    String[] resource = p.resourceId().split("/");
     List<Dimension> dimensions = copies
         ? List.of(Dimension.builder().name("InferenceComponentName").value(resource[1]).build())
         : List.of(Dimension.builder().name("EndpointName").value(resource[1]).build(), Dimension.builder().name("VariantName").value(resource[3]).build());
-    String action = p.policyArn + ":createdBy/" + uuids.get();
+    String action = p.policyArn() + ":createdBy/" + uuids.get();
     String statistic = metric.startsWith("Invocations") ? "Sum" : "Average";
     PutMetricAlarmRequest.Builder common = PutMetricAlarmRequest.builder().namespace("AWS/SageMaker").metricName(metric).dimensions(dimensions)
         .statistic(statistic).alarmActions(action).treatMissingData("missing")
         .alarmDescription("DO NOT EDIT OR DELETE. For TargetTrackingScaling policy " + action + ".");
     List<String> names = new ArrayList<>();
-    String high = "TargetTracking-" + p.resourceId + "-AlarmHigh-" + uuids.get();
+    String high = "TargetTracking-" + p.resourceId() + "-AlarmHigh-" + uuids.get();
     cloudWatch.putMetricAlarm(common.copy().alarmName(high).period(highResolution ? 10 : 60).evaluationPeriods(3).datapointsToAlarm(3)
-        .threshold(p.targetValue).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).build());
+        .threshold(p.targetValue()).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD).build());
     names.add(high);
-    if (!Boolean.TRUE.equals(p.disableScaleIn)) {
-      String low = "TargetTracking-" + p.resourceId + "-AlarmLow-" + uuids.get();
+    if (!Boolean.TRUE.equals(p.disableScaleIn())) {
+      String low = "TargetTracking-" + p.resourceId() + "-AlarmLow-" + uuids.get();
       cloudWatch.putMetricAlarm(common.copy().alarmName(low).period(60).evaluationPeriods(15).datapointsToAlarm(15)
-          .threshold(p.targetValue * 0.9).comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD).build());
+          .threshold(p.targetValue() * 0.9).comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD).build());
       names.add(low);
     }
     return names;

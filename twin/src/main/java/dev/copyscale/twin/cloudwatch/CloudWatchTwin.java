@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,34 +40,201 @@ import software.amazon.awssdk.services.cloudwatch.model.SetAlarmStateResponse;
  * ("CloudWatch Alarm State Change").
  */
 public final class CloudWatchTwin implements CloudWatchClient {
-  /** Alarms by name, and the state changes not yet delivered. */
+  /**
+   * Alarms by name, the state changes not yet delivered and the metrics, as persisted in the world
+   * file (Jackson reads and writes the private fields). Changed only through the methods below,
+   * under the twin's lock; readers get unmodifiable views.
+   */
   public static final class State {
-    public TreeMap<String, Alarm> alarms = new TreeMap<>();
-    public List<StateChange> undelivered = new ArrayList<>();
-    public MetricStore metrics = new MetricStore();
+    private TreeMap<String, Alarm> alarms = new TreeMap<>();
+    private List<StateChange> undelivered = new ArrayList<>();
+    private MetricStore metrics = new MetricStore();
+
+    public Map<String, Alarm> alarms() {
+      return Collections.unmodifiableMap(alarms);
+    }
+
+    /** The alarm of this name, or null. */
+    public Alarm alarm(String name) {
+      return alarms.get(name);
+    }
+
+    void putAlarm(Alarm a) {
+      alarms.put(a.alarmName(), a);
+    }
+
+    void removeAlarm(String name) {
+      alarms.remove(name);
+    }
+
+    /** A state change to deliver as EventBridge would. */
+    void recordChange(StateChange change) {
+      undelivered.add(change);
+    }
+
+    /** The changes not yet delivered, oldest first; they count as delivered now. */
+    List<StateChange> drainChanges() {
+      List<StateChange> changes = List.copyOf(undelivered);
+      undelivered.clear();
+      return changes;
+    }
+
+    MetricStore metrics() {
+      return metrics;
+    }
   }
 
+  /**
+   * A metric alarm: its configuration (set as a whole by PutMetricAlarm, {@link #configure}) and its
+   * state ({@link #changeState}, by SetAlarmState or an evaluation). Fields are private for Jackson.
+   */
   public static final class Alarm {
-    public String alarmName;
-    public String alarmDescription;
-    public String namespace;
-    public String metricName;
-    public TreeMap<String, String> dimensions = new TreeMap<>();
-    public String statistic;
-    public int period;
-    public int evaluationPeriods;
-    public Integer datapointsToAlarm;
-    public double threshold;
-    public String comparisonOperator;
-    public String treatMissingData;
-    public List<String> alarmActions = new ArrayList<>();
-    public String stateValue = "INSUFFICIENT_DATA";
-    public String stateReason = "Unchecked: Initial alarm creation";
-    public String stateReasonData;
-    public Instant stateUpdatedTimestamp;
-    public Instant alarmConfigurationUpdatedTimestamp;
+    private String alarmName;
+    private String alarmDescription;
+    private String namespace;
+    private String metricName;
+    private TreeMap<String, String> dimensions = new TreeMap<>();
+    private String statistic;
+    private int period;
+    private int evaluationPeriods;
+    private Integer datapointsToAlarm;
+    private double threshold;
+    private String comparisonOperator;
+    private String treatMissingData;
+    private List<String> alarmActions = new ArrayList<>();
+    private String stateValue = "INSUFFICIENT_DATA";
+    private String stateReason = "Unchecked: Initial alarm creation";
+    private String stateReasonData;
+    private Instant stateUpdatedTimestamp;
+    private Instant alarmConfigurationUpdatedTimestamp;
     /** When the alarm last invoked its Auto Scaling actions; null when not in ALARM since. */
-    public Instant autoScalingActionsInvokedAt;
+    private Instant autoScalingActionsInvokedAt;
+
+    /** For Jackson. */
+    private Alarm() {}
+
+    /** A new alarm, in INSUFFICIENT_DATA since {@code at}; {@link #configure} sets the rest. */
+    Alarm(String alarmName, Instant at) {
+      this.alarmName = alarmName;
+      this.stateUpdatedTimestamp = at;
+    }
+
+    /** PutMetricAlarm's configuration, with CloudWatch's defaults (60 s period, missing data as missing); the state stays. */
+    void configure(PutMetricAlarmRequest r, Instant at) {
+      alarmDescription = r.alarmDescription();
+      namespace = r.namespace();
+      metricName = r.metricName();
+      dimensions = new TreeMap<>();
+      for (Dimension d : r.dimensions()) {
+        dimensions.put(d.name(), d.value());
+      }
+      statistic = r.statisticAsString();
+      period = r.period() == null ? 60 : r.period();
+      evaluationPeriods = r.evaluationPeriods();
+      datapointsToAlarm = r.datapointsToAlarm();
+      threshold = r.threshold() == null ? 0 : r.threshold();
+      comparisonOperator = r.comparisonOperatorAsString();
+      treatMissingData = r.treatMissingData() == null ? "missing" : r.treatMissingData();
+      alarmActions = new ArrayList<>(r.alarmActions());
+      alarmConfigurationUpdatedTimestamp = at;
+    }
+
+    /**
+     * Sets the state at {@code at}; a change of value restarts the once-a-minute Auto Scaling
+     * actions. Returns the state value before.
+     */
+    String changeState(String value, String reason, String reasonData, Instant at) {
+      String previous = stateValue;
+      stateValue = value;
+      stateReason = reason;
+      stateReasonData = reasonData;
+      stateUpdatedTimestamp = at;
+      if (!previous.equals(value)) {
+        autoScalingActionsInvokedAt = null;
+      }
+      return previous;
+    }
+
+    /** The alarm invoked its Auto Scaling actions at {@code at} (again a minute later while in ALARM). */
+    void actionsInvoked(Instant at) {
+      autoScalingActionsInvokedAt = at;
+    }
+
+    public String alarmName() {
+      return alarmName;
+    }
+
+    public String alarmDescription() {
+      return alarmDescription;
+    }
+
+    public String namespace() {
+      return namespace;
+    }
+
+    public String metricName() {
+      return metricName;
+    }
+
+    public Map<String, String> dimensions() {
+      return Collections.unmodifiableMap(dimensions);
+    }
+
+    public String statistic() {
+      return statistic;
+    }
+
+    public int period() {
+      return period;
+    }
+
+    public int evaluationPeriods() {
+      return evaluationPeriods;
+    }
+
+    public Integer datapointsToAlarm() {
+      return datapointsToAlarm;
+    }
+
+    public double threshold() {
+      return threshold;
+    }
+
+    public String comparisonOperator() {
+      return comparisonOperator;
+    }
+
+    public String treatMissingData() {
+      return treatMissingData;
+    }
+
+    public List<String> alarmActions() {
+      return Collections.unmodifiableList(alarmActions);
+    }
+
+    public String stateValue() {
+      return stateValue;
+    }
+
+    public String stateReason() {
+      return stateReason;
+    }
+
+    public String stateReasonData() {
+      return stateReasonData;
+    }
+
+    public Instant stateUpdatedTimestamp() {
+      return stateUpdatedTimestamp;
+    }
+
+    public Instant alarmConfigurationUpdatedTimestamp() {
+      return alarmConfigurationUpdatedTimestamp;
+    }
+
+    public Instant autoScalingActionsInvokedAt() {
+      return autoScalingActionsInvokedAt;
+    }
   }
 
   /** One alarm state change, with what EventBridge's event carries. */
@@ -119,67 +287,48 @@ public final class CloudWatchTwin implements CloudWatchClient {
     if (r.datapointsToAlarm() != null && r.datapointsToAlarm() > r.evaluationPeriods()) {
       throw error("ValidationError", "DatapointsToAlarm must be less than or equal to EvaluationPeriods.");
     }
-    Alarm existing = state.alarms.get(r.alarmName());
-    Alarm a = existing == null ? new Alarm() : existing;
-    a.alarmName = r.alarmName();
-    a.alarmDescription = r.alarmDescription();
-    a.namespace = r.namespace();
-    a.metricName = r.metricName();
-    a.dimensions = new TreeMap<>();
-    for (Dimension d : r.dimensions()) {
-      a.dimensions.put(d.name(), d.value());
-    }
-    a.statistic = r.statisticAsString();
-    a.period = r.period() == null ? 60 : r.period();
-    a.evaluationPeriods = r.evaluationPeriods();
-    a.datapointsToAlarm = r.datapointsToAlarm();
-    a.threshold = r.threshold() == null ? 0 : r.threshold();
-    a.comparisonOperator = r.comparisonOperatorAsString();
-    a.treatMissingData = r.treatMissingData() == null ? "missing" : r.treatMissingData();
-    a.alarmActions = new ArrayList<>(r.alarmActions());
-    a.alarmConfigurationUpdatedTimestamp = clock.instant();
-    if (existing == null) {
-      a.stateUpdatedTimestamp = clock.instant();
-    }
-    state.alarms.put(a.alarmName, a);
+    Alarm existing = state.alarm(r.alarmName());
+    Alarm a = existing == null ? new Alarm(r.alarmName(), clock.instant()) : existing;
+    a.configure(r, clock.instant());
+    state.putAlarm(a);
     return PutMetricAlarmResponse.builder().build();
   }
 
   @Override
   public synchronized DescribeAlarmsResponse describeAlarms(DescribeAlarmsRequest r) {
-    List<MetricAlarm> alarms = state.alarms.values().stream()
-        .filter(a -> r.alarmNames().isEmpty() || r.alarmNames().contains(a.alarmName))
-        .filter(a -> r.alarmNamePrefix() == null || a.alarmName.startsWith(r.alarmNamePrefix()))
-        .filter(a -> r.stateValueAsString() == null || a.stateValue.equals(r.stateValueAsString()))
+    List<MetricAlarm> alarms = state.alarms().values().stream()
+        .filter(a -> r.alarmNames().isEmpty() || r.alarmNames().contains(a.alarmName()))
+        .filter(a -> r.alarmNamePrefix() == null || a.alarmName().startsWith(r.alarmNamePrefix()))
+        .filter(a -> r.stateValueAsString() == null || a.stateValue().equals(r.stateValueAsString()))
         .map(this::describe).toList();
     return DescribeAlarmsResponse.builder().metricAlarms(alarms).build();
   }
 
   MetricAlarm describe(Alarm a) {
-    return MetricAlarm.builder().alarmName(a.alarmName).alarmArn(alarmArn(a.alarmName)).alarmDescription(a.alarmDescription)
-        .namespace(a.namespace).metricName(a.metricName)
-        .dimensions(a.dimensions.entrySet().stream().map(d -> Dimension.builder().name(d.getKey()).value(d.getValue()).build()).toList())
-        .statistic(a.statistic).period(a.period).evaluationPeriods(a.evaluationPeriods).datapointsToAlarm(a.datapointsToAlarm)
-        .threshold(a.threshold).comparisonOperator(a.comparisonOperator).treatMissingData(a.treatMissingData).alarmActions(a.alarmActions)
-        .stateValue(a.stateValue).stateReason(a.stateReason).stateReasonData(a.stateReasonData).stateUpdatedTimestamp(a.stateUpdatedTimestamp)
-        .alarmConfigurationUpdatedTimestamp(a.alarmConfigurationUpdatedTimestamp).build();
+    return MetricAlarm.builder().alarmName(a.alarmName()).alarmArn(alarmArn(a.alarmName())).alarmDescription(a.alarmDescription())
+        .namespace(a.namespace()).metricName(a.metricName())
+        .dimensions(a.dimensions().entrySet().stream().map(d -> Dimension.builder().name(d.getKey()).value(d.getValue()).build()).toList())
+        .statistic(a.statistic()).period(a.period()).evaluationPeriods(a.evaluationPeriods()).datapointsToAlarm(a.datapointsToAlarm())
+        .threshold(a.threshold()).comparisonOperator(a.comparisonOperator()).treatMissingData(a.treatMissingData()).alarmActions(a.alarmActions())
+        .stateValue(a.stateValue()).stateReason(a.stateReason()).stateReasonData(a.stateReasonData()).stateUpdatedTimestamp(a.stateUpdatedTimestamp())
+        .alarmConfigurationUpdatedTimestamp(a.alarmConfigurationUpdatedTimestamp()).build();
   }
 
   @Override
   public synchronized DeleteAlarmsResponse deleteAlarms(DeleteAlarmsRequest r) {
     for (String name : r.alarmNames()) {
-      if (!state.alarms.containsKey(name)) {
+      if (state.alarm(name) == null) {
         throw error("ResourceNotFound", "Alarm " + name + " does not exist.");
       }
     }
-    r.alarmNames().forEach(state.alarms::remove);
+    r.alarmNames().forEach(state::removeAlarm);
     return DeleteAlarmsResponse.builder().build();
   }
 
   /** Sets an alarm's state as SetAlarmState does: until the next evaluation ({@link #evaluateAlarms}). */
   @Override
   public synchronized SetAlarmStateResponse setAlarmState(SetAlarmStateRequest r) {
-    Alarm a = state.alarms.get(r.alarmName());
+    Alarm a = state.alarm(r.alarmName());
     if (a == null) {
       throw error("ResourceNotFound", "Alarm " + r.alarmName() + " does not exist.");
     }
@@ -191,14 +340,9 @@ public final class CloudWatchTwin implements CloudWatchClient {
     if (r.stateReasonData() != null && !isJson(r.stateReasonData())) {
       throw error("InvalidFormat", "StateReasonData is not valid JSON.");
     }
-    String previous = a.stateValue;
-    a.stateValue = value;
-    a.stateReason = r.stateReason();
-    a.stateReasonData = r.stateReasonData();
-    a.stateUpdatedTimestamp = clock.instant();
-    if (!previous.equals(a.stateValue)) {
-      a.autoScalingActionsInvokedAt = null;
-      state.undelivered.add(new StateChange(a.alarmName, alarmArn(a.alarmName), a.stateUpdatedTimestamp, previous, a.stateValue, a.stateReason, a.stateReasonData));
+    String previous = a.changeState(value, r.stateReason(), r.stateReasonData(), clock.instant());
+    if (!previous.equals(value)) {
+      state.recordChange(new StateChange(a.alarmName(), alarmArn(a.alarmName()), a.stateUpdatedTimestamp(), previous, a.stateValue(), a.stateReason(), a.stateReasonData()));
     }
     return SetAlarmStateResponse.builder().build();
   }
@@ -219,7 +363,7 @@ public final class CloudWatchTwin implements CloudWatchClient {
    */
   public synchronized void publish(String namespace, String metricName, Map<String, String> dimensions, Instant timestamp, double sum,
       long sampleCount, double minimum, double maximum) {
-    state.metrics.publish(namespace, metricName, dimensions, timestamp.getEpochSecond(), sum, sampleCount, minimum, maximum);
+    state.metrics().publish(namespace, metricName, dimensions, timestamp.getEpochSecond(), sum, sampleCount, minimum, maximum);
   }
 
   /**
@@ -265,7 +409,7 @@ public final class CloudWatchTwin implements CloudWatchClient {
       int periods = (int) ((end - start + period - 1) / period);
       Map<String, String> dimensions = new TreeMap<>();
       stat.metric().dimensions().forEach(d -> dimensions.put(d.name(), d.value()));
-      double[][] sets = state.metrics.aggregate(stat.metric().namespace(), stat.metric().metricName(), dimensions, start, period, periods);
+      double[][] sets = state.metrics().aggregate(stat.metric().namespace(), stat.metric().metricName(), dimensions, start, period, periods);
       List<Instant> timestamps = new ArrayList<>();
       List<Double> values = new ArrayList<>();
       for (int k = 0; k < periods; k++) {
@@ -297,42 +441,38 @@ public final class CloudWatchTwin implements CloudWatchClient {
   public synchronized List<AlarmActionInvocation> evaluateAlarms(Instant now) {
     List<AlarmActionInvocation> invocations = new ArrayList<>();
     long t = now.getEpochSecond();
-    for (Alarm a : state.alarms.values()) {
+    for (Alarm a : state.alarms().values()) {
       // Metric math and percentile alarms need data the twin does not keep; they stay as they are.
-      if (a.metricName == null || !MetricStore.supports(a.statistic) || now.getNano() != 0 || t % (a.period < 60 ? 10 : 60) != 0) {
+      if (a.metricName() == null || !MetricStore.supports(a.statistic()) || now.getNano() != 0 || t % (a.period() < 60 ? 10 : 60) != 0) {
         continue;
       }
-      int n = a.evaluationPeriods;
-      int m = a.datapointsToAlarm == null ? n : a.datapointsToAlarm;
+      int n = a.evaluationPeriods();
+      int m = a.datapointsToAlarm() == null ? n : a.datapointsToAlarm();
       int range = n + AlarmEvaluation.EXTRA_RANGE;
-      long from = t - (long) a.period * range;
-      double[][] sets = state.metrics.aggregate(a.namespace, a.metricName, a.dimensions, from, a.period, range);
+      long from = t - (long) a.period() * range;
+      double[][] sets = state.metrics().aggregate(a.namespace(), a.metricName(), a.dimensions(), from, a.period(), range);
       double[] values = new double[range];
       double[][] newestFirst = new double[range][];
       for (int i = 0; i < range; i++) {
         newestFirst[i] = sets[range - 1 - i];
-        values[i] = newestFirst[i] == null ? Double.NaN : MetricStore.value(newestFirst[i], a.statistic);
+        values[i] = newestFirst[i] == null ? Double.NaN : MetricStore.value(newestFirst[i], a.statistic());
       }
-      AlarmEvaluation.Result result = AlarmEvaluation.evaluate(values, n, m, a.comparisonOperator, a.threshold, a.treatMissingData);
-      String previous = a.stateValue;
+      AlarmEvaluation.Result result = AlarmEvaluation.evaluate(values, n, m, a.comparisonOperator(), a.threshold(), a.treatMissingData());
+      String previous = a.stateValue();
       if (result.state() != null && !result.state().equals(previous)) {
-        a.stateValue = result.state();
-        a.stateReason = reason(a, previous, result, values, t);
-        a.stateReasonData = reasonData(a, result, values, newestFirst, now, t);
-        a.stateUpdatedTimestamp = now;
-        a.autoScalingActionsInvokedAt = null;
-        state.undelivered.add(new StateChange(a.alarmName, alarmArn(a.alarmName), now, previous, a.stateValue, a.stateReason, a.stateReasonData));
+        a.changeState(result.state(), reason(a, previous, result, values, t), reasonData(a, result, values, newestFirst, now, t), now);
+        state.recordChange(new StateChange(a.alarmName(), alarmArn(a.alarmName()), now, previous, a.stateValue(), a.stateReason(), a.stateReasonData()));
       }
-      if (a.stateValue.equals("ALARM") && (a.autoScalingActionsInvokedAt == null || !now.isBefore(a.autoScalingActionsInvokedAt.plusSeconds(60)))) {
+      if (a.stateValue().equals("ALARM") && (a.autoScalingActionsInvokedAt() == null || !now.isBefore(a.autoScalingActionsInvokedAt().plusSeconds(60)))) {
         boolean invoked = false;
-        for (String action : a.alarmActions) {
+        for (String action : a.alarmActions()) {
           if (action.startsWith("arn:aws:autoscaling:")) {
-            invocations.add(new AlarmActionInvocation(action, a.alarmName, now, "ALARM", actionValue(a, result, values), a.threshold, a.comparisonOperator));
+            invocations.add(new AlarmActionInvocation(action, a.alarmName(), now, "ALARM", actionValue(a, result, values), a.threshold(), a.comparisonOperator()));
             invoked = true;
           }
         }
         if (invoked) {
-          a.autoScalingActionsInvokedAt = now;
+          a.actionsInvoked(now);
         }
       }
     }
@@ -347,7 +487,7 @@ public final class CloudWatchTwin implements CloudWatchClient {
    */
   private static double actionValue(Alarm a, AlarmEvaluation.Result result, double[] values) {
     for (int i : result.evaluated()) {
-      if (!Double.isNaN(values[i]) && AlarmEvaluation.breaches(a.comparisonOperator, values[i], a.threshold)) {
+      if (!Double.isNaN(values[i]) && AlarmEvaluation.breaches(a.comparisonOperator(), values[i], a.threshold())) {
         return values[i];
       }
     }
@@ -365,39 +505,39 @@ public final class CloudWatchTwin implements CloudWatchClient {
   private static final DateTimeFormatter REASON_TIME = DateTimeFormatter.ofPattern("dd/MM/yy HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private static long start(Alarm a, long t, int position) {
-    return t - (long) a.period * (position + 1);
+    return t - (long) a.period() * (position + 1);
   }
 
   /** A reason text like CloudWatch's ("Threshold Crossed: 3 datapoints [5.0 (25/11/26 09:01:00), ...] were greater than the threshold (2.0)."). */
   private static String reason(Alarm a, String previous, AlarmEvaluation.Result result, double[] values, long t) {
-    int n = a.evaluationPeriods;
+    int n = a.evaluationPeriods();
     int unknown = (int) result.evaluated().stream().filter(i -> Double.isNaN(values[i])).count();
     if (result.state().equals("INSUFFICIENT_DATA")) {
       return "Insufficient Data: " + unknown + (unknown == 1 ? " datapoint was unknown." : " datapoints were unknown.");
     }
     boolean alarm = result.state().equals("ALARM");
-    String treatedAs = "breaching".equals(a.treatMissingData) ? "Breaching" : "NonBreaching";
+    String treatedAs = "breaching".equals(a.treatMissingData()) ? "Breaching" : "NonBreaching";
     // Filled datapoints count towards the outcome when they were treated the way it went.
-    boolean filledCount = alarm ? "breaching".equals(a.treatMissingData) : "notBreaching".equals(a.treatMissingData);
+    boolean filledCount = alarm ? "breaching".equals(a.treatMissingData()) : "notBreaching".equals(a.treatMissingData());
     List<String> shown = new ArrayList<>();
     for (int i : result.evaluated()) {
-      if (!Double.isNaN(values[i]) && AlarmEvaluation.breaches(a.comparisonOperator, values[i], a.threshold) == alarm) {
+      if (!Double.isNaN(values[i]) && AlarmEvaluation.breaches(a.comparisonOperator(), values[i], a.threshold()) == alarm) {
         shown.add(values[i] + " (" + REASON_TIME.format(Instant.ofEpochSecond(start(a, t, i))) + ")");
       }
     }
-    String missing = result.filled() > 0 && ("breaching".equals(a.treatMissingData) || "notBreaching".equals(a.treatMissingData))
+    String missing = result.filled() > 0 && ("breaching".equals(a.treatMissingData()) || "notBreaching".equals(a.treatMissingData()))
         ? result.filled() + (result.filled() == 1 ? " missing datapoint was" : " missing datapoints were") + " treated as [" + treatedAs + "]" : "";
     if (shown.isEmpty() && !missing.isEmpty()) {
       return "Threshold Crossed: no datapoints were received for " + result.filled() + (result.filled() == 1 ? " period and " : " periods and ") + missing + ".";
     }
     int k = shown.size() + (filledCount ? result.filled() : 0);
-    String comparison = (k == 1 ? " was " : " were ") + (alarm ? "" : "not ") + AlarmEvaluation.words(a.comparisonOperator) + " the threshold (" + a.threshold + ")";
+    String comparison = (k == 1 ? " was " : " were ") + (alarm ? "" : "not ") + AlarmEvaluation.words(a.comparisonOperator()) + " the threshold (" + a.threshold() + ")";
     String points = " [" + String.join(", ", shown) + "]";
     String text;
     if (k == n) {
       text = "Threshold Crossed: " + k + (k == 1 ? " datapoint" : " datapoints") + points + comparison;
     } else {
-      int minimum = alarm ? (a.datapointsToAlarm == null ? n : a.datapointsToAlarm) : n - (a.datapointsToAlarm == null ? n : a.datapointsToAlarm) + 1;
+      int minimum = alarm ? (a.datapointsToAlarm() == null ? n : a.datapointsToAlarm()) : n - (a.datapointsToAlarm() == null ? n : a.datapointsToAlarm()) + 1;
       text = "Threshold Crossed: " + k + " out of the last " + n + " datapoints" + points + comparison + " (minimum " + minimum
           + (minimum == 1 ? " datapoint for " : " datapoints for ") + previous + " -> " + result.state() + " transition)";
     }
@@ -413,15 +553,15 @@ public final class CloudWatchTwin implements CloudWatchClient {
     if (!evaluated.isEmpty()) {
       data.put("startDate", REASON_DATA_TIME.format(Instant.ofEpochSecond(start(a, t, evaluated.get(evaluated.size() - 1)))));
     }
-    data.put("statistic", a.statistic);
-    data.put("period", a.period);
+    data.put("statistic", a.statistic());
+    data.put("period", a.period());
     ArrayNode recent = data.putArray("recentDatapoints");
     for (int k = evaluated.size() - 1; k >= 0; k--) {
       if (!Double.isNaN(values[evaluated.get(k)])) {
         recent.add(values[evaluated.get(k)]);
       }
     }
-    data.put("threshold", a.threshold);
+    data.put("threshold", a.threshold());
     ArrayNode points = data.putArray("evaluatedDatapoints");
     for (int i : evaluated) {
       ObjectNode point = points.addObject();
@@ -436,8 +576,6 @@ public final class CloudWatchTwin implements CloudWatchClient {
 
   /** The state changes since the last call, for delivery to the alarm's targets. */
   public synchronized List<StateChange> drainStateChanges() {
-    List<StateChange> changes = List.copyOf(state.undelivered);
-    state.undelivered.clear();
-    return changes;
+    return state.drainChanges();
   }
 }

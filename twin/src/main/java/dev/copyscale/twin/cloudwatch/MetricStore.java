@@ -1,5 +1,6 @@
 package dev.copyscale.twin.cloudwatch;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.SortedMap;
@@ -12,7 +13,8 @@ import java.util.TreeMap;
  * 24 hours (long enough for any alarm: period times evaluation periods is at most a day). Trimming
  * happens as data arrives, so the store stays the same size over a simulated week.
  *
- * <p>Persisted with the world by Jackson (fields only), hence public mutable fields.
+ * <p>Persisted with the world by Jackson, which reads and writes the private fields; only {@link
+ * #publish} changes them.
  */
 public final class MetricStore {
   public static final int FINE_SECONDS = 10;
@@ -28,17 +30,53 @@ public final class MetricStore {
 
   /** One metric (namespace, name, dimensions) with its buckets by start epoch second. */
   public static final class Series {
-    public String namespace;
-    public String metricName;
-    public TreeMap<String, String> dimensions = new TreeMap<>();
-    public TreeMap<Long, double[]> fine = new TreeMap<>();
-    public TreeMap<Long, double[]> coarse = new TreeMap<>();
+    private String namespace;
+    private String metricName;
+    private TreeMap<String, String> dimensions = new TreeMap<>();
+    private TreeMap<Long, double[]> fine = new TreeMap<>();
+    private TreeMap<Long, double[]> coarse = new TreeMap<>();
     /** Start of the newest bucket published: retention is measured back from it. */
-    public long latest = Long.MIN_VALUE;
+    private long latest = Long.MIN_VALUE;
+
+    /** For Jackson. */
+    private Series() {}
+
+    private Series(String namespace, String metricName, Map<String, String> dimensions) {
+      this.namespace = namespace;
+      this.metricName = metricName;
+      this.dimensions = new TreeMap<>(dimensions);
+    }
+
+    public String namespace() {
+      return namespace;
+    }
+
+    public String metricName() {
+      return metricName;
+    }
+
+    public Map<String, String> dimensions() {
+      return Collections.unmodifiableMap(dimensions);
+    }
+
+    /** The 10-second buckets by start epoch second (the last 3 hours). */
+    public NavigableMap<Long, double[]> fine() {
+      return Collections.unmodifiableNavigableMap(fine);
+    }
+
+    /** The rolled-up minutes by start epoch second (up to a day). */
+    public NavigableMap<Long, double[]> coarse() {
+      return Collections.unmodifiableNavigableMap(coarse);
+    }
   }
 
   /** Series by {@link #key}. */
-  public TreeMap<String, Series> series = new TreeMap<>();
+  private TreeMap<String, Series> series = new TreeMap<>();
+
+  /** Every series by {@link #key}, read-only. */
+  public NavigableMap<String, Series> series() {
+    return Collections.unmodifiableNavigableMap(series);
+  }
 
   /**
    * Merges one statistic set into the 10-second bucket that holds {@code epochSecond}.
@@ -54,10 +92,7 @@ public final class MetricStore {
     String key = key(namespace, metricName, dimensions);
     Series s = series.get(key);
     if (s == null) {
-      s = new Series();
-      s.namespace = namespace;
-      s.metricName = metricName;
-      s.dimensions = new TreeMap<>(dimensions);
+      s = new Series(namespace, metricName, dimensions);
       series.put(key, s);
     }
     long bucket = Math.floorDiv(epochSecond, FINE_SECONDS) * FINE_SECONDS;

@@ -78,7 +78,7 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     world = TwinWorld.load(dir.resolve("world.json"), T0);
     aas = world.autoScaling();
     sm = world.sageMaker();
-    assertThat(aas.state().policyChanges).singleElement().satisfies(c -> {
+    assertThat(aas.state().policyChanges()).singleElement().satisfies(c -> {
       assertThat(c.from()).isEqualTo(2);
       assertThat(c.to()).isEqualTo(4);
       assertThat(c.policyName()).isEqualTo("tt");

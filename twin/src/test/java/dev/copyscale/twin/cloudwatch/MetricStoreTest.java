@@ -56,15 +56,15 @@ class MetricStoreTest {
     for (long t = T0; t < T0 + 25 * 3600; t += 10) {
       put(t, 1);
     }
-    MetricStore.Series s = store.series.firstEntry().getValue();
-    assertThat(s.fine).hasSize(1080);
-    assertThat(s.coarse.size()).isLessThanOrEqualTo(1440);
+    MetricStore.Series s = store.series().firstEntry().getValue();
+    assertThat(s.fine()).hasSize(1080);
+    assertThat(s.coarse().size()).isLessThanOrEqualTo(1440);
     long tenHoursAgo = T0 + 15 * 3600;
     assertThat(store.aggregate("AWS/SageMaker", "M", IC, tenHoursAgo, 60, 1)[0]).containsExactly(6, 6, 1, 1);
     assertThat(java.util.Arrays.asList(store.aggregate("AWS/SageMaker", "M", IC, tenHoursAgo, 10, 6))).containsOnlyNulls();
     assertThat(store.aggregate("AWS/SageMaker", "M", IC, T0 + 1800, 60, 1)[0]).isNull();
     // The minute split between roll-up and 10-second data still adds up.
-    long edge = s.fine.firstKey() / 60 * 60;
+    long edge = s.fine().firstKey() / 60 * 60;
     assertThat(store.aggregate("AWS/SageMaker", "M", IC, edge, 60, 1)[0]).containsExactly(6, 6, 1, 1);
   }
 

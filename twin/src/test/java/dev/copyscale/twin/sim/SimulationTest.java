@@ -114,7 +114,7 @@ class SimulationTest {
     // AlarmHigh needs 3 one-minute datapoints above the target: the minute that raises the copies is the 3rd or 4th after the step.
     assertThat(firstRise).as("minute in which target tracking first scaled out").isBetween(12, 14);
     assertThat(result.summary().scalingActions()).isPositive();
-    assertThat(d.world().autoScaling().state().activities).anySatisfy(a -> assertThat(a.cause()).contains("AlarmHigh"));
+    assertThat(d.world().autoScaling().state().activities()).anySatisfy(a -> assertThat(a.cause()).contains("AlarmHigh"));
   }
 
   @Test
