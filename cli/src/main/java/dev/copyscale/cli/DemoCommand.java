@@ -105,14 +105,14 @@ final class DemoCommand implements Callable<Integer> {
 
     void sample() {
       StringBuilder line = new StringBuilder();
-      var endpoint = twin.sageMaker().state().endpoints.get(spec.endpoint().name());
+      var endpoint = twin.sageMaker().state().endpoints().get(spec.endpoint().name());
       if (endpoint == null) {
         line.append("no endpoint");
       } else {
         var e = twin.sageMaker().describeEndpoint(b -> b.endpointName(spec.endpoint().name()));
         line.append("endpoint ").append(e.endpointStatusAsString()).append(", instances ").append(e.productionVariants().get(0).currentInstanceCount())
             .append("/").append(e.productionVariants().get(0).desiredInstanceCount());
-        if (twin.sageMaker().state().components.containsKey(spec.component().name())) {
+        if (twin.sageMaker().state().components().containsKey(spec.component().name())) {
           DescribeInferenceComponentResponse c = twin.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(spec.component().name()));
           line.append("; component ").append(c.inferenceComponentStatusAsString()).append(", copies serving ")
               .append(c.runtimeConfig().currentCopyCount()).append(" of ").append(c.runtimeConfig().desiredCopyCount());

@@ -178,7 +178,7 @@ final class LoadCommand implements Callable<Integer> {
     if (where.aws) {
       target = new AwsTarget(spec.endpoint().name(), spec.component().name(), concurrency, Clock.systemUTC());
     } else {
-      SageMakerState.Component component = world.sageMaker().state().components.get(spec.component().name());
+      SageMakerState.Component component = world.sageMaker().state().components().get(spec.component().name());
       if (component == null) {
         throw usage("deployment " + deployment + " has no inference component " + spec.component().name() + " in " + where.world + " (is it deployed?)");
       }
@@ -219,10 +219,10 @@ final class LoadCommand implements Callable<Integer> {
         activities = ActivitiesCommand.list(spec, store, Clients.real().autoScaling(), start);
       } else {
         activities = ActivitiesCommand.list(spec, store, world.autoScaling(), start);
-        SageMakerState.Component c = world.sageMaker().state().components.get(spec.component().name());
+        SageMakerState.Component c = world.sageMaker().state().components().get(spec.component().name());
         Instant now = world.clock().instant();
-        copies.put("desired", c == null ? 0 : c.desiredCopies);
-        copies.put("serving", c == null ? 0 : c.copies.stream().filter(x -> !x.readyAt.isAfter(now)).count());
+        copies.put("desired", c == null ? 0 : c.desiredCopies());
+        copies.put("serving", c == null ? 0 : c.copies().stream().filter(x -> !x.readyAt().isAfter(now)).count());
         copies.put("at", now);
         world.save(where.world);
       }

@@ -329,7 +329,7 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
         throw validation("Unsupported resource id " + resourceId + " for scalable dimension " + dimension + ": expected inference-component/NAME.");
       }
       String name = resourceId.substring("inference-component/".length());
-      if (!sageMaker.state().components.containsKey(name)) {
+      if (!sageMaker.state().components().containsKey(name)) {
         throw validation("Inference component " + name + " does not exist.");
       }
     } else if (VARIANT_DIMENSION.equals(dimension)) {
@@ -337,11 +337,11 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
       if (parts.length != 4 || !parts[0].equals("endpoint") || !parts[2].equals("variant")) {
         throw validation("Unsupported resource id " + resourceId + " for scalable dimension " + dimension + ": expected endpoint/NAME/variant/VARIANT.");
       }
-      SageMakerState.Endpoint endpoint = sageMaker.state().endpoints.get(parts[1]);
+      SageMakerState.Endpoint endpoint = sageMaker.state().endpoints().get(parts[1]);
       if (endpoint == null) {
         throw validation("The endpoint " + parts[1] + " does not exist.");
       }
-      String variant = sageMaker.state().endpointConfig(endpoint.configName).variantName;
+      String variant = sageMaker.state().endpointConfig(endpoint.configName()).variantName();
       if (!variant.equals(parts[3])) {
         throw validation("The variant " + parts[3] + " does not exist on endpoint " + parts[1] + ".");
       }

@@ -36,61 +36,56 @@ final class Placement {
   }
 
   List<Component> componentsOn(String endpoint) {
-    return state.components.values().stream().filter(c -> c.endpointName.equals(endpoint)).toList();
+    return state.components().values().stream().filter(c -> c.endpointName().equals(endpoint)).toList();
   }
 
   /** The fleet new copies go to: the new config's during UpdateEndpoint, else the current one's. */
   static String targetFleet(Endpoint e) {
-    return e.pendingConfig != null ? e.pendingConfig : e.configName;
+    return e.pendingConfig() != null ? e.pendingConfig() : e.configName();
   }
 
   static String fleetOf(Endpoint e, Instance i) {
-    return i.fleet == null ? e.configName : i.fleet;
+    return i.fleet() == null ? e.configName() : i.fleet();
   }
 
   List<Instance> fleet(Endpoint e, String config) {
-    return e.instances.stream().filter(i -> fleetOf(e, i).equals(config)).toList();
+    return e.instances().stream().filter(i -> fleetOf(e, i).equals(config)).toList();
   }
 
   private boolean onFleet(Endpoint e, Copy copy, String config) {
-    return e.instances.stream().anyMatch(i -> i.id.equals(copy.instanceId) && fleetOf(e, i).equals(config));
+    return e.instances().stream().anyMatch(i -> i.id().equals(copy.instanceId()) && fleetOf(e, i).equals(config));
   }
 
   /** Copies of the current specification on the target fleet: what the component is heading to. */
   List<Copy> active(Endpoint e, Component c) {
     String fleet = targetFleet(e);
-    return c.copies.stream().filter(x -> x.generation == c.generation && onFleet(e, x, fleet)).toList();
+    return c.copies().stream().filter(x -> x.generation() == c.generation() && onFleet(e, x, fleet)).toList();
   }
 
   /** Copies of an older specification on the target fleet: they serve until their batch is replaced. */
   List<Copy> superseded(Endpoint e, Component c) {
     String fleet = targetFleet(e);
-    return c.copies.stream().filter(x -> x.generation < c.generation && onFleet(e, x, fleet)).toList();
+    return c.copies().stream().filter(x -> x.generation() < c.generation() && onFleet(e, x, fleet)).toList();
   }
 
   Instance newInstance(String type, String fleet, Instant readyAt) {
-    Instance i = new Instance();
-    i.id = "i-" + String.format("%06d", state.nextId++);
-    i.instanceType = type;
-    i.fleet = fleet;
-    i.readyAt = readyAt;
-    return i;
+    return new Instance("i-" + String.format("%06d", state.takeId()), type, fleet, readyAt);
   }
 
   int copiesOn(String instanceId) {
-    return state.components.values().stream().mapToInt(c -> (int) c.copies.stream().filter(x -> x.instanceId.equals(instanceId)).count()).sum();
+    return state.components().values().stream().mapToInt(c -> (int) c.copies().stream().filter(x -> x.instanceId().equals(instanceId)).count()).sum();
   }
 
   /** Free accelerators, CPUs and memory on an instance, after every copy on it (of any specification). */
   private double[] free(Instance i) {
-    InstanceType type = instanceType(i.instanceType);
+    InstanceType type = instanceType(i.instanceType());
     double[] free = {type.gpuCount(), type.vcpus(), type.memoryMb()};
-    for (Component c : state.components.values()) {
-      for (Copy x : c.copies) {
-        if (x.instanceId.equals(i.id)) {
-          free[0] -= x.accelerators;
-          free[1] -= x.cpus;
-          free[2] -= x.memoryMb;
+    for (Component c : state.components().values()) {
+      for (Copy x : c.copies()) {
+        if (x.instanceId().equals(i.id())) {
+          free[0] -= x.accelerators();
+          free[1] -= x.cpus();
+          free[2] -= x.memoryMb();
         }
       }
     }
@@ -98,7 +93,7 @@ final class Placement {
   }
 
   private static boolean fits(double[] free, Component c) {
-    return free[0] >= c.accelerators && free[1] >= c.cpus && free[2] >= c.memoryMb;
+    return free[0] >= c.accelerators() && free[1] >= c.cpus() && free[2] >= c.memoryMb();
   }
 
   /**
@@ -106,18 +101,18 @@ final class Placement {
    * instances managed instance scaling no longer needs.
    */
   void place(Endpoint e, Instant at) {
-    if (e.deletingUntil != null) {
+    if (e.deletingUntil() != null) {
       return;
     }
     EndpointConfig config = state.endpointConfig(targetFleet(e));
-    for (Component c : componentsOn(e.name)) {
-      if (c.deletingUntil != null) {
+    for (Component c : componentsOn(e.name())) {
+      if (c.deletingUntil() != null) {
         continue;
       }
-      if (!superseded(e, c).isEmpty() || c.batchDoneAt != null) {
+      if (!superseded(e, c).isEmpty() || c.batchDoneAt() != null) {
         roll(e, c, config, at);
       } else {
-        start(e, c, config, at, c.desiredCopies - active(e, c).size(), 0);
+        start(e, c, config, at, c.desiredCopies() - active(e, c).size(), 0);
       }
     }
     release(e, config, at);
@@ -131,19 +126,19 @@ final class Placement {
   private List<Copy> start(Endpoint e, Component c, EndpointConfig config, Instant at, int count, int stagger) {
     List<Copy> started = new ArrayList<>();
     while (started.size() < count) {
-      Optional<Instance> room = fleet(e, config.name).stream()
-          .sorted(Comparator.comparing((Instance i) -> i.readyAt))
+      Optional<Instance> room = fleet(e, config.name()).stream()
+          .sorted(Comparator.comparing((Instance i) -> i.readyAt()))
           .filter(i -> fits(free(i), c)).findFirst();
-      if (room.isEmpty() && config.managedInstanceScaling && fleet(e, config.name).size() < config.maxInstances) {
-        Instance added = newInstance(config.instanceType, config.name, at.plus(timings.instanceProvisioning()));
-        e.instances.add(added);
+      if (room.isEmpty() && config.managedInstanceScaling() && fleet(e, config.name()).size() < config.maxInstances()) {
+        Instance added = newInstance(config.instanceType(), config.name(), at.plus(timings.instanceProvisioning()));
+        e.addInstance(added);
         room = Optional.of(added);
       }
       if (room.isEmpty()) {
         break;
       }
       Copy copy = copyOn(room.get(), c, at, stagger + started.size());
-      c.copies.add(copy);
+      c.addCopy(copy);
       started.add(copy);
     }
     return started;
@@ -151,22 +146,15 @@ final class Placement {
 
   /** A copy on {@code host}: it serves after the image pull (skipped when the instance has the image) and the model load. */
   private Copy copyOn(Instance host, Component c, Instant at, int stagger) {
-    Instant start = host.readyAt.isAfter(at) ? host.readyAt : at;
-    Instant imageReady = host.images.get(c.image);
+    Instant start = host.readyAt().isAfter(at) ? host.readyAt() : at;
+    Instant imageReady = host.imageReadyAt(c.image());
     if (imageReady == null) {
       imageReady = start.plus(timings.imagePull());
-      host.images.put(c.image, imageReady);
+      host.pullImage(c.image(), imageReady);
     }
     Instant loadFrom = imageReady.isAfter(start) ? imageReady : start;
-    Copy copy = new Copy();
-    copy.id = c.name + "-copy-" + state.nextId++;
-    copy.instanceId = host.id;
-    copy.generation = c.generation;
-    copy.accelerators = c.accelerators;
-    copy.cpus = c.cpus;
-    copy.memoryMb = c.memoryMb;
-    copy.readyAt = loadFrom.plus(timings.modelLoad()).plus(timings.copyStagger().multipliedBy(stagger));
-    return copy;
+    return new Copy(c.name() + "-copy-" + state.takeId(), host.id(), c.generation(), c.accelerators(), c.cpus(), c.memoryMb(),
+        loadFrom.plus(timings.modelLoad()).plus(timings.copyStagger().multipliedBy(stagger)));
   }
 
   /**
@@ -176,38 +164,36 @@ final class Placement {
    * #finishBatch}). Where no room for a new copy can come, an old copy is replaced in place.
    */
   private void roll(Endpoint e, Component c, EndpointConfig config, Instant at) {
-    if (c.batchDoneAt != null) {
+    if (c.batchDoneAt() != null) {
       return;
     }
     List<Copy> old = new ArrayList<>(superseded(e, c));
-    int missing = c.desiredCopies - active(e, c).size();
+    int missing = c.desiredCopies() - active(e, c).size();
     if (missing <= 0) {
-      c.copies.removeAll(old);
+      c.removeCopies(old);
       return;
     }
-    int batch = c.rollingBatchCopies == null ? missing : Math.min(c.rollingBatchCopies, missing);
+    int batch = c.rollingBatchCopies() == null ? missing : Math.min(c.rollingBatchCopies(), missing);
     List<Copy> started = new ArrayList<>(start(e, c, config, at, batch, 0));
     int replacedInPlace = 0;
     while (started.size() < batch && !old.isEmpty()) {
-      c.copies.remove(old.remove(0));
+      c.removeCopy(old.remove(0));
       replacedInPlace++;
       started.addAll(start(e, c, config, at, batch - started.size(), started.size()));
     }
     if (started.isEmpty()) {
       return;
     }
-    c.batchRetires = Math.max(0, started.size() - replacedInPlace);
-    Instant served = started.stream().map(x -> x.readyAt).max(Comparator.naturalOrder()).orElseThrow();
-    c.batchDoneAt = served.plusSeconds(c.rollingWaitSeconds);
+    Instant served = started.stream().map(Copy::readyAt).max(Comparator.naturalOrder()).orElseThrow();
+    c.startBatch(served.plusSeconds(c.rollingWaitSeconds()), Math.max(0, started.size() - replacedInPlace));
   }
 
   /** A batch has served and baked: the old copies it replaces retire (all of them after the last batch). */
   void finishBatch(Endpoint e, Component c) {
     List<Copy> old = new ArrayList<>(superseded(e, c));
-    int retire = active(e, c).size() >= c.desiredCopies ? old.size() : Math.min(c.batchRetires, old.size());
-    c.copies.removeAll(old.subList(0, retire));
-    c.batchDoneAt = null;
-    c.batchRetires = 0;
+    int retire = active(e, c).size() >= c.desiredCopies() ? old.size() : Math.min(c.batchRetires(), old.size());
+    c.removeCopies(old.subList(0, retire));
+    c.finishBatch();
   }
 
   /**
@@ -215,28 +201,26 @@ final class Placement {
    * (or no more fit there): the old fleet and the copies on it go, the new config is the endpoint's.
    */
   boolean switchFleet(Endpoint e, Instant at) {
-    if (e.pendingConfig == null) {
+    if (e.pendingConfig() == null) {
       return false;
     }
-    List<Instance> next = fleet(e, e.pendingConfig);
-    if (next.stream().anyMatch(i -> i.readyAt.isAfter(at))) {
+    List<Instance> next = fleet(e, e.pendingConfig());
+    if (next.stream().anyMatch(i -> i.readyAt().isAfter(at))) {
       return false;
     }
-    for (Component c : componentsOn(e.name)) {
+    for (Component c : componentsOn(e.name())) {
       List<Copy> active = active(e, c);
-      if (c.deletingUntil == null && active.stream().anyMatch(x -> x.readyAt.isAfter(at))) {
+      if (c.deletingUntil() == null && active.stream().anyMatch(x -> x.readyAt().isAfter(at))) {
         return false;
       }
     }
-    List<String> retiring = e.instances.stream().filter(i -> !fleetOf(e, i).equals(e.pendingConfig)).map(i -> i.id).toList();
-    e.instances.removeIf(i -> retiring.contains(i.id));
-    for (Component c : componentsOn(e.name)) {
-      c.copies.removeIf(x -> retiring.contains(x.instanceId));
-      c.variantName = state.endpointConfig(e.pendingConfig).variantName;
+    List<String> retiring = e.instances().stream().filter(i -> !fleetOf(e, i).equals(e.pendingConfig())).map(i -> i.id()).toList();
+    e.removeInstancesIf(i -> retiring.contains(i.id()));
+    for (Component c : componentsOn(e.name())) {
+      c.removeCopiesIf(x -> retiring.contains(x.instanceId()));
+      c.moveToVariant(state.endpointConfig(e.pendingConfig()).variantName());
     }
-    e.configName = e.pendingConfig;
-    e.pendingConfig = null;
-    e.modified = at;
+    e.completeUpdate(at);
     return true;
   }
 
@@ -245,31 +229,31 @@ final class Placement {
    * scale-in strategy does), on an endpoint that hosts inference components (only those scale to zero).
    */
   private void release(Endpoint e, EndpointConfig config, Instant at) {
-    if (!config.managedInstanceScaling || e.pendingConfig != null || componentsOn(e.name).isEmpty()) {
+    if (!config.managedInstanceScaling() || e.pendingConfig() != null || componentsOn(e.name()).isEmpty()) {
       return;
     }
-    List<Instance> fleet = new ArrayList<>(fleet(e, config.name));
-    List<Instance> empty = new ArrayList<>(fleet.stream().filter(i -> !i.readyAt.isAfter(at) && copiesOn(i.id) == 0).toList());
+    List<Instance> fleet = new ArrayList<>(fleet(e, config.name()));
+    List<Instance> empty = new ArrayList<>(fleet.stream().filter(i -> !i.readyAt().isAfter(at) && copiesOn(i.id()) == 0).toList());
     // The newest empty instance goes first, so long-lived instances (and their cached images) stay.
-    empty.sort(Comparator.comparing((Instance i) -> i.readyAt).reversed());
+    empty.sort(Comparator.comparing((Instance i) -> i.readyAt()).reversed());
     int count = fleet.size();
     for (Instance i : empty) {
-      if (count <= config.minInstances) {
+      if (count <= config.minInstances()) {
         break;
       }
-      e.instances.remove(i);
+      e.removeInstance(i);
       count--;
     }
   }
 
   /** Removes {@code count} instances of the current fleet, emptiest and newest first; copies on them are lost and placed again. */
   void removeInstances(Endpoint e, int count, Instant at) {
-    List<Instance> order = new ArrayList<>(fleet(e, e.configName));
-    order.sort(Comparator.comparingInt((Instance i) -> copiesOn(i.id)).thenComparing((Instance i) -> i.readyAt, Comparator.reverseOrder()));
+    List<Instance> order = new ArrayList<>(fleet(e, e.configName()));
+    order.sort(Comparator.comparingInt((Instance i) -> copiesOn(i.id())).thenComparing((Instance i) -> i.readyAt(), Comparator.reverseOrder()));
     for (Instance gone : order.subList(0, count)) {
-      e.instances.remove(gone);
-      for (Component c : componentsOn(e.name)) {
-        c.copies.removeIf(copy -> copy.instanceId.equals(gone.id));
+      e.removeInstance(gone);
+      for (Component c : componentsOn(e.name())) {
+        c.removeCopiesIf(copy -> copy.instanceId().equals(gone.id()));
       }
     }
     place(e, at);
@@ -278,9 +262,9 @@ final class Placement {
   /** Drops copies beyond the desired count: still-starting ones first, then the newest. */
   void removeSurplus(Endpoint e, Component c) {
     List<Copy> active = new ArrayList<>(active(e, c));
-    active.sort(Comparator.comparing((Copy x) -> x.readyAt).reversed());
-    for (int i = 0; i < active.size() - c.desiredCopies; i++) {
-      c.copies.remove(active.get(i));
+    active.sort(Comparator.comparing((Copy x) -> x.readyAt()).reversed());
+    for (int i = 0; i < active.size() - c.desiredCopies(); i++) {
+      c.removeCopy(active.get(i));
     }
   }
 }

@@ -12,9 +12,11 @@ import dev.copyscale.twin.sagemaker.SageMakerState.Endpoint;
 import dev.copyscale.twin.sagemaker.SageMakerState.EndpointConfig;
 import dev.copyscale.twin.sagemaker.SageMakerState.Instance;
 import dev.copyscale.twin.sagemaker.SageMakerState.Model;
+import dev.copyscale.twin.sagemaker.SageMakerState.Spec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -90,7 +92,7 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   private Model model(String name) {
-    Model m = state.models.get(name);
+    Model m = state.models().get(name);
     if (m == null) {
       throw notFound("model", arn("model", name));
     }
@@ -98,7 +100,7 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   private EndpointConfig config(String name) {
-    EndpointConfig c = state.endpointConfigs.get(name);
+    EndpointConfig c = state.endpointConfigs().get(name);
     if (c == null) {
       throw notFound("endpoint configuration", arn("endpoint-config", name));
     }
@@ -106,7 +108,7 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   private Endpoint endpoint(String name) {
-    Endpoint e = state.endpoints.get(name);
+    Endpoint e = state.endpoints().get(name);
     if (e == null) {
       throw notFound("endpoint", arn("endpoint", name));
     }
@@ -114,7 +116,7 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   private Component component(String name) {
-    Component c = state.components.get(name);
+    Component c = state.components().get(name);
     if (c == null) {
       throw notFound("inference component", arn("inference-component", name));
     }
@@ -127,42 +129,36 @@ public final class SageMakerTwin implements SageMakerClient {
   public synchronized CreateModelResponse createModel(CreateModelRequest r) {
     settle();
     checkName("modelName", r.modelName());
-    if (state.models.containsKey(r.modelName())) {
+    if (state.models().containsKey(r.modelName())) {
       throw alreadyExists("model", arn("model", r.modelName()));
     }
     if (r.primaryContainer() == null || r.primaryContainer().image() == null) {
       throw validation("1 validation error detected: a PrimaryContainer with an Image is required.");
     }
-    Model m = new Model();
-    m.name = r.modelName();
-    m.image = r.primaryContainer().image();
-    m.environment = new TreeMap<>(r.primaryContainer().environment());
-    m.executionRoleArn = r.executionRoleArn();
-    m.created = now();
-    m.tags = tags(r.tags());
-    state.models.put(m.name, m);
-    return CreateModelResponse.builder().modelArn(arn("model", m.name)).build();
+    Model m = new Model(r.modelName(), r.primaryContainer().image(), r.primaryContainer().environment(), r.executionRoleArn(), now(), tags(r.tags()));
+    state.addModel(m);
+    return CreateModelResponse.builder().modelArn(arn("model", m.name())).build();
   }
 
   @Override
   public synchronized DescribeModelResponse describeModel(DescribeModelRequest r) {
     Model m = model(r.modelName());
-    return DescribeModelResponse.builder().modelName(m.name).modelArn(arn("model", m.name)).executionRoleArn(m.executionRoleArn)
-        .primaryContainer(ContainerDefinition.builder().image(m.image).environment(m.environment).build()).creationTime(m.created).build();
+    return DescribeModelResponse.builder().modelName(m.name()).modelArn(arn("model", m.name())).executionRoleArn(m.executionRoleArn())
+        .primaryContainer(ContainerDefinition.builder().image(m.image()).environment(m.environment()).build()).creationTime(m.created()).build();
   }
 
   @Override
   public synchronized ListModelsResponse listModels(ListModelsRequest r) {
-    List<ModelSummary> models = state.models.values().stream()
-        .filter(m -> r.nameContains() == null || m.name.contains(r.nameContains()))
-        .map(m -> ModelSummary.builder().modelName(m.name).modelArn(arn("model", m.name)).creationTime(m.created).build()).toList();
+    List<ModelSummary> models = state.models().values().stream()
+        .filter(m -> r.nameContains() == null || m.name().contains(r.nameContains()))
+        .map(m -> ModelSummary.builder().modelName(m.name()).modelArn(arn("model", m.name())).creationTime(m.created()).build()).toList();
     return ListModelsResponse.builder().models(models).build();
   }
 
   @Override
   public synchronized DeleteModelResponse deleteModel(DeleteModelRequest r) {
     model(r.modelName());
-    state.models.remove(r.modelName());
+    state.removeModel(r.modelName());
     return DeleteModelResponse.builder().build();
   }
 
@@ -171,7 +167,7 @@ public final class SageMakerTwin implements SageMakerClient {
   @Override
   public synchronized CreateEndpointConfigResponse createEndpointConfig(CreateEndpointConfigRequest r) {
     checkName("endpointConfigName", r.endpointConfigName());
-    if (state.endpointConfigs.containsKey(r.endpointConfigName())) {
+    if (state.endpointConfigs().containsKey(r.endpointConfigName())) {
       throw alreadyExists("endpoint configuration", arn("endpoint-config", r.endpointConfigName()));
     }
     if (r.productionVariants().size() != 1) {
@@ -189,68 +185,62 @@ public final class SageMakerTwin implements SageMakerClient {
     if (v.initialInstanceCount() == null || v.initialInstanceCount() < 1) {
       throw atLeast("productionVariants.1.member.initialInstanceCount", v.initialInstanceCount(), 1);
     }
-    EndpointConfig c = new EndpointConfig();
-    c.name = r.endpointConfigName();
-    c.executionRoleArn = r.executionRoleArn();
-    c.variantName = v.variantName();
-    c.instanceType = v.instanceTypeAsString();
-    c.initialInstanceCount = v.initialInstanceCount();
+    int initial = v.initialInstanceCount();
     ProductionVariantManagedInstanceScaling mis = v.managedInstanceScaling();
-    c.managedInstanceScaling = mis != null && "ENABLED".equals(mis.statusAsString());
-    if (c.managedInstanceScaling) {
-      c.minInstances = mis.minInstanceCount() == null ? 1 : mis.minInstanceCount();
-      c.maxInstances = mis.maxInstanceCount() == null ? c.initialInstanceCount : mis.maxInstanceCount();
-      if (c.minInstances < 0) {
-        throw atLeast("productionVariants.1.member.managedInstanceScaling.minInstanceCount", c.minInstances, 0);
+    boolean managed = mis != null && "ENABLED".equals(mis.statusAsString());
+    int min = 0;
+    int max = 0;
+    if (managed) {
+      min = mis.minInstanceCount() == null ? 1 : mis.minInstanceCount();
+      max = mis.maxInstanceCount() == null ? initial : mis.maxInstanceCount();
+      if (min < 0) {
+        throw atLeast("productionVariants.1.member.managedInstanceScaling.minInstanceCount", min, 0);
       }
-      if (c.maxInstances < 1) {
-        throw atLeast("productionVariants.1.member.managedInstanceScaling.maxInstanceCount", c.maxInstances, 1);
+      if (max < 1) {
+        throw atLeast("productionVariants.1.member.managedInstanceScaling.maxInstanceCount", max, 1);
       }
-      if (c.minInstances > c.maxInstances || c.initialInstanceCount > c.maxInstances) {
-        throw validation("ManagedInstanceScaling: MinInstanceCount " + c.minInstances + " and InitialInstanceCount " + c.initialInstanceCount
-            + " must not exceed MaxInstanceCount " + c.maxInstances + ".");
+      if (min > max || initial > max) {
+        throw validation("ManagedInstanceScaling: MinInstanceCount " + min + " and InitialInstanceCount " + initial
+            + " must not exceed MaxInstanceCount " + max + ".");
       }
     }
-    c.routing = v.routingConfig() == null ? "RANDOM" : v.routingConfig().routingStrategyAsString();
-    c.created = now();
-    c.tags = tags(r.tags());
-    state.endpointConfigs.put(c.name, c);
-    return CreateEndpointConfigResponse.builder().endpointConfigArn(arn("endpoint-config", c.name)).build();
+    String routing = v.routingConfig() == null ? "RANDOM" : v.routingConfig().routingStrategyAsString();
+    EndpointConfig c = new EndpointConfig(r.endpointConfigName(), r.executionRoleArn(), v.variantName(), v.instanceTypeAsString(), initial, managed, min, max,
+        routing, now(), tags(r.tags()));
+    state.addEndpointConfig(c);
+    return CreateEndpointConfigResponse.builder().endpointConfigArn(arn("endpoint-config", c.name())).build();
   }
 
   @Override
   public synchronized DescribeEndpointConfigResponse describeEndpointConfig(DescribeEndpointConfigRequest r) {
     EndpointConfig c = config(r.endpointConfigName());
-    return DescribeEndpointConfigResponse.builder().endpointConfigName(c.name).endpointConfigArn(arn("endpoint-config", c.name))
-        .executionRoleArn(c.executionRoleArn).productionVariants(variant(c)).creationTime(c.created).build();
+    return DescribeEndpointConfigResponse.builder().endpointConfigName(c.name()).endpointConfigArn(arn("endpoint-config", c.name()))
+        .executionRoleArn(c.executionRoleArn()).productionVariants(variant(c)).creationTime(c.created()).build();
   }
 
   private static ProductionVariant variant(EndpointConfig c) {
-    return ProductionVariant.builder().variantName(c.variantName).instanceType(c.instanceType).initialInstanceCount(c.initialInstanceCount)
-        .managedInstanceScaling(managedScaling(c)).routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing).build()).build();
+    return ProductionVariant.builder().variantName(c.variantName()).instanceType(c.instanceType()).initialInstanceCount(c.initialInstanceCount())
+        .managedInstanceScaling(managedScaling(c)).routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing()).build()).build();
   }
 
   private static ProductionVariantManagedInstanceScaling managedScaling(EndpointConfig c) {
-    return c.managedInstanceScaling
-        ? ProductionVariantManagedInstanceScaling.builder().status("ENABLED").minInstanceCount(c.minInstances).maxInstanceCount(c.maxInstances).build()
+    return c.managedInstanceScaling()
+        ? ProductionVariantManagedInstanceScaling.builder().status("ENABLED").minInstanceCount(c.minInstances()).maxInstanceCount(c.maxInstances()).build()
         : null;
   }
 
   @Override
   public synchronized ListEndpointConfigsResponse listEndpointConfigs(ListEndpointConfigsRequest r) {
-    List<EndpointConfigSummary> configs = state.endpointConfigs.values().stream()
-        .filter(c -> r.nameContains() == null || c.name.contains(r.nameContains()))
-        .map(c -> EndpointConfigSummary.builder().endpointConfigName(c.name).endpointConfigArn(arn("endpoint-config", c.name)).creationTime(c.created).build()).toList();
+    List<EndpointConfigSummary> configs = state.endpointConfigs().values().stream()
+        .filter(c -> r.nameContains() == null || c.name().contains(r.nameContains()))
+        .map(c -> EndpointConfigSummary.builder().endpointConfigName(c.name()).endpointConfigArn(arn("endpoint-config", c.name())).creationTime(c.created()).build()).toList();
     return ListEndpointConfigsResponse.builder().endpointConfigs(configs).build();
   }
 
   @Override
   public synchronized DeleteEndpointConfigResponse deleteEndpointConfig(DeleteEndpointConfigRequest r) {
     EndpointConfig c = config(r.endpointConfigName());
-    state.endpointConfigs.remove(c.name);
-    if (state.endpoints.values().stream().anyMatch(e -> c.name.equals(e.configName) || c.name.equals(e.pendingConfig))) {
-      state.deletedConfigsInUse.put(c.name, c);
-    }
+    state.deleteEndpointConfig(c.name());
     return DeleteEndpointConfigResponse.builder().build();
   }
 
@@ -260,52 +250,47 @@ public final class SageMakerTwin implements SageMakerClient {
   public synchronized CreateEndpointResponse createEndpoint(CreateEndpointRequest r) {
     settle();
     checkName("endpointName", r.endpointName());
-    if (state.endpoints.containsKey(r.endpointName())) {
+    if (state.endpoints().containsKey(r.endpointName())) {
       throw alreadyExists("endpoint", arn("endpoint", r.endpointName()));
     }
     EndpointConfig c = config(r.endpointConfigName());
-    Endpoint e = new Endpoint();
-    e.name = r.endpointName();
-    e.configName = c.name;
-    e.created = now();
-    e.modified = now();
-    e.tags = tags(r.tags());
-    for (int i = 0; i < c.initialInstanceCount; i++) {
-      e.instances.add(placement.newInstance(c.instanceType, c.name, now().plus(timings.instanceProvisioning())));
+    Endpoint e = new Endpoint(r.endpointName(), c.name(), now(), tags(r.tags()));
+    for (int i = 0; i < c.initialInstanceCount(); i++) {
+      e.addInstance(placement.newInstance(c.instanceType(), c.name(), now().plus(timings.instanceProvisioning())));
     }
-    state.endpoints.put(e.name, e);
-    return CreateEndpointResponse.builder().endpointArn(arn("endpoint", e.name)).build();
+    state.addEndpoint(e);
+    return CreateEndpointResponse.builder().endpointArn(arn("endpoint", e.name())).build();
   }
 
   /** EndpointStatus at the current time: Creating until first in service, Updating while instances provision or a new fleet takes over. */
   String endpointStatus(Endpoint e) {
-    if (e.deletingUntil != null) {
+    if (e.deletingUntil() != null) {
       return "Deleting";
     }
-    boolean provisioning = e.pendingConfig != null || e.instances.stream().anyMatch(i -> i.readyAt.isAfter(now()));
+    boolean provisioning = e.pendingConfig() != null || e.instances().stream().anyMatch(i -> i.readyAt().isAfter(now()));
     if (!provisioning) {
       return "InService";
     }
-    return e.firstInService == null ? "Creating" : "Updating";
+    return e.firstInService() == null ? "Creating" : "Updating";
   }
 
   @Override
   public synchronized DescribeEndpointResponse describeEndpoint(DescribeEndpointRequest r) {
     settle();
     Endpoint e = endpoint(r.endpointName());
-    EndpointConfig c = state.endpointConfig(e.configName);
-    List<Instance> fleet = placement.fleet(e, e.configName);
-    ProductionVariantSummary variant = ProductionVariantSummary.builder().variantName(c.variantName)
+    EndpointConfig c = state.endpointConfig(e.configName());
+    List<Instance> fleet = placement.fleet(e, e.configName());
+    ProductionVariantSummary variant = ProductionVariantSummary.builder().variantName(c.variantName())
         .currentInstanceCount(ready(fleet)).desiredInstanceCount(fleet.size())
-        .managedInstanceScaling(managedScaling(c)).routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing).build()).build();
-    DescribeEndpointResponse.Builder b = DescribeEndpointResponse.builder().endpointName(e.name).endpointArn(arn("endpoint", e.name))
-        .endpointConfigName(e.configName).endpointStatus(endpointStatus(e)).productionVariants(variant)
-        .creationTime(e.created).lastModifiedTime(e.modified);
-    if (e.pendingConfig != null) {
-      EndpointConfig next = state.endpointConfig(e.pendingConfig);
-      List<Instance> nextFleet = placement.fleet(e, next.name);
-      b.pendingDeploymentSummary(PendingDeploymentSummary.builder().endpointConfigName(next.name).startTime(e.modified)
-          .productionVariants(PendingProductionVariantSummary.builder().variantName(next.variantName).instanceType(next.instanceType)
+        .managedInstanceScaling(managedScaling(c)).routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing()).build()).build();
+    DescribeEndpointResponse.Builder b = DescribeEndpointResponse.builder().endpointName(e.name()).endpointArn(arn("endpoint", e.name()))
+        .endpointConfigName(e.configName()).endpointStatus(endpointStatus(e)).productionVariants(variant)
+        .creationTime(e.created()).lastModifiedTime(e.modified());
+    if (e.pendingConfig() != null) {
+      EndpointConfig next = state.endpointConfig(e.pendingConfig());
+      List<Instance> nextFleet = placement.fleet(e, next.name());
+      b.pendingDeploymentSummary(PendingDeploymentSummary.builder().endpointConfigName(next.name()).startTime(e.modified())
+          .productionVariants(PendingProductionVariantSummary.builder().variantName(next.variantName()).instanceType(next.instanceType())
               .currentInstanceCount(ready(nextFleet)).desiredInstanceCount(nextFleet.size()).managedInstanceScaling(managedScaling(next)).build())
           .build());
     }
@@ -313,23 +298,23 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   private int ready(List<Instance> instances) {
-    return (int) instances.stream().filter(i -> !i.readyAt.isAfter(now())).count();
+    return (int) instances.stream().filter(i -> !i.readyAt().isAfter(now())).count();
   }
 
   @Override
   public synchronized ListEndpointsResponse listEndpoints(ListEndpointsRequest r) {
     settle();
-    List<EndpointSummary> endpoints = state.endpoints.values().stream()
-        .filter(e -> r.nameContains() == null || e.name.contains(r.nameContains()))
+    List<EndpointSummary> endpoints = state.endpoints().values().stream()
+        .filter(e -> r.nameContains() == null || e.name().contains(r.nameContains()))
         .filter(e -> r.statusEqualsAsString() == null || endpointStatus(e).equals(r.statusEqualsAsString()))
-        .map(e -> EndpointSummary.builder().endpointName(e.name).endpointArn(arn("endpoint", e.name)).endpointStatus(endpointStatus(e))
-            .creationTime(e.created).lastModifiedTime(e.modified).build()).toList();
+        .map(e -> EndpointSummary.builder().endpointName(e.name()).endpointArn(arn("endpoint", e.name())).endpointStatus(endpointStatus(e))
+            .creationTime(e.created()).lastModifiedTime(e.modified()).build()).toList();
     return ListEndpointsResponse.builder().endpoints(endpoints).build();
   }
 
   private void requireInService(Endpoint e) {
     if (!endpointStatus(e).equals("InService")) {
-      throw SageMakerErrors.endpointInProgress(arn("endpoint", e.name));
+      throw SageMakerErrors.endpointInProgress(arn("endpoint", e.name()));
     }
   }
 
@@ -343,19 +328,18 @@ public final class SageMakerTwin implements SageMakerClient {
     Endpoint e = endpoint(r.endpointName());
     requireInService(e);
     EndpointConfig next = config(r.endpointConfigName());
-    int count = Math.max(next.initialInstanceCount, placement.fleet(e, e.configName).size());
-    if (next.managedInstanceScaling) {
-      count = Math.min(count, next.maxInstances);
+    int count = Math.max(next.initialInstanceCount(), placement.fleet(e, e.configName()).size());
+    if (next.managedInstanceScaling()) {
+      count = Math.min(count, next.maxInstances());
     }
     for (int i = 0; i < count; i++) {
-      e.instances.add(placement.newInstance(next.instanceType, next.name, now().plus(timings.instanceProvisioning())));
+      e.addInstance(placement.newInstance(next.instanceType(), next.name(), now().plus(timings.instanceProvisioning())));
     }
-    e.pendingConfig = next.name;
-    e.modified = now();
+    e.startUpdate(next.name(), now());
     // Every component's copies move to the new fleet: each is updating until they serve there.
-    placement.componentsOn(e.name).forEach(c -> c.lastChange = "UPDATE");
+    placement.componentsOn(e.name()).forEach(c -> c.recordChange("UPDATE"));
     placement.place(e, now());
-    return UpdateEndpointResponse.builder().endpointArn(arn("endpoint", e.name)).build();
+    return UpdateEndpointResponse.builder().endpointArn(arn("endpoint", e.name())).build();
   }
 
   @Override
@@ -363,10 +347,10 @@ public final class SageMakerTwin implements SageMakerClient {
     settle();
     Endpoint e = endpoint(r.endpointName());
     requireInService(e);
-    EndpointConfig c = state.endpointConfig(e.configName);
+    EndpointConfig c = state.endpointConfig(e.configName());
     for (DesiredWeightAndCapacity d : r.desiredWeightsAndCapacities()) {
-      if (!c.variantName.equals(d.variantName())) {
-        throw validation("The variant name(s) \"" + d.variantName() + "\" is/are not present within endpoint configuration \"" + c.name + "\".");
+      if (!c.variantName().equals(d.variantName())) {
+        throw validation("The variant name(s) \"" + d.variantName() + "\" is/are not present within endpoint configuration \"" + c.name() + "\".");
       }
       if (d.desiredInstanceCount() != null && d.desiredInstanceCount() < 0) {
         throw atLeast("desiredWeightsAndCapacities.1.member.desiredInstanceCount", d.desiredInstanceCount(), 0);
@@ -377,17 +361,17 @@ public final class SageMakerTwin implements SageMakerClient {
         continue;
       }
       int desired = d.desiredInstanceCount();
-      int current = placement.fleet(e, c.name).size();
+      int current = placement.fleet(e, c.name()).size();
       for (int i = current; i < desired; i++) {
-        e.instances.add(placement.newInstance(c.instanceType, c.name, now().plus(timings.instanceProvisioning())));
+        e.addInstance(placement.newInstance(c.instanceType(), c.name(), now().plus(timings.instanceProvisioning())));
       }
       if (current > desired) {
         placement.removeInstances(e, current - desired, now());
       }
     }
-    e.modified = now();
+    e.markModified(now());
     placement.place(e, now());
-    return UpdateEndpointWeightsAndCapacitiesResponse.builder().endpointArn(arn("endpoint", e.name)).build();
+    return UpdateEndpointWeightsAndCapacitiesResponse.builder().endpointArn(arn("endpoint", e.name())).build();
   }
 
   @Override
@@ -395,10 +379,10 @@ public final class SageMakerTwin implements SageMakerClient {
     settle();
     Endpoint e = endpoint(r.endpointName());
     requireInService(e);
-    if (!placement.componentsOn(e.name).isEmpty()) {
-      throw validation("Cannot delete endpoint \"" + arn("endpoint", e.name) + "\" because it has inference components; delete them first.");
+    if (!placement.componentsOn(e.name()).isEmpty()) {
+      throw validation("Cannot delete endpoint \"" + arn("endpoint", e.name()) + "\" because it has inference components; delete them first.");
     }
-    e.deletingUntil = now().plus(timings.endpointDeletion());
+    e.startDeletion(now().plus(timings.endpointDeletion()));
     return DeleteEndpointResponse.builder().build();
   }
 
@@ -408,16 +392,16 @@ public final class SageMakerTwin implements SageMakerClient {
   public synchronized CreateInferenceComponentResponse createInferenceComponent(CreateInferenceComponentRequest r) {
     settle();
     checkName("inferenceComponentName", r.inferenceComponentName());
-    if (state.components.containsKey(r.inferenceComponentName())) {
+    if (state.components().containsKey(r.inferenceComponentName())) {
       throw alreadyExists("inference component", arn("inference-component", r.inferenceComponentName()));
     }
     Endpoint e = endpoint(r.endpointName());
     if (!endpointStatus(e).equals("InService")) {
-      throw validation("Endpoint \"" + arn("endpoint", e.name) + "\" is not in InService status (it is " + endpointStatus(e) + ").");
+      throw validation("Endpoint \"" + arn("endpoint", e.name()) + "\" is not in InService status (it is " + endpointStatus(e) + ").");
     }
-    EndpointConfig config = state.endpointConfig(e.configName);
-    if (r.variantName() != null && !r.variantName().equals(config.variantName)) {
-      throw validation("Variant \"" + r.variantName() + "\" does not exist on endpoint \"" + e.name + "\".");
+    EndpointConfig config = state.endpointConfig(e.configName());
+    if (r.variantName() != null && !r.variantName().equals(config.variantName())) {
+      throw validation("Variant \"" + r.variantName() + "\" does not exist on endpoint \"" + e.name() + "\".");
     }
     if (r.specification() == null) {
       throw validation("1 validation error detected: an inference component needs a Specification.");
@@ -427,22 +411,15 @@ public final class SageMakerTwin implements SageMakerClient {
       // Reported behaviour (DESIGN.md): creating with 0 copies is refused although the API model allows it.
       throw atLeast("runtimeConfig.copyCount", copies, 1);
     }
-    Component c = new Component();
-    c.name = r.inferenceComponentName();
-    c.endpointName = e.name;
-    c.variantName = config.variantName;
-    c.created = now();
-    c.modified = now();
-    c.tags = tags(r.tags());
-    applySpecification(c, r.specification(), config);
-    c.desiredCopies = copies;
-    state.components.put(c.name, c);
+    Component c = new Component(r.inferenceComponentName(), e.name(), config.variantName(), specification(r.specification(), config), copies, now(),
+        tags(r.tags()));
+    state.addComponent(c);
     placement.place(e, now());
-    return CreateInferenceComponentResponse.builder().inferenceComponentArn(arn("inference-component", c.name)).build();
+    return CreateInferenceComponentResponse.builder().inferenceComponentArn(arn("inference-component", c.name())).build();
   }
 
-  /** Validates a specification against the API's constraints and the instance type, then takes it over. */
-  private void applySpecification(Component c, InferenceComponentSpecification spec, EndpointConfig config) {
+  /** A specification, validated against the API's constraints and the instance type. */
+  private Spec specification(InferenceComponentSpecification spec, EndpointConfig config) {
     String member = "specification.";
     InferenceComponentContainerSpecification container = spec.container();
     if (spec.modelName() == null && (container == null || container.image() == null)) {
@@ -465,7 +442,7 @@ public final class SageMakerTwin implements SageMakerClient {
     if (need.numberOfCpuCoresRequired() != null && cpus < 0.25f) {
       throw atLeast(member + "computeResourceRequirements.numberOfCpuCoresRequired", cpus, 0.25);
     }
-    InstanceType type = Placement.instanceType(config.instanceType);
+    InstanceType type = Placement.instanceType(config.instanceType());
     if (accelerators > type.gpuCount() || cpus > type.vcpus() || memory > type.memoryMb()) {
       throw validation("The compute resource requirements of one copy (" + accelerators + " accelerators, " + cpus + " CPUs, " + memory
           + " MiB) exceed what a " + type.name() + " has (" + type.gpuCount() + ", " + type.vcpus() + ", " + type.memoryMb() + ").");
@@ -475,14 +452,8 @@ public final class SageMakerTwin implements SageMakerClient {
     Integer healthCheck = startup == null ? null : startup.containerStartupHealthCheckTimeoutInSeconds();
     checkTimeout(member + "startupParameters.modelDataDownloadTimeoutInSeconds", download);
     checkTimeout(member + "startupParameters.containerStartupHealthCheckTimeoutInSeconds", healthCheck);
-    c.modelName = spec.modelName();
-    c.image = container != null && container.image() != null ? container.image() : model.orElseThrow().image;
-    c.environment = container == null ? new TreeMap<>() : new TreeMap<>(container.environment());
-    c.accelerators = accelerators;
-    c.cpus = cpus;
-    c.memoryMb = memory;
-    c.modelDataDownloadTimeoutSeconds = download;
-    c.containerStartupHealthCheckTimeoutSeconds = healthCheck;
+    String image = container != null && container.image() != null ? container.image() : model.orElseThrow().image();
+    return new Spec(spec.modelName(), image, container == null ? Map.of() : container.environment(), accelerators, cpus, memory, download, healthCheck);
   }
 
   /** Both startup timeouts: 60 to 3600 s (InferenceComponentStartupParameters). */
@@ -502,14 +473,14 @@ public final class SageMakerTwin implements SageMakerClient {
 
   /** Creating or Updating while copies of its current specification start or old ones still have to retire. */
   private String componentStatus(Component c, Instant at) {
-    if (c.deletingUntil != null) {
+    if (c.deletingUntil() != null) {
       return "Deleting";
     }
-    Endpoint e = state.endpoints.get(c.endpointName);
-    boolean starting = placement.active(e, c).stream().anyMatch(x -> x.readyAt.isAfter(at));
-    boolean rolling = c.batchDoneAt != null || !placement.superseded(e, c).isEmpty();
+    Endpoint e = state.endpoints().get(c.endpointName());
+    boolean starting = placement.active(e, c).stream().anyMatch(x -> x.readyAt().isAfter(at));
+    boolean rolling = c.batchDoneAt() != null || !placement.superseded(e, c).isEmpty();
     if (starting || rolling) {
-      return c.firstInService == null ? "Creating" : "Updating";
+      return c.firstInService() == null ? "Creating" : "Updating";
     }
     return "InService";
   }
@@ -519,14 +490,14 @@ public final class SageMakerTwin implements SageMakerClient {
     return switch (status) {
       case "Creating" -> "CREATE_IN_PROGRESS";
       case "Deleting" -> "DELETE_IN_PROGRESS";
-      default -> c.lastChange + "_IN_PROGRESS";
+      default -> c.lastChange() + "_IN_PROGRESS";
     };
   }
 
   private void requireInService(Component c) {
     String status = componentStatus(c);
     if (!status.equals("InService")) {
-      throw SageMakerErrors.componentInProgress(arn("inference-component", c.name), inProgressState(c, status));
+      throw SageMakerErrors.componentInProgress(arn("inference-component", c.name()), inProgressState(c, status));
     }
   }
 
@@ -537,45 +508,45 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   private DescribeInferenceComponentResponse describe(Component c) {
-    InferenceComponentSpecificationSummary.Builder spec = InferenceComponentSpecificationSummary.builder().modelName(c.modelName)
-        .computeResourceRequirements(InferenceComponentComputeResourceRequirements.builder().numberOfAcceleratorDevicesRequired(c.accelerators)
-            .numberOfCpuCoresRequired(c.cpus).minMemoryRequiredInMb(c.memoryMb).build())
-        .container(InferenceComponentContainerSpecificationSummary.builder().deployedImage(DeployedImage.builder().specifiedImage(c.image).build())
-            .environment(c.environment.isEmpty() ? null : c.environment).build());
-    if (c.modelDataDownloadTimeoutSeconds != null || c.containerStartupHealthCheckTimeoutSeconds != null) {
-      spec.startupParameters(InferenceComponentStartupParameters.builder().modelDataDownloadTimeoutInSeconds(c.modelDataDownloadTimeoutSeconds)
-          .containerStartupHealthCheckTimeoutInSeconds(c.containerStartupHealthCheckTimeoutSeconds).build());
+    InferenceComponentSpecificationSummary.Builder spec = InferenceComponentSpecificationSummary.builder().modelName(c.modelName())
+        .computeResourceRequirements(InferenceComponentComputeResourceRequirements.builder().numberOfAcceleratorDevicesRequired(c.accelerators())
+            .numberOfCpuCoresRequired(c.cpus()).minMemoryRequiredInMb(c.memoryMb()).build())
+        .container(InferenceComponentContainerSpecificationSummary.builder().deployedImage(DeployedImage.builder().specifiedImage(c.image()).build())
+            .environment(c.environment().isEmpty() ? null : c.environment()).build());
+    if (c.modelDataDownloadTimeoutSeconds() != null || c.containerStartupHealthCheckTimeoutSeconds() != null) {
+      spec.startupParameters(InferenceComponentStartupParameters.builder().modelDataDownloadTimeoutInSeconds(c.modelDataDownloadTimeoutSeconds())
+          .containerStartupHealthCheckTimeoutInSeconds(c.containerStartupHealthCheckTimeoutSeconds()).build());
     }
-    DescribeInferenceComponentResponse.Builder b = DescribeInferenceComponentResponse.builder().inferenceComponentName(c.name)
-        .inferenceComponentArn(arn("inference-component", c.name)).endpointName(c.endpointName).endpointArn(arn("endpoint", c.endpointName))
-        .variantName(c.variantName).inferenceComponentStatus(componentStatus(c)).specification(spec.build())
-        .runtimeConfig(InferenceComponentRuntimeConfigSummary.builder().desiredCopyCount(c.desiredCopies).currentCopyCount(currentCopies(c)).build())
-        .creationTime(c.created).lastModifiedTime(c.modified);
-    if (c.rollingBatchType != null) {
+    DescribeInferenceComponentResponse.Builder b = DescribeInferenceComponentResponse.builder().inferenceComponentName(c.name())
+        .inferenceComponentArn(arn("inference-component", c.name())).endpointName(c.endpointName()).endpointArn(arn("endpoint", c.endpointName()))
+        .variantName(c.variantName()).inferenceComponentStatus(componentStatus(c)).specification(spec.build())
+        .runtimeConfig(InferenceComponentRuntimeConfigSummary.builder().desiredCopyCount(c.desiredCopies()).currentCopyCount(currentCopies(c)).build())
+        .creationTime(c.created()).lastModifiedTime(c.modified());
+    if (c.rollingBatchType() != null) {
       b.lastDeploymentConfig(InferenceComponentDeploymentConfig.builder().rollingUpdatePolicy(InferenceComponentRollingUpdatePolicy.builder()
-          .maximumBatchSize(InferenceComponentCapacitySize.builder().type(c.rollingBatchType).value(c.rollingBatchValue).build())
-          .waitIntervalInSeconds(c.rollingWaitSeconds).build()).build());
+          .maximumBatchSize(InferenceComponentCapacitySize.builder().type(c.rollingBatchType()).value(c.rollingBatchValue()).build())
+          .waitIntervalInSeconds(c.rollingWaitSeconds()).build()).build());
     }
     return b.build();
   }
 
   /** Copies serving now (old ones still serve while an update rolls), never more than desired. */
   private int currentCopies(Component c) {
-    int serving = (int) c.copies.stream().filter(x -> !x.readyAt.isAfter(now())).count();
-    return Math.min(serving, c.desiredCopies);
+    int serving = (int) c.copies().stream().filter(x -> !x.readyAt().isAfter(now())).count();
+    return Math.min(serving, c.desiredCopies());
   }
 
   @Override
   public synchronized ListInferenceComponentsResponse listInferenceComponents(ListInferenceComponentsRequest r) {
     settle();
-    List<InferenceComponentSummary> list = state.components.values().stream()
-        .filter(c -> r.endpointNameEquals() == null || c.endpointName.equals(r.endpointNameEquals()))
-        .filter(c -> r.variantNameEquals() == null || c.variantName.equals(r.variantNameEquals()))
-        .filter(c -> r.nameContains() == null || c.name.contains(r.nameContains()))
+    List<InferenceComponentSummary> list = state.components().values().stream()
+        .filter(c -> r.endpointNameEquals() == null || c.endpointName().equals(r.endpointNameEquals()))
+        .filter(c -> r.variantNameEquals() == null || c.variantName().equals(r.variantNameEquals()))
+        .filter(c -> r.nameContains() == null || c.name().contains(r.nameContains()))
         .filter(c -> r.statusEqualsAsString() == null || componentStatus(c).equals(r.statusEqualsAsString()))
-        .map(c -> InferenceComponentSummary.builder().inferenceComponentName(c.name).inferenceComponentArn(arn("inference-component", c.name))
-            .endpointName(c.endpointName).endpointArn(arn("endpoint", c.endpointName)).variantName(c.variantName)
-            .inferenceComponentStatus(componentStatus(c)).creationTime(c.created).lastModifiedTime(c.modified).build()).toList();
+        .map(c -> InferenceComponentSummary.builder().inferenceComponentName(c.name()).inferenceComponentArn(arn("inference-component", c.name()))
+            .endpointName(c.endpointName()).endpointArn(arn("endpoint", c.endpointName())).variantName(c.variantName())
+            .inferenceComponentStatus(componentStatus(c)).creationTime(c.created()).lastModifiedTime(c.modified()).build()).toList();
     return ListInferenceComponentsResponse.builder().inferenceComponents(list).build();
   }
 
@@ -588,13 +559,12 @@ public final class SageMakerTwin implements SageMakerClient {
       throw atLeast("desiredRuntimeConfig.copyCount", copies, 0);
     }
     requireInService(c);
-    Endpoint e = state.endpoints.get(c.endpointName);
-    c.desiredCopies = copies;
-    c.lastChange = "UPDATE_RC";
-    c.modified = now();
+    Endpoint e = state.endpoints().get(c.endpointName());
+    c.setDesiredCopies(copies);
+    c.recordChange("UPDATE_RC", now());
     placement.removeSurplus(e, c);
     placement.place(e, now());
-    return UpdateInferenceComponentRuntimeConfigResponse.builder().inferenceComponentArn(arn("inference-component", c.name)).build();
+    return UpdateInferenceComponentRuntimeConfigResponse.builder().inferenceComponentArn(arn("inference-component", c.name())).build();
   }
 
   /**
@@ -615,23 +585,23 @@ public final class SageMakerTwin implements SageMakerClient {
       checkRollingPolicy(rolling);
     }
     requireInService(c);
-    Endpoint e = state.endpoints.get(c.endpointName);
+    Endpoint e = state.endpoints().get(c.endpointName());
     if (r.specification() != null) {
-      applySpecification(c, r.specification(), state.endpointConfig(e.configName));
-      c.generation++;
+      c.respecify(specification(r.specification(), state.endpointConfig(e.configName())));
     }
     if (copies != null) {
-      c.desiredCopies = copies;
+      c.setDesiredCopies(copies);
     }
-    c.rollingBatchType = rolling == null ? null : rolling.maximumBatchSize().typeAsString();
-    c.rollingBatchValue = rolling == null ? null : rolling.maximumBatchSize().value();
-    c.rollingWaitSeconds = rolling == null ? 0 : rolling.waitIntervalInSeconds();
-    c.rollingBatchCopies = rolling == null ? null : batchCopies(rolling.maximumBatchSize(), c.desiredCopies);
-    c.lastChange = "UPDATE";
-    c.modified = now();
+    if (rolling == null) {
+      c.setRollingPolicy(null, null, 0, null);
+    } else {
+      c.setRollingPolicy(rolling.maximumBatchSize().typeAsString(), rolling.maximumBatchSize().value(), rolling.waitIntervalInSeconds(),
+          batchCopies(rolling.maximumBatchSize(), c.desiredCopies()));
+    }
+    c.recordChange("UPDATE", now());
     placement.removeSurplus(e, c);
     placement.place(e, now());
-    return UpdateInferenceComponentResponse.builder().inferenceComponentArn(arn("inference-component", c.name)).build();
+    return UpdateInferenceComponentResponse.builder().inferenceComponentArn(arn("inference-component", c.name())).build();
   }
 
   private static void checkRollingPolicy(InferenceComponentRollingUpdatePolicy p) {
@@ -668,9 +638,8 @@ public final class SageMakerTwin implements SageMakerClient {
   public synchronized DeleteInferenceComponentResponse deleteInferenceComponent(DeleteInferenceComponentRequest r) {
     settle();
     Component c = component(r.inferenceComponentName());
-    if (c.deletingUntil == null) {
-      c.deletingUntil = now().plus(timings.componentDeletion());
-      c.desiredCopies = 0;
+    if (c.deletingUntil() == null) {
+      c.startDeletion(now().plus(timings.componentDeletion()));
     }
     return DeleteInferenceComponentResponse.builder().build();
   }
@@ -681,44 +650,43 @@ public final class SageMakerTwin implements SageMakerClient {
   public synchronized void settle() {
     Instant now = now();
     while (true) {
-      Optional<Instant> next = nextTransition(state.settledUntil, now);
+      Optional<Instant> next = nextTransition(state.settledUntil(), now);
       if (next.isEmpty()) {
         break;
       }
       apply(next.get());
-      state.settledUntil = next.get();
+      state.settledTo(next.get());
     }
     markInService(now);
-    state.settledUntil = now;
+    state.settledTo(now);
   }
 
   /** The earliest stored transition time after {@code after}, if it is due by {@code until}. */
   private Optional<Instant> nextTransition(Instant after, Instant until) {
     TreeSet<Instant> times = new TreeSet<>();
-    for (Endpoint e : state.endpoints.values()) {
-      e.instances.forEach(i -> times.add(i.readyAt));
-      if (e.deletingUntil != null) {
-        times.add(e.deletingUntil);
+    for (Endpoint e : state.endpoints().values()) {
+      e.instances().forEach(i -> times.add(i.readyAt()));
+      if (e.deletingUntil() != null) {
+        times.add(e.deletingUntil());
       }
     }
-    for (Component c : state.components.values()) {
-      c.copies.forEach(x -> times.add(x.readyAt));
-      if (c.batchDoneAt != null) {
-        times.add(c.batchDoneAt);
+    for (Component c : state.components().values()) {
+      c.copies().forEach(x -> times.add(x.readyAt()));
+      if (c.batchDoneAt() != null) {
+        times.add(c.batchDoneAt());
       }
-      if (c.deletingUntil != null) {
-        times.add(c.deletingUntil);
+      if (c.deletingUntil() != null) {
+        times.add(c.deletingUntil());
       }
     }
     return Optional.ofNullable(times.higher(after)).filter(t -> !t.isAfter(until));
   }
 
   private void apply(Instant at) {
-    state.components.values().removeIf(c -> c.deletingUntil != null && !c.deletingUntil.isAfter(at));
-    state.endpoints.values().removeIf(e -> e.deletingUntil != null && !e.deletingUntil.isAfter(at));
-    for (Endpoint e : state.endpoints.values()) {
-      for (Component c : placement.componentsOn(e.name)) {
-        if (c.batchDoneAt != null && !c.batchDoneAt.isAfter(at)) {
+    state.removeDeleted(at);
+    for (Endpoint e : state.endpoints().values()) {
+      for (Component c : placement.componentsOn(e.name())) {
+        if (c.batchDoneAt() != null && !c.batchDoneAt().isAfter(at)) {
           placement.finishBatch(e, c);
         }
       }
@@ -733,14 +701,14 @@ public final class SageMakerTwin implements SageMakerClient {
 
   /** Records when endpoints and components first reach InService (later work is then an update). */
   private void markInService(Instant at) {
-    for (Endpoint e : state.endpoints.values()) {
-      if (e.firstInService == null && e.deletingUntil == null && e.pendingConfig == null && e.instances.stream().noneMatch(i -> i.readyAt.isAfter(at))) {
-        e.firstInService = at;
+    for (Endpoint e : state.endpoints().values()) {
+      if (e.firstInService() == null && e.deletingUntil() == null && e.pendingConfig() == null && e.instances().stream().noneMatch(i -> i.readyAt().isAfter(at))) {
+        e.markInService(at);
       }
     }
-    for (Component c : state.components.values()) {
-      if (c.firstInService == null && componentStatus(c, at).equals("InService")) {
-        c.firstInService = at;
+    for (Component c : state.components().values()) {
+      if (c.firstInService() == null && componentStatus(c, at).equals("InService")) {
+        c.markInService(at);
       }
     }
   }

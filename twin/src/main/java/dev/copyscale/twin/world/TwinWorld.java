@@ -295,9 +295,9 @@ public final class TwinWorld {
     ObjectNode root = Json.mapper().createObjectNode();
     root.put("now", clock.instant().toString());
     ArrayNode endpoints = root.putArray("endpoints");
-    sageMaker.state().endpoints.values().forEach(e -> endpoints.add(endpoint(e)));
+    sageMaker.state().endpoints().values().forEach(e -> endpoints.add(endpoint(e)));
     ArrayNode components = root.putArray("inferenceComponents");
-    sageMaker.state().components.keySet().forEach(name ->
+    sageMaker.state().components().keySet().forEach(name ->
         components.add(SdkJson.of(sageMaker.describeInferenceComponent(DescribeInferenceComponentRequest.builder().inferenceComponentName(name).build()))));
     ArrayNode targets = root.putArray("scalableTargets");
     autoScaling.describeScalableTargets(b -> b.serviceNamespace("sagemaker")).scalableTargets().forEach(t -> targets.add(SdkJson.of(t)));
@@ -318,8 +318,8 @@ public final class TwinWorld {
    * (DescribeEndpoint does not carry it, and a reader of the world wants to see it).
    */
   private ObjectNode endpoint(SageMakerState.Endpoint e) {
-    ObjectNode described = SdkJson.of(sageMaker.describeEndpoint(DescribeEndpointRequest.builder().endpointName(e.name).build()));
-    String instanceType = sageMaker.state().endpointConfig(e.configName).instanceType;
+    ObjectNode described = SdkJson.of(sageMaker.describeEndpoint(DescribeEndpointRequest.builder().endpointName(e.name()).build()));
+    String instanceType = sageMaker.state().endpointConfig(e.configName()).instanceType();
     described.withArray("ProductionVariants").forEach(v -> ((ObjectNode) v).put("InstanceType", instanceType));
     return described;
   }

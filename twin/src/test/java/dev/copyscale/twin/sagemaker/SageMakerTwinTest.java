@@ -145,7 +145,7 @@ class SageMakerTwinTest {
       assertThat(ep().productionVariants().get(0).desiredInstanceCount()).isEqualTo(1);
       assertThat(current()).isEqualTo(2);
       assertThat(ic().inferenceComponentStatusAsString()).isEqualTo("InService");
-      assertThat(sm.state().endpoints.get("e").instances).allSatisfy(i -> assertThat(i.instanceType).isEqualTo("ml.g6e.12xlarge"));
+      assertThat(sm.state().endpoints().get("e").instances()).allSatisfy(i -> assertThat(i.instanceType()).isEqualTo("ml.g6e.12xlarge"));
     }
 
     @Test
@@ -162,7 +162,7 @@ class SageMakerTwinTest {
       world.pause(t.componentDeletion());
       sm.deleteEndpoint(b -> b.endpointName("e"));
       world.pause(t.endpointDeletion());
-      assertThat(sm.state().deletedConfigsInUse).isEmpty();
+      assertThat(sm.state().deletedConfigsInUse()).isEmpty();
     }
 
     @Test
@@ -359,7 +359,7 @@ class SageMakerTwinTest {
       world.pause(Duration.ofSeconds(1));
       assertThat(ic().inferenceComponentStatusAsString()).isEqualTo("InService");
       assertThat(ic().specification().modelName()).isEqualTo("m2");
-      assertThat(sm.state().components.get("ic").copies).hasSize(2).allSatisfy(c -> assertThat(c.generation).isEqualTo(2));
+      assertThat(sm.state().components().get("ic").copies()).hasSize(2).allSatisfy(c -> assertThat(c.generation()).isEqualTo(2));
     }
 
     @Test
@@ -380,7 +380,7 @@ class SageMakerTwinTest {
       world.pause(batch.plusSeconds(60));
       assertThat(current()).isEqualTo(4);
       assertThat(ic().inferenceComponentStatusAsString()).isEqualTo("InService");
-      assertThat(sm.state().components.get("ic").copies).allSatisfy(c -> assertThat(c.generation).isEqualTo(2));
+      assertThat(sm.state().components().get("ic").copies()).allSatisfy(c -> assertThat(c.generation()).isEqualTo(2));
     }
   }
 

@@ -53,7 +53,7 @@ class SimulationTest {
     }
 
     SageMakerState.Component component() {
-      return world.sageMaker().state().components.get(spec.component().name());
+      return world.sageMaker().state().components().get(spec.component().name());
     }
   }
 
@@ -82,11 +82,11 @@ class SimulationTest {
 
     Map<String, Instant> firstServed = sim.copiesFirstServed();
     assertThat(firstServed).hasSize(11);
-    for (SageMakerState.Copy copy : d.component().copies) {
-      assertThat(firstServed.get(copy.id)).as("copy %s ready at %s", copy.id, copy.readyAt).isAfterOrEqualTo(copy.readyAt);
+    for (SageMakerState.Copy copy : d.component().copies()) {
+      assertThat(firstServed.get(copy.id())).as("copy %s ready at %s", copy.id(), copy.readyAt()).isAfterOrEqualTo(copy.readyAt());
     }
     // Two instances hold the 8 copies there were; the three new ones wait for a third instance, its image and the model.
-    List<Instant> late = d.component().copies.stream().map(c -> c.readyAt).filter(t -> t.isAfter(asked)).toList();
+    List<Instant> late = d.component().copies().stream().map(c -> c.readyAt()).filter(t -> t.isAfter(asked)).toList();
     var timings = d.world().timings();
     assertThat(late).hasSize(3).allSatisfy(t -> assertThat(Duration.between(asked, t))
         .isGreaterThanOrEqualTo(timings.instanceProvisioning().plus(timings.imagePull()).plus(timings.modelLoad())));

@@ -76,7 +76,7 @@ class DeployOnTwinTest {
         .hasMessageContaining("endpoint.instanceType")
         .hasMessageContaining("component.env.HF_TOKEN");
     assertThatThrownBy(() -> deploy.handle(event("deploy-unknown-deployment.json"))).hasMessageContaining("unknown deployment \"no-such-deployment\"");
-    assertThat(world.sageMaker().state().models).isEmpty();
+    assertThat(world.sageMaker().state().models()).isEmpty();
     assertThat(world.stateTable().deployments()).isEmpty();
   }
 
@@ -94,8 +94,8 @@ class DeployOnTwinTest {
     for (String kind : new String[] {"endpoints", "inferenceComponents", "scalableTargets", "scalingPolicies", "alarms", "schedules"}) {
       assertThat(shown.get(kind)).as(kind).isEmpty();
     }
-    assertThat(world.sageMaker().state().models).isEmpty();
-    assertThat(world.sageMaker().state().endpointConfigs).isEmpty();
+    assertThat(world.sageMaker().state().models()).isEmpty();
+    assertThat(world.sageMaker().state().endpointConfigs()).isEmpty();
   }
 
   @Test

@@ -68,7 +68,7 @@ class TwinWorldTest {
   void aMissingFileIsAFreshWorld(@TempDir Path dir) {
     TwinWorld world = TwinWorld.load(dir.resolve("none.json"), T0);
     assertThat(world.clock().instant()).isEqualTo(T0);
-    assertThat(world.sageMaker().state().endpoints).isEmpty();
+    assertThat(world.sageMaker().state().endpoints()).isEmpty();
     assertThat(world.timings()).isEqualTo(TwinTimings.defaults());
   }
 

@@ -74,7 +74,7 @@ class DeployHandlerTest {
     assertThat(invoke(handler, "deploy-delete.json", context).get("phase").asText()).isEqualTo("Deleting");
     world.advance(Duration.ofMinutes(10), reconcileSchedule());
     assertThat(invoke(handler, "deploy-continue.json", context).get("phase").asText()).isEqualTo("Deleted");
-    assertThat(world.sageMaker().state().endpoints).isEmpty();
+    assertThat(world.sageMaker().state().endpoints()).isEmpty();
   }
 
   @Test
@@ -85,7 +85,7 @@ class DeployHandlerTest {
         .hasMessageContaining("scaling.stepPolicies[0].steps[1]: overlaps step 0");
     assertThatThrownBy(() -> invoke(handler, "deploy-malformed.json", context)).hasMessageStartingWith("deploy event is not valid JSON");
     assertThatThrownBy(() -> invoke(handler, "deploy-unknown-deployment.json", context)).hasMessageContaining("unknown deployment \"no-such-deployment\"");
-    assertThat(world.sageMaker().state().models).isEmpty();
+    assertThat(world.sageMaker().state().models()).isEmpty();
     assertThat(world.stateTable().deployments()).isEmpty();
   }
 
@@ -94,6 +94,6 @@ class DeployHandlerTest {
     DeployHandler guarded = new DeployHandler(world.services().withConfig(new dev.copyscale.deploy.DeployConfig("copyscale-test", java.util.Optional.of("arn:aws:iam::123456789012:role/OtherRole"),
             java.util.Optional.of(TwinWorld.SCHEDULED_SCALING_ARN), java.util.Optional.of(TwinWorld.SCHEDULER_ROLE_ARN))).deploy());
     assertThatThrownBy(() -> invoke(guarded, "deploy-llama3-8b.json", context)).hasMessageContaining("is not the role this stack may pass to SageMaker");
-    assertThat(world.sageMaker().state().models).isEmpty();
+    assertThat(world.sageMaker().state().models()).isEmpty();
   }
 }
