@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +51,13 @@ public final class SchedulerTwin implements SchedulerClient {
   private static final Pattern NAME = Pattern.compile("^[0-9a-zA-Z-_.]{1,64}$");
   private static final String DEFAULT_GROUP = "default";
 
-  /** Everything the twin's Scheduler holds, as persisted in the world file. */
+  /**
+   * Everything the twin's Scheduler holds, as persisted in the world file. Immutable: each change
+   * makes a new state ({@link #put}), so readers can keep the one they have.
+   */
   public record State(Map<String, Group> groups) {
     public State {
-      groups = new TreeMap<>(groups);
+      groups = Collections.unmodifiableMap(new TreeMap<>(groups));
     }
 
     public static State empty() {
@@ -63,7 +67,7 @@ public final class SchedulerTwin implements SchedulerClient {
 
   public record Group(String name, Instant created, Map<String, Schedule> schedules) {
     public Group {
-      schedules = new TreeMap<>(schedules);
+      schedules = Collections.unmodifiableMap(new TreeMap<>(schedules));
     }
   }
 

@@ -45,19 +45,30 @@ public final class TwinWorld {
   /** How often the stack's per-minute schedules run. */
   public static final Duration MINUTE = Duration.ofMinutes(1);
 
-  /** The persisted form of a world. */
-  public static final class Document {
-    public Instant now;
-    public TwinTimings timings = TwinTimings.defaults();
-    public SageMakerState sageMaker = new SageMakerState();
-    public AutoScalingTwin.State autoScaling = new AutoScalingTwin.State();
-    public CloudWatchTwin.State cloudWatch = new CloudWatchTwin.State();
-    public SchedulerTwin.State scheduler = SchedulerTwin.State.empty();
-    public List<EventBridgeTwin.Event> events = List.of();
-    public Map<String, String> secrets = SecretsManagerTwin.exampleSecrets();
-    public InMemoryStateStore.Snapshot stateTable = InMemoryStateStore.Snapshot.empty();
-    /** The last time the stack's per-minute schedules ran. */
-    public Instant lastMinute;
+  /**
+   * The persisted form of a world: the world file's top-level keys. A key the file lacks is a fresh
+   * account's (null for {@code lastMinute}: the per-minute schedules then count from {@code now}).
+   *
+   * @param lastMinute the last time the stack's per-minute schedules ran
+   */
+  private record Document(Instant now, TwinTimings timings, SageMakerState sageMaker, AutoScalingTwin.State autoScaling, CloudWatchTwin.State cloudWatch,
+      SchedulerTwin.State scheduler, List<EventBridgeTwin.Event> events, Map<String, String> secrets, InMemoryStateStore.Snapshot stateTable,
+      Instant lastMinute) {
+    private Document {
+      timings = timings != null ? timings : TwinTimings.defaults();
+      sageMaker = sageMaker != null ? sageMaker : new SageMakerState();
+      autoScaling = autoScaling != null ? autoScaling : new AutoScalingTwin.State();
+      cloudWatch = cloudWatch != null ? cloudWatch : new CloudWatchTwin.State();
+      scheduler = scheduler != null ? scheduler : SchedulerTwin.State.empty();
+      events = events != null ? events : List.of();
+      secrets = secrets != null ? secrets : SecretsManagerTwin.exampleSecrets();
+      stateTable = stateTable != null ? stateTable : InMemoryStateStore.Snapshot.empty();
+    }
+
+    /** A new, empty account at {@code now}. */
+    static Document fresh(Instant now, TwinTimings timings) {
+      return new Document(now, timings, null, null, null, null, null, null, null, null);
+    }
   }
 
   private static final ObjectMapper STORE = Json.mapper().copy()
@@ -77,30 +88,25 @@ public final class TwinWorld {
   private Instant lastMinute;
 
   private TwinWorld(Document d) {
-    clock = new VirtualClock(d.now);
-    timings = d.timings;
-    sageMaker = new SageMakerTwin(clock, REGION, ACCOUNT, timings, d.sageMaker);
-    cloudWatch = new CloudWatchTwin(clock, REGION, ACCOUNT, d.cloudWatch);
-    autoScaling = new AutoScalingTwin(clock, REGION, ACCOUNT, sageMaker, cloudWatch, d.autoScaling);
-    scheduler = new SchedulerTwin(clock, REGION, ACCOUNT, d.scheduler);
-    eventBridge = new EventBridgeTwin(clock, d.events);
-    secrets = new SecretsManagerTwin(d.secrets);
-    stateTable = new InMemoryStateStore(d.stateTable);
-    lastMinute = d.lastMinute == null ? d.now : d.lastMinute;
+    clock = new VirtualClock(d.now());
+    timings = d.timings();
+    sageMaker = new SageMakerTwin(clock, REGION, ACCOUNT, timings, d.sageMaker());
+    cloudWatch = new CloudWatchTwin(clock, REGION, ACCOUNT, d.cloudWatch());
+    autoScaling = new AutoScalingTwin(clock, REGION, ACCOUNT, sageMaker, cloudWatch, d.autoScaling());
+    scheduler = new SchedulerTwin(clock, REGION, ACCOUNT, d.scheduler());
+    eventBridge = new EventBridgeTwin(clock, d.events());
+    secrets = new SecretsManagerTwin(d.secrets());
+    stateTable = new InMemoryStateStore(d.stateTable());
+    lastMinute = d.lastMinute() == null ? d.now() : d.lastMinute();
   }
 
   /** A new, empty account at {@code now}, holding only the example specs' token secret. */
   public static TwinWorld fresh(Instant now) {
-    Document d = new Document();
-    d.now = now;
-    return new TwinWorld(d);
+    return new TwinWorld(Document.fresh(now, null));
   }
 
   public static TwinWorld fresh(Instant now, TwinTimings timings) {
-    Document d = new Document();
-    d.now = now;
-    d.timings = timings;
-    return new TwinWorld(d);
+    return new TwinWorld(Document.fresh(now, timings));
   }
 
   /** The world in {@code file}; {@code orElse} when there is none yet. */
@@ -119,17 +125,8 @@ public final class TwinWorld {
   /** Writes the world atomically (a crash never leaves half a file). */
   public synchronized void save(Path file) {
     sageMaker.settle();
-    Document d = new Document();
-    d.now = clock.instant();
-    d.timings = timings;
-    d.sageMaker = sageMaker.state();
-    d.autoScaling = autoScaling.state();
-    d.cloudWatch = cloudWatch.state();
-    d.scheduler = scheduler.state();
-    d.events = eventBridge.events();
-    d.secrets = secrets.secrets();
-    d.stateTable = stateTable.snapshot();
-    d.lastMinute = lastMinute;
+    Document d = new Document(clock.instant(), timings, sageMaker.state(), autoScaling.state(), cloudWatch.state(), scheduler.state(),
+        eventBridge.events(), secrets.secrets(), stateTable.snapshot(), lastMinute);
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
