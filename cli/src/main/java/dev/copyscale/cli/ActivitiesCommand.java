@@ -12,7 +12,7 @@ import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.aws.store.StateStore;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.TwinWorld;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;

@@ -6,10 +6,10 @@ import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.twin.CloudWatchTwin;
-import dev.copyscale.twin.Stack;
-import dev.copyscale.twin.TwinScheduler;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
+import dev.copyscale.twin.world.Stack;
+import dev.copyscale.twin.scheduler.SchedulerTwin;
+import dev.copyscale.twin.world.TwinWorld;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,14 +105,14 @@ final class DemoCommand implements Callable<Integer> {
 
     void sample() {
       StringBuilder line = new StringBuilder();
-      var endpoint = twin.sageMaker().state().endpoints.get(spec.endpoint().name());
+      var endpoint = twin.sageMaker().state().endpoints().get(spec.endpoint().name());
       if (endpoint == null) {
         line.append("no endpoint");
       } else {
         var e = twin.sageMaker().describeEndpoint(b -> b.endpointName(spec.endpoint().name()));
         line.append("endpoint ").append(e.endpointStatusAsString()).append(", instances ").append(e.productionVariants().get(0).currentInstanceCount())
             .append("/").append(e.productionVariants().get(0).desiredInstanceCount());
-        if (twin.sageMaker().state().components.containsKey(spec.component().name())) {
+        if (twin.sageMaker().state().components().containsKey(spec.component().name())) {
           DescribeInferenceComponentResponse c = twin.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(spec.component().name()));
           line.append("; component ").append(c.inferenceComponentStatusAsString()).append(", copies serving ")
               .append(c.runtimeConfig().currentCopyCount()).append(" of ").append(c.runtimeConfig().desiredCopyCount());
@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         @Override
-        public void scheduleFired(TwinScheduler.Firing firing) {
+        public void scheduleFired(SchedulerTwin.Firing firing) {
           stack.scheduleFired(firing);
           sample();
         }

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.copyscale.functions.deploy.DeployHandler;
 import dev.copyscale.functions.scheduledscaling.ScheduleHandler;
 import dev.copyscale.functions.stepscaling.AlarmHandler;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.TwinWorld;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

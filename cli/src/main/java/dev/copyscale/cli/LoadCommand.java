@@ -19,8 +19,8 @@ import dev.copyscale.spec.SpecParser;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
-import dev.copyscale.twin.SageMakerState;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.sagemaker.SageMakerState;
+import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.twin.traffic.Trace;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -202,7 +202,7 @@ final class LoadCommand implements Callable<Integer> {
     if (where.aws) {
       built = new AwsTarget(spec.endpoint().name(), spec.component().name(), concurrency, Clock.systemUTC());
     } else {
-      SageMakerState.Component component = world.sageMaker().state().components.get(spec.component().name());
+      SageMakerState.Component component = world.sageMaker().state().components().get(spec.component().name());
       if (component == null) {
         throw usage("deployment " + deployment + " has no inference component " + spec.component().name() + " in " + where.world + " (is it deployed?)");
       }
@@ -245,10 +245,10 @@ final class LoadCommand implements Callable<Integer> {
         activities = ActivitiesCommand.list(spec, store, Clients.real().autoScaling(), start);
       } else {
         activities = ActivitiesCommand.list(spec, store, world.autoScaling(), start);
-        SageMakerState.Component c = world.sageMaker().state().components.get(spec.component().name());
+        SageMakerState.Component c = world.sageMaker().state().components().get(spec.component().name());
         Instant now = world.clock().instant();
-        copies.put("desired", c == null ? 0 : c.desiredCopies);
-        copies.put("serving", c == null ? 0 : c.copies.stream().filter(x -> !x.readyAt.isAfter(now)).count());
+        copies.put("desired", c == null ? 0 : c.desiredCopies());
+        copies.put("serving", c == null ? 0 : c.copies().stream().filter(x -> !x.readyAt().isAfter(now)).count());
         copies.put("at", now);
         world.save(where.world);
       }

@@ -7,11 +7,11 @@ import dev.copyscale.functions.deploy.DeployHandler;
 import dev.copyscale.functions.scheduledscaling.ScheduleHandler;
 import dev.copyscale.functions.stepscaling.AlarmHandler;
 import dev.copyscale.json.Json;
-import dev.copyscale.twin.CloudWatchTwin;
-import dev.copyscale.twin.LocalContext;
-import dev.copyscale.twin.Stack;
-import dev.copyscale.twin.TwinScheduler;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
+import dev.copyscale.twin.world.LocalContext;
+import dev.copyscale.twin.world.Stack;
+import dev.copyscale.twin.scheduler.SchedulerTwin;
+import dev.copyscale.twin.world.TwinWorld;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
@@ -116,7 +116,7 @@ final class TwinFunctions implements Stack {
   }
 
   @Override
-  public void scheduleFired(TwinScheduler.Firing firing) {
+  public void scheduleFired(SchedulerTwin.Firing firing) {
     if (firing.targetArn().equals(TwinWorld.SCHEDULED_SCALING_ARN)) {
       background("scheduled-scaling", firing.input().getBytes(StandardCharsets.UTF_8));
     } else {

@@ -1,7 +1,7 @@
 package dev.copyscale.cli;
 
 import dev.copyscale.json.Json;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.TwinWorld;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.copyscale.cli;
 
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.TwinWorld;
 import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine.Option;

@@ -1,10 +1,10 @@
 package dev.copyscale.cli.load;
 
-import dev.copyscale.twin.Stack;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.Stack;
+import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.twin.serving.ServingProfile;
 import dev.copyscale.twin.sim.ServingEngine;
-import dev.copyscale.twin.sim.TwinRuntime;
+import dev.copyscale.twin.runtime.RuntimeTwin;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
@@ -15,11 +15,11 @@ import java.util.concurrent.BlockingQueue;
  * policies run and copies start as they would.
  */
 public final class TwinTarget implements LoadTarget {
-  private final TwinRuntime runtime;
+  private final RuntimeTwin runtime;
   private final RuntimeSender sender;
 
   public TwinTarget(TwinWorld world, Stack stack, String endpoint, String component, ServingProfile profile, long seed) {
-    this.runtime = new TwinRuntime(world, stack, component, profile, seed);
+    this.runtime = new RuntimeTwin(world, stack, component, profile, seed);
     this.sender = new RuntimeSender(runtime, runtime.clock(), endpoint, component);
   }
 

@@ -1,7 +1,7 @@
 package dev.copyscale.twin.sim;
 
 import dev.copyscale.spec.Metric;
-import dev.copyscale.twin.CloudWatchTwin;
+import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
 import java.time.Instant;
 import java.util.Map;
 

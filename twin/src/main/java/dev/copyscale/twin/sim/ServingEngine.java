@@ -1,8 +1,8 @@
 package dev.copyscale.twin.sim;
 
-import dev.copyscale.twin.SageMakerState;
-import dev.copyscale.twin.Stack;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.sagemaker.SageMakerState;
+import dev.copyscale.twin.world.Stack;
+import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.twin.serving.CopyBatch;
 import dev.copyscale.twin.serving.ServingProfile;
 import java.time.Duration;
@@ -123,25 +123,25 @@ public final class ServingEngine {
     this.timeoutMicros = options.invocationTimeout().toNanos() / 1000;
     world.sageMaker().settle();
     SageMakerState state = world.sageMaker().state();
-    SageMakerState.Component component = state.components.get(componentName);
+    SageMakerState.Component component = state.components().get(componentName);
     if (component == null) {
       throw new IllegalArgumentException("no inference component " + componentName + " in the twin world");
     }
-    SageMakerState.Endpoint endpoint = state.endpoints.get(component.endpointName);
-    this.endpointName = component.endpointName;
+    SageMakerState.Endpoint endpoint = state.endpoints().get(component.endpointName());
+    this.endpointName = component.endpointName();
     // The container's environment: the model's, with the component specification's own on top (as SageMaker merges them).
     Map<String, String> env = new TreeMap<>();
-    SageMakerState.Model model = component.modelName == null ? null : state.models.get(component.modelName);
+    SageMakerState.Model model = component.modelName() == null ? null : state.models().get(component.modelName());
     if (model != null) {
-      env.putAll(model.environment);
+      env.putAll(model.environment());
     }
-    env.putAll(component.environment);
+    env.putAll(component.environment());
     this.limits = Limits.of(env, profile);
-    String routing = endpoint == null ? null : state.endpointConfigs.containsKey(endpoint.configName) ? state.endpointConfigs.get(endpoint.configName).routing : null;
+    String routing = endpoint == null ? null : state.endpointConfigs().containsKey(endpoint.configName()) ? state.endpointConfigs().get(endpoint.configName()).routing() : null;
     this.leastOutstanding = "LEAST_OUTSTANDING_REQUESTS".equals(routing);
     this.random = new SplittableRandom(options.seed());
     this.componentDimensions = Map.of("InferenceComponentName", componentName);
-    this.variantDimensions = Map.of("EndpointName", component.endpointName, "VariantName", component.variantName);
+    this.variantDimensions = Map.of("EndpointName", component.endpointName(), "VariantName", component.variantName());
     Instant clock = world.clock().instant();
     this.origin = Instant.ofEpochSecond(Math.floorDiv(clock.getEpochSecond() + 9, 10) * 10);
     advanceWorldTo(0);
@@ -447,19 +447,19 @@ public final class ServingEngine {
     Instant instant = at(now);
     world.sageMaker().settle();
     SageMakerState state = world.sageMaker().state();
-    SageMakerState.Component component = state.components.get(componentName);
-    SageMakerState.Endpoint endpoint = state.endpoints.get(endpointName);
-    instances = endpoint == null ? 0 : endpoint.instances.size();
-    desiredCopies = component == null ? 0 : component.desiredCopies;
-    copiesHeld = component == null ? 0 : component.copies.size();
+    SageMakerState.Component component = state.components().get(componentName);
+    SageMakerState.Endpoint endpoint = state.endpoints().get(endpointName);
+    instances = endpoint == null ? 0 : endpoint.instances().size();
+    desiredCopies = component == null ? 0 : component.desiredCopies();
+    copiesHeld = component == null ? 0 : component.copies().size();
     nextCopyReady = Long.MAX_VALUE;
     List<String> ready = new ArrayList<>();
-    if (component != null && component.deletingUntil == null) {
-      for (SageMakerState.Copy c : component.copies) {
-        if (!c.readyAt.isAfter(instant)) {
-          ready.add(c.id);
+    if (component != null && component.deletingUntil() == null) {
+      for (SageMakerState.Copy c : component.copies()) {
+        if (!c.readyAt().isAfter(instant)) {
+          ready.add(c.id());
         } else {
-          nextCopyReady = Math.min(nextCopyReady, Math.max(micros(c.readyAt), now + 1));
+          nextCopyReady = Math.min(nextCopyReady, Math.max(micros(c.readyAt()), now + 1));
         }
       }
     }

@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.testing.RepoFiles;
-import dev.copyscale.twin.SageMakerState;
-import dev.copyscale.twin.Stack;
-import dev.copyscale.twin.TwinFixture;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.sagemaker.SageMakerState;
+import dev.copyscale.twin.world.Stack;
+import dev.copyscale.twin.world.TwinFixture;
+import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.twin.serving.ServingProfile;
 import dev.copyscale.twin.traffic.Synthetic;
 import dev.copyscale.twin.traffic.Trace;
@@ -53,7 +53,7 @@ class SimulationTest {
     }
 
     SageMakerState.Component component() {
-      return world.sageMaker().state().components.get(spec.component().name());
+      return world.sageMaker().state().components().get(spec.component().name());
     }
   }
 
@@ -82,11 +82,11 @@ class SimulationTest {
 
     Map<String, Instant> firstServed = sim.copiesFirstServed();
     assertThat(firstServed).hasSize(11);
-    for (SageMakerState.Copy copy : d.component().copies) {
-      assertThat(firstServed.get(copy.id)).as("copy %s ready at %s", copy.id, copy.readyAt).isAfterOrEqualTo(copy.readyAt);
+    for (SageMakerState.Copy copy : d.component().copies()) {
+      assertThat(firstServed.get(copy.id())).as("copy %s ready at %s", copy.id(), copy.readyAt()).isAfterOrEqualTo(copy.readyAt());
     }
     // Two instances hold the 8 copies there were; the three new ones wait for a third instance, its image and the model.
-    List<Instant> late = d.component().copies.stream().map(c -> c.readyAt).filter(t -> t.isAfter(asked)).toList();
+    List<Instant> late = d.component().copies().stream().map(c -> c.readyAt()).filter(t -> t.isAfter(asked)).toList();
     var timings = d.world().timings();
     assertThat(late).hasSize(3).allSatisfy(t -> assertThat(Duration.between(asked, t))
         .isGreaterThanOrEqualTo(timings.instanceProvisioning().plus(timings.imagePull()).plus(timings.modelLoad())));
@@ -114,7 +114,7 @@ class SimulationTest {
     // AlarmHigh needs 3 one-minute datapoints above the target: the minute that raises the copies is the 3rd or 4th after the step.
     assertThat(firstRise).as("minute in which target tracking first scaled out").isBetween(12, 14);
     assertThat(result.summary().scalingActions()).isPositive();
-    assertThat(d.world().autoScaling().state().activities).anySatisfy(a -> assertThat(a.cause()).contains("AlarmHigh"));
+    assertThat(d.world().autoScaling().state().activities()).anySatisfy(a -> assertThat(a.cause()).contains("AlarmHigh"));
   }
 
   @Test

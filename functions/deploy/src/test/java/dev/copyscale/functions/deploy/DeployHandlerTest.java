@@ -1,15 +1,15 @@
 package dev.copyscale.functions.deploy;
 
-import static dev.copyscale.twin.TwinFixture.invoke;
+import static dev.copyscale.twin.world.TwinFixture.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.spec.InvalidSpecException;
-import dev.copyscale.twin.LocalContext;
-import dev.copyscale.twin.Stack;
-import dev.copyscale.twin.TwinFixture;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.LocalContext;
+import dev.copyscale.twin.world.Stack;
+import dev.copyscale.twin.world.TwinFixture;
+import dev.copyscale.twin.world.TwinWorld;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +74,7 @@ class DeployHandlerTest {
     assertThat(invoke(handler, "deploy-delete.json", context).get("phase").asText()).isEqualTo("Deleting");
     world.advance(Duration.ofMinutes(10), reconcileSchedule());
     assertThat(invoke(handler, "deploy-continue.json", context).get("phase").asText()).isEqualTo("Deleted");
-    assertThat(world.sageMaker().state().endpoints).isEmpty();
+    assertThat(world.sageMaker().state().endpoints()).isEmpty();
   }
 
   @Test
@@ -85,7 +85,7 @@ class DeployHandlerTest {
         .hasMessageContaining("scaling.stepPolicies[0].steps[1]: overlaps step 0");
     assertThatThrownBy(() -> invoke(handler, "deploy-malformed.json", context)).hasMessageStartingWith("deploy event is not valid JSON");
     assertThatThrownBy(() -> invoke(handler, "deploy-unknown-deployment.json", context)).hasMessageContaining("unknown deployment \"no-such-deployment\"");
-    assertThat(world.sageMaker().state().models).isEmpty();
+    assertThat(world.sageMaker().state().models()).isEmpty();
     assertThat(world.stateTable().deployments()).isEmpty();
   }
 
@@ -96,11 +96,11 @@ class DeployHandlerTest {
     ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("component")).put("modelDataS3Uri", "s3://my-models/llama3-8b-instruct/");
     assertThat(invoke(handler, dev.copyscale.json.Json.compact(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8), context).get("phase").asText())
         .isEqualTo("Creating");
-    dev.copyscale.twin.SageMakerState.Model model = world.sageMaker().state().models.values().iterator().next();
-    assertThat(model.environment).containsEntry("HF_MODEL_ID", "/opt/ml/model").doesNotContainKeys("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN");
-    assertThat(model.modelDataS3Uri).isEqualTo("s3://my-models/llama3-8b-instruct/");
-    assertThat(model.modelDataS3DataType).isEqualTo("S3Prefix");
-    assertThat(model.modelDataCompression).isEqualTo("None");
+    dev.copyscale.twin.sagemaker.SageMakerState.Model model = world.sageMaker().state().models().values().iterator().next();
+    assertThat(model.environment()).containsEntry("HF_MODEL_ID", "/opt/ml/model").doesNotContainKeys("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN");
+    assertThat(model.modelDataS3Uri()).isEqualTo("s3://my-models/llama3-8b-instruct/");
+    assertThat(model.modelDataS3DataType()).isEqualTo("S3Prefix");
+    assertThat(model.modelDataCompression()).isEqualTo("None");
   }
 
   @Test
@@ -112,7 +112,7 @@ class DeployHandlerTest {
     assertThatThrownBy(() -> invoke(handler, spec.getBytes(java.nio.charset.StandardCharsets.UTF_8), context))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("the key \"copies\" appears twice in one object");
-    assertThat(world.sageMaker().state().models).isEmpty();
+    assertThat(world.sageMaker().state().models()).isEmpty();
     assertThat(world.stateTable().deployments()).isEmpty();
   }
 
@@ -122,6 +122,6 @@ class DeployHandlerTest {
             java.util.Optional.of(TwinWorld.SCHEDULED_SCALING_ARN), java.util.Optional.of(TwinWorld.SCHEDULER_ROLE_ARN),
             java.util.Optional.of(TwinWorld.FAILED_EVENTS_QUEUE_ARN))).deploy());
     assertThatThrownBy(() -> invoke(guarded, "deploy-llama3-8b.json", context)).hasMessageContaining("is not the role this stack may pass to SageMaker");
-    assertThat(world.sageMaker().state().models).isEmpty();
+    assertThat(world.sageMaker().state().models()).isEmpty();
   }
 }

@@ -1,7 +1,7 @@
 package dev.copyscale.functions.scheduledscaling;
 
-import static dev.copyscale.twin.TwinFixture.desiredCopies;
-import static dev.copyscale.twin.TwinFixture.invoke;
+import static dev.copyscale.twin.world.TwinFixture.desiredCopies;
+import static dev.copyscale.twin.world.TwinFixture.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +10,9 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.testing.RepoFiles;
-import dev.copyscale.twin.LocalContext;
-import dev.copyscale.twin.TwinFixture;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.LocalContext;
+import dev.copyscale.twin.world.TwinFixture;
+import dev.copyscale.twin.world.TwinWorld;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;

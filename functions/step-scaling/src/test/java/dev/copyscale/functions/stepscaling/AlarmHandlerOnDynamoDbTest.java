@@ -4,7 +4,7 @@ import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.testing.MotoClients;
 import dev.copyscale.testing.MotoServer;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.TwinWorld;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

@@ -1,7 +1,7 @@
 package dev.copyscale.functions.stepscaling;
 
 import dev.copyscale.aws.store.StateStore;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.TwinWorld;
 
 /** The alarm handler with the twin's in-memory state table. */
 class AlarmHandlerOnTwinStateTest extends AlarmHandlerTest {

@@ -1,7 +1,7 @@
 package dev.copyscale.functions.stepscaling;
 
-import static dev.copyscale.twin.TwinFixture.desiredCopies;
-import static dev.copyscale.twin.TwinFixture.invoke;
+import static dev.copyscale.twin.world.TwinFixture.desiredCopies;
+import static dev.copyscale.twin.world.TwinFixture.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.scaling.Outcome;
 import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.aws.store.StateStore;
-import dev.copyscale.twin.LocalContext;
-import dev.copyscale.twin.TwinFixture;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.LocalContext;
+import dev.copyscale.twin.world.TwinFixture;
+import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.testing.RepoFiles;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.copyscale.functions.stepscaling;
 
-import static dev.copyscale.twin.TwinFixture.desiredCopies;
+import static dev.copyscale.twin.world.TwinFixture.desiredCopies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,9 +15,9 @@ import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.scaling.TargetState;
 import dev.copyscale.testing.MotoServer;
-import dev.copyscale.twin.LocalContext;
-import dev.copyscale.twin.TwinFixture;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.LocalContext;
+import dev.copyscale.twin.world.TwinFixture;
+import dev.copyscale.twin.world.TwinWorld;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.InvocationTargetException;

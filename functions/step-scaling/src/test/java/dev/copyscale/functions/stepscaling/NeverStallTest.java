@@ -1,7 +1,7 @@
 package dev.copyscale.functions.stepscaling;
 
-import static dev.copyscale.twin.TwinFixture.desiredCopies;
-import static dev.copyscale.twin.TwinFixture.invoke;
+import static dev.copyscale.twin.world.TwinFixture.desiredCopies;
+import static dev.copyscale.twin.world.TwinFixture.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,9 +11,9 @@ import dev.copyscale.aws.wiring.Services;
 import dev.copyscale.scaling.Outcome;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.scaling.LedgerEntry;
-import dev.copyscale.twin.LocalContext;
-import dev.copyscale.twin.TwinFixture;
-import dev.copyscale.twin.TwinWorld;
+import dev.copyscale.twin.world.LocalContext;
+import dev.copyscale.twin.world.TwinFixture;
+import dev.copyscale.twin.world.TwinWorld;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;

@@ -1,0 +1,270 @@
+package dev.copyscale.twin.sagemaker;
+
+import dev.copyscale.catalog.Catalog;
+import dev.copyscale.catalog.InstanceType;
+import dev.copyscale.twin.sagemaker.SageMakerState.Component;
+import dev.copyscale.twin.sagemaker.SageMakerState.Copy;
+import dev.copyscale.twin.sagemaker.SageMakerState.Endpoint;
+import dev.copyscale.twin.sagemaker.SageMakerState.EndpointConfig;
+import dev.copyscale.twin.sagemaker.SageMakerState.Instance;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where copies run and when they serve: first-fit placement of copies on instances with room for
+ * their accelerators, CPUs and memory; managed instance scaling (instances added for copies that do
+ * not fit, up to its maximum; empty ones released down to its minimum); copy start-up (image pull
+ * unless the instance has the image, then model load, copies started together one stagger apart);
+ * rolling a component to a new specification; and the fleet switch that completes UpdateEndpoint.
+ */
+final class Placement {
+  private final SageMakerState state;
+  private final TwinTimings timings;
+
+  Placement(SageMakerState state, TwinTimings timings) {
+    this.state = state;
+    this.timings = timings;
+  }
+
+  /** The catalog's figures for an instance type; SageMaker's twin cannot host a type it cannot size. */
+  static InstanceType instanceType(String name) {
+    return Catalog.bundled().instanceType(name).orElseThrow(() -> SageMakerErrors.validation(
+        "The instance type " + name + " is not supported by the twin: it is not in copyscale's catalog, so its accelerators, CPUs and memory are unknown."));
+  }
+
+  List<Component> componentsOn(String endpoint) {
+    return state.components().values().stream().filter(c -> c.endpointName().equals(endpoint)).toList();
+  }
+
+  /** The fleet new copies go to: the new config's during UpdateEndpoint, else the current one's. */
+  static String targetFleet(Endpoint e) {
+    return e.pendingConfig() != null ? e.pendingConfig() : e.configName();
+  }
+
+  static String fleetOf(Endpoint e, Instance i) {
+    return i.fleet() == null ? e.configName() : i.fleet();
+  }
+
+  List<Instance> fleet(Endpoint e, String config) {
+    return e.instances().stream().filter(i -> fleetOf(e, i).equals(config)).toList();
+  }
+
+  private boolean onFleet(Endpoint e, Copy copy, String config) {
+    return e.instances().stream().anyMatch(i -> i.id().equals(copy.instanceId()) && fleetOf(e, i).equals(config));
+  }
+
+  /** Copies of the current specification on the target fleet: what the component is heading to. */
+  List<Copy> active(Endpoint e, Component c) {
+    String fleet = targetFleet(e);
+    return c.copies().stream().filter(x -> x.generation() == c.generation() && onFleet(e, x, fleet)).toList();
+  }
+
+  /** Copies of an older specification on the target fleet: they serve until their batch is replaced. */
+  List<Copy> superseded(Endpoint e, Component c) {
+    String fleet = targetFleet(e);
+    return c.copies().stream().filter(x -> x.generation() < c.generation() && onFleet(e, x, fleet)).toList();
+  }
+
+  Instance newInstance(String type, String fleet, Instant readyAt) {
+    return new Instance("i-" + String.format("%06d", state.takeId()), type, fleet, readyAt);
+  }
+
+  int copiesOn(String instanceId) {
+    return state.components().values().stream().mapToInt(c -> (int) c.copies().stream().filter(x -> x.instanceId().equals(instanceId)).count()).sum();
+  }
+
+  /** Free accelerators, CPUs and memory on an instance, after every copy on it (of any specification). */
+  private double[] free(Instance i) {
+    InstanceType type = instanceType(i.instanceType());
+    double[] free = {type.gpuCount(), type.vcpus(), type.memoryMb()};
+    for (Component c : state.components().values()) {
+      for (Copy x : c.copies()) {
+        if (x.instanceId().equals(i.id())) {
+          free[0] -= x.accelerators();
+          free[1] -= x.cpus();
+          free[2] -= x.memoryMb();
+        }
+      }
+    }
+    return free;
+  }
+
+  private static boolean fits(double[] free, Component c) {
+    return free[0] >= c.accelerators() && free[1] >= c.cpus() && free[2] >= c.memoryMb();
+  }
+
+  /**
+   * Brings every component on {@code e} towards its desired copies at {@code at}, then releases
+   * instances managed instance scaling no longer needs.
+   */
+  void place(Endpoint e, Instant at) {
+    if (e.deletingUntil() != null) {
+      return;
+    }
+    EndpointConfig config = state.endpointConfig(targetFleet(e));
+    for (Component c : componentsOn(e.name())) {
+      if (c.deletingUntil() != null) {
+        continue;
+      }
+      if (!superseded(e, c).isEmpty() || c.batchDoneAt() != null) {
+        roll(e, c, config, at);
+      } else {
+        start(e, c, config, at, c.desiredCopies() - active(e, c).size(), 0);
+      }
+    }
+    release(e, config, at);
+  }
+
+  /**
+   * Starts up to {@code count} copies of {@code c}'s current specification, first-fit on the target
+   * fleet (instances that are ready first), adding instances when managed instance scaling allows.
+   * Copies started together come up one stagger apart, from {@code stagger} on.
+   */
+  private List<Copy> start(Endpoint e, Component c, EndpointConfig config, Instant at, int count, int stagger) {
+    List<Copy> started = new ArrayList<>();
+    while (started.size() < count) {
+      Optional<Instance> room = fleet(e, config.name()).stream()
+          .sorted(Comparator.comparing((Instance i) -> i.readyAt()))
+          .filter(i -> fits(free(i), c)).findFirst();
+      if (room.isEmpty() && config.managedInstanceScaling() && fleet(e, config.name()).size() < config.maxInstances()) {
+        Instance added = newInstance(config.instanceType(), config.name(), at.plus(timings.instanceProvisioning()));
+        e.addInstance(added);
+        room = Optional.of(added);
+      }
+      if (room.isEmpty()) {
+        break;
+      }
+      Copy copy = copyOn(room.get(), c, at, stagger + started.size());
+      c.addCopy(copy);
+      started.add(copy);
+    }
+    return started;
+  }
+
+  /** A copy on {@code host}: it serves after the image pull (skipped when the instance has the image) and the model load. */
+  private Copy copyOn(Instance host, Component c, Instant at, int stagger) {
+    Instant start = host.readyAt().isAfter(at) ? host.readyAt() : at;
+    Instant imageReady = host.imageReadyAt(c.image());
+    if (imageReady == null) {
+      imageReady = start.plus(timings.imagePull());
+      host.pullImage(c.image(), imageReady);
+    }
+    Instant loadFrom = imageReady.isAfter(start) ? imageReady : start;
+    return new Copy(c.name() + "-copy-" + state.takeId(), host.id(), c.generation(), c.accelerators(), c.cpus(), c.memoryMb(),
+        loadFrom.plus(timings.modelLoad()).plus(timings.copyStagger().multipliedBy(stagger)));
+  }
+
+  /**
+   * One step of rolling {@code c} to its current specification. A batch of new copies starts beside
+   * the old ones (blue/green: the whole fleet; with a rolling update policy: its batch size); when the
+   * batch serves and has baked for the policy's wait interval, as many old copies retire ({@link
+   * #finishBatch}). Where no room for a new copy can come, an old copy is replaced in place.
+   */
+  private void roll(Endpoint e, Component c, EndpointConfig config, Instant at) {
+    if (c.batchDoneAt() != null) {
+      return;
+    }
+    List<Copy> old = new ArrayList<>(superseded(e, c));
+    int missing = c.desiredCopies() - active(e, c).size();
+    if (missing <= 0) {
+      c.removeCopies(old);
+      return;
+    }
+    int batch = c.rollingBatchCopies() == null ? missing : Math.min(c.rollingBatchCopies(), missing);
+    List<Copy> started = new ArrayList<>(start(e, c, config, at, batch, 0));
+    int replacedInPlace = 0;
+    while (started.size() < batch && !old.isEmpty()) {
+      c.removeCopy(old.remove(0));
+      replacedInPlace++;
+      started.addAll(start(e, c, config, at, batch - started.size(), started.size()));
+    }
+    if (started.isEmpty()) {
+      return;
+    }
+    Instant served = started.stream().map(Copy::readyAt).max(Comparator.naturalOrder()).orElseThrow();
+    c.startBatch(served.plusSeconds(c.rollingWaitSeconds()), Math.max(0, started.size() - replacedInPlace));
+  }
+
+  /** A batch has served and baked: the old copies it replaces retire (all of them after the last batch). */
+  void finishBatch(Endpoint e, Component c) {
+    List<Copy> old = new ArrayList<>(superseded(e, c));
+    int retire = active(e, c).size() >= c.desiredCopies() ? old.size() : Math.min(c.batchRetires(), old.size());
+    c.removeCopies(old.subList(0, retire));
+    c.finishBatch();
+  }
+
+  /**
+   * Completes UpdateEndpoint once the new fleet is ready and every component's copies on it serve
+   * (or no more fit there): the old fleet and the copies on it go, the new config is the endpoint's.
+   */
+  boolean switchFleet(Endpoint e, Instant at) {
+    if (e.pendingConfig() == null) {
+      return false;
+    }
+    List<Instance> next = fleet(e, e.pendingConfig());
+    if (next.stream().anyMatch(i -> i.readyAt().isAfter(at))) {
+      return false;
+    }
+    for (Component c : componentsOn(e.name())) {
+      List<Copy> active = active(e, c);
+      if (c.deletingUntil() == null && active.stream().anyMatch(x -> x.readyAt().isAfter(at))) {
+        return false;
+      }
+    }
+    List<String> retiring = e.instances().stream().filter(i -> !fleetOf(e, i).equals(e.pendingConfig())).map(i -> i.id()).toList();
+    e.removeInstancesIf(i -> retiring.contains(i.id()));
+    for (Component c : componentsOn(e.name())) {
+      c.removeCopiesIf(x -> retiring.contains(x.instanceId()));
+      c.moveToVariant(state.endpointConfig(e.pendingConfig()).variantName());
+    }
+    e.completeUpdate(at);
+    return true;
+  }
+
+  /**
+   * Managed instance scaling releases ready, empty instances down to its minimum (as its IDLE_RELEASE
+   * scale-in strategy does), on an endpoint that hosts inference components (only those scale to zero).
+   */
+  private void release(Endpoint e, EndpointConfig config, Instant at) {
+    if (!config.managedInstanceScaling() || e.pendingConfig() != null || componentsOn(e.name()).isEmpty()) {
+      return;
+    }
+    List<Instance> fleet = new ArrayList<>(fleet(e, config.name()));
+    List<Instance> empty = new ArrayList<>(fleet.stream().filter(i -> !i.readyAt().isAfter(at) && copiesOn(i.id()) == 0).toList());
+    // The newest empty instance goes first, so long-lived instances (and their cached images) stay.
+    empty.sort(Comparator.comparing((Instance i) -> i.readyAt()).reversed());
+    int count = fleet.size();
+    for (Instance i : empty) {
+      if (count <= config.minInstances()) {
+        break;
+      }
+      e.removeInstance(i);
+      count--;
+    }
+  }
+
+  /** Removes {@code count} instances of the current fleet, emptiest and newest first; copies on them are lost and placed again. */
+  void removeInstances(Endpoint e, int count, Instant at) {
+    List<Instance> order = new ArrayList<>(fleet(e, e.configName()));
+    order.sort(Comparator.comparingInt((Instance i) -> copiesOn(i.id())).thenComparing((Instance i) -> i.readyAt(), Comparator.reverseOrder()));
+    for (Instance gone : order.subList(0, count)) {
+      e.removeInstance(gone);
+      for (Component c : componentsOn(e.name())) {
+        c.removeCopiesIf(copy -> copy.instanceId().equals(gone.id()));
+      }
+    }
+    place(e, at);
+  }
+
+  /** Drops copies beyond the desired count: still-starting ones first, then the newest. */
+  void removeSurplus(Endpoint e, Component c) {
+    List<Copy> active = new ArrayList<>(active(e, c));
+    active.sort(Comparator.comparing((Copy x) -> x.readyAt()).reversed());
+    for (int i = 0; i < active.size() - c.desiredCopies(); i++) {
+      c.removeCopy(active.get(i));
+    }
+  }
+}

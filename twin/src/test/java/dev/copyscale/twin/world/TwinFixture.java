@@ -1,0 +1,78 @@
+package dev.copyscale.twin.world;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.aws.deploy.DeployService;
+import dev.copyscale.json.Json;
+import dev.copyscale.testing.RepoFiles;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Worlds with an example deployed, and Lambda-style invocation, for handler tests. */
+public final class TwinFixture {
+  /** Wednesday 25 November 2026, 09:40 in Berlin (business hours): a deployment started then is InService by 10:00. */
+  public static final Instant START = Instant.parse("2026-11-25T08:40:00Z");
+
+  private TwinFixture() {}
+
+  /** A fresh world at {@code start} with the deploy event applied and 20 minutes of reconciling behind it. */
+  public static TwinWorld deployed(String deployEvent, Instant start) {
+    return deployed(json(deployEvent), start);
+  }
+
+  public static TwinWorld deployed(JsonNode deployEvent, Instant start) {
+    TwinWorld world = TwinWorld.fresh(start);
+    deploy(world, world.stateTable(), deployEvent);
+    return world;
+  }
+
+  /** Deploys on {@code world}, keeping the stack's state in {@code store} (the twin's, or DynamoDB on moto). */
+  public static void deploy(TwinWorld world, dev.copyscale.aws.store.StateStore store, JsonNode deployEvent) {
+    DeployService deploy = world.services().withStore(store).deploy();
+    deploy.handle(deployEvent);
+    world.advance(Duration.ofMinutes(20), Stack.ticking(now -> deploy.reconcileInProgress()));
+  }
+
+  public static byte[] event(String file) {
+    try {
+      return Files.readAllBytes(RepoFiles.path("events/" + file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static JsonNode json(String file) {
+    try {
+      return Json.mapper().readTree(event(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs a handler as Lambda would and parses its response. */
+  public static JsonNode invoke(RequestStreamHandler handler, String file, Context context) {
+    return invoke(handler, event(file), context);
+  }
+
+  public static JsonNode invoke(RequestStreamHandler handler, byte[] event, Context context) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      handler.handleRequest(new ByteArrayInputStream(event), out, context);
+      return Json.mapper().readTree(out.toString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The copy count SageMaker reports as desired. */
+  public static int desiredCopies(TwinWorld world, String component) {
+    return world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(component)).runtimeConfig().desiredCopyCount();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.copyscale.twin.world;
+
+import dev.copyscale.twin.sagemaker.SageMakerTwin;
+import dev.copyscale.twin.sagemaker.TwinTimings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The world: virtual time, persistence (transitions included), the shown form, and the stack's periodic work. */
+class TwinWorldTest {
+  static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
+
+  /** A world mid-transition: instances provisioned, copies loading, a second instance coming, a policy with alarms. */
+  static TwinWorld busy() {
+    TwinWorld world = TwinWorld.fresh(T0);
+    SageMakerTwin sm = world.sageMaker();
+    sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
+    sm.createEndpointConfig(b -> b.endpointConfigName("c").executionRoleArn("arn:aws:iam::123456789012:role/r")
+        .productionVariants(v -> v.variantName("AllTraffic").instanceType("ml.g5.12xlarge").initialInstanceCount(1)
+            .managedInstanceScaling(m -> m.status("ENABLED").minInstanceCount(1).maxInstanceCount(2))));
+    sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
+    world.pause(world.timings().instanceProvisioning());
+    sm.createInferenceComponent(b -> b.inferenceComponentName("ic").endpointName("e").variantName("AllTraffic")
+        .specification(s -> s.modelName("m").computeResourceRequirements(r -> r.numberOfAcceleratorDevicesRequired(1f).minMemoryRequiredInMb(1024)))
+        .runtimeConfig(r -> r.copyCount(6)));
+    world.autoScaling().registerScalableTarget(b -> b.serviceNamespace("sagemaker").resourceId("inference-component/ic")
+        .scalableDimension("sagemaker:inference-component:DesiredCopyCount").minCapacity(1).maxCapacity(8));
+    world.autoScaling().putScalingPolicy(b -> b.policyName("tt").serviceNamespace("sagemaker").resourceId("inference-component/ic")
+        .scalableDimension("sagemaker:inference-component:DesiredCopyCount").policyType("TargetTrackingScaling")
+        .targetTrackingScalingPolicyConfiguration(c -> c.targetValue(20.0)
+            .predefinedMetricSpecification(m -> m.predefinedMetricType("SageMakerInferenceComponentInvocationsPerCopy"))));
+    world.pause(Duration.ofMinutes(3));
+    return world;
+  }
+
+  @Test
+  void saveLoadSaveIsByteForByteTheSame(@TempDir Path dir) throws Exception {
+    TwinWorld world = busy();
+    world.save(dir.resolve("a.json"));
+    TwinWorld.load(dir.resolve("a.json"), Instant.EPOCH).save(dir.resolve("b.json"));
+    assertThat(Files.readString(dir.resolve("b.json"))).isEqualTo(Files.readString(dir.resolve("a.json")));
+  }
+
+  @Test
+  void aWorldSavedMidTransitionContinuesIdentically(@TempDir Path dir) {
+    TwinWorld world = busy();
+    int before = world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName("ic")).runtimeConfig().currentCopyCount();
+    assertThat(before).isZero();
+    world.save(dir.resolve("w.json"));
+    TwinWorld loaded = TwinWorld.load(dir.resolve("w.json"), Instant.EPOCH);
+    for (int minute = 0; minute < 20; minute++) {
+      world.pause(Duration.ofMinutes(1));
+      loaded.pause(Duration.ofMinutes(1));
+      assertThat(loaded.show()).isEqualTo(world.show());
+    }
+    assertThat(loaded.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName("ic")).runtimeConfig().currentCopyCount()).isEqualTo(6);
+  }
+
+  @Test
+  void aMissingFileIsAFreshWorld(@TempDir Path dir) {
+    TwinWorld world = TwinWorld.load(dir.resolve("none.json"), T0);
+    assertThat(world.clock().instant()).isEqualTo(T0);
+    assertThat(world.sageMaker().state().endpoints()).isEmpty();
+    assertThat(world.timings()).isEqualTo(TwinTimings.defaults());
+  }
+
+  @Test
+  void timingsArePersisted(@TempDir Path dir) {
+    TwinTimings slow = new TwinTimings(Duration.ofMinutes(15), Duration.ofMinutes(5), Duration.ofMinutes(4), Duration.ofSeconds(30),
+        Duration.ofMinutes(2), Duration.ofMinutes(1));
+    TwinWorld.fresh(T0, slow).save(dir.resolve("w.json"));
+    assertThat(TwinWorld.load(dir.resolve("w.json"), Instant.EPOCH).timings()).isEqualTo(slow);
+  }
+
+  @Test
+  void showUsesTheDescribeApisMemberNames() {
+    JsonNode shown = busy().show();
+    assertThat(shown.fieldNames()).toIterable()
+        .containsExactly("now", "endpoints", "inferenceComponents", "scalableTargets", "scalingPolicies", "scalingActivities", "alarms", "schedules");
+    assertThat(shown.get("now").asText()).isEqualTo("2026-11-25T09:10:00Z");
+    JsonNode endpoint = shown.get("endpoints").get(0);
+    assertThat(endpoint.get("EndpointName").asText()).isEqualTo("e");
+    assertThat(endpoint.get("EndpointArn").asText()).isEqualTo("arn:aws:sagemaker:us-east-1:123456789012:endpoint/e");
+    assertThat(endpoint.get("EndpointStatus").asText()).isEqualTo("Updating");
+    JsonNode variant = endpoint.get("ProductionVariants").get(0);
+    assertThat(variant.get("VariantName").asText()).isEqualTo("AllTraffic");
+    assertThat(variant.get("CurrentInstanceCount").asInt()).isEqualTo(1);
+    assertThat(variant.get("DesiredInstanceCount").asInt()).isEqualTo(2);
+    assertThat(variant.get("InstanceType").asText()).isEqualTo("ml.g5.12xlarge");
+    assertThat(variant.get("ManagedInstanceScaling").get("MaxInstanceCount").asInt()).isEqualTo(2);
+    JsonNode component = shown.get("inferenceComponents").get(0);
+    assertThat(component.get("InferenceComponentName").asText()).isEqualTo("ic");
+    assertThat(component.get("InferenceComponentStatus").asText()).isEqualTo("Creating");
+    assertThat(component.get("RuntimeConfig").get("DesiredCopyCount").asInt()).isEqualTo(6);
+    assertThat(component.get("RuntimeConfig").get("CurrentCopyCount").asInt()).isZero();
+    assertThat(component.get("Specification").get("ComputeResourceRequirements").get("NumberOfAcceleratorDevicesRequired").asDouble()).isEqualTo(1.0);
+    JsonNode target = shown.get("scalableTargets").get(0);
+    assertThat(target.get("ServiceNamespace").asText()).isEqualTo("sagemaker");
+    assertThat(target.get("ResourceId").asText()).isEqualTo("inference-component/ic");
+    assertThat(target.get("ScalableDimension").asText()).isEqualTo("sagemaker:inference-component:DesiredCopyCount");
+    assertThat(target.get("MinCapacity").asInt()).isEqualTo(1);
+    assertThat(target.get("MaxCapacity").asInt()).isEqualTo(8);
+    assertThat(shown.get("scalingPolicies").get(0).get("PolicyType").asText()).isEqualTo("TargetTrackingScaling");
+    assertThat(shown.get("alarms")).hasSize(2);
+    assertThat(shown.get("alarms").get(0).get("AlarmName").asText()).startsWith("TargetTracking-inference-component/ic-Alarm");
+    assertThat(shown.get("alarms").get(0).get("StateValue").asText()).isEqualTo("INSUFFICIENT_DATA");
+    assertThat(shown.get("scalingActivities")).isEmpty();
+    assertThat(shown.get("schedules")).isEmpty();
+  }
+
+  @Test
+  void advanceCompletesTransitionsAndRunsTheMinuteWorkInTimeOrder() {
+    TwinWorld world = busy();
+    List<String> seen = new ArrayList<>();
+    world.advance(Duration.ofMinutes(5), Stack.ticking(now -> {
+      int serving = world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName("ic")).runtimeConfig().currentCopyCount();
+      seen.add(now + " " + serving);
+    }));
+    // copies on the ready instance serve 346 s after 09:07, 10 s apart (09:12:46 on); the minute work sees them as they come;
+    // the tick due at 09:10 (passed over by pause, which runs no stack) runs first
+    assertThat(seen).containsExactly("2026-11-25T09:10:00Z 0", "2026-11-25T09:11:00Z 0", "2026-11-25T09:12:00Z 0", "2026-11-25T09:13:00Z 2", "2026-11-25T09:14:00Z 4",
+        "2026-11-25T09:15:00Z 4");
+    assertThat(world.clock().instant()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+  }
+
+  @Test
+  void theClockOnlyMovesForward() {
+    VirtualClock clock = new VirtualClock(T0);
+    clock.advanceTo(T0.plusSeconds(1));
+    assertThat(clock.instant()).isEqualTo(T0.plusSeconds(1));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> clock.advanceTo(T0)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
