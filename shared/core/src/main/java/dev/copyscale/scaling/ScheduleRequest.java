@@ -108,12 +108,15 @@ public record ScheduleRequest(
         if (!extra.isEmpty()) {
           throw new IllegalArgumentException("schedule event: unknown fields " + extra + "; allowed: deployment, min" + noun + ", max" + noun + ", reason, until or for");
         }
+        // The numbers first: a wrong bound is named even when the rest is missing too.
+        int min = count(event, at, "min" + noun);
+        int max = count(event, at, "max" + noun);
         String reason = text(event, "reason").orElseThrow(() -> new IllegalArgumentException(
             "schedule event: an override of the bounds needs a \"reason\" (shown in copyscale activities), e.g. \"load test until 18:00\""));
         if (reason.length() > 256) {
           throw new IllegalArgumentException("schedule event: \"reason\" is " + reason.length() + " characters; at most 256");
         }
-        return new ScheduleRequest(Optional.of(deployment), Optional.empty(), Optional.of(count(event, at, "min" + noun)), Optional.of(count(event, at, "max" + noun)),
+        return new ScheduleRequest(Optional.of(deployment), Optional.empty(), Optional.of(min), Optional.of(max),
             Optional.of(noun), false, Optional.empty(), Optional.of(reason), Optional.of(expiry(event)), Optional.empty());
       }
     }

@@ -184,6 +184,20 @@ class DeployPlannerTest {
   }
 
   @Test
+  void aSpecWithoutSchedulesLeavesNoEmptyGroupBehind() {
+    // The landed code kept the group until the deployment was deleted.
+    DeploymentSpec unscheduled = SPEC;
+    Observed o = settled(4);
+    Observed withSchedules = new Observed(o.models(), o.endpointConfigs(), o.endpoint(), o.component(), o.target(),
+        o.policies(), o.alarms(), true, Set.of("nights"));
+    assertThat(DeployPlanner.plan(unscheduled, withSchedules, new Applied(DeployPlanner.desiredPolicies(unscheduled, NAMES), false, true), NOW).actions())
+        .contains(new Action.DeleteSchedule("copyscale-llama3-chat", "nights"), new Action.DeleteScheduleGroup("copyscale-llama3-chat"));
+    Observed emptyGroup = new Observed(o.models(), o.endpointConfigs(), o.endpoint(), o.component(), o.target(), o.policies(), o.alarms(), true, Set.of());
+    assertThat(DeployPlanner.plan(unscheduled, emptyGroup, new Applied(DeployPlanner.desiredPolicies(unscheduled, NAMES), false, true), NOW).actions())
+        .contains(new Action.DeleteScheduleGroup("copyscale-llama3-chat"));
+  }
+
+  @Test
   void orchestratedPoliciesGetAlarmsButNoScalingPolicies() {
     DeploymentSpec orchestrated = SpecParser.parse(RepoFiles.read("examples/llama3-8b-orchestrated.yaml")).orThrow();
     assertThat(DeployPlanner.desiredPolicies(orchestrated, NAMES)).isEmpty();

@@ -17,12 +17,12 @@ class ScheduleRequestTest {
 
   @Test
   void explicitBoundsAreRead() throws Exception {
-    ScheduleRequest r = ScheduleRequest.parse(json("{\"deployment\": \"a\", \"minCopies\": 4, \"maxCopies\": 8}"));
+    ScheduleRequest r = ScheduleRequest.parse(json("{\"deployment\": \"a\", \"minCopies\": 4, \"maxCopies\": 8, \"reason\": \"test\", \"for\": \"1h\"}"));
     assertThat(r.min()).contains(4);
     assertThat(r.max()).contains(8);
     assertThat(r.boundNoun()).contains("Copies");
     // A float that is a whole number is that number.
-    assertThat(ScheduleRequest.parse(json("{\"deployment\": \"a\", \"minInstances\": 1.0, \"maxInstances\": 2}")).min()).isEqualTo(Optional.of(1));
+    assertThat(ScheduleRequest.parse(json("{\"deployment\": \"a\", \"minInstances\": 1.0, \"maxInstances\": 2, \"reason\": \"test\", \"for\": \"1h\"}")).min()).isEqualTo(Optional.of(1));
   }
 
   /** 4294967296 used to read as 0 (asInt wraps), 18446744073709551618 as 2; 2.5 and "3" must not count either. */
@@ -44,7 +44,7 @@ class ScheduleRequestTest {
   @Test
   void aScheduledEventFromTheFutureIsRefusedNamingTime() throws Exception {
     String event = "{\"id\": \"e1\", \"detail-type\": \"Scheduled Event\", \"time\": \"2099-01-01T07:00:00Z\","
-        + " \"detail\": {\"deployment\": \"a\", \"minCopies\": 4, \"maxCopies\": 8}}";
+        + " \"detail\": {\"deployment\": \"a\", \"minCopies\": 4, \"maxCopies\": 8, \"reason\": \"test\", \"for\": \"1h\"}}";
     ScheduleRequest request = ScheduleRequest.parse(json(event));
     assertThat(request.checkSkew(java.time.Instant.parse("2026-11-25T07:00:00Z"), EventSkew.MAX_SKEW))
         .hasValueSatisfying(reason -> assertThat(reason).startsWith("time 2099-01-01T07:00:00Z is ").contains("5 minutes of clock skew allowed"));

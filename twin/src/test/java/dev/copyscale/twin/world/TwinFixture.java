@@ -20,6 +20,17 @@ public final class TwinFixture {
   /** Wednesday 25 November 2026, 09:40 in Berlin (business hours): a deployment started then is InService by 10:00. */
   public static final Instant START = Instant.parse("2026-11-25T08:40:00Z");
 
+  /**
+   * Just after the newest time stamped in events/alarm-*.json (12:01:05). copyscale ignores events
+   * stamped more than a few minutes ahead of its clock, so alarm tests move the world here first.
+   */
+  public static final Instant EVENTS_SENT_BY = Instant.parse("2026-11-25T12:02:00Z");
+
+  /** Moves the world's clock to {@link #EVENTS_SENT_BY}, as if the fixtures' alarms had just been delivered. */
+  public static void catchUpWithTheEvents(TwinWorld world) {
+    world.pause(Duration.between(world.clock().instant(), EVENTS_SENT_BY));
+  }
+
   private TwinFixture() {}
 
   /** A fresh world at {@code start} with the deploy event applied and 20 minutes of reconciling behind it. */

@@ -36,9 +36,13 @@ public final class DeployHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    LambdaStreams.handle(input, output, context, "deploy event", event -> {
+    LambdaStreams.handle(input, output, context, "deploy event", (event, origin) -> {
       MDC.put("deployment", deploymentName(event));
       try {
+        // A deploy event of another account or region is refused before anything is touched.
+        origin.check(event).ifPresent(reason -> {
+          throw new IllegalArgumentException(reason);
+        });
         List<DeployResult> results = service.handle(event);
         results.forEach(r -> LOG.info("deployment {} is {}: {} action(s){}{}", r.deployment(), r.phase(), r.actions().size(),
             r.waitingFor().map(w -> ", waiting for " + w).orElse(""), r.error().map(e -> ", error: " + e).orElse("")));

@@ -33,8 +33,8 @@ public final class ScheduleHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    LambdaStreams.handle(input, output, context, "schedule event", event -> {
-      List<ScalingResult> results = service.handle(event).stream().map(r -> LambdaStreams.logged(LOG, r)).toList();
+    LambdaStreams.handle(input, output, context, "schedule event", (event, origin) -> {
+      List<ScalingResult> results = service.handle(event, origin).stream().map(r -> LambdaStreams.logged(LOG, r)).toList();
       return LambdaStreams.isTick(event) ? Map.of("results", results) : results.get(0);
     });
   }

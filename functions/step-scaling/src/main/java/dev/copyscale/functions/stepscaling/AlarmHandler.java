@@ -31,8 +31,8 @@ public final class AlarmHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    LambdaStreams.handle(input, output, context, "alarm event", event -> LambdaStreams.isTick(event)
+    LambdaStreams.handle(input, output, context, "alarm event", (event, origin) -> LambdaStreams.isTick(event)
         ? Map.of("results", service.tick().stream().map(r -> LambdaStreams.logged(LOG, r)).toList())
-        : LambdaStreams.logged(LOG, service.handle(event)));
+        : LambdaStreams.logged(LOG, service.handle(event, origin)));
   }
 }

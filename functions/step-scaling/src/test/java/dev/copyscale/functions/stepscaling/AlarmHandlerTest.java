@@ -45,6 +45,7 @@ abstract class AlarmHandlerTest {
     world = TwinWorld.fresh(TwinFixture.START);
     store = stateTable(world);
     TwinFixture.deploy(world, store, spec);
+    TwinFixture.catchUpWithTheEvents(world);
     handler = new AlarmHandler(world.services().withStore(store).alarms());
   }
 
@@ -223,5 +224,29 @@ abstract class AlarmHandlerTest {
     assertThat(result.get("to").asInt()).isEqualTo(6);
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
     assertThat(ledger()).singleElement().satisfies(e -> assertThat(e.reason()).startsWith("dry run, nothing written"));
+  }
+
+  @Test
+  void anAlarmOfAnotherAccountIsIgnoredAndChangesNothing() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode) TwinFixture.json("alarm-eventbridge-burst.json");
+    event.put("account", "999999999999");
+    JsonNode result = invoke(handler, dev.copyscale.json.Json.compact(event).getBytes(java.nio.charset.StandardCharsets.UTF_8), context);
+    assertThat(result.get("outcome").asText()).isEqualTo("IGNORED");
+    assertThat(result.get("reason").asText()).contains("account").contains("999999999999");
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
+    assertThat(ledger()).isEmpty();
+    assertThat(store.target("llama3-chat").newestAlarmState()).isEmpty();
+  }
+
+  @Test
+  void anAlarmStampedFarInTheFutureIsIgnoredAndDoesNotMakeLaterChangesLookLate() throws Exception {
+    String future = new String(TwinFixture.event("alarm-eventbridge-burst.json"), java.nio.charset.StandardCharsets.UTF_8)
+        .replace("2026-11-25T10:00:25", "2099-11-25T10:00:25").replaceFirst("\"id\": \"", "\"id\": \"2099-");
+    JsonNode result = invoke(handler, future.getBytes(java.nio.charset.StandardCharsets.UTF_8), context);
+    assertThat(result.get("outcome").asText()).isEqualTo("IGNORED");
+    assertThat(result.get("reason").asText()).contains("2099");
+    assertThat(store.target("llama3-chat").newestAlarmState()).isEmpty();
+    // the real change that follows is not taken for a late delivery
+    assertThat(invoke(handler, "alarm-lambda-action-burst.json", context).get("outcome").asText()).isEqualTo("SCALED");
   }
 }

@@ -64,6 +64,7 @@ class ConcurrentAlarmDeliveryTest {
     table = new DynamoDbStateStore(dynamo, name);
     world = TwinWorld.fresh(TwinFixture.START);
     TwinFixture.deploy(world, table, TwinFixture.json("deploy-llama3-8b-orchestrated.json"));
+    TwinFixture.catchUpWithTheEvents(world);
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
     threads = Executors.newFixedThreadPool(2);
   }

@@ -38,6 +38,7 @@ class NeverStallTest {
   @BeforeEach
   void deployed() {
     world = TwinFixture.deployed("deploy-llama3-8b-orchestrated.json", TwinFixture.START);
+    TwinFixture.catchUpWithTheEvents(world);
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
   }
 

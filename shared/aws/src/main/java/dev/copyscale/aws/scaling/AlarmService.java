@@ -10,6 +10,8 @@ import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
 import dev.copyscale.scaling.AlarmDecision;
 import dev.copyscale.scaling.AlarmEvent;
+import dev.copyscale.scaling.EventOrigin;
+import dev.copyscale.scaling.EventSkew;
 import dev.copyscale.scaling.LiveCapacity;
 import dev.copyscale.scaling.Outcome;
 import dev.copyscale.scaling.ScalingResult;
@@ -63,8 +65,17 @@ public final class AlarmService {
   /** A deployment's step policy, found from its alarm's name. */
   record Owner(DeploymentRecord record, DeploymentSpec spec, StepPolicy policy) {}
 
-  public ScalingResult handle(JsonNode json) {
+  /**
+   * One alarm state change. An event of another account or region, or stamped too far ahead of this
+   * function's clock, is ignored with the reason before anything is read or written.
+   */
+  public ScalingResult handle(JsonNode json, EventOrigin origin) {
+    Optional<String> foreign = origin.check(json);
     AlarmEvent event = AlarmEvent.parse(json);
+    Optional<String> refused = foreign.or(() -> event.checkSkew(clock.instant(), EventSkew.MAX_SKEW));
+    if (refused.isPresent()) {
+      return ScalingResult.ignored(Optional.empty(), event.alarmName(), refused.get(), 0);
+    }
     Optional<Owner> owner = owner(event.alarmName());
     if (owner.isEmpty()) {
       return ScalingResult.ignored(Optional.empty(), event.alarmName(),

@@ -9,6 +9,8 @@ import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
 import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.scaling.BoundsDecision;
 import dev.copyscale.scaling.BoundsOverride;
+import dev.copyscale.scaling.EventOrigin;
+import dev.copyscale.scaling.EventSkew;
 import dev.copyscale.scaling.LiveCapacity;
 import dev.copyscale.scaling.Outcome;
 import dev.copyscale.scaling.ScalingResult;
@@ -56,8 +58,17 @@ public final class ScheduleService {
   /** Bounds from somewhere, to be decided on: a schedule window or an override. */
   private record Bounds(int min, int max, String source, String trigger, String why, String eventKey, Optional<BoundsOverride> override) {}
 
-  public List<ScalingResult> handle(JsonNode event) {
+  /**
+   * One schedule event. An event of another account or region, or stamped too far ahead of this
+   * function's clock, is ignored with the reason before anything is read or written.
+   */
+  public List<ScalingResult> handle(JsonNode event, EventOrigin origin) {
+    Optional<String> foreign = origin.check(event);
     ScheduleRequest request = ScheduleRequest.parse(event);
+    Optional<String> refused = foreign.or(() -> request.checkSkew(clock.instant(), EventSkew.MAX_SKEW));
+    if (refused.isPresent()) {
+      return List.of(ScalingResult.ignored(request.deployment(), "schedule event", refused.get(), 0));
+    }
     if (request.tick()) {
       return heal();
     }
