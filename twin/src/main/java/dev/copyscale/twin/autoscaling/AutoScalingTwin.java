@@ -4,9 +4,6 @@ import dev.copyscale.twin.cloudwatch.AlarmActionInvocation;
 import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
 import dev.copyscale.twin.sagemaker.SageMakerState;
 import dev.copyscale.twin.sagemaker.SageMakerTwin;
-import dev.copyscale.scaling.Cooldowns;
-import dev.copyscale.scaling.StepDecision;
-import dev.copyscale.scaling.StepScaling;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,8 +24,9 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
  * Application Auto Scaling in the twin, for SageMaker's two dimensions: scalable targets, policies
  * (target tracking creates its two CloudWatch alarms, as AAS does: {@link TrackingAlarms}) and
  * scaling activities. The resource must exist in the twin's SageMaker, as AAS checks. CloudWatch
- * runs the policies through {@link #invoke} when their alarms are in ALARM: step policies by the
- * shared step rules, target tracking by AAS's proportional rule ({@link NativeScaling}); each change
+ * runs the policies through {@link #invoke} when their alarms are in ALARM: step policies and target
+ * tracking by AAS's documented rules ({@link NativeScaling}, independent of copyscale's own step
+ * rules); each change
  * goes to the twin's SageMaker and is recorded as a scaling activity. Scheduled actions record
  * theirs with {@link #record}.
  */
@@ -488,10 +486,7 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
           .scaleOutCooldown(p.scaleOutCooldown()).scaleInCooldown(p.scaleInCooldown()).disableScaleIn(p.disableScaleIn()).build());
     }
     if (p.adjustmentType() != null) {
-      b.stepScalingPolicyConfiguration(StepScalingPolicyConfiguration.builder().adjustmentType(p.adjustmentType()).cooldown(p.cooldown())
-          .metricAggregationType(p.metricAggregationType()).minAdjustmentMagnitude(p.minAdjustmentMagnitude())
-          .stepAdjustments(p.stepAdjustments().stream().map(s -> StepAdjustment.builder()
-              .metricIntervalLowerBound(s.lower()).metricIntervalUpperBound(s.upper()).scalingAdjustment(s.adjustment()).build()).toList()).build());
+      b.stepScalingPolicyConfiguration(stepConfiguration(p));
     }
     return b.build();
   }
@@ -534,18 +529,18 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
       return;
     }
     Instant now = clock.instant();
-    Cooldowns cooldowns = cooldowns(t);
+    NativeScaling.History history = history(t);
     int to;
     if ("StepScaling".equals(p.policyType())) {
-      StepDecision d = StepScaling.decide(stepPolicy(p), new StepScaling.Inputs(action.metricValue(), action.threshold(), below(action),
-          current, t.minCapacity(), t.maxCapacity(), Integer.MAX_VALUE, cooldowns, now));
+      NativeScaling.StepOutcome d = NativeScaling.step(stepConfiguration(p), action.metricValue(), action.threshold(), below(action),
+          current, t.minCapacity(), t.maxCapacity(), history, now);
       if (!d.scaled()) {
         return;
       }
       to = d.to();
     } else if ("TargetTrackingScaling".equals(p.policyType())) {
       NativeScaling.Decision d = NativeScaling.targetTracking(high(action), action.metricValue(), p.targetValue(), current, t.minCapacity(), t.maxCapacity(),
-          Boolean.TRUE.equals(p.disableScaleIn()), p.scaleOutCooldown(), p.scaleInCooldown(), cooldowns, now);
+          Boolean.TRUE.equals(p.disableScaleIn()), p.scaleOutCooldown(), p.scaleInCooldown(), history, now);
       if (!d.scaled()) {
         return;
       }
@@ -566,10 +561,12 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
     return state.policies().stream().filter(p -> arn.equals(p.policyArn())).findFirst().orElse(null);
   }
 
-  /** The step adjustments of a stored policy, as the shared step rules take them. */
-  static dev.copyscale.spec.DeploymentSpec.StepPolicy stepPolicy(Policy p) {
-    return NativeScaling.stepPolicy(p.policyName(), p.adjustmentType(), p.cooldown(), p.minAdjustmentMagnitude(), p.metricAggregationType(),
-        p.stepAdjustments().stream().map(s -> new NativeScaling.StepAdjustment(s.lower(), s.upper(), s.adjustment())).toList());
+  /** A stored step policy as PutScalingPolicy received it (and DescribeScalingPolicies returns it). */
+  static StepScalingPolicyConfiguration stepConfiguration(Policy p) {
+    return StepScalingPolicyConfiguration.builder().adjustmentType(p.adjustmentType()).cooldown(p.cooldown())
+        .metricAggregationType(p.metricAggregationType()).minAdjustmentMagnitude(p.minAdjustmentMagnitude())
+        .stepAdjustments(p.stepAdjustments().stream().map(s -> StepAdjustment.builder()
+            .metricIntervalLowerBound(s.lower()).metricIntervalUpperBound(s.upper()).scalingAdjustment(s.adjustment()).build()).toList()).build();
   }
 
   /** Whether the alarm watches for the metric falling below its threshold (step bounds then count downwards). */
@@ -587,15 +584,15 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
     return action.alarmName() == null || !action.alarmName().contains("-AlarmLow-");
   }
 
-  /** The cooldown state of a target: the changes its native policies made, folded in order. */
-  private Cooldowns cooldowns(Target t) {
-    Cooldowns c = Cooldowns.NONE;
+  /** What cooldowns are measured from on a target: the changes its native policies made, folded in order. */
+  private NativeScaling.History history(Target t) {
+    NativeScaling.History h = NativeScaling.History.NONE;
     for (PolicyChange change : state.policyChanges()) {
       if (change.resourceId().equals(t.resourceId()) && change.scalableDimension().equals(t.scalableDimension())) {
-        c = c.afterChange(change.at(), change.from(), change.to());
+        h = h.after(change.at(), change.from(), change.to());
       }
     }
-    return c;
+    return h;
   }
 
   /** The capacity AAS scales from: the component's desired copy count, or the variant's desired instance count; null if the resource is gone. */

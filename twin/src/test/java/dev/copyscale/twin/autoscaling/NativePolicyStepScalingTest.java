@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.applicationautoscaling.model.StepAdjustme
 
 /**
  * Step policies executed by the twin's Application Auto Scaling when an alarm invokes them, by the
- * shared step rules: the user guide's worked example, the in-flight scale-out during a cooldown, an
+ * twin's own AAS step rules (NativeScaling.step): the user guide's worked example, the in-flight scale-out during a cooldown, an
  * alarm that stays in ALARM, scale from zero.
  */
 class NativePolicyStepScalingTest extends NativePolicyFixture {
