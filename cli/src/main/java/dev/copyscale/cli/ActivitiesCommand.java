@@ -137,12 +137,18 @@ final class ActivitiesCommand implements Callable<Integer> {
     };
     return switch (e.outcome()) {
       case SCALED -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e) + (e.source().equals("deploy") || e.source().equals("override") ? " (" + e.reason() + ")" : "");
-      case PENDING -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e) + ", in progress (" + e.reason() + ")";
+      case PENDING -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e) + ", " + progress(e.reason());
       case DRY_RUN -> trigger + ": dry run, would set desired " + unit + " " + e.from() + " → " + e.to();
       case NO_CHANGE -> trigger + ": no change, " + e.reason();
       case IGNORED -> trigger + ": ignored, " + e.reason();
       case FAILED -> trigger + ": failed, " + e.reason();
     };
+  }
+
+  /** What a change in progress waits for: the part of its reason after "in progress: ". */
+  private static String progress(String reason) {
+    int at = reason.lastIndexOf("in progress: ");
+    return at < 0 ? "in progress (" + reason + ")" : reason.substring(at);
   }
 
   private static String limits(LedgerEntry e) {

@@ -47,7 +47,7 @@ class TwinCommandsTest {
     assertThat(Json.mapper().readTree(alarm.out()).get("to").asInt()).isEqualTo(6);
     // 6 copies need a second instance: in progress until it is up and the minute tick writes the copies
     assertThat(run("activities", "llama3-chat", "--world", world()).out())
-        .contains("PENDING    alarm copyscale-llama3-chat-burst in state ALARM triggered policy burst: desired copies 2 → 6, in progress");
+        .contains("PENDING    alarm copyscale-llama3-chat-burst in state ALARM triggered policy burst: desired copies 2 → 6, in progress: endpoint is Updating");
     run("world", "advance", "15m", "--world", world());
     CliTest.Run activities = run("activities", "llama3-chat", "--world", world());
     assertThat(activities.out()).contains("alarm copyscale-llama3-chat-burst in state ALARM triggered policy burst: desired copies 2 → 6");
