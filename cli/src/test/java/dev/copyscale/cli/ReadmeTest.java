@@ -76,4 +76,19 @@ class ReadmeTest {
     assertThat(tutorial.exitCode()).isZero();
     assertThat(tutorial.out()).isEqualTo(blockAfter(readme(), "# the tutorial's loop: 100, one at a time\n```\n"));
   }
+
+  @Test
+  void theAlarmWalkthroughPrintsWhatTheReadmeShows() throws IOException {
+    String world = dir.resolve("alarms.json").toString();
+    assertThat(run("world", "reset", "--now", "2026-11-25T09:40:00Z", "--world", world).exitCode()).isZero();
+    assertThat(run("invoke", "deploy", "--event", RepoFiles.path("events/deploy-llama3-8b-orchestrated.json").toString(), "--world", world).exitCode()).isZero();
+    assertThat(run("world", "advance", "20m", "--world", world).exitCode()).isZero();
+    assertThat(run("invoke", "step-scaling", "--event", RepoFiles.path("events/alarm-eventbridge-burst.json").toString(), "--world", world).exitCode()).isZero();
+    assertThat(run("invoke", "step-scaling", "--event", RepoFiles.path("events/alarm-duplicate.json").toString(), "--world", world).exitCode()).isZero();
+    assertThat(run("activities", "llama3-chat", "--world", world).out())
+        .isEqualTo(blockAfter(readme(), "# IGNORED: the same event again\ncopyscale activities llama3-chat\n```\n"));
+    assertThat(run("world", "advance", "10m", "--world", world).exitCode()).isZero();
+    assertThat(run("activities", "llama3-chat", "--world", world).out())
+        .isEqualTo(blockAfter(readme(), "# the new instance is up; the per-minute tick writes the copies\ncopyscale activities llama3-chat\n```\n"));
+  }
 }
