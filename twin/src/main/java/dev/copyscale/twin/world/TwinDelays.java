@@ -13,8 +13,7 @@ import java.time.Duration;
  *     after its period ends (ASSUMED: AWS publishes no figure; re:Post answers speak of "a few
  *     seconds" before data becomes available to an alarm)
  * @param eventDelivery an alarm state change reaches the EventBridge rule's target this long after
- *     the change (ASSUMED: EventBridge publishes no delivery latency; about half a second is what
- *     AWS's own comparisons of EventBridge cite)
+ *     the change (ASSUMED: no published delivery latency was found)
  * @param coldStart a Lambda function that has not run for {@code keepWarm} starts this long before
  *     its handler runs (MEASURED: docs/benchmarks.md, bench/cold-start.sh, median 1.03-1.06 s on the
  *     development machine)
@@ -23,8 +22,8 @@ import java.time.Duration;
  *     figure)
  * @param idleConcurrencyPublished whether SageMaker publishes ConcurrentRequestsPerCopy (and
  *     ConcurrentRequestsPerModel) as 0 every 10 s while copies (instances) exist and no request is in
- *     flight (ASSUMED: no AWS source found says either way; true matches AWS's scale-to-zero
- *     walkthroughs, whose scale-in alarms on these metrics act on an idle endpoint)
+ *     flight (ASSUMED: no AWS source found says either way; a gauge of outstanding requests
+ *     reads 0 where a count of events has nothing to count)
  */
 public record TwinDelays(
     Duration metricIngestion,
