@@ -59,6 +59,17 @@ class TwinCommandsTest {
   }
 
   @Test
+  void anHourWithoutTrafficLetsTheIdlePolicyScaleIn() {
+    run("world", "reset", "--now", "2026-11-25T09:00:00Z", "--world", world());
+    run("invoke", "deploy", "--event", event("deploy-llama3-8b-orchestrated.json"), "--world", world());
+    run("world", "advance", "1h", "--world", world());
+    String activities = run("activities", "llama3-chat", "--world", world()).out();
+    // ConcurrentRequestsPerCopy Average < 1 over 5 x 60 s, missing data breaching: one copy fewer, cooldown 300 s, down to zero.
+    assertThat(activities).contains("alarm copyscale-llama3-chat-idle in state ALARM triggered policy idle: desired copies 2 → 1");
+    assertThat(activities).contains("alarm copyscale-llama3-chat-idle in state ALARM (still, at the minute tick) triggered policy idle: desired copies 1 → 0");
+  }
+
+  @Test
   void schedulesFollowTheCalendar() {
     run("world", "reset", "--now", "2026-11-27T06:00:00Z", "--world", world());
     run("invoke", "deploy", "--event", event("deploy-llama3-8b.json"), "--world", world());

@@ -245,11 +245,33 @@ public final class CloudWatchTwin implements CloudWatchClient {
   private final String account;
   private final State state;
 
+  /** How long after its period ends a datapoint becomes visible to GetMetricData and alarms. */
+  private final java.time.Duration ingestionDelay;
+
   public CloudWatchTwin(Clock clock, String region, String account, State state) {
+    this(clock, region, account, state, java.time.Duration.ZERO);
+  }
+
+  /**
+   * @param ingestionDelay how long after its period ends a datapoint is visible to GetMetricData and
+   *     to alarm evaluation (whole seconds)
+   */
+  public CloudWatchTwin(Clock clock, String region, String account, State state, java.time.Duration ingestionDelay) {
     this.clock = clock;
     this.region = region;
     this.account = account;
     this.state = state;
+    this.ingestionDelay = ingestionDelay;
+  }
+
+  public java.time.Duration ingestionDelay() {
+    return ingestionDelay;
+  }
+
+  /** The epoch second up to which published data is visible at {@code now}. */
+  private long visibleUntil(Instant now) {
+    // Without a delay every published datapoint counts, future ones included (as before delays were modelled).
+    return ingestionDelay.isZero() ? Long.MAX_VALUE : now.minus(ingestionDelay).getEpochSecond();
   }
 
   public State state() {
@@ -366,6 +388,11 @@ public final class CloudWatchTwin implements CloudWatchClient {
     state.metrics().publish(namespace, metricName, dimensions, timestamp.getEpochSecond(), sum, sampleCount, minimum, maximum);
   }
 
+  /** Whether anything was published into the 10-second bucket starting at {@code bucketStart}. */
+  public synchronized boolean published(String namespace, String metricName, Map<String, String> dimensions, Instant bucketStart) {
+    return state.metrics().has(namespace, metricName, dimensions, bucketStart.getEpochSecond());
+  }
+
   /**
    * GetMetricData for MetricStat queries over [StartTime, EndTime) from the published metrics.
    * StartTime is rounded down as the API reference says (to the period below a minute, else to
@@ -409,7 +436,8 @@ public final class CloudWatchTwin implements CloudWatchClient {
       int periods = (int) ((end - start + period - 1) / period);
       Map<String, String> dimensions = new TreeMap<>();
       stat.metric().dimensions().forEach(d -> dimensions.put(d.name(), d.value()));
-      double[][] sets = state.metrics().aggregate(stat.metric().namespace(), stat.metric().metricName(), dimensions, start, period, periods);
+      double[][] sets = state.metrics().aggregate(stat.metric().namespace(), stat.metric().metricName(), dimensions, start, period, periods,
+          visibleUntil(clock.instant()));
       List<Instant> timestamps = new ArrayList<>();
       List<Double> values = new ArrayList<>();
       for (int k = 0; k < periods; k++) {
@@ -432,7 +460,8 @@ public final class CloudWatchTwin implements CloudWatchClient {
    * or more every minute over the periods ending then, and 10- and 30-second alarms every 10
    * seconds ("Evaluating an alarm",
    * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html), so
-   * call this at every 10-second boundary.
+   * call this at every 10-second boundary. A datapoint counts only from its period's end plus the
+   * ingestion delay: until then its period is missing (and TreatMissingData decides).
    *
    * @return the alarms' Application Auto Scaling policy actions to invoke: on the change into
    *     ALARM and, since "for Auto Scaling actions, the alarm continues to invoke the action once
@@ -450,7 +479,14 @@ public final class CloudWatchTwin implements CloudWatchClient {
       int m = a.datapointsToAlarm() == null ? n : a.datapointsToAlarm();
       int range = n + AlarmEvaluation.EXTRA_RANGE;
       long from = t - (long) a.period() * range;
-      double[][] sets = state.metrics().aggregate(a.namespace(), a.metricName(), a.dimensions(), from, a.period(), range);
+      // A period is evaluated only once all of it is visible: its end plus the ingestion delay.
+      long visible = visibleUntil(now);
+      double[][] sets = state.metrics().aggregate(a.namespace(), a.metricName(), a.dimensions(), from, a.period(), range, visible);
+      for (int i = 0; i < range; i++) {
+        if (visible != Long.MAX_VALUE && from + (long) a.period() * (i + 1) > visible) {
+          sets[i] = null;
+        }
+      }
       double[] values = new double[range];
       double[][] newestFirst = new double[range][];
       for (int i = 0; i < range; i++) {

@@ -144,17 +144,37 @@ public final class MetricStore {
    * periods of whole minutes also see the rolled-up minutes.
    */
   public double[][] aggregate(String namespace, String metricName, Map<String, String> dimensions, long from, int period, int periods) {
+    return aggregate(namespace, metricName, dimensions, from, period, periods, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #aggregate(String, String, Map, long, int, int)}, seeing only the buckets visible at
+   * {@code visibleUntil} (epoch second): those whose end is at or before it. CloudWatch makes a
+   * datapoint visible an ingestion delay after its period ends; the caller subtracts that delay.
+   */
+  public double[][] aggregate(String namespace, String metricName, Map<String, String> dimensions, long from, int period, int periods, long visibleUntil) {
     double[][] out = new double[periods][];
     Series s = series.get(key(namespace, metricName, dimensions));
     if (s == null) {
       return out;
     }
-    long to = from + (long) period * periods;
-    add(out, s.fine.subMap(from, true, to, false), from, period);
+    long to = Math.min(from + (long) period * periods, visibleUntil == Long.MAX_VALUE ? Long.MAX_VALUE : visibleUntil - FINE_SECONDS + 1);
+    if (to > from) {
+      add(out, s.fine.subMap(from, true, to, false), from, period);
+    }
     if (period % COARSE_SECONDS == 0) {
-      add(out, s.coarse.subMap(from, true, to, false), from, period);
+      long coarseTo = Math.min(from + (long) period * periods, visibleUntil == Long.MAX_VALUE ? Long.MAX_VALUE : visibleUntil - COARSE_SECONDS + 1);
+      if (coarseTo > from) {
+        add(out, s.coarse.subMap(from, true, coarseTo, false), from, period);
+      }
     }
     return out;
+  }
+
+  /** Whether the 10-second bucket starting at {@code bucketStart} holds data for this series. */
+  public boolean has(String namespace, String metricName, Map<String, String> dimensions, long bucketStart) {
+    Series s = series.get(key(namespace, metricName, dimensions));
+    return s != null && s.fine.containsKey(bucketStart);
   }
 
   private static void add(double[][] out, NavigableMap<Long, double[]> buckets, long from, int period) {

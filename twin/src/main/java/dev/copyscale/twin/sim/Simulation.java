@@ -238,13 +238,26 @@ public final class Simulation implements ServingEngine.Listener {
     inputs.add(new Input("Copy start (image pull + model load)", t.imagePull().plus(t.modelLoad()).toSeconds() + " s on a fresh instance, "
         + t.modelLoad().toSeconds() + " s with the image cached", Input.Provenance.MEASURED, "AWS container-caching announcement, P50 on g5.2xlarge"));
     inputs.add(new Input("Copies started together come up apart by", t.copyStagger().toSeconds() + " s", Input.Provenance.ASSUMED, "twin timings"));
-    inputs.add(new Input("Metric publication", "event metrics in periods with events; concurrency every 10 s; no ingestion delay", Input.Provenance.ASSUMED,
-        "CloudWatch's ingestion delay is not modelled"));
-    inputs.add(new Input("Lambda functions", "run at once when invoked (no cold start)", Input.Provenance.ASSUMED, "docs/benchmarks.md measures ~1 s cold starts"));
+    dev.copyscale.twin.world.TwinDelays d = world.delays();
+    inputs.add(new Input("Metric publication", "event metrics in periods with events; concurrency every 10 s"
+        + (d.idleConcurrencyPublished() ? ", 0 when idle while copies serve" : ", none when idle"), Input.Provenance.ASSUMED,
+        "no AWS source found on what SageMaker publishes without requests; world file delays.idleConcurrencyPublished"));
+    inputs.add(new Input("CloudWatch ingestion delay (datapoint visible to alarms and GetMetricData after its period ends)", millis(d.metricIngestion()),
+        Input.Provenance.ASSUMED, "AWS publishes no figure; world file delays.metricIngestion"));
+    inputs.add(new Input("Alarm evaluation cadence", "every 10 s for 10- and 30-second periods, every minute otherwise", Input.Provenance.DOCUMENTED,
+        "CloudWatch User Guide, Evaluating an alarm (AlarmThatSendsEmail.html)"));
+    inputs.add(new Input("EventBridge delivery of an alarm state change", millis(d.eventDelivery()), Input.Provenance.ASSUMED,
+        "EventBridge publishes no delivery latency; world file delays.eventDelivery"));
+    inputs.add(new Input("Lambda cold start", millis(d.coldStart()) + " (warm " + millis(d.warmStart()) + ", kept warm " + d.keepWarm().toMinutes() + " min)",
+        Input.Provenance.MEASURED, "docs/benchmarks.md (bench/cold-start.sh, this machine); warm start and keep-warm ASSUMED: world file delays"));
     InstanceType type = Catalog.bundled().instanceType(spec.endpoint().instanceType()).orElse(null);
     inputs.add(type == null
         ? new Input("Instance price", "unknown: cost not computed", Input.Provenance.ASSUMED, "not in the catalog")
         : new Input("Instance price", String.format(Locale.ROOT, "$%.3f/h (%s)", type.priceUsdPerHour(), type.name()), Input.Provenance.DOCUMENTED, type.source()));
+  }
+
+  private static String millis(java.time.Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(Locale.ROOT, "%.2f s", d.toMillis() / 1000.0);
   }
 
   private static Input tgi(ServingEngine.Limits limits, String name, int value) {

@@ -50,12 +50,18 @@ public final class TwinWorld {
    * account's (null for {@code lastMinute}: the per-minute schedules then count from {@code now}).
    *
    * @param lastMinute the last time the stack's per-minute schedules ran
+   * @param delays CloudWatch's, EventBridge's and Lambda's delays
+   * @param deliveries alarm state changes on their way to the stack's rule target, in due order
+   * @param lastEvaluation the last instant CloudWatch evaluated alarms at
+   * @param alarmTargetWarmUntil until when the alarm rule's target function is warm (null: cold)
    */
   private record Document(Instant now, TwinTimings timings, SageMakerState sageMaker, AutoScalingTwin.State autoScaling, CloudWatchTwin.State cloudWatch,
       SchedulerTwin.State scheduler, List<EventBridgeTwin.Event> events, Map<String, String> secrets, InMemoryStateStore.Snapshot stateTable,
-      Instant lastMinute) {
+      Instant lastMinute, TwinDelays delays, List<Delivery> deliveries, Instant lastEvaluation, Instant alarmTargetWarmUntil) {
     private Document {
       timings = timings != null ? timings : TwinTimings.defaults();
+      delays = delays != null ? delays : TwinDelays.defaults();
+      deliveries = deliveries != null ? deliveries : List.of();
       sageMaker = sageMaker != null ? sageMaker : new SageMakerState();
       autoScaling = autoScaling != null ? autoScaling : new AutoScalingTwin.State();
       cloudWatch = cloudWatch != null ? cloudWatch : new CloudWatchTwin.State();
@@ -66,10 +72,13 @@ public final class TwinWorld {
     }
 
     /** A new, empty account at {@code now}. */
-    static Document fresh(Instant now, TwinTimings timings) {
-      return new Document(now, timings, null, null, null, null, null, null, null, null);
+    static Document fresh(Instant now, TwinTimings timings, TwinDelays delays) {
+      return new Document(now, timings, null, null, null, null, null, null, null, null, delays, null, null, null);
     }
   }
+
+  /** An alarm state change that reaches the stack's rule target at {@code due}. */
+  public record Delivery(CloudWatchTwin.StateChange change, Instant due) {}
 
   private static final ObjectMapper STORE = Json.mapper().copy()
       .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
@@ -86,12 +95,20 @@ public final class TwinWorld {
   private final SecretsManagerTwin secrets;
   private final InMemoryStateStore stateTable;
   private Instant lastMinute;
+  private final TwinDelays delays;
+  private final java.util.ArrayList<Delivery> deliveries;
+  private Instant lastEvaluation;
+  private Instant alarmTargetWarmUntil;
 
   private TwinWorld(Document d) {
     clock = new VirtualClock(d.now());
     timings = d.timings();
+    delays = d.delays();
+    deliveries = new java.util.ArrayList<>(d.deliveries());
+    lastEvaluation = d.lastEvaluation();
+    alarmTargetWarmUntil = d.alarmTargetWarmUntil();
     sageMaker = new SageMakerTwin(clock, REGION, ACCOUNT, timings, d.sageMaker());
-    cloudWatch = new CloudWatchTwin(clock, REGION, ACCOUNT, d.cloudWatch());
+    cloudWatch = new CloudWatchTwin(clock, REGION, ACCOUNT, d.cloudWatch(), delays.metricIngestion());
     autoScaling = new AutoScalingTwin(clock, REGION, ACCOUNT, sageMaker, cloudWatch, d.autoScaling());
     scheduler = new SchedulerTwin(clock, REGION, ACCOUNT, d.scheduler());
     eventBridge = new EventBridgeTwin(clock, d.events());
@@ -102,11 +119,15 @@ public final class TwinWorld {
 
   /** A new, empty account at {@code now}, holding only the example specs' token secret. */
   public static TwinWorld fresh(Instant now) {
-    return new TwinWorld(Document.fresh(now, null));
+    return new TwinWorld(Document.fresh(now, null, null));
   }
 
   public static TwinWorld fresh(Instant now, TwinTimings timings) {
-    return new TwinWorld(Document.fresh(now, timings));
+    return new TwinWorld(Document.fresh(now, timings, null));
+  }
+
+  public static TwinWorld fresh(Instant now, TwinTimings timings, TwinDelays delays) {
+    return new TwinWorld(Document.fresh(now, timings, delays));
   }
 
   /** The world in {@code file}; {@code orElse} when there is none yet. */
@@ -126,7 +147,8 @@ public final class TwinWorld {
   public synchronized void save(Path file) {
     sageMaker.settle();
     Document d = new Document(clock.instant(), timings, sageMaker.state(), autoScaling.state(), cloudWatch.state(), scheduler.state(),
-        eventBridge.events(), secrets.secrets(), stateTable.snapshot(), lastMinute);
+        eventBridge.events(), secrets.secrets(), stateTable.snapshot(), lastMinute, delays, List.copyOf(deliveries), lastEvaluation,
+        alarmTargetWarmUntil);
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
@@ -144,6 +166,15 @@ public final class TwinWorld {
 
   public TwinTimings timings() {
     return timings;
+  }
+
+  public TwinDelays delays() {
+    return delays;
+  }
+
+  /** Alarm state changes on their way to the stack, in due order. */
+  public List<Delivery> pendingDeliveries() {
+    return List.copyOf(deliveries);
   }
 
   public SageMakerTwin sageMaker() {
@@ -215,7 +246,14 @@ public final class TwinWorld {
       Instant nextMinute = nextMinute();
       List<SchedulerTwin.Firing> firings = scheduler.firings(clock.instant(), end);
       Instant nextFiring = firings.isEmpty() ? null : firings.get(0).at();
-      Instant next = nextFiring != null && nextFiring.isBefore(nextMinute) ? nextFiring : nextMinute;
+      Instant nextEvaluation = nextEvaluation();
+      Instant nextDelivery = deliveries.isEmpty() ? null : deliveries.get(0).due();
+      Instant next = nextMinute;
+      for (Instant candidate : new Instant[] {nextFiring, nextEvaluation, nextDelivery}) {
+        if (candidate != null && candidate.isBefore(next)) {
+          next = candidate;
+        }
+      }
       if (next.isAfter(end)) {
         break;
       }
@@ -232,6 +270,12 @@ public final class TwinWorld {
       if (next.equals(nextMinute)) {
         lastMinute = nextMinute;
         stack.everyMinute(next);
+        // The per-minute reconcile schedules invoke the alarm rule's target (the step-scaling function) too.
+        alarmTargetWarmUntil = next.plus(delays.keepWarm());
+      }
+      if (next.equals(nextEvaluation)) {
+        publishIdleMetrics(next);
+        evaluateAlarms(stack);
       }
       deliverAlarms(stack);
     }
@@ -271,15 +315,92 @@ public final class TwinWorld {
    * seconds while traffic flows.
    */
   public void evaluateAlarms(Stack stack) {
-    for (AlarmActionInvocation action : cloudWatch.evaluateAlarms(clock.instant())) {
-      autoScaling.invoke(action);
+    Instant now = clock.instant();
+    if (lastEvaluation == null || now.isAfter(lastEvaluation)) {
+      lastEvaluation = now;
+      for (AlarmActionInvocation action : cloudWatch.evaluateAlarms(now)) {
+        autoScaling.invoke(action);
+      }
     }
     deliverAlarms(stack);
   }
 
+  /**
+   * The next instant CloudWatch evaluates alarms at: the next 10-second boundary while an endpoint
+   * exists (SageMaker publishes every 10 s then) or a 10- or 30-second alarm exists, else the next
+   * whole minute (standard alarms are evaluated every minute).
+   */
+  private Instant nextEvaluation() {
+    boolean fine = !sageMaker.state().endpoints().isEmpty() || cloudWatch.state().alarms().values().stream().anyMatch(a -> a.period() < 60);
+    long step = fine ? 10 : 60;
+    Instant now = clock.instant();
+    long t = now.getEpochSecond();
+    Instant next = now.getNano() == 0 && t % step == 0 ? now : Instant.ofEpochSecond(Math.floorDiv(t, step) * step + step);
+    return lastEvaluation != null && !next.isAfter(lastEvaluation) ? next.plusSeconds(step) : next;
+  }
+
+  /**
+   * What SageMaker publishes for the 10 seconds ending at {@code boundary} when no request reports
+   * anything (no traffic source published that period): for each inference component the copy
+   * counts, and, when {@link TwinDelays#idleConcurrencyPublished}, ConcurrentRequestsPerCopy 0 while
+   * copies serve and ConcurrentRequestsPerModel 0 for the variant while it has instances. Event
+   * metrics (Invocations, ModelLatency, failures) have no datapoint without events.
+   */
+  private void publishIdleMetrics(Instant boundary) {
+    if (boundary.getEpochSecond() % 10 != 0) {
+      return;
+    }
+    Instant start = boundary.minusSeconds(10);
+    String ns = dev.copyscale.spec.Metric.Namespace.INVOCATIONS;
+    for (SageMakerState.Component c : sageMaker.state().components().values()) {
+      Map<String, String> component = Map.of("InferenceComponentName", c.name());
+      if (cloudWatch.published(ns, IDLE_DESIRED, component, start)) {
+        continue;
+      }
+      SageMakerState.Endpoint endpoint = sageMaker.state().endpoints().get(c.endpointName());
+      int instances = endpoint == null ? 0 : endpoint.instances().size();
+      int serving = 0;
+      if (c.deletingUntil() == null) {
+        for (SageMakerState.Copy copy : c.copies()) {
+          if (!copy.readyAt().isAfter(boundary)) {
+            serving++;
+          }
+        }
+      }
+      cloudWatch.publish(ns, IDLE_DESIRED, component, start, c.desiredCopies(), 1, c.desiredCopies(), c.desiredCopies());
+      cloudWatch.publish(ns, "CurrentCopyCount", component, start, serving, 1, serving, serving);
+      if (delays.idleConcurrencyPublished() && serving > 0) {
+        cloudWatch.publish(ns, dev.copyscale.spec.Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(), component, start, 0, 1, 0, 0);
+      }
+      if (delays.idleConcurrencyPublished() && instances > 0) {
+        cloudWatch.publish(ns, dev.copyscale.spec.Metric.VARIANT_CONCURRENT_REQUESTS_PER_MODEL.metricName(),
+            Map.of("EndpointName", c.endpointName(), "VariantName", c.variantName()), start, 0, 1, 0, 0);
+      }
+    }
+  }
+
+  private static final String IDLE_DESIRED = "DesiredCopyCount";
+
+  /**
+   * Queues the alarm state changes CloudWatch recorded since the last call for the EventBridge rule
+   * (due after EventBridge's delivery and the target function's cold or warm start), then hands the
+   * stack those now due.
+   */
   private void deliverAlarms(Stack stack) {
     for (CloudWatchTwin.StateChange change : cloudWatch.drainStateChanges()) {
-      stack.alarmStateChanged(change);
+      Instant invoked = change.at().plus(delays.eventDelivery());
+      boolean warm = alarmTargetWarmUntil != null && !invoked.isAfter(alarmTargetWarmUntil);
+      Instant due = change.at().plus(delays.untilHandler(warm));
+      int i = deliveries.size();
+      while (i > 0 && deliveries.get(i - 1).due().isAfter(due)) {
+        i--;
+      }
+      deliveries.add(i, new Delivery(change, due));
+      alarmTargetWarmUntil = due.plus(delays.keepWarm());
+    }
+    Instant now = clock.instant();
+    while (!deliveries.isEmpty() && !deliveries.get(0).due().isAfter(now)) {
+      stack.alarmStateChanged(deliveries.remove(0).change());
     }
   }
 

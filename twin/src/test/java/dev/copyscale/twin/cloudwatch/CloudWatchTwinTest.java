@@ -31,7 +31,8 @@ class CloudWatchTwinTest {
 
   @BeforeEach
   void world() {
-    world = TwinWorld.fresh(T0);
+    // CloudWatch's rules, without the ingestion delay (CloudWatchDelaysTest covers that).
+    world = TwinWorld.fresh(T0, dev.copyscale.twin.sagemaker.TwinTimings.defaults(), dev.copyscale.twin.world.TwinDelays.none());
     cw = world.cloudWatch();
   }
 

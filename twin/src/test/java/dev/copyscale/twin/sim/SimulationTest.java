@@ -193,8 +193,8 @@ class SimulationTest {
     // About 1.3 requests in flight per copy at 0.5/s; about 10 at 4/s from minute 10.
     SimulationResult result = d.simulation().run(Synthetic.parse("synthetic:step:base=0.5,peak=4,at=10m,length=10m,duration=20m", 7), n -> { });
     List<MinutePoint> t = result.timeline();
-    assertThat(t.subList(0, 10)).allSatisfy(m -> assertThat(m.desiredCopies()).isEqualTo(2));
-    // AlarmHigh needs 3 ten-second datapoints above the target: the copies rise in the step's own minute.
-    assertThat(t.get(10).desiredCopies()).isGreaterThan(2);
+    // (AlarmLow may scale in before the step: the deploy's idle minutes published ConcurrentRequestsPerCopy 0.)
+    // AlarmHigh needs 3 ten-second datapoints above the target, visible 10 s after each ends: the copies rise in the step's own minute.
+    assertThat(t.get(10).desiredCopies()).isGreaterThan(t.get(9).desiredCopies());
   }
 }
