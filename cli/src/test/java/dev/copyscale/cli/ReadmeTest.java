@@ -71,6 +71,10 @@ class ReadmeTest {
     CliTest.Run load = run("load", "llama3-chat", "--requests", "100", "--world", world, "--no-progress");
     assertThat(load.exitCode()).isZero();
     assertThat(load.out()).isEqualTo(blockAfter(readme(), "# 32 in flight (closed loop)\n```\n"));
+    // The alarm acts on the run's last datapoint just after it.
+    assertThat(run("world", "advance", "1m", "--world", world).exitCode()).isZero();
+    assertThat(run("activities", "llama3-chat", "--since", "2m", "--world", world).out())
+        .isEqualTo(blockAfter(readme(), "copyscale activities llama3-chat --since 2m\n```\n"));
     // Then the tutorial's own loop on the same world.
     CliTest.Run tutorial = run("load", "llama3-chat", "--tutorial", "--world", world, "--no-progress");
     assertThat(tutorial.exitCode()).isZero();
