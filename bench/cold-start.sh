@@ -83,7 +83,7 @@ declare -A JAR=([bare]=bench/bare/target/bare.jar) CLASS=([bare]=bench.BareHandl
 for f in "${FUNCTIONS[@]}"; do
   name="${f%%:*}"; NAMES+=("$name"); JAR[$name]="functions/$name/target/$name.jar"; CLASS[$name]="${f#*:}"
 done
-JVM=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1) # as Lambda's Java runtimes run it (tiered compilation stops at level 1)
+JVM=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "-XX:ErrorFile=$WORK/hs_err_pid%p.log") # as Lambda's Java runtimes run it (tiered compilation stops at level 1); crash reports stay out of the tree
 run() { # one cold start of $1 into $WORK/$1.out
   local prefix=()
   [[ $MODE == instructions ]] && prefix=(valgrind --tool=callgrind "--callgrind-out-file=$WORK/$1.callgrind" --smc-check=all-non-file)
