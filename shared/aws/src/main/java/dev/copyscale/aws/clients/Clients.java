@@ -15,6 +15,11 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * tests. Each is built the first time it is asked for, so a cold start pays only for the services
  * its first event needs, and a function whose jar lacks a service (the step-scaling function has no
  * Secrets Manager) never loads it. Thread-safe; build once per container.
+ *
+ * <p>The builders are {@code Supplier<?>}, not {@code Supplier<SageMakerClient>}: a lambda's type
+ * names its return class, and linking a lambda whose class is missing from the jar throws
+ * NoClassDefFoundError at once, before anyone asks for that client. Only the typed accessor names
+ * the client class, and only when it is called.
  */
 public final class Clients {
   private final Lazy<SageMakerClient> sageMaker;
@@ -25,8 +30,8 @@ public final class Clients {
   private final Lazy<SchedulerClient> scheduler;
   private final Lazy<DynamoDbClient> dynamoDb;
 
-  private Clients(Supplier<SageMakerClient> sageMaker, Supplier<ApplicationAutoScalingClient> autoScaling, Supplier<CloudWatchClient> cloudWatch,
-      Supplier<EventBridgeClient> eventBridge, Supplier<SecretsManagerClient> secrets, Supplier<SchedulerClient> scheduler, Supplier<DynamoDbClient> dynamoDb) {
+  private Clients(Supplier<?> sageMaker, Supplier<?> autoScaling, Supplier<?> cloudWatch,
+      Supplier<?> eventBridge, Supplier<?> secrets, Supplier<?> scheduler, Supplier<?> dynamoDb) {
     this.sageMaker = new Lazy<>(sageMaker, "SageMaker");
     this.autoScaling = new Lazy<>(autoScaling, "Application Auto Scaling");
     this.cloudWatch = new Lazy<>(cloudWatch, "CloudWatch");
@@ -87,22 +92,23 @@ public final class Clients {
 
   /** Built once, on first use. */
   private static final class Lazy<T> {
-    private final Supplier<T> build;
+    private final Supplier<?> build;
     private final String service;
     private volatile T value;
 
-    Lazy(Supplier<T> build, String service) {
+    Lazy(Supplier<?> build, String service) {
       this.build = build;
       this.service = service;
     }
 
+    @SuppressWarnings("unchecked") // the caller's accessor casts to the client class when it is called
     T get() {
       T v = value;
       if (v == null) {
         synchronized (this) {
           v = value;
           if (v == null) {
-            v = build.get();
+            v = (T) build.get();
             if (v == null) {
               throw new IllegalStateException("no " + service + " client was given to copyscale's services");
             }
