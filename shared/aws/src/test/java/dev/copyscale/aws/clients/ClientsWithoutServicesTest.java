@@ -61,7 +61,7 @@ class ClientsWithoutServicesTest {
     @Override
     public Object call() {
       Services services = new Services(Clients.real(), new InMemoryStateStore(), Clock.systemUTC(), Pause.SLEEP,
-          new DeployConfig("stack", Optional.empty(), Optional.empty(), Optional.empty()), Duration.ofDays(30));
+          new DeployConfig("stack", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), Duration.ofDays(30));
       services.deploy();
       services.alarms();
       services.schedules();

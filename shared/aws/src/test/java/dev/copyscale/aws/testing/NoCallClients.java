@@ -33,7 +33,7 @@ public final class NoCallClients {
     Clients clients = Clients.of(refusing(SageMakerClient.class), refusing(ApplicationAutoScalingClient.class), refusing(CloudWatchClient.class),
         refusing(EventBridgeClient.class), refusing(SecretsManagerClient.class), refusing(SchedulerClient.class), refusing(DynamoDbClient.class));
     services = new Services(clients, store, Clock.systemUTC(), Pause.SLEEP,
-        new DeployConfig("copyscale-test", Optional.empty(), Optional.empty(), Optional.empty()), Duration.ofDays(30));
+        new DeployConfig("copyscale-test", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), Duration.ofDays(30));
   }
 
   private <T> T refusing(Class<T> client) {
