@@ -175,11 +175,11 @@ class MotoAdapterTest {
       MetricAlarm idle = alarms.get("copyscale-llama3-chat-idle");
       assertThat(idle.metricName()).isEqualTo("ConcurrentRequestsPerCopy");
       assertThat(idle.period()).isEqualTo(60);
-      assertThat(idle.evaluationPeriods()).isEqualTo(5);
-      assertThat(idle.datapointsToAlarm()).isEqualTo(5);
+      assertThat(idle.evaluationPeriods()).isEqualTo(15);
+      assertThat(idle.datapointsToAlarm()).isEqualTo(15);
       assertThat(idle.threshold()).isEqualTo(1.0);
       assertThat(idle.comparisonOperatorAsString()).isEqualTo("LessThanThreshold");
-      assertThat(idle.treatMissingData()).isEqualTo("breaching");
+      assertThat(idle.treatMissingData()).isEqualTo("notBreaching");
 
       MetricAlarm fromZero = alarms.get("copyscale-llama3-chat-from-zero");
       assertThat(fromZero.namespace()).isEqualTo("AWS/SageMaker");
