@@ -89,7 +89,7 @@ class SimulationTest {
     List<Instant> late = d.component().copies().stream().map(c -> c.readyAt()).filter(t -> t.isAfter(asked)).toList();
     var timings = d.world().timings();
     assertThat(late).hasSize(3).allSatisfy(t -> assertThat(Duration.between(asked, t))
-        .isGreaterThanOrEqualTo(timings.instanceProvisioning().plus(timings.imagePull()).plus(timings.modelLoad())));
+        .isGreaterThanOrEqualTo(timings.instanceProvisioning().plus(timings.load(0))));
     assertThat(result.timeline().get(0).servingCopies()).isEqualTo(8);
     assertThat(result.timeline().get(result.timeline().size() - 1).servingCopies()).isEqualTo(11);
   }
