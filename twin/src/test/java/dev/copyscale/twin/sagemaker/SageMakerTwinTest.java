@@ -288,6 +288,41 @@ class SageMakerTwinTest {
   }
 
   @Nested
+  class DataCaching {
+    void cachingComponent(boolean cache, int copies) {
+      component(b -> b.specification(s -> s.modelName("m").dataCacheConfig(d -> d.enableCaching(cache))
+              .computeResourceRequirements(r -> r.numberOfAcceleratorDevicesRequired(1f).numberOfCpuCoresRequired(6f).minMemoryRequiredInMb(40960)))
+          .runtimeConfig(r -> r.copyCount(copies)));
+    }
+
+    @Test
+    void withDataCachingACopyOnAnInstanceHoldingTheWeightsSkipsTheDownload() {
+      endpoint(1, null, null);
+      cachingComponent(true, 1);
+      assertThat(ic().specification().dataCacheConfig().enableCaching()).isTrue();
+      world.pause(Duration.ofMinutes(10));
+      copies(2);
+      Duration loadOnly = t.load(t.unknownModelGigabytes());
+      world.pause(loadOnly.minusSeconds(1));
+      assertThat(current()).isEqualTo(1);
+      world.pause(Duration.ofSeconds(1));
+      assertThat(current()).isEqualTo(2);
+    }
+
+    @Test
+    void withoutItEveryCopyDownloads() {
+      endpoint(1, null, null);
+      cachingComponent(false, 1);
+      world.pause(Duration.ofMinutes(10));
+      copies(2);
+      world.pause(uncached().minusSeconds(1));
+      assertThat(current()).isEqualTo(1);
+      world.pause(Duration.ofSeconds(1));
+      assertThat(current()).isEqualTo(2);
+    }
+  }
+
+  @Nested
   class CopyPlacement {
     @Test
     void withManagedScalingInstancesAreAddedUpToItsMaximum() {
@@ -472,6 +507,23 @@ class SageMakerTwinTest {
       config("c2", 1, null, null);
       sm.updateEndpoint(b -> b.endpointName("e").endpointConfigName("c2"));
       fails(() -> sm.updateEndpoint(b -> b.endpointName("e").endpointConfigName("c2")), inProgress);
+    }
+
+    @Test
+    void copyChangesWhileTheEndpointIsUpdatingAreRefused() {
+      endpoint(1, null, null);
+      component(1);
+      world.pause(Duration.ofMinutes(10));
+      sm.updateEndpointWeightsAndCapacities(b -> b.endpointName("e").desiredWeightsAndCapacities(d -> d.variantName("AllTraffic").desiredInstanceCount(2)));
+      String inProgress = "Cannot update in-progress endpoint \"" + ARN + "endpoint/e\".";
+      fails(() -> copies(2), inProgress);
+      world.pause(t.instanceProvisioning());
+      fails(() -> copies(2), inProgress); // still Updating: SageMaker finishes the update after the instances are up
+      fails(() -> sm.updateEndpointWeightsAndCapacities(b -> b.endpointName("e").desiredWeightsAndCapacities(d -> d.variantName("AllTraffic").desiredInstanceCount(3))),
+          inProgress);
+      world.pause(t.updateSettle());
+      copies(2);
+      assertThat(ic().runtimeConfig().desiredCopyCount()).isEqualTo(2);
     }
 
     @Test
