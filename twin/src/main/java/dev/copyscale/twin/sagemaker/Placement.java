@@ -35,6 +35,16 @@ final class Placement {
         "The instance type " + name + " is not supported by the twin: it is not in copyscale's catalog, so its accelerators, CPUs and memory are unknown."));
   }
 
+  /**
+   * SageMaker's kind of reason when EC2 has no capacity for the instance type (AWS ML blog,
+   * "Capacity-aware inference", May 2026: without instance pools an endpoint fails to create, or to
+   * scale out, with an Insufficient Capacity error).
+   */
+  static String insufficientCapacity(String type) {
+    return "Unable to provision requested ML compute capacity due to InsufficientInstanceCapacity error for " + type
+        + ". Please retry using a different ML instance type or after some time.";
+  }
+
   List<Component> componentsOn(String endpoint) {
     return state.components().values().stream().filter(c -> c.endpointName().equals(endpoint)).toList();
   }
@@ -130,6 +140,10 @@ final class Placement {
           .sorted(Comparator.comparing((Instance i) -> i.readyAt()))
           .filter(i -> fits(free(i), c)).findFirst();
       if (room.isEmpty() && config.managedInstanceScaling() && fleet(e, config.name()).size() < config.maxInstances()) {
+        if (timings.outOfCapacity().contains(config.instanceType())) {
+          e.recordFailure(insufficientCapacity(config.instanceType()), false);
+          break;
+        }
         Instance added = newInstance(config.instanceType(), config.name(), at.plus(timings.instanceProvisioning()));
         e.addInstance(added);
         room = Optional.of(added);

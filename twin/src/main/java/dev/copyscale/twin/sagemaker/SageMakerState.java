@@ -228,9 +228,26 @@ public final class SageMakerState {
     private String pendingConfig;
     private Instant deletingUntil;
     private TreeMap<String, String> tags = new TreeMap<>();
+    /** Why the last instance change failed (no capacity); with {@code failed}, why the endpoint is Failed. */
+    private String failureReason;
+    private boolean failed;
 
     /** For Jackson. */
     private Endpoint() {}
+
+    public String failureReason() {
+      return failureReason;
+    }
+
+    public boolean failed() {
+      return failed;
+    }
+
+    /** An instance change failed: the endpoint says why; {@code fatal}: it is Failed (creation found no capacity). */
+    void recordFailure(String reason, boolean fatal) {
+      failureReason = reason;
+      failed = failed || fatal;
+    }
 
     Endpoint(String name, String configName, Instant created, Map<String, String> tags) {
       this.name = name;

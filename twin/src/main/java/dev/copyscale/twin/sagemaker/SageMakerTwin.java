@@ -266,6 +266,11 @@ public final class SageMakerTwin implements SageMakerClient {
     }
     EndpointConfig c = config(r.endpointConfigName());
     Endpoint e = new Endpoint(r.endpointName(), c.name(), now(), tags(r.tags()));
+    if (timings.outOfCapacity().contains(c.instanceType())) {
+      e.recordFailure(Placement.insufficientCapacity(c.instanceType()), true);
+      state.addEndpoint(e);
+      return CreateEndpointResponse.builder().endpointArn(arn("endpoint", e.name())).build();
+    }
     for (int i = 0; i < c.initialInstanceCount(); i++) {
       e.addInstance(placement.newInstance(c.instanceType(), c.name(), now().plus(timings.instanceProvisioning())));
     }
@@ -277,6 +282,9 @@ public final class SageMakerTwin implements SageMakerClient {
   String endpointStatus(Endpoint e) {
     if (e.deletingUntil() != null) {
       return "Deleting";
+    }
+    if (e.failed()) {
+      return "Failed";
     }
     // After an instance change the endpoint stays Updating a little past the instances being ready.
     // (Instances the endpoint was created with are not a change.)
@@ -302,7 +310,7 @@ public final class SageMakerTwin implements SageMakerClient {
         .managedInstanceScaling(managedScaling(c)).routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing()).build()).build();
     DescribeEndpointResponse.Builder b = DescribeEndpointResponse.builder().endpointName(e.name()).endpointArn(arn("endpoint", e.name()))
         .endpointConfigName(e.configName()).endpointStatus(endpointStatus(e)).productionVariants(variant)
-        .creationTime(e.created()).lastModifiedTime(e.modified());
+        .creationTime(e.created()).lastModifiedTime(e.modified()).failureReason(e.failureReason());
     if (e.pendingConfig() != null) {
       EndpointConfig next = state.endpointConfig(e.pendingConfig());
       List<Instance> nextFleet = placement.fleet(e, next.name());
@@ -379,6 +387,10 @@ public final class SageMakerTwin implements SageMakerClient {
       }
       int desired = d.desiredInstanceCount();
       int current = placement.fleet(e, c.name()).size();
+      if (desired > current && timings.outOfCapacity().contains(c.instanceType())) {
+        e.recordFailure(Placement.insufficientCapacity(c.instanceType()), false);
+        continue;
+      }
       for (int i = current; i < desired; i++) {
         e.addInstance(placement.newInstance(c.instanceType(), c.name(), now().plus(timings.instanceProvisioning())));
       }
@@ -395,7 +407,9 @@ public final class SageMakerTwin implements SageMakerClient {
   public synchronized DeleteEndpointResponse deleteEndpoint(DeleteEndpointRequest r) {
     settle();
     Endpoint e = endpoint(r.endpointName());
-    requireInService(e);
+    if (!e.failed()) { // a Failed endpoint can always be deleted
+      requireInService(e);
+    }
     if (!placement.componentsOn(e.name()).isEmpty()) {
       throw validation("Cannot delete endpoint \"" + arn("endpoint", e.name()) + "\" because it has inference components; delete them first.");
     }

@@ -288,6 +288,59 @@ class SageMakerTwinTest {
   }
 
   @Nested
+  class OutOfCapacity {
+    @BeforeEach
+    void noG5s() {
+      world = TwinWorld.fresh(T0, TwinTimings.defaults().withOutOfCapacity(java.util.List.of("ml.g5.12xlarge")));
+      sm = world.sageMaker();
+      t = world.timings();
+      sm.createModel(b -> b.modelName("m").executionRoleArn(ROLE).primaryContainer(c -> c.image(IMAGE)));
+    }
+
+    @Test
+    void anEndpointWithNoCapacityFailsToCreate() {
+      config("c", 1, null, null);
+      sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
+      assertThat(ep().endpointStatusAsString()).isEqualTo("Failed");
+      assertThat(ep().failureReason()).contains("InsufficientInstanceCapacity").contains("ml.g5.12xlarge");
+      sm.deleteEndpoint(b -> b.endpointName("e"));
+    }
+
+    @Test
+    void aScaleOutWithNoCapacityLeavesTheCopiesPendingAndSaysWhy() {
+      world = TwinWorld.fresh(T0);
+      sm = world.sageMaker();
+      sm.createModel(b -> b.modelName("m").executionRoleArn(ROLE).primaryContainer(c -> c.image(IMAGE)));
+      endpoint(1, 1, 2);
+      component(4);
+      world.pause(Duration.ofMinutes(10));
+      // capacity runs out after the endpoint was created: a world file edited, as the CLI's world settings do
+      TwinWorld dry = reload(world, "ml.g5.12xlarge");
+      sm = dry.sageMaker();
+      world = dry;
+      copies(5);
+      world.pause(Duration.ofMinutes(15));
+      assertThat(current()).isEqualTo(4);
+      assertThat(ep().productionVariants().get(0).desiredInstanceCount()).isEqualTo(1);
+      assertThat(ep().endpointStatusAsString()).isEqualTo("InService");
+      assertThat(ep().failureReason()).contains("InsufficientInstanceCapacity");
+    }
+
+    TwinWorld reload(TwinWorld w, String type) {
+      try {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("world", ".json");
+        w.save(file);
+        com.fasterxml.jackson.databind.node.ObjectNode doc = (com.fasterxml.jackson.databind.node.ObjectNode) dev.copyscale.json.Json.mapper().readTree(file.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.get("timings")).putArray("outOfCapacity").add(type);
+        java.nio.file.Files.writeString(file, dev.copyscale.json.Json.mapper().writeValueAsString(doc));
+        return TwinWorld.load(file, java.time.Instant.EPOCH);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Nested
   class DataCaching {
     void cachingComponent(boolean cache, int copies) {
       component(b -> b.specification(s -> s.modelName("m").dataCacheConfig(d -> d.enableCaching(cache))

@@ -23,7 +23,11 @@ class StartUpFailuresTest {
   }
 
   static TwinWorld deploy(JsonNode spec) {
-    TwinWorld world = TwinWorld.fresh(START);
+    return deploy(spec, dev.copyscale.twin.sagemaker.TwinTimings.defaults());
+  }
+
+  static TwinWorld deploy(JsonNode spec, dev.copyscale.twin.sagemaker.TwinTimings timings) {
+    TwinWorld world = TwinWorld.fresh(START, timings);
     DeployService deploy = world.services().deploy();
     deploy.handle(spec);
     world.advance(Duration.ofMinutes(30), Stack.ticking(now -> deploy.reconcileInProgress()));
@@ -68,5 +72,16 @@ class StartUpFailuresTest {
     assertThat(ic.inferenceComponentStatusAsString()).isEqualTo("Failed");
     assertThat(ic.failureReason()).contains("Model data download timed out after 60 seconds");
     assertThat(world.stateTable().deployment("llama3-seed").orElseThrow().lastError()).hasValueSatisfying(e -> assertThat(e).contains("download timed out"));
+  }
+
+  @Test
+  void anInstanceTypeOutOfCapacityFailsTheEndpointAsSageMakerSays() throws Exception {
+    ObjectNode spec = seed();
+    ((ObjectNode) spec.get("endpoint")).put("instanceType", "ml.g5.12xlarge");
+    TwinWorld world = deploy(spec, dev.copyscale.twin.sagemaker.TwinTimings.defaults().withOutOfCapacity(java.util.List.of("ml.g5.12xlarge")));
+    assertThat(world.sageMaker().describeEndpoint(b -> b.endpointName("llama3-seed")).endpointStatusAsString()).isEqualTo("Failed");
+    DeploymentRecord record = world.stateTable().deployment("llama3-seed").orElseThrow();
+    assertThat(record.phase()).isEqualTo(Phase.Failed);
+    assertThat(record.lastError()).hasValueSatisfying(e -> assertThat(e).contains("InsufficientInstanceCapacity"));
   }
 }
