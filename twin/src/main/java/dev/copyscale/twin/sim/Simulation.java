@@ -235,7 +235,9 @@ public final class Simulation implements ServingEngine.Listener {
         Input.Provenance.DOCUMENTED, "(258 - 77 - 134) s for Qwen3-8B's 16.4 GB (" + blog + ")"));
     list.add(new Input("Model data caching", spec.component().dataCache() ? "on: copies on an instance holding the weights skip the download" : "off",
         Input.Provenance.SPEC, "component.dataCache"));
-    list.add(new Input("Copy serves after the decision", "new instance: " + t.instanceProvisioning().plus(t.download(gb, !t.imageCached())).plus(t.load(gb)).toSeconds()
+    list.add(new Input("Instance capacity", t.outOfCapacity().isEmpty() ? "always available" : "none for " + String.join(", ", t.outOfCapacity()),
+        Input.Provenance.ASSUMED, "EC2 capacity is not modelled beyond the world's outOfCapacity list (InsufficientInstanceCapacity)"));
+    list.add(new Input("Copy serves after SageMaker takes it", "new instance: " + t.instanceProvisioning().plus(t.download(gb, !t.imageCached())).plus(t.load(gb)).toSeconds()
         + " s; running instance: " + t.download(gb, false).plus(t.load(gb)).toSeconds() + " s", Input.Provenance.DOCUMENTED,
         "the stages above, download and image pull in parallel as SageMaker runs them"));
     list.add(new Input("Container health check timeout", spec.component().startupHealthCheckTimeoutSeconds() + " s", Input.Provenance.SPEC,
