@@ -88,10 +88,12 @@ final class ActivitiesCommand implements Callable<Integer> {
       Map<String, Object> document = new LinkedHashMap<>();
       document.put("deployment", deployment);
       override.ifPresent(o -> document.put("override", o));
+      failure(record).ifPresent(f -> document.put("deploymentFailed", f));
       document.put("activities", activities);
       out.println(Json.pretty(document));
     } else {
       override.ifPresent(o -> out.printf("override in force: bounds [%d, %d] until %s (%s), set %s%n", o.min(), o.max(), o.until(), o.reason(), o.setAt()));
+      failure(record).ifPresent(f -> out.println("deployment failed: " + f));
     }
     if (json) {
       // printed above
@@ -104,6 +106,11 @@ final class ActivitiesCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** Why the deployment failed, as SageMaker reported it (a copy that could not start, no capacity), when it did. */
+  static Optional<String> failure(DeploymentRecord record) {
+    return record.phase() == dev.copyscale.deploy.Phase.Failed ? record.lastError() : Optional.empty();
   }
 
   static List<Activity> list(DeploymentSpec spec, StateStore store, ApplicationAutoScalingClient autoScaling, Instant from) {

@@ -39,6 +39,19 @@ class TwinCommandsTest {
   }
 
   @Test
+  void aDeploymentSageMakerCannotStartSaysWhyInActivities(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    // The seed as written: Llama 3 8B fp16 on one 16 GB V100 per copy; its copies fail the health check for GPU memory.
+    java.nio.file.Path seed = tmp.resolve("seed.json");
+    java.nio.file.Files.writeString(seed, Json.mapper().writeValueAsString(
+        new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(RepoFiles.read("examples/seed-llama3-8b.yaml"))));
+    run("world", "reset", "--now", "2026-11-25T09:00:00Z", "--world", world());
+    run("invoke", "deploy", "--event", seed.toString(), "--world", world());
+    run("world", "advance", "20m", "--world", world());
+    assertThat(run("activities", "llama3-seed", "--world", world()).out())
+        .contains("deployment failed: inference component llama3-seed-ic failed: ").contains("CUDA out of memory");
+  }
+
+  @Test
   void alarmThenActivitiesExplainIt() throws Exception {
     run("world", "reset", "--now", "2026-11-25T09:40:00Z", "--world", world());
     run("invoke", "deploy", "--event", event("deploy-llama3-8b-orchestrated.json"), "--world", world());
@@ -112,7 +125,7 @@ class TwinCommandsTest {
   void demoDeploysAndFollowsTheDay() {
     CliTest.Run demo = run("demo", "--spec", RepoFiles.path("examples/llama3-8b.yaml").toString());
     assertThat(demo.exitCode()).isZero();
-    assertThat(demo.out()).contains("Fri 07:37  endpoint InService", "component InService, copies serving 4 of 4", "Fri 08:00", "Fri 20:00",
+    assertThat(demo.out()).contains("Fri 07:32  endpoint InService", "component InService, copies serving 4 of 4", "Fri 08:00", "Fri 20:00",
         "schedule business-hours set bounds [4, 8]");
     assertThat(run("demo", "--spec", RepoFiles.path("examples/seed-llama3-8b.yaml").toString()).exitCode()).isEqualTo(1);
   }

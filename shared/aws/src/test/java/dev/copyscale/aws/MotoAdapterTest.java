@@ -175,8 +175,8 @@ class MotoAdapterTest {
       MetricAlarm idle = alarms.get("copyscale-llama3-chat-idle");
       assertThat(idle.metricName()).isEqualTo("ConcurrentRequestsPerCopy");
       assertThat(idle.period()).isEqualTo(60);
-      assertThat(idle.evaluationPeriods()).isEqualTo(15);
-      assertThat(idle.datapointsToAlarm()).isEqualTo(15);
+      assertThat(idle.evaluationPeriods()).isEqualTo(30);
+      assertThat(idle.datapointsToAlarm()).isEqualTo(30);
       assertThat(idle.threshold()).isEqualTo(1.0);
       assertThat(idle.comparisonOperatorAsString()).isEqualTo("LessThanThreshold");
       assertThat(idle.treatMissingData()).isEqualTo("notBreaching");

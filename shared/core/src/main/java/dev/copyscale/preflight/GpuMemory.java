@@ -24,7 +24,7 @@ public record GpuMemory(double weightsGiB, double kvCacheGiB, double runtimeGiB,
     return weightsGiB * GIB / 1e9;
   }
 
-  static GpuMemory of(
+  public static GpuMemory of(
       ModelProfile model,
       ModelDtype weights,
       double kvBytesPerValue,

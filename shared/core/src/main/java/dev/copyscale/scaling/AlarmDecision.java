@@ -82,7 +82,7 @@ public record AlarmDecision(LedgerEntry entry, TargetState next, Optional<Instan
         .outcome(outcome, reason + instanceNote(instances)).build();
     if (outcome == Outcome.SCALED) {
       next = next.withCooldowns(target.cooldowns().afterChange(in.now(), capacity, to))
-          .withIntent(Optional.of(new CapacityIntent(to, instances.map(InstancePlan::to), decided, Optional.of(target.cooldowns()))));
+          .withIntent(Optional.of(CapacityIntent.of(to, instances, decided, Optional.of(target.cooldowns()))));
     }
     return new AlarmDecision(decided, next, instances);
   }

@@ -63,7 +63,7 @@ public record BoundsDecision(LedgerEntry entry, TargetState next, boolean bounds
         .state("[" + min + ", " + max + "]").capacity(capacity, to).limitedBy(limitedBy).outcome(outcome, reason).build();
     TargetState next = in.target().next();
     if (outcome == Outcome.SCALED && countChange) {
-      next = next.withIntent(Optional.of(new CapacityIntent(to, instances.map(InstancePlan::to), entry)));
+      next = next.withIntent(Optional.of(CapacityIntent.of(to, instances, entry, Optional.empty())));
     }
     return new BoundsDecision(entry, next, boundsChange && outcome == Outcome.SCALED, instances);
   }

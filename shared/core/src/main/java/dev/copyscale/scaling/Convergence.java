@@ -4,9 +4,10 @@ import dev.copyscale.spec.DeploymentSpec.Dimension;
 
 /**
  * The next write that moves a target towards its {@link CapacityIntent}, in the order SageMaker
- * accepts: instances up before copies (copies need somewhere to go), copies down before instances
- * (an instance is released only once its copies are gone), and nothing while the endpoint or the
- * component is still applying the previous change.
+ * accepts: the copies the running instances hold first, then instances up before the rest of the
+ * copies (copies need somewhere to go), copies down before instances (an instance is released only
+ * once its copies are gone), and nothing while the endpoint or the component is still applying the
+ * previous change.
  */
 public final class Convergence {
   private Convergence() {}
@@ -33,6 +34,11 @@ public final class Convergence {
       return new Done();
     }
     if (instances > live.instances()) {
+      // Copies that fit the instances already running go first: they serve minutes before a new instance would.
+      int fitNow = Math.min(intent.capacity(), live.instances() * intent.copiesPerInstance());
+      if (live.capacity() < fitNow && live.endpointInService() && live.componentInService()) {
+        return new SetCopies(fitNow);
+      }
       return live.endpointInService() ? new SetInstances(instances) : waitEndpoint(live);
     }
     if (live.capacity() != intent.capacity()) {

@@ -39,7 +39,9 @@ public record DeploymentSpec(
    * The inference component: TGI container, model, resources per copy, copy count. The weights come
    * from the Hugging Face Hub ({@code modelId}, with {@code hfTokenSecretArn} for a gated model) or,
    * the production path, from an S3 prefix SageMaker copies to /opt/ml/model ({@code
-   * modelDataS3Uri}); {@code modelId} then still names the model for preflight and load.
+   * modelDataS3Uri}); {@code modelId} then still names the model for preflight and load. {@code
+   * dataCache} turns on SageMaker's inference component data caching (DataCacheConfig.EnableCaching):
+   * copies placed on an instance that already holds the model's artifacts skip their download.
    */
   public record Component(
       String name,
@@ -52,6 +54,7 @@ public record DeploymentSpec(
       int copies,
       int startupHealthCheckTimeoutSeconds,
       int modelDataDownloadTimeoutSeconds,
+      boolean dataCache,
       Optional<Model> model) {
     public Component {
       env = Map.copyOf(env);

@@ -232,6 +232,7 @@ public final class SpecParser {
             n.requiredInt("copies", 0, MAX_COPIES),
             n.integer("startupHealthCheckTimeoutSeconds", 600, 60, 3600),
             n.integer("modelDataDownloadTimeoutSeconds", 1200, 60, 3600),
+            n.bool("dataCache", false),
             n.optionalObject("model").map(SpecParser::model));
     n.finish();
     return component;

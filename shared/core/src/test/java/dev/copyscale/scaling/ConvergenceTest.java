@@ -28,6 +28,15 @@ class ConvergenceTest {
   }
 
   @Test
+  void copiesThatFitTheRunningInstancesGoBeforeANewInstance() {
+    CapacityIntent six = new CapacityIntent(6, Optional.of(2), DECISION, Optional.empty(), 4);
+    assertThat(Convergence.next(six, Dimension.COPIES, live(2, 1, "InService", "InService"))).isEqualTo(new Convergence.SetCopies(4));
+    assertThat(Convergence.next(six, Dimension.COPIES, live(4, 1, "InService", "Updating"))).isEqualTo(new Convergence.SetInstances(2));
+    assertThat(Convergence.next(six, Dimension.COPIES, live(4, 2, "InService", "Updating"))).isInstanceOf(Convergence.Wait.class);
+    assertThat(Convergence.next(six, Dimension.COPIES, live(4, 2, "InService", "InService"))).isEqualTo(new Convergence.SetCopies(6));
+  }
+
+  @Test
   void loweringWritesCopiesFirstThenReleasesInstancesOnceTheComponentSettled() {
     assertThat(next(3, 1, live(6, 2, "InService", "InService"))).isEqualTo(new Convergence.SetCopies(3));
     assertThat(next(3, 1, live(3, 2, "InService", "Updating"))).isInstanceOf(Convergence.Wait.class);

@@ -35,6 +35,16 @@ final class Placement {
         "The instance type " + name + " is not supported by the twin: it is not in copyscale's catalog, so its accelerators, CPUs and memory are unknown."));
   }
 
+  /**
+   * SageMaker's kind of reason when EC2 has no capacity for the instance type (AWS ML blog,
+   * "Capacity-aware inference", May 2026: without instance pools an endpoint fails to create, or to
+   * scale out, with an Insufficient Capacity error).
+   */
+  static String insufficientCapacity(String type) {
+    return "Unable to provision requested ML compute capacity due to InsufficientInstanceCapacity error for " + type
+        + ". Please retry using a different ML instance type or after some time.";
+  }
+
   List<Component> componentsOn(String endpoint) {
     return state.components().values().stream().filter(c -> c.endpointName().equals(endpoint)).toList();
   }
@@ -106,7 +116,7 @@ final class Placement {
     }
     EndpointConfig config = state.endpointConfig(targetFleet(e));
     for (Component c : componentsOn(e.name())) {
-      if (c.deletingUntil() != null) {
+      if (c.deletingUntil() != null || c.failureReason() != null) {
         continue;
       }
       if (!superseded(e, c).isEmpty() || c.batchDoneAt() != null) {
@@ -130,6 +140,10 @@ final class Placement {
           .sorted(Comparator.comparing((Instance i) -> i.readyAt()))
           .filter(i -> fits(free(i), c)).findFirst();
       if (room.isEmpty() && config.managedInstanceScaling() && fleet(e, config.name()).size() < config.maxInstances()) {
+        if (timings.outOfCapacity().contains(config.instanceType())) {
+          e.recordFailure(insufficientCapacity(config.instanceType()), false);
+          break;
+        }
         Instance added = newInstance(config.instanceType(), config.name(), at.plus(timings.instanceProvisioning()));
         e.addInstance(added);
         room = Optional.of(added);
@@ -144,17 +158,64 @@ final class Placement {
     return started;
   }
 
-  /** A copy on {@code host}: it serves after the image pull (skipped when the instance has the image) and the model load. */
+  /**
+   * A copy on {@code host}, stage by stage as SageMaker starts one: the instance is provisioned (if
+   * new); the container image is there (on the instance already, or cached: the default) or pulled,
+   * while the model artifacts download beside it (skipped where data caching is on and the instance
+   * holds them); then the container starts, loads the weights and passes its health check. A copy
+   * whose download outlasts ModelDataDownloadTimeoutInSeconds, or whose weights and KV cache do not
+   * fit its accelerators (it never passes the health check), fails instead, at its timeout.
+   */
   private Copy copyOn(Instance host, Component c, Instant at, int stagger) {
     Instant start = host.readyAt().isAfter(at) ? host.readyAt() : at;
     Instant imageReady = host.imageReadyAt(c.image());
     if (imageReady == null) {
-      imageReady = start.plus(timings.imagePull());
+      imageReady = timings.imageCached() ? start : start.plus(timings.imagePull());
       host.pullImage(c.image(), imageReady);
     }
-    Instant loadFrom = imageReady.isAfter(start) ? imageReady : start;
-    return new Copy(c.name() + "-copy-" + state.takeId(), host.id(), c.generation(), c.accelerators(), c.cpus(), c.memoryMb(),
-        loadFrom.plus(timings.modelLoad()).plus(timings.copyStagger().multipliedBy(stagger)));
+    boolean besidePull = imageReady.isAfter(start);
+    ModelWeights weights = ModelWeights.of(environment(c), Math.round(c.accelerators()), timings);
+    String artifacts = c.modelName() != null ? c.modelName() : c.name();
+    Instant cachedAt = c.dataCache() ? host.modelDataReadyAt(artifacts) : null;
+    java.time.Duration download = timings.download(weights.gigabytes(), besidePull);
+    Instant downloaded = cachedAt != null ? (cachedAt.isAfter(start) ? cachedAt : start) : start.plus(download);
+    if (c.dataCache()) {
+      host.cacheModelData(artifacts, downloaded);
+    }
+    String id = c.name() + "-copy-" + state.takeId();
+    Integer downloadTimeout = c.modelDataDownloadTimeoutSeconds();
+    if (cachedAt == null && downloadTimeout != null && download.getSeconds() > downloadTimeout) {
+      Instant failsAt = start.plusSeconds(downloadTimeout);
+      return failing(id, host, c, failsAt, "Model data download timed out after " + downloadTimeout
+          + " seconds (ModelDataDownloadTimeoutInSeconds) downloading " + String.format(java.util.Locale.ROOT, "%.1f", weights.gigabytes()) + " GB of model artifacts.");
+    }
+    Instant loadFrom = imageReady.isAfter(downloaded) ? imageReady : downloaded;
+    java.time.Duration healthCheck = c.containerStartupHealthCheckTimeoutSeconds() == null ? timings.healthCheckTimeout()
+        : java.time.Duration.ofSeconds(c.containerStartupHealthCheckTimeoutSeconds());
+    java.util.Optional<String> tooBig = weights.doesNotFit(instanceType(host.instanceType()), Math.round(c.accelerators()));
+    java.time.Duration load = timings.load(weights.gigabytes());
+    if (tooBig.isPresent() || load.compareTo(healthCheck) > 0) {
+      String why = tooBig.orElse("the container took longer to load the model than the health check allows");
+      return failing(id, host, c, loadFrom.plus(healthCheck), "The primary container for production variant did not pass the ping health check within "
+          + healthCheck.toSeconds() + " seconds (ContainerStartupHealthCheckTimeoutInSeconds): " + why + ".");
+    }
+    return new Copy(id, host.id(), c.generation(), c.accelerators(), c.cpus(), c.memoryMb(),
+        loadFrom.plus(load).plus(timings.copyStagger().multipliedBy(stagger)));
+  }
+
+  /** A copy that never serves: at {@code failsAt} it fails with {@code reason}, and the component with it. */
+  private static Copy failing(String id, Instance host, Component c, Instant failsAt, String reason) {
+    return new Copy(id, host.id(), c.generation(), c.accelerators(), c.cpus(), c.memoryMb(), failsAt.plus(java.time.Duration.ofDays(3650)), failsAt, reason);
+  }
+
+  /** The container's environment: the model's, overlaid by the component's. */
+  private java.util.Map<String, String> environment(Component c) {
+    java.util.Map<String, String> env = new java.util.TreeMap<>();
+    if (c.modelName() != null && state.models().containsKey(c.modelName())) {
+      env.putAll(state.models().get(c.modelName()).environment());
+    }
+    env.putAll(c.environment());
+    return env;
   }
 
   /**

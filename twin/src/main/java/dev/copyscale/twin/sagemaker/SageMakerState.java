@@ -154,6 +154,8 @@ public final class SageMakerState {
     private Instant readyAt;
     /** When each container image is (or will be) on this instance. */
     private TreeMap<String, Instant> images = new TreeMap<>();
+    /** When each model's artifacts are (or will be) on this instance, for components with data caching on. */
+    private TreeMap<String, Instant> modelData = new TreeMap<>();
 
     /** For Jackson. */
     private Instance() {}
@@ -194,6 +196,22 @@ public final class SageMakerState {
     void pullImage(String image, Instant ready) {
       images.put(image, ready);
     }
+
+    public Map<String, Instant> modelData() {
+      return modelData == null ? Map.of() : Collections.unmodifiableMap(modelData);
+    }
+
+    /** When {@code model}'s artifacts are (or will be) cached on this instance; null if they never were. */
+    Instant modelDataReadyAt(String model) {
+      return modelData == null ? null : modelData.get(model);
+    }
+
+    void cacheModelData(String model, Instant ready) {
+      if (modelData == null) {
+        modelData = new TreeMap<>();
+      }
+      modelData.putIfAbsent(model, ready);
+    }
   }
 
   /** An endpoint: its fleet of instances, an UpdateEndpoint in flight, a deletion in flight. */
@@ -210,9 +228,26 @@ public final class SageMakerState {
     private String pendingConfig;
     private Instant deletingUntil;
     private TreeMap<String, String> tags = new TreeMap<>();
+    /** Why the last instance change failed (no capacity); with {@code failed}, why the endpoint is Failed. */
+    private String failureReason;
+    private boolean failed;
 
     /** For Jackson. */
     private Endpoint() {}
+
+    public String failureReason() {
+      return failureReason;
+    }
+
+    public boolean failed() {
+      return failed;
+    }
+
+    /** An instance change failed: the endpoint says why; {@code fatal}: it is Failed (creation found no capacity). */
+    void recordFailure(String reason, boolean fatal) {
+      failureReason = reason;
+      failed = failed || fatal;
+    }
 
     Endpoint(String name, String configName, Instant created, Map<String, String> tags) {
       this.name = name;
@@ -302,11 +337,22 @@ public final class SageMakerState {
    *
    * @param generation the component's specification this copy runs; older ones retire as an update rolls
    */
-  public record Copy(String id, String instanceId, int generation, float accelerators, float cpus, int memoryMb, Instant readyAt) {}
+  public record Copy(String id, String instanceId, int generation, float accelerators, float cpus, int memoryMb, Instant readyAt,
+      Instant failsAt, String failureReason) {
+    /** A copy that starts and serves at {@code readyAt}. */
+    public Copy(String id, String instanceId, int generation, float accelerators, float cpus, int memoryMb, Instant readyAt) {
+      this(id, instanceId, generation, accelerators, cpus, memoryMb, readyAt, null, null);
+    }
+
+    /** Whether the copy fails its start-up (at {@code failsAt}) instead of serving. */
+    public boolean fails() {
+      return failsAt != null;
+    }
+  }
 
   /** What a component's specification says, validated: what its copies run and the resources each holds. */
   record Spec(String modelName, String image, Map<String, String> environment, float accelerators, float cpus, int memoryMb,
-      Integer modelDataDownloadTimeoutSeconds, Integer containerStartupHealthCheckTimeoutSeconds) {}
+      Integer modelDataDownloadTimeoutSeconds, Integer containerStartupHealthCheckTimeoutSeconds, boolean dataCache) {}
 
   /** An inference component: its specification, its copies and the update rolling through them. */
   public static final class Component {
@@ -324,6 +370,10 @@ public final class SageMakerState {
     private int memoryMb;
     private Integer modelDataDownloadTimeoutSeconds;
     private Integer containerStartupHealthCheckTimeoutSeconds;
+    /** Specification.DataCacheConfig.EnableCaching: copies on an instance that holds the model's artifacts skip the download. */
+    private boolean dataCache;
+    /** Why the component failed (a copy could not start); cleared by the next update. */
+    private String failureReason;
     private int desiredCopies;
     /** The current specification's number; bumped by UpdateInferenceComponent with a specification. */
     private int generation = 1;
@@ -371,6 +421,27 @@ public final class SageMakerState {
       memoryMb = spec.memoryMb();
       modelDataDownloadTimeoutSeconds = spec.modelDataDownloadTimeoutSeconds();
       containerStartupHealthCheckTimeoutSeconds = spec.containerStartupHealthCheckTimeoutSeconds();
+      dataCache = spec.dataCache();
+    }
+
+    /** A copy failed to start: the component is Failed, its copies gone, until the next update. */
+    void fail(String reason) {
+      failureReason = reason;
+      copies.clear();
+      batchDoneAt = null;
+      batchRetires = 0;
+    }
+
+    void clearFailure() {
+      failureReason = null;
+    }
+
+    public boolean dataCache() {
+      return dataCache;
+    }
+
+    public String failureReason() {
+      return failureReason;
     }
 
     /** A new specification: the next generation, whose copies replace the older ones as the update rolls. */

@@ -266,6 +266,11 @@ public final class SageMakerTwin implements SageMakerClient {
     }
     EndpointConfig c = config(r.endpointConfigName());
     Endpoint e = new Endpoint(r.endpointName(), c.name(), now(), tags(r.tags()));
+    if (timings.outOfCapacity().contains(c.instanceType())) {
+      e.recordFailure(Placement.insufficientCapacity(c.instanceType()), true);
+      state.addEndpoint(e);
+      return CreateEndpointResponse.builder().endpointArn(arn("endpoint", e.name())).build();
+    }
     for (int i = 0; i < c.initialInstanceCount(); i++) {
       e.addInstance(placement.newInstance(c.instanceType(), c.name(), now().plus(timings.instanceProvisioning())));
     }
@@ -278,11 +283,20 @@ public final class SageMakerTwin implements SageMakerClient {
     if (e.deletingUntil() != null) {
       return "Deleting";
     }
-    boolean provisioning = e.pendingConfig() != null || e.instances().stream().anyMatch(i -> i.readyAt().isAfter(now()));
+    if (e.failed()) {
+      return "Failed";
+    }
+    // After an instance change the endpoint stays Updating a little past the instances being ready.
+    // (Instances the endpoint was created with are not a change.)
+    boolean provisioning = e.pendingConfig() != null || e.instances().stream().anyMatch(i -> i.readyAt().plus(settle(e, i)).isAfter(now()));
     if (!provisioning) {
       return "InService";
     }
     return e.firstInService() == null ? "Creating" : "Updating";
+  }
+
+  private java.time.Duration settle(Endpoint e, Instance i) {
+    return e.firstInService() != null && i.readyAt().isAfter(e.firstInService()) ? timings.updateSettle() : java.time.Duration.ZERO;
   }
 
   @Override
@@ -296,7 +310,7 @@ public final class SageMakerTwin implements SageMakerClient {
         .managedInstanceScaling(managedScaling(c)).routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing()).build()).build();
     DescribeEndpointResponse.Builder b = DescribeEndpointResponse.builder().endpointName(e.name()).endpointArn(arn("endpoint", e.name()))
         .endpointConfigName(e.configName()).endpointStatus(endpointStatus(e)).productionVariants(variant)
-        .creationTime(e.created()).lastModifiedTime(e.modified());
+        .creationTime(e.created()).lastModifiedTime(e.modified()).failureReason(e.failureReason());
     if (e.pendingConfig() != null) {
       EndpointConfig next = state.endpointConfig(e.pendingConfig());
       List<Instance> nextFleet = placement.fleet(e, next.name());
@@ -373,6 +387,10 @@ public final class SageMakerTwin implements SageMakerClient {
       }
       int desired = d.desiredInstanceCount();
       int current = placement.fleet(e, c.name()).size();
+      if (desired > current && timings.outOfCapacity().contains(c.instanceType())) {
+        e.recordFailure(Placement.insufficientCapacity(c.instanceType()), false);
+        continue;
+      }
       for (int i = current; i < desired; i++) {
         e.addInstance(placement.newInstance(c.instanceType(), c.name(), now().plus(timings.instanceProvisioning())));
       }
@@ -389,7 +407,9 @@ public final class SageMakerTwin implements SageMakerClient {
   public synchronized DeleteEndpointResponse deleteEndpoint(DeleteEndpointRequest r) {
     settle();
     Endpoint e = endpoint(r.endpointName());
-    requireInService(e);
+    if (!e.failed()) { // a Failed endpoint can always be deleted
+      requireInService(e);
+    }
     if (!placement.componentsOn(e.name()).isEmpty()) {
       throw validation("Cannot delete endpoint \"" + arn("endpoint", e.name()) + "\" because it has inference components; delete them first.");
     }
@@ -464,7 +484,9 @@ public final class SageMakerTwin implements SageMakerClient {
     checkTimeout(member + "startupParameters.modelDataDownloadTimeoutInSeconds", download);
     checkTimeout(member + "startupParameters.containerStartupHealthCheckTimeoutInSeconds", healthCheck);
     String image = container != null && container.image() != null ? container.image() : model.orElseThrow().image();
-    return new Spec(spec.modelName(), image, container == null ? Map.of() : container.environment(), accelerators, cpus, memory, download, healthCheck);
+    boolean dataCache = spec.dataCacheConfig() != null && Boolean.TRUE.equals(spec.dataCacheConfig().enableCaching());
+    return new Spec(spec.modelName(), image, container == null ? Map.of() : container.environment(), accelerators, cpus, memory, download, healthCheck,
+        dataCache);
   }
 
   /** Both startup timeouts: 60 to 3600 s (InferenceComponentStartupParameters). */
@@ -487,6 +509,9 @@ public final class SageMakerTwin implements SageMakerClient {
     if (c.deletingUntil() != null) {
       return "Deleting";
     }
+    if (c.failureReason() != null) {
+      return "Failed";
+    }
     Endpoint e = state.endpoints().get(c.endpointName());
     boolean starting = placement.active(e, c).stream().anyMatch(x -> x.readyAt().isAfter(at));
     boolean rolling = c.batchDoneAt() != null || !placement.superseded(e, c).isEmpty();
@@ -505,9 +530,10 @@ public final class SageMakerTwin implements SageMakerClient {
     };
   }
 
+  /** A change needs the component InService (or Failed: an update is how a failed component is fixed). */
   private void requireInService(Component c) {
     String status = componentStatus(c);
-    if (!status.equals("InService")) {
+    if (!status.equals("InService") && !status.equals("Failed")) {
       throw SageMakerErrors.componentInProgress(arn("inference-component", c.name()), inProgressState(c, status));
     }
   }
@@ -532,7 +558,11 @@ public final class SageMakerTwin implements SageMakerClient {
         .inferenceComponentArn(arn("inference-component", c.name())).endpointName(c.endpointName()).endpointArn(arn("endpoint", c.endpointName()))
         .variantName(c.variantName()).inferenceComponentStatus(componentStatus(c)).specification(spec.build())
         .runtimeConfig(InferenceComponentRuntimeConfigSummary.builder().desiredCopyCount(c.desiredCopies()).currentCopyCount(currentCopies(c)).build())
-        .creationTime(c.created()).lastModifiedTime(c.modified());
+        .creationTime(c.created()).lastModifiedTime(c.modified()).failureReason(c.failureReason());
+    if (c.dataCache()) {
+      spec.dataCacheConfig(InferenceComponentDataCacheConfigSummary.builder().enableCaching(true).build());
+      b.specification(spec.build());
+    }
     if (c.rollingBatchType() != null) {
       b.lastDeploymentConfig(InferenceComponentDeploymentConfig.builder().rollingUpdatePolicy(InferenceComponentRollingUpdatePolicy.builder()
           .maximumBatchSize(InferenceComponentCapacitySize.builder().type(c.rollingBatchType()).value(c.rollingBatchValue()).build())
@@ -571,6 +601,8 @@ public final class SageMakerTwin implements SageMakerClient {
     }
     requireInService(c);
     Endpoint e = state.endpoints().get(c.endpointName());
+    requireInService(e);
+    c.clearFailure();
     c.setDesiredCopies(copies);
     c.recordChange("UPDATE_RC", now());
     placement.removeSurplus(e, c);
@@ -597,6 +629,7 @@ public final class SageMakerTwin implements SageMakerClient {
     }
     requireInService(c);
     Endpoint e = state.endpoints().get(c.endpointName());
+    c.clearFailure();
     if (r.specification() != null) {
       c.respecify(specification(r.specification(), state.endpointConfig(e.configName())));
     }
@@ -682,7 +715,7 @@ public final class SageMakerTwin implements SageMakerClient {
       }
     }
     for (Component c : state.components().values()) {
-      c.copies().forEach(x -> times.add(x.readyAt()));
+      c.copies().forEach(x -> times.add(x.fails() ? x.failsAt() : x.readyAt()));
       if (c.batchDoneAt() != null) {
         times.add(c.batchDoneAt());
       }
@@ -695,6 +728,9 @@ public final class SageMakerTwin implements SageMakerClient {
 
   private void apply(Instant at) {
     state.removeDeleted(at);
+    for (Component c : state.components().values()) {
+      c.copies().stream().filter(x -> x.fails() && !x.failsAt().isAfter(at)).findFirst().ifPresent(x -> c.fail(x.failureReason()));
+    }
     for (Endpoint e : state.endpoints().values()) {
       for (Component c : placement.componentsOn(e.name())) {
         if (c.batchDoneAt() != null && !c.batchDoneAt().isAfter(at)) {

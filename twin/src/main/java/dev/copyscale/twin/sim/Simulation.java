@@ -216,6 +216,39 @@ public final class Simulation implements ServingEngine.Listener {
     return scaling.engine().name().toLowerCase(Locale.ROOT) + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
   }
 
+  /** The start-up stages' figures for this spec's copies, each with its source (docs/simulation.md). */
+  private java.util.List<Input> startupInputs(TwinTimings t) {
+    String blog = "AWS ML blog, container caching in SageMaker AI (2026-06-16)";
+    double gb = dev.copyscale.twin.sagemaker.ModelWeights.gigabytes(spec, t);
+    java.util.List<Input> list = new java.util.ArrayList<>();
+    list.add(new Input("Instance provisioning", t.instanceProvisioning().toSeconds() + " s", Input.Provenance.ASSUMED,
+        "split of the 134 s AWS measured for a new ml.g4dn.xlarge with a cached image and no weights (" + blog + ")"));
+    list.add(new Input("Container start and health check, weights aside", t.containerStart().toSeconds() + " s", Input.Provenance.ASSUMED,
+        "the rest of those 134 s"));
+    list.add(new Input("Container image on a new instance", t.imageCached() ? "cached: no pull" : "pulled: " + t.imagePull().toSeconds() + " s",
+        Input.Provenance.DOCUMENTED, "container caching is on by default for accelerator instances; an uncached 17.7 GB image took 333 s (" + blog + ")"));
+    list.add(new Input("Model artifacts download", String.format(Locale.ROOT, "%.1f GB at %.0f MB/s = %d s (%.0f MB/s beside an image pull)", gb,
+        t.downloadMegabytesPerSecond(), t.download(gb, false).toSeconds(), t.contendedDownloadMegabytesPerSecond()), Input.Provenance.DOCUMENTED,
+        "Qwen3-8B's 16.4 GB took 77 s with the image cached, 168 s beside the pull (" + blog + "); size from the catalog (else "
+            + t.unknownModelGigabytes() + " GB, assumed)"));
+    list.add(new Input("Weight load", String.format(Locale.ROOT, "%.1f s per GB = %d s", t.loadSecondsPerGigabyte(), t.load(gb).minus(t.containerStart()).toSeconds()),
+        Input.Provenance.DOCUMENTED, "(258 - 77 - 134) s for Qwen3-8B's 16.4 GB (" + blog + ")"));
+    list.add(new Input("Model data caching", spec.component().dataCache() ? "on: copies on an instance holding the weights skip the download" : "off",
+        Input.Provenance.SPEC, "component.dataCache"));
+    list.add(new Input("Instance capacity", t.outOfCapacity().isEmpty() ? "always available" : "none for " + String.join(", ", t.outOfCapacity()),
+        Input.Provenance.ASSUMED, "EC2 capacity is not modelled beyond the world's outOfCapacity list (InsufficientInstanceCapacity)"));
+    list.add(new Input("Copy serves after SageMaker takes it", "new instance: " + t.instanceProvisioning().plus(t.download(gb, !t.imageCached())).plus(t.load(gb)).toSeconds()
+        + " s; running instance: " + t.download(gb, false).plus(t.load(gb)).toSeconds() + " s", Input.Provenance.DOCUMENTED,
+        "the stages above, download and image pull in parallel as SageMaker runs them"));
+    list.add(new Input("Container health check timeout", spec.component().startupHealthCheckTimeoutSeconds() + " s", Input.Provenance.SPEC,
+        "component.startupHealthCheckTimeoutSeconds: a copy whose weights and KV cache do not fit its GPUs fails after it"));
+    list.add(new Input("Model download timeout", spec.component().modelDataDownloadTimeoutSeconds() + " s", Input.Provenance.SPEC,
+        "component.modelDataDownloadTimeoutSeconds: a longer download fails the copy"));
+    list.add(new Input("Endpoint stays Updating after its instances are ready", t.updateSettle().toSeconds() + " s", Input.Provenance.ASSUMED,
+        "no published figure; copy changes are refused meanwhile"));
+    return list;
+  }
+
   private void describeInputs(int sustainable) {
     TwinTimings t = world.timings();
     inputs.add(new Input("Serving model (time to first token, per-token time, throughput by concurrency)", profile.name(), Input.Provenance.MEASURED,
@@ -233,10 +266,7 @@ public final class Simulation implements ServingEngine.Listener {
     inputs.add(tgi(limits, "MAX_BATCH_TOTAL_TOKENS", limits.maxBatchTotalTokens()));
     inputs.add(new Input("Copy capacity for 'time to enough capacity'", String.format(Locale.ROOT, "%.2f requests/s (batch of %d)", copyRequestsPerSecond, sustainable),
         Input.Provenance.ASSUMED, "serving model at the batch the token budget allows for the trace's mean request"));
-    inputs.add(new Input("Instance provisioning", t.instanceProvisioning().toMinutes() + " min", Input.Provenance.MEASURED,
-        "Hugging Face SageMaker guides: endpoints take 5-15 min"));
-    inputs.add(new Input("Copy start (image pull + model load)", t.imagePull().plus(t.modelLoad()).toSeconds() + " s on a fresh instance, "
-        + t.modelLoad().toSeconds() + " s with the image cached", Input.Provenance.MEASURED, "AWS container-caching announcement, P50 on g5.2xlarge"));
+    startupInputs(t).forEach(inputs::add);
     inputs.add(new Input("Copies started together come up apart by", t.copyStagger().toSeconds() + " s", Input.Provenance.ASSUMED, "twin timings"));
     dev.copyscale.twin.world.TwinDelays d = world.delays();
     inputs.add(new Input("Metric publication", "event metrics in periods with events; concurrency every 10 s"

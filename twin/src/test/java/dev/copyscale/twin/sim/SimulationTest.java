@@ -89,7 +89,7 @@ class SimulationTest {
     List<Instant> late = d.component().copies().stream().map(c -> c.readyAt()).filter(t -> t.isAfter(asked)).toList();
     var timings = d.world().timings();
     assertThat(late).hasSize(3).allSatisfy(t -> assertThat(Duration.between(asked, t))
-        .isGreaterThanOrEqualTo(timings.instanceProvisioning().plus(timings.imagePull()).plus(timings.modelLoad())));
+        .isGreaterThanOrEqualTo(timings.instanceProvisioning().plus(timings.load(0))));
     assertThat(result.timeline().get(0).servingCopies()).isEqualTo(8);
     assertThat(result.timeline().get(result.timeline().size() - 1).servingCopies()).isEqualTo(11);
   }
@@ -162,7 +162,8 @@ class SimulationTest {
     SimulationResult b = deploy("native-target-tracking.yaml", random).simulation().run(trace, n -> { });
     assertThat(a).isEqualTo(b);
     SimulationResult other = deploy("native-target-tracking.yaml", random).simulation(new Simulation.Options(99, 2000, Duration.ofSeconds(60))).run(trace, n -> { });
-    assertThat(other.summary().latencyP99Ms()).isNotEqualTo(a.summary().latencyP99Ms());
+    // Another seed routes differently: the results differ (the p99 alone may sit at the 60 s timeout either way).
+    assertThat(other.summary()).isNotEqualTo(a.summary());
   }
 
   @Test

@@ -26,6 +26,29 @@ public final class TwinFixture {
    */
   public static final Instant EVENTS_SENT_BY = Instant.parse("2026-11-25T12:02:00Z");
 
+  /**
+   * A deploy event without one of its step policies: tests of one policy's effect drop the idle
+   * policy, which acts in an idle world (as on AWS) and would take copies away meanwhile.
+   */
+  public static JsonNode withoutPolicy(String deployEvent, String policy) {
+    JsonNode event = json(deployEvent).deepCopy();
+    JsonNode body = event.has("spec") ? event.get("spec") : event;
+    com.fasterxml.jackson.databind.node.ArrayNode policies = (com.fasterxml.jackson.databind.node.ArrayNode) body.get("scaling").get("stepPolicies");
+    for (int i = policies.size() - 1; i >= 0; i--) {
+      if (policies.get(i).get("name").asText().equals(policy)) {
+        policies.remove(i);
+      }
+    }
+    return event;
+  }
+
+  /** An event of events/ with its 2026-11-25 times moved to {@code at} (the fixtures' events are stamped that day). */
+  public static byte[] eventAt(String file, Instant at) {
+    String when = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(java.time.ZoneOffset.UTC).format(at);
+    return new String(event(file), java.nio.charset.StandardCharsets.UTF_8).replaceAll("2026-11-25T\\d\\d:\\d\\d:\\d\\d", when)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Moves the world's clock to {@link #EVENTS_SENT_BY}, as if the fixtures' alarms had just been delivered. */
   public static void catchUpWithTheEvents(TwinWorld world) {
     world.pause(Duration.between(world.clock().instant(), EVENTS_SENT_BY));

@@ -37,7 +37,7 @@ class TwinWorldTest {
         .scalableDimension("sagemaker:inference-component:DesiredCopyCount").policyType("TargetTrackingScaling")
         .targetTrackingScalingPolicyConfiguration(c -> c.targetValue(20.0)
             .predefinedMetricSpecification(m -> m.predefinedMetricType("SageMakerInferenceComponentInvocationsPerCopy"))));
-    world.pause(Duration.ofMinutes(3));
+    world.pause(Duration.ofMinutes(1)); // copies download (155 s in all), the second instance provisions (100 s)
     return world;
   }
 
@@ -74,8 +74,8 @@ class TwinWorldTest {
 
   @Test
   void timingsArePersisted(@TempDir Path dir) {
-    TwinTimings slow = new TwinTimings(Duration.ofMinutes(15), Duration.ofMinutes(5), Duration.ofMinutes(4), Duration.ofSeconds(30),
-        Duration.ofMinutes(2), Duration.ofMinutes(1));
+    TwinTimings slow = new TwinTimings(Duration.ofMinutes(15), Duration.ofMinutes(1), false, Duration.ofMinutes(5), 100, 50, 4,
+        Duration.ofMinutes(20), 30, Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(1), Duration.ofSeconds(45), java.util.List.of("ml.p4d.24xlarge"));
     TwinWorld.fresh(T0, slow).save(dir.resolve("w.json"));
     assertThat(TwinWorld.load(dir.resolve("w.json"), Instant.EPOCH).timings()).isEqualTo(slow);
   }
@@ -85,7 +85,7 @@ class TwinWorldTest {
     JsonNode shown = busy().show();
     assertThat(shown.fieldNames()).toIterable()
         .containsExactly("now", "endpoints", "inferenceComponents", "scalableTargets", "scalingPolicies", "scalingActivities", "alarms", "schedules");
-    assertThat(shown.get("now").asText()).isEqualTo("2026-11-25T09:10:00Z");
+    assertThat(shown.get("now").asText()).isEqualTo("2026-11-25T09:02:40Z");
     JsonNode endpoint = shown.get("endpoints").get(0);
     assertThat(endpoint.get("EndpointName").asText()).isEqualTo("e");
     assertThat(endpoint.get("EndpointArn").asText()).isEqualTo("arn:aws:sagemaker:us-east-1:123456789012:endpoint/e");
@@ -124,11 +124,11 @@ class TwinWorldTest {
       int serving = world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName("ic")).runtimeConfig().currentCopyCount();
       seen.add(now + " " + serving);
     }));
-    // copies on the ready instance serve 346 s after 09:07, 10 s apart (09:12:46 on); the minute work sees them as they come;
-    // the tick due at 09:10 (passed over by pause, which runs no stack) runs first
-    assertThat(seen).containsExactly("2026-11-25T09:10:00Z 0", "2026-11-25T09:11:00Z 0", "2026-11-25T09:12:00Z 0", "2026-11-25T09:13:00Z 2", "2026-11-25T09:14:00Z 4",
-        "2026-11-25T09:15:00Z 4");
-    assertThat(world.clock().instant()).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+    // copies on the ready instance serve 155.5 s after 09:01:40 (download 75 s, load 80 s: model "m" is not in the catalog,
+    // so 16 GB assumed), 10 s apart (09:04:15.5 on); the two on the second instance (ready 09:03:20) from 09:06:35.5
+    assertThat(seen).containsExactly("2026-11-25T09:03:00Z 0", "2026-11-25T09:04:00Z 0", "2026-11-25T09:05:00Z 4", "2026-11-25T09:06:00Z 4",
+        "2026-11-25T09:07:00Z 6");
+    assertThat(world.clock().instant()).isEqualTo(T0.plus(Duration.ofSeconds(460)));
   }
 
   @Test

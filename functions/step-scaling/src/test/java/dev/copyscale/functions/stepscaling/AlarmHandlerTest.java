@@ -71,12 +71,13 @@ abstract class AlarmHandlerTest {
   void eventBridgeAlarmScalesByTheMatchingStepAndRaisesInstances() {
     // datapoints 18 and 14: average 16, breach 8 over the threshold 8: step [8, inf) adds 4
     JsonNode result = invoke(handler, "alarm-eventbridge-burst.json", context);
-    // 6 copies of 1 GPU need 2 ml.g5.12xlarge (4 each): copyscale raises the variant first, and SageMaker
-    // takes the copies once the endpoint is InService again, so the decision is in progress for now.
+    // 6 copies of 1 GPU need 2 ml.g5.12xlarge (4 each): copyscale fills the running instance (4 copies),
+    // raises the variant, and SageMaker takes the last two once the endpoint is InService again.
     assertThat(result.get("outcome").asText()).isEqualTo("PENDING");
     assertThat(result.get("reason").asText()).contains("endpoint is Updating");
     assertThat(instances()).isEqualTo(2);
-    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
+    // the two copies the running instance still holds were written first: they serve minutes earlier
+    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(4);
     assertThat(ledger()).singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo(Outcome.PENDING));
     assertThat(world.eventBridge().events()).as("nothing is announced before it happened").isEmpty();
 
@@ -192,16 +193,22 @@ abstract class AlarmHandlerTest {
     });
     // once they serve, the alarm still in ALARM scales again: 6 + 4 = 10, held to maxCopies 8 (2 instances hold 8)
     world.pause(Duration.ofMinutes(15));
-    JsonNode results = tick().get("results");
+    // (the idle alarm is in ALARM too after the quiet hours the fixture's clock skipped: only the burst matters here)
+    List<JsonNode> results = new java.util.ArrayList<>();
+    tick().get("results").forEach(r -> {
+      if (r.get("trigger").asText().equals("copyscale-llama3-chat-burst")) {
+        results.add(r);
+      }
+    });
     assertThat(results).singleElement().satisfies(r -> {
       assertThat(r.get("outcome").asText()).isEqualTo("SCALED");
       assertThat(r.get("to").asInt()).isEqualTo(8);
     });
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(8);
-    assertThat(ledger()).filteredOn(e -> e.source().equals("tick")).singleElement()
+    assertThat(ledger()).filteredOn(e -> e.source().equals("tick") && e.trigger().equals("copyscale-llama3-chat-burst")).singleElement()
         .satisfies(e -> assertThat(e.limitedBy()).containsExactly("maxCapacity 8"));
-    // the same minute again: nothing new
-    assertThat(tick().get("results")).isEmpty();
+    // the same minute again: nothing new from the burst alarm
+    assertThat(tick().get("results")).noneSatisfy(r -> assertThat(r.get("trigger").asText()).isEqualTo("copyscale-llama3-chat-burst"));
   }
 
   @Test

@@ -133,8 +133,8 @@ class ConcurrentAlarmDeliveryTest {
 
   @Test
   void aDuplicateThatNeedsAnInstanceAndTwoTicksAtOnceStillWriteOnce() throws Exception {
-    // +4 copies need a second instance: the winner raises it, and two ticks released together after it
-    // is up both find the copies to write; the conditional claim lets one of them write.
+    // +4 copies need a second instance: the winner fills the running one and raises the second, and two ticks
+    // released together after it is up both find the last copies to write; the conditional claim lets one write.
     byte[] burst = TwinFixture.event("alarm-eventbridge-burst.json");
     AlarmHandler handler = handler(new MeetBeforeCommit(table));
     assertThat(both(handler, burst, burst)).extracting(r -> r.get("outcome").asText()).containsExactlyInAnyOrder("PENDING", "IGNORED");
@@ -142,7 +142,8 @@ class ConcurrentAlarmDeliveryTest {
     byte[] tick = "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     both(handler(table), tick, tick);
 
-    assertThat(copyWrites).as("copy-count writes to SageMaker").hasValue(1);
+    // Two steps of one decision (the 4 the running instance holds, then 6), each written once.
+    assertThat(copyWrites).as("copy-count writes to SageMaker").hasValue(2);
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(6);
     assertThat(scaled()).singleElement().satisfies(e -> assertThat(e.to()).isEqualTo(6));
   }

@@ -144,6 +144,11 @@ public final class Requests {
                 .numberOfCpuCoresRequired((float) c.resources().cpus())
                 .minMemoryRequiredInMb(c.resources().memoryMb())
                 .build())
+        // Sent only when on, so a spec without it asks SageMaker for exactly what it did before.
+        .dataCacheConfig(
+            c.dataCache()
+                ? software.amazon.awssdk.services.sagemaker.model.InferenceComponentDataCacheConfig.builder().enableCaching(true).build()
+                : null)
         .build();
   }
 

@@ -122,7 +122,7 @@ public final class CapacityConvergence {
     String undone = back.filter(InstancePlan::changes).map(p -> "; instances " + p.from() + " -> " + p.to() + " to match the " + live.capacity() + " copies there").orElse("");
     LedgerEntry failed = decision.withCapacity(decision.from(), live.capacity())
         .withOutcome(Outcome.FAILED, decision.reason() + "; not done: " + why + undone);
-    Optional<CapacityIntent> undo = back.filter(InstancePlan::changes).map(p -> new CapacityIntent(live.capacity(), Optional.of(p.to()), failed));
+    Optional<CapacityIntent> undo = back.filter(InstancePlan::changes).map(p -> CapacityIntent.of(live.capacity(), Optional.of(p), failed, Optional.empty()));
     Cooldowns cooldowns = target.cooldowns();
     Cooldowns started = cooldownsBefore(intent, target).afterChange(decision.at(), decision.from(), decision.to());
     if (cooldowns.equals(started)) {

@@ -57,4 +57,16 @@ class RequestsTest {
     assertThat(container.environment()).containsEntry("HF_MODEL_ID", "meta-llama/Meta-Llama-3-8B-Instruct")
         .containsEntry("HF_TOKEN", "hf_token").containsEntry("HUGGING_FACE_HUB_TOKEN", "hf_token");
   }
+
+  @Test
+  void dataCachingIsAskedForOnlyWhenTheSpecTurnsItOn() throws Exception {
+    DeploymentSpec off = llama(false);
+    assertThat(off.component().dataCache()).isFalse();
+    assertThat(Requests.createComponent(off, ResourceNames.of(off), 1, "copyscale-test").specification().dataCacheConfig()).isNull();
+    ObjectNode doc = (ObjectNode) new YAMLMapper().readTree(RepoFiles.read("examples/llama3-8b.yaml"));
+    ((ObjectNode) doc.get("component")).put("dataCache", true);
+    DeploymentSpec on = SpecParser.parse(doc).orThrow();
+    assertThat(Requests.createComponent(on, ResourceNames.of(on), 1, "copyscale-test").specification().dataCacheConfig().enableCaching()).isTrue();
+    assertThat(Requests.updateComponent(on, ResourceNames.of(on)).specification().dataCacheConfig().enableCaching()).isTrue();
+  }
 }
