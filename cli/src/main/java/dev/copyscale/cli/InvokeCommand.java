@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.copyscale.functions.deploy.DeployHandler;
 import dev.copyscale.functions.scheduledscaling.ScheduleHandler;
 import dev.copyscale.functions.stepscaling.AlarmHandler;
+import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.TwinWorld;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
       "Runs one of copyscale's Lambda handlers on an event file as Lambda would, in the twin or on AWS.",
       "The event's bytes go in with a Lambda context and the response is printed. With --aws the handler reads its settings "
           + "from the environment as in Lambda: STATE_TABLE and COPYSCALE_STACK (the stack's outputs), and for deploy "
-          + "SCHEDULE_TARGET_ARN and SCHEDULER_ROLE_ARN."
+          + "SCHEDULE_TARGET_ARN and SCHEDULER_ROLE_ARN; --function-arn names the deployed function it stands in for, whose "
+          + "account and region the handler checks events against."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the function returned a response", "1:the function failed (its error is printed)", "2:usage error"})
@@ -41,6 +43,13 @@ final class InvokeCommand implements Callable<Integer> {
   Path event;
 
   @Mixin WorldOptions where;
+
+  @Option(names = "--function-arn", paramLabel = "ARN",
+      description = "with --aws: the deployed function's ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME); events of another account or region are ignored, as in Lambda")
+  String functionArn;
+
+  /** A Lambda function ARN, as LambdaStreams reads it. */
+  private static final java.util.regex.Pattern FUNCTION_ARN = java.util.regex.Pattern.compile("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:function:[^:]+(:[^:]+)?$");
 
   @Override
   public Integer call() {
@@ -59,11 +68,18 @@ final class InvokeCommand implements Callable<Integer> {
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
     if (where.aws) {
-      return run(awsHandler(), bytes, out, err);
+      if (functionArn == null || !FUNCTION_ARN.matcher(functionArn).matches()) {
+        throw new CommandLine.ParameterException(commandSpec.commandLine(), "--function-arn: with --aws give the deployed function's ARN, "
+            + "arn:aws:lambda:REGION:ACCOUNT:function:NAME (the stack's function names are in its outputs), got " + functionArn);
+      }
+      return run(awsHandler(), new LocalContext(functionArn.replaceAll("^.*:function:([^:]+).*$", "$1"), functionArn), bytes, out, err);
+    }
+    if (functionArn != null) {
+      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--function-arn goes with --aws (the twin's functions are in account 123456789012, us-east-1)");
     }
     TwinWorld world = where.load();
     TwinFunctions functions = new TwinFunctions(world, err);
-    int code = run(functions.handler(function), bytes, out, err);
+    int code = run(functions.handler(function), new LocalContext("copyscale-twin-" + function), bytes, out, err);
     // A failed invocation changed nothing it should not have; what it did change is kept, as on AWS.
     world.save(where.world);
     return code;
@@ -77,9 +93,9 @@ final class InvokeCommand implements Callable<Integer> {
     };
   }
 
-  private int run(RequestStreamHandler handler, byte[] bytes, PrintWriter out, PrintWriter err) {
+  private int run(RequestStreamHandler handler, LocalContext context, byte[] bytes, PrintWriter out, PrintWriter err) {
     try {
-      out.println(TwinFunctions.invoke(handler, function, bytes));
+      out.println(TwinFunctions.invoke(handler, context, bytes));
       out.flush();
       return 0;
     } catch (RuntimeException e) {

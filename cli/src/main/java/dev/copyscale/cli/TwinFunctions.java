@@ -52,9 +52,13 @@ final class TwinFunctions implements Stack {
 
   /** Runs a handler as Lambda would: the event's bytes in, the response's bytes out. */
   static String invoke(RequestStreamHandler handler, String function, byte[] event) {
+    return invoke(handler, new LocalContext("copyscale-twin-" + function), event);
+  }
+
+  static String invoke(RequestStreamHandler handler, LocalContext context, byte[] event) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      handler.handleRequest(new ByteArrayInputStream(event), out, new LocalContext("copyscale-twin-" + function));
+      handler.handleRequest(new ByteArrayInputStream(event), out, context);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

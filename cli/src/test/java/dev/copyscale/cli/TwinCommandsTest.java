@@ -129,4 +129,19 @@ class TwinCommandsTest {
         "schedule business-hours set bounds [4, 8]");
     assertThat(run("demo", "--spec", RepoFiles.path("examples/seed-llama3-8b.yaml").toString()).exitCode()).isEqualTo(1);
   }
+
+  @Test
+  void invokeOnAwsNamesTheFunctionItStandsInFor() {
+    // Without the deployed function's ARN the handler would take the twin's account and ignore every real event as foreign.
+    CliTest.Run missing = run("invoke", "step-scaling", "--aws", "--event", event("alarm-eventbridge-burst.json"));
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.err()).contains("--function-arn: with --aws give the deployed function's ARN");
+    CliTest.Run malformed = run("invoke", "step-scaling", "--aws", "--function-arn", "copyscale-step-scaling", "--event", event("alarm-eventbridge-burst.json"));
+    assertThat(malformed.exitCode()).isEqualTo(2);
+    assertThat(malformed.err()).contains("got copyscale-step-scaling");
+    CliTest.Run twin = run("invoke", "step-scaling", "--function-arn", "arn:aws:lambda:eu-west-1:210987654321:function:x",
+        "--event", event("alarm-eventbridge-burst.json"), "--world", world());
+    assertThat(twin.exitCode()).isEqualTo(2);
+    assertThat(twin.err()).contains("--function-arn goes with --aws");
+  }
 }

@@ -10,10 +10,18 @@ import java.util.UUID;
 /** The Lambda context a handler sees when it runs outside Lambda (CLI, tests): a 15-minute budget, logs to stderr. */
 public final class LocalContext implements Context {
   private final String functionName;
+  private final String invokedFunctionArn;
   private final String requestId = UUID.randomUUID().toString();
 
+  /** A function of the twin's account and region (123456789012, us-east-1). */
   public LocalContext(String functionName) {
+    this(functionName, "arn:aws:lambda:us-east-1:123456789012:function:" + functionName);
+  }
+
+  /** A deployed function run locally: its ARN tells the handler its account and region. */
+  public LocalContext(String functionName, String invokedFunctionArn) {
     this.functionName = functionName;
+    this.invokedFunctionArn = invokedFunctionArn;
   }
 
   @Override
@@ -43,7 +51,7 @@ public final class LocalContext implements Context {
 
   @Override
   public String getInvokedFunctionArn() {
-    return "arn:aws:lambda:us-east-1:123456789012:function:" + functionName;
+    return invokedFunctionArn;
   }
 
   @Override
