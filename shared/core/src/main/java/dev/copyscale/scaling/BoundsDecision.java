@@ -17,8 +17,9 @@ import java.util.Optional;
  * @param entry the ledger entry
  * @param next the target state to commit
  * @param boundsChange whether the scalable target's bounds must be written
+ * @param countChange whether the count must move: {@code next} then holds the intent to converge
  */
-public record BoundsDecision(LedgerEntry entry, TargetState next, boolean boundsChange, Optional<InstancePlan> instances) {
+public record BoundsDecision(LedgerEntry entry, TargetState next, boolean boundsChange, boolean countChange, Optional<InstancePlan> instances) {
 
   /**
    * @param source "schedule" or "override"
@@ -62,9 +63,10 @@ public record BoundsDecision(LedgerEntry entry, TargetState next, boolean bounds
     LedgerEntry entry = LedgerEntry.builder(spec.name(), in.now(), in.eventKey(), in.source(), in.trigger())
         .state("[" + min + ", " + max + "]").capacity(capacity, to).limitedBy(limitedBy).outcome(outcome, reason).build();
     TargetState next = in.target().next();
-    if (outcome == Outcome.SCALED && countChange) {
+    boolean writesCount = outcome == Outcome.SCALED && countChange;
+    if (writesCount) {
       next = next.withIntent(Optional.of(CapacityIntent.of(to, instances, entry, Optional.empty())));
     }
-    return new BoundsDecision(entry, next, boundsChange && outcome == Outcome.SCALED, instances);
+    return new BoundsDecision(entry, next, boundsChange && outcome == Outcome.SCALED, writesCount, instances);
   }
 }

@@ -203,7 +203,7 @@ public final class ScheduleService {
       BoundsDecision decision = BoundsDecision.decide(new BoundsDecision.Inputs(spec, bounds.min(), bounds.max(), bounds.source(), bounds.trigger(),
           bounds.why(), bounds.eventKey(), target, live, now));
       TargetState next = bounds.override().isPresent() ? decision.next().withOverride(bounds.override()) : decision.next();
-      boolean countChange = next.intent().isPresent() && next.intent() != target.intent();
+      boolean countChange = decision.countChange();
       LedgerEntry recorded = countChange ? decision.entry().withOutcome(Outcome.PENDING, decision.entry().reason()) : decision.entry();
       try {
         if (!store.commit(bounds.eventKey(), next, recorded, now.plus(retention))) {
