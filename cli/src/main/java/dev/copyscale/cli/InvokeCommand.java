@@ -1,6 +1,7 @@
 package dev.copyscale.cli;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.copyscale.aws.lambda.LambdaStreams;
 import dev.copyscale.functions.deploy.DeployHandler;
 import dev.copyscale.functions.scheduledscaling.ScheduleHandler;
 import dev.copyscale.functions.stepscaling.AlarmHandler;
@@ -48,9 +49,6 @@ final class InvokeCommand implements Callable<Integer> {
       description = "with --aws: the deployed function's ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME); events of another account or region are ignored, as in Lambda")
   String functionArn;
 
-  /** A Lambda function ARN, as LambdaStreams reads it. */
-  private static final java.util.regex.Pattern FUNCTION_ARN = java.util.regex.Pattern.compile("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:function:[^:]+(:[^:]+)?$");
-
   @Override
   public Integer call() {
     if (!java.util.List.of("deploy", "step-scaling", "scheduled-scaling").contains(function)) {
@@ -68,7 +66,7 @@ final class InvokeCommand implements Callable<Integer> {
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
     if (where.aws) {
-      if (functionArn == null || !FUNCTION_ARN.matcher(functionArn).matches()) {
+      if (!LambdaStreams.isFunctionArn(functionArn)) {
         throw new CommandLine.ParameterException(commandSpec.commandLine(), "--function-arn: with --aws give the deployed function's ARN, "
             + "arn:aws:lambda:REGION:ACCOUNT:function:NAME (the stack's function names are in its outputs), got " + functionArn);
       }

@@ -66,6 +66,11 @@ public final class LambdaStreams {
     return new EventOrigin(m.group(2), m.group(1));
   }
 
+  /** Whether {@code arn} is a Lambda function ARN {@link #origin} can read an account and region from. */
+  public static boolean isFunctionArn(String arn) {
+    return arn != null && FUNCTION_ARN.matcher(arn).matches();
+  }
+
   private static final java.util.regex.Pattern FUNCTION_ARN =
       java.util.regex.Pattern.compile("^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\\d{12}):function:[^:]+(:[^:]+)?$");
 
