@@ -519,7 +519,7 @@ class MotoAdapterTest {
     final InMemoryStateStore store = new InMemoryStateStore();
     final DeployService deploy = new DeployService(
         Clients.of(WithoutInferenceComponents.sageMaker(sageMaker), WithoutInferenceComponents.autoScaling(autoScaling), cloudWatch, null, secrets, scheduler, null),
-        store, Clock.systemUTC(), CONFIG);
+        store, Clock.systemUTC(), CONFIG, java.time.Duration.ofDays(30));
 
     @BeforeEach
     void createTheTokenSecret() {

@@ -83,12 +83,15 @@ public final class DeployService {
   private final StateStore store;
   private final Clock clock;
   private final DeployConfig config;
+  private final java.time.Duration retention;
 
-  public DeployService(Clients aws, StateStore store, Clock clock, DeployConfig config) {
+  /** @param retention how long deploy's ledger entries are kept (the stack's LedgerRetentionDays) */
+  public DeployService(Clients aws, StateStore store, Clock clock, DeployConfig config, java.time.Duration retention) {
     this.aws = aws;
     this.store = store;
     this.clock = clock;
     this.config = config;
+    this.retention = retention;
   }
 
   /** Handles one deploy event (see {@link DeployRequest} for the shapes). */
@@ -335,11 +338,9 @@ public final class DeployService {
     Instant now = clock.instant();
     store.append(LedgerEntry.builder(spec.name(), now, "deploy#" + now + "#" + a.from() + "-" + a.to(), "deploy", "deploy")
         .state("[" + bounds.min() + ", " + bounds.max() + "]").capacity(a.from(), a.to()).outcome(Outcome.SCALED, a.reason()).build(),
-        now.plus(LEDGER_RETENTION));
+        now.plus(retention));
   }
 
-  /** How long deploy's ledger entries are kept (the stack's LedgerRetentionDays default). */
-  static final java.time.Duration LEDGER_RETENTION = java.time.Duration.ofDays(30);
 
   private static StepPolicy policy(DeploymentSpec spec, String name) {
     return spec.scaling().stepPolicies().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();

@@ -32,7 +32,7 @@ public record Services(Clients clients, StateStore store, Clock clock, Pause pau
   }
 
   public DeployService deploy() {
-    return new DeployService(clients, store, clock, config);
+    return new DeployService(clients, store, clock, config, ledgerRetention);
   }
 
   public AlarmService alarms() {
