@@ -11,7 +11,7 @@ import dev.copyscale.preflight.PreflightReport;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.world.TwinWorld;
-import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.twin.sim.Input;
 import dev.copyscale.twin.sim.ServingEngine;
 import dev.copyscale.twin.sim.Simulation;

@@ -1,6 +1,6 @@
 package dev.copyscale.cli;
 
-import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.serving.ServingProfile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

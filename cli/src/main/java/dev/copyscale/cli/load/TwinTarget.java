@@ -2,7 +2,7 @@ package dev.copyscale.cli.load;
 
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
-import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.twin.sim.ServingEngine;
 import dev.copyscale.twin.runtime.RuntimeTwin;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.copyscale.deploy;
 
+import dev.copyscale.slo.AlarmedPolicies;
 import dev.copyscale.deploy.Action.CreateComponent;
 import dev.copyscale.deploy.Action.CreateEndpoint;
 import dev.copyscale.deploy.Action.CreateEndpointConfig;
@@ -159,15 +160,15 @@ public final class DeployPlanner {
 
   /**
    * Every step policy has its alarm under either engine: under native it is put with its policy
-   * (its action is the policy); under orchestrated it has no action, as the EventBridge rule routes
+   * (its action is the policy); under orchestrated and slo it has no action, as the EventBridge rule routes
    * its state changes to the step-scaling function. An alarm whose policy left the spec goes.
    */
   private static void alarms(DeploymentSpec spec, ResourceNames names, Observed o, Applied applied, List<Action> actions) {
     java.util.Set<String> wanted = new java.util.HashSet<>();
-    for (StepPolicy p : spec.scaling().stepPolicies()) {
+    for (StepPolicy p : AlarmedPolicies.of(spec)) {
       String alarm = names.alarm(p.name());
       wanted.add(alarm);
-      if (spec.scaling().engine() == Engine.ORCHESTRATED) {
+      if (spec.scaling().engine() != Engine.NATIVE) {
         String key = alarmKey(alarm);
         if (!o.alarms().contains(alarm) || !p.toString().equals(applied.fingerprints().get(key))) {
           actions.add(new Action.PutAlarm(p.name(), alarm));

@@ -298,7 +298,7 @@ public final class Preflight {
                 + e.initialInstanceCount()
                 + " and managed instance scaling is off, so copies would stay pending");
       } else if (plan.instancesForMaxCopies() > e.initialInstanceCount()) {
-        if (spec.scaling().engine() == Engine.ORCHESTRATED) {
+        if (spec.scaling().engine() != Engine.NATIVE) {
           warnings.add(
               "above "
                   + plan.copiesPerInstance() * e.initialInstanceCount()

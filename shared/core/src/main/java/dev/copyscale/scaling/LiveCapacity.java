@@ -11,9 +11,15 @@ import java.util.Optional;
  * @param instances the variant's desired instance count
  * @param componentStatus InferenceComponentStatus, empty when there is no component
  * @param endpointStatus EndpointStatus
+ * @param servingCopies the component's current copy count: copies that serve now
  */
 public record LiveCapacity(
-    int capacity, int minCapacity, int maxCapacity, int instances, Optional<String> componentStatus, String endpointStatus) {
+    int capacity, int minCapacity, int maxCapacity, int instances, Optional<String> componentStatus, String endpointStatus, int servingCopies) {
+
+  /** As SageMaker reports a target with every desired copy serving. */
+  public LiveCapacity(int capacity, int minCapacity, int maxCapacity, int instances, Optional<String> componentStatus, String endpointStatus) {
+    this(capacity, minCapacity, maxCapacity, instances, componentStatus, endpointStatus, capacity);
+  }
 
   public boolean endpointInService() {
     return endpointStatus.equals("InService");

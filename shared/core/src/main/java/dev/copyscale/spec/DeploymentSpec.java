@@ -106,7 +106,12 @@ public record DeploymentSpec(
     /** Application Auto Scaling runs the policies. */
     NATIVE("native"),
     /** CloudWatch alarms invoke copyscale's step-scaling function, which decides. */
-    ORCHESTRATED("orchestrated");
+    ORCHESTRATED("orchestrated"),
+    /**
+     * copyscale's own engine: the user states a time-to-first-token objective ({@link Slo}) and
+     * the step-scaling function plans instances and copies for it from SageMaker's metrics.
+     */
+    SLO("slo");
 
     private final String specValue;
 
@@ -126,11 +131,38 @@ public record DeploymentSpec(
       Engine engine,
       Optional<TargetTracking> targetTracking,
       List<StepPolicy> stepPolicies,
-      List<Schedule> schedules) {
+      List<Schedule> schedules,
+      Optional<Slo> slo) {
     public Scaling {
       stepPolicies = List.copyOf(stepPolicies);
       schedules = List.copyOf(schedules);
+      slo = slo == null ? Optional.empty() : slo;
     }
+  }
+
+  /**
+   * The objective of {@code engine: slo} (docs/slo.md): the share of requests whose time to first
+   * token stays within {@code ttft}. The rest are expert settings with defaults that need no tuning.
+   *
+   * @param attainment a fraction, 0.99 for "99%"
+   * @param scaleInWindow how far back the load must have stayed below an instance's worth before it is released
+   * @param forecast whether a recurring pattern in the metric history is scaled ahead of
+   * @param leadTime how long new capacity takes to serve; empty: estimated from the model's size
+   * @param servingProfile a serving table (the bundled CSV format) for a model or GPU copyscale has none for
+   */
+  public record Slo(
+      java.time.Duration ttft,
+      double attainment,
+      java.time.Duration scaleInWindow,
+      boolean forecast,
+      Optional<java.time.Duration> leadTime,
+      Optional<String> servingProfile) {
+    /**
+     * About four times the lead time of a new instance with an 8B model (docs/slo.md): an instance
+     * released is bought back with a start-up's worth of requests served late, so it is held until
+     * the load has stayed low long enough that a burst is unlikely to return before it would be back.
+     */
+    public static final java.time.Duration DEFAULT_SCALE_IN_WINDOW = java.time.Duration.ofMinutes(30);
   }
 
   public record TargetTracking(

@@ -201,6 +201,34 @@ final class Node {
     return Optional.of(value);
   }
 
+  /** A duration as people write it ({@code 500ms}, {@code 2s}, {@code 30m}), within {@code min..max}. */
+  Optional<java.time.Duration> optionalDuration(String field, java.time.Duration min, java.time.Duration max) {
+    return optionalString(field).flatMap(text -> {
+      Optional<java.time.Duration> d = dev.copyscale.time.ShortDuration.parse(text);
+      if (d.isEmpty()) {
+        problems.add(pathOf(field), "\"" + text + "\" is not a duration such as 500ms, 2s or 30m");
+        return Optional.empty();
+      }
+      if (d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
+        problems.add(pathOf(field), "\"" + text + "\" is out of range " + min.toMillis() + " ms.." + max.toSeconds() + " s");
+        return Optional.empty();
+      }
+      return d;
+    });
+  }
+
+  java.time.Duration duration(String field, java.time.Duration fallback, java.time.Duration min, java.time.Duration max) {
+    return optionalDuration(field, min, max).orElse(fallback);
+  }
+
+  Optional<java.time.Duration> requiredDuration(String field, java.time.Duration min, java.time.Duration max) {
+    if (!has(field)) {
+      problems.add(pathOf(field), "is required");
+      return Optional.empty();
+    }
+    return optionalDuration(field, min, max);
+  }
+
   boolean bool(String field, boolean fallback) {
     Optional<JsonNode> v = value(field, false);
     if (v.isEmpty()) {

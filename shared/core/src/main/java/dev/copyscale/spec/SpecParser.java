@@ -13,6 +13,7 @@ import dev.copyscale.spec.DeploymentSpec.Component;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.Endpoint;
 import dev.copyscale.spec.DeploymentSpec.Engine;
+import dev.copyscale.spec.DeploymentSpec.Slo;
 import dev.copyscale.spec.DeploymentSpec.Guardrails;
 import dev.copyscale.spec.DeploymentSpec.ManagedInstanceScaling;
 import dev.copyscale.spec.DeploymentSpec.Model;
@@ -23,6 +24,7 @@ import dev.copyscale.spec.DeploymentSpec.Step;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import dev.copyscale.spec.DeploymentSpec.TargetTracking;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -327,16 +329,38 @@ public final class SpecParser {
             engine,
             n.optionalObject("targetTracking").map(SpecParser::targetTracking),
             n.objects("stepPolicies", p -> stepPolicy(p, engine)),
-            n.objects("schedules", s -> schedule(s, noun)));
+            n.objects("schedules", s -> schedule(s, noun)),
+            n.optionalObject("slo").map(SpecParser::slo));
     n.finish();
     return scaling;
   }
 
   private static Engine engine(Node n, String field, Engine fallback) {
-    return switch (n.oneOf(field, fallback.specValue(), List.of("native", "orchestrated"), false)) {
+    return switch (n.oneOf(field, fallback.specValue(), List.of("native", "orchestrated", "slo"), false)) {
       case "orchestrated" -> Engine.ORCHESTRATED;
+      case "slo" -> Engine.SLO;
       default -> Engine.NATIVE;
     };
+  }
+
+  private static final Pattern PERCENT = Pattern.compile("^(\\d{1,2}(?:\\.\\d+)?)%$");
+
+  private static Slo slo(Node n) {
+    Slo slo =
+        new Slo(
+            n.requiredDuration("ttft", Duration.ofMillis(1), Duration.ofSeconds(60)).orElse(Duration.ZERO),
+            percent(n.requiredMatching("attainment", PERCENT, "a percentage below 100, e.g. 99% or 99.5%")),
+            n.duration("scaleInWindow", Slo.DEFAULT_SCALE_IN_WINDOW, Duration.ofMinutes(1), Duration.ofDays(1)),
+            n.bool("forecast", true),
+            n.optionalDuration("leadTime", Duration.ofSeconds(30), Duration.ofHours(1)),
+            n.optionalString("servingProfile"));
+    n.finish();
+    return slo;
+  }
+
+  private static double percent(String text) {
+    java.util.regex.Matcher m = PERCENT.matcher(text);
+    return m.matches() ? Double.parseDouble(m.group(1)) / 100 : Double.NaN;
   }
 
   private static TargetTracking targetTracking(Node n) {

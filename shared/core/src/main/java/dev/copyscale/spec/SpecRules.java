@@ -6,6 +6,8 @@ import dev.copyscale.spec.DeploymentSpec.Component;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.Endpoint;
 import dev.copyscale.spec.DeploymentSpec.Engine;
+import dev.copyscale.serving.ServingProfile;
+import dev.copyscale.serving.ServingProfiles;
 import dev.copyscale.spec.DeploymentSpec.Guardrails;
 import dev.copyscale.spec.DeploymentSpec.ManagedInstanceScaling;
 import dev.copyscale.spec.DeploymentSpec.Scaling;
@@ -269,8 +271,12 @@ final class SpecRules {
                     : "SageMakerVariantInvocationsPerInstance or SageMakerVariantConcurrentRequestsPerModelHighResolution"));
       }
     }
+    slo(s);
     for (int i = 0; i < s.stepPolicies().size(); i++) {
       StepPolicy p = s.stepPolicies().get(i);
+      if (s.engine() == Engine.SLO) {
+        continue;
+      }
       if (p.engine() != s.engine()) {
         problems.add(
             "scaling.stepPolicies[" + i + "].engine",
@@ -282,6 +288,52 @@ final class SpecRules {
                 + s.dimension().specValue()
                 + " count; use one engine for every policy");
       }
+    }
+  }
+
+  /**
+   * engine: slo owns the copy count alone, from its objective: no policies beside it, copies as
+   * the dimension, and an objective the serving profile says can be met.
+   */
+  private void slo(Scaling s) {
+    if (s.engine() != Engine.SLO) {
+      if (s.slo().isPresent()) {
+        problems.add("scaling.slo", "applies only with scaling.engine: slo (the engine is " + s.engine().specValue() + ")");
+      }
+      return;
+    }
+    if (s.targetTracking().isPresent()) {
+      problems.add("scaling.targetTracking", "does not apply with engine: slo, which decides from scaling.slo; remove it or use engine: native");
+    }
+    if (!s.stepPolicies().isEmpty()) {
+      problems.add("scaling.stepPolicies", "do not apply with engine: slo, which decides from scaling.slo; remove them or use engine: orchestrated");
+    }
+    if (s.dimension() != Dimension.COPIES) {
+      problems.add("scaling.dimension", "must be copies with engine: slo (it plans instances itself and fills them with copies)");
+    }
+    if (s.slo().isEmpty()) {
+      problems.add("scaling.slo", "is required with engine: slo, e.g. {ttft: 2s, attainment: 99%}");
+      return;
+    }
+    DeploymentSpec.Slo slo = s.slo().get();
+    if (clean("scaling.slo.attainment") && slo.attainment() < 0.5) {
+      problems.add("scaling.slo.attainment", "must be at least 50%: an objective most requests miss is not one copyscale can plan for");
+    }
+    Component c = spec.component();
+    Endpoint e = spec.endpoint();
+    if (c == null || e == null || !clean("scaling.slo.ttft", "scaling.slo.servingProfile", "component.modelId", "endpoint.instanceType")) {
+      return;
+    }
+    ServingProfiles.Resolved resolved = ServingProfiles.resolve(c.modelId(), e.instanceType(), c.resources().accelerators(), slo.servingProfile(),
+        "scaling.slo.servingProfile");
+    if (resolved.profile().isEmpty()) {
+      problems.add(slo.servingProfile().isPresent() ? "scaling.slo.servingProfile" : "scaling.slo", resolved.why());
+      return;
+    }
+    ServingProfile profile = resolved.profile().get();
+    if (profile.concurrencyWithin(slo.ttft().toMillis()).isEmpty()) {
+      problems.add("scaling.slo.ttft", slo.ttft().toMillis() + " ms cannot be met: " + profile.name() + " takes " + Math.round(profile.ttftFloorMs())
+          + " ms to the first token with one request on a copy; the achievable floor is " + (long) Math.ceil(profile.ttftFloorMs()) + " ms");
     }
   }
 

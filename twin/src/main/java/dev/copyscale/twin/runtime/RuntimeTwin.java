@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.json.Json;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
-import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.serving.ServingProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import dev.copyscale.twin.sagemaker.SageMakerState;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.twin.serving.CopyBatch;
-import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.serving.ServingProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.sagemaker.TwinTimings;
 import dev.copyscale.twin.world.TwinWorld;
-import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.twin.traffic.Trace;
 import java.time.Duration;
 import java.time.Instant;

@@ -23,6 +23,9 @@ import java.util.function.DoubleUnaryOperator;
  *   <li>{@code step:base=2,peak=12,at=20m,length=10m,duration=1h}
  *   <li>{@code diurnal:mean=5,amplitude=0.6,period=24h,noise=0.1,duration=7d}
  *   <li>{@code bursts:base=2,burst=20,every=10m,length=1m,duration=1h}
+ *   <li>{@code onoff:base=2,burst=20,on=5m,off=20m,duration=6h}: bursts at random, each lasting
+ *       an exponentially distributed time of mean {@code on}, the quiet between them of mean {@code
+ *       off} (a two-state Markov-modulated Poisson process), seeded
  * </ul>
  */
 public final class Synthetic {
@@ -36,7 +39,8 @@ public final class Synthetic {
       "constant", Set.of("rate", "duration"),
       "step", Set.of("base", "peak", "at", "length", "duration"),
       "diurnal", Set.of("mean", "amplitude", "period", "noise", "duration"),
-      "bursts", Set.of("base", "burst", "every", "length", "duration"));
+      "bursts", Set.of("base", "burst", "every", "length", "duration"),
+      "onoff", Set.of("base", "burst", "on", "off", "duration"));
 
   private Synthetic() {}
 
@@ -85,6 +89,27 @@ public final class Synthetic {
         }
         double max = mean * (1 + amplitude) * (1 + 4 * noise);
         yield generate(t -> Math.max(0, mean * (1 + amplitude * Math.sin(2 * Math.PI * t / period - Math.PI / 2)) * factor[(int) (t / 60)]), max, duration, seed);
+      }
+      case "onoff" -> {
+        double base = number(p.getOrDefault("base", "2"), "onoff.base");
+        double burst = number(p.getOrDefault("burst", "20"), "onoff.burst");
+        double on = duration(p.getOrDefault("on", "5m"), "onoff.on").toMillis() / 1000.0;
+        double off = duration(p.getOrDefault("off", "20m"), "onoff.off").toMillis() / 1000.0;
+        // The switching times are drawn first, from their own seeded stream, so the arrivals' stream stays as it is.
+        SplittableRandom switching = new SplittableRandom(seed ^ 0x0FF0FF0FFL);
+        java.util.List<Double> edges = new java.util.ArrayList<>();
+        double end = duration.toMillis() / 1000.0;
+        boolean burstOn = false;
+        for (double at = -Math.log(1 - switching.nextDouble()) * off; at < end; burstOn = !burstOn) {
+          edges.add(at);
+          at += -Math.log(1 - switching.nextDouble()) * (burstOn ? off : on);
+        }
+        double[] switches = edges.stream().mapToDouble(Double::doubleValue).toArray();
+        yield generate(t -> {
+          int passed = Arrays.binarySearch(switches, t);
+          passed = passed >= 0 ? passed + 1 : -passed - 1;
+          return passed % 2 == 1 ? burst : base;
+        }, Math.max(base, burst), duration, seed);
       }
       default -> {
         double base = number(p.getOrDefault("base", "2"), "bursts.base");

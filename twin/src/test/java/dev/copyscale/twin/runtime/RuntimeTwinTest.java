@@ -8,7 +8,7 @@ import dev.copyscale.json.Json;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
-import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.serving.ServingProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

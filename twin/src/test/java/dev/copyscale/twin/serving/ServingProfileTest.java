@@ -1,5 +1,7 @@
 package dev.copyscale.twin.serving;
 
+import dev.copyscale.serving.ServingProfile;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

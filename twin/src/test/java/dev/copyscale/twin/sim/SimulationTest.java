@@ -11,7 +11,7 @@ import dev.copyscale.twin.sagemaker.SageMakerState;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
-import dev.copyscale.twin.serving.ServingProfile;
+import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.twin.traffic.Synthetic;
 import dev.copyscale.twin.traffic.Trace;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.copyscale.functions.deploy;
 
+import dev.copyscale.slo.AlarmedPolicies;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,7 +85,7 @@ public final class DeployHandler implements RequestStreamHandler {
     Requests.createComponent(spec, names, spec.component().copies(), stack);
     Requests.registerTarget(names, 1, 2);
     spec.scaling().targetTracking().ifPresent(tt -> Requests.targetTracking(names, tt));
-    spec.scaling().stepPolicies().forEach(p -> {
+    AlarmedPolicies.of(spec).forEach(p -> {
       Requests.stepPolicy(names, p);
       Requests.alarm(spec, names, p, List.of());
     });

@@ -1,5 +1,6 @@
 package dev.copyscale.aws.deploy;
 
+import dev.copyscale.slo.AlarmedPolicies;
 import dev.copyscale.aws.calls.AwsErrors;
 import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.deploy.Action;
@@ -117,7 +118,7 @@ public final class DeployService {
     refuseSharedResources(spec);
     String specJson = toJson(document);
     ResourceNames names = ResourceNames.of(spec);
-    List<String> alarms = spec.scaling().stepPolicies().stream().map(p -> names.alarm(p.name())).toList();
+    List<String> alarms = AlarmedPolicies.of(spec).stream().map(p -> names.alarm(p.name())).toList();
     for (int attempt = 0; ; attempt++) {
       Optional<DeploymentRecord> existing = store.deployment(spec.name());
       DeploymentRecord record =
@@ -196,8 +197,8 @@ public final class DeployService {
       }
       DeploymentSpec theirs = specOf(other);
       java.util.Set<String> theirAlarms = new java.util.HashSet<>();
-      theirs.scaling().stepPolicies().forEach(p -> theirAlarms.add(ResourceNames.of(theirs).alarm(p.name())));
-      for (StepPolicy p : spec.scaling().stepPolicies()) {
+      AlarmedPolicies.of(theirs).forEach(p -> theirAlarms.add(ResourceNames.of(theirs).alarm(p.name())));
+      for (StepPolicy p : AlarmedPolicies.of(spec)) {
         if (theirAlarms.contains(ResourceNames.of(spec).alarm(p.name()))) {
           throw new IllegalArgumentException("scaling.stepPolicies: alarm " + ResourceNames.of(spec).alarm(p.name()) + " would also be deployment " + other.name() + "'s; rename the policy");
         }
@@ -343,7 +344,7 @@ public final class DeployService {
 
 
   private static StepPolicy policy(DeploymentSpec spec, String name) {
-    return spec.scaling().stepPolicies().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    return AlarmedPolicies.of(spec).stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
   }
 
   private static DeploymentSpec.Schedule schedule(DeploymentSpec spec, String name) {

@@ -235,7 +235,8 @@ public final class Requests {
                 Dimension.builder().name("VariantName").value(names.variant()).build());
     return PutMetricAlarmRequest.builder()
         .alarmName(names.alarm(p.name()))
-        .alarmDescription("copyscale " + spec.name() + ": step policy " + p.name())
+        .alarmDescription("copyscale " + spec.name() + (p.engine() == DeploymentSpec.Engine.SLO ? ": wakes engine slo (" : ": step policy ") + p.name()
+            + (p.engine() == DeploymentSpec.Engine.SLO ? ")" : ""))
         .namespace(metric.namespace())
         .metricName(metric.metricName())
         .dimensions(dimensions)

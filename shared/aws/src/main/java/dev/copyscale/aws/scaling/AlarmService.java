@@ -21,6 +21,7 @@ import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.scaling.TargetState;
+import dev.copyscale.slo.AlarmedPolicies;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,7 @@ public final class AlarmService {
   private final CapacityConvergence convergence;
   private final Duration retention;
   private final Specs specs = new Specs();
+  private final SloService slo;
 
   public AlarmService(Clients aws, StateStore store, Clock clock, CapacityWriter writer, Duration retention) {
     this.aws = aws;
@@ -60,6 +62,7 @@ public final class AlarmService {
     this.writer = writer;
     this.retention = retention;
     this.convergence = new CapacityConvergence(store, writer, clock, retention);
+    this.slo = new SloService(aws, store, clock, writer, convergence, retention);
   }
 
   /** A deployment's step policy, found from its alarm's name. */
@@ -96,6 +99,8 @@ public final class AlarmService {
         Optional<DeploymentSpec> spec = record.scalingSpecJson().map(json -> specs.parse(record.name(), json));
         if (spec.isPresent() && spec.get().scaling().engine() == Engine.ORCHESTRATED) {
           tick(record, spec.get(), results);
+        } else if (spec.isPresent() && spec.get().scaling().engine() == Engine.SLO) {
+          sloTick(spec.get(), results);
         }
       } catch (RuntimeException e) {
         // One broken deployment must not stall the others' scaling.
@@ -104,6 +109,19 @@ public final class AlarmService {
       }
     }
     return results;
+  }
+
+  /** engine: slo decides every minute; a decision that changes nothing is not recorded. */
+  private void sloTick(DeploymentSpec spec, List<ScalingResult> results) {
+    convergence.converge(spec).ifPresent(results::add);
+    if (!writer.read(spec).componentInService() && store.target(spec.name()).intent().isEmpty()) {
+      return;
+    }
+    Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
+    ScalingResult decided = slo.decide(spec, "slo-tick#" + spec.name() + "#" + minute, "tick", "tick", false);
+    if (decided.outcome() != Outcome.NO_CHANGE) {
+      results.add(decided);
+    }
   }
 
   private void tick(DeploymentRecord record, DeploymentSpec spec, List<ScalingResult> results) {
@@ -139,6 +157,14 @@ public final class AlarmService {
   /** Observe, decide, apply; repeated when another invocation changed the target in between. */
   private ScalingResult evaluate(Owner owner, AlarmEvent event) {
     DeploymentSpec spec = owner.spec();
+    if (spec.scaling().engine() == Engine.SLO) {
+      // A wake-up alarm: engine slo decides now, from the metrics, instead of at the next tick.
+      if (!event.state().equals("ALARM")) {
+        return ScalingResult.ignored(Optional.of(spec.name()), event.alarmName(), "alarm is " + event.state()
+            + ": engine slo's alarms only wake it early; its per-minute decision covers the rest", 0);
+      }
+      return slo.decide(spec, event.eventKey(), "alarm", event.alarmName(), true);
+    }
     if (spec.scaling().engine() != Engine.ORCHESTRATED) {
       return ScalingResult.ignored(Optional.of(spec.name()), event.alarmName(), "deployment " + spec.name()
           + " runs its policies in Application Auto Scaling (engine: native); the alarm acts on the policy directly", 0);
@@ -217,7 +243,7 @@ public final class AlarmService {
     return store.alarmOwner(alarmName).flatMap(store::deployment).flatMap(record -> record.scalingSpecJson().flatMap(json -> {
       DeploymentSpec spec = specs.parse(record.name(), json);
       ResourceNames names = ResourceNames.of(spec);
-      return spec.scaling().stepPolicies().stream().filter(p -> names.alarm(p.name()).equals(alarmName)).findFirst()
+      return AlarmedPolicies.of(spec).stream().filter(p -> names.alarm(p.name()).equals(alarmName)).findFirst()
           .map(policy -> new Owner(record, spec, policy));
     }));
   }

@@ -55,9 +55,10 @@ public final class CapacityWriter {
             .resourceIds(names.scalableResourceId()).scalableDimension(names.scalableDimension()))
         .scalableTargets().stream().findFirst()
         .orElseThrow(() -> new IllegalStateException("scalable target " + names.scalableResourceId() + " is not registered; deploy " + spec.name() + " first"));
+    int serving = component.runtimeConfig() == null || component.runtimeConfig().currentCopyCount() == null ? 0 : component.runtimeConfig().currentCopyCount();
     int capacity = spec.scaling().dimension() == Dimension.COPIES ? copies : instances;
     return new LiveCapacity(capacity, target.minCapacity(), target.maxCapacity(), instances,
-        Optional.ofNullable(component.inferenceComponentStatusAsString()), endpoint.endpointStatusAsString());
+        Optional.ofNullable(component.inferenceComponentStatusAsString()), endpoint.endpointStatusAsString(), serving);
   }
 
   /** One step towards a capacity intent (see {@link Convergence}), retried while SageMaker says another change is in progress. */

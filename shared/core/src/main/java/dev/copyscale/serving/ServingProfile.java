@@ -1,4 +1,4 @@
-package dev.copyscale.twin.serving;
+package dev.copyscale.serving;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,10 +33,12 @@ public final class ServingProfile {
   private final double[] effectiveItlMs;
   private final double[] requestsPerMinute;
   private final int maxConcurrency;
+  private final int referenceInputTokens;
   private final int referenceOutputTokens;
 
-  ServingProfile(String name, int[] concurrency, double[] ttftMs, double[] itlMs, double[] rpm, int referenceOutputTokens) {
+  ServingProfile(String name, int[] concurrency, double[] ttftMs, double[] itlMs, double[] rpm, int referenceInputTokens, int referenceOutputTokens) {
     this.name = name;
+    this.referenceInputTokens = referenceInputTokens;
     this.referenceOutputTokens = referenceOutputTokens;
     int n = concurrency.length;
     if (n < 2) {
@@ -78,6 +80,7 @@ public final class ServingProfile {
   public static ServingProfile read(String name, InputStream in) throws IOException {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     List<double[]> rows = new ArrayList<>();
+    int inputTokens = 0;
     int outputTokens = 0;
     String line;
     boolean header = false;
@@ -87,6 +90,7 @@ public final class ServingProfile {
       if (line.startsWith("#")) {
         Matcher m = LOAD.matcher(line);
         if (m.find()) {
+          inputTokens = Integer.parseInt(m.group(1));
           outputTokens = Integer.parseInt(m.group(2));
         }
         continue;
@@ -122,7 +126,7 @@ public final class ServingProfile {
       itl[i] = rows.get(i)[2];
       rpm[i] = rows.get(i)[3];
     }
-    return new ServingProfile(name, c, ttft, itl, rpm, outputTokens);
+    return new ServingProfile(name, c, ttft, itl, rpm, inputTokens, outputTokens);
   }
 
   private double at(double[] values, double concurrency) {
@@ -169,6 +173,34 @@ public final class ServingProfile {
   /** The highest measured concurrency: a copy is not run beyond it. */
   public int maxConcurrency() {
     return maxConcurrency;
+  }
+
+  /**
+   * The highest concurrency at which time to first token stays within {@code ttftMs} (interpolated
+   * as {@link #ttftMs} is, at most the highest measured); empty when even one request at a time
+   * takes longer ({@link #ttftFloorMs}).
+   */
+  public java.util.OptionalDouble concurrencyWithin(double ttftMs) {
+    if (ttftMs < this.ttftMs[0]) {
+      return java.util.OptionalDouble.empty();
+    }
+    int last = log2Concurrency.length - 1;
+    for (int i = 1; i <= last; i++) {
+      if (this.ttftMs[i] > ttftMs) {
+        double f = (ttftMs - this.ttftMs[i - 1]) / (this.ttftMs[i] - this.ttftMs[i - 1]);
+        return java.util.OptionalDouble.of(Math.pow(2, log2Concurrency[i - 1] + f * (log2Concurrency[i] - log2Concurrency[i - 1])));
+      }
+    }
+    return java.util.OptionalDouble.of(maxConcurrency);
+  }
+
+  /** Time to first token of one request alone on a copy: no objective below it can be met. */
+  public double ttftFloorMs() {
+    return ttftMs[0];
+  }
+
+  public int referenceInputTokens() {
+    return referenceInputTokens;
   }
 
   public int referenceOutputTokens() {
