@@ -118,10 +118,10 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
       why = "holding: " + fmt(Math.max(holdDemand, upDemand)) + " requests in flight at the " + windowMinutes + "-minute peak"
           + (forecast > windowPeak ? " or expected ahead" : "") + " need " + Math.max(copiesHold, copiesUp);
     }
-    if (refused && instances == 0) {
+    if (refused && asked == 0) {
       // A request refused for want of a copy brings copies back, whatever the minute's figures say.
-      instances = 1;
-      why = "bringing copies back: " + fmt(history.refusedInLast(2)) + " requests were refused for want of a copy (NoCapacityInvocationFailures); at least 1";
+      instances = Math.max(1, instances);
+      why = "bringing copies back, " + fmt(history.refusedInLast(2)) + " requests were refused for want of a copy (NoCapacityInvocationFailures); " + why;
     }
     int per = cap.copiesPerInstance();
     int max = Math.min(Math.min(live.maxCapacity(), spec.guardrails().maxCopies()), per * spec.guardrails().maxInstances());

@@ -1,0 +1,146 @@
+package dev.copyscale.slo;
+
+import static dev.copyscale.slo.SloFixtures.START;
+import static dev.copyscale.slo.SloFixtures.repeat;
+import static dev.copyscale.slo.SloFixtures.steady;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.copyscale.scaling.CapacityIntent;
+import dev.copyscale.scaling.Cooldowns;
+import dev.copyscale.scaling.LiveCapacity;
+import dev.copyscale.scaling.Outcome;
+import dev.copyscale.scaling.TargetState;
+import dev.copyscale.spec.DeploymentSpec;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class SloDecisionTest {
+  private final DeploymentSpec spec = SloFixtures.example();
+  private final SloCapacity cap = SloCapacity.of(spec);
+
+  private static LiveCapacity live(int copies, int min) {
+    return new LiveCapacity(copies, min, 12, (copies + 3) / 4, Optional.of("InService"), "InService", copies);
+  }
+
+  private SloDecision decide(LoadHistory history, List<Double> recent, TargetState target, LiveCapacity live, OptionalInt period) {
+    Instant now = history.end();
+    return SloDecision.decide(new SloDecision.Inputs(spec, cap, history, recent, period, target, live, now, "tick#" + now, "tick", "tick"));
+  }
+
+  private SloDecision decide(LoadHistory history, int copies) {
+    return decide(history, List.of(), TargetState.initial(spec.name()), live(copies, 1), OptionalInt.empty());
+  }
+
+  @Test
+  void aQuietEndpointKeepsOneInstanceFilledWithCopies() {
+    SloDecision d = decide(steady(cap, 2, repeat(40, 0.5)), 2);
+    assertThat(d.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(d.plan().copies()).isEqualTo(4);
+    assertThat(d.entry().reason()).startsWith("holding: ").contains("1 instance of 4, 4 copies");
+  }
+
+  @Test
+  void aRiseAddsWholeInstancesAndSaysWhy() {
+    double[] load = repeat(40, 1);
+    load[39] = 9;
+    SloDecision d = decide(steady(cap, 4, load), 4);
+    assertThat(d.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(d.plan().copies() % 4).isZero();
+    assertThat(d.plan().copies()).isGreaterThan(4);
+    assertThat(d.entry().reason()).startsWith("adding: ").contains("requests in flight now need").contains("per copy for TTFT <= 2000 ms at 99%");
+    assertThat(d.next().intent()).map(CapacityIntent::capacity).contains(d.plan().copies());
+    assertThat(d.next().cooldowns().lastScaleOut()).isPresent();
+  }
+
+  @Test
+  void theCopiesOwnTenSecondCountActsBeforeTheMinuteEnds() {
+    LoadHistory quiet = steady(cap, 4, repeat(40, 1));
+    assertThat(decide(quiet, List.of(), TargetState.initial(spec.name()), live(4, 1), OptionalInt.empty()).outcome()).isEqualTo(Outcome.NO_CHANGE);
+    SloDecision d = decide(quiet, List.of(3.0, 20.0, 40.0), TargetState.initial(spec.name()), live(4, 1), OptionalInt.empty());
+    assertThat(d.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(d.plan().copies()).isGreaterThanOrEqualTo(8);
+  }
+
+  @Test
+  void anInstanceIsReleasedOnlyWhenTheWholeWindowShowsItUnneeded() {
+    double[] load = repeat(40, 0.5);
+    load[20] = 14;
+    // The burst 20 minutes ago is in the 30-minute window: 12 copies stay.
+    SloDecision held = decide(steady(cap, 12, load), 12);
+    assertThat(held.outcome()).isEqualTo(Outcome.NO_CHANGE);
+    assertThat(held.entry().reason()).startsWith("holding: ");
+    // 40 minutes on, it is not: back to one instance.
+    double[] later = repeat(80, 0.5);
+    later[20] = 14;
+    SloDecision released = decide(steady(cap, 12, later), 12);
+    assertThat(released.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(released.plan().copies()).isEqualTo(4);
+    assertThat(released.entry().reason()).startsWith("releasing: the 30-minute peak");
+  }
+
+  @Test
+  void capacityAddedIsKeptAWholeWindowEvenIfTheLoadFellAtOnce() {
+    LoadHistory quiet = steady(cap, 12, repeat(60, 0.5));
+    TargetState justAdded = TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleOut(quiet.end().minusSeconds(600), 4, 12));
+    assertThat(decide(quiet, List.of(), justAdded, live(12, 1), OptionalInt.empty()).outcome()).isEqualTo(Outcome.NO_CHANGE);
+    TargetState longAgo = TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleOut(quiet.end().minusSeconds(3600), 4, 12));
+    assertThat(decide(quiet, List.of(), longAgo, live(12, 1), OptionalInt.empty()).plan().copies()).isEqualTo(4);
+  }
+
+  @Test
+  void aRecurringBurstIsScaledAheadOf() {
+    // Bursts of 9/s in minutes 0, 10, 20 ... of 60: the next at minute 60 + 0, within the lead time.
+    double[] load = repeat(58, 0.5);
+    for (int i = 0; i < load.length; i += 10) {
+      load[i] = 9;
+    }
+    LoadHistory history = steady(cap, 4, load);
+    TargetState longAgo = TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleIn(START));
+    SloDecision without = decide(history, List.of(), longAgo, live(4, 1), OptionalInt.empty());
+    SloDecision with = decide(history, List.of(), longAgo, live(4, 1), OptionalInt.of(10));
+    assertThat(with.plan().copies()).isGreaterThan(without.plan().copies());
+    assertThat(with.entry().reason()).contains("expected within").contains("the pattern every 10 min");
+  }
+
+  @Test
+  void withMinCopiesZeroAnIdleEndpointGoesToZeroAndARefusedRequestBringsCopiesBack() {
+    LoadHistory idle = steady(cap, 4, repeat(60, 0));
+    SloDecision d = SloDecision.decide(new SloDecision.Inputs(spec, cap, idle, List.of(), OptionalInt.empty(),
+        TargetState.initial(spec.name()), live(4, 0), idle.end(), "k", "tick", "tick"));
+    assertThat(d.plan().copies()).isZero();
+
+    double[][] series = idle.series();
+    series[1][59] = 3;
+    LoadHistory refused = LoadHistory.of(START, series);
+    SloDecision back = SloDecision.decide(new SloDecision.Inputs(spec, cap, refused, List.of(), OptionalInt.empty(),
+        TargetState.initial(spec.name()), live(0, 0), refused.end(), "k", "alarm", "copyscale-sim-slo-slo-from-zero"));
+    assertThat(back.plan().copies()).isEqualTo(4);
+    assertThat(back.entry().reason()).contains("refused for want of a copy");
+  }
+
+  @Test
+  void boundsAndGuardrailsCapThePlan() {
+    double[] load = repeat(40, 1);
+    load[39] = 40;
+    LiveCapacity narrow = new LiveCapacity(4, 1, 6, 1, Optional.of("InService"), "InService", 4);
+    SloDecision d = decide(steady(cap, 4, load), List.of(), TargetState.initial(spec.name()), narrow, OptionalInt.empty());
+    assertThat(d.plan().copies()).isEqualTo(6);
+    assertThat(d.entry().limitedBy()).singleElement().asString().contains("at most 6 copies");
+  }
+
+  @Test
+  void aDryRunDecidesAndSaysSoButAsksForNothing() {
+    DeploymentSpec dry = SloFixtures.example("dryRun: false", "dryRun: true");
+    double[] load = repeat(40, 1);
+    load[39] = 9;
+    LoadHistory history = steady(cap, 4, load);
+    SloDecision d = SloDecision.decide(new SloDecision.Inputs(dry, cap, history, List.of(), OptionalInt.empty(),
+        TargetState.initial(dry.name()), live(4, 1), history.end(), "k", "tick", "tick"));
+    assertThat(d.outcome()).isEqualTo(Outcome.DRY_RUN);
+    assertThat(d.entry().reason()).startsWith("dry run, nothing written: ");
+    assertThat(d.next().intent()).isEmpty();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.copyscale.slo;
+
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.SpecParser;
+import dev.copyscale.testing.RepoFiles;
+import java.time.Instant;
+import java.util.Arrays;
+
+/** The bundled slo example and load histories shaped for one test. */
+final class SloFixtures {
+  static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+
+  private SloFixtures() {}
+
+  static DeploymentSpec example() {
+    return SpecParser.parse(RepoFiles.read("examples/simulate/slo.yaml")).orThrow();
+  }
+
+  static DeploymentSpec example(String from, String to) {
+    return SpecParser.parse(RepoFiles.read("examples/simulate/slo.yaml").replace(from, to)).orThrow();
+  }
+
+  /**
+   * {@code perSecond[i]} requests a second in minute i, served by {@code copies} copies with the
+   * latency and concurrency the profile gives at that load (no queueing), none refused.
+   */
+  static LoadHistory steady(SloCapacity cap, int copies, double... perSecond) {
+    int n = perSecond.length;
+    double[][] s = new double[LoadHistory.SERIES][n];
+    for (double[] series : s) {
+      Arrays.fill(series, Double.NaN);
+    }
+    for (int i = 0; i < n; i++) {
+      if (perSecond[i] == 0) {
+        continue;
+      }
+      // Little's law solved for the concurrency per copy at which the copies carry this rate.
+      double c = 1;
+      for (int k = 0; k < 50; k++) {
+        c = Math.max(0.01, perSecond[i] * cap.serviceMs(c, 1) / 1000 / copies);
+      }
+      s[0][i] = perSecond[i] * 60;
+      s[2][i] = cap.serviceMs(c, 1);
+      s[3][i] = c;
+      s[4][i] = c;
+      s[5][i] = perSecond[i] * 60 / copies;
+    }
+    return LoadHistory.of(START, s);
+  }
+
+  static double[] repeat(int minutes, double value) {
+    double[] d = new double[minutes];
+    Arrays.fill(d, value);
+    return d;
+  }
+}
