@@ -15,7 +15,7 @@
 # every minute in a stack with a deployment in service; no function writes, so every run sees the
 # same state. (moto has no inference components, so a tick that would go on to read one is not
 # measured here.) The bare handler's endpoint exists in moto, so its call succeeds. The functions
-# get the environment template.yaml gives them (POWERTOOLS_LOG_LEVEL, POWERTOOLS_SERVICE_NAME).
+# get the environment template.yaml gives them (COPYSCALE_LOG_LEVEL).
 #
 # Times on a shared machine drift with the other work on it; processor time drifts less, and
 # --instructions counts the instructions of one run of each under valgrind (callgrind): the same
@@ -51,7 +51,7 @@ moto_server -H 127.0.0.1 -p "$PORT" >"$WORK/moto.log" 2>&1 &
 MOTO=$!
 for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$PORT/moto-api/" && break; sleep 0.5; done
 export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
-export STATE_TABLE=copyscale-bench-state COPYSCALE_STACK=copyscale-bench LEDGER_RETENTION_DAYS=30 POWERTOOLS_LOG_LEVEL=INFO
+export STATE_TABLE=copyscale-bench-state COPYSCALE_STACK=copyscale-bench LEDGER_RETENTION_DAYS=30 COPYSCALE_LOG_LEVEL=INFO
 export BENCH_ENDPOINT=copyscale-bench-bare
 python3 - <<PY
 import boto3, json
@@ -89,7 +89,7 @@ run() { # one cold start of $1 into $WORK/$1.out
   [[ $MODE == instructions ]] && prefix=(valgrind --tool=callgrind "--callgrind-out-file=$WORK/$1.callgrind" --smc-check=all-non-file)
   local try
   for try in 1 2; do # under valgrind the JVM now and then crashes in its own generated code: once more
-    if POWERTOOLS_SERVICE_NAME="copyscale-$1" "${prefix[@]}" "${JVM[@]}" -cp "${JAR[$1]}:$WORK/launcher" LambdaColdStart "${CLASS[$1]}" "$EVENT" >"$WORK/$1.out" 2>&1 \
+    if "${prefix[@]}" "${JVM[@]}" -cp "${JAR[$1]}:$WORK/launcher" LambdaColdStart "${CLASS[$1]}" "$EVENT" >"$WORK/$1.out" 2>&1 \
         && grep -q '^COLDSTART_MS' "$WORK/$1.out"; then
       return
     fi

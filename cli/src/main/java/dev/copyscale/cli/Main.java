@@ -32,8 +32,12 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    // The Lambda handlers run in-process: their logs go to stderr (see copyscale-cli-log4j2.xml).
-    System.setProperty("log4j2.configurationFile", "copyscale-cli-log4j2.xml");
+    // The Lambda handlers run in-process: their JSON log lines go to stderr, warnings and errors only
+    // unless -Dcopyscale.log.level says otherwise (dev.copyscale.aws.lambda.JsonLogging reads both).
+    System.setProperty("copyscale.log.stderr", "true");
+    if (System.getProperty("copyscale.log.level") == null) {
+      System.setProperty("copyscale.log.level", "WARN");
+    }
     System.exit(commandLine().execute(args));
   }
 

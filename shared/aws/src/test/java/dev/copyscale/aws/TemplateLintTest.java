@@ -164,11 +164,11 @@ class TemplateLintTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "DeployFunction           | functions/deploy/target/deploy.jar                       | dev.copyscale.functions.deploy.DeployHandler::handleRequest                     | 900 | deploy            | copyscale-deploy",
-      "StepScalingFunction      | functions/step-scaling/target/step-scaling.jar           | dev.copyscale.functions.stepscaling.AlarmHandler::handleRequest                 | 120 | step-scaling      | copyscale-step-scaling",
-      "ScheduledScalingFunction | functions/scheduled-scaling/target/scheduled-scaling.jar | dev.copyscale.functions.scheduledscaling.ScheduleHandler::handleRequest         | 120 | scheduled-scaling | copyscale-scheduled-scaling",
+      "DeployFunction           | functions/deploy/target/deploy.jar                       | dev.copyscale.functions.deploy.DeployHandler::handleRequest                     | 900 | deploy",
+      "StepScalingFunction      | functions/step-scaling/target/step-scaling.jar           | dev.copyscale.functions.stepscaling.AlarmHandler::handleRequest                 | 120 | step-scaling",
+      "ScheduledScalingFunction | functions/scheduled-scaling/target/scheduled-scaling.jar | dev.copyscale.functions.scheduledscaling.ScheduleHandler::handleRequest         | 120 | scheduled-scaling",
   })
-  void functionsAreWiredAsTheirHandlersExpect(String id, String codeUri, String handler, int timeout, String nameSuffix, String service)
+  void functionsAreWiredAsTheirHandlersExpect(String id, String codeUri, String handler, int timeout, String nameSuffix)
       throws IOException {
     JsonNode root = parse();
     JsonNode function = resource(root, id, "AWS::Serverless::Function");
@@ -186,8 +186,9 @@ class TemplateLintTest {
     assertThat(function.path("Metadata").path("SkipBuild").asBoolean()).as("Metadata.SkipBuild").isTrue();
 
     Map<String, JsonNode> env = environment(root, function);
-    assertThat(env.get("POWERTOOLS_SERVICE_NAME").asText()).isEqualTo(service);
-    assertThat(ref(env.get("POWERTOOLS_LOG_LEVEL"))).isEqualTo("LogLevel");
+    assertThat(ref(env.get("COPYSCALE_LOG_LEVEL"))).isEqualTo("LogLevel");
+    // Logging is Logback's JSON lines (JsonLogging), not Powertools: no variable of Powertools' is read.
+    assertThat(env.keySet()).noneMatch(name -> name.startsWith("POWERTOOLS_"));
     assertThat(ref(env.get("STATE_TABLE"))).isEqualTo("StateTable");
     assertThat(ref(env.get("LEDGER_RETENTION_DAYS"))).isEqualTo("LedgerRetentionDays");
     assertThat(ref(env.get("COPYSCALE_STACK"))).isEqualTo("AWS::StackName");

@@ -12,30 +12,44 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
- * What every copyscale Lambda handler does around its service: Powertools structured logging for
- * the invocation, the event read as JSON (malformed input is a clear error), the response written
- * as JSON, and a refused event logged before Lambda reports it.
+ * What every copyscale Lambda handler does around its service: the invocation's request id,
+ * function name and cold start in the MDC of every line it logs (see {@link JsonLogging}), the event
+ * read as JSON (malformed input is a clear error), the response written as JSON, and a refused event
+ * logged before Lambda reports it.
  */
 public final class LambdaStreams {
   private static final Logger LOG = LoggerFactory.getLogger(LambdaStreams.class);
+
+  /** The MDC keys each invocation's lines carry (the names Powertools' Lambda layout used). */
+  static final String REQUEST_ID = "function_request_id", FUNCTION_NAME = "function_name", COLD_START = "cold_start";
+  /** Whether no invocation has been handled yet in this JVM (or this restored snapshot: priming handles none). */
+  private static volatile boolean coldStart = true;
 
   private LambdaStreams() {}
 
   /** @param what names the event in errors, e.g. "alarm event" */
   public static void handle(InputStream input, OutputStream output, Context context, String what, Function<JsonNode, Object> respond) {
-    PowertoolsLogging.withLogging(context, () -> {
+    if (context != null) {
+      MDC.put(REQUEST_ID, String.valueOf(context.getAwsRequestId()));
+      MDC.put(FUNCTION_NAME, String.valueOf(context.getFunctionName()));
+    }
+    MDC.put(COLD_START, Boolean.toString(coldStart));
+    coldStart = false;
+    try {
       JsonNode event = Json.readEvent(input, what);
       try {
         Json.write(output, respond.apply(event));
-        return null;
       } catch (RuntimeException e) {
         LOG.error("{} refused: {}", what, e.getMessage());
         throw e;
       }
-    });
+    } finally {
+      MDC.remove(REQUEST_ID);
+      MDC.remove(FUNCTION_NAME);
+      MDC.remove(COLD_START);
+    }
   }
 
   /**
