@@ -100,7 +100,9 @@ public record LoadHistory(Instant start, double[] invocations, double[] noCapaci
     int n = 0;
     for (int i = 0; i < minutes(); i++) {
       double c = concurrencyPerCopy[i];
-      if (!Double.isNaN(c) && !Double.isNaN(latencyMs[i]) && c >= 0.5 && c <= unqueued) {
+      // The busiest copy too stayed well below its batch: no request of the minute waited for a slot.
+      boolean calm = Double.isNaN(concurrencyPerCopyMax[i]) || concurrencyPerCopyMax[i] <= unqueued;
+      if (!Double.isNaN(c) && !Double.isNaN(latencyMs[i]) && c >= 0.5 && calm) {
         ratios[n++] = latencyMs[i] / capacity.serviceMs(c, 1);
       }
     }
