@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.catalog.Catalog;
+import dev.copyscale.cli.report.Decision;
+import dev.copyscale.cli.report.Decisions;
 import dev.copyscale.cli.report.Report;
+import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.Outcome;
 import dev.copyscale.json.Json;
 import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
@@ -99,6 +103,12 @@ final class SimulateCommand implements Callable<Integer> {
 
   private record Prepared(Path file, String document, DeploymentSpec spec) {}
 
+  /** One spec's run: its result and the scaling decisions its ledger recorded. */
+  private record Run(SimulationResult result, Decisions decisions) {}
+
+  /** The ledger outcomes of a decision that changed capacity or bounds, would have (dry run), or tried to (failed). */
+  static final java.util.Set<Outcome> DECIDED = java.util.EnumSet.of(Outcome.SCALED, Outcome.PENDING, Outcome.DRY_RUN, Outcome.FAILED);
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
@@ -130,10 +140,11 @@ final class SimulateCommand implements Callable<Integer> {
     ProgressBar bar = SpecFiles.progressBar("simulating", total, !noProgress && !json);
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(specs.size(), Runtime.getRuntime().availableProcessors()));
     List<SimulationResult> results = new ArrayList<>();
+    List<Decisions> decisions = new ArrayList<>();
     StringWriter functionLog = new StringWriter();
     PrintWriter warnings = new PrintWriter(functionLog, true);
     try {
-      List<Future<SimulationResult>> futures = new ArrayList<>();
+      List<Future<Run>> futures = new ArrayList<>();
       for (Prepared p : specs) {
         // Each spec reports its own count; the bar shows the sum.
         LongConsumer progress = new LongConsumer() {
@@ -150,8 +161,10 @@ final class SimulateCommand implements Callable<Integer> {
         };
         futures.add(pool.submit(() -> simulate(p, requests, first, profile, description, warnings, progress)));
       }
-      for (Future<SimulationResult> f : futures) {
-        results.add(f.get());
+      for (Future<Run> f : futures) {
+        Run run = f.get();
+        results.add(run.result());
+        decisions.add(run.decisions());
       }
     } finally {
       pool.shutdownNow();
@@ -170,7 +183,7 @@ final class SimulateCommand implements Callable<Integer> {
       out.print(table(results));
     }
     if (reportDir != null) {
-      Report.write(reportDir, description, results);
+      Report.write(reportDir, description, results, decisions);
       (json ? err : out).println("report: " + reportDir.resolve("index.html"));
     }
     out.flush();
@@ -178,7 +191,7 @@ final class SimulateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private SimulationResult simulate(Prepared p, Trace requests, Instant first, ServingProfile profile, String description,
+  private Run simulate(Prepared p, Trace requests, Instant first, ServingProfile profile, String description,
       PrintWriter warnings, LongConsumer progress) {
     TwinWorld world = TwinWorld.fresh(first.minus(WARM_UP));
     TwinFunctions functions = new TwinFunctions(world, warnings);
@@ -192,7 +205,29 @@ final class SimulateCommand implements Callable<Integer> {
         new Simulation.Options(seed, sloTtft.toMillis(), ServingEngine.Options.SAGEMAKER_TIMEOUT))
         .withInput(new Input("Trace", description, trace.startsWith("synthetic:") ? Input.Provenance.ASSUMED : Input.Provenance.MEASURED,
             trace.startsWith("synthetic:") ? "synthetic generator, seed " + seed : trace));
-    return simulation.run(requests, progress);
+    SimulationResult result = simulation.run(requests, progress);
+    return new Run(result, decisions(p.spec(), world, first));
+  }
+
+  /**
+   * The decisions copyscale's ledger holds for the deployment from the trace's start: those that
+   * changed capacity or bounds (or would have, or tried to), each with {@code copyscale activities}'
+   * one-line cause and the ledger's reason. Engine native's own policies run in Application Auto Scaling, which keeps no
+   * entry in copyscale's ledger: the report says so.
+   */
+  static Decisions decisions(DeploymentSpec spec, TwinWorld world, Instant from) {
+    String unit = spec.scaling() != null && spec.scaling().dimension() == DeploymentSpec.Dimension.COPIES ? "copies" : "instances";
+    List<Decision> list = new ArrayList<>();
+    for (LedgerEntry e : world.stateTable().ledger(spec.name(), from)) {
+      if (DECIDED.contains(e.outcome())) {
+        // The activities line names the trigger; the ledger's reason says why (for engine slo: the demand it planned for).
+        String cause = ActivitiesCommand.cause(e, unit);
+        String reason = e.reason() == null || e.reason().isBlank() || cause.contains(e.reason()) ? cause : cause + "; " + e.reason();
+        list.add(new Decision(e.at(), e.from(), e.to(), e.outcome().name(), reason));
+      }
+    }
+    boolean native_ = spec.scaling() != null && spec.scaling().engine() == DeploymentSpec.Engine.NATIVE;
+    return new Decisions(list, native_ ? Decisions.APPLICATION_AUTO_SCALING : null);
   }
 
   private Trace loadTrace() {

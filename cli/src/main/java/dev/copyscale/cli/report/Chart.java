@@ -40,6 +40,12 @@ final class Chart {
   /** A horizontal reference line, such as an SLO. */
   record Rule(String name, double value, String color, float[] dash) {}
 
+  /** A vertical tick on the x axis at a moment (minutes since start, fractional), with a tooltip: a scaling decision. */
+  record Mark(double minute, String color, String title) {}
+
+  /** How tall a {@link Mark}'s tick stands above the x axis, in pixels. */
+  static final double MARK_HEIGHT = 16;
+
   /** The y axis: [min, max], log10 when {@code log} (min > 0 then), its title and tick labels. */
   record Axis(double min, double max, double step, boolean log, String title, DoubleFunction<String> format) {
     /** A linear axis from 0 to a round number at or above {@code max}. */
@@ -86,10 +92,19 @@ final class Chart {
   private final Axis y;
   private final List<Series> series;
   private final List<Rule> rules;
+  private final List<Mark> marks;
+  private final List<String[]> markLegend; // name, colour: the kinds of mark drawn
   private final List<double[]> legend = new ArrayList<>(); // x, y of each legend entry, series then rules
   private final double top;
 
   Chart(String title, Instant start, int minutes, Axis y, List<Series> series, List<Rule> rules) {
+    this(title, start, minutes, y, series, rules, List.of(), List.of());
+  }
+
+  /** A chart with ticks on its x axis; {@code markLegend} names the kinds of tick (name, colour) for the legend. */
+  Chart(String title, Instant start, int minutes, Axis y, List<Series> series, List<Rule> rules, List<Mark> marks, List<String[]> markLegend) {
+    this.marks = marks;
+    this.markLegend = markLegend;
     this.title = title;
     this.start = start;
     this.minutes = Math.max(1, minutes);
@@ -114,6 +129,7 @@ final class Chart {
     List<String> names = new ArrayList<>();
     series.forEach(s -> names.add(s.name()));
     rules.forEach(r -> names.add(r.name()));
+    markLegend.forEach(m -> names.add(m[0]));
     return names;
   }
 
@@ -171,6 +187,13 @@ final class Chart {
       }
     }
 
+    for (Mark m : marks) {
+      if (m.minute() >= 0 && m.minute() <= minutes) {
+        double px = px(m.minute());
+        c.mark(px, bottom, bottom - MARK_HEIGHT, m.color(), 2, m.title());
+      }
+    }
+
     int i = 0;
     for (Series s : series) {
       legendEntry(c, legend.get(i++), s.name(), s.color(), s.width(), s.dash());
@@ -178,6 +201,15 @@ final class Chart {
     for (Rule r : rules) {
       legendEntry(c, legend.get(i++), r.name(), r.color(), 1.5, r.dash());
     }
+    for (String[] m : markLegend) {
+      double[] at = legend.get(i++);
+      c.line(at[0] + 12, at[1] + 2, at[0] + 12, at[1] - 10, m[1], 2, null);
+      c.text(at[0] + 30, at[1], m[0], 11, Anchor.START, false, INK, false);
+    }
+  }
+
+  List<Mark> marks() {
+    return marks;
   }
 
   private static void legendEntry(Canvas c, double[] at, String name, String color, double width, float[] dash) {

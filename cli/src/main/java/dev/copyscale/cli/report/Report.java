@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.cli.report.Chart.Axis;
+import dev.copyscale.cli.report.Chart.Mark;
 import dev.copyscale.cli.report.Chart.Rule;
 import dev.copyscale.cli.report.Chart.Series;
 import dev.copyscale.cli.report.Chart.Style;
@@ -23,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +42,9 @@ import javax.imageio.ImageIO;
  * table, charts as inline SVG, the inputs by provenance), the charts as PNGs ({@code
  * <spec>-load.png}, {@code -copies.png}, {@code -latency.png}), {@code timeline.csv} (a row per spec
  * per minute) and {@code summary.json}. Every spec's charts share the time axis and, chart by chart,
- * the y scale, so panels compare at a glance.
+ * the y scale, so panels compare at a glance. Given each spec's {@link Decisions}, the load chart
+ * carries a tick per scaling decision (its reason as the tooltip) and a table under the charts lists
+ * them.
  */
 public final class Report {
   /** The kinds of chart per spec, in page order; also the PNG file suffixes. */
@@ -54,6 +59,10 @@ public final class Report {
   private static final String GREEN = "#009E73";
   private static final String VERMILLION = "#D55E00";
   private static final String PURPLE = "#CC79A7";
+  private static final String GREY = "#666666";
+  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+  /** A spec with more decisions than this gets its table folded (a {@code <details>} element, closed). */
+  static final int OPEN_DECISIONS = 25;
 
   private static final String CSS = """
       body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;margin:24px;color:#222;background:#fff;line-height:1.4}
@@ -65,6 +74,8 @@ public final class Report {
       tr.group th{text-align:left;background:#f2f2f2}
       .panels{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:16px}
       .panel{border:1px solid #d0d0d0;border-radius:4px;padding:10px}.panel svg{display:block;height:auto;margin:4px 0}
+      table.decisions td.when,table.decisions td.change{white-space:nowrap;font-variant-numeric:tabular-nums}
+      svg line.decision{cursor:help}
       """;
 
   private Report() {}
@@ -76,6 +87,20 @@ public final class Report {
    * @throws UncheckedIOException when a file cannot be written
    */
   public static void write(Path dir, String traceDescription, List<SimulationResult> results) {
+    write(dir, traceDescription, results, null);
+  }
+
+  /**
+   * Writes the report as {@link #write(Path, String, List)} does, with each spec's scaling decisions
+   * ({@code decisions}, one per result, in the same order; null for none known) marked on its load
+   * chart and listed under its charts.
+   *
+   * @throws UncheckedIOException when a file cannot be written
+   */
+  public static void write(Path dir, String traceDescription, List<SimulationResult> results, List<Decisions> decisions) {
+    if (decisions != null && decisions.size() != results.size()) {
+      throw new IllegalArgumentException("decisions for " + decisions.size() + " specs, results for " + results.size());
+    }
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
     }
@@ -85,7 +110,7 @@ public final class Report {
       List<String> names = fileNames(results);
       List<List<Chart>> charts = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
-        List<Chart> specCharts = charts(results.get(i), frame);
+        List<Chart> specCharts = charts(results.get(i), frame, decisions == null ? null : decisions.get(i));
         charts.add(specCharts);
         for (int k = 0; k < KINDS.size(); k++) {
           PngCanvas png = new PngCanvas(Chart.WIDTH, Chart.HEIGHT, PNG_SCALE);
@@ -96,7 +121,7 @@ public final class Report {
           }
         }
       }
-      Files.writeString(dir.resolve("index.html"), html(traceDescription, results, charts, names), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve("index.html"), html(traceDescription, results, charts, names, decisions), StandardCharsets.UTF_8);
       writeCsv(dir.resolve("timeline.csv"), results);
       writeJson(dir.resolve("summary.json"), traceDescription, results);
     } catch (IOException e) {
@@ -155,12 +180,39 @@ public final class Report {
 
   /** The load, copies and latency charts of one spec, in the order of {@link #KINDS}. */
   static List<Chart> charts(SimulationResult r, Frame f) {
+    return charts(r, f, null);
+  }
+
+  /** The charts of one spec, its decisions (null: none known) as ticks on the load chart. */
+  static List<Chart> charts(SimulationResult r, Frame f, Decisions decisions) {
     String spec = r.summary().spec();
+    List<Mark> marks = new ArrayList<>();
+    boolean up = false;
+    boolean down = false;
+    boolean other = false;
+    for (Decision d : decisions == null ? List.<Decision>of() : decisions.entries()) {
+      double minute = Duration.between(f.start(), d.at()).toMillis() / 60_000.0;
+      String color = d.to() > d.from() ? GREEN : d.to() < d.from() ? ORANGE : GREY;
+      up |= d.to() > d.from();
+      down |= d.to() < d.from();
+      other |= d.to() == d.from();
+      marks.add(new Mark(minute, color, WHEN.format(d.at()) + " UTC: " + d.from() + " → " + d.to() + " (" + d.outcome() + "): " + d.reason()));
+    }
+    List<String[]> markLegend = new ArrayList<>();
+    if (up) {
+      markLegend.add(new String[] {"decision: more", GREEN});
+    }
+    if (down) {
+      markLegend.add(new String[] {"decision: fewer", ORANGE});
+    }
+    if (other) {
+      markLegend.add(new String[] {"decision: bounds", GREY});
+    }
     Chart load = new Chart(spec + ": load", f.start(), f.minutes(), Axis.linear(f.loadMax(), true, "requests per minute"),
         List.of(
             new Series("arrivals/min", BLUE, 1.5, null, Style.LINE, f.values(r, MinutePoint::arrivals)),
             new Series("failed/min", VERMILLION, 1.5, null, Style.LINE, f.values(r, MinutePoint::failed))),
-        List.of());
+        List.of(), marks, markLegend);
     Chart copies = new Chart(spec + ": copies and instances", f.start(), f.minutes(), Axis.linear(f.copiesMax(), true, "count"),
         List.of(
             new Series("serving copies", BLUE, 2.5, null, Style.STEP, f.values(r, MinutePoint::servingCopies)),
@@ -223,7 +275,8 @@ public final class Report {
       new Row("seconds from a load rise to enough capacity: median", s -> s.capacityRises().isEmpty() ? "–" : seconds(s.medianSecondsToCapacity())),
       new Row("seconds from a load rise to enough capacity: max", s -> s.capacityRises().isEmpty() ? "–" : seconds(s.maxSecondsToCapacity())));
 
-  private static String html(String trace, List<SimulationResult> results, List<List<Chart>> charts, List<String> names) {
+  private static String html(String trace, List<SimulationResult> results, List<List<Chart>> charts, List<String> names,
+      List<Decisions> decisions) {
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -242,7 +295,10 @@ public final class Report {
 
     h.append("<h2>Over time</h2>\n<p class=\"note\">Every panel has the same time axis, and each kind of chart the same "
         + "y scale, so panels compare directly. Points are per minute; gaps in the latency are minutes in which no "
-        + "request completed. Copies and instances are as at each minute's end.</p>\n<div class=\"panels\">\n");
+        + "request completed. Copies and instances are as at each minute's end."
+        + (decisions == null ? "" : " Ticks on the x axis of a load chart are copyscale's scaling decisions (hover for the "
+            + "reason), listed under the spec's charts.")
+        + "</p>\n<div class=\"panels\">\n");
     for (int i = 0; i < results.size(); i++) {
       Summary s = results.get(i).summary();
       h.append("<section class=\"panel\">\n<h3>").append(escape(s.spec())).append("</h3>\n<p class=\"meta\">")
@@ -258,7 +314,11 @@ public final class Report {
         String file = names.get(i) + "-" + kind + ".png";
         h.append(" <a href=\"").append(escape(file)).append("\">").append(kind).append("</a>");
       }
-      h.append("</p>\n</section>\n");
+      h.append("</p>\n");
+      if (decisions != null) {
+        decisions(h, decisions.get(i));
+      }
+      h.append("</section>\n");
     }
     h.append("</div>\n");
 
@@ -285,6 +345,29 @@ public final class Report {
       h.append("</tbody>\n</table>\n");
     }
     return h.append("</body>\n</html>\n").toString();
+  }
+
+  /** A spec's decisions as a table (time, from → to, outcome, reason), folded when long; or why there is none. */
+  private static void decisions(StringBuilder h, Decisions d) {
+    if (d.note() != null) {
+      h.append("<p class=\"meta decisions-note\">").append(escape(d.note())).append("</p>\n");
+    }
+    if (d.entries().isEmpty()) {
+      if (d.note() == null) {
+        h.append("<p class=\"meta decisions-note\">copyscale made no scaling decision that changed capacity in this run.</p>\n");
+      }
+      return;
+    }
+    h.append("<details class=\"decisions\"").append(d.entries().size() <= OPEN_DECISIONS ? " open" : "").append("><summary>")
+        .append(count(d.entries().size())).append(" scaling decision").append(d.entries().size() == 1 ? "" : "s")
+        .append(" by copyscale</summary>\n<table class=\"decisions\">\n")
+        .append("<thead><tr><th>time (UTC)</th><th>from → to</th><th>outcome</th><th>reason</th></tr></thead>\n<tbody>\n");
+    for (Decision e : d.entries()) {
+      h.append("<tr><td class=\"when\">").append(WHEN.format(e.at())).append("</td><td class=\"change\">").append(e.from())
+          .append(" → ").append(e.to()).append("</td><td>").append(escape(e.outcome())).append("</td><td>").append(escape(e.reason()))
+          .append("</td></tr>\n");
+    }
+    h.append("</tbody>\n</table>\n</details>\n");
   }
 
   private static String describe(Input.Provenance provenance) {

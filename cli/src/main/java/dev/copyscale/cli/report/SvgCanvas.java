@@ -37,6 +37,13 @@ final class SvgCanvas implements Canvas {
   }
 
   @Override
+  public void mark(double x, double y1, double y2, String color, double width, String title) {
+    svg.append("<line class=\"decision\" x1=\"").append(n(x)).append("\" y1=\"").append(n(y1)).append("\" x2=\"").append(n(x))
+        .append("\" y2=\"").append(n(y2)).append("\" stroke=\"").append(color).append("\" stroke-width=\"").append(n(width))
+        .append("\"><title>").append(Report.escape(title)).append("</title></line>\n");
+  }
+
+  @Override
   public void dot(double x, double y, double r, String color) {
     svg.append("<circle cx=\"").append(n(x)).append("\" cy=\"").append(n(y)).append("\" r=\"").append(n(r))
         .append("\" fill=\"").append(color).append("\"/>\n");

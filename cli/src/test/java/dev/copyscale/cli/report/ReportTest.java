@@ -3,7 +3,9 @@ package dev.copyscale.cli.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.cli.Main;
 import dev.copyscale.json.Json;
+import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.sim.CapacityRise;
 import dev.copyscale.twin.sim.Input;
 import dev.copyscale.twin.sim.Input.Provenance;
@@ -11,6 +13,8 @@ import dev.copyscale.twin.sim.MinutePoint;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.sim.Summary;
 import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +28,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The report's files from synthetic results: two specs, 120 minutes, NaN gaps, every provenance. */
 class ReportTest {
@@ -200,6 +205,76 @@ class ReportTest {
     assertThat(dir.resolve("empty/index.html")).isRegularFile();
     assertThat(Report.fileNames(List.of(result("a b", 2, false), result("a/b", 2, false), result("..", 2, false))))
         .containsExactly("a_b", "a_b-2", "spec");
+  }
+
+  /**
+   * An slo run's decisions are on its load chart (a tick each, the reason as its tooltip) and in a
+   * table under its charts; native target tracking's spec, which copyscale does not decide for, has
+   * neither and says who decides.
+   */
+  @Test
+  void marksAndListsEngineSloDecisions(@TempDir Path dir) throws Exception {
+    CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute("simulate", RepoFiles.path("examples/simulate/slo.yaml").toString(),
+        RepoFiles.path("examples/simulate/native-target-tracking.yaml").toString(),
+        "--trace", "synthetic:step:base=1,peak=10,at=5m,length=10m,duration=30m", "--no-progress", "--report", dir.toString());
+    assertThat(code).as(err.toString()).isZero();
+    String html = Files.readString(dir.resolve("index.html"), StandardCharsets.UTF_8);
+    // Offline: no script, nothing loaded from elsewhere (the inputs' sources name web pages only as text).
+    assertThat(html).doesNotContain("<script").doesNotContain("<link");
+    assertThat(Pattern.compile("(?:src|href)\\s*=\\s*\"[^\"]*(?://|:)").matcher(html).find()).isFalse();
+    String[] panels = html.substring(0, html.indexOf("Measured and assumed inputs")).split("<section class=\"panel\">");
+    assertThat(panels).hasSize(3);
+    String slo = panels[1];
+    String nativeTt = panels[2];
+    assertThat(slo).contains("<h3>sim-slo</h3>");
+
+    List<String> svgs = Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL).matcher(slo).results().map(m -> m.group()).toList();
+    assertThat(svgs).hasSize(Report.KINDS.size());
+    Matcher tick = Pattern.compile("<line class=\"decision\"[^>]*><title>([^<]*)</title></line>").matcher(svgs.get(0));
+    List<String> tooltips = new ArrayList<>();
+    while (tick.find()) {
+      tooltips.add(tick.group(1));
+    }
+    assertThat(tooltips).as("ticks on the load chart").isNotEmpty();
+    assertThat(tooltips.get(0)).contains(" → ", "SCALED", "TTFT");
+    assertThat(svgs.get(1) + svgs.get(2)).as("ticks only on the load chart").doesNotContain("class=\"decision\"");
+
+    assertThat(slo).contains("<table class=\"decisions\">", "<th>from → to</th>", "<th>reason</th>");
+    String table = slo.substring(slo.indexOf("<table class=\"decisions\">"), slo.indexOf("</table>", slo.indexOf("<table class=\"decisions\">")));
+    long rows = Pattern.compile("<tr><td class=\"when\">").matcher(table).results().count();
+    assertThat(rows).as("a row per tick").isEqualTo(tooltips.size());
+    // The step at 5 min brings more copies: the first decision in the run adds capacity.
+    Matcher change = Pattern.compile("<td class=\"change\">(\\d+) → (\\d+)</td>").matcher(table);
+    assertThat(change.find()).isTrue();
+    assertThat(Integer.parseInt(change.group(2))).isGreaterThan(Integer.parseInt(change.group(1)));
+
+    assertThat(nativeTt).doesNotContain("class=\"decision\"").doesNotContain("<table class=\"decisions\">")
+        .contains("decided by Application Auto Scaling: see its activities");
+  }
+
+  /** Given no decisions for a spec, the report says so: no ticks, no table. */
+  @Test
+  void specWithoutDecisionsHasNone(@TempDir Path dir) throws Exception {
+    Instant at = START.plusSeconds(60L * 45 + 20);
+    Report.write(dir, "synthetic", results(), List.of(
+        new Decisions(List.of(), null),
+        new Decisions(List.of(new Decision(at, 2, 4, "SCALED", "alarm out in state ALARM <high> & rising")), null)));
+    String html = Files.readString(dir.resolve("index.html"), StandardCharsets.UTF_8);
+    String[] panels = html.split("<section class=\"panel\">");
+    assertThat(panels[1]).doesNotContain("class=\"decision\"").doesNotContain("<table class=\"decisions\">")
+        .contains("made no scaling decision");
+    assertThat(panels[2]).containsOnlyOnce("<line class=\"decision\"")
+        .contains("<title>2024-05-01 12:32:20 UTC: 2 → 4 (SCALED): alarm out in state ALARM &lt;high&gt; &amp; rising</title>")
+        .contains("<td class=\"when\">2024-05-01 12:32:20</td><td class=\"change\">2 → 4</td><td>SCALED</td>");
+    // Without decisions at all (the three-argument write), nothing about them.
+    Report.write(dir.resolve("plain"), "synthetic", results());
+    assertThat(Files.readString(dir.resolve("plain/index.html"), StandardCharsets.UTF_8))
+        .doesNotContain("class=\"decision").doesNotContain("scaling decision");
   }
 
   /** Renders the sample for a look: {@code -Dreport.sample=/tmp/report-sample}. */
