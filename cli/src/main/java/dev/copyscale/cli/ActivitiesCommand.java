@@ -137,19 +137,25 @@ final class ActivitiesCommand implements Callable<Integer> {
       case "alarm", "tick" -> "alarm " + e.trigger() + " in state " + e.state() + (e.source().equals("tick") ? " (still, at the minute tick)" : "")
           + e.policy().map(p -> e.outcome() == Outcome.SCALED || e.outcome() == Outcome.PENDING || e.outcome() == Outcome.DRY_RUN
               ? " triggered policy " + p : " (policy " + p + ")").orElse("");
+      case "slo" -> "engine slo" + (e.trigger().equals("tick") ? " at the minute tick" : " woken by alarm " + e.trigger());
       case "schedule" -> e.trigger() + " set bounds " + e.state();
       case "deploy" -> "deploy kept the count within bounds " + e.state();
       case "override" -> "operator override set bounds " + e.state();
       default -> e.source() + " " + e.trigger();
     };
     return switch (e.outcome()) {
-      case SCALED -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e) + (e.source().equals("deploy") || e.source().equals("override") ? " (" + e.reason() + ")" : "");
-      case PENDING -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e) + ", " + progress(e.reason());
+      case SCALED -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e) + (explained(e) ? " (" + e.reason() + ")" : "");
+      case PENDING -> trigger + ": desired " + unit + " " + e.from() + " → " + e.to() + limits(e) + ", " + (e.source().equals("slo") ? e.reason() : progress(e.reason()));
       case DRY_RUN -> trigger + ": dry run, would set desired " + unit + " " + e.from() + " → " + e.to();
       case NO_CHANGE -> trigger + ": no change, " + e.reason();
       case IGNORED -> trigger + ": ignored, " + e.reason();
       case FAILED -> trigger + ": failed, " + e.reason();
     };
+  }
+
+  /** Whether the line carries the decision's reason: the entry's own words are the only explanation there is. */
+  private static boolean explained(LedgerEntry e) {
+    return e.source().equals("deploy") || e.source().equals("override") || e.source().equals("slo");
   }
 
   /** What a change in progress waits for: the part of its reason after "in progress: ". */

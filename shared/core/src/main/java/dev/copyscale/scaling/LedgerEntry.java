@@ -11,7 +11,7 @@ import java.util.Optional;
  * inputs, the step that matched, what bounds, guardrails and cooldowns did, and the outcome —
  * including decisions not to scale and why.
  *
- * @param source "alarm", "tick", "schedule", "override", "reconcile" or "deploy"
+ * @param source "alarm", "tick", "slo" (engine slo's decisions), "schedule", "override", "reconcile" or "deploy"
  * @param trigger the alarm or schedule name
  * @param state the alarm state (ALARM, OK, INSUFFICIENT_DATA) or the schedule's window
  */

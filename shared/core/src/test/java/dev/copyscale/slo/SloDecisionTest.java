@@ -27,7 +27,7 @@ class SloDecisionTest {
 
   private SloDecision decide(LoadHistory history, List<Double> recent, TargetState target, LiveCapacity live, OptionalInt period) {
     Instant now = history.end();
-    return SloDecision.decide(new SloDecision.Inputs(spec, cap, history, recent, period, target, live, now, "tick#" + now, "tick", "tick"));
+    return SloDecision.decide(new SloDecision.Inputs(spec, cap, history, recent, period, target, live, now, "tick#" + now, "slo", "tick"));
   }
 
   private SloDecision decide(LoadHistory history, int copies) {
@@ -109,14 +109,14 @@ class SloDecisionTest {
   void withMinCopiesZeroAnIdleEndpointGoesToZeroAndARefusedRequestBringsCopiesBack() {
     LoadHistory idle = steady(cap, 4, repeat(60, 0));
     SloDecision d = SloDecision.decide(new SloDecision.Inputs(spec, cap, idle, List.of(), OptionalInt.empty(),
-        TargetState.initial(spec.name()), live(4, 0), idle.end(), "k", "tick", "tick"));
+        TargetState.initial(spec.name()), live(4, 0), idle.end(), "k", "slo", "tick"));
     assertThat(d.plan().copies()).isZero();
 
     double[][] series = idle.series();
     series[1][59] = 3;
     LoadHistory refused = LoadHistory.of(START, series);
     SloDecision back = SloDecision.decide(new SloDecision.Inputs(spec, cap, refused, List.of(), OptionalInt.empty(),
-        TargetState.initial(spec.name()), live(0, 0), refused.end(), "k", "alarm", "copyscale-sim-slo-slo-from-zero"));
+        TargetState.initial(spec.name()), live(0, 0), refused.end(), "k", "slo", "copyscale-sim-slo-slo-from-zero"));
     assertThat(back.plan().copies()).isEqualTo(4);
     assertThat(back.entry().reason()).contains("refused for want of a copy");
   }
@@ -138,7 +138,7 @@ class SloDecisionTest {
     load[39] = 9;
     LoadHistory history = steady(cap, 4, load);
     SloDecision d = SloDecision.decide(new SloDecision.Inputs(dry, cap, history, List.of(), OptionalInt.empty(),
-        TargetState.initial(dry.name()), live(4, 1), history.end(), "k", "tick", "tick"));
+        TargetState.initial(dry.name()), live(4, 1), history.end(), "k", "slo", "tick"));
     assertThat(d.outcome()).isEqualTo(Outcome.DRY_RUN);
     assertThat(d.entry().reason()).startsWith("dry run, nothing written: ");
     assertThat(d.next().intent()).isEmpty();

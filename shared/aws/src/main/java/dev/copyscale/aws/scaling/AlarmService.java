@@ -118,7 +118,7 @@ public final class AlarmService {
       return;
     }
     Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
-    ScalingResult decided = slo.decide(spec, "slo-tick#" + spec.name() + "#" + minute, "tick", "tick", false);
+    ScalingResult decided = slo.decide(spec, "slo-tick#" + spec.name() + "#" + minute, "tick", false);
     if (decided.outcome() != Outcome.NO_CHANGE) {
       results.add(decided);
     }
@@ -163,7 +163,7 @@ public final class AlarmService {
         return ScalingResult.ignored(Optional.of(spec.name()), event.alarmName(), "alarm is " + event.state()
             + ": engine slo's alarms only wake it early; its per-minute decision covers the rest", 0);
       }
-      return slo.decide(spec, event.eventKey(), "alarm", event.alarmName(), true);
+      return slo.decide(spec, event.eventKey(), event.alarmName(), true);
     }
     if (spec.scaling().engine() != Engine.ORCHESTRATED) {
       return ScalingResult.ignored(Optional.of(spec.name()), event.alarmName(), "deployment " + spec.name()

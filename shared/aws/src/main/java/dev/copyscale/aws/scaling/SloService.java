@@ -69,10 +69,10 @@ public final class SloService {
    * One decision for an slo deployment. {@code eventKey} makes it once-only: a repeated delivery of
    * the same alarm change, or a second tick of the same minute, finds it handled and writes nothing.
    *
-   * @param source "tick" or "alarm"
+   * @param trigger "tick", or the wake-up alarm's name
    * @param record whether a decision that changes nothing is kept in the ledger (alarm wake-ups: yes; ticks: no)
    */
-  public ScalingResult decide(DeploymentSpec spec, String eventKey, String source, String trigger, boolean record) {
+  public ScalingResult decide(DeploymentSpec spec, String eventKey, String trigger, boolean record) {
     SloCapacity capacity = SloCapacity.of(spec);
     for (int attempt = 0; ; attempt++) {
       Instant now = clock.instant();
@@ -86,7 +86,7 @@ public final class SloService {
       List<Double> recent = recentConcurrency(spec, now);
       // Decide.
       SloDecision decision = SloDecision.decide(new SloDecision.Inputs(spec, capacity, seen.history(), recent,
-          capacity.slo().forecast() ? seen.period() : OptionalInt.empty(), target, live, now, eventKey, source, trigger));
+          capacity.slo().forecast() ? seen.period() : OptionalInt.empty(), target, live, now, eventKey, "slo", trigger));
       if (decision.outcome() == Outcome.NO_CHANGE && !record) {
         return ScalingResult.of(decision.entry(), decision.instances());
       }
