@@ -105,41 +105,47 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
     int copiesUp = Math.max(cap.copiesFor(ahead, perCopy), cap.copiesForPeak(inFlight, perCopy));
     double holdDemand = Math.max(hold, windowBusiest);
     int copiesHold = Math.max(cap.copiesFor(hold, perCopy), cap.copiesForPeak(windowBusiest, perCopy));
+    // What the load says: more instances now, fewer after the window, or what is asked for.
     String why;
     int instances;
-    if (cap.instancesFor(copiesUp) > askedInstances) {
+    boolean rising = cap.instancesFor(copiesUp) > askedInstances;
+    if (rising) {
       instances = cap.instancesFor(copiesUp);
-      why = "adding: " + describe(Math.max(now, inFlight), forecast, period, leadMinutes) + " need " + copiesUp;
+      why = describe(Math.max(now, inFlight), forecast, period, leadMinutes) + " need " + copiesUp;
     } else if (cap.instancesFor(copiesHold) < askedInstances && target.intent().isEmpty() && !addedWithin(target, in.now(), cap.slo().scaleInWindow())) {
       instances = cap.instancesFor(copiesHold);
-      why = "releasing: the " + windowMinutes + "-minute peak" + (forecast > windowPeak ? " and the pattern ahead" : "") + " of "
-          + fmt(holdDemand) + " requests in flight needs " + copiesHold;
+      why = "the " + windowMinutes + "-minute peak" + (forecast > windowPeak ? " and the pattern ahead" : "") + " of " + fmt(holdDemand)
+          + " requests in flight needs " + copiesHold;
     } else {
       instances = askedInstances;
-      why = "holding: " + fmt(Math.max(holdDemand, upDemand)) + " requests in flight at the " + windowMinutes + "-minute peak"
+      why = fmt(Math.max(holdDemand, upDemand)) + " requests in flight at the " + windowMinutes + "-minute peak"
           + (forecast > windowPeak ? " or expected ahead" : "") + " need " + Math.max(copiesHold, copiesUp);
     }
     if (refused && asked == 0) {
       // A request refused for want of a copy brings copies back, whatever the minute's figures say.
       instances = Math.max(1, instances);
-      why = "bringing copies back, " + fmt(history.refusedInLast(2)) + " requests were refused for want of a copy (NoCapacityInvocationFailures); " + why;
+      why = fmt(history.refusedInLast(2)) + " requests were refused for want of a copy (NoCapacityInvocationFailures); " + why;
     }
     int per = cap.copiesPerInstance();
     int max = Math.min(Math.min(live.maxCapacity(), spec.guardrails().maxCopies()), per * spec.guardrails().maxInstances());
     int min = live.minCapacity();
-    // Fill the instances held: copies on an instance already paid for cost nothing.
-    int copies = Math.min(max, cap.instancesFor(Math.max(min, instances * per)) * per);
+    List<String> notes = new ArrayList<>();
     List<String> limitedBy = new ArrayList<>();
+    if (instances < cap.instancesFor(min)) {
+      instances = cap.instancesFor(min);
+      notes.add("minCopies " + min + " keeps " + instances + " instance" + (instances == 1 ? "" : "s"));
+    }
+    // Fill the instances held: copies on an instance already paid for cost nothing.
+    int copies = Math.min(max, instances * per);
     if (copies < instances * per) {
       limitedBy.add("at most " + max + " copies (bounds and guardrails)");
     }
-    if (copies > instances * per) {
-      limitedBy.add("minCopies " + min);
-    }
+    notes.addAll(limitedBy);
     int held = cap.instancesFor(copies);
-    String reason = why + " copies at " + fmt(perCopy) + " per copy for TTFT <= " + cap.slo().ttft().toMillis() + " ms at "
+    String verb = copies > asked ? (rising || refused ? "adding" : "filling the instances held") : copies < asked ? "releasing" : "holding";
+    String reason = verb + ": " + why + " copies at " + fmt(perCopy) + " per copy for TTFT <= " + cap.slo().ttft().toMillis() + " ms at "
         + fmt(cap.slo().attainment() * 100) + "%: " + held + " instance" + (held == 1 ? "" : "s") + " of " + per + ", " + copies + " copies"
-        + (limitedBy.isEmpty() ? "" : " (" + String.join(", ", limitedBy) + ")");
+        + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
 
     Optional<InstancePlan> plan = InstancePlan.of(spec, copies, live.instances());
     int instancesAsked = target.intent().flatMap(CapacityIntent::instances).orElse(live.instances());

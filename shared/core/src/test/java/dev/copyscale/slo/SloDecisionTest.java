@@ -39,7 +39,7 @@ class SloDecisionTest {
     SloDecision d = decide(steady(cap, 2, repeat(40, 0.5)), 2);
     assertThat(d.outcome()).isEqualTo(Outcome.SCALED);
     assertThat(d.plan().copies()).isEqualTo(4);
-    assertThat(d.entry().reason()).startsWith("holding: ").contains("1 instance of 4, 4 copies");
+    assertThat(d.entry().reason()).startsWith("filling the instances held: ").contains("1 instance of 4, 4 copies");
   }
 
   @Test
