@@ -166,18 +166,16 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
 
   /**
    * {@code inFlight} requests counted while each copy held {@code perCopyThen}, as requests in flight
-   * at the operating point. A copy runs at most {@link SloCapacity#perCopy} of them (the rest wait
-   * for a slot), so the copies were serving copies × running / its service time a second; at the
-   * operating point that rate keeps rate × serviceMs in flight. A backlog counts as copies running
-   * full, not as more demand: it shows saturation, and the next minute's arrivals say how much more.
+   * at the operating point: they arrived at inFlight / the service time at that concurrency a second,
+   * and at the operating point that rate keeps rate × serviceMs in flight. A backlog counts in full:
+   * copies holding more than the plan says they run show the plan's capacity is not there, whatever
+   * the reason (longer prompts than the profile's, a batch packed unevenly), and more is added.
    */
   private static double atOperatingPoint(SloCapacity cap, double inFlight, double perCopyThen, double serviceMs, double work) {
     if (inFlight <= 0 || perCopyThen <= 0) {
       return 0;
     }
-    double copies = inFlight / perCopyThen;
-    double running = Math.min(perCopyThen, cap.perCopy(work));
-    return copies * running / cap.serviceMs(running, work) * serviceMs;
+    return inFlight / cap.serviceMs(perCopyThen, work) * serviceMs;
   }
 
   /** Whether capacity was added within the window: what was added for a rise is kept for a whole window after it. */
