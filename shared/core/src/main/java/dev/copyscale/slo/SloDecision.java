@@ -106,8 +106,9 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
     int copiesHold = Math.max(cap.copiesFor(hold, perCopy), cap.copiesForPeak(windowBusiest, perCopy));
     String why;
     int instances;
-    if (cap.instancesFor(copiesUp) > askedInstances) {
-      instances = cap.instancesFor(copiesUp);
+    if (copiesUp > asked) {
+      // More copies than asked, whether or not they need another instance (the deploy's copies may not fill the one it has).
+      instances = Math.max(cap.instancesFor(copiesUp), askedInstances);
       why = "adding: " + describe(Math.max(now, inFlight), forecast, period, leadMinutes) + " need " + copiesUp;
     } else if (cap.instancesFor(copiesHold) < askedInstances && target.intent().isEmpty() && !addedWithin(target, in.now(), cap.slo().scaleInWindow())) {
       instances = cap.instancesFor(copiesHold);
@@ -136,6 +137,14 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
       limitedBy.add("minCopies " + min);
     }
     int held = cap.instancesFor(copies);
+    // The verb says what the copies do: filling the instances held (minCopies, or a deploy's partial instance) adds
+    // copies though the load asks for none, and a release that minCopies cancels holds.
+    String verb = why.substring(0, why.indexOf(':'));
+    if (copies > asked && (verb.equals("releasing") || verb.equals("holding"))) {
+      why = "filling the instance" + (held == 1 ? "" : "s") + " held" + why.substring(verb.length());
+    } else if (copies >= asked && verb.equals("releasing")) {
+      why = "holding" + why.substring(verb.length());
+    }
     String reason = why + " copies at " + fmt(perCopy) + " per copy for TTFT <= " + cap.slo().ttft().toMillis() + " ms at "
         + fmt(cap.slo().attainment() * 100) + "%: " + held + " instance" + (held == 1 ? "" : "s") + " of " + per + ", " + copies + " copies"
         + (limitedBy.isEmpty() ? "" : " (" + String.join(", ", limitedBy) + ")");

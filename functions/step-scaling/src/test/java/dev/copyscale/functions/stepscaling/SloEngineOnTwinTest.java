@@ -246,7 +246,7 @@ class SloEngineOnTwinTest {
     assertThat(servingCopies()).isEqualTo(4);
   }
 
-  /** Guards the helper: without load the engine does not add copies (so the rise above is what scaled). */
+  /** Without load the engine adds nothing (so the rise above is what scaled); it only fills the instance minCopies holds. */
   @Test
   void withoutLoadNothingIsAdded() {
     deployed(1);
@@ -254,5 +254,12 @@ class SloEngineOnTwinTest {
     assertThat(desiredCopies(world, COMPONENT)).as(this::log).isEqualTo(4);
     assertThat(decisions()).as(this::log).noneMatch(e -> e.reason().startsWith("adding"));
     assertThat(Optional.of(instances())).contains(1);
+    // The deploy's 2 copies become 4 because minCopies 1 holds the instance and copies on it cost nothing more:
+    // the ledger says so, not that copies were released.
+    assertThat(changes()).as(this::log).singleElement().satisfies(e -> {
+      assertThat(e.from()).isEqualTo(2);
+      assertThat(e.to()).isEqualTo(4);
+      assertThat(e.reason()).startsWith("filling the instance held: ").endsWith("1 instance of 4, 4 copies (minCopies 1)");
+    });
   }
 }
