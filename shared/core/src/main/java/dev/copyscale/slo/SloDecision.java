@@ -38,9 +38,11 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
    * @param recentConcurrencyPerCopy ConcurrentRequestsPerCopy, 10-second averages of the last minute, oldest first
    * @param period the recurring pattern's period in minutes, when forecasting is on and the history shows one
    * @param source "tick" or "alarm"
+   * @param deployedAt when the deployment's spec was last applied (its record's last write): the copies the deploy
+   *     started with are kept for a scale-in window after it, as those of a scale-out are
    */
   public record Inputs(DeploymentSpec spec, SloCapacity capacity, LoadHistory history, List<Double> recentConcurrencyPerCopy, OptionalInt period,
-      TargetState target, LiveCapacity live, Instant now, String eventKey, String source, String trigger) {}
+      TargetState target, LiveCapacity live, Instant now, String eventKey, String source, String trigger, Optional<Instant> deployedAt) {}
 
   /**
    * @param perCopy requests a copy runs within the objective
@@ -110,7 +112,8 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
       // More copies than asked, whether or not they need another instance (the deploy's copies may not fill the one it has).
       instances = Math.max(cap.instancesFor(copiesUp), askedInstances);
       why = "adding: " + describe(Math.max(now, inFlight), forecast, period, leadMinutes) + " need " + copiesUp;
-    } else if (cap.instancesFor(copiesHold) < askedInstances && target.intent().isEmpty() && !addedWithin(target, in.now(), cap.slo().scaleInWindow())) {
+    } else if (cap.instancesFor(copiesHold) < askedInstances && target.intent().isEmpty() && !addedWithin(target, in.now(), cap.slo().scaleInWindow())
+        && !in.deployedAt().map(at -> in.now().isBefore(at.plus(cap.slo().scaleInWindow()))).orElse(false)) {
       instances = cap.instancesFor(copiesHold);
       why = "releasing: the " + windowMinutes + "-minute peak" + (forecast > windowPeak ? " and the pattern ahead" : "") + " of "
           + fmt(holdDemand) + " requests in flight needs " + copiesHold;

@@ -246,6 +246,20 @@ class SloEngineOnTwinTest {
     assertThat(servingCopies()).isEqualTo(4);
   }
 
+  @Test
+  void aFreshDeploymentKeepsItsCopiesForAScaleInWindowBeforeGoingToZero() {
+    // A deploy starts copies as a scale-out does: a minute of no traffic after InService (09:00) is no evidence they are unneeded.
+    deployed(0);
+    Instant inService = world.stateTable().deployment(DEPLOYMENT).orElseThrow().updatedAt();
+    idle(Duration.ofMinutes(25));
+    assertThat(desiredCopies(world, COMPONENT)).as(this::log).isGreaterThanOrEqualTo(2);
+    idle(Duration.ofMinutes(10));
+    assertThat(desiredCopies(world, COMPONENT)).as(this::log).isZero();
+    LedgerEntry toZero = changes().get(changes().size() - 1);
+    assertThat(toZero.reason()).startsWith("releasing: the 30-minute peak of 0 requests");
+    assertThat(toZero.at()).isAfterOrEqualTo(inService.plus(Duration.ofMinutes(30)));
+  }
+
   /** Without load the engine adds nothing (so the rise above is what scaled); it only fills the instance minCopies holds. */
   @Test
   void withoutLoadNothingIsAdded() {
@@ -254,12 +268,12 @@ class SloEngineOnTwinTest {
     assertThat(desiredCopies(world, COMPONENT)).as(this::log).isEqualTo(4);
     assertThat(decisions()).as(this::log).noneMatch(e -> e.reason().startsWith("adding"));
     assertThat(Optional.of(instances())).contains(1);
-    // The deploy's 2 copies become 4 because minCopies 1 holds the instance and copies on it cost nothing more:
-    // the ledger says so, not that copies were released.
+    // The deploy's 2 copies become 4 because the instance is held (the window after the deploy, minCopies 1) and
+    // copies on it cost nothing more: the ledger says so, not that copies were released or held.
     assertThat(changes()).as(this::log).singleElement().satisfies(e -> {
       assertThat(e.from()).isEqualTo(2);
       assertThat(e.to()).isEqualTo(4);
-      assertThat(e.reason()).startsWith("filling the instance held: ").endsWith("1 instance of 4, 4 copies (minCopies 1)");
+      assertThat(e.reason()).startsWith("filling the instance held: 0 requests in flight").endsWith("1 instance of 4, 4 copies");
     });
   }
 }
