@@ -39,9 +39,11 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
    * @param period the recurring pattern's period in minutes, when forecasting is on and the history shows one
    * @param source the ledger's source: "slo"
    * @param trigger "tick", or the wake-up alarm that woke the engine
+   * @param deployedAt when the deployment's spec was last applied (its record's last write): the copies the deploy
+   *     started with are kept for a scale-in window after it, as those of a scale-out are
    */
   public record Inputs(DeploymentSpec spec, SloCapacity capacity, LoadHistory history, List<Double> recentConcurrencyPerCopy, OptionalInt period,
-      TargetState target, LiveCapacity live, Instant now, String eventKey, String source, String trigger) {}
+      TargetState target, LiveCapacity live, Instant now, String eventKey, String source, String trigger, Optional<Instant> deployedAt) {}
 
   /**
    * @param perCopy requests a copy runs within the objective
@@ -108,11 +110,13 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
     // What the load says: more instances now, fewer after the window, or what is asked for.
     String why;
     int instances;
-    boolean rising = cap.instancesFor(copiesUp) > askedInstances;
+    boolean rising = copiesUp > asked;
     if (rising) {
-      instances = cap.instancesFor(copiesUp);
+      // More copies than asked, whether or not they need another instance (the deploy's copies may not fill the one it has).
+      instances = Math.max(cap.instancesFor(copiesUp), askedInstances);
       why = describe(Math.max(now, inFlight), forecast, period, leadMinutes) + " need " + copiesUp;
-    } else if (cap.instancesFor(copiesHold) < askedInstances && target.intent().isEmpty() && !addedWithin(target, in.now(), cap.slo().scaleInWindow())) {
+    } else if (cap.instancesFor(copiesHold) < askedInstances && target.intent().isEmpty() && !addedWithin(target, in.now(), cap.slo().scaleInWindow())
+        && !in.deployedAt().map(at -> in.now().isBefore(at.plus(cap.slo().scaleInWindow()))).orElse(false)) {
       instances = cap.instancesFor(copiesHold);
       why = "the " + windowMinutes + "-minute peak" + (forecast > windowPeak ? " and the pattern ahead" : "") + " of " + fmt(holdDemand)
           + " requests in flight needs " + copiesHold;
@@ -142,7 +146,8 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
     }
     notes.addAll(limitedBy);
     int held = cap.instancesFor(copies);
-    String verb = copies > asked ? (rising || refused ? "adding" : "filling the instances held") : copies < asked ? "releasing" : "holding";
+    String verb = copies > asked ? (rising || refused ? "adding" : held == 1 ? "filling the instance held" : "filling the instances held")
+        : copies < asked ? "releasing" : "holding";
     String reason = verb + ": " + why + " copies at " + fmt(perCopy) + " per copy for TTFT <= " + cap.slo().ttft().toMillis() + " ms at "
         + fmt(cap.slo().attainment() * 100) + "%: " + held + " instance" + (held == 1 ? "" : "s") + " of " + per + ", " + copies + " copies"
         + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");

@@ -3,6 +3,7 @@ package dev.copyscale.aws.scaling;
 import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
+import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.scaling.LiveCapacity;
@@ -86,7 +87,8 @@ public final class SloService {
       List<Double> recent = recentConcurrency(spec, now);
       // Decide.
       SloDecision decision = SloDecision.decide(new SloDecision.Inputs(spec, capacity, seen.history(), recent,
-          capacity.slo().forecast() ? seen.period() : OptionalInt.empty(), target, live, now, eventKey, "slo", trigger));
+          capacity.slo().forecast() ? seen.period() : OptionalInt.empty(), target, live, now, eventKey, "slo", trigger,
+          store.deployment(spec.name()).map(DeploymentRecord::updatedAt)));
       if (decision.outcome() == Outcome.NO_CHANGE && !record) {
         return ScalingResult.of(decision.entry(), decision.instances());
       }

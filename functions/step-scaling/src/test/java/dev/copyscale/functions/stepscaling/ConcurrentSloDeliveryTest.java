@@ -1,0 +1,211 @@
+package dev.copyscale.functions.stepscaling;
+
+import static dev.copyscale.twin.world.TwinFixture.desiredCopies;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.aws.clients.Clients;
+import dev.copyscale.aws.store.DynamoDbStateStore;
+import dev.copyscale.aws.store.StateStore;
+import dev.copyscale.aws.testing.MotoClients;
+import dev.copyscale.aws.wiring.Services;
+import dev.copyscale.functions.stepscaling.ConcurrentAlarmDeliveryTest.MeetBeforeCommit;
+import dev.copyscale.json.Json;
+import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.slo.SloCapacity;
+import dev.copyscale.spec.Metric;
+import dev.copyscale.spec.SpecParser;
+import dev.copyscale.testing.MotoServer;
+import dev.copyscale.twin.world.LocalContext;
+import dev.copyscale.twin.world.TwinFixture;
+import dev.copyscale.twin.world.TwinWorld;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+
+/**
+ * engine slo's decisions are once-only with real concurrency: two invocations of the real handler
+ * released together on two threads, against the state table on moto's DynamoDB, the store holding
+ * each commit until both have observed and decided (as in {@link ConcurrentAlarmDeliveryTest}).
+ * Two ticks of the same minute, and two deliveries of the same wake-up alarm event, write the copy
+ * count once and leave one decision in the ledger.
+ */
+class ConcurrentSloDeliveryTest {
+  static final String COMPONENT = "llama3-chat-ic";
+  static final byte[] TICK = "{\"action\": \"reconcile\"}".getBytes(StandardCharsets.UTF_8);
+  final LocalContext context = new LocalContext("copyscale-test-step-scaling");
+  TwinWorld world;
+  StateStore table;
+  SloCapacity capacity;
+  final AtomicInteger copyWrites = new AtomicInteger();
+  final AtomicInteger instanceWrites = new AtomicInteger();
+  ExecutorService threads;
+
+  @BeforeEach
+  void deployed() {
+    DynamoDbClient dynamo = MotoClients.dynamoDb(MotoServer.shared().endpoint());
+    String name = "copyscale-state-" + UUID.randomUUID();
+    MotoClients.createStateTable(dynamo, name);
+    table = new DynamoDbStateStore(dynamo, name);
+    world = TwinWorld.fresh(TwinFixture.START);
+    JsonNode spec = TwinFixture.json("deploy-llama3-8b-slo.json");
+    TwinFixture.deploy(world, table, spec);
+    capacity = SloCapacity.of(SpecParser.parse(spec).spec().orElseThrow());
+    // The deploy's 2 copies on 1 instance, no decision of the engine yet (only the deploy's reconcile ran).
+    assertThat(desiredCopies(world, COMPONENT)).isEqualTo(2);
+    assertThat(decisions()).isEmpty();
+    threads = Executors.newFixedThreadPool(2);
+  }
+
+  @AfterEach
+  void stop() {
+    threads.shutdownNow();
+  }
+
+  /** The handler as Lambda builds it, on {@code store}, counting copy-count and instance-count writes to SageMaker. */
+  AlarmHandler handler(StateStore store) {
+    Clients twin = world.clients();
+    SageMakerClient counting = (SageMakerClient) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {SageMakerClient.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("updateInferenceComponentRuntimeConfig")) {
+            copyWrites.incrementAndGet();
+          }
+          if (method.getName().equals("updateEndpointWeightsAndCapacities")) {
+            instanceWrites.incrementAndGet();
+          }
+          try {
+            return method.invoke(twin.sageMaker(), args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    Clients clients = Clients.of(counting, twin.autoScaling(), twin.cloudWatch(), twin.eventBridge(), twin.secrets(), twin.scheduler(), null);
+    return new AlarmHandler(new Services(clients, store, world.clock(), world.pauser(), world.deployConfig(), TwinWorld.LEDGER_RETENTION).alarms());
+  }
+
+  List<JsonNode> both(AlarmHandler handler, byte[] first, byte[] second) throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<JsonNode>> runs = new ArrayList<>();
+    for (byte[] event : List.of(first, second)) {
+      Callable<JsonNode> invocation = () -> {
+        start.await();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), out, context);
+        return Json.mapper().readTree(out.toByteArray());
+      };
+      runs.add(threads.submit(invocation));
+    }
+    start.countDown();
+    List<JsonNode> results = new ArrayList<>();
+    for (Future<JsonNode> run : runs) {
+      results.add(run.get(60, TimeUnit.SECONDS));
+    }
+    return results;
+  }
+
+  /** The engine's decisions (the deploy's own entries aside). */
+  List<LedgerEntry> decisions() {
+    return table.ledger("llama3-chat", Instant.EPOCH).stream().filter(e -> !e.source().equals("deploy")).toList();
+  }
+
+  /**
+   * {@code inFlight} requests in flight on the serving copies over the {@code minutes} before now,
+   * published as SageMaker does every 10 seconds (see SloEngineOnTwinTest).
+   */
+  void loadBefore(double inFlight, int minutes) {
+    Instant now = world.clock().instant();
+    Instant end = Instant.ofEpochSecond(now.getEpochSecond() / 10 * 10);
+    Map<String, String> ic = Map.of("InferenceComponentName", COMPONENT);
+    String ns = Metric.Namespace.INVOCATIONS;
+    int serving = world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT)).runtimeConfig().currentCopyCount();
+    double perCopy = inFlight / serving;
+    double latencyMs = capacity.serviceMs(Math.max(1, perCopy), 1);
+    // Arrivals that keep inFlight requests in flight at the objective's operating point (what the engine plans for).
+    double operatingMs = capacity.serviceMs(capacity.perCopy(1), 1);
+    long n = Math.max(1, Math.round(inFlight / (operatingMs / 1000) * 10));
+    for (Instant start = end.minus(Duration.ofMinutes(minutes)); start.isBefore(end); start = start.plusSeconds(10)) {
+      world.cloudWatch().publish(ns, Metric.INVOCATIONS.metricName(), ic, start, n, n, 1, 1);
+      world.cloudWatch().publish(ns, Metric.INVOCATIONS_PER_COPY.metricName(), ic, start, (double) n / serving, n, 1.0 / serving, 1.0 / serving);
+      world.cloudWatch().publish(ns, Metric.MODEL_LATENCY.metricName(), ic, start, latencyMs * 1000 * n, n, latencyMs * 1000, latencyMs * 1000);
+      world.cloudWatch().publish(ns, Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(), ic, start, perCopy, 1, perCopy, perCopy);
+    }
+  }
+
+  @Test
+  void twoTicksOfTheSameMinuteAtOnceDecideAndWriteOnceAndTheNextMinuteDecidesAgain() throws Exception {
+    // Three copies' worth in flight (with the 99% headroom: 4 copies, the one instance filled).
+    loadBefore(2.5 * capacity.perCopy(1), 3);
+    List<JsonNode> results = both(handler(new MeetBeforeCommit(table)), TICK, TICK);
+
+    assertThat(copyWrites).as("copy-count writes to SageMaker").hasValue(1);
+    assertThat(desiredCopies(world, COMPONENT)).isEqualTo(4);
+    assertThat(decisions()).as(results.toString()).singleElement().satisfies(e -> {
+      assertThat(e.source()).isEqualTo("slo");
+      assertThat(e.trigger()).isEqualTo("tick");
+      assertThat(e.eventId()).startsWith("slo-tick#llama3-chat#");
+      assertThat(e.from()).isEqualTo(2);
+      assertThat(e.to()).isEqualTo(4);
+      assertThat(e.reason()).startsWith("adding: ");
+    });
+    String firstMinute = decisions().get(0).eventId();
+
+    // Once the copies serve (the tick waits for a change to roll out) the load has doubled: that minute's tick is a
+    // new decision, not a duplicate of the first.
+    world.pause(Duration.ofMinutes(10));
+    assertThat(world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT)).runtimeConfig().currentCopyCount()).isEqualTo(4);
+    loadBefore(6 * capacity.perCopy(1), 2);
+    JsonNode next = TwinFixture.invoke(handler(table), TICK, context);
+    assertThat(decisions()).as(next.toString()).hasSize(2);
+    LedgerEntry second = decisions().stream().filter(e -> !e.eventId().equals(firstMinute)).findFirst().orElseThrow();
+    assertThat(second.eventId()).startsWith("slo-tick#llama3-chat#");
+    assertThat(second.from()).isEqualTo(4);
+    assertThat(second.to()).as("whole instances of 4").isGreaterThan(4).matches(c -> c % 4 == 0, "a multiple of 4");
+    assertThat(instanceWrites).as("the new decision raised the instances").hasValue(1);
+  }
+
+  @Test
+  void aWakeUpAlarmDeliveredTwiceAtOnceDecidesAndWritesOnce() throws Exception {
+    loadBefore(2.5 * capacity.perCopy(1), 3);
+    byte[] rise = TwinFixture.eventAt("alarm-slo-rise.json", world.clock().instant().minusSeconds(5));
+    List<JsonNode> results = both(handler(new MeetBeforeCommit(table)), rise, rise);
+
+    assertThat(results).extracting(r -> r.get("outcome").asText()).containsExactlyInAnyOrder("SCALED", "IGNORED");
+    assertThat(results).filteredOn(r -> r.get("outcome").asText().equals("IGNORED")).singleElement()
+        .satisfies(r -> assertThat(r.get("reason").asText()).contains("duplicate delivery"));
+    assertThat(copyWrites).as("copy-count writes to SageMaker " + results).hasValue(1);
+    assertThat(desiredCopies(world, COMPONENT)).isEqualTo(4);
+    assertThat(decisions()).singleElement().satisfies(e -> {
+      assertThat(e.source()).isEqualTo("slo");
+      assertThat(e.trigger()).isEqualTo("copyscale-llama3-chat-slo-rise");
+      assertThat(e.eventId()).isEqualTo("eventbridge#5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d");
+      assertThat(e.to()).isEqualTo(4);
+    });
+
+    // The same minute's tick afterwards finds nothing more to do and records nothing; a later delivery of the event is a duplicate.
+    TwinFixture.invoke(handler(table), TICK, context);
+    JsonNode again = TwinFixture.invoke(handler(table), rise, context);
+    assertThat(again.get("outcome").asText()).isEqualTo("IGNORED");
+    assertThat(copyWrites).hasValue(1);
+    assertThat(decisions()).hasSize(1);
+  }
+}
