@@ -188,24 +188,17 @@ public final class AlarmService {
         return ScalingResult.of(decision.entry(), decision.instances());
       }
       // Apply: the decision, the event id and the target state in one conditional write.
-      boolean scaling = decision.outcome() == Outcome.SCALED;
-      LedgerEntry recorded = scaling ? decision.entry().withOutcome(Outcome.PENDING, decision.entry().reason()) : decision.entry();
       try {
-        if (!store.commit(event.eventKey(), decision.next(), recorded, now.plus(retention))) {
+        Optional<ScalingResult> applied = convergence.apply(spec, event.eventKey(), decision.entry(), decision.next(), decision.instances());
+        if (applied.isEmpty()) {
           return duplicate(owner, event, now, !tick);
         }
+        return applied.get();
       } catch (ConcurrentUpdateException e) {
         if (attempt >= 4) {
           throw e;
         }
-        continue;
       }
-      if (!scaling) {
-        return ScalingResult.of(decision.entry(), decision.instances());
-      }
-      ScalingResult applied = convergence.converge(spec).orElse(ScalingResult.of(decision.entry(), decision.instances()));
-      return new ScalingResult(applied.deployment(), applied.trigger(), applied.outcome(), applied.from(), applied.to(),
-          decision.instances().map(p -> p.from()), decision.instances().map(p -> p.to()), applied.reason());
     }
   }
 

@@ -45,6 +45,26 @@ public final class CapacityConvergence {
     this.retention = retention;
   }
 
+  /**
+   * Applies a decision: its ledger entry, the event id and the next target state in one conditional
+   * write, then, if it scales, the writes towards it. Only the invocation that wins the write
+   * touches SageMaker. Empty when the event was handled already (a duplicate delivery); throws
+   * {@link ConcurrentUpdateException} when the target changed since it was read (decide again).
+   */
+  public Optional<ScalingResult> apply(DeploymentSpec spec, String eventKey, LedgerEntry entry, TargetState next, Optional<InstancePlan> instances) {
+    boolean scaling = entry.outcome() == Outcome.SCALED;
+    LedgerEntry recorded = scaling ? entry.withOutcome(Outcome.PENDING, entry.reason()) : entry;
+    if (!store.commit(eventKey, next, recorded, clock.instant().plus(retention))) {
+      return Optional.empty();
+    }
+    if (!scaling) {
+      return Optional.of(ScalingResult.of(entry, instances));
+    }
+    ScalingResult applied = converge(spec).orElse(ScalingResult.of(entry, instances));
+    return Optional.of(new ScalingResult(applied.deployment(), applied.trigger(), applied.outcome(), applied.from(), applied.to(),
+        instances.map(InstancePlan::from), instances.map(InstancePlan::to), applied.reason()));
+  }
+
   /** Continues the target's pending change; empty when it has none. */
   public Optional<ScalingResult> converge(DeploymentSpec spec) {
     ScalingResult last = null;

@@ -93,24 +93,14 @@ public final class SloService {
         return ScalingResult.of(decision.entry(), decision.instances());
       }
       // Apply.
-      boolean scaling = decision.outcome() == Outcome.SCALED;
-      LedgerEntry recorded = scaling ? decision.entry().withOutcome(Outcome.PENDING, decision.entry().reason()) : decision.entry();
       try {
-        if (!store.commit(eventKey, decision.next(), recorded, now.plus(retention))) {
-          return ScalingResult.ignored(Optional.of(spec.name()), trigger, "duplicate delivery of " + eventKey + ": already handled", 0);
-        }
+        return convergence.apply(spec, eventKey, decision.entry(), decision.next(), decision.instances())
+            .orElseGet(() -> ScalingResult.ignored(Optional.of(spec.name()), trigger, "duplicate delivery of " + eventKey + ": already handled", 0));
       } catch (ConcurrentUpdateException e) {
         if (attempt >= 4) {
           throw e;
         }
-        continue;
       }
-      if (!scaling) {
-        return ScalingResult.of(decision.entry(), decision.instances());
-      }
-      ScalingResult applied = convergence.converge(spec).orElse(ScalingResult.of(decision.entry(), decision.instances()));
-      return new ScalingResult(applied.deployment(), applied.trigger(), applied.outcome(), applied.from(), applied.to(),
-          decision.instances().map(p -> p.from()), decision.instances().map(p -> p.to()), applied.reason());
     }
   }
 
