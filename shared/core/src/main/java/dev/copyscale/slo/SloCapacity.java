@@ -91,11 +91,13 @@ public record SloCapacity(
   /**
    * Requests one copy runs at once within the objective, for requests {@code work} times the
    * profile's size: the lower of the concurrency at which time to first token reaches the objective
-   * and the batch TGI's token budget holds (beyond it requests queue and wait for a slot).
+   * and the batch TGI's token budget holds (beyond it requests queue and wait for a slot), less
+   * the spec's {@code slo.headroom}.
    */
   public double perCopy(double work) {
     double byTokens = maxBatchTotalTokens / (work * referenceRequestTokens());
-    return Math.max(1, Math.min(ttftConcurrency, byTokens));
+    // An expert's headroom plans each copy below that.
+    return Math.max(1, Math.min(ttftConcurrency, byTokens) / (1 + slo.headroom()));
   }
 
   /**

@@ -145,6 +145,7 @@ public record DeploymentSpec(
    * token stays within {@code ttft}. The rest are expert settings with defaults that need no tuning.
    *
    * @param attainment a fraction, 0.99 for "99%"
+   * @param headroom a fraction each copy is planned below what it carries within the objective, 0 by default
    * @param scaleInWindow how far back the load must have stayed below an instance's worth before it is released
    * @param forecast whether a recurring pattern in the metric history is scaled ahead of
    * @param leadTime how long new capacity takes to serve; empty: estimated from the model's size
@@ -153,6 +154,7 @@ public record DeploymentSpec(
   public record Slo(
       java.time.Duration ttft,
       double attainment,
+      double headroom,
       java.time.Duration scaleInWindow,
       boolean forecast,
       Optional<java.time.Duration> leadTime,

@@ -25,6 +25,12 @@ class SloCapacityTest {
   }
 
   @Test
+  void anExpertsHeadroomPlansEachCopyBelowWhatItCarries() {
+    SloCapacity spare = SloCapacity.of(SloFixtures.example("slo: {ttft: 2s, attainment: 99%}", "slo: {ttft: 2s, attainment: 99%, headroom: 25%}"));
+    assertThat(spare.perCopy(1)).isCloseTo(cap.perCopy(1) / 1.25, within(1e-9));
+  }
+
+  @Test
   void headroomFollowsThePoissonSpreadOfRequestsInFlight() {
     assertThat(Quantile.normal(0.99)).isCloseTo(2.3263, within(1e-4));
     assertThat(Quantile.normal(0.5)).isCloseTo(0, within(1e-9));

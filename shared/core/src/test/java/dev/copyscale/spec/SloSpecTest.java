@@ -38,6 +38,7 @@ class SloSpecTest {
     Slo slo = spec.scaling().slo().orElseThrow();
     assertThat(slo.ttft()).isEqualTo(Duration.ofSeconds(2));
     assertThat(slo.attainment()).isEqualTo(0.99);
+    assertThat(slo.headroom()).isZero();
     assertThat(slo.scaleInWindow()).isEqualTo(Slo.DEFAULT_SCALE_IN_WINDOW);
     assertThat(slo.forecast()).isTrue();
     assertThat(slo.leadTime()).isEmpty();
@@ -47,10 +48,11 @@ class SloSpecTest {
   @Test
   void expertSettingsAreRead() {
     ObjectNode doc = slo();
-    set(doc, "scaling.slo", Map.of("ttft", "1500ms", "attainment", "99.5%", "scaleInWindow", "45m", "forecast", false, "leadTime", "8m"));
+    set(doc, "scaling.slo", Map.of("ttft", "1500ms", "attainment", "99.5%", "headroom", "10%", "scaleInWindow", "45m", "forecast", false, "leadTime", "8m"));
     Slo slo = parse(doc).orThrow().scaling().slo().orElseThrow();
     assertThat(slo.ttft()).isEqualTo(Duration.ofMillis(1500));
     assertThat(slo.attainment()).isEqualTo(0.995);
+    assertThat(slo.headroom()).isEqualTo(0.10);
     assertThat(slo.scaleInWindow()).isEqualTo(Duration.ofMinutes(45));
     assertThat(slo.forecast()).isFalse();
     assertThat(slo.leadTime()).contains(Duration.ofMinutes(8));
