@@ -126,7 +126,7 @@ public final class SloService {
     return seen;
   }
 
-  /** The four one-minute series from {@code start} to {@code end}. */
+  /** The six one-minute series from {@code start} to {@code end} (GetMetricData pages past 100,800 datapoints; each page adds its part). */
   private LoadHistory read(String component, Instant start, Instant end) {
     int minutes = (int) Duration.between(start, end).toMinutes();
     double[][] series = new double[LoadHistory.SERIES][minutes];
