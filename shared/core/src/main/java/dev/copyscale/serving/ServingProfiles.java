@@ -18,6 +18,9 @@ public final class ServingProfiles {
       {"meta-llama/Meta-Llama-3-8B-Instruct", "NVIDIA A10G", "llama3-8b-instruct-tgi-a10g.csv"},
   };
 
+  /** Bundled tables, read once: every decision of engine slo and every wake-up alarm asks for one. */
+  private static final java.util.Map<String, ServingProfile> READ = new java.util.concurrent.ConcurrentHashMap<>();
+
   private ServingProfiles() {}
 
   /** A profile, or why there is none (a sentence naming the model and GPU). */
@@ -42,7 +45,7 @@ public final class ServingProfiles {
     String id = Catalog.bundled().model(modelId).map(m -> m.id()).orElse(modelId);
     for (String[] b : BUNDLED) {
       if (b[0].equals(id) && b[1].equals(gpu) && accelerators == 1) {
-        return new Resolved(Optional.of(ServingProfile.bundled(b[2])), "");
+        return new Resolved(Optional.of(READ.computeIfAbsent(b[2], ServingProfile::bundled)), "");
       }
     }
     return new Resolved(Optional.empty(), "copyscale has no serving profile for " + modelId + " on " + accelerators + " x " + gpu + " (" + instanceType

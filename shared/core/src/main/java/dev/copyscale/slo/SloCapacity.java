@@ -6,6 +6,7 @@ import dev.copyscale.catalog.ModelProfile;
 import dev.copyscale.preflight.Preflight;
 import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.serving.ServingProfiles;
+import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Slo;
 import dev.copyscale.spec.ModelDtype;
@@ -24,9 +25,6 @@ import java.util.Optional;
  */
 public record SloCapacity(
     Slo slo, ServingProfile profile, double ttftConcurrency, int maxBatchTotalTokens, double z, int copiesPerInstance, Duration leadTime) {
-
-  /** TGI's MAX_TOTAL_TOKENS default, which sizes its batch budget when MAX_BATCH_TOTAL_TOKENS is not set. */
-  static final int TGI_DEFAULT_MAX_TOTAL_TOKENS = 2048;
 
   /**
    * The start-up of a new instance, from AWS's measurement of a new GPU instance (ML blog on container
@@ -50,8 +48,7 @@ public record SloCapacity(
     ServingProfile profile = resolved.profile().orElseThrow(() -> new IllegalStateException(spec.name() + ": " + resolved.why()));
     double ttftConcurrency = profile.concurrencyWithin(slo.ttft().toMillis()).orElseThrow(() -> new IllegalStateException(
         spec.name() + ": scaling.slo.ttft " + slo.ttft().toMillis() + " ms is below the profile's floor of " + Math.round(profile.ttftFloorMs()) + " ms"));
-    int totalTokens = intEnv(c, "MAX_TOTAL_TOKENS", TGI_DEFAULT_MAX_TOTAL_TOKENS);
-    int batchTokens = intEnv(c, "MAX_BATCH_TOTAL_TOKENS", profile.maxConcurrency() * totalTokens);
+    int batchTokens = TgiLimits.of(c.env(), profile).maxBatchTotalTokens();
     InstanceType type = Catalog.bundled().instanceType(spec.endpoint().instanceType())
         .orElseThrow(() -> new IllegalStateException(spec.name() + ": endpoint.instanceType " + spec.endpoint().instanceType() + " is not in the catalog"));
     int perInstance = Math.max(1, Preflight.copiesPerInstance(type, c.resources(), c.resources().accelerators()));
@@ -72,15 +69,6 @@ public record SloCapacity(
       return ModelDtype.byName(known.get().dtype()).map(d -> known.get().parametersBillions() * d.bytesPerParameter());
     }
     return spec.component().model().flatMap(m -> ModelDtype.byName(m.dtype()).map(d -> m.parametersBillions() * d.bytesPerParameter()));
-  }
-
-  private static int intEnv(DeploymentSpec.Component c, String name, int otherwise) {
-    try {
-      String v = c.env().get(name);
-      return v == null ? otherwise : Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      return otherwise;
-    }
   }
 
   /** Tokens of the profile's request (its measured load's input plus output). */

@@ -37,13 +37,12 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
    *
    * @param recentConcurrencyPerCopy ConcurrentRequestsPerCopy, 10-second averages of the last minute, oldest first
    * @param period the recurring pattern's period in minutes, when forecasting is on and the history shows one
-   * @param source the ledger's source: "slo"
    * @param trigger "tick", or the wake-up alarm that woke the engine
    * @param deployedAt when the deployment's spec was last applied (its record's last write): the copies the deploy
    *     started with are kept for a scale-in window after it, as those of a scale-out are
    */
   public record Inputs(DeploymentSpec spec, SloCapacity capacity, LoadHistory history, List<Double> recentConcurrencyPerCopy, OptionalInt period,
-      TargetState target, LiveCapacity live, Instant now, String eventKey, String source, String trigger, Optional<Instant> deployedAt) {}
+      TargetState target, LiveCapacity live, Instant now, String eventKey, String trigger, Optional<Instant> deployedAt) {}
 
   /**
    * @param perCopy requests a copy runs within the objective
@@ -159,7 +158,7 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
     if (outcome == Outcome.DRY_RUN) {
       reason = "dry run, nothing written: " + reason;
     }
-    LedgerEntry entry = LedgerEntry.builder(spec.name(), in.now(), in.eventKey(), in.source(), in.trigger()).state(in.trigger().equals("tick") ? "" : "ALARM")
+    LedgerEntry entry = LedgerEntry.builder(spec.name(), in.now(), in.eventKey(), "slo", in.trigger()).state(in.trigger().equals("tick") ? "" : "ALARM")
         .metric(Optional.of(round(hold))).threshold(round(perCopy)).policy("slo").capacity(asked, copies).limitedBy(limitedBy)
         .outcome(outcome, reason).build();
     TargetState next = target.next();

@@ -350,7 +350,7 @@ public final class SpecParser {
         new Slo(
             n.requiredDuration("ttft", Duration.ofMillis(1), Duration.ofSeconds(60)).orElse(Duration.ZERO),
             percent(n.requiredMatching("attainment", PERCENT, "a percentage below 100, e.g. 99% or 99.5%")),
-            n.has("headroom") ? percent(n.matching("headroom", "0%", PERCENT, "a percentage below 100, e.g. 10%")) : 0,
+            percent(n.matching("headroom", "0%", PERCENT, "a percentage below 100, e.g. 10%")),
             n.duration("scaleInWindow", Slo.DEFAULT_SCALE_IN_WINDOW, Duration.ofMinutes(1), Duration.ofDays(1)),
             n.bool("forecast", true),
             n.optionalDuration("leadTime", Duration.ofSeconds(30), Duration.ofHours(1)),

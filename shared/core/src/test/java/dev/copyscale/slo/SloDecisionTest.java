@@ -27,7 +27,7 @@ class SloDecisionTest {
 
   private SloDecision decide(LoadHistory history, List<Double> recent, TargetState target, LiveCapacity live, OptionalInt period) {
     Instant now = history.end();
-    return SloDecision.decide(new SloDecision.Inputs(spec, cap, history, recent, period, target, live, now, "tick#" + now, "slo", "tick", Optional.empty()));
+    return SloDecision.decide(new SloDecision.Inputs(spec, cap, history, recent, period, target, live, now, "tick#" + now, "tick", Optional.empty()));
   }
 
   private SloDecision decide(LoadHistory history, int copies) {
@@ -109,11 +109,11 @@ class SloDecisionTest {
   void withMinCopiesZeroAnIdleEndpointGoesToZeroAndARefusedRequestBringsCopiesBack() {
     LoadHistory idle = steady(cap, 4, repeat(60, 0));
     SloDecision d = SloDecision.decide(new SloDecision.Inputs(spec, cap, idle, List.of(), OptionalInt.empty(),
-        TargetState.initial(spec.name()), live(4, 0), idle.end(), "k", "slo", "tick", Optional.empty()));
+        TargetState.initial(spec.name()), live(4, 0), idle.end(), "k", "tick", Optional.empty()));
     assertThat(d.plan().copies()).isZero();
     // Not within a scale-in window of the deploy: the window before it saw nothing, as it did not exist.
     SloDecision fresh = SloDecision.decide(new SloDecision.Inputs(spec, cap, idle, List.of(), OptionalInt.empty(),
-        TargetState.initial(spec.name()), live(4, 0), idle.end(), "k", "slo", "tick", Optional.of(idle.end().minusSeconds(300))));
+        TargetState.initial(spec.name()), live(4, 0), idle.end(), "k", "tick", Optional.of(idle.end().minusSeconds(300))));
     assertThat(fresh.plan().copies()).isEqualTo(4);
     assertThat(fresh.entry().reason()).startsWith("holding: ");
 
@@ -121,7 +121,7 @@ class SloDecisionTest {
     series[1][59] = 3;
     LoadHistory refused = LoadHistory.of(START, series);
     SloDecision back = SloDecision.decide(new SloDecision.Inputs(spec, cap, refused, List.of(), OptionalInt.empty(),
-        TargetState.initial(spec.name()), live(0, 0), refused.end(), "k", "slo", "copyscale-sim-slo-slo-from-zero", Optional.empty()));
+        TargetState.initial(spec.name()), live(0, 0), refused.end(), "k", "copyscale-sim-slo-slo-from-zero", Optional.empty()));
     assertThat(back.plan().copies()).isEqualTo(4);
     assertThat(back.entry().reason()).contains("refused for want of a copy");
   }
@@ -143,7 +143,7 @@ class SloDecisionTest {
     load[39] = 9;
     LoadHistory history = steady(cap, 4, load);
     SloDecision d = SloDecision.decide(new SloDecision.Inputs(dry, cap, history, List.of(), OptionalInt.empty(),
-        TargetState.initial(dry.name()), live(4, 1), history.end(), "k", "slo", "tick", Optional.empty()));
+        TargetState.initial(dry.name()), live(4, 1), history.end(), "k", "tick", Optional.empty()));
     assertThat(d.outcome()).isEqualTo(Outcome.DRY_RUN);
     assertThat(d.entry().reason()).startsWith("dry run, nothing written: ");
     assertThat(d.next().intent()).isEmpty();

@@ -5,6 +5,7 @@ import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.twin.serving.CopyBatch;
 import dev.copyscale.serving.ServingProfile;
+import dev.copyscale.serving.TgiLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public final class ServingEngine {
   private final ServingProfile profile;
   private final Listener listener;
   private final long timeoutMicros;
-  private final Limits limits;
+  private final TgiLimits limits;
   private final boolean leastOutstanding;
   private final SplittableRandom random;
   private final Map<String, String> componentDimensions;
@@ -136,7 +137,7 @@ public final class ServingEngine {
       env.putAll(model.environment());
     }
     env.putAll(component.environment());
-    this.limits = Limits.of(env, profile);
+    this.limits = TgiLimits.of(env, profile);
     String routing = endpoint == null ? null : state.endpointConfigs().containsKey(endpoint.configName()) ? state.endpointConfigs().get(endpoint.configName()).routing() : null;
     this.leastOutstanding = "LEAST_OUTSTANDING_REQUESTS".equals(routing);
     this.random = new SplittableRandom(options.seed());
@@ -146,32 +147,6 @@ public final class ServingEngine {
     this.origin = Instant.ofEpochSecond(Math.floorDiv(clock.getEpochSecond() + 9, 10) * 10);
     advanceWorldTo(0);
     syncCopies();
-  }
-
-  /**
-   * TGI's limits as the component's environment sets them, else TGI 2.0's launcher defaults
-   * (MAX_INPUT_LENGTH 1024, MAX_TOTAL_TOKENS 2048; MAX_BATCH_TOTAL_TOKENS is sized from GPU memory
-   * by TGI, here: the table's highest concurrency of full-length requests).
-   */
-  public record Limits(int maxInputTokens, int maxTotalTokens, int maxBatchTotalTokens, List<String> defaulted) {
-    public static Limits of(Map<String, String> env, ServingProfile profile) {
-      List<String> defaulted = new ArrayList<>();
-      // TGI also reads MAX_INPUT_TOKENS, the newer name of MAX_INPUT_LENGTH.
-      String input = env.containsKey("MAX_INPUT_LENGTH") || !env.containsKey("MAX_INPUT_TOKENS") ? "MAX_INPUT_LENGTH" : "MAX_INPUT_TOKENS";
-      int maxInput = intEnv(env, input, 1024, defaulted);
-      int total = intEnv(env, "MAX_TOTAL_TOKENS", 2048, defaulted);
-      int batch = intEnv(env, "MAX_BATCH_TOTAL_TOKENS", profile.maxConcurrency() * total, defaulted);
-      return new Limits(maxInput, total, batch, List.copyOf(defaulted));
-    }
-
-    private static int intEnv(Map<String, String> env, String name, int orElse, List<String> defaulted) {
-      String value = env.get(name);
-      if (value == null) {
-        defaulted.add(name);
-        return orElse;
-      }
-      return Integer.parseInt(value.trim());
-    }
   }
 
   public Instant origin() {
@@ -205,7 +180,7 @@ public final class ServingEngine {
   }
 
   /** TGI's limits of the deployed container. */
-  public Limits limits() {
+  public TgiLimits limits() {
     return limits;
   }
 

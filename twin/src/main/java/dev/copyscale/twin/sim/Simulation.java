@@ -7,6 +7,7 @@ import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.sagemaker.TwinTimings;
 import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.serving.ServingProfile;
+import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.twin.traffic.Trace;
 import java.time.Duration;
 import java.time.Instant;
@@ -260,7 +261,7 @@ public final class Simulation implements ServingEngine.Listener {
     inputs.add(new Input("A timed-out request frees its batch slot", "at the timeout", Input.Provenance.ASSUMED,
         "TGI stops generating for a client that disconnected"));
     inputs.add(new Input("Routing", engine.leastOutstanding() ? "LEAST_OUTSTANDING_REQUESTS" : "RANDOM", Input.Provenance.SPEC, "endpoint.routing"));
-    ServingEngine.Limits limits = engine.limits();
+    TgiLimits limits = engine.limits();
     inputs.add(tgi(limits, "MAX_INPUT_LENGTH", limits.maxInputTokens()));
     inputs.add(tgi(limits, "MAX_TOTAL_TOKENS", limits.maxTotalTokens()));
     inputs.add(tgi(limits, "MAX_BATCH_TOTAL_TOKENS", limits.maxBatchTotalTokens()));
@@ -290,7 +291,7 @@ public final class Simulation implements ServingEngine.Listener {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : String.format(Locale.ROOT, "%.2f s", d.toMillis() / 1000.0);
   }
 
-  private static Input tgi(ServingEngine.Limits limits, String name, int value) {
+  private static Input tgi(TgiLimits limits, String name, int value) {
     return limits.defaulted().contains(name)
         ? new Input(name, Integer.toString(value), Input.Provenance.ASSUMED, "TGI's default (not set in the spec)")
         : new Input(name, Integer.toString(value), Input.Provenance.SPEC, "component.env");

@@ -114,9 +114,6 @@ public final class AlarmService {
   /** engine: slo decides every minute; a decision that changes nothing is not recorded. */
   private void sloTick(DeploymentSpec spec, List<ScalingResult> results) {
     convergence.converge(spec).ifPresent(results::add);
-    if (!writer.read(spec).componentInService() && store.target(spec.name()).intent().isEmpty()) {
-      return;
-    }
     Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
     ScalingResult decided = slo.decide(spec, "slo-tick#" + spec.name() + "#" + minute, "tick", false);
     if (decided.outcome() != Outcome.NO_CHANGE) {

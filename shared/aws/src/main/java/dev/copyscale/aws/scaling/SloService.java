@@ -83,11 +83,16 @@ public final class SloService {
       // Observe.
       TargetState target = store.target(spec.name());
       LiveCapacity live = writer.read(spec);
+      if (trigger.equals("tick") && !live.componentInService() && target.intent().isEmpty()) {
+        // Like the orchestrated tick, the minute tick starts nothing while the component is being created or updated.
+        return ScalingResult.of(LedgerEntry.builder(spec.name(), now, eventKey, "slo", trigger).capacity(live.capacity(), live.capacity())
+            .outcome(Outcome.NO_CHANGE, "component " + live.componentStatus().orElse("missing") + ": engine slo waits for InService").build(), Optional.empty());
+      }
       Cached seen = observe(spec, capacity, now);
       List<Double> recent = recentConcurrency(spec, now);
       // Decide.
       SloDecision decision = SloDecision.decide(new SloDecision.Inputs(spec, capacity, seen.history(), recent,
-          capacity.slo().forecast() ? seen.period() : OptionalInt.empty(), target, live, now, eventKey, "slo", trigger,
+          capacity.slo().forecast() ? seen.period() : OptionalInt.empty(), target, live, now, eventKey, trigger,
           store.deployment(spec.name()).map(DeploymentRecord::updatedAt)));
       if (decision.outcome() == Outcome.NO_CHANGE && !record) {
         return ScalingResult.of(decision.entry(), decision.instances());
