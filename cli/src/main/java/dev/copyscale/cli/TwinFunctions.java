@@ -11,6 +11,7 @@ import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.scheduler.SchedulerTwin;
+import dev.copyscale.twin.eventbridge.EventBridgeTwin;
 import dev.copyscale.twin.world.TwinWorld;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -93,30 +94,8 @@ final class TwinFunctions implements Stack {
     if (!change.alarmName().startsWith("copyscale-")) {
       return;
     }
-    ObjectNode event = Json.mapper().createObjectNode();
-    event.put("version", "0");
-    event.put("id", java.util.UUID.nameUUIDFromBytes((change.alarmArn() + change.at()).getBytes(StandardCharsets.UTF_8)).toString());
-    event.put("detail-type", "CloudWatch Alarm State Change");
-    event.put("source", "aws.cloudwatch");
-    event.put("account", TwinWorld.ACCOUNT);
-    event.put("time", change.at().toString());
-    event.put("region", TwinWorld.REGION);
-    event.putArray("resources").add(change.alarmArn());
-    ObjectNode detail = event.putObject("detail");
-    detail.put("alarmName", change.alarmName());
-    ObjectNode state = detail.putObject("state");
-    state.put("value", change.state());
-    state.put("reason", change.reason());
-    if (change.reasonData() != null) {
-      state.put("reasonData", change.reasonData());
-    }
-    state.put("timestamp", cloudWatchTime(change.at()));
-    detail.putObject("previousState").put("value", change.previousState());
+    ObjectNode event = EventBridgeTwin.alarmStateChange(change, TwinWorld.ACCOUNT, TwinWorld.REGION);
     background("step-scaling", json(event));
-  }
-
-  static String cloudWatchTime(Instant at) {
-    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(java.time.ZoneOffset.UTC).format(at);
   }
 
   @Override

@@ -1,6 +1,12 @@
 package dev.copyscale.twin.eventbridge;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.copyscale.json.Json;
+import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +26,38 @@ public final class EventBridgeTwin implements EventBridgeClient {
 
   private final Clock clock;
   private final List<Event> events;
+
+  /**
+   * The event EventBridge delivers for a CloudWatch alarm's state change ("CloudWatch Alarm State
+   * Change", source aws.cloudwatch) in {@code account} and {@code region}, as the stack's rule passes
+   * it to the step-scaling function; its id is derived from the alarm and the time, so a redelivery
+   * carries the same id.
+   */
+  public static ObjectNode alarmStateChange(CloudWatchTwin.StateChange change, String account, String region) {
+    ObjectNode event = Json.mapper().createObjectNode();
+    event.put("version", "0");
+    event.put("id", UUID.nameUUIDFromBytes((change.alarmArn() + change.at()).getBytes(StandardCharsets.UTF_8)).toString());
+    event.put("detail-type", "CloudWatch Alarm State Change");
+    event.put("source", "aws.cloudwatch");
+    event.put("account", account);
+    event.put("time", change.at().toString());
+    event.put("region", region);
+    event.putArray("resources").add(change.alarmArn());
+    ObjectNode detail = event.putObject("detail");
+    detail.put("alarmName", change.alarmName());
+    ObjectNode state = detail.putObject("state");
+    state.put("value", change.state());
+    state.put("reason", change.reason());
+    if (change.reasonData() != null) {
+      state.put("reasonData", change.reasonData());
+    }
+    state.put("timestamp", CLOUDWATCH_TIME.format(change.at()));
+    detail.putObject("previousState").put("value", change.previousState());
+    return event;
+  }
+
+  /** How CloudWatch writes a state's timestamp in the event: milliseconds and a numeric zone. */
+  private static final DateTimeFormatter CLOUDWATCH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
 
   public EventBridgeTwin(Clock clock, List<Event> events) {
     this.clock = clock;

@@ -18,6 +18,7 @@ import dev.copyscale.twin.scheduler.SchedulerTwin;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinFixture;
+import dev.copyscale.twin.eventbridge.EventBridgeTwin;
 import dev.copyscale.twin.world.TwinWorld;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,37 +66,13 @@ class SloEngineOnTwinTest {
       if (!change.alarmName().startsWith("copyscale-")) {
         return;
       }
-      JsonNode r = invoke(handler, Json.compact(eventOf(change)).getBytes(StandardCharsets.UTF_8), context);
+      JsonNode r = invoke(handler, Json.compact(EventBridgeTwin.alarmStateChange(change, TwinWorld.ACCOUNT, TwinWorld.REGION)).getBytes(StandardCharsets.UTF_8), context);
       invocations.add(world.clock().instant() + " " + change.alarmName() + " " + change.state() + " " + r);
     }
 
     @Override
     public void scheduleFired(SchedulerTwin.Firing firing) {}
   };
-
-  /** The EventBridge event of an alarm state change (as the CLI's twin stack builds it). */
-  static ObjectNode eventOf(CloudWatchTwin.StateChange change) {
-    ObjectNode event = Json.mapper().createObjectNode();
-    event.put("version", "0");
-    event.put("id", java.util.UUID.nameUUIDFromBytes((change.alarmArn() + change.at()).getBytes(StandardCharsets.UTF_8)).toString());
-    event.put("detail-type", "CloudWatch Alarm State Change");
-    event.put("source", "aws.cloudwatch");
-    event.put("account", TwinWorld.ACCOUNT);
-    event.put("time", change.at().toString());
-    event.put("region", TwinWorld.REGION);
-    event.putArray("resources").add(change.alarmArn());
-    ObjectNode detail = event.putObject("detail");
-    detail.put("alarmName", change.alarmName());
-    ObjectNode state = detail.putObject("state");
-    state.put("value", change.state());
-    state.put("reason", change.reason());
-    if (change.reasonData() != null) {
-      state.put("reasonData", change.reasonData());
-    }
-    state.put("timestamp", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(java.time.ZoneOffset.UTC).format(change.at()));
-    detail.putObject("previousState").put("value", change.previousState());
-    return event;
-  }
 
   /** The slo example deployed and InService (09:00), with {@code minCopies}. */
   void deployed(int minCopies) {
