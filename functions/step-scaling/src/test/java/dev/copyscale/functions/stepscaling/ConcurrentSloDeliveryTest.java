@@ -4,13 +4,10 @@ import static dev.copyscale.twin.world.TwinFixture.desiredCopies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.testing.MotoClients;
-import dev.copyscale.aws.wiring.Services;
 import dev.copyscale.functions.stepscaling.ConcurrentAlarmDeliveryTest.MeetBeforeCommit;
-import dev.copyscale.json.Json;
 import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.Metric;
@@ -19,29 +16,16 @@ import dev.copyscale.testing.MotoServer;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 
 /**
  * engine slo's decisions are once-only with real concurrency: two invocations of the real handler
@@ -57,9 +41,7 @@ class ConcurrentSloDeliveryTest {
   TwinWorld world;
   StateStore table;
   SloCapacity capacity;
-  final AtomicInteger copyWrites = new AtomicInteger();
-  final AtomicInteger instanceWrites = new AtomicInteger();
-  ExecutorService threads;
+  ConcurrentInvocations invocations;
 
   @BeforeEach
   void deployed() {
@@ -74,53 +56,12 @@ class ConcurrentSloDeliveryTest {
     // The deploy's 2 copies on 1 instance, no decision of the engine yet (only the deploy's reconcile ran).
     assertThat(desiredCopies(world, COMPONENT)).isEqualTo(2);
     assertThat(decisions()).isEmpty();
-    threads = Executors.newFixedThreadPool(2);
+    invocations = new ConcurrentInvocations(world, context);
   }
 
   @AfterEach
   void stop() {
-    threads.shutdownNow();
-  }
-
-  /** The handler as Lambda builds it, on {@code store}, counting copy-count and instance-count writes to SageMaker. */
-  AlarmHandler handler(StateStore store) {
-    Clients twin = world.clients();
-    SageMakerClient counting = (SageMakerClient) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {SageMakerClient.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("updateInferenceComponentRuntimeConfig")) {
-            copyWrites.incrementAndGet();
-          }
-          if (method.getName().equals("updateEndpointWeightsAndCapacities")) {
-            instanceWrites.incrementAndGet();
-          }
-          try {
-            return method.invoke(twin.sageMaker(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    Clients clients = Clients.of(counting, twin.autoScaling(), twin.cloudWatch(), twin.eventBridge(), twin.secrets(), twin.scheduler(), null);
-    return new AlarmHandler(new Services(clients, store, world.clock(), world.pauser(), world.deployConfig(), TwinWorld.LEDGER_RETENTION).alarms());
-  }
-
-  List<JsonNode> both(AlarmHandler handler, byte[] first, byte[] second) throws Exception {
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<JsonNode>> runs = new ArrayList<>();
-    for (byte[] event : List.of(first, second)) {
-      Callable<JsonNode> invocation = () -> {
-        start.await();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event), out, context);
-        return Json.mapper().readTree(out.toByteArray());
-      };
-      runs.add(threads.submit(invocation));
-    }
-    start.countDown();
-    List<JsonNode> results = new ArrayList<>();
-    for (Future<JsonNode> run : runs) {
-      results.add(run.get(60, TimeUnit.SECONDS));
-    }
-    return results;
+    invocations.close();
   }
 
   /** The engine's decisions (the deploy's own entries aside). */
@@ -155,9 +96,9 @@ class ConcurrentSloDeliveryTest {
   void twoTicksOfTheSameMinuteAtOnceDecideAndWriteOnceAndTheNextMinuteDecidesAgain() throws Exception {
     // Three copies' worth in flight (with the 99% headroom: 4 copies, the one instance filled).
     loadBefore(2.5 * capacity.perCopy(1), 3);
-    List<JsonNode> results = both(handler(new MeetBeforeCommit(table)), TICK, TICK);
+    List<JsonNode> results = invocations.both(invocations.handler(new MeetBeforeCommit(table)), TICK, TICK);
 
-    assertThat(copyWrites).as("copy-count writes to SageMaker").hasValue(1);
+    assertThat(invocations.copyWrites).as("copy-count writes to SageMaker").hasValue(1);
     assertThat(desiredCopies(world, COMPONENT)).isEqualTo(4);
     assertThat(decisions()).as(results.toString()).singleElement().satisfies(e -> {
       assertThat(e.source()).isEqualTo("slo");
@@ -174,25 +115,25 @@ class ConcurrentSloDeliveryTest {
     world.pause(Duration.ofMinutes(10));
     assertThat(world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT)).runtimeConfig().currentCopyCount()).isEqualTo(4);
     loadBefore(6 * capacity.perCopy(1), 2);
-    JsonNode next = TwinFixture.invoke(handler(table), TICK, context);
+    JsonNode next = TwinFixture.invoke(invocations.handler(table), TICK, context);
     assertThat(decisions()).as(next.toString()).hasSize(2);
     LedgerEntry second = decisions().stream().filter(e -> !e.eventId().equals(firstMinute)).findFirst().orElseThrow();
     assertThat(second.eventId()).startsWith("slo-tick#llama3-chat#");
     assertThat(second.from()).isEqualTo(4);
     assertThat(second.to()).as("whole instances of 4").isGreaterThan(4).matches(c -> c % 4 == 0, "a multiple of 4");
-    assertThat(instanceWrites).as("the new decision raised the instances").hasValue(1);
+    assertThat(invocations.instanceWrites).as("the new decision raised the instances").hasValue(1);
   }
 
   @Test
   void aWakeUpAlarmDeliveredTwiceAtOnceDecidesAndWritesOnce() throws Exception {
     loadBefore(2.5 * capacity.perCopy(1), 3);
     byte[] rise = TwinFixture.eventAt("alarm-slo-rise.json", world.clock().instant().minusSeconds(5));
-    List<JsonNode> results = both(handler(new MeetBeforeCommit(table)), rise, rise);
+    List<JsonNode> results = invocations.both(invocations.handler(new MeetBeforeCommit(table)), rise, rise);
 
     assertThat(results).extracting(r -> r.get("outcome").asText()).containsExactlyInAnyOrder("SCALED", "IGNORED");
     assertThat(results).filteredOn(r -> r.get("outcome").asText().equals("IGNORED")).singleElement()
         .satisfies(r -> assertThat(r.get("reason").asText()).contains("duplicate delivery"));
-    assertThat(copyWrites).as("copy-count writes to SageMaker " + results).hasValue(1);
+    assertThat(invocations.copyWrites).as("copy-count writes to SageMaker " + results).hasValue(1);
     assertThat(desiredCopies(world, COMPONENT)).isEqualTo(4);
     assertThat(decisions()).singleElement().satisfies(e -> {
       assertThat(e.source()).isEqualTo("slo");
@@ -202,10 +143,10 @@ class ConcurrentSloDeliveryTest {
     });
 
     // The same minute's tick afterwards finds nothing more to do and records nothing; a later delivery of the event is a duplicate.
-    TwinFixture.invoke(handler(table), TICK, context);
-    JsonNode again = TwinFixture.invoke(handler(table), rise, context);
+    TwinFixture.invoke(invocations.handler(table), TICK, context);
+    JsonNode again = TwinFixture.invoke(invocations.handler(table), rise, context);
     assertThat(again.get("outcome").asText()).isEqualTo("IGNORED");
-    assertThat(copyWrites).hasValue(1);
+    assertThat(invocations.copyWrites).hasValue(1);
     assertThat(decisions()).hasSize(1);
   }
 }
