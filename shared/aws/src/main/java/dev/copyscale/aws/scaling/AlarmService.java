@@ -1,7 +1,6 @@
 package dev.copyscale.aws.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.aws.calls.AwsErrors;
 import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.deploy.Requests;
 import dev.copyscale.aws.store.StateStore;
@@ -26,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,22 +91,13 @@ public final class AlarmService {
    * so scaling continues after the cooldown until they clear.
    */
   public List<ScalingResult> tick() {
-    List<ScalingResult> results = new ArrayList<>();
-    for (DeploymentRecord record : store.deployments()) {
-      try {
-        Optional<DeploymentSpec> spec = record.scalingSpecJson().map(json -> specs.parse(record.name(), json));
-        if (spec.isPresent() && spec.get().scaling().engine() == Engine.ORCHESTRATED) {
-          tick(record, spec.get(), results);
-        } else if (spec.isPresent() && spec.get().scaling().engine() == Engine.SLO) {
-          sloTick(spec.get(), results);
-        }
-      } catch (RuntimeException e) {
-        // One broken deployment must not stall the others' scaling.
-        results.add(new ScalingResult(Optional.of(record.name()), "tick", Outcome.FAILED, 0, 0, Optional.empty(), Optional.empty(),
-            "tick of " + record.name() + " failed: " + AwsErrors.describe(e) + "; the next tick tries again"));
+    return specs.eachDeployment(store.deployments(), "tick", name -> "tick of " + name, (record, spec, results) -> {
+      if (spec.scaling().engine() == Engine.ORCHESTRATED) {
+        tick(record, spec, results);
+      } else if (spec.scaling().engine() == Engine.SLO) {
+        sloTick(spec, results);
       }
-    }
-    return results;
+    });
   }
 
   /** engine: slo decides every minute; a decision that changes nothing is not recorded. */

@@ -25,7 +25,6 @@ import dev.copyscale.scaling.TargetState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -129,23 +128,8 @@ public final class ScheduleService {
    * lacks it (a missed or late delivery), unless an override holds.
    */
   public List<ScalingResult> heal() {
-    List<ScalingResult> results = new ArrayList<>();
-    for (DeploymentRecord record : store.deployments()) {
-      if (record.deleting()) {
-        continue;
-      }
-      try {
-        Optional<DeploymentSpec> spec = record.scalingSpecJson().map(json -> specs.parse(record.name(), json));
-        if (spec.isPresent()) {
-          heal(spec.get(), results);
-        }
-      } catch (RuntimeException e) {
-        // One broken deployment must not stall the others' schedules.
-        results.add(new ScalingResult(Optional.of(record.name()), "reconcile", Outcome.FAILED, 0, 0, Optional.empty(), Optional.empty(),
-            "healing " + record.name() + " failed: " + AwsErrors.describe(e) + "; the next tick tries again"));
-      }
-    }
-    return results;
+    List<DeploymentRecord> live = store.deployments().stream().filter(r -> !r.deleting()).toList();
+    return specs.eachDeployment(live, "reconcile", name -> "healing " + name, (record, spec, results) -> heal(spec, results));
   }
 
   private void heal(DeploymentSpec spec, List<ScalingResult> results) {

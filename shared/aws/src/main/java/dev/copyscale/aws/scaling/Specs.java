@@ -1,8 +1,16 @@
 package dev.copyscale.aws.scaling;
 
+import dev.copyscale.aws.calls.AwsErrors;
+import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.scaling.Outcome;
+import dev.copyscale.scaling.ScalingResult;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,5 +30,32 @@ final class Specs {
     DeploymentSpec spec = SpecParser.parse(json).orThrow();
     byDeployment.put(deployment, new Parsed(json, spec));
     return spec;
+  }
+
+  /** One deployment's part of a periodic run. */
+  interface Step {
+    void run(DeploymentRecord record, DeploymentSpec spec, List<ScalingResult> results);
+  }
+
+  /**
+   * Runs {@code step} for each of {@code records} that has a scaling spec, each isolated from the
+   * others: one whose spec does not parse or whose step throws is reported FAILED ("WHAT failed:
+   * why; the next tick tries again", {@code what} naming the deployment) and the rest still run.
+   */
+  List<ScalingResult> eachDeployment(List<DeploymentRecord> records, String trigger, Function<String, String> what, Step step) {
+    List<ScalingResult> results = new ArrayList<>();
+    for (DeploymentRecord record : records) {
+      try {
+        Optional<DeploymentSpec> spec = record.scalingSpecJson().map(json -> parse(record.name(), json));
+        if (spec.isPresent()) {
+          step.run(record, spec.get(), results);
+        }
+      } catch (RuntimeException e) {
+        // One broken deployment must not stall the others.
+        results.add(new ScalingResult(Optional.of(record.name()), trigger, Outcome.FAILED, 0, 0, Optional.empty(), Optional.empty(),
+            what.apply(record.name()) + " failed: " + AwsErrors.describe(e) + "; the next tick tries again"));
+      }
+    }
+    return results;
   }
 }
