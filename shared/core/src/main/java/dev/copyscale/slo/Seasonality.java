@@ -1,6 +1,7 @@
 package dev.copyscale.slo;
 
 import java.util.OptionalInt;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * A recurring pattern in a demand series, and the demand it foretells. The period is the lag at
@@ -66,23 +67,58 @@ public final class Seasonality {
    * of the two, so a burst seen once is not taken for the pattern. 0 when two cycles are not there.
    */
   public static double forecast(double[] demand, int period, int fromMinute, int toMinute) {
+    double[] highs = lastTwoCycles(demand, period, fromMinute, toMinute);
+    return highs.length == 0 ? 0 : Math.min(highs[0], highs[1]);
+  }
+
+  /**
+   * The most the pattern allows for over that stretch: the higher of the last two cycles' highs,
+   * what releasing capacity must still carry. 0 when two cycles are not there.
+   */
+  public static double highest(double[] demand, int period, int fromMinute, int toMinute) {
+    double[] highs = lastTwoCycles(demand, period, fromMinute, toMinute);
+    return highs.length == 0 ? 0 : Math.max(highs[0], highs[1]);
+  }
+
+  /**
+   * Whether the pattern foretold each of the last {@code minutes} minutes, counted by {@code need}
+   * (instances, so noise within an instance does not matter): no minute needed more than the lower
+   * of the two cycles before it, a minute either side, had needed. False without that much history.
+   */
+  public static boolean held(double[] demand, int period, int minutes, DoubleUnaryOperator need) {
     int n = demand.length;
-    // The first cycle back whose stretch lies wholly in the past.
-    int k = Math.max(1, (toMinute + period) / period);
-    double lowest = Double.MAX_VALUE;
-    for (int cycle = k; cycle < k + 2; cycle++) {
-      int from = n + fromMinute - cycle * period;
-      int to = n + toMinute - cycle * period;
-      if (from < 0) {
-        return 0;
-      }
-      double high = 0;
-      for (int i = from; i <= Math.min(to, n - 1); i++) {
-        high = Math.max(high, demand[i]);
-      }
-      lowest = Math.min(lowest, high);
+    if (n - minutes - 2 * period - 1 < 0) {
+      return false;
     }
-    return lowest;
+    for (int i = n - minutes; i < n; i++) {
+      double foretold = Double.MAX_VALUE;
+      for (int cycle = 1; cycle <= 2; cycle++) {
+        int at = i - cycle * period;
+        foretold = Math.min(foretold, Math.max(demand[at - 1], Math.max(demand[at], demand[Math.min(at + 1, n - 1)])));
+      }
+      if (need.applyAsDouble(demand[i]) > need.applyAsDouble(foretold)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Each of the last two cycles' highest demand over the stretch, the first cycle back whose stretch lies wholly in the past first; empty without two. */
+  private static double[] lastTwoCycles(double[] demand, int period, int fromMinute, int toMinute) {
+    int n = demand.length;
+    int k = Math.max(1, (toMinute + period) / period);
+    double[] highs = new double[2];
+    for (int c = 0; c < 2; c++) {
+      int from = n + fromMinute - (k + c) * period;
+      int to = n + toMinute - (k + c) * period;
+      if (from < 0) {
+        return new double[0];
+      }
+      for (int i = from; i <= Math.min(to, n - 1); i++) {
+        highs[c] = Math.max(highs[c], demand[i]);
+      }
+    }
+    return highs;
   }
 
   private static double[] maxPooled(double[] x, int step) {

@@ -88,17 +88,24 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
     OptionalInt period = in.period();
     double forecast = period.isPresent() ? Seasonality.forecast(demand, period.getAsInt(), 0, leadMinutes + 1) : 0;
     double ahead = Math.max(now, forecast);
-    // The window's average demand (headroom added below) and its peak as the copies counted it (taken as it is).
+    // Releasing follows the pattern once it has foretold the whole last window, counted in instances: an instance then
+    // goes when the last lead time and the next two (the higher of the last two cycles) show it unneeded, and comes
+    // back a lead time ahead of the next rise, instead of being held through the gaps. A miss falls back to the window.
+    boolean byPattern = period.isPresent()
+        && Seasonality.held(demand, period.getAsInt(), windowMinutes, d -> cap.instancesFor(cap.copiesFor(d, perCopy)));
+    int lookBack = byPattern ? 1 : windowMinutes;
+    double patternAhead = byPattern ? Seasonality.highest(demand, period.getAsInt(), 0, 2 * leadMinutes) : 0;
+    // The look-back's demand (headroom added below) and its peak as the copies counted it (taken as it is).
     double windowPeak = now;
     double windowBusiest = inFlight;
-    for (int i = Math.max(0, n - windowMinutes); i < n; i++) {
+    for (int i = Math.max(0, n - lookBack); i < n; i++) {
       windowPeak = Math.max(windowPeak, demand[i]);
       double p = history.peak(i);
       if (!Double.isNaN(p)) {
         windowBusiest = Math.max(windowBusiest, atOperatingPoint(cap, p, history.concurrencyPerCopyMax()[i], serviceMs, work));
       }
     }
-    double hold = Math.max(windowPeak, ahead);
+    double hold = Math.max(windowPeak, byPattern ? Math.max(now, patternAhead) : ahead);
     boolean refused = history.refusedInLast(2) > 0;
 
     int askedInstances = cap.instancesFor(asked);
@@ -114,15 +121,20 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
       // More copies than asked, whether or not they need another instance (the deploy's copies may not fill the one it has).
       instances = Math.max(cap.instancesFor(copiesUp), askedInstances);
       why = describe(Math.max(now, inFlight), forecast, period, leadMinutes) + " need " + copiesUp;
-    } else if (cap.instancesFor(copiesHold) < askedInstances && target.intent().isEmpty() && !addedWithin(target, in.now(), cap.slo().scaleInWindow())
+    } else if (cap.instancesFor(copiesHold) < askedInstances && target.intent().isEmpty()
+        && !addedWithin(target, in.now(), byPattern ? cap.leadTime() : cap.slo().scaleInWindow())
         && !in.deployedAt().map(at -> in.now().isBefore(at.plus(cap.slo().scaleInWindow()))).orElse(false)) {
       instances = cap.instancesFor(copiesHold);
-      why = "the " + windowMinutes + "-minute peak" + (forecast > windowPeak ? " and the pattern ahead" : "") + " of " + fmt(holdDemand)
-          + " requests in flight needs " + copiesHold;
+      why = byPattern
+          ? "the pattern every " + minutes(period.getAsInt()) + " foretold the last " + windowMinutes + " min; the last " + lookBack
+              + " min and the next " + 2 * leadMinutes + " min need at most " + fmt(holdDemand) + " requests in flight: " + copiesHold
+          : "the " + windowMinutes + "-minute peak" + (forecast > windowPeak ? " and the pattern ahead" : "") + " of " + fmt(holdDemand)
+              + " requests in flight needs " + copiesHold;
     } else {
       instances = askedInstances;
-      why = fmt(Math.max(holdDemand, upDemand)) + " requests in flight at the " + windowMinutes + "-minute peak"
-          + (forecast > windowPeak ? " or expected ahead" : "") + " need " + Math.max(copiesHold, copiesUp);
+      why = fmt(Math.max(holdDemand, upDemand)) + " requests in flight at the " + (byPattern ? lookBack + "-minute peak or in the pattern's next "
+          + 2 * leadMinutes + " min" : windowMinutes + "-minute peak" + (forecast > windowPeak ? " or expected ahead" : "")) + " need "
+          + Math.max(copiesHold, copiesUp);
     }
     if (refused && asked == 0) {
       // A request refused for want of a copy brings copies back, whatever the minute's figures say.

@@ -3,6 +3,7 @@ package dev.copyscale.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class SeasonalityTest {
@@ -63,5 +64,31 @@ class SeasonalityTest {
     assertThat(Seasonality.forecast(d, 10, 0, 6)).isZero();
     // Not two cycles of history: nothing.
     assertThat(Seasonality.forecast(new double[12], 10, 0, 6)).isZero();
+  }
+
+  @Test
+  void releasingAllowsForTheHigherOfTheLastTwoCycles() {
+    double[] d = new double[60];
+    d[45] = 100;
+    d[55] = 90;
+    assertThat(Seasonality.highest(d, 10, 0, 6)).isEqualTo(100);
+    assertThat(Seasonality.highest(new double[12], 10, 0, 6)).isZero();
+  }
+
+  @Test
+  void aPatternHeldWhenNoMinuteNeededMoreThanTheCyclesBeforeItCountedInWholeUnits() {
+    double[] d = bursts(120, 10, 1, 6);
+    // Counted in units of 100: the noise never changes a minute's count, so every burst was foretold.
+    DoubleUnaryOperator units = v -> Math.ceil(v / 100);
+    assertThat(Seasonality.held(d, 10, 30, units)).isTrue();
+    // A burst taller than the two before it, or one out of its place, was not.
+    double[] taller = d.clone();
+    taller[110] = 400;
+    assertThat(Seasonality.held(taller, 10, 30, units)).isFalse();
+    double[] early = d.clone();
+    early[115] = 180;
+    assertThat(Seasonality.held(early, 10, 30, units)).isFalse();
+    // Without two cycles before the window, nothing was foretold.
+    assertThat(Seasonality.held(bursts(45, 10, 1, 6), 10, 30, units)).isFalse();
   }
 }

@@ -105,6 +105,49 @@ class SloDecisionTest {
     assertThat(with.entry().reason()).contains("expected within").contains("the pattern every 10 min");
   }
 
+  /** {@code minutes} of 0.5 requests/s with bursts of {@code height}/s in the first 5 minutes of every 30. */
+  private static double[] halfHourBursts(int minutes, double height) {
+    double[] load = repeat(minutes, 0.5);
+    for (int i = 0; i < minutes; i++) {
+      if (i % 30 < 5) {
+        load[i] = height;
+      }
+    }
+    return load;
+  }
+
+  @Test
+  void aPatternThatForetoldTheWindowLetsAnInstanceGoBetweenBurstsAndBringsItBackALeadTimeAhead() {
+    TargetState longAgo = TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleOut(START, 4, 8));
+    // Five minutes after the fourth burst (minutes 90 to 94): the window still holds it, the pattern says the next comes at 120.
+    LoadHistory afterBurst = steady(cap, 8, halfHourBursts(100, 9));
+    SloDecision byWindow = decide(afterBurst, List.of(), longAgo, live(8, 1), OptionalInt.empty());
+    assertThat(byWindow.outcome()).isEqualTo(Outcome.NO_CHANGE);
+    SloDecision byPattern = decide(afterBurst, List.of(), longAgo, live(8, 1), OptionalInt.of(30));
+    assertThat(byPattern.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(byPattern.plan().copies()).isEqualTo(4);
+    assertThat(byPattern.entry().reason()).startsWith("releasing: the pattern every 30 min foretold the last 30 min; the last 1 min and the next 12 min");
+    // Not while the next burst is within two lead times (minute 110: the burst at 120 is 10 minutes ahead).
+    assertThat(decide(steady(cap, 8, halfHourBursts(110, 9)), List.of(), longAgo, live(8, 1), OptionalInt.of(30)).outcome()).isEqualTo(Outcome.NO_CHANGE);
+    // A lead time ahead of it (minute 114), the instance comes back.
+    SloDecision ahead = decide(steady(cap, 4, halfHourBursts(114, 9)), List.of(), longAgo, live(4, 1), OptionalInt.of(30));
+    assertThat(ahead.plan().copies()).isEqualTo(8);
+    assertThat(ahead.entry().reason()).startsWith("adding: ").contains("the pattern every 30 min");
+  }
+
+  @Test
+  void aBurstThePatternDidNotForetellFallsBackToTheWindow() {
+    TargetState longAgo = TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleOut(START, 4, 8));
+    // The last burst needed a third instance the cycles before it had not: the window decides again, and holds.
+    double[] load = halfHourBursts(100, 9);
+    for (int i = 90; i < 95; i++) {
+      load[i] = 16;
+    }
+    SloDecision d = decide(steady(cap, 8, load), List.of(), longAgo, live(8, 1), OptionalInt.of(30));
+    assertThat(d.outcome()).isEqualTo(Outcome.NO_CHANGE);
+    assertThat(d.entry().reason()).startsWith("holding: ").contains("at the 30-minute peak");
+  }
+
   @Test
   void withMinCopiesZeroAnIdleEndpointGoesToZeroAndARefusedRequestBringsCopiesBack() {
     LoadHistory idle = steady(cap, 4, repeat(60, 0));
