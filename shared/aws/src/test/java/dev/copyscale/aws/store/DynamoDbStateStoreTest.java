@@ -2,9 +2,24 @@ package dev.copyscale.aws.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
 import dev.copyscale.aws.testing.MotoClients;
+import dev.copyscale.scaling.Cooldowns;
+import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.Outcome;
+import dev.copyscale.scaling.TargetState;
 import dev.copyscale.testing.MotoServer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -24,5 +39,58 @@ class DynamoDbStateStoreTest extends StateStoreContractTest {
   @Test
   void ledgerItemsExpireByTheTablesTtlAttribute() {
     assertThat(dynamo.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription().attributeName()).isEqualTo("expiresAt");
+  }
+
+  /**
+   * Two deliveries of one event committing at the same instant, on two threads released together:
+   * one wins, and what it wrote stays. (With moto_server answering them at once, a losing
+   * transaction restored the table it had copied before the winner wrote; MotoClients sends moto
+   * one DynamoDB request at a time, as DynamoDB applies each atomically.)
+   */
+  @Test
+  void twoCommitsOfOneEventAtOnceLeaveTheWinnersWrites() throws Exception {
+    // A ledger of some size, so a table copy takes as long as it would in a busy test run.
+    for (int i = 0; i < 100; i++) {
+      store.append(new LedgerEntry("filler", T0.plusSeconds(i), "f" + i, "alarm", "copyscale-filler-burst", "ALARM", Optional.empty(),
+          Optional.empty(), Optional.empty(), Optional.empty(), 1, 1, List.of(), Outcome.NO_CHANGE, "x".repeat(200)), T0.plusSeconds(86400));
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      for (int trial = 0; trial < 20; trial++) {
+        String event = "alarm#race" + trial;
+        String deployment = "race" + trial;
+        CyclicBarrier together = new CyclicBarrier(2);
+        List<Future<Integer>> commits = new ArrayList<>();
+        for (int to : new int[] {2, 3}) {
+          TargetState next = new TargetState(deployment, Cooldowns.NONE.afterScaleOut(T0, 1, to), Map.of(), Optional.empty(), Optional.empty(), 1);
+          LedgerEntry entry = new LedgerEntry(deployment, T0, "race" + to, "alarm", "copyscale-race-burst", "ALARM", Optional.empty(), Optional.empty(),
+              Optional.empty(), Optional.empty(), 1, to, List.of(), Outcome.SCALED, "to " + to);
+          commits.add(threads.submit(() -> {
+            together.await(30, TimeUnit.SECONDS);
+            try {
+              return store.commit(event, next, entry, T0.plusSeconds(86400)) ? to : 0;
+            } catch (ConcurrentUpdateException e) {
+              return 0;
+            }
+          }));
+        }
+        List<Integer> won = new ArrayList<>();
+        for (Future<Integer> commit : commits) {
+          int to = commit.get(60, TimeUnit.SECONDS);
+          if (to > 0) {
+            won.add(to);
+          }
+        }
+        assertThat(won).as("trial %d: the commits that won", trial).hasSize(1);
+        int winner = won.get(0);
+        assertThat(store.handled(event)).as("trial %d: the event is marked handled", trial).isTrue();
+        assertThat(store.target(deployment).cooldowns().lastScaleOut()).as("trial %d: the winner's target", trial)
+            .hasValueSatisfying(o -> assertThat(o.to()).isEqualTo(winner));
+        assertThat(store.ledger(deployment, T0.minusSeconds(1))).as("trial %d: the winner's entry", trial).singleElement()
+            .satisfies(e -> assertThat(e.to()).isEqualTo(winner));
+      }
+    } finally {
+      threads.shutdownNow();
+    }
   }
 }

@@ -9,10 +9,14 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
@@ -30,13 +34,49 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class MotoClients {
   private MotoClients() {}
 
+  /** A DynamoDB client that sends moto one request at a time ({@link OneRequestAtATime}). */
   public static DynamoDbClient dynamoDb(URI endpoint) {
     return DynamoDbClient.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
         .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .overrideConfiguration(c -> c.addExecutionInterceptor(new OneRequestAtATime()))
         .build();
+  }
+
+  /**
+   * DynamoDB applies each request atomically; moto_server (5.2) does not. It answers each request on
+   * a thread of its own with no lock on its DynamoDB backend, and a TransactWriteItems whose condition
+   * fails puts back a copy of the table it took when it began: run beside a transaction that
+   * succeeded meanwhile, it erases that transaction's writes (seen once in ConcurrentSloDeliveryTest
+   * as a decision committed and then gone; reproduced with two boto3 threads against moto_server).
+   * So the tests' clients send moto one DynamoDB request at a time, from every thread of the JVM:
+   * concurrent invocations still interleave request by request, as they do on AWS.
+   */
+  static final class OneRequestAtATime implements ExecutionInterceptor {
+    private static final ReentrantLock ONE_AT_A_TIME = new ReentrantLock();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+      ONE_AT_A_TIME.lock();
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+      release();
+    }
+
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+      release();
+    }
+
+    private static void release() {
+      if (ONE_AT_A_TIME.isHeldByCurrentThread()) {
+        ONE_AT_A_TIME.unlock();
+      }
+    }
   }
 
   public static SageMakerClient sageMaker(URI endpoint) {
