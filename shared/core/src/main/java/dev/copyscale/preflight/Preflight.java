@@ -1,6 +1,7 @@
 package dev.copyscale.preflight;
 
 import dev.copyscale.catalog.Catalog;
+import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.catalog.ModelProfile;
 import dev.copyscale.preflight.PreflightReport.Cost;
@@ -36,8 +37,6 @@ public final class Preflight {
    */
   public static final double DEFAULT_RUNTIME_OVERHEAD_GIB = 1.0;
 
-  /** TGI's default for MAX_TOTAL_TOKENS when none is set: the model's context, capped at 4096. */
-  static final int TGI_DEFAULT_MAX_TOTAL_TOKENS = 4096;
 
   static final int MAX_SUGGESTIONS = 5;
 
@@ -214,7 +213,7 @@ public final class Preflight {
     int maxTotal =
         env.containsKey("MAX_TOTAL_TOKENS")
             ? Integer.parseInt(env.get("MAX_TOTAL_TOKENS").trim())
-            : Math.min(model.maxContextTokens(), TGI_DEFAULT_MAX_TOTAL_TOKENS);
+            : Math.min(model.maxContextTokens(), TgiLimits.DEFAULT_MAX_TOTAL_TOKENS);
     if (maxTotal > model.maxContextTokens()) {
       problems.add(
           "component.env.MAX_TOTAL_TOKENS: "

@@ -48,7 +48,7 @@ public record SloCapacity(
     ServingProfile profile = resolved.profile().orElseThrow(() -> new IllegalStateException(spec.name() + ": " + resolved.why()));
     double ttftConcurrency = profile.concurrencyWithin(slo.ttft().toMillis()).orElseThrow(() -> new IllegalStateException(
         spec.name() + ": scaling.slo.ttft " + slo.ttft().toMillis() + " ms is below the profile's floor of " + Math.round(profile.ttftFloorMs()) + " ms"));
-    int batchTokens = TgiLimits.of(c.env(), profile).maxBatchTotalTokens();
+    int batchTokens = TgiLimits.of(c.env(), profile, c.modelId()).maxBatchTotalTokens();
     InstanceType type = Catalog.bundled().instanceType(spec.endpoint().instanceType())
         .orElseThrow(() -> new IllegalStateException(spec.name() + ": endpoint.instanceType " + spec.endpoint().instanceType() + " is not in the catalog"));
     int perInstance = Math.max(1, Preflight.copiesPerInstance(type, c.resources(), c.resources().accelerators()));

@@ -1,5 +1,6 @@
 package dev.copyscale.twin.sagemaker;
 
+import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.catalog.ModelProfile;
@@ -13,7 +14,7 @@ import java.util.Optional;
 /**
  * What a copy downloads and loads, and whether it fits its accelerators: the model TGI is told to
  * serve (HF_MODEL_ID), sized from copyscale's catalog as preflight sizes it (weights in the dtype TGI
- * loads, KV cache for MAX_BATCH_TOTAL_TOKENS, else MAX_TOTAL_TOKENS, else 4096, and the runtime
+ * loads, KV cache for MAX_BATCH_TOTAL_TOKENS, else MAX_TOTAL_TOKENS, else TGI's default (the context capped at 4096), and the runtime
  * overhead per GPU). A model the catalog does not know (weights from S3) is downloaded as {@code
  * unknownModelGigabytes} and assumed to fit.
  *
@@ -32,7 +33,7 @@ public record ModelWeights(double gigabytes, Optional<GpuMemory> memory) {
         .or(() -> Optional.ofNullable(env.get("DTYPE")).flatMap(ModelDtype::byName))
         .or(() -> ModelDtype.byName(p.dtype())).orElse(ModelDtype.BFLOAT16);
     double kvBytes = env.getOrDefault("KV_CACHE_DTYPE", "").toLowerCase(Locale.ROOT).startsWith("fp8") ? 1 : 2;
-    int kvTokens = intOr(env.get("MAX_BATCH_TOTAL_TOKENS"), intOr(env.get("MAX_TOTAL_TOKENS"), Math.min(p.maxContextTokens(), 4096)));
+    int kvTokens = intOr(env.get("MAX_BATCH_TOTAL_TOKENS"), intOr(env.get("MAX_TOTAL_TOKENS"), Math.min(p.maxContextTokens(), TgiLimits.DEFAULT_MAX_TOTAL_TOKENS)));
     GpuMemory need = GpuMemory.of(p, dtype, kvBytes, kvTokens, Math.max(1, accelerators), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB);
     return new ModelWeights(need.weightsGB(), Optional.of(need));
   }

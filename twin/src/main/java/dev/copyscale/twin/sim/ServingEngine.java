@@ -137,7 +137,7 @@ public final class ServingEngine {
       env.putAll(model.environment());
     }
     env.putAll(component.environment());
-    this.limits = TgiLimits.of(env, profile);
+    this.limits = TgiLimits.of(env, profile, env.getOrDefault("HF_MODEL_ID", ""));
     String routing = endpoint == null ? null : state.endpointConfigs().containsKey(endpoint.configName()) ? state.endpointConfigs().get(endpoint.configName()).routing() : null;
     this.leastOutstanding = "LEAST_OUTSTANDING_REQUESTS".equals(routing);
     this.random = new SplittableRandom(options.seed());
