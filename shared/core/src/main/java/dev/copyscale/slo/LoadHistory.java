@@ -49,8 +49,12 @@ public record LoadHistory(Instant start, double[] invocations, double[] noCapaci
    * Maximum; the router evens the copies out) times the minute's copies; NaN when not published.
    */
   public double peak(int i) {
-    double copies = invocations[i] > 0 && invocationsPerCopy[i] > 0 ? invocations[i] / invocationsPerCopy[i] : Double.NaN;
-    return concurrencyPerCopyMax[i] * copies;
+    return concurrencyPerCopyMax[i] * copies(i);
+  }
+
+  /** The copies that served in minute {@code i} (a mean where they changed within it); NaN when no request was served. */
+  public double copies(int i) {
+    return invocations[i] > 0 && invocationsPerCopy[i] > 0 ? invocations[i] / invocationsPerCopy[i] : Double.NaN;
   }
 
   public int minutes() {

@@ -33,6 +33,12 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
   static final int WORK_SAMPLES = 5;
 
   /**
+   * Whole minutes the copies serving now must have served before a backlog counts: the invocation
+   * timeout (60 s) clears what queued before they came, and the minute after it shows in the history.
+   */
+  static final int SETTLE_MINUTES = 2;
+
+  /**
    * Everything the decision looks at.
    *
    * @param recentConcurrencyPerCopy ConcurrentRequestsPerCopy, 10-second averages of the last minute, oldest first
@@ -82,6 +88,12 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
     // Now: the last minute's arrivals, and the copies' own 10-second count of requests in flight (a rise shows within seconds).
     double lastMinute = n == 0 ? 0 : demand[n - 1];
     double busiest = in.recentConcurrencyPerCopy().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    // A backlog beyond what the copies run is planned for only once the copies serving now have served whole minutes: what
+    // queued while capacity was short is served or times out within the 60 s invocation timeout of its arrival, long before
+    // another instance could serve, while a backlog that outlasts that says the copies carry less than planned.
+    if (!servedThroughout(history, live.servingCopies(), SETTLE_MINUTES)) {
+      busiest = Math.min(busiest, perCopy);
+    }
     double inFlight = atOperatingPoint(cap, busiest * live.servingCopies(), busiest, serviceMs, work);
     double now = lastMinute;
     // Ahead: the pattern's forecast.
@@ -192,6 +204,22 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
       return 0;
     }
     return inFlight / cap.serviceMs(perCopyThen, work) * serviceMs;
+  }
+
+  /** Whether at least {@code copies} copies served in each of the last {@code minutes} minutes. */
+  private static boolean servedThroughout(LoadHistory history, int copies, int minutes) {
+    int n = history.minutes();
+    if (n < minutes) {
+      return false;
+    }
+    for (int i = n - minutes; i < n; i++) {
+      // A minute without requests served had no backlog to leave: it counts as served.
+      double served = history.copies(i);
+      if (!Double.isNaN(served) && served < copies - 0.5) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether capacity was added within the window: what was added for a rise is kept for a whole window after it. */

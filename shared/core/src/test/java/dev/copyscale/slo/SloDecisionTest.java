@@ -65,6 +65,20 @@ class SloDecisionTest {
   }
 
   @Test
+  void aBacklogCountsOnlyOnceTheCopiesServingNowHaveServedTwoWholeMinutes() {
+    // 80 requests in flight per copy on 8 copies: far past what a copy runs within the objective.
+    List<Double> backlog = List.of(60.0, 80.0);
+    // The last two minutes were served by 4 copies: the other 4 have just come, and what queued before them clears within the 60 s timeout.
+    SloDecision justArrived = decide(steady(cap, 4, repeat(40, 1)), backlog, TargetState.initial(spec.name()), live(8, 1), OptionalInt.empty());
+    assertThat(justArrived.outcome()).isEqualTo(Outcome.NO_CHANGE);
+    assertThat(justArrived.plan().copies()).isEqualTo(8);
+    // Served by all 8 for two whole minutes and still backed up: the copies carry less than planned, and an instance is added.
+    SloDecision settled = decide(steady(cap, 8, repeat(40, 1)), backlog, TargetState.initial(spec.name()), live(8, 1), OptionalInt.empty());
+    assertThat(settled.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(settled.plan().copies()).isEqualTo(12);
+  }
+
+  @Test
   void anInstanceIsReleasedOnlyWhenTheWholeWindowShowsItUnneeded() {
     double[] load = repeat(40, 0.5);
     load[20] = 14;
