@@ -13,6 +13,9 @@ import java.util.Optional;
  *
  * @param lastGoodSpecJson the newest spec that reached InService: scaling follows it while a newer
  *     one is being rolled out or has failed, so a refused update never leaves the endpoint unscalable
+ * @param updatedAt when the deployment last changed: a reconcile wrote to AWS or moved its phase
+ *     (a resubmitted spec that changes nothing leaves it; engine slo keeps a deploy's copies for a
+ *     scale-in window after it)
  * @param alarms the alarm names of the spec's step policies (the state table indexes them, so an
  *     alarm event finds its deployment without reading every spec)
  */

@@ -61,9 +61,13 @@ class DeployOnTwinTest {
     DeployService deploy = world.services().deploy();
     deploy.handle(event("deploy-llama3-8b.json"));
     world.advance(Duration.ofMinutes(20), reconciling(deploy));
+    Instant changed = world.stateTable().deployment("llama3-chat").orElseThrow().updatedAt();
+    world.advance(Duration.ofMinutes(5), reconciling(deploy));
     DeployResult again = deploy.handle(event("deploy-eventbridge.json")).get(0);
     assertThat(again.actions()).isEmpty();
     assertThat(again.phase()).isEqualTo(Phase.InService);
+    // Nothing changed, so neither does the time of the last change (engine slo's post-deploy hold does not restart).
+    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().updatedAt()).isEqualTo(changed);
   }
 
   @Test

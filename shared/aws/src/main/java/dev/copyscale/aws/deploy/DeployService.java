@@ -124,7 +124,8 @@ public final class DeployService {
       DeploymentRecord record =
           existing
               .map(r -> new DeploymentRecord(r.name(), specJson, r.phase() == Phase.Deleted ? Phase.Creating : r.phase(), false,
-                  r.phase() == Phase.Deleted ? Applied.none() : r.applied(), r.lastActions(), r.waitingFor(), Optional.empty(), clock.instant(),
+                  r.phase() == Phase.Deleted ? Applied.none() : r.applied(), r.lastActions(), r.waitingFor(), Optional.empty(),
+                  r.phase() == Phase.Deleted ? clock.instant() : r.updatedAt(),
                   // Until the new spec reaches InService, scaling keeps following the one that did.
                   r.phase() == Phase.Deleted ? Optional.empty() : r.phase() == Phase.InService && !r.deleting() ? Optional.of(r.specJson()) : r.lastGoodSpecJson(),
                   alarms, r.version() + 1))
@@ -274,7 +275,9 @@ public final class DeployService {
     boolean everInService = record.applied().everInService() || phase == Phase.InService;
     DeploymentRecord next =
         new DeploymentRecord(record.name(), record.specJson(), phase, record.deleting(), new Applied(fingerprints, zeroPending, everInService),
-            taken.isEmpty() ? record.lastActions() : taken, plan.waitingFor(), error.or(plan::failure), clock.instant(),
+            taken.isEmpty() ? record.lastActions() : taken, plan.waitingFor(), error.or(plan::failure),
+            // A reconcile that wrote nothing and moved no phase (a resubmitted, unchanged spec) leaves the time of the last change.
+            taken.isEmpty() && phase == record.phase() ? record.updatedAt() : clock.instant(),
             phase == Phase.InService && !record.deleting() ? Optional.of(record.specJson()) : record.lastGoodSpecJson(), record.alarms(), record.version() + 1);
     store.save(next);
     return new DeployResult(record.name(), phase, taken, plan.waitingFor(), error.or(plan::failure), DeployResult.Status.of(observed));
