@@ -101,8 +101,9 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
     double forecast = period.isPresent() ? Seasonality.forecast(demand, period.getAsInt(), 0, leadMinutes + 1) : 0;
     double ahead = Math.max(now, forecast);
     // Releasing follows the pattern once it has foretold the whole last window, counted in instances: an instance then
-    // goes when the last lead time and the next two (the higher of the last two cycles) show it unneeded, and comes
-    // back a lead time ahead of the next rise, instead of being held through the gaps. A miss falls back to the window.
+    // goes when the last minute and the next two lead times (the higher of the last two cycles) show it unneeded, and
+    // comes back a lead time ahead of the next rise, instead of being held through the gaps (the pattern, not the
+    // window, says what recurs). A minute it did not foretell puts the window back in charge.
     boolean byPattern = period.isPresent()
         && Seasonality.held(demand, period.getAsInt(), windowMinutes, d -> cap.instancesFor(cap.copiesFor(d, perCopy)));
     int lookBack = byPattern ? 1 : windowMinutes;
