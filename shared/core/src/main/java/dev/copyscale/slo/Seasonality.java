@@ -94,7 +94,7 @@ public final class Seasonality {
       double foretold = Double.MAX_VALUE;
       for (int cycle = 1; cycle <= 2; cycle++) {
         int at = i - cycle * period;
-        foretold = Math.min(foretold, Math.max(demand[at - 1], Math.max(demand[at], demand[Math.min(at + 1, n - 1)])));
+        foretold = Math.min(foretold, Math.max(demand[at - 1], Math.max(demand[at], demand[at + 1])));
       }
       if (need.applyAsDouble(demand[i]) > need.applyAsDouble(foretold)) {
         return false;

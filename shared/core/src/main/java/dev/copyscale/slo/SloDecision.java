@@ -86,7 +86,7 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
     int n = demand.length;
 
     // Now: the last minute's arrivals, and the copies' own 10-second count of requests in flight (a rise shows within seconds).
-    double lastMinute = n == 0 ? 0 : demand[n - 1];
+    double now = n == 0 ? 0 : demand[n - 1];
     double busiest = in.recentConcurrencyPerCopy().stream().mapToDouble(Double::doubleValue).max().orElse(0);
     // A backlog beyond what the copies run is planned for only once the copies serving now have served whole minutes: what
     // queued while capacity was short is served or times out within the 60 s invocation timeout of its arrival, long before
@@ -95,7 +95,6 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
       busiest = Math.min(busiest, perCopy);
     }
     double inFlight = atOperatingPoint(cap, busiest * live.servingCopies(), busiest, serviceMs, work);
-    double now = lastMinute;
     // Ahead: the pattern's forecast.
     OptionalInt period = in.period();
     double forecast = period.isPresent() ? Seasonality.forecast(demand, period.getAsInt(), 0, leadMinutes + 1) : 0;
@@ -118,7 +117,7 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
         windowBusiest = Math.max(windowBusiest, atOperatingPoint(cap, p, history.concurrencyPerCopyMax()[i], serviceMs, work));
       }
     }
-    double hold = Math.max(windowPeak, byPattern ? Math.max(now, patternAhead) : ahead);
+    double hold = Math.max(windowPeak, byPattern ? patternAhead : ahead);
     boolean refused = history.refusedInLast(2) > 0;
 
     int askedInstances = cap.instancesFor(asked);
@@ -198,7 +197,8 @@ public record SloDecision(LedgerEntry entry, TargetState next, Optional<Instance
    * at the operating point: they arrived at inFlight / the service time at that concurrency a second,
    * and at the operating point that rate keeps rate × serviceMs in flight. A backlog counts in full:
    * copies holding more than the plan says they run show the plan's capacity is not there, whatever
-   * the reason (longer prompts than the profile's, a batch packed unevenly), and more is added.
+   * the reason (longer prompts than the profile's, a batch packed unevenly), and more is added
+   * (the 10-second count's backlog only once the copies have settled: see {@link #SETTLE_MINUTES}).
    */
   private static double atOperatingPoint(SloCapacity cap, double inFlight, double perCopyThen, double serviceMs, double work) {
     if (inFlight <= 0 || perCopyThen <= 0) {

@@ -60,7 +60,7 @@ public final class AlarmService {
     this.writer = writer;
     this.retention = retention;
     this.convergence = new CapacityConvergence(store, writer, clock, retention);
-    this.slo = new SloService(aws, store, clock, writer, convergence, retention);
+    this.slo = new SloService(aws, store, clock, writer, convergence);
   }
 
   /** A deployment's step policy, found from its alarm's name. */

@@ -51,19 +51,17 @@ public final class SloService {
   private final Clock clock;
   private final CapacityWriter writer;
   private final CapacityConvergence convergence;
-  private final Duration retention;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   /** A deployment's history as last read, and its pattern as last found. */
   private record Cached(String component, LoadHistory history, OptionalInt period, Instant periodFoundAt) {}
 
-  public SloService(Clients aws, StateStore store, Clock clock, CapacityWriter writer, CapacityConvergence convergence, Duration retention) {
+  public SloService(Clients aws, StateStore store, Clock clock, CapacityWriter writer, CapacityConvergence convergence) {
     this.aws = aws;
     this.store = store;
     this.clock = clock;
     this.writer = writer;
     this.convergence = convergence;
-    this.retention = retention;
   }
 
   /**
