@@ -4,7 +4,6 @@ import static dev.copyscale.twin.world.TwinFixture.desiredCopies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.testing.MotoClients;
 import dev.copyscale.json.Json;
@@ -12,14 +11,12 @@ import dev.copyscale.scaling.Outcome;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.scaling.TargetState;
-import dev.copyscale.testing.MotoServer;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +24,6 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * At-least-once delivery with real concurrency: two invocations of the real handler, released
@@ -43,10 +39,7 @@ class ConcurrentAlarmDeliveryTest {
 
   @BeforeEach
   void deployed() {
-    DynamoDbClient dynamo = MotoClients.dynamoDb(MotoServer.shared().endpoint());
-    String name = "copyscale-state-" + UUID.randomUUID();
-    MotoClients.createStateTable(dynamo, name);
-    table = new DynamoDbStateStore(dynamo, name);
+    table = MotoClients.newStateTable();
     world = TwinWorld.fresh(TwinFixture.START);
     TwinFixture.deploy(world, table, TwinFixture.json("deploy-llama3-8b-orchestrated.json"));
     TwinFixture.catchUpWithTheEvents(world);

@@ -4,7 +4,6 @@ import static dev.copyscale.twin.world.TwinFixture.desiredCopies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.testing.MotoClients;
 import dev.copyscale.functions.stepscaling.ConcurrentAlarmDeliveryTest.MeetBeforeCommit;
@@ -12,7 +11,6 @@ import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.Metric;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.testing.MotoServer;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
@@ -21,11 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * engine slo's decisions are once-only with real concurrency: two invocations of the real handler
@@ -45,10 +41,7 @@ class ConcurrentSloDeliveryTest {
 
   @BeforeEach
   void deployed() {
-    DynamoDbClient dynamo = MotoClients.dynamoDb(MotoServer.shared().endpoint());
-    String name = "copyscale-state-" + UUID.randomUUID();
-    MotoClients.createStateTable(dynamo, name);
-    table = new DynamoDbStateStore(dynamo, name);
+    table = MotoClients.newStateTable();
     world = TwinWorld.fresh(TwinFixture.START);
     JsonNode spec = TwinFixture.json("deploy-llama3-8b-slo.json");
     TwinFixture.deploy(world, table, spec);

@@ -1,5 +1,8 @@
 package dev.copyscale.aws.testing;
 
+import dev.copyscale.aws.store.DynamoDbStateStore;
+import dev.copyscale.aws.store.StateStore;
+import dev.copyscale.testing.MotoServer;
 import dev.copyscale.testing.RepoFiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -114,6 +118,14 @@ public final class MotoClients {
   }
 
   /** Creates {@code table} with the key schema, attributes and TTL of template.yaml's StateTable. */
+  /** A state table of its own on the JVM's shared moto_server, created as template.yaml declares it. */
+  public static StateStore newStateTable() {
+    DynamoDbClient dynamo = dynamoDb(MotoServer.shared().endpoint());
+    String table = "copyscale-state-" + UUID.randomUUID();
+    createStateTable(dynamo, table);
+    return new DynamoDbStateStore(dynamo, table);
+  }
+
   public static void createStateTable(DynamoDbClient dynamo, String table) {
     JsonNode props = stateTableProperties();
     List<KeySchemaElement> keys = new ArrayList<>();
