@@ -1,6 +1,6 @@
 package dev.copyscale.twin.autoscaling;
 
-import dev.copyscale.twin.sagemaker.SageMakerTwin;
+import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,17 +30,8 @@ class AutoScalingTwinTest {
 
   @BeforeEach
   void deployed() {
-    world = TwinWorld.fresh(T0);
+    world = TwinFixture.endpointWithComponent(T0, 1);
     aas = world.autoScaling();
-    SageMakerTwin sm = world.sageMaker();
-    sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
-    sm.createEndpointConfig(b -> b.endpointConfigName("c").executionRoleArn("arn:aws:iam::123456789012:role/r")
-        .productionVariants(v -> v.variantName("AllTraffic").instanceType("ml.g5.12xlarge").initialInstanceCount(1)));
-    sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
-    world.pause(world.timings().instanceProvisioning());
-    sm.createInferenceComponent(b -> b.inferenceComponentName("ic").endpointName("e").variantName("AllTraffic")
-        .specification(s -> s.modelName("m").computeResourceRequirements(r -> r.numberOfAcceleratorDevicesRequired(1f).minMemoryRequiredInMb(1024)))
-        .runtimeConfig(r -> r.copyCount(1)));
   }
 
   void register(String resourceId, String dimension, Integer min, Integer max) {

@@ -2,7 +2,6 @@ package dev.copyscale.twin.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.copyscale.twin.sagemaker.SageMakerTwin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,17 +12,7 @@ class IdleWorldTest {
   static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
 
   static TwinWorld serving() {
-    TwinWorld world = TwinWorld.fresh(T0);
-    SageMakerTwin sm = world.sageMaker();
-    sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
-    sm.createEndpointConfig(b -> b.endpointConfigName("c").executionRoleArn("arn:aws:iam::123456789012:role/r")
-        .productionVariants(v -> v.variantName("AllTraffic").instanceType("ml.g5.12xlarge").initialInstanceCount(1)));
-    sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
-    world.pause(world.timings().instanceProvisioning());
-    sm.createInferenceComponent(b -> b.inferenceComponentName("ic").endpointName("e").variantName("AllTraffic")
-        .specification(s -> s.modelName("m").computeResourceRequirements(r -> r.numberOfAcceleratorDevicesRequired(1f).minMemoryRequiredInMb(1024)))
-        .runtimeConfig(r -> r.copyCount(2)));
-    return world;
+    return TwinFixture.endpointWithComponent(T0, 2);
   }
 
   static void alarm(TwinWorld world, String name, String metric, String statistic, String treatMissingData) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.aws.deploy.DeployService;
 import dev.copyscale.json.Json;
 import dev.copyscale.testing.RepoFiles;
+import dev.copyscale.twin.sagemaker.SageMakerTwin;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -108,5 +109,24 @@ public final class TwinFixture {
   /** The copy count SageMaker reports as desired. */
   public static int desiredCopies(TwinWorld world, String component) {
     return world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(component)).runtimeConfig().desiredCopyCount();
+  }
+
+  /**
+   * A fresh world at {@code start} with endpoint "e" (one ml.g5.12xlarge, variant AllTraffic, its
+   * instance provisioned) and inference component "ic" of {@code copies} copies of model "m" (one
+   * accelerator, 1 GiB) just created on it: SageMaker's own requests, no copyscale deployment.
+   */
+  public static TwinWorld endpointWithComponent(Instant start, int copies) {
+    TwinWorld world = TwinWorld.fresh(start);
+    SageMakerTwin sm = world.sageMaker();
+    sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
+    sm.createEndpointConfig(b -> b.endpointConfigName("c").executionRoleArn("arn:aws:iam::123456789012:role/r")
+        .productionVariants(v -> v.variantName("AllTraffic").instanceType("ml.g5.12xlarge").initialInstanceCount(1)));
+    sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
+    world.pause(world.timings().instanceProvisioning());
+    sm.createInferenceComponent(b -> b.inferenceComponentName("ic").endpointName("e").variantName("AllTraffic")
+        .specification(s -> s.modelName("m").computeResourceRequirements(r -> r.numberOfAcceleratorDevicesRequired(1f).minMemoryRequiredInMb(1024)))
+        .runtimeConfig(r -> r.copyCount(copies)));
+    return world;
   }
 }
