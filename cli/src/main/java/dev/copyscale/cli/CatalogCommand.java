@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "catalog",
     mixinStandardHelpOptions = true,
-    description = "Lists the GPU instance types and models preflight knows (docs/catalog.md has the sources).")
+    description =
+        "Lists the GPU instance types and models preflight knows (docs/catalog.md has the"
+            + " sources).")
 final class CatalogCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
@@ -27,17 +29,41 @@ final class CatalogCommand implements Runnable {
     Catalog catalog = Catalog.bundled();
     PrintWriter out = commandSpec.commandLine().getOut();
     if (json) {
-      out.println(Json.pretty(Map.of("instanceTypes", catalog.instanceTypes(), "models", catalog.models())));
+      out.println(
+          Json.pretty(
+              Map.of("instanceTypes", catalog.instanceTypes(), "models", catalog.models())));
       out.flush();
       return;
     }
-    out.printf("%-18s %-14s %4s %8s %6s %9s %10s%n", "instance type", "GPU", "GPUs", "GiB/GPU", "vCPUs", "mem GiB", "$/h");
+    out.printf(
+        "%-18s %-14s %4s %8s %6s %9s %10s%n",
+        "instance type", "GPU", "GPUs", "GiB/GPU", "vCPUs", "mem GiB", "$/h");
     for (InstanceType t : catalog.instanceTypes()) {
-      out.printf(Locale.ROOT, "%-18s %-14s %4d %8.0f %6d %9.0f %10.3f%n", t.name(), t.gpuModel(), t.gpuCount(), t.gpuMemoryGiB(), t.vcpus(), t.memoryGiB(), t.priceUsdPerHour());
+      out.printf(
+          Locale.ROOT,
+          "%-18s %-14s %4d %8.0f %6d %9.0f %10.3f%n",
+          t.name(),
+          t.gpuModel(),
+          t.gpuCount(),
+          t.gpuMemoryGiB(),
+          t.vcpus(),
+          t.memoryGiB(),
+          t.priceUsdPerHour());
     }
-    out.printf("%n%-42s %9s %6s %8s %8s %-9s %8s%n", "model", "params B", "layers", "KV heads", "head dim", "dtype", "context");
+    out.printf(
+        "%n%-42s %9s %6s %8s %8s %-9s %8s%n",
+        "model", "params B", "layers", "KV heads", "head dim", "dtype", "context");
     for (ModelProfile m : catalog.models()) {
-      out.printf(Locale.ROOT, "%-42s %9.2f %6d %8d %8d %-9s %8d%n", m.id(), m.parametersBillions(), m.layers(), m.kvHeads(), m.headDim(), m.dtype(), m.maxContextTokens());
+      out.printf(
+          Locale.ROOT,
+          "%-42s %9.2f %6d %8d %8d %-9s %8d%n",
+          m.id(),
+          m.parametersBillions(),
+          m.layers(),
+          m.kvHeads(),
+          m.headDim(),
+          m.dtype(),
+          m.maxContextTokens());
     }
     out.flush();
   }

@@ -7,8 +7,8 @@ import dev.copyscale.preflight.PreflightReport;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
-import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.scheduler.SchedulerTwin;
+import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,28 +32,48 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponen
     name = "demo",
     mixinStandardHelpOptions = true,
     // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
-    description = {"Deploys a spec on a fresh twin (no AWS account) and follows it through virtual time.",
-        "Preflights the spec, deploys it with the real Lambda handlers and prints when the endpoint, the copies and the instances change."})
+    description = {
+      "Deploys a spec on a fresh twin (no AWS account) and follows it through virtual time.",
+      "Preflights the spec, deploys it with the real Lambda handlers and prints when the endpoint,"
+          + " the copies and the instances change."
+    })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec commandSpec;
 
-  @Option(names = "--spec", paramLabel = "FILE", description = "the spec (default: ${DEFAULT-VALUE}, the jar's copy when the working directory has none)")
+  @Option(
+      names = "--spec",
+      paramLabel = "FILE",
+      description =
+          "the spec (default: ${DEFAULT-VALUE}, the jar's copy when the working directory has"
+              + " none)")
   Path specFile = Path.of("examples", "llama3-8b.yaml");
 
-  @Option(names = "--start", paramLabel = "INSTANT", description = "virtual start time (default: ${DEFAULT-VALUE}, a Friday 07:30 in Berlin)")
+  @Option(
+      names = "--start",
+      paramLabel = "INSTANT",
+      description = "virtual start time (default: ${DEFAULT-VALUE}, a Friday 07:30 in Berlin)")
   Instant start = Instant.parse("2026-11-27T06:30:00Z");
 
-  @Option(names = "--for", paramLabel = "DURATION", converter = Durations.class, description = "how long to follow it (default: 26h)")
+  @Option(
+      names = "--for",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "how long to follow it (default: 26h)")
   Duration span = Duration.ofHours(26);
 
-  @Option(names = "--world", paramLabel = "PATH", description = "also save the resulting world here, for world show / activities")
+  @Option(
+      names = "--world",
+      paramLabel = "PATH",
+      description = "also save the resulting world here, for world show / activities")
   Path world;
 
   @Override
   public Integer call() {
     PrintWriter out = commandSpec.commandLine().getOut();
     String document = SpecFiles.read(commandSpec, specFile);
-    PreflightReport preflight = new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(SpecParser.parse(document));
+    PreflightReport preflight =
+        new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB)
+            .run(SpecParser.parse(document));
     if (!preflight.fits()) {
       out.println("preflight: " + specFile + " does not fit:");
       preflight.problems().forEach(p -> out.println("  - " + p));
@@ -61,14 +81,36 @@ final class DemoCommand implements Callable<Integer> {
       return 1;
     }
     DeploymentSpec spec = SpecParser.parse(document).orThrow();
-    ZoneId zone = spec.scaling().schedules().isEmpty() ? ZoneId.of("UTC") : ZoneId.of(spec.scaling().schedules().get(0).timezone());
-    out.printf("preflight: %s fits (%s); on-demand $%.2f/h initially%n", specFile, spec.endpoint().instanceType(), preflight.cost().orElseThrow().usdPerHourAtCopies());
-    out.printf("twin: a fresh account at %s (%s time); every change below happened in virtual time%n%n", fmt(start, zone), zone);
+    ZoneId zone =
+        spec.scaling().schedules().isEmpty()
+            ? ZoneId.of("UTC")
+            : ZoneId.of(spec.scaling().schedules().get(0).timezone());
+    out.printf(
+        "preflight: %s fits (%s); on-demand $%.2f/h initially%n",
+        specFile,
+        spec.endpoint().instanceType(),
+        preflight.cost().orElseThrow().usdPerHourAtCopies());
+    out.printf(
+        "twin: a fresh account at %s (%s time); every change below happened in virtual time%n%n",
+        fmt(start, zone), zone);
 
     TwinWorld twin = TwinWorld.fresh(start);
     TwinFunctions functions = new TwinFunctions(twin, commandSpec.commandLine().getErr());
-    String response = TwinFunctions.invoke(functions.deploy, "deploy", Json.compact(SpecParser.toTree(document)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    out.printf("%s  deploy %s: %s%n", fmt(start, zone), spec.name(), String.join("; ", Json.mapper().convertValue(Json.read(response, java.util.Map.class).get("actions"), String[].class)));
+    String response =
+        TwinFunctions.invoke(
+            functions.deploy,
+            "deploy",
+            Json.compact(SpecParser.toTree(document))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    out.printf(
+        "%s  deploy %s: %s%n",
+        fmt(start, zone),
+        spec.name(),
+        String.join(
+            "; ",
+            Json.mapper()
+                .convertValue(
+                    Json.read(response, java.util.Map.class).get("actions"), String[].class)));
     Timeline timeline = new Timeline(twin, spec, zone, out);
     timeline.sample();
     twin.advance(span, timeline.watching(functions));
@@ -110,15 +152,37 @@ final class DemoCommand implements Callable<Integer> {
         line.append("no endpoint");
       } else {
         var e = twin.sageMaker().describeEndpoint(b -> b.endpointName(spec.endpoint().name()));
-        line.append("endpoint ").append(e.endpointStatusAsString()).append(", instances ").append(e.productionVariants().get(0).currentInstanceCount())
-            .append("/").append(e.productionVariants().get(0).desiredInstanceCount());
+        line.append("endpoint ")
+            .append(e.endpointStatusAsString())
+            .append(", instances ")
+            .append(e.productionVariants().get(0).currentInstanceCount())
+            .append("/")
+            .append(e.productionVariants().get(0).desiredInstanceCount());
         if (twin.sageMaker().state().components().containsKey(spec.component().name())) {
-          DescribeInferenceComponentResponse c = twin.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(spec.component().name()));
-          line.append("; component ").append(c.inferenceComponentStatusAsString()).append(", copies serving ")
-              .append(c.runtimeConfig().currentCopyCount()).append(" of ").append(c.runtimeConfig().desiredCopyCount());
+          DescribeInferenceComponentResponse c =
+              twin.sageMaker()
+                  .describeInferenceComponent(
+                      b -> b.inferenceComponentName(spec.component().name()));
+          line.append("; component ")
+              .append(c.inferenceComponentStatusAsString())
+              .append(", copies serving ")
+              .append(c.runtimeConfig().currentCopyCount())
+              .append(" of ")
+              .append(c.runtimeConfig().desiredCopyCount());
         }
-        twin.autoScaling().describeScalableTargets(b -> b.serviceNamespace("sagemaker")).scalableTargets().stream().findFirst()
-            .ifPresent(t -> line.append("; bounds [").append(t.minCapacity()).append(", ").append(t.maxCapacity()).append("]"));
+        twin
+            .autoScaling()
+            .describeScalableTargets(b -> b.serviceNamespace("sagemaker"))
+            .scalableTargets()
+            .stream()
+            .findFirst()
+            .ifPresent(
+                t ->
+                    line.append("; bounds [")
+                        .append(t.minCapacity())
+                        .append(", ")
+                        .append(t.maxCapacity())
+                        .append("]"));
       }
       String now = line.toString();
       if (!now.equals(last)) {

@@ -7,7 +7,10 @@ import java.util.Optional;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Durations as people write them: {@code 250ms}, {@code 1.5s}, {@code 90s}, {@code 30m}, {@code 24h}, {@code 2d}, or ISO-8601 {@code PT30M}. */
+/**
+ * Durations as people write them: {@code 250ms}, {@code 1.5s}, {@code 90s}, {@code 30m}, {@code
+ * 24h}, {@code 2d}, or ISO-8601 {@code PT30M}.
+ */
 final class Durations implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String text) {
@@ -19,15 +22,18 @@ final class Durations implements ITypeConverter<Duration> {
     try {
       shortForm = ShortDuration.parse(text);
     } catch (ArithmeticException e) {
-      throw new TypeConversionException("'" + text + "' is too long a duration to count in milliseconds");
+      throw new TypeConversionException(
+          "'" + text + "' is too long a duration to count in milliseconds");
     }
-    return shortForm.orElseGet(() -> {
-      try {
-        return Duration.parse(text.trim());
-      } catch (DateTimeParseException e) {
-        throw new TypeConversionException("'" + text + "' is not a duration such as 250ms, 1.5s, 90s, 30m, 24h, 2d or PT30M");
-      }
-    });
+    return shortForm.orElseGet(
+        () -> {
+          try {
+            return Duration.parse(text.trim());
+          } catch (DateTimeParseException e) {
+            throw new TypeConversionException(
+                "'" + text + "' is not a duration such as 250ms, 1.5s, 90s, 30m, 24h, 2d or PT30M");
+          }
+        });
   }
 
   /** A duration as "N days" when it is whole days, else ISO-8601 (PT9601H). */

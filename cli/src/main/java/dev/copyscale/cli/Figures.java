@@ -16,7 +16,9 @@ final class Figures {
     if (Double.isNaN(v)) {
       return "-";
     }
-    return v >= 10_000 ? String.format(Locale.ROOT, "%.1f s", v / 1000) : String.format(Locale.ROOT, "%,.0f ms", v);
+    return v >= 10_000
+        ? String.format(Locale.ROOT, "%.1f s", v / 1000)
+        : String.format(Locale.ROOT, "%,.0f ms", v);
   }
 
   /** JSON has no NaN: a figure that does not exist (no request succeeded) is written as null. */

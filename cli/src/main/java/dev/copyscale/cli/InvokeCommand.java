@@ -20,39 +20,57 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code copyscale invoke FUNCTION --event FILE}: runs a Lambda handler exactly as Lambda would. */
+/**
+ * {@code copyscale invoke FUNCTION --event FILE}: runs a Lambda handler exactly as Lambda would.
+ */
 @Command(
     name = "invoke",
     mixinStandardHelpOptions = true,
     // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
     description = {
-      "Runs one of copyscale's Lambda handlers on an event file as Lambda would, in the twin or on AWS.",
-      "The event's bytes go in with a Lambda context and the response is printed. With --aws the handler reads its settings "
-          + "from the environment as in Lambda: STATE_TABLE and COPYSCALE_STACK (the stack's outputs), and for deploy "
-          + "SCHEDULE_TARGET_ARN and SCHEDULER_ROLE_ARN; --function-arn names the deployed function it stands in for, whose "
-          + "account and region the handler checks events against."
+      "Runs one of copyscale's Lambda handlers on an event file as Lambda would, in the twin or on"
+          + " AWS.",
+      "The event's bytes go in with a Lambda context and the response is printed. With --aws the"
+          + " handler reads its settings from the environment as in Lambda: STATE_TABLE and"
+          + " COPYSCALE_STACK (the stack's outputs), and for deploy SCHEDULE_TARGET_ARN and"
+          + " SCHEDULER_ROLE_ARN; --function-arn names the deployed function it stands in for,"
+          + " whose account and region the handler checks events against."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:the function returned a response", "1:the function failed (its error is printed)", "2:usage error"})
+    exitCodeList = {
+      "0:the function returned a response",
+      "1:the function failed (its error is printed)",
+      "2:usage error"
+    })
 final class InvokeCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec commandSpec;
 
   @Parameters(paramLabel = "FUNCTION", description = "deploy, step-scaling or scheduled-scaling")
   String function;
 
-  @Option(names = "--event", required = true, paramLabel = "FILE", description = "the event JSON (see events/)")
+  @Option(
+      names = "--event",
+      required = true,
+      paramLabel = "FILE",
+      description = "the event JSON (see events/)")
   Path event;
 
   @Mixin WorldOptions where;
 
-  @Option(names = "--function-arn", paramLabel = "ARN",
-      description = "with --aws: the deployed function's ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME); events of another account or region are ignored, as in Lambda")
+  @Option(
+      names = "--function-arn",
+      paramLabel = "ARN",
+      description =
+          "with --aws: the deployed function's ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME);"
+              + " events of another account or region are ignored, as in Lambda")
   String functionArn;
 
   @Override
   public Integer call() {
     if (!java.util.List.of("deploy", "step-scaling", "scheduled-scaling").contains(function)) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), "unknown function '" + function + "'; one of deploy, step-scaling, scheduled-scaling");
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(),
+          "unknown function '" + function + "'; one of deploy, step-scaling, scheduled-scaling");
     }
     byte[] bytes;
     try {
@@ -61,24 +79,44 @@ final class InvokeCommand implements Callable<Integer> {
     } catch (NoSuchFileException e) {
       throw new CommandLine.ParameterException(commandSpec.commandLine(), "no such file: " + event);
     } catch (IOException e) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), "cannot read " + event + ": " + e.getMessage());
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "cannot read " + event + ": " + e.getMessage());
     }
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
     if (where.aws) {
       if (!LambdaStreams.isFunctionArn(functionArn)) {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "--function-arn: with --aws give the deployed function's ARN, "
-            + "arn:aws:lambda:REGION:ACCOUNT:function:NAME (the stack's function names are in its outputs), got " + functionArn);
+        throw new CommandLine.ParameterException(
+            commandSpec.commandLine(),
+            "--function-arn: with --aws give the deployed function's ARN,"
+                + " arn:aws:lambda:REGION:ACCOUNT:function:NAME (the stack's function names are in"
+                + " its outputs), got "
+                + functionArn);
       }
-      return run(awsHandler(), new LocalContext(functionArn.replaceAll("^.*:function:([^:]+).*$", "$1"), functionArn), bytes, out, err);
+      return run(
+          awsHandler(),
+          new LocalContext(functionArn.replaceAll("^.*:function:([^:]+).*$", "$1"), functionArn),
+          bytes,
+          out,
+          err);
     }
     if (functionArn != null) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--function-arn goes with --aws (the twin's functions are in account 123456789012, us-east-1)");
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(),
+          "--function-arn goes with --aws (the twin's functions are in account 123456789012,"
+              + " us-east-1)");
     }
     TwinWorld world = where.load();
     TwinFunctions functions = new TwinFunctions(world, err);
-    int code = run(functions.handler(function), new LocalContext("copyscale-twin-" + function), bytes, out, err);
-    // A failed invocation changed nothing it should not have; what it did change is kept, as on AWS.
+    int code =
+        run(
+            functions.handler(function),
+            new LocalContext("copyscale-twin-" + function),
+            bytes,
+            out,
+            err);
+    // A failed invocation changed nothing it should not have; what it did change is kept, as on
+    // AWS.
     world.save(where.world);
     return code;
   }
@@ -91,7 +129,12 @@ final class InvokeCommand implements Callable<Integer> {
     };
   }
 
-  private int run(RequestStreamHandler handler, LocalContext context, byte[] bytes, PrintWriter out, PrintWriter err) {
+  private int run(
+      RequestStreamHandler handler,
+      LocalContext context,
+      byte[] bytes,
+      PrintWriter out,
+      PrintWriter err) {
     try {
       out.println(TwinFunctions.invoke(handler, context, bytes));
       out.flush();

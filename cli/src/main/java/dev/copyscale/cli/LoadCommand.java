@@ -2,6 +2,8 @@ package dev.copyscale.cli;
 
 import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.lambda.LambdaEnvironment;
+import dev.copyscale.aws.store.DynamoDbStateStore;
+import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.chat.ChatMessage;
 import dev.copyscale.cli.chat.ChatMessages;
@@ -13,15 +15,13 @@ import dev.copyscale.cli.load.LoadStats;
 import dev.copyscale.cli.load.LoadTarget;
 import dev.copyscale.cli.load.Tutorial;
 import dev.copyscale.cli.load.TwinTarget;
+import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.deploy.DeploymentRecord;
-import dev.copyscale.aws.store.DynamoDbStateStore;
-import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.twin.sagemaker.SageMakerState;
-import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.twin.traffic.Trace;
+import dev.copyscale.twin.world.TwinWorld;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -56,15 +56,24 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
     name = "load",
     mixinStandardHelpOptions = true,
     // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
-    description = {"Sends chat requests to a deployment in the twin or on AWS and reports latency, errors and scaling.",
-        "It sends TGI requests rendered with the model's own chat template, closed loop (--concurrency) or open loop (--rate, --trace), "
-            + "against the twin world (virtual time: alarms fire and copies scale while it runs) or a real endpoint (--aws). Prints "
-            + "latency percentiles, throughput, errors by type and the scaling activities of the run. Ctrl-C stops it with the summary so far.",
-        "Without --tutorial it sends copyscale's load defaults (32 in flight, temperature 0.6, top_p 0.9, do_sample, the generation "
-            + "prompt), which are not the seed tutorial's; --tutorial sends exactly what the tutorial sends: its payload, 100 requests, "
-            + "one after another."},
+    description = {
+      "Sends chat requests to a deployment in the twin or on AWS and reports latency, errors and"
+          + " scaling.",
+      "It sends TGI requests rendered with the model's own chat template, closed loop"
+          + " (--concurrency) or open loop (--rate, --trace), against the twin world (virtual time:"
+          + " alarms fire and copies scale while it runs) or a real endpoint (--aws). Prints"
+          + " latency percentiles, throughput, errors by type and the scaling activities of the"
+          + " run. Ctrl-C stops it with the summary so far.",
+      "Without --tutorial it sends copyscale's load defaults (32 in flight, temperature 0.6, top_p"
+          + " 0.9, do_sample, the generation prompt), which are not the seed tutorial's; --tutorial"
+          + " sends exactly what the tutorial sends: its payload, 100 requests, one after another."
+    },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every request succeeded", "1:some requests failed or the run was stopped", "2:usage error (nothing was sent)"})
+    exitCodeList = {
+      "0:every request succeeded",
+      "1:some requests failed or the run was stopped",
+      "2:usage error (nothing was sent)"
+    })
 final class LoadCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec commandSpec;
 
@@ -73,84 +82,157 @@ final class LoadCommand implements Callable<Integer> {
 
   @Mixin WorldOptions where;
 
-  @Option(names = "--tutorial", description = "send exactly what the seed tutorial sends: its chat without the generation prompt, "
-      + "{top_p 0.6, temperature 0.9, top_k 50, max_new_tokens 50, repetition_penalty 1.03, return_full_text false} and no do_sample, "
-      + "100 requests one after another; options that would change any of it are refused")
+  @Option(
+      names = "--tutorial",
+      description =
+          "send exactly what the seed tutorial sends: its chat without the generation prompt,"
+              + " {top_p 0.6, temperature 0.9, top_k 50, max_new_tokens 50, repetition_penalty"
+              + " 1.03, return_full_text false} and no do_sample, 100 requests one after another;"
+              + " options that would change any of it are refused")
   boolean tutorial;
 
-  @Option(names = "--requests", paramLabel = "N", description = "send N requests (default: 100, or unbounded with --duration; with --trace the whole trace, at most)")
+  @Option(
+      names = "--requests",
+      paramLabel = "N",
+      description =
+          "send N requests (default: 100, or unbounded with --duration; with --trace the whole"
+              + " trace, at most)")
   Integer requests;
 
   static final class Pace {
-    @Option(names = "--concurrency", paramLabel = "C", description = "closed loop: C requests in flight (default: 32, about the measured throughput peak of one TGI copy; --tutorial: 1)")
+    @Option(
+        names = "--concurrency",
+        paramLabel = "C",
+        description =
+            "closed loop: C requests in flight (default: 32, about the measured throughput peak of"
+                + " one TGI copy; --tutorial: 1)")
     Integer concurrency;
 
-    @Option(names = "--rate", paramLabel = "R", description = "open loop: R requests per second, Poisson arrivals")
+    @Option(
+        names = "--rate",
+        paramLabel = "R",
+        description = "open loop: R requests per second, Poisson arrivals")
     Double rate;
 
-    @Option(names = "--trace", paramLabel = "FILE", description = "open loop: replay an Azure-format trace (its arrival times, prompt and output lengths)")
+    @Option(
+        names = "--trace",
+        paramLabel = "FILE",
+        description =
+            "open loop: replay an Azure-format trace (its arrival times, prompt and output"
+                + " lengths)")
     Path trace;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Pace pace = new Pace();
 
-  @Option(names = "--speedup", paramLabel = "K", description = "with --trace: play it K times as fast (default: 1)")
+  @Option(
+      names = "--speedup",
+      paramLabel = "K",
+      description = "with --trace: play it K times as fast (default: 1)")
   double speedup = 1;
 
-  @Option(names = "--duration", paramLabel = "DURATION", converter = Durations.class, description = "stop sending after this long (e.g. 90s, 10m)")
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "stop sending after this long (e.g. 90s, 10m)")
   Duration duration;
 
-  @Option(names = "--messages", paramLabel = "FILE", description = "the chat (JSON: [{\"role\": \"system\"|\"user\"|\"assistant\", \"content\": ...}]); default: a system prompt and one question, rendered with the generation prompt")
+  @Option(
+      names = "--messages",
+      paramLabel = "FILE",
+      description =
+          "the chat (JSON: [{\"role\": \"system\"|\"user\"|\"assistant\", \"content\": ...}]);"
+              + " default: a system prompt and one question, rendered with the generation prompt")
   Path messages;
 
-  @Option(names = "--template", paramLabel = "NAME|FILE", description = "chat template: a shipped one (${COMPLETION-CANDIDATES}) or a .jinja / tokenizer_config.json file (default: the model's)",
+  @Option(
+      names = "--template",
+      paramLabel = "NAME|FILE",
+      description =
+          "chat template: a shipped one (${COMPLETION-CANDIDATES}) or a .jinja /"
+              + " tokenizer_config.json file (default: the model's)",
       completionCandidates = TemplateNames.class)
   String template;
 
-  @Option(names = "--stream", description = "InvokeEndpointWithResponseStream, measuring time to first token")
+  @Option(
+      names = "--stream",
+      description = "InvokeEndpointWithResponseStream, measuring time to first token")
   boolean stream;
 
-  @Option(names = "--max-new-tokens", paramLabel = "N", description = "default: ${DEFAULT-VALUE} (--tutorial: 50)")
+  @Option(
+      names = "--max-new-tokens",
+      paramLabel = "N",
+      description = "default: ${DEFAULT-VALUE} (--tutorial: 50)")
   int maxNewTokens = TgiRequest.Parameters.DEFAULT_MAX_NEW_TOKENS;
 
-  @Option(names = "--temperature", paramLabel = "T", description = "default: ${DEFAULT-VALUE} (--tutorial: 0.9)")
+  @Option(
+      names = "--temperature",
+      paramLabel = "T",
+      description = "default: ${DEFAULT-VALUE} (--tutorial: 0.9)")
   double temperature = TgiRequest.Parameters.DEFAULT_TEMPERATURE;
 
-  @Option(names = "--top-p", paramLabel = "P", description = "default: ${DEFAULT-VALUE} (--tutorial: 0.6)")
+  @Option(
+      names = "--top-p",
+      paramLabel = "P",
+      description = "default: ${DEFAULT-VALUE} (--tutorial: 0.6)")
   double topP = TgiRequest.Parameters.DEFAULT_TOP_P;
 
-  @Option(names = "--top-k", paramLabel = "K", description = "default: ${DEFAULT-VALUE} (--tutorial: 50)")
+  @Option(
+      names = "--top-k",
+      paramLabel = "K",
+      description = "default: ${DEFAULT-VALUE} (--tutorial: 50)")
   int topK = TgiRequest.Parameters.DEFAULT_TOP_K;
 
-  @Option(names = "--repetition-penalty", paramLabel = "R", description = "default: ${DEFAULT-VALUE} (--tutorial: 1.03)")
+  @Option(
+      names = "--repetition-penalty",
+      paramLabel = "R",
+      description = "default: ${DEFAULT-VALUE} (--tutorial: 1.03)")
   double repetitionPenalty = TgiRequest.Parameters.DEFAULT_REPETITION_PENALTY;
 
-  @Option(names = "--no-sample", description = "greedy decoding (do_sample false; the default sends do_sample true, --tutorial none)")
+  @Option(
+      names = "--no-sample",
+      description =
+          "greedy decoding (do_sample false; the default sends do_sample true, --tutorial none)")
   boolean noSample;
 
   @Option(names = "--return-full-text", description = "return the prompt with the answer")
   boolean returnFullText;
 
-  @Option(names = "--serving", paramLabel = "FILE", description = "twin only: the serving table (default: Llama 3 8B Instruct, TGI, one A10G)")
+  @Option(
+      names = "--serving",
+      paramLabel = "FILE",
+      description = "twin only: the serving table (default: Llama 3 8B Instruct, TGI, one A10G)")
   Path serving;
 
-  @Option(names = "--seed", paramLabel = "N", description = "twin routing and --rate arrivals (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "twin routing and --rate arrivals (default: ${DEFAULT-VALUE})")
   long seed = 1;
 
   @Option(names = "--json", description = "print the summary as JSON")
   boolean json;
 
-  @Option(names = "--no-progress", description = "no progress bar (it only shows on a terminal anyway)")
+  @Option(
+      names = "--no-progress",
+      description = "no progress bar (it only shows on a terminal anyway)")
   boolean noProgress;
 
   /** Requests sent without --requests, --duration or --trace (the tutorial's count too). */
   static final int DEFAULT_REQUESTS = 100;
 
-  /** Closed-loop requests in flight without --concurrency: about where one TGI copy's throughput peaks. */
+  /**
+   * Closed-loop requests in flight without --concurrency: about where one TGI copy's throughput
+   * peaks.
+   */
   static final int DEFAULT_CONCURRENCY = 32;
 
-  /** What the run sends goes through this (tests wrap the target to see every body and when it went). */
+  /**
+   * What the run sends goes through this (tests wrap the target to see every body and when it
+   * went).
+   */
   UnaryOperator<LoadTarget> decorate = UnaryOperator.identity();
 
   static final class TemplateNames implements Iterable<String> {
@@ -181,56 +263,115 @@ final class LoadCommand implements Callable<Integer> {
       world = where.load();
       store = world.stateTable();
     }
-    DeploymentRecord record = store.deployment(deployment).orElseThrow(() ->
-        usage("unknown deployment \"" + deployment + "\"" + (where.aws ? " in the state table" : " in " + where.world + " (deploy it first: copyscale invoke deploy ...)")));
+    DeploymentRecord record =
+        store
+            .deployment(deployment)
+            .orElseThrow(
+                () ->
+                    usage(
+                        "unknown deployment \""
+                            + deployment
+                            + "\""
+                            + (where.aws
+                                ? " in the state table"
+                                : " in "
+                                    + where.world
+                                    + " (deploy it first: copyscale invoke deploy ...)")));
     DeploymentSpec spec = SpecParser.parse(record.specJson()).orThrow();
     ChatTemplate chatTemplate = chatTemplate(spec);
     String chatPrompt = chatTemplate.render(chat, generationPrompt);
-    int concurrency = pace.concurrency != null ? pace.concurrency : tutorial ? Tutorial.CONCURRENCY : DEFAULT_CONCURRENCY;
+    int concurrency =
+        pace.concurrency != null
+            ? pace.concurrency
+            : tutorial ? Tutorial.CONCURRENCY : DEFAULT_CONCURRENCY;
     checkBounds(concurrency);
-    LoadDriver.Pace drive = pace.rate != null ? new LoadDriver.Open(pace.rate, seed)
-        : trace != null ? new LoadDriver.Replay(offsets(trace)) : new LoadDriver.Closed(concurrency);
-    int count = requests != null ? requests : trace != null ? trace.size() : duration != null ? Integer.MAX_VALUE : DEFAULT_REQUESTS;
-    IntFunction<String> body = trace == null
-        ? i -> TgiRequest.of(chatPrompt, parameters).withStream(stream).toJson()
-        : i -> TgiRequest.of(chatTemplate.render(List.of(ChatMessage.user(filler(trace.promptTokens(i % trace.size()))))),
-            parameters.withMaxNewTokens(Math.max(1, trace.outputTokens(i % trace.size())))).withStream(stream).toJson();
+    LoadDriver.Pace drive =
+        pace.rate != null
+            ? new LoadDriver.Open(pace.rate, seed)
+            : trace != null
+                ? new LoadDriver.Replay(offsets(trace))
+                : new LoadDriver.Closed(concurrency);
+    int count =
+        requests != null
+            ? requests
+            : trace != null
+                ? trace.size()
+                : duration != null ? Integer.MAX_VALUE : DEFAULT_REQUESTS;
+    IntFunction<String> body =
+        trace == null
+            ? i -> TgiRequest.of(chatPrompt, parameters).withStream(stream).toJson()
+            : i ->
+                TgiRequest.of(
+                        chatTemplate.render(
+                            List.of(
+                                ChatMessage.user(filler(trace.promptTokens(i % trace.size()))))),
+                        parameters.withMaxNewTokens(
+                            Math.max(1, trace.outputTokens(i % trace.size()))))
+                    .withStream(stream)
+                    .toJson();
 
     StringWriter functionLog = new StringWriter();
     LoadTarget built;
     TwinTarget twin = null;
     if (where.aws) {
-      built = new AwsTarget(spec.endpoint().name(), spec.component().name(), concurrency, Clock.systemUTC());
+      built =
+          new AwsTarget(
+              spec.endpoint().name(), spec.component().name(), concurrency, Clock.systemUTC());
     } else {
-      SageMakerState.Component component = world.sageMaker().state().components().get(spec.component().name());
+      SageMakerState.Component component =
+          world.sageMaker().state().components().get(spec.component().name());
       if (component == null) {
-        throw usage("deployment " + deployment + " has no inference component " + spec.component().name() + " in " + where.world + " (is it deployed?)");
+        throw usage(
+            "deployment "
+                + deployment
+                + " has no inference component "
+                + spec.component().name()
+                + " in "
+                + where.world
+                + " (is it deployed?)");
       }
-      twin = new TwinTarget(world, new TwinFunctions(world, new PrintWriter(functionLog, true)), spec.endpoint().name(), spec.component().name(), SpecFiles.servingProfile(commandSpec, serving), seed);
+      twin =
+          new TwinTarget(
+              world,
+              new TwinFunctions(world, new PrintWriter(functionLog, true)),
+              spec.endpoint().name(),
+              spec.component().name(),
+              SpecFiles.servingProfile(commandSpec, serving),
+              seed);
       built = twin;
     }
     LoadTarget target = decorate.apply(built);
     Instant start = target.clock().instant();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch summarized = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stop.set(true);
-      try {
-        summarized.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "copyscale-load-stop");
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.set(true);
+              try {
+                summarized.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "copyscale-load-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      ProgressBar bar = SpecFiles.progressBar("load " + deployment, count == Integer.MAX_VALUE ? -1 : count, !noProgress && !json);
+      ProgressBar bar =
+          SpecFiles.progressBar(
+              "load " + deployment, count == Integer.MAX_VALUE ? -1 : count, !noProgress && !json);
       LoadStats stats;
       try (target) {
-        stats = LoadDriver.run(target, new LoadDriver.Plan(drive, count, duration, stream, body), stop::get, n -> {
-          if (bar != null) {
-            bar.stepTo(n);
-          }
-        });
+        stats =
+            LoadDriver.run(
+                target,
+                new LoadDriver.Plan(drive, count, duration, stream, body),
+                stop::get,
+                n -> {
+                  if (bar != null) {
+                    bar.stepTo(n);
+                  }
+                });
         if (twin != null) {
           twin.finishPeriod();
         }
@@ -245,10 +386,13 @@ final class LoadCommand implements Callable<Integer> {
         activities = ActivitiesCommand.list(spec, store, Clients.real().autoScaling(), start);
       } else {
         activities = ActivitiesCommand.list(spec, store, world.autoScaling(), start);
-        SageMakerState.Component c = world.sageMaker().state().components().get(spec.component().name());
+        SageMakerState.Component c =
+            world.sageMaker().state().components().get(spec.component().name());
         Instant now = world.clock().instant();
         copies.put("desired", c == null ? 0 : c.desiredCopies());
-        copies.put("serving", c == null ? 0 : c.copies().stream().filter(x -> !x.readyAt().isAfter(now)).count());
+        copies.put(
+            "serving",
+            c == null ? 0 : c.copies().stream().filter(x -> !x.readyAt().isAfter(now)).count());
         copies.put("at", now);
         world.save(where.world);
       }
@@ -260,7 +404,8 @@ final class LoadCommand implements Callable<Integer> {
       err.flush();
       return stats.failed() == 0 && !stop.get() ? 0 : 1;
     } finally {
-      // However the run ends: an error must not leave the JVM waiting at exit for a summary that never comes.
+      // However the run ends: an error must not leave the JVM waiting at exit for a summary that
+      // never comes.
       summarized.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -272,14 +417,19 @@ final class LoadCommand implements Callable<Integer> {
 
   /**
    * --tutorial sends exactly the tutorial's requests, so an option that would change what is sent,
-   * how many or how fast is refused, naming it; the same value as the tutorial's is accepted.
-   * Where the load goes (--world, --aws, --serving, --seed) and how the summary looks are free.
+   * how many or how fast is refused, naming it; the same value as the tutorial's is accepted. Where
+   * the load goes (--world, --aws, --serving, --seed) and how the summary looks are free.
    */
   private void checkTutorial() {
     CommandLine.ParseResult parsed = commandSpec.commandLine().getParseResult();
     List<String> contradicting = new ArrayList<>();
     unlessEqual(parsed, contradicting, "--requests", Tutorial.REQUESTS, "100");
-    unlessEqual(parsed, contradicting, "--concurrency", Tutorial.CONCURRENCY, "1, one request after another");
+    unlessEqual(
+        parsed,
+        contradicting,
+        "--concurrency",
+        Tutorial.CONCURRENCY,
+        "1, one request after another");
     always(parsed, contradicting, "--rate", "one request after another");
     always(parsed, contradicting, "--trace", "one request after another, all alike");
     always(parsed, contradicting, "--speedup", "no trace");
@@ -287,34 +437,58 @@ final class LoadCommand implements Callable<Integer> {
     always(parsed, contradicting, "--messages", "its own chat");
     always(parsed, contradicting, "--template", "the model's own chat template");
     always(parsed, contradicting, "--stream", "InvokeEndpoint, no streaming");
-    unlessEqual(parsed, contradicting, "--max-new-tokens", Tutorial.PARAMETERS.maxNewTokens(), "50");
+    unlessEqual(
+        parsed, contradicting, "--max-new-tokens", Tutorial.PARAMETERS.maxNewTokens(), "50");
     unlessEqual(parsed, contradicting, "--temperature", Tutorial.PARAMETERS.temperature(), "0.9");
     unlessEqual(parsed, contradicting, "--top-p", Tutorial.PARAMETERS.topP(), "0.6");
     unlessEqual(parsed, contradicting, "--top-k", Tutorial.PARAMETERS.topK(), "50");
-    unlessEqual(parsed, contradicting, "--repetition-penalty", Tutorial.PARAMETERS.repetitionPenalty(), "1.03");
+    unlessEqual(
+        parsed,
+        contradicting,
+        "--repetition-penalty",
+        Tutorial.PARAMETERS.repetitionPenalty(),
+        "1.03");
     always(parsed, contradicting, "--no-sample", "no do_sample");
     always(parsed, contradicting, "--return-full-text", "return_full_text false");
     if (!contradicting.isEmpty()) {
       boolean one = contradicting.size() == 1;
-      throw usage("--tutorial sends exactly what the tutorial sends; " + (one ? "this option contradicts" : "these options contradict")
-          + " it: " + String.join(", ", contradicting) + ". Drop " + (one ? "it" : "them")
-          + ", or drop --tutorial to send copyscale's load with your options.");
+      throw usage(
+          "--tutorial sends exactly what the tutorial sends; "
+              + (one ? "this option contradicts" : "these options contradict")
+              + " it: "
+              + String.join(", ", contradicting)
+              + ". Drop "
+              + (one ? "it" : "them")
+              + ", or drop --tutorial to send copyscale's load with your options.");
     }
   }
 
   /** An option that, given at all, changes what the tutorial sends. */
-  private static void always(CommandLine.ParseResult parsed, List<String> contradicting, String option, String tutorials) {
+  private static void always(
+      CommandLine.ParseResult parsed, List<String> contradicting, String option, String tutorials) {
     if (parsed.hasMatchedOption(option)) {
       CommandLine.Model.OptionSpec matched = parsed.matchedOption(option);
-      String value = matched.arity().max() == 0 ? "" : " " + String.join(" ", matched.stringValues());
+      String value =
+          matched.arity().max() == 0 ? "" : " " + String.join(" ", matched.stringValues());
       contradicting.add(option + value + " (the tutorial: " + tutorials + ")");
     }
   }
 
   /** An option that changes what the tutorial sends unless it is given the tutorial's own value. */
-  private static void unlessEqual(CommandLine.ParseResult parsed, List<String> contradicting, String option, Object value, String tutorials) {
+  private static void unlessEqual(
+      CommandLine.ParseResult parsed,
+      List<String> contradicting,
+      String option,
+      Object value,
+      String tutorials) {
     if (parsed.hasMatchedOption(option) && !value.equals(parsed.matchedOptionValue(option, null))) {
-      contradicting.add(option + " " + String.join(" ", parsed.matchedOption(option).stringValues()) + " (the tutorial: " + tutorials + ")");
+      contradicting.add(
+          option
+              + " "
+              + String.join(" ", parsed.matchedOption(option).stringValues())
+              + " (the tutorial: "
+              + tutorials
+              + ")");
     }
   }
 
@@ -340,8 +514,14 @@ final class LoadCommand implements Callable<Integer> {
 
   private TgiRequest.Parameters parameters() {
     try {
-      return TgiRequest.Parameters.defaults().withDoSample(!noSample).withTopP(topP).withTemperature(temperature).withTopK(topK)
-          .withMaxNewTokens(maxNewTokens).withRepetitionPenalty(repetitionPenalty).withReturnFullText(returnFullText);
+      return TgiRequest.Parameters.defaults()
+          .withDoSample(!noSample)
+          .withTopP(topP)
+          .withTemperature(temperature)
+          .withTopK(topK)
+          .withMaxNewTokens(maxNewTokens)
+          .withRepetitionPenalty(repetitionPenalty)
+          .withReturnFullText(returnFullText);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -388,25 +568,48 @@ final class LoadCommand implements Callable<Integer> {
     return offsets;
   }
 
-  /** About {@code tokens} tokens of filler for a trace's prompt length (" tok" is one token for Llama's and Mistral's tokenizers). */
+  /**
+   * About {@code tokens} tokens of filler for a trace's prompt length (" tok" is one token for
+   * Llama's and Mistral's tokenizers).
+   */
   static String filler(int tokens) {
     return "Repeat after me:" + " tok".repeat(Math.max(0, tokens - 4));
   }
 
   /** --template, else the spec's model.chatTemplate, else the catalog's template for the model. */
   private ChatTemplate chatTemplate(DeploymentSpec spec) {
-    String chosen = template != null ? template
-        : spec.component().model().flatMap(DeploymentSpec.Model::chatTemplate)
-            .or(() -> Catalog.bundled().model(spec.component().modelId()).map(m -> m.chatTemplate()).filter(t -> !t.isEmpty()))
-            .orElseThrow(() -> usage("no chat template is known for " + spec.component().modelId()
-                + ": name one with --template (" + String.join(", ", ChatTemplate.builtInNames()) + ", or a file) or component.model.chatTemplate in the spec"));
+    String chosen =
+        template != null
+            ? template
+            : spec.component()
+                .model()
+                .flatMap(DeploymentSpec.Model::chatTemplate)
+                .or(
+                    () ->
+                        Catalog.bundled()
+                            .model(spec.component().modelId())
+                            .map(m -> m.chatTemplate())
+                            .filter(t -> !t.isEmpty()))
+                .orElseThrow(
+                    () ->
+                        usage(
+                            "no chat template is known for "
+                                + spec.component().modelId()
+                                + ": name one with --template ("
+                                + String.join(", ", ChatTemplate.builtInNames())
+                                + ", or a file) or component.model.chatTemplate in the spec"));
     try {
       if (ChatTemplate.builtInNames().contains(chosen)) {
         return ChatTemplate.builtIn(chosen);
       }
       Path file = Path.of(chosen);
       if (!Files.isRegularFile(file)) {
-        throw usage("chat template " + chosen + " is neither a shipped one (" + String.join(", ", ChatTemplate.builtInNames()) + ") nor a file");
+        throw usage(
+            "chat template "
+                + chosen
+                + " is neither a shipped one ("
+                + String.join(", ", ChatTemplate.builtInNames())
+                + ") nor a file");
       }
       return ChatTemplate.fromFile(file, null, null);
     } catch (IllegalArgumentException e) {
@@ -419,16 +622,25 @@ final class LoadCommand implements Callable<Integer> {
     try {
       new DefaultAwsRegionProviderChain().getRegion();
     } catch (SdkClientException e) {
-      throw usage("--aws: no AWS region configured: set AWS_REGION, or a region in your AWS profile");
+      throw usage(
+          "--aws: no AWS region configured: set AWS_REGION, or a region in your AWS profile");
     }
     try {
       DefaultCredentialsProvider.builder().build().resolveCredentials();
     } catch (SdkClientException e) {
-      throw usage("--aws: no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or sign in with aws sso login");
+      throw usage(
+          "--aws: no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,"
+              + " AWS_PROFILE, or sign in with aws sso login");
     }
   }
 
-  private void print(PrintWriter out, DeploymentSpec spec, LoadStats s, List<ActivitiesCommand.Activity> activities, Map<String, Object> copies, boolean stopped) {
+  private void print(
+      PrintWriter out,
+      DeploymentSpec spec,
+      LoadStats s,
+      List<ActivitiesCommand.Activity> activities,
+      Map<String, Object> copies,
+      boolean stopped) {
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("deployment", spec.name());
@@ -454,12 +666,36 @@ final class LoadCommand implements Callable<Integer> {
       out.println(Json.pretty(Figures.withoutNaN(Json.mapper().valueToTree(doc))));
       return;
     }
-    out.printf(Locale.ROOT, "load %s%s (%s)%s: %d sent, %d succeeded, %d failed%s in %.1f s%n", spec.name(), tutorial ? " --tutorial" : "", where.aws ? "AWS" : "twin, virtual time",
-        stopped ? ", stopped early" : "", s.sent(), s.succeeded(), s.failed(), s.unfinished() > 0 ? ", " + s.unfinished() + " unfinished" : "", s.elapsed().toMillis() / 1000.0);
-    out.printf(Locale.ROOT, "latency p50/p95/p99      %s / %s / %s%n", Figures.ms(s.latencyMs(50)), Figures.ms(s.latencyMs(95)), Figures.ms(s.latencyMs(99)));
+    out.printf(
+        Locale.ROOT,
+        "load %s%s (%s)%s: %d sent, %d succeeded, %d failed%s in %.1f s%n",
+        spec.name(),
+        tutorial ? " --tutorial" : "",
+        where.aws ? "AWS" : "twin, virtual time",
+        stopped ? ", stopped early" : "",
+        s.sent(),
+        s.succeeded(),
+        s.failed(),
+        s.unfinished() > 0 ? ", " + s.unfinished() + " unfinished" : "",
+        s.elapsed().toMillis() / 1000.0);
+    out.printf(
+        Locale.ROOT,
+        "latency p50/p95/p99      %s / %s / %s%n",
+        Figures.ms(s.latencyMs(50)),
+        Figures.ms(s.latencyMs(95)),
+        Figures.ms(s.latencyMs(99)));
     if (s.streamed()) {
-      out.printf(Locale.ROOT, "time to first token      %s / %s / %s%n", Figures.ms(s.ttftMs(50)), Figures.ms(s.ttftMs(95)), Figures.ms(s.ttftMs(99)));
-      out.printf(Locale.ROOT, "throughput               %.2f requests/s, %.1f output tokens/s%n", s.throughput(), s.outputTokensPerSecond());
+      out.printf(
+          Locale.ROOT,
+          "time to first token      %s / %s / %s%n",
+          Figures.ms(s.ttftMs(50)),
+          Figures.ms(s.ttftMs(95)),
+          Figures.ms(s.ttftMs(99)));
+      out.printf(
+          Locale.ROOT,
+          "throughput               %.2f requests/s, %.1f output tokens/s%n",
+          s.throughput(),
+          s.outputTokensPerSecond());
     } else {
       out.printf(Locale.ROOT, "throughput               %.2f requests/s%n", s.throughput());
     }
@@ -467,10 +703,14 @@ final class LoadCommand implements Callable<Integer> {
       out.println("errors                   none");
     } else {
       out.println("errors");
-      s.errors().forEach(e -> out.printf(Locale.ROOT, "  %6d  %s: %s%n", e.count(), e.type(), e.example()));
+      s.errors()
+          .forEach(
+              e -> out.printf(Locale.ROOT, "  %6d  %s: %s%n", e.count(), e.type(), e.example()));
     }
     if (!copies.isEmpty()) {
-      out.printf("copies                   %s desired, %s serving at %s%n", copies.get("desired"), copies.get("serving"), copies.get("at"));
+      out.printf(
+          "copies                   %s desired, %s serving at %s%n",
+          copies.get("desired"), copies.get("serving"), copies.get("at"));
     }
     if (activities.isEmpty()) {
       out.println("scaling activities       none during the run");

@@ -24,7 +24,10 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** Where relative file names are looked for before the jar's copies (see Bundled); a test can point it elsewhere, as Java cannot chdir. */
+  /**
+   * Where relative file names are looked for before the jar's copies (see Bundled); a test can
+   * point it elsewhere, as Java cannot chdir.
+   */
   final Path workingDir;
 
   private Main(Path workingDir) {
@@ -32,8 +35,10 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    // The Lambda handlers run in-process: their JSON log lines go to stderr, warnings and errors only
-    // unless -Dcopyscale.log.level says otherwise (dev.copyscale.aws.lambda.JsonLogging reads both).
+    // The Lambda handlers run in-process: their JSON log lines go to stderr, warnings and errors
+    // only
+    // unless -Dcopyscale.log.level says otherwise (dev.copyscale.aws.lambda.JsonLogging reads
+    // both).
     System.setProperty("copyscale.log.stderr", "true");
     if (System.getProperty("copyscale.log.level") == null) {
       System.setProperty("copyscale.log.level", "WARN");
@@ -47,15 +52,20 @@ public final class Main implements Runnable {
     return commandLine(Path.of(""));
   }
 
-  /** The command line as if started in {@code workingDir} for the files Bundled finds (specs, events, traces); --world and --report stay where the JVM runs. */
+  /**
+   * The command line as if started in {@code workingDir} for the files Bundled finds (specs,
+   * events, traces); --world and --report stay where the JVM runs.
+   */
   static CommandLine commandLine(Path workingDir) {
     CommandLine cli = new CommandLine(new Main(workingDir));
-    // Invalid input named by the code below (an unknown deployment, a bad spec) is a clear one-line error.
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("copyscale: " + e.getMessage());
-      commandLine.getErr().flush();
-      return 1;
-    });
+    // Invalid input named by the code below (an unknown deployment, a bad spec) is a clear one-line
+    // error.
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("copyscale: " + e.getMessage());
+          commandLine.getErr().flush();
+          return 1;
+        });
     return cli;
   }
 

@@ -17,15 +17,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code copyscale preflight SPEC}: validation, GPU fit, capacity plan and cost, before any AWS call. */
+/**
+ * {@code copyscale preflight SPEC}: validation, GPU fit, capacity plan and cost, before any AWS
+ * call.
+ */
 @Command(
     name = "preflight",
     mixinStandardHelpOptions = true,
     // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
     description = {
-      "Checks a copyscale/v1 spec before anything is deployed: validity, GPU fit, packing and cost.",
-      "Reports every validation problem at once, whether the model fits the accelerators of a copy, how copies pack onto "
-          + "instances, and the on-demand cost per hour. Suggests the cheapest instance types that fit when it does not.",
+      "Checks a copyscale/v1 spec before anything is deployed: validity, GPU fit, packing and"
+          + " cost.",
+      "Reports every validation problem at once, whether the model fits the accelerators of a copy,"
+          + " how copies pack onto instances, and the on-demand cost per hour. Suggests the"
+          + " cheapest instance types that fit when it does not.",
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -45,13 +50,15 @@ final class PreflightCommand implements Callable<Integer> {
   @Option(
       names = "--runtime-overhead-gib",
       paramLabel = "GIB",
-      description = "GPU memory per GPU for the CUDA context and activations (default: ${DEFAULT-VALUE})")
+      description =
+          "GPU memory per GPU for the CUDA context and activations (default: ${DEFAULT-VALUE})")
   double runtimeOverheadGiB = Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB;
 
   @Override
   public Integer call() {
     String document = SpecFiles.read(commandSpec, specFile);
-    PreflightReport report = new Preflight(Catalog.bundled(), runtimeOverheadGiB).run(SpecParser.parse(document));
+    PreflightReport report =
+        new Preflight(Catalog.bundled(), runtimeOverheadGiB).run(SpecParser.parse(document));
     PrintWriter out = commandSpec.commandLine().getOut();
     if (json) {
       out.println(Json.pretty(report));
@@ -63,40 +70,64 @@ final class PreflightCommand implements Callable<Integer> {
   }
 
   private void printHuman(PrintWriter out, PreflightReport r) {
-    out.printf("copyscale preflight %s%s%n%n", specFile, r.deployment().isEmpty() ? "" : " (deployment " + r.deployment() + ")");
-    r.model().ifPresent(
-        m -> {
-          GpuMemory g = m.required();
-          out.printf("Model       %s (%s), weights in %s%n", m.modelId(), m.profileSource(), m.dtype());
-          out.printf("GPU memory  per copy, on %d x %s = %.2f GiB%n", m.accelerators(), m.gpuModel(), m.availableGiB());
-          out.printf("  weights   %8.2f GiB  (%.1f GB)%n", g.weightsGiB(), g.weightsGB());
-          out.printf("  KV cache  %8.2f GiB  (%d tokens)%n", g.kvCacheGiB(), g.kvTokens());
-          out.printf("  runtime   %8.2f GiB  (assumed)%n", g.runtimeGiB());
-          out.printf("  total     %8.2f GiB  %s%n", g.totalGiB(), m.fits() ? "fits" : "DOES NOT FIT");
-        });
-    r.instance().ifPresent(
-        i -> {
-          CapacityPlan p = i.plan();
-          out.printf(Locale.ROOT, "Instance    %s: %d GPUs, %d vCPUs, %.0f GiB, $%.3f/h%n", i.instanceType(), i.gpus(), i.vcpus(), i.memoryGiB(), i.priceUsdPerHour());
-          out.printf("  copies per instance   %d (limited by %s)%n", p.copiesPerInstance(), p.limitedBy());
-          out.printf("  instances, initial    %d%n", p.instancesForCopies());
-          out.printf("  instances, at maximum %d%n", p.instancesForMaxCopies());
-        });
-    r.cost().ifPresent(
-        c ->
-            out.printf(
-                Locale.ROOT,
-                "Cost        $%.2f/h initially (%d instances), $%.2f/h at the maximum (%d instances), on-demand us-east-1%n",
-                c.usdPerHourAtCopies(),
-                c.instancesAtCopies(),
-                c.usdPerHourAtMax(),
-                c.instancesAtMax()));
+    out.printf(
+        "copyscale preflight %s%s%n%n",
+        specFile, r.deployment().isEmpty() ? "" : " (deployment " + r.deployment() + ")");
+    r.model()
+        .ifPresent(
+            m -> {
+              GpuMemory g = m.required();
+              out.printf(
+                  "Model       %s (%s), weights in %s%n",
+                  m.modelId(), m.profileSource(), m.dtype());
+              out.printf(
+                  "GPU memory  per copy, on %d x %s = %.2f GiB%n",
+                  m.accelerators(), m.gpuModel(), m.availableGiB());
+              out.printf("  weights   %8.2f GiB  (%.1f GB)%n", g.weightsGiB(), g.weightsGB());
+              out.printf("  KV cache  %8.2f GiB  (%d tokens)%n", g.kvCacheGiB(), g.kvTokens());
+              out.printf("  runtime   %8.2f GiB  (assumed)%n", g.runtimeGiB());
+              out.printf(
+                  "  total     %8.2f GiB  %s%n", g.totalGiB(), m.fits() ? "fits" : "DOES NOT FIT");
+            });
+    r.instance()
+        .ifPresent(
+            i -> {
+              CapacityPlan p = i.plan();
+              out.printf(
+                  Locale.ROOT,
+                  "Instance    %s: %d GPUs, %d vCPUs, %.0f GiB, $%.3f/h%n",
+                  i.instanceType(),
+                  i.gpus(),
+                  i.vcpus(),
+                  i.memoryGiB(),
+                  i.priceUsdPerHour());
+              out.printf(
+                  "  copies per instance   %d (limited by %s)%n",
+                  p.copiesPerInstance(), p.limitedBy());
+              out.printf("  instances, initial    %d%n", p.instancesForCopies());
+              out.printf("  instances, at maximum %d%n", p.instancesForMaxCopies());
+            });
+    r.cost()
+        .ifPresent(
+            c ->
+                out.printf(
+                    Locale.ROOT,
+                    "Cost        $%.2f/h initially (%d instances), $%.2f/h at the maximum (%d"
+                        + " instances), on-demand us-east-1%n",
+                    c.usdPerHourAtCopies(),
+                    c.instancesAtCopies(),
+                    c.usdPerHourAtMax(),
+                    c.instancesAtMax()));
     section(out, "Problems", r.problems());
     section(out, "Warnings", r.warnings());
     section(out, "Assumptions", r.assumptions());
     if (!r.suggestedInstanceTypes().isEmpty()) {
-      out.printf("%nSuggested instance types (cheapest that fit, with this spec's CPUs and memory per copy):%n");
-      out.printf("  %-18s %-14s %9s %12s %10s %12s %12s%n", "instance type", "GPU", "GPUs/copy", "copies/inst", "instances", "$/h", "$/copy-hour");
+      out.printf(
+          "%nSuggested instance types (cheapest that fit, with this spec's CPUs and memory per"
+              + " copy):%n");
+      out.printf(
+          "  %-18s %-14s %9s %12s %10s %12s %12s%n",
+          "instance type", "GPU", "GPUs/copy", "copies/inst", "instances", "$/h", "$/copy-hour");
       for (Suggestion s : r.suggestedInstanceTypes()) {
         out.printf(
             Locale.ROOT,

@@ -7,15 +7,14 @@ import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.report.Decision;
 import dev.copyscale.cli.report.Decisions;
 import dev.copyscale.cli.report.Report;
-import dev.copyscale.scaling.LedgerEntry;
-import dev.copyscale.scaling.Outcome;
 import dev.copyscale.json.Json;
 import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
+import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.Outcome;
+import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.twin.world.TwinWorld;
-import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.twin.sim.Input;
 import dev.copyscale.twin.sim.ServingEngine;
 import dev.copyscale.twin.sim.Simulation;
@@ -23,6 +22,7 @@ import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.sim.Summary;
 import dev.copyscale.twin.traffic.Synthetic;
 import dev.copyscale.twin.traffic.Trace;
+import dev.copyscale.twin.world.TwinWorld;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -50,55 +50,107 @@ import picocli.CommandLine.Spec;
     name = "simulate",
     mixinStandardHelpOptions = true,
     // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
-    description = {"Replays a request trace through each spec in the twin (no AWS account) and compares them side by side.",
-        "The twin runs the real Lambda handlers, native Application Auto Scaling policies, CloudWatch alarms, schedules and copy "
-            + "start-up times, with a TGI serving model calibrated on measured numbers."},
+    description = {
+      "Replays a request trace through each spec in the twin (no AWS account) and compares them"
+          + " side by side.",
+      "The twin runs the real Lambda handlers, native Application Auto Scaling policies, CloudWatch"
+          + " alarms, schedules and copy start-up times, with a TGI serving model calibrated on"
+          + " measured numbers."
+    },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:simulated", "1:a spec does not fit its instance type (preflight)", "2:usage error (bad spec, trace or option)"})
+    exitCodeList = {
+      "0:simulated",
+      "1:a spec does not fit its instance type (preflight)",
+      "2:usage error (bad spec, trace or option)"
+    })
 final class SimulateCommand implements Callable<Integer> {
   static final Path AZURE_TRACE = Path.of("examples", "traces", "azure-llm-conv-2023.csv");
-  /** How long a deployment runs in the twin before the trace starts: long enough for a new endpoint to serve. */
+
+  /**
+   * How long a deployment runs in the twin before the trace starts: long enough for a new endpoint
+   * to serve.
+   */
   static final Duration WARM_UP = Duration.ofMinutes(30);
+
   /** When a synthetic trace starts unless --start says otherwise: the Azure hour's own minute. */
   static final Instant SYNTHETIC_START = Instant.parse("2023-11-16T18:15:00Z");
 
   @Spec CommandLine.Model.CommandSpec commandSpec;
 
-  @Parameters(paramLabel = "SPEC", arity = "1..*", description = "the specs to compare, YAML or JSON")
+  @Parameters(
+      paramLabel = "SPEC",
+      arity = "1..*",
+      description = "the specs to compare, YAML or JSON")
   List<Path> specFiles;
 
-  @Option(names = "--trace", paramLabel = "FILE|synthetic:KIND:K=V,...", description = {
-      "an Azure-format trace (TIMESTAMP,ContextTokens,GeneratedTokens) or a synthetic one:",
-      "synthetic:constant:rate=5,duration=1h | synthetic:step:base=2,peak=12,at=20m,length=10m,duration=1h |",
-      "synthetic:diurnal:mean=5,amplitude=0.6,period=24h,noise=0.1,duration=7d | synthetic:bursts:base=2,burst=20,every=10m,length=1m,duration=1h",
-      "(default: ${DEFAULT-VALUE}, the jar's copy when the working directory has none)"})
+  @Option(
+      names = "--trace",
+      paramLabel = "FILE|synthetic:KIND:K=V,...",
+      description = {
+        "an Azure-format trace (TIMESTAMP,ContextTokens,GeneratedTokens) or a synthetic one:",
+        "synthetic:constant:rate=5,duration=1h |"
+            + " synthetic:step:base=2,peak=12,at=20m,length=10m,duration=1h |",
+        "synthetic:diurnal:mean=5,amplitude=0.6,period=24h,noise=0.1,duration=7d |"
+            + " synthetic:bursts:base=2,burst=20,every=10m,length=1m,duration=1h",
+        "(default: ${DEFAULT-VALUE}, the jar's copy when the working directory has none)"
+      })
   String trace = AZURE_TRACE.toString();
 
-  @Option(names = "--repeat", paramLabel = "N", description = "play the trace N times back to back (default: 1)")
+  @Option(
+      names = "--repeat",
+      paramLabel = "N",
+      description = "play the trace N times back to back (default: 1)")
   int repeat = 1;
 
-  @Option(names = "--scale", paramLabel = "K", description = "play the trace K times as fast (default: 1)")
+  @Option(
+      names = "--scale",
+      paramLabel = "K",
+      description = "play the trace K times as fast (default: 1)")
   double scale = 1;
 
-  @Option(names = "--start", paramLabel = "INSTANT", description = "when the trace starts (default: an Azure trace's own clock, its first request at its own time; a synthetic one at 2023-11-16T18:15:00Z)")
+  @Option(
+      names = "--start",
+      paramLabel = "INSTANT",
+      description =
+          "when the trace starts (default: an Azure trace's own clock, its first request at its own"
+              + " time; a synthetic one at 2023-11-16T18:15:00Z)")
   Instant start;
 
-  @Option(names = "--slo-ttft", paramLabel = "DURATION", converter = Durations.class, description = "time-to-first-token objective (default: 2s)")
+  @Option(
+      names = "--slo-ttft",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description = "time-to-first-token objective (default: 2s)")
   Duration sloTtft = Duration.ofSeconds(2);
 
-  @Option(names = "--serving", paramLabel = "FILE", description = "a measured serving table for the model and GPU (default: Llama 3 8B Instruct, TGI, one A10G)")
+  @Option(
+      names = "--serving",
+      paramLabel = "FILE",
+      description =
+          "a measured serving table for the model and GPU (default: Llama 3 8B Instruct, TGI, one"
+              + " A10G)")
   Path serving;
 
-  @Option(names = "--seed", paramLabel = "N", description = "seed for synthetic traces and random routing (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "seed for synthetic traces and random routing (default: ${DEFAULT-VALUE})")
   long seed = 1;
 
-  @Option(names = "--report", paramLabel = "DIR", description = "write index.html (charts, readable offline), PNG charts, timeline.csv and summary.json here")
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description =
+          "write index.html (charts, readable offline), PNG charts, timeline.csv and summary.json"
+              + " here")
   Path reportDir;
 
   @Option(names = "--json", description = "print {\"results\": [...]} instead of the table")
   boolean json;
 
-  @Option(names = "--no-progress", description = "no progress bar (it only shows on a terminal anyway)")
+  @Option(
+      names = "--no-progress",
+      description = "no progress bar (it only shows on a terminal anyway)")
   boolean noProgress;
 
   private record Prepared(Path file, String document, DeploymentSpec spec) {}
@@ -106,8 +158,12 @@ final class SimulateCommand implements Callable<Integer> {
   /** One spec's run: its result and the scaling decisions its ledger recorded. */
   private record Run(SimulationResult result, Decisions decisions) {}
 
-  /** The ledger outcomes of a decision that changed capacity or bounds, would have (dry run), or tried to (failed). */
-  static final java.util.Set<Outcome> DECIDED = java.util.EnumSet.of(Outcome.SCALED, Outcome.PENDING, Outcome.DRY_RUN, Outcome.FAILED);
+  /**
+   * The ledger outcomes of a decision that changed capacity or bounds, would have (dry run), or
+   * tried to (failed).
+   */
+  static final java.util.Set<Outcome> DECIDED =
+      java.util.EnumSet.of(Outcome.SCALED, Outcome.PENDING, Outcome.DRY_RUN, Outcome.FAILED);
 
   @Override
   public Integer call() throws Exception {
@@ -118,10 +174,14 @@ final class SimulateCommand implements Callable<Integer> {
       String document = SpecFiles.read(commandSpec, file);
       var parsed = SpecParser.parse(document);
       if (!parsed.problems().isEmpty()) {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), file + " is not a valid spec:\n  - "
-            + String.join("\n  - ", parsed.problems().stream().map(Object::toString).toList()));
+        throw new CommandLine.ParameterException(
+            commandSpec.commandLine(),
+            file
+                + " is not a valid spec:\n  - "
+                + String.join("\n  - ", parsed.problems().stream().map(Object::toString).toList()));
       }
-      PreflightReport preflight = new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(parsed);
+      PreflightReport preflight =
+          new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(parsed);
       if (!preflight.fits()) {
         err.println(file + " does not fit its instance type:");
         preflight.problems().forEach(p -> err.println("  - " + p));
@@ -138,7 +198,9 @@ final class SimulateCommand implements Callable<Integer> {
     AtomicLong done = new AtomicLong();
     long total = (long) requests.size() * specs.size();
     ProgressBar bar = SpecFiles.progressBar("simulating", total, !noProgress && !json);
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(specs.size(), Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(specs.size(), Runtime.getRuntime().availableProcessors()));
     List<SimulationResult> results = new ArrayList<>();
     List<Decisions> decisions = new ArrayList<>();
     StringWriter functionLog = new StringWriter();
@@ -147,19 +209,22 @@ final class SimulateCommand implements Callable<Integer> {
       List<Future<Run>> futures = new ArrayList<>();
       for (Prepared p : specs) {
         // Each spec reports its own count; the bar shows the sum.
-        LongConsumer progress = new LongConsumer() {
-          private long reported;
+        LongConsumer progress =
+            new LongConsumer() {
+              private long reported;
 
-          @Override
-          public void accept(long requestsDone) {
-            long now = done.addAndGet(requestsDone - reported);
-            reported = requestsDone;
-            if (bar != null) {
-              bar.stepTo(now);
-            }
-          }
-        };
-        futures.add(pool.submit(() -> simulate(p, requests, first, profile, description, warnings, progress)));
+              @Override
+              public void accept(long requestsDone) {
+                long now = done.addAndGet(requestsDone - reported);
+                reported = requestsDone;
+                if (bar != null) {
+                  bar.stepTo(now);
+                }
+              }
+            };
+        futures.add(
+            pool.submit(
+                () -> simulate(p, requests, first, profile, description, warnings, progress)));
       }
       for (Future<Run> f : futures) {
         Run run = f.get();
@@ -191,58 +256,95 @@ final class SimulateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Run simulate(Prepared p, Trace requests, Instant first, ServingProfile profile, String description,
-      PrintWriter warnings, LongConsumer progress) {
+  private Run simulate(
+      Prepared p,
+      Trace requests,
+      Instant first,
+      ServingProfile profile,
+      String description,
+      PrintWriter warnings,
+      LongConsumer progress) {
     TwinWorld world = TwinWorld.fresh(first.minus(WARM_UP));
     TwinFunctions functions = new TwinFunctions(world, warnings);
-    String response = TwinFunctions.invoke(functions.deploy, "deploy", Json.compact(SpecParser.toTree(p.document())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String response =
+        TwinFunctions.invoke(
+            functions.deploy,
+            "deploy",
+            Json.compact(SpecParser.toTree(p.document()))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     JsonNode answer = Json.read(response, JsonNode.class);
     if (answer.has("error")) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), p.file() + ": the deploy function refused it: " + answer.get("error"));
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(),
+          p.file() + ": the deploy function refused it: " + answer.get("error"));
     }
     world.advance(WARM_UP, functions);
-    Simulation simulation = new Simulation(world, functions, p.spec(), p.file().toString(), profile,
-        new Simulation.Options(seed, sloTtft.toMillis(), ServingEngine.Options.SAGEMAKER_TIMEOUT))
-        .withInput(new Input("Trace", description, trace.startsWith("synthetic:") ? Input.Provenance.ASSUMED : Input.Provenance.MEASURED,
-            trace.startsWith("synthetic:") ? "synthetic generator, seed " + seed : trace));
+    Simulation simulation =
+        new Simulation(
+                world,
+                functions,
+                p.spec(),
+                p.file().toString(),
+                profile,
+                new Simulation.Options(
+                    seed, sloTtft.toMillis(), ServingEngine.Options.SAGEMAKER_TIMEOUT))
+            .withInput(
+                new Input(
+                    "Trace",
+                    description,
+                    trace.startsWith("synthetic:")
+                        ? Input.Provenance.ASSUMED
+                        : Input.Provenance.MEASURED,
+                    trace.startsWith("synthetic:") ? "synthetic generator, seed " + seed : trace));
     SimulationResult result = simulation.run(requests, progress);
     return new Run(result, decisions(p.spec(), world, first));
   }
 
   /**
    * The decisions copyscale's ledger holds for the deployment from the trace's start: those that
-   * changed capacity or bounds (or would have, or tried to), each with {@code copyscale activities}'
-   * one-line cause and the ledger's reason. Engine native's own policies run in Application Auto Scaling, which keeps no
-   * entry in copyscale's ledger: the report says so.
+   * changed capacity or bounds (or would have, or tried to), each with {@code copyscale
+   * activities}' one-line cause and the ledger's reason. Engine native's own policies run in
+   * Application Auto Scaling, which keeps no entry in copyscale's ledger: the report says so.
    */
   static Decisions decisions(DeploymentSpec spec, TwinWorld world, Instant from) {
-    String unit = spec.scaling() != null && spec.scaling().dimension() == DeploymentSpec.Dimension.COPIES ? "copies" : "instances";
+    String unit =
+        spec.scaling() != null && spec.scaling().dimension() == DeploymentSpec.Dimension.COPIES
+            ? "copies"
+            : "instances";
     List<Decision> list = new ArrayList<>();
     for (LedgerEntry e : world.stateTable().ledger(spec.name(), from)) {
       if (DECIDED.contains(e.outcome())) {
-        // The activities line names the trigger; the ledger's reason says why (for engine slo: the demand it planned for).
+        // The activities line names the trigger; the ledger's reason says why (for engine slo: the
+        // demand it planned for).
         String cause = ActivitiesCommand.cause(e, unit);
-        String reason = e.reason() == null || e.reason().isBlank() || cause.contains(e.reason()) ? cause : cause + "; " + e.reason();
+        String reason =
+            e.reason() == null || e.reason().isBlank() || cause.contains(e.reason())
+                ? cause
+                : cause + "; " + e.reason();
         list.add(new Decision(e.at(), e.from(), e.to(), e.outcome().name(), reason));
       }
     }
-    boolean native_ = spec.scaling() != null && spec.scaling().engine() == DeploymentSpec.Engine.NATIVE;
+    boolean native_ =
+        spec.scaling() != null && spec.scaling().engine() == DeploymentSpec.Engine.NATIVE;
     return new Decisions(list, native_ ? Decisions.APPLICATION_AUTO_SCALING : null);
   }
 
   private Trace loadTrace() {
     if (repeat < 1) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--repeat must be at least 1, got " + repeat);
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--repeat must be at least 1, got " + repeat);
     }
     if (!(scale > 0) || Double.isInfinite(scale)) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--scale must be a positive number, got " + scale);
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--scale must be a positive number, got " + scale);
     }
     Trace t;
     try {
       if (trace.startsWith("synthetic:")) {
         t = Synthetic.parse(trace, seed);
       } else {
-        // The default Azure hour, like any relative name of a shipped file, comes from the jar outside a checkout.
+        // The default Azure hour, like any relative name of a shipped file, comes from the jar
+        // outside a checkout.
         Path file = Bundled.resolve(commandSpec, Path.of(trace));
         if (!Files.isRegularFile(file)) {
           throw new IllegalArgumentException("no such trace file: " + trace);
@@ -256,20 +358,30 @@ final class SimulateCommand implements Callable<Integer> {
         t = t.scaleRate(scale);
       }
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--trace: " + e.getMessage());
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--trace: " + e.getMessage());
     }
     if (t.size() == 0) {
-      throw new CommandLine.ParameterException(commandSpec.commandLine(), "--trace: " + trace + " holds no request");
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--trace: " + trace + " holds no request");
     }
     return t;
   }
 
   /**
-   * A trace that recorded its clock time (an Azure trace) starts on the minute of its first request,
-   * which keeps its second within it, so that schedules fire at the trace's own clock times.
+   * A trace that recorded its clock time (an Azure trace) starts on the minute of its first
+   * request, which keeps its second within it, so that schedules fire at the trace's own clock
+   * times.
    */
   private static Trace onItsOwnClock(Trace t) {
-    return t.start().map(at -> t.delayed(Duration.between(at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES), at).toNanos() / 1000)).orElse(t);
+    return t.start()
+        .map(
+            at ->
+                t.delayed(
+                    Duration.between(at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES), at)
+                            .toNanos()
+                        / 1000))
+        .orElse(t);
   }
 
   private String describeTrace(Trace t) {
@@ -280,13 +392,20 @@ final class SimulateCommand implements Callable<Integer> {
     if (scale != 1) {
       s.append(String.format(Locale.ROOT, " at %sx rate", fmtNumber(scale)));
     }
-    s.append(String.format(Locale.ROOT, ": %,d requests over %s (%.2f requests/s)", t.size(), human(t.span()), t.meanRate()));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            ": %,d requests over %s (%.2f requests/s)",
+            t.size(),
+            human(t.span()),
+            t.meanRate()));
     return s.toString();
   }
 
   static String human(Duration d) {
     long minutes = Math.round(d.toSeconds() / 60.0);
-    return minutes >= 2 * 24 * 60 ? String.format(Locale.ROOT, "%.1f days", minutes / 1440.0)
+    return minutes >= 2 * 24 * 60
+        ? String.format(Locale.ROOT, "%.1f days", minutes / 1440.0)
         : minutes >= 120 ? String.format(Locale.ROOT, "%.1f h", minutes / 60.0) : minutes + " min";
   }
 
@@ -312,19 +431,75 @@ final class SimulateCommand implements Callable<Integer> {
     rows.add(row("engine", s, Summary::engine));
     rows.add(row("instance type", s, Summary::instanceType));
     rows.add(row("requests", s, x -> String.format(Locale.ROOT, "%,d", x.requests())));
-    rows.add(row("failed requests", s, x -> String.format(Locale.ROOT, "%,d (%.2f%%)", x.failedRequests(), 100.0 * x.failedRequests() / Math.max(1, x.requests()))));
-    rows.add(row("latency p50/p95/p99", s, x -> Figures.ms(x.latencyP50Ms()) + " / " + Figures.ms(x.latencyP95Ms()) + " / " + Figures.ms(x.latencyP99Ms())));
-    rows.add(row("TTFT p50/p95/p99", s, x -> Figures.ms(x.ttftP50Ms()) + " / " + Figures.ms(x.ttftP95Ms()) + " / " + Figures.ms(x.ttftP99Ms())));
-    rows.add(row("SLO attainment", s, x -> String.format(Locale.ROOT, "%.2f%% (TTFT <= %s)", 100 * x.sloAttainment(), Figures.ms(x.sloTtftMs()))));
+    rows.add(
+        row(
+            "failed requests",
+            s,
+            x ->
+                String.format(
+                    Locale.ROOT,
+                    "%,d (%.2f%%)",
+                    x.failedRequests(),
+                    100.0 * x.failedRequests() / Math.max(1, x.requests()))));
+    rows.add(
+        row(
+            "latency p50/p95/p99",
+            s,
+            x ->
+                Figures.ms(x.latencyP50Ms())
+                    + " / "
+                    + Figures.ms(x.latencyP95Ms())
+                    + " / "
+                    + Figures.ms(x.latencyP99Ms())));
+    rows.add(
+        row(
+            "TTFT p50/p95/p99",
+            s,
+            x ->
+                Figures.ms(x.ttftP50Ms())
+                    + " / "
+                    + Figures.ms(x.ttftP95Ms())
+                    + " / "
+                    + Figures.ms(x.ttftP99Ms())));
+    rows.add(
+        row(
+            "SLO attainment",
+            s,
+            x ->
+                String.format(
+                    Locale.ROOT,
+                    "%.2f%% (TTFT <= %s)",
+                    100 * x.sloAttainment(),
+                    Figures.ms(x.sloTtftMs()))));
     rows.add(row("copy-hours", s, x -> String.format(Locale.ROOT, "%.2f", x.copyHours())));
     rows.add(row("instance-hours", s, x -> String.format(Locale.ROOT, "%.2f", x.instanceHours())));
-    rows.add(row("cost", s, x -> Double.isNaN(x.costUsd()) ? "unknown" : String.format(Locale.ROOT, "$%,.2f", x.costUsd())));
+    rows.add(
+        row(
+            "cost",
+            s,
+            x ->
+                Double.isNaN(x.costUsd())
+                    ? "unknown"
+                    : String.format(Locale.ROOT, "$%,.2f", x.costUsd())));
     rows.add(row("scaling actions", s, x -> Integer.toString(x.scalingActions())));
-    rows.add(row("load rises short of capacity", s, x -> Integer.toString(x.capacityRises().size())));
-    rows.add(row("time to capacity median/max", s, x -> x.capacityRises().isEmpty() ? "-" : secs(x.medianSecondsToCapacity()) + " / " + secs(x.maxSecondsToCapacity())));
-    List<String> types = s.stream().flatMap(x -> x.failuresByType().keySet().stream()).distinct().sorted().toList();
+    rows.add(
+        row("load rises short of capacity", s, x -> Integer.toString(x.capacityRises().size())));
+    rows.add(
+        row(
+            "time to capacity median/max",
+            s,
+            x ->
+                x.capacityRises().isEmpty()
+                    ? "-"
+                    : secs(x.medianSecondsToCapacity()) + " / " + secs(x.maxSecondsToCapacity())));
+    List<String> types =
+        s.stream().flatMap(x -> x.failuresByType().keySet().stream()).distinct().sorted().toList();
     for (String type : types) {
-      rows.add(row("  " + type, s, x -> String.format(Locale.ROOT, "%,d", x.failuresByType().getOrDefault(type, 0L))));
+      rows.add(
+          row(
+              "  " + type,
+              s,
+              x -> String.format(Locale.ROOT, "%,d", x.failuresByType().getOrDefault(type, 0L))));
     }
     int columns = s.size() + 1;
     int[] width = new int[columns];
@@ -354,6 +529,8 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   private static String secs(double v) {
-    return v >= 120 ? String.format(Locale.ROOT, "%.1f min", v / 60) : String.format(Locale.ROOT, "%.0f s", v);
+    return v >= 120
+        ? String.format(Locale.ROOT, "%.1f min", v / 60)
+        : String.format(Locale.ROOT, "%.0f s", v);
   }
 }

@@ -14,7 +14,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Reads files named on the command line; an unreadable or malformed file is a usage error (exit 2). */
+/**
+ * Reads files named on the command line; an unreadable or malformed file is a usage error (exit 2).
+ */
 final class SpecFiles {
   private SpecFiles() {}
 
@@ -25,11 +27,15 @@ final class SpecFiles {
     } catch (NoSuchFileException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "no such file: " + file);
     } catch (IOException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + file + ": " + e.getMessage());
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "cannot read " + file + ": " + e.getMessage());
     }
   }
 
-  /** {@code --serving FILE}: a measured serving table, or the bundled Llama 3 8B on one A10G when none is given. */
+  /**
+   * {@code --serving FILE}: a measured serving table, or the bundled Llama 3 8B on one A10G when
+   * none is given.
+   */
   static ServingProfile servingProfile(CommandSpec spec, Path file) {
     if (file == null) {
       return ServingProfile.llama3OnA10G();
@@ -39,18 +45,29 @@ final class SpecFiles {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--serving: " + e.getMessage());
     } catch (NoSuchFileException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--serving: no such file: " + file);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--serving: no such file: " + file);
     } catch (IOException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--serving: cannot read " + file + ": " + e.getMessage());
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--serving: cannot read " + file + ": " + e.getMessage());
     }
   }
 
-  /** A progress bar on stderr, only when asked for and stderr is a terminal; null otherwise. {@code max} -1: unknown. */
+  /**
+   * A progress bar on stderr, only when asked for and stderr is a terminal; null otherwise. {@code
+   * max} -1: unknown.
+   */
   static ProgressBar progressBar(String task, long max, boolean wanted) {
     if (!wanted || System.console() == null) {
       return null;
     }
-    return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-        .setUnit(" requests", 1).showSpeed().setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+    return new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(max)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setUnit(" requests", 1)
+        .showSpeed()
+        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+        .build();
   }
 }

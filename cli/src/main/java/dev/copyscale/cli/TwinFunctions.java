@@ -1,17 +1,17 @@
 package dev.copyscale.cli;
 
-import dev.copyscale.aws.wiring.Services;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.copyscale.aws.wiring.Services;
 import dev.copyscale.functions.deploy.DeployHandler;
 import dev.copyscale.functions.scheduledscaling.ScheduleHandler;
 import dev.copyscale.functions.stepscaling.AlarmHandler;
 import dev.copyscale.json.Json;
 import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
+import dev.copyscale.twin.eventbridge.EventBridgeTwin;
+import dev.copyscale.twin.scheduler.SchedulerTwin;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.Stack;
-import dev.copyscale.twin.scheduler.SchedulerTwin;
-import dev.copyscale.twin.eventbridge.EventBridgeTwin;
 import dev.copyscale.twin.world.TwinWorld;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +47,9 @@ final class TwinFunctions implements Stack {
       case "deploy" -> deploy;
       case "step-scaling" -> stepScaling;
       case "scheduled-scaling" -> scheduledScaling;
-      default -> throw new IllegalArgumentException("unknown function " + function + "; one of deploy, step-scaling, scheduled-scaling");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown function " + function + "; one of deploy, step-scaling, scheduled-scaling");
     };
   }
 
@@ -66,12 +68,21 @@ final class TwinFunctions implements Stack {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  /** A function invoked by the world's schedules or rules: a failure is logged, as Lambda logs it, and the world goes on. */
+  /**
+   * A function invoked by the world's schedules or rules: a failure is logged, as Lambda logs it,
+   * and the world goes on.
+   */
   private void background(String function, byte[] event) {
     try {
       invoke(handler(function), function, event);
     } catch (RuntimeException e) {
-      warnings.println("copyscale-twin-" + function + " failed at " + world.clock().instant() + ": " + e.getMessage());
+      warnings.println(
+          "copyscale-twin-"
+              + function
+              + " failed at "
+              + world.clock().instant()
+              + ": "
+              + e.getMessage());
       warnings.flush();
     }
   }
@@ -88,13 +99,16 @@ final class TwinFunctions implements Stack {
     background("scheduled-scaling", tick);
   }
 
-  /** The template's EventBridge rule: CloudWatch alarm state changes of alarms named copyscale-*. */
+  /**
+   * The template's EventBridge rule: CloudWatch alarm state changes of alarms named copyscale-*.
+   */
   @Override
   public void alarmStateChanged(CloudWatchTwin.StateChange change) {
     if (!change.alarmName().startsWith("copyscale-")) {
       return;
     }
-    ObjectNode event = EventBridgeTwin.alarmStateChange(change, TwinWorld.ACCOUNT, TwinWorld.REGION);
+    ObjectNode event =
+        EventBridgeTwin.alarmStateChange(change, TwinWorld.ACCOUNT, TwinWorld.REGION);
     background("step-scaling", json(event));
   }
 
@@ -103,7 +117,14 @@ final class TwinFunctions implements Stack {
     if (firing.targetArn().equals(TwinWorld.SCHEDULED_SCALING_ARN)) {
       background("scheduled-scaling", firing.input().getBytes(StandardCharsets.UTF_8));
     } else {
-      warnings.println("schedule " + firing.groupName() + "/" + firing.scheduleName() + " targets " + firing.targetArn() + ", which the twin does not run");
+      warnings.println(
+          "schedule "
+              + firing.groupName()
+              + "/"
+              + firing.scheduleName()
+              + " targets "
+              + firing.targetArn()
+              + ", which the twin does not run");
       warnings.flush();
     }
   }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "world",
     mixinStandardHelpOptions = true,
-    description = "The twin world: one local AWS account on a virtual clock, kept in a JSON file between commands.",
+    description =
+        "The twin world: one local AWS account on a virtual clock, kept in a JSON file between"
+            + " commands.",
     subcommands = {WorldCommand.Show.class, WorldCommand.Advance.class, WorldCommand.Reset.class})
 final class WorldCommand implements Runnable {
   @Spec CommandLine.Model.CommandSpec commandSpec;
@@ -28,12 +30,19 @@ final class WorldCommand implements Runnable {
     commandSpec.commandLine().usage(commandSpec.commandLine().getOut());
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Prints the world as the Describe* APIs would: now, endpoints, inferenceComponents, scalableTargets, scalingPolicies, scalingActivities, alarms, schedules.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description =
+          "Prints the world as the Describe* APIs would: now, endpoints, inferenceComponents,"
+              + " scalableTargets, scalingPolicies, scalingActivities, alarms, schedules.")
   static final class Show implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec commandSpec;
 
-    @Option(names = "--world", paramLabel = "PATH", description = "the world file (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--world",
+        paramLabel = "PATH",
+        description = "the world file (default: ${DEFAULT-VALUE})")
     java.nio.file.Path world = WorldOptions.DEFAULT_WORLD;
 
     @Override
@@ -45,11 +54,17 @@ final class WorldCommand implements Runnable {
     }
   }
 
-  @Command(name = "advance", mixinStandardHelpOptions = true,
-      // description[0] is the one-sentence summary `copyscale world --help` lists; the rest is the detail.
-      description = {"Moves virtual time forward, running everything that falls due in time order.",
-          "SageMaker transitions complete as they fall due, the stack's per-minute schedules run (deploy reconcile, alarm "
-              + "re-evaluation, schedule healing), schedules fire and alarm state changes reach the step-scaling function."})
+  @Command(
+      name = "advance",
+      mixinStandardHelpOptions = true,
+      // description[0] is the one-sentence summary `copyscale world --help` lists; the rest is the
+      // detail.
+      description = {
+        "Moves virtual time forward, running everything that falls due in time order.",
+        "SageMaker transitions complete as they fall due, the stack's per-minute schedules run"
+            + " (deploy reconcile, alarm re-evaluation, schedule healing), schedules fire and alarm"
+            + " state changes reach the step-scaling function."
+      })
   static final class Advance implements Callable<Integer> {
     /**
      * The most one advance moves: over a year, so every schedule of a year (a yearly cron included)
@@ -59,20 +74,31 @@ final class WorldCommand implements Runnable {
 
     @Spec CommandLine.Model.CommandSpec commandSpec;
 
-    @Parameters(paramLabel = "DURATION", converter = Durations.class, description = "e.g. 30m, 24h, 2d; at most 400d")
+    @Parameters(
+        paramLabel = "DURATION",
+        converter = Durations.class,
+        description = "e.g. 30m, 24h, 2d; at most 400d")
     Duration duration;
 
-    @Option(names = "--world", paramLabel = "PATH", description = "the world file (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--world",
+        paramLabel = "PATH",
+        description = "the world file (default: ${DEFAULT-VALUE})")
     java.nio.file.Path world = WorldOptions.DEFAULT_WORLD;
 
     @Override
     public Integer call() {
       if (duration.isNegative() || duration.isZero()) {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "DURATION must be positive");
+        throw new CommandLine.ParameterException(
+            commandSpec.commandLine(), "DURATION must be positive");
       }
       if (duration.compareTo(MAX) > 0) {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "DURATION of " + Durations.describe(duration)
-            + " is more than the 400 days one advance may move; advance in steps of at most 400d");
+        throw new CommandLine.ParameterException(
+            commandSpec.commandLine(),
+            "DURATION of "
+                + Durations.describe(duration)
+                + " is more than the 400 days one advance may move; advance in steps of at most"
+                + " 400d");
       }
       TwinWorld w = TwinWorld.load(world, Clock.systemUTC().instant());
       PrintWriter out = commandSpec.commandLine().getOut();
@@ -85,14 +111,24 @@ final class WorldCommand implements Runnable {
     }
   }
 
-  @Command(name = "reset", mixinStandardHelpOptions = true, description = "Starts over with an empty account (holding only the example specs' token secret).")
+  @Command(
+      name = "reset",
+      mixinStandardHelpOptions = true,
+      description =
+          "Starts over with an empty account (holding only the example specs' token secret).")
   static final class Reset implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec commandSpec;
 
-    @Option(names = "--now", paramLabel = "INSTANT", description = "the virtual time to start at, ISO-8601 (default: the wall-clock time)")
+    @Option(
+        names = "--now",
+        paramLabel = "INSTANT",
+        description = "the virtual time to start at, ISO-8601 (default: the wall-clock time)")
     String now;
 
-    @Option(names = "--world", paramLabel = "PATH", description = "the world file (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--world",
+        paramLabel = "PATH",
+        description = "the world file (default: ${DEFAULT-VALUE})")
     java.nio.file.Path world = WorldOptions.DEFAULT_WORLD;
 
     @Override
@@ -101,7 +137,9 @@ final class WorldCommand implements Runnable {
       try {
         start = now == null ? Clock.systemUTC().instant() : Instant.parse(now);
       } catch (DateTimeParseException e) {
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "--now '" + now + "' is not an ISO-8601 instant such as 2026-11-25T09:00:00Z");
+        throw new CommandLine.ParameterException(
+            commandSpec.commandLine(),
+            "--now '" + now + "' is not an ISO-8601 instant such as 2026-11-25T09:00:00Z");
       }
       TwinWorld.fresh(start).save(world);
       commandSpec.commandLine().getOut().println("new world at " + start + " in " + world);

@@ -1,9 +1,8 @@
 package dev.copyscale.cli;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -18,18 +17,29 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
   /** shared/core's packages. */
-  static final String[] CORE = {"dev.copyscale.spec..", "dev.copyscale.catalog..", "dev.copyscale.preflight..", "dev.copyscale.time..",
-      "dev.copyscale.json..", "dev.copyscale.schedule..", "dev.copyscale.deploy..", "dev.copyscale.scaling.."};
+  static final String[] CORE = {
+    "dev.copyscale.spec..",
+    "dev.copyscale.catalog..",
+    "dev.copyscale.preflight..",
+    "dev.copyscale.time..",
+    "dev.copyscale.json..",
+    "dev.copyscale.schedule..",
+    "dev.copyscale.deploy..",
+    "dev.copyscale.scaling.."
+  };
+
   static final String AWS = "dev.copyscale.aws..";
   static final String TWIN = "dev.copyscale.twin..";
   static final String FUNCTIONS = "dev.copyscale.functions..";
   static final String CLI = "dev.copyscale.cli..";
 
-  static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      // The other modules' test support arrives as test-jars, which DO_NOT_INCLUDE_TESTS does not recognise.
-      .withImportOption(location -> !location.contains("-tests.jar"))
-      .importPackages("dev.copyscale");
+  static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          // The other modules' test support arrives as test-jars, which DO_NOT_INCLUDE_TESTS does
+          // not recognise.
+          .withImportOption(location -> !location.contains("-tests.jar"))
+          .importPackages("dev.copyscale");
 
   @Test
   void noPackageCycles() {
@@ -38,28 +48,56 @@ class ArchitectureTest {
 
   @Test
   void coreIsPureAndKnowsNothingAboveIt() {
-    noClasses().that().resideInAnyPackage(CORE).should().dependOnClassesThat()
-        .resideInAnyPackage(AWS, TWIN, FUNCTIONS, CLI, "software.amazon..", "com.amazonaws..", "org.slf4j..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(CORE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            AWS, TWIN, FUNCTIONS, CLI, "software.amazon..", "com.amazonaws..", "org.slf4j..")
         .check(CLASSES);
   }
 
   @Test
   void awsKnowsOnlyCore() {
-    noClasses().that().resideInAPackage(AWS).should().dependOnClassesThat().resideInAnyPackage(TWIN, FUNCTIONS, CLI).check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage(AWS)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(TWIN, FUNCTIONS, CLI)
+        .check(CLASSES);
   }
 
   @Test
   void functionsAndTwinAreSiblings() {
-    noClasses().that().resideInAPackage(FUNCTIONS).should().dependOnClassesThat().resideInAnyPackage(TWIN, CLI).check(CLASSES);
-    noClasses().that().resideInAPackage(TWIN).should().dependOnClassesThat().resideInAnyPackage(FUNCTIONS, CLI).check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage(FUNCTIONS)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(TWIN, CLI)
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage(TWIN)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(FUNCTIONS, CLI)
+        .check(CLASSES);
   }
 
   @Test
   void eachFunctionKnowsOnlyItsOwnHandler() {
     for (String f : new String[] {"deploy", "stepscaling", "scheduledscaling"}) {
       String own = "dev.copyscale.functions." + f + "..";
-      noClasses().that().resideInAPackage(own).should()
-          .dependOnClassesThat(resideInAPackage("dev.copyscale.functions..").and(DescribedPredicate.not(resideInAPackage(own))))
+      noClasses()
+          .that()
+          .resideInAPackage(own)
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("dev.copyscale.functions..")
+                  .and(DescribedPredicate.not(resideInAPackage(own))))
           .check(CLASSES);
     }
   }

@@ -40,21 +40,27 @@ class CliTest {
   void helpListsEveryCommand() {
     Run run = run("--help");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("demo", "preflight", "catalog", "invoke", "world", "activities", "help");
+    assertThat(run.out())
+        .contains("demo", "preflight", "catalog", "invoke", "world", "activities", "help");
   }
 
-  /** picocli lists a command by description[0] alone: each must be a whole sentence, not a paragraph's first line. */
+  /**
+   * picocli lists a command by description[0] alone: each must be a whole sentence, not a
+   * paragraph's first line.
+   */
   @Test
   void helpSummarizesEachCommandInOneWholeSentence() {
     assertWholeSentences(Main.commandLine(), run("--help").out());
-    assertWholeSentences(Main.commandLine().getSubcommands().get("world"), run("world", "--help").out());
+    assertWholeSentences(
+        Main.commandLine().getSubcommands().get("world"), run("world", "--help").out());
   }
 
   static void assertWholeSentences(CommandLine parent, String help) {
     // Under "Commands:", an entry is "  name  summary" and its wrapped lines are indented further.
     Map<String, String> listed = new LinkedHashMap<>();
     String current = null;
-    for (String line : help.substring(help.indexOf("Commands:\n") + "Commands:\n".length()).split("\n")) {
+    for (String line :
+        help.substring(help.indexOf("Commands:\n") + "Commands:\n".length()).split("\n")) {
       if (line.matches("  \\S.*")) {
         String[] nameAndSummary = line.trim().split("\\s+", 2);
         current = nameAndSummary[0];
@@ -64,12 +70,15 @@ class CliTest {
       }
     }
     assertThat(listed.keySet()).containsExactlyElementsOf(parent.getSubcommands().keySet());
-    listed.forEach((name, summary) -> {
-      // The header's first line when there is one (picocli's own help command), else description[0], whole.
-      CommandLine.Model.UsageMessageSpec usage = parent.getSubcommands().get(name).getCommandSpec().usageMessage();
-      String whole = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
-      assertThat(summary).as(name).endsWith(".").doesNotContain(". ").isEqualTo(whole);
-    });
+    listed.forEach(
+        (name, summary) -> {
+          // The header's first line when there is one (picocli's own help command), else
+          // description[0], whole.
+          CommandLine.Model.UsageMessageSpec usage =
+              parent.getSubcommands().get(name).getCommandSpec().usageMessage();
+          String whole = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
+          assertThat(summary).as(name).endsWith(".").doesNotContain(". ").isEqualTo(whole);
+        });
   }
 
   @Test
@@ -85,7 +94,9 @@ class CliTest {
     assertThat(run.exitCode()).isEqualTo(1);
     JsonNode report = Json.mapper().readTree(run.out());
     assertThat(report.get("fits").asBoolean()).isFalse();
-    assertThat(report.get("problems").get(0).asText()).contains("model does not fit").contains("V100");
+    assertThat(report.get("problems").get(0).asText())
+        .contains("model does not fit")
+        .contains("V100");
     assertThat(report.get("suggestedInstanceTypes")).isNotEmpty();
     assertThat(report.get("suggestedInstanceTypes").get(0).has("instanceType")).isTrue();
   }
@@ -112,15 +123,18 @@ class CliTest {
     assertThat(run.exitCode()).isEqualTo(1);
     JsonNode report = Json.mapper().readTree(run.out());
     assertThat(report.get("fits").asBoolean()).isFalse();
-    assertThat(report.get("problems").toString()).contains("endpoint.name: is required", "executionRoleArn: is required");
+    assertThat(report.get("problems").toString())
+        .contains("endpoint.name: is required", "executionRoleArn: is required");
   }
 
   @Test
   void usageErrorsExitTwo() {
     assertThat(run("preflight", "no/such/spec.yaml").exitCode()).isEqualTo(2);
-    assertThat(run("preflight", example("llama3-8b.yaml"), "--no-such-option").exitCode()).isEqualTo(2);
+    assertThat(run("preflight", example("llama3-8b.yaml"), "--no-such-option").exitCode())
+        .isEqualTo(2);
     assertThat(run("preflight").exitCode()).isEqualTo(2);
-    assertThat(run("preflight", "no/such/spec.yaml").err()).contains("no such file: no/such/spec.yaml");
+    assertThat(run("preflight", "no/such/spec.yaml").err())
+        .contains("no such file: no/such/spec.yaml");
   }
 
   @Test

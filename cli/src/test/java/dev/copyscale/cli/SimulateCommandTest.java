@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SimulateCommandTest {
-  static final List<String> SPECS = List.of("native-target-tracking.yaml", "orchestrated-high-res.yaml", "scheduled.yaml");
+  static final List<String> SPECS =
+      List.of("native-target-tracking.yaml", "orchestrated-high-res.yaml", "scheduled.yaml");
   static final List<String> NAMES = List.of("sim-native-tt", "sim-orchestrated", "sim-scheduled");
   static final String AZURE = "examples/traces/azure-llm-conv-2023.csv";
   static final int AZURE_REQUESTS = 19_366;
@@ -92,7 +93,15 @@ class SimulateCommandTest {
   @BeforeAll
   void simulateTheAzureHourOnce(@TempDir Path report) throws Exception {
     azureReport = report;
-    azure = run(args(SPECS, "--trace", RepoFiles.path(AZURE).toString(), "--json", "--report", azureReport.toString()));
+    azure =
+        run(
+            args(
+                SPECS,
+                "--trace",
+                RepoFiles.path(AZURE).toString(),
+                "--json",
+                "--report",
+                azureReport.toString()));
     azureJson = json(azure);
   }
 
@@ -104,17 +113,47 @@ class SimulateCommandTest {
     JsonNode results = azureJson.get("results");
     assertThat(results.isArray()).isTrue();
     assertThat(results).hasSize(3);
-    double price = Catalog.bundled().instanceType("ml.g5.12xlarge").map(InstanceType::priceUsdPerHour).orElseThrow();
+    double price =
+        Catalog.bundled()
+            .instanceType("ml.g5.12xlarge")
+            .map(InstanceType::priceUsdPerHour)
+            .orElseThrow();
     assertThat(price).isPositive();
     for (int i = 0; i < 3; i++) {
       JsonNode r = results.get(i);
-      assertThat(r.fieldNames()).toIterable().contains("spec", "requests", "failedRequests", "latencyP50Ms", "latencyP95Ms", "latencyP99Ms",
-          "ttftP95Ms", "sloAttainment", "copyHours", "instanceHours", "costUsd", "scalingActions");
-      assertThat(r.get("spec").asText()).as("results in the order of the specs").isEqualTo(NAMES.get(i));
+      assertThat(r.fieldNames())
+          .toIterable()
+          .contains(
+              "spec",
+              "requests",
+              "failedRequests",
+              "latencyP50Ms",
+              "latencyP95Ms",
+              "latencyP99Ms",
+              "ttftP95Ms",
+              "sloAttainment",
+              "copyHours",
+              "instanceHours",
+              "costUsd",
+              "scalingActions");
+      assertThat(r.get("spec").asText())
+          .as("results in the order of the specs")
+          .isEqualTo(NAMES.get(i));
       assertThat(r.get("requests").asLong()).isEqualTo(AZURE_REQUESTS);
       assertThat(r.get("failedRequests").asLong()).isBetween(0L, (long) AZURE_REQUESTS);
-      for (String f : List.of("latencyP50Ms", "latencyP95Ms", "latencyP99Ms", "ttftP95Ms", "sloAttainment", "copyHours", "instanceHours", "costUsd")) {
-        assertThat(r.get(f).isNumber()).as("%s of %s is a number: %s", f, NAMES.get(i), r.get(f)).isTrue();
+      for (String f :
+          List.of(
+              "latencyP50Ms",
+              "latencyP95Ms",
+              "latencyP99Ms",
+              "ttftP95Ms",
+              "sloAttainment",
+              "copyHours",
+              "instanceHours",
+              "costUsd")) {
+        assertThat(r.get(f).isNumber())
+            .as("%s of %s is a number: %s", f, NAMES.get(i), r.get(f))
+            .isTrue();
       }
       double p50 = r.get("latencyP50Ms").asDouble();
       double p95 = r.get("latencyP95Ms").asDouble();
@@ -130,10 +169,12 @@ class SimulateCommandTest {
       assertThat(r.get("copyHours").asDouble()).isPositive();
       assertThat(r.get("costUsd").asDouble()).isCloseTo(instanceHours * price, within(1e-6));
     }
-    // The scheduled spec holds its eight copies through the evening peak: eight copy-hours an hour, on two instances.
+    // The scheduled spec holds its eight copies through the evening peak: eight copy-hours an hour,
+    // on two instances.
     JsonNode scheduled = results.get(2);
     assertThat(scheduled.get("scalingActions").asInt()).isZero();
-    assertThat(scheduled.get("copyHours").asDouble()).isCloseTo(8 * scheduled.get("instanceHours").asDouble() / 2, within(0.05));
+    assertThat(scheduled.get("copyHours").asDouble())
+        .isCloseTo(8 * scheduled.get("instanceHours").asDouble() / 2, within(0.05));
     assertThat(azure.out()).doesNotContain("NaN", "Infinity");
   }
 
@@ -144,14 +185,17 @@ class SimulateCommandTest {
     assertThat(azure.err()).contains("report: " + azureReport.resolve("index.html"));
     assertThat(azure.out()).as("--json keeps stdout pure JSON").doesNotContain("report:");
     assertThat(azureReport.resolve("index.html")).isRegularFile();
-    assertThat(Files.readString(azureReport.resolve("index.html"))).contains(NAMES.toArray(String[]::new));
+    assertThat(Files.readString(azureReport.resolve("index.html")))
+        .contains(NAMES.toArray(String[]::new));
     List<Path> pngs;
     try (Stream<Path> files = Files.list(azureReport)) {
       pngs = files.filter(p -> p.getFileName().toString().endsWith(".png")).toList();
     }
     assertThat(pngs).hasSizeGreaterThanOrEqualTo(3);
     for (String name : NAMES) {
-      assertThat(pngs).as("a chart for %s", name).anyMatch(p -> p.getFileName().toString().startsWith(name));
+      assertThat(pngs)
+          .as("a chart for %s", name)
+          .anyMatch(p -> p.getFileName().toString().startsWith(name));
     }
     for (Path png : pngs) {
       BufferedImage image = ImageIO.read(png.toFile());
@@ -164,24 +208,32 @@ class SimulateCommandTest {
     assertThat(summary.get("results")).hasSize(3);
 
     List<Map<String, String>> rows = csv(azureReport.resolve("timeline.csv"));
-    assertThat(rows.stream().map(r -> r.get("spec")).distinct().toList()).containsExactlyElementsOf(NAMES);
+    assertThat(rows.stream().map(r -> r.get("spec")).distinct().toList())
+        .containsExactlyElementsOf(NAMES);
     for (int i = 0; i < 3; i++) {
       String name = NAMES.get(i);
       JsonNode result = azureJson.get("results").get(i);
       assertThat(summary.get("results").get(i).get("spec").asText()).isEqualTo(name);
-      assertThat(summary.get("results").get(i).get("requests").asLong()).isEqualTo(result.get("requests").asLong());
-      assertThat(summary.get("results").get(i).get("costUsd").asDouble()).isEqualTo(result.get("costUsd").asDouble());
+      assertThat(summary.get("results").get(i).get("requests").asLong())
+          .isEqualTo(result.get("requests").asLong());
+      assertThat(summary.get("results").get(i).get("costUsd").asDouble())
+          .isEqualTo(result.get("costUsd").asDouble());
       List<Map<String, String>> mine = rowsOf(rows, name);
-      // One row a minute, no gap and no repeat, from the trace's first minute to the end of the drain.
+      // One row a minute, no gap and no repeat, from the trace's first minute to the end of the
+      // drain.
       assertThat(Instant.parse(mine.get(0).get("minute"))).isEqualTo(AZURE_FIRST_MINUTE);
       for (int m = 0; m < mine.size(); m++) {
-        assertThat(Instant.parse(mine.get(m).get("minute"))).isEqualTo(AZURE_FIRST_MINUTE.plus(Duration.ofMinutes(m)));
+        assertThat(Instant.parse(mine.get(m).get("minute")))
+            .isEqualTo(AZURE_FIRST_MINUTE.plus(Duration.ofMinutes(m)));
       }
-      // The first request arrives at 18:15:00 (--start defaults to the trace's first minute), the last 58 min 22 s later.
+      // The first request arrives at 18:15:00 (--start defaults to the trace's first minute), the
+      // last 58 min 22 s later.
       assertThat(mine.size()).as("minutes of %s", name).isBetween(59, 70);
       // Instance-hours are the instances held, minute by minute.
       double hours = mine.stream().mapToInt(r -> Integer.parseInt(r.get("instances"))).sum() / 60.0;
-      assertThat(result.get("instanceHours").asDouble()).as("instance-hours of %s", name).isCloseTo(hours, within(0.1));
+      assertThat(result.get("instanceHours").asDouble())
+          .as("instance-hours of %s", name)
+          .isCloseTo(hours, within(0.1));
       long arrivals = mine.stream().mapToLong(r -> Long.parseLong(r.get("arrivals"))).sum();
       long completed = mine.stream().mapToLong(r -> Long.parseLong(r.get("completed"))).sum();
       long failed = mine.stream().mapToLong(r -> Long.parseLong(r.get("failed"))).sum();
@@ -190,7 +242,8 @@ class SimulateCommandTest {
       assertThat(completed + failed).isEqualTo(result.get("requests").asLong());
     }
     // The scheduled spec serves eight copies throughout the evening hour.
-    assertThat(rowsOf(rows, "sim-scheduled")).allSatisfy(r -> assertThat(r.get("desiredCopies")).isEqualTo("8"));
+    assertThat(rowsOf(rows, "sim-scheduled"))
+        .allSatisfy(r -> assertThat(r.get("desiredCopies")).isEqualTo("8"));
   }
 
   // ------------------------------------------------------------------ 2. the table
@@ -200,7 +253,9 @@ class SimulateCommandTest {
     CliTest.Run run = run(args(SPECS, "--trace", CONSTANT));
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<String> lines = run.out().lines().toList();
-    assertThat(lines.get(0)).startsWith("trace: " + CONSTANT + ": ").contains("requests over 20 min");
+    assertThat(lines.get(0))
+        .startsWith("trace: " + CONSTANT + ": ")
+        .contains("requests over 20 min");
     String header = lines.get(1);
     assertThat(header).startsWith(" ");
     int a = header.indexOf(NAMES.get(0));
@@ -209,11 +264,22 @@ class SimulateCommandTest {
     assertThat(a).isPositive();
     assertThat(b).isGreaterThan(a);
     assertThat(c).isGreaterThan(b);
-    for (String label : List.of("requests", "failed requests", "latency p50/p95/p99", "TTFT p50/p95/p99", "SLO attainment", "copy-hours",
-        "instance-hours", "cost", "scaling actions", "time to capacity")) {
+    for (String label :
+        List.of(
+            "requests",
+            "failed requests",
+            "latency p50/p95/p99",
+            "TTFT p50/p95/p99",
+            "SLO attainment",
+            "copy-hours",
+            "instance-hours",
+            "cost",
+            "scaling actions",
+            "time to capacity")) {
       assertThat(lines).as("a row labelled %s", label).anyMatch(l -> l.startsWith(label + " "));
     }
-    String requests = lines.stream().filter(l -> l.startsWith("requests ")).findFirst().orElseThrow();
+    String requests =
+        lines.stream().filter(l -> l.startsWith("requests ")).findFirst().orElseThrow();
     Matcher m = Pattern.compile("([\\d,]+)").matcher(requests);
     List<String> counts = new ArrayList<>();
     while (m.find()) {
@@ -243,21 +309,32 @@ class SimulateCommandTest {
     assertThat(json(seeded).get("results").get(0).get("requests").asLong())
         .isNotEqualTo(json(first).get("results").get(0).get("requests").asLong());
     // --seed 1 is the default.
-    assertThat(run(args(one, "--trace", CONSTANT, "--json", "--seed", "1")).out()).isEqualTo(first.out());
+    assertThat(run(args(one, "--trace", CONSTANT, "--json", "--seed", "1")).out())
+        .isEqualTo(first.out());
   }
 
   @Test
   void azureHourIsDeterministicToo() throws Exception {
-    // The same three specs on the same hour, in parallel threads: byte for byte the run of @BeforeAll.
+    // The same three specs on the same hour, in parallel threads: byte for byte the run of
+    // @BeforeAll.
     CliTest.Run again = run(args(SPECS, "--trace", RepoFiles.path(AZURE).toString(), "--json"));
     assertThat(again.out()).isEqualTo(azure.out());
   }
 
-  // ------------------------------------------------------------------ 5. the orchestrated spec reacts
+  // ------------------------------------------------------------------ 5. the orchestrated spec
+  // reacts
 
   @Test
   void orchestratedSpecScalesOutOnAStep(@TempDir Path report) throws Exception {
-    CliTest.Run run = run(args(List.of("orchestrated-high-res.yaml"), "--trace", STEP, "--json", "--report", report.toString()));
+    CliTest.Run run =
+        run(
+            args(
+                List.of("orchestrated-high-res.yaml"),
+                "--trace",
+                STEP,
+                "--json",
+                "--report",
+                report.toString()));
     JsonNode result = json(run).get("results").get(0);
     assertThat(result.get("spec").asText()).isEqualTo("sim-orchestrated");
     assertThat(result.get("engine").asText()).contains("orchestrated");
@@ -274,12 +351,20 @@ class SimulateCommandTest {
       peak = Math.max(peak, desired[m]);
       peakServing = Math.max(peakServing, serving[m]);
     }
-    assertThat(peak).as("desired copies during the step (before: %d): %s", before, java.util.Arrays.toString(desired)).isGreaterThan(before);
+    assertThat(peak)
+        .as(
+            "desired copies during the step (before: %d): %s",
+            before, java.util.Arrays.toString(desired))
+        .isGreaterThan(before);
     assertThat(peak).isGreaterThan(2);
-    assertThat(peakServing).as("serving copies during the step: %s", java.util.Arrays.toString(serving)).isGreaterThan(serving[9]);
+    assertThat(peakServing)
+        .as("serving copies during the step: %s", java.util.Arrays.toString(serving))
+        .isGreaterThan(serving[9]);
     // The step is where the load is: arrivals per minute rise about twelvefold.
-    long baseArrivals = rows.subList(0, 10).stream().mapToLong(r -> Long.parseLong(r.get("arrivals"))).sum();
-    long stepArrivals = rows.subList(10, 20).stream().mapToLong(r -> Long.parseLong(r.get("arrivals"))).sum();
+    long baseArrivals =
+        rows.subList(0, 10).stream().mapToLong(r -> Long.parseLong(r.get("arrivals"))).sum();
+    long stepArrivals =
+        rows.subList(10, 20).stream().mapToLong(r -> Long.parseLong(r.get("arrivals"))).sum();
     assertThat(stepArrivals).isGreaterThan(6 * baseArrivals);
   }
 
@@ -287,14 +372,17 @@ class SimulateCommandTest {
   void stepFromSilenceKeepsItsStartAndDuration(@TempDir Path report) throws Exception {
     // No load before the step at 10 min and none after it ends at 15 min, 30 minutes in all.
     String trace = "synthetic:step:base=0,peak=5,at=10m,length=5m,duration=30m";
-    CliTest.Run run = run(args(List.of("scheduled.yaml"), "--trace", trace, "--report", report.toString()));
+    CliTest.Run run =
+        run(args(List.of("scheduled.yaml"), "--trace", trace, "--report", report.toString()));
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<Map<String, String>> rows = csv(report.resolve("timeline.csv"));
     int firstBusy = 0;
     while (Long.parseLong(rows.get(firstBusy).get("arrivals")) == 0) {
       firstBusy++;
     }
-    assertThat(Instant.parse(rows.get(firstBusy).get("minute"))).as("the step's first minute").isEqualTo(SYNTHETIC_START.plus(Duration.ofMinutes(10)));
+    assertThat(Instant.parse(rows.get(firstBusy).get("minute")))
+        .as("the step's first minute")
+        .isEqualTo(SYNTHETIC_START.plus(Duration.ofMinutes(10)));
   }
 
   // ------------------------------------------------------------------ 6. --slo-ttft
@@ -313,12 +401,18 @@ class SimulateCommandTest {
   void assertTighterSloIsAttainedLess(String slo) throws Exception {
     List<String> one = List.of("native-target-tracking.yaml");
     JsonNode loose = json(run(args(one, "--trace", CONSTANT, "--json"))).get("results").get(0);
-    JsonNode tight = json(run(args(one, "--trace", CONSTANT, "--json", "--slo-ttft", slo))).get("results").get(0);
+    JsonNode tight =
+        json(run(args(one, "--trace", CONSTANT, "--json", "--slo-ttft", slo)))
+            .get("results")
+            .get(0);
     assertThat(loose.get("sloTtftMs").asDouble()).isEqualTo(2000);
     assertThat(tight.get("sloTtftMs").asDouble()).isEqualTo(100);
     assertThat(tight.get("requests").asLong()).isEqualTo(loose.get("requests").asLong());
-    assertThat(tight.get("latencyP95Ms").asDouble()).as("the objective changes no latency").isEqualTo(loose.get("latencyP95Ms").asDouble());
-    assertThat(tight.get("sloAttainment").asDouble()).isLessThan(loose.get("sloAttainment").asDouble());
+    assertThat(tight.get("latencyP95Ms").asDouble())
+        .as("the objective changes no latency")
+        .isEqualTo(loose.get("latencyP95Ms").asDouble());
+    assertThat(tight.get("sloAttainment").asDouble())
+        .isLessThan(loose.get("sloAttainment").asDouble());
   }
 
   // ------------------------------------------------------------------ 7. errors
@@ -333,8 +427,9 @@ class SimulateCommandTest {
 
   @Test
   void invalidSpecNamesTheField(@TempDir Path dir) throws Exception {
-    String text = Files.readString(Path.of(spec("native-target-tracking.yaml")))
-        .replace("  copies: 2\n", "  copies: 2\n  replicas: 3\n");
+    String text =
+        Files.readString(Path.of(spec("native-target-tracking.yaml")))
+            .replace("  copies: 2\n", "  copies: 2\n  replicas: 3\n");
     assertThat(text).contains("replicas: 3");
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, text);
@@ -347,9 +442,17 @@ class SimulateCommandTest {
   @Test
   void specThatDoesNotFitIsRefusedByPreflight() {
     String seed = RepoFiles.path("examples/seed-llama3-8b.yaml").toString();
-    CliTest.Run run = run("simulate", spec("native-target-tracking.yaml"), seed, "--trace", CONSTANT, "--no-progress");
+    CliTest.Run run =
+        run(
+            "simulate",
+            spec("native-target-tracking.yaml"),
+            seed,
+            "--trace",
+            CONSTANT,
+            "--no-progress");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("seed-llama3-8b.yaml does not fit its instance type", "model does not fit");
+    assertThat(run.err())
+        .contains("seed-llama3-8b.yaml does not fit its instance type", "model does not fit");
     assertThat(run.out()).as("nothing simulated").isEmpty();
   }
 
@@ -377,7 +480,11 @@ class SimulateCommandTest {
     assertThat(zero.err()).contains("--trace");
 
     Path garbage = dir.resolve("garbage.csv");
-    Files.writeString(garbage, "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,374,44\nyesterday,1,2\n");
+    Files.writeString(
+        garbage,
+        "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+            + "2023-11-16 18:15:46.6805900,374,44\n"
+            + "yesterday,1,2\n");
     CliTest.Run bad = run(args(one, "--trace", garbage.toString()));
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).contains("--trace", "line 3");
@@ -393,19 +500,24 @@ class SimulateCommandTest {
   void malformedServingTableIsAUsageError(@TempDir Path dir) throws Exception {
     List<String> one = List.of("native-target-tracking.yaml");
     Path table = dir.resolve("serving.csv");
-    Files.writeString(table, "# ~550 input tokens, ~175 output tokens\nthis,is,not,the,header\n1,2,3,4,5\n");
+    Files.writeString(
+        table, "# ~550 input tokens, ~175 output tokens\nthis,is,not,the,header\n1,2,3,4,5\n");
     CliTest.Run run = run(args(one, "--trace", CONSTANT, "--serving", table.toString()));
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--serving", "header");
 
     Path rows = dir.resolve("rows.csv");
-    Files.writeString(rows, "# ~550 input tokens, ~175 output tokens\n"
-        + "concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute\n1,fast,3,4,5\n");
+    Files.writeString(
+        rows,
+        "# ~550 input tokens, ~175 output tokens\n"
+            + "concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute\n"
+            + "1,fast,3,4,5\n");
     CliTest.Run badRow = run(args(one, "--trace", CONSTANT, "--serving", rows.toString()));
     assertThat(badRow.exitCode()).isEqualTo(2);
     assertThat(badRow.err()).contains("--serving", "line 3");
 
-    CliTest.Run missing = run(args(one, "--trace", CONSTANT, "--serving", dir.resolve("nope.csv").toString()));
+    CliTest.Run missing =
+        run(args(one, "--trace", CONSTANT, "--serving", dir.resolve("nope.csv").toString()));
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err()).contains("--serving", "nope.csv");
   }
@@ -421,7 +533,10 @@ class SimulateCommandTest {
 
   // ------------------------------------------------------------------ 8. --repeat and --scale
 
-  static final Pattern DESCRIBED = Pattern.compile("^trace: (.*): ([\\d,]+) requests over (\\d+) min \\(([\\d.]+) requests/s\\)$", Pattern.MULTILINE);
+  static final Pattern DESCRIBED =
+      Pattern.compile(
+          "^trace: (.*): ([\\d,]+) requests over (\\d+) min \\(([\\d.]+) requests/s\\)$",
+          Pattern.MULTILINE);
 
   record Described(String trace, long requests, int minutes, double rate) {}
 
@@ -429,7 +544,11 @@ class SimulateCommandTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     Matcher m = DESCRIBED.matcher(run.out());
     assertThat(m.find()).as("the trace line in %s", run.out()).isTrue();
-    return new Described(m.group(1), Long.parseLong(m.group(2).replace(",", "")), Integer.parseInt(m.group(3)), Double.parseDouble(m.group(4)));
+    return new Described(
+        m.group(1),
+        Long.parseLong(m.group(2).replace(",", "")),
+        Integer.parseInt(m.group(3)),
+        Double.parseDouble(m.group(4)));
   }
 
   @Test
@@ -438,9 +557,12 @@ class SimulateCommandTest {
     String trace = "synthetic:constant:rate=1,duration=20m";
     Path plainReport = dir.resolve("plain");
     Path scaledReport = dir.resolve("scaled");
-    Described plain = described(run(args(one, "--trace", trace, "--report", plainReport.toString())));
+    Described plain =
+        described(run(args(one, "--trace", trace, "--report", plainReport.toString())));
     Described repeated = described(run(args(one, "--trace", trace, "--repeat", "2")));
-    Described scaled = described(run(args(one, "--trace", trace, "--scale", "2", "--report", scaledReport.toString())));
+    Described scaled =
+        described(
+            run(args(one, "--trace", trace, "--scale", "2", "--report", scaledReport.toString())));
 
     assertThat(plain.trace()).isEqualTo(trace);
     assertThat(plain.minutes()).isEqualTo(20);
@@ -468,8 +590,14 @@ class SimulateCommandTest {
    */
   @Test
   void anAlarmOfOneOutOfTwoDatapointsScalesTheOrchestratedExample() throws Exception {
-    CliTest.Run run = CliTest.run("simulate", RepoFiles.path("examples/llama3-8b-orchestrated.yaml").toString(),
-        "--trace", RepoFiles.path("examples/traces/azure-llm-conv-2023.csv").toString(), "--json", "--no-progress");
+    CliTest.Run run =
+        CliTest.run(
+            "simulate",
+            RepoFiles.path("examples/llama3-8b-orchestrated.yaml").toString(),
+            "--trace",
+            RepoFiles.path("examples/traces/azure-llm-conv-2023.csv").toString(),
+            "--json",
+            "--no-progress");
     assertThat(run.exitCode()).isZero();
     JsonNode result = Json.mapper().readTree(run.out()).get("results").get(0);
     // The Azure hour overloads its 2 starting copies from the first minute.

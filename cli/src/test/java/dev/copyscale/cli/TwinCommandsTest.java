@@ -24,62 +24,126 @@ class TwinCommandsTest {
 
   @Test
   void deployAdvanceShow() throws Exception {
-    assertThat(run("world", "reset", "--now", "2026-11-25T09:00:00Z", "--world", world()).exitCode()).isZero();
-    CliTest.Run deploy = run("invoke", "deploy", "--event", event("deploy-llama3-8b.json"), "--world", world());
+    assertThat(
+            run("world", "reset", "--now", "2026-11-25T09:00:00Z", "--world", world()).exitCode())
+        .isZero();
+    CliTest.Run deploy =
+        run("invoke", "deploy", "--event", event("deploy-llama3-8b.json"), "--world", world());
     assertThat(deploy.exitCode()).isZero();
     assertThat(Json.mapper().readTree(deploy.out()).get("phase").asText()).isEqualTo("Creating");
-    assertThat(run("world", "advance", "20m", "--world", world()).out()).contains("2026-11-25T09:00:00Z -> 2026-11-25T09:20:00Z");
+    assertThat(run("world", "advance", "20m", "--world", world()).out())
+        .contains("2026-11-25T09:00:00Z -> 2026-11-25T09:20:00Z");
     JsonNode shown = Json.mapper().readTree(run("world", "show", "--world", world()).out());
-    assertThat(shown.fieldNames()).toIterable().containsExactly(
-        "now", "endpoints", "inferenceComponents", "scalableTargets", "scalingPolicies", "scalingActivities", "alarms", "schedules");
+    assertThat(shown.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "now",
+            "endpoints",
+            "inferenceComponents",
+            "scalableTargets",
+            "scalingPolicies",
+            "scalingActivities",
+            "alarms",
+            "schedules");
     assertThat(shown.get("endpoints").get(0).get("EndpointStatus").asText()).isEqualTo("InService");
-    assertThat(shown.get("inferenceComponents").get(0).get("InferenceComponentStatus").asText()).isEqualTo("InService");
-    assertThat(shown.get("inferenceComponents").get(0).get("RuntimeConfig").get("CurrentCopyCount").asInt()).isEqualTo(4);
+    assertThat(shown.get("inferenceComponents").get(0).get("InferenceComponentStatus").asText())
+        .isEqualTo("InService");
+    assertThat(
+            shown
+                .get("inferenceComponents")
+                .get(0)
+                .get("RuntimeConfig")
+                .get("CurrentCopyCount")
+                .asInt())
+        .isEqualTo(4);
     assertThat(shown.get("scalableTargets")).hasSize(1);
   }
 
   @Test
-  void aDeploymentSageMakerCannotStartSaysWhyInActivities(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
-    // The seed as written: Llama 3 8B fp16 on one 16 GB V100 per copy; its copies fail the health check for GPU memory.
+  void aDeploymentSageMakerCannotStartSaysWhyInActivities(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    // The seed as written: Llama 3 8B fp16 on one 16 GB V100 per copy; its copies fail the health
+    // check for GPU memory.
     java.nio.file.Path seed = tmp.resolve("seed.json");
-    java.nio.file.Files.writeString(seed, Json.mapper().writeValueAsString(
-        new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(RepoFiles.read("examples/seed-llama3-8b.yaml"))));
+    java.nio.file.Files.writeString(
+        seed,
+        Json.mapper()
+            .writeValueAsString(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                    .readTree(RepoFiles.read("examples/seed-llama3-8b.yaml"))));
     run("world", "reset", "--now", "2026-11-25T09:00:00Z", "--world", world());
     run("invoke", "deploy", "--event", seed.toString(), "--world", world());
     run("world", "advance", "20m", "--world", world());
     assertThat(run("activities", "llama3-seed", "--world", world()).out())
-        .contains("deployment failed: inference component llama3-seed-ic failed: ").contains("CUDA out of memory");
+        .contains("deployment failed: inference component llama3-seed-ic failed: ")
+        .contains("CUDA out of memory");
   }
 
   @Test
   void alarmThenActivitiesExplainIt() throws Exception {
     run("world", "reset", "--now", "2026-11-25T09:40:00Z", "--world", world());
-    run("invoke", "deploy", "--event", event("deploy-llama3-8b-orchestrated.json"), "--world", world());
+    run(
+        "invoke",
+        "deploy",
+        "--event",
+        event("deploy-llama3-8b-orchestrated.json"),
+        "--world",
+        world());
     run("world", "advance", "20m", "--world", world());
-    CliTest.Run alarm = run("invoke", "step-scaling", "--event", event("alarm-eventbridge-burst.json"), "--world", world());
+    CliTest.Run alarm =
+        run(
+            "invoke",
+            "step-scaling",
+            "--event",
+            event("alarm-eventbridge-burst.json"),
+            "--world",
+            world());
     assertThat(Json.mapper().readTree(alarm.out()).get("to").asInt()).isEqualTo(6);
-    // 6 copies need a second instance: in progress until it is up and the minute tick writes the copies
+    // 6 copies need a second instance: in progress until it is up and the minute tick writes the
+    // copies
     assertThat(run("activities", "llama3-chat", "--world", world()).out())
-        .contains("PENDING    alarm copyscale-llama3-chat-burst in state ALARM triggered policy burst: desired copies 2 → 6, in progress: endpoint is Updating");
+        .contains(
+            "PENDING    alarm copyscale-llama3-chat-burst in state ALARM triggered policy burst:"
+                + " desired copies 2 → 6, in progress: endpoint is Updating");
     run("world", "advance", "15m", "--world", world());
     CliTest.Run activities = run("activities", "llama3-chat", "--world", world());
-    assertThat(activities.out()).contains("alarm copyscale-llama3-chat-burst in state ALARM triggered policy burst: desired copies 2 → 6");
-    JsonNode json = Json.mapper().readTree(run("activities", "llama3-chat", "--json", "--world", world()).out());
-    assertThat(json.get("activities")).anySatisfy(a -> {
-      assertThat(a.get("outcome").asText()).isEqualTo("SCALED");
-      assertThat(a.get("to").asInt()).isEqualTo(6);
-    });
+    assertThat(activities.out())
+        .contains(
+            "alarm copyscale-llama3-chat-burst in state ALARM triggered policy burst: desired"
+                + " copies 2 → 6");
+    JsonNode json =
+        Json.mapper()
+            .readTree(run("activities", "llama3-chat", "--json", "--world", world()).out());
+    assertThat(json.get("activities"))
+        .anySatisfy(
+            a -> {
+              assertThat(a.get("outcome").asText()).isEqualTo("SCALED");
+              assertThat(a.get("to").asInt()).isEqualTo(6);
+            });
   }
 
   @Test
   void anHourWithoutTrafficLetsTheIdlePolicyScaleIn() {
     run("world", "reset", "--now", "2026-11-25T09:00:00Z", "--world", world());
-    run("invoke", "deploy", "--event", event("deploy-llama3-8b-orchestrated.json"), "--world", world());
+    run(
+        "invoke",
+        "deploy",
+        "--event",
+        event("deploy-llama3-8b-orchestrated.json"),
+        "--world",
+        world());
     run("world", "advance", "1h", "--world", world());
     String activities = run("activities", "llama3-chat", "--world", world()).out();
-    // ConcurrentRequestsPerCopy Average < 1 over 5 x 60 s, missing data breaching: one copy fewer, cooldown 300 s, down to zero.
-    assertThat(activities).contains("alarm copyscale-llama3-chat-idle in state ALARM triggered policy idle: desired copies 2 → 1");
-    assertThat(activities).contains("alarm copyscale-llama3-chat-idle in state ALARM (still, at the minute tick) triggered policy idle: desired copies 1 → 0");
+    // ConcurrentRequestsPerCopy Average < 1 over 5 x 60 s, missing data breaching: one copy fewer,
+    // cooldown 300 s, down to zero.
+    assertThat(activities)
+        .contains(
+            "alarm copyscale-llama3-chat-idle in state ALARM triggered policy idle: desired copies"
+                + " 2 → 1");
+    assertThat(activities)
+        .contains(
+            "alarm copyscale-llama3-chat-idle in state ALARM (still, at the minute tick) triggered"
+                + " policy idle: desired copies 1 → 0");
   }
 
   @Test
@@ -88,20 +152,31 @@ class TwinCommandsTest {
     run("invoke", "deploy", "--event", event("deploy-llama3-8b.json"), "--world", world());
     run("world", "advance", "48h", "--world", world());
     String activities = run("activities", "llama3-chat", "--world", world()).out();
-    assertThat(activities).contains("2026-11-27T07:00:00Z  SCALED     schedule business-hours set bounds [4, 8]: desired copies 2 → 4");
-    assertThat(activities).contains("2026-11-27T19:00:00Z  SCALED     schedule nights set bounds [0, 2]: desired copies 4 → 2");
+    assertThat(activities)
+        .contains(
+            "2026-11-27T07:00:00Z  SCALED     schedule business-hours set bounds [4, 8]: desired"
+                + " copies 2 → 4");
+    assertThat(activities)
+        .contains(
+            "2026-11-27T19:00:00Z  SCALED     schedule nights set bounds [0, 2]: desired copies 4 →"
+                + " 2");
   }
 
   @Test
   void errorsAreClearAndExitNonZero() {
     run("world", "reset", "--world", world());
-    CliTest.Run bad = run("invoke", "deploy", "--event", event("deploy-invalid-spec.json"), "--world", world());
+    CliTest.Run bad =
+        run("invoke", "deploy", "--event", event("deploy-invalid-spec.json"), "--world", world());
     assertThat(bad.exitCode()).isEqualTo(1);
     assertThat(bad.err()).contains("component.copies");
-    assertThat(run("invoke", "nope", "--event", event("deploy-llama3-8b.json"), "--world", world()).exitCode()).isEqualTo(2);
+    assertThat(
+            run("invoke", "nope", "--event", event("deploy-llama3-8b.json"), "--world", world())
+                .exitCode())
+        .isEqualTo(2);
     assertThat(run("activities", "no-such", "--world", world()).exitCode()).isEqualTo(2);
     assertThat(run("world", "advance", "soon", "--world", world()).exitCode()).isEqualTo(2);
-    assertThat(run("world", "reset", "--now", "yesterday", "--world", world()).exitCode()).isEqualTo(2);
+    assertThat(run("world", "reset", "--now", "yesterday", "--world", world()).exitCode())
+        .isEqualTo(2);
   }
 
   @Test
@@ -110,37 +185,69 @@ class TwinCommandsTest {
     // 99999999999d used to start a run that would not end.
     CliTest.Run tooFar = run("world", "advance", "99999999999d", "--world", world());
     assertThat(tooFar.exitCode()).isEqualTo(2);
-    assertThat(tooFar.err()).contains("DURATION of 99999999999 days is more than the 400 days one advance may move; advance in steps of at most 400d");
+    assertThat(tooFar.err())
+        .contains(
+            "DURATION of 99999999999 days is more than the 400 days one advance may move; advance"
+                + " in steps of at most 400d");
     assertThat(run("world", "advance", "401d", "--world", world()).exitCode()).isEqualTo(2);
-    assertThat(run("world", "advance", "PT9601H", "--world", world()).err()).contains("DURATION of PT9601H is more than the 400 days");
+    assertThat(run("world", "advance", "PT9601H", "--world", world()).err())
+        .contains("DURATION of PT9601H is more than the 400 days");
     // Too long even to count in milliseconds: a usage error, not a crash.
     CliTest.Run overflow = run("world", "advance", "999999999999999d", "--world", world());
     assertThat(overflow.exitCode()).isEqualTo(2);
     assertThat(overflow.err()).contains("'999999999999999d' is too long a duration");
     // Nothing moved.
-    assertThat(run("world", "show", "--world", world()).out()).contains("\"now\" : \"2026-11-25T09:00:00Z\"");
+    assertThat(run("world", "show", "--world", world()).out())
+        .contains("\"now\" : \"2026-11-25T09:00:00Z\"");
   }
 
   @Test
   void demoDeploysAndFollowsTheDay() {
     CliTest.Run demo = run("demo", "--spec", RepoFiles.path("examples/llama3-8b.yaml").toString());
     assertThat(demo.exitCode()).isZero();
-    assertThat(demo.out()).contains("Fri 07:32  endpoint InService", "component InService, copies serving 4 of 4", "Fri 08:00", "Fri 20:00",
-        "schedule business-hours set bounds [4, 8]");
-    assertThat(run("demo", "--spec", RepoFiles.path("examples/seed-llama3-8b.yaml").toString()).exitCode()).isEqualTo(1);
+    assertThat(demo.out())
+        .contains(
+            "Fri 07:32  endpoint InService",
+            "component InService, copies serving 4 of 4",
+            "Fri 08:00",
+            "Fri 20:00",
+            "schedule business-hours set bounds [4, 8]");
+    assertThat(
+            run("demo", "--spec", RepoFiles.path("examples/seed-llama3-8b.yaml").toString())
+                .exitCode())
+        .isEqualTo(1);
   }
 
   @Test
   void invokeOnAwsNamesTheFunctionItStandsInFor() {
-    // Without the deployed function's ARN the handler would take the twin's account and ignore every real event as foreign.
-    CliTest.Run missing = run("invoke", "step-scaling", "--aws", "--event", event("alarm-eventbridge-burst.json"));
+    // Without the deployed function's ARN the handler would take the twin's account and ignore
+    // every real event as foreign.
+    CliTest.Run missing =
+        run("invoke", "step-scaling", "--aws", "--event", event("alarm-eventbridge-burst.json"));
     assertThat(missing.exitCode()).isEqualTo(2);
-    assertThat(missing.err()).contains("--function-arn: with --aws give the deployed function's ARN");
-    CliTest.Run malformed = run("invoke", "step-scaling", "--aws", "--function-arn", "copyscale-step-scaling", "--event", event("alarm-eventbridge-burst.json"));
+    assertThat(missing.err())
+        .contains("--function-arn: with --aws give the deployed function's ARN");
+    CliTest.Run malformed =
+        run(
+            "invoke",
+            "step-scaling",
+            "--aws",
+            "--function-arn",
+            "copyscale-step-scaling",
+            "--event",
+            event("alarm-eventbridge-burst.json"));
     assertThat(malformed.exitCode()).isEqualTo(2);
     assertThat(malformed.err()).contains("got copyscale-step-scaling");
-    CliTest.Run twin = run("invoke", "step-scaling", "--function-arn", "arn:aws:lambda:eu-west-1:210987654321:function:x",
-        "--event", event("alarm-eventbridge-burst.json"), "--world", world());
+    CliTest.Run twin =
+        run(
+            "invoke",
+            "step-scaling",
+            "--function-arn",
+            "arn:aws:lambda:eu-west-1:210987654321:function:x",
+            "--event",
+            event("alarm-eventbridge-burst.json"),
+            "--world",
+            world());
     assertThat(twin.exitCode()).isEqualTo(2);
     assertThat(twin.err()).contains("--function-arn goes with --aws");
   }

@@ -23,7 +23,10 @@ public record ChatMessage(String role, String content) {
     return new ChatMessage("assistant", content);
   }
 
-  /** The dict a template indexes ({@code message['role']}, {@code message.content}, {@code 'x' in message}). */
+  /**
+   * The dict a template indexes ({@code message['role']}, {@code message.content}, {@code 'x' in
+   * message}).
+   */
   Map<String, Object> toTemplateValue() {
     Map<String, Object> value = new LinkedHashMap<>();
     value.put("role", role);

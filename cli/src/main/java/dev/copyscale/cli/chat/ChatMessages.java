@@ -34,8 +34,8 @@ public final class ChatMessages {
 
   /**
    * A short system prompt and one user question: the chat of AWS's Llama 3 8B inference-component
-   * samples, and of {@code copyscale load --tutorial} (dev.copyscale.cli.load.Tutorial), which renders
-   * it without the generation prompt where copyscale's load defaults add it.
+   * samples, and of {@code copyscale load --tutorial} (dev.copyscale.cli.load.Tutorial), which
+   * renders it without the generation prompt where copyscale's load defaults add it.
    */
   public static List<ChatMessage> defaultConversation() {
     return List.of(ChatMessage.system(DEFAULT_SYSTEM_PROMPT), ChatMessage.user(DEFAULT_QUESTION));
@@ -67,8 +67,10 @@ public final class ChatMessages {
       root = Json.mapper().readTree(json);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-      throw new IllegalArgumentException(source + ": not valid JSON: " + e.getOriginalMessage() + where);
+      String where =
+          at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+      throw new IllegalArgumentException(
+          source + ": not valid JSON: " + e.getOriginalMessage() + where);
     }
     if (root == null || root.isMissingNode()) {
       throw new IllegalArgumentException(source + ": is empty; expected a JSON array of messages");
@@ -81,40 +83,56 @@ public final class ChatMessages {
         String name = names.next();
         if (!name.equals("messages")) {
           throw new IllegalArgumentException(
-              source + ": unknown field \"" + name + "\"; expected an array of messages or {\"messages\": [...]}");
+              source
+                  + ": unknown field \""
+                  + name
+                  + "\"; expected an array of messages or {\"messages\": [...]}");
         }
       }
       array = root.get("messages");
       prefix = "messages";
       if (array == null) {
         throw new IllegalArgumentException(
-            source + ": expected an array of messages or {\"messages\": [...]}, got an object without \"messages\"");
+            source
+                + ": expected an array of messages or {\"messages\": [...]}, got an object without"
+                + " \"messages\"");
       }
     }
     if (!array.isArray()) {
       throw new IllegalArgumentException(
-          source + ": " + (prefix.isEmpty() ? "" : prefix + " ") + "must be an array of messages, was " + describe(array));
+          source
+              + ": "
+              + (prefix.isEmpty() ? "" : prefix + " ")
+              + "must be an array of messages, was "
+              + describe(array));
     }
     if (array.isEmpty()) {
-      throw new IllegalArgumentException(source + ": " + (prefix.isEmpty() ? "" : prefix + " ") + "has no messages; give at least one");
+      throw new IllegalArgumentException(
+          source
+              + ": "
+              + (prefix.isEmpty() ? "" : prefix + " ")
+              + "has no messages; give at least one");
     }
     List<ChatMessage> messages = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       String at = source + ": " + prefix + "[" + i + "]";
       JsonNode element = array.get(i);
       if (!element.isObject()) {
-        throw new IllegalArgumentException(at + " must be an object {\"role\": ..., \"content\": ...}, was " + describe(element));
+        throw new IllegalArgumentException(
+            at + " must be an object {\"role\": ..., \"content\": ...}, was " + describe(element));
       }
       Iterator<String> names = element.fieldNames();
       while (names.hasNext()) {
         String name = names.next();
         if (!name.equals("role") && !name.equals("content")) {
-          throw new IllegalArgumentException(at + " has unknown field \"" + name + "\"; a message has only role and content");
+          throw new IllegalArgumentException(
+              at + " has unknown field \"" + name + "\"; a message has only role and content");
         }
       }
       JsonNode role = element.get("role");
       if (role == null) {
-        throw new IllegalArgumentException(at + ".role is missing; must be one of " + String.join(", ", ROLES));
+        throw new IllegalArgumentException(
+            at + ".role is missing; must be one of " + String.join(", ", ROLES));
       }
       if (!role.isTextual() || !ROLES.contains(role.textValue())) {
         throw new IllegalArgumentException(
@@ -125,7 +143,8 @@ public final class ChatMessages {
         throw new IllegalArgumentException(at + ".content is missing; must be a string");
       }
       if (!content.isTextual()) {
-        throw new IllegalArgumentException(at + ".content must be a string, was " + describe(content));
+        throw new IllegalArgumentException(
+            at + ".content must be a string, was " + describe(content));
       }
       messages.add(new ChatMessage(role.textValue(), content.textValue()));
     }

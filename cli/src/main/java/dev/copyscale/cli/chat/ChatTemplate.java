@@ -24,14 +24,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A model's Hugging Face chat template (the Jinja text of {@code tokenizer_config.json}'s
- * {@code chat_template}) and the special tokens it refers to. {@link #render} produces the prompt
- * string that {@code tokenizer.apply_chat_template(messages, tokenize=False,
- * add_generation_prompt=True)} produces, by evaluating the same template with Jinjava in the
- * environment transformers uses: {@code trim_blocks=True}, {@code lstrip_blocks=True}, the
- * variables {@code messages}, {@code add_generation_prompt}, {@code bos_token}, {@code eos_token},
- * and the function {@code raise_exception(message)}, which here throws {@link
- * ChatTemplateException}.
+ * A model's Hugging Face chat template (the Jinja text of {@code tokenizer_config.json}'s {@code
+ * chat_template}) and the special tokens it refers to. {@link #render} produces the prompt string
+ * that {@code tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)}
+ * produces, by evaluating the same template with Jinjava in the environment transformers uses:
+ * {@code trim_blocks=True}, {@code lstrip_blocks=True}, the variables {@code messages}, {@code
+ * add_generation_prompt}, {@code bos_token}, {@code eos_token}, and the function {@code
+ * raise_exception(message)}, which here throws {@link ChatTemplateException}.
  *
  * <p>The built-in templates are copies of the catalog models' templates; their sources are listed
  * in {@code src/main/resources/dev/copyscale/cli/chat/templates/README.md}.
@@ -39,18 +38,34 @@ import java.util.Objects;
 public final class ChatTemplate {
   private static final String RESOURCES = "/dev/copyscale/cli/chat/templates/";
 
-  /** A built-in template: its name (the catalog's {@code chatTemplate} value), tokens and models. */
+  /**
+   * A built-in template: its name (the catalog's {@code chatTemplate} value), tokens and models.
+   */
   public record BuiltIn(String name, String bosToken, String eosToken, List<String> models) {}
 
-  private static final Map<String, BuiltIn> BUILT_INS = builtIns(
-      new BuiltIn("llama3", "<|begin_of_text|>", "<|eot_id|>",
-          List.of("meta-llama/Meta-Llama-3-8B-Instruct", "meta-llama/Meta-Llama-3-70B-Instruct")),
-      new BuiltIn("llama3.1", "<|begin_of_text|>", "<|eot_id|>",
-          List.of("meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-70B-Instruct")),
-      new BuiltIn("mistral", "<s>", "</s>",
-          List.of("mistralai/Mistral-7B-Instruct-v0.1", "mistralai/Mistral-7B-Instruct-v0.2",
-              "mistralai/Mixtral-8x7B-Instruct-v0.1")),
-      new BuiltIn("mistral-v0.3", "<s>", "</s>", List.of("mistralai/Mistral-7B-Instruct-v0.3")));
+  private static final Map<String, BuiltIn> BUILT_INS =
+      builtIns(
+          new BuiltIn(
+              "llama3",
+              "<|begin_of_text|>",
+              "<|eot_id|>",
+              List.of(
+                  "meta-llama/Meta-Llama-3-8B-Instruct", "meta-llama/Meta-Llama-3-70B-Instruct")),
+          new BuiltIn(
+              "llama3.1",
+              "<|begin_of_text|>",
+              "<|eot_id|>",
+              List.of("meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Llama-3.1-70B-Instruct")),
+          new BuiltIn(
+              "mistral",
+              "<s>",
+              "</s>",
+              List.of(
+                  "mistralai/Mistral-7B-Instruct-v0.1",
+                  "mistralai/Mistral-7B-Instruct-v0.2",
+                  "mistralai/Mixtral-8x7B-Instruct-v0.1")),
+          new BuiltIn(
+              "mistral-v0.3", "<s>", "</s>", List.of("mistralai/Mistral-7B-Instruct-v0.3")));
 
   private static final Jinjava JINJAVA = newJinjava();
 
@@ -89,12 +104,17 @@ public final class ChatTemplate {
   public static ChatTemplate builtIn(String name) {
     BuiltIn builtIn = BUILT_INS.get(name);
     if (builtIn == null) {
-      throw new IllegalArgumentException("unknown chat template \"" + name + "\"; built-in templates: "
-          + String.join(", ", BUILT_INS.keySet()) + " (or give a template file)");
+      throw new IllegalArgumentException(
+          "unknown chat template \""
+              + name
+              + "\"; built-in templates: "
+              + String.join(", ", BUILT_INS.keySet())
+              + " (or give a template file)");
     }
     try (InputStream in = ChatTemplate.class.getResourceAsStream(RESOURCES + name + ".jinja")) {
       if (in == null) {
-        throw new IllegalStateException("built-in chat template " + name + " is missing from the jar");
+        throw new IllegalStateException(
+            "built-in chat template " + name + " is missing from the jar");
       }
       String jinja = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       return new ChatTemplate(name, jinja, builtIn.bosToken(), builtIn.eosToken());
@@ -105,10 +125,10 @@ public final class ChatTemplate {
 
   /**
    * A template from a file, for models not in the catalog: either a model's {@code
-   * tokenizer_config.json} (a {@code .json} file: its {@code chat_template}, {@code bos_token}
-   * and {@code eos_token} are used) or a plain Jinja file (any other name). Non-null {@code
-   * bosToken}/{@code eosToken} override the file's; a plain Jinja file with no tokens given
-   * renders them as empty strings.
+   * tokenizer_config.json} (a {@code .json} file: its {@code chat_template}, {@code bos_token} and
+   * {@code eos_token} are used) or a plain Jinja file (any other name). Non-null {@code
+   * bosToken}/{@code eosToken} override the file's; a plain Jinja file with no tokens given renders
+   * them as empty strings.
    */
   public static ChatTemplate fromFile(Path file, String bosToken, String eosToken) {
     String content;
@@ -120,8 +140,11 @@ public final class ChatTemplate {
       throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
     }
     if (!file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
-      return new ChatTemplate(file.toString(), content,
-          bosToken == null ? "" : bosToken, eosToken == null ? "" : eosToken);
+      return new ChatTemplate(
+          file.toString(),
+          content,
+          bosToken == null ? "" : bosToken,
+          eosToken == null ? "" : eosToken);
     }
     JsonNode config;
     try {
@@ -145,14 +168,16 @@ public final class ChatTemplate {
     if (node.isTextual()) {
       return node.textValue();
     }
-    // Newer tokenizer configs may hold several named templates: [{"name": "default", "template": ...}].
+    // Newer tokenizer configs may hold several named templates: [{"name": "default", "template":
+    // ...}].
     if (node.isArray()) {
       for (JsonNode entry : node) {
         if (entry.path("name").asText().equals("default") && entry.path("template").isTextual()) {
           return entry.get("template").textValue();
         }
       }
-      throw new IllegalArgumentException(file + ": chat_template lists no template named \"default\"");
+      throw new IllegalArgumentException(
+          file + ": chat_template lists no template named \"default\"");
     }
     throw new IllegalArgumentException(file + ": chat_template must be a string");
   }
@@ -167,7 +192,8 @@ public final class ChatTemplate {
     if (node.isObject() && node.path("content").isTextual()) {
       return node.get("content").textValue(); // an AddedToken object
     }
-    throw new IllegalArgumentException(file + ": " + field + " must be a string or an object with \"content\"");
+    throw new IllegalArgumentException(
+        file + ": " + field + " must be a string or an object with \"content\"");
   }
 
   public String name() {
@@ -187,7 +213,9 @@ public final class ChatTemplate {
     return eosToken;
   }
 
-  /** The prompt for {@code messages}, ending with the assistant header (add_generation_prompt=True). */
+  /**
+   * The prompt for {@code messages}, ending with the assistant header (add_generation_prompt=True).
+   */
   public String render(List<ChatMessage> messages) {
     return render(messages, true);
   }
@@ -221,7 +249,8 @@ public final class ChatTemplate {
       if (raised != null) {
         throw refused(raised);
       }
-      throw new ChatTemplateException("chat template " + name + " cannot be rendered: " + e.getMessage(), e);
+      throw new ChatTemplateException(
+          "chat template " + name + " cannot be rendered: " + e.getMessage(), e);
     }
     for (TemplateError error : result.getErrors()) {
       RaisedException raised = raisedIn(error.getException());
@@ -231,15 +260,20 @@ public final class ChatTemplate {
     }
     for (TemplateError error : result.getErrors()) {
       if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-        throw new ChatTemplateException("chat template " + name + " cannot be rendered: " + error.getMessage()
-            + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : ""));
+        throw new ChatTemplateException(
+            "chat template "
+                + name
+                + " cannot be rendered: "
+                + error.getMessage()
+                + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : ""));
       }
     }
     return result.getOutput();
   }
 
   private ChatTemplateException refused(RaisedException raised) {
-    return new ChatTemplateException("chat template " + name + " rejects these messages: " + raised.getMessage(), raised);
+    return new ChatTemplateException(
+        "chat template " + name + " rejects these messages: " + raised.getMessage(), raised);
   }
 
   private static RaisedException raisedIn(Throwable thrown) {
@@ -272,18 +306,24 @@ public final class ChatTemplate {
     // transformers renders chat templates with trim_blocks=True and lstrip_blocks=True. Jinjava
     // ignores the "-" of {{- ... -}} unless told to trim around expressions too, and by default
     // uses its own operator precedence; these overrides make it behave as Python's Jinja does.
-    LegacyOverrides jinja = LegacyOverrides.newBuilder()
-        .withUseTrimmingForNotesAndExpressions(true)
-        .withParseWhitespaceControlStrictly(true)
-        .withUseNaturalOperatorPrecedence(true)
-        .build();
-    Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
-        .withTrimBlocks(true)
-        .withLstripBlocks(true)
-        .withLegacyOverrides(jinja)
-        .build());
-    jinjava.getGlobalContext().registerFunction(
-        new ELFunctionDefinition("", "raise_exception", ChatTemplate.class, "raiseException", Object.class));
+    LegacyOverrides jinja =
+        LegacyOverrides.newBuilder()
+            .withUseTrimmingForNotesAndExpressions(true)
+            .withParseWhitespaceControlStrictly(true)
+            .withUseNaturalOperatorPrecedence(true)
+            .build();
+    Jinjava jinjava =
+        new Jinjava(
+            JinjavaConfig.newBuilder()
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                .withLegacyOverrides(jinja)
+                .build());
+    jinjava
+        .getGlobalContext()
+        .registerFunction(
+            new ELFunctionDefinition(
+                "", "raise_exception", ChatTemplate.class, "raiseException", Object.class));
     return jinjava;
   }
 

@@ -23,7 +23,11 @@ public final class TgiException extends RuntimeException {
 
   static TgiException fromError(JsonNode error) {
     String type = error.path("error_type").isTextual() ? error.get("error_type").textValue() : null;
-    String message = error.get("error").isTextual() ? error.get("error").textValue() : error.get("error").toString();
-    return new TgiException("TGI error" + (type == null ? "" : " (" + type + ")") + ": " + message, type);
+    String message =
+        error.get("error").isTextual()
+            ? error.get("error").textValue()
+            : error.get("error").toString();
+    return new TgiException(
+        "TGI error" + (type == null ? "" : " (" + type + ")") + ": " + message, type);
   }
 }

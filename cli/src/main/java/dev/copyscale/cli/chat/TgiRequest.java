@@ -54,13 +54,20 @@ public record TgiRequest(
 
   /**
    * TGI's generation parameters, validated as TGI's router validates them ({@code
-   * router/src/validation.rs}): temperature and repetition_penalty strictly positive, top_p in
-   * (0, 1) exclusive of 1.0, top_k and max_new_tokens at least 1. Errors name the parameter.
-   * {@code doSample} null leaves {@code do_sample} out of the body, as the tutorial does (TGI then
-   * samples anyway, because temperature, top_p and top_k are set).
+   * router/src/validation.rs}): temperature and repetition_penalty strictly positive, top_p in (0,
+   * 1) exclusive of 1.0, top_k and max_new_tokens at least 1. Errors name the parameter. {@code
+   * doSample} null leaves {@code do_sample} out of the body, as the tutorial does (TGI then samples
+   * anyway, because temperature, top_p and top_k are set).
    */
-  @JsonPropertyOrder({"do_sample", "top_p", "temperature", "top_k", "max_new_tokens", "repetition_penalty",
-      "return_full_text"})
+  @JsonPropertyOrder({
+    "do_sample",
+    "top_p",
+    "temperature",
+    "top_k",
+    "max_new_tokens",
+    "repetition_penalty",
+    "return_full_text"
+  })
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Parameters(
       @JsonProperty("do_sample") Boolean doSample,
@@ -85,54 +92,71 @@ public record TgiRequest(
             "top_p must be > 0.0 and < 1.0 (TGI rejects 1.0), was " + topP);
       }
       if (!Double.isFinite(temperature) || temperature <= 0.0) {
-        throw new IllegalArgumentException("temperature must be strictly positive, was " + temperature);
+        throw new IllegalArgumentException(
+            "temperature must be strictly positive, was " + temperature);
       }
       if (topK <= 0) {
         throw new IllegalArgumentException("top_k must be strictly positive, was " + topK);
       }
       if (maxNewTokens < 1) {
-        throw new IllegalArgumentException("max_new_tokens must be at least 1, was " + maxNewTokens);
+        throw new IllegalArgumentException(
+            "max_new_tokens must be at least 1, was " + maxNewTokens);
       }
       if (!Double.isFinite(repetitionPenalty) || repetitionPenalty <= 0.0) {
-        throw new IllegalArgumentException("repetition_penalty must be strictly positive, was " + repetitionPenalty);
+        throw new IllegalArgumentException(
+            "repetition_penalty must be strictly positive, was " + repetitionPenalty);
       }
     }
 
     /**
-     * copyscale's load defaults: the sampling Meta's Llama 3 Instruct {@code generation_config.json}
-     * sets (do_sample, temperature 0.6, top_p 0.9) with the tutorial's top_k 50, max_new_tokens 50,
-     * repetition_penalty 1.03 and return_full_text false. Not the tutorial's: it sends top_p 0.6,
-     * temperature 0.9 and no do_sample.
+     * copyscale's load defaults: the sampling Meta's Llama 3 Instruct {@code
+     * generation_config.json} sets (do_sample, temperature 0.6, top_p 0.9) with the tutorial's
+     * top_k 50, max_new_tokens 50, repetition_penalty 1.03 and return_full_text false. Not the
+     * tutorial's: it sends top_p 0.6, temperature 0.9 and no do_sample.
      */
     public static Parameters defaults() {
-      return new Parameters(DEFAULT_DO_SAMPLE, DEFAULT_TOP_P, DEFAULT_TEMPERATURE, DEFAULT_TOP_K,
-          DEFAULT_MAX_NEW_TOKENS, DEFAULT_REPETITION_PENALTY, DEFAULT_RETURN_FULL_TEXT);
+      return new Parameters(
+          DEFAULT_DO_SAMPLE,
+          DEFAULT_TOP_P,
+          DEFAULT_TEMPERATURE,
+          DEFAULT_TOP_K,
+          DEFAULT_MAX_NEW_TOKENS,
+          DEFAULT_REPETITION_PENALTY,
+          DEFAULT_RETURN_FULL_TEXT);
     }
 
-    /** {@code do_sample} written as {@code value}; see {@link #withoutDoSample()} to leave it out. */
+    /**
+     * {@code do_sample} written as {@code value}; see {@link #withoutDoSample()} to leave it out.
+     */
     public Parameters withDoSample(boolean value) {
-      return new Parameters(value, topP, temperature, topK, maxNewTokens, repetitionPenalty, returnFullText);
+      return new Parameters(
+          value, topP, temperature, topK, maxNewTokens, repetitionPenalty, returnFullText);
     }
 
     /** No {@code do_sample} in the body: TGI's default decides. */
     public Parameters withoutDoSample() {
-      return new Parameters(null, topP, temperature, topK, maxNewTokens, repetitionPenalty, returnFullText);
+      return new Parameters(
+          null, topP, temperature, topK, maxNewTokens, repetitionPenalty, returnFullText);
     }
 
     public Parameters withTopP(double value) {
-      return new Parameters(doSample, value, temperature, topK, maxNewTokens, repetitionPenalty, returnFullText);
+      return new Parameters(
+          doSample, value, temperature, topK, maxNewTokens, repetitionPenalty, returnFullText);
     }
 
     public Parameters withTemperature(double value) {
-      return new Parameters(doSample, topP, value, topK, maxNewTokens, repetitionPenalty, returnFullText);
+      return new Parameters(
+          doSample, topP, value, topK, maxNewTokens, repetitionPenalty, returnFullText);
     }
 
     public Parameters withTopK(int value) {
-      return new Parameters(doSample, topP, temperature, value, maxNewTokens, repetitionPenalty, returnFullText);
+      return new Parameters(
+          doSample, topP, temperature, value, maxNewTokens, repetitionPenalty, returnFullText);
     }
 
     public Parameters withMaxNewTokens(int value) {
-      return new Parameters(doSample, topP, temperature, topK, value, repetitionPenalty, returnFullText);
+      return new Parameters(
+          doSample, topP, temperature, topK, value, repetitionPenalty, returnFullText);
     }
 
     public Parameters withRepetitionPenalty(double value) {
@@ -140,7 +164,8 @@ public record TgiRequest(
     }
 
     public Parameters withReturnFullText(boolean value) {
-      return new Parameters(doSample, topP, temperature, topK, maxNewTokens, repetitionPenalty, value);
+      return new Parameters(
+          doSample, topP, temperature, topK, maxNewTokens, repetitionPenalty, value);
     }
   }
 }

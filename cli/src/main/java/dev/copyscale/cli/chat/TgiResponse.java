@@ -20,7 +20,8 @@ public final class TgiResponse {
     try {
       root = Json.mapper().readTree(body);
     } catch (JsonProcessingException e) {
-      throw new TgiException("TGI response is not JSON: " + e.getOriginalMessage() + ": " + excerpt(body));
+      throw new TgiException(
+          "TGI response is not JSON: " + e.getOriginalMessage() + ": " + excerpt(body));
     }
     if (root == null || root.isMissingNode()) {
       throw new TgiException("TGI response is empty");

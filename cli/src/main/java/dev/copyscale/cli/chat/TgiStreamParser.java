@@ -12,7 +12,10 @@ import java.util.List;
  * Reads TGI's token stream as {@code InvokeEndpointWithResponseStream} delivers it: server-sent
  * events, one per generated token,
  *
- * <pre>data:{"index":1,"token":{"id":1234,"text":" Deep","logprob":-0.1,"special":false},"generated_text":null,"details":null}</pre>
+ * <pre>
+ * data:{"index":1,"token":{"id":1234,"text":" Deep","logprob":-0.1,"special":false},   (one line)
+ *       "generated_text":null,"details":null}
+ * </pre>
  *
  * <p>with the whole text in {@code generated_text} on the last event. The endpoint's payload parts
  * split the stream anywhere (inside an event, a line, or a multi-byte UTF-8 character), so this
@@ -20,7 +23,10 @@ import java.util.List;
  * response.
  */
 public final class TgiStreamParser {
-  /** One generated token; {@code special} tokens (such as the end-of-sequence token) carry no text for the user. */
+  /**
+   * One generated token; {@code special} tokens (such as the end-of-sequence token) carry no text
+   * for the user.
+   */
   public record Token(long id, String text, boolean special) {}
 
   private final ByteArrayOutputStream partialLine = new ByteArrayOutputStream();
@@ -110,7 +116,10 @@ public final class TgiStreamParser {
     }
   }
 
-  /** Parses one event's data; returns false when it is not (yet) complete JSON and {@code last} is false. */
+  /**
+   * Parses one event's data; returns false when it is not (yet) complete JSON and {@code last} is
+   * false.
+   */
   private boolean dispatch(String data, List<Token> out, boolean last) {
     if (data.isBlank() || data.equals("[DONE]")) {
       return true;
@@ -122,7 +131,11 @@ public final class TgiStreamParser {
       if (!last) {
         return false;
       }
-      throw new TgiException("TGI stream event is not JSON: " + e.getOriginalMessage() + ": " + TgiResponse.excerpt(data));
+      throw new TgiException(
+          "TGI stream event is not JSON: "
+              + e.getOriginalMessage()
+              + ": "
+              + TgiResponse.excerpt(data));
     }
     if (event == null || !event.isObject()) {
       throw new TgiException("TGI stream event is not a JSON object: " + TgiResponse.excerpt(data));

@@ -5,16 +5,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClientBuilder;
 
 /**
- * A real SageMaker endpoint: requests go out through the async SageMaker Runtime client (credentials
- * and region from the default chains), timed on the wall clock. No retries: a load test measures
- * what the endpoint answers, not what a retrying client hides.
+ * A real SageMaker endpoint: requests go out through the async SageMaker Runtime client
+ * (credentials and region from the default chains), timed on the wall clock. No retries: a load
+ * test measures what the endpoint answers, not what a retrying client hides.
  */
 public final class AwsTarget implements LoadTarget {
   /** How long the driver blocks at most before looking at Ctrl-C again. */
@@ -34,11 +34,21 @@ public final class AwsTarget implements LoadTarget {
     this.sender = new RuntimeSender(client, clock, endpoint, component);
   }
 
-  /** The client a load run needs: room for every request in flight, SageMaker's 60 s plus slack to read, no retries. */
-  static SageMakerRuntimeAsyncClient client(SageMakerRuntimeAsyncClientBuilder builder, int concurrency) {
+  /**
+   * The client a load run needs: room for every request in flight, SageMaker's 60 s plus slack to
+   * read, no retries.
+   */
+  static SageMakerRuntimeAsyncClient client(
+      SageMakerRuntimeAsyncClientBuilder builder, int concurrency) {
     return builder
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(Math.max(50, concurrency + 10)).readTimeout(Duration.ofSeconds(70)))
-        .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry()).build())
+        .httpClientBuilder(
+            NettyNioAsyncHttpClient.builder()
+                .maxConcurrency(Math.max(50, concurrency + 10))
+                .readTimeout(Duration.ofSeconds(70)))
+        .overrideConfiguration(
+            ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.doNotRetry())
+                .build())
         .build();
   }
 

@@ -13,8 +13,8 @@ import java.util.function.LongConsumer;
  * Sends load to a target and measures it. Closed loop: {@code concurrency} requests in flight, each
  * finished one replaced at once (what a pool of users does). Open loop: requests at a rate,
  * Poisson-spaced, or at a trace's arrival times, whether or not earlier ones finished (what a
- * service's traffic does). Bounded by a request count, a duration, or both; stops early when
- * {@code stopped} says so (Ctrl-C), with the figures so far.
+ * service's traffic does). Bounded by a request count, a duration, or both; stops early when {@code
+ * stopped} says so (Ctrl-C), with the figures so far.
  */
 public final class LoadDriver {
   /** How requests are paced. */
@@ -33,7 +33,8 @@ public final class LoadDriver {
    * @param duration no request is sent after this long (null: no time bound)
    * @param body the body of request i
    */
-  public record Plan(Pace pace, int maxRequests, Duration duration, boolean stream, IntFunction<String> body) {}
+  public record Plan(
+      Pace pace, int maxRequests, Duration duration, boolean stream, IntFunction<String> body) {}
 
   private LoadDriver() {}
 
@@ -42,13 +43,16 @@ public final class LoadDriver {
    * when sending ends are waited for, unless the run was stopped on AWS, where they are reported as
    * unfinished (the twin finishes them at once, in virtual time).
    */
-  public static LoadStats run(LoadTarget target, Plan plan, BooleanSupplier stopped, LongConsumer progress) throws InterruptedException {
+  public static LoadStats run(
+      LoadTarget target, Plan plan, BooleanSupplier stopped, LongConsumer progress)
+      throws InterruptedException {
     LoadStats stats = new LoadStats();
     BlockingQueue<Outcome> done = new LinkedBlockingQueue<>();
     Instant start = target.clock().instant();
     stats.started(start);
     Instant deadline = plan.duration() == null ? null : start.plus(plan.duration());
-    SplittableRandom random = plan.pace() instanceof Open open ? new SplittableRandom(open.seed()) : null;
+    SplittableRandom random =
+        plan.pace() instanceof Open open ? new SplittableRandom(open.seed()) : null;
     long nextOffsetMicros = 0;
     // Sent, finished and in flight are all in the stats: what was sent and what has come back.
     while (stats.sent() < plan.maxRequests() && !stopped.getAsBoolean()) {
@@ -81,7 +85,8 @@ public final class LoadDriver {
         }
       }
       collect(done, stats, progress);
-      if (plan.pace() instanceof Closed closed && stats.unfinished() >= closed.concurrency() || stopped.getAsBoolean()) {
+      if (plan.pace() instanceof Closed closed && stats.unfinished() >= closed.concurrency()
+          || stopped.getAsBoolean()) {
         continue;
       }
       target.send(plan.body().apply(next), plan.stream(), done);
@@ -97,7 +102,10 @@ public final class LoadDriver {
     return stats;
   }
 
-  /** Takes the outcomes that arrived into the figures, telling {@code progress} how many have finished. */
+  /**
+   * Takes the outcomes that arrived into the figures, telling {@code progress} how many have
+   * finished.
+   */
   private static void collect(BlockingQueue<Outcome> done, LoadStats stats, LongConsumer progress) {
     Outcome o;
     while ((o = done.poll()) != null) {

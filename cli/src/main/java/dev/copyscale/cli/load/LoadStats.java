@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
-/** What a load run measured, accumulated outcome by outcome (percentiles in fixed memory, so a long run costs nothing more). */
+/**
+ * What a load run measured, accumulated outcome by outcome (percentiles in fixed memory, so a long
+ * run costs nothing more).
+ */
 public final class LoadStats {
   /** One kind of error, how often, and one message as an example. */
   public record ErrorCount(String type, long count, String example) {}
@@ -38,7 +41,8 @@ public final class LoadStats {
   void add(Outcome o) {
     if (o.ok()) {
       succeeded++;
-      latencyMicros.recordValue(Math.min(micros(o.latency()), latencyMicros.getHighestTrackableValue()));
+      latencyMicros.recordValue(
+          Math.min(micros(o.latency()), latencyMicros.getHighestTrackableValue()));
       if (o.ttft() != null) {
         ttftMicros.recordValue(Math.min(micros(o.ttft()), ttftMicros.getHighestTrackableValue()));
       }
@@ -89,7 +93,10 @@ public final class LoadStats {
     return seconds <= 0 ? 0 : succeeded / seconds;
   }
 
-  /** Streamed output tokens per second (0 when not streaming: a whole response's token count is not known without the tokenizer). */
+  /**
+   * Streamed output tokens per second (0 when not streaming: a whole response's token count is not
+   * known without the tokenizer).
+   */
   public double outputTokensPerSecond() {
     double seconds = elapsed().toNanos() / 1e9;
     return seconds <= 0 ? 0 : outputTokens / seconds;
@@ -97,12 +104,16 @@ public final class LoadStats {
 
   /** Latency percentile in milliseconds; NaN when nothing succeeded. */
   public double latencyMs(double percentile) {
-    return latencyMicros.getTotalCount() == 0 ? Double.NaN : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+    return latencyMicros.getTotalCount() == 0
+        ? Double.NaN
+        : latencyMicros.getValueAtPercentile(percentile) / 1000.0;
   }
 
   /** Time-to-first-token percentile in milliseconds; NaN when nothing was streamed. */
   public double ttftMs(double percentile) {
-    return ttftMicros.getTotalCount() == 0 ? Double.NaN : ttftMicros.getValueAtPercentile(percentile) / 1000.0;
+    return ttftMicros.getTotalCount() == 0
+        ? Double.NaN
+        : ttftMicros.getValueAtPercentile(percentile) / 1000.0;
   }
 
   public boolean streamed() {
@@ -111,7 +122,9 @@ public final class LoadStats {
 
   /** Errors by type, most frequent first. */
   public java.util.List<ErrorCount> errors() {
-    return errorCounts.entrySet().stream().map(e -> new ErrorCount(e.getKey(), e.getValue()[0], examples.get(e.getKey())))
-        .sorted(java.util.Comparator.comparingLong(ErrorCount::count).reversed()).toList();
+    return errorCounts.entrySet().stream()
+        .map(e -> new ErrorCount(e.getKey(), e.getValue()[0], examples.get(e.getKey())))
+        .sorted(java.util.Comparator.comparingLong(ErrorCount::count).reversed())
+        .toList();
   }
 }

@@ -7,7 +7,8 @@ import java.time.Duration;
  * the first streamed token (null when not streaming or failed), or the error, grouped by {@code
  * errorType} in the summary.
  */
-public record Outcome(Duration latency, Duration ttft, int outputTokens, String errorType, String errorMessage) {
+public record Outcome(
+    Duration latency, Duration ttft, int outputTokens, String errorType, String errorMessage) {
   public boolean ok() {
     return errorType == null;
   }

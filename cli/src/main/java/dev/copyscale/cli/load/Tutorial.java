@@ -20,15 +20,18 @@ import java.util.List;
  *
  * <p>The chat's exact text could not be found in a public copy of the tutorial. It is the system
  * prompt and question of AWS's closely related Llama 3 8B inference-component sample
- * (aws/amazon-sagemaker-examples, {@code
- * inference/generativeai/huggingfacetgi/meta-llama/llama3-8b/faster-autoscaling/realtime-endpoints/FasterAutoscaling-IC-Llama3-8B-AppAutoScaling.ipynb}),
- * which is also copyscale's default chat; docs/load.md says so.
+ * (aws/amazon-sagemaker-examples, in {@code
+ * inference/generativeai/huggingfacetgi/meta-llama/llama3-8b/faster-autoscaling/realtime-endpoints/}:
+ * {@code FasterAutoscaling-IC-Llama3-8B-AppAutoScaling.ipynb}), which is also copyscale's default
+ * chat; docs/load.md says so.
  */
 public final class Tutorial {
   /** The tutorial's loop: {@code for i in range(100)}. */
   public static final int REQUESTS = 100;
 
-  /** One {@code predictor.predict} after another: the next is sent when the previous has answered. */
+  /**
+   * One {@code predictor.predict} after another: the next is sent when the previous has answered.
+   */
   public static final int CONCURRENCY = 1;
 
   /** {@code predictor.predict} is InvokeEndpoint, not InvokeEndpointWithResponseStream. */
@@ -52,7 +55,9 @@ public final class Tutorial {
     return List.of(ChatMessage.system(SYSTEM_PROMPT), ChatMessage.user(QUESTION));
   }
 
-  /** The prompt string {@code template} renders for the tutorial's chat, as the tutorial renders it. */
+  /**
+   * The prompt string {@code template} renders for the tutorial's chat, as the tutorial renders it.
+   */
   public static String prompt(ChatTemplate template) {
     return template.render(messages(), ADD_GENERATION_PROMPT);
   }
@@ -65,6 +70,7 @@ public final class Tutorial {
   /** The whole run: 100 identical bodies, closed loop of one, no time bound. */
   public static LoadDriver.Plan plan(ChatTemplate template) {
     String body = body(template);
-    return new LoadDriver.Plan(new LoadDriver.Closed(CONCURRENCY), REQUESTS, null, STREAM, i -> body);
+    return new LoadDriver.Plan(
+        new LoadDriver.Closed(CONCURRENCY), REQUESTS, null, STREAM, i -> body);
   }
 }

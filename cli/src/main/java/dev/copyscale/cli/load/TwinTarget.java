@@ -1,10 +1,10 @@
 package dev.copyscale.cli.load;
 
+import dev.copyscale.serving.ServingProfile;
+import dev.copyscale.twin.runtime.RuntimeTwin;
+import dev.copyscale.twin.sim.ServingEngine;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
-import dev.copyscale.serving.ServingProfile;
-import dev.copyscale.twin.sim.ServingEngine;
-import dev.copyscale.twin.runtime.RuntimeTwin;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
@@ -18,7 +18,13 @@ public final class TwinTarget implements LoadTarget {
   private final RuntimeTwin runtime;
   private final RuntimeSender sender;
 
-  public TwinTarget(TwinWorld world, Stack stack, String endpoint, String component, ServingProfile profile, long seed) {
+  public TwinTarget(
+      TwinWorld world,
+      Stack stack,
+      String endpoint,
+      String component,
+      ServingProfile profile,
+      long seed) {
     this.runtime = new RuntimeTwin(world, stack, component, profile, seed);
     this.sender = new RuntimeSender(runtime, runtime.clock(), endpoint, component);
   }
@@ -47,7 +53,10 @@ public final class TwinTarget implements LoadTarget {
     runtime.runUntil(at);
   }
 
-  /** Moves virtual time event by event until a request finishes (its callback runs on this thread, in the engine). */
+  /**
+   * Moves virtual time event by event until a request finishes (its callback runs on this thread,
+   * in the engine).
+   */
   @Override
   public void awaitOutcome(BlockingQueue<Outcome> done) {
     while (done.isEmpty() && !runtime.idle()) {
@@ -56,7 +65,10 @@ public final class TwinTarget implements LoadTarget {
     }
   }
 
-  /** Lets the world finish the 10-second period the load ended in, so the alarms see its last datapoint. */
+  /**
+   * Lets the world finish the 10-second period the load ended in, so the alarms see its last
+   * datapoint.
+   */
   public void finishPeriod() {
     runtime.engine().finishPeriod();
   }

@@ -19,14 +19,26 @@ interface Canvas {
   void dot(double x, double y, double r, String color);
 
   /** Text with its baseline at y; {@code vertical} turns it to read bottom to top around (x, y). */
-  void text(double x, double y, String text, double size, Anchor anchor, boolean bold, String color, boolean vertical);
+  void text(
+      double x,
+      double y,
+      String text,
+      double size,
+      Anchor anchor,
+      boolean bold,
+      String color,
+      boolean vertical);
 
-  /** A vertical tick at x from y1 to y2 that says {@code title} (an SVG tooltip; the PNG has no room for it). */
+  /**
+   * A vertical tick at x from y1 to y2 that says {@code title} (an SVG tooltip; the PNG has no room
+   * for it).
+   */
   default void mark(double x, double y1, double y2, String color, double width, String title) {
     line(x, y1, x, y2, color, width, null);
   }
 
-  default void line(double x1, double y1, double x2, double y2, String color, double width, float[] dash) {
+  default void line(
+      double x1, double y1, double x2, double y2, String color, double width, float[] dash) {
     polyline(new double[] {x1, x2}, new double[] {y1, y2}, color, width, dash);
   }
 }

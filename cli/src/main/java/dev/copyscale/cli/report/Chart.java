@@ -26,33 +26,47 @@ final class Chart {
   private static final String INK = "#222222";
   private static final String MUTED = "#666666";
   private static final String GRID = "#e3e3e3";
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter DAY_CLOCK = DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final DateTimeFormatter FULL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter CLOCK =
+      DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY_CLOCK =
+      DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter FULL =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   enum Style {
     LINE,
     STEP
   }
 
-  record Series(String name, String color, double width, float[] dash, Style style, double[] values) {}
+  record Series(
+      String name, String color, double width, float[] dash, Style style, double[] values) {}
 
   /** A horizontal reference line, such as an SLO. */
   record Rule(String name, double value, String color, float[] dash) {}
 
-  /** A vertical tick on the x axis at a moment (minutes since start, fractional), with a tooltip: a scaling decision. */
+  /**
+   * A vertical tick on the x axis at a moment (minutes since start, fractional), with a tooltip: a
+   * scaling decision.
+   */
   record Mark(double minute, String color, String title) {}
 
   /** How tall a {@link Mark}'s tick stands above the x axis, in pixels. */
   static final double MARK_HEIGHT = 16;
 
   /** The y axis: [min, max], log10 when {@code log} (min > 0 then), its title and tick labels. */
-  record Axis(double min, double max, double step, boolean log, String title, DoubleFunction<String> format) {
+  record Axis(
+      double min,
+      double max,
+      double step,
+      boolean log,
+      String title,
+      DoubleFunction<String> format) {
     /** A linear axis from 0 to a round number at or above {@code max}. */
     static Axis linear(double max, boolean integers, String title) {
       double top = Double.isFinite(max) && max > 0 ? max : 1;
       double step = niceStep(top / 5, integers);
-      return new Axis(0, step * Math.ceil(top / step - 1e-9), step, false, title, v -> plain(v, step));
+      return new Axis(
+          0, step * Math.ceil(top / step - 1e-9), step, false, title, v -> plain(v, step));
     }
 
     /** A log axis over whole decades covering [lo, hi] (at least one decade). */
@@ -94,15 +108,27 @@ final class Chart {
   private final List<Rule> rules;
   private final List<Mark> marks;
   private final List<String[]> markLegend; // name, colour: the kinds of mark drawn
-  private final List<double[]> legend = new ArrayList<>(); // x, y of each legend entry, series then rules
+  private final List<double[]> legend =
+      new ArrayList<>(); // x, y of each legend entry, series then rules
   private final double top;
 
   Chart(String title, Instant start, int minutes, Axis y, List<Series> series, List<Rule> rules) {
     this(title, start, minutes, y, series, rules, List.of(), List.of());
   }
 
-  /** A chart with ticks on its x axis; {@code markLegend} names the kinds of tick (name, colour) for the legend. */
-  Chart(String title, Instant start, int minutes, Axis y, List<Series> series, List<Rule> rules, List<Mark> marks, List<String[]> markLegend) {
+  /**
+   * A chart with ticks on its x axis; {@code markLegend} names the kinds of tick (name, colour) for
+   * the legend.
+   */
+  Chart(
+      String title,
+      Instant start,
+      int minutes,
+      Axis y,
+      List<Series> series,
+      List<Rule> rules,
+      List<Mark> marks,
+      List<String[]> markLegend) {
     this.marks = marks;
     this.markLegend = markLegend;
     this.title = title;
@@ -144,9 +170,11 @@ final class Chart {
   /** The pixel row of a value, clamped to the plot so out-of-range values sit on its edge. */
   double py(double value) {
     double bottom = HEIGHT - BOTTOM;
-    double f = y.log()
-        ? (Math.log10(Math.max(value, y.min())) - Math.log10(y.min())) / (Math.log10(y.max()) - Math.log10(y.min()))
-        : (value - y.min()) / (y.max() - y.min());
+    double f =
+        y.log()
+            ? (Math.log10(Math.max(value, y.min())) - Math.log10(y.min()))
+                / (Math.log10(y.max()) - Math.log10(y.min()))
+            : (value - y.min()) / (y.max() - y.min());
     return bottom - (bottom - top) * Math.max(0, Math.min(1, f));
   }
 
@@ -166,11 +194,27 @@ final class Chart {
       c.line(px, top, px, bottom, GRID, 1, null);
       c.line(px, bottom, px, bottom + 4, INK, 1, null);
       c.text(px, bottom + 15, clock(m), 10, Anchor.MIDDLE, false, INK, false);
-      c.text(px, bottom + 27, m == 0 ? "start" : "+" + duration(m), 9, Anchor.MIDDLE, false, MUTED, false);
+      c.text(
+          px,
+          bottom + 27,
+          m == 0 ? "start" : "+" + duration(m),
+          9,
+          Anchor.MIDDLE,
+          false,
+          MUTED,
+          false);
     }
     c.line(LEFT, crisp(bottom), right, crisp(bottom), INK, 1, null);
     c.line(crisp(LEFT), top, crisp(LEFT), bottom, INK, 1, null);
-    c.text((LEFT + right) / 2, HEIGHT - 6, "UTC time; minutes since " + FULL.format(start) + " UTC", 10, Anchor.MIDDLE, false, MUTED, false);
+    c.text(
+        (LEFT + right) / 2,
+        HEIGHT - 6,
+        "UTC time; minutes since " + FULL.format(start) + " UTC",
+        10,
+        Anchor.MIDDLE,
+        false,
+        MUTED,
+        false);
     c.text(14, (top + bottom) / 2, y.title(), 10, Anchor.MIDDLE, false, MUTED, true);
 
     for (Rule r : rules) {
@@ -212,7 +256,8 @@ final class Chart {
     return marks;
   }
 
-  private static void legendEntry(Canvas c, double[] at, String name, String color, double width, float[] dash) {
+  private static void legendEntry(
+      Canvas c, double[] at, String name, String color, double width, float[] dash) {
     c.line(at[0], at[1] - 4, at[0] + 24, at[1] - 4, color, Math.max(width, 2), dash);
     c.text(at[0] + 30, at[1], name, 11, Anchor.START, false, INK, false);
   }
@@ -272,12 +317,18 @@ final class Chart {
 
   private String clock(int minute) {
     Instant at = start.plusSeconds(60L * minute);
-    boolean otherDay = minutes > 1440 || !at.atZone(ZoneOffset.UTC).toLocalDate().equals(start.atZone(ZoneOffset.UTC).toLocalDate());
+    boolean otherDay =
+        minutes > 1440
+            || !at.atZone(ZoneOffset.UTC)
+                .toLocalDate()
+                .equals(start.atZone(ZoneOffset.UTC).toLocalDate());
     return (otherDay ? DAY_CLOCK : CLOCK).format(at);
   }
 
   private static String duration(int minutes) {
-    return minutes % 60 == 0 ? minutes / 60 + "h" : minutes >= 60 ? minutes / 60 + "h" + minutes % 60 + "m" : minutes + "m";
+    return minutes % 60 == 0
+        ? minutes / 60 + "h"
+        : minutes >= 60 ? minutes / 60 + "h" + minutes % 60 + "m" : minutes + "m";
   }
 
   /** Half-pixel aligned, so 1 px lines stay sharp in the PNG. */

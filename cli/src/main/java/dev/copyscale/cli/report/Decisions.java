@@ -15,6 +15,7 @@ public record Decisions(List<Decision> entries, String note) {
   }
 
   /** What the report says for engine native: its policies run in Application Auto Scaling. */
-  public static final String APPLICATION_AUTO_SCALING = "decided by Application Auto Scaling: see its activities "
-      + "(copyscale activities DEPLOYMENT on a deployed stack)";
+  public static final String APPLICATION_AUTO_SCALING =
+      "decided by Application Auto Scaling: see its activities "
+          + "(copyscale activities DEPLOYMENT on a deployed stack)";
 }

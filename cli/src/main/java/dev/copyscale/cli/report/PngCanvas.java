@@ -21,9 +21,11 @@ final class PngCanvas implements Canvas {
     image = new BufferedImage(width * scale, height * scale, BufferedImage.TYPE_INT_RGB);
     g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-    g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
     g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
     g.scale(scale, scale);
   }
@@ -42,7 +44,9 @@ final class PngCanvas implements Canvas {
       path.lineTo(xs[i], ys[i]);
     }
     g.setColor(Color.decode(color));
-    g.setStroke(new BasicStroke((float) width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, dash, 0f));
+    g.setStroke(
+        new BasicStroke(
+            (float) width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, dash, 0f));
     g.draw(path);
   }
 
@@ -53,8 +57,17 @@ final class PngCanvas implements Canvas {
   }
 
   @Override
-  public void text(double x, double y, String text, double size, Anchor anchor, boolean bold, String color, boolean vertical) {
-    Font font = new Font(Font.SANS_SERIF, bold ? Font.BOLD : Font.PLAIN, 1).deriveFont((float) size);
+  public void text(
+      double x,
+      double y,
+      String text,
+      double size,
+      Anchor anchor,
+      boolean bold,
+      String color,
+      boolean vertical) {
+    Font font =
+        new Font(Font.SANS_SERIF, bold ? Font.BOLD : Font.PLAIN, 1).deriveFont((float) size);
     g.setFont(font);
     g.setColor(Color.decode(color));
     FontMetrics metrics = g.getFontMetrics();

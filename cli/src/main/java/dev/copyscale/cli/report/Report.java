@@ -40,15 +40,16 @@ import javax.imageio.ImageIO;
 /**
  * Writes a simulation report into a directory: {@code index.html} (one self-contained page: summary
  * table, charts as inline SVG, the inputs by provenance), the charts as PNGs ({@code
- * <spec>-load.png}, {@code -copies.png}, {@code -latency.png}), {@code timeline.csv} (a row per spec
- * per minute) and {@code summary.json}. Every spec's charts share the time axis and, chart by chart,
- * the y scale, so panels compare at a glance. Given each spec's {@link Decisions}, the load chart
- * carries a tick per scaling decision (its reason as the tooltip) and a table under the charts lists
- * them.
+ * <spec>-load.png}, {@code -copies.png}, {@code -latency.png}), {@code timeline.csv} (a row per
+ * spec per minute) and {@code summary.json}. Every spec's charts share the time axis and, chart by
+ * chart, the y scale, so panels compare at a glance. Given each spec's {@link Decisions}, the load
+ * chart carries a tick per scaling decision (its reason as the tooltip) and a table under the
+ * charts lists them.
  */
 public final class Report {
   /** The kinds of chart per spec, in page order; also the PNG file suffixes. */
   static final List<String> KINDS = List.of("load", "copies", "latency");
+
   /** PNGs are drawn at twice the chart's CSS-pixel size, for sharp text. */
   static final int PNG_SCALE = 2;
 
@@ -60,11 +61,17 @@ public final class Report {
   private static final String VERMILLION = "#D55E00";
   private static final String PURPLE = "#CC79A7";
   private static final String GREY = "#666666";
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
-  /** A spec with more decisions than this gets its table folded (a {@code <details>} element, closed). */
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /**
+   * A spec with more decisions than this gets its table folded (a {@code <details>} element,
+   * closed).
+   */
   static final int OPEN_DECISIONS = 25;
 
-  private static final String CSS = """
+  private static final String CSS =
+      """
       body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;margin:24px;color:#222;background:#fff;line-height:1.4}
       h1{font-size:1.5em;margin:0 0 .3em}h2{font-size:1.2em;margin:1.6em 0 .5em;border-bottom:1px solid #ccc}
       h3{font-size:1.05em;margin:.2em 0 .4em}.note,.meta{color:#555;font-size:.9em;font-weight:normal}
@@ -91,15 +98,20 @@ public final class Report {
   }
 
   /**
-   * Writes the report as {@link #write(Path, String, List)} does, with each spec's scaling decisions
-   * ({@code decisions}, one per result, in the same order; null for none known) marked on its load
-   * chart and listed under its charts.
+   * Writes the report as {@link #write(Path, String, List)} does, with each spec's scaling
+   * decisions ({@code decisions}, one per result, in the same order; null for none known) marked on
+   * its load chart and listed under its charts.
    *
    * @throws UncheckedIOException when a file cannot be written
    */
-  public static void write(Path dir, String traceDescription, List<SimulationResult> results, List<Decisions> decisions) {
+  public static void write(
+      Path dir,
+      String traceDescription,
+      List<SimulationResult> results,
+      List<Decisions> decisions) {
     if (decisions != null && decisions.size() != results.size()) {
-      throw new IllegalArgumentException("decisions for " + decisions.size() + " specs, results for " + results.size());
+      throw new IllegalArgumentException(
+          "decisions for " + decisions.size() + " specs, results for " + results.size());
     }
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
@@ -110,7 +122,8 @@ public final class Report {
       List<String> names = fileNames(results);
       List<List<Chart>> charts = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
-        List<Chart> specCharts = charts(results.get(i), frame, decisions == null ? null : decisions.get(i));
+        List<Chart> specCharts =
+            charts(results.get(i), frame, decisions == null ? null : decisions.get(i));
         charts.add(specCharts);
         for (int k = 0; k < KINDS.size(); k++) {
           PngCanvas png = new PngCanvas(Chart.WIDTH, Chart.HEIGHT, PNG_SCALE);
@@ -121,7 +134,10 @@ public final class Report {
           }
         }
       }
-      Files.writeString(dir.resolve("index.html"), html(traceDescription, results, charts, names, decisions), StandardCharsets.UTF_8);
+      Files.writeString(
+          dir.resolve("index.html"),
+          html(traceDescription, results, charts, names, decisions),
+          StandardCharsets.UTF_8);
       writeCsv(dir.resolve("timeline.csv"), results);
       writeJson(dir.resolve("summary.json"), traceDescription, results);
     } catch (IOException e) {
@@ -130,7 +146,13 @@ public final class Report {
   }
 
   /** The time axis and y ranges every spec's charts share. */
-  record Frame(Instant start, int minutes, double loadMax, double copiesMax, double latencyMin, double latencyMax) {
+  record Frame(
+      Instant start,
+      int minutes,
+      double loadMax,
+      double copiesMax,
+      double latencyMin,
+      double latencyMax) {
     static Frame of(List<SimulationResult> results) {
       Instant start = null;
       Instant end = null;
@@ -143,7 +165,9 @@ public final class Report {
           start = start == null || p.minute().isBefore(start) ? p.minute() : start;
           end = end == null || p.minute().isAfter(end) ? p.minute() : end;
           load = Math.max(load, Math.max(p.arrivals(), p.failed()));
-          copies = Math.max(copies, Math.max(p.desiredCopies(), Math.max(p.servingCopies(), p.instances())));
+          copies =
+              Math.max(
+                  copies, Math.max(p.desiredCopies(), Math.max(p.servingCopies(), p.instances())));
           for (double v : new double[] {p.latencyP50Ms(), p.latencyP95Ms(), p.ttftP95Ms()}) {
             if (Double.isFinite(v) && v > 0) {
               lo = Math.min(lo, v);
@@ -164,7 +188,9 @@ public final class Report {
       return new Frame(start, minutes, load, copies, lo, hi);
     }
 
-    /** The values of one figure per minute since {@link #start}; NaN where the figure is missing. */
+    /**
+     * The values of one figure per minute since {@link #start}; NaN where the figure is missing.
+     */
     double[] values(SimulationResult r, ToDoubleFunction<MinutePoint> figure) {
       double[] values = new double[minutes];
       java.util.Arrays.fill(values, Double.NaN);
@@ -196,7 +222,19 @@ public final class Report {
       up |= d.to() > d.from();
       down |= d.to() < d.from();
       other |= d.to() == d.from();
-      marks.add(new Mark(minute, color, WHEN.format(d.at()) + " UTC: " + d.from() + " → " + d.to() + " (" + d.outcome() + "): " + d.reason()));
+      marks.add(
+          new Mark(
+              minute,
+              color,
+              WHEN.format(d.at())
+                  + " UTC: "
+                  + d.from()
+                  + " → "
+                  + d.to()
+                  + " ("
+                  + d.outcome()
+                  + "): "
+                  + d.reason()));
     }
     List<String[]> markLegend = new ArrayList<>();
     if (up) {
@@ -208,27 +246,92 @@ public final class Report {
     if (other) {
       markLegend.add(new String[] {"decision: bounds", GREY});
     }
-    Chart load = new Chart(spec + ": load", f.start(), f.minutes(), Axis.linear(f.loadMax(), true, "requests per minute"),
-        List.of(
-            new Series("arrivals/min", BLUE, 1.5, null, Style.LINE, f.values(r, MinutePoint::arrivals)),
-            new Series("failed/min", VERMILLION, 1.5, null, Style.LINE, f.values(r, MinutePoint::failed))),
-        List.of(), marks, markLegend);
-    Chart copies = new Chart(spec + ": copies and instances", f.start(), f.minutes(), Axis.linear(f.copiesMax(), true, "count"),
-        List.of(
-            new Series("serving copies", BLUE, 2.5, null, Style.STEP, f.values(r, MinutePoint::servingCopies)),
-            new Series("instances", GREEN, 1.5, new float[] {2, 2}, Style.STEP, f.values(r, MinutePoint::instances)),
-            new Series("desired copies", ORANGE, 1.75, new float[] {6, 3}, Style.STEP, f.values(r, MinutePoint::desiredCopies))),
-        List.of());
+    Chart load =
+        new Chart(
+            spec + ": load",
+            f.start(),
+            f.minutes(),
+            Axis.linear(f.loadMax(), true, "requests per minute"),
+            List.of(
+                new Series(
+                    "arrivals/min",
+                    BLUE,
+                    1.5,
+                    null,
+                    Style.LINE,
+                    f.values(r, MinutePoint::arrivals)),
+                new Series(
+                    "failed/min",
+                    VERMILLION,
+                    1.5,
+                    null,
+                    Style.LINE,
+                    f.values(r, MinutePoint::failed))),
+            List.of(),
+            marks,
+            markLegend);
+    Chart copies =
+        new Chart(
+            spec + ": copies and instances",
+            f.start(),
+            f.minutes(),
+            Axis.linear(f.copiesMax(), true, "count"),
+            List.of(
+                new Series(
+                    "serving copies",
+                    BLUE,
+                    2.5,
+                    null,
+                    Style.STEP,
+                    f.values(r, MinutePoint::servingCopies)),
+                new Series(
+                    "instances",
+                    GREEN,
+                    1.5,
+                    new float[] {2, 2},
+                    Style.STEP,
+                    f.values(r, MinutePoint::instances)),
+                new Series(
+                    "desired copies",
+                    ORANGE,
+                    1.75,
+                    new float[] {6, 3},
+                    Style.STEP,
+                    f.values(r, MinutePoint::desiredCopies))),
+            List.of());
     double slo = r.summary().sloTtftMs();
-    Chart latency = new Chart(spec + ": latency of completed requests", f.start(), f.minutes(),
-        Axis.log(f.latencyMin(), f.latencyMax(), "latency (log scale)", Report::duration),
-        List.of(
-            new Series("latency p50", SKY, 1.5, null, Style.LINE, f.values(r, MinutePoint::latencyP50Ms)),
-            new Series("latency p95", BLUE, 1.5, null, Style.LINE, f.values(r, MinutePoint::latencyP95Ms)),
-            new Series("TTFT p95", PURPLE, 1.5, null, Style.LINE, f.values(r, MinutePoint::ttftP95Ms))),
-        Double.isFinite(slo) && slo > 0
-            ? List.of(new Rule("TTFT SLO " + duration(slo), slo, VERMILLION, new float[] {6, 4}))
-            : List.of());
+    Chart latency =
+        new Chart(
+            spec + ": latency of completed requests",
+            f.start(),
+            f.minutes(),
+            Axis.log(f.latencyMin(), f.latencyMax(), "latency (log scale)", Report::duration),
+            List.of(
+                new Series(
+                    "latency p50",
+                    SKY,
+                    1.5,
+                    null,
+                    Style.LINE,
+                    f.values(r, MinutePoint::latencyP50Ms)),
+                new Series(
+                    "latency p95",
+                    BLUE,
+                    1.5,
+                    null,
+                    Style.LINE,
+                    f.values(r, MinutePoint::latencyP95Ms)),
+                new Series(
+                    "TTFT p95",
+                    PURPLE,
+                    1.5,
+                    null,
+                    Style.LINE,
+                    f.values(r, MinutePoint::ttftP95Ms))),
+            Double.isFinite(slo) && slo > 0
+                ? List.of(
+                    new Rule("TTFT SLO " + duration(slo), slo, VERMILLION, new float[] {6, 4}))
+                : List.of());
     return List.of(load, copies, latency);
   }
 
@@ -252,39 +355,61 @@ public final class Report {
 
   private record Row(String label, Function<Summary, String> cell) {}
 
-  private static final List<Row> ROWS = List.of(
-      new Row("spec file", s -> escape(s.specFile())),
-      new Row("engine", s -> escape(s.engine())),
-      new Row("instance type", s -> escape(s.instanceType())),
-      new Row("requests", s -> count(s.requests())),
-      new Row("failed requests", s -> count(s.failedRequests())),
-      new Row("failures by type", Report::failures),
-      new Row("latency p50", s -> ms(s.latencyP50Ms())),
-      new Row("latency p95", s -> ms(s.latencyP95Ms())),
-      new Row("latency p99", s -> ms(s.latencyP99Ms())),
-      new Row("TTFT p50", s -> ms(s.ttftP50Ms())),
-      new Row("TTFT p95", s -> ms(s.ttftP95Ms())),
-      new Row("TTFT p99", s -> ms(s.ttftP99Ms())),
-      new Row("SLO attainment", s -> (Double.isFinite(s.sloAttainment()) ? num(100 * s.sloAttainment(), 2) + " %" : "–")
-          + "<br><span class=\"meta\">TTFT ≤ " + ms(s.sloTtftMs()) + "</span>"),
-      new Row("copy-hours", s -> num(s.copyHours(), 2)),
-      new Row("instance-hours", s -> num(s.instanceHours(), 2)),
-      new Row("cost (USD)", s -> Double.isFinite(s.costUsd()) ? "$" + num(s.costUsd(), 2) : "–"),
-      new Row("scaling actions", s -> count(s.scalingActions())),
-      new Row("load rises", Report::rises),
-      new Row("seconds from a load rise to enough capacity: median", s -> s.capacityRises().isEmpty() ? "–" : seconds(s.medianSecondsToCapacity())),
-      new Row("seconds from a load rise to enough capacity: max", s -> s.capacityRises().isEmpty() ? "–" : seconds(s.maxSecondsToCapacity())));
+  private static final List<Row> ROWS =
+      List.of(
+          new Row("spec file", s -> escape(s.specFile())),
+          new Row("engine", s -> escape(s.engine())),
+          new Row("instance type", s -> escape(s.instanceType())),
+          new Row("requests", s -> count(s.requests())),
+          new Row("failed requests", s -> count(s.failedRequests())),
+          new Row("failures by type", Report::failures),
+          new Row("latency p50", s -> ms(s.latencyP50Ms())),
+          new Row("latency p95", s -> ms(s.latencyP95Ms())),
+          new Row("latency p99", s -> ms(s.latencyP99Ms())),
+          new Row("TTFT p50", s -> ms(s.ttftP50Ms())),
+          new Row("TTFT p95", s -> ms(s.ttftP95Ms())),
+          new Row("TTFT p99", s -> ms(s.ttftP99Ms())),
+          new Row(
+              "SLO attainment",
+              s ->
+                  (Double.isFinite(s.sloAttainment())
+                          ? num(100 * s.sloAttainment(), 2) + " %"
+                          : "–")
+                      + "<br><span class=\"meta\">TTFT ≤ "
+                      + ms(s.sloTtftMs())
+                      + "</span>"),
+          new Row("copy-hours", s -> num(s.copyHours(), 2)),
+          new Row("instance-hours", s -> num(s.instanceHours(), 2)),
+          new Row(
+              "cost (USD)", s -> Double.isFinite(s.costUsd()) ? "$" + num(s.costUsd(), 2) : "–"),
+          new Row("scaling actions", s -> count(s.scalingActions())),
+          new Row("load rises", Report::rises),
+          new Row(
+              "seconds from a load rise to enough capacity: median",
+              s -> s.capacityRises().isEmpty() ? "–" : seconds(s.medianSecondsToCapacity())),
+          new Row(
+              "seconds from a load rise to enough capacity: max",
+              s -> s.capacityRises().isEmpty() ? "–" : seconds(s.maxSecondsToCapacity())));
 
-  private static String html(String trace, List<SimulationResult> results, List<List<Chart>> charts, List<String> names,
+  private static String html(
+      String trace,
+      List<SimulationResult> results,
+      List<List<Chart>> charts,
+      List<String> names,
       List<Decisions> decisions) {
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>copyscale simulation report</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n")
-        .append("<h1>copyscale simulation report</h1>\n<p><strong>Trace:</strong> ").append(escape(trace)).append("</p>\n");
+        .append("<title>copyscale simulation report</title>\n<style>\n")
+        .append(CSS)
+        .append("</style>\n</head>\n<body>\n")
+        .append("<h1>copyscale simulation report</h1>\n<p><strong>Trace:</strong> ")
+        .append(escape(trace))
+        .append("</p>\n");
 
     h.append("<h2>Summary</h2>\n<table class=\"summary\">\n<thead><tr><th></th>");
-    results.forEach(r -> h.append("<th scope=\"col\">").append(escape(r.summary().spec())).append("</th>"));
+    results.forEach(
+        r -> h.append("<th scope=\"col\">").append(escape(r.summary().spec())).append("</th>"));
     h.append("</tr></thead>\n<tbody>\n");
     for (Row row : ROWS) {
       h.append("<tr><th scope=\"row\">").append(escape(row.label())).append("</th>");
@@ -293,17 +418,28 @@ public final class Report {
     }
     h.append("</tbody>\n</table>\n");
 
-    h.append("<h2>Over time</h2>\n<p class=\"note\">Every panel has the same time axis, and each kind of chart the same "
-        + "y scale, so panels compare directly. Points are per minute; gaps in the latency are minutes in which no "
-        + "request completed. Copies and instances are as at each minute's end."
-        + (decisions == null ? "" : " Ticks on the x axis of a load chart are copyscale's scaling decisions (hover for the "
-            + "reason), listed under the spec's charts.")
-        + "</p>\n<div class=\"panels\">\n");
+    h.append(
+        "<h2>Over time</h2>\n"
+            + "<p class=\"note\">Every panel has the same time axis, and each kind of chart the"
+            + " same y scale, so panels compare directly. Points are per minute; gaps in the"
+            + " latency are minutes in which no request completed. Copies and instances are as at"
+            + " each minute's end."
+            + (decisions == null
+                ? ""
+                : " Ticks on the x axis of a load chart are copyscale's scaling decisions (hover"
+                    + " for the reason), listed under the spec's charts.")
+            + "</p>\n<div class=\"panels\">\n");
     for (int i = 0; i < results.size(); i++) {
       Summary s = results.get(i).summary();
-      h.append("<section class=\"panel\">\n<h3>").append(escape(s.spec())).append("</h3>\n<p class=\"meta\">")
-          .append(escape(s.engine())).append(" · ").append(escape(s.instanceType())).append(" · ")
-          .append(escape(s.specFile())).append("</p>\n");
+      h.append("<section class=\"panel\">\n<h3>")
+          .append(escape(s.spec()))
+          .append("</h3>\n<p class=\"meta\">")
+          .append(escape(s.engine()))
+          .append(" · ")
+          .append(escape(s.instanceType()))
+          .append(" · ")
+          .append(escape(s.specFile()))
+          .append("</p>\n");
       for (Chart chart : charts.get(i)) {
         SvgCanvas svg = new SvgCanvas(Chart.WIDTH, Chart.HEIGHT, chart.title());
         chart.paint(svg);
@@ -322,21 +458,35 @@ public final class Report {
     }
     h.append("</div>\n");
 
-    h.append("<h2>Measured and assumed inputs</h2>\n<p class=\"note\">What each spec's figures rest on, by where "
-        + "each input comes from.</p>\n");
+    h.append(
+        "<h2>Measured and assumed inputs</h2>\n"
+            + "<p class=\"note\">What each spec's figures rest on, by where each input comes"
+            + " from.</p>\n");
     for (SimulationResult r : results) {
-      h.append("<h3>").append(escape(r.summary().spec())).append("</h3>\n<table class=\"inputs\">\n")
-          .append("<thead><tr><th>figure</th><th>value</th><th>source</th></tr></thead>\n<tbody>\n");
+      h.append("<h3>")
+          .append(escape(r.summary().spec()))
+          .append("</h3>\n<table class=\"inputs\">\n")
+          .append(
+              "<thead><tr><th>figure</th><th>value</th><th>source</th></tr></thead>\n<tbody>\n");
       for (Input.Provenance provenance : Input.Provenance.values()) {
-        List<Input> group = r.inputs().stream().filter(in -> in.provenance() == provenance).toList();
+        List<Input> group =
+            r.inputs().stream().filter(in -> in.provenance() == provenance).toList();
         if (group.isEmpty()) {
           continue;
         }
-        h.append("<tr class=\"group\"><th colspan=\"3\">").append(provenance.name())
-            .append(" <span class=\"meta\">").append(describe(provenance)).append("</span></th></tr>\n");
+        h.append("<tr class=\"group\"><th colspan=\"3\">")
+            .append(provenance.name())
+            .append(" <span class=\"meta\">")
+            .append(describe(provenance))
+            .append("</span></th></tr>\n");
         for (Input in : group) {
-          h.append("<tr><td>").append(escape(in.figure())).append("</td><td>").append(escape(in.value()))
-              .append("</td><td>").append(escape(in.source())).append("</td></tr>\n");
+          h.append("<tr><td>")
+              .append(escape(in.figure()))
+              .append("</td><td>")
+              .append(escape(in.value()))
+              .append("</td><td>")
+              .append(escape(in.source()))
+              .append("</td></tr>\n");
         }
       }
       if (r.inputs().isEmpty()) {
@@ -347,24 +497,44 @@ public final class Report {
     return h.append("</body>\n</html>\n").toString();
   }
 
-  /** A spec's decisions as a table (time, from → to, outcome, reason), folded when long; or why there is none. */
+  /**
+   * A spec's decisions as a table (time, from → to, outcome, reason), folded when long; or why
+   * there is none.
+   */
   private static void decisions(StringBuilder h, Decisions d) {
     if (d.note() != null) {
       h.append("<p class=\"meta decisions-note\">").append(escape(d.note())).append("</p>\n");
     }
     if (d.entries().isEmpty()) {
       if (d.note() == null) {
-        h.append("<p class=\"meta decisions-note\">copyscale made no scaling decision that changed capacity in this run.</p>\n");
+        h.append(
+            "<p class=\"meta decisions-note\">copyscale made no scaling decision that changed"
+                + " capacity in this run.</p>\n");
       }
       return;
     }
-    h.append("<details class=\"decisions\"").append(d.entries().size() <= OPEN_DECISIONS ? " open" : "").append("><summary>")
-        .append(count(d.entries().size())).append(" scaling decision").append(d.entries().size() == 1 ? "" : "s")
+    h.append("<details class=\"decisions\"")
+        .append(d.entries().size() <= OPEN_DECISIONS ? " open" : "")
+        .append("><summary>")
+        .append(count(d.entries().size()))
+        .append(" scaling decision")
+        .append(d.entries().size() == 1 ? "" : "s")
         .append(" by copyscale</summary>\n<table class=\"decisions\">\n")
-        .append("<thead><tr><th>time (UTC)</th><th>from → to</th><th>outcome</th><th>reason</th></tr></thead>\n<tbody>\n");
+        .append(
+            "<thead><tr><th>time (UTC)</th><th>from →"
+                + " to</th><th>outcome</th><th>reason</th></tr></thead>\n"
+                + "<tbody>\n");
     for (Decision e : d.entries()) {
-      h.append("<tr><td class=\"when\">").append(WHEN.format(e.at())).append("</td><td class=\"change\">").append(e.from())
-          .append(" → ").append(e.to()).append("</td><td>").append(escape(e.outcome())).append("</td><td>").append(escape(e.reason()))
+      h.append("<tr><td class=\"when\">")
+          .append(WHEN.format(e.at()))
+          .append("</td><td class=\"change\">")
+          .append(e.from())
+          .append(" → ")
+          .append(e.to())
+          .append("</td><td>")
+          .append(escape(e.outcome()))
+          .append("</td><td>")
+          .append(escape(e.reason()))
           .append("</td></tr>\n");
     }
     h.append("</tbody>\n</table>\n</details>\n");
@@ -454,15 +624,27 @@ public final class Report {
 
   private static void writeCsv(Path file, List<SimulationResult> results) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("spec,minute,arrivals,completed,failed,desiredCopies,servingCopies,instances,"
-          + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms\n");
+      w.write(
+          "spec,minute,arrivals,completed,failed,desiredCopies,servingCopies,instances,"
+              + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms\n");
       for (SimulationResult r : results) {
         String spec = csv(r.summary().spec());
         for (MinutePoint p : r.timeline()) {
-          w.write(String.join(",", spec, p.minute().toString(), Long.toString(p.arrivals()), Long.toString(p.completed()),
-              Long.toString(p.failed()), Integer.toString(p.desiredCopies()), Integer.toString(p.servingCopies()),
-              Integer.toString(p.instances()), csv(p.concurrencyPerCopy()), csv(p.latencyP50Ms()),
-              csv(p.latencyP95Ms()), csv(p.ttftP95Ms())));
+          w.write(
+              String.join(
+                  ",",
+                  spec,
+                  p.minute().toString(),
+                  Long.toString(p.arrivals()),
+                  Long.toString(p.completed()),
+                  Long.toString(p.failed()),
+                  Integer.toString(p.desiredCopies()),
+                  Integer.toString(p.servingCopies()),
+                  Integer.toString(p.instances()),
+                  csv(p.concurrencyPerCopy()),
+                  csv(p.latencyP50Ms()),
+                  csv(p.latencyP95Ms()),
+                  csv(p.ttftP95Ms())));
           w.write('\n');
         }
       }
@@ -482,7 +664,8 @@ public final class Report {
     return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
-  private static void writeJson(Path file, String trace, List<SimulationResult> results) throws IOException {
+  private static void writeJson(Path file, String trace, List<SimulationResult> results)
+      throws IOException {
     ObjectMapper mapper = Json.mapper();
     ObjectNode root = mapper.createObjectNode();
     root.put("trace", trace);

@@ -7,20 +7,36 @@ final class SvgCanvas implements Canvas {
   private final StringBuilder svg = new StringBuilder();
 
   SvgCanvas(int width, int height, String label) {
-    svg.append("<svg viewBox=\"0 0 ").append(width).append(' ').append(height)
-        .append("\" width=\"100%\" role=\"img\" aria-label=\"").append(Report.escape(label))
+    svg.append("<svg viewBox=\"0 0 ")
+        .append(width)
+        .append(' ')
+        .append(height)
+        .append("\" width=\"100%\" role=\"img\" aria-label=\"")
+        .append(Report.escape(label))
         .append("\" font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\">\n");
   }
 
   @Override
   public void rect(double x, double y, double w, double h, String fill) {
-    svg.append("<rect x=\"").append(n(x)).append("\" y=\"").append(n(y)).append("\" width=\"").append(n(w))
-        .append("\" height=\"").append(n(h)).append("\" fill=\"").append(fill).append("\"/>\n");
+    svg.append("<rect x=\"")
+        .append(n(x))
+        .append("\" y=\"")
+        .append(n(y))
+        .append("\" width=\"")
+        .append(n(w))
+        .append("\" height=\"")
+        .append(n(h))
+        .append("\" fill=\"")
+        .append(fill)
+        .append("\"/>\n");
   }
 
   @Override
   public void polyline(double[] xs, double[] ys, String color, double width, float[] dash) {
-    svg.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"").append(n(width))
+    svg.append("<polyline fill=\"none\" stroke=\"")
+        .append(color)
+        .append("\" stroke-width=\"")
+        .append(n(width))
         .append("\" stroke-linejoin=\"round\"");
     if (dash != null) {
       svg.append(" stroke-dasharray=\"");
@@ -38,21 +54,55 @@ final class SvgCanvas implements Canvas {
 
   @Override
   public void mark(double x, double y1, double y2, String color, double width, String title) {
-    svg.append("<line class=\"decision\" x1=\"").append(n(x)).append("\" y1=\"").append(n(y1)).append("\" x2=\"").append(n(x))
-        .append("\" y2=\"").append(n(y2)).append("\" stroke=\"").append(color).append("\" stroke-width=\"").append(n(width))
-        .append("\"><title>").append(Report.escape(title)).append("</title></line>\n");
+    svg.append("<line class=\"decision\" x1=\"")
+        .append(n(x))
+        .append("\" y1=\"")
+        .append(n(y1))
+        .append("\" x2=\"")
+        .append(n(x))
+        .append("\" y2=\"")
+        .append(n(y2))
+        .append("\" stroke=\"")
+        .append(color)
+        .append("\" stroke-width=\"")
+        .append(n(width))
+        .append("\"><title>")
+        .append(Report.escape(title))
+        .append("</title></line>\n");
   }
 
   @Override
   public void dot(double x, double y, double r, String color) {
-    svg.append("<circle cx=\"").append(n(x)).append("\" cy=\"").append(n(y)).append("\" r=\"").append(n(r))
-        .append("\" fill=\"").append(color).append("\"/>\n");
+    svg.append("<circle cx=\"")
+        .append(n(x))
+        .append("\" cy=\"")
+        .append(n(y))
+        .append("\" r=\"")
+        .append(n(r))
+        .append("\" fill=\"")
+        .append(color)
+        .append("\"/>\n");
   }
 
   @Override
-  public void text(double x, double y, String text, double size, Anchor anchor, boolean bold, String color, boolean vertical) {
-    svg.append("<text x=\"").append(n(x)).append("\" y=\"").append(n(y)).append("\" font-size=\"").append(n(size))
-        .append("\" fill=\"").append(color).append('"');
+  public void text(
+      double x,
+      double y,
+      String text,
+      double size,
+      Anchor anchor,
+      boolean bold,
+      String color,
+      boolean vertical) {
+    svg.append("<text x=\"")
+        .append(n(x))
+        .append("\" y=\"")
+        .append(n(y))
+        .append("\" font-size=\"")
+        .append(n(size))
+        .append("\" fill=\"")
+        .append(color)
+        .append('"');
     if (anchor != Anchor.START) {
       svg.append(" text-anchor=\"").append(anchor == Anchor.MIDDLE ? "middle" : "end").append('"');
     }

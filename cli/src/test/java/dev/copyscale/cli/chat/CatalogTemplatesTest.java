@@ -11,7 +11,10 @@ class CatalogTemplatesTest {
   void everyCatalogModelNamesAShippedTemplateThatRendersTheDefaultConversation() {
     for (ModelProfile model : Catalog.bundled().models()) {
       assertThat(ChatTemplate.builtInNames()).as(model.id()).contains(model.chatTemplate());
-      assertThat(ChatTemplate.builtIn(model.chatTemplate()).render(ChatMessages.defaultConversation())).as(model.id()).contains(ChatMessages.DEFAULT_QUESTION);
+      assertThat(
+              ChatTemplate.builtIn(model.chatTemplate()).render(ChatMessages.defaultConversation()))
+          .as(model.id())
+          .contains(ChatMessages.DEFAULT_QUESTION);
     }
   }
 }

@@ -31,16 +31,45 @@ class AwsTargetMotoTest {
     moto.reset();
     URI endpoint = moto.endpoint();
     String answer = "[{\\\"generated_text\\\": \\\" Deep learning is\\\"}]";
-    String results = "{\"results\": [" + ("{\"Body\": \"" + answer + "\", \"ContentType\": \"application/json\"},").repeat(5) + "{\"Body\": \"" + answer + "\", \"ContentType\": \"application/json\"}]}";
-    HttpResponse<String> queued = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/static/sagemaker/endpoint-results"))
-        .POST(HttpRequest.BodyPublishers.ofString(results)).header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    String results =
+        "{\"results\": ["
+            + ("{\"Body\": \"" + answer + "\", \"ContentType\": \"application/json\"},").repeat(5)
+            + "{\"Body\": \""
+            + answer
+            + "\", \"ContentType\": \"application/json\"}]}";
+    HttpResponse<String> queued =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        endpoint.resolve("/moto-api/static/sagemaker/endpoint-results"))
+                    .POST(HttpRequest.BodyPublishers.ofString(results))
+                    .header("Content-Type", "application/json")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(queued.statusCode()).isEqualTo(201);
 
-    SageMakerRuntimeAsyncClient client = AwsTarget.client(SageMakerRuntimeAsyncClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"))), 4);
-    String body = TgiRequest.of(ChatTemplate.builtIn("llama3").render(ChatMessages.defaultConversation()), TgiRequest.Parameters.defaults()).toJson();
-    try (AwsTarget target = new AwsTarget(client, "llama3-chat", "llama3-chat-ic", Clock.systemUTC())) {
-      LoadStats stats = LoadDriver.run(target, new LoadDriver.Plan(new LoadDriver.Closed(3), 6, null, false, i -> body), () -> false, n -> { });
+    SageMakerRuntimeAsyncClient client =
+        AwsTarget.client(
+            SageMakerRuntimeAsyncClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(
+                    StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("testing", "testing"))),
+            4);
+    String body =
+        TgiRequest.of(
+                ChatTemplate.builtIn("llama3").render(ChatMessages.defaultConversation()),
+                TgiRequest.Parameters.defaults())
+            .toJson();
+    try (AwsTarget target =
+        new AwsTarget(client, "llama3-chat", "llama3-chat-ic", Clock.systemUTC())) {
+      LoadStats stats =
+          LoadDriver.run(
+              target,
+              new LoadDriver.Plan(new LoadDriver.Closed(3), 6, null, false, i -> body),
+              () -> false,
+              n -> {});
       assertThat(stats.sent()).isEqualTo(6);
       assertThat(stats.errors()).isEmpty();
       assertThat(stats.succeeded()).isEqualTo(6);

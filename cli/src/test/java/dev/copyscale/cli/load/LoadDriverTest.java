@@ -39,7 +39,9 @@ class LoadDriverTest {
 
   @TempDir Path dir;
 
-  /** Answers request i after {@code latency(i)} of virtual time; records every body and send time. */
+  /**
+   * Answers request i after {@code latency(i)} of virtual time; records every body and send time.
+   */
   static final class RecordingTarget implements LoadTarget {
     final boolean aws;
     final IntToLongFunction latencyMicros;
@@ -47,8 +49,10 @@ class LoadDriverTest {
     final List<String> bodies = new ArrayList<>();
     final List<Boolean> streams = new ArrayList<>();
     final List<Long> sentAtMicros = new ArrayList<>();
-    final PriorityQueue<long[]> pending = new PriorityQueue<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-    Runnable onSend = () -> { };
+    final PriorityQueue<long[]> pending =
+        new PriorityQueue<>(
+            (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    Runnable onSend = () -> {};
     long now;
     int inFlight;
     int maxInFlight;
@@ -107,7 +111,15 @@ class LoadDriverTest {
       inFlight--;
       Duration latency = Duration.ofNanos(latencyMicros.applyAsLong((int) p[1]) * 1000);
       Outcome failed = failure.apply((int) p[1]);
-      queue.add(failed != null ? failed : new Outcome(latency, stream((int) p[1]) ? latency.dividedBy(4) : null, stream((int) p[1]) ? 7 : 0, null, null));
+      queue.add(
+          failed != null
+              ? failed
+              : new Outcome(
+                  latency,
+                  stream((int) p[1]) ? latency.dividedBy(4) : null,
+                  stream((int) p[1]) ? 7 : 0,
+                  null,
+                  null));
     }
 
     private boolean stream(int i) {
@@ -143,26 +155,47 @@ class LoadDriverTest {
     }
   }
 
-  static LoadStats run(RecordingTarget target, LoadDriver.Pace pace, int max, Duration duration) throws InterruptedException {
-    return LoadDriver.run(target, new LoadDriver.Plan(pace, max, duration, false, i -> "{\"inputs\":\"" + i + "\"}"), () -> false, n -> { });
+  static LoadStats run(RecordingTarget target, LoadDriver.Pace pace, int max, Duration duration)
+      throws InterruptedException {
+    return LoadDriver.run(
+        target,
+        new LoadDriver.Plan(pace, max, duration, false, i -> "{\"inputs\":\"" + i + "\"}"),
+        () -> false,
+        n -> {});
   }
 
   @Test
   void theBodyForAMessagesFileCarriesItsChatAndTheDefaults() throws Exception {
     Path messages = dir.resolve("messages.json");
-    Files.writeString(messages, """
+    Files.writeString(
+        messages,
+        """
         [{"role": "system", "content": "You are a helpful assistant."},
          {"role": "user", "content": "What is deep learning?"}]
         """);
     List<ChatMessage> chat = ChatMessages.read(messages);
     String prompt = ChatTemplate.builtIn("llama3").render(chat);
     RecordingTarget target = new RecordingTarget(i -> 1_000_000);
-    LoadStats stats = LoadDriver.run(target, new LoadDriver.Plan(new LoadDriver.Closed(2), 3, null, false,
-        i -> TgiRequest.of(prompt, TgiRequest.Parameters.defaults()).toJson()), () -> false, n -> { });
+    LoadStats stats =
+        LoadDriver.run(
+            target,
+            new LoadDriver.Plan(
+                new LoadDriver.Closed(2),
+                3,
+                null,
+                false,
+                i -> TgiRequest.of(prompt, TgiRequest.Parameters.defaults()).toJson()),
+            () -> false,
+            n -> {});
 
-    String defaults = "{\"inputs\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n\\nYou are a helpful assistant.<|eot_id|>"
-        + "<|start_header_id|>user<|end_header_id|>\\n\\nWhat is deep learning?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\\n\\n\","
-        + "\"parameters\":{\"do_sample\":true,\"top_p\":0.9,\"temperature\":0.6,\"top_k\":50,\"max_new_tokens\":50,\"repetition_penalty\":1.03,\"return_full_text\":false}}";
+    String defaults =
+        "{\"inputs\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n"
+            + "\\n"
+            + "You are a helpful assistant.<|eot_id|><|start_header_id|>user<|end_header_id|>\\n"
+            + "\\n"
+            + "What is deep learning?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\\n"
+            + "\\n"
+            + "\",\"parameters\":{\"do_sample\":true,\"top_p\":0.9,\"temperature\":0.6,\"top_k\":50,\"max_new_tokens\":50,\"repetition_penalty\":1.03,\"return_full_text\":false}}";
     assertThat(target.bodies).containsExactly(defaults, defaults, defaults);
     assertThat(target.streams).containsOnly(false);
     assertThat(stats.sent()).isEqualTo(3);
@@ -170,18 +203,38 @@ class LoadDriverTest {
 
     // Streaming adds "stream": true after the parameters, nothing else.
     RecordingTarget streaming = new RecordingTarget(i -> 1_000_000);
-    LoadStats streamed = LoadDriver.run(streaming, new LoadDriver.Plan(new LoadDriver.Closed(1), 1, null, true,
-        i -> TgiRequest.of(prompt, TgiRequest.Parameters.defaults()).withStream(true).toJson()), () -> false, n -> { });
-    assertThat(streaming.bodies).containsExactly(defaults.substring(0, defaults.length() - 1) + ",\"stream\":true}");
+    LoadStats streamed =
+        LoadDriver.run(
+            streaming,
+            new LoadDriver.Plan(
+                new LoadDriver.Closed(1),
+                1,
+                null,
+                true,
+                i ->
+                    TgiRequest.of(prompt, TgiRequest.Parameters.defaults())
+                        .withStream(true)
+                        .toJson()),
+            () -> false,
+            n -> {});
+    assertThat(streaming.bodies)
+        .containsExactly(defaults.substring(0, defaults.length() - 1) + ",\"stream\":true}");
     assertThat(streaming.streams).containsExactly(true);
     assertThat(streamed.streamed()).isTrue();
     assertThat(streamed.ttftMs(50)).isCloseTo(250, within(1.0));
   }
 
-  /** What the seed tutorial sends, byte for byte: its chat without the assistant header, its parameters, no do_sample. */
-  static final String TUTORIAL_BODY = "{\"inputs\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n\\nYou are a helpful assistant.<|eot_id|>"
-      + "<|start_header_id|>user<|end_header_id|>\\n\\nWhat is deep learning?<|eot_id|>\","
-      + "\"parameters\":{\"top_p\":0.6,\"temperature\":0.9,\"top_k\":50,\"max_new_tokens\":50,\"repetition_penalty\":1.03,\"return_full_text\":false}}";
+  /**
+   * What the seed tutorial sends, byte for byte: its chat without the assistant header, its
+   * parameters, no do_sample.
+   */
+  static final String TUTORIAL_BODY =
+      "{\"inputs\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n"
+          + "\\n"
+          + "You are a helpful assistant.<|eot_id|><|start_header_id|>user<|end_header_id|>\\n"
+          + "\\n"
+          + "What is deep learning?<|eot_id|>\","
+          + "\"parameters\":{\"top_p\":0.6,\"temperature\":0.9,\"top_k\":50,\"max_new_tokens\":50,\"repetition_penalty\":1.03,\"return_full_text\":false}}";
 
   @Test
   void theTutorialSendsAHundredIdenticalBodiesOneAfterAnother() throws Exception {
@@ -190,17 +243,20 @@ class LoadDriverTest {
     assertThat(plan.maxRequests()).isEqualTo(100);
     assertThat(plan.duration()).isNull();
     assertThat(plan.stream()).isFalse();
-    // Latencies vary, so "one after another" shows in the send times: each request leaves when the one before has answered.
+    // Latencies vary, so "one after another" shows in the send times: each request leaves when the
+    // one before has answered.
     IntToLongFunction latency = i -> 800_000L + (i % 5) * 150_000L;
     RecordingTarget target = new RecordingTarget(latency);
-    LoadStats stats = LoadDriver.run(target, plan, () -> false, n -> { });
+    LoadStats stats = LoadDriver.run(target, plan, () -> false, n -> {});
 
     assertThat(target.bodies).hasSize(100).containsOnly(TUTORIAL_BODY);
     assertThat(target.streams).containsOnly(false);
     assertThat(target.maxInFlight).isEqualTo(1);
     assertThat(target.sentAtMicros.get(0)).isZero();
     for (int i = 1; i < 100; i++) {
-      assertThat(target.sentAtMicros.get(i)).as("request %d", i).isEqualTo(target.sentAtMicros.get(i - 1) + latency.applyAsLong(i - 1));
+      assertThat(target.sentAtMicros.get(i))
+          .as("request %d", i)
+          .isEqualTo(target.sentAtMicros.get(i - 1) + latency.applyAsLong(i - 1));
     }
     assertThat(stats.sent()).isEqualTo(100);
     assertThat(stats.succeeded()).isEqualTo(100);
@@ -209,11 +265,13 @@ class LoadDriverTest {
   @Test
   void theTutorialsPromptHasNoGenerationPromptAndItsParametersNoDoSample() {
     ChatTemplate llama3 = ChatTemplate.builtIn("llama3");
-    assertThat(Tutorial.prompt(llama3)).isEqualTo(llama3.render(Tutorial.messages(), false))
+    assertThat(Tutorial.prompt(llama3))
+        .isEqualTo(llama3.render(Tutorial.messages(), false))
         .endsWith("What is deep learning?<|eot_id|>")
         .doesNotContain("<|start_header_id|>assistant");
     // copyscale's default prompt is the same chat with the assistant header added.
-    assertThat(llama3.render(ChatMessages.defaultConversation())).isEqualTo(Tutorial.prompt(llama3) + "<|start_header_id|>assistant<|end_header_id|>\n\n");
+    assertThat(llama3.render(ChatMessages.defaultConversation()))
+        .isEqualTo(Tutorial.prompt(llama3) + "<|start_header_id|>assistant<|end_header_id|>\n\n");
     assertThat(Tutorial.PARAMETERS.doSample()).isNull();
     assertThat(Tutorial.body(llama3)).isEqualTo(TUTORIAL_BODY);
   }
@@ -222,8 +280,15 @@ class LoadDriverTest {
   void bodyFunctionGetsTheRequestIndex() throws Exception {
     RecordingTarget target = new RecordingTarget(i -> 1000);
     run(target, new LoadDriver.Closed(3), 7, null);
-    assertThat(target.bodies).containsExactly("{\"inputs\":\"0\"}", "{\"inputs\":\"1\"}", "{\"inputs\":\"2\"}", "{\"inputs\":\"3\"}",
-        "{\"inputs\":\"4\"}", "{\"inputs\":\"5\"}", "{\"inputs\":\"6\"}");
+    assertThat(target.bodies)
+        .containsExactly(
+            "{\"inputs\":\"0\"}",
+            "{\"inputs\":\"1\"}",
+            "{\"inputs\":\"2\"}",
+            "{\"inputs\":\"3\"}",
+            "{\"inputs\":\"4\"}",
+            "{\"inputs\":\"5\"}",
+            "{\"inputs\":\"6\"}");
   }
 
   @Test
@@ -231,7 +296,12 @@ class LoadDriverTest {
     // Latencies vary, so finished requests are replaced one by one at different times.
     RecordingTarget target = new RecordingTarget(i -> (i % 7 + 1) * 100_000L);
     List<Long> progress = new ArrayList<>();
-    LoadStats stats = LoadDriver.run(target, new LoadDriver.Plan(new LoadDriver.Closed(5), 100, null, false, i -> "x"), () -> false, progress::add);
+    LoadStats stats =
+        LoadDriver.run(
+            target,
+            new LoadDriver.Plan(new LoadDriver.Closed(5), 100, null, false, i -> "x"),
+            () -> false,
+            progress::add);
 
     assertThat(target.maxInFlight).isEqualTo(5);
     assertThat(target.inFlight).isZero();
@@ -310,16 +380,24 @@ class LoadDriverTest {
   @Test
   void durationStopsSendingInOpenLoops() throws Exception {
     RecordingTarget open = new RecordingTarget(i -> 1_500_000);
-    LoadStats stats = run(open, new LoadDriver.Open(10, 7), Integer.MAX_VALUE, Duration.ofSeconds(30));
+    LoadStats stats =
+        run(open, new LoadDriver.Open(10, 7), Integer.MAX_VALUE, Duration.ofSeconds(30));
     assertThat(open.sentAtMicros).allSatisfy(t -> assertThat(t).isLessThan(30_000_000L));
     assertThat(open.sentAtMicros.get(open.sentAtMicros.size() - 1)).isGreaterThan(29_000_000L);
     assertThat(stats.sent()).isBetween(240L, 360L).isEqualTo(open.sentAtMicros.size());
     // What was sent is waited for: the run ends when the last one finishes.
     assertThat(stats.unfinished()).isZero();
-    assertThat(stats.elapsed()).isEqualTo(Duration.ofNanos((open.sentAtMicros.get(open.sentAtMicros.size() - 1) + 1_500_000) * 1000));
+    assertThat(stats.elapsed())
+        .isEqualTo(
+            Duration.ofNanos(
+                (open.sentAtMicros.get(open.sentAtMicros.size() - 1) + 1_500_000) * 1000));
 
     RecordingTarget replay = new RecordingTarget(i -> 1_000);
-    run(replay, new LoadDriver.Replay(new long[] {0, 1_000_000, 2_000_000, 3_000_000}), Integer.MAX_VALUE, Duration.ofSeconds(2));
+    run(
+        replay,
+        new LoadDriver.Replay(new long[] {0, 1_000_000, 2_000_000, 3_000_000}),
+        Integer.MAX_VALUE,
+        Duration.ofSeconds(2));
     assertThat(replay.sentAtMicros).containsExactly(0L, 1_000_000L);
   }
 
@@ -327,7 +405,8 @@ class LoadDriverTest {
   void closedLoopSendsNothingAtOrAfterTheDeadline() throws Exception {
     // Answers take 1 s: the loop waits from 9 s to 10 s for a free slot, and 10 s is the deadline.
     RecordingTarget closed = new RecordingTarget(i -> 1_000_000);
-    LoadStats stats = run(closed, new LoadDriver.Closed(2), Integer.MAX_VALUE, Duration.ofSeconds(10));
+    LoadStats stats =
+        run(closed, new LoadDriver.Closed(2), Integer.MAX_VALUE, Duration.ofSeconds(10));
     assertThat(closed.sentAtMicros).allSatisfy(t -> assertThat(t).isLessThan(10_000_000L));
     assertThat(stats.sent()).isEqualTo(20);
   }
@@ -337,7 +416,12 @@ class LoadDriverTest {
     AtomicBoolean stop = new AtomicBoolean();
     RecordingTarget twin = new RecordingTarget(i -> 3_000_000);
     twin.onSend = () -> stop.set(twin.bodies.size() >= 10);
-    LoadStats stats = LoadDriver.run(twin, new LoadDriver.Plan(new LoadDriver.Closed(4), 1000, null, false, i -> "x"), stop::get, n -> { });
+    LoadStats stats =
+        LoadDriver.run(
+            twin,
+            new LoadDriver.Plan(new LoadDriver.Closed(4), 1000, null, false, i -> "x"),
+            stop::get,
+            n -> {});
     assertThat(twin.bodies).hasSize(10);
     assertThat(stats.sent()).isEqualTo(10);
     assertThat(stats.succeeded()).isEqualTo(10);
@@ -351,7 +435,12 @@ class LoadDriverTest {
     // Open loop at 2 a second, answers take 2 s: the first few finish, the last ones are in flight.
     RecordingTarget aws = new RecordingTarget(true, i -> 2_000_000, i -> null);
     aws.onSend = () -> stop.set(aws.bodies.size() >= 12);
-    LoadStats stats = LoadDriver.run(aws, new LoadDriver.Plan(new LoadDriver.Open(2, 5), 1000, null, false, i -> "x"), stop::get, n -> { });
+    LoadStats stats =
+        LoadDriver.run(
+            aws,
+            new LoadDriver.Plan(new LoadDriver.Open(2, 5), 1000, null, false, i -> "x"),
+            stop::get,
+            n -> {});
     assertThat(stats.sent()).isEqualTo(12);
     assertThat(stats.succeeded()).isEqualTo(12 - aws.inFlight).isPositive();
     assertThat(stats.unfinished()).isEqualTo(aws.inFlight).isPositive();
@@ -363,11 +452,17 @@ class LoadDriverTest {
     AtomicBoolean stop = new AtomicBoolean();
     // Answers arrive at once (as an async client's callback may, between the driver's polls).
     RecordingTarget aws = new RecordingTarget(true, i -> 0, i -> null);
-    aws.onSend = () -> {
-      aws.awaitOutcome(aws.queue);
-      stop.set(aws.bodies.size() >= 3);
-    };
-    LoadStats stats = LoadDriver.run(aws, new LoadDriver.Plan(new LoadDriver.Closed(4), 1000, null, false, i -> "x"), stop::get, n -> { });
+    aws.onSend =
+        () -> {
+          aws.awaitOutcome(aws.queue);
+          stop.set(aws.bodies.size() >= 3);
+        };
+    LoadStats stats =
+        LoadDriver.run(
+            aws,
+            new LoadDriver.Plan(new LoadDriver.Closed(4), 1000, null, false, i -> "x"),
+            stop::get,
+            n -> {});
     assertThat(stats.sent()).isEqualTo(3);
     assertThat(stats.succeeded()).isEqualTo(3);
     assertThat(stats.unfinished()).isZero();
@@ -375,35 +470,67 @@ class LoadDriverTest {
 
   @Test
   void errorsAreGroupedByTypeAndKeptOutOfTheLatencies() throws Exception {
-    RecordingTarget target = new RecordingTarget(false, i -> 1_000_000, i -> i % 4 == 0
-        ? Outcome.failed(Duration.ZERO, "ModelError (container status 422)", "too long " + i)
-        : i % 10 == 1 ? Outcome.failed(Duration.ofSeconds(60), "ModelError (container status 0)", "timed out " + i) : null);
+    RecordingTarget target =
+        new RecordingTarget(
+            false,
+            i -> 1_000_000,
+            i ->
+                i % 4 == 0
+                    ? Outcome.failed(
+                        Duration.ZERO, "ModelError (container status 422)", "too long " + i)
+                    : i % 10 == 1
+                        ? Outcome.failed(
+                            Duration.ofSeconds(60),
+                            "ModelError (container status 0)",
+                            "timed out " + i)
+                        : null);
     LoadStats stats = run(target, new LoadDriver.Closed(8), 40, null);
     assertThat(stats.sent()).isEqualTo(40);
     assertThat(stats.failed()).isEqualTo(14);
     assertThat(stats.succeeded()).isEqualTo(26);
-    assertThat(stats.errors()).containsExactly(
-        new LoadStats.ErrorCount("ModelError (container status 422)", 10, "too long 0"),
-        new LoadStats.ErrorCount("ModelError (container status 0)", 4, "timed out 1"));
+    assertThat(stats.errors())
+        .containsExactly(
+            new LoadStats.ErrorCount("ModelError (container status 422)", 10, "too long 0"),
+            new LoadStats.ErrorCount("ModelError (container status 0)", 4, "timed out 1"));
     assertThat(stats.latencyMs(99)).isCloseTo(1000, within(1.0));
   }
 
   @Test
   void runtimeErrorsAreNamedByTheirAwsCode() {
-    ModelErrorException tooLong = (ModelErrorException) ModelErrorException.builder().message("Received client error (422)").statusCode(424).originalStatusCode(422)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ModelError").errorMessage("Received client error (422)").build()).build();
+    ModelErrorException tooLong =
+        (ModelErrorException)
+            ModelErrorException.builder()
+                .message("Received client error (422)")
+                .statusCode(424)
+                .originalStatusCode(422)
+                .awsErrorDetails(
+                    AwsErrorDetails.builder()
+                        .errorCode("ModelError")
+                        .errorMessage("Received client error (422)")
+                        .build())
+                .build();
     Outcome model = RuntimeSender.failure(Duration.ofMillis(3), new CompletionException(tooLong));
     assertThat(model.ok()).isFalse();
     assertThat(model.errorType()).isEqualTo("ModelError (container status 422)");
     assertThat(model.latency()).isEqualTo(Duration.ofMillis(3));
 
-    ValidationErrorException noCapacity = (ValidationErrorException) ValidationErrorException.builder().message("no capacity").statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationError").errorMessage("Inference Component has no capacity").build()).build();
+    ValidationErrorException noCapacity =
+        (ValidationErrorException)
+            ValidationErrorException.builder()
+                .message("no capacity")
+                .statusCode(400)
+                .awsErrorDetails(
+                    AwsErrorDetails.builder()
+                        .errorCode("ValidationError")
+                        .errorMessage("Inference Component has no capacity")
+                        .build())
+                .build();
     Outcome validation = RuntimeSender.failure(Duration.ZERO, noCapacity);
     assertThat(validation.errorType()).isEqualTo("ValidationError (400)");
     assertThat(validation.errorMessage()).isEqualTo("Inference Component has no capacity");
 
-    Outcome other = RuntimeSender.failure(Duration.ZERO, new java.io.IOException("connection reset"));
+    Outcome other =
+        RuntimeSender.failure(Duration.ZERO, new java.io.IOException("connection reset"));
     assertThat(other.errorType()).isEqualTo("IOException");
     assertThat(other.errorMessage()).isEqualTo("connection reset");
   }

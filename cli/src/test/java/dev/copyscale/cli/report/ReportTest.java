@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The report's files from synthetic results: two specs, 120 minutes, NaN gaps, every provenance. */
+/**
+ * The report's files from synthetic results: two specs, 120 minutes, NaN gaps, every provenance.
+ */
 class ReportTest {
   static final Instant START = Instant.parse("2024-05-01T11:47:00Z");
   static final int MINUTES = 120;
@@ -39,38 +41,82 @@ class ReportTest {
     return result(spec, lagMinutes, failing, START, MINUTES);
   }
 
-  static SimulationResult result(String spec, int lagMinutes, boolean failing, Instant start, int minutes) {
+  static SimulationResult result(
+      String spec, int lagMinutes, boolean failing, Instant start, int minutes) {
     List<MinutePoint> timeline = new ArrayList<>();
     int desired = 1;
     int serving = 1;
     for (int m = 0; m < minutes; m++) {
-      long arrivals = m < 10 || (m >= 100 && m < 105) ? 0 : (long) (60 + 50 * Math.sin(m / 12.0) + (m > 40 && m < 70 ? 120 : 0));
+      long arrivals =
+          m < 10 || (m >= 100 && m < 105)
+              ? 0
+              : (long) (60 + 50 * Math.sin(m / 12.0) + (m > 40 && m < 70 ? 120 : 0));
       int need = (int) Math.max(1, Math.ceil(arrivals / 60.0));
       desired = need;
       serving = m % lagMinutes == 0 ? desired : serving;
       long failed = failing && serving < need ? (need - serving) * 7L : 0;
       long completed = arrivals - failed;
-      double p50 = completed == 0 ? Double.NaN : 800 + 40 * (need - serving) + 20 * Math.sin(m / 3.0);
+      double p50 =
+          completed == 0 ? Double.NaN : 800 + 40 * (need - serving) + 20 * Math.sin(m / 3.0);
       double p95 = completed == 0 ? Double.NaN : p50 * (serving < need ? 6 : 1.8);
       double ttft = completed == 0 ? Double.NaN : p95 * 0.3;
-      timeline.add(new MinutePoint(start.plusSeconds(60L * m), arrivals, completed, failed, desired, serving,
-          (serving + 1) / 2, arrivals / 60.0 / serving, p50, p95, ttft));
+      timeline.add(
+          new MinutePoint(
+              start.plusSeconds(60L * m),
+              arrivals,
+              completed,
+              failed,
+              desired,
+              serving,
+              (serving + 1) / 2,
+              arrivals / 60.0 / serving,
+              p50,
+              p95,
+              ttft));
     }
     Map<String, Long> failures = new LinkedHashMap<>();
     if (failing) {
       failures.put("ModelError: timeout", 311L);
       failures.put("ThrottlingException <429>", 17L);
     }
-    Summary summary = new Summary(spec, "examples/" + spec + ".yaml", failing ? "native" : "orchestrated", "ml.g5.2xlarge",
-        12_345, failing ? 328 : 0, failures, 912.4, 4_321.9, 9_876.5, 210, 1_200, Double.NaN, 2_000, failing ? 0.873 : 0.991,
-        10.25, 5.5, 8.31, failing ? 14 : 9,
-        List.of(new CapacityRise(START.plusSeconds(2400), START.plusSeconds(2400 + 60L * lagMinutes), 60.0 * lagMinutes),
-            new CapacityRise(START.plusSeconds(6000), null, Double.NaN)),
-        60.0 * lagMinutes, failing ? Double.NaN : 60.0 * lagMinutes);
-    List<Input> inputs = List.of(
-        new Input("tokens per second per copy", "1,850", Provenance.MEASURED, "serving table <row 12>"),
-        new Input("target value", "4 & up", Provenance.SPEC, "examples/" + spec + ".yaml"),
-        new Input("copy start time", "95 s", Provenance.ASSUMED, "--copy-start-seconds"));
+    Summary summary =
+        new Summary(
+            spec,
+            "examples/" + spec + ".yaml",
+            failing ? "native" : "orchestrated",
+            "ml.g5.2xlarge",
+            12_345,
+            failing ? 328 : 0,
+            failures,
+            912.4,
+            4_321.9,
+            9_876.5,
+            210,
+            1_200,
+            Double.NaN,
+            2_000,
+            failing ? 0.873 : 0.991,
+            10.25,
+            5.5,
+            8.31,
+            failing ? 14 : 9,
+            List.of(
+                new CapacityRise(
+                    START.plusSeconds(2400),
+                    START.plusSeconds(2400 + 60L * lagMinutes),
+                    60.0 * lagMinutes),
+                new CapacityRise(START.plusSeconds(6000), null, Double.NaN)),
+            60.0 * lagMinutes,
+            failing ? Double.NaN : 60.0 * lagMinutes);
+    List<Input> inputs =
+        List.of(
+            new Input(
+                "tokens per second per copy",
+                "1,850",
+                Provenance.MEASURED,
+                "serving table <row 12>"),
+            new Input("target value", "4 & up", Provenance.SPEC, "examples/" + spec + ".yaml"),
+            new Input("copy start time", "95 s", Provenance.ASSUMED, "--copy-start-seconds"));
     return new SimulationResult(summary, timeline, inputs);
   }
 
@@ -98,17 +144,30 @@ class ReportTest {
     Report.write(dir, "synthetic <trace> & 120 minutes", results());
     String html = Files.readString(dir.resolve("index.html"), StandardCharsets.UTF_8);
 
-    assertThat(html).doesNotContain("http://").doesNotContain("https://").doesNotContain("<script")
-        .doesNotContain("<link").doesNotContain("@import");
+    assertThat(html)
+        .doesNotContain("http://")
+        .doesNotContain("https://")
+        .doesNotContain("<script")
+        .doesNotContain("<link")
+        .doesNotContain("@import");
     Matcher refs = Pattern.compile("(?:src|href)\\s*=\\s*\"([^\"]*)\"").matcher(html);
     while (refs.find()) {
       assertThat(refs.group(1)).doesNotContain("//").doesNotContain(":");
     }
-    assertThat(Pattern.compile("<svg\\b").matcher(html).results().count()).isEqualTo(2 * Report.KINDS.size());
+    assertThat(Pattern.compile("<svg\\b").matcher(html).results().count())
+        .isEqualTo(2 * Report.KINDS.size());
     assertThat(html)
         .contains("synthetic &lt;trace&gt; &amp; 120 minutes")
         .doesNotContain("<trace>")
-        .contains("12,345", "328", "912 ms", "4,322 ms", "9,877 ms", "87.30 %", "99.10 %", "TTFT ≤ 2,000 ms")
+        .contains(
+            "12,345",
+            "328",
+            "912 ms",
+            "4,322 ms",
+            "9,877 ms",
+            "87.30 %",
+            "99.10 %",
+            "TTFT ≤ 2,000 ms")
         .contains("ModelError: timeout: 311", "ThrottlingException &lt;429&gt;: 17")
         .contains("10.25", "5.50", "$8.31", "420 s", "120 s", "2 (1 never served)")
         .contains("Measured and assumed inputs", "MEASURED", "SPEC", "ASSUMED")
@@ -159,8 +218,10 @@ class ReportTest {
   void csvHasAHeaderAndARowPerSpecPerMinute(@TempDir Path dir) throws Exception {
     Report.write(dir, "synthetic", results());
     List<String> lines = Files.readAllLines(dir.resolve("timeline.csv"), StandardCharsets.UTF_8);
-    assertThat(lines.get(0)).isEqualTo("spec,minute,arrivals,completed,failed,desiredCopies,servingCopies,instances,"
-        + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms");
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "spec,minute,arrivals,completed,failed,desiredCopies,servingCopies,instances,"
+                + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms");
     assertThat(lines).hasSize(1 + 2 * MINUTES);
     assertThat(lines.get(1)).startsWith("native step/policy,2024-05-01T11:47:00Z,0,0,0,1,1,1,0,,,");
     assertThat(lines.get(1).split(",", -1)).hasSize(12);
@@ -180,7 +241,8 @@ class ReportTest {
     assertThat(first.path("requests").asLong()).isEqualTo(12_345);
     assertThat(first.has("ttftP99Ms")).isTrue();
     assertThat(first.path("ttftP99Ms").isNull()).isTrue();
-    assertThat(first.path("capacityRises").get(0).path("at").asText()).isEqualTo("2024-05-01T12:27:00Z");
+    assertThat(first.path("capacityRises").get(0).path("at").asText())
+        .isEqualTo("2024-05-01T12:27:00Z");
     assertThat(first.path("inputs")).hasSize(3);
     assertThat(first.path("inputs").get(2).path("provenance").asText()).isEqualTo("ASSUMED");
   }
@@ -188,7 +250,8 @@ class ReportTest {
   @Test
   void longAndShortTracesGetSensibleTicks() {
     Chart.Axis y = Chart.Axis.linear(1, true, "count");
-    Chart twoDays = new Chart("t", Instant.parse("2024-05-01T22:10:00Z"), 2 * 1440, y, List.of(), List.of());
+    Chart twoDays =
+        new Chart("t", Instant.parse("2024-05-01T22:10:00Z"), 2 * 1440, y, List.of(), List.of());
     assertThat(twoDays.xTicks()).hasSizeBetween(3, 8).allMatch(m -> (m + 22 * 60 + 10) % 360 == 0);
     Chart fiveMinutes = new Chart("t", START, 5, y, List.of(), List.of());
     assertThat(fiveMinutes.xTicks()).containsExactly(0, 1, 2, 3, 4, 5);
@@ -203,7 +266,9 @@ class ReportTest {
   void copesWithNoResultsAndClashingNames(@TempDir Path dir) throws Exception {
     Report.write(dir.resolve("empty"), "nothing", List.of());
     assertThat(dir.resolve("empty/index.html")).isRegularFile();
-    assertThat(Report.fileNames(List.of(result("a b", 2, false), result("a/b", 2, false), result("..", 2, false))))
+    assertThat(
+            Report.fileNames(
+                List.of(result("a b", 2, false), result("a/b", 2, false), result("..", 2, false))))
         .containsExactly("a_b", "a_b-2", "spec");
   }
 
@@ -219,33 +284,57 @@ class ReportTest {
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    int code = cli.execute("simulate", RepoFiles.path("examples/simulate/slo.yaml").toString(),
-        RepoFiles.path("examples/simulate/native-target-tracking.yaml").toString(),
-        "--trace", "synthetic:step:base=1,peak=10,at=5m,length=10m,duration=30m", "--no-progress", "--report", dir.toString());
+    int code =
+        cli.execute(
+            "simulate",
+            RepoFiles.path("examples/simulate/slo.yaml").toString(),
+            RepoFiles.path("examples/simulate/native-target-tracking.yaml").toString(),
+            "--trace",
+            "synthetic:step:base=1,peak=10,at=5m,length=10m,duration=30m",
+            "--no-progress",
+            "--report",
+            dir.toString());
     assertThat(code).as(err.toString()).isZero();
     String html = Files.readString(dir.resolve("index.html"), StandardCharsets.UTF_8);
-    // Offline: no script, nothing loaded from elsewhere (the inputs' sources name web pages only as text).
+    // Offline: no script, nothing loaded from elsewhere (the inputs' sources name web pages only as
+    // text).
     assertThat(html).doesNotContain("<script").doesNotContain("<link");
-    assertThat(Pattern.compile("(?:src|href)\\s*=\\s*\"[^\"]*(?://|:)").matcher(html).find()).isFalse();
-    String[] panels = html.substring(0, html.indexOf("Measured and assumed inputs")).split("<section class=\"panel\">");
+    assertThat(Pattern.compile("(?:src|href)\\s*=\\s*\"[^\"]*(?://|:)").matcher(html).find())
+        .isFalse();
+    String[] panels =
+        html.substring(0, html.indexOf("Measured and assumed inputs"))
+            .split("<section class=\"panel\">");
     assertThat(panels).hasSize(3);
     String slo = panels[1];
     String nativeTt = panels[2];
     assertThat(slo).contains("<h3>sim-slo</h3>");
 
-    List<String> svgs = Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL).matcher(slo).results().map(m -> m.group()).toList();
+    List<String> svgs =
+        Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL)
+            .matcher(slo)
+            .results()
+            .map(m -> m.group())
+            .toList();
     assertThat(svgs).hasSize(Report.KINDS.size());
-    Matcher tick = Pattern.compile("<line class=\"decision\"[^>]*><title>([^<]*)</title></line>").matcher(svgs.get(0));
+    Matcher tick =
+        Pattern.compile("<line class=\"decision\"[^>]*><title>([^<]*)</title></line>")
+            .matcher(svgs.get(0));
     List<String> tooltips = new ArrayList<>();
     while (tick.find()) {
       tooltips.add(tick.group(1));
     }
     assertThat(tooltips).as("ticks on the load chart").isNotEmpty();
     assertThat(tooltips.get(0)).contains(" → ", "SCALED", "TTFT");
-    assertThat(svgs.get(1) + svgs.get(2)).as("ticks only on the load chart").doesNotContain("class=\"decision\"");
+    assertThat(svgs.get(1) + svgs.get(2))
+        .as("ticks only on the load chart")
+        .doesNotContain("class=\"decision\"");
 
-    assertThat(slo).contains("<table class=\"decisions\">", "<th>from → to</th>", "<th>reason</th>");
-    String table = slo.substring(slo.indexOf("<table class=\"decisions\">"), slo.indexOf("</table>", slo.indexOf("<table class=\"decisions\">")));
+    assertThat(slo)
+        .contains("<table class=\"decisions\">", "<th>from → to</th>", "<th>reason</th>");
+    String table =
+        slo.substring(
+            slo.indexOf("<table class=\"decisions\">"),
+            slo.indexOf("</table>", slo.indexOf("<table class=\"decisions\">")));
     long rows = Pattern.compile("<tr><td class=\"when\">").matcher(table).results().count();
     assertThat(rows).as("a row per tick").isEqualTo(tooltips.size());
     // The step at 5 min brings more copies: the first decision in the run adds capacity.
@@ -253,7 +342,9 @@ class ReportTest {
     assertThat(change.find()).isTrue();
     assertThat(Integer.parseInt(change.group(2))).isGreaterThan(Integer.parseInt(change.group(1)));
 
-    assertThat(nativeTt).doesNotContain("class=\"decision\"").doesNotContain("<table class=\"decisions\">")
+    assertThat(nativeTt)
+        .doesNotContain("class=\"decision\"")
+        .doesNotContain("<table class=\"decisions\">")
         .contains("decided by Application Auto Scaling: see its activities");
   }
 
@@ -261,20 +352,35 @@ class ReportTest {
   @Test
   void specWithoutDecisionsHasNone(@TempDir Path dir) throws Exception {
     Instant at = START.plusSeconds(60L * 45 + 20);
-    Report.write(dir, "synthetic", results(), List.of(
-        new Decisions(List.of(), null),
-        new Decisions(List.of(new Decision(at, 2, 4, "SCALED", "alarm out in state ALARM <high> & rising")), null)));
+    Report.write(
+        dir,
+        "synthetic",
+        results(),
+        List.of(
+            new Decisions(List.of(), null),
+            new Decisions(
+                List.of(
+                    new Decision(at, 2, 4, "SCALED", "alarm out in state ALARM <high> & rising")),
+                null)));
     String html = Files.readString(dir.resolve("index.html"), StandardCharsets.UTF_8);
     String[] panels = html.split("<section class=\"panel\">");
-    assertThat(panels[1]).doesNotContain("class=\"decision\"").doesNotContain("<table class=\"decisions\">")
+    assertThat(panels[1])
+        .doesNotContain("class=\"decision\"")
+        .doesNotContain("<table class=\"decisions\">")
         .contains("made no scaling decision");
-    assertThat(panels[2]).containsOnlyOnce("<line class=\"decision\"")
-        .contains("<title>2024-05-01 12:32:20 UTC: 2 → 4 (SCALED): alarm out in state ALARM &lt;high&gt; &amp; rising</title>")
-        .contains("<td class=\"when\">2024-05-01 12:32:20</td><td class=\"change\">2 → 4</td><td>SCALED</td>");
+    assertThat(panels[2])
+        .containsOnlyOnce("<line class=\"decision\"")
+        .contains(
+            "<title>2024-05-01 12:32:20 UTC: 2 → 4 (SCALED): alarm out in state ALARM &lt;high&gt;"
+                + " &amp; rising</title>")
+        .contains(
+            "<td class=\"when\">2024-05-01 12:32:20</td><td class=\"change\">2 →"
+                + " 4</td><td>SCALED</td>");
     // Without decisions at all (the three-argument write), nothing about them.
     Report.write(dir.resolve("plain"), "synthetic", results());
     assertThat(Files.readString(dir.resolve("plain/index.html"), StandardCharsets.UTF_8))
-        .doesNotContain("class=\"decision").doesNotContain("scaling decision");
+        .doesNotContain("class=\"decision")
+        .doesNotContain("scaling decision");
   }
 
   /** Renders the sample for a look: {@code -Dreport.sample=/tmp/report-sample}. */
@@ -282,10 +388,15 @@ class ReportTest {
   void writesSampleWhenAsked() {
     String sample = System.getProperty("report.sample");
     if (sample != null && !sample.isBlank()) {
-      Report.write(Path.of(sample), "synthetic trace: 120 minutes, a burst at 40-70 min, idle at 0-10 and 100-105 min", results());
+      Report.write(
+          Path.of(sample),
+          "synthetic trace: 120 minutes, a burst at 40-70 min, idle at 0-10 and 100-105 min",
+          results());
       Instant evening = Instant.parse("2024-05-01T22:10:00Z");
-      Report.write(Path.of(sample, "long"), "two days", List.of(result("a", 5, true, evening, 2 * 1440)));
-      Report.write(Path.of(sample, "short"), "five minutes", List.of(result("b", 2, false, START, 5)));
+      Report.write(
+          Path.of(sample, "long"), "two days", List.of(result("a", 5, true, evening, 2 * 1440)));
+      Report.write(
+          Path.of(sample, "short"), "five minutes", List.of(result("b", 2, false, START, 5)));
     }
   }
 }

@@ -11,7 +11,12 @@ import software.amazon.awssdk.services.sagemaker.model.ProductionVariantInstance
 class InstanceTypeListTest {
   @Test
   void coreListIsTheSdkEnum() {
-    assertThat(SpecParser.INSTANCE_TYPES).containsExactlyElementsOf(Arrays.stream(ProductionVariantInstanceType.values())
-        .filter(t -> t != ProductionVariantInstanceType.UNKNOWN_TO_SDK_VERSION).map(Object::toString).sorted().toList());
+    assertThat(SpecParser.INSTANCE_TYPES)
+        .containsExactlyElementsOf(
+            Arrays.stream(ProductionVariantInstanceType.values())
+                .filter(t -> t != ProductionVariantInstanceType.UNKNOWN_TO_SDK_VERSION)
+                .map(Object::toString)
+                .sorted()
+                .toList());
   }
 }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The bundled catalog of instance types and models (resources {@code instance-types.csv} and
- * {@code models.csv} beside this class; every row cites its source, see docs/catalog.md).
+ * The bundled catalog of instance types and models (resources {@code instance-types.csv} and {@code
+ * models.csv} beside this class; every row cites its source, see docs/catalog.md).
  */
 public final class Catalog {
   private static final Catalog BUNDLED = load();
@@ -108,7 +108,13 @@ public final class Catalog {
         String[] row = line.split(",", columns);
         if (row.length != columns) {
           throw new IllegalStateException(
-              resource + " line " + lineNumber + ": expected " + columns + " columns, got " + row.length);
+              resource
+                  + " line "
+                  + lineNumber
+                  + ": expected "
+                  + columns
+                  + " columns, got "
+                  + row.length);
         }
         for (int i = 0; i < row.length; i++) {
           row[i] = row[i].trim();

@@ -34,6 +34,7 @@ public record ModelProfile(
 
   /** Whether this profile describes the given Hugging Face model id (case-insensitive). */
   public boolean matches(String modelId) {
-    return id.equalsIgnoreCase(modelId) || aliases.stream().anyMatch(a -> a.equalsIgnoreCase(modelId));
+    return id.equalsIgnoreCase(modelId)
+        || aliases.stream().anyMatch(a -> a.equalsIgnoreCase(modelId));
   }
 }

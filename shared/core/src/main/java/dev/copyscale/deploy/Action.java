@@ -31,7 +31,13 @@ public sealed interface Action {
   /** SageMaker is reported to refuse creating with 0 copies, so {@code copies} is at least 1. */
   record CreateComponent(String name, String model, int copies) implements Action {
     public String describe() {
-      return "CreateInferenceComponent " + name + " (" + model + ", " + copies + (copies == 1 ? " copy)" : " copies)");
+      return "CreateInferenceComponent "
+          + name
+          + " ("
+          + model
+          + ", "
+          + copies
+          + (copies == 1 ? " copy)" : " copies)");
     }
   }
 
@@ -43,7 +49,15 @@ public sealed interface Action {
 
   record SetCopyCount(String name, int from, int to, String reason) implements Action {
     public String describe() {
-      return "UpdateInferenceComponentRuntimeConfig " + name + ": copies " + from + " -> " + to + " (" + reason + ")";
+      return "UpdateInferenceComponentRuntimeConfig "
+          + name
+          + ": copies "
+          + from
+          + " -> "
+          + to
+          + " ("
+          + reason
+          + ")";
     }
   }
 
@@ -108,7 +122,9 @@ public sealed interface Action {
     }
   }
 
-  /** An alarm of an orchestrated step policy: no action; the EventBridge rule routes its changes. */
+  /**
+   * An alarm of an orchestrated step policy: no action; the EventBridge rule routes its changes.
+   */
   record PutAlarm(String specPolicy, String alarm) implements Action {
     public String describe() {
       return "PutMetricAlarm " + alarm;

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param zeroCopiesPending the component was created with 1 copy because the spec asks 0
  * @param everInService the deployment has been InService once (later work is an update)
  */
-public record Applied(Map<String, String> fingerprints, boolean zeroCopiesPending, boolean everInService) {
+public record Applied(
+    Map<String, String> fingerprints, boolean zeroCopiesPending, boolean everInService) {
   public Applied {
     fingerprints = Map.copyOf(fingerprints);
   }

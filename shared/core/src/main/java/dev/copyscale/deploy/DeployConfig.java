@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * What the stack tells the deploy function (template.yaml's environment): its name, which tags
- * every resource copyscale creates (IAM scopes writes to that tag); the one execution role SageMaker
- * may be given; where the per-deployment Scheduler schedules point (the scheduled-scaling
+ * every resource copyscale creates (IAM scopes writes to that tag); the one execution role
+ * SageMaker may be given; where the per-deployment Scheduler schedules point (the scheduled-scaling
  * function's alias, and the role Scheduler assumes to invoke it); and the stack's failed-events
  * queue, the schedules' dead-letter queue (none outside a stack: a firing Scheduler cannot deliver
  * is then dropped after its retries).

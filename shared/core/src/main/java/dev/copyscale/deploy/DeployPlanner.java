@@ -1,6 +1,5 @@
 package dev.copyscale.deploy;
 
-import dev.copyscale.slo.AlarmedPolicies;
 import dev.copyscale.deploy.Action.CreateComponent;
 import dev.copyscale.deploy.Action.CreateEndpoint;
 import dev.copyscale.deploy.Action.CreateEndpointConfig;
@@ -20,12 +19,13 @@ import dev.copyscale.deploy.Action.UpdateComponent;
 import dev.copyscale.deploy.Action.UpdateEndpoint;
 import dev.copyscale.deploy.Observed.ComponentView;
 import dev.copyscale.deploy.Observed.EndpointView;
+import dev.copyscale.scaling.ScheduledBounds;
+import dev.copyscale.slo.AlarmedPolicies;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.Engine;
 import dev.copyscale.spec.DeploymentSpec.Resources;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
-import dev.copyscale.scaling.ScheduledBounds;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,38 +62,58 @@ public final class DeployPlanner {
     }
     EndpointView endpoint = o.endpoint().get();
     if (endpoint.status().equals("Failed") || endpoint.status().equals("UpdateRollbackFailed")) {
-      return Plan.failed("endpoint " + names.endpoint() + " is " + endpoint.status() + endpoint.failureReason().map(r -> ": " + r).orElse(""));
+      return Plan.failed(
+          "endpoint "
+              + names.endpoint()
+              + " is "
+              + endpoint.status()
+              + endpoint.failureReason().map(r -> ": " + r).orElse(""));
     }
     if (!endpoint.status().equals("InService")) {
-      return Plan.waitFor(working, actions, "endpoint " + names.endpoint() + " is " + endpoint.status());
+      return Plan.waitFor(
+          working, actions, "endpoint " + names.endpoint() + " is " + endpoint.status());
     }
     if (!endpoint.configName().equals(names.endpointConfig())) {
       actions.add(new UpdateEndpoint(names.endpoint(), names.endpointConfig()));
       return Plan.act(Phase.Updating, actions);
     }
     if (o.component().isEmpty()) {
-      actions.add(new CreateComponent(names.component(), names.model(), Math.max(1, spec.component().copies())));
+      actions.add(
+          new CreateComponent(
+              names.component(), names.model(), Math.max(1, spec.component().copies())));
       return Plan.act(working, actions);
     }
     ComponentView component = o.component().get();
     if (component.status().equals("Failed")) {
-      return Plan.failed("inference component " + names.component() + " failed" + component.failureReason().map(r -> ": " + r).orElse(""));
+      return Plan.failed(
+          "inference component "
+              + names.component()
+              + " failed"
+              + component.failureReason().map(r -> ": " + r).orElse(""));
     }
     if (!component.status().equals("InService")) {
-      return Plan.waitFor(working, actions, "inference component " + names.component() + " is " + component.status());
+      return Plan.waitFor(
+          working,
+          actions,
+          "inference component " + names.component() + " is " + component.status());
     }
-    if (!component.modelName().equals(names.model()) || !sameResources(component, spec.component().resources())) {
+    if (!component.modelName().equals(names.model())
+        || !sameResources(component, spec.component().resources())) {
       actions.add(new UpdateComponent(names.component(), names.model()));
       return Plan.act(Phase.Updating, actions);
     }
     copyCount(spec, component, applied, bounds).ifPresent(actions::add);
     scaling(spec, names, o, applied, bounds, actions);
     cleanup(names, o, endpoint, component, actions);
-    return actions.isEmpty() ? Plan.act(Phase.InService, actions) : Plan.act(applied.everInService() ? Phase.Updating : Phase.Creating, actions);
+    return actions.isEmpty()
+        ? Plan.act(Phase.InService, actions)
+        : Plan.act(applied.everInService() ? Phase.Updating : Phase.Creating, actions);
   }
 
   private static boolean sameResources(ComponentView c, Resources r) {
-    return c.accelerators() == r.accelerators() && c.cpus() == r.cpus() && c.memoryMb() == r.memoryMb();
+    return c.accelerators() == r.accelerators()
+        && c.cpus() == r.cpus()
+        && c.memoryMb() == r.memoryMb();
   }
 
   /**
@@ -105,19 +125,29 @@ public final class DeployPlanner {
 
   public static Bounds bounds(DeploymentSpec spec, Instant now) {
     return ScheduledBounds.inForce(spec.scaling().schedules(), now)
-        .map(w -> new Bounds(w.minCapacity(), w.maxCapacity(), "schedule " + w.schedule().name() + " (fired " + w.firedAt() + ")"))
+        .map(
+            w ->
+                new Bounds(
+                    w.minCapacity(),
+                    w.maxCapacity(),
+                    "schedule " + w.schedule().name() + " (fired " + w.firedAt() + ")"))
         .orElse(new Bounds(spec.scaling().minCapacity(), spec.scaling().maxCapacity(), "spec"));
   }
 
-  private static java.util.Optional<Action> copyCount(DeploymentSpec spec, ComponentView c, Applied applied, Bounds bounds) {
+  private static java.util.Optional<Action> copyCount(
+      DeploymentSpec spec, ComponentView c, Applied applied, Bounds bounds) {
     int current = c.desiredCopies();
     String name = spec.component().name();
     if (spec.scaling().dimension() == Dimension.INSTANCES) {
       int wanted = spec.component().copies();
-      return current == wanted ? java.util.Optional.empty() : java.util.Optional.of(new SetCopyCount(name, current, wanted, "component.copies"));
+      return current == wanted
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(new SetCopyCount(name, current, wanted, "component.copies"));
     }
     if (applied.zeroCopiesPending() && spec.component().copies() == 0 && current > 0) {
-      return java.util.Optional.of(new SetCopyCount(name, current, 0, "the spec asks 0 copies; SageMaker creates with at least 1"));
+      return java.util.Optional.of(
+          new SetCopyCount(
+              name, current, 0, "the spec asks 0 copies; SageMaker creates with at least 1"));
     }
     int min = bounds.min();
     int max = Math.min(bounds.max(), spec.guardrails().maxCopies());
@@ -125,20 +155,32 @@ public final class DeployPlanner {
     if (clamped == current) {
       return java.util.Optional.empty();
     }
-    String bound = (clamped == min ? "below the minimum " + min : "above the maximum " + max) + " of the " + bounds.source();
+    String bound =
+        (clamped == min ? "below the minimum " + min : "above the maximum " + max)
+            + " of the "
+            + bounds.source();
     return java.util.Optional.of(new SetCopyCount(name, current, clamped, "count was " + bound));
   }
 
-  private static void scaling(DeploymentSpec spec, ResourceNames names, Observed o, Applied applied, Bounds bounds, List<Action> actions) {
+  private static void scaling(
+      DeploymentSpec spec,
+      ResourceNames names,
+      Observed o,
+      Applied applied,
+      Bounds bounds,
+      List<Action> actions) {
     int min = bounds.min();
     int max = bounds.max();
-    if (o.target().isEmpty() || o.target().get().minCapacity() != min || o.target().get().maxCapacity() != max) {
+    if (o.target().isEmpty()
+        || o.target().get().minCapacity() != min
+        || o.target().get().maxCapacity() != max) {
       actions.add(new RegisterTarget(names.scalableResourceId(), min, max));
     }
     Map<String, String> desired = desiredPolicies(spec, names);
     for (Map.Entry<String, String> policy : desired.entrySet()) {
       String name = policy.getKey();
-      boolean current = o.policies().contains(name) && policy.getValue().equals(applied.fingerprints().get(name));
+      boolean current =
+          o.policies().contains(name) && policy.getValue().equals(applied.fingerprints().get(name));
       if (current) {
         continue;
       }
@@ -150,7 +192,8 @@ public final class DeployPlanner {
       }
     }
     for (String existing : o.policies()) {
-      if (existing.startsWith("copyscale-" + names.deployment() + "-") && !desired.containsKey(existing)) {
+      if (existing.startsWith("copyscale-" + names.deployment() + "-")
+          && !desired.containsKey(existing)) {
         actions.add(new DeletePolicy(existing));
       }
     }
@@ -160,10 +203,12 @@ public final class DeployPlanner {
 
   /**
    * Every step policy has its alarm under either engine: under native it is put with its policy
-   * (its action is the policy); under orchestrated and slo it has no action, as the EventBridge rule routes
-   * its state changes to the step-scaling function. An alarm whose policy left the spec goes.
+   * (its action is the policy); under orchestrated and slo it has no action, as the EventBridge
+   * rule routes its state changes to the step-scaling function. An alarm whose policy left the spec
+   * goes.
    */
-  private static void alarms(DeploymentSpec spec, ResourceNames names, Observed o, Applied applied, List<Action> actions) {
+  private static void alarms(
+      DeploymentSpec spec, ResourceNames names, Observed o, Applied applied, List<Action> actions) {
     java.util.Set<String> wanted = new java.util.HashSet<>();
     for (StepPolicy p : AlarmedPolicies.of(spec)) {
       String alarm = names.alarm(p.name());
@@ -175,7 +220,10 @@ public final class DeployPlanner {
         }
       }
     }
-    o.alarms().stream().filter(a -> !wanted.contains(a)).sorted().forEach(a -> actions.add(new DeleteAlarm(a)));
+    o.alarms().stream()
+        .filter(a -> !wanted.contains(a))
+        .sorted()
+        .forEach(a -> actions.add(new DeleteAlarm(a)));
   }
 
   public static String alarmKey(String alarm) {
@@ -187,17 +235,25 @@ public final class DeployPlanner {
   }
 
   /** The Scheduler schedules of the spec, in the deployment's group; removed ones are deleted. */
-  private static void schedules(DeploymentSpec spec, Observed o, Applied applied, List<Action> actions) {
+  private static void schedules(
+      DeploymentSpec spec, Observed o, Applied applied, List<Action> actions) {
     String group = DeployConfig.scheduleGroup(spec.name());
     java.util.Set<String> wanted = new java.util.HashSet<>();
     for (DeploymentSpec.Schedule schedule : spec.scaling().schedules()) {
       wanted.add(schedule.name());
-      if (!o.schedules().contains(schedule.name()) || !schedule.toString().equals(applied.fingerprints().get(scheduleKey(schedule.name())))) {
+      if (!o.schedules().contains(schedule.name())
+          || !schedule
+              .toString()
+              .equals(applied.fingerprints().get(scheduleKey(schedule.name())))) {
         actions.add(new Action.PutSchedule(group, schedule.name()));
       }
     }
-    o.schedules().stream().filter(n -> !wanted.contains(n)).sorted().forEach(n -> actions.add(new Action.DeleteSchedule(group, n)));
-    // A spec without schedules keeps no empty group behind (Scheduler deletes a group with its schedules too).
+    o.schedules().stream()
+        .filter(n -> !wanted.contains(n))
+        .sorted()
+        .forEach(n -> actions.add(new Action.DeleteSchedule(group, n)));
+    // A spec without schedules keeps no empty group behind (Scheduler deletes a group with its
+    // schedules too).
     if (wanted.isEmpty() && o.scheduleGroup()) {
       actions.add(new Action.DeleteScheduleGroup(group));
     }
@@ -209,7 +265,9 @@ public final class DeployPlanner {
     if (spec.scaling().engine() != Engine.NATIVE) {
       return desired;
     }
-    spec.scaling().targetTracking().ifPresent(tt -> desired.put(names.targetTrackingPolicy(), tt.toString()));
+    spec.scaling()
+        .targetTracking()
+        .ifPresent(tt -> desired.put(names.targetTrackingPolicy(), tt.toString()));
     for (StepPolicy p : spec.scaling().stepPolicies()) {
       desired.put(names.policy(p.name()), p.toString());
     }
@@ -217,7 +275,12 @@ public final class DeployPlanner {
   }
 
   /** Old models and endpoint configs of this deployment, once nothing uses them. */
-  private static void cleanup(ResourceNames names, Observed o, EndpointView endpoint, ComponentView component, List<Action> actions) {
+  private static void cleanup(
+      ResourceNames names,
+      Observed o,
+      EndpointView endpoint,
+      ComponentView component,
+      List<Action> actions) {
     for (String config : o.endpointConfigs()) {
       if (names.owns(config) && !config.equals(endpoint.configName())) {
         actions.add(new DeleteEndpointConfig(config));
@@ -238,28 +301,38 @@ public final class DeployPlanner {
     }
     o.alarms().stream().sorted().forEach(alarm -> actions.add(new DeleteAlarm(alarm)));
     String group = DeployConfig.scheduleGroup(names.deployment());
-    o.schedules().stream().sorted().forEach(schedule -> actions.add(new Action.DeleteSchedule(group, schedule)));
+    o.schedules().stream()
+        .sorted()
+        .forEach(schedule -> actions.add(new Action.DeleteSchedule(group, schedule)));
     if (o.scheduleGroup()) {
       actions.add(new Action.DeleteScheduleGroup(group));
     }
     if (o.component().isPresent()) {
       if (o.component().get().status().equals("Deleting")) {
-        return Plan.waitFor(Phase.Deleting, actions, "inference component " + names.component() + " is Deleting");
+        return Plan.waitFor(
+            Phase.Deleting, actions, "inference component " + names.component() + " is Deleting");
       }
       actions.add(new DeleteComponent(names.component()));
       return Plan.act(Phase.Deleting, actions);
     }
     if (o.endpoint().isPresent()) {
       if (o.endpoint().get().status().equals("Deleting")) {
-        return Plan.waitFor(Phase.Deleting, actions, "endpoint " + names.endpoint() + " is Deleting");
+        return Plan.waitFor(
+            Phase.Deleting, actions, "endpoint " + names.endpoint() + " is Deleting");
       }
       if (Observed.CHANGING.contains(o.endpoint().get().status())) {
-        return Plan.waitFor(Phase.Deleting, actions, "endpoint " + names.endpoint() + " is " + o.endpoint().get().status());
+        return Plan.waitFor(
+            Phase.Deleting,
+            actions,
+            "endpoint " + names.endpoint() + " is " + o.endpoint().get().status());
       }
       actions.add(new DeleteEndpoint(names.endpoint()));
       return Plan.act(Phase.Deleting, actions);
     }
-    o.endpointConfigs().stream().filter(names::owns).sorted().forEach(c -> actions.add(new DeleteEndpointConfig(c)));
+    o.endpointConfigs().stream()
+        .filter(names::owns)
+        .sorted()
+        .forEach(c -> actions.add(new DeleteEndpointConfig(c)));
     o.models().stream().filter(names::owns).sorted().forEach(m -> actions.add(new DeleteModel(m)));
     return actions.isEmpty() ? Plan.act(Phase.Deleted, actions) : Plan.act(Phase.Deleting, actions);
   }

@@ -8,8 +8,8 @@ import java.util.TreeSet;
 /**
  * What a deploy invocation asks for. Accepted shapes: a copyscale/v1 spec; an EventBridge event
  * whose {@code detail} is one of these; {@code {"deployment": NAME}} to continue a stored
- * deployment; {@code {"deployment": NAME, "action": "delete"}}; {@code {"action": "reconcile"}} from
- * the reconcile schedule, which advances every deployment still in progress.
+ * deployment; {@code {"deployment": NAME, "action": "delete"}}; {@code {"action": "reconcile"}}
+ * from the reconcile schedule, which advances every deployment still in progress.
  */
 public sealed interface DeployRequest {
   record Submit(JsonNode spec) implements DeployRequest {}
@@ -20,10 +20,15 @@ public sealed interface DeployRequest {
 
   record ReconcileAll() implements DeployRequest {}
 
-  /** @throws IllegalArgumentException naming what is wrong with the event */
+  /**
+   * @throws IllegalArgumentException naming what is wrong with the event
+   */
   static DeployRequest parse(JsonNode event) {
     if (event == null || !event.isObject()) {
-      throw new IllegalArgumentException("deploy event must be a JSON object: a copyscale/v1 spec, {\"deployment\": NAME}, {\"deployment\": NAME, \"action\": \"delete\"} or an EventBridge event with one of these as detail");
+      throw new IllegalArgumentException(
+          "deploy event must be a JSON object: a copyscale/v1 spec, {\"deployment\": NAME},"
+              + " {\"deployment\": NAME, \"action\": \"delete\"} or an EventBridge event with one"
+              + " of these as detail");
     }
     if (event.has("detail-type") && event.has("detail")) {
       return parse(event.get("detail"));
@@ -40,12 +45,15 @@ public sealed interface DeployRequest {
       return new ReconcileAll();
     }
     if (!fields.contains("deployment")) {
-      throw new IllegalArgumentException("deploy event has no apiVersion (a spec) and no \"deployment\" field; got fields " + fields);
+      throw new IllegalArgumentException(
+          "deploy event has no apiVersion (a spec) and no \"deployment\" field; got fields "
+              + fields);
     }
     Set<String> unknown = new TreeSet<>(fields);
     unknown.removeAll(Set.of("deployment", "action"));
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("deploy event: unknown fields " + unknown + "; allowed: deployment, action");
+      throw new IllegalArgumentException(
+          "deploy event: unknown fields " + unknown + "; allowed: deployment, action");
     }
     String deployment = text(event, "deployment");
     if (deployment.isBlank()) {
@@ -57,7 +65,9 @@ public sealed interface DeployRequest {
     return switch (action) {
       case "delete" -> new Delete(deployment);
       case "reconcile" -> new Resume(deployment);
-      default -> throw new IllegalArgumentException("deploy event: \"action\" is \"" + action + "\"; allowed: delete, reconcile");
+      default ->
+          throw new IllegalArgumentException(
+              "deploy event: \"action\" is \"" + action + "\"; allowed: delete, reconcile");
     };
   }
 
@@ -67,7 +77,8 @@ public sealed interface DeployRequest {
       return "";
     }
     if (!value.isTextual()) {
-      throw new IllegalArgumentException("deploy event: \"" + field + "\" must be a string, got " + value);
+      throw new IllegalArgumentException(
+          "deploy event: \"" + field + "\" must be a string, got " + value);
     }
     return value.asText();
   }

@@ -29,7 +29,14 @@ public record DeployResult(
       Optional<String> scalableTarget) {
 
     /** Nothing observed (the reconcile failed before it could look). */
-    public static final Status UNKNOWN = new Status(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    public static final Status UNKNOWN =
+        new Status(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
 
     public static Status of(Observed o) {
       return new Status(

@@ -1,7 +1,5 @@
 package dev.copyscale.deploy;
 
-import dev.copyscale.deploy.Applied;
-import dev.copyscale.deploy.Phase;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,9 +10,10 @@ import java.util.Optional;
  * n may only write n + 1, so two reconciles of one deployment cannot both win.
  *
  * @param lastGoodSpecJson the newest spec that reached InService: scaling follows it while a newer
- *     one is being rolled out or has failed, so a refused update never leaves the endpoint unscalable
- * @param updatedAt when the deployment last changed: a reconcile wrote to AWS or moved its phase
- *     (a resubmitted spec that changes nothing leaves it; engine slo keeps a deploy's copies for a
+ *     one is being rolled out or has failed, so a refused update never leaves the endpoint
+ *     unscalable
+ * @param updatedAt when the deployment last changed: a reconcile wrote to AWS or moved its phase (a
+ *     resubmitted spec that changes nothing leaves it; engine slo keeps a deploy's copies for a
  *     scale-in window after it)
  * @param alarms the alarm names of the spec's step policies (the state table indexes them, so an
  *     alarm event finds its deployment without reading every spec)

@@ -34,7 +34,16 @@ public record Observed(
   }
 
   public static Observed nothing() {
-    return new Observed(Set.of(), Set.of(), Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
+    return new Observed(
+        Set.of(),
+        Set.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Set.of(),
+        Set.of(),
+        false,
+        Set.of());
   }
 
   /** An endpoint: its status (EndpointStatus as AWS spells it) and the config it runs. */

@@ -41,7 +41,9 @@ public record ResourceNames(
         endpoint,
         variant,
         component,
-        copies ? "inference-component/" + component : "endpoint/" + endpoint + "/variant/" + variant,
+        copies
+            ? "inference-component/" + component
+            : "endpoint/" + endpoint + "/variant/" + variant,
         copies ? COPY_DIMENSION : INSTANCE_DIMENSION);
   }
 
@@ -49,7 +51,9 @@ public record ResourceNames(
   public boolean owns(String name) {
     return name.length() == deployment.length() + 1 + HASH_LENGTH
         && name.startsWith(deployment + "-")
-        && name.substring(deployment.length() + 1).chars().allMatch(c -> Character.digit(c, 16) >= 0);
+        && name.substring(deployment.length() + 1)
+            .chars()
+            .allMatch(c -> Character.digit(c, 16) >= 0);
   }
 
   /** The scaling policy name of a spec policy: {@code copyscale-DEPLOYMENT-POLICY}. */
@@ -74,12 +78,12 @@ public record ResourceNames(
   static String modelFingerprint(DeploymentSpec spec) {
     Map<String, String> env = new TreeMap<>(spec.component().env());
     return String.join(
-        "\n",
-        spec.component().image(),
-        spec.component().modelId(),
-        env.toString(),
-        spec.component().hfTokenSecretArn().orElse(""),
-        spec.executionRoleArn())
+            "\n",
+            spec.component().image(),
+            spec.component().modelId(),
+            env.toString(),
+            spec.component().hfTokenSecretArn().orElse(""),
+            spec.executionRoleArn())
         + spec.component().modelDataS3Uri().map(uri -> "\nmodelDataS3Uri=" + uri).orElse("");
   }
 
@@ -97,7 +101,8 @@ public record ResourceNames(
 
   private static String hash(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JVM", e);

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /** The one JSON mapper copyscale prints and stores with (records, Optionals, stable key order). */
 public final class Json {
@@ -26,9 +26,11 @@ public final class Json {
 
   /**
    * The same mapper refusing a key given twice in one object. Jackson otherwise keeps the last
-   * value, so {"maxCopies": 2, "maxCopies": 200} would act on a value the sender may not have meant.
+   * value, so {"maxCopies": 2, "maxCopies": 200} would act on a value the sender may not have
+   * meant.
    */
-  private static final ObjectMapper STRICT = MAPPER.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectMapper STRICT =
+      MAPPER.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private Json() {}
 
@@ -55,7 +57,8 @@ public final class Json {
     try {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored " + type.getSimpleName() + " does not parse: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "stored " + type.getSimpleName() + " does not parse: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -72,14 +75,28 @@ public final class Json {
       }
       return event;
     } catch (JsonParseException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " (line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr()
+                  + ")";
       String reason = String.valueOf(e.getOriginalMessage());
       java.util.regex.Matcher duplicate = DUPLICATE.matcher(reason);
       if (duplicate.find()) {
-        throw new IllegalArgumentException(what + " is not valid JSON: the key \"" + duplicate.group(1) + "\" appears twice in one object" + where
-            + "; each key may appear once", e);
+        throw new IllegalArgumentException(
+            what
+                + " is not valid JSON: the key \""
+                + duplicate.group(1)
+                + "\" appears twice in one object"
+                + where
+                + "; each key may appear once",
+            e);
       }
-      throw new IllegalArgumentException(what + " is not valid JSON: " + reason.lines().findFirst().orElse("") + where, e);
+      throw new IllegalArgumentException(
+          what + " is not valid JSON: " + reason.lines().findFirst().orElse("") + where, e);
     } catch (java.io.IOException e) {
       String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
       throw new IllegalArgumentException(what + " is not valid JSON: " + first, e);
@@ -87,7 +104,8 @@ public final class Json {
   }
 
   /** Jackson's message for STRICT_DUPLICATE_DETECTION. */
-  private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("^Duplicate field '(.*)'");
+  private static final java.util.regex.Pattern DUPLICATE =
+      java.util.regex.Pattern.compile("^Duplicate field '(.*)'");
 
   /** Writes a response as pretty JSON. */
   public static void write(java.io.OutputStream output, Object response) {

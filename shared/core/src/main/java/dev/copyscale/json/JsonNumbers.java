@@ -12,7 +12,10 @@ import java.util.Optional;
 public final class JsonNumbers {
   private JsonNumbers() {}
 
-  /** The exact value of a finite number; empty for anything else (text, booleans, null, NaN, infinities). */
+  /**
+   * The exact value of a finite number; empty for anything else (text, booleans, null, NaN,
+   * infinities).
+   */
   public static Optional<BigDecimal> exact(JsonNode v) {
     if (v == null || !v.isNumber()) {
       return Optional.empty();
@@ -23,15 +26,22 @@ public final class JsonNumbers {
     return Optional.of(v.decimalValue());
   }
 
-  /** A whole number within [min, max] (3.0 is 3); empty when {@code v} is not one or lies outside. */
+  /**
+   * A whole number within [min, max] (3.0 is 3); empty when {@code v} is not one or lies outside.
+   */
   public static Optional<Integer> wholeNumber(JsonNode v, int min, int max) {
     return exact(v)
         .filter(d -> d.stripTrailingZeros().scale() <= 0)
-        .filter(d -> d.compareTo(BigDecimal.valueOf(min)) >= 0 && d.compareTo(BigDecimal.valueOf(max)) <= 0)
+        .filter(
+            d ->
+                d.compareTo(BigDecimal.valueOf(min)) >= 0
+                    && d.compareTo(BigDecimal.valueOf(max)) <= 0)
         .map(BigDecimal::intValueExact);
   }
 
-  /** A finite number as a double; empty for anything else, and for a number beyond a double's range. */
+  /**
+   * A finite number as a double; empty for anything else, and for a number beyond a double's range.
+   */
   public static Optional<Double> finite(JsonNode v) {
     return exact(v).map(d -> v.asDouble()).filter(Double::isFinite);
   }

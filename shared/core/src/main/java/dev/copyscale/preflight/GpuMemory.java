@@ -4,8 +4,9 @@ import dev.copyscale.catalog.ModelProfile;
 import dev.copyscale.spec.ModelDtype;
 
 /**
- * What one model copy needs in GPU memory, in GiB: weights, the KV cache for the tokens TGI may hold
- * at once ({@code MAX_BATCH_TOTAL_TOKENS}), and the runtime (CUDA context, activations, workspace).
+ * What one model copy needs in GPU memory, in GiB: weights, the KV cache for the tokens TGI may
+ * hold at once ({@code MAX_BATCH_TOTAL_TOKENS}), and the runtime (CUDA context, activations,
+ * workspace).
  *
  * @param weightsGiB parameters x bytes per weight
  * @param kvCacheGiB 2 (K and V) x layers x KV heads x head dim x KV bytes x tokens
@@ -32,8 +33,12 @@ public record GpuMemory(double weightsGiB, double kvCacheGiB, double runtimeGiB,
       int accelerators,
       double runtimeGiBPerGpu) {
     double weightBytes = model.parametersBillions() * 1e9 * weights.bytesPerParameter();
-    double kvBytesPerToken = 2.0 * model.layers() * model.kvHeads() * model.headDim() * kvBytesPerValue;
+    double kvBytesPerToken =
+        2.0 * model.layers() * model.kvHeads() * model.headDim() * kvBytesPerValue;
     return new GpuMemory(
-        weightBytes / GIB, kvBytesPerToken * kvTokens / GIB, runtimeGiBPerGpu * accelerators, kvTokens);
+        weightBytes / GIB,
+        kvBytesPerToken * kvTokens / GIB,
+        runtimeGiBPerGpu * accelerators,
+        kvTokens);
   }
 }

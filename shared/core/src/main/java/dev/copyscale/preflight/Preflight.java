@@ -1,12 +1,12 @@
 package dev.copyscale.preflight;
 
 import dev.copyscale.catalog.Catalog;
-import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.catalog.ModelProfile;
 import dev.copyscale.preflight.PreflightReport.Cost;
 import dev.copyscale.preflight.PreflightReport.InstanceFit;
 import dev.copyscale.preflight.PreflightReport.ModelFit;
+import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Component;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
@@ -37,7 +37,6 @@ public final class Preflight {
    */
   public static final double DEFAULT_RUNTIME_OVERHEAD_GIB = 1.0;
 
-
   static final int MAX_SUGGESTIONS = 5;
 
   private final Catalog catalog;
@@ -48,7 +47,9 @@ public final class Preflight {
     this.runtimeOverheadGiBPerGpu = runtimeOverheadGiBPerGpu;
   }
 
-  /** Preflight of a parsed spec: an invalid one reports its validation problems and does not fit. */
+  /**
+   * Preflight of a parsed spec: an invalid one reports its validation problems and does not fit.
+   */
   public PreflightReport run(SpecResult parsed) {
     if (!parsed.isValid()) {
       return new PreflightReport(
@@ -95,10 +96,17 @@ public final class Preflight {
       assumptions.add(
           String.format(
               Locale.ROOT,
-              "runtime overhead of %.2f GiB per GPU (CUDA context, activations, workspace): no published figure; set --runtime-overhead-gib to change it",
+              "runtime overhead of %.2f GiB per GPU (CUDA context, activations, workspace): no"
+                  + " published figure; set --runtime-overhead-gib to change it",
               runtimeOverheadGiBPerGpu));
       GpuMemory need =
-          GpuMemory.of(profile.get(), dtype, kvBytes, kvTokens, component.resources().accelerators(), runtimeOverheadGiBPerGpu);
+          GpuMemory.of(
+              profile.get(),
+              dtype,
+              kvBytes,
+              kvTokens,
+              component.resources().accelerators(),
+              runtimeOverheadGiBPerGpu);
       if (type.isPresent()) {
         InstanceType t = type.get();
         int accelerators = component.resources().accelerators();
@@ -118,7 +126,9 @@ public final class Preflight {
           problems.add(
               String.format(
                   Locale.ROOT,
-                  "model does not fit: %s in %s needs %.2f GiB of GPU memory per copy (weights %.2f GiB = %.1f GB, KV cache %.2f GiB for %d tokens, runtime %.2f GiB) but %d x %s has %.2f GiB",
+                  "model does not fit: %s in %s needs %.2f GiB of GPU memory per copy (weights %.2f"
+                      + " GiB = %.1f GB, KV cache %.2f GiB for %d tokens, runtime %.2f GiB) but %d"
+                      + " x %s has %.2f GiB",
                   profile.get().id(),
                   dtype.specName(),
                   need.totalGiB(),
@@ -144,7 +154,15 @@ public final class Preflight {
     instanceScalingLeavesInstancesEmpty(spec, instanceFit).ifPresent(warnings::add);
     boolean fits = problems.isEmpty() && modelFits;
     return new PreflightReport(
-        spec.name(), fits, problems, warnings, assumptions, modelFit, instanceFit, cost, fits ? List.of() : suggestions);
+        spec.name(),
+        fits,
+        problems,
+        warnings,
+        assumptions,
+        modelFit,
+        instanceFit,
+        cost,
+        fits ? List.of() : suggestions);
   }
 
   /**
@@ -152,11 +170,16 @@ public final class Preflight {
    * DescribeModel returns in full: said plainly, with the path that needs no token.
    */
   static Optional<String> tokenInEnvironment(Component component) {
-    return component.hfTokenSecretArn().map(arn ->
-        "component.hfTokenSecretArn: the Hugging Face token will be visible in the model's container environment"
-            + " (HF_TOKEN, HUGGING_FACE_HUB_TOKEN): anyone allowed sagemaker:DescribeModel on the model can read it."
-            + " For production, copy the weights to S3 and set component.modelDataS3Uri: s3://BUCKET/PREFIX/ instead;"
-            + " SageMaker then copies them to /opt/ml/model and no token is needed");
+    return component
+        .hfTokenSecretArn()
+        .map(
+            arn ->
+                "component.hfTokenSecretArn: the Hugging Face token will be visible in the model's"
+                    + " container environment (HF_TOKEN, HUGGING_FACE_HUB_TOKEN): anyone allowed"
+                    + " sagemaker:DescribeModel on the model can read it. For production, copy the"
+                    + " weights to S3 and set component.modelDataS3Uri: s3://BUCKET/PREFIX/"
+                    + " instead; SageMaker then copies them to /opt/ml/model and no token is"
+                    + " needed");
   }
 
   private Optional<ModelProfile> profile(Component component, List<String> problems) {
@@ -180,12 +203,16 @@ public final class Preflight {
       problems.add(
           "component.modelId: "
               + component.modelId()
-              + " is not in copyscale's catalog; describe it with component.model {parametersBillions, layers, kvHeads, headDim, dtype, maxContextTokens} so preflight can size it");
+              + " is not in copyscale's catalog; describe it with component.model"
+              + " {parametersBillions, layers, kvHeads, headDim, dtype, maxContextTokens} so"
+              + " preflight can size it");
     }
     return known;
   }
 
-  /** The weight width: TGI's QUANTIZE wins, then DTYPE, then the dtype the model is published in. */
+  /**
+   * The weight width: TGI's QUANTIZE wins, then DTYPE, then the dtype the model is published in.
+   */
   private static ModelDtype weightDtype(Component c, ModelProfile model, List<String> assumptions) {
     Map<String, String> env = c.env();
     if (env.containsKey("QUANTIZE")) {
@@ -196,7 +223,8 @@ public final class Preflight {
     }
     Optional<ModelDtype> published = ModelDtype.byName(model.dtype());
     if (published.isEmpty()) {
-      assumptions.add("model dtype " + model.dtype() + " unknown; sized as bfloat16 (2 bytes per weight)");
+      assumptions.add(
+          "model dtype " + model.dtype() + " unknown; sized as bfloat16 (2 bytes per weight)");
     }
     return published.orElse(ModelDtype.BFLOAT16);
   }
@@ -208,7 +236,8 @@ public final class Preflight {
   }
 
   /** Tokens the KV cache must hold: MAX_BATCH_TOTAL_TOKENS, else one full request. */
-  private static int kvTokens(Component c, ModelProfile model, List<String> problems, List<String> assumptions) {
+  private static int kvTokens(
+      Component c, ModelProfile model, List<String> problems, List<String> assumptions) {
     Map<String, String> env = c.env();
     int maxTotal =
         env.containsKey("MAX_TOTAL_TOKENS")
@@ -228,7 +257,8 @@ public final class Preflight {
       return Integer.parseInt(env.get("MAX_BATCH_TOTAL_TOKENS").trim());
     }
     assumptions.add(
-        "MAX_BATCH_TOTAL_TOKENS is not set: TGI then fills the free GPU memory with KV cache; sized here for one full request of "
+        "MAX_BATCH_TOTAL_TOKENS is not set: TGI then fills the free GPU memory with KV cache; sized"
+            + " here for one full request of "
             + maxTotal
             + " tokens (MAX_TOTAL_TOKENS)");
     return maxTotal;
@@ -239,12 +269,15 @@ public final class Preflight {
       DeploymentSpec spec, InstanceType t, List<String> problems, List<String> warnings) {
     Resources r = spec.component().resources();
     CapacityPlan plan = plan(spec, t, r.accelerators());
-    InstanceFit fit = new InstanceFit(t.name(), t.gpuCount(), t.vcpus(), t.memoryGiB(), t.priceUsdPerHour(), plan);
+    InstanceFit fit =
+        new InstanceFit(
+            t.name(), t.gpuCount(), t.vcpus(), t.memoryGiB(), t.priceUsdPerHour(), plan);
     if (plan.copiesPerInstance() == 0) {
       problems.add(
           String.format(
               Locale.ROOT,
-              "one copy does not fit on %s: a copy asks %d accelerators, %s CPUs and %d MiB; the instance has %d GPUs, %d vCPUs and %d MiB (%s is short)",
+              "one copy does not fit on %s: a copy asks %d accelerators, %s CPUs and %d MiB; the"
+                  + " instance has %d GPUs, %d vCPUs and %d MiB (%s is short)",
               t.name(),
               r.accelerators(),
               trim(r.cpus()),
@@ -312,7 +345,8 @@ public final class Preflight {
                   + plan.instancesForMaxCopies()
                   + " instances but only "
                   + e.initialInstanceCount()
-                  + " exist and nothing adds more under engine: native; enable managed instance scaling or use engine: orchestrated");
+                  + " exist and nothing adds more under engine: native; enable managed instance"
+                  + " scaling or use engine: orchestrated");
         }
       }
     }
@@ -325,25 +359,35 @@ public final class Preflight {
    * when the component's copy count rises, and under this dimension nothing raises it (the copies
    * stay at {@code component.copies}). Instances added beyond those the copies fill stay empty.
    */
-  private static Optional<String> instanceScalingLeavesInstancesEmpty(DeploymentSpec spec, Optional<InstanceFit> fit) {
+  private static Optional<String> instanceScalingLeavesInstancesEmpty(
+      DeploymentSpec spec, Optional<InstanceFit> fit) {
     if (spec.scaling().dimension() != Dimension.INSTANCES) {
       return Optional.empty();
     }
     int copies = spec.component().copies();
-    String filled = fit.map(InstanceFit::plan).filter(p -> p.copiesPerInstance() > 0)
-        .map(p -> String.format(Locale.ROOT, ", which fill %d instance(s) at %d per instance",
-            CapacityPlan.instancesFor(copies, p.copiesPerInstance()), p.copiesPerInstance()))
-        .orElse("");
+    String filled =
+        fit.map(InstanceFit::plan)
+            .filter(p -> p.copiesPerInstance() > 0)
+            .map(
+                p ->
+                    String.format(
+                        Locale.ROOT,
+                        ", which fill %d instance(s) at %d per instance",
+                        CapacityPlan.instancesFor(copies, p.copiesPerInstance()),
+                        p.copiesPerInstance()))
+            .orElse("");
     return Optional.of(
-        "scaling.dimension: instances scales the variant's DesiredInstanceCount on an inference-component endpoint,"
-            + " where SageMaker places copies only when the inference component's copy count rises; nothing raises it here"
-            + " (the copies stay at component.copies, "
+        "scaling.dimension: instances scales the variant's DesiredInstanceCount on an"
+            + " inference-component endpoint, where SageMaker places copies only when the inference"
+            + " component's copy count rises; nothing raises it here (the copies stay at"
+            + " component.copies, "
             + copies
             + filled
             + "), so instances added up to scaling.maxInstances ("
             + spec.scaling().maxCapacity()
             + ") stay empty unless copies follow: billed, serving nothing. Scale copies instead"
-            + " (dimension: copies, with managed instance scaling or engine: orchestrated adding the instances)");
+            + " (dimension: copies, with managed instance scaling or engine: orchestrated adding"
+            + " the instances)");
   }
 
   private static int maxCopies(DeploymentSpec spec) {
@@ -365,7 +409,8 @@ public final class Preflight {
     int perInstance = copiesPerInstance(t, r, accelerators);
     int byGpu = accelerators == 0 ? Integer.MAX_VALUE : t.gpuCount() / accelerators;
     int byCpu = (int) Math.floor(t.vcpus() / r.cpus());
-    String limitedBy = perInstance == byGpu ? "accelerators" : perInstance == byCpu ? "cpus" : "memory";
+    String limitedBy =
+        perInstance == byGpu ? "accelerators" : perInstance == byCpu ? "cpus" : "memory";
     int minimum = minimumInstances(spec);
     return new CapacityPlan(
         perInstance,
@@ -388,7 +433,8 @@ public final class Preflight {
       atCopies = 0;
       atMax = 0;
     }
-    return new Cost(atCopies, atCopies * t.priceUsdPerHour(), atMax, atMax * t.priceUsdPerHour(), t.source());
+    return new Cost(
+        atCopies, atCopies * t.priceUsdPerHour(), atMax, atMax * t.priceUsdPerHour(), t.source());
   }
 
   /**
@@ -402,7 +448,8 @@ public final class Preflight {
     int copies = Math.max(1, spec.component().copies());
     for (InstanceType t : catalog.instanceTypes()) {
       for (int accelerators = 1; accelerators <= t.gpuCount(); accelerators *= 2) {
-        GpuMemory need = GpuMemory.of(model, dtype, kvBytes, kvTokens, accelerators, runtimeOverheadGiBPerGpu);
+        GpuMemory need =
+            GpuMemory.of(model, dtype, kvBytes, kvTokens, accelerators, runtimeOverheadGiBPerGpu);
         if (need.totalGiB() > accelerators * t.gpuMemoryGiB()) {
           continue;
         }
@@ -412,7 +459,13 @@ public final class Preflight {
           double perCopy = t.priceUsdPerHour() / plan.copiesPerInstance();
           result.add(
               new Suggestion(
-                  t.name(), t.gpuModel(), accelerators, plan.copiesPerInstance(), instances, instances * t.priceUsdPerHour(), perCopy));
+                  t.name(),
+                  t.gpuModel(),
+                  accelerators,
+                  plan.copiesPerInstance(),
+                  instances,
+                  instances * t.priceUsdPerHour(),
+                  perCopy));
         }
         break;
       }

@@ -38,32 +38,55 @@ public record AlarmEvent(
     datapoints = List.copyOf(datapoints);
   }
 
-  /** An event without a {@code time} of its own (the tick's, or one rebuilt with other datapoints). */
-  public AlarmEvent(String alarmName, String state, Instant stateTimestamp, String reason, List<Double> datapoints,
-      Optional<Double> threshold, String eventKey, String delivery) {
-    this(alarmName, state, stateTimestamp, reason, datapoints, threshold, eventKey, delivery, Optional.empty());
+  /**
+   * An event without a {@code time} of its own (the tick's, or one rebuilt with other datapoints).
+   */
+  public AlarmEvent(
+      String alarmName,
+      String state,
+      Instant stateTimestamp,
+      String reason,
+      List<Double> datapoints,
+      Optional<Double> threshold,
+      String eventKey,
+      String delivery) {
+    this(
+        alarmName,
+        state,
+        stateTimestamp,
+        reason,
+        datapoints,
+        threshold,
+        eventKey,
+        delivery,
+        Optional.empty());
   }
 
   /**
    * Why this event cannot be acted on because a timestamp of it lies more than {@code maxSkew}
    * after {@code now} (the state timestamp first, then the event's {@code time}), or empty. The
    * field is named as the delivery spells it, e.g. {@code detail.state.timestamp}. A caller acts on
-   * nothing and records the reason; see {@link EventSkew} for the bound ({@link EventSkew#MAX_SKEW}).
+   * nothing and records the reason; see {@link EventSkew} for the bound ({@link
+   * EventSkew#MAX_SKEW}).
    */
   public Optional<String> checkSkew(Instant now, java.time.Duration maxSkew) {
-    String stateField = switch (delivery) {
-      case "eventbridge" -> "detail.state.timestamp";
-      case "lambda-action" -> "alarmData.state.timestamp";
-      default -> "the alarm's StateUpdatedTimestamp";
-    };
+    String stateField =
+        switch (delivery) {
+          case "eventbridge" -> "detail.state.timestamp";
+          case "lambda-action" -> "alarmData.state.timestamp";
+          default -> "the alarm's StateUpdatedTimestamp";
+        };
     return EventSkew.check(stateField, stateTimestamp, now, maxSkew)
         .or(() -> sentAt.flatMap(t -> EventSkew.check("time", t, now, maxSkew)));
   }
 
   /** CloudWatch writes timestamps as {@code 2023-08-04T12:36:15.490+0000}. */
-  private static final DateTimeFormatter CLOUDWATCH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+  private static final DateTimeFormatter CLOUDWATCH_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
-  /** @throws IllegalArgumentException naming the missing or malformed field */
+  /**
+   * @throws IllegalArgumentException naming the missing or malformed field
+   */
   public static AlarmEvent parse(JsonNode event) {
     if (event == null || !event.isObject()) {
       throw new IllegalArgumentException("alarm event must be a JSON object");
@@ -71,20 +94,37 @@ public record AlarmEvent(
     if (event.has("detail-type")) {
       String type = event.get("detail-type").asText();
       if (!type.equals("CloudWatch Alarm State Change")) {
-        throw new IllegalArgumentException("EventBridge event of detail-type \"" + type + "\" is not a CloudWatch alarm state change");
+        throw new IllegalArgumentException(
+            "EventBridge event of detail-type \""
+                + type
+                + "\" is not a CloudWatch alarm state change");
       }
       String id = required(event, "id", "EventBridge event").asText();
-      AlarmEvent parsed = fromAlarmData(required(event, "detail", "EventBridge event"), "eventbridge#" + id, "eventbridge", "detail");
+      AlarmEvent parsed =
+          fromAlarmData(
+              required(event, "detail", "EventBridge event"),
+              "eventbridge#" + id,
+              "eventbridge",
+              "detail");
       return parsed.sentAt(sentAt(event));
     }
     if (event.has("alarmData")) {
       String arn = required(event, "alarmArn", "alarm action").asText();
       AlarmEvent parsed = fromAlarmData(event.get("alarmData"), "", "lambda-action", "alarmData");
-      return new AlarmEvent(parsed.alarmName(), parsed.state(), parsed.stateTimestamp(), parsed.reason(), parsed.datapoints(),
-          parsed.threshold(), "alarm#" + arn + "#" + parsed.stateTimestamp(), parsed.delivery(), sentAt(event));
+      return new AlarmEvent(
+          parsed.alarmName(),
+          parsed.state(),
+          parsed.stateTimestamp(),
+          parsed.reason(),
+          parsed.datapoints(),
+          parsed.threshold(),
+          "alarm#" + arn + "#" + parsed.stateTimestamp(),
+          parsed.delivery(),
+          sentAt(event));
     }
     throw new IllegalArgumentException(
-        "not a CloudWatch alarm event: expected a Lambda alarm action (alarmArn, alarmData) or an EventBridge \"CloudWatch Alarm State Change\" event");
+        "not a CloudWatch alarm event: expected a Lambda alarm action (alarmArn, alarmData) or an"
+            + " EventBridge \"CloudWatch Alarm State Change\" event");
   }
 
   /** The event's {@code time}: absent is allowed, malformed is not. */
@@ -100,17 +140,21 @@ public record AlarmEvent(
   }
 
   private AlarmEvent sentAt(Optional<Instant> at) {
-    return new AlarmEvent(alarmName, state, stateTimestamp, reason, datapoints, threshold, eventKey, delivery, at);
+    return new AlarmEvent(
+        alarmName, state, stateTimestamp, reason, datapoints, threshold, eventKey, delivery, at);
   }
 
-  private static AlarmEvent fromAlarmData(JsonNode data, String eventKey, String delivery, String path) {
+  private static AlarmEvent fromAlarmData(
+      JsonNode data, String eventKey, String delivery, String path) {
     String name = required(data, "alarmName", path).asText();
     JsonNode state = required(data, "state", path);
     String value = required(state, "value", path + ".state").asText();
     if (!List.of("ALARM", "OK", "INSUFFICIENT_DATA").contains(value)) {
-      throw new IllegalArgumentException(path + ".state.value is \"" + value + "\"; expected ALARM, OK or INSUFFICIENT_DATA");
+      throw new IllegalArgumentException(
+          path + ".state.value is \"" + value + "\"; expected ALARM, OK or INSUFFICIENT_DATA");
     }
-    Instant timestamp = time(required(state, "timestamp", path + ".state").asText(), path + ".state.timestamp");
+    Instant timestamp =
+        time(required(state, "timestamp", path + ".state").asText(), path + ".state.timestamp");
     List<Double> values = new ArrayList<>();
     Optional<Double> threshold = Optional.empty();
     if (state.hasNonNull("reasonData")) {
@@ -122,7 +166,8 @@ public record AlarmEvent(
         JsonNode point = evaluated.get(i);
         String pointAt = at + ".evaluatedDatapoints[" + i + "]";
         if (!point.isObject()) {
-          throw new IllegalArgumentException(pointAt + " must be an object {timestamp, value}, got " + point);
+          throw new IllegalArgumentException(
+              pointAt + " must be an object {timestamp, value}, got " + point);
         }
         // A datapoint without a value is one CloudWatch had no data for.
         if (point.hasNonNull("value")) {
@@ -141,7 +186,15 @@ public record AlarmEvent(
         threshold = Optional.of(number(reasonData.get("threshold"), at + ".threshold"));
       }
     }
-    return new AlarmEvent(name, value, timestamp, state.path("reason").asText(""), values, threshold, eventKey, delivery);
+    return new AlarmEvent(
+        name,
+        value,
+        timestamp,
+        state.path("reason").asText(""),
+        values,
+        threshold,
+        eventKey,
+        delivery);
   }
 
   /** reasonData is a JSON document inside a string. */
@@ -159,7 +212,8 @@ public record AlarmEvent(
 
   /** A finite number, or an error naming the field: never "abc" read as 0. */
   private static double number(JsonNode value, String path) {
-    return JsonNumbers.finite(value).orElseThrow(() -> new IllegalArgumentException(path + " must be a number, got " + value));
+    return JsonNumbers.finite(value)
+        .orElseThrow(() -> new IllegalArgumentException(path + " must be a number, got " + value));
   }
 
   /** A list field of the reason data; absent or null is empty. */
@@ -189,7 +243,8 @@ public record AlarmEvent(
       try {
         return Instant.parse(text);
       } catch (DateTimeParseException again) {
-        throw new IllegalArgumentException(path + " \"" + text + "\" is not a timestamp like 2026-11-25T10:00:00.000+0000");
+        throw new IllegalArgumentException(
+            path + " \"" + text + "\" is not a timestamp like 2026-11-25T10:00:00.000+0000");
       }
     }
   }
@@ -206,8 +261,10 @@ public record AlarmEvent(
    * side of the threshold, leaving an alarm in ALARM that no step ever answers. (Application Auto
    * Scaling documents no rule for this case.)
    */
-  public Optional<Double> aggregateBreaching(String aggregation, double threshold, String comparison) {
-    List<Double> breaching = datapoints.stream().filter(v -> breaches(v, threshold, comparison)).toList();
+  public Optional<Double> aggregateBreaching(
+      String aggregation, double threshold, String comparison) {
+    List<Double> breaching =
+        datapoints.stream().filter(v -> breaches(v, threshold, comparison)).toList();
     return aggregate(breaching.isEmpty() ? datapoints : breaching, aggregation);
   }
 
@@ -218,8 +275,12 @@ public record AlarmEvent(
       case "GreaterThanThreshold" -> value > threshold;
       case "LessThanThreshold" -> value < threshold;
       case "LessThanOrEqualToThreshold" -> value <= threshold;
-      default -> throw new IllegalArgumentException("comparison operator " + comparison
-          + " is not supported; use GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold or LessThanOrEqualToThreshold");
+      default ->
+          throw new IllegalArgumentException(
+              "comparison operator "
+                  + comparison
+                  + " is not supported; use GreaterThanOrEqualToThreshold, GreaterThanThreshold,"
+                  + " LessThanThreshold or LessThanOrEqualToThreshold");
     };
   }
 
@@ -227,10 +288,11 @@ public record AlarmEvent(
     if (values.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(switch (aggregation) {
-      case "Minimum" -> values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-      case "Maximum" -> values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-      default -> values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    });
+    return Optional.of(
+        switch (aggregation) {
+          case "Minimum" -> values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+          case "Maximum" -> values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+          default -> values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        });
   }
 }

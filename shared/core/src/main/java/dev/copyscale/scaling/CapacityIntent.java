@@ -12,11 +12,17 @@ import java.util.Optional;
  * @param instances the instances the copies need, when copyscale manages instances
  * @param decision the ledger entry the decision ends with once SageMaker has it (its key is kept:
  *     the entry is PENDING until then, FAILED if it never gets there)
- * @param cooldownsBefore the target's cooldowns before this decision (withdrawn to these if it fails)
+ * @param cooldownsBefore the target's cooldowns before this decision (withdrawn to these if it
+ *     fails)
  * @param copiesPerInstance how many copies one instance holds (0: unknown), so copies that fit the
  *     running instances are written before more instances are asked for
  */
-public record CapacityIntent(int capacity, Optional<Integer> instances, LedgerEntry decision, Optional<Cooldowns> cooldownsBefore, int copiesPerInstance) {
+public record CapacityIntent(
+    int capacity,
+    Optional<Integer> instances,
+    LedgerEntry decision,
+    Optional<Cooldowns> cooldownsBefore,
+    int copiesPerInstance) {
   public CapacityIntent {
     cooldownsBefore = cooldownsBefore == null ? Optional.empty() : cooldownsBefore;
   }
@@ -26,7 +32,16 @@ public record CapacityIntent(int capacity, Optional<Integer> instances, LedgerEn
   }
 
   /** The intent for a decision, with what its instance plan knows. */
-  public static CapacityIntent of(int capacity, Optional<InstancePlan> plan, LedgerEntry decision, Optional<Cooldowns> cooldownsBefore) {
-    return new CapacityIntent(capacity, plan.map(InstancePlan::to), decision, cooldownsBefore, plan.map(InstancePlan::copiesPerInstance).orElse(0));
+  public static CapacityIntent of(
+      int capacity,
+      Optional<InstancePlan> plan,
+      LedgerEntry decision,
+      Optional<Cooldowns> cooldownsBefore) {
+    return new CapacityIntent(
+        capacity,
+        plan.map(InstancePlan::to),
+        decision,
+        cooldownsBefore,
+        plan.map(InstancePlan::copiesPerInstance).orElse(0));
   }
 }

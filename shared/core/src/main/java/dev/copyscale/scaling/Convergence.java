@@ -34,7 +34,8 @@ public final class Convergence {
       return new Done();
     }
     if (instances > live.instances()) {
-      // Copies that fit the instances already running go first: they serve minutes before a new instance would.
+      // Copies that fit the instances already running go first: they serve minutes before a new
+      // instance would.
       int fitNow = Math.min(intent.capacity(), live.instances() * intent.copiesPerInstance());
       if (live.capacity() < fitNow && live.endpointInService() && live.componentInService()) {
         return new SetCopies(fitNow);
@@ -46,7 +47,10 @@ public final class Convergence {
         return waitEndpoint(live);
       }
       if (!live.componentInService()) {
-        return new Wait("inference component is " + live.componentStatus().orElse("missing") + "; copies change once it is InService");
+        return new Wait(
+            "inference component is "
+                + live.componentStatus().orElse("missing")
+                + "; copies change once it is InService");
       }
       return new SetCopies(intent.capacity());
     }
@@ -55,12 +59,18 @@ public final class Convergence {
       return waitEndpoint(live);
     }
     if (!live.componentInService()) {
-      return new Wait("inference component is " + live.componentStatus().orElse("missing") + "; instances are released once its copies are gone");
+      return new Wait(
+          "inference component is "
+              + live.componentStatus().orElse("missing")
+              + "; instances are released once its copies are gone");
     }
     return new SetInstances(instances);
   }
 
   private static Wait waitEndpoint(LiveCapacity live) {
-    return new Wait("endpoint is " + live.endpointStatus() + "; SageMaker takes the next change once it is InService");
+    return new Wait(
+        "endpoint is "
+            + live.endpointStatus()
+            + "; SageMaker takes the next change once it is InService");
   }
 }

@@ -23,7 +23,10 @@ public record Cooldowns(Optional<ScaleOut> lastScaleOut, Optional<Instant> lastS
     return new Cooldowns(lastScaleOut, Optional.of(at));
   }
 
-  /** After capacity moved from {@code from} to {@code to} at {@code at}: a scale-out, a scale-in, or neither. */
+  /**
+   * After capacity moved from {@code from} to {@code to} at {@code at}: a scale-out, a scale-in, or
+   * neither.
+   */
   public Cooldowns afterChange(Instant at, int from, int to) {
     return to > from ? afterScaleOut(at, from, to) : to < from ? afterScaleIn(at) : this;
   }

@@ -20,15 +20,22 @@ import java.util.regex.Pattern;
 public record EventOrigin(String account, String region) {
   private static final Pattern ACCOUNT = Pattern.compile("^\\d{12}$");
   private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-[a-z]+)+-\\d+$");
-  /** arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE; region and account may be empty (global services). */
-  private static final Pattern ARN = Pattern.compile("^arn:[a-z-]+:[a-z0-9-]+:([a-z0-9-]*):(\\d*):.+$");
+
+  /**
+   * arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE; region and account may be empty (global
+   * services).
+   */
+  private static final Pattern ARN =
+      Pattern.compile("^arn:[a-z-]+:[a-z0-9-]+:([a-z0-9-]*):(\\d*):.+$");
 
   public EventOrigin {
     if (account == null || !ACCOUNT.matcher(account).matches()) {
-      throw new IllegalArgumentException("account \"" + account + "\" is not a 12-digit AWS account id");
+      throw new IllegalArgumentException(
+          "account \"" + account + "\" is not a 12-digit AWS account id");
     }
     if (region == null || !REGION.matcher(region).matches()) {
-      throw new IllegalArgumentException("region \"" + region + "\" is not an AWS region such as us-east-1");
+      throw new IllegalArgumentException(
+          "region \"" + region + "\" is not an AWS region such as us-east-1");
     }
   }
 
@@ -62,10 +69,24 @@ public record EventOrigin(String account, String region) {
   private static Optional<String> same(JsonNode event, String field, String expected, String what) {
     JsonNode value = event.get(field);
     if (value == null || value.isNull()) {
-      return Optional.of(field + " is missing: the event cannot show it comes from this function's " + what + " " + expected + "; the event is ignored");
+      return Optional.of(
+          field
+              + " is missing: the event cannot show it comes from this function's "
+              + what
+              + " "
+              + expected
+              + "; the event is ignored");
     }
     if (!value.isTextual() || !value.asText().equals(expected)) {
-      return Optional.of(field + " " + value + " is not this function's " + what + " " + expected + "; the event is ignored");
+      return Optional.of(
+          field
+              + " "
+              + value
+              + " is not this function's "
+              + what
+              + " "
+              + expected
+              + "; the event is ignored");
     }
     return Optional.empty();
   }
@@ -73,7 +94,8 @@ public record EventOrigin(String account, String region) {
   private static Optional<String> resources(JsonNode event, String account, String region) {
     JsonNode resources = event.path("resources");
     for (int i = 0; i < resources.size(); i++) {
-      Optional<String> wrong = arn(resources.get(i), "resources[" + i + "]", account, region, false);
+      Optional<String> wrong =
+          arn(resources.get(i), "resources[" + i + "]", account, region, false);
       if (wrong.isPresent()) {
         return wrong;
       }
@@ -81,20 +103,44 @@ public record EventOrigin(String account, String region) {
     return Optional.empty();
   }
 
-  /** An ARN's region and account, where it has them, must be ours; {@code required}: it must be an ARN at all. */
-  private static Optional<String> arn(JsonNode value, String field, String account, String region, boolean required) {
+  /**
+   * An ARN's region and account, where it has them, must be ours; {@code required}: it must be an
+   * ARN at all.
+   */
+  private static Optional<String> arn(
+      JsonNode value, String field, String account, String region, boolean required) {
     if (value == null || value.isNull() || !value.isTextual()) {
-      return required ? Optional.of(field + " is missing or not an ARN; the event is ignored") : Optional.empty();
+      return required
+          ? Optional.of(field + " is missing or not an ARN; the event is ignored")
+          : Optional.empty();
     }
     Matcher m = ARN.matcher(value.asText());
     if (!m.matches()) {
-      return required ? Optional.of(field + " \"" + value.asText() + "\" is not an ARN; the event is ignored") : Optional.empty();
+      return required
+          ? Optional.of(field + " \"" + value.asText() + "\" is not an ARN; the event is ignored")
+          : Optional.empty();
     }
     if (!m.group(2).isEmpty() && !m.group(2).equals(account)) {
-      return Optional.of(field + " \"" + value.asText() + "\" is in account " + m.group(2) + ", not this function's account " + account + "; the event is ignored");
+      return Optional.of(
+          field
+              + " \""
+              + value.asText()
+              + "\" is in account "
+              + m.group(2)
+              + ", not this function's account "
+              + account
+              + "; the event is ignored");
     }
     if (!m.group(1).isEmpty() && !m.group(1).equals(region)) {
-      return Optional.of(field + " \"" + value.asText() + "\" is in region " + m.group(1) + ", not this function's region " + region + "; the event is ignored");
+      return Optional.of(
+          field
+              + " \""
+              + value.asText()
+              + "\" is in region "
+              + m.group(1)
+              + ", not this function's region "
+              + region
+              + "; the event is ignored");
     }
     return Optional.empty();
   }

@@ -1,6 +1,5 @@
 package dev.copyscale.scaling;
 
-import dev.copyscale.scaling.Outcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +10,8 @@ import java.util.Optional;
  * inputs, the step that matched, what bounds, guardrails and cooldowns did, and the outcome —
  * including decisions not to scale and why.
  *
- * @param source "alarm", "tick", "slo" (engine slo's decisions), "schedule", "override", "reconcile" or "deploy"
+ * @param source "alarm", "tick", "slo" (engine slo's decisions), "schedule", "override",
+ *     "reconcile" or "deploy"
  * @param trigger the alarm or schedule name
  * @param state the alarm state (ALARM, OK, INSUFFICIENT_DATA) or the schedule's window
  */
@@ -41,25 +41,76 @@ public record LedgerEntry(
     return at + "#" + eventId;
   }
 
-  public static Builder builder(String deployment, Instant at, String eventId, String source, String trigger) {
+  public static Builder builder(
+      String deployment, Instant at, String eventId, String source, String trigger) {
     return new Builder(deployment, at, eventId, source, trigger);
   }
 
-  /** The same decision with another outcome and reason (kept under the same key: it replaces the entry it came from). */
+  /**
+   * The same decision with another outcome and reason (kept under the same key: it replaces the
+   * entry it came from).
+   */
   public LedgerEntry withOutcome(Outcome outcome, String reason) {
-    return new LedgerEntry(deployment, at, eventId, source, trigger, state, metricValue, threshold, policy, step, from, to, limitedBy, outcome, reason);
+    return new LedgerEntry(
+        deployment,
+        at,
+        eventId,
+        source,
+        trigger,
+        state,
+        metricValue,
+        threshold,
+        policy,
+        step,
+        from,
+        to,
+        limitedBy,
+        outcome,
+        reason);
   }
 
   public LedgerEntry withCapacity(int from, int to) {
-    return new LedgerEntry(deployment, at, eventId, source, trigger, state, metricValue, threshold, policy, step, from, to, limitedBy, outcome, reason);
+    return new LedgerEntry(
+        deployment,
+        at,
+        eventId,
+        source,
+        trigger,
+        state,
+        metricValue,
+        threshold,
+        policy,
+        step,
+        from,
+        to,
+        limitedBy,
+        outcome,
+        reason);
   }
 
   /** A separate entry about the same event (a repeat delivery, a follow-up), at another time. */
   public LedgerEntry asFollowUp(Instant at, String suffix) {
-    return new LedgerEntry(deployment, at, eventId + "#" + suffix, source, trigger, state, metricValue, threshold, policy, step, from, to, limitedBy, outcome, reason);
+    return new LedgerEntry(
+        deployment,
+        at,
+        eventId + "#" + suffix,
+        source,
+        trigger,
+        state,
+        metricValue,
+        threshold,
+        policy,
+        step,
+        from,
+        to,
+        limitedBy,
+        outcome,
+        reason);
   }
 
-  /** Builds an entry field by field; unset optionals stay empty, capacities 0, outcome NO_CHANGE. */
+  /**
+   * Builds an entry field by field; unset optionals stay empty, capacities 0, outcome NO_CHANGE.
+   */
   public static final class Builder {
     private final String deployment;
     private final Instant at;
@@ -128,7 +179,22 @@ public record LedgerEntry(
     }
 
     public LedgerEntry build() {
-      return new LedgerEntry(deployment, at, eventId, source, trigger, state, metricValue, threshold, policy, step, from, to, limitedBy, outcome, reason);
+      return new LedgerEntry(
+          deployment,
+          at,
+          eventId,
+          source,
+          trigger,
+          state,
+          metricValue,
+          threshold,
+          policy,
+          step,
+          from,
+          to,
+          limitedBy,
+          outcome,
+          reason);
     }
   }
 }

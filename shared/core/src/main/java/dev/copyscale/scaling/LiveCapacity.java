@@ -14,10 +14,22 @@ import java.util.Optional;
  * @param servingCopies the component's current copy count: copies that serve now
  */
 public record LiveCapacity(
-    int capacity, int minCapacity, int maxCapacity, int instances, Optional<String> componentStatus, String endpointStatus, int servingCopies) {
+    int capacity,
+    int minCapacity,
+    int maxCapacity,
+    int instances,
+    Optional<String> componentStatus,
+    String endpointStatus,
+    int servingCopies) {
 
   /** As SageMaker reports a target with every desired copy serving. */
-  public LiveCapacity(int capacity, int minCapacity, int maxCapacity, int instances, Optional<String> componentStatus, String endpointStatus) {
+  public LiveCapacity(
+      int capacity,
+      int minCapacity,
+      int maxCapacity,
+      int instances,
+      Optional<String> componentStatus,
+      String endpointStatus) {
     this(capacity, minCapacity, maxCapacity, instances, componentStatus, endpointStatus, capacity);
   }
 

@@ -21,13 +21,32 @@ public record ScalingResult(
     return trigger + " " + outcome + ": " + from + " -> " + to + " (" + reason + ")";
   }
 
-  public static ScalingResult ignored(Optional<String> deployment, String trigger, String reason, int capacity) {
-    return new ScalingResult(deployment, trigger, Outcome.IGNORED, capacity, capacity, Optional.empty(), Optional.empty(), reason);
+  public static ScalingResult ignored(
+      Optional<String> deployment, String trigger, String reason, int capacity) {
+    return new ScalingResult(
+        deployment,
+        trigger,
+        Outcome.IGNORED,
+        capacity,
+        capacity,
+        Optional.empty(),
+        Optional.empty(),
+        reason);
   }
 
-  /** The result a ledger entry records, with the instances the copies need when copyscale manages them. */
+  /**
+   * The result a ledger entry records, with the instances the copies need when copyscale manages
+   * them.
+   */
   public static ScalingResult of(LedgerEntry e, Optional<InstancePlan> instances) {
-    return new ScalingResult(Optional.of(e.deployment()), e.trigger(), e.outcome(), e.from(), e.to(),
-        instances.map(InstancePlan::from), instances.map(InstancePlan::to), e.reason());
+    return new ScalingResult(
+        Optional.of(e.deployment()),
+        e.trigger(),
+        e.outcome(),
+        e.from(),
+        e.to(),
+        instances.map(InstancePlan::from),
+        instances.map(InstancePlan::to),
+        e.reason());
   }
 }

@@ -55,9 +55,25 @@ public record ScheduleRequest(
   }
 
   /** A request without an override or a {@code time} of its own (Scheduler's input, the tick). */
-  public ScheduleRequest(Optional<String> deployment, Optional<String> schedule, Optional<Integer> min, Optional<Integer> max,
-      Optional<String> boundNoun, boolean tick, Optional<String> eventId) {
-    this(deployment, schedule, min, max, boundNoun, tick, eventId, Optional.empty(), Optional.empty(), Optional.empty());
+  public ScheduleRequest(
+      Optional<String> deployment,
+      Optional<String> schedule,
+      Optional<Integer> min,
+      Optional<Integer> max,
+      Optional<String> boundNoun,
+      boolean tick,
+      Optional<String> eventId) {
+    this(
+        deployment,
+        schedule,
+        min,
+        max,
+        boundNoun,
+        tick,
+        eventId,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /**
@@ -69,78 +85,162 @@ public record ScheduleRequest(
     return sentAt.flatMap(t -> EventSkew.check("time", t, now, maxSkew));
   }
 
-  /** @throws IllegalArgumentException naming what is wrong */
+  /**
+   * @throws IllegalArgumentException naming what is wrong
+   */
   public static ScheduleRequest parse(JsonNode event) {
     return parse(event, "");
   }
 
-  /** @param at where {@code event} sits in the delivered event: "" or "detail." */
+  /**
+   * @param at where {@code event} sits in the delivered event: "" or "detail."
+   */
   private static ScheduleRequest parse(JsonNode event, String at) {
     if (event == null || !event.isObject()) {
-      throw new IllegalArgumentException("schedule event must be a JSON object such as {\"deployment\": NAME, \"schedule\": SCHEDULE}");
+      throw new IllegalArgumentException(
+          "schedule event must be a JSON object such as {\"deployment\": NAME, \"schedule\":"
+              + " SCHEDULE}");
     }
     if (event.has("detail-type") && event.has("detail")) {
       ScheduleRequest inner = parse(event.get("detail"), "detail.");
       // The EventBridge id makes a redelivery of the same event recognisable.
-      return new ScheduleRequest(inner.deployment(), inner.schedule(), inner.min(), inner.max(), inner.boundNoun(), inner.tick(),
-          Optional.ofNullable(event.get("id")).map(JsonNode::asText), inner.reason(), inner.until(), sentAt(event));
+      return new ScheduleRequest(
+          inner.deployment(),
+          inner.schedule(),
+          inner.min(),
+          inner.max(),
+          inner.boundNoun(),
+          inner.tick(),
+          Optional.ofNullable(event.get("id")).map(JsonNode::asText),
+          inner.reason(),
+          inner.until(),
+          sentAt(event));
     }
     Set<String> fields = new TreeSet<>();
     for (Iterator<String> it = event.fieldNames(); it.hasNext(); ) {
       fields.add(it.next());
     }
     if (fields.equals(Set.of("action")) && "reconcile".equals(event.get("action").asText())) {
-      return new ScheduleRequest(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), true, Optional.empty());
+      return new ScheduleRequest(
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          true,
+          Optional.empty());
     }
-    String deployment = text(event, "deployment").orElseThrow(() -> new IllegalArgumentException("schedule event has no \"deployment\"; got fields " + fields));
+    String deployment =
+        text(event, "deployment")
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "schedule event has no \"deployment\"; got fields " + fields));
     if (fields.contains("schedule")) {
       Set<String> extra = new TreeSet<>(fields);
       extra.removeAll(Set.of("deployment", "schedule"));
       if (!extra.isEmpty()) {
-        throw new IllegalArgumentException("schedule event: " + extra + " cannot go with \"schedule\" (the schedule's bounds come from the spec)");
+        throw new IllegalArgumentException(
+            "schedule event: "
+                + extra
+                + " cannot go with \"schedule\" (the schedule's bounds come from the spec)");
       }
-      return new ScheduleRequest(Optional.of(deployment), text(event, "schedule"), Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty());
+      return new ScheduleRequest(
+          Optional.of(deployment),
+          text(event, "schedule"),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          false,
+          Optional.empty());
     }
     for (String noun : new String[] {"Copies", "Instances"}) {
       if (fields.contains("min" + noun) || fields.contains("max" + noun)) {
         Set<String> extra = new TreeSet<>(fields);
         extra.removeAll(Set.of("deployment", "min" + noun, "max" + noun, "reason", "until", "for"));
         if (!extra.isEmpty()) {
-          throw new IllegalArgumentException("schedule event: unknown fields " + extra + "; allowed: deployment, min" + noun + ", max" + noun + ", reason, until or for");
+          throw new IllegalArgumentException(
+              "schedule event: unknown fields "
+                  + extra
+                  + "; allowed: deployment, min"
+                  + noun
+                  + ", max"
+                  + noun
+                  + ", reason, until or for");
         }
         // The numbers first: a wrong bound is named even when the rest is missing too.
         int min = count(event, at, "min" + noun);
         int max = count(event, at, "max" + noun);
-        String reason = text(event, "reason").orElseThrow(() -> new IllegalArgumentException(
-            "schedule event: an override of the bounds needs a \"reason\" (shown in copyscale activities), e.g. \"load test until 18:00\""));
+        String reason =
+            text(event, "reason")
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "schedule event: an override of the bounds needs a \"reason\" (shown in"
+                                + " copyscale activities), e.g. \"load test until 18:00\""));
         if (reason.length() > 256) {
-          throw new IllegalArgumentException("schedule event: \"reason\" is " + reason.length() + " characters; at most 256");
+          throw new IllegalArgumentException(
+              "schedule event: \"reason\" is " + reason.length() + " characters; at most 256");
         }
-        return new ScheduleRequest(Optional.of(deployment), Optional.empty(), Optional.of(min), Optional.of(max),
-            Optional.of(noun), false, Optional.empty(), Optional.of(reason), Optional.of(expiry(event)), Optional.empty());
+        return new ScheduleRequest(
+            Optional.of(deployment),
+            Optional.empty(),
+            Optional.of(min),
+            Optional.of(max),
+            Optional.of(noun),
+            false,
+            Optional.empty(),
+            Optional.of(reason),
+            Optional.of(expiry(event)),
+            Optional.empty());
       }
     }
-    throw new IllegalArgumentException("schedule event for " + deployment + " names neither \"schedule\" nor minCopies/maxCopies (or minInstances/maxInstances)");
+    throw new IllegalArgumentException(
+        "schedule event for "
+            + deployment
+            + " names neither \"schedule\" nor minCopies/maxCopies (or minInstances/maxInstances)");
   }
 
-  /** {@code until} (ISO-8601 instant) or {@code for} (a duration up to {@link #MAX_OVERRIDE}); exactly one. */
+  /**
+   * {@code until} (ISO-8601 instant) or {@code for} (a duration up to {@link #MAX_OVERRIDE});
+   * exactly one.
+   */
   private static Expiry expiry(JsonNode event) {
     Optional<String> until = text(event, "until");
     Optional<String> forText = text(event, "for");
     if (until.isPresent() == forText.isPresent()) {
-      throw new IllegalArgumentException("schedule event: an override of the bounds needs exactly one of \"until\" (e.g. \"2026-11-27T18:00:00Z\") or \"for\" (e.g. \"2h\"), so it cannot hold forever");
+      throw new IllegalArgumentException(
+          "schedule event: an override of the bounds needs exactly one of \"until\" (e.g."
+              + " \"2026-11-27T18:00:00Z\") or \"for\" (e.g. \"2h\"), so it cannot hold forever");
     }
     if (until.isPresent()) {
       try {
         return new At(Instant.parse(until.get()));
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("schedule event: \"until\" must be an ISO-8601 instant such as 2026-11-27T18:00:00Z, got \"" + until.get() + "\"");
+        throw new IllegalArgumentException(
+            "schedule event: \"until\" must be an ISO-8601 instant such as 2026-11-27T18:00:00Z,"
+                + " got \""
+                + until.get()
+                + "\"");
       }
     }
-    Duration d = ShortDuration.parse(forText.get()).filter(x -> !x.isNegative() && !x.isZero())
-        .orElseThrow(() -> new IllegalArgumentException("schedule event: \"for\" must be a positive duration such as 90m or 2h, got \"" + forText.get() + "\""));
+    Duration d =
+        ShortDuration.parse(forText.get())
+            .filter(x -> !x.isNegative() && !x.isZero())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "schedule event: \"for\" must be a positive duration such as 90m or 2h, got"
+                            + " \""
+                            + forText.get()
+                            + "\""));
     if (d.compareTo(MAX_OVERRIDE) > 0) {
-      throw new IllegalArgumentException("schedule event: \"for\" is " + forText.get() + "; an override holds at most " + MAX_OVERRIDE.toDays() + " days");
+      throw new IllegalArgumentException(
+          "schedule event: \"for\" is "
+              + forText.get()
+              + "; an override holds at most "
+              + MAX_OVERRIDE.toDays()
+              + " days");
     }
     return new After(d);
   }
@@ -152,12 +252,16 @@ public record ScheduleRequest(
       return Optional.empty();
     }
     if (!time.isTextual()) {
-      throw new IllegalArgumentException("schedule event: \"time\" must be a timestamp string, got " + time);
+      throw new IllegalArgumentException(
+          "schedule event: \"time\" must be a timestamp string, got " + time);
     }
     try {
       return Optional.of(Instant.parse(time.asText()));
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("schedule event: \"time\" \"" + time.asText() + "\" is not a timestamp like 2026-11-25T07:00:00Z");
+      throw new IllegalArgumentException(
+          "schedule event: \"time\" \""
+              + time.asText()
+              + "\" is not a timestamp like 2026-11-25T07:00:00Z");
     }
   }
 
@@ -167,7 +271,8 @@ public record ScheduleRequest(
       return Optional.empty();
     }
     if (!value.isTextual() || value.asText().isBlank()) {
-      throw new IllegalArgumentException("schedule event: \"" + field + "\" must be a non-empty string, got " + value);
+      throw new IllegalArgumentException(
+          "schedule event: \"" + field + "\" must be a non-empty string, got " + value);
     }
     return Optional.of(value.asText());
   }
@@ -176,7 +281,16 @@ public record ScheduleRequest(
   private static int count(JsonNode event, String at, String field) {
     JsonNode value = event.get(field);
     int limit = field.endsWith("Copies") ? SpecParser.MAX_COPIES : SpecParser.MAX_INSTANCES;
-    return JsonNumbers.wholeNumber(value, 0, limit).orElseThrow(() -> new IllegalArgumentException(
-        "schedule event: \"" + at + field + "\" must be a whole number 0.." + limit + ", got " + value));
+    return JsonNumbers.wholeNumber(value, 0, limit)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "schedule event: \""
+                        + at
+                        + field
+                        + "\" must be a whole number 0.."
+                        + limit
+                        + ", got "
+                        + value));
   }
 }

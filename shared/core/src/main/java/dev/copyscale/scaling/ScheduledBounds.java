@@ -1,7 +1,6 @@
 package dev.copyscale.scaling;
 
 import dev.copyscale.schedule.ScheduleClock;
-
 import dev.copyscale.spec.DeploymentSpec.Schedule;
 import java.time.Instant;
 import java.util.List;
@@ -10,8 +9,8 @@ import java.util.Optional;
 /**
  * Which schedule's bounds are in force at an instant: those of the most recent firing, where a
  * schedule fires {@code leadSeconds} before each occurrence of its cron in its time zone. A pure
- * function, so deploy (mid-window), the scheduled-scaling function and the reconcile tick (healing a
- * missed delivery) all agree.
+ * function, so deploy (mid-window), the scheduled-scaling function and the reconcile tick (healing
+ * a missed delivery) all agree.
  */
 public final class ScheduledBounds {
   private ScheduledBounds() {}
@@ -19,11 +18,15 @@ public final class ScheduledBounds {
   /** A schedule's window: which schedule, when it fired, and its bounds. */
   public record Window(Schedule schedule, Instant firedAt, int minCapacity, int maxCapacity) {}
 
-  /** The window in force at {@code now}; empty when no schedule has fired yet (spec bounds apply). */
+  /**
+   * The window in force at {@code now}; empty when no schedule has fired yet (spec bounds apply).
+   */
   public static Optional<Window> inForce(List<Schedule> schedules, Instant now) {
     Window best = null;
     for (Schedule s : schedules) {
-      Optional<Instant> occurrence = ScheduleClock.of(s.cron(), s.timezone()).latestAtOrBefore(now.plusSeconds(s.leadSeconds()));
+      Optional<Instant> occurrence =
+          ScheduleClock.of(s.cron(), s.timezone())
+              .latestAtOrBefore(now.plusSeconds(s.leadSeconds()));
       if (occurrence.isEmpty()) {
         continue;
       }
@@ -38,6 +41,8 @@ public final class ScheduledBounds {
 
   /** When a schedule fires next after {@code after}, lead included. */
   public static Optional<Instant> nextFiring(Schedule s, Instant after) {
-    return ScheduleClock.of(s.cron(), s.timezone()).next(after.plusSeconds(s.leadSeconds())).map(t -> t.minusSeconds(s.leadSeconds()));
+    return ScheduleClock.of(s.cron(), s.timezone())
+        .next(after.plusSeconds(s.leadSeconds()))
+        .map(t -> t.minusSeconds(s.leadSeconds()));
   }
 }

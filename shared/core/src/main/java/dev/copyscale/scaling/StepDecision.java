@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param adjustment the capacity change the step asked for, after percent rounding and
  *     minAdjustmentMagnitude (for ExactCapacity: the requested capacity minus the current one)
  * @param proposed capacity before bounds and guardrails
- * @param limitedBy what changed the proposed capacity: "minCapacity", "maxCapacity", "guardrails.maxCopies"
+ * @param limitedBy what changed the proposed capacity: "minCapacity", "maxCapacity",
+ *     "guardrails.maxCopies"
  * @param scaled whether {@code to != from}
  * @param reason one sentence: what happened, or why nothing did
  */

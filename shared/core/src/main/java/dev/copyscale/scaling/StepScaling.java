@@ -21,7 +21,8 @@ import java.util.Optional;
  *       below −1 up) and raised to minAdjustmentMagnitude;
  *   <li>during a scale-out cooldown the capacity the in-flight scale-out added counts as already
  *       there: a further scale-out happens only if it goes beyond it; after the cooldown, normally;
- *   <li>a scale-in waits for the scale-in cooldown; a scale-out may happen at once (and cancels it);
+ *   <li>a scale-in waits for the scale-in cooldown; a scale-out may happen at once (and cancels
+ *       it);
  *   <li>the result is clamped to the target's [min, max] and to the guardrail.
  * </ul>
  */
@@ -44,7 +45,12 @@ public final class StepScaling {
     double breach = in.metricValue() - in.threshold();
     Optional<Integer> stepIndex = match(policy.steps(), breach, in.thresholdBelow());
     if (stepIndex.isEmpty()) {
-      return none(in, breach, Optional.empty(), 0, "no step of policy " + policy.name() + " covers a breach of " + fmt(breach));
+      return none(
+          in,
+          breach,
+          Optional.empty(),
+          0,
+          "no step of policy " + policy.name() + " covers a breach of " + fmt(breach));
     }
     Step step = policy.steps().get(stepIndex.get());
     Duration cooldown = Duration.ofSeconds(policy.cooldownSeconds());
@@ -54,49 +60,131 @@ public final class StepScaling {
     if (fromNow < capacity) {
       Optional<Instant> lastIn = in.cooldowns().lastScaleIn();
       if (lastIn.isPresent() && in.now().isBefore(lastIn.get().plus(cooldown))) {
-        return none(in, breach, stepIndex, fromNow - capacity,
-            "scale-in cooldown until " + lastIn.get().plus(cooldown) + " blocks " + capacity + " -> " + fromNow);
+        return none(
+            in,
+            breach,
+            stepIndex,
+            fromNow - capacity,
+            "scale-in cooldown until "
+                + lastIn.get().plus(cooldown)
+                + " blocks "
+                + capacity
+                + " -> "
+                + fromNow);
       }
       return result(in, breach, stepIndex, fromNow, Direction.IN);
     }
     if (fromNow == capacity) {
-      return none(in, breach, stepIndex, 0, "step " + stepIndex.get() + " asks no change at capacity " + capacity);
+      return none(
+          in,
+          breach,
+          stepIndex,
+          0,
+          "step " + stepIndex.get() + " asks no change at capacity " + capacity);
     }
     // A scale-out. During the cooldown of the previous one, the capacity it added counts as already
     // there: the step is measured from the capacity before it, and only what goes beyond is added.
     Optional<Cooldowns.ScaleOut> inFlight =
-        in.cooldowns().lastScaleOut().filter(o -> in.now().isBefore(o.at().plus(cooldown)) && o.from() < capacity);
+        in.cooldowns()
+            .lastScaleOut()
+            .filter(o -> in.now().isBefore(o.at().plus(cooldown)) && o.from() < capacity);
     int proposed = inFlight.map(o -> proposed(policy, step, o.from())).orElse(fromNow);
     if (proposed <= capacity) {
       Cooldowns.ScaleOut o = inFlight.get();
-      return none(in, breach, stepIndex, proposed - capacity,
-          "the scale-out in progress (" + o.from() + " -> " + o.to() + ", cooldown until " + o.at().plus(cooldown)
-              + ") already covers step " + stepIndex.get() + " (" + o.from() + " -> " + proposed + ")");
+      return none(
+          in,
+          breach,
+          stepIndex,
+          proposed - capacity,
+          "the scale-out in progress ("
+              + o.from()
+              + " -> "
+              + o.to()
+              + ", cooldown until "
+              + o.at().plus(cooldown)
+              + ") already covers step "
+              + stepIndex.get()
+              + " ("
+              + o.from()
+              + " -> "
+              + proposed
+              + ")");
     }
     return result(in, breach, stepIndex, proposed, Direction.OUT);
   }
 
   /** A decision towards {@code proposed}, clamped to the bounds and guardrail. */
-  private static StepDecision result(Inputs in, double breach, Optional<Integer> step, int proposed, Direction direction) {
+  private static StepDecision result(
+      Inputs in, double breach, Optional<Integer> step, int proposed, Direction direction) {
     List<String> limitedBy = new ArrayList<>();
     int to = clamp(proposed, in, limitedBy);
     int from = in.capacity();
     boolean moves = direction == Direction.OUT ? to > from : to < from;
     if (!moves) {
-      return new StepDecision(in.metricValue(), breach, step, proposed - from, from, proposed, from, limitedBy, Direction.NONE, false,
-          "capacity " + from + " is already at " + String.join(" and ", limitedBy) + " (step " + step.get() + " asked " + proposed + ")");
+      return new StepDecision(
+          in.metricValue(),
+          breach,
+          step,
+          proposed - from,
+          from,
+          proposed,
+          from,
+          limitedBy,
+          Direction.NONE,
+          false,
+          "capacity "
+              + from
+              + " is already at "
+              + String.join(" and ", limitedBy)
+              + " (step "
+              + step.get()
+              + " asked "
+              + proposed
+              + ")");
     }
-    return new StepDecision(in.metricValue(), breach, step, proposed - from, from, proposed, to, limitedBy, direction, true,
-        "step " + step.get() + " (breach " + fmt(breach) + "): capacity " + from + " -> " + to + limits(limitedBy));
+    return new StepDecision(
+        in.metricValue(),
+        breach,
+        step,
+        proposed - from,
+        from,
+        proposed,
+        to,
+        limitedBy,
+        direction,
+        true,
+        "step "
+            + step.get()
+            + " (breach "
+            + fmt(breach)
+            + "): capacity "
+            + from
+            + " -> "
+            + to
+            + limits(limitedBy));
   }
 
   /** The capacity a step asks for, measured from {@code capacity}. */
   private static int proposed(StepPolicy policy, Step step, int capacity) {
-    return policy.adjustmentType().equals("ExactCapacity") ? step.adjustment() : capacity + adjustment(policy, step, capacity);
+    return policy.adjustmentType().equals("ExactCapacity")
+        ? step.adjustment()
+        : capacity + adjustment(policy, step, capacity);
   }
 
-  private static StepDecision none(Inputs in, double breach, Optional<Integer> step, int adjustment, String reason) {
-    return new StepDecision(in.metricValue(), breach, step, adjustment, in.capacity(), in.capacity(), in.capacity(), List.of(), Direction.NONE, false, reason);
+  private static StepDecision none(
+      Inputs in, double breach, Optional<Integer> step, int adjustment, String reason) {
+    return new StepDecision(
+        in.metricValue(),
+        breach,
+        step,
+        adjustment,
+        in.capacity(),
+        in.capacity(),
+        in.capacity(),
+        List.of(),
+        Direction.NONE,
+        false,
+        reason);
   }
 
   /** The step whose interval holds the breach, with AAS's inclusive/exclusive ends. */
@@ -104,7 +192,8 @@ public final class StepScaling {
     for (int i = 0; i < steps.size(); i++) {
       double lower = steps.get(i).lower().orElse(Double.NEGATIVE_INFINITY);
       double upper = steps.get(i).upper().orElse(Double.POSITIVE_INFINITY);
-      boolean inside = below ? lower < breach && breach <= upper : lower <= breach && breach < upper;
+      boolean inside =
+          below ? lower < breach && breach <= upper : lower <= breach && breach < upper;
       if (inside) {
         return Optional.of(i);
       }
@@ -119,7 +208,9 @@ public final class StepScaling {
       case "PercentChangeInCapacity" -> {
         int rounded = roundPercent(capacity * step.adjustment() / 100.0);
         int minimum = policy.minAdjustmentMagnitude().orElse(0);
-        yield Math.abs(rounded) < minimum ? (int) Math.signum(step.adjustment()) * minimum : rounded;
+        yield Math.abs(rounded) < minimum
+            ? (int) Math.signum(step.adjustment()) * minimum
+            : rounded;
       }
       default -> step.adjustment();
     };

@@ -1,8 +1,5 @@
 package dev.copyscale.scaling;
 
-import dev.copyscale.scaling.BoundsOverride;
-import dev.copyscale.scaling.CapacityIntent;
-import dev.copyscale.scaling.Cooldowns;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +25,8 @@ public record TargetState(
   }
 
   public static TargetState initial(String deployment) {
-    return new TargetState(deployment, Cooldowns.NONE, Map.of(), Optional.empty(), Optional.empty(), 0);
+    return new TargetState(
+        deployment, Cooldowns.NONE, Map.of(), Optional.empty(), Optional.empty(), 0);
   }
 
   /** The next version of this state, to be written conditionally on this one. */

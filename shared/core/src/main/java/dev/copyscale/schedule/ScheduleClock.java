@@ -4,19 +4,21 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.zone.ZoneOffsetTransition;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * When a cron schedule fires in a time zone, as EventBridge Scheduler documents it: the expression is
- * evaluated on the zone's local time; an occurrence that falls in the hour skipped when daylight
+ * When a cron schedule fires in a time zone, as EventBridge Scheduler documents it: the expression
+ * is evaluated on the zone's local time; an occurrence that falls in the hour skipped when daylight
  * saving time starts does not fire; one that falls in the hour repeated when it ends fires once, at
  * its first instance.
  */
 public final class ScheduleClock {
-  /** Occurrences further apart than this are not looked for (a yearly cron is the sparsest kind). */
+  /**
+   * Occurrences further apart than this are not looked for (a yearly cron is the sparsest kind).
+   */
   private static final int MAX_SKIPS = 16;
 
   /** Firings a repeated hour can hold, at most one a minute. */
@@ -57,7 +59,10 @@ public final class ScheduleClock {
     // walk back from the end of that hour, skipping firings after {@code at}.
     LocalDateTime atLocal = LocalDateTime.ofInstant(at, zone);
     ZoneOffsetTransition overlap = zone.getRules().getTransition(atLocal);
-    LocalDateTime local = overlap != null && overlap.isOverlap() ? overlap.getDateTimeBefore() : atLocal.plusSeconds(1);
+    LocalDateTime local =
+        overlap != null && overlap.isOverlap()
+            ? overlap.getDateTimeBefore()
+            : atLocal.plusSeconds(1);
     for (int i = 0; i < MAX_SKIPS + OVERLAP_MINUTES; i++) {
       Optional<ZonedDateTime> candidate = cron.previous(local.atZone(ZoneOffset.UTC));
       if (candidate.isEmpty()) {

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * arriving requests stall the batch (at 32: 89 ms against 51 ms measured between tokens).
  */
 public final class ServingProfile {
-  private static final Pattern LOAD = Pattern.compile("~(\\d+) input tokens, ~(\\d+) output tokens");
+  private static final Pattern LOAD =
+      Pattern.compile("~(\\d+) input tokens, ~(\\d+) output tokens");
 
   private final String name;
   private final double[] log2Concurrency;
@@ -36,19 +37,33 @@ public final class ServingProfile {
   private final int referenceInputTokens;
   private final int referenceOutputTokens;
 
-  ServingProfile(String name, int[] concurrency, double[] ttftMs, double[] itlMs, double[] rpm, int referenceInputTokens, int referenceOutputTokens) {
+  ServingProfile(
+      String name,
+      int[] concurrency,
+      double[] ttftMs,
+      double[] itlMs,
+      double[] rpm,
+      int referenceInputTokens,
+      int referenceOutputTokens) {
     this.name = name;
     this.referenceInputTokens = referenceInputTokens;
     this.referenceOutputTokens = referenceOutputTokens;
     int n = concurrency.length;
     if (n < 2) {
-      throw new IllegalArgumentException(name + ": a serving table needs at least two concurrencies");
+      throw new IllegalArgumentException(
+          name + ": a serving table needs at least two concurrencies");
     }
     log2Concurrency = new double[n];
     effectiveItlMs = new double[n];
     for (int i = 0; i < n; i++) {
       if (i > 0 && concurrency[i] <= concurrency[i - 1]) {
-        throw new IllegalArgumentException(name + ": concurrencies must increase (" + concurrency[i] + " after " + concurrency[i - 1] + ")");
+        throw new IllegalArgumentException(
+            name
+                + ": concurrencies must increase ("
+                + concurrency[i]
+                + " after "
+                + concurrency[i - 1]
+                + ")");
       }
       log2Concurrency[i] = Math.log(concurrency[i]) / Math.log(2);
       double requestMs = concurrency[i] * 60_000.0 / rpm[i];
@@ -60,7 +75,10 @@ public final class ServingProfile {
     this.maxConcurrency = concurrency[n - 1];
   }
 
-  /** Llama 3 8B Instruct on TGI, one A10G (the bundled measurements; see the file's header for the source). */
+  /**
+   * Llama 3 8B Instruct on TGI, one A10G (the bundled measurements; see the file's header for the
+   * source).
+   */
   public static ServingProfile llama3OnA10G() {
     return bundled("llama3-8b-instruct-tgi-a10g.csv");
   }
@@ -99,21 +117,38 @@ public final class ServingProfile {
         continue;
       }
       if (!header) {
-        if (!line.trim().equals("concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute")) {
-          throw new IllegalArgumentException(name + " line " + number + ": expected the header concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute");
+        if (!line.trim()
+            .equals(
+                "concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute")) {
+          throw new IllegalArgumentException(
+              name
+                  + " line "
+                  + number
+                  + ": expected the header"
+                  + " concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute");
         }
         header = true;
         continue;
       }
       String[] f = line.split(",");
       try {
-        rows.add(new double[] {Integer.parseInt(f[0].trim()), Double.parseDouble(f[1]), Double.parseDouble(f[3]), Double.parseDouble(f[4])});
+        rows.add(
+            new double[] {
+              Integer.parseInt(f[0].trim()),
+              Double.parseDouble(f[1]),
+              Double.parseDouble(f[3]),
+              Double.parseDouble(f[4])
+            });
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException(name + " line " + number + ": \"" + line + "\" does not parse");
+        throw new IllegalArgumentException(
+            name + " line " + number + ": \"" + line + "\" does not parse");
       }
     }
     if (outputTokens == 0) {
-      throw new IllegalArgumentException(name + ": a comment line must state the load, e.g. \"~550 input tokens, ~175 output tokens\"");
+      throw new IllegalArgumentException(
+          name
+              + ": a comment line must state the load, e.g. \"~550 input tokens, ~175 output"
+              + " tokens\"");
     }
     int n = rows.size();
     int[] c = new int[n];
@@ -160,12 +195,16 @@ public final class ServingProfile {
     return at(effectiveItlMs, concurrency);
   }
 
-  /** Measured requests per minute of one copy at this concurrency (with the table's request shape). */
+  /**
+   * Measured requests per minute of one copy at this concurrency (with the table's request shape).
+   */
   public double requestsPerMinute(double concurrency) {
     return at(requestsPerMinute, concurrency);
   }
 
-  /** How long one request takes from the moment it joins a batch of {@code concurrency} requests. */
+  /**
+   * How long one request takes from the moment it joins a batch of {@code concurrency} requests.
+   */
   public double serviceMs(double concurrency, int outputTokens) {
     return ttftMs(concurrency) + outputTokens * effectiveItlMs(concurrency);
   }
@@ -188,7 +227,9 @@ public final class ServingProfile {
     for (int i = 1; i <= last; i++) {
       if (this.ttftMs[i] > ttftMs) {
         double f = (ttftMs - this.ttftMs[i - 1]) / (this.ttftMs[i] - this.ttftMs[i - 1]);
-        return java.util.OptionalDouble.of(Math.pow(2, log2Concurrency[i - 1] + f * (log2Concurrency[i] - log2Concurrency[i - 1])));
+        return java.util.OptionalDouble.of(
+            Math.pow(
+                2, log2Concurrency[i - 1] + f * (log2Concurrency[i] - log2Concurrency[i - 1])));
       }
     }
     return java.util.OptionalDouble.of(maxConcurrency);

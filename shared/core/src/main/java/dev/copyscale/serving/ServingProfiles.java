@@ -15,11 +15,14 @@ import java.util.Optional;
 public final class ServingProfiles {
   /** Bundled measurements: model id (as the catalog knows it), GPU model, resource. */
   private static final String[][] BUNDLED = {
-      {"meta-llama/Meta-Llama-3-8B-Instruct", "NVIDIA A10G", "llama3-8b-instruct-tgi-a10g.csv"},
+    {"meta-llama/Meta-Llama-3-8B-Instruct", "NVIDIA A10G", "llama3-8b-instruct-tgi-a10g.csv"},
   };
 
-  /** Bundled tables, read once: every decision of engine slo and every wake-up alarm asks for one. */
-  private static final java.util.Map<String, ServingProfile> READ = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Bundled tables, read once: every decision of engine slo and every wake-up alarm asks for one.
+   */
+  private static final java.util.Map<String, ServingProfile> READ =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private ServingProfiles() {}
 
@@ -30,10 +33,20 @@ public final class ServingProfiles {
    * @param table the spec's own serving table (CSV text), if it gives one
    * @param fieldOfTable the spec field the table is read from, named in errors
    */
-  public static Resolved resolve(String modelId, String instanceType, int accelerators, Optional<String> table, String fieldOfTable) {
+  public static Resolved resolve(
+      String modelId,
+      String instanceType,
+      int accelerators,
+      Optional<String> table,
+      String fieldOfTable) {
     if (table.isPresent()) {
       try {
-        return new Resolved(Optional.of(ServingProfile.read(fieldOfTable, new ByteArrayInputStream(table.get().getBytes(StandardCharsets.UTF_8)))), "");
+        return new Resolved(
+            Optional.of(
+                ServingProfile.read(
+                    fieldOfTable,
+                    new ByteArrayInputStream(table.get().getBytes(StandardCharsets.UTF_8)))),
+            "");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (IllegalArgumentException e) {
@@ -48,8 +61,20 @@ public final class ServingProfiles {
         return new Resolved(Optional.of(READ.computeIfAbsent(b[2], ServingProfile::bundled)), "");
       }
     }
-    return new Resolved(Optional.empty(), "copyscale has no serving profile for " + modelId + " on " + accelerators + " x " + gpu + " (" + instanceType
-        + "); bundled: Meta-Llama-3-8B-Instruct on one NVIDIA A10G. Give one as " + fieldOfTable
-        + " (CSV: concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute, with a comment stating ~N input tokens, ~M output tokens)");
+    return new Resolved(
+        Optional.empty(),
+        "copyscale has no serving profile for "
+            + modelId
+            + " on "
+            + accelerators
+            + " x "
+            + gpu
+            + " ("
+            + instanceType
+            + "); bundled: Meta-Llama-3-8B-Instruct on one NVIDIA A10G. Give one as "
+            + fieldOfTable
+            + " (CSV:"
+            + " concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute,"
+            + " with a comment stating ~N input tokens, ~M output tokens)");
   }
 }

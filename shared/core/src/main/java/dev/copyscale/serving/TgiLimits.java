@@ -15,25 +15,35 @@ import java.util.Map;
  *
  * @param defaulted the variables the environment does not set
  */
-public record TgiLimits(int maxInputTokens, int maxTotalTokens, int maxBatchTotalTokens, List<String> defaulted) {
+public record TgiLimits(
+    int maxInputTokens, int maxTotalTokens, int maxBatchTotalTokens, List<String> defaulted) {
   /** The cap TGI 2.0 puts on its default sequence length, to leave memory for more requests. */
   public static final int DEFAULT_MAX_TOTAL_TOKENS = 4096;
 
   /**
-   * @param modelId the model TGI serves (HF_MODEL_ID): its context, from copyscale's catalog, bounds the defaults
+   * @param modelId the model TGI serves (HF_MODEL_ID): its context, from copyscale's catalog,
+   *     bounds the defaults
    */
   public static TgiLimits of(Map<String, String> env, ServingProfile profile, String modelId) {
     List<String> defaulted = new ArrayList<>();
-    int sequence = Catalog.bundled().model(modelId).map(m -> Math.min(m.maxContextTokens(), DEFAULT_MAX_TOTAL_TOKENS)).orElse(DEFAULT_MAX_TOTAL_TOKENS);
+    int sequence =
+        Catalog.bundled()
+            .model(modelId)
+            .map(m -> Math.min(m.maxContextTokens(), DEFAULT_MAX_TOTAL_TOKENS))
+            .orElse(DEFAULT_MAX_TOTAL_TOKENS);
     // TGI also reads MAX_INPUT_TOKENS, the newer name of MAX_INPUT_LENGTH.
-    String input = env.containsKey("MAX_INPUT_LENGTH") || !env.containsKey("MAX_INPUT_TOKENS") ? "MAX_INPUT_LENGTH" : "MAX_INPUT_TOKENS";
+    String input =
+        env.containsKey("MAX_INPUT_LENGTH") || !env.containsKey("MAX_INPUT_TOKENS")
+            ? "MAX_INPUT_LENGTH"
+            : "MAX_INPUT_TOKENS";
     int maxInput = intEnv(env, input, sequence - 1, defaulted);
     int total = intEnv(env, "MAX_TOTAL_TOKENS", sequence, defaulted);
     int batch = intEnv(env, "MAX_BATCH_TOTAL_TOKENS", profile.maxConcurrency() * total, defaulted);
     return new TgiLimits(maxInput, total, batch, List.copyOf(defaulted));
   }
 
-  private static int intEnv(Map<String, String> env, String name, int orElse, List<String> defaulted) {
+  private static int intEnv(
+      Map<String, String> env, String name, int orElse, List<String> defaulted) {
     String value = env.get(name);
     if (value == null) {
       defaulted.add(name);

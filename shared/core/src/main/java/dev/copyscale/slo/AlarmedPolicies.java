@@ -29,20 +29,50 @@ public final class AlarmedPolicies {
       return spec.scaling().stepPolicies();
     }
     List<StepPolicy> wake = new ArrayList<>();
-    // Half of what a copy carries at the profile's request size: the 10-second metric breaches it within
-    // seconds of a rise, well before the copies are full (SageMaker publishes ConcurrentRequestsPerCopy every 10 s).
+    // Half of what a copy carries at the profile's request size: the 10-second metric breaches it
+    // within
+    // seconds of a rise, well before the copies are full (SageMaker publishes
+    // ConcurrentRequestsPerCopy every 10 s).
     double threshold = Math.max(1, Math.floor(SloCapacity.of(spec).perCopy(1) / 2));
-    wake.add(wakeUp(RISE, new Alarm(Metric.CONCURRENT_REQUESTS_PER_COPY.specName(), "Average", 10, 1, 1, threshold,
-        "GreaterThanOrEqualToThreshold", "notBreaching")));
+    wake.add(
+        wakeUp(
+            RISE,
+            new Alarm(
+                Metric.CONCURRENT_REQUESTS_PER_COPY.specName(),
+                "Average",
+                10,
+                1,
+                1,
+                threshold,
+                "GreaterThanOrEqualToThreshold",
+                "notBreaching")));
     if (spec.scaling().minCapacity() == 0) {
-      wake.add(wakeUp(FROM_ZERO, new Alarm(Metric.NO_CAPACITY_INVOCATION_FAILURES.specName(), "Sum", 60, 1, 1, 1,
-          "GreaterThanOrEqualToThreshold", "notBreaching")));
+      wake.add(
+          wakeUp(
+              FROM_ZERO,
+              new Alarm(
+                  Metric.NO_CAPACITY_INVOCATION_FAILURES.specName(),
+                  "Sum",
+                  60,
+                  1,
+                  1,
+                  1,
+                  "GreaterThanOrEqualToThreshold",
+                  "notBreaching")));
     }
     return List.copyOf(wake);
   }
 
   private static StepPolicy wakeUp(String name, Alarm alarm) {
-    return new StepPolicy(name, false, Engine.SLO, alarm, "ChangeInCapacity", List.of(new Step(Optional.of(0.0), Optional.empty(), 1)), 0,
-        Optional.empty(), "Average");
+    return new StepPolicy(
+        name,
+        false,
+        Engine.SLO,
+        alarm,
+        "ChangeInCapacity",
+        List.of(new Step(Optional.of(0.0), Optional.empty(), 1)),
+        0,
+        Optional.empty(),
+        "Average");
   }
 }

@@ -18,11 +18,20 @@ import java.util.OptionalDouble;
  * @param invocationsPerCopy InvocationsPerCopy, Sum: each request counts 1 / the copies there, so
  *     Invocations over it is the minute's copy count
  */
-public record LoadHistory(Instant start, double[] invocations, double[] noCapacity, double[] latencyMs, double[] concurrencyPerCopy,
-    double[] concurrencyPerCopyMax, double[] invocationsPerCopy) {
+public record LoadHistory(
+    Instant start,
+    double[] invocations,
+    double[] noCapacity,
+    double[] latencyMs,
+    double[] concurrencyPerCopy,
+    double[] concurrencyPerCopyMax,
+    double[] invocationsPerCopy) {
   public LoadHistory {
     int n = invocations.length;
-    for (double[] series : new double[][] {noCapacity, latencyMs, concurrencyPerCopy, concurrencyPerCopyMax, invocationsPerCopy}) {
+    for (double[] series :
+        new double[][] {
+          noCapacity, latencyMs, concurrencyPerCopy, concurrencyPerCopyMax, invocationsPerCopy
+        }) {
       if (series.length != n) {
         throw new IllegalArgumentException("the one-minute series must be equally long");
       }
@@ -33,7 +42,14 @@ public record LoadHistory(Instant start, double[] invocations, double[] noCapaci
 
   /** The series in constructor order, for readers that fill them by index. */
   public double[][] series() {
-    return new double[][] {invocations, noCapacity, latencyMs, concurrencyPerCopy, concurrencyPerCopyMax, invocationsPerCopy};
+    return new double[][] {
+      invocations,
+      noCapacity,
+      latencyMs,
+      concurrencyPerCopy,
+      concurrencyPerCopyMax,
+      invocationsPerCopy
+    };
   }
 
   public static LoadHistory of(Instant start, double[][] series) {
@@ -45,16 +61,22 @@ public record LoadHistory(Instant start, double[] invocations, double[] noCapaci
   }
 
   /**
-   * The most requests in flight in minute {@code i}: the busiest copy's count (ConcurrentRequestsPerCopy
-   * Maximum; the router evens the copies out) times the minute's copies; NaN when not published.
+   * The most requests in flight in minute {@code i}: the busiest copy's count
+   * (ConcurrentRequestsPerCopy Maximum; the router evens the copies out) times the minute's copies;
+   * NaN when not published.
    */
   public double peak(int i) {
     return concurrencyPerCopyMax[i] * copies(i);
   }
 
-  /** The copies that served in minute {@code i} (a mean where they changed within it); NaN when no request was served. */
+  /**
+   * The copies that served in minute {@code i} (a mean where they changed within it); NaN when no
+   * request was served.
+   */
   public double copies(int i) {
-    return invocations[i] > 0 && invocationsPerCopy[i] > 0 ? invocations[i] / invocationsPerCopy[i] : Double.NaN;
+    return invocations[i] > 0 && invocationsPerCopy[i] > 0
+        ? invocations[i] / invocationsPerCopy[i]
+        : Double.NaN;
   }
 
   public int minutes() {
@@ -73,8 +95,8 @@ public record LoadHistory(Instant start, double[] invocations, double[] noCapaci
 
   /**
    * Requests in flight in each minute had every request taken {@code serviceMs} (Little's law: the
-   * arrival rate times the time in the copy): the demand at the operating point copyscale plans for,
-   * whatever capacity was there to meet it.
+   * arrival rate times the time in the copy): the demand at the operating point copyscale plans
+   * for, whatever capacity was there to meet it.
    */
   public double[] demand(double serviceMs) {
     double[] d = new double[minutes()];
@@ -94,9 +116,9 @@ public record LoadHistory(Instant start, double[] invocations, double[] noCapaci
   }
 
   /**
-   * How much larger this traffic's requests are than the serving profile's, from the minutes
-   * whose copies ran well below their batch (so no request waited): the median of ModelLatency
-   * over the profile's service time at that concurrency. Empty with fewer than {@code minSamples}.
+   * How much larger this traffic's requests are than the serving profile's, from the minutes whose
+   * copies ran well below their batch (so no request waited): the median of ModelLatency over the
+   * profile's service time at that concurrency. Empty with fewer than {@code minSamples}.
    */
   public OptionalDouble workFactor(SloCapacity capacity, int minSamples) {
     double unqueued = capacity.perCopy(1) / 2;
@@ -104,7 +126,8 @@ public record LoadHistory(Instant start, double[] invocations, double[] noCapaci
     int n = 0;
     for (int i = 0; i < minutes(); i++) {
       double c = concurrencyPerCopy[i];
-      // The busiest copy too stayed well below its batch: no request of the minute waited for a slot.
+      // The busiest copy too stayed well below its batch: no request of the minute waited for a
+      // slot.
       boolean calm = Double.isNaN(concurrencyPerCopyMax[i]) || concurrencyPerCopyMax[i] <= unqueued;
       if (!Double.isNaN(c) && !Double.isNaN(latencyMs[i]) && c >= 0.5 && calm) {
         ratios[n++] = latencyMs[i] / capacity.serviceMs(c, 1);

@@ -6,16 +6,25 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * A recurring pattern in a demand series, and the demand it foretells. The period is the lag at
  * which the series best correlates with itself, among the lags where its autocorrelation peaks
- * after a real dip (a slowly varying load correlates with itself at every short lag, and that is
- * no pattern); at least two whole periods of history are needed.
+ * after a real dip (a slowly varying load correlates with itself at every short lag, and that is no
+ * pattern); at least two whole periods of history are needed.
  */
 public final class Seasonality {
-  /** ASSUMED: the autocorrelation a period needs to be scaled ahead of (a setting: scaling.slo.forecast off turns forecasting off). */
+  /**
+   * ASSUMED: the autocorrelation a period needs to be scaled ahead of (a setting:
+   * scaling.slo.forecast off turns forecasting off).
+   */
   static final double MIN_CORRELATION = 0.5;
+
   /** ASSUMED: how far the autocorrelation must have dipped below the peak between lag 0 and it. */
   static final double MIN_DIP = 0.3;
+
   static final int MIN_PERIOD_MINUTES = 3;
-  /** Longer histories are searched at five-minute resolution (peaks per five minutes), which keeps the search cheap. */
+
+  /**
+   * Longer histories are searched at five-minute resolution (peaks per five minutes), which keeps
+   * the search cheap.
+   */
   static final int COARSE_AFTER_MINUTES = 24 * 60 + 1;
 
   private Seasonality() {}
@@ -54,7 +63,10 @@ public final class Seasonality {
     for (int lag = 1; lag <= maxLag; lag++) {
       lowest = Math.min(lowest, acf[lag]);
       boolean peak = lag >= minLag && acf[lag] >= acf[lag - 1] && acf[lag] >= acf[lag + 1];
-      if (peak && acf[lag] >= MIN_CORRELATION && acf[lag] - lowest >= MIN_DIP && (best < 0 || acf[lag] > acf[best] + 0.05)) {
+      if (peak
+          && acf[lag] >= MIN_CORRELATION
+          && acf[lag] - lowest >= MIN_DIP
+          && (best < 0 || acf[lag] > acf[best] + 0.05)) {
         best = lag;
       }
     }
@@ -94,7 +106,8 @@ public final class Seasonality {
       double foretold = Double.MAX_VALUE;
       for (int cycle = 1; cycle <= 2; cycle++) {
         int at = i - cycle * period;
-        foretold = Math.min(foretold, Math.max(demand[at - 1], Math.max(demand[at], demand[at + 1])));
+        foretold =
+            Math.min(foretold, Math.max(demand[at - 1], Math.max(demand[at], demand[at + 1])));
       }
       if (need.applyAsDouble(demand[i]) > need.applyAsDouble(foretold)) {
         return false;
@@ -103,7 +116,10 @@ public final class Seasonality {
     return true;
   }
 
-  /** Each of the last two cycles' highest demand over the stretch, the first cycle back whose stretch lies wholly in the past first; empty without two. */
+  /**
+   * Each of the last two cycles' highest demand over the stretch, the first cycle back whose
+   * stretch lies wholly in the past first; empty without two.
+   */
   private static double[] lastTwoCycles(double[] demand, int period, int fromMinute, int toMinute) {
     int n = demand.length;
     int k = Math.max(1, (toMinute + period) / period);

@@ -15,60 +15,122 @@ import java.util.Optional;
 
 /**
  * What one copy of an {@code engine: slo} deployment can carry within its objective, from the
- * serving profile, TGI's token budget and the instance (docs/slo.md, "Capacity from the objective").
+ * serving profile, TGI's token budget and the instance (docs/slo.md, "Capacity from the
+ * objective").
  *
- * @param ttftConcurrency the concurrency per copy at which the profile's time to first token reaches the objective
- * @param maxBatchTotalTokens TGI's MAX_BATCH_TOTAL_TOKENS: the tokens a copy's running batch may hold
+ * @param ttftConcurrency the concurrency per copy at which the profile's time to first token
+ *     reaches the objective
+ * @param maxBatchTotalTokens TGI's MAX_BATCH_TOTAL_TOKENS: the tokens a copy's running batch may
+ *     hold
  * @param z the standard normal quantile of the attainment: the headroom for the load's randomness
  * @param copiesPerInstance copies one instance holds
- * @param leadTime how long new capacity takes to serve (the spec's, else estimated from the model's size)
+ * @param leadTime how long new capacity takes to serve (the spec's, else estimated from the model's
+ *     size)
  */
 public record SloCapacity(
-    Slo slo, ServingProfile profile, double ttftConcurrency, int maxBatchTotalTokens, double z, int copiesPerInstance, Duration leadTime) {
+    Slo slo,
+    ServingProfile profile,
+    double ttftConcurrency,
+    int maxBatchTotalTokens,
+    double z,
+    int copiesPerInstance,
+    Duration leadTime) {
 
   /**
-   * The start-up of a new instance, from AWS's measurement of a new GPU instance (ML blog on container
-   * caching, 2026-06-16): 134 s to provision it and start the cached container, the weights
-   * downloaded at 213 MB/s (16.4 GB in 77 s) and loaded at 2.9 s per GB; plus a minute for the load
-   * to show in SageMaker's one-minute metrics and be acted on.
+   * The start-up of a new instance, from AWS's measurement of a new GPU instance (ML blog on
+   * container caching, 2026-06-16): 134 s to provision it and start the cached container, the
+   * weights downloaded at 213 MB/s (16.4 GB in 77 s) and loaded at 2.9 s per GB; plus a minute for
+   * the load to show in SageMaker's one-minute metrics and be acted on.
    */
   static final Duration INSTANCE_START = Duration.ofSeconds(134);
+
   static final double DOWNLOAD_GB_PER_SECOND = 0.213;
   static final double LOAD_SECONDS_PER_GB = 2.9;
   static final Duration SIGNAL = Duration.ofSeconds(60);
+
   /** ASSUMED for a model copyscale cannot size (set scaling.slo.leadTime): a 30 GB model. */
   static final double UNKNOWN_MODEL_GB = 30;
 
-  /** The capacity of a spec that passed validation (which refuses an slo spec without a profile or with an unreachable objective). */
+  /**
+   * The capacity of a spec that passed validation (which refuses an slo spec without a profile or
+   * with an unreachable objective).
+   */
   public static SloCapacity of(DeploymentSpec spec) {
-    Slo slo = spec.scaling().slo().orElseThrow(() -> new IllegalStateException(spec.name() + ": scaling.slo is missing"));
+    Slo slo =
+        spec.scaling()
+            .slo()
+            .orElseThrow(() -> new IllegalStateException(spec.name() + ": scaling.slo is missing"));
     DeploymentSpec.Component c = spec.component();
-    ServingProfiles.Resolved resolved = ServingProfiles.resolve(c.modelId(), spec.endpoint().instanceType(), c.resources().accelerators(),
-        slo.servingProfile(), "scaling.slo.servingProfile");
-    ServingProfile profile = resolved.profile().orElseThrow(() -> new IllegalStateException(spec.name() + ": " + resolved.why()));
-    double ttftConcurrency = profile.concurrencyWithin(slo.ttft().toMillis()).orElseThrow(() -> new IllegalStateException(
-        spec.name() + ": scaling.slo.ttft " + slo.ttft().toMillis() + " ms is below the profile's floor of " + Math.round(profile.ttftFloorMs()) + " ms"));
+    ServingProfiles.Resolved resolved =
+        ServingProfiles.resolve(
+            c.modelId(),
+            spec.endpoint().instanceType(),
+            c.resources().accelerators(),
+            slo.servingProfile(),
+            "scaling.slo.servingProfile");
+    ServingProfile profile =
+        resolved
+            .profile()
+            .orElseThrow(() -> new IllegalStateException(spec.name() + ": " + resolved.why()));
+    double ttftConcurrency =
+        profile
+            .concurrencyWithin(slo.ttft().toMillis())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        spec.name()
+                            + ": scaling.slo.ttft "
+                            + slo.ttft().toMillis()
+                            + " ms is below the profile's floor of "
+                            + Math.round(profile.ttftFloorMs())
+                            + " ms"));
     int batchTokens = TgiLimits.of(c.env(), profile, c.modelId()).maxBatchTotalTokens();
-    InstanceType type = Catalog.bundled().instanceType(spec.endpoint().instanceType())
-        .orElseThrow(() -> new IllegalStateException(spec.name() + ": endpoint.instanceType " + spec.endpoint().instanceType() + " is not in the catalog"));
-    int perInstance = Math.max(1, Preflight.copiesPerInstance(type, c.resources(), c.resources().accelerators()));
+    InstanceType type =
+        Catalog.bundled()
+            .instanceType(spec.endpoint().instanceType())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        spec.name()
+                            + ": endpoint.instanceType "
+                            + spec.endpoint().instanceType()
+                            + " is not in the catalog"));
+    int perInstance =
+        Math.max(1, Preflight.copiesPerInstance(type, c.resources(), c.resources().accelerators()));
     Duration lead = slo.leadTime().orElseGet(() -> estimatedLeadTime(spec));
-    return new SloCapacity(slo, profile, ttftConcurrency, batchTokens, Quantile.normal(slo.attainment()), perInstance, lead);
+    return new SloCapacity(
+        slo,
+        profile,
+        ttftConcurrency,
+        batchTokens,
+        Quantile.normal(slo.attainment()),
+        perInstance,
+        lead);
   }
 
   /** New-instance start-up for this model's weights (see {@link #INSTANCE_START}). */
   static Duration estimatedLeadTime(DeploymentSpec spec) {
     double gb = weightsGigabytes(spec).orElse(UNKNOWN_MODEL_GB);
-    double seconds = INSTANCE_START.toSeconds() + gb / DOWNLOAD_GB_PER_SECOND + gb * LOAD_SECONDS_PER_GB + SIGNAL.toSeconds();
+    double seconds =
+        INSTANCE_START.toSeconds()
+            + gb / DOWNLOAD_GB_PER_SECOND
+            + gb * LOAD_SECONDS_PER_GB
+            + SIGNAL.toSeconds();
     return Duration.ofSeconds(Math.round(seconds));
   }
 
   private static Optional<Double> weightsGigabytes(DeploymentSpec spec) {
     Optional<ModelProfile> known = Catalog.bundled().model(spec.component().modelId());
     if (known.isPresent()) {
-      return ModelDtype.byName(known.get().dtype()).map(d -> known.get().parametersBillions() * d.bytesPerParameter());
+      return ModelDtype.byName(known.get().dtype())
+          .map(d -> known.get().parametersBillions() * d.bytesPerParameter());
     }
-    return spec.component().model().flatMap(m -> ModelDtype.byName(m.dtype()).map(d -> m.parametersBillions() * d.bytesPerParameter()));
+    return spec.component()
+        .model()
+        .flatMap(
+            m ->
+                ModelDtype.byName(m.dtype())
+                    .map(d -> m.parametersBillions() * d.bytesPerParameter()));
   }
 
   /** Tokens of the profile's request (its measured load's input plus output). */
@@ -79,8 +141,8 @@ public record SloCapacity(
   /**
    * Requests one copy runs at once within the objective, for requests {@code work} times the
    * profile's size: the lower of the concurrency at which time to first token reaches the objective
-   * and the batch TGI's token budget holds (beyond it requests queue and wait for a slot), less
-   * the spec's {@code slo.headroom}.
+   * and the batch TGI's token budget holds (beyond it requests queue and wait for a slot), less the
+   * spec's {@code slo.headroom}.
    */
   public double perCopy(double work) {
     double byTokens = maxBatchTotalTokens / (work * referenceRequestTokens());
@@ -89,9 +151,9 @@ public record SloCapacity(
   }
 
   /**
-   * Copies for {@code demand} requests in flight: requests in flight are Poisson-distributed (M/G/∞),
-   * so their count stays within demand + z·√demand with the attainment's probability, and that many
-   * must fit {@code perCopy} each.
+   * Copies for {@code demand} requests in flight: requests in flight are Poisson-distributed
+   * (M/G/∞), so their count stays within demand + z·√demand with the attainment's probability, and
+   * that many must fit {@code perCopy} each.
    */
   public int copiesFor(double demand, double perCopy) {
     if (demand <= 0) {
@@ -100,7 +162,10 @@ public record SloCapacity(
     return (int) Math.ceil((demand + z * Math.sqrt(demand)) / perCopy - 1e-9);
   }
 
-  /** Copies for a peak of requests in flight as the copies counted it: its randomness is in it already. */
+  /**
+   * Copies for a peak of requests in flight as the copies counted it: its randomness is in it
+   * already.
+   */
   public int copiesForPeak(double peak, double perCopy) {
     return peak <= 0 ? 0 : (int) Math.ceil(peak / perCopy - 1e-9);
   }
@@ -110,7 +175,10 @@ public record SloCapacity(
     return (copies + copiesPerInstance - 1) / copiesPerInstance;
   }
 
-  /** How long one request of {@code work} times the profile's size takes on a copy at {@code concurrency}. */
+  /**
+   * How long one request of {@code work} times the profile's size takes on a copy at {@code
+   * concurrency}.
+   */
   public double serviceMs(double concurrency, double work) {
     return profile.serviceMs(concurrency, (int) Math.round(work * profile.referenceOutputTokens()));
   }

@@ -37,11 +37,12 @@ public record DeploymentSpec(
 
   /**
    * The inference component: TGI container, model, resources per copy, copy count. The weights come
-   * from the Hugging Face Hub ({@code modelId}, with {@code hfTokenSecretArn} for a gated model) or,
-   * the production path, from an S3 prefix SageMaker copies to /opt/ml/model ({@code
+   * from the Hugging Face Hub ({@code modelId}, with {@code hfTokenSecretArn} for a gated model)
+   * or, the production path, from an S3 prefix SageMaker copies to /opt/ml/model ({@code
    * modelDataS3Uri}); {@code modelId} then still names the model for preflight and load. {@code
-   * dataCache} turns on SageMaker's inference component data caching (DataCacheConfig.EnableCaching):
-   * copies placed on an instance that already holds the model's artifacts skip their download.
+   * dataCache} turns on SageMaker's inference component data caching
+   * (DataCacheConfig.EnableCaching): copies placed on an instance that already holds the model's
+   * artifacts skip their download.
    */
   public record Component(
       String name,
@@ -108,8 +109,8 @@ public record DeploymentSpec(
     /** CloudWatch alarms invoke copyscale's step-scaling function, which decides. */
     ORCHESTRATED("orchestrated"),
     /**
-     * copyscale's own engine: the user states a time-to-first-token objective ({@link Slo}) and
-     * the step-scaling function plans instances and copies for it from SageMaker's metrics.
+     * copyscale's own engine: the user states a time-to-first-token objective ({@link Slo}) and the
+     * step-scaling function plans instances and copies for it from SageMaker's metrics.
      */
     SLO("slo");
 
@@ -142,14 +143,18 @@ public record DeploymentSpec(
 
   /**
    * The objective of {@code engine: slo} (docs/slo.md): the share of requests whose time to first
-   * token stays within {@code ttft}. The rest are expert settings with defaults that need no tuning.
+   * token stays within {@code ttft}. The rest are expert settings with defaults that need no
+   * tuning.
    *
    * @param attainment a fraction, 0.99 for "99%"
-   * @param headroom a fraction each copy is planned below what it carries within the objective, 0 by default
-   * @param scaleInWindow how far back the load must have stayed below an instance's worth before it is released
+   * @param headroom a fraction each copy is planned below what it carries within the objective, 0
+   *     by default
+   * @param scaleInWindow how far back the load must have stayed below an instance's worth before it
+   *     is released
    * @param forecast whether a recurring pattern in the metric history is scaled ahead of
    * @param leadTime how long new capacity takes to serve; empty: estimated from the model's size
-   * @param servingProfile a serving table (the bundled CSV format) for a model or GPU copyscale has none for
+   * @param servingProfile a serving table (the bundled CSV format) for a model or GPU copyscale has
+   *     none for
    */
   public record Slo(
       java.time.Duration ttft,
@@ -162,9 +167,11 @@ public record DeploymentSpec(
     /**
      * About four times the lead time of a new instance with an 8B model (docs/slo.md): an instance
      * released is bought back with a start-up's worth of requests served late, so it is held until
-     * the load has stayed low long enough that a burst is unlikely to return before it would be back.
+     * the load has stayed low long enough that a burst is unlikely to return before it would be
+     * back.
      */
-    public static final java.time.Duration DEFAULT_SCALE_IN_WINDOW = java.time.Duration.ofMinutes(30);
+    public static final java.time.Duration DEFAULT_SCALE_IN_WINDOW =
+        java.time.Duration.ofMinutes(30);
   }
 
   public record TargetTracking(

@@ -17,8 +17,11 @@ public enum Metric {
   INVOCATION_MODEL_ERRORS("InvocationModelErrors", Level.COMPONENT, Namespace.INVOCATIONS, false),
   MODEL_LATENCY("ModelLatency", Level.COMPONENT, Namespace.INVOCATIONS, false),
   OVERHEAD_LATENCY("OverheadLatency", Level.COMPONENT, Namespace.INVOCATIONS, false),
-  /** Published at 10 s resolution: the one component metric that supports high-resolution alarms. */
-  CONCURRENT_REQUESTS_PER_COPY("ConcurrentRequestsPerCopy", Level.COMPONENT, Namespace.INVOCATIONS, true),
+  /**
+   * Published at 10 s resolution: the one component metric that supports high-resolution alarms.
+   */
+  CONCURRENT_REQUESTS_PER_COPY(
+      "ConcurrentRequestsPerCopy", Level.COMPONENT, Namespace.INVOCATIONS, true),
   /** Requests refused because the component has no copy: the scale-from-zero signal. */
   NO_CAPACITY_INVOCATION_FAILURES(
       "NoCapacityInvocationFailures", Level.COMPONENT, Namespace.INVOCATIONS, false),
@@ -86,9 +89,9 @@ public enum Metric {
   }
 
   /**
-   * Looks a metric up by its spec name. Component metrics use their CloudWatch name; variant metrics
-   * are written {@code Variant.NAME} in a spec because some names (Invocations, ModelLatency) exist
-   * at both levels.
+   * Looks a metric up by its spec name. Component metrics use their CloudWatch name; variant
+   * metrics are written {@code Variant.NAME} in a spec because some names (Invocations,
+   * ModelLatency) exist at both levels.
    */
   public static Optional<Metric> bySpecName(String name) {
     return Arrays.stream(values()).filter(m -> m.specName().equals(name)).findFirst();

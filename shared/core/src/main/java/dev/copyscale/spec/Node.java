@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 /**
  * A path-aware view of one JSON/YAML object of the spec. Every read checks the field's type and its
  * own constraints and reports problems under the field's path instead of throwing; a field that has
- * a problem reads as its fallback so reading goes on and every problem is found in one pass.
- * {@link #finish()} reports fields the reader never asked for (typos such as {@code minCopy}).
+ * a problem reads as its fallback so reading goes on and every problem is found in one pass. {@link
+ * #finish()} reports fields the reader never asked for (typos such as {@code minCopy}).
  */
 final class Node {
   private final JsonNode json;
@@ -141,8 +141,8 @@ final class Node {
 
   /**
    * A whole number within [min, max], compared exactly: a number too large for a long (such as
-   * 18446744073709551618) is out of range, never wrapped to a small one; 2.5, "3" and true are
-   * not whole numbers. An integral float (3.0) is the whole number it equals.
+   * 18446744073709551618) is out of range, never wrapped to a small one; 2.5, "3" and true are not
+   * whole numbers. An integral float (3.0) is the whole number it equals.
    */
   private Optional<Integer> asInt(String field, JsonNode v, int min, int max) {
     Optional<BigDecimal> exact = exact(v);
@@ -151,7 +151,8 @@ final class Node {
       return Optional.empty();
     }
     BigDecimal value = exact.get();
-    if (value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+    if (value.compareTo(BigDecimal.valueOf(min)) < 0
+        || value.compareTo(BigDecimal.valueOf(max)) > 0) {
       problems.add(pathOf(field), v + " is out of range " + range(min, max));
       return Optional.empty();
     }
@@ -201,27 +202,44 @@ final class Node {
     return Optional.of(value);
   }
 
-  /** A duration as people write it ({@code 500ms}, {@code 2s}, {@code 30m}), within {@code min..max}. */
-  Optional<java.time.Duration> optionalDuration(String field, java.time.Duration min, java.time.Duration max) {
-    return optionalString(field).flatMap(text -> {
-      Optional<java.time.Duration> d = dev.copyscale.time.ShortDuration.parse(text);
-      if (d.isEmpty()) {
-        problems.add(pathOf(field), "\"" + text + "\" is not a duration such as 500ms, 2s or 30m");
-        return Optional.empty();
-      }
-      if (d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
-        problems.add(pathOf(field), "\"" + text + "\" is out of range " + min.toMillis() + " ms.." + max.toSeconds() + " s");
-        return Optional.empty();
-      }
-      return d;
-    });
+  /**
+   * A duration as people write it ({@code 500ms}, {@code 2s}, {@code 30m}), within {@code
+   * min..max}.
+   */
+  Optional<java.time.Duration> optionalDuration(
+      String field, java.time.Duration min, java.time.Duration max) {
+    return optionalString(field)
+        .flatMap(
+            text -> {
+              Optional<java.time.Duration> d = dev.copyscale.time.ShortDuration.parse(text);
+              if (d.isEmpty()) {
+                problems.add(
+                    pathOf(field), "\"" + text + "\" is not a duration such as 500ms, 2s or 30m");
+                return Optional.empty();
+              }
+              if (d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
+                problems.add(
+                    pathOf(field),
+                    "\""
+                        + text
+                        + "\" is out of range "
+                        + min.toMillis()
+                        + " ms.."
+                        + max.toSeconds()
+                        + " s");
+                return Optional.empty();
+              }
+              return d;
+            });
   }
 
-  java.time.Duration duration(String field, java.time.Duration fallback, java.time.Duration min, java.time.Duration max) {
+  java.time.Duration duration(
+      String field, java.time.Duration fallback, java.time.Duration min, java.time.Duration max) {
     return optionalDuration(field, min, max).orElse(fallback);
   }
 
-  Optional<java.time.Duration> requiredDuration(String field, java.time.Duration min, java.time.Duration max) {
+  Optional<java.time.Duration> requiredDuration(
+      String field, java.time.Duration min, java.time.Duration max) {
     if (!has(field)) {
       problems.add(pathOf(field), "is required");
       return Optional.empty();

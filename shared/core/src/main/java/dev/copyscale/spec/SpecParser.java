@@ -13,17 +13,16 @@ import dev.copyscale.spec.DeploymentSpec.Component;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.Endpoint;
 import dev.copyscale.spec.DeploymentSpec.Engine;
-import dev.copyscale.spec.DeploymentSpec.Slo;
 import dev.copyscale.spec.DeploymentSpec.Guardrails;
 import dev.copyscale.spec.DeploymentSpec.ManagedInstanceScaling;
 import dev.copyscale.spec.DeploymentSpec.Model;
 import dev.copyscale.spec.DeploymentSpec.Resources;
 import dev.copyscale.spec.DeploymentSpec.Scaling;
 import dev.copyscale.spec.DeploymentSpec.Schedule;
+import dev.copyscale.spec.DeploymentSpec.Slo;
 import dev.copyscale.spec.DeploymentSpec.Step;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import dev.copyscale.spec.DeploymentSpec.TargetTracking;
-import java.util.Arrays;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -53,22 +52,28 @@ public final class SpecParser {
   static final Pattern ROLE_ARN =
       Pattern.compile("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$");
   static final Pattern SECRET_ARN =
-      Pattern.compile("^arn:aws[a-z\\-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$");
+      Pattern.compile(
+          "^arn:aws[a-z\\-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$");
 
   /** SageMaker's Image: up to 255 characters, no white space. */
   static final Pattern IMAGE = Pattern.compile("^\\S{1,255}$");
 
   /** A Hugging Face Hub id ({@code org/name} or {@code name}) or a path inside the container. */
-  static final Pattern MODEL_ID =
-      Pattern.compile("^([A-Za-z0-9][\\w.-]*(/[\\w.-]+)?|/[\\w./-]+)$");
+  static final Pattern MODEL_ID = Pattern.compile("^([A-Za-z0-9][\\w.-]*(/[\\w.-]+)?|/[\\w./-]+)$");
 
-  /** SageMaker's hosting instance types, as the SDK's ProductionVariantInstanceType lists them (a test in shared/aws keeps the two equal). */
+  /**
+   * SageMaker's hosting instance types, as the SDK's ProductionVariantInstanceType lists them (a
+   * test in shared/aws keeps the two equal).
+   */
   public static final List<String> INSTANCE_TYPES = readInstanceTypes();
 
   private static List<String> readInstanceTypes() {
     try (var in = SpecParser.class.getResourceAsStream("sagemaker-instance-types.txt")) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-          .filter(l -> !l.isBlank() && !l.startsWith("#")).sorted().toList();
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> !l.isBlank() && !l.startsWith("#"))
+          .sorted()
+          .toList();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -86,7 +91,8 @@ public final class SpecParser {
           "GreaterThanThreshold",
           "LessThanThreshold",
           "LessThanOrEqualToThreshold");
-  static final List<String> MISSING_DATA = List.of("missing", "notBreaching", "breaching", "ignore");
+  static final List<String> MISSING_DATA =
+      List.of("missing", "notBreaching", "breaching", "ignore");
   static final List<String> TARGET_TRACKING_METRICS =
       List.of(
           "SageMakerInferenceComponentInvocationsPerCopy",
@@ -96,6 +102,7 @@ public final class SpecParser {
 
   /** The most copies and instances a spec or event may name (docs/spec.md). */
   public static final int MAX_COPIES = 1000;
+
   public static final int MAX_INSTANCES = 1000;
   static final int DAY_SECONDS = 86_400;
 
@@ -126,9 +133,13 @@ public final class SpecParser {
       String where =
           e.getLocation() == null
               ? ""
-              : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
       String reason = e instanceof JsonParseException ? e.getOriginalMessage() : e.getMessage();
-      return SpecResult.invalid(List.of(new Problem("", "not valid YAML or JSON" + where + ": " + reason)));
+      return SpecResult.invalid(
+          List.of(new Problem("", "not valid YAML or JSON" + where + ": " + reason)));
     }
     return parse(root);
   }
@@ -142,11 +153,15 @@ public final class SpecParser {
     }
   }
 
-  /** Validates a document that is already a tree, e.g. the {@code detail} of an EventBridge event. */
+  /**
+   * Validates a document that is already a tree, e.g. the {@code detail} of an EventBridge event.
+   */
   public static SpecResult parse(JsonNode root) {
     if (root == null || !root.isObject()) {
       return SpecResult.invalid(
-          List.of(new Problem("", "a spec must be an object with apiVersion: " + DeploymentSpec.API_VERSION)));
+          List.of(
+              new Problem(
+                  "", "a spec must be an object with apiVersion: " + DeploymentSpec.API_VERSION)));
     }
     Problems problems = new Problems();
     Node node = new Node(root, "", problems);
@@ -159,7 +174,10 @@ public final class SpecParser {
   private static DeploymentSpec read(Node n) {
     String apiVersion = n.requiredString("apiVersion");
     if (!n.problems().at("apiVersion") && !apiVersion.equals(DeploymentSpec.API_VERSION)) {
-      n.problems().add("apiVersion", "\"" + apiVersion + "\" is not supported; use " + DeploymentSpec.API_VERSION);
+      n.problems()
+          .add(
+              "apiVersion",
+              "\"" + apiVersion + "\" is not supported; use " + DeploymentSpec.API_VERSION);
     }
     String name = n.requiredMatching("name", DEPLOYMENT_NAME, SHORT_NAME_RULE);
     String role =
@@ -196,8 +214,8 @@ public final class SpecParser {
               "\""
                   + type
                   + "\" is not a SageMaker hosting instance type (ProductionVariantInstanceType),"
-                  + " e.g. ml.g5.12xlarge, ml.g6e.2xlarge, ml.p4d.24xlarge; run `copyscale catalog` for"
-                  + " the GPU types preflight knows");
+                  + " e.g. ml.g5.12xlarge, ml.g6e.2xlarge, ml.p4d.24xlarge; run `copyscale catalog`"
+                  + " for the GPU types preflight knows");
     }
     return type;
   }
@@ -208,7 +226,9 @@ public final class SpecParser {
         new ManagedInstanceScaling(
             enabled,
             n.integer("minInstances", 1, 0, MAX_INSTANCES),
-            enabled ? n.requiredInt("maxInstances", 1, MAX_INSTANCES) : n.integer("maxInstances", 0, 1, MAX_INSTANCES));
+            enabled
+                ? n.requiredInt("maxInstances", 1, MAX_INSTANCES)
+                : n.integer("maxInstances", 0, 1, MAX_INSTANCES));
     n.finish();
     return mis;
   }
@@ -217,16 +237,20 @@ public final class SpecParser {
     Component component =
         new Component(
             n.requiredMatching("name", SAGEMAKER_NAME, SAGEMAKER_NAME_RULE),
-            n.requiredMatching("image", IMAGE, "a container image URI of at most 255 characters without spaces"),
             n.requiredMatching(
-                "modelId", MODEL_ID, "a Hugging Face model id such as meta-llama/Meta-Llama-3-8B-Instruct"),
+                "image", IMAGE, "a container image URI of at most 255 characters without spaces"),
+            n.requiredMatching(
+                "modelId",
+                MODEL_ID,
+                "a Hugging Face model id such as meta-llama/Meta-Llama-3-8B-Instruct"),
             n.has("hfTokenSecretArn")
                 ? Optional.of(
                     n.matching(
                         "hfTokenSecretArn",
                         "",
                         SECRET_ARN,
-                        "a Secrets Manager secret ARN, arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME"))
+                        "a Secrets Manager secret ARN,"
+                            + " arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME"))
                 : Optional.empty(),
             modelDataS3Uri(n),
             n.stringMap("env"),
@@ -241,14 +265,16 @@ public final class SpecParser {
   }
 
   /** An S3 prefix: s3://BUCKET/ or s3://BUCKET/KEY/PREFIX/, the bucket named as S3 allows. */
-  static final Pattern S3_PREFIX = Pattern.compile("^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(\\S*/)?$");
+  static final Pattern S3_PREFIX =
+      Pattern.compile("^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(\\S*/)?$");
 
   /** SageMaker's S3Uri: at most 1024 characters. */
   static final int MAX_S3_URI = 1024;
 
   /**
-   * Where SageMaker copies the uncompressed weights from (ModelDataSource, S3Prefix, CompressionType
-   * None): an s3:// URI ending in "/", since SageMaker takes every object under a prefix.
+   * Where SageMaker copies the uncompressed weights from (ModelDataSource, S3Prefix,
+   * CompressionType None): an s3:// URI ending in "/", since SageMaker takes every object under a
+   * prefix.
    */
   private static Optional<String> modelDataS3Uri(Node n) {
     Optional<String> uri = n.optionalString("modelDataS3Uri");
@@ -258,14 +284,35 @@ public final class SpecParser {
     }
     String value = uri.get();
     if (value.length() > MAX_S3_URI) {
-      n.problems().add(path, "is " + value.length() + " characters long; SageMaker's S3Uri allows " + MAX_S3_URI);
+      n.problems()
+          .add(
+              path,
+              "is " + value.length() + " characters long; SageMaker's S3Uri allows " + MAX_S3_URI);
     } else if (!value.startsWith("s3://")) {
-      n.problems().add(path, "\"" + value + "\" is not an s3:// URI; give the prefix the weights are under, e.g. s3://my-models/llama3-8b-instruct/");
+      n.problems()
+          .add(
+              path,
+              "\""
+                  + value
+                  + "\" is not an s3:// URI; give the prefix the weights are under, e.g."
+                  + " s3://my-models/llama3-8b-instruct/");
     } else if (!value.endsWith("/")) {
-      n.problems().add(path, "\"" + value + "\" must end with /: it is a prefix, and SageMaker copies every object under it to /opt/ml/model");
+      n.problems()
+          .add(
+              path,
+              "\""
+                  + value
+                  + "\" must end with /: it is a prefix, and SageMaker copies every object under it"
+                  + " to /opt/ml/model");
     } else if (!S3_PREFIX.matcher(value).matches()) {
-      n.problems().add(path, "\"" + value + "\" is not valid: s3://BUCKET/PREFIX/ with a bucket name of 3-63 lowercase letters, digits, dots and"
-          + " hyphens, starting and ending with a letter or digit, and no spaces");
+      n.problems()
+          .add(
+              path,
+              "\""
+                  + value
+                  + "\" is not valid: s3://BUCKET/PREFIX/ with a bucket name of 3-63 lowercase"
+                  + " letters, digits, dots and hyphens, starting and ending with a letter or"
+                  + " digit, and no spaces");
     }
     return uri;
   }
@@ -291,7 +338,14 @@ public final class SpecParser {
             n.requiredInt("headDim", 1, 4096),
             n.oneOf("dtype", "bfloat16", ModelDtype.names(), false),
             n.integer("maxContextTokens", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
-            n.has("chatTemplate") ? Optional.of(n.matching("chatTemplate", "", CHAT_TEMPLATE, "a path to a .jinja file or a tokenizer_config.json")) : Optional.empty());
+            n.has("chatTemplate")
+                ? Optional.of(
+                    n.matching(
+                        "chatTemplate",
+                        "",
+                        CHAT_TEMPLATE,
+                        "a path to a .jinja file or a tokenizer_config.json"))
+                : Optional.empty());
     n.finish();
     return model;
   }
@@ -336,7 +390,8 @@ public final class SpecParser {
   }
 
   private static Engine engine(Node n, String field, Engine fallback) {
-    return switch (n.oneOf(field, fallback.specValue(), List.of("native", "orchestrated", "slo"), false)) {
+    return switch (n.oneOf(
+        field, fallback.specValue(), List.of("native", "orchestrated", "slo"), false)) {
       case "orchestrated" -> Engine.ORCHESTRATED;
       case "slo" -> Engine.SLO;
       default -> Engine.NATIVE;
@@ -348,10 +403,17 @@ public final class SpecParser {
   private static Slo slo(Node n) {
     Slo slo =
         new Slo(
-            n.requiredDuration("ttft", Duration.ofMillis(1), Duration.ofSeconds(60)).orElse(Duration.ZERO),
-            percent(n.requiredMatching("attainment", PERCENT, "a percentage below 100, e.g. 99% or 99.5%")),
+            n.requiredDuration("ttft", Duration.ofMillis(1), Duration.ofSeconds(60))
+                .orElse(Duration.ZERO),
+            percent(
+                n.requiredMatching(
+                    "attainment", PERCENT, "a percentage below 100, e.g. 99% or 99.5%")),
             percent(n.matching("headroom", "0%", PERCENT, "a percentage below 100, e.g. 10%")),
-            n.duration("scaleInWindow", Slo.DEFAULT_SCALE_IN_WINDOW, Duration.ofMinutes(1), Duration.ofDays(1)),
+            n.duration(
+                "scaleInWindow",
+                Slo.DEFAULT_SCALE_IN_WINDOW,
+                Duration.ofMinutes(1),
+                Duration.ofDays(1)),
             n.bool("forecast", true),
             n.optionalDuration("leadTime", Duration.ofSeconds(30), Duration.ofHours(1)),
             n.optionalString("servingProfile"));
@@ -367,7 +429,11 @@ public final class SpecParser {
   private static TargetTracking targetTracking(Node n) {
     TargetTracking tt =
         new TargetTracking(
-            n.oneOf("metric", "SageMakerInferenceComponentInvocationsPerCopy", TARGET_TRACKING_METRICS, true),
+            n.oneOf(
+                "metric",
+                "SageMakerInferenceComponentInvocationsPerCopy",
+                TARGET_TRACKING_METRICS,
+                true),
             n.requiredNumber("target", 1e-6, 1e9),
             n.integer("scaleOutCooldownSeconds", 300, 0, DAY_SECONDS),
             n.integer("scaleInCooldownSeconds", 300, 0, DAY_SECONDS),
@@ -386,7 +452,8 @@ public final class SpecParser {
       n.problems().add(n.pathOf("simple"), "give either simple or steps, not both");
     }
     if (simple.isEmpty() && !hasSteps) {
-      n.problems().add(n.pathOf("steps"), "is required (or give simple: {adjustment, cooldownSeconds})");
+      n.problems()
+          .add(n.pathOf("steps"), "is required (or give simple: {adjustment, cooldownSeconds})");
     }
     String adjustmentType;
     List<Step> steps;

@@ -1,13 +1,13 @@
 package dev.copyscale.spec;
 
 import dev.copyscale.schedule.AwsCron;
+import dev.copyscale.serving.ServingProfile;
+import dev.copyscale.serving.ServingProfiles;
 import dev.copyscale.spec.DeploymentSpec.Alarm;
 import dev.copyscale.spec.DeploymentSpec.Component;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.Endpoint;
 import dev.copyscale.spec.DeploymentSpec.Engine;
-import dev.copyscale.serving.ServingProfile;
-import dev.copyscale.serving.ServingProfiles;
 import dev.copyscale.spec.DeploymentSpec.Guardrails;
 import dev.copyscale.spec.DeploymentSpec.ManagedInstanceScaling;
 import dev.copyscale.spec.DeploymentSpec.Scaling;
@@ -32,7 +32,12 @@ import java.util.regex.Pattern;
 final class SpecRules {
   /** Environment names that carry a Hugging Face token: never literal in a spec. */
   static final Set<String> TOKEN_VARIABLES =
-      Set.of("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACE_HUB_TOKEN", "HF_API_TOKEN", "HUGGINGFACE_TOKEN");
+      Set.of(
+          "HF_TOKEN",
+          "HUGGING_FACE_HUB_TOKEN",
+          "HUGGINGFACE_HUB_TOKEN",
+          "HF_API_TOKEN",
+          "HUGGINGFACE_TOKEN");
 
   /** What a Hugging Face user access token looks like, wherever it is pasted. */
   static final Pattern TOKEN_VALUE = Pattern.compile(".*\\bhf_[A-Za-z0-9]{30,}.*");
@@ -71,9 +76,16 @@ final class SpecRules {
     String misPath = "endpoint.managedInstanceScaling";
     if (mis.enabled() && clean(misPath)) {
       if (mis.minInstances() > mis.maxInstances()) {
-        problems.add(misPath + ".minInstances", "(" + mis.minInstances() + ") is greater than maxInstances (" + mis.maxInstances() + ")");
+        problems.add(
+            misPath + ".minInstances",
+            "("
+                + mis.minInstances()
+                + ") is greater than maxInstances ("
+                + mis.maxInstances()
+                + ")");
       } else if (clean("endpoint.initialInstanceCount")
-          && (e.initialInstanceCount() < mis.minInstances() || e.initialInstanceCount() > mis.maxInstances())) {
+          && (e.initialInstanceCount() < mis.minInstances()
+              || e.initialInstanceCount() > mis.maxInstances())) {
         problems.add(
             "endpoint.initialInstanceCount",
             "("
@@ -84,12 +96,25 @@ final class SpecRules {
                 + mis.maxInstances());
       }
       if (g != null && clean("guardrails.maxInstances") && mis.maxInstances() > g.maxInstances()) {
-        problems.add(misPath + ".maxInstances", "(" + mis.maxInstances() + ") exceeds guardrails.maxInstances (" + g.maxInstances() + ")");
+        problems.add(
+            misPath + ".maxInstances",
+            "("
+                + mis.maxInstances()
+                + ") exceeds guardrails.maxInstances ("
+                + g.maxInstances()
+                + ")");
       }
     }
-    if (g != null && clean("endpoint.initialInstanceCount", "guardrails.maxInstances")
+    if (g != null
+        && clean("endpoint.initialInstanceCount", "guardrails.maxInstances")
         && e.initialInstanceCount() > g.maxInstances()) {
-      problems.add("endpoint.initialInstanceCount", "(" + e.initialInstanceCount() + ") exceeds guardrails.maxInstances (" + g.maxInstances() + ")");
+      problems.add(
+          "endpoint.initialInstanceCount",
+          "("
+              + e.initialInstanceCount()
+              + ") exceeds guardrails.maxInstances ("
+              + g.maxInstances()
+              + ")");
     }
   }
 
@@ -100,32 +125,45 @@ final class SpecRules {
     }
     Map<String, String> env = c.env();
     if (env.size() > MAX_ENV_ENTRIES) {
-      problems.add("component.env", "has " + env.size() + " variables; SageMaker allows at most " + MAX_ENV_ENTRIES);
+      problems.add(
+          "component.env",
+          "has " + env.size() + " variables; SageMaker allows at most " + MAX_ENV_ENTRIES);
     }
     env.forEach(
         (name, value) -> {
           String path = "component.env." + name;
           if (!ENV_NAME.matcher(name).matches() || name.length() > MAX_ENV_LENGTH) {
-            problems.add(path, "is not a valid environment variable name (letters, digits, _; not starting with a digit)");
+            problems.add(
+                path,
+                "is not a valid environment variable name (letters, digits, _; not starting with a"
+                    + " digit)");
           }
           if (value.length() > MAX_ENV_LENGTH) {
-            problems.add(path, "is " + value.length() + " characters long; SageMaker allows " + MAX_ENV_LENGTH);
+            problems.add(
+                path,
+                "is " + value.length() + " characters long; SageMaker allows " + MAX_ENV_LENGTH);
           }
-          if (TOKEN_VARIABLES.contains(name.toUpperCase()) || TOKEN_VALUE.matcher(value).matches()) {
+          if (TOKEN_VARIABLES.contains(name.toUpperCase())
+              || TOKEN_VALUE.matcher(value).matches()) {
             problems.add(
                 path,
                 "holds a literal Hugging Face token; store it in Secrets Manager and set"
-                    + " component.hfTokenSecretArn (copyscale reads it at deploy time and never logs it)");
+                    + " component.hfTokenSecretArn (copyscale reads it at deploy time and never"
+                    + " logs it)");
           }
         });
     if (env.containsKey("HF_MODEL_ID")) {
-      problems.add("component.env.HF_MODEL_ID", "is set by copyscale from component.modelId (or to /opt/ml/model with component.modelDataS3Uri); remove it here");
+      problems.add(
+          "component.env.HF_MODEL_ID",
+          "is set by copyscale from component.modelId (or to /opt/ml/model with"
+              + " component.modelDataS3Uri); remove it here");
     }
     if (c.hfTokenSecretArn().isPresent() && c.modelDataS3Uri().isPresent()) {
       problems.add(
           "component.hfTokenSecretArn",
-          "cannot go with component.modelDataS3Uri: the weights come from S3, so TGI needs no Hugging Face token;"
-              + " remove it (a token given to the model is readable by anyone allowed sagemaker:DescribeModel)");
+          "cannot go with component.modelDataS3Uri: the weights come from S3, so TGI needs no"
+              + " Hugging Face token; remove it (a token given to the model is readable by anyone"
+              + " allowed sagemaker:DescribeModel)");
     }
     tgiLimits(c);
   }
@@ -133,7 +171,9 @@ final class SpecRules {
   private void tgiLimits(Component c) {
     Map<String, String> env = c.env();
     Optional<Integer> gpus = positiveInt(env, "SM_NUM_GPUS");
-    if (gpus.isPresent() && c.resources() != null && clean("component.resources.accelerators")
+    if (gpus.isPresent()
+        && c.resources() != null
+        && clean("component.resources.accelerators")
         && gpus.get() != c.resources().accelerators()) {
       problems.add(
           "component.env.SM_NUM_GPUS",
@@ -141,9 +181,11 @@ final class SpecRules {
               + gpus.get()
               + ") must equal component.resources.accelerators ("
               + c.resources().accelerators()
-              + "): TGI shards the model across SM_NUM_GPUS GPUs and a copy gets exactly its accelerators");
+              + "): TGI shards the model across SM_NUM_GPUS GPUs and a copy gets exactly its"
+              + " accelerators");
     }
-    String inputName = env.containsKey("MAX_INPUT_TOKENS") ? "MAX_INPUT_TOKENS" : "MAX_INPUT_LENGTH";
+    String inputName =
+        env.containsKey("MAX_INPUT_TOKENS") ? "MAX_INPUT_TOKENS" : "MAX_INPUT_LENGTH";
     Optional<Integer> input = positiveInt(env, inputName);
     Optional<Integer> total = positiveInt(env, "MAX_TOTAL_TOKENS");
     Optional<Integer> batchTotal = positiveInt(env, "MAX_BATCH_TOTAL_TOKENS");
@@ -151,20 +193,32 @@ final class SpecRules {
     if (input.isPresent() && total.isPresent() && input.get() >= total.get()) {
       problems.add(
           "component.env." + inputName,
-          "(" + input.get() + ") must be less than MAX_TOTAL_TOKENS (" + total.get() + "): TGI refuses to start otherwise");
+          "("
+              + input.get()
+              + ") must be less than MAX_TOTAL_TOKENS ("
+              + total.get()
+              + "): TGI refuses to start otherwise");
     }
     if (total.isPresent() && batchTotal.isPresent() && total.get() > batchTotal.get()) {
       problems.add(
           "component.env.MAX_BATCH_TOTAL_TOKENS",
-          "(" + batchTotal.get() + ") must be at least MAX_TOTAL_TOKENS (" + total.get() + "): one full request must fit in a batch");
+          "("
+              + batchTotal.get()
+              + ") must be at least MAX_TOTAL_TOKENS ("
+              + total.get()
+              + "): one full request must fit in a batch");
     }
     if (env.containsKey("QUANTIZE") && ModelDtype.forTgiQuantize(env.get("QUANTIZE")).isEmpty()) {
       problems.add(
           "component.env.QUANTIZE",
-          "\"" + env.get("QUANTIZE") + "\" is not a TGI quantization copyscale knows: " + String.join(", ", ModelDtype.tgiQuantizeNames()));
+          "\""
+              + env.get("QUANTIZE")
+              + "\" is not a TGI quantization copyscale knows: "
+              + String.join(", ", ModelDtype.tgiQuantizeNames()));
     }
     if (env.containsKey("DTYPE") && ModelDtype.byName(env.get("DTYPE")).isEmpty()) {
-      problems.add("component.env.DTYPE", "\"" + env.get("DTYPE") + "\" is not one of float16, bfloat16");
+      problems.add(
+          "component.env.DTYPE", "\"" + env.get("DTYPE") + "\" is not one of float16, bfloat16");
     }
   }
 
@@ -196,7 +250,9 @@ final class SpecRules {
     String minPath = "scaling.min" + noun;
     String maxPath = "scaling.max" + noun;
     if (clean(minPath, maxPath) && s.minCapacity() > s.maxCapacity()) {
-      problems.add(minPath, "(" + s.minCapacity() + ") is greater than max" + noun + " (" + s.maxCapacity() + ")");
+      problems.add(
+          minPath,
+          "(" + s.minCapacity() + ") is greater than max" + noun + " (" + s.maxCapacity() + ")");
     }
     int guard = guardrail(s.dimension(), g);
     String guardPath = "guardrails.max" + noun;
@@ -221,13 +277,26 @@ final class SpecRules {
     Component c = spec.component();
     Endpoint e = spec.endpoint();
     String noun = s.dimension().boundNoun();
-    if (c != null && g != null && clean("component.copies", "guardrails.maxCopies") && c.copies() > g.maxCopies()) {
-      problems.add("component.copies", "(" + c.copies() + ") exceeds guardrails.maxCopies (" + g.maxCopies() + ")");
+    if (c != null
+        && g != null
+        && clean("component.copies", "guardrails.maxCopies")
+        && c.copies() > g.maxCopies()) {
+      problems.add(
+          "component.copies",
+          "(" + c.copies() + ") exceeds guardrails.maxCopies (" + g.maxCopies() + ")");
     }
     if (s.dimension() == Dimension.COPIES) {
-      if (c != null && clean("component.copies", "scaling.minCopies", "scaling.maxCopies")
+      if (c != null
+          && clean("component.copies", "scaling.minCopies", "scaling.maxCopies")
           && (c.copies() < s.minCapacity() || c.copies() > s.maxCapacity())) {
-        problems.add("component.copies", "(" + c.copies() + ") must lie within scaling's " + s.minCapacity() + ".." + s.maxCapacity());
+        problems.add(
+            "component.copies",
+            "("
+                + c.copies()
+                + ") must lie within scaling's "
+                + s.minCapacity()
+                + ".."
+                + s.maxCapacity());
       }
       return;
     }
@@ -237,18 +306,26 @@ final class SpecRules {
     if (e.managedInstanceScaling().enabled()) {
       problems.add(
           "scaling.dimension",
-          "instances cannot be scaled by copyscale while endpoint.managedInstanceScaling is enabled:"
-              + " SageMaker would own the instance count too; disable one of them");
+          "instances cannot be scaled by copyscale while endpoint.managedInstanceScaling is"
+              + " enabled: SageMaker would own the instance count too; disable one of them");
     }
     if (clean("endpoint.initialInstanceCount", "scaling.min" + noun, "scaling.max" + noun)
-        && (e.initialInstanceCount() < s.minCapacity() || e.initialInstanceCount() > s.maxCapacity())) {
+        && (e.initialInstanceCount() < s.minCapacity()
+            || e.initialInstanceCount() > s.maxCapacity())) {
       problems.add(
           "endpoint.initialInstanceCount",
-          "(" + e.initialInstanceCount() + ") must lie within scaling's " + s.minCapacity() + ".." + s.maxCapacity());
+          "("
+              + e.initialInstanceCount()
+              + ") must lie within scaling's "
+              + s.minCapacity()
+              + ".."
+              + s.maxCapacity());
     }
   }
 
-  /** DESIGN.md: one dynamic engine per target, and target tracking is Application Auto Scaling's. */
+  /**
+   * DESIGN.md: one dynamic engine per target, and target tracking is Application Auto Scaling's.
+   */
   private void engines(Scaling s) {
     if (s.targetTracking().isPresent()) {
       if (s.engine() == Engine.ORCHESTRATED) {
@@ -259,7 +336,8 @@ final class SpecRules {
       }
       String metric = s.targetTracking().get().metric();
       boolean componentMetric = metric.startsWith("SageMakerInferenceComponent");
-      if (clean("scaling.targetTracking.metric") && componentMetric != (s.dimension() == Dimension.COPIES)) {
+      if (clean("scaling.targetTracking.metric")
+          && componentMetric != (s.dimension() == Dimension.COPIES)) {
         problems.add(
             "scaling.targetTracking.metric",
             metric
@@ -267,8 +345,10 @@ final class SpecRules {
                 + s.dimension().specValue()
                 + " dimension; use "
                 + (s.dimension() == Dimension.COPIES
-                    ? "SageMakerInferenceComponentInvocationsPerCopy or SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution"
-                    : "SageMakerVariantInvocationsPerInstance or SageMakerVariantConcurrentRequestsPerModelHighResolution"));
+                    ? "SageMakerInferenceComponentInvocationsPerCopy or"
+                        + " SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution"
+                    : "SageMakerVariantInvocationsPerInstance or"
+                        + " SageMakerVariantConcurrentRequestsPerModelHighResolution"));
       }
     }
     slo(s);
@@ -292,24 +372,34 @@ final class SpecRules {
   }
 
   /**
-   * engine: slo owns the copy count alone, from its objective: no policies beside it, copies as
-   * the dimension, and an objective the serving profile says can be met.
+   * engine: slo owns the copy count alone, from its objective: no policies beside it, copies as the
+   * dimension, and an objective the serving profile says can be met.
    */
   private void slo(Scaling s) {
     if (s.engine() != Engine.SLO) {
       if (s.slo().isPresent()) {
-        problems.add("scaling.slo", "applies only with scaling.engine: slo (the engine is " + s.engine().specValue() + ")");
+        problems.add(
+            "scaling.slo",
+            "applies only with scaling.engine: slo (the engine is " + s.engine().specValue() + ")");
       }
       return;
     }
     if (s.targetTracking().isPresent()) {
-      problems.add("scaling.targetTracking", "does not apply with engine: slo, which decides from scaling.slo; remove it or use engine: native");
+      problems.add(
+          "scaling.targetTracking",
+          "does not apply with engine: slo, which decides from scaling.slo; remove it or use"
+              + " engine: native");
     }
     if (!s.stepPolicies().isEmpty()) {
-      problems.add("scaling.stepPolicies", "do not apply with engine: slo, which decides from scaling.slo; remove them or use engine: orchestrated");
+      problems.add(
+          "scaling.stepPolicies",
+          "do not apply with engine: slo, which decides from scaling.slo; remove them or use"
+              + " engine: orchestrated");
     }
     if (s.dimension() != Dimension.COPIES) {
-      problems.add("scaling.dimension", "must be copies with engine: slo (it plans instances itself and fills them with copies)");
+      problems.add(
+          "scaling.dimension",
+          "must be copies with engine: slo (it plans instances itself and fills them with copies)");
     }
     if (s.slo().isEmpty()) {
       problems.add("scaling.slo", "is required with engine: slo, e.g. {ttft: 2s, attainment: 99%}");
@@ -317,23 +407,47 @@ final class SpecRules {
     }
     DeploymentSpec.Slo slo = s.slo().get();
     if (clean("scaling.slo.attainment") && slo.attainment() < 0.5) {
-      problems.add("scaling.slo.attainment", "must be at least 50%: an objective most requests miss is not one copyscale can plan for");
+      problems.add(
+          "scaling.slo.attainment",
+          "must be at least 50%: an objective most requests miss is not one copyscale can plan"
+              + " for");
     }
     Component c = spec.component();
     Endpoint e = spec.endpoint();
-    if (c == null || e == null || !clean("scaling.slo.ttft", "scaling.slo.servingProfile", "component.modelId", "endpoint.instanceType")) {
+    if (c == null
+        || e == null
+        || !clean(
+            "scaling.slo.ttft",
+            "scaling.slo.servingProfile",
+            "component.modelId",
+            "endpoint.instanceType")) {
       return;
     }
-    ServingProfiles.Resolved resolved = ServingProfiles.resolve(c.modelId(), e.instanceType(), c.resources().accelerators(), slo.servingProfile(),
-        "scaling.slo.servingProfile");
+    ServingProfiles.Resolved resolved =
+        ServingProfiles.resolve(
+            c.modelId(),
+            e.instanceType(),
+            c.resources().accelerators(),
+            slo.servingProfile(),
+            "scaling.slo.servingProfile");
     if (resolved.profile().isEmpty()) {
-      problems.add(slo.servingProfile().isPresent() ? "scaling.slo.servingProfile" : "scaling.slo", resolved.why());
+      problems.add(
+          slo.servingProfile().isPresent() ? "scaling.slo.servingProfile" : "scaling.slo",
+          resolved.why());
       return;
     }
     ServingProfile profile = resolved.profile().get();
     if (profile.concurrencyWithin(slo.ttft().toMillis()).isEmpty()) {
-      problems.add("scaling.slo.ttft", slo.ttft().toMillis() + " ms cannot be met: " + profile.name() + " takes " + Math.round(profile.ttftFloorMs())
-          + " ms to the first token with one request on a copy; the achievable floor is " + (long) Math.ceil(profile.ttftFloorMs()) + " ms");
+      problems.add(
+          "scaling.slo.ttft",
+          slo.ttft().toMillis()
+              + " ms cannot be met: "
+              + profile.name()
+              + " takes "
+              + Math.round(profile.ttftFloorMs())
+              + " ms to the first token with one request on a copy; the achievable floor is "
+              + (long) Math.ceil(profile.ttftFloorMs())
+              + " ms");
     }
   }
 
@@ -348,8 +462,11 @@ final class SpecRules {
       if (p.alarm() != null) {
         alarm(p.alarm(), path + ".alarm");
       }
-      if (p.minAdjustmentMagnitude().isPresent() && !p.adjustmentType().equals("PercentChangeInCapacity")) {
-        problems.add(path + ".minAdjustmentMagnitude", "applies only with adjustmentType: PercentChangeInCapacity");
+      if (p.minAdjustmentMagnitude().isPresent()
+          && !p.adjustmentType().equals("PercentChangeInCapacity")) {
+        problems.add(
+            path + ".minAdjustmentMagnitude",
+            "applies only with adjustmentType: PercentChangeInCapacity");
       }
       String stepsPath = p.simple() ? path + ".simple" : path + ".steps";
       if (clean(path + ".steps", path + ".simple", path + ".alarm")) {
@@ -359,8 +476,15 @@ final class SpecRules {
   }
 
   private void alarm(Alarm a, String path) {
-    if (clean(path + ".datapointsToAlarm", path + ".evaluationPeriods") && a.datapointsToAlarm() > a.evaluationPeriods()) {
-      problems.add(path + ".datapointsToAlarm", "(" + a.datapointsToAlarm() + ") cannot exceed evaluationPeriods (" + a.evaluationPeriods() + ")");
+    if (clean(path + ".datapointsToAlarm", path + ".evaluationPeriods")
+        && a.datapointsToAlarm() > a.evaluationPeriods()) {
+      problems.add(
+          path + ".datapointsToAlarm",
+          "("
+              + a.datapointsToAlarm()
+              + ") cannot exceed evaluationPeriods ("
+              + a.evaluationPeriods()
+              + ")");
     }
     Optional<Metric> metric = Metric.bySpecName(a.metric());
     if (metric.isEmpty() || !clean(path + ".periodSeconds")) {
@@ -371,12 +495,24 @@ final class SpecRules {
     if (highResolutionPeriod && !metric.get().highResolution()) {
       problems.add(
           path + ".periodSeconds",
-          period + " s needs a high-resolution metric; " + a.metric() + " is published every minute, so use a multiple of 60");
+          period
+              + " s needs a high-resolution metric; "
+              + a.metric()
+              + " is published every minute, so use a multiple of 60");
     } else if (!highResolutionPeriod && period % 60 != 0) {
-      problems.add(path + ".periodSeconds", period + " is not a CloudWatch alarm period: 10, 20, 30 (high-resolution metrics) or a multiple of 60");
+      problems.add(
+          path + ".periodSeconds",
+          period
+              + " is not a CloudWatch alarm period: 10, 20, 30 (high-resolution metrics) or a"
+              + " multiple of 60");
     }
-    if (clean(path + ".evaluationPeriods") && (long) period * a.evaluationPeriods() > SpecParser.DAY_SECONDS) {
-      problems.add(path + ".evaluationPeriods", "periodSeconds x evaluationPeriods = " + (long) period * a.evaluationPeriods() + " s exceeds CloudWatch's 86400 s (one day)");
+    if (clean(path + ".evaluationPeriods")
+        && (long) period * a.evaluationPeriods() > SpecParser.DAY_SECONDS) {
+      problems.add(
+          path + ".evaluationPeriods",
+          "periodSeconds x evaluationPeriods = "
+              + (long) period * a.evaluationPeriods()
+              + " s exceeds CloudWatch's 86400 s (one day)");
     }
   }
 
@@ -397,14 +533,26 @@ final class SpecRules {
       Step st = steps.get(i);
       String stepPath = p.simple() ? path : path + "[" + i + "]";
       if (st.lower().isEmpty() && st.upper().isEmpty()) {
-        problems.add(stepPath, "needs a lower or an upper bound (Application Auto Scaling refuses a step with neither)");
+        problems.add(
+            stepPath,
+            "needs a lower or an upper bound (Application Auto Scaling refuses a step with"
+                + " neither)");
         ok = false;
-      } else if (st.lower().isPresent() && st.upper().isPresent() && st.lower().get() >= st.upper().get()) {
-        problems.add(stepPath, "lower (" + fmt(st.lower().get()) + ") must be less than upper (" + fmt(st.upper().get()) + ")");
+      } else if (st.lower().isPresent()
+          && st.upper().isPresent()
+          && st.lower().get() >= st.upper().get()) {
+        problems.add(
+            stepPath,
+            "lower ("
+                + fmt(st.lower().get())
+                + ") must be less than upper ("
+                + fmt(st.upper().get())
+                + ")");
         ok = false;
       }
       if (p.adjustmentType().equals("ExactCapacity") && st.adjustment() < 0) {
-        problems.add(stepPath + ".adjustment", "ExactCapacity sets the count, so it cannot be negative");
+        problems.add(
+            stepPath + ".adjustment", "ExactCapacity sets the count, so it cannot be negative");
       }
     }
     if (!ok) {
@@ -414,7 +562,8 @@ final class SpecRules {
     for (int i = 0; i < steps.size(); i++) {
       order.add(i);
     }
-    order.sort(Comparator.comparingDouble(i -> steps.get(i).lower().orElse(Double.NEGATIVE_INFINITY)));
+    order.sort(
+        Comparator.comparingDouble(i -> steps.get(i).lower().orElse(Double.NEGATIVE_INFINITY)));
     for (int k = 1; k < order.size(); k++) {
       Step prev = steps.get(order.get(k - 1));
       Step next = steps.get(order.get(k));
@@ -422,11 +571,20 @@ final class SpecRules {
       double nextLower = next.lower().orElse(Double.NEGATIVE_INFINITY);
       String where = path + "[" + order.get(k) + "]";
       if (nextLower < prevUpper) {
-        problems.add(where, "overlaps step " + order.get(k - 1) + " (" + range(prev) + " and " + range(next) + ")");
+        problems.add(
+            where,
+            "overlaps step " + order.get(k - 1) + " (" + range(prev) + " and " + range(next) + ")");
         return;
       }
       if (nextLower > prevUpper) {
-        problems.add(where, "leaves a gap after step " + order.get(k - 1) + ": no step covers " + fmt(prevUpper) + " to " + fmt(nextLower));
+        problems.add(
+            where,
+            "leaves a gap after step "
+                + order.get(k - 1)
+                + ": no step covers "
+                + fmt(prevUpper)
+                + " to "
+                + fmt(nextLower));
         return;
       }
     }
@@ -435,27 +593,49 @@ final class SpecRules {
     Step last = steps.get(order.get(order.size() - 1));
     if (above) {
       if (first.lower().orElse(Double.NEGATIVE_INFINITY) > 0) {
-        problems.add(path, "no step covers breaches from 0 to " + fmt(first.lower().get()) + " above the threshold; the lowest step must start at lower: 0");
+        problems.add(
+            path,
+            "no step covers breaches from 0 to "
+                + fmt(first.lower().get())
+                + " above the threshold; the lowest step must start at lower: 0");
       }
       if (last.upper().isPresent()) {
-        problems.add(path, "no step covers breaches above " + fmt(last.upper().get()) + "; the highest step needs no upper bound");
+        problems.add(
+            path,
+            "no step covers breaches above "
+                + fmt(last.upper().get())
+                + "; the highest step needs no upper bound");
       }
     } else {
       if (first.lower().isPresent()) {
-        problems.add(path, "no step covers breaches below " + fmt(first.lower().get()) + "; the lowest step needs no lower bound");
+        problems.add(
+            path,
+            "no step covers breaches below "
+                + fmt(first.lower().get())
+                + "; the lowest step needs no lower bound");
       }
       if (last.upper().orElse(Double.POSITIVE_INFINITY) < 0) {
-        problems.add(path, "no step covers breaches from " + fmt(last.upper().get()) + " to 0 below the threshold; the highest step must end at upper: 0");
+        problems.add(
+            path,
+            "no step covers breaches from "
+                + fmt(last.upper().get())
+                + " to 0 below the threshold; the highest step must end at upper: 0");
       }
     }
   }
 
   private static String range(Step s) {
-    return "[" + s.lower().map(SpecRules::fmt).orElse("-inf") + ", " + s.upper().map(SpecRules::fmt).orElse("+inf") + ")";
+    return "["
+        + s.lower().map(SpecRules::fmt).orElse("-inf")
+        + ", "
+        + s.upper().map(SpecRules::fmt).orElse("+inf")
+        + ")";
   }
 
   private static String fmt(double value) {
-    return value == Math.rint(value) && !Double.isInfinite(value) ? String.valueOf((long) value) : String.valueOf(value);
+    return value == Math.rint(value) && !Double.isInfinite(value)
+        ? String.valueOf((long) value)
+        : String.valueOf(value);
   }
 
   private void schedules(Scaling s, Guardrails g) {
@@ -474,18 +654,36 @@ final class SpecRules {
         } catch (IllegalArgumentException e) {
           problems.add(
               path + ".cron",
-              "\"" + sc.cron() + "\" is not an EventBridge Scheduler cron expression (minutes hours day-of-month month day-of-week year, e.g. \"0 8 ? * MON-FRI *\"): " + e.getMessage());
+              "\""
+                  + sc.cron()
+                  + "\" is not an EventBridge Scheduler cron expression (minutes hours day-of-month"
+                  + " month day-of-week year, e.g. \"0 8 ? * MON-FRI *\"): "
+                  + e.getMessage());
         }
       }
       if (clean(path + ".timezone") && !ZONES.contains(sc.timezone())) {
-        problems.add(path + ".timezone", "\"" + sc.timezone() + "\" is not an IANA time zone such as Europe/Berlin or America/New_York");
+        problems.add(
+            path + ".timezone",
+            "\""
+                + sc.timezone()
+                + "\" is not an IANA time zone such as Europe/Berlin or America/New_York");
       }
       if (clean(path + ".min" + noun, path + ".max" + noun)) {
         if (sc.minCapacity() > sc.maxCapacity()) {
-          problems.add(path + ".min" + noun, "(" + sc.minCapacity() + ") is greater than max" + noun + " (" + sc.maxCapacity() + ")");
+          problems.add(
+              path + ".min" + noun,
+              "("
+                  + sc.minCapacity()
+                  + ") is greater than max"
+                  + noun
+                  + " ("
+                  + sc.maxCapacity()
+                  + ")");
         }
         if (g != null && clean("guardrails.max" + noun) && sc.maxCapacity() > guard) {
-          problems.add(path + ".max" + noun, "(" + sc.maxCapacity() + ") exceeds guardrails.max" + noun + " (" + guard + ")");
+          problems.add(
+              path + ".max" + noun,
+              "(" + sc.maxCapacity() + ") exceeds guardrails.max" + noun + " (" + guard + ")");
         }
       }
     }

@@ -58,7 +58,8 @@ class DeployPlannerTest {
   private static final ResourceNames NAMES = ResourceNames.of(SPEC);
 
   private static ComponentView component(String status, int desired) {
-    return new ComponentView(status, NAMES.model(), 1, 6, 40960, desired, desired, Optional.empty());
+    return new ComponentView(
+        status, NAMES.model(), 1, 6, 40960, desired, desired, Optional.empty());
   }
 
   /** Everything in place as the spec asks, policies applied with the spec's fingerprints. */
@@ -70,7 +71,9 @@ class DeployPlannerTest {
         Optional.of(component("InService", copies)),
         Optional.of(new TargetView(1, 8)),
         DeployPlanner.desiredPolicies(SPEC, NAMES).keySet(),
-        Set.of(NAMES.alarm("burst")), false, Set.of());
+        Set.of(NAMES.alarm("burst")),
+        false,
+        Set.of());
   }
 
   private static Applied appliedAll() {
@@ -80,9 +83,12 @@ class DeployPlannerTest {
   @Test
   void namesAreDerivedAndStableForAnUnchangedSpec() {
     assertThat(NAMES.model()).matches("llama3-chat-[0-9a-f]{10}");
-    assertThat(NAMES.endpointConfig()).matches("llama3-chat-[0-9a-f]{10}").isNotEqualTo(NAMES.model());
+    assertThat(NAMES.endpointConfig())
+        .matches("llama3-chat-[0-9a-f]{10}")
+        .isNotEqualTo(NAMES.model());
     assertThat(NAMES.scalableResourceId()).isEqualTo("inference-component/llama3-chat-ic");
-    assertThat(NAMES.scalableDimension()).isEqualTo("sagemaker:inference-component:DesiredCopyCount");
+    assertThat(NAMES.scalableDimension())
+        .isEqualTo("sagemaker:inference-component:DesiredCopyCount");
     assertThat(ResourceNames.of(SPEC)).isEqualTo(NAMES);
     assertThat(NAMES.owns(NAMES.model())).isTrue();
     assertThat(NAMES.owns("llama3-chat-ic")).isFalse();
@@ -101,9 +107,17 @@ class DeployPlannerTest {
 
   @Test
   void waitsWhileTheEndpointIsCreating() {
-    Observed creating = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
-        Optional.of(new EndpointView("Creating", NAMES.endpointConfig(), 0, Optional.empty())),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
+    Observed creating =
+        new Observed(
+            Set.of(NAMES.model()),
+            Set.of(NAMES.endpointConfig()),
+            Optional.of(new EndpointView("Creating", NAMES.endpointConfig(), 0, Optional.empty())),
+            Optional.empty(),
+            Optional.empty(),
+            Set.of(),
+            Set.of(),
+            false,
+            Set.of());
     Plan plan = DeployPlanner.plan(SPEC, creating, Applied.none(), NOW);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.waitingFor()).contains("endpoint llama3-chat is Creating");
@@ -112,19 +126,37 @@ class DeployPlannerTest {
 
   @Test
   void createsTheComponentOnceTheEndpointServesThenTheTargetAndPolicies() {
-    Observed endpointUp = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
-        Optional.of(new EndpointView("InService", NAMES.endpointConfig(), 1, Optional.empty())),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
+    Observed endpointUp =
+        new Observed(
+            Set.of(NAMES.model()),
+            Set.of(NAMES.endpointConfig()),
+            Optional.of(new EndpointView("InService", NAMES.endpointConfig(), 1, Optional.empty())),
+            Optional.empty(),
+            Optional.empty(),
+            Set.of(),
+            Set.of(),
+            false,
+            Set.of());
     assertThat(DeployPlanner.plan(SPEC, endpointUp, Applied.none(), NOW).actions())
         .containsExactly(new CreateComponent("llama3-chat-ic", NAMES.model(), 4));
 
-    Observed componentUp = new Observed(endpointUp.models(), endpointUp.endpointConfigs(), endpointUp.endpoint(),
-        Optional.of(component("InService", 4)), Optional.empty(), Set.of(), Set.of(), false, Set.of());
+    Observed componentUp =
+        new Observed(
+            endpointUp.models(),
+            endpointUp.endpointConfigs(),
+            endpointUp.endpoint(),
+            Optional.of(component("InService", 4)),
+            Optional.empty(),
+            Set.of(),
+            Set.of(),
+            false,
+            Set.of());
     assertThat(DeployPlanner.plan(SPEC, componentUp, Applied.none(), NOW).actions())
         .containsExactly(
             new RegisterTarget("inference-component/llama3-chat-ic", 1, 8),
             new PutTargetTracking("copyscale-llama3-chat-target-tracking"),
-            new PutStepPolicy("burst", "copyscale-llama3-chat-burst", "copyscale-llama3-chat-burst"));
+            new PutStepPolicy(
+                "burst", "copyscale-llama3-chat-burst", "copyscale-llama3-chat-burst"));
   }
 
   @Test
@@ -146,41 +178,96 @@ class DeployPlannerTest {
     DeploymentSpec narrower = spec(doc);
     Applied applied = new Applied(DeployPlanner.desiredPolicies(narrower, NAMES), false, true);
     Plan plan = DeployPlanner.plan(narrower, settled(7), applied, NOW);
-    assertThat(plan.actions()).containsExactly(
-        new SetCopyCount("llama3-chat-ic", 7, 5, "count was above the maximum 5 of the spec"),
-        new RegisterTarget("inference-component/llama3-chat-ic", 1, 5));
+    assertThat(plan.actions())
+        .containsExactly(
+            new SetCopyCount("llama3-chat-ic", 7, 5, "count was above the maximum 5 of the spec"),
+            new RegisterTarget("inference-component/llama3-chat-ic", 1, 5));
     assertThat(plan.phase()).isEqualTo(Phase.Updating);
   }
 
   @Test
   void aDeployInTheMiddleOfAScheduleWindowAppliesThatWindow() {
-    DeploymentSpec scheduled = SpecParser.parse(RepoFiles.read("examples/llama3-8b.yaml")).orThrow();
+    DeploymentSpec scheduled =
+        SpecParser.parse(RepoFiles.read("examples/llama3-8b.yaml")).orThrow();
     // Wednesday 10:00 Berlin: business hours (4..8) since 08:00; 2 copies are below the window
-    Plan day = DeployPlanner.plan(scheduled, settled(2), new Applied(DeployPlanner.desiredPolicies(scheduled, NAMES), false, true), NOW);
-    assertThat(day.actions()).containsExactly(
-        new SetCopyCount("llama3-chat-ic", 2, 4, "count was below the minimum 4 of the schedule business-hours (fired 2026-11-25T07:00:00Z)"),
-        new RegisterTarget("inference-component/llama3-chat-ic", 4, 8),
-        new Action.PutSchedule("copyscale-llama3-chat", "business-hours"),
-        new Action.PutSchedule("copyscale-llama3-chat", "nights"));
+    Plan day =
+        DeployPlanner.plan(
+            scheduled,
+            settled(2),
+            new Applied(DeployPlanner.desiredPolicies(scheduled, NAMES), false, true),
+            NOW);
+    assertThat(day.actions())
+        .containsExactly(
+            new SetCopyCount(
+                "llama3-chat-ic",
+                2,
+                4,
+                "count was below the minimum 4 of the schedule business-hours (fired"
+                    + " 2026-11-25T07:00:00Z)"),
+            new RegisterTarget("inference-component/llama3-chat-ic", 4, 8),
+            new Action.PutSchedule("copyscale-llama3-chat", "business-hours"),
+            new Action.PutSchedule("copyscale-llama3-chat", "nights"));
     // 22:00 Berlin: nights (0..2) since 20:00
-    Plan night = DeployPlanner.plan(scheduled, settled(4), new Applied(DeployPlanner.desiredPolicies(scheduled, NAMES), false, true), Instant.parse("2026-11-25T21:00:00Z"));
-    assertThat(night.actions()).startsWith(
-        new SetCopyCount("llama3-chat-ic", 4, 2, "count was above the maximum 2 of the schedule nights (fired 2026-11-25T19:00:00Z)"),
-        new RegisterTarget("inference-component/llama3-chat-ic", 0, 2));
+    Plan night =
+        DeployPlanner.plan(
+            scheduled,
+            settled(4),
+            new Applied(DeployPlanner.desiredPolicies(scheduled, NAMES), false, true),
+            Instant.parse("2026-11-25T21:00:00Z"));
+    assertThat(night.actions())
+        .startsWith(
+            new SetCopyCount(
+                "llama3-chat-ic",
+                4,
+                2,
+                "count was above the maximum 2 of the schedule nights (fired"
+                    + " 2026-11-25T19:00:00Z)"),
+            new RegisterTarget("inference-component/llama3-chat-ic", 0, 2));
   }
 
   @Test
   void schedulesArePutOnceAndRemovedWhenTheSpecDropsThem() {
-    DeploymentSpec scheduled = SpecParser.parse(RepoFiles.read("examples/llama3-8b.yaml")).orThrow();
-    Map<String, String> applied = new java.util.HashMap<>(DeployPlanner.desiredPolicies(scheduled, NAMES));
-    scheduled.scaling().schedules().forEach(x -> applied.put(DeployPlanner.scheduleKey(x.name()), x.toString()));
+    DeploymentSpec scheduled =
+        SpecParser.parse(RepoFiles.read("examples/llama3-8b.yaml")).orThrow();
+    Map<String, String> applied =
+        new java.util.HashMap<>(DeployPlanner.desiredPolicies(scheduled, NAMES));
+    scheduled
+        .scaling()
+        .schedules()
+        .forEach(x -> applied.put(DeployPlanner.scheduleKey(x.name()), x.toString()));
     Observed o = settled(4);
-    Observed withSchedules = new Observed(o.models(), o.endpointConfigs(), o.endpoint(), o.component(), Optional.of(new TargetView(4, 8)),
-        o.policies(), o.alarms(), true, Set.of("business-hours", "nights", "weekend-off"));
-    assertThat(DeployPlanner.plan(scheduled, withSchedules, new Applied(applied, false, true), NOW).actions())
+    Observed withSchedules =
+        new Observed(
+            o.models(),
+            o.endpointConfigs(),
+            o.endpoint(),
+            o.component(),
+            Optional.of(new TargetView(4, 8)),
+            o.policies(),
+            o.alarms(),
+            true,
+            Set.of("business-hours", "nights", "weekend-off"));
+    assertThat(
+            DeployPlanner.plan(scheduled, withSchedules, new Applied(applied, false, true), NOW)
+                .actions())
         .containsExactly(new Action.DeleteSchedule("copyscale-llama3-chat", "weekend-off"));
-    assertThat(DeployPlanner.planDelete(NAMES, new Observed(Set.of(), Set.of(), Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), Set.of(), true, Set.of("nights"))).actions())
-        .containsExactly(new Action.DeleteSchedule("copyscale-llama3-chat", "nights"), new Action.DeleteScheduleGroup("copyscale-llama3-chat"));
+    assertThat(
+            DeployPlanner.planDelete(
+                    NAMES,
+                    new Observed(
+                        Set.of(),
+                        Set.of(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Set.of(),
+                        Set.of(),
+                        true,
+                        Set.of("nights")))
+                .actions())
+        .containsExactly(
+            new Action.DeleteSchedule("copyscale-llama3-chat", "nights"),
+            new Action.DeleteScheduleGroup("copyscale-llama3-chat"));
   }
 
   @Test
@@ -188,24 +275,66 @@ class DeployPlannerTest {
     // The landed code kept the group until the deployment was deleted.
     DeploymentSpec unscheduled = SPEC;
     Observed o = settled(4);
-    Observed withSchedules = new Observed(o.models(), o.endpointConfigs(), o.endpoint(), o.component(), o.target(),
-        o.policies(), o.alarms(), true, Set.of("nights"));
-    assertThat(DeployPlanner.plan(unscheduled, withSchedules, new Applied(DeployPlanner.desiredPolicies(unscheduled, NAMES), false, true), NOW).actions())
-        .contains(new Action.DeleteSchedule("copyscale-llama3-chat", "nights"), new Action.DeleteScheduleGroup("copyscale-llama3-chat"));
-    Observed emptyGroup = new Observed(o.models(), o.endpointConfigs(), o.endpoint(), o.component(), o.target(), o.policies(), o.alarms(), true, Set.of());
-    assertThat(DeployPlanner.plan(unscheduled, emptyGroup, new Applied(DeployPlanner.desiredPolicies(unscheduled, NAMES), false, true), NOW).actions())
+    Observed withSchedules =
+        new Observed(
+            o.models(),
+            o.endpointConfigs(),
+            o.endpoint(),
+            o.component(),
+            o.target(),
+            o.policies(),
+            o.alarms(),
+            true,
+            Set.of("nights"));
+    assertThat(
+            DeployPlanner.plan(
+                    unscheduled,
+                    withSchedules,
+                    new Applied(DeployPlanner.desiredPolicies(unscheduled, NAMES), false, true),
+                    NOW)
+                .actions())
+        .contains(
+            new Action.DeleteSchedule("copyscale-llama3-chat", "nights"),
+            new Action.DeleteScheduleGroup("copyscale-llama3-chat"));
+    Observed emptyGroup =
+        new Observed(
+            o.models(),
+            o.endpointConfigs(),
+            o.endpoint(),
+            o.component(),
+            o.target(),
+            o.policies(),
+            o.alarms(),
+            true,
+            Set.of());
+    assertThat(
+            DeployPlanner.plan(
+                    unscheduled,
+                    emptyGroup,
+                    new Applied(DeployPlanner.desiredPolicies(unscheduled, NAMES), false, true),
+                    NOW)
+                .actions())
         .contains(new Action.DeleteScheduleGroup("copyscale-llama3-chat"));
   }
 
   @Test
   void orchestratedPoliciesGetAlarmsButNoScalingPolicies() {
-    DeploymentSpec orchestrated = SpecParser.parse(RepoFiles.read("examples/llama3-8b-orchestrated.yaml")).orThrow();
+    DeploymentSpec orchestrated =
+        SpecParser.parse(RepoFiles.read("examples/llama3-8b-orchestrated.yaml")).orThrow();
     assertThat(DeployPlanner.desiredPolicies(orchestrated, NAMES)).isEmpty();
     ResourceNames names = ResourceNames.of(orchestrated);
-    Observed o = new Observed(Set.of(names.model()), Set.of(names.endpointConfig()),
-        Optional.of(new EndpointView("InService", names.endpointConfig(), 1, Optional.empty())),
-        Optional.of(new ComponentView("InService", names.model(), 1, 6, 40960, 2, 2, Optional.empty())),
-        Optional.of(new TargetView(0, 8)), Set.of(), Set.of(), false, Set.of());
+    Observed o =
+        new Observed(
+            Set.of(names.model()),
+            Set.of(names.endpointConfig()),
+            Optional.of(new EndpointView("InService", names.endpointConfig(), 1, Optional.empty())),
+            Optional.of(
+                new ComponentView("InService", names.model(), 1, 6, 40960, 2, 2, Optional.empty())),
+            Optional.of(new TargetView(0, 8)),
+            Set.of(),
+            Set.of(),
+            false,
+            Set.of());
     assertThat(DeployPlanner.plan(orchestrated, o, Applied.none(), NOW).actions())
         .filteredOn(a -> a instanceof Action.PutAlarm)
         .containsExactly(
@@ -220,15 +349,37 @@ class DeployPlannerTest {
     ((ObjectNode) doc.get("component")).put("copies", 0);
     ((ObjectNode) doc.get("scaling")).put("minCopies", 0);
     DeploymentSpec zero = spec(doc);
-    Observed endpointUp = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
-        Optional.of(new EndpointView("InService", NAMES.endpointConfig(), 1, Optional.empty())),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
+    Observed endpointUp =
+        new Observed(
+            Set.of(NAMES.model()),
+            Set.of(NAMES.endpointConfig()),
+            Optional.of(new EndpointView("InService", NAMES.endpointConfig(), 1, Optional.empty())),
+            Optional.empty(),
+            Optional.empty(),
+            Set.of(),
+            Set.of(),
+            false,
+            Set.of());
     assertThat(DeployPlanner.plan(zero, endpointUp, Applied.none(), NOW).actions())
         .containsExactly(new CreateComponent("llama3-chat-ic", NAMES.model(), 1));
-    Observed one = new Observed(endpointUp.models(), endpointUp.endpointConfigs(), endpointUp.endpoint(),
-        Optional.of(component("InService", 1)), Optional.of(new TargetView(0, 8)), Set.of(), Set.of(), false, Set.of());
+    Observed one =
+        new Observed(
+            endpointUp.models(),
+            endpointUp.endpointConfigs(),
+            endpointUp.endpoint(),
+            Optional.of(component("InService", 1)),
+            Optional.of(new TargetView(0, 8)),
+            Set.of(),
+            Set.of(),
+            false,
+            Set.of());
     assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), true, false), NOW).actions())
-        .startsWith(new SetCopyCount("llama3-chat-ic", 1, 0, "the spec asks 0 copies; SageMaker creates with at least 1"));
+        .startsWith(
+            new SetCopyCount(
+                "llama3-chat-ic",
+                1,
+                0,
+                "the spec asks 0 copies; SageMaker creates with at least 1"));
     assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), false, false), NOW).actions())
         .noneMatch(a -> a instanceof SetCopyCount);
   }
@@ -236,13 +387,18 @@ class DeployPlannerTest {
   @Test
   void aChangedContainerUpdatesTheComponentInPlace() throws Exception {
     ObjectNode doc = doc();
-    ((ObjectNode) doc.get("component")).put("image", "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.3-tgi2.2-gpu-py310-cu121-ubuntu22.04");
+    ((ObjectNode) doc.get("component"))
+        .put(
+            "image",
+            "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.3-tgi2.2-gpu-py310-cu121-ubuntu22.04");
     DeploymentSpec changed = spec(doc);
     ResourceNames names = ResourceNames.of(changed);
     assertThat(names.model()).isNotEqualTo(NAMES.model());
     assertThat(names.endpointConfig()).isEqualTo(NAMES.endpointConfig());
     Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll(), NOW);
-    assertThat(plan.actions()).containsExactly(new CreateModel(names.model()), new UpdateComponent("llama3-chat-ic", names.model()));
+    assertThat(plan.actions())
+        .containsExactly(
+            new CreateModel(names.model()), new UpdateComponent("llama3-chat-ic", names.model()));
     assertThat(plan.phase()).isEqualTo(Phase.Updating);
   }
 
@@ -253,7 +409,10 @@ class DeployPlannerTest {
     DeploymentSpec changed = spec(doc);
     ResourceNames names = ResourceNames.of(changed);
     Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll(), NOW);
-    assertThat(plan.actions()).containsExactly(new CreateEndpointConfig(names.endpointConfig()), new UpdateEndpoint("llama3-chat", names.endpointConfig()));
+    assertThat(plan.actions())
+        .containsExactly(
+            new CreateEndpointConfig(names.endpointConfig()),
+            new UpdateEndpoint("llama3-chat", names.endpointConfig()));
   }
 
   @Test
@@ -263,26 +422,48 @@ class DeployPlannerTest {
     ((ObjectNode) doc.get("scaling")).remove("stepPolicies");
     DeploymentSpec changed = spec(doc);
     Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll(), NOW);
-    assertThat(plan.actions()).containsExactly(
-        new PutTargetTracking("copyscale-llama3-chat-target-tracking"),
-        new DeletePolicy("copyscale-llama3-chat-burst"),
-        new DeleteAlarm("copyscale-llama3-chat-burst"));
+    assertThat(plan.actions())
+        .containsExactly(
+            new PutTargetTracking("copyscale-llama3-chat-target-tracking"),
+            new DeletePolicy("copyscale-llama3-chat-burst"),
+            new DeleteAlarm("copyscale-llama3-chat-burst"));
   }
 
   @Test
   void oldModelsAndConfigsAreCleanedUpOnceUnused() {
     Observed o = settled(4);
-    Observed withOld = new Observed(Set.of(NAMES.model(), "llama3-chat-0123456789", "other-model"),
-        Set.of(NAMES.endpointConfig(), "llama3-chat-abcdefabcd"), o.endpoint(), o.component(), o.target(), o.policies(), o.alarms(), false, Set.of());
+    Observed withOld =
+        new Observed(
+            Set.of(NAMES.model(), "llama3-chat-0123456789", "other-model"),
+            Set.of(NAMES.endpointConfig(), "llama3-chat-abcdefabcd"),
+            o.endpoint(),
+            o.component(),
+            o.target(),
+            o.policies(),
+            o.alarms(),
+            false,
+            Set.of());
     assertThat(DeployPlanner.plan(SPEC, withOld, appliedAll(), NOW).actions())
-        .containsExactly(new DeleteEndpointConfig("llama3-chat-abcdefabcd"), new DeleteModel("llama3-chat-0123456789"));
+        .containsExactly(
+            new DeleteEndpointConfig("llama3-chat-abcdefabcd"),
+            new DeleteModel("llama3-chat-0123456789"));
   }
 
   @Test
   void failuresAreReportedWithTheirReason() {
-    Observed failed = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()),
-        Optional.of(new EndpointView("Failed", NAMES.endpointConfig(), 0, Optional.of("insufficient capacity"))),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
+    Observed failed =
+        new Observed(
+            Set.of(NAMES.model()),
+            Set.of(NAMES.endpointConfig()),
+            Optional.of(
+                new EndpointView(
+                    "Failed", NAMES.endpointConfig(), 0, Optional.of("insufficient capacity"))),
+            Optional.empty(),
+            Optional.empty(),
+            Set.of(),
+            Set.of(),
+            false,
+            Set.of());
     Plan plan = DeployPlanner.plan(SPEC, failed, Applied.none(), NOW);
     assertThat(plan.phase()).isEqualTo(Phase.Failed);
     assertThat(plan.failure()).contains("endpoint llama3-chat is Failed: insufficient capacity");
@@ -291,17 +472,38 @@ class DeployPlannerTest {
   @Test
   void deleteTearsDownInReverseOrder() {
     Plan first = DeployPlanner.planDelete(NAMES, settled(4));
-    assertThat(first.actions()).containsExactly(
-        new DeregisterTarget("inference-component/llama3-chat-ic"),
-        new DeleteAlarm("copyscale-llama3-chat-burst"),
-        new DeleteComponent("llama3-chat-ic"));
-    Observed componentGone = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()), settled(4).endpoint(),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
-    assertThat(DeployPlanner.planDelete(NAMES, componentGone).actions()).containsExactly(new DeleteEndpoint("llama3-chat"));
-    Observed endpointGone = new Observed(Set.of(NAMES.model()), Set.of(NAMES.endpointConfig()), Optional.empty(),
-        Optional.empty(), Optional.empty(), Set.of(), Set.of(), false, Set.of());
+    assertThat(first.actions())
+        .containsExactly(
+            new DeregisterTarget("inference-component/llama3-chat-ic"),
+            new DeleteAlarm("copyscale-llama3-chat-burst"),
+            new DeleteComponent("llama3-chat-ic"));
+    Observed componentGone =
+        new Observed(
+            Set.of(NAMES.model()),
+            Set.of(NAMES.endpointConfig()),
+            settled(4).endpoint(),
+            Optional.empty(),
+            Optional.empty(),
+            Set.of(),
+            Set.of(),
+            false,
+            Set.of());
+    assertThat(DeployPlanner.planDelete(NAMES, componentGone).actions())
+        .containsExactly(new DeleteEndpoint("llama3-chat"));
+    Observed endpointGone =
+        new Observed(
+            Set.of(NAMES.model()),
+            Set.of(NAMES.endpointConfig()),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Set.of(),
+            Set.of(),
+            false,
+            Set.of());
     assertThat(DeployPlanner.planDelete(NAMES, endpointGone).actions())
-        .containsExactly(new DeleteEndpointConfig(NAMES.endpointConfig()), new DeleteModel(NAMES.model()));
+        .containsExactly(
+            new DeleteEndpointConfig(NAMES.endpointConfig()), new DeleteModel(NAMES.model()));
     Plan done = DeployPlanner.planDelete(NAMES, Observed.nothing());
     assertThat(done.phase()).isEqualTo(Phase.Deleted);
     assertThat(done.actions()).isEmpty();
@@ -309,8 +511,17 @@ class DeployPlannerTest {
 
   @Test
   void deleteWaitsForSageMaker() {
-    Observed deleting = new Observed(Set.of(), Set.of(), settled(4).endpoint(),
-        Optional.of(component("Deleting", 4)), Optional.empty(), Set.of(), Set.of(), false, Set.of());
+    Observed deleting =
+        new Observed(
+            Set.of(),
+            Set.of(),
+            settled(4).endpoint(),
+            Optional.of(component("Deleting", 4)),
+            Optional.empty(),
+            Set.of(),
+            Set.of(),
+            false,
+            Set.of());
     Plan plan = DeployPlanner.planDelete(NAMES, deleting);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.waitingFor()).contains("inference component llama3-chat-ic is Deleting");

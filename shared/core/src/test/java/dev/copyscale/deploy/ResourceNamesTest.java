@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class ResourceNamesTest {
   static DeploymentSpec llama(String modelDataS3Uri) throws Exception {
-    ObjectNode doc = (ObjectNode) new YAMLMapper().readTree(RepoFiles.read("examples/llama3-8b.yaml"));
+    ObjectNode doc =
+        (ObjectNode) new YAMLMapper().readTree(RepoFiles.read("examples/llama3-8b.yaml"));
     if (modelDataS3Uri != null) {
       ((ObjectNode) doc.get("component")).remove("hfTokenSecretArn");
       ((ObjectNode) doc.get("component")).put("modelDataS3Uri", modelDataS3Uri);
@@ -29,9 +30,16 @@ class ResourceNamesTest {
   @Test
   void modelsWithoutS3WeightsKeepTheirNames() throws Exception {
     DeploymentSpec spec = llama(null);
-    // The fingerprint as it was before modelDataS3Uri existed: deployed models are not renamed (and recreated).
-    assertThat(ResourceNames.modelFingerprint(spec)).isEqualTo(String.join("\n",
-        spec.component().image(), spec.component().modelId(), new java.util.TreeMap<>(spec.component().env()).toString(),
-        spec.component().hfTokenSecretArn().orElse(""), spec.executionRoleArn()));
+    // The fingerprint as it was before modelDataS3Uri existed: deployed models are not renamed (and
+    // recreated).
+    assertThat(ResourceNames.modelFingerprint(spec))
+        .isEqualTo(
+            String.join(
+                "\n",
+                spec.component().image(),
+                spec.component().modelId(),
+                new java.util.TreeMap<>(spec.component().env()).toString(),
+                spec.component().hfTokenSecretArn().orElse(""),
+                spec.executionRoleArn()));
   }
 }

@@ -15,22 +15,35 @@ class JsonTest {
   @Test
   void aKeyGivenTwiceInAnEventIsRefusedNamingTheKey() {
     // Jackson keeps the last value by default: this deleted b, not a.
-    assertThatThrownBy(() -> read("{\"deployment\": \"a\",\n \"deployment\": \"b\", \"action\": \"delete\"}", "deploy event"))
+    assertThatThrownBy(
+            () ->
+                read(
+                    "{\"deployment\": \"a\",\n \"deployment\": \"b\", \"action\": \"delete\"}",
+                    "deploy event"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("deploy event is not valid JSON: the key \"deployment\" appears twice in one object (line 2, column 14); each key may appear once");
+        .hasMessage(
+            "deploy event is not valid JSON: the key \"deployment\" appears twice in one object"
+                + " (line 2, column 14); each key may appear once");
   }
 
   @Test
   void duplicatesAreFoundAtAnyDepth() {
-    assertThatThrownBy(() -> read("{\"detail-type\": \"Scheduled Event\", \"detail\": {\"deployment\": \"a\", \"minCopies\": 0, \"maxCopies\": 2, \"maxCopies\": 200}}",
-            "schedule event"))
-        .hasMessageStartingWith("schedule event is not valid JSON: the key \"maxCopies\" appears twice");
+    assertThatThrownBy(
+            () ->
+                read(
+                    "{\"detail-type\": \"Scheduled Event\", \"detail\": {\"deployment\": \"a\","
+                        + " \"minCopies\": 0, \"maxCopies\": 2, \"maxCopies\": 200}}",
+                    "schedule event"))
+        .hasMessageStartingWith(
+            "schedule event is not valid JSON: the key \"maxCopies\" appears twice");
   }
 
   @Test
   void otherMalformedInputStillSaysWhereItIs() {
-    assertThatThrownBy(() -> read("{\"deployment\": ", "deploy event")).hasMessageStartingWith("deploy event is not valid JSON: ");
+    assertThatThrownBy(() -> read("{\"deployment\": ", "deploy event"))
+        .hasMessageStartingWith("deploy event is not valid JSON: ");
     assertThatThrownBy(() -> read("", "deploy event")).hasMessage("deploy event is empty");
-    assertThat(read("{\"a\": 1, \"b\": {\"a\": 2}}", "event").get("b").get("a").asInt()).isEqualTo(2);
+    assertThat(read("{\"a\": 1, \"b\": {\"a\": 2}}", "event").get("b").get("a").asInt())
+        .isEqualTo(2);
   }
 }

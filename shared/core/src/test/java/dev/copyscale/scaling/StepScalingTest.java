@@ -28,20 +28,49 @@ class StepScalingTest {
     return Optional.ofNullable(value);
   }
 
-  private static StepPolicy policy(String type, int cooldown, Optional<Integer> minMagnitude, Step... steps) {
-    Alarm alarm = new Alarm("ConcurrentRequestsPerCopy", "Average", 60, 1, 1, 50, "GreaterThanOrEqualToThreshold", "missing");
-    return new StepPolicy("p", false, Engine.ORCHESTRATED, alarm, type, List.of(steps), cooldown, minMagnitude, "Average");
+  private static StepPolicy policy(
+      String type, int cooldown, Optional<Integer> minMagnitude, Step... steps) {
+    Alarm alarm =
+        new Alarm(
+            "ConcurrentRequestsPerCopy",
+            "Average",
+            60,
+            1,
+            1,
+            50,
+            "GreaterThanOrEqualToThreshold",
+            "missing");
+    return new StepPolicy(
+        "p",
+        false,
+        Engine.ORCHESTRATED,
+        alarm,
+        type,
+        List.of(steps),
+        cooldown,
+        minMagnitude,
+        "Average");
   }
 
   /** AAS guide: scale out by 0 % in [0, 10), 10 % in [10, 20), 30 % from 20 above the threshold. */
   private static final StepPolicy DOC_OUT =
-      policy("PercentChangeInCapacity", 0, Optional.empty(),
-          new Step(b(0.0), b(10.0), 0), new Step(b(10.0), b(20.0), 10), new Step(b(20.0), b(null), 30));
+      policy(
+          "PercentChangeInCapacity",
+          0,
+          Optional.empty(),
+          new Step(b(0.0), b(10.0), 0),
+          new Step(b(10.0), b(20.0), 10),
+          new Step(b(20.0), b(null), 30));
 
   /** AAS guide: scale in by 0 % in (−10, 0], 10 % in (−20, −10], 30 % from −20 down. */
   private static final StepPolicy DOC_IN =
-      policy("PercentChangeInCapacity", 0, Optional.empty(),
-          new Step(b(-10.0), b(0.0), 0), new Step(b(-20.0), b(-10.0), -10), new Step(b(null), b(-20.0), -30));
+      policy(
+          "PercentChangeInCapacity",
+          0,
+          Optional.empty(),
+          new Step(b(-10.0), b(0.0), 0),
+          new Step(b(-20.0), b(-10.0), -10),
+          new Step(b(null), b(-20.0), -30));
 
   private static StepScaling.Inputs at(double metric, boolean below, int capacity) {
     return new StepScaling.Inputs(metric, 50, below, capacity, 0, 100, 100, Cooldowns.NONE, T0);
@@ -89,7 +118,8 @@ class StepScalingTest {
 
     @Test
     void aBreachNoStepCoversIsReportedNotGuessed() {
-      StepPolicy gap = policy("ChangeInCapacity", 0, Optional.empty(), new Step(b(10.0), b(null), 1));
+      StepPolicy gap =
+          policy("ChangeInCapacity", 0, Optional.empty(), new Step(b(10.0), b(null), 1));
       StepDecision d = StepScaling.decide(gap, at(55, false, 3));
       assertThat(d.scaled()).isFalse();
       assertThat(d.step()).isEmpty();
@@ -101,7 +131,15 @@ class StepScalingTest {
   class Adjustments {
     @ParameterizedTest
     @CsvSource({
-      "1.9, 1", "1.0001, 1", "0.5, 1", "0.0001, 1", "0, 0", "-0.2, -1", "-0.9999, -1", "-1.5, -1", "-3.9, -3"
+      "1.9, 1",
+      "1.0001, 1",
+      "0.5, 1",
+      "0.0001, 1",
+      "0, 0",
+      "-0.2, -1",
+      "-0.9999, -1",
+      "-1.5, -1",
+      "-3.9, -3"
     })
     void percentRoundingAsDocumented(double change, int rounded) {
       assertThat(StepScaling.roundPercent(change)).isEqualTo(rounded);
@@ -109,14 +147,17 @@ class StepScalingTest {
 
     @Test
     void smallPercentChangesBecomeOneCopy() {
-      StepPolicy tenPercent = policy("PercentChangeInCapacity", 0, Optional.empty(), new Step(b(0.0), b(null), 10));
+      StepPolicy tenPercent =
+          policy("PercentChangeInCapacity", 0, Optional.empty(), new Step(b(0.0), b(null), 10));
       assertThat(StepScaling.decide(tenPercent, at(60, false, 4)).to()).isEqualTo(5); // 0.4 -> 1
     }
 
     @Test
     void minAdjustmentMagnitudeRaisesSmallPercentChanges() {
-      StepPolicy p = policy("PercentChangeInCapacity", 0, Optional.of(3), new Step(b(0.0), b(null), 10));
-      assertThat(StepScaling.decide(p, at(60, false, 10)).to()).isEqualTo(13); // 10 % of 10 = 1, raised to 3
+      StepPolicy p =
+          policy("PercentChangeInCapacity", 0, Optional.of(3), new Step(b(0.0), b(null), 10));
+      assertThat(StepScaling.decide(p, at(60, false, 10)).to())
+          .isEqualTo(13); // 10 % of 10 = 1, raised to 3
       assertThat(StepScaling.decide(p, at(60, false, 50)).to()).isEqualTo(55); // 5 >= 3: unchanged
     }
 
@@ -130,42 +171,64 @@ class StepScalingTest {
     @Test
     void changeInCapacityAddsTheSeedsStepExample() {
       // "more than 1000: add 10, more than 2000: add 50" on a threshold of 1000
-      Alarm alarm = new Alarm("Invocations", "Sum", 60, 1, 1, 1000, "GreaterThanThreshold", "missing");
-      StepPolicy seed = new StepPolicy("invocations", false, Engine.ORCHESTRATED, alarm, "ChangeInCapacity",
-          List.of(new Step(b(0.0), b(1000.0), 10), new Step(b(1000.0), b(null), 50)), 300, Optional.empty(), "Average");
-      StepScaling.Inputs in1500 = new StepScaling.Inputs(1500, 1000, false, 4, 1, 100, 100, Cooldowns.NONE, T0);
+      Alarm alarm =
+          new Alarm("Invocations", "Sum", 60, 1, 1, 1000, "GreaterThanThreshold", "missing");
+      StepPolicy seed =
+          new StepPolicy(
+              "invocations",
+              false,
+              Engine.ORCHESTRATED,
+              alarm,
+              "ChangeInCapacity",
+              List.of(new Step(b(0.0), b(1000.0), 10), new Step(b(1000.0), b(null), 50)),
+              300,
+              Optional.empty(),
+              "Average");
+      StepScaling.Inputs in1500 =
+          new StepScaling.Inputs(1500, 1000, false, 4, 1, 100, 100, Cooldowns.NONE, T0);
       assertThat(StepScaling.decide(seed, in1500).to()).isEqualTo(14);
-      StepScaling.Inputs in2500 = new StepScaling.Inputs(2500, 1000, false, 4, 1, 100, 100, Cooldowns.NONE, T0);
+      StepScaling.Inputs in2500 =
+          new StepScaling.Inputs(2500, 1000, false, 4, 1, 100, 100, Cooldowns.NONE, T0);
       assertThat(StepScaling.decide(seed, in2500).to()).isEqualTo(54);
     }
   }
 
   @Nested
   class Clamping {
-    private final StepPolicy addFour = policy("ChangeInCapacity", 0, Optional.empty(), new Step(b(0.0), b(null), 4));
-    private final StepPolicy removeFour = policy("ChangeInCapacity", 0, Optional.empty(), new Step(b(null), b(0.0), -4));
+    private final StepPolicy addFour =
+        policy("ChangeInCapacity", 0, Optional.empty(), new Step(b(0.0), b(null), 4));
+    private final StepPolicy removeFour =
+        policy("ChangeInCapacity", 0, Optional.empty(), new Step(b(null), b(0.0), -4));
 
     @Test
     void toTheTargetsMaximumAndTheGuardrail() {
-      StepDecision d = StepScaling.decide(addFour, new StepScaling.Inputs(60, 50, false, 6, 1, 8, 16, Cooldowns.NONE, T0));
+      StepDecision d =
+          StepScaling.decide(
+              addFour, new StepScaling.Inputs(60, 50, false, 6, 1, 8, 16, Cooldowns.NONE, T0));
       assertThat(d.to()).isEqualTo(8);
       assertThat(d.proposed()).isEqualTo(10);
       assertThat(d.limitedBy()).containsExactly("maxCapacity 8");
-      StepDecision guarded = StepScaling.decide(addFour, new StepScaling.Inputs(60, 50, false, 6, 1, 20, 7, Cooldowns.NONE, T0));
+      StepDecision guarded =
+          StepScaling.decide(
+              addFour, new StepScaling.Inputs(60, 50, false, 6, 1, 20, 7, Cooldowns.NONE, T0));
       assertThat(guarded.to()).isEqualTo(7);
       assertThat(guarded.limitedBy()).containsExactly("guardrails.maxCopies 7");
     }
 
     @Test
     void toTheTargetsMinimum() {
-      StepDecision d = StepScaling.decide(removeFour, new StepScaling.Inputs(40, 50, true, 3, 1, 8, 16, Cooldowns.NONE, T0));
+      StepDecision d =
+          StepScaling.decide(
+              removeFour, new StepScaling.Inputs(40, 50, true, 3, 1, 8, 16, Cooldowns.NONE, T0));
       assertThat(d.to()).isEqualTo(1);
       assertThat(d.limitedBy()).containsExactly("minCapacity 1");
     }
 
     @Test
     void alreadyAtTheBoundIsANoChangeWithItsReason() {
-      StepDecision d = StepScaling.decide(addFour, new StepScaling.Inputs(60, 50, false, 8, 1, 8, 16, Cooldowns.NONE, T0));
+      StepDecision d =
+          StepScaling.decide(
+              addFour, new StepScaling.Inputs(60, 50, false, 8, 1, 8, 16, Cooldowns.NONE, T0));
       assertThat(d.scaled()).isFalse();
       assertThat(d.reason()).isEqualTo("capacity 8 is already at maxCapacity 8 (step 0 asked 12)");
     }
@@ -173,37 +236,56 @@ class StepScalingTest {
 
   @Nested
   class CooldownRules {
-    private final StepPolicy addTwo = policy("ChangeInCapacity", 300, Optional.empty(), new Step(b(0.0), b(10.0), 2), new Step(b(10.0), b(null), 3));
-    private final StepPolicy removeOne = policy("ChangeInCapacity", 300, Optional.empty(), new Step(b(null), b(0.0), -1));
+    private final StepPolicy addTwo =
+        policy(
+            "ChangeInCapacity",
+            300,
+            Optional.empty(),
+            new Step(b(0.0), b(10.0), 2),
+            new Step(b(10.0), b(null), 3));
+    private final StepPolicy removeOne =
+        policy("ChangeInCapacity", 300, Optional.empty(), new Step(b(null), b(0.0), -1));
 
-    private StepScaling.Inputs in(double metric, boolean below, int capacity, Cooldowns c, Instant now) {
+    private StepScaling.Inputs in(
+        double metric, boolean below, int capacity, Cooldowns c, Instant now) {
       return new StepScaling.Inputs(metric, 50, below, capacity, 0, 100, 100, c, now);
     }
 
-    /** "Scale out by 2 ... the alarm triggers again during cooldown at a step of 3: only 1 is added." */
+    /**
+     * "Scale out by 2 ... the alarm triggers again during cooldown at a step of 3: only 1 is
+     * added."
+     */
     @Test
     void capacityAddedByTheScaleOutInProgressCountsAsThere() {
       Cooldowns afterTwo = Cooldowns.NONE.afterScaleOut(T0, 10, 12);
-      StepDecision larger = StepScaling.decide(addTwo, in(65, false, 12, afterTwo, T0.plusSeconds(60)));
+      StepDecision larger =
+          StepScaling.decide(addTwo, in(65, false, 12, afterTwo, T0.plusSeconds(60)));
       assertThat(larger.to()).isEqualTo(13);
-      StepDecision same = StepScaling.decide(addTwo, in(55, false, 12, afterTwo, T0.plusSeconds(60)));
+      StepDecision same =
+          StepScaling.decide(addTwo, in(55, false, 12, afterTwo, T0.plusSeconds(60)));
       assertThat(same.scaled()).isFalse();
-      assertThat(same.reason()).contains("the scale-out in progress (10 -> 12").contains("already covers step 0");
+      assertThat(same.reason())
+          .contains("the scale-out in progress (10 -> 12")
+          .contains("already covers step 0");
     }
 
     @Test
     void afterTheCooldownAScaleOutAddsAgain() {
       Cooldowns afterTwo = Cooldowns.NONE.afterScaleOut(T0, 10, 12);
-      assertThat(StepScaling.decide(addTwo, in(55, false, 12, afterTwo, T0.plusSeconds(300))).to()).isEqualTo(14);
+      assertThat(StepScaling.decide(addTwo, in(55, false, 12, afterTwo, T0.plusSeconds(300))).to())
+          .isEqualTo(14);
     }
 
     @Test
     void scaleInWaitsForTheScaleInCooldown() {
       Cooldowns afterIn = Cooldowns.NONE.afterScaleIn(T0);
-      StepDecision blocked = StepScaling.decide(removeOne, in(40, true, 5, afterIn, T0.plusSeconds(299)));
+      StepDecision blocked =
+          StepScaling.decide(removeOne, in(40, true, 5, afterIn, T0.plusSeconds(299)));
       assertThat(blocked.scaled()).isFalse();
-      assertThat(blocked.reason()).startsWith("scale-in cooldown until 2026-11-25T10:05:00Z blocks 5 -> 4");
-      assertThat(StepScaling.decide(removeOne, in(40, true, 5, afterIn, T0.plusSeconds(300))).to()).isEqualTo(4);
+      assertThat(blocked.reason())
+          .startsWith("scale-in cooldown until 2026-11-25T10:05:00Z blocks 5 -> 4");
+      assertThat(StepScaling.decide(removeOne, in(40, true, 5, afterIn, T0.plusSeconds(300))).to())
+          .isEqualTo(4);
     }
 
     @Test
@@ -213,14 +295,17 @@ class StepScalingTest {
       assertThat(out.to()).isEqualTo(2);
       Cooldowns next = afterIn.afterScaleOut(T0.plusSeconds(10), 0, 2);
       assertThat(next.lastScaleIn()).isEmpty();
-      assertThat(StepScaling.decide(removeOne, in(40, true, 2, next, T0.plusSeconds(20))).to()).isEqualTo(1);
+      assertThat(StepScaling.decide(removeOne, in(40, true, 2, next, T0.plusSeconds(20))).to())
+          .isEqualTo(1);
     }
 
     @Test
     void aSmallerScaleOutDuringCooldownNeverScalesIn() {
-      StepPolicy addOne = policy("ChangeInCapacity", 300, Optional.empty(), new Step(b(0.0), b(null), 1));
+      StepPolicy addOne =
+          policy("ChangeInCapacity", 300, Optional.empty(), new Step(b(0.0), b(null), 1));
       Cooldowns afterThree = Cooldowns.NONE.afterScaleOut(T0, 10, 13);
-      StepDecision d = StepScaling.decide(addOne, in(60, false, 13, afterThree, T0.plusSeconds(30)));
+      StepDecision d =
+          StepScaling.decide(addOne, in(60, false, 13, afterThree, T0.plusSeconds(30)));
       assertThat(d.scaled()).isFalse();
       assertThat(d.to()).isEqualTo(13);
     }
@@ -228,11 +313,32 @@ class StepScalingTest {
 
   @Test
   void scaleFromZeroBringsCopiesBack() {
-    Alarm noCapacity = new Alarm("NoCapacityInvocationFailures", "Maximum", 60, 1, 1, 1, "GreaterThanOrEqualToThreshold", "missing");
-    StepPolicy fromZero = new StepPolicy("from-zero", false, Engine.ORCHESTRATED, noCapacity, "ChangeInCapacity",
-        List.of(new Step(b(0.0), b(null), 2)), 300, Optional.empty(), "Maximum");
+    Alarm noCapacity =
+        new Alarm(
+            "NoCapacityInvocationFailures",
+            "Maximum",
+            60,
+            1,
+            1,
+            1,
+            "GreaterThanOrEqualToThreshold",
+            "missing");
+    StepPolicy fromZero =
+        new StepPolicy(
+            "from-zero",
+            false,
+            Engine.ORCHESTRATED,
+            noCapacity,
+            "ChangeInCapacity",
+            List.of(new Step(b(0.0), b(null), 2)),
+            300,
+            Optional.empty(),
+            "Maximum");
     Cooldowns scaledInJustNow = Cooldowns.NONE.afterScaleIn(T0);
-    StepDecision d = StepScaling.decide(fromZero, new StepScaling.Inputs(3, 1, false, 0, 0, 8, 16, scaledInJustNow, T0.plusSeconds(5)));
+    StepDecision d =
+        StepScaling.decide(
+            fromZero,
+            new StepScaling.Inputs(3, 1, false, 0, 0, 8, 16, scaledInJustNow, T0.plusSeconds(5)));
     assertThat(d.from()).isZero();
     assertThat(d.to()).isEqualTo(2);
     assertThat(d.direction()).isEqualTo(Direction.OUT);

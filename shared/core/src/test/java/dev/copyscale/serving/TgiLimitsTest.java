@@ -16,16 +16,32 @@ class TgiLimitsTest {
     assertThat(llama.maxTotalTokens()).isEqualTo(4096);
     assertThat(llama.maxInputTokens()).isEqualTo(4095);
     assertThat(llama.maxBatchTotalTokens()).isEqualTo(profile.maxConcurrency() * 4096);
-    assertThat(llama.defaulted()).containsExactly("MAX_INPUT_LENGTH", "MAX_TOTAL_TOKENS", "MAX_BATCH_TOTAL_TOKENS");
+    assertThat(llama.defaulted())
+        .containsExactly("MAX_INPUT_LENGTH", "MAX_TOTAL_TOKENS", "MAX_BATCH_TOTAL_TOKENS");
     // A model copyscale does not know: TGI's fallback when it cannot read the context is 4096 too.
     assertThat(TgiLimits.of(Map.of(), profile, "/opt/ml/model").maxTotalTokens()).isEqualTo(4096);
   }
 
   @Test
   void theEnvironmentWinsUnderEitherNameOfTheInputLimit() {
-    TgiLimits set = TgiLimits.of(Map.of("MAX_INPUT_LENGTH", "7168", "MAX_TOTAL_TOKENS", "8192", "MAX_BATCH_TOTAL_TOKENS", "32768"), profile,
-        "meta-llama/Meta-Llama-3-8B-Instruct");
+    TgiLimits set =
+        TgiLimits.of(
+            Map.of(
+                "MAX_INPUT_LENGTH",
+                "7168",
+                "MAX_TOTAL_TOKENS",
+                "8192",
+                "MAX_BATCH_TOTAL_TOKENS",
+                "32768"),
+            profile,
+            "meta-llama/Meta-Llama-3-8B-Instruct");
     assertThat(set).isEqualTo(new TgiLimits(7168, 8192, 32768, List.of()));
-    assertThat(TgiLimits.of(Map.of("MAX_INPUT_TOKENS", "3000"), profile, "meta-llama/Meta-Llama-3-8B-Instruct").maxInputTokens()).isEqualTo(3000);
+    assertThat(
+            TgiLimits.of(
+                    Map.of("MAX_INPUT_TOKENS", "3000"),
+                    profile,
+                    "meta-llama/Meta-Llama-3-8B-Instruct")
+                .maxInputTokens())
+        .isEqualTo(3000);
   }
 }

@@ -7,7 +7,10 @@ import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class SeasonalityTest {
-  /** Bursts of {@code length} minutes every {@code every} minutes over a base, with Poisson-like noise. */
+  /**
+   * Bursts of {@code length} minutes every {@code every} minutes over a base, with Poisson-like
+   * noise.
+   */
   private static double[] bursts(int minutes, int every, int length, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     double[] d = new double[minutes];
@@ -30,9 +33,11 @@ class SeasonalityTest {
     double[] d = new double[minutes];
     SplittableRandom random = new SplittableRandom(3);
     for (int i = 0; i < minutes; i++) {
-      d[i] = 80 * (1 + 0.6 * Math.sin(2 * Math.PI * i / 1440.0)) * (1 + 0.1 * random.nextGaussian());
+      d[i] =
+          80 * (1 + 0.6 * Math.sin(2 * Math.PI * i / 1440.0)) * (1 + 0.1 * random.nextGaussian());
     }
-    // A daily cycle correlates with itself almost as well ten minutes either side: within a resolution step or two.
+    // A daily cycle correlates with itself almost as well ten minutes either side: within a
+    // resolution step or two.
     assertThat(Seasonality.period(d).getAsInt()).isBetween(1430, 1450);
   }
 
@@ -78,7 +83,8 @@ class SeasonalityTest {
   @Test
   void aPatternHeldWhenNoMinuteNeededMoreThanTheCyclesBeforeItCountedInWholeUnits() {
     double[] d = bursts(120, 10, 1, 6);
-    // Counted in units of 100: the noise never changes a minute's count, so every burst was foretold.
+    // Counted in units of 100: the noise never changes a minute's count, so every burst was
+    // foretold.
     DoubleUnaryOperator units = v -> Math.ceil(v / 100);
     assertThat(Seasonality.held(d, 10, 30, units)).isTrue();
     // A burst taller than the two before it, or one out of its place, was not.

@@ -26,7 +26,11 @@ class SloCapacityTest {
 
   @Test
   void anExpertsHeadroomPlansEachCopyBelowWhatItCarries() {
-    SloCapacity spare = SloCapacity.of(SloFixtures.example("slo: {ttft: 2s, attainment: 99%}", "slo: {ttft: 2s, attainment: 99%, headroom: 25%}"));
+    SloCapacity spare =
+        SloCapacity.of(
+            SloFixtures.example(
+                "slo: {ttft: 2s, attainment: 99%}",
+                "slo: {ttft: 2s, attainment: 99%, headroom: 25%}"));
     assertThat(spare.perCopy(1)).isCloseTo(cap.perCopy(1) / 1.25, within(1e-9));
   }
 
@@ -54,7 +58,11 @@ class SloCapacityTest {
     // 8.03 B parameters in bfloat16: 16.06 GB; 134 s + 16.06 / 0.213 + 16.06 * 2.9 + 60 s.
     double expected = 134 + 16.06 / 0.213 + 16.06 * 2.9 + 60;
     assertThat((double) cap.leadTime().toSeconds()).isCloseTo(expected, within(1.0));
-    SloCapacity set = SloCapacity.of(SloFixtures.example("slo: {ttft: 2s, attainment: 99%}", "slo: {ttft: 2s, attainment: 99%, leadTime: 9m}"));
+    SloCapacity set =
+        SloCapacity.of(
+            SloFixtures.example(
+                "slo: {ttft: 2s, attainment: 99%}",
+                "slo: {ttft: 2s, attainment: 99%, leadTime: 9m}"));
     assertThat(set.leadTime()).isEqualTo(Duration.ofMinutes(9));
   }
 }

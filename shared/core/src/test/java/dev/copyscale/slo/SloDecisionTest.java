@@ -22,16 +22,35 @@ class SloDecisionTest {
   private final SloCapacity cap = SloCapacity.of(spec);
 
   private static LiveCapacity live(int copies, int min) {
-    return new LiveCapacity(copies, min, 12, (copies + 3) / 4, Optional.of("InService"), "InService", copies);
+    return new LiveCapacity(
+        copies, min, 12, (copies + 3) / 4, Optional.of("InService"), "InService", copies);
   }
 
-  private SloDecision decide(LoadHistory history, List<Double> recent, TargetState target, LiveCapacity live, OptionalInt period) {
+  private SloDecision decide(
+      LoadHistory history,
+      List<Double> recent,
+      TargetState target,
+      LiveCapacity live,
+      OptionalInt period) {
     Instant now = history.end();
-    return SloDecision.decide(new SloDecision.Inputs(spec, cap, history, recent, period, target, live, now, "tick#" + now, "tick", Optional.empty()));
+    return SloDecision.decide(
+        new SloDecision.Inputs(
+            spec,
+            cap,
+            history,
+            recent,
+            period,
+            target,
+            live,
+            now,
+            "tick#" + now,
+            "tick",
+            Optional.empty()));
   }
 
   private SloDecision decide(LoadHistory history, int copies) {
-    return decide(history, List.of(), TargetState.initial(spec.name()), live(copies, 1), OptionalInt.empty());
+    return decide(
+        history, List.of(), TargetState.initial(spec.name()), live(copies, 1), OptionalInt.empty());
   }
 
   @Test
@@ -39,7 +58,9 @@ class SloDecisionTest {
     SloDecision d = decide(steady(cap, 2, repeat(40, 0.5)), 2);
     assertThat(d.outcome()).isEqualTo(Outcome.SCALED);
     assertThat(d.plan().copies()).isEqualTo(4);
-    assertThat(d.entry().reason()).startsWith("filling the instance held: ").contains("1 instance of 4, 4 copies");
+    assertThat(d.entry().reason())
+        .startsWith("filling the instance held: ")
+        .contains("1 instance of 4, 4 copies");
   }
 
   @Test
@@ -50,7 +71,10 @@ class SloDecisionTest {
     assertThat(d.outcome()).isEqualTo(Outcome.SCALED);
     assertThat(d.plan().copies() % 4).isZero();
     assertThat(d.plan().copies()).isGreaterThan(4);
-    assertThat(d.entry().reason()).startsWith("adding: ").contains("requests in flight now need").contains("per copy for TTFT <= 2000 ms at 99%");
+    assertThat(d.entry().reason())
+        .startsWith("adding: ")
+        .contains("requests in flight now need")
+        .contains("per copy for TTFT <= 2000 ms at 99%");
     assertThat(d.next().intent()).map(CapacityIntent::capacity).contains(d.plan().copies());
     assertThat(d.next().cooldowns().lastScaleOut()).isPresent();
   }
@@ -58,8 +82,22 @@ class SloDecisionTest {
   @Test
   void theCopiesOwnTenSecondCountActsBeforeTheMinuteEnds() {
     LoadHistory quiet = steady(cap, 4, repeat(40, 1));
-    assertThat(decide(quiet, List.of(), TargetState.initial(spec.name()), live(4, 1), OptionalInt.empty()).outcome()).isEqualTo(Outcome.NO_CHANGE);
-    SloDecision d = decide(quiet, List.of(3.0, 20.0, 40.0), TargetState.initial(spec.name()), live(4, 1), OptionalInt.empty());
+    assertThat(
+            decide(
+                    quiet,
+                    List.of(),
+                    TargetState.initial(spec.name()),
+                    live(4, 1),
+                    OptionalInt.empty())
+                .outcome())
+        .isEqualTo(Outcome.NO_CHANGE);
+    SloDecision d =
+        decide(
+            quiet,
+            List.of(3.0, 20.0, 40.0),
+            TargetState.initial(spec.name()),
+            live(4, 1),
+            OptionalInt.empty());
     assertThat(d.outcome()).isEqualTo(Outcome.SCALED);
     assertThat(d.plan().copies()).isGreaterThanOrEqualTo(8);
   }
@@ -68,12 +106,26 @@ class SloDecisionTest {
   void aBacklogCountsOnlyOnceTheCopiesServingNowHaveServedTwoWholeMinutes() {
     // 80 requests in flight per copy on 8 copies: far past what a copy runs within the objective.
     List<Double> backlog = List.of(60.0, 80.0);
-    // The last two minutes were served by 4 copies: the other 4 have just come, and what queued before them clears within the 60 s timeout.
-    SloDecision justArrived = decide(steady(cap, 4, repeat(40, 1)), backlog, TargetState.initial(spec.name()), live(8, 1), OptionalInt.empty());
+    // The last two minutes were served by 4 copies: the other 4 have just come, and what queued
+    // before them clears within the 60 s timeout.
+    SloDecision justArrived =
+        decide(
+            steady(cap, 4, repeat(40, 1)),
+            backlog,
+            TargetState.initial(spec.name()),
+            live(8, 1),
+            OptionalInt.empty());
     assertThat(justArrived.outcome()).isEqualTo(Outcome.NO_CHANGE);
     assertThat(justArrived.plan().copies()).isEqualTo(8);
-    // Served by all 8 for two whole minutes and still backed up: the copies carry less than planned, and an instance is added.
-    SloDecision settled = decide(steady(cap, 8, repeat(40, 1)), backlog, TargetState.initial(spec.name()), live(8, 1), OptionalInt.empty());
+    // Served by all 8 for two whole minutes and still backed up: the copies carry less than
+    // planned, and an instance is added.
+    SloDecision settled =
+        decide(
+            steady(cap, 8, repeat(40, 1)),
+            backlog,
+            TargetState.initial(spec.name()),
+            live(8, 1),
+            OptionalInt.empty());
     assertThat(settled.outcome()).isEqualTo(Outcome.SCALED);
     assertThat(settled.plan().copies()).isEqualTo(12);
   }
@@ -98,28 +150,41 @@ class SloDecisionTest {
   @Test
   void capacityAddedIsKeptAWholeWindowEvenIfTheLoadFellAtOnce() {
     LoadHistory quiet = steady(cap, 12, repeat(60, 0.5));
-    TargetState justAdded = TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleOut(quiet.end().minusSeconds(600), 4, 12));
-    assertThat(decide(quiet, List.of(), justAdded, live(12, 1), OptionalInt.empty()).outcome()).isEqualTo(Outcome.NO_CHANGE);
-    TargetState longAgo = TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleOut(quiet.end().minusSeconds(3600), 4, 12));
-    assertThat(decide(quiet, List.of(), longAgo, live(12, 1), OptionalInt.empty()).plan().copies()).isEqualTo(4);
+    TargetState justAdded =
+        TargetState.initial(spec.name())
+            .withCooldowns(Cooldowns.NONE.afterScaleOut(quiet.end().minusSeconds(600), 4, 12));
+    assertThat(decide(quiet, List.of(), justAdded, live(12, 1), OptionalInt.empty()).outcome())
+        .isEqualTo(Outcome.NO_CHANGE);
+    TargetState longAgo =
+        TargetState.initial(spec.name())
+            .withCooldowns(Cooldowns.NONE.afterScaleOut(quiet.end().minusSeconds(3600), 4, 12));
+    assertThat(decide(quiet, List.of(), longAgo, live(12, 1), OptionalInt.empty()).plan().copies())
+        .isEqualTo(4);
   }
 
   @Test
   void aRecurringBurstIsScaledAheadOf() {
-    // Bursts of 9/s in minutes 0, 10, 20 ... of 60: the next at minute 60 + 0, within the lead time.
+    // Bursts of 9/s in minutes 0, 10, 20 ... of 60: the next at minute 60 + 0, within the lead
+    // time.
     double[] load = repeat(58, 0.5);
     for (int i = 0; i < load.length; i += 10) {
       load[i] = 9;
     }
     LoadHistory history = steady(cap, 4, load);
-    TargetState longAgo = TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleIn(START));
+    TargetState longAgo =
+        TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleIn(START));
     SloDecision without = decide(history, List.of(), longAgo, live(4, 1), OptionalInt.empty());
     SloDecision with = decide(history, List.of(), longAgo, live(4, 1), OptionalInt.of(10));
     assertThat(with.plan().copies()).isGreaterThan(without.plan().copies());
-    assertThat(with.entry().reason()).contains("expected within").contains("the pattern every 10 min");
+    assertThat(with.entry().reason())
+        .contains("expected within")
+        .contains("the pattern every 10 min");
   }
 
-  /** {@code minutes} of 0.5 requests/s with bursts of {@code height}/s in the first 5 minutes of every 30. */
+  /**
+   * {@code minutes} of 0.5 requests/s with bursts of {@code height}/s in the first 5 minutes of
+   * every 30.
+   */
   private static double[] halfHourBursts(int minutes, double height) {
     double[] load = repeat(minutes, 0.5);
     for (int i = 0; i < minutes; i++) {
@@ -132,32 +197,55 @@ class SloDecisionTest {
 
   @Test
   void aPatternThatForetoldTheWindowLetsAnInstanceGoBetweenBurstsAndBringsItBackALeadTimeAhead() {
-    TargetState longAgo = TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleOut(START, 4, 8));
-    // Five minutes after the fourth burst (minutes 90 to 94): the window still holds it, the pattern says the next comes at 120.
+    TargetState longAgo =
+        TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleOut(START, 4, 8));
+    // Five minutes after the fourth burst (minutes 90 to 94): the window still holds it, the
+    // pattern says the next comes at 120.
     LoadHistory afterBurst = steady(cap, 8, halfHourBursts(100, 9));
     SloDecision byWindow = decide(afterBurst, List.of(), longAgo, live(8, 1), OptionalInt.empty());
     assertThat(byWindow.outcome()).isEqualTo(Outcome.NO_CHANGE);
     SloDecision byPattern = decide(afterBurst, List.of(), longAgo, live(8, 1), OptionalInt.of(30));
     assertThat(byPattern.outcome()).isEqualTo(Outcome.SCALED);
     assertThat(byPattern.plan().copies()).isEqualTo(4);
-    assertThat(byPattern.entry().reason()).startsWith("releasing: the pattern every 30 min foretold the last 30 min; the last 1 min and the next 12 min");
-    // Not while the next burst is within two lead times (minute 110: the burst at 120 is 10 minutes ahead).
-    assertThat(decide(steady(cap, 8, halfHourBursts(110, 9)), List.of(), longAgo, live(8, 1), OptionalInt.of(30)).outcome()).isEqualTo(Outcome.NO_CHANGE);
+    assertThat(byPattern.entry().reason())
+        .startsWith(
+            "releasing: the pattern every 30 min foretold the last 30 min; the last 1 min and the"
+                + " next 12 min");
+    // Not while the next burst is within two lead times (minute 110: the burst at 120 is 10 minutes
+    // ahead).
+    assertThat(
+            decide(
+                    steady(cap, 8, halfHourBursts(110, 9)),
+                    List.of(),
+                    longAgo,
+                    live(8, 1),
+                    OptionalInt.of(30))
+                .outcome())
+        .isEqualTo(Outcome.NO_CHANGE);
     // A lead time ahead of it (minute 114), the instance comes back.
-    SloDecision ahead = decide(steady(cap, 4, halfHourBursts(114, 9)), List.of(), longAgo, live(4, 1), OptionalInt.of(30));
+    SloDecision ahead =
+        decide(
+            steady(cap, 4, halfHourBursts(114, 9)),
+            List.of(),
+            longAgo,
+            live(4, 1),
+            OptionalInt.of(30));
     assertThat(ahead.plan().copies()).isEqualTo(8);
     assertThat(ahead.entry().reason()).startsWith("adding: ").contains("the pattern every 30 min");
   }
 
   @Test
   void aBurstThePatternDidNotForetellFallsBackToTheWindow() {
-    TargetState longAgo = TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleOut(START, 4, 8));
-    // The last burst needed a third instance the cycles before it had not: the window decides again, and holds.
+    TargetState longAgo =
+        TargetState.initial(spec.name()).withCooldowns(Cooldowns.NONE.afterScaleOut(START, 4, 8));
+    // The last burst needed a third instance the cycles before it had not: the window decides
+    // again, and holds.
     double[] load = halfHourBursts(100, 9);
     for (int i = 90; i < 95; i++) {
       load[i] = 16;
     }
-    SloDecision d = decide(steady(cap, 8, load), List.of(), longAgo, live(8, 1), OptionalInt.of(30));
+    SloDecision d =
+        decide(steady(cap, 8, load), List.of(), longAgo, live(8, 1), OptionalInt.of(30));
     assertThat(d.outcome()).isEqualTo(Outcome.NO_CHANGE);
     assertThat(d.entry().reason()).startsWith("holding: ").contains("at the 30-minute peak");
   }
@@ -165,20 +253,57 @@ class SloDecisionTest {
   @Test
   void withMinCopiesZeroAnIdleEndpointGoesToZeroAndARefusedRequestBringsCopiesBack() {
     LoadHistory idle = steady(cap, 4, repeat(60, 0));
-    SloDecision d = SloDecision.decide(new SloDecision.Inputs(spec, cap, idle, List.of(), OptionalInt.empty(),
-        TargetState.initial(spec.name()), live(4, 0), idle.end(), "k", "tick", Optional.empty()));
+    SloDecision d =
+        SloDecision.decide(
+            new SloDecision.Inputs(
+                spec,
+                cap,
+                idle,
+                List.of(),
+                OptionalInt.empty(),
+                TargetState.initial(spec.name()),
+                live(4, 0),
+                idle.end(),
+                "k",
+                "tick",
+                Optional.empty()));
     assertThat(d.plan().copies()).isZero();
-    // Not within a scale-in window of the deploy: the window before it saw nothing, as it did not exist.
-    SloDecision fresh = SloDecision.decide(new SloDecision.Inputs(spec, cap, idle, List.of(), OptionalInt.empty(),
-        TargetState.initial(spec.name()), live(4, 0), idle.end(), "k", "tick", Optional.of(idle.end().minusSeconds(300))));
+    // Not within a scale-in window of the deploy: the window before it saw nothing, as it did not
+    // exist.
+    SloDecision fresh =
+        SloDecision.decide(
+            new SloDecision.Inputs(
+                spec,
+                cap,
+                idle,
+                List.of(),
+                OptionalInt.empty(),
+                TargetState.initial(spec.name()),
+                live(4, 0),
+                idle.end(),
+                "k",
+                "tick",
+                Optional.of(idle.end().minusSeconds(300))));
     assertThat(fresh.plan().copies()).isEqualTo(4);
     assertThat(fresh.entry().reason()).startsWith("holding: ");
 
     double[][] series = idle.series();
     series[1][59] = 3;
     LoadHistory refused = LoadHistory.of(START, series);
-    SloDecision back = SloDecision.decide(new SloDecision.Inputs(spec, cap, refused, List.of(), OptionalInt.empty(),
-        TargetState.initial(spec.name()), live(0, 0), refused.end(), "k", "copyscale-sim-slo-slo-from-zero", Optional.empty()));
+    SloDecision back =
+        SloDecision.decide(
+            new SloDecision.Inputs(
+                spec,
+                cap,
+                refused,
+                List.of(),
+                OptionalInt.empty(),
+                TargetState.initial(spec.name()),
+                live(0, 0),
+                refused.end(),
+                "k",
+                "copyscale-sim-slo-slo-from-zero",
+                Optional.empty()));
     assertThat(back.plan().copies()).isEqualTo(4);
     assertThat(back.entry().reason()).contains("refused for want of a copy");
   }
@@ -188,7 +313,13 @@ class SloDecisionTest {
     double[] load = repeat(40, 1);
     load[39] = 40;
     LiveCapacity narrow = new LiveCapacity(4, 1, 6, 1, Optional.of("InService"), "InService", 4);
-    SloDecision d = decide(steady(cap, 4, load), List.of(), TargetState.initial(spec.name()), narrow, OptionalInt.empty());
+    SloDecision d =
+        decide(
+            steady(cap, 4, load),
+            List.of(),
+            TargetState.initial(spec.name()),
+            narrow,
+            OptionalInt.empty());
     assertThat(d.plan().copies()).isEqualTo(6);
     assertThat(d.entry().limitedBy()).singleElement().asString().contains("at most 6 copies");
   }
@@ -199,8 +330,20 @@ class SloDecisionTest {
     double[] load = repeat(40, 1);
     load[39] = 9;
     LoadHistory history = steady(cap, 4, load);
-    SloDecision d = SloDecision.decide(new SloDecision.Inputs(dry, cap, history, List.of(), OptionalInt.empty(),
-        TargetState.initial(dry.name()), live(4, 1), history.end(), "k", "tick", Optional.empty()));
+    SloDecision d =
+        SloDecision.decide(
+            new SloDecision.Inputs(
+                dry,
+                cap,
+                history,
+                List.of(),
+                OptionalInt.empty(),
+                TargetState.initial(dry.name()),
+                live(4, 1),
+                history.end(),
+                "k",
+                "tick",
+                Optional.empty()));
     assertThat(d.outcome()).isEqualTo(Outcome.DRY_RUN);
     assertThat(d.entry().reason()).startsWith("dry run, nothing written: ");
     assertThat(d.next().intent()).isEmpty();

@@ -17,7 +17,8 @@ final class SloFixtures {
   }
 
   static DeploymentSpec example(String from, String to) {
-    return SpecParser.parse(RepoFiles.read("examples/simulate/slo.yaml").replace(from, to)).orThrow();
+    return SpecParser.parse(RepoFiles.read("examples/simulate/slo.yaml").replace(from, to))
+        .orThrow();
   }
 
   /**

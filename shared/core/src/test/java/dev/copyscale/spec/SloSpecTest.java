@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** engine: slo in the spec: what a user must write, the expert settings, and every refusal with its field. */
+/**
+ * engine: slo in the spec: what a user must write, the expert settings, and every refusal with its
+ * field.
+ */
 class SloSpecTest {
   private static ObjectNode slo() {
     return example("simulate/slo.yaml");
@@ -25,10 +28,13 @@ class SloSpecTest {
   }
 
   private static void assertOneProblem(ObjectNode doc, String path, String fragment) {
-    assertThat(problems(doc)).singleElement().satisfies(p -> {
-      assertThat(p.path()).isEqualTo(path);
-      assertThat(p.message()).contains(fragment);
-    });
+    assertThat(problems(doc))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.path()).isEqualTo(path);
+              assertThat(p.message()).contains(fragment);
+            });
   }
 
   @Test
@@ -48,7 +54,22 @@ class SloSpecTest {
   @Test
   void expertSettingsAreRead() {
     ObjectNode doc = slo();
-    set(doc, "scaling.slo", Map.of("ttft", "1500ms", "attainment", "99.5%", "headroom", "10%", "scaleInWindow", "45m", "forecast", false, "leadTime", "8m"));
+    set(
+        doc,
+        "scaling.slo",
+        Map.of(
+            "ttft",
+            "1500ms",
+            "attainment",
+            "99.5%",
+            "headroom",
+            "10%",
+            "scaleInWindow",
+            "45m",
+            "forecast",
+            false,
+            "leadTime",
+            "8m"));
     Slo slo = parse(doc).orThrow().scaling().slo().orElseThrow();
     assertThat(slo.ttft()).isEqualTo(Duration.ofMillis(1500));
     assertThat(slo.attainment()).isEqualTo(0.995);
@@ -74,20 +95,30 @@ class SloSpecTest {
     assertOneProblem(doc, "scaling.slo", "scaling.slo.servingProfile");
     set(doc, "component.modelId", "meta-llama/Meta-Llama-3-8B-Instruct");
     set(doc, "component.resources.accelerators", 2);
-    assertThat(problems(doc)).anySatisfy(p -> assertThat(p.toString()).startsWith("scaling.slo: copyscale has no serving profile"));
+    assertThat(problems(doc))
+        .anySatisfy(
+            p ->
+                assertThat(p.toString())
+                    .startsWith("scaling.slo: copyscale has no serving profile"));
   }
 
   @Test
   void aSpecsOwnServingTableIsUsedAndAMalformedOneNamed() {
     ObjectNode doc = slo();
     set(doc, "component.modelId", "mistralai/Mistral-7B-Instruct-v0.2");
-    set(doc, "scaling.slo.servingProfile", "# ~500 input tokens, ~200 output tokens\nconcurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute\n"
-        + "1,300,30,30,10\n16,900,250,45,80\n");
+    set(
+        doc,
+        "scaling.slo.servingProfile",
+        "# ~500 input tokens, ~200 output tokens\n"
+            + "concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute\n"
+            + "1,300,30,30,10\n"
+            + "16,900,250,45,80\n");
     assertThat(problems(doc)).isEmpty();
     set(doc, "scaling.slo.ttft", "250ms");
     assertOneProblem(doc, "scaling.slo.ttft", "the achievable floor is 300 ms");
     set(doc, "scaling.slo.servingProfile", "concurrency,ttft\n1,2\n");
-    assertThat(problems(doc)).anySatisfy(p -> assertThat(p.path()).isEqualTo("scaling.slo.servingProfile"));
+    assertThat(problems(doc))
+        .anySatisfy(p -> assertThat(p.path()).isEqualTo("scaling.slo.servingProfile"));
   }
 
   @Test
@@ -117,7 +148,10 @@ class SloSpecTest {
     assertOneProblem(doc, "scaling.slo", "is required with engine: slo");
 
     ObjectNode withPolicies = slo();
-    set(withPolicies, "scaling.targetTracking", Map.of("metric", "SageMakerInferenceComponentInvocationsPerCopy", "target", 20));
+    set(
+        withPolicies,
+        "scaling.targetTracking",
+        Map.of("metric", "SageMakerInferenceComponentInvocationsPerCopy", "target", 20));
     assertOneProblem(withPolicies, "scaling.targetTracking", "does not apply with engine: slo");
 
     ObjectNode elsewhere = example("simulate/orchestrated-high-res.yaml");

@@ -27,7 +27,9 @@ final class SpecDocs {
     return example("llama3-8b.yaml");
   }
 
-  /** Sets a value at a dotted path with [i] list indexes, e.g. {@code scaling.stepPolicies[0].name}. */
+  /**
+   * Sets a value at a dotted path with [i] list indexes, e.g. {@code scaling.stepPolicies[0].name}.
+   */
   static ObjectNode set(ObjectNode doc, String path, Object value) {
     String[] parts = path.split("\\.");
     JsonNode node = doc;

@@ -43,8 +43,8 @@ public final class ExternalTools {
   }
 
   /**
-   * The executable {@code tool} on {@code PATH}; if absent, fails the test when {@code requireEnvVar}
-   * is 1/true, else aborts it (skipped) after a loud banner.
+   * The executable {@code tool} on {@code PATH}; if absent, fails the test when {@code
+   * requireEnvVar} is 1/true, else aborts it (skipped) after a loud banner.
    */
   public static Path require(String tool, String requireEnvVar) {
     return require(tool, requireEnvVar, "the tests that need it did NOT run");
@@ -58,7 +58,12 @@ public final class ExternalTools {
     return require(tool, requireEnvVar, consequence, System.getenv(), System.err);
   }
 
-  static Path require(String tool, String requireEnvVar, String consequence, Map<String, String> env, PrintStream banner) {
+  static Path require(
+      String tool,
+      String requireEnvVar,
+      String consequence,
+      Map<String, String> env,
+      PrintStream banner) {
     Lookup lookup = lookup(tool, env.get("PATH"));
     if (lookup.found().isPresent()) {
       return lookup.found().get();
@@ -66,10 +71,26 @@ public final class ExternalTools {
     String notFound = tool + " not found on PATH" + lookup.note();
     if (isTrue(env.get(requireEnvVar))) {
       throw new AssertionError(
-          notFound + ", and " + requireEnvVar + "=" + env.get(requireEnvVar) + " requires it: install " + tool
-              + " (e.g. pip install " + pipPackage(tool) + ") or unset " + requireEnvVar);
+          notFound
+              + ", and "
+              + requireEnvVar
+              + "="
+              + env.get(requireEnvVar)
+              + " requires it: install "
+              + tool
+              + " (e.g. pip install "
+              + pipPackage(tool)
+              + ") or unset "
+              + requireEnvVar);
     }
-    String skipped = "SKIPPED: " + notFound + " — " + consequence + "; set " + requireEnvVar + "=1 to make this a failure";
+    String skipped =
+        "SKIPPED: "
+            + notFound
+            + " — "
+            + consequence
+            + "; set "
+            + requireEnvVar
+            + "=1 to make this a failure";
     // Once per tool and consequence: every test of a class needing moto would repeat it otherwise.
     if (banner != System.err || BANNERS_PRINTED.add(tool + "\0" + consequence)) {
       String bar = "!".repeat(Math.min(120, skipped.length() + 8));
@@ -130,11 +151,20 @@ public final class ExternalTools {
       }
       Result which = run(Duration.ofSeconds(20), List.of(pyenv.get().toString(), "which", tool));
       String resolved = which.output().strip();
-      if (which.succeeded() && !resolved.isEmpty() && !resolved.contains("\n") && Files.isExecutable(Path.of(resolved))) {
+      if (which.succeeded()
+          && !resolved.isEmpty()
+          && !resolved.contains("\n")
+          && Files.isExecutable(Path.of(resolved))) {
         return new Lookup(Optional.of(Path.of(resolved)), "");
       }
-      note = " (a pyenv shim " + candidate + " exists, but `pyenv which " + tool + "` does not resolve it for the active Python version: "
-          + firstLine(which.output()) + ")";
+      note =
+          " (a pyenv shim "
+              + candidate
+              + " exists, but `pyenv which "
+              + tool
+              + "` does not resolve it for the active Python version: "
+              + firstLine(which.output())
+              + ")";
     }
     return new Lookup(Optional.empty(), note);
   }
@@ -179,18 +209,19 @@ public final class ExternalTools {
   }
 
   /**
-   * Runs {@code command} (in {@code directory} if not null) with stdin closed, capturing stdout
-   * and stderr together. A process still running after {@code timeout} is killed and the test
-   * fails with what it printed so far.
+   * Runs {@code command} (in {@code directory} if not null) with stdin closed, capturing stdout and
+   * stderr together. A process still running after {@code timeout} is killed and the test fails
+   * with what it printed so far.
    */
   public static Result run(Duration timeout, List<String> command, Path directory) {
     Path log = null;
     try {
       log = Files.createTempFile("copyscale-process-", ".log");
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File(nullDevice())));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File(nullDevice())));
       if (directory != null) {
         builder.directory(directory.toFile());
       }
@@ -205,7 +236,12 @@ public final class ExternalTools {
       }
       if (!finished) {
         stop(process, Duration.ofSeconds(5));
-        throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout + ", output so far:\n" + read(log));
+        throw new AssertionError(
+            String.join(" ", command)
+                + " did not finish within "
+                + timeout
+                + ", output so far:\n"
+                + read(log));
       }
       return new Result(List.copyOf(command), process.exitValue(), read(log));
     } catch (IOException e) {
@@ -221,7 +257,10 @@ public final class ExternalTools {
     }
   }
 
-  /** Asks {@code process} (and its children) to stop, then kills it if it has not within {@code grace}. */
+  /**
+   * Asks {@code process} (and its children) to stop, then kills it if it has not within {@code
+   * grace}.
+   */
   static void stop(Process process, Duration grace) {
     List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
     children.forEach(ProcessHandle::destroy);
@@ -253,6 +292,8 @@ public final class ExternalTools {
   }
 
   private static String nullDevice() {
-    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows") ? "NUL" : "/dev/null";
+    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows")
+        ? "NUL"
+        : "/dev/null";
   }
 }

@@ -26,7 +26,14 @@ class ExternalToolsTest {
   @Test
   void missingToolFailsWhenRequired() {
     for (String yes : new String[] {"1", "true", "TRUE"}) {
-      assertThatThrownBy(() -> ExternalTools.require(MISSING, "REQUIRE_NO_SUCH_TOOL", "nothing was checked", Map.of("PATH", "/nonexistent", "REQUIRE_NO_SUCH_TOOL", yes), QUIET))
+      assertThatThrownBy(
+              () ->
+                  ExternalTools.require(
+                      MISSING,
+                      "REQUIRE_NO_SUCH_TOOL",
+                      "nothing was checked",
+                      Map.of("PATH", "/nonexistent", "REQUIRE_NO_SUCH_TOOL", yes),
+                      QUIET))
           .isInstanceOf(AssertionError.class)
           .hasMessageContaining(MISSING)
           .hasMessageContaining("REQUIRE_NO_SUCH_TOOL");
@@ -35,16 +42,30 @@ class ExternalToolsTest {
 
   @Test
   void missingToolAbortsTheTestLoudlyOtherwise() {
-    for (Map<String, String> env : List.of(Map.of("PATH", "/nonexistent"), Map.of("PATH", "/nonexistent", "REQUIRE_NO_SUCH_TOOL", "0"))) {
+    for (Map<String, String> env :
+        List.of(
+            Map.of("PATH", "/nonexistent"),
+            Map.of("PATH", "/nonexistent", "REQUIRE_NO_SUCH_TOOL", "0"))) {
       ByteArrayOutputStream banner = new ByteArrayOutputStream();
-      assertThatThrownBy(() -> ExternalTools.require(MISSING, "REQUIRE_NO_SUCH_TOOL", "nothing was checked", env, new PrintStream(banner, true, StandardCharsets.UTF_8)))
+      assertThatThrownBy(
+              () ->
+                  ExternalTools.require(
+                      MISSING,
+                      "REQUIRE_NO_SUCH_TOOL",
+                      "nothing was checked",
+                      env,
+                      new PrintStream(banner, true, StandardCharsets.UTF_8)))
           .isInstanceOf(TestAbortedException.class)
           .hasMessageContaining("SKIPPED: " + MISSING + " not found on PATH")
           .hasMessageContaining("nothing was checked")
           .hasMessageContaining("set REQUIRE_NO_SUCH_TOOL=1");
       assertThat(banner.toString(StandardCharsets.UTF_8))
           .contains("!!!!!!!!!!")
-          .contains("SKIPPED: " + MISSING + " not found on PATH — nothing was checked; set REQUIRE_NO_SUCH_TOOL=1 to make this a failure");
+          .contains(
+              "SKIPPED: "
+                  + MISSING
+                  + " not found on PATH — nothing was checked; set REQUIRE_NO_SUCH_TOOL=1 to make"
+                  + " this a failure");
     }
   }
 
@@ -52,7 +73,13 @@ class ExternalToolsTest {
   void findsAnExecutableOnPath(@TempDir Path dir) throws IOException {
     Path tool = executable(dir.resolve("bin").resolve("mytool"), "#!/bin/sh\necho hi\n");
     Files.createDirectories(dir.resolve("empty"));
-    Path found = ExternalTools.require("mytool", "REQUIRE_MYTOOL", "x", Map.of("PATH", dir.resolve("empty") + ":" + tool.getParent()), QUIET);
+    Path found =
+        ExternalTools.require(
+            "mytool",
+            "REQUIRE_MYTOOL",
+            "x",
+            Map.of("PATH", dir.resolve("empty") + ":" + tool.getParent()),
+            QUIET);
     assertThat(found).isEqualTo(tool.toAbsolutePath());
   }
 
@@ -60,13 +87,26 @@ class ExternalToolsTest {
   void aPyenvShimCountsOnlyWhenPyenvResolvesIt(@TempDir Path pyenvRoot) throws IOException {
     executable(pyenvRoot.resolve("shims").resolve("good"), "#!/bin/sh\nexit 1\n");
     executable(pyenvRoot.resolve("shims").resolve("bad"), "#!/bin/sh\nexit 1\n");
-    Path real = executable(pyenvRoot.resolve("versions").resolve("3.11").resolve("bin").resolve("good"), "#!/bin/sh\n");
-    executable(pyenvRoot.resolve("libexec").resolve("pyenv"),
-        "#!/bin/sh\nif [ \"$1\" = which ] && [ \"$2\" = good ]; then echo '" + real + "'; exit 0; fi\necho \"pyenv: $2: command not found\" >&2\nexit 127\n");
+    Path real =
+        executable(
+            pyenvRoot.resolve("versions").resolve("3.11").resolve("bin").resolve("good"),
+            "#!/bin/sh\n");
+    executable(
+        pyenvRoot.resolve("libexec").resolve("pyenv"),
+        "#!/bin/sh\nif [ \"$1\" = which ] && [ \"$2\" = good ]; then echo '"
+            + real
+            + "'; exit 0; fi\necho \"pyenv: $2: command not found\" >&2\nexit 127\n");
     Map<String, String> env = Map.of("PATH", pyenvRoot.resolve("shims").toString());
 
     assertThat(ExternalTools.require("good", "REQUIRE_GOOD", "x", env, QUIET)).isEqualTo(real);
-    assertThatThrownBy(() -> ExternalTools.require("bad", "REQUIRE_BAD", "x", Map.of("PATH", env.get("PATH"), "REQUIRE_BAD", "1"), QUIET))
+    assertThatThrownBy(
+            () ->
+                ExternalTools.require(
+                    "bad",
+                    "REQUIRE_BAD",
+                    "x",
+                    Map.of("PATH", env.get("PATH"), "REQUIRE_BAD", "1"),
+                    QUIET))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("pyenv shim")
         .hasMessageContaining("command not found");
@@ -74,7 +114,8 @@ class ExternalToolsTest {
 
   @Test
   void runCapturesStdoutAndStderrAndTheExitCode() {
-    ExternalTools.Result result = ExternalTools.run(Duration.ofSeconds(10), "sh", "-c", "echo out; echo err >&2; exit 3");
+    ExternalTools.Result result =
+        ExternalTools.run(Duration.ofSeconds(10), "sh", "-c", "echo out; echo err >&2; exit 3");
     assertThat(result.exitCode()).isEqualTo(3);
     assertThat(result.output()).contains("out").contains("err");
     assertThat(result.describe()).contains("exited with 3");
@@ -82,7 +123,8 @@ class ExternalToolsTest {
 
   @Test
   void runFailsOnTimeout() {
-    assertThatThrownBy(() -> ExternalTools.run(Duration.ofMillis(300), "sh", "-c", "echo started; sleep 30"))
+    assertThatThrownBy(
+            () -> ExternalTools.run(Duration.ofMillis(300), "sh", "-c", "echo started; sleep 30"))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("did not finish within")
         .hasMessageContaining("started");

@@ -18,9 +18,8 @@ import java.util.List;
  * DynamoDB, CloudWatch, Application Auto Scaling and the other APIs moto implements.
  *
  * <p>Starting moto takes a couple of seconds, so most tests use the per-JVM {@link #shared()}
- * instance and give each test its own resource names (or call {@link #reset()}). A test that
- * needs a server of its own uses {@link #start()} with try-with-resources or JUnit's
- * {@code @AutoClose}.
+ * instance and give each test its own resource names (or call {@link #reset()}). A test that needs
+ * a server of its own uses {@link #start()} with try-with-resources or JUnit's {@code @AutoClose}.
  *
  * <p>moto_server is found with {@link ExternalTools#require}: without it the test is skipped
  * loudly, or fails when {@code REQUIRE_MOTO=1}.
@@ -50,17 +49,20 @@ public final class MotoServer implements AutoCloseable {
   }
 
   /**
-   * The JVM's shared server, started on first use and stopped by a shutdown hook. Its
-   * {@link #close()} does nothing, so a test cannot stop it under the others. If it failed to
-   * start, every later call fails at once with the same cause instead of waiting again.
+   * The JVM's shared server, started on first use and stopped by a shutdown hook. Its {@link
+   * #close()} does nothing, so a test cannot stop it under the others. If it failed to start, every
+   * later call fails at once with the same cause instead of waiting again.
    */
   public static synchronized MotoServer shared() {
-    Path executable = ExternalTools.require("moto_server", REQUIRE_ENV, "the tests against moto's AWS APIs did NOT run");
+    Path executable =
+        ExternalTools.require(
+            "moto_server", REQUIRE_ENV, "the tests against moto's AWS APIs did NOT run");
     if (shared != null) {
       return shared;
     }
     if (sharedFailure != null) {
-      throw new IllegalStateException("the shared moto_server failed to start earlier in this JVM", sharedFailure);
+      throw new IllegalStateException(
+          "the shared moto_server failed to start earlier in this JVM", sharedFailure);
     }
     try {
       shared = launch(executable, true);
@@ -69,16 +71,22 @@ public final class MotoServer implements AutoCloseable {
       throw e;
     }
     MotoServer server = shared;
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stopAndDeleteLog, "moto_server-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(server::stopAndDeleteLog, "moto_server-shutdown"));
     return server;
   }
 
   /** A server of the caller's own; {@link #close()} stops it. */
   public static MotoServer start() {
-    return launch(ExternalTools.require("moto_server", REQUIRE_ENV, "the tests against moto's AWS APIs did NOT run"), false);
+    return launch(
+        ExternalTools.require(
+            "moto_server", REQUIRE_ENV, "the tests against moto's AWS APIs did NOT run"),
+        false);
   }
 
-  /** The base URI for SDK clients' {@code endpointOverride}, e.g. {@code http://127.0.0.1:41234}. */
+  /**
+   * The base URI for SDK clients' {@code endpointOverride}, e.g. {@code http://127.0.0.1:41234}.
+   */
   public URI endpoint() {
     return endpoint;
   }
@@ -90,12 +98,15 @@ public final class MotoServer implements AutoCloseable {
 
   /** Deletes every resource in every service of this server ({@code POST /moto-api/reset}). */
   public void reset() {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset"))
-        .timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.noBody())
-        .build());
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(endpoint.resolve("/moto-api/reset"))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("moto reset answered HTTP " + response.statusCode() + ": " + response.body() + logTail());
+      throw new IllegalStateException(
+          "moto reset answered HTTP " + response.statusCode() + ": " + response.body() + logTail());
     }
   }
 
@@ -142,11 +153,13 @@ public final class MotoServer implements AutoCloseable {
       URI endpoint = URI.create("http://127.0.0.1:" + port);
       Process process;
       try {
-        process = new ProcessBuilder(List.of(executable.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port)))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .redirectInput(ProcessBuilder.Redirect.PIPE)
-            .start();
+        process =
+            new ProcessBuilder(
+                    List.of(executable.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port)))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
         process.getOutputStream().close();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start " + executable + " (log " + log + ")", e);
@@ -171,12 +184,21 @@ public final class MotoServer implements AutoCloseable {
     String lastProblem = "no answer yet";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new ExitedEarly("moto_server exited with " + process.exitValue() + " before answering on " + endpoint + logTail());
+        throw new ExitedEarly(
+            "moto_server exited with "
+                + process.exitValue()
+                + " before answering on "
+                + endpoint
+                + logTail());
       }
       try {
-        HttpResponse<String> response = http.send(
-            HttpRequest.newBuilder(endpoint.resolve("/moto-api/")).timeout(Duration.ofSeconds(5)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(endpoint.resolve("/moto-api/"))
+                    .timeout(Duration.ofSeconds(5))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
           return;
         }
@@ -185,24 +207,34 @@ public final class MotoServer implements AutoCloseable {
         lastProblem = e.toString();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for moto_server on " + endpoint, e);
+        throw new IllegalStateException(
+            "interrupted while waiting for moto_server on " + endpoint, e);
       }
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for moto_server on " + endpoint, e);
+        throw new IllegalStateException(
+            "interrupted while waiting for moto_server on " + endpoint, e);
       }
     }
-    throw new IllegalStateException("moto_server did not answer GET " + endpoint.resolve("/moto-api/") + " within " + START_DEADLINE
-        + " (last: " + lastProblem + ")" + logTail());
+    throw new IllegalStateException(
+        "moto_server did not answer GET "
+            + endpoint.resolve("/moto-api/")
+            + " within "
+            + START_DEADLINE
+            + " (last: "
+            + lastProblem
+            + ")"
+            + logTail());
   }
 
   private HttpResponse<String> send(HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new UncheckedIOException(request.method() + " " + request.uri() + " failed" + logTail(), e);
+      throw new UncheckedIOException(
+          request.method() + " " + request.uri() + " failed" + logTail(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted: " + request.method() + " " + request.uri(), e);

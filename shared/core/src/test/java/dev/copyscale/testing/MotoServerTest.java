@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /** moto_server starts, answers, resets and stops; plain HTTP, no AWS SDK. */
 class MotoServerTest {
   private static final String PROBE_TABLE = "copyscale-reset-probe";
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
   void sharedServerAnswersOnLoopbackAndOutlivesClose() throws Exception {
@@ -24,7 +25,9 @@ class MotoServerTest {
     assertThat(get(moto, "/moto-api/").statusCode()).isEqualTo(200);
 
     moto.close();
-    assertThat(moto.isRunning()).as("close() leaves the shared server to the shutdown hook").isTrue();
+    assertThat(moto.isRunning())
+        .as("close() leaves the shared server to the shutdown hook")
+        .isTrue();
     assertThat(get(moto, "/moto-api/").statusCode()).isEqualTo(200);
   }
 
@@ -34,10 +37,16 @@ class MotoServerTest {
     MotoServer moto;
     try (MotoServer own = MotoServer.start()) {
       moto = own;
-      HttpResponse<String> created = dynamoDb(own, "CreateTable", """
-          {"TableName": "%s", "BillingMode": "PAY_PER_REQUEST",
-           "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-           "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]}""".formatted(PROBE_TABLE));
+      HttpResponse<String> created =
+          dynamoDb(
+              own,
+              "CreateTable",
+              """
+              {"TableName": "%s", "BillingMode": "PAY_PER_REQUEST",
+               "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+               "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]}\
+              """
+                  .formatted(PROBE_TABLE));
       assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
       assertThat(dynamoDb(own, "ListTables", "{}").body()).contains(PROBE_TABLE);
 
@@ -51,18 +60,27 @@ class MotoServerTest {
     assertThat(moto.log()).as("its log is removed with it").doesNotExist();
   }
 
-  private HttpResponse<String> get(MotoServer moto, String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(moto.endpoint().resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+  private HttpResponse<String> get(MotoServer moto, String path)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(moto.endpoint().resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   /** A DynamoDB JSON-protocol call; moto reads the region from the (unchecked) signature. */
-  private HttpResponse<String> dynamoDb(MotoServer moto, String operation, String json) throws IOException, InterruptedException {
+  private HttpResponse<String> dynamoDb(MotoServer moto, String operation, String json)
+      throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(moto.endpoint().resolve("/"))
             .header("X-Amz-Target", "DynamoDB_20120810." + operation)
             .header("Content-Type", "application/x-amz-json-1.0")
-            .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
+            .header(
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/dynamodb/aws4_request,"
+                    + " SignedHeaders=host, Signature=0")
             .timeout(Duration.ofSeconds(30))
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build(),

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 public final class RepoFiles {
   private RepoFiles() {}
 
-  /** The repository root: surefire's copyscale.root, else the nearest parent with examples/ and mvnw. */
+  /**
+   * The repository root: surefire's copyscale.root, else the nearest parent with examples/ and
+   * mvnw.
+   */
   public static Path root() {
     String property = System.getProperty("copyscale.root");
     if (property != null && Files.isDirectory(Path.of(property, "examples"))) {
@@ -23,7 +26,8 @@ public final class RepoFiles {
       }
       dir = dir.getParent();
     }
-    throw new IllegalStateException("cannot find the repository root from " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "cannot find the repository root from " + Path.of("").toAbsolutePath());
   }
 
   public static Path path(String relative) {

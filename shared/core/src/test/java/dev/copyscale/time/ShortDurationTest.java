@@ -9,7 +9,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ShortDurationTest {
   @ParameterizedTest
-  @CsvSource({"250ms, 250", "1.5s, 1500", "90s, 90000", "30m, 1800000", "0.25m, 15000", "24h, 86400000", "7d, 604800000", " 2s , 2000"})
+  @CsvSource({
+    "250ms, 250",
+    "1.5s, 1500",
+    "90s, 90000",
+    "30m, 1800000",
+    "0.25m, 15000",
+    "24h, 86400000",
+    "7d, 604800000",
+    " 2s , 2000"
+  })
   void parsesWhatPeopleWrite(String text, long millis) {
     assertThat(ShortDuration.parse(text)).contains(Duration.ofMillis(millis));
   }

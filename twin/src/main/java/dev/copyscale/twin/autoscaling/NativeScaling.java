@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.applicationautoscaling.model.StepScalingP
  *   <li>AlarmHigh scales out in proportion to the metric: {@code ceil(capacity × metric / target)};
  *   <li>during the scale-out cooldown the capacity the in-flight scale-out added counts as already
  *       there: the proportional capacity is measured from the capacity before that scale-out, and
- *       the policy scales out again only if that asks for more than the in-flight scale-out reached;
+ *       the policy scales out again only if that asks for more than the in-flight scale-out
+ *       reached;
  *   <li>AlarmLow (the metric at least 10 % below the target for 15 minutes) scales in to {@code
  *       ceil(capacity × metric / target)}: the fewest units at which the metric is expected to stay
  *       at or below the target, so the policy never removes capacity that would push the metric
@@ -42,7 +43,10 @@ public final class NativeScaling {
    * SageMaker endpoint variants, assumed for inference components).
    */
   public static final int DEFAULT_COOLDOWN_SECONDS = 300;
-  /** Keeps ceil(4 × 25 / 20) at 5 although the floating-point quotient may come out a hair above. */
+
+  /**
+   * Keeps ceil(4 × 25 / 20) at 5 although the floating-point quotient may come out a hair above.
+   */
   private static final double EPSILON = 1e-9;
 
   private NativeScaling() {}
@@ -72,7 +76,8 @@ public final class NativeScaling {
    * A step policy's decision: the step adjustment that matched (its index, or -1), the capacity
    * before, the capacity the adjustment asks for (before min/max), the capacity after, and why.
    */
-  public record StepOutcome(int stepIndex, int from, int desired, int to, boolean scaled, String reason) {}
+  public record StepOutcome(
+      int stepIndex, int from, int desired, int to, boolean scaled, String reason) {}
 
   /**
    * What a step (or simple) scaling policy does when its alarm invokes it with a breaching value,
@@ -105,54 +110,166 @@ public final class NativeScaling {
    *
    * MetricAggregationType only says how the alarm's metric is aggregated: the value passed here.
    */
-  public static StepOutcome step(StepScalingPolicyConfiguration policy, double metric, double threshold, boolean alarmBelow, int capacity, int min,
-      int max, History history, Instant now) {
+  public static StepOutcome step(
+      StepScalingPolicyConfiguration policy,
+      double metric,
+      double threshold,
+      boolean alarmBelow,
+      int capacity,
+      int min,
+      int max,
+      History history,
+      Instant now) {
     if (Double.isNaN(metric) || Double.isNaN(threshold)) {
-      return new StepOutcome(-1, capacity, capacity, capacity, false, "no usable metric value (" + metric + ") or threshold (" + threshold + ")");
+      return new StepOutcome(
+          -1,
+          capacity,
+          capacity,
+          capacity,
+          false,
+          "no usable metric value (" + metric + ") or threshold (" + threshold + ")");
     }
     double difference = metric - threshold;
     boolean above = difference > 0 || difference == 0 && !alarmBelow;
     int index = matchingStep(policy.stepAdjustments(), difference, above);
     if (index < 0) {
-      return new StepOutcome(-1, capacity, capacity, capacity, false, "no step adjustment covers " + fmt(metric) + " against threshold " + fmt(threshold));
+      return new StepOutcome(
+          -1,
+          capacity,
+          capacity,
+          capacity,
+          false,
+          "no step adjustment covers " + fmt(metric) + " against threshold " + fmt(threshold));
     }
     StepAdjustment step = policy.stepAdjustments().get(index);
-    String type = policy.adjustmentTypeAsString() == null ? "ChangeInCapacity" : policy.adjustmentTypeAsString();
+    String type =
+        policy.adjustmentTypeAsString() == null
+            ? "ChangeInCapacity"
+            : policy.adjustmentTypeAsString();
     int adjustment = step.scalingAdjustment() == null ? 0 : step.scalingAdjustment();
-    Duration cooldown = Duration.ofSeconds(policy.cooldown() == null ? DEFAULT_COOLDOWN_SECONDS : policy.cooldown());
+    Duration cooldown =
+        Duration.ofSeconds(
+            policy.cooldown() == null ? DEFAULT_COOLDOWN_SECONDS : policy.cooldown());
     int desired = desired(type, adjustment, policy.minAdjustmentMagnitude(), capacity);
     if (desired < capacity) {
-      Optional<Instant> lastIn = history.lastScaleIn().filter(at -> now.isBefore(at.plus(cooldown)));
+      Optional<Instant> lastIn =
+          history.lastScaleIn().filter(at -> now.isBefore(at.plus(cooldown)));
       if (lastIn.isPresent()) {
-        return new StepOutcome(index, capacity, desired, capacity, false, "scale-in cooldown until " + lastIn.get().plus(cooldown) + " blocks "
-            + capacity + " -> " + desired);
+        return new StepOutcome(
+            index,
+            capacity,
+            desired,
+            capacity,
+            false,
+            "scale-in cooldown until "
+                + lastIn.get().plus(cooldown)
+                + " blocks "
+                + capacity
+                + " -> "
+                + desired);
       }
       int to = Math.max(min, Math.min(max, desired));
       if (to >= capacity) {
-        return new StepOutcome(index, capacity, desired, capacity, false, "capacity " + capacity + " is already at minCapacity " + min + " (asked " + desired + ")");
+        return new StepOutcome(
+            index,
+            capacity,
+            desired,
+            capacity,
+            false,
+            "capacity "
+                + capacity
+                + " is already at minCapacity "
+                + min
+                + " (asked "
+                + desired
+                + ")");
       }
-      return new StepOutcome(index, capacity, desired, to, true, "step " + index + ": " + capacity + " -> " + to + (to > desired ? " (minCapacity " + min + ")" : ""));
+      return new StepOutcome(
+          index,
+          capacity,
+          desired,
+          to,
+          true,
+          "step "
+              + index
+              + ": "
+              + capacity
+              + " -> "
+              + to
+              + (to > desired ? " (minCapacity " + min + ")" : ""));
     }
     if (desired == capacity) {
-      return new StepOutcome(index, capacity, desired, capacity, false, "step " + index + " asks no change at " + capacity);
+      return new StepOutcome(
+          index,
+          capacity,
+          desired,
+          capacity,
+          false,
+          "step " + index + " asks no change at " + capacity);
     }
-    Optional<History.ScaleOut> inFlight = history.lastScaleOut().filter(o -> now.isBefore(o.at().plus(cooldown)));
-    int stillAdded = inFlight.map(o -> Math.max(0, Math.min(o.to(), capacity) - o.from())).orElse(0);
+    Optional<History.ScaleOut> inFlight =
+        history.lastScaleOut().filter(o -> now.isBefore(o.at().plus(cooldown)));
+    int stillAdded =
+        inFlight.map(o -> Math.max(0, Math.min(o.to(), capacity) - o.from())).orElse(0);
     if (stillAdded > 0) {
       desired = desired(type, adjustment, policy.minAdjustmentMagnitude(), capacity - stillAdded);
       if (desired <= capacity) {
         History.ScaleOut o = inFlight.get();
-        return new StepOutcome(index, capacity, desired, capacity, false, "the scale-out in progress (" + o.from() + " -> " + o.to()
-            + ", cooldown until " + o.at().plus(cooldown) + ") already covers step " + index + " (" + (capacity - stillAdded) + " -> " + desired + ")");
+        return new StepOutcome(
+            index,
+            capacity,
+            desired,
+            capacity,
+            false,
+            "the scale-out in progress ("
+                + o.from()
+                + " -> "
+                + o.to()
+                + ", cooldown until "
+                + o.at().plus(cooldown)
+                + ") already covers step "
+                + index
+                + " ("
+                + (capacity - stillAdded)
+                + " -> "
+                + desired
+                + ")");
       }
     }
     int to = Math.max(min, Math.min(max, desired));
     if (to <= capacity) {
-      return new StepOutcome(index, capacity, desired, capacity, false, "capacity " + capacity + " is already at maxCapacity " + max + " (asked " + desired + ")");
+      return new StepOutcome(
+          index,
+          capacity,
+          desired,
+          capacity,
+          false,
+          "capacity "
+              + capacity
+              + " is already at maxCapacity "
+              + max
+              + " (asked "
+              + desired
+              + ")");
     }
-    return new StepOutcome(index, capacity, desired, to, true, "step " + index + ": " + capacity + " -> " + to
-        + (stillAdded > 0 ? " (measured from " + (capacity - stillAdded) + ", before the scale-out in progress)" : "")
-        + (to < desired ? " (maxCapacity " + max + ")" : ""));
+    return new StepOutcome(
+        index,
+        capacity,
+        desired,
+        to,
+        true,
+        "step "
+            + index
+            + ": "
+            + capacity
+            + " -> "
+            + to
+            + (stillAdded > 0
+                ? " (measured from "
+                    + (capacity - stillAdded)
+                    + ", before the scale-out in progress)"
+                : "")
+            + (to < desired ? " (maxCapacity " + max + ")" : ""));
   }
 
   /** The index of the step adjustment whose interval holds {@code difference}, or -1. */
@@ -162,7 +279,10 @@ public final class NativeScaling {
       Double upperBound = steps.get(i).metricIntervalUpperBound();
       double lower = lowerBound == null ? Double.NEGATIVE_INFINITY : lowerBound;
       double upper = upperBound == null ? Double.POSITIVE_INFINITY : upperBound;
-      boolean inside = above ? lower <= difference && difference < upper : lower < difference && difference <= upper;
+      boolean inside =
+          above
+              ? lower <= difference && difference < upper
+              : lower < difference && difference <= upper;
       if (inside) {
         return i;
       }
@@ -171,10 +291,12 @@ public final class NativeScaling {
   }
 
   /** The capacity an adjustment asks for, applied to {@code capacity}. */
-  static int desired(String adjustmentType, int adjustment, Integer minAdjustmentMagnitude, int capacity) {
+  static int desired(
+      String adjustmentType, int adjustment, Integer minAdjustmentMagnitude, int capacity) {
     return switch (adjustmentType) {
       case "ExactCapacity" -> adjustment;
-      case "PercentChangeInCapacity" -> capacity + percentChange(capacity, adjustment, minAdjustmentMagnitude);
+      case "PercentChangeInCapacity" ->
+          capacity + percentChange(capacity, adjustment, minAdjustmentMagnitude);
       default -> capacity + adjustment;
     };
   }
@@ -186,8 +308,13 @@ public final class NativeScaling {
    */
   static int percentChange(int capacity, int percent, Integer minAdjustmentMagnitude) {
     long hundredths = (long) capacity * percent;
-    long change = hundredths == 0 ? 0 : Math.abs(hundredths) < 100 ? Long.signum(hundredths) : hundredths / 100;
-    if (minAdjustmentMagnitude != null && percent != 0 && Math.abs(change) < minAdjustmentMagnitude) {
+    long change =
+        hundredths == 0
+            ? 0
+            : Math.abs(hundredths) < 100 ? Long.signum(hundredths) : hundredths / 100;
+    if (minAdjustmentMagnitude != null
+        && percent != 0
+        && Math.abs(change) < minAdjustmentMagnitude) {
       change = (long) Integer.signum(percent) * minAdjustmentMagnitude;
     }
     return (int) Math.max(Integer.MIN_VALUE / 2, Math.min(Integer.MAX_VALUE / 2, change));
@@ -196,55 +323,163 @@ public final class NativeScaling {
   /** A target-tracking decision: the capacity before and after, and one sentence on why. */
   public record Decision(int from, int proposed, int to, boolean scaled, String reason) {}
 
-  /** What a target-tracking policy does when its AlarmHigh ({@code high}) or AlarmLow invokes it. */
-  public static Decision targetTracking(boolean high, double metric, double target, int capacity, int min, int max, boolean disableScaleIn,
-      Integer scaleOutCooldownSeconds, Integer scaleInCooldownSeconds, History history, Instant now) {
+  /**
+   * What a target-tracking policy does when its AlarmHigh ({@code high}) or AlarmLow invokes it.
+   */
+  public static Decision targetTracking(
+      boolean high,
+      double metric,
+      double target,
+      int capacity,
+      int min,
+      int max,
+      boolean disableScaleIn,
+      Integer scaleOutCooldownSeconds,
+      Integer scaleInCooldownSeconds,
+      History history,
+      Instant now) {
     if (capacity <= 0) {
-      return none(capacity, "target tracking does not scale from " + capacity + " (a step policy brings capacity back from zero)");
+      return none(
+          capacity,
+          "target tracking does not scale from "
+              + capacity
+              + " (a step policy brings capacity back from zero)");
     }
     if (Double.isNaN(metric) || target <= 0) {
       return none(capacity, "no usable metric value (" + metric + ") or target (" + target + ")");
     }
     if (high) {
-      Duration cooldown = Duration.ofSeconds(scaleOutCooldownSeconds == null ? DEFAULT_COOLDOWN_SECONDS : scaleOutCooldownSeconds);
+      Duration cooldown =
+          Duration.ofSeconds(
+              scaleOutCooldownSeconds == null ? DEFAULT_COOLDOWN_SECONDS : scaleOutCooldownSeconds);
       Optional<History.ScaleOut> inFlight =
-          history.lastScaleOut().filter(o -> now.isBefore(o.at().plus(cooldown)) && o.from() < capacity);
+          history
+              .lastScaleOut()
+              .filter(o -> now.isBefore(o.at().plus(cooldown)) && o.from() < capacity);
       int base = inFlight.map(History.ScaleOut::from).orElse(capacity);
       int proposed = proportional(base, metric, target);
       int to = Math.max(Math.min(proposed, max), min);
       if (to <= capacity) {
-        String why = inFlight.isPresent() && proposed <= capacity
-            ? "the scale-out in progress (" + inFlight.get().from() + " -> " + inFlight.get().to() + ", cooldown until "
-                + inFlight.get().at().plus(cooldown) + ") already covers " + base + " -> " + proposed
-            : proposed <= capacity ? "metric " + fmt(metric) + " against target " + fmt(target) + " asks " + proposed + ", not more than " + capacity
-            : "capacity " + capacity + " is already at maxCapacity " + max + " (asked " + proposed + ")";
+        String why =
+            inFlight.isPresent() && proposed <= capacity
+                ? "the scale-out in progress ("
+                    + inFlight.get().from()
+                    + " -> "
+                    + inFlight.get().to()
+                    + ", cooldown until "
+                    + inFlight.get().at().plus(cooldown)
+                    + ") already covers "
+                    + base
+                    + " -> "
+                    + proposed
+                : proposed <= capacity
+                    ? "metric "
+                        + fmt(metric)
+                        + " against target "
+                        + fmt(target)
+                        + " asks "
+                        + proposed
+                        + ", not more than "
+                        + capacity
+                    : "capacity "
+                        + capacity
+                        + " is already at maxCapacity "
+                        + max
+                        + " (asked "
+                        + proposed
+                        + ")";
         return new Decision(capacity, proposed, capacity, false, why);
       }
-      return new Decision(capacity, proposed, to, true, "metric " + fmt(metric) + " above target " + fmt(target) + ": " + capacity + " -> " + to
-          + (inFlight.isPresent() ? " (measured from " + base + ", before the scale-out in progress)" : "") + (to < proposed ? " (maxCapacity " + max + ")" : ""));
+      return new Decision(
+          capacity,
+          proposed,
+          to,
+          true,
+          "metric "
+              + fmt(metric)
+              + " above target "
+              + fmt(target)
+              + ": "
+              + capacity
+              + " -> "
+              + to
+              + (inFlight.isPresent()
+                  ? " (measured from " + base + ", before the scale-out in progress)"
+                  : "")
+              + (to < proposed ? " (maxCapacity " + max + ")" : ""));
     }
     if (disableScaleIn) {
       return none(capacity, "scale-in is disabled");
     }
-    Duration cooldown = Duration.ofSeconds(scaleInCooldownSeconds == null ? DEFAULT_COOLDOWN_SECONDS : scaleInCooldownSeconds);
+    Duration cooldown =
+        Duration.ofSeconds(
+            scaleInCooldownSeconds == null ? DEFAULT_COOLDOWN_SECONDS : scaleInCooldownSeconds);
     Optional<Instant> lastIn = history.lastScaleIn();
     int proposed = proportional(capacity, metric, target);
     if (proposed >= capacity) {
-      return new Decision(capacity, proposed, capacity, false,
-          "removing capacity would push metric " + fmt(metric) + " above target " + fmt(target) + " (asks " + proposed + " of " + capacity + ")");
+      return new Decision(
+          capacity,
+          proposed,
+          capacity,
+          false,
+          "removing capacity would push metric "
+              + fmt(metric)
+              + " above target "
+              + fmt(target)
+              + " (asks "
+              + proposed
+              + " of "
+              + capacity
+              + ")");
     }
     int to = Math.min(Math.max(proposed, min), max);
     if (to >= capacity) {
-      return new Decision(capacity, proposed, capacity, false, "capacity " + capacity + " is already at minCapacity " + min + " (asked " + proposed + ")");
+      return new Decision(
+          capacity,
+          proposed,
+          capacity,
+          false,
+          "capacity "
+              + capacity
+              + " is already at minCapacity "
+              + min
+              + " (asked "
+              + proposed
+              + ")");
     }
     if (lastIn.isPresent() && now.isBefore(lastIn.get().plus(cooldown))) {
-      return new Decision(capacity, proposed, capacity, false, "scale-in cooldown until " + lastIn.get().plus(cooldown) + " blocks " + capacity + " -> " + to);
+      return new Decision(
+          capacity,
+          proposed,
+          capacity,
+          false,
+          "scale-in cooldown until "
+              + lastIn.get().plus(cooldown)
+              + " blocks "
+              + capacity
+              + " -> "
+              + to);
     }
-    return new Decision(capacity, proposed, to, true, "metric " + fmt(metric) + " below target " + fmt(target) + ": " + capacity + " -> " + to
-        + (to > proposed ? " (minCapacity " + min + ")" : ""));
+    return new Decision(
+        capacity,
+        proposed,
+        to,
+        true,
+        "metric "
+            + fmt(metric)
+            + " below target "
+            + fmt(target)
+            + ": "
+            + capacity
+            + " -> "
+            + to
+            + (to > proposed ? " (minCapacity " + min + ")" : ""));
   }
 
-  /** AAS's proportional rule: the capacity at which the per-unit metric comes back to the target, rounded up. */
+  /**
+   * AAS's proportional rule: the capacity at which the per-unit metric comes back to the target,
+   * rounded up.
+   */
   static int proportional(int capacity, double metric, double target) {
     double units = capacity * metric / target;
     if (units >= Integer.MAX_VALUE) {
@@ -258,6 +493,8 @@ public final class NativeScaling {
   }
 
   private static String fmt(double value) {
-    return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);
+    return value == Math.rint(value) && Math.abs(value) < 1e15
+        ? String.valueOf((long) value)
+        : String.valueOf(value);
   }
 }

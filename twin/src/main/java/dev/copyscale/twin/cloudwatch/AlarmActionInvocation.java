@@ -8,5 +8,11 @@ import java.time.Instant;
  * alarm stays in ALARM. {@code metricValue} is the newest datapoint the alarm evaluated (what AAS
  * measures a step policy's breach from).
  */
-public record AlarmActionInvocation(String actionArn, String alarmName, Instant at, String stateValue, double metricValue,
-    double threshold, String comparisonOperator) {}
+public record AlarmActionInvocation(
+    String actionArn,
+    String alarmName,
+    Instant at,
+    String stateValue,
+    double metricValue,
+    double threshold,
+    String comparisonOperator) {}

@@ -15,16 +15,16 @@ import java.util.List;
  *       decide; missing data treatment is not used.
  *   <li>Fewer: every real datapoint in the range is evaluated, and as few missing ones as needed to
  *       make N are filled per TreatMissingData (breaching / notBreaching).
- *   <li>missing: no real datapoint is INSUFFICIENT_DATA; otherwise M breaching real ones are ALARM, a
- *       non-breaching real one is OK, and if every real one is breaching the alarm goes to ALARM
+ *   <li>missing: no real datapoint is INSUFFICIENT_DATA; otherwise M breaching real ones are ALARM,
+ *       a non-breaching real one is OK, and if every real one is breaching the alarm goes to ALARM
  *       only when the oldest of them is at least M datapoints old (the premature-alarm rule), else
  *       INSUFFICIENT_DATA.
  *   <li>ignore: as missing, but where missing gives INSUFFICIENT_DATA or a premature-rule ALARM the
  *       current state is retained.
  * </ul>
  *
- * The documented tables decide where the prose is loose: "0 - X - -" with 2 out of 3 and missing
- * is OK, so a non-breaching real datapoint rules out the premature ALARM even when it is older.
+ * The documented tables decide where the prose is loose: "0 - X - -" with 2 out of 3 and missing is
+ * OK, so a non-breaching real datapoint rules out the premature ALARM even when it is older.
  */
 public final class AlarmEvaluation {
   /** How many datapoints CloudWatch looks at beyond EvaluationPeriods; the docs give 5 for 3. */
@@ -44,7 +44,13 @@ public final class AlarmEvaluation {
    * @param n EvaluationPeriods
    * @param m DatapointsToAlarm
    */
-  public static Result evaluate(double[] values, int n, int m, String comparisonOperator, double threshold, String treatMissingData) {
+  public static Result evaluate(
+      double[] values,
+      int n,
+      int m,
+      String comparisonOperator,
+      double threshold,
+      String treatMissingData) {
     List<Integer> real = new ArrayList<>();
     List<Integer> missing = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
@@ -52,7 +58,10 @@ public final class AlarmEvaluation {
     }
     if (real.size() >= n) {
       List<Integer> evaluated = real.subList(0, n);
-      return new Result(breaching(values, evaluated, comparisonOperator, threshold) >= m ? "ALARM" : "OK", List.copyOf(evaluated), 0);
+      return new Result(
+          breaching(values, evaluated, comparisonOperator, threshold) >= m ? "ALARM" : "OK",
+          List.copyOf(evaluated),
+          0);
     }
     int fill = n - real.size();
     List<Integer> evaluated = new ArrayList<>(real);
@@ -83,11 +92,15 @@ public final class AlarmEvaluation {
         }
         return new Result(ignore ? null : "INSUFFICIENT_DATA", evaluated, fill);
       default:
-        throw new IllegalArgumentException("TreatMissingData " + treatment + " is not one of breaching, notBreaching, ignore, missing");
+        throw new IllegalArgumentException(
+            "TreatMissingData "
+                + treatment
+                + " is not one of breaching, notBreaching, ignore, missing");
     }
   }
 
-  private static int breaching(double[] values, List<Integer> positions, String op, double threshold) {
+  private static int breaching(
+      double[] values, List<Integer> positions, String op, double threshold) {
     int count = 0;
     for (int i : positions) {
       if (breaches(op, values[i], threshold)) {
@@ -97,7 +110,10 @@ public final class AlarmEvaluation {
     return count;
   }
 
-  /** Whether a value breaches the threshold under the comparison operator (the rule copyscale's step scaling uses too). */
+  /**
+   * Whether a value breaches the threshold under the comparison operator (the rule copyscale's step
+   * scaling uses too).
+   */
   public static boolean breaches(String comparisonOperator, double value, double threshold) {
     return dev.copyscale.scaling.AlarmEvent.breaches(value, threshold, comparisonOperator);
   }

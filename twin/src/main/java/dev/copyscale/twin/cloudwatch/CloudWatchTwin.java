@@ -23,10 +23,10 @@ import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataRequest;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.cloudwatch.model.MetricStat;
-import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmResponse;
 import software.amazon.awssdk.services.cloudwatch.model.SetAlarmStateRequest;
@@ -85,8 +85,9 @@ public final class CloudWatchTwin implements CloudWatchClient {
   }
 
   /**
-   * A metric alarm: its configuration (set as a whole by PutMetricAlarm, {@link #configure}) and its
-   * state ({@link #changeState}, by SetAlarmState or an evaluation). Fields are private for Jackson.
+   * A metric alarm: its configuration (set as a whole by PutMetricAlarm, {@link #configure}) and
+   * its state ({@link #changeState}, by SetAlarmState or an evaluation). Fields are private for
+   * Jackson.
    */
   public static final class Alarm {
     private String alarmName;
@@ -107,6 +108,7 @@ public final class CloudWatchTwin implements CloudWatchClient {
     private String stateReasonData;
     private Instant stateUpdatedTimestamp;
     private Instant alarmConfigurationUpdatedTimestamp;
+
     /** When the alarm last invoked its Auto Scaling actions; null when not in ALARM since. */
     private Instant autoScalingActionsInvokedAt;
 
@@ -119,7 +121,10 @@ public final class CloudWatchTwin implements CloudWatchClient {
       this.stateUpdatedTimestamp = at;
     }
 
-    /** PutMetricAlarm's configuration, with CloudWatch's defaults (60 s period, missing data as missing); the state stays. */
+    /**
+     * PutMetricAlarm's configuration, with CloudWatch's defaults (60 s period, missing data as
+     * missing); the state stays.
+     */
     void configure(PutMetricAlarmRequest r, Instant at) {
       alarmDescription = r.alarmDescription();
       namespace = r.namespace();
@@ -155,7 +160,10 @@ public final class CloudWatchTwin implements CloudWatchClient {
       return previous;
     }
 
-    /** The alarm invoked its Auto Scaling actions at {@code at} (again a minute later while in ALARM). */
+    /**
+     * The alarm invoked its Auto Scaling actions at {@code at} (again a minute later while in
+     * ALARM).
+     */
     void actionsInvoked(Instant at) {
       autoScalingActionsInvokedAt = at;
     }
@@ -238,7 +246,14 @@ public final class CloudWatchTwin implements CloudWatchClient {
   }
 
   /** One alarm state change, with what EventBridge's event carries. */
-  public record StateChange(String alarmName, String alarmArn, Instant at, String previousState, String state, String reason, String reasonData) {}
+  public record StateChange(
+      String alarmName,
+      String alarmArn,
+      Instant at,
+      String previousState,
+      String state,
+      String reason,
+      String reasonData) {}
 
   private final Clock clock;
   private final String region;
@@ -253,10 +268,11 @@ public final class CloudWatchTwin implements CloudWatchClient {
   }
 
   /**
-   * @param ingestionDelay how long after its period ends a datapoint is visible to GetMetricData and
-   *     to alarm evaluation (whole seconds)
+   * @param ingestionDelay how long after its period ends a datapoint is visible to GetMetricData
+   *     and to alarm evaluation (whole seconds)
    */
-  public CloudWatchTwin(Clock clock, String region, String account, State state, java.time.Duration ingestionDelay) {
+  public CloudWatchTwin(
+      Clock clock, String region, String account, State state, java.time.Duration ingestionDelay) {
     this.clock = clock;
     this.region = region;
     this.account = account;
@@ -270,7 +286,8 @@ public final class CloudWatchTwin implements CloudWatchClient {
 
   /** The epoch second up to which published data is visible at {@code now}. */
   private long visibleUntil(Instant now) {
-    // Without a delay every published datapoint counts, future ones included (as before delays were modelled).
+    // Without a delay every published datapoint counts, future ones included (as before delays were
+    // modelled).
     return ingestionDelay.isZero() ? Long.MAX_VALUE : now.minus(ingestionDelay).getEpochSecond();
   }
 
@@ -291,8 +308,17 @@ public final class CloudWatchTwin implements CloudWatchClient {
   public void close() {}
 
   private static CloudWatchException error(String code, String message) {
-    return (CloudWatchException) CloudWatchException.builder().message(message).statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).serviceName("CloudWatch").build()).build();
+    return (CloudWatchException)
+        CloudWatchException.builder()
+            .message(message)
+            .statusCode(400)
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode(code)
+                    .errorMessage(message)
+                    .serviceName("CloudWatch")
+                    .build())
+            .build();
   }
 
   @Override
@@ -303,11 +329,13 @@ public final class CloudWatchTwin implements CloudWatchClient {
     if (r.evaluationPeriods() == null || r.evaluationPeriods() < 1) {
       throw error("ValidationError", "EvaluationPeriods must be at least 1.");
     }
-    if (r.period() != null && !(r.period() == 10 || r.period() == 20 || r.period() == 30 || r.period() % 60 == 0)) {
+    if (r.period() != null
+        && !(r.period() == 10 || r.period() == 20 || r.period() == 30 || r.period() % 60 == 0)) {
       throw error("ValidationError", "Period must be 10, 20, 30 or a multiple of 60.");
     }
     if (r.datapointsToAlarm() != null && r.datapointsToAlarm() > r.evaluationPeriods()) {
-      throw error("ValidationError", "DatapointsToAlarm must be less than or equal to EvaluationPeriods.");
+      throw error(
+          "ValidationError", "DatapointsToAlarm must be less than or equal to EvaluationPeriods.");
     }
     Alarm existing = state.alarm(r.alarmName());
     Alarm a = existing == null ? new Alarm(r.alarmName(), clock.instant()) : existing;
@@ -318,22 +346,44 @@ public final class CloudWatchTwin implements CloudWatchClient {
 
   @Override
   public synchronized DescribeAlarmsResponse describeAlarms(DescribeAlarmsRequest r) {
-    List<MetricAlarm> alarms = state.alarms().values().stream()
-        .filter(a -> r.alarmNames().isEmpty() || r.alarmNames().contains(a.alarmName()))
-        .filter(a -> r.alarmNamePrefix() == null || a.alarmName().startsWith(r.alarmNamePrefix()))
-        .filter(a -> r.stateValueAsString() == null || a.stateValue().equals(r.stateValueAsString()))
-        .map(this::describe).toList();
+    List<MetricAlarm> alarms =
+        state.alarms().values().stream()
+            .filter(a -> r.alarmNames().isEmpty() || r.alarmNames().contains(a.alarmName()))
+            .filter(
+                a -> r.alarmNamePrefix() == null || a.alarmName().startsWith(r.alarmNamePrefix()))
+            .filter(
+                a ->
+                    r.stateValueAsString() == null || a.stateValue().equals(r.stateValueAsString()))
+            .map(this::describe)
+            .toList();
     return DescribeAlarmsResponse.builder().metricAlarms(alarms).build();
   }
 
   MetricAlarm describe(Alarm a) {
-    return MetricAlarm.builder().alarmName(a.alarmName()).alarmArn(alarmArn(a.alarmName())).alarmDescription(a.alarmDescription())
-        .namespace(a.namespace()).metricName(a.metricName())
-        .dimensions(a.dimensions().entrySet().stream().map(d -> Dimension.builder().name(d.getKey()).value(d.getValue()).build()).toList())
-        .statistic(a.statistic()).period(a.period()).evaluationPeriods(a.evaluationPeriods()).datapointsToAlarm(a.datapointsToAlarm())
-        .threshold(a.threshold()).comparisonOperator(a.comparisonOperator()).treatMissingData(a.treatMissingData()).alarmActions(a.alarmActions())
-        .stateValue(a.stateValue()).stateReason(a.stateReason()).stateReasonData(a.stateReasonData()).stateUpdatedTimestamp(a.stateUpdatedTimestamp())
-        .alarmConfigurationUpdatedTimestamp(a.alarmConfigurationUpdatedTimestamp()).build();
+    return MetricAlarm.builder()
+        .alarmName(a.alarmName())
+        .alarmArn(alarmArn(a.alarmName()))
+        .alarmDescription(a.alarmDescription())
+        .namespace(a.namespace())
+        .metricName(a.metricName())
+        .dimensions(
+            a.dimensions().entrySet().stream()
+                .map(d -> Dimension.builder().name(d.getKey()).value(d.getValue()).build())
+                .toList())
+        .statistic(a.statistic())
+        .period(a.period())
+        .evaluationPeriods(a.evaluationPeriods())
+        .datapointsToAlarm(a.datapointsToAlarm())
+        .threshold(a.threshold())
+        .comparisonOperator(a.comparisonOperator())
+        .treatMissingData(a.treatMissingData())
+        .alarmActions(a.alarmActions())
+        .stateValue(a.stateValue())
+        .stateReason(a.stateReason())
+        .stateReasonData(a.stateReasonData())
+        .stateUpdatedTimestamp(a.stateUpdatedTimestamp())
+        .alarmConfigurationUpdatedTimestamp(a.alarmConfigurationUpdatedTimestamp())
+        .build();
   }
 
   @Override
@@ -347,7 +397,10 @@ public final class CloudWatchTwin implements CloudWatchClient {
     return DeleteAlarmsResponse.builder().build();
   }
 
-  /** Sets an alarm's state as SetAlarmState does: until the next evaluation ({@link #evaluateAlarms}). */
+  /**
+   * Sets an alarm's state as SetAlarmState does: until the next evaluation ({@link
+   * #evaluateAlarms}).
+   */
   @Override
   public synchronized SetAlarmStateResponse setAlarmState(SetAlarmStateRequest r) {
     Alarm a = state.alarm(r.alarmName());
@@ -356,15 +409,27 @@ public final class CloudWatchTwin implements CloudWatchClient {
     }
     String value = r.stateValueAsString();
     if (!List.of("OK", "ALARM", "INSUFFICIENT_DATA").contains(value)) {
-      throw error("ValidationError", "1 validation error detected: Value '" + value
-          + "' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]");
+      throw error(
+          "ValidationError",
+          "1 validation error detected: Value '"
+              + value
+              + "' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value"
+              + " set: [INSUFFICIENT_DATA, ALARM, OK]");
     }
     if (r.stateReasonData() != null && !isJson(r.stateReasonData())) {
       throw error("InvalidFormat", "StateReasonData is not valid JSON.");
     }
     String previous = a.changeState(value, r.stateReason(), r.stateReasonData(), clock.instant());
     if (!previous.equals(value)) {
-      state.recordChange(new StateChange(a.alarmName(), alarmArn(a.alarmName()), a.stateUpdatedTimestamp(), previous, a.stateValue(), a.stateReason(), a.stateReasonData()));
+      state.recordChange(
+          new StateChange(
+              a.alarmName(),
+              alarmArn(a.alarmName()),
+              a.stateUpdatedTimestamp(),
+              previous,
+              a.stateValue(),
+              a.stateReason(),
+              a.stateReasonData()));
     }
     return SetAlarmStateResponse.builder().build();
   }
@@ -383,22 +448,39 @@ public final class CloudWatchTwin implements CloudWatchClient {
    * {@code timestamp}, as SageMaker publishes its inference component metrics every 10 seconds;
    * sets published into the same bucket merge.
    */
-  public synchronized void publish(String namespace, String metricName, Map<String, String> dimensions, Instant timestamp, double sum,
-      long sampleCount, double minimum, double maximum) {
-    state.metrics().publish(namespace, metricName, dimensions, timestamp.getEpochSecond(), sum, sampleCount, minimum, maximum);
+  public synchronized void publish(
+      String namespace,
+      String metricName,
+      Map<String, String> dimensions,
+      Instant timestamp,
+      double sum,
+      long sampleCount,
+      double minimum,
+      double maximum) {
+    state
+        .metrics()
+        .publish(
+            namespace,
+            metricName,
+            dimensions,
+            timestamp.getEpochSecond(),
+            sum,
+            sampleCount,
+            minimum,
+            maximum);
   }
 
   /** Whether anything was published into the 10-second bucket starting at {@code bucketStart}. */
-  public synchronized boolean published(String namespace, String metricName, Map<String, String> dimensions, Instant bucketStart) {
+  public synchronized boolean published(
+      String namespace, String metricName, Map<String, String> dimensions, Instant bucketStart) {
     return state.metrics().has(namespace, metricName, dimensions, bucketStart.getEpochSecond());
   }
 
   /**
    * GetMetricData for MetricStat queries over [StartTime, EndTime) from the published metrics.
-   * StartTime is rounded down as the API reference says (to the period below a minute, else to
-   * the minute); periods without data are left out; newest first unless ScanBy is
-   * TimestampAscending. Metric math is not evaluated: an Expression query is refused rather than
-   * answered wrongly.
+   * StartTime is rounded down as the API reference says (to the period below a minute, else to the
+   * minute); periods without data are left out; newest first unless ScanBy is TimestampAscending.
+   * Metric math is not evaluated: an Expression query is refused rather than answered wrongly.
    */
   @Override
   public synchronized GetMetricDataResponse getMetricData(GetMetricDataRequest r) {
@@ -406,13 +488,19 @@ public final class CloudWatchTwin implements CloudWatchClient {
       throw error("ValidationError", "StartTime and EndTime are required.");
     }
     if (!r.startTime().isBefore(r.endTime())) {
-      throw error("ValidationError", "The parameter StartTime must be less than the parameter EndTime.");
+      throw error(
+          "ValidationError", "The parameter StartTime must be less than the parameter EndTime.");
     }
     boolean ascending = "TimestampAscending".equals(r.scanByAsString());
     List<MetricDataResult> results = new ArrayList<>();
     for (MetricDataQuery q : r.metricDataQueries()) {
       if (q.expression() != null) {
-        throw error("ValidationError", "Query " + q.id() + " has an Expression; the copyscale twin does not evaluate metric math, only MetricStat queries.");
+        throw error(
+            "ValidationError",
+            "Query "
+                + q.id()
+                + " has an Expression; the copyscale twin does not evaluate metric math, only"
+                + " MetricStat queries.");
       }
       MetricStat stat = q.metricStat();
       if (stat == null || stat.metric() == null) {
@@ -420,12 +508,24 @@ public final class CloudWatchTwin implements CloudWatchClient {
       }
       int period = stat.period() == null ? 0 : stat.period();
       if (!(period == 10 || period == 20 || period == 30 || (period > 0 && period % 60 == 0))) {
-        throw error("ValidationError", "Query " + q.id() + ": Period " + period
-            + " is not supported; the twin keeps 10-second data, so use 10, 20, 30 or a multiple of 60.");
+        throw error(
+            "ValidationError",
+            "Query "
+                + q.id()
+                + ": Period "
+                + period
+                + " is not supported; the twin keeps 10-second data, so use 10, 20, 30 or a"
+                + " multiple of 60.");
       }
       if (!MetricStore.supports(stat.stat())) {
-        throw error("ValidationError", "Query " + q.id() + ": statistic " + stat.stat()
-            + " is not supported by the twin (it keeps statistic sets, not samples); use Sum, Average, Minimum, Maximum or SampleCount.");
+        throw error(
+            "ValidationError",
+            "Query "
+                + q.id()
+                + ": statistic "
+                + stat.stat()
+                + " is not supported by the twin (it keeps statistic sets, not samples); use Sum,"
+                + " Average, Minimum, Maximum or SampleCount.");
       }
       if (Boolean.FALSE.equals(q.returnData())) {
         continue;
@@ -436,8 +536,17 @@ public final class CloudWatchTwin implements CloudWatchClient {
       int periods = (int) ((end - start + period - 1) / period);
       Map<String, String> dimensions = new TreeMap<>();
       stat.metric().dimensions().forEach(d -> dimensions.put(d.name(), d.value()));
-      double[][] sets = state.metrics().aggregate(stat.metric().namespace(), stat.metric().metricName(), dimensions, start, period, periods,
-          visibleUntil(clock.instant()));
+      double[][] sets =
+          state
+              .metrics()
+              .aggregate(
+                  stat.metric().namespace(),
+                  stat.metric().metricName(),
+                  dimensions,
+                  start,
+                  period,
+                  periods,
+                  visibleUntil(clock.instant()));
       List<Instant> timestamps = new ArrayList<>();
       List<Double> values = new ArrayList<>();
       for (int k = 0; k < periods; k++) {
@@ -447,8 +556,14 @@ public final class CloudWatchTwin implements CloudWatchClient {
           values.add(MetricStore.value(sets[i], stat.stat()));
         }
       }
-      results.add(MetricDataResult.builder().id(q.id()).label(q.label() != null ? q.label() : stat.metric().metricName())
-          .timestamps(timestamps).values(values).statusCode("Complete").build());
+      results.add(
+          MetricDataResult.builder()
+              .id(q.id())
+              .label(q.label() != null ? q.label() : stat.metric().metricName())
+              .timestamps(timestamps)
+              .values(values)
+              .statusCode("Complete")
+              .build());
     }
     return GetMetricDataResponse.builder().metricDataResults(results).build();
   }
@@ -463,16 +578,19 @@ public final class CloudWatchTwin implements CloudWatchClient {
    * call this at every 10-second boundary. A datapoint counts only from its period's end plus the
    * ingestion delay: until then its period is missing (and TreatMissingData decides).
    *
-   * @return the alarms' Application Auto Scaling policy actions to invoke: on the change into
-   *     ALARM and, since "for Auto Scaling actions, the alarm continues to invoke the action once
-   *     per minute that the alarm remains in the new state", again each minute while in ALARM
+   * @return the alarms' Application Auto Scaling policy actions to invoke: on the change into ALARM
+   *     and, since "for Auto Scaling actions, the alarm continues to invoke the action once per
+   *     minute that the alarm remains in the new state", again each minute while in ALARM
    */
   public synchronized List<AlarmActionInvocation> evaluateAlarms(Instant now) {
     List<AlarmActionInvocation> invocations = new ArrayList<>();
     long t = now.getEpochSecond();
     for (Alarm a : state.alarms().values()) {
       // Metric math and percentile alarms need data the twin does not keep; they stay as they are.
-      if (a.metricName() == null || !MetricStore.supports(a.statistic()) || now.getNano() != 0 || t % (a.period() < 60 ? 10 : 60) != 0) {
+      if (a.metricName() == null
+          || !MetricStore.supports(a.statistic())
+          || now.getNano() != 0
+          || t % (a.period() < 60 ? 10 : 60) != 0) {
         continue;
       }
       int n = a.evaluationPeriods();
@@ -481,7 +599,11 @@ public final class CloudWatchTwin implements CloudWatchClient {
       long from = t - (long) a.period() * range;
       // A period is evaluated only once all of it is visible: its end plus the ingestion delay.
       long visible = visibleUntil(now);
-      double[][] sets = state.metrics().aggregate(a.namespace(), a.metricName(), a.dimensions(), from, a.period(), range, visible);
+      double[][] sets =
+          state
+              .metrics()
+              .aggregate(
+                  a.namespace(), a.metricName(), a.dimensions(), from, a.period(), range, visible);
       for (int i = 0; i < range; i++) {
         if (visible != Long.MAX_VALUE && from + (long) a.period() * (i + 1) > visible) {
           sets[i] = null;
@@ -491,19 +613,44 @@ public final class CloudWatchTwin implements CloudWatchClient {
       double[][] newestFirst = new double[range][];
       for (int i = 0; i < range; i++) {
         newestFirst[i] = sets[range - 1 - i];
-        values[i] = newestFirst[i] == null ? Double.NaN : MetricStore.value(newestFirst[i], a.statistic());
+        values[i] =
+            newestFirst[i] == null ? Double.NaN : MetricStore.value(newestFirst[i], a.statistic());
       }
-      AlarmEvaluation.Result result = AlarmEvaluation.evaluate(values, n, m, a.comparisonOperator(), a.threshold(), a.treatMissingData());
+      AlarmEvaluation.Result result =
+          AlarmEvaluation.evaluate(
+              values, n, m, a.comparisonOperator(), a.threshold(), a.treatMissingData());
       String previous = a.stateValue();
       if (result.state() != null && !result.state().equals(previous)) {
-        a.changeState(result.state(), reason(a, previous, result, values, t), reasonData(a, result, values, newestFirst, now, t), now);
-        state.recordChange(new StateChange(a.alarmName(), alarmArn(a.alarmName()), now, previous, a.stateValue(), a.stateReason(), a.stateReasonData()));
+        a.changeState(
+            result.state(),
+            reason(a, previous, result, values, t),
+            reasonData(a, result, values, newestFirst, now, t),
+            now);
+        state.recordChange(
+            new StateChange(
+                a.alarmName(),
+                alarmArn(a.alarmName()),
+                now,
+                previous,
+                a.stateValue(),
+                a.stateReason(),
+                a.stateReasonData()));
       }
-      if (a.stateValue().equals("ALARM") && (a.autoScalingActionsInvokedAt() == null || !now.isBefore(a.autoScalingActionsInvokedAt().plusSeconds(60)))) {
+      if (a.stateValue().equals("ALARM")
+          && (a.autoScalingActionsInvokedAt() == null
+              || !now.isBefore(a.autoScalingActionsInvokedAt().plusSeconds(60)))) {
         boolean invoked = false;
         for (String action : a.alarmActions()) {
           if (action.startsWith("arn:aws:autoscaling:")) {
-            invocations.add(new AlarmActionInvocation(action, a.alarmName(), now, "ALARM", actionValue(a, result, values), a.threshold(), a.comparisonOperator()));
+            invocations.add(
+                new AlarmActionInvocation(
+                    action,
+                    a.alarmName(),
+                    now,
+                    "ALARM",
+                    actionValue(a, result, values),
+                    a.threshold(),
+                    a.comparisonOperator()));
             invoked = true;
           }
         }
@@ -517,13 +664,15 @@ public final class CloudWatchTwin implements CloudWatchClient {
 
   /**
    * The value an Auto Scaling action is sized from: the newest evaluated datapoint that breaches,
-   * else the newest that has a value; NaN when every evaluated one was missing (filled). An alarm of
-   * M out of N datapoints is in ALARM with some on the good side, and a step sized from one of those
-   * would not scale (copyscale's orchestrated engine sizes from the breaching datapoints too).
+   * else the newest that has a value; NaN when every evaluated one was missing (filled). An alarm
+   * of M out of N datapoints is in ALARM with some on the good side, and a step sized from one of
+   * those would not scale (copyscale's orchestrated engine sizes from the breaching datapoints
+   * too).
    */
   private static double actionValue(Alarm a, AlarmEvaluation.Result result, double[] values) {
     for (int i : result.evaluated()) {
-      if (!Double.isNaN(values[i]) && AlarmEvaluation.breaches(a.comparisonOperator(), values[i], a.threshold())) {
+      if (!Double.isNaN(values[i])
+          && AlarmEvaluation.breaches(a.comparisonOperator(), values[i], a.threshold())) {
         return values[i];
       }
     }
@@ -536,58 +685,119 @@ public final class CloudWatchTwin implements CloudWatchClient {
   }
 
   /** CloudWatch writes reasonData timestamps as {@code 2026-11-25T10:00:10.000+0000}. */
-  private static final DateTimeFormatter REASON_DATA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter REASON_DATA_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
+
   /** And reason texts as {@code 25/11/26 10:00:10}. */
-  private static final DateTimeFormatter REASON_TIME = DateTimeFormatter.ofPattern("dd/MM/yy HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter REASON_TIME =
+      DateTimeFormatter.ofPattern("dd/MM/yy HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private static long start(Alarm a, long t, int position) {
     return t - (long) a.period() * (position + 1);
   }
 
-  /** A reason text like CloudWatch's ("Threshold Crossed: 3 datapoints [5.0 (25/11/26 09:01:00), ...] were greater than the threshold (2.0)."). */
-  private static String reason(Alarm a, String previous, AlarmEvaluation.Result result, double[] values, long t) {
+  /**
+   * A reason text like CloudWatch's ("Threshold Crossed: 3 datapoints [5.0 (25/11/26 09:01:00),
+   * ...] were greater than the threshold (2.0).").
+   */
+  private static String reason(
+      Alarm a, String previous, AlarmEvaluation.Result result, double[] values, long t) {
     int n = a.evaluationPeriods();
     int unknown = (int) result.evaluated().stream().filter(i -> Double.isNaN(values[i])).count();
     if (result.state().equals("INSUFFICIENT_DATA")) {
-      return "Insufficient Data: " + unknown + (unknown == 1 ? " datapoint was unknown." : " datapoints were unknown.");
+      return "Insufficient Data: "
+          + unknown
+          + (unknown == 1 ? " datapoint was unknown." : " datapoints were unknown.");
     }
     boolean alarm = result.state().equals("ALARM");
     String treatedAs = "breaching".equals(a.treatMissingData()) ? "Breaching" : "NonBreaching";
     // Filled datapoints count towards the outcome when they were treated the way it went.
-    boolean filledCount = alarm ? "breaching".equals(a.treatMissingData()) : "notBreaching".equals(a.treatMissingData());
+    boolean filledCount =
+        alarm
+            ? "breaching".equals(a.treatMissingData())
+            : "notBreaching".equals(a.treatMissingData());
     List<String> shown = new ArrayList<>();
     for (int i : result.evaluated()) {
-      if (!Double.isNaN(values[i]) && AlarmEvaluation.breaches(a.comparisonOperator(), values[i], a.threshold()) == alarm) {
-        shown.add(values[i] + " (" + REASON_TIME.format(Instant.ofEpochSecond(start(a, t, i))) + ")");
+      if (!Double.isNaN(values[i])
+          && AlarmEvaluation.breaches(a.comparisonOperator(), values[i], a.threshold()) == alarm) {
+        shown.add(
+            values[i] + " (" + REASON_TIME.format(Instant.ofEpochSecond(start(a, t, i))) + ")");
       }
     }
-    String missing = result.filled() > 0 && ("breaching".equals(a.treatMissingData()) || "notBreaching".equals(a.treatMissingData()))
-        ? result.filled() + (result.filled() == 1 ? " missing datapoint was" : " missing datapoints were") + " treated as [" + treatedAs + "]" : "";
+    String missing =
+        result.filled() > 0
+                && ("breaching".equals(a.treatMissingData())
+                    || "notBreaching".equals(a.treatMissingData()))
+            ? result.filled()
+                + (result.filled() == 1 ? " missing datapoint was" : " missing datapoints were")
+                + " treated as ["
+                + treatedAs
+                + "]"
+            : "";
     if (shown.isEmpty() && !missing.isEmpty()) {
-      return "Threshold Crossed: no datapoints were received for " + result.filled() + (result.filled() == 1 ? " period and " : " periods and ") + missing + ".";
+      return "Threshold Crossed: no datapoints were received for "
+          + result.filled()
+          + (result.filled() == 1 ? " period and " : " periods and ")
+          + missing
+          + ".";
     }
     int k = shown.size() + (filledCount ? result.filled() : 0);
-    String comparison = (k == 1 ? " was " : " were ") + (alarm ? "" : "not ") + AlarmEvaluation.words(a.comparisonOperator()) + " the threshold (" + a.threshold() + ")";
+    String comparison =
+        (k == 1 ? " was " : " were ")
+            + (alarm ? "" : "not ")
+            + AlarmEvaluation.words(a.comparisonOperator())
+            + " the threshold ("
+            + a.threshold()
+            + ")";
     String points = " [" + String.join(", ", shown) + "]";
     String text;
     if (k == n) {
-      text = "Threshold Crossed: " + k + (k == 1 ? " datapoint" : " datapoints") + points + comparison;
+      text =
+          "Threshold Crossed: " + k + (k == 1 ? " datapoint" : " datapoints") + points + comparison;
     } else {
-      int minimum = alarm ? (a.datapointsToAlarm() == null ? n : a.datapointsToAlarm()) : n - (a.datapointsToAlarm() == null ? n : a.datapointsToAlarm()) + 1;
-      text = "Threshold Crossed: " + k + " out of the last " + n + " datapoints" + points + comparison + " (minimum " + minimum
-          + (minimum == 1 ? " datapoint for " : " datapoints for ") + previous + " -> " + result.state() + " transition)";
+      int minimum =
+          alarm
+              ? (a.datapointsToAlarm() == null ? n : a.datapointsToAlarm())
+              : n - (a.datapointsToAlarm() == null ? n : a.datapointsToAlarm()) + 1;
+      text =
+          "Threshold Crossed: "
+              + k
+              + " out of the last "
+              + n
+              + " datapoints"
+              + points
+              + comparison
+              + " (minimum "
+              + minimum
+              + (minimum == 1 ? " datapoint for " : " datapoints for ")
+              + previous
+              + " -> "
+              + result.state()
+              + " transition)";
     }
     return text + (missing.isEmpty() ? "." : "; " + missing + ".");
   }
 
-  /** reasonData like CloudWatch's: the evaluated datapoints newest first, missing ones with only a timestamp. */
-  private static String reasonData(Alarm a, AlarmEvaluation.Result result, double[] values, double[][] sets, Instant now, long t) {
+  /**
+   * reasonData like CloudWatch's: the evaluated datapoints newest first, missing ones with only a
+   * timestamp.
+   */
+  private static String reasonData(
+      Alarm a,
+      AlarmEvaluation.Result result,
+      double[] values,
+      double[][] sets,
+      Instant now,
+      long t) {
     ObjectNode data = Json.mapper().createObjectNode();
     data.put("version", "1.0");
     data.put("queryDate", REASON_DATA_TIME.format(now));
     List<Integer> evaluated = result.evaluated();
     if (!evaluated.isEmpty()) {
-      data.put("startDate", REASON_DATA_TIME.format(Instant.ofEpochSecond(start(a, t, evaluated.get(evaluated.size() - 1)))));
+      data.put(
+          "startDate",
+          REASON_DATA_TIME.format(
+              Instant.ofEpochSecond(start(a, t, evaluated.get(evaluated.size() - 1)))));
     }
     data.put("statistic", a.statistic());
     data.put("period", a.period());

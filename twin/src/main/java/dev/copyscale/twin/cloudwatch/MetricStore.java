@@ -24,6 +24,7 @@ public final class MetricStore {
 
   /** Indexes into a statistic set. */
   public static final int SUM = 0;
+
   public static final int COUNT = 1;
   public static final int MIN = 2;
   public static final int MAX = 3;
@@ -35,6 +36,7 @@ public final class MetricStore {
     private TreeMap<String, String> dimensions = new TreeMap<>();
     private TreeMap<Long, double[]> fine = new TreeMap<>();
     private TreeMap<Long, double[]> coarse = new TreeMap<>();
+
     /** Start of the newest bucket published: retention is measured back from it. */
     private long latest = Long.MIN_VALUE;
 
@@ -83,11 +85,34 @@ public final class MetricStore {
    *
    * @throws IllegalArgumentException for a set CloudWatch would reject (no samples, NaN, min > max)
    */
-  public void publish(String namespace, String metricName, Map<String, String> dimensions, long epochSecond, double sum, long sampleCount,
-      double minimum, double maximum) {
-    if (sampleCount < 1 || Double.isNaN(sum) || Double.isNaN(minimum) || Double.isNaN(maximum) || minimum > maximum) {
-      throw new IllegalArgumentException("statistic set for " + namespace + "/" + metricName + " needs sampleCount >= 1 and minimum <= maximum (got sum="
-          + sum + ", sampleCount=" + sampleCount + ", minimum=" + minimum + ", maximum=" + maximum + ")");
+  public void publish(
+      String namespace,
+      String metricName,
+      Map<String, String> dimensions,
+      long epochSecond,
+      double sum,
+      long sampleCount,
+      double minimum,
+      double maximum) {
+    if (sampleCount < 1
+        || Double.isNaN(sum)
+        || Double.isNaN(minimum)
+        || Double.isNaN(maximum)
+        || minimum > maximum) {
+      throw new IllegalArgumentException(
+          "statistic set for "
+              + namespace
+              + "/"
+              + metricName
+              + " needs sampleCount >= 1 and minimum <= maximum (got sum="
+              + sum
+              + ", sampleCount="
+              + sampleCount
+              + ", minimum="
+              + minimum
+              + ", maximum="
+              + maximum
+              + ")");
     }
     String key = key(namespace, metricName, dimensions);
     Series s = series.get(key);
@@ -103,12 +128,19 @@ public final class MetricStore {
       merge(s.fine, bucket, sum, sampleCount, minimum, maximum);
     } else if (bucket > s.latest - COARSE_RETENTION_SECONDS) {
       // A late set for data already rolled up goes straight into its minute.
-      merge(s.coarse, Math.floorDiv(bucket, COARSE_SECONDS) * COARSE_SECONDS, sum, sampleCount, minimum, maximum);
+      merge(
+          s.coarse,
+          Math.floorDiv(bucket, COARSE_SECONDS) * COARSE_SECONDS,
+          sum,
+          sampleCount,
+          minimum,
+          maximum);
     }
     trim(s);
   }
 
-  private static void merge(TreeMap<Long, double[]> buckets, long at, double sum, double count, double min, double max) {
+  private static void merge(
+      TreeMap<Long, double[]> buckets, long at, double sum, double count, double min, double max) {
     double[] set = buckets.get(at);
     if (set == null) {
       buckets.put(at, new double[] {sum, count, min, max});
@@ -143,7 +175,13 @@ public final class MetricStore {
    * under a minute see only 10-second data (CloudWatch keeps no high-resolution data past 3 hours);
    * periods of whole minutes also see the rolled-up minutes.
    */
-  public double[][] aggregate(String namespace, String metricName, Map<String, String> dimensions, long from, int period, int periods) {
+  public double[][] aggregate(
+      String namespace,
+      String metricName,
+      Map<String, String> dimensions,
+      long from,
+      int period,
+      int periods) {
     return aggregate(namespace, metricName, dimensions, from, period, periods, Long.MAX_VALUE);
   }
 
@@ -152,18 +190,31 @@ public final class MetricStore {
    * {@code visibleUntil} (epoch second): those whose end is at or before it. CloudWatch makes a
    * datapoint visible an ingestion delay after its period ends; the caller subtracts that delay.
    */
-  public double[][] aggregate(String namespace, String metricName, Map<String, String> dimensions, long from, int period, int periods, long visibleUntil) {
+  public double[][] aggregate(
+      String namespace,
+      String metricName,
+      Map<String, String> dimensions,
+      long from,
+      int period,
+      int periods,
+      long visibleUntil) {
     double[][] out = new double[periods][];
     Series s = series.get(key(namespace, metricName, dimensions));
     if (s == null) {
       return out;
     }
-    long to = Math.min(from + (long) period * periods, visibleUntil == Long.MAX_VALUE ? Long.MAX_VALUE : visibleUntil - FINE_SECONDS + 1);
+    long to =
+        Math.min(
+            from + (long) period * periods,
+            visibleUntil == Long.MAX_VALUE ? Long.MAX_VALUE : visibleUntil - FINE_SECONDS + 1);
     if (to > from) {
       add(out, s.fine.subMap(from, true, to, false), from, period);
     }
     if (period % COARSE_SECONDS == 0) {
-      long coarseTo = Math.min(from + (long) period * periods, visibleUntil == Long.MAX_VALUE ? Long.MAX_VALUE : visibleUntil - COARSE_SECONDS + 1);
+      long coarseTo =
+          Math.min(
+              from + (long) period * periods,
+              visibleUntil == Long.MAX_VALUE ? Long.MAX_VALUE : visibleUntil - COARSE_SECONDS + 1);
       if (coarseTo > from) {
         add(out, s.coarse.subMap(from, true, coarseTo, false), from, period);
       }
@@ -172,12 +223,14 @@ public final class MetricStore {
   }
 
   /** Whether the 10-second bucket starting at {@code bucketStart} holds data for this series. */
-  public boolean has(String namespace, String metricName, Map<String, String> dimensions, long bucketStart) {
+  public boolean has(
+      String namespace, String metricName, Map<String, String> dimensions, long bucketStart) {
     Series s = series.get(key(namespace, metricName, dimensions));
     return s != null && s.fine.containsKey(bucketStart);
   }
 
-  private static void add(double[][] out, NavigableMap<Long, double[]> buckets, long from, int period) {
+  private static void add(
+      double[][] out, NavigableMap<Long, double[]> buckets, long from, int period) {
     for (Map.Entry<Long, double[]> e : buckets.entrySet()) {
       int i = (int) ((e.getKey() - from) / period);
       double[] set = e.getValue();
@@ -192,12 +245,16 @@ public final class MetricStore {
     }
   }
 
-  /** Whether {@link #value} computes this statistic (percentiles need the samples, which are not kept). */
+  /**
+   * Whether {@link #value} computes this statistic (percentiles need the samples, which are not
+   * kept).
+   */
   public static boolean supports(String statistic) {
-    return statistic != null && switch (statistic) {
-      case "Sum", "Average", "Minimum", "Maximum", "SampleCount" -> true;
-      default -> false;
-    };
+    return statistic != null
+        && switch (statistic) {
+          case "Sum", "Average", "Minimum", "Maximum", "SampleCount" -> true;
+          default -> false;
+        };
   }
 
   /** One statistic of a period's set. */
@@ -208,15 +265,23 @@ public final class MetricStore {
       case "Minimum" -> set[MIN];
       case "Maximum" -> set[MAX];
       case "SampleCount" -> set[COUNT];
-      default -> throw new IllegalArgumentException("statistic " + statistic + " is not supported; use Sum, Average, Minimum, Maximum or SampleCount");
+      default ->
+          throw new IllegalArgumentException(
+              "statistic "
+                  + statistic
+                  + " is not supported; use Sum, Average, Minimum, Maximum or SampleCount");
     };
   }
 
   /** A series' identity: dimensions in name order, as CloudWatch matches them (all, exactly). */
   public static String key(String namespace, String metricName, Map<String, String> dimensions) {
     StringBuilder key = new StringBuilder(64).append(namespace).append('|').append(metricName);
-    Map<String, String> ordered = dimensions.size() <= 1 || (dimensions instanceof SortedMap<String, String> sorted && sorted.comparator() == null)
-        ? dimensions : new TreeMap<>(dimensions);
+    Map<String, String> ordered =
+        dimensions.size() <= 1
+                || (dimensions instanceof SortedMap<String, String> sorted
+                    && sorted.comparator() == null)
+            ? dimensions
+            : new TreeMap<>(dimensions);
     for (Map.Entry<String, String> d : ordered.entrySet()) {
       key.append('|').append(d.getKey()).append('=').append(d.getValue());
     }

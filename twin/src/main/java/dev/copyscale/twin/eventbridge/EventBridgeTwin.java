@@ -5,9 +5,9 @@ import dev.copyscale.json.Json;
 import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,14 +29,18 @@ public final class EventBridgeTwin implements EventBridgeClient {
 
   /**
    * The event EventBridge delivers for a CloudWatch alarm's state change ("CloudWatch Alarm State
-   * Change", source aws.cloudwatch) in {@code account} and {@code region}, as the stack's rule passes
-   * it to the step-scaling function; its id is derived from the alarm and the time, so a redelivery
-   * carries the same id.
+   * Change", source aws.cloudwatch) in {@code account} and {@code region}, as the stack's rule
+   * passes it to the step-scaling function; its id is derived from the alarm and the time, so a
+   * redelivery carries the same id.
    */
-  public static ObjectNode alarmStateChange(CloudWatchTwin.StateChange change, String account, String region) {
+  public static ObjectNode alarmStateChange(
+      CloudWatchTwin.StateChange change, String account, String region) {
     ObjectNode event = Json.mapper().createObjectNode();
     event.put("version", "0");
-    event.put("id", UUID.nameUUIDFromBytes((change.alarmArn() + change.at()).getBytes(StandardCharsets.UTF_8)).toString());
+    event.put(
+        "id",
+        UUID.nameUUIDFromBytes((change.alarmArn() + change.at()).getBytes(StandardCharsets.UTF_8))
+            .toString());
     event.put("detail-type", "CloudWatch Alarm State Change");
     event.put("source", "aws.cloudwatch");
     event.put("account", account);
@@ -57,7 +61,8 @@ public final class EventBridgeTwin implements EventBridgeClient {
   }
 
   /** How CloudWatch writes a state's timestamp in the event: milliseconds and a numeric zone. */
-  private static final DateTimeFormatter CLOUDWATCH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter CLOUDWATCH_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
 
   public EventBridgeTwin(Clock clock, List<Event> events) {
     this.clock = clock;
@@ -81,12 +86,21 @@ public final class EventBridgeTwin implements EventBridgeClient {
     List<PutEventsResultEntry> results = new ArrayList<>();
     for (PutEventsRequestEntry entry : request.entries()) {
       if (entry.source() == null || entry.detailType() == null || entry.detail() == null) {
-        results.add(PutEventsResultEntry.builder().errorCode("MalformedDetail").errorMessage("Source, DetailType and Detail are required").build());
+        results.add(
+            PutEventsResultEntry.builder()
+                .errorCode("MalformedDetail")
+                .errorMessage("Source, DetailType and Detail are required")
+                .build());
         continue;
       }
       // Deterministic ids: the twin replays identically for the same inputs.
-      String id = UUID.nameUUIDFromBytes((clock.instant() + "#" + events.size()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-      events.add(new Event(id, clock.instant(), entry.source(), entry.detailType(), entry.detail()));
+      String id =
+          UUID.nameUUIDFromBytes(
+                  (clock.instant() + "#" + events.size())
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+              .toString();
+      events.add(
+          new Event(id, clock.instant(), entry.source(), entry.detailType(), entry.detail()));
       results.add(PutEventsResultEntry.builder().eventId(id).build());
     }
     while (events.size() > KEEP) {

@@ -1,12 +1,11 @@
 package dev.copyscale.twin.runtime;
 
-import dev.copyscale.twin.sim.ServingEngine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.json.Json;
+import dev.copyscale.serving.ServingProfile;
+import dev.copyscale.twin.sim.ServingEngine;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
-import dev.copyscale.serving.ServingProfile;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -46,6 +45,7 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorExc
 public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEngine.Listener {
   /** Characters per token for the prompt estimate (English text, Llama 3's tokenizer: about 4). */
   public static final double CHARS_PER_TOKEN = 4.0;
+
   /** TGI's default when a request sets no max_new_tokens. */
   public static final int DEFAULT_MAX_NEW_TOKENS = 100;
 
@@ -59,7 +59,11 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
     final CompletableFuture<Void> streamDone;
     PushPublisher<ResponseStream> events;
 
-    Pending(int outputTokens, CompletableFuture<InvokeEndpointResponse> plain, InvokeEndpointWithResponseStreamResponseHandler handler, CompletableFuture<Void> streamDone) {
+    Pending(
+        int outputTokens,
+        CompletableFuture<InvokeEndpointResponse> plain,
+        InvokeEndpointWithResponseStreamResponseHandler handler,
+        CompletableFuture<Void> streamDone) {
       this.outputTokens = outputTokens;
       this.plain = plain;
       this.handler = handler;
@@ -67,15 +71,26 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
     }
   }
 
-  public RuntimeTwin(TwinWorld world, Stack stack, String componentName, ServingProfile profile, long seed) {
-    this.engine = new ServingEngine(world, stack, componentName, profile, new ServingEngine.Options(seed, ServingEngine.Options.SAGEMAKER_TIMEOUT), this);
+  public RuntimeTwin(
+      TwinWorld world, Stack stack, String componentName, ServingProfile profile, long seed) {
+    this.engine =
+        new ServingEngine(
+            world,
+            stack,
+            componentName,
+            profile,
+            new ServingEngine.Options(seed, ServingEngine.Options.SAGEMAKER_TIMEOUT),
+            this);
   }
 
   public ServingEngine engine() {
     return engine;
   }
 
-  /** The virtual time requests are served in (finer than the world's clock, which moves in 10-second steps while serving). */
+  /**
+   * The virtual time requests are served in (finer than the world's clock, which moves in 10-second
+   * steps while serving).
+   */
   public Clock clock() {
     return new Clock() {
       @Override
@@ -95,7 +110,10 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
     };
   }
 
-  /** Moves virtual time to {@code until}; futures of requests that finish by then complete, in time order. */
+  /**
+   * Moves virtual time to {@code until}; futures of requests that finish by then complete, in time
+   * order.
+   */
   public void runUntil(Instant until) {
     long micros = engine.micros(until);
     if (micros > engine.now()) {
@@ -135,7 +153,9 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
   }
 
   @Override
-  public CompletableFuture<Void> invokeEndpointWithResponseStream(InvokeEndpointWithResponseStreamRequest r, InvokeEndpointWithResponseStreamResponseHandler handler) {
+  public CompletableFuture<Void> invokeEndpointWithResponseStream(
+      InvokeEndpointWithResponseStreamRequest r,
+      InvokeEndpointWithResponseStreamResponseHandler handler) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       int[] tokens = accept(r.endpointName(), r.inferenceComponentName(), r.body());
@@ -148,13 +168,19 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
     return done;
   }
 
-  /** Checks the names and the body as SageMaker and TGI do; returns {prompt tokens, output tokens}. */
+  /**
+   * Checks the names and the body as SageMaker and TGI do; returns {prompt tokens, output tokens}.
+   */
   private int[] accept(String endpointName, String componentName, SdkBytes body) {
     if (!engine.endpointName().equals(endpointName)) {
-      throw validation("Endpoint " + endpointName + " of account " + TwinWorld.ACCOUNT + " not found.");
+      throw validation(
+          "Endpoint " + endpointName + " of account " + TwinWorld.ACCOUNT + " not found.");
     }
     if (componentName == null) {
-      throw validation("Inference Component Name header is required for endpoints to which you plan to deploy inference components. Please include Inference Component Name header or consider using SageMaker models.");
+      throw validation(
+          "Inference Component Name header is required for endpoints to which you plan to deploy"
+              + " inference components. Please include Inference Component Name header or consider"
+              + " using SageMaker models.");
     }
     if (!engine.componentName().equals(componentName)) {
       throw validation("Inference Component " + componentName + " not found.");
@@ -163,25 +189,46 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
     try {
       payload = Json.mapper().readTree(body == null ? "" : body.asUtf8String());
     } catch (java.io.IOException e) {
-      throw modelError(422, "{\"error\":\"Failed to deserialize the JSON body into the target type\",\"error_type\":\"validation\"}");
+      throw modelError(
+          422,
+          "{\"error\":\"Failed to deserialize the JSON body into the target"
+              + " type\",\"error_type\":\"validation\"}");
     }
     if (payload == null || !payload.path("inputs").isTextual()) {
-      throw modelError(422, "{\"error\":\"Failed to deserialize the JSON body into the target type: missing field `inputs`\",\"error_type\":\"validation\"}");
+      throw modelError(
+          422,
+          "{\"error\":\"Failed to deserialize the JSON body into the target type: missing field"
+              + " `inputs`\",\"error_type\":\"validation\"}");
     }
     String inputs = payload.get("inputs").asText();
     int prompt = Math.max(1, (int) Math.ceil(inputs.length() / CHARS_PER_TOKEN));
     JsonNode max = payload.path("parameters").path("max_new_tokens");
     int output = max.isIntegralNumber() ? max.asInt() : DEFAULT_MAX_NEW_TOKENS;
     if (output < 1) {
-      throw modelError(422, "{\"error\":\"Input validation error: `max_new_tokens` must be strictly positive\",\"error_type\":\"validation\"}");
+      throw modelError(
+          422,
+          "{\"error\":\"Input validation error: `max_new_tokens` must be strictly"
+              + " positive\",\"error_type\":\"validation\"}");
     }
     if (prompt > engine.limits().maxInputTokens()) {
-      throw modelError(422, "{\"error\":\"Input validation error: `inputs` must have less than " + engine.limits().maxInputTokens() + " tokens. Given: " + prompt
-          + "\",\"error_type\":\"validation\"}");
+      throw modelError(
+          422,
+          "{\"error\":\"Input validation error: `inputs` must have less than "
+              + engine.limits().maxInputTokens()
+              + " tokens. Given: "
+              + prompt
+              + "\",\"error_type\":\"validation\"}");
     }
     if (prompt + output > engine.limits().maxTotalTokens()) {
-      throw modelError(422, "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= " + engine.limits().maxTotalTokens() + ". Given: " + prompt
-          + " `inputs` tokens and " + output + " `max_new_tokens`\",\"error_type\":\"validation\"}");
+      throw modelError(
+          422,
+          "{\"error\":\"Input validation error: `inputs` tokens + `max_new_tokens` must be <= "
+              + engine.limits().maxTotalTokens()
+              + ". Given: "
+              + prompt
+              + " `inputs` tokens and "
+              + output
+              + " `max_new_tokens`\",\"error_type\":\"validation\"}");
     }
     return new int[] {prompt, output};
   }
@@ -203,11 +250,21 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
       return;
     }
     if (failure != null) {
-      SageMakerRuntimeException e = failure.equals(ServingEngine.NO_CAPACITY)
-          ? validation("Inference Component has no capacity to process this request. ApplicationAutoScaling may be in-progress (if configured) or try to increase the capacity by invoking UpdateInferenceComponentRuntimeConfig API.")
-          : failure.equals(ServingEngine.TIMED_OUT)
-              ? modelError(0, "Your invocation timed out while waiting for a response from container model. Review the latency metrics for each container in Amazon CloudWatch, resolve the issue, and try again.")
-              : modelError(422, "{\"error\":\"Input validation error\",\"error_type\":\"validation\"}");
+      SageMakerRuntimeException e =
+          failure.equals(ServingEngine.NO_CAPACITY)
+              ? validation(
+                  "Inference Component has no capacity to process this request."
+                      + " ApplicationAutoScaling may be in-progress (if configured) or try to"
+                      + " increase the capacity by invoking UpdateInferenceComponentRuntimeConfig"
+                      + " API.")
+              : failure.equals(ServingEngine.TIMED_OUT)
+                  ? modelError(
+                      0,
+                      "Your invocation timed out while waiting for a response from container model."
+                          + " Review the latency metrics for each container in Amazon CloudWatch,"
+                          + " resolve the issue, and try again.")
+                  : modelError(
+                      422, "{\"error\":\"Input validation error\",\"error_type\":\"validation\"}");
       if (p.plain != null) {
         p.plain.completeExceptionally(e);
       } else {
@@ -223,8 +280,12 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
     String text = filler(p.outputTokens);
     if (p.plain != null) {
       String body = Json.compact(List.of(Map.of("generated_text", text)));
-      p.plain.complete(InvokeEndpointResponse.builder().body(SdkBytes.fromUtf8String(body)).contentType("application/json")
-          .invokedProductionVariant("AllTraffic").build());
+      p.plain.complete(
+          InvokeEndpointResponse.builder()
+              .body(SdkBytes.fromUtf8String(body))
+              .contentType("application/json")
+              .invokedProductionVariant("AllTraffic")
+              .build());
       return;
     }
     boolean firstSent = p.events != null;
@@ -234,8 +295,11 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
     for (int i = firstSent ? 1 : 0; i < p.outputTokens - 1; i++) {
       rest.append(tokenEvent(i));
     }
-    rest.append("data:{\"token\":{\"id\":").append(1000 + (p.outputTokens - 1) % 100).append(",\"text\":\" tok\",\"logprob\":-0.1,\"special\":false},\"generated_text\":")
-        .append(Json.compact(text)).append(",\"details\":null}\n\n");
+    rest.append("data:{\"token\":{\"id\":")
+        .append(1000 + (p.outputTokens - 1) % 100)
+        .append(",\"text\":\" tok\",\"logprob\":-0.1,\"special\":false},\"generated_text\":")
+        .append(Json.compact(text))
+        .append(",\"details\":null}\n\n");
     p.events.push(part(rest.toString()));
     p.events.complete();
     p.handler.complete();
@@ -245,13 +309,20 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
   private void start(Pending p) {
     if (p.events == null) {
       p.events = new PushPublisher<>();
-      p.handler.responseReceived(InvokeEndpointWithResponseStreamResponse.builder().contentType("text/event-stream").invokedProductionVariant("AllTraffic").build());
+      p.handler.responseReceived(
+          InvokeEndpointWithResponseStreamResponse.builder()
+              .contentType("text/event-stream")
+              .invokedProductionVariant("AllTraffic")
+              .build());
       p.handler.onEventStream(SdkPublisher.adapt(p.events));
     }
   }
 
   private static String tokenEvent(int i) {
-    return "data:{\"token\":{\"id\":" + (1000 + i % 100) + ",\"text\":\" tok\",\"logprob\":-0.1,\"special\":false},\"generated_text\":null,\"details\":null}\n\n";
+    return "data:{\"token\":{\"id\":"
+        + (1000 + i % 100)
+        + ",\"text\":\""
+        + " tok\",\"logprob\":-0.1,\"special\":false},\"generated_text\":null,\"details\":null}\n\n";
   }
 
   private static ResponseStream part(String sse) {
@@ -263,19 +334,47 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
   }
 
   private static ValidationErrorException validation(String message) {
-    return (ValidationErrorException) ValidationErrorException.builder().message(message).statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationError").errorMessage(message).serviceName("SageMaker Runtime").build()).build();
+    return (ValidationErrorException)
+        ValidationErrorException.builder()
+            .message(message)
+            .statusCode(400)
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode("ValidationError")
+                    .errorMessage(message)
+                    .serviceName("SageMaker Runtime")
+                    .build())
+            .build();
   }
 
   private static ModelErrorException modelError(int originalStatus, String containerMessage) {
-    String message = originalStatus == 0
-        ? "Received server error (0) from model with message \"" + containerMessage + "\"."
-        : "Received client error (" + originalStatus + ") from model with message \"" + containerMessage + "\". See the CloudWatch logs for more details.";
-    return (ModelErrorException) ModelErrorException.builder().message(message).statusCode(424).originalStatusCode(originalStatus).originalMessage(containerMessage)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ModelError").errorMessage(message).serviceName("SageMaker Runtime").build()).build();
+    String message =
+        originalStatus == 0
+            ? "Received server error (0) from model with message \"" + containerMessage + "\"."
+            : "Received client error ("
+                + originalStatus
+                + ") from model with message \""
+                + containerMessage
+                + "\". See the CloudWatch logs for more details.";
+    return (ModelErrorException)
+        ModelErrorException.builder()
+            .message(message)
+            .statusCode(424)
+            .originalStatusCode(originalStatus)
+            .originalMessage(containerMessage)
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode("ModelError")
+                    .errorMessage(message)
+                    .serviceName("SageMaker Runtime")
+                    .build())
+            .build();
   }
 
-  /** A publisher the twin pushes events into; it honours the subscriber's demand and buffers the rest. */
+  /**
+   * A publisher the twin pushes events into; it honours the subscriber's demand and buffers the
+   * rest.
+   */
   static final class PushPublisher<T> implements org.reactivestreams.Publisher<T> {
     private final ArrayDeque<T> buffer = new ArrayDeque<>();
     private Subscriber<? super T> subscriber;
@@ -286,19 +385,20 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
     @Override
     public void subscribe(Subscriber<? super T> s) {
       subscriber = s;
-      s.onSubscribe(new Subscription() {
-        @Override
-        public void request(long n) {
-          demand += n;
-          drain();
-        }
+      s.onSubscribe(
+          new Subscription() {
+            @Override
+            public void request(long n) {
+              demand += n;
+              drain();
+            }
 
-        @Override
-        public void cancel() {
-          buffer.clear();
-          subscriber = null;
-        }
-      });
+            @Override
+            public void cancel() {
+              buffer.clear();
+              subscriber = null;
+            }
+          });
     }
 
     void push(T item) {

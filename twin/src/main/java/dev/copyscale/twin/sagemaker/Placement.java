@@ -29,10 +29,19 @@ final class Placement {
     this.timings = timings;
   }
 
-  /** The catalog's figures for an instance type; SageMaker's twin cannot host a type it cannot size. */
+  /**
+   * The catalog's figures for an instance type; SageMaker's twin cannot host a type it cannot size.
+   */
   static InstanceType instanceType(String name) {
-    return Catalog.bundled().instanceType(name).orElseThrow(() -> SageMakerErrors.validation(
-        "The instance type " + name + " is not supported by the twin: it is not in copyscale's catalog, so its accelerators, CPUs and memory are unknown."));
+    return Catalog.bundled()
+        .instanceType(name)
+        .orElseThrow(
+            () ->
+                SageMakerErrors.validation(
+                    "The instance type "
+                        + name
+                        + " is not supported by the twin: it is not in copyscale's catalog, so its"
+                        + " accelerators, CPUs and memory are unknown."));
   }
 
   /**
@@ -41,12 +50,16 @@ final class Placement {
    * scale out, with an Insufficient Capacity error).
    */
   static String insufficientCapacity(String type) {
-    return "Unable to provision requested ML compute capacity due to InsufficientInstanceCapacity error for " + type
+    return "Unable to provision requested ML compute capacity due to InsufficientInstanceCapacity"
+        + " error for "
+        + type
         + ". Please retry using a different ML instance type or after some time.";
   }
 
   List<Component> componentsOn(String endpoint) {
-    return state.components().values().stream().filter(c -> c.endpointName().equals(endpoint)).toList();
+    return state.components().values().stream()
+        .filter(c -> c.endpointName().equals(endpoint))
+        .toList();
   }
 
   /** The fleet new copies go to: the new config's during UpdateEndpoint, else the current one's. */
@@ -63,19 +76,26 @@ final class Placement {
   }
 
   private boolean onFleet(Endpoint e, Copy copy, String config) {
-    return e.instances().stream().anyMatch(i -> i.id().equals(copy.instanceId()) && fleetOf(e, i).equals(config));
+    return e.instances().stream()
+        .anyMatch(i -> i.id().equals(copy.instanceId()) && fleetOf(e, i).equals(config));
   }
 
   /** Copies of the current specification on the target fleet: what the component is heading to. */
   List<Copy> active(Endpoint e, Component c) {
     String fleet = targetFleet(e);
-    return c.copies().stream().filter(x -> x.generation() == c.generation() && onFleet(e, x, fleet)).toList();
+    return c.copies().stream()
+        .filter(x -> x.generation() == c.generation() && onFleet(e, x, fleet))
+        .toList();
   }
 
-  /** Copies of an older specification on the target fleet: they serve until their batch is replaced. */
+  /**
+   * Copies of an older specification on the target fleet: they serve until their batch is replaced.
+   */
   List<Copy> superseded(Endpoint e, Component c) {
     String fleet = targetFleet(e);
-    return c.copies().stream().filter(x -> x.generation() < c.generation() && onFleet(e, x, fleet)).toList();
+    return c.copies().stream()
+        .filter(x -> x.generation() < c.generation() && onFleet(e, x, fleet))
+        .toList();
   }
 
   Instance newInstance(String type, String fleet, Instant readyAt) {
@@ -83,10 +103,16 @@ final class Placement {
   }
 
   int copiesOn(String instanceId) {
-    return state.components().values().stream().mapToInt(c -> (int) c.copies().stream().filter(x -> x.instanceId().equals(instanceId)).count()).sum();
+    return state.components().values().stream()
+        .mapToInt(
+            c -> (int) c.copies().stream().filter(x -> x.instanceId().equals(instanceId)).count())
+        .sum();
   }
 
-  /** Free accelerators, CPUs and memory on an instance, after every copy on it (of any specification). */
+  /**
+   * Free accelerators, CPUs and memory on an instance, after every copy on it (of any
+   * specification).
+   */
   private double[] free(Instance i) {
     InstanceType type = instanceType(i.instanceType());
     double[] free = {type.gpuCount(), type.vcpus(), type.memoryMb()};
@@ -133,18 +159,25 @@ final class Placement {
    * fleet (instances that are ready first), adding instances when managed instance scaling allows.
    * Copies started together come up one stagger apart, from {@code stagger} on.
    */
-  private List<Copy> start(Endpoint e, Component c, EndpointConfig config, Instant at, int count, int stagger) {
+  private List<Copy> start(
+      Endpoint e, Component c, EndpointConfig config, Instant at, int count, int stagger) {
     List<Copy> started = new ArrayList<>();
     while (started.size() < count) {
-      Optional<Instance> room = fleet(e, config.name()).stream()
-          .sorted(Comparator.comparing((Instance i) -> i.readyAt()))
-          .filter(i -> fits(free(i), c)).findFirst();
-      if (room.isEmpty() && config.managedInstanceScaling() && fleet(e, config.name()).size() < config.maxInstances()) {
+      Optional<Instance> room =
+          fleet(e, config.name()).stream()
+              .sorted(Comparator.comparing((Instance i) -> i.readyAt()))
+              .filter(i -> fits(free(i), c))
+              .findFirst();
+      if (room.isEmpty()
+          && config.managedInstanceScaling()
+          && fleet(e, config.name()).size() < config.maxInstances()) {
         if (timings.outOfCapacity().contains(config.instanceType())) {
           e.recordFailure(insufficientCapacity(config.instanceType()), false);
           break;
         }
-        Instance added = newInstance(config.instanceType(), config.name(), at.plus(timings.instanceProvisioning()));
+        Instance added =
+            newInstance(
+                config.instanceType(), config.name(), at.plus(timings.instanceProvisioning()));
         e.addInstance(added);
         room = Optional.of(added);
       }
@@ -178,7 +211,8 @@ final class Placement {
     String artifacts = c.modelName() != null ? c.modelName() : c.name();
     Instant cachedAt = c.dataCache() ? host.modelDataReadyAt(artifacts) : null;
     java.time.Duration download = timings.download(weights.gigabytes(), besidePull);
-    Instant downloaded = cachedAt != null ? (cachedAt.isAfter(start) ? cachedAt : start) : start.plus(download);
+    Instant downloaded =
+        cachedAt != null ? (cachedAt.isAfter(start) ? cachedAt : start) : start.plus(download);
     if (c.dataCache()) {
       host.cacheModelData(artifacts, downloaded);
     }
@@ -186,26 +220,65 @@ final class Placement {
     Integer downloadTimeout = c.modelDataDownloadTimeoutSeconds();
     if (cachedAt == null && downloadTimeout != null && download.getSeconds() > downloadTimeout) {
       Instant failsAt = start.plusSeconds(downloadTimeout);
-      return failing(id, host, c, failsAt, "Model data download timed out after " + downloadTimeout
-          + " seconds (ModelDataDownloadTimeoutInSeconds) downloading " + String.format(java.util.Locale.ROOT, "%.1f", weights.gigabytes()) + " GB of model artifacts.");
+      return failing(
+          id,
+          host,
+          c,
+          failsAt,
+          "Model data download timed out after "
+              + downloadTimeout
+              + " seconds (ModelDataDownloadTimeoutInSeconds) downloading "
+              + String.format(java.util.Locale.ROOT, "%.1f", weights.gigabytes())
+              + " GB of model artifacts.");
     }
     Instant loadFrom = imageReady.isAfter(downloaded) ? imageReady : downloaded;
-    java.time.Duration healthCheck = c.containerStartupHealthCheckTimeoutSeconds() == null ? timings.healthCheckTimeout()
-        : java.time.Duration.ofSeconds(c.containerStartupHealthCheckTimeoutSeconds());
-    java.util.Optional<String> tooBig = weights.doesNotFit(instanceType(host.instanceType()), Math.round(c.accelerators()));
+    java.time.Duration healthCheck =
+        c.containerStartupHealthCheckTimeoutSeconds() == null
+            ? timings.healthCheckTimeout()
+            : java.time.Duration.ofSeconds(c.containerStartupHealthCheckTimeoutSeconds());
+    java.util.Optional<String> tooBig =
+        weights.doesNotFit(instanceType(host.instanceType()), Math.round(c.accelerators()));
     java.time.Duration load = timings.load(weights.gigabytes());
     if (tooBig.isPresent() || load.compareTo(healthCheck) > 0) {
-      String why = tooBig.orElse("the container took longer to load the model than the health check allows");
-      return failing(id, host, c, loadFrom.plus(healthCheck), "The primary container for production variant did not pass the ping health check within "
-          + healthCheck.toSeconds() + " seconds (ContainerStartupHealthCheckTimeoutInSeconds): " + why + ".");
+      String why =
+          tooBig.orElse("the container took longer to load the model than the health check allows");
+      return failing(
+          id,
+          host,
+          c,
+          loadFrom.plus(healthCheck),
+          "The primary container for production variant did not pass the ping health check within "
+              + healthCheck.toSeconds()
+              + " seconds (ContainerStartupHealthCheckTimeoutInSeconds): "
+              + why
+              + ".");
     }
-    return new Copy(id, host.id(), c.generation(), c.accelerators(), c.cpus(), c.memoryMb(),
+    return new Copy(
+        id,
+        host.id(),
+        c.generation(),
+        c.accelerators(),
+        c.cpus(),
+        c.memoryMb(),
         loadFrom.plus(load).plus(timings.copyStagger().multipliedBy(stagger)));
   }
 
-  /** A copy that never serves: at {@code failsAt} it fails with {@code reason}, and the component with it. */
-  private static Copy failing(String id, Instance host, Component c, Instant failsAt, String reason) {
-    return new Copy(id, host.id(), c.generation(), c.accelerators(), c.cpus(), c.memoryMb(), failsAt.plus(java.time.Duration.ofDays(3650)), failsAt, reason);
+  /**
+   * A copy that never serves: at {@code failsAt} it fails with {@code reason}, and the component
+   * with it.
+   */
+  private static Copy failing(
+      String id, Instance host, Component c, Instant failsAt, String reason) {
+    return new Copy(
+        id,
+        host.id(),
+        c.generation(),
+        c.accelerators(),
+        c.cpus(),
+        c.memoryMb(),
+        failsAt.plus(java.time.Duration.ofDays(3650)),
+        failsAt,
+        reason);
   }
 
   /** The container's environment: the model's, overlaid by the component's. */
@@ -220,9 +293,10 @@ final class Placement {
 
   /**
    * One step of rolling {@code c} to its current specification. A batch of new copies starts beside
-   * the old ones (blue/green: the whole fleet; with a rolling update policy: its batch size); when the
-   * batch serves and has baked for the policy's wait interval, as many old copies retire ({@link
-   * #finishBatch}). Where no room for a new copy can come, an old copy is replaced in place.
+   * the old ones (blue/green: the whole fleet; with a rolling update policy: its batch size); when
+   * the batch serves and has baked for the policy's wait interval, as many old copies retire
+   * ({@link #finishBatch}). Where no room for a new copy can come, an old copy is replaced in
+   * place.
    */
   private void roll(Endpoint e, Component c, EndpointConfig config, Instant at) {
     if (c.batchDoneAt() != null) {
@@ -234,7 +308,8 @@ final class Placement {
       c.removeCopies(old);
       return;
     }
-    int batch = c.rollingBatchCopies() == null ? missing : Math.min(c.rollingBatchCopies(), missing);
+    int batch =
+        c.rollingBatchCopies() == null ? missing : Math.min(c.rollingBatchCopies(), missing);
     List<Copy> started = new ArrayList<>(start(e, c, config, at, batch, 0));
     int replacedInPlace = 0;
     while (started.size() < batch && !old.isEmpty()) {
@@ -245,21 +320,30 @@ final class Placement {
     if (started.isEmpty()) {
       return;
     }
-    Instant served = started.stream().map(Copy::readyAt).max(Comparator.naturalOrder()).orElseThrow();
-    c.startBatch(served.plusSeconds(c.rollingWaitSeconds()), Math.max(0, started.size() - replacedInPlace));
+    Instant served =
+        started.stream().map(Copy::readyAt).max(Comparator.naturalOrder()).orElseThrow();
+    c.startBatch(
+        served.plusSeconds(c.rollingWaitSeconds()), Math.max(0, started.size() - replacedInPlace));
   }
 
-  /** A batch has served and baked: the old copies it replaces retire (all of them after the last batch). */
+  /**
+   * A batch has served and baked: the old copies it replaces retire (all of them after the last
+   * batch).
+   */
   void finishBatch(Endpoint e, Component c) {
     List<Copy> old = new ArrayList<>(superseded(e, c));
-    int retire = active(e, c).size() >= c.desiredCopies() ? old.size() : Math.min(c.batchRetires(), old.size());
+    int retire =
+        active(e, c).size() >= c.desiredCopies()
+            ? old.size()
+            : Math.min(c.batchRetires(), old.size());
     c.removeCopies(old.subList(0, retire));
     c.finishBatch();
   }
 
   /**
    * Completes UpdateEndpoint once the new fleet is ready and every component's copies on it serve
-   * (or no more fit there): the old fleet and the copies on it go, the new config is the endpoint's.
+   * (or no more fit there): the old fleet and the copies on it go, the new config is the
+   * endpoint's.
    */
   boolean switchFleet(Endpoint e, Instant at) {
     if (e.pendingConfig() == null) {
@@ -275,7 +359,11 @@ final class Placement {
         return false;
       }
     }
-    List<String> retiring = e.instances().stream().filter(i -> !fleetOf(e, i).equals(e.pendingConfig())).map(i -> i.id()).toList();
+    List<String> retiring =
+        e.instances().stream()
+            .filter(i -> !fleetOf(e, i).equals(e.pendingConfig()))
+            .map(i -> i.id())
+            .toList();
     e.removeInstancesIf(i -> retiring.contains(i.id()));
     for (Component c : componentsOn(e.name())) {
       c.removeCopiesIf(x -> retiring.contains(x.instanceId()));
@@ -286,15 +374,20 @@ final class Placement {
   }
 
   /**
-   * Managed instance scaling releases ready, empty instances down to its minimum (as its IDLE_RELEASE
-   * scale-in strategy does), on an endpoint that hosts inference components (only those scale to zero).
+   * Managed instance scaling releases ready, empty instances down to its minimum (as its
+   * IDLE_RELEASE scale-in strategy does), on an endpoint that hosts inference components (only
+   * those scale to zero).
    */
   private void release(Endpoint e, EndpointConfig config, Instant at) {
-    if (!config.managedInstanceScaling() || e.pendingConfig() != null || componentsOn(e.name()).isEmpty()) {
+    if (!config.managedInstanceScaling()
+        || e.pendingConfig() != null
+        || componentsOn(e.name()).isEmpty()) {
       return;
     }
     List<Instance> fleet = new ArrayList<>(fleet(e, config.name()));
-    List<Instance> empty = new ArrayList<>(fleet.stream().filter(i -> !i.readyAt().isAfter(at) && copiesOn(i.id()) == 0).toList());
+    List<Instance> empty =
+        new ArrayList<>(
+            fleet.stream().filter(i -> !i.readyAt().isAfter(at) && copiesOn(i.id()) == 0).toList());
     // The newest empty instance goes first, so long-lived instances (and their cached images) stay.
     empty.sort(Comparator.comparing((Instance i) -> i.readyAt()).reversed());
     int count = fleet.size();
@@ -307,10 +400,15 @@ final class Placement {
     }
   }
 
-  /** Removes {@code count} instances of the current fleet, emptiest and newest first; copies on them are lost and placed again. */
+  /**
+   * Removes {@code count} instances of the current fleet, emptiest and newest first; copies on them
+   * are lost and placed again.
+   */
   void removeInstances(Endpoint e, int count, Instant at) {
     List<Instance> order = new ArrayList<>(fleet(e, e.configName()));
-    order.sort(Comparator.comparingInt((Instance i) -> copiesOn(i.id())).thenComparing((Instance i) -> i.readyAt(), Comparator.reverseOrder()));
+    order.sort(
+        Comparator.comparingInt((Instance i) -> copiesOn(i.id()))
+            .thenComparing((Instance i) -> i.readyAt(), Comparator.reverseOrder()));
     for (Instance gone : order.subList(0, count)) {
       e.removeInstance(gone);
       for (Component c : componentsOn(e.name())) {

@@ -15,14 +15,28 @@ final class SageMakerErrors {
   private SageMakerErrors() {}
 
   static SageMakerException validation(String message) {
-    return (SageMakerException) SageMakerException.builder().message(message).statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException").errorMessage(message).serviceName("SageMaker").build())
-        .build();
+    return (SageMakerException)
+        SageMakerException.builder()
+            .message(message)
+            .statusCode(400)
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode("ValidationException")
+                    .errorMessage(message)
+                    .serviceName("SageMaker")
+                    .build())
+            .build();
   }
 
   /** A request member outside its constraint, in the API's "1 validation error detected" form. */
   static SageMakerException constraint(String member, Object value, String constraint) {
-    return validation("1 validation error detected: Value '" + value + "' at '" + member + "' failed to satisfy constraint: " + constraint);
+    return validation(
+        "1 validation error detected: Value '"
+            + value
+            + "' at '"
+            + member
+            + "' failed to satisfy constraint: "
+            + constraint);
   }
 
   static SageMakerException atLeast(String member, Object value, Number minimum) {
@@ -43,13 +57,20 @@ final class SageMakerErrors {
     return validation("Cannot create already existing " + kind + " \"" + arn + "\".");
   }
 
-  /** UpdateEndpoint, UpdateEndpointWeightsAndCapacities or DeleteEndpoint while the endpoint is not InService. */
+  /**
+   * UpdateEndpoint, UpdateEndpointWeightsAndCapacities or DeleteEndpoint while the endpoint is not
+   * InService.
+   */
   static SageMakerException endpointInProgress(String arn) {
     return validation("Cannot update in-progress endpoint \"" + arn + "\".");
   }
 
-  /** A change to an inference component while an earlier one is still in progress; {@code state} such as UPDATE_RC_IN_PROGRESS. */
+  /**
+   * A change to an inference component while an earlier one is still in progress; {@code state}
+   * such as UPDATE_RC_IN_PROGRESS.
+   */
   static SageMakerException componentInProgress(String arn, String state) {
-    return validation("Cannot update inference component \"" + arn + "\" while it is in state " + state + ".");
+    return validation(
+        "Cannot update inference component \"" + arn + "\" while it is in state " + state + ".");
   }
 }

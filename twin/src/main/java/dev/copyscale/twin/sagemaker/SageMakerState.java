@@ -17,19 +17,26 @@ import java.util.function.Predicate;
  * deletion's {@code deletingUntil}), so saving the state saves the transitions too.
  *
  * <p>Jackson reads and writes the private fields (the world file's shape is theirs; they are not
- * final so that it can). Only {@link SageMakerTwin} and {@link Placement} change the state, under the
- * twin's lock, through the package-private methods that say what changes; everyone else reads
+ * final so that it can). Only {@link SageMakerTwin} and {@link Placement} change the state, under
+ * the twin's lock, through the package-private methods that say what changes; everyone else reads
  * unmodifiable views.
  */
 public final class SageMakerState {
   private TreeMap<String, Model> models = new TreeMap<>();
   private TreeMap<String, EndpointConfig> endpointConfigs = new TreeMap<>();
-  /** Configs deleted while an endpoint still runs on them: SageMaker allows that, and the endpoint keeps running. */
+
+  /**
+   * Configs deleted while an endpoint still runs on them: SageMaker allows that, and the endpoint
+   * keeps running.
+   */
   private TreeMap<String, EndpointConfig> deletedConfigsInUse = new TreeMap<>();
+
   private TreeMap<String, Endpoint> endpoints = new TreeMap<>();
   private TreeMap<String, Component> components = new TreeMap<>();
+
   /** For instance and copy ids: deterministic, so a world replays identically. */
   private long nextId = 1;
+
   /** Transitions up to this instant have been applied. */
   private Instant settledUntil = Instant.EPOCH;
 
@@ -71,17 +78,27 @@ public final class SageMakerState {
     endpointConfigs.put(c.name(), c);
   }
 
-  /** Deletes a config; one an endpoint still runs on (or moves to) is kept aside until no endpoint does. */
+  /**
+   * Deletes a config; one an endpoint still runs on (or moves to) is kept aside until no endpoint
+   * does.
+   */
   void deleteEndpointConfig(String name) {
     EndpointConfig c = endpointConfigs.remove(name);
-    if (c != null && endpoints.values().stream().anyMatch(e -> name.equals(e.configName()) || name.equals(e.pendingConfig()))) {
+    if (c != null
+        && endpoints.values().stream()
+            .anyMatch(e -> name.equals(e.configName()) || name.equals(e.pendingConfig()))) {
       deletedConfigsInUse.put(name, c);
     }
   }
 
   /** Forgets deleted configs no endpoint runs on any more. */
   void forgetUnusedConfigs() {
-    deletedConfigsInUse.keySet().removeIf(name -> endpoints.values().stream().noneMatch(e -> name.equals(e.configName()) || name.equals(e.pendingConfig())));
+    deletedConfigsInUse
+        .keySet()
+        .removeIf(
+            name ->
+                endpoints.values().stream()
+                    .noneMatch(e -> name.equals(e.configName()) || name.equals(e.pendingConfig())));
   }
 
   void addEndpoint(Endpoint e) {
@@ -118,16 +135,30 @@ public final class SageMakerState {
   }
 
   /** A model; SageMaker changes nothing of it after CreateModel. */
-  /** @param modelDataS3Uri the container's ModelDataSource.S3DataSource, when the weights come from S3 (with its data type and compression) */
-  public record Model(String name, String image, Map<String, String> environment, String modelDataS3Uri, String modelDataS3DataType,
-      String modelDataCompression, String executionRoleArn, Instant created, Map<String, String> tags) {
+  /**
+   * @param modelDataS3Uri the container's ModelDataSource.S3DataSource, when the weights come from
+   *     S3 (with its data type and compression)
+   */
+  public record Model(
+      String name,
+      String image,
+      Map<String, String> environment,
+      String modelDataS3Uri,
+      String modelDataS3DataType,
+      String modelDataCompression,
+      String executionRoleArn,
+      Instant created,
+      Map<String, String> tags) {
     public Model {
       environment = sorted(environment);
       tags = sorted(tags);
     }
   }
 
-  /** An endpoint config: one variant, inference-component style; SageMaker changes nothing of it after CreateEndpointConfig. */
+  /**
+   * An endpoint config: one variant, inference-component style; SageMaker changes nothing of it
+   * after CreateEndpointConfig.
+   */
   public record EndpointConfig(
       String name,
       String executionRoleArn,
@@ -149,12 +180,22 @@ public final class SageMakerState {
   public static final class Instance {
     private String id;
     private String instanceType;
-    /** The endpoint config whose fleet the instance belongs to (two fleets live side by side during UpdateEndpoint). */
+
+    /**
+     * The endpoint config whose fleet the instance belongs to (two fleets live side by side during
+     * UpdateEndpoint).
+     */
     private String fleet;
+
     private Instant readyAt;
+
     /** When each container image is (or will be) on this instance. */
     private TreeMap<String, Instant> images = new TreeMap<>();
-    /** When each model's artifacts are (or will be) on this instance, for components with data caching on. */
+
+    /**
+     * When each model's artifacts are (or will be) on this instance, for components with data
+     * caching on.
+     */
     private TreeMap<String, Instant> modelData = new TreeMap<>();
 
     /** For Jackson. */
@@ -187,12 +228,17 @@ public final class SageMakerState {
       return Collections.unmodifiableMap(images);
     }
 
-    /** When {@code image} is (or will be) on this instance; null if it has never been pulled here. */
+    /**
+     * When {@code image} is (or will be) on this instance; null if it has never been pulled here.
+     */
     Instant imageReadyAt(String image) {
       return images.get(image);
     }
 
-    /** A pull of {@code image} that completes at {@code ready} (later copies of it skip the pull: container caching). */
+    /**
+     * A pull of {@code image} that completes at {@code ready} (later copies of it skip the pull:
+     * container caching).
+     */
     void pullImage(String image, Instant ready) {
       images.put(image, ready);
     }
@@ -201,7 +247,10 @@ public final class SageMakerState {
       return modelData == null ? Map.of() : Collections.unmodifiableMap(modelData);
     }
 
-    /** When {@code model}'s artifacts are (or will be) cached on this instance; null if they never were. */
+    /**
+     * When {@code model}'s artifacts are (or will be) cached on this instance; null if they never
+     * were.
+     */
     Instant modelDataReadyAt(String model) {
       return modelData == null ? null : modelData.get(model);
     }
@@ -220,16 +269,31 @@ public final class SageMakerState {
     private String configName;
     private Instant created;
     private Instant modified;
-    /** Set when the endpoint first reached InService: later provisioning is an update, not the creation. */
+
+    /**
+     * Set when the endpoint first reached InService: later provisioning is an update, not the
+     * creation.
+     */
     private Instant firstInService;
-    /** Instances of the current fleet and, during UpdateEndpoint, of the new one (ready or provisioning). */
+
+    /**
+     * Instances of the current fleet and, during UpdateEndpoint, of the new one (ready or
+     * provisioning).
+     */
     private List<Instance> instances = new ArrayList<>();
+
     /** UpdateEndpoint in progress: the config whose fleet takes over once its copies serve. */
     private String pendingConfig;
+
     private Instant deletingUntil;
     private TreeMap<String, String> tags = new TreeMap<>();
-    /** Why the last instance change failed (no capacity); with {@code failed}, why the endpoint is Failed. */
+
+    /**
+     * Why the last instance change failed (no capacity); with {@code failed}, why the endpoint is
+     * Failed.
+     */
     private String failureReason;
+
     private boolean failed;
 
     /** For Jackson. */
@@ -243,7 +307,10 @@ public final class SageMakerState {
       return failed;
     }
 
-    /** An instance change failed: the endpoint says why; {@code fatal}: it is Failed (creation found no capacity). */
+    /**
+     * An instance change failed: the endpoint says why; {@code fatal}: it is Failed (creation found
+     * no capacity).
+     */
     void recordFailure(String reason, boolean fatal) {
       failureReason = reason;
       failed = failed || fatal;
@@ -335,12 +402,28 @@ public final class SageMakerState {
    * One copy of a component on one instance, with the resources it holds there; a copy never
    * changes, it is started and removed.
    *
-   * @param generation the component's specification this copy runs; older ones retire as an update rolls
+   * @param generation the component's specification this copy runs; older ones retire as an update
+   *     rolls
    */
-  public record Copy(String id, String instanceId, int generation, float accelerators, float cpus, int memoryMb, Instant readyAt,
-      Instant failsAt, String failureReason) {
+  public record Copy(
+      String id,
+      String instanceId,
+      int generation,
+      float accelerators,
+      float cpus,
+      int memoryMb,
+      Instant readyAt,
+      Instant failsAt,
+      String failureReason) {
     /** A copy that starts and serves at {@code readyAt}. */
-    public Copy(String id, String instanceId, int generation, float accelerators, float cpus, int memoryMb, Instant readyAt) {
+    public Copy(
+        String id,
+        String instanceId,
+        int generation,
+        float accelerators,
+        float cpus,
+        int memoryMb,
+        Instant readyAt) {
       this(id, instanceId, generation, accelerators, cpus, memoryMb, readyAt, null, null);
     }
 
@@ -350,50 +433,88 @@ public final class SageMakerState {
     }
   }
 
-  /** What a component's specification says, validated: what its copies run and the resources each holds. */
-  record Spec(String modelName, String image, Map<String, String> environment, float accelerators, float cpus, int memoryMb,
-      Integer modelDataDownloadTimeoutSeconds, Integer containerStartupHealthCheckTimeoutSeconds, boolean dataCache) {}
+  /**
+   * What a component's specification says, validated: what its copies run and the resources each
+   * holds.
+   */
+  record Spec(
+      String modelName,
+      String image,
+      Map<String, String> environment,
+      float accelerators,
+      float cpus,
+      int memoryMb,
+      Integer modelDataDownloadTimeoutSeconds,
+      Integer containerStartupHealthCheckTimeoutSeconds,
+      boolean dataCache) {}
 
   /** An inference component: its specification, its copies and the update rolling through them. */
   public static final class Component {
     private String name;
     private String endpointName;
     private String variantName;
+
     /** The SageMaker model, when the specification names one. */
     private String modelName;
+
     /** The image copies run: the specification's container image, else the model's. */
     private String image;
+
     /** The specification's container environment (DescribeInferenceComponent shows it). */
     private TreeMap<String, String> environment = new TreeMap<>();
+
     private float accelerators;
     private float cpus;
     private int memoryMb;
     private Integer modelDataDownloadTimeoutSeconds;
     private Integer containerStartupHealthCheckTimeoutSeconds;
-    /** Specification.DataCacheConfig.EnableCaching: copies on an instance that holds the model's artifacts skip the download. */
+
+    /**
+     * Specification.DataCacheConfig.EnableCaching: copies on an instance that holds the model's
+     * artifacts skip the download.
+     */
     private boolean dataCache;
+
     /** Why the component failed (a copy could not start); cleared by the next update. */
     private String failureReason;
+
     private int desiredCopies;
-    /** The current specification's number; bumped by UpdateInferenceComponent with a specification. */
+
+    /**
+     * The current specification's number; bumped by UpdateInferenceComponent with a specification.
+     */
     private int generation = 1;
+
     /** What the last change was, for the state named in "update in progress" errors. */
     private String lastChange = "CREATE";
+
     /** Copies per rolling batch; null: blue/green, the whole new fleet at once. */
     private Integer rollingBatchCopies;
-    /** The last UpdateInferenceComponent's rolling update policy, as given (DescribeInferenceComponent echoes it). */
+
+    /**
+     * The last UpdateInferenceComponent's rolling update policy, as given
+     * (DescribeInferenceComponent echoes it).
+     */
     private String rollingBatchType;
+
     private Integer rollingBatchValue;
     private int rollingWaitSeconds;
-    /** The batch in flight has served and baked at this time; then its share of old copies retires. */
+
+    /**
+     * The batch in flight has served and baked at this time; then its share of old copies retires.
+     */
     private Instant batchDoneAt;
+
     /** Old copies the batch in flight replaces. */
     private int batchRetires;
+
     private List<Copy> copies = new ArrayList<>();
     private Instant created;
     private Instant modified;
+
     /** Set once every desired copy first served: later work is an update, not the creation. */
     private Instant firstInService;
+
     private Instant deletingUntil;
     private TreeMap<String, String> tags = new TreeMap<>();
 
@@ -401,7 +522,14 @@ public final class SageMakerState {
     private Component() {}
 
     /** A new component of {@code copies} copies running {@code spec}. */
-    Component(String name, String endpointName, String variantName, Spec spec, int copies, Instant created, Map<String, String> tags) {
+    Component(
+        String name,
+        String endpointName,
+        String variantName,
+        Spec spec,
+        int copies,
+        Instant created,
+        Map<String, String> tags) {
       this.name = name;
       this.endpointName = endpointName;
       this.variantName = variantName;
@@ -444,7 +572,10 @@ public final class SageMakerState {
       return failureReason;
     }
 
-    /** A new specification: the next generation, whose copies replace the older ones as the update rolls. */
+    /**
+     * A new specification: the next generation, whose copies replace the older ones as the update
+     * rolls.
+     */
     void respecify(Spec spec) {
       specify(spec);
       generation++;
@@ -454,15 +585,22 @@ public final class SageMakerState {
       desiredCopies = copies;
     }
 
-    /** The rolling update policy of the last UpdateInferenceComponent; a null type: blue/green (no batches). */
-    void setRollingPolicy(String batchType, Integer batchValue, int waitSeconds, Integer batchCopies) {
+    /**
+     * The rolling update policy of the last UpdateInferenceComponent; a null type: blue/green (no
+     * batches).
+     */
+    void setRollingPolicy(
+        String batchType, Integer batchValue, int waitSeconds, Integer batchCopies) {
       rollingBatchType = batchType;
       rollingBatchValue = batchValue;
       rollingWaitSeconds = waitSeconds;
       rollingBatchCopies = batchCopies;
     }
 
-    /** A change was made at {@code at}: {@code change} names it in later "in progress" errors (CREATE, UPDATE, UPDATE_RC). */
+    /**
+     * A change was made at {@code at}: {@code change} names it in later "in progress" errors
+     * (CREATE, UPDATE, UPDATE_RC).
+     */
     void recordChange(String change, Instant at) {
       lastChange = change;
       modified = at;
@@ -495,7 +633,10 @@ public final class SageMakerState {
       copies.removeIf(which);
     }
 
-    /** A rolling batch is in flight: it has served and baked at {@code doneAt}, then {@code retires} old copies go. */
+    /**
+     * A rolling batch is in flight: it has served and baked at {@code doneAt}, then {@code retires}
+     * old copies go.
+     */
     void startBatch(Instant doneAt, int retires) {
       batchDoneAt = doneAt;
       batchRetires = retires;

@@ -26,17 +26,17 @@ import software.amazon.awssdk.services.sagemaker.model.*;
 
 /**
  * SageMaker in the twin: models, endpoint configs, endpoints with instances, and inference
- * components whose copies are placed on instances with room for their accelerators, CPUs and
- * memory ({@link Placement}). Copies come up one by one after the image pull (skipped where the
- * instance has the image: container caching) and the model load. With managed instance scaling on,
- * instances are added for copies that do not fit, up to its maximum, and empty ones released down to
- * its minimum; off, such copies stay pending and DescribeInferenceComponent reports fewer current
- * than desired copies.
+ * components whose copies are placed on instances with room for their accelerators, CPUs and memory
+ * ({@link Placement}). Copies come up one by one after the image pull (skipped where the instance
+ * has the image: container caching) and the model load. With managed instance scaling on, instances
+ * are added for copies that do not fit, up to its maximum, and empty ones released down to its
+ * minimum; off, such copies stay pending and DescribeInferenceComponent reports fewer current than
+ * desired copies.
  *
  * <p>Statuses follow from the facts and the time. The discrete transitions (an instance or a copy
- * becoming ready, a rolling batch having baked, a deletion finishing) are times stored in the state;
- * {@link #settle} applies the due ones in time order, so placement decisions happen at the virtual
- * time they would happen on AWS.
+ * becoming ready, a rolling batch having baked, a deletion finishing) are times stored in the
+ * state; {@link #settle} applies the due ones in time order, so placement decisions happen at the
+ * virtual time they would happen on AWS.
  */
 public final class SageMakerTwin implements SageMakerClient {
   private static final Pattern NAME = Pattern.compile(SageMakerErrors.NAME_PATTERN + "$");
@@ -48,7 +48,8 @@ public final class SageMakerTwin implements SageMakerClient {
   private final SageMakerState state;
   private final Placement placement;
 
-  public SageMakerTwin(Clock clock, String region, String account, TwinTimings timings, SageMakerState state) {
+  public SageMakerTwin(
+      Clock clock, String region, String account, TwinTimings timings, SageMakerState state) {
     this.clock = clock;
     this.region = region;
     this.account = account;
@@ -70,12 +71,22 @@ public final class SageMakerTwin implements SageMakerClient {
   public void close() {}
 
   private String arn(String kind, String name) {
-    return "arn:aws:sagemaker:" + region + ":" + account + ":" + kind + "/" + String.valueOf(name).toLowerCase();
+    return "arn:aws:sagemaker:"
+        + region
+        + ":"
+        + account
+        + ":"
+        + kind
+        + "/"
+        + String.valueOf(name).toLowerCase();
   }
 
   private static void checkName(String member, String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw SageMakerErrors.constraint(member, name, "Member must satisfy regular expression pattern: " + SageMakerErrors.NAME_PATTERN);
+      throw SageMakerErrors.constraint(
+          member,
+          name,
+          "Member must satisfy regular expression pattern: " + SageMakerErrors.NAME_PATTERN);
     }
   }
 
@@ -133,12 +144,24 @@ public final class SageMakerTwin implements SageMakerClient {
       throw alreadyExists("model", arn("model", r.modelName()));
     }
     if (r.primaryContainer() == null || r.primaryContainer().image() == null) {
-      throw validation("1 validation error detected: a PrimaryContainer with an Image is required.");
+      throw validation(
+          "1 validation error detected: a PrimaryContainer with an Image is required.");
     }
-    var source = r.primaryContainer().modelDataSource() == null ? null : r.primaryContainer().modelDataSource().s3DataSource();
-    Model m = new Model(r.modelName(), r.primaryContainer().image(), r.primaryContainer().environment(),
-        source == null ? null : source.s3Uri(), source == null ? null : source.s3DataTypeAsString(), source == null ? null : source.compressionTypeAsString(),
-        r.executionRoleArn(), now(), tags(r.tags()));
+    var source =
+        r.primaryContainer().modelDataSource() == null
+            ? null
+            : r.primaryContainer().modelDataSource().s3DataSource();
+    Model m =
+        new Model(
+            r.modelName(),
+            r.primaryContainer().image(),
+            r.primaryContainer().environment(),
+            source == null ? null : source.s3Uri(),
+            source == null ? null : source.s3DataTypeAsString(),
+            source == null ? null : source.compressionTypeAsString(),
+            r.executionRoleArn(),
+            now(),
+            tags(r.tags()));
     state.addModel(m);
     return CreateModelResponse.builder().modelArn(arn("model", m.name())).build();
   }
@@ -146,23 +169,43 @@ public final class SageMakerTwin implements SageMakerClient {
   @Override
   public synchronized DescribeModelResponse describeModel(DescribeModelRequest r) {
     Model m = model(r.modelName());
-    return DescribeModelResponse.builder().modelName(m.name()).modelArn(arn("model", m.name())).executionRoleArn(m.executionRoleArn())
-        .primaryContainer(container(m)).creationTime(m.created()).build();
+    return DescribeModelResponse.builder()
+        .modelName(m.name())
+        .modelArn(arn("model", m.name()))
+        .executionRoleArn(m.executionRoleArn())
+        .primaryContainer(container(m))
+        .creationTime(m.created())
+        .build();
   }
 
   private static ContainerDefinition container(Model m) {
-    ContainerDefinition.Builder c = ContainerDefinition.builder().image(m.image()).environment(m.environment());
+    ContainerDefinition.Builder c =
+        ContainerDefinition.builder().image(m.image()).environment(m.environment());
     if (m.modelDataS3Uri() != null) {
-      c.modelDataSource(d -> d.s3DataSource(x -> x.s3Uri(m.modelDataS3Uri()).s3DataType(m.modelDataS3DataType()).compressionType(m.modelDataCompression())));
+      c.modelDataSource(
+          d ->
+              d.s3DataSource(
+                  x ->
+                      x.s3Uri(m.modelDataS3Uri())
+                          .s3DataType(m.modelDataS3DataType())
+                          .compressionType(m.modelDataCompression())));
     }
     return c.build();
   }
 
   @Override
   public synchronized ListModelsResponse listModels(ListModelsRequest r) {
-    List<ModelSummary> models = state.models().values().stream()
-        .filter(m -> r.nameContains() == null || m.name().contains(r.nameContains()))
-        .map(m -> ModelSummary.builder().modelName(m.name()).modelArn(arn("model", m.name())).creationTime(m.created()).build()).toList();
+    List<ModelSummary> models =
+        state.models().values().stream()
+            .filter(m -> r.nameContains() == null || m.name().contains(r.nameContains()))
+            .map(
+                m ->
+                    ModelSummary.builder()
+                        .modelName(m.name())
+                        .modelArn(arn("model", m.name()))
+                        .creationTime(m.created())
+                        .build())
+            .toList();
     return ListModelsResponse.builder().models(models).build();
   }
 
@@ -176,25 +219,33 @@ public final class SageMakerTwin implements SageMakerClient {
   // ---- endpoint configs -----------------------------------------------------------------------
 
   @Override
-  public synchronized CreateEndpointConfigResponse createEndpointConfig(CreateEndpointConfigRequest r) {
+  public synchronized CreateEndpointConfigResponse createEndpointConfig(
+      CreateEndpointConfigRequest r) {
     checkName("endpointConfigName", r.endpointConfigName());
     if (state.endpointConfigs().containsKey(r.endpointConfigName())) {
       throw alreadyExists("endpoint configuration", arn("endpoint-config", r.endpointConfigName()));
     }
     if (r.productionVariants().size() != 1) {
-      throw validation("The twin models endpoint configs with exactly one production variant; got " + r.productionVariants().size() + ".");
+      throw validation(
+          "The twin models endpoint configs with exactly one production variant; got "
+              + r.productionVariants().size()
+              + ".");
     }
     ProductionVariant v = r.productionVariants().get(0);
     checkName("productionVariants.1.member.variantName", v.variantName());
     if (v.modelName() != null) {
-      throw validation("The twin hosts inference components only: the variant must not name a model.");
+      throw validation(
+          "The twin hosts inference components only: the variant must not name a model.");
     }
     if (r.executionRoleArn() == null) {
-      throw validation("An endpoint configuration for inference components (no ModelName on its variant) needs an ExecutionRoleArn.");
+      throw validation(
+          "An endpoint configuration for inference components (no ModelName on its variant) needs"
+              + " an ExecutionRoleArn.");
     }
     Placement.instanceType(v.instanceTypeAsString());
     if (v.initialInstanceCount() == null || v.initialInstanceCount() < 1) {
-      throw atLeast("productionVariants.1.member.initialInstanceCount", v.initialInstanceCount(), 1);
+      throw atLeast(
+          "productionVariants.1.member.initialInstanceCount", v.initialInstanceCount(), 1);
     }
     int initial = v.initialInstanceCount();
     ProductionVariantManagedInstanceScaling mis = v.managedInstanceScaling();
@@ -205,51 +256,99 @@ public final class SageMakerTwin implements SageMakerClient {
       min = mis.minInstanceCount() == null ? 1 : mis.minInstanceCount();
       max = mis.maxInstanceCount() == null ? initial : mis.maxInstanceCount();
       if (min < 0) {
-        throw atLeast("productionVariants.1.member.managedInstanceScaling.minInstanceCount", min, 0);
+        throw atLeast(
+            "productionVariants.1.member.managedInstanceScaling.minInstanceCount", min, 0);
       }
       if (max < 1) {
-        throw atLeast("productionVariants.1.member.managedInstanceScaling.maxInstanceCount", max, 1);
+        throw atLeast(
+            "productionVariants.1.member.managedInstanceScaling.maxInstanceCount", max, 1);
       }
       if (min > max || initial > max) {
-        throw validation("ManagedInstanceScaling: MinInstanceCount " + min + " and InitialInstanceCount " + initial
-            + " must not exceed MaxInstanceCount " + max + ".");
+        throw validation(
+            "ManagedInstanceScaling: MinInstanceCount "
+                + min
+                + " and InitialInstanceCount "
+                + initial
+                + " must not exceed MaxInstanceCount "
+                + max
+                + ".");
       }
     }
-    String routing = v.routingConfig() == null ? "RANDOM" : v.routingConfig().routingStrategyAsString();
-    EndpointConfig c = new EndpointConfig(r.endpointConfigName(), r.executionRoleArn(), v.variantName(), v.instanceTypeAsString(), initial, managed, min, max,
-        routing, now(), tags(r.tags()));
+    String routing =
+        v.routingConfig() == null ? "RANDOM" : v.routingConfig().routingStrategyAsString();
+    EndpointConfig c =
+        new EndpointConfig(
+            r.endpointConfigName(),
+            r.executionRoleArn(),
+            v.variantName(),
+            v.instanceTypeAsString(),
+            initial,
+            managed,
+            min,
+            max,
+            routing,
+            now(),
+            tags(r.tags()));
     state.addEndpointConfig(c);
-    return CreateEndpointConfigResponse.builder().endpointConfigArn(arn("endpoint-config", c.name())).build();
+    return CreateEndpointConfigResponse.builder()
+        .endpointConfigArn(arn("endpoint-config", c.name()))
+        .build();
   }
 
   @Override
-  public synchronized DescribeEndpointConfigResponse describeEndpointConfig(DescribeEndpointConfigRequest r) {
+  public synchronized DescribeEndpointConfigResponse describeEndpointConfig(
+      DescribeEndpointConfigRequest r) {
     EndpointConfig c = config(r.endpointConfigName());
-    return DescribeEndpointConfigResponse.builder().endpointConfigName(c.name()).endpointConfigArn(arn("endpoint-config", c.name()))
-        .executionRoleArn(c.executionRoleArn()).productionVariants(variant(c)).creationTime(c.created()).build();
+    return DescribeEndpointConfigResponse.builder()
+        .endpointConfigName(c.name())
+        .endpointConfigArn(arn("endpoint-config", c.name()))
+        .executionRoleArn(c.executionRoleArn())
+        .productionVariants(variant(c))
+        .creationTime(c.created())
+        .build();
   }
 
   private static ProductionVariant variant(EndpointConfig c) {
-    return ProductionVariant.builder().variantName(c.variantName()).instanceType(c.instanceType()).initialInstanceCount(c.initialInstanceCount())
-        .managedInstanceScaling(managedScaling(c)).routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing()).build()).build();
+    return ProductionVariant.builder()
+        .variantName(c.variantName())
+        .instanceType(c.instanceType())
+        .initialInstanceCount(c.initialInstanceCount())
+        .managedInstanceScaling(managedScaling(c))
+        .routingConfig(
+            ProductionVariantRoutingConfig.builder().routingStrategy(c.routing()).build())
+        .build();
   }
 
   private static ProductionVariantManagedInstanceScaling managedScaling(EndpointConfig c) {
     return c.managedInstanceScaling()
-        ? ProductionVariantManagedInstanceScaling.builder().status("ENABLED").minInstanceCount(c.minInstances()).maxInstanceCount(c.maxInstances()).build()
+        ? ProductionVariantManagedInstanceScaling.builder()
+            .status("ENABLED")
+            .minInstanceCount(c.minInstances())
+            .maxInstanceCount(c.maxInstances())
+            .build()
         : null;
   }
 
   @Override
-  public synchronized ListEndpointConfigsResponse listEndpointConfigs(ListEndpointConfigsRequest r) {
-    List<EndpointConfigSummary> configs = state.endpointConfigs().values().stream()
-        .filter(c -> r.nameContains() == null || c.name().contains(r.nameContains()))
-        .map(c -> EndpointConfigSummary.builder().endpointConfigName(c.name()).endpointConfigArn(arn("endpoint-config", c.name())).creationTime(c.created()).build()).toList();
+  public synchronized ListEndpointConfigsResponse listEndpointConfigs(
+      ListEndpointConfigsRequest r) {
+    List<EndpointConfigSummary> configs =
+        state.endpointConfigs().values().stream()
+            .filter(c -> r.nameContains() == null || c.name().contains(r.nameContains()))
+            .map(
+                c ->
+                    EndpointConfigSummary.builder()
+                        .endpointConfigName(c.name())
+                        .endpointConfigArn(arn("endpoint-config", c.name()))
+                        .creationTime(c.created())
+                        .build())
+            .toList();
     return ListEndpointConfigsResponse.builder().endpointConfigs(configs).build();
   }
 
   @Override
-  public synchronized DeleteEndpointConfigResponse deleteEndpointConfig(DeleteEndpointConfigRequest r) {
+  public synchronized DeleteEndpointConfigResponse deleteEndpointConfig(
+      DeleteEndpointConfigRequest r) {
     EndpointConfig c = config(r.endpointConfigName());
     state.deleteEndpointConfig(c.name());
     return DeleteEndpointConfigResponse.builder().build();
@@ -272,13 +371,18 @@ public final class SageMakerTwin implements SageMakerClient {
       return CreateEndpointResponse.builder().endpointArn(arn("endpoint", e.name())).build();
     }
     for (int i = 0; i < c.initialInstanceCount(); i++) {
-      e.addInstance(placement.newInstance(c.instanceType(), c.name(), now().plus(timings.instanceProvisioning())));
+      e.addInstance(
+          placement.newInstance(
+              c.instanceType(), c.name(), now().plus(timings.instanceProvisioning())));
     }
     state.addEndpoint(e);
     return CreateEndpointResponse.builder().endpointArn(arn("endpoint", e.name())).build();
   }
 
-  /** EndpointStatus at the current time: Creating until first in service, Updating while instances provision or a new fleet takes over. */
+  /**
+   * EndpointStatus at the current time: Creating until first in service, Updating while instances
+   * provision or a new fleet takes over.
+   */
   String endpointStatus(Endpoint e) {
     if (e.deletingUntil() != null) {
       return "Deleting";
@@ -288,7 +392,9 @@ public final class SageMakerTwin implements SageMakerClient {
     }
     // After an instance change the endpoint stays Updating a little past the instances being ready.
     // (Instances the endpoint was created with are not a change.)
-    boolean provisioning = e.pendingConfig() != null || e.instances().stream().anyMatch(i -> i.readyAt().plus(settle(e, i)).isAfter(now()));
+    boolean provisioning =
+        e.pendingConfig() != null
+            || e.instances().stream().anyMatch(i -> i.readyAt().plus(settle(e, i)).isAfter(now()));
     if (!provisioning) {
       return "InService";
     }
@@ -296,7 +402,9 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   private java.time.Duration settle(Endpoint e, Instance i) {
-    return e.firstInService() != null && i.readyAt().isAfter(e.firstInService()) ? timings.updateSettle() : java.time.Duration.ZERO;
+    return e.firstInService() != null && i.readyAt().isAfter(e.firstInService())
+        ? timings.updateSettle()
+        : java.time.Duration.ZERO;
   }
 
   @Override
@@ -305,19 +413,41 @@ public final class SageMakerTwin implements SageMakerClient {
     Endpoint e = endpoint(r.endpointName());
     EndpointConfig c = state.endpointConfig(e.configName());
     List<Instance> fleet = placement.fleet(e, e.configName());
-    ProductionVariantSummary variant = ProductionVariantSummary.builder().variantName(c.variantName())
-        .currentInstanceCount(ready(fleet)).desiredInstanceCount(fleet.size())
-        .managedInstanceScaling(managedScaling(c)).routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(c.routing()).build()).build();
-    DescribeEndpointResponse.Builder b = DescribeEndpointResponse.builder().endpointName(e.name()).endpointArn(arn("endpoint", e.name()))
-        .endpointConfigName(e.configName()).endpointStatus(endpointStatus(e)).productionVariants(variant)
-        .creationTime(e.created()).lastModifiedTime(e.modified()).failureReason(e.failureReason());
+    ProductionVariantSummary variant =
+        ProductionVariantSummary.builder()
+            .variantName(c.variantName())
+            .currentInstanceCount(ready(fleet))
+            .desiredInstanceCount(fleet.size())
+            .managedInstanceScaling(managedScaling(c))
+            .routingConfig(
+                ProductionVariantRoutingConfig.builder().routingStrategy(c.routing()).build())
+            .build();
+    DescribeEndpointResponse.Builder b =
+        DescribeEndpointResponse.builder()
+            .endpointName(e.name())
+            .endpointArn(arn("endpoint", e.name()))
+            .endpointConfigName(e.configName())
+            .endpointStatus(endpointStatus(e))
+            .productionVariants(variant)
+            .creationTime(e.created())
+            .lastModifiedTime(e.modified())
+            .failureReason(e.failureReason());
     if (e.pendingConfig() != null) {
       EndpointConfig next = state.endpointConfig(e.pendingConfig());
       List<Instance> nextFleet = placement.fleet(e, next.name());
-      b.pendingDeploymentSummary(PendingDeploymentSummary.builder().endpointConfigName(next.name()).startTime(e.modified())
-          .productionVariants(PendingProductionVariantSummary.builder().variantName(next.variantName()).instanceType(next.instanceType())
-              .currentInstanceCount(ready(nextFleet)).desiredInstanceCount(nextFleet.size()).managedInstanceScaling(managedScaling(next)).build())
-          .build());
+      b.pendingDeploymentSummary(
+          PendingDeploymentSummary.builder()
+              .endpointConfigName(next.name())
+              .startTime(e.modified())
+              .productionVariants(
+                  PendingProductionVariantSummary.builder()
+                      .variantName(next.variantName())
+                      .instanceType(next.instanceType())
+                      .currentInstanceCount(ready(nextFleet))
+                      .desiredInstanceCount(nextFleet.size())
+                      .managedInstanceScaling(managedScaling(next))
+                      .build())
+              .build());
     }
     return b.build();
   }
@@ -329,11 +459,23 @@ public final class SageMakerTwin implements SageMakerClient {
   @Override
   public synchronized ListEndpointsResponse listEndpoints(ListEndpointsRequest r) {
     settle();
-    List<EndpointSummary> endpoints = state.endpoints().values().stream()
-        .filter(e -> r.nameContains() == null || e.name().contains(r.nameContains()))
-        .filter(e -> r.statusEqualsAsString() == null || endpointStatus(e).equals(r.statusEqualsAsString()))
-        .map(e -> EndpointSummary.builder().endpointName(e.name()).endpointArn(arn("endpoint", e.name())).endpointStatus(endpointStatus(e))
-            .creationTime(e.created()).lastModifiedTime(e.modified()).build()).toList();
+    List<EndpointSummary> endpoints =
+        state.endpoints().values().stream()
+            .filter(e -> r.nameContains() == null || e.name().contains(r.nameContains()))
+            .filter(
+                e ->
+                    r.statusEqualsAsString() == null
+                        || endpointStatus(e).equals(r.statusEqualsAsString()))
+            .map(
+                e ->
+                    EndpointSummary.builder()
+                        .endpointName(e.name())
+                        .endpointArn(arn("endpoint", e.name()))
+                        .endpointStatus(endpointStatus(e))
+                        .creationTime(e.created())
+                        .lastModifiedTime(e.modified())
+                        .build())
+            .toList();
     return ListEndpointsResponse.builder().endpoints(endpoints).build();
   }
 
@@ -345,7 +487,8 @@ public final class SageMakerTwin implements SageMakerClient {
 
   /**
    * A new config's fleet is provisioned beside the current one (SageMaker's blue/green endpoint
-   * update); copies start on it, and once they serve the old fleet retires ({@link Placement#switchFleet}).
+   * update); copies start on it, and once they serve the old fleet retires ({@link
+   * Placement#switchFleet}).
    */
   @Override
   public synchronized UpdateEndpointResponse updateEndpoint(UpdateEndpointRequest r) {
@@ -358,7 +501,9 @@ public final class SageMakerTwin implements SageMakerClient {
       count = Math.min(count, next.maxInstances());
     }
     for (int i = 0; i < count; i++) {
-      e.addInstance(placement.newInstance(next.instanceType(), next.name(), now().plus(timings.instanceProvisioning())));
+      e.addInstance(
+          placement.newInstance(
+              next.instanceType(), next.name(), now().plus(timings.instanceProvisioning())));
     }
     e.startUpdate(next.name(), now());
     // Every component's copies move to the new fleet: each is updating until they serve there.
@@ -368,17 +513,26 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   @Override
-  public synchronized UpdateEndpointWeightsAndCapacitiesResponse updateEndpointWeightsAndCapacities(UpdateEndpointWeightsAndCapacitiesRequest r) {
+  public synchronized UpdateEndpointWeightsAndCapacitiesResponse updateEndpointWeightsAndCapacities(
+      UpdateEndpointWeightsAndCapacitiesRequest r) {
     settle();
     Endpoint e = endpoint(r.endpointName());
     requireInService(e);
     EndpointConfig c = state.endpointConfig(e.configName());
     for (DesiredWeightAndCapacity d : r.desiredWeightsAndCapacities()) {
       if (!c.variantName().equals(d.variantName())) {
-        throw validation("The variant name(s) \"" + d.variantName() + "\" is/are not present within endpoint configuration \"" + c.name() + "\".");
+        throw validation(
+            "The variant name(s) \""
+                + d.variantName()
+                + "\" is/are not present within endpoint configuration \""
+                + c.name()
+                + "\".");
       }
       if (d.desiredInstanceCount() != null && d.desiredInstanceCount() < 0) {
-        throw atLeast("desiredWeightsAndCapacities.1.member.desiredInstanceCount", d.desiredInstanceCount(), 0);
+        throw atLeast(
+            "desiredWeightsAndCapacities.1.member.desiredInstanceCount",
+            d.desiredInstanceCount(),
+            0);
       }
     }
     for (DesiredWeightAndCapacity d : r.desiredWeightsAndCapacities()) {
@@ -392,7 +546,9 @@ public final class SageMakerTwin implements SageMakerClient {
         continue;
       }
       for (int i = current; i < desired; i++) {
-        e.addInstance(placement.newInstance(c.instanceType(), c.name(), now().plus(timings.instanceProvisioning())));
+        e.addInstance(
+            placement.newInstance(
+                c.instanceType(), c.name(), now().plus(timings.instanceProvisioning())));
       }
       if (current > desired) {
         placement.removeInstances(e, current - desired, now());
@@ -400,7 +556,9 @@ public final class SageMakerTwin implements SageMakerClient {
     }
     e.markModified(now());
     placement.place(e, now());
-    return UpdateEndpointWeightsAndCapacitiesResponse.builder().endpointArn(arn("endpoint", e.name())).build();
+    return UpdateEndpointWeightsAndCapacitiesResponse.builder()
+        .endpointArn(arn("endpoint", e.name()))
+        .build();
   }
 
   @Override
@@ -411,7 +569,10 @@ public final class SageMakerTwin implements SageMakerClient {
       requireInService(e);
     }
     if (!placement.componentsOn(e.name()).isEmpty()) {
-      throw validation("Cannot delete endpoint \"" + arn("endpoint", e.name()) + "\" because it has inference components; delete them first.");
+      throw validation(
+          "Cannot delete endpoint \""
+              + arn("endpoint", e.name())
+              + "\" because it has inference components; delete them first.");
     }
     e.startDeletion(now().plus(timings.endpointDeletion()));
     return DeleteEndpointResponse.builder().build();
@@ -420,33 +581,55 @@ public final class SageMakerTwin implements SageMakerClient {
   // ---- inference components -------------------------------------------------------------------
 
   @Override
-  public synchronized CreateInferenceComponentResponse createInferenceComponent(CreateInferenceComponentRequest r) {
+  public synchronized CreateInferenceComponentResponse createInferenceComponent(
+      CreateInferenceComponentRequest r) {
     settle();
     checkName("inferenceComponentName", r.inferenceComponentName());
     if (state.components().containsKey(r.inferenceComponentName())) {
-      throw alreadyExists("inference component", arn("inference-component", r.inferenceComponentName()));
+      throw alreadyExists(
+          "inference component", arn("inference-component", r.inferenceComponentName()));
     }
     Endpoint e = endpoint(r.endpointName());
     if (!endpointStatus(e).equals("InService")) {
-      throw validation("Endpoint \"" + arn("endpoint", e.name()) + "\" is not in InService status (it is " + endpointStatus(e) + ").");
+      throw validation(
+          "Endpoint \""
+              + arn("endpoint", e.name())
+              + "\" is not in InService status (it is "
+              + endpointStatus(e)
+              + ").");
     }
     EndpointConfig config = state.endpointConfig(e.configName());
     if (r.variantName() != null && !r.variantName().equals(config.variantName())) {
-      throw validation("Variant \"" + r.variantName() + "\" does not exist on endpoint \"" + e.name() + "\".");
+      throw validation(
+          "Variant \"" + r.variantName() + "\" does not exist on endpoint \"" + e.name() + "\".");
     }
     if (r.specification() == null) {
-      throw validation("1 validation error detected: an inference component needs a Specification.");
+      throw validation(
+          "1 validation error detected: an inference component needs a Specification.");
     }
-    int copies = r.runtimeConfig() == null || r.runtimeConfig().copyCount() == null ? -1 : r.runtimeConfig().copyCount();
+    int copies =
+        r.runtimeConfig() == null || r.runtimeConfig().copyCount() == null
+            ? -1
+            : r.runtimeConfig().copyCount();
     if (copies < 1) {
-      // Reported behaviour (DESIGN.md): creating with 0 copies is refused although the API model allows it.
+      // Reported behaviour (DESIGN.md): creating with 0 copies is refused although the API model
+      // allows it.
       throw atLeast("runtimeConfig.copyCount", copies, 1);
     }
-    Component c = new Component(r.inferenceComponentName(), e.name(), config.variantName(), specification(r.specification(), config), copies, now(),
-        tags(r.tags()));
+    Component c =
+        new Component(
+            r.inferenceComponentName(),
+            e.name(),
+            config.variantName(),
+            specification(r.specification(), config),
+            copies,
+            now(),
+            tags(r.tags()));
     state.addComponent(c);
     placement.place(e, now());
-    return CreateInferenceComponentResponse.builder().inferenceComponentArn(arn("inference-component", c.name())).build();
+    return CreateInferenceComponentResponse.builder()
+        .inferenceComponentArn(arn("inference-component", c.name()))
+        .build();
   }
 
   /** A specification, validated against the API's constraints and the instance type. */
@@ -454,38 +637,80 @@ public final class SageMakerTwin implements SageMakerClient {
     String member = "specification.";
     InferenceComponentContainerSpecification container = spec.container();
     if (spec.modelName() == null && (container == null || container.image() == null)) {
-      throw validation("1 validation error detected: the Specification needs a ModelName or a Container with an Image.");
+      throw validation(
+          "1 validation error detected: the Specification needs a ModelName or a Container with an"
+              + " Image.");
     }
-    Optional<Model> model = spec.modelName() == null ? Optional.empty() : Optional.of(model(spec.modelName()));
+    Optional<Model> model =
+        spec.modelName() == null ? Optional.empty() : Optional.of(model(spec.modelName()));
     InferenceComponentComputeResourceRequirements need = spec.computeResourceRequirements();
     if (need == null || need.minMemoryRequiredInMb() == null) {
-      throw validation("1 validation error detected: Value null at '" + member + "computeResourceRequirements.minMemoryRequiredInMb' failed to satisfy constraint: Member must not be null");
+      throw validation(
+          "1 validation error detected: Value null at '"
+              + member
+              + "computeResourceRequirements.minMemoryRequiredInMb' failed to satisfy constraint:"
+              + " Member must not be null");
     }
-    float accelerators = need.numberOfAcceleratorDevicesRequired() == null ? 0 : need.numberOfAcceleratorDevicesRequired();
+    float accelerators =
+        need.numberOfAcceleratorDevicesRequired() == null
+            ? 0
+            : need.numberOfAcceleratorDevicesRequired();
     float cpus = need.numberOfCpuCoresRequired() == null ? 0 : need.numberOfCpuCoresRequired();
     int memory = need.minMemoryRequiredInMb();
     if (memory < 128) {
       throw atLeast(member + "computeResourceRequirements.minMemoryRequiredInMb", memory, 128);
     }
     if (need.numberOfAcceleratorDevicesRequired() != null && accelerators < 1) {
-      throw atLeast(member + "computeResourceRequirements.numberOfAcceleratorDevicesRequired", accelerators, 1);
+      throw atLeast(
+          member + "computeResourceRequirements.numberOfAcceleratorDevicesRequired",
+          accelerators,
+          1);
     }
     if (need.numberOfCpuCoresRequired() != null && cpus < 0.25f) {
       throw atLeast(member + "computeResourceRequirements.numberOfCpuCoresRequired", cpus, 0.25);
     }
     InstanceType type = Placement.instanceType(config.instanceType());
     if (accelerators > type.gpuCount() || cpus > type.vcpus() || memory > type.memoryMb()) {
-      throw validation("The compute resource requirements of one copy (" + accelerators + " accelerators, " + cpus + " CPUs, " + memory
-          + " MiB) exceed what a " + type.name() + " has (" + type.gpuCount() + ", " + type.vcpus() + ", " + type.memoryMb() + ").");
+      throw validation(
+          "The compute resource requirements of one copy ("
+              + accelerators
+              + " accelerators, "
+              + cpus
+              + " CPUs, "
+              + memory
+              + " MiB) exceed what a "
+              + type.name()
+              + " has ("
+              + type.gpuCount()
+              + ", "
+              + type.vcpus()
+              + ", "
+              + type.memoryMb()
+              + ").");
     }
     InferenceComponentStartupParameters startup = spec.startupParameters();
     Integer download = startup == null ? null : startup.modelDataDownloadTimeoutInSeconds();
-    Integer healthCheck = startup == null ? null : startup.containerStartupHealthCheckTimeoutInSeconds();
+    Integer healthCheck =
+        startup == null ? null : startup.containerStartupHealthCheckTimeoutInSeconds();
     checkTimeout(member + "startupParameters.modelDataDownloadTimeoutInSeconds", download);
-    checkTimeout(member + "startupParameters.containerStartupHealthCheckTimeoutInSeconds", healthCheck);
-    String image = container != null && container.image() != null ? container.image() : model.orElseThrow().image();
-    boolean dataCache = spec.dataCacheConfig() != null && Boolean.TRUE.equals(spec.dataCacheConfig().enableCaching());
-    return new Spec(spec.modelName(), image, container == null ? Map.of() : container.environment(), accelerators, cpus, memory, download, healthCheck,
+    checkTimeout(
+        member + "startupParameters.containerStartupHealthCheckTimeoutInSeconds", healthCheck);
+    String image =
+        container != null && container.image() != null
+            ? container.image()
+            : model.orElseThrow().image();
+    boolean dataCache =
+        spec.dataCacheConfig() != null
+            && Boolean.TRUE.equals(spec.dataCacheConfig().enableCaching());
+    return new Spec(
+        spec.modelName(),
+        image,
+        container == null ? Map.of() : container.environment(),
+        accelerators,
+        cpus,
+        memory,
+        download,
+        healthCheck,
         dataCache);
   }
 
@@ -504,7 +729,10 @@ public final class SageMakerTwin implements SageMakerClient {
     return componentStatus(c, now());
   }
 
-  /** Creating or Updating while copies of its current specification start or old ones still have to retire. */
+  /**
+   * Creating or Updating while copies of its current specification start or old ones still have to
+   * retire.
+   */
   private String componentStatus(Component c, Instant at) {
     if (c.deletingUntil() != null) {
       return "Deleting";
@@ -530,43 +758,84 @@ public final class SageMakerTwin implements SageMakerClient {
     };
   }
 
-  /** A change needs the component InService (or Failed: an update is how a failed component is fixed). */
+  /**
+   * A change needs the component InService (or Failed: an update is how a failed component is
+   * fixed).
+   */
   private void requireInService(Component c) {
     String status = componentStatus(c);
     if (!status.equals("InService") && !status.equals("Failed")) {
-      throw SageMakerErrors.componentInProgress(arn("inference-component", c.name()), inProgressState(c, status));
+      throw SageMakerErrors.componentInProgress(
+          arn("inference-component", c.name()), inProgressState(c, status));
     }
   }
 
   @Override
-  public synchronized DescribeInferenceComponentResponse describeInferenceComponent(DescribeInferenceComponentRequest r) {
+  public synchronized DescribeInferenceComponentResponse describeInferenceComponent(
+      DescribeInferenceComponentRequest r) {
     settle();
     return describe(component(r.inferenceComponentName()));
   }
 
   private DescribeInferenceComponentResponse describe(Component c) {
-    InferenceComponentSpecificationSummary.Builder spec = InferenceComponentSpecificationSummary.builder().modelName(c.modelName())
-        .computeResourceRequirements(InferenceComponentComputeResourceRequirements.builder().numberOfAcceleratorDevicesRequired(c.accelerators())
-            .numberOfCpuCoresRequired(c.cpus()).minMemoryRequiredInMb(c.memoryMb()).build())
-        .container(InferenceComponentContainerSpecificationSummary.builder().deployedImage(DeployedImage.builder().specifiedImage(c.image()).build())
-            .environment(c.environment().isEmpty() ? null : c.environment()).build());
-    if (c.modelDataDownloadTimeoutSeconds() != null || c.containerStartupHealthCheckTimeoutSeconds() != null) {
-      spec.startupParameters(InferenceComponentStartupParameters.builder().modelDataDownloadTimeoutInSeconds(c.modelDataDownloadTimeoutSeconds())
-          .containerStartupHealthCheckTimeoutInSeconds(c.containerStartupHealthCheckTimeoutSeconds()).build());
+    InferenceComponentSpecificationSummary.Builder spec =
+        InferenceComponentSpecificationSummary.builder()
+            .modelName(c.modelName())
+            .computeResourceRequirements(
+                InferenceComponentComputeResourceRequirements.builder()
+                    .numberOfAcceleratorDevicesRequired(c.accelerators())
+                    .numberOfCpuCoresRequired(c.cpus())
+                    .minMemoryRequiredInMb(c.memoryMb())
+                    .build())
+            .container(
+                InferenceComponentContainerSpecificationSummary.builder()
+                    .deployedImage(DeployedImage.builder().specifiedImage(c.image()).build())
+                    .environment(c.environment().isEmpty() ? null : c.environment())
+                    .build());
+    if (c.modelDataDownloadTimeoutSeconds() != null
+        || c.containerStartupHealthCheckTimeoutSeconds() != null) {
+      spec.startupParameters(
+          InferenceComponentStartupParameters.builder()
+              .modelDataDownloadTimeoutInSeconds(c.modelDataDownloadTimeoutSeconds())
+              .containerStartupHealthCheckTimeoutInSeconds(
+                  c.containerStartupHealthCheckTimeoutSeconds())
+              .build());
     }
-    DescribeInferenceComponentResponse.Builder b = DescribeInferenceComponentResponse.builder().inferenceComponentName(c.name())
-        .inferenceComponentArn(arn("inference-component", c.name())).endpointName(c.endpointName()).endpointArn(arn("endpoint", c.endpointName()))
-        .variantName(c.variantName()).inferenceComponentStatus(componentStatus(c)).specification(spec.build())
-        .runtimeConfig(InferenceComponentRuntimeConfigSummary.builder().desiredCopyCount(c.desiredCopies()).currentCopyCount(currentCopies(c)).build())
-        .creationTime(c.created()).lastModifiedTime(c.modified()).failureReason(c.failureReason());
+    DescribeInferenceComponentResponse.Builder b =
+        DescribeInferenceComponentResponse.builder()
+            .inferenceComponentName(c.name())
+            .inferenceComponentArn(arn("inference-component", c.name()))
+            .endpointName(c.endpointName())
+            .endpointArn(arn("endpoint", c.endpointName()))
+            .variantName(c.variantName())
+            .inferenceComponentStatus(componentStatus(c))
+            .specification(spec.build())
+            .runtimeConfig(
+                InferenceComponentRuntimeConfigSummary.builder()
+                    .desiredCopyCount(c.desiredCopies())
+                    .currentCopyCount(currentCopies(c))
+                    .build())
+            .creationTime(c.created())
+            .lastModifiedTime(c.modified())
+            .failureReason(c.failureReason());
     if (c.dataCache()) {
-      spec.dataCacheConfig(InferenceComponentDataCacheConfigSummary.builder().enableCaching(true).build());
+      spec.dataCacheConfig(
+          InferenceComponentDataCacheConfigSummary.builder().enableCaching(true).build());
       b.specification(spec.build());
     }
     if (c.rollingBatchType() != null) {
-      b.lastDeploymentConfig(InferenceComponentDeploymentConfig.builder().rollingUpdatePolicy(InferenceComponentRollingUpdatePolicy.builder()
-          .maximumBatchSize(InferenceComponentCapacitySize.builder().type(c.rollingBatchType()).value(c.rollingBatchValue()).build())
-          .waitIntervalInSeconds(c.rollingWaitSeconds()).build()).build());
+      b.lastDeploymentConfig(
+          InferenceComponentDeploymentConfig.builder()
+              .rollingUpdatePolicy(
+                  InferenceComponentRollingUpdatePolicy.builder()
+                      .maximumBatchSize(
+                          InferenceComponentCapacitySize.builder()
+                              .type(c.rollingBatchType())
+                              .value(c.rollingBatchValue())
+                              .build())
+                      .waitIntervalInSeconds(c.rollingWaitSeconds())
+                      .build())
+              .build());
     }
     return b.build();
   }
@@ -578,21 +847,41 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   @Override
-  public synchronized ListInferenceComponentsResponse listInferenceComponents(ListInferenceComponentsRequest r) {
+  public synchronized ListInferenceComponentsResponse listInferenceComponents(
+      ListInferenceComponentsRequest r) {
     settle();
-    List<InferenceComponentSummary> list = state.components().values().stream()
-        .filter(c -> r.endpointNameEquals() == null || c.endpointName().equals(r.endpointNameEquals()))
-        .filter(c -> r.variantNameEquals() == null || c.variantName().equals(r.variantNameEquals()))
-        .filter(c -> r.nameContains() == null || c.name().contains(r.nameContains()))
-        .filter(c -> r.statusEqualsAsString() == null || componentStatus(c).equals(r.statusEqualsAsString()))
-        .map(c -> InferenceComponentSummary.builder().inferenceComponentName(c.name()).inferenceComponentArn(arn("inference-component", c.name()))
-            .endpointName(c.endpointName()).endpointArn(arn("endpoint", c.endpointName())).variantName(c.variantName())
-            .inferenceComponentStatus(componentStatus(c)).creationTime(c.created()).lastModifiedTime(c.modified()).build()).toList();
+    List<InferenceComponentSummary> list =
+        state.components().values().stream()
+            .filter(
+                c ->
+                    r.endpointNameEquals() == null
+                        || c.endpointName().equals(r.endpointNameEquals()))
+            .filter(
+                c -> r.variantNameEquals() == null || c.variantName().equals(r.variantNameEquals()))
+            .filter(c -> r.nameContains() == null || c.name().contains(r.nameContains()))
+            .filter(
+                c ->
+                    r.statusEqualsAsString() == null
+                        || componentStatus(c).equals(r.statusEqualsAsString()))
+            .map(
+                c ->
+                    InferenceComponentSummary.builder()
+                        .inferenceComponentName(c.name())
+                        .inferenceComponentArn(arn("inference-component", c.name()))
+                        .endpointName(c.endpointName())
+                        .endpointArn(arn("endpoint", c.endpointName()))
+                        .variantName(c.variantName())
+                        .inferenceComponentStatus(componentStatus(c))
+                        .creationTime(c.created())
+                        .lastModifiedTime(c.modified())
+                        .build())
+            .toList();
     return ListInferenceComponentsResponse.builder().inferenceComponents(list).build();
   }
 
   @Override
-  public synchronized UpdateInferenceComponentRuntimeConfigResponse updateInferenceComponentRuntimeConfig(UpdateInferenceComponentRuntimeConfigRequest r) {
+  public synchronized UpdateInferenceComponentRuntimeConfigResponse
+      updateInferenceComponentRuntimeConfig(UpdateInferenceComponentRuntimeConfigRequest r) {
     settle();
     Component c = component(r.inferenceComponentName());
     Integer copies = r.desiredRuntimeConfig() == null ? null : r.desiredRuntimeConfig().copyCount();
@@ -607,7 +896,9 @@ public final class SageMakerTwin implements SageMakerClient {
     c.recordChange("UPDATE_RC", now());
     placement.removeSurplus(e, c);
     placement.place(e, now());
-    return UpdateInferenceComponentRuntimeConfigResponse.builder().inferenceComponentArn(arn("inference-component", c.name())).build();
+    return UpdateInferenceComponentRuntimeConfigResponse.builder()
+        .inferenceComponentArn(arn("inference-component", c.name()))
+        .build();
   }
 
   /**
@@ -616,14 +907,16 @@ public final class SageMakerTwin implements SageMakerClient {
    * rolling update policy).
    */
   @Override
-  public synchronized UpdateInferenceComponentResponse updateInferenceComponent(UpdateInferenceComponentRequest r) {
+  public synchronized UpdateInferenceComponentResponse updateInferenceComponent(
+      UpdateInferenceComponentRequest r) {
     settle();
     Component c = component(r.inferenceComponentName());
     Integer copies = r.runtimeConfig() == null ? null : r.runtimeConfig().copyCount();
     if (copies != null && copies < 0) {
       throw atLeast("runtimeConfig.copyCount", copies, 0);
     }
-    InferenceComponentRollingUpdatePolicy rolling = r.deploymentConfig() == null ? null : r.deploymentConfig().rollingUpdatePolicy();
+    InferenceComponentRollingUpdatePolicy rolling =
+        r.deploymentConfig() == null ? null : r.deploymentConfig().rollingUpdatePolicy();
     if (rolling != null) {
       checkRollingPolicy(rolling);
     }
@@ -639,33 +932,48 @@ public final class SageMakerTwin implements SageMakerClient {
     if (rolling == null) {
       c.setRollingPolicy(null, null, 0, null);
     } else {
-      c.setRollingPolicy(rolling.maximumBatchSize().typeAsString(), rolling.maximumBatchSize().value(), rolling.waitIntervalInSeconds(),
+      c.setRollingPolicy(
+          rolling.maximumBatchSize().typeAsString(),
+          rolling.maximumBatchSize().value(),
+          rolling.waitIntervalInSeconds(),
           batchCopies(rolling.maximumBatchSize(), c.desiredCopies()));
     }
     c.recordChange("UPDATE", now());
     placement.removeSurplus(e, c);
     placement.place(e, now());
-    return UpdateInferenceComponentResponse.builder().inferenceComponentArn(arn("inference-component", c.name())).build();
+    return UpdateInferenceComponentResponse.builder()
+        .inferenceComponentArn(arn("inference-component", c.name()))
+        .build();
   }
 
   private static void checkRollingPolicy(InferenceComponentRollingUpdatePolicy p) {
     String member = "deploymentConfig.rollingUpdatePolicy.";
-    if (p.maximumBatchSize() == null || p.maximumBatchSize().value() == null || p.maximumBatchSize().typeAsString() == null) {
-      throw validation("1 validation error detected: Value null at '" + member + "maximumBatchSize' failed to satisfy constraint: Member must not be null");
+    if (p.maximumBatchSize() == null
+        || p.maximumBatchSize().value() == null
+        || p.maximumBatchSize().typeAsString() == null) {
+      throw validation(
+          "1 validation error detected: Value null at '"
+              + member
+              + "maximumBatchSize' failed to satisfy constraint: Member must not be null");
     }
     if (p.maximumBatchSize().value() < 1) {
       throw atLeast(member + "maximumBatchSize.value", p.maximumBatchSize().value(), 1);
     }
     if (p.waitIntervalInSeconds() == null) {
-      throw validation("1 validation error detected: Value null at '" + member + "waitIntervalInSeconds' failed to satisfy constraint: Member must not be null");
+      throw validation(
+          "1 validation error detected: Value null at '"
+              + member
+              + "waitIntervalInSeconds' failed to satisfy constraint: Member must not be null");
     }
     if (p.waitIntervalInSeconds() < 0 || p.waitIntervalInSeconds() > 3600) {
-      throw p.waitIntervalInSeconds() < 0 ? atLeast(member + "waitIntervalInSeconds", p.waitIntervalInSeconds(), 0)
+      throw p.waitIntervalInSeconds() < 0
+          ? atLeast(member + "waitIntervalInSeconds", p.waitIntervalInSeconds(), 0)
           : atMost(member + "waitIntervalInSeconds", p.waitIntervalInSeconds(), 3600);
     }
     Integer timeout = p.maximumExecutionTimeoutInSeconds();
     if (timeout != null && (timeout < 600 || timeout > 28800)) {
-      throw timeout < 600 ? atLeast(member + "maximumExecutionTimeoutInSeconds", timeout, 600)
+      throw timeout < 600
+          ? atLeast(member + "maximumExecutionTimeoutInSeconds", timeout, 600)
           : atMost(member + "maximumExecutionTimeoutInSeconds", timeout, 28800);
     }
   }
@@ -679,7 +987,8 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   @Override
-  public synchronized DeleteInferenceComponentResponse deleteInferenceComponent(DeleteInferenceComponentRequest r) {
+  public synchronized DeleteInferenceComponentResponse deleteInferenceComponent(
+      DeleteInferenceComponentRequest r) {
     settle();
     Component c = component(r.inferenceComponentName());
     if (c.deletingUntil() == null) {
@@ -729,7 +1038,10 @@ public final class SageMakerTwin implements SageMakerClient {
   private void apply(Instant at) {
     state.removeDeleted(at);
     for (Component c : state.components().values()) {
-      c.copies().stream().filter(x -> x.fails() && !x.failsAt().isAfter(at)).findFirst().ifPresent(x -> c.fail(x.failureReason()));
+      c.copies().stream()
+          .filter(x -> x.fails() && !x.failsAt().isAfter(at))
+          .findFirst()
+          .ifPresent(x -> c.fail(x.failureReason()));
     }
     for (Endpoint e : state.endpoints().values()) {
       for (Component c : placement.componentsOn(e.name())) {
@@ -749,7 +1061,10 @@ public final class SageMakerTwin implements SageMakerClient {
   /** Records when endpoints and components first reach InService (later work is then an update). */
   private void markInService(Instant at) {
     for (Endpoint e : state.endpoints().values()) {
-      if (e.firstInService() == null && e.deletingUntil() == null && e.pendingConfig() == null && e.instances().stream().noneMatch(i -> i.readyAt().isAfter(at))) {
+      if (e.firstInService() == null
+          && e.deletingUntil() == null
+          && e.pendingConfig() == null
+          && e.instances().stream().noneMatch(i -> i.readyAt().isAfter(at))) {
         e.markInService(at);
       }
     }

@@ -42,8 +42,8 @@ import software.amazon.awssdk.services.scheduler.model.UpdateScheduleResponse;
 import software.amazon.awssdk.services.scheduler.model.ValidationException;
 
 /**
- * EventBridge Scheduler in the twin: schedule groups and cron schedules with their targets, and
- * the firings due in a stretch of virtual time (cron in the schedule's time zone, with Scheduler's
+ * EventBridge Scheduler in the twin: schedule groups and cron schedules with their targets, and the
+ * firings due in a stretch of virtual time (cron in the schedule's time zone, with Scheduler's
  * daylight-saving rules, through {@link ScheduleClock}). Only cron expressions fire here; rate and
  * at expressions are accepted and stored, as copyscale creates only cron schedules.
  */
@@ -61,7 +61,8 @@ public final class SchedulerTwin implements SchedulerClient {
     }
 
     public static State empty() {
-      return new State(Map.of(DEFAULT_GROUP, new Group(DEFAULT_GROUP, Instant.EPOCH, new TreeMap<>())));
+      return new State(
+          Map.of(DEFAULT_GROUP, new Group(DEFAULT_GROUP, Instant.EPOCH, new TreeMap<>())));
     }
   }
 
@@ -86,7 +87,8 @@ public final class SchedulerTwin implements SchedulerClient {
       Instant lastModificationDate) {}
 
   /** A schedule that fires at {@code at}, delivering {@code input} to {@code targetArn}. */
-  public record Firing(Instant at, String groupName, String scheduleName, String targetArn, String input) {}
+  public record Firing(
+      Instant at, String groupName, String scheduleName, String targetArn, String input) {}
 
   private final Clock clock;
   private final String region;
@@ -112,9 +114,19 @@ public final class SchedulerTwin implements SchedulerClient {
   @Override
   public void close() {}
 
-  private static SchedulerException error(SchedulerException.Builder builder, String code, int status, String message) {
-    return (SchedulerException) builder.message(message).statusCode(status)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).serviceName("Scheduler").build()).build();
+  private static SchedulerException error(
+      SchedulerException.Builder builder, String code, int status, String message) {
+    return (SchedulerException)
+        builder
+            .message(message)
+            .statusCode(status)
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode(code)
+                    .errorMessage(message)
+                    .serviceName("Scheduler")
+                    .build())
+            .build();
   }
 
   private static SchedulerException notFound(String message) {
@@ -152,9 +164,14 @@ public final class SchedulerTwin implements SchedulerClient {
   }
 
   @Override
-  public synchronized CreateScheduleGroupResponse createScheduleGroup(CreateScheduleGroupRequest request) {
+  public synchronized CreateScheduleGroupResponse createScheduleGroup(
+      CreateScheduleGroupRequest request) {
     if (request.name() == null || !NAME.matcher(request.name()).matches()) {
-      throw invalid("1 validation error detected: Value '" + request.name() + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9a-zA-Z-_.]+");
+      throw invalid(
+          "1 validation error detected: Value '"
+              + request.name()
+              + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression"
+              + " pattern: [0-9a-zA-Z-_.]+");
     }
     if (state.groups().containsKey(request.name())) {
       throw conflict("Schedule group " + request.name() + " already exists.");
@@ -164,7 +181,8 @@ public final class SchedulerTwin implements SchedulerClient {
   }
 
   @Override
-  public synchronized DeleteScheduleGroupResponse deleteScheduleGroup(DeleteScheduleGroupRequest request) {
+  public synchronized DeleteScheduleGroupResponse deleteScheduleGroup(
+      DeleteScheduleGroupRequest request) {
     if (DEFAULT_GROUP.equals(request.name())) {
       throw invalid("The default schedule group cannot be deleted.");
     }
@@ -176,11 +194,20 @@ public final class SchedulerTwin implements SchedulerClient {
   }
 
   @Override
-  public synchronized ListScheduleGroupsResponse listScheduleGroups(ListScheduleGroupsRequest request) {
-    List<ScheduleGroupSummary> groups = state.groups().values().stream()
-        .filter(g -> request.namePrefix() == null || g.name().startsWith(request.namePrefix()))
-        .map(g -> ScheduleGroupSummary.builder().name(g.name()).arn(groupArn(g.name())).state("ACTIVE").creationDate(g.created()).build())
-        .toList();
+  public synchronized ListScheduleGroupsResponse listScheduleGroups(
+      ListScheduleGroupsRequest request) {
+    List<ScheduleGroupSummary> groups =
+        state.groups().values().stream()
+            .filter(g -> request.namePrefix() == null || g.name().startsWith(request.namePrefix()))
+            .map(
+                g ->
+                    ScheduleGroupSummary.builder()
+                        .name(g.name())
+                        .arn(groupArn(g.name()))
+                        .state("ACTIVE")
+                        .creationDate(g.created())
+                        .build())
+            .toList();
     return ListScheduleGroupsResponse.builder().scheduleGroups(groups).build();
   }
 
@@ -190,12 +217,23 @@ public final class SchedulerTwin implements SchedulerClient {
     if (group.schedules().containsKey(request.name())) {
       throw conflict("Schedule " + request.name() + " already exists.");
     }
-    Schedule schedule = validated(request.name(), group.name(), request.scheduleExpression(), request.scheduleExpressionTimezone(),
-        request.stateAsString(), request.description(), request.target(), request.flexibleTimeWindow(), Optional.empty());
+    Schedule schedule =
+        validated(
+            request.name(),
+            group.name(),
+            request.scheduleExpression(),
+            request.scheduleExpressionTimezone(),
+            request.stateAsString(),
+            request.description(),
+            request.target(),
+            request.flexibleTimeWindow(),
+            Optional.empty());
     Map<String, Schedule> schedules = new TreeMap<>(group.schedules());
     schedules.put(schedule.name(), schedule);
     put(new Group(group.name(), group.created(), schedules));
-    return CreateScheduleResponse.builder().scheduleArn(scheduleArn(group.name(), schedule.name())).build();
+    return CreateScheduleResponse.builder()
+        .scheduleArn(scheduleArn(group.name(), schedule.name()))
+        .build();
   }
 
   @Override
@@ -205,27 +243,56 @@ public final class SchedulerTwin implements SchedulerClient {
     if (existing == null) {
       throw notFound("Schedule " + request.name() + " does not exist.");
     }
-    Schedule schedule = validated(request.name(), group.name(), request.scheduleExpression(), request.scheduleExpressionTimezone(),
-        request.stateAsString(), request.description(), request.target(), request.flexibleTimeWindow(), Optional.of(existing.creationDate()));
+    Schedule schedule =
+        validated(
+            request.name(),
+            group.name(),
+            request.scheduleExpression(),
+            request.scheduleExpressionTimezone(),
+            request.stateAsString(),
+            request.description(),
+            request.target(),
+            request.flexibleTimeWindow(),
+            Optional.of(existing.creationDate()));
     Map<String, Schedule> schedules = new TreeMap<>(group.schedules());
     schedules.put(schedule.name(), schedule);
     put(new Group(group.name(), group.created(), schedules));
-    return UpdateScheduleResponse.builder().scheduleArn(scheduleArn(group.name(), schedule.name())).build();
+    return UpdateScheduleResponse.builder()
+        .scheduleArn(scheduleArn(group.name(), schedule.name()))
+        .build();
   }
 
-  private Schedule validated(String name, String group, String expression, String timezone, String scheduleState, String description,
-      Target target, FlexibleTimeWindow window, Optional<Instant> created) {
+  private Schedule validated(
+      String name,
+      String group,
+      String expression,
+      String timezone,
+      String scheduleState,
+      String description,
+      Target target,
+      FlexibleTimeWindow window,
+      Optional<Instant> created) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw invalid("1 validation error detected: Value '" + name + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [0-9a-zA-Z-_.]+");
+      throw invalid(
+          "1 validation error detected: Value '"
+              + name
+              + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression"
+              + " pattern: [0-9a-zA-Z-_.]+");
     }
     if (window == null || window.modeAsString() == null) {
-      throw invalid("1 validation error detected: Value null at 'flexibleTimeWindow' failed to satisfy constraint: Member must not be null");
+      throw invalid(
+          "1 validation error detected: Value null at 'flexibleTimeWindow' failed to satisfy"
+              + " constraint: Member must not be null");
     }
     if (target == null || target.arn() == null || target.roleArn() == null) {
-      throw invalid("1 validation error detected: Value null at 'target' failed to satisfy constraint: Member must not be null (Arn and RoleArn are required)");
+      throw invalid(
+          "1 validation error detected: Value null at 'target' failed to satisfy constraint: Member"
+              + " must not be null (Arn and RoleArn are required)");
     }
     if (expression == null) {
-      throw invalid("1 validation error detected: Value null at 'scheduleExpression' failed to satisfy constraint: Member must not be null");
+      throw invalid(
+          "1 validation error detected: Value null at 'scheduleExpression' failed to satisfy"
+              + " constraint: Member must not be null");
     }
     if (expression.startsWith("cron(")) {
       try {
@@ -241,8 +308,18 @@ public final class SchedulerTwin implements SchedulerClient {
       throw invalid("Invalid Schedule Expression Timezone " + zone + ".");
     }
     Instant now = clock.instant();
-    return new Schedule(name, group, expression, zone, scheduleState == null ? "ENABLED" : scheduleState, description,
-        target.arn(), target.roleArn(), target.input(), created.orElse(now), now);
+    return new Schedule(
+        name,
+        group,
+        expression,
+        zone,
+        scheduleState == null ? "ENABLED" : scheduleState,
+        description,
+        target.arn(),
+        target.roleArn(),
+        target.input(),
+        created.orElse(now),
+        now);
   }
 
   @Override
@@ -263,11 +340,19 @@ public final class SchedulerTwin implements SchedulerClient {
     if (s == null) {
       throw notFound("Schedule " + request.name() + " does not exist.");
     }
-    return GetScheduleResponse.builder().arn(scheduleArn(s.groupName(), s.name())).name(s.name()).groupName(s.groupName())
-        .scheduleExpression(s.scheduleExpression()).scheduleExpressionTimezone(s.scheduleExpressionTimezone()).state(s.state())
-        .description(s.description()).flexibleTimeWindow(FlexibleTimeWindow.builder().mode("OFF").build())
+    return GetScheduleResponse.builder()
+        .arn(scheduleArn(s.groupName(), s.name()))
+        .name(s.name())
+        .groupName(s.groupName())
+        .scheduleExpression(s.scheduleExpression())
+        .scheduleExpressionTimezone(s.scheduleExpressionTimezone())
+        .state(s.state())
+        .description(s.description())
+        .flexibleTimeWindow(FlexibleTimeWindow.builder().mode("OFF").build())
         .target(Target.builder().arn(s.targetArn()).roleArn(s.roleArn()).input(s.input()).build())
-        .creationDate(s.creationDate()).lastModificationDate(s.lastModificationDate()).build();
+        .creationDate(s.creationDate())
+        .lastModificationDate(s.lastModificationDate())
+        .build();
   }
 
   @Override
@@ -279,8 +364,16 @@ public final class SchedulerTwin implements SchedulerClient {
       }
       for (Schedule s : g.schedules().values()) {
         if (request.namePrefix() == null || s.name().startsWith(request.namePrefix())) {
-          schedules.add(ScheduleSummary.builder().name(s.name()).groupName(g.name()).arn(scheduleArn(g.name(), s.name())).state(s.state())
-              .creationDate(s.creationDate()).lastModificationDate(s.lastModificationDate()).target(TargetSummary.builder().arn(s.targetArn()).build()).build());
+          schedules.add(
+              ScheduleSummary.builder()
+                  .name(s.name())
+                  .groupName(g.name())
+                  .arn(scheduleArn(g.name(), s.name()))
+                  .state(s.state())
+                  .creationDate(s.creationDate())
+                  .lastModificationDate(s.lastModificationDate())
+                  .target(TargetSummary.builder().arn(s.targetArn()).build())
+                  .build());
         }
       }
     }
@@ -288,7 +381,10 @@ public final class SchedulerTwin implements SchedulerClient {
   }
 
   /** Every firing of the enabled cron schedules in (after, until], in time order. */
-  /** Parsed schedule expressions: parsing cron is far dearer than asking it, and the simulator asks every 10 seconds. */
+  /**
+   * Parsed schedule expressions: parsing cron is far dearer than asking it, and the simulator asks
+   * every 10 seconds.
+   */
   private final java.util.Map<String, ScheduleClock> clocks = new java.util.HashMap<>();
 
   public synchronized List<Firing> firings(Instant after, Instant until) {
@@ -298,16 +394,26 @@ public final class SchedulerTwin implements SchedulerClient {
         if (!s.state().equals("ENABLED") || !s.scheduleExpression().startsWith("cron(")) {
           continue;
         }
-        ScheduleClock clock = clocks.computeIfAbsent(s.scheduleExpression() + "|" + s.scheduleExpressionTimezone(),
-            key -> new ScheduleClock(AwsCron.parse(s.scheduleExpression()), ZoneId.of(s.scheduleExpressionTimezone())));
+        ScheduleClock clock =
+            clocks.computeIfAbsent(
+                s.scheduleExpression() + "|" + s.scheduleExpressionTimezone(),
+                key ->
+                    new ScheduleClock(
+                        AwsCron.parse(s.scheduleExpression()),
+                        ZoneId.of(s.scheduleExpressionTimezone())));
         Instant from = after;
-        for (Optional<Instant> next = clock.next(from); next.isPresent() && !next.get().isAfter(until); next = clock.next(from)) {
+        for (Optional<Instant> next = clock.next(from);
+            next.isPresent() && !next.get().isAfter(until);
+            next = clock.next(from)) {
           firings.add(new Firing(next.get(), g.name(), s.name(), s.targetArn(), s.input()));
           from = next.get();
         }
       }
     }
-    firings.sort(Comparator.comparing(Firing::at).thenComparing(Firing::groupName).thenComparing(Firing::scheduleName));
+    firings.sort(
+        Comparator.comparing(Firing::at)
+            .thenComparing(Firing::groupName)
+            .thenComparing(Firing::scheduleName));
     return firings;
   }
 }

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * token secret with a placeholder value (the twin downloads no model, so no real token is needed).
  */
 public final class SecretsManagerTwin implements SecretsManagerClient {
-  public static final String EXAMPLE_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-token";
+  public static final String EXAMPLE_SECRET_ARN =
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-token";
   public static final String EXAMPLE_SECRET_VALUE = "twin-placeholder-not-a-token";
 
   private final Map<String, String> secrets;
@@ -43,11 +44,22 @@ public final class SecretsManagerTwin implements SecretsManagerClient {
     String value = secrets.get(request.secretId());
     if (value == null) {
       String message = "Secrets Manager can't find the specified secret.";
-      throw (ResourceNotFoundException) ResourceNotFoundException.builder().message(message).statusCode(400)
-          .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFoundException").errorMessage(message).serviceName("SecretsManager").build())
-          .build();
+      throw (ResourceNotFoundException)
+          ResourceNotFoundException.builder()
+              .message(message)
+              .statusCode(400)
+              .awsErrorDetails(
+                  AwsErrorDetails.builder()
+                      .errorCode("ResourceNotFoundException")
+                      .errorMessage(message)
+                      .serviceName("SecretsManager")
+                      .build())
+              .build();
     }
-    return GetSecretValueResponse.builder().arn(request.secretId()).name(request.secretId().substring(request.secretId().lastIndexOf(':') + 1))
-        .secretString(value).build();
+    return GetSecretValueResponse.builder()
+        .arn(request.secretId())
+        .name(request.secretId().substring(request.secretId().lastIndexOf(':') + 1))
+        .secretString(value)
+        .build();
   }
 }

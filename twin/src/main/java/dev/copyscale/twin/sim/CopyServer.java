@@ -1,6 +1,7 @@
 package dev.copyscale.twin.sim;
 
 import dev.copyscale.twin.serving.CopyBatch;
+
 /**
  * One model copy serving requests: TGI's running batch ({@link CopyBatch}) and its waiting queue,
  * in arrival order. A copy that SageMaker removed stops receiving requests but finishes the ones it
@@ -13,10 +14,16 @@ final class CopyServer {
   private int[] waiting = new int[64];
   private int head;
   private int count;
+
   /** Requests routed here and not finished: the router's "outstanding requests". */
   int outstanding;
+
   boolean accepting = true;
-  /** When the copy started its first request (microseconds), -1 before: checks copies never serve before they are ready. */
+
+  /**
+   * When the copy started its first request (microseconds), -1 before: checks copies never serve
+   * before they are ready.
+   */
   long firstStarted = -1;
 
   CopyServer(String id, int index, CopyBatch batch) {
@@ -57,6 +64,12 @@ final class CopyServer {
 
   @Override
   public String toString() {
-    return id + " outstanding=" + outstanding + " waiting=" + count + " running=" + batch.requests();
+    return id
+        + " outstanding="
+        + outstanding
+        + " waiting="
+        + count
+        + " running="
+        + batch.requests();
   }
 }

@@ -13,19 +13,31 @@ import java.util.Map;
  */
 final class MetricBucket {
   long invocations;
-  /** Each request adds 1 / the copies serving when it arrived, as SageMaker counts InvocationsPerCopy. */
+
+  /**
+   * Each request adds 1 / the copies serving when it arrived, as SageMaker counts
+   * InvocationsPerCopy.
+   */
   double invocationsPerCopy;
+
   long modelLatencyCount;
   double modelLatencySumMicros;
   double modelLatencyMinMicros = Double.MAX_VALUE;
   double modelLatencyMaxMicros;
   long noCapacity;
   long modelErrors;
-  /** Outstanding requests per serving copy, integrated over the bucket (request-microseconds per copy). */
+
+  /**
+   * Outstanding requests per serving copy, integrated over the bucket (request-microseconds per
+   * copy).
+   */
   double concurrencyPerCopyIntegral;
+
   double concurrencyPerCopyMax;
+
   /** Outstanding requests per instance, integrated the same way. */
   double concurrencyPerInstanceIntegral;
+
   double concurrencyPerInstanceMax;
   boolean copiesExisted;
 
@@ -39,46 +51,115 @@ final class MetricBucket {
   /**
    * The copy counts are published as {@code DesiredCopyCount} and {@code CurrentCopyCount} (the
    * names DescribeInferenceComponent's RuntimeConfig uses; assumed: no AWS source available here
-   * names the metrics SageMaker publishes for them), so dashboards and GetMetricData can follow them.
+   * names the metrics SageMaker publishes for them), so dashboards and GetMetricData can follow
+   * them.
    */
   static final String DESIRED_COPIES = "DesiredCopyCount";
+
   static final String CURRENT_COPIES = "CurrentCopyCount";
 
-  void publish(CloudWatchTwin cloudWatch, Instant start, long lengthMicros, Map<String, String> component, Map<String, String> variant, int instances,
-      int desiredCopies, int servingCopies) {
+  void publish(
+      CloudWatchTwin cloudWatch,
+      Instant start,
+      long lengthMicros,
+      Map<String, String> component,
+      Map<String, String> variant,
+      int instances,
+      int desiredCopies,
+      int servingCopies) {
     String ns = Metric.Namespace.INVOCATIONS;
-    cloudWatch.publish(ns, DESIRED_COPIES, component, start, desiredCopies, 1, desiredCopies, desiredCopies);
-    cloudWatch.publish(ns, CURRENT_COPIES, component, start, servingCopies, 1, servingCopies, servingCopies);
+    cloudWatch.publish(
+        ns, DESIRED_COPIES, component, start, desiredCopies, 1, desiredCopies, desiredCopies);
+    cloudWatch.publish(
+        ns, CURRENT_COPIES, component, start, servingCopies, 1, servingCopies, servingCopies);
     if (invocations > 0) {
       count(cloudWatch, ns, Metric.INVOCATIONS.metricName(), component, start, invocations);
       count(cloudWatch, ns, Metric.INVOCATIONS.metricName(), variant, start, invocations);
       double perCopy = invocationsPerCopy / invocations;
-      cloudWatch.publish(ns, Metric.INVOCATIONS_PER_COPY.metricName(), component, start, invocationsPerCopy, invocations, perCopy, perCopy);
+      cloudWatch.publish(
+          ns,
+          Metric.INVOCATIONS_PER_COPY.metricName(),
+          component,
+          start,
+          invocationsPerCopy,
+          invocations,
+          perCopy,
+          perCopy);
       if (instances > 0) {
         double perInstance = 1.0 / instances;
-        cloudWatch.publish(ns, Metric.VARIANT_INVOCATIONS_PER_INSTANCE.metricName(), variant, start, invocations * perInstance, invocations, perInstance, perInstance);
+        cloudWatch.publish(
+            ns,
+            Metric.VARIANT_INVOCATIONS_PER_INSTANCE.metricName(),
+            variant,
+            start,
+            invocations * perInstance,
+            invocations,
+            perInstance,
+            perInstance);
       }
     }
     if (modelLatencyCount > 0) {
-      cloudWatch.publish(ns, Metric.MODEL_LATENCY.metricName(), component, start, modelLatencySumMicros, modelLatencyCount, modelLatencyMinMicros, modelLatencyMaxMicros);
+      cloudWatch.publish(
+          ns,
+          Metric.MODEL_LATENCY.metricName(),
+          component,
+          start,
+          modelLatencySumMicros,
+          modelLatencyCount,
+          modelLatencyMinMicros,
+          modelLatencyMaxMicros);
     }
     if (noCapacity > 0) {
-      count(cloudWatch, ns, Metric.NO_CAPACITY_INVOCATION_FAILURES.metricName(), component, start, noCapacity);
+      count(
+          cloudWatch,
+          ns,
+          Metric.NO_CAPACITY_INVOCATION_FAILURES.metricName(),
+          component,
+          start,
+          noCapacity);
     }
     if (modelErrors > 0) {
-      count(cloudWatch, ns, Metric.INVOCATION_MODEL_ERRORS.metricName(), component, start, modelErrors);
+      count(
+          cloudWatch,
+          ns,
+          Metric.INVOCATION_MODEL_ERRORS.metricName(),
+          component,
+          start,
+          modelErrors);
     }
     if (copiesExisted) {
       double average = concurrencyPerCopyIntegral / lengthMicros;
-      cloudWatch.publish(ns, Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(), component, start, average, 1, average, Math.max(average, concurrencyPerCopyMax));
+      cloudWatch.publish(
+          ns,
+          Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(),
+          component,
+          start,
+          average,
+          1,
+          average,
+          Math.max(average, concurrencyPerCopyMax));
     }
     if (instances > 0) {
       double average = concurrencyPerInstanceIntegral / lengthMicros;
-      cloudWatch.publish(ns, Metric.VARIANT_CONCURRENT_REQUESTS_PER_MODEL.metricName(), variant, start, average, 1, average, Math.max(average, concurrencyPerInstanceMax));
+      cloudWatch.publish(
+          ns,
+          Metric.VARIANT_CONCURRENT_REQUESTS_PER_MODEL.metricName(),
+          variant,
+          start,
+          average,
+          1,
+          average,
+          Math.max(average, concurrencyPerInstanceMax));
     }
   }
 
-  private static void count(CloudWatchTwin cloudWatch, String ns, String metric, Map<String, String> dimensions, Instant start, long n) {
+  private static void count(
+      CloudWatchTwin cloudWatch,
+      String ns,
+      String metric,
+      Map<String, String> dimensions,
+      Instant start,
+      long n) {
     cloudWatch.publish(ns, metric, dimensions, start, n, n, 1, 1);
   }
 }

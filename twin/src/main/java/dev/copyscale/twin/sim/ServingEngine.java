@@ -1,11 +1,11 @@
 package dev.copyscale.twin.sim;
 
-import dev.copyscale.twin.sagemaker.SageMakerState;
-import dev.copyscale.twin.world.Stack;
-import dev.copyscale.twin.world.TwinWorld;
-import dev.copyscale.twin.serving.CopyBatch;
 import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.serving.TgiLimits;
+import dev.copyscale.twin.sagemaker.SageMakerState;
+import dev.copyscale.twin.serving.CopyBatch;
+import dev.copyscale.twin.world.Stack;
+import dev.copyscale.twin.world.TwinWorld;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +34,8 @@ import java.util.TreeMap;
  * endpoint's, read from the twin.
  *
  * <p>Time is microseconds since {@link #origin()}, in primitive fields, and requests live in
- * primitive arrays: a simulated week is millions of requests. Not thread-safe: one thread drives it.
+ * primitive arrays: a simulated week is millions of requests. Not thread-safe: one thread drives
+ * it.
  */
 public final class ServingEngine {
   /** What a driver learns from the engine. */
@@ -46,25 +47,40 @@ public final class ServingEngine {
      */
     void finished(int request, long at, long latencyMicros, long ttftMicros, String failure);
 
-    /** A streamed request's first token left the copy (only for requests submitted with {@code stream}). */
+    /**
+     * A streamed request's first token left the copy (only for requests submitted with {@code
+     * stream}).
+     */
     default void firstToken(int request, long at) {}
 
     /** A 10-second period ended and the world moved on to its end. */
     default void period(Period period) {}
   }
 
-  /** The state at the end of a 10-second period, and the average outstanding requests per serving copy during it. */
-  public record Period(long end, int desiredCopies, int servingCopies, int copiesHeld, int instances, double concurrencyPerCopy) {}
+  /**
+   * The state at the end of a 10-second period, and the average outstanding requests per serving
+   * copy during it.
+   */
+  public record Period(
+      long end,
+      int desiredCopies,
+      int servingCopies,
+      int copiesHeld,
+      int instances,
+      double concurrencyPerCopy) {}
 
   /**
-   * @param seed the routing's random choices (RANDOM routing, ties under least outstanding requests)
-   * @param invocationTimeout how long SageMaker waits for the container (60 s for real-time endpoints)
+   * @param seed the routing's random choices (RANDOM routing, ties under least outstanding
+   *     requests)
+   * @param invocationTimeout how long SageMaker waits for the container (60 s for real-time
+   *     endpoints)
    */
   public record Options(long seed, Duration invocationTimeout) {
     public static final Duration SAGEMAKER_TIMEOUT = Duration.ofSeconds(60);
   }
 
-  public static final String NO_CAPACITY = "no capacity: no copy serving (NoCapacityInvocationFailures)";
+  public static final String NO_CAPACITY =
+      "no capacity: no copy serving (NoCapacityInvocationFailures)";
   public static final String TIMED_OUT = "ModelError: invocation timed out after 60 s";
   public static final String TOO_LONG = "ModelError: input too long for TGI (422)";
 
@@ -89,11 +105,14 @@ public final class ServingEngine {
   private int[] prompt = new int[1024];
   private int[] output = new int[1024];
   private int submitted;
+
   /** Ids of finished requests, reused so that a long load run holds only the requests in flight. */
   private int[] freeIds = new int[256];
+
   private int freeCount;
 
-  // Copies: every copy ever seen, by index (running requests name copies by index), and the serving ones.
+  // Copies: every copy ever seen, by index (running requests name copies by index), and the serving
+  // ones.
   private final List<CopyServer> copies = new ArrayList<>();
   private final Map<String, CopyServer> copiesById = new HashMap<>();
   private CopyServer[] serving = new CopyServer[16];
@@ -102,8 +121,14 @@ public final class ServingEngine {
   private long nextCopyReady = Long.MAX_VALUE;
 
   private final CompletionHeap running = new CompletionHeap();
-  /** First tokens of streamed requests still to leave: {at, request}. Only streaming requests pay for this. */
-  private final PriorityQueue<long[]> firstTokens = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+
+  /**
+   * First tokens of streamed requests still to leave: {at, request}. Only streaming requests pay
+   * for this.
+   */
+  private final PriorityQueue<long[]> firstTokens =
+      new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+
   private final BitSet streamed = new BitSet();
   private long now;
   private long nextBoundary = TEN_SECONDS;
@@ -115,7 +140,13 @@ public final class ServingEngine {
   private MetricBucket bucket = new MetricBucket();
   private double periodConcurrencyIntegral;
 
-  public ServingEngine(TwinWorld world, Stack stack, String componentName, ServingProfile profile, Options options, Listener listener) {
+  public ServingEngine(
+      TwinWorld world,
+      Stack stack,
+      String componentName,
+      ServingProfile profile,
+      Options options,
+      Listener listener) {
     this.world = world;
     this.stack = stack;
     this.componentName = componentName;
@@ -126,23 +157,32 @@ public final class ServingEngine {
     SageMakerState state = world.sageMaker().state();
     SageMakerState.Component component = state.components().get(componentName);
     if (component == null) {
-      throw new IllegalArgumentException("no inference component " + componentName + " in the twin world");
+      throw new IllegalArgumentException(
+          "no inference component " + componentName + " in the twin world");
     }
     SageMakerState.Endpoint endpoint = state.endpoints().get(component.endpointName());
     this.endpointName = component.endpointName();
-    // The container's environment: the model's, with the component specification's own on top (as SageMaker merges them).
+    // The container's environment: the model's, with the component specification's own on top (as
+    // SageMaker merges them).
     Map<String, String> env = new TreeMap<>();
-    SageMakerState.Model model = component.modelName() == null ? null : state.models().get(component.modelName());
+    SageMakerState.Model model =
+        component.modelName() == null ? null : state.models().get(component.modelName());
     if (model != null) {
       env.putAll(model.environment());
     }
     env.putAll(component.environment());
     this.limits = TgiLimits.of(env, profile, env.getOrDefault("HF_MODEL_ID", ""));
-    String routing = endpoint == null ? null : state.endpointConfigs().containsKey(endpoint.configName()) ? state.endpointConfigs().get(endpoint.configName()).routing() : null;
+    String routing =
+        endpoint == null
+            ? null
+            : state.endpointConfigs().containsKey(endpoint.configName())
+                ? state.endpointConfigs().get(endpoint.configName()).routing()
+                : null;
     this.leastOutstanding = "LEAST_OUTSTANDING_REQUESTS".equals(routing);
     this.random = new SplittableRandom(options.seed());
     this.componentDimensions = Map.of("InferenceComponentName", componentName);
-    this.variantDimensions = Map.of("EndpointName", component.endpointName(), "VariantName", component.variantName());
+    this.variantDimensions =
+        Map.of("EndpointName", component.endpointName(), "VariantName", component.variantName());
     Instant clock = world.clock().instant();
     this.origin = Instant.ofEpochSecond(Math.floorDiv(clock.getEpochSecond() + 9, 10) * 10);
     advanceWorldTo(0);
@@ -193,7 +233,10 @@ public final class ServingEngine {
     return freeCount > 0 ? freeIds[freeCount - 1] : submitted;
   }
 
-  /** When the next thing happens (a request finishing or streaming its first token, a period ending, a copy becoming ready). */
+  /**
+   * When the next thing happens (a request finishing or streaming its first token, a period ending,
+   * a copy becoming ready).
+   */
   public long nextEventAt() {
     long token = firstTokens.isEmpty() ? Long.MAX_VALUE : firstTokens.peek()[0];
     return Math.min(Math.min(running.nextAt(), nextBoundary), Math.min(nextCopyReady, token));
@@ -210,11 +253,16 @@ public final class ServingEngine {
   /** When each copy started its first request. */
   public Map<String, Instant> copiesFirstServed() {
     Map<String, Instant> served = new TreeMap<>();
-    copies.stream().filter(c -> c.firstStarted >= 0).forEach(c -> served.put(c.id, at(c.firstStarted)));
+    copies.stream()
+        .filter(c -> c.firstStarted >= 0)
+        .forEach(c -> served.put(c.id, at(c.firstStarted)));
     return served;
   }
 
-  /** Moves time to {@code until}: requests finish, periods end and the world moves on, in time order. */
+  /**
+   * Moves time to {@code until}: requests finish, periods end and the world moves on, in time
+   * order.
+   */
   public void runUntil(long until) {
     while (true) {
       long done = running.nextAt();
@@ -239,7 +287,10 @@ public final class ServingEngine {
     account(until);
   }
 
-  /** Runs to the end of the 10-second period under way, so that its metrics are published and its alarms evaluated. */
+  /**
+   * Runs to the end of the 10-second period under way, so that its metrics are published and its
+   * alarms evaluated.
+   */
   public void finishPeriod() {
     runUntil(nextBoundary);
   }
@@ -251,7 +302,10 @@ public final class ServingEngine {
     }
   }
 
-  /** A request arrives now ({@link #runUntil} first); returns its id, the one {@link Listener#finished} names. */
+  /**
+   * A request arrives now ({@link #runUntil} first); returns its id, the one {@link
+   * Listener#finished} names.
+   */
   public int submit(int promptTokens, int outputTokens) {
     return submit(promptTokens, outputTokens, false);
   }
@@ -278,7 +332,8 @@ public final class ServingEngine {
     }
     bucket.invocations++;
     bucket.invocationsPerCopy += 1.0 / servingCount;
-    if (promptTokens > limits.maxInputTokens() || promptTokens + outputTokens > limits.maxTotalTokens()) {
+    if (promptTokens > limits.maxInputTokens()
+        || promptTokens + outputTokens > limits.maxTotalTokens()) {
       bucket.modelErrors++;
       finished(request, now, 0, 0, TOO_LONG);
       return request;
@@ -323,7 +378,12 @@ public final class ServingEngine {
       firstTokens.add(new long[] {firstToken, request});
     }
     // A request past the deadline is encoded as ~id: it leaves the batch at the deadline, failed.
-    running.add(Math.min(finished, deadline), finished > deadline ? ~request : request, copy.index, now, firstToken);
+    running.add(
+        Math.min(finished, deadline),
+        finished > deadline ? ~request : request,
+        copy.index,
+        now,
+        firstToken);
     return true;
   }
 
@@ -395,11 +455,22 @@ public final class ServingEngine {
     }
   }
 
-  /** The end of a 10-second period: metrics out, the world moves on, alarms evaluated, copies taken from SageMaker. */
+  /**
+   * The end of a 10-second period: metrics out, the world moves on, alarms evaluated, copies taken
+   * from SageMaker.
+   */
   private void tenSeconds(long boundary) {
     account(boundary);
     bucket.copiesExisted |= servingCount > 0;
-    bucket.publish(world.cloudWatch(), at(boundary - TEN_SECONDS), TEN_SECONDS, componentDimensions, variantDimensions, instances, desiredCopies, servingCount);
+    bucket.publish(
+        world.cloudWatch(),
+        at(boundary - TEN_SECONDS),
+        TEN_SECONDS,
+        componentDimensions,
+        variantDimensions,
+        instances,
+        desiredCopies,
+        servingCount);
     bucket = new MetricBucket();
     double concurrency = periodConcurrencyIntegral / TEN_SECONDS;
     periodConcurrencyIntegral = 0;
@@ -409,7 +480,9 @@ public final class ServingEngine {
     world.evaluateAlarms(stack);
     syncCopies();
     nextBoundary = boundary + TEN_SECONDS;
-    listener.period(new Period(boundary, desiredCopies, servingCount, heldDuring, instancesDuring, concurrency));
+    listener.period(
+        new Period(
+            boundary, desiredCopies, servingCount, heldDuring, instancesDuring, concurrency));
   }
 
   private void advanceWorldTo(long micros) {
@@ -450,7 +523,14 @@ public final class ServingEngine {
     servingCount = kept;
     for (String id : ready) {
       if (!copiesById.containsKey(id)) {
-        CopyServer copy = new CopyServer(id, copies.size(), new CopyBatch(limits.maxBatchTotalTokens(), limits.maxTotalTokens(), profile.maxConcurrency()));
+        CopyServer copy =
+            new CopyServer(
+                id,
+                copies.size(),
+                new CopyBatch(
+                    limits.maxBatchTotalTokens(),
+                    limits.maxTotalTokens(),
+                    profile.maxConcurrency()));
         copies.add(copy);
         copiesById.put(id, copy);
         if (servingCount == serving.length) {

@@ -13,10 +13,12 @@ import java.util.Map;
  * @param specFile the spec file as given
  * @param engine how it scales: native, orchestrated, or none
  * @param failuresByType failed requests by the error the client sees (e.g. "ModelError: timeout")
- * @param copyHours copies held (starting or serving), integrated over time: what the GPUs are reserved for
+ * @param copyHours copies held (starting or serving), integrated over time: what the GPUs are
+ *     reserved for
  * @param instanceHours instances held, integrated over time: what is billed
  * @param costUsd instance-hours at the instance type's on-demand price
- * @param scalingActions changes of the desired copy count (by a policy, the orchestrator or a schedule)
+ * @param scalingActions changes of the desired copy count (by a policy, the orchestrator or a
+ *     schedule)
  * @param capacityRises each rise of the load and how long until enough copies served it
  */
 public record Summary(

@@ -23,18 +23,29 @@ import java.util.Optional;
  * at its end is simulated too.
  */
 public final class Trace {
-  private static final DateTimeFormatter AZURE_TIME = new DateTimeFormatterBuilder()
-      .appendPattern("yyyy-MM-dd HH:mm:ss").appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).toFormatter();
+  private static final DateTimeFormatter AZURE_TIME =
+      new DateTimeFormatterBuilder()
+          .appendPattern("yyyy-MM-dd HH:mm:ss")
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .toFormatter();
 
   private final long[] arrivalMicros;
   private final int[] promptTokens;
   private final int[] outputTokens;
   private final long endMicros;
-  /** The clock time of offset 0 when the trace recorded one (an Azure trace's first request); null for a synthetic one. */
+
+  /**
+   * The clock time of offset 0 when the trace recorded one (an Azure trace's first request); null
+   * for a synthetic one.
+   */
   private final Instant start;
 
   public Trace(long[] arrivalMicros, int[] promptTokens, int[] outputTokens) {
-    this(arrivalMicros, promptTokens, outputTokens, arrivalMicros.length == 0 ? 0 : arrivalMicros[arrivalMicros.length - 1]);
+    this(
+        arrivalMicros,
+        promptTokens,
+        outputTokens,
+        arrivalMicros.length == 0 ? 0 : arrivalMicros[arrivalMicros.length - 1]);
   }
 
   /** A trace that lasts until {@code endMicros}, at or after its last arrival. */
@@ -42,13 +53,17 @@ public final class Trace {
     this(arrivalMicros, promptTokens, outputTokens, endMicros, null);
   }
 
-  private Trace(long[] arrivalMicros, int[] promptTokens, int[] outputTokens, long endMicros, Instant start) {
-    if (arrivalMicros.length != promptTokens.length || arrivalMicros.length != outputTokens.length) {
-      throw new IllegalArgumentException("arrivals, prompts and outputs must have one entry per request");
+  private Trace(
+      long[] arrivalMicros, int[] promptTokens, int[] outputTokens, long endMicros, Instant start) {
+    if (arrivalMicros.length != promptTokens.length
+        || arrivalMicros.length != outputTokens.length) {
+      throw new IllegalArgumentException(
+          "arrivals, prompts and outputs must have one entry per request");
     }
     for (int i = 1; i < arrivalMicros.length; i++) {
       if (arrivalMicros[i] < arrivalMicros[i - 1]) {
-        throw new IllegalArgumentException("arrivals must be in time order (request " + i + " is earlier than " + (i - 1) + ")");
+        throw new IllegalArgumentException(
+            "arrivals must be in time order (request " + i + " is earlier than " + (i - 1) + ")");
       }
     }
     if (arrivalMicros.length > 0 && endMicros < arrivalMicros[arrivalMicros.length - 1]) {
@@ -62,16 +77,22 @@ public final class Trace {
   }
 
   /**
-   * Reads the Azure LLM inference trace format: a header {@code TIMESTAMP,ContextTokens,GeneratedTokens}
-   * and one request a line, timestamps like {@code 2023-11-16 18:15:46.6805900}.
+   * Reads the Azure LLM inference trace format: a header {@code
+   * TIMESTAMP,ContextTokens,GeneratedTokens} and one request a line, timestamps like {@code
+   * 2023-11-16 18:15:46.6805900}.
    *
    * @throws IllegalArgumentException naming the line that does not parse
    */
   public static Trace azure(Path file) {
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String header = in.readLine();
-      if (header == null || !header.trim().replace(" ", "").equalsIgnoreCase("TIMESTAMP,ContextTokens,GeneratedTokens")) {
-        throw new IllegalArgumentException(file + ": expected the header TIMESTAMP,ContextTokens,GeneratedTokens, got " + header);
+      if (header == null
+          || !header
+              .trim()
+              .replace(" ", "")
+              .equalsIgnoreCase("TIMESTAMP,ContextTokens,GeneratedTokens")) {
+        throw new IllegalArgumentException(
+            file + ": expected the header TIMESTAMP,ContextTokens,GeneratedTokens, got " + header);
       }
       long[] arrivals = new long[1 << 14];
       int[] prompts = new int[arrivals.length];
@@ -93,7 +114,8 @@ public final class Trace {
             prompts = Arrays.copyOf(prompts, n * 2);
             outputs = Arrays.copyOf(outputs, n * 2);
           }
-          // Epoch microseconds: sorted() rebases them on the earliest and keeps it as the trace's clock time.
+          // Epoch microseconds: sorted() rebases them on the earliest and keeps it as the trace's
+          // clock time.
           arrivals[n] = micros;
           prompts[n] = Integer.parseInt(f[1].trim());
           outputs[n] = Integer.parseInt(f[2].trim());
@@ -102,16 +124,27 @@ public final class Trace {
           }
           n++;
         } catch (RuntimeException e) {
-          throw new IllegalArgumentException(file + " line " + lineNumber + ": \"" + line + "\" is not TIMESTAMP,ContextTokens,GeneratedTokens (" + e.getMessage() + ")");
+          throw new IllegalArgumentException(
+              file
+                  + " line "
+                  + lineNumber
+                  + ": \""
+                  + line
+                  + "\" is not TIMESTAMP,ContextTokens,GeneratedTokens ("
+                  + e.getMessage()
+                  + ")");
         }
       }
-      return sorted(Arrays.copyOf(arrivals, n), Arrays.copyOf(prompts, n), Arrays.copyOf(outputs, n));
+      return sorted(
+          Arrays.copyOf(arrivals, n), Arrays.copyOf(prompts, n), Arrays.copyOf(outputs, n));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read trace " + file, e);
     }
   }
 
-  /** Real traces are not always written in order: sort by arrival, keeping each request's tokens. */
+  /**
+   * Real traces are not always written in order: sort by arrival, keeping each request's tokens.
+   */
   static Trace sorted(long[] arrivals, int[] prompts, int[] outputs) {
     Integer[] order = new Integer[arrivals.length];
     for (int i = 0; i < order.length; i++) {
@@ -148,12 +181,17 @@ public final class Trace {
     return outputTokens[i];
   }
 
-  /** From the trace's start to its end (its last arrival, or later for a trace with a set duration). */
+  /**
+   * From the trace's start to its end (its last arrival, or later for a trace with a set duration).
+   */
   public Duration span() {
     return Duration.ofNanos(endMicros * 1000);
   }
 
-  /** The clock time the trace's offset 0 stands for, when it recorded one (an Azure trace does; a synthetic one does not). */
+  /**
+   * The clock time the trace's offset 0 stands for, when it recorded one (an Azure trace does; a
+   * synthetic one does not).
+   */
   public Optional<Instant> start() {
     return Optional.ofNullable(start);
   }
@@ -169,14 +207,20 @@ public final class Trace {
     return micros == 0 ? 0 : (size() - 1) * 1e6 / micros;
   }
 
-  /** The trace played {@code times} times back to back (each copy starts one mean gap after the last). */
+  /**
+   * The trace played {@code times} times back to back (each copy starts one mean gap after the
+   * last).
+   */
   public Trace repeat(int times) {
     if (times < 1) {
       throw new IllegalArgumentException("repeat must be at least 1, got " + times);
     }
     int n = size();
     boolean endsAtLastArrival = n > 0 && endMicros == arrivalMicros[n - 1];
-    long period = !endsAtLastArrival ? Math.max(endMicros, 1_000_000) : n < 2 ? 1_000_000 : arrivalMicros[n - 1] + arrivalMicros[n - 1] / (n - 1);
+    long period =
+        !endsAtLastArrival
+            ? Math.max(endMicros, 1_000_000)
+            : n < 2 ? 1_000_000 : arrivalMicros[n - 1] + arrivalMicros[n - 1] / (n - 1);
     long[] a = new long[n * times];
     int[] p = new int[n * times];
     int[] o = new int[n * times];
@@ -190,7 +234,10 @@ public final class Trace {
     return new Trace(a, p, o, endsAtLastArrival ? a[a.length - 1] : period * times, start);
   }
 
-  /** The same requests, each {@code micros} later (the trace starts that long before its first request; its clock time that much earlier). */
+  /**
+   * The same requests, each {@code micros} later (the trace starts that long before its first
+   * request; its clock time that much earlier).
+   */
   public Trace delayed(long micros) {
     if (micros < 0) {
       throw new IllegalArgumentException("a delay cannot be negative, got " + micros);
@@ -199,7 +246,12 @@ public final class Trace {
     for (int i = 0; i < a.length; i++) {
       a[i] = arrivalMicros[i] + micros;
     }
-    return new Trace(a, promptTokens.clone(), outputTokens.clone(), endMicros + micros, start == null ? null : start.minusNanos(micros * 1000));
+    return new Trace(
+        a,
+        promptTokens.clone(),
+        outputTokens.clone(),
+        endMicros + micros,
+        start == null ? null : start.minusNanos(micros * 1000));
   }
 
   /** The same requests {@code factor} times as fast (factor 2: twice the rate, half the span). */

@@ -7,7 +7,10 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The Lambda context a handler sees when it runs outside Lambda (CLI, tests): a 15-minute budget, logs to stderr. */
+/**
+ * The Lambda context a handler sees when it runs outside Lambda (CLI, tests): a 15-minute budget,
+ * logs to stderr.
+ */
 public final class LocalContext implements Context {
   private final String functionName;
   private final String invokedFunctionArn;

@@ -23,7 +23,9 @@ public final class SdkJson {
     ObjectNode node = NODES.objectNode();
     for (SdkField<?> field : pojo.sdkFields()) {
       Object value = field.getValueOrDefault(pojo);
-      if (value == null || (value instanceof Collection<?> c && c.isEmpty() && isAutoConstruct(c)) || (value instanceof Map<?, ?> m && m.isEmpty())) {
+      if (value == null
+          || (value instanceof Collection<?> c && c.isEmpty() && isAutoConstruct(c))
+          || (value instanceof Map<?, ?> m && m.isEmpty())) {
         continue;
       }
       node.set(field.locationName(), value(value));

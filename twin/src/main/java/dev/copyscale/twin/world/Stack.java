@@ -19,7 +19,10 @@ public interface Stack {
   /** A Scheduler schedule fired for its target. */
   void scheduleFired(SchedulerTwin.Firing firing);
 
-  /** A stack that only runs {@code minute} at every virtual minute (tests run one function this way). */
+  /**
+   * A stack that only runs {@code minute} at every virtual minute (tests run one function this
+   * way).
+   */
   static Stack ticking(java.util.function.Consumer<Instant> minute) {
     return new Stack() {
       @Override
@@ -36,5 +39,5 @@ public interface Stack {
   }
 
   /** A stack that does nothing: only the AWS services move on. */
-  Stack NONE = ticking(now -> { });
+  Stack NONE = ticking(now -> {});
 }

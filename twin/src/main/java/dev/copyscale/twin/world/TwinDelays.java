@@ -23,8 +23,8 @@ import java.time.Duration;
  * @param keepWarm how long Lambda keeps an idle execution environment (ASSUMED: AWS publishes no
  *     figure)
  * @param idleConcurrencyPublished whether SageMaker publishes ConcurrentRequestsPerCopy (and
- *     ConcurrentRequestsPerModel) as 0 every 10 s while copies (instances) exist and no request is in
- *     flight (ASSUMED: no AWS source found says either way; a gauge of outstanding requests
+ *     ConcurrentRequestsPerModel) as 0 every 10 s while copies (instances) exist and no request is
+ *     in flight (ASSUMED: no AWS source found says either way; a gauge of outstanding requests
  *     reads 0 where a count of events has nothing to count)
  */
 public record TwinDelays(
@@ -43,9 +43,13 @@ public record TwinDelays(
       coldStart = coldStart != null ? coldStart : d.coldStart();
       warmStart = warmStart != null ? warmStart : d.warmStart();
       keepWarm = keepWarm != null ? keepWarm : d.keepWarm();
-      idleConcurrencyPublished = idleConcurrencyPublished != null ? idleConcurrencyPublished : d.idleConcurrencyPublished();
+      idleConcurrencyPublished =
+          idleConcurrencyPublished != null
+              ? idleConcurrencyPublished
+              : d.idleConcurrencyPublished();
     }
-    for (Duration x : new Duration[] {metricIngestion, eventDelivery, coldStart, warmStart, keepWarm}) {
+    for (Duration x :
+        new Duration[] {metricIngestion, eventDelivery, coldStart, warmStart, keepWarm}) {
       if (x != null && x.isNegative()) {
         throw new IllegalArgumentException("twin delays cannot be negative: " + x);
       }
@@ -64,15 +68,29 @@ public record TwinDelays(
   }
 
   static {
-    defaults = new TwinDelays(Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofMillis(1050), Duration.ofMillis(50), Duration.ofMinutes(10), true);
+    defaults =
+        new TwinDelays(
+            Duration.ofSeconds(10),
+            Duration.ofMillis(500),
+            Duration.ofMillis(1050),
+            Duration.ofMillis(50),
+            Duration.ofMinutes(10),
+            true);
   }
 
-  /** No delays at all: what the twin did before delays were modelled (tests of other behaviour use it). */
+  /**
+   * No delays at all: what the twin did before delays were modelled (tests of other behaviour use
+   * it).
+   */
   public static TwinDelays none() {
-    return new TwinDelays(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(10), true);
+    return new TwinDelays(
+        Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(10), true);
   }
 
-  /** How long until the alarm rule's target runs its handler: EventBridge delivery, then a cold or warm start. */
+  /**
+   * How long until the alarm rule's target runs its handler: EventBridge delivery, then a cold or
+   * warm start.
+   */
   public Duration untilHandler(boolean warm) {
     return eventDelivery.plus(warm ? warmStart : coldStart);
   }

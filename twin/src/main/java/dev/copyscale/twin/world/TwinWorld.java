@@ -1,5 +1,17 @@
 package dev.copyscale.twin.world;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.copyscale.aws.calls.Pause;
+import dev.copyscale.aws.clients.Clients;
+import dev.copyscale.aws.store.InMemoryStateStore;
+import dev.copyscale.aws.wiring.Services;
+import dev.copyscale.deploy.DeployConfig;
+import dev.copyscale.json.Json;
 import dev.copyscale.twin.autoscaling.AutoScalingTwin;
 import dev.copyscale.twin.cloudwatch.AlarmActionInvocation;
 import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
@@ -9,18 +21,6 @@ import dev.copyscale.twin.sagemaker.SageMakerTwin;
 import dev.copyscale.twin.sagemaker.TwinTimings;
 import dev.copyscale.twin.scheduler.SchedulerTwin;
 import dev.copyscale.twin.secretsmanager.SecretsManagerTwin;
-import dev.copyscale.aws.wiring.Services;
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.PropertyAccessor;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.copyscale.aws.calls.Pause;
-import dev.copyscale.aws.clients.Clients;
-import dev.copyscale.deploy.DeployConfig;
-import dev.copyscale.json.Json;
-import dev.copyscale.aws.store.InMemoryStateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,6 +42,7 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponen
 public final class TwinWorld {
   public static final String REGION = "us-east-1";
   public static final String ACCOUNT = "123456789012";
+
   /** How often the stack's per-minute schedules run. */
   public static final Duration MINUTE = Duration.ofMinutes(1);
 
@@ -55,9 +56,21 @@ public final class TwinWorld {
    * @param lastEvaluation the last instant CloudWatch evaluated alarms at
    * @param alarmTargetWarmUntil until when the alarm rule's target function is warm (null: cold)
    */
-  private record Document(Instant now, TwinTimings timings, SageMakerState sageMaker, AutoScalingTwin.State autoScaling, CloudWatchTwin.State cloudWatch,
-      SchedulerTwin.State scheduler, List<EventBridgeTwin.Event> events, Map<String, String> secrets, InMemoryStateStore.Snapshot stateTable,
-      Instant lastMinute, TwinDelays delays, List<Delivery> deliveries, Instant lastEvaluation, Instant alarmTargetWarmUntil) {
+  private record Document(
+      Instant now,
+      TwinTimings timings,
+      SageMakerState sageMaker,
+      AutoScalingTwin.State autoScaling,
+      CloudWatchTwin.State cloudWatch,
+      SchedulerTwin.State scheduler,
+      List<EventBridgeTwin.Event> events,
+      Map<String, String> secrets,
+      InMemoryStateStore.Snapshot stateTable,
+      Instant lastMinute,
+      TwinDelays delays,
+      List<Delivery> deliveries,
+      Instant lastEvaluation,
+      Instant alarmTargetWarmUntil) {
     private Document {
       timings = timings != null ? timings : TwinTimings.defaults();
       delays = delays != null ? delays : TwinDelays.defaults();
@@ -73,17 +86,20 @@ public final class TwinWorld {
 
     /** A new, empty account at {@code now}. */
     static Document fresh(Instant now, TwinTimings timings, TwinDelays delays) {
-      return new Document(now, timings, null, null, null, null, null, null, null, null, delays, null, null, null);
+      return new Document(
+          now, timings, null, null, null, null, null, null, null, null, delays, null, null, null);
     }
   }
 
   /** An alarm state change that reaches the stack's rule target at {@code due}. */
   public record Delivery(CloudWatchTwin.StateChange change, Instant due) {}
 
-  private static final ObjectMapper STORE = Json.mapper().copy()
-      .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  private static final ObjectMapper STORE =
+      Json.mapper()
+          .copy()
+          .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
   private final VirtualClock clock;
   private final TwinTimings timings;
@@ -108,8 +124,10 @@ public final class TwinWorld {
     lastEvaluation = d.lastEvaluation();
     alarmTargetWarmUntil = d.alarmTargetWarmUntil();
     sageMaker = new SageMakerTwin(clock, REGION, ACCOUNT, timings, d.sageMaker());
-    cloudWatch = new CloudWatchTwin(clock, REGION, ACCOUNT, d.cloudWatch(), delays.metricIngestion());
-    autoScaling = new AutoScalingTwin(clock, REGION, ACCOUNT, sageMaker, cloudWatch, d.autoScaling());
+    cloudWatch =
+        new CloudWatchTwin(clock, REGION, ACCOUNT, d.cloudWatch(), delays.metricIngestion());
+    autoScaling =
+        new AutoScalingTwin(clock, REGION, ACCOUNT, sageMaker, cloudWatch, d.autoScaling());
     scheduler = new SchedulerTwin(clock, REGION, ACCOUNT, d.scheduler());
     eventBridge = new EventBridgeTwin(clock, d.events());
     secrets = new SecretsManagerTwin(d.secrets());
@@ -138,17 +156,35 @@ public final class TwinWorld {
     try {
       return new TwinWorld(STORE.readValue(file.toFile(), Document.class));
     } catch (IOException e) {
-      throw new IllegalStateException("the world file " + file + " does not parse (" + e.getMessage().lines().findFirst().orElse("")
-          + "); start over with `copyscale world reset`", e);
+      throw new IllegalStateException(
+          "the world file "
+              + file
+              + " does not parse ("
+              + e.getMessage().lines().findFirst().orElse("")
+              + "); start over with `copyscale world reset`",
+          e);
     }
   }
 
   /** Writes the world atomically (a crash never leaves half a file). */
   public synchronized void save(Path file) {
     sageMaker.settle();
-    Document d = new Document(clock.instant(), timings, sageMaker.state(), autoScaling.state(), cloudWatch.state(), scheduler.state(),
-        eventBridge.events(), secrets.secrets(), stateTable.snapshot(), lastMinute, delays, List.copyOf(deliveries), lastEvaluation,
-        alarmTargetWarmUntil);
+    Document d =
+        new Document(
+            clock.instant(),
+            timings,
+            sageMaker.state(),
+            autoScaling.state(),
+            cloudWatch.state(),
+            scheduler.state(),
+            eventBridge.events(),
+            secrets.secrets(),
+            stateTable.snapshot(),
+            lastMinute,
+            delays,
+            List.copyOf(deliveries),
+            lastEvaluation,
+            alarmTargetWarmUntil);
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
@@ -207,26 +243,44 @@ public final class TwinWorld {
 
   /** The twin stack's name, and the ARNs its template would give the deploy function. */
   public static final String STACK = "copyscale-twin";
-  public static final String SCHEDULED_SCALING_ARN = "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:copyscale-twin-scheduled-scaling:live";
-  public static final String SCHEDULER_ROLE_ARN = "arn:aws:iam::" + ACCOUNT + ":role/copyscale-twin-scheduler-invoke";
-  public static final String FAILED_EVENTS_QUEUE_ARN = "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":copyscale-twin-failed-events";
+
+  public static final String SCHEDULED_SCALING_ARN =
+      "arn:aws:lambda:"
+          + REGION
+          + ":"
+          + ACCOUNT
+          + ":function:copyscale-twin-scheduled-scaling:live";
+  public static final String SCHEDULER_ROLE_ARN =
+      "arn:aws:iam::" + ACCOUNT + ":role/copyscale-twin-scheduler-invoke";
+  public static final String FAILED_EVENTS_QUEUE_ARN =
+      "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":copyscale-twin-failed-events";
 
   /** The twin's clients; the twin keeps no DynamoDB (its state table is in memory). */
   public Clients clients() {
     return Clients.of(sageMaker, autoScaling, cloudWatch, eventBridge, secrets, scheduler, null);
   }
 
-  /** copyscale's services on this world: its clients, state table and clock, the twin stack's settings. */
+  /**
+   * copyscale's services on this world: its clients, state table and clock, the twin stack's
+   * settings.
+   */
   public Services services() {
     return new Services(clients(), stateTable, clock, pauser(), deployConfig(), LEDGER_RETENTION);
   }
 
-  /** How long the twin stack keeps ledger entries and handled-event ids (template.yaml's default). */
+  /**
+   * How long the twin stack keeps ledger entries and handled-event ids (template.yaml's default).
+   */
   public static final Duration LEDGER_RETENTION = Duration.ofDays(30);
 
   /** The deploy function's configuration in the twin stack (any execution role may be passed). */
   public DeployConfig deployConfig() {
-    return new DeployConfig(STACK, Optional.empty(), Optional.of(SCHEDULED_SCALING_ARN), Optional.of(SCHEDULER_ROLE_ARN), Optional.of(FAILED_EVENTS_QUEUE_ARN));
+    return new DeployConfig(
+        STACK,
+        Optional.empty(),
+        Optional.of(SCHEDULED_SCALING_ARN),
+        Optional.of(SCHEDULER_ROLE_ARN),
+        Optional.of(FAILED_EVENTS_QUEUE_ARN));
   }
 
   /** Retry pauses inside a function move virtual time. */
@@ -270,7 +324,8 @@ public final class TwinWorld {
       if (next.equals(nextMinute)) {
         lastMinute = nextMinute;
         stack.everyMinute(next);
-        // The per-minute reconcile schedules invoke the alarm rule's target (the step-scaling function) too.
+        // The per-minute reconcile schedules invoke the alarm rule's target (the step-scaling
+        // function) too.
         alarmTargetWarmUntil = next.plus(delays.keepWarm());
       }
       if (next.equals(nextEvaluation)) {
@@ -331,20 +386,25 @@ public final class TwinWorld {
    * whole minute (standard alarms are evaluated every minute).
    */
   private Instant nextEvaluation() {
-    boolean fine = !sageMaker.state().endpoints().isEmpty() || cloudWatch.state().alarms().values().stream().anyMatch(a -> a.period() < 60);
+    boolean fine =
+        !sageMaker.state().endpoints().isEmpty()
+            || cloudWatch.state().alarms().values().stream().anyMatch(a -> a.period() < 60);
     long step = fine ? 10 : 60;
     Instant now = clock.instant();
     long t = now.getEpochSecond();
-    Instant next = now.getNano() == 0 && t % step == 0 ? now : Instant.ofEpochSecond(Math.floorDiv(t, step) * step + step);
+    Instant next =
+        now.getNano() == 0 && t % step == 0
+            ? now
+            : Instant.ofEpochSecond(Math.floorDiv(t, step) * step + step);
     return lastEvaluation != null && !next.isAfter(lastEvaluation) ? next.plusSeconds(step) : next;
   }
 
   /**
    * What SageMaker publishes for the 10 seconds ending at {@code boundary} when no request reports
    * anything (no traffic source published that period): for each inference component the copy
-   * counts, and, when {@link TwinDelays#idleConcurrencyPublished}, ConcurrentRequestsPerCopy 0 while
-   * copies serve and ConcurrentRequestsPerModel 0 for the variant while it has instances. Event
-   * metrics (Invocations, ModelLatency, failures) have no datapoint without events.
+   * counts, and, when {@link TwinDelays#idleConcurrencyPublished}, ConcurrentRequestsPerCopy 0
+   * while copies serve and ConcurrentRequestsPerModel 0 for the variant while it has instances.
+   * Event metrics (Invocations, ModelLatency, failures) have no datapoint without events.
    */
   private void publishIdleMetrics(Instant boundary) {
     if (boundary.getEpochSecond() % 10 != 0) {
@@ -367,14 +427,37 @@ public final class TwinWorld {
           }
         }
       }
-      cloudWatch.publish(ns, IDLE_DESIRED, component, start, c.desiredCopies(), 1, c.desiredCopies(), c.desiredCopies());
+      cloudWatch.publish(
+          ns,
+          IDLE_DESIRED,
+          component,
+          start,
+          c.desiredCopies(),
+          1,
+          c.desiredCopies(),
+          c.desiredCopies());
       cloudWatch.publish(ns, "CurrentCopyCount", component, start, serving, 1, serving, serving);
       if (delays.idleConcurrencyPublished() && serving > 0) {
-        cloudWatch.publish(ns, dev.copyscale.spec.Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(), component, start, 0, 1, 0, 0);
+        cloudWatch.publish(
+            ns,
+            dev.copyscale.spec.Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(),
+            component,
+            start,
+            0,
+            1,
+            0,
+            0);
       }
       if (delays.idleConcurrencyPublished() && instances > 0) {
-        cloudWatch.publish(ns, dev.copyscale.spec.Metric.VARIANT_CONCURRENT_REQUESTS_PER_MODEL.metricName(),
-            Map.of("EndpointName", c.endpointName(), "VariantName", c.variantName()), start, 0, 1, 0, 0);
+        cloudWatch.publish(
+            ns,
+            dev.copyscale.spec.Metric.VARIANT_CONCURRENT_REQUESTS_PER_MODEL.metricName(),
+            Map.of("EndpointName", c.endpointName(), "VariantName", c.variantName()),
+            start,
+            0,
+            1,
+            0,
+            0);
       }
     }
   }
@@ -406,8 +489,8 @@ public final class TwinWorld {
 
   /**
    * The world as the Describe* APIs would show it: objects in AWS's member names under {@code now},
-   * {@code endpoints}, {@code inferenceComponents}, {@code scalableTargets}, {@code scalingPolicies},
-   * {@code scalingActivities}, {@code alarms}, {@code schedules}.
+   * {@code endpoints}, {@code inferenceComponents}, {@code scalableTargets}, {@code
+   * scalingPolicies}, {@code scalingActivities}, {@code alarms}, {@code schedules}.
    */
   public synchronized ObjectNode show() {
     sageMaker.settle();
@@ -416,19 +499,44 @@ public final class TwinWorld {
     ArrayNode endpoints = root.putArray("endpoints");
     sageMaker.state().endpoints().values().forEach(e -> endpoints.add(endpoint(e)));
     ArrayNode components = root.putArray("inferenceComponents");
-    sageMaker.state().components().keySet().forEach(name ->
-        components.add(SdkJson.of(sageMaker.describeInferenceComponent(DescribeInferenceComponentRequest.builder().inferenceComponentName(name).build()))));
+    sageMaker
+        .state()
+        .components()
+        .keySet()
+        .forEach(
+            name ->
+                components.add(
+                    SdkJson.of(
+                        sageMaker.describeInferenceComponent(
+                            DescribeInferenceComponentRequest.builder()
+                                .inferenceComponentName(name)
+                                .build()))));
     ArrayNode targets = root.putArray("scalableTargets");
-    autoScaling.describeScalableTargets(b -> b.serviceNamespace("sagemaker")).scalableTargets().forEach(t -> targets.add(SdkJson.of(t)));
+    autoScaling
+        .describeScalableTargets(b -> b.serviceNamespace("sagemaker"))
+        .scalableTargets()
+        .forEach(t -> targets.add(SdkJson.of(t)));
     ArrayNode policies = root.putArray("scalingPolicies");
-    autoScaling.describeScalingPolicies(b -> b.serviceNamespace("sagemaker")).scalingPolicies().forEach(p -> policies.add(SdkJson.of(p)));
+    autoScaling
+        .describeScalingPolicies(b -> b.serviceNamespace("sagemaker"))
+        .scalingPolicies()
+        .forEach(p -> policies.add(SdkJson.of(p)));
     ArrayNode activities = root.putArray("scalingActivities");
-    autoScaling.describeScalingActivities(b -> b.serviceNamespace("sagemaker")).scalingActivities().forEach(a -> activities.add(SdkJson.of(a)));
+    autoScaling
+        .describeScalingActivities(b -> b.serviceNamespace("sagemaker"))
+        .scalingActivities()
+        .forEach(a -> activities.add(SdkJson.of(a)));
     ArrayNode alarms = root.putArray("alarms");
-    cloudWatch.describeAlarms(b -> { }).metricAlarms().forEach(a -> alarms.add(SdkJson.of(a)));
+    cloudWatch.describeAlarms(b -> {}).metricAlarms().forEach(a -> alarms.add(SdkJson.of(a)));
     ArrayNode schedules = root.putArray("schedules");
-    scheduler.listSchedules(b -> { }).schedules().forEach(s ->
-        schedules.add(SdkJson.of(scheduler.getSchedule(g -> g.groupName(s.groupName()).name(s.name())))));
+    scheduler
+        .listSchedules(b -> {})
+        .schedules()
+        .forEach(
+            s ->
+                schedules.add(
+                    SdkJson.of(
+                        scheduler.getSchedule(g -> g.groupName(s.groupName()).name(s.name())))));
     return root;
   }
 
@@ -437,9 +545,14 @@ public final class TwinWorld {
    * (DescribeEndpoint does not carry it, and a reader of the world wants to see it).
    */
   private ObjectNode endpoint(SageMakerState.Endpoint e) {
-    ObjectNode described = SdkJson.of(sageMaker.describeEndpoint(DescribeEndpointRequest.builder().endpointName(e.name()).build()));
+    ObjectNode described =
+        SdkJson.of(
+            sageMaker.describeEndpoint(
+                DescribeEndpointRequest.builder().endpointName(e.name()).build()));
     String instanceType = sageMaker.state().endpointConfig(e.configName()).instanceType();
-    described.withArray("ProductionVariants").forEach(v -> ((ObjectNode) v).put("InstanceType", instanceType));
+    described
+        .withArray("ProductionVariants")
+        .forEach(v -> ((ObjectNode) v).put("InstanceType", instanceType));
     return described;
   }
 }

@@ -21,7 +21,8 @@ public final class VirtualClock extends Clock {
   /** Moves time forward; never back. */
   public synchronized void advanceTo(Instant instant) {
     if (instant.isBefore(now)) {
-      throw new IllegalArgumentException("virtual time cannot go back from " + now + " to " + instant);
+      throw new IllegalArgumentException(
+          "virtual time cannot go back from " + now + " to " + instant);
     }
     now = instant;
   }

@@ -1,12 +1,12 @@
 package dev.copyscale.twin.autoscaling;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.copyscale.twin.cloudwatch.AlarmActionInvocation;
 import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,22 +23,47 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
   static final String VARIANT = "endpoint/e/variant/AllTraffic";
 
   void tracking(double target, int scaleOutCooldown, int scaleInCooldown, boolean disableScaleIn) {
-    aas.putScalingPolicy(b -> b.policyName("tt").serviceNamespace("sagemaker").resourceId(IC).scalableDimension(COPIES)
-        .policyType("TargetTrackingScaling").targetTrackingScalingPolicyConfiguration(c -> c.targetValue(target).disableScaleIn(disableScaleIn)
-            .scaleOutCooldown(scaleOutCooldown).scaleInCooldown(scaleInCooldown)
-            .predefinedMetricSpecification(m -> m.predefinedMetricType("SageMakerInferenceComponentInvocationsPerCopy"))));
+    aas.putScalingPolicy(
+        b ->
+            b.policyName("tt")
+                .serviceNamespace("sagemaker")
+                .resourceId(IC)
+                .scalableDimension(COPIES)
+                .policyType("TargetTrackingScaling")
+                .targetTrackingScalingPolicyConfiguration(
+                    c ->
+                        c.targetValue(target)
+                            .disableScaleIn(disableScaleIn)
+                            .scaleOutCooldown(scaleOutCooldown)
+                            .scaleInCooldown(scaleInCooldown)
+                            .predefinedMetricSpecification(
+                                m ->
+                                    m.predefinedMetricType(
+                                        "SageMakerInferenceComponentInvocationsPerCopy"))));
   }
 
   MetricAlarm alarm(String kind) {
-    return world.cloudWatch().describeAlarms(b -> { }).metricAlarms().stream().filter(a -> a.alarmName().contains("-Alarm" + kind + "-")).findFirst()
+    return world.cloudWatch().describeAlarms(b -> {}).metricAlarms().stream()
+        .filter(a -> a.alarmName().contains("-Alarm" + kind + "-"))
+        .findFirst()
         .orElseThrow();
   }
 
-  /** CloudWatch invoking the policy from its AlarmHigh or AlarmLow with the newest datapoint {@code metric}. */
+  /**
+   * CloudWatch invoking the policy from its AlarmHigh or AlarmLow with the newest datapoint {@code
+   * metric}.
+   */
   void fire(String kind, double metric) {
     MetricAlarm a = alarm(kind);
-    aas.invoke(new AlarmActionInvocation(a.alarmActions().get(0), a.alarmName(), world.clock().instant(), "ALARM", metric, a.threshold(),
-        a.comparisonOperatorAsString()));
+    aas.invoke(
+        new AlarmActionInvocation(
+            a.alarmActions().get(0),
+            a.alarmName(),
+            world.clock().instant(),
+            "ALARM",
+            metric,
+            a.threshold(),
+            a.comparisonOperatorAsString()));
   }
 
   int copies() {
@@ -55,18 +80,32 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     tracking(20, 60, 300, false);
     fire("High", 50); // 2 copies at 50 per copy, target 20: ceil(2 × 50 / 20) = 5
     assertThat(copies()).isEqualTo(5);
-    assertThat(activities()).singleElement().satisfies(a -> {
-      assertThat(a.description()).isEqualTo("Setting desired copy count to 5.");
-      assertThat(a.cause()).isEqualTo("monitor alarm " + alarm("High").alarmName() + " in state ALARM triggered policy tt");
-      assertThat(a.cause()).matches("monitor alarm TargetTracking-inference-component/ic-AlarmHigh-[0-9a-f-]{36} in state ALARM triggered policy tt");
-      assertThat(a.statusCode()).isEqualTo("Successful");
-      assertThat(a.startTime()).isEqualTo(world.clock().instant());
-      assertThat(a.endTime()).isEqualTo(a.startTime());
-      assertThat(a.resourceId()).isEqualTo(IC);
-      assertThat(a.scalableDimension()).isEqualTo(COPIES);
-    });
-    List<ScalingActivity> described = aas.describeScalingActivities(b -> b.serviceNamespace("sagemaker").resourceId(IC)).scalingActivities();
-    assertThat(described).singleElement().satisfies(a -> assertThat(a.statusCodeAsString()).isEqualTo("Successful"));
+    assertThat(activities())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.description()).isEqualTo("Setting desired copy count to 5.");
+              assertThat(a.cause())
+                  .isEqualTo(
+                      "monitor alarm "
+                          + alarm("High").alarmName()
+                          + " in state ALARM triggered policy tt");
+              assertThat(a.cause())
+                  .matches(
+                      "monitor alarm TargetTracking-inference-component/ic-AlarmHigh-[0-9a-f-]{36}"
+                          + " in state ALARM triggered policy tt");
+              assertThat(a.statusCode()).isEqualTo("Successful");
+              assertThat(a.startTime()).isEqualTo(world.clock().instant());
+              assertThat(a.endTime()).isEqualTo(a.startTime());
+              assertThat(a.resourceId()).isEqualTo(IC);
+              assertThat(a.scalableDimension()).isEqualTo(COPIES);
+            });
+    List<ScalingActivity> described =
+        aas.describeScalingActivities(b -> b.serviceNamespace("sagemaker").resourceId(IC))
+            .scalingActivities();
+    assertThat(described)
+        .singleElement()
+        .satisfies(a -> assertThat(a.statusCodeAsString()).isEqualTo("Successful"));
   }
 
   @Test
@@ -78,11 +117,14 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     world = TwinWorld.load(dir.resolve("world.json"), T0);
     aas = world.autoScaling();
     sm = world.sageMaker();
-    assertThat(aas.state().policyChanges()).singleElement().satisfies(c -> {
-      assertThat(c.from()).isEqualTo(2);
-      assertThat(c.to()).isEqualTo(4);
-      assertThat(c.policyName()).isEqualTo("tt");
-    });
+    assertThat(aas.state().policyChanges())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.from()).isEqualTo(2);
+              assertThat(c.to()).isEqualTo(4);
+              assertThat(c.policyName()).isEqualTo("tt");
+            });
     world.pause(SETTLE);
     fire("High", 40); // still covered by the in-flight scale-out after the reload
     assertThat(copies()).isEqualTo(4);
@@ -107,10 +149,15 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     assertThat(activities()).isEmpty();
     fire("Low", 9); // ceil(4 × 9 / 20) = 2: 2 copies at 18 per copy
     assertThat(copies()).isEqualTo(2);
-    assertThat(activities()).singleElement().satisfies(a -> {
-      assertThat(a.description()).isEqualTo("Setting desired copy count to 2.");
-      assertThat(a.cause()).contains("-AlarmLow-").endsWith(" in state ALARM triggered policy tt");
-    });
+    assertThat(activities())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.description()).isEqualTo("Setting desired copy count to 2.");
+              assertThat(a.cause())
+                  .contains("-AlarmLow-")
+                  .endsWith(" in state ALARM triggered policy tt");
+            });
   }
 
   @Test
@@ -127,8 +174,12 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     world.pause(Duration.ofMinutes(16)); // cooldown over
     fire("High", 30); // from the current 6: 9
     assertThat(copies()).isEqualTo(9);
-    assertThat(activities()).extracting(AutoScalingTwin.Activity::description)
-        .containsExactly("Setting desired copy count to 4.", "Setting desired copy count to 6.", "Setting desired copy count to 9.");
+    assertThat(activities())
+        .extracting(AutoScalingTwin.Activity::description)
+        .containsExactly(
+            "Setting desired copy count to 4.",
+            "Setting desired copy count to 6.",
+            "Setting desired copy count to 9.");
   }
 
   @Test
@@ -145,8 +196,12 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     world.pause(SETTLE);
     fire("Low", 5); // ceil(8 × 5 / 20) = 2; no scale-in cooldown any more
     assertThat(copies()).isEqualTo(2);
-    assertThat(activities()).extracting(AutoScalingTwin.Activity::description)
-        .containsExactly("Setting desired copy count to 4.", "Setting desired copy count to 8.", "Setting desired copy count to 2.");
+    assertThat(activities())
+        .extracting(AutoScalingTwin.Activity::description)
+        .containsExactly(
+            "Setting desired copy count to 4.",
+            "Setting desired copy count to 8.",
+            "Setting desired copy count to 2.");
   }
 
   @Test
@@ -169,7 +224,8 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     fire("Low", 1); // asks 1, min 2
     assertThat(copies()).isEqualTo(2);
     fire("Low", 1); // at min: nothing to do, nothing recorded
-    assertThat(activities()).extracting(AutoScalingTwin.Activity::description)
+    assertThat(activities())
+        .extracting(AutoScalingTwin.Activity::description)
         .containsExactly("Setting desired copy count to 6.", "Setting desired copy count to 2.");
   }
 
@@ -188,7 +244,15 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     tracking(20, 60, 300, true);
     MetricAlarm high = alarm("High");
     // No AlarmLow exists; even an action that reaches the policy from a low alarm removes nothing.
-    aas.invoke(new AlarmActionInvocation(high.alarmActions().get(0), "some-low-alarm", world.clock().instant(), "ALARM", 1, 18, "LessThanThreshold"));
+    aas.invoke(
+        new AlarmActionInvocation(
+            high.alarmActions().get(0),
+            "some-low-alarm",
+            world.clock().instant(),
+            "ALARM",
+            1,
+            18,
+            "LessThanThreshold"));
     assertThat(copies()).isEqualTo(6);
     fire("High", 30); // scale-out still works: ceil(6 × 30 / 20) = 9
     assertThat(copies()).isEqualTo(9);
@@ -198,7 +262,8 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
   void targetTrackingDoesNotScaleFromZero() {
     component(1, 0, 4);
     tracking(20, 60, 300, false);
-    sm.updateInferenceComponentRuntimeConfig(b -> b.inferenceComponentName("ic").desiredRuntimeConfig(c -> c.copyCount(0)));
+    sm.updateInferenceComponentRuntimeConfig(
+        b -> b.inferenceComponentName("ic").desiredRuntimeConfig(c -> c.copyCount(0)));
     world.pause(Duration.ofMinutes(1));
     fire("High", 50);
     assertThat(copies()).isZero();
@@ -213,16 +278,25 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     world.pause(Duration.ofMinutes(2)); // the 60 s cooldown is over, the update is not
     fire("High", 30); // ceil(4 × 30 / 20) = 6, refused by SageMaker
     assertThat(copies()).isEqualTo(4);
-    assertThat(activities()).hasSize(2).last().satisfies(a -> {
-      assertThat(a.statusCode()).isEqualTo("Failed");
-      assertThat(a.description()).isEqualTo("Setting desired copy count to 6.");
-      assertThat(a.statusMessage()).isEqualTo(
-          "Cannot update inference component \"arn:aws:sagemaker:us-east-1:123456789012:inference-component/ic\" while it is in state UPDATE_RC_IN_PROGRESS.");
-    });
+    assertThat(activities())
+        .hasSize(2)
+        .last()
+        .satisfies(
+            a -> {
+              assertThat(a.statusCode()).isEqualTo("Failed");
+              assertThat(a.description()).isEqualTo("Setting desired copy count to 6.");
+              assertThat(a.statusMessage())
+                  .isEqualTo(
+                      "Cannot update inference component"
+                          + " \"arn:aws:sagemaker:us-east-1:123456789012:inference-component/ic\""
+                          + " while it is in state UPDATE_RC_IN_PROGRESS.");
+            });
     world.pause(SETTLE);
     fire("High", 30); // AAS keeps invoking while the alarm stays in ALARM; now it goes through
     assertThat(copies()).isEqualTo(6);
-    assertThat(activities()).extracting(AutoScalingTwin.Activity::statusCode).containsExactly("Successful", "Failed", "Successful");
+    assertThat(activities())
+        .extracting(AutoScalingTwin.Activity::statusCode)
+        .containsExactly("Successful", "Failed", "Successful");
   }
 
   @Test
@@ -230,10 +304,31 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     component(2, 1, 16);
     tracking(20, 60, 300, false);
     MetricAlarm high = alarm("High");
-    aas.invoke(new AlarmActionInvocation("arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:00000000-0000-0000-0000-000000000000"
-        + ":resource/sagemaker/inference-component/ic:policyName/nope", "x", world.clock().instant(), "ALARM", 100, 20, "GreaterThanThreshold"));
-    aas.deleteScalingPolicy(b -> b.policyName("tt").serviceNamespace("sagemaker").resourceId(IC).scalableDimension(COPIES));
-    aas.invoke(new AlarmActionInvocation(high.alarmActions().get(0), high.alarmName(), world.clock().instant(), "ALARM", 100, 20, "GreaterThanThreshold"));
+    aas.invoke(
+        new AlarmActionInvocation(
+            "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:00000000-0000-0000-0000-000000000000"
+                + ":resource/sagemaker/inference-component/ic:policyName/nope",
+            "x",
+            world.clock().instant(),
+            "ALARM",
+            100,
+            20,
+            "GreaterThanThreshold"));
+    aas.deleteScalingPolicy(
+        b ->
+            b.policyName("tt")
+                .serviceNamespace("sagemaker")
+                .resourceId(IC)
+                .scalableDimension(COPIES));
+    aas.invoke(
+        new AlarmActionInvocation(
+            high.alarmActions().get(0),
+            high.alarmName(),
+            world.clock().instant(),
+            "ALARM",
+            100,
+            20,
+            "GreaterThanThreshold"));
     assertThat(copies()).isEqualTo(2);
     assertThat(activities()).isEmpty();
   }
@@ -243,34 +338,83 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     component(2, 1, 16);
     tracking(20, 60, 300, false);
     MetricAlarm high = alarm("High");
-    aas.invoke(new AlarmActionInvocation(high.alarmActions().get(0), high.alarmName(), world.clock().instant(), "OK", 100, 20, "GreaterThanThreshold"));
+    aas.invoke(
+        new AlarmActionInvocation(
+            high.alarmActions().get(0),
+            high.alarmName(),
+            world.clock().instant(),
+            "OK",
+            100,
+            20,
+            "GreaterThanThreshold"));
     assertThat(copies()).isEqualTo(2);
     assertThat(activities()).isEmpty();
   }
 
   @Test
   void variantInstanceCountScalesThroughUpdateEndpointWeightsAndCapacities() {
-    aas.registerScalableTarget(b -> b.serviceNamespace("sagemaker").resourceId(VARIANT).scalableDimension(INSTANCES).minCapacity(1).maxCapacity(5));
-    aas.putScalingPolicy(b -> b.policyName("instances").serviceNamespace("sagemaker").resourceId(VARIANT).scalableDimension(INSTANCES)
-        .policyType("TargetTrackingScaling").targetTrackingScalingPolicyConfiguration(c -> c.targetValue(100.0).scaleOutCooldown(60)
-            .predefinedMetricSpecification(m -> m.predefinedMetricType("SageMakerVariantInvocationsPerInstance"))));
+    aas.registerScalableTarget(
+        b ->
+            b.serviceNamespace("sagemaker")
+                .resourceId(VARIANT)
+                .scalableDimension(INSTANCES)
+                .minCapacity(1)
+                .maxCapacity(5));
+    aas.putScalingPolicy(
+        b ->
+            b.policyName("instances")
+                .serviceNamespace("sagemaker")
+                .resourceId(VARIANT)
+                .scalableDimension(INSTANCES)
+                .policyType("TargetTrackingScaling")
+                .targetTrackingScalingPolicyConfiguration(
+                    c ->
+                        c.targetValue(100.0)
+                            .scaleOutCooldown(60)
+                            .predefinedMetricSpecification(
+                                m ->
+                                    m.predefinedMetricType(
+                                        "SageMakerVariantInvocationsPerInstance"))));
     fire("High", 150); // 2 instances: ceil(2 × 150 / 100) = 3
-    assertThat(sm.describeEndpoint(b -> b.endpointName("e")).productionVariants().get(0).desiredInstanceCount()).isEqualTo(3);
-    assertThat(activities()).singleElement().satisfies(a -> {
-      assertThat(a.description()).isEqualTo("Setting desired instance count to 3.");
-      assertThat(a.resourceId()).isEqualTo(VARIANT);
-      assertThat(a.scalableDimension()).isEqualTo(INSTANCES);
-      assertThat(a.cause()).matches("monitor alarm TargetTracking-endpoint/e/variant/AllTraffic-AlarmHigh-[0-9a-f-]{36} in state ALARM triggered policy instances");
-    });
+    assertThat(
+            sm.describeEndpoint(b -> b.endpointName("e"))
+                .productionVariants()
+                .get(0)
+                .desiredInstanceCount())
+        .isEqualTo(3);
+    assertThat(activities())
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.description()).isEqualTo("Setting desired instance count to 3.");
+              assertThat(a.resourceId()).isEqualTo(VARIANT);
+              assertThat(a.scalableDimension()).isEqualTo(INSTANCES);
+              assertThat(a.cause())
+                  .matches(
+                      "monitor alarm"
+                          + " TargetTracking-endpoint/e/variant/AllTraffic-AlarmHigh-[0-9a-f-]{36}"
+                          + " in state ALARM triggered policy instances");
+            });
     world.pause(Duration.ofMinutes(2));
     fire("High", 200); // ceil(3 × 200 / 100) = 6, max 5; the new instance still provisions
-    assertThat(activities()).last().satisfies(a -> {
-      assertThat(a.statusCode()).isEqualTo("Failed");
-      assertThat(a.description()).isEqualTo("Setting desired instance count to 5.");
-      assertThat(a.statusMessage()).isEqualTo("Cannot update in-progress endpoint \"arn:aws:sagemaker:us-east-1:123456789012:endpoint/e\".");
-    });
+    assertThat(activities())
+        .last()
+        .satisfies(
+            a -> {
+              assertThat(a.statusCode()).isEqualTo("Failed");
+              assertThat(a.description()).isEqualTo("Setting desired instance count to 5.");
+              assertThat(a.statusMessage())
+                  .isEqualTo(
+                      "Cannot update in-progress endpoint"
+                          + " \"arn:aws:sagemaker:us-east-1:123456789012:endpoint/e\".");
+            });
     world.pause(world.timings().instanceProvisioning());
     fire("High", 200);
-    assertThat(sm.describeEndpoint(b -> b.endpointName("e")).productionVariants().get(0).desiredInstanceCount()).isEqualTo(5);
+    assertThat(
+            sm.describeEndpoint(b -> b.endpointName("e"))
+                .productionVariants()
+                .get(0)
+                .desiredInstanceCount())
+        .isEqualTo(5);
   }
 }

@@ -40,16 +40,57 @@ class NativeStepDifferentialTest {
   static final String[] TYPES = {"ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"};
   static final int CASES = 3000;
 
-  /** One generated case: the policy as AAS stores it, the alarm's datapoint and the target's state. */
-  record Case(int n, StepScalingPolicyConfiguration policy, double metric, double threshold, boolean below, int capacity, int min, int max,
-      List<int[]> changes, List<Long> ages) {
+  /**
+   * One generated case: the policy as AAS stores it, the alarm's datapoint and the target's state.
+   */
+  record Case(
+      int n,
+      StepScalingPolicyConfiguration policy,
+      double metric,
+      double threshold,
+      boolean below,
+      int capacity,
+      int min,
+      int max,
+      List<int[]> changes,
+      List<Long> ages) {
     @Override
     public String toString() {
-      return "#" + n + " " + policy.adjustmentTypeAsString() + " mam=" + policy.minAdjustmentMagnitude() + " cooldown=" + policy.cooldown() + " steps="
-          + policy.stepAdjustments().stream().map(s -> "[" + s.metricIntervalLowerBound() + "," + s.metricIntervalUpperBound() + "):" + s.scalingAdjustment())
+      return "#"
+          + n
+          + " "
+          + policy.adjustmentTypeAsString()
+          + " mam="
+          + policy.minAdjustmentMagnitude()
+          + " cooldown="
+          + policy.cooldown()
+          + " steps="
+          + policy.stepAdjustments().stream()
+              .map(
+                  s ->
+                      "["
+                          + s.metricIntervalLowerBound()
+                          + ","
+                          + s.metricIntervalUpperBound()
+                          + "):"
+                          + s.scalingAdjustment())
               .toList()
-          + " metric=" + metric + " threshold=" + threshold + (below ? " below" : " above") + " capacity=" + capacity + " in [" + min + "," + max + "]"
-          + " changes=" + changes.stream().map(c -> c[0] + "->" + c[1]).toList() + " agesSeconds=" + ages;
+          + " metric="
+          + metric
+          + " threshold="
+          + threshold
+          + (below ? " below" : " above")
+          + " capacity="
+          + capacity
+          + " in ["
+          + min
+          + ","
+          + max
+          + "]"
+          + " changes="
+          + changes.stream().map(c -> c[0] + "->" + c[1]).toList()
+          + " agesSeconds="
+          + ages;
     }
 
     History history() {
@@ -68,21 +109,42 @@ class NativeStepDifferentialTest {
       return c;
     }
 
-    /** The same policy as copyscale's spec types take it; a missing cooldown is AAS's default, 300 s. */
+    /**
+     * The same policy as copyscale's spec types take it; a missing cooldown is AAS's default, 300
+     * s.
+     */
     DeploymentSpec.StepPolicy spec() {
-      List<DeploymentSpec.Step> steps = policy.stepAdjustments().stream().map(s -> new DeploymentSpec.Step(Optional.ofNullable(s.metricIntervalLowerBound()),
-          Optional.ofNullable(s.metricIntervalUpperBound()), s.scalingAdjustment())).toList();
-      return new DeploymentSpec.StepPolicy("p", false, DeploymentSpec.Engine.NATIVE, null, policy.adjustmentTypeAsString(), steps,
-          policy.cooldown() == null ? NativeScaling.DEFAULT_COOLDOWN_SECONDS : policy.cooldown(), Optional.ofNullable(policy.minAdjustmentMagnitude()),
+      List<DeploymentSpec.Step> steps =
+          policy.stepAdjustments().stream()
+              .map(
+                  s ->
+                      new DeploymentSpec.Step(
+                          Optional.ofNullable(s.metricIntervalLowerBound()),
+                          Optional.ofNullable(s.metricIntervalUpperBound()),
+                          s.scalingAdjustment()))
+              .toList();
+      return new DeploymentSpec.StepPolicy(
+          "p",
+          false,
+          DeploymentSpec.Engine.NATIVE,
+          null,
+          policy.adjustmentTypeAsString(),
+          steps,
+          policy.cooldown() == null ? NativeScaling.DEFAULT_COOLDOWN_SECONDS : policy.cooldown(),
+          Optional.ofNullable(policy.minAdjustmentMagnitude()),
           "Average");
     }
 
     StepOutcome twin() {
-      return NativeScaling.step(policy, metric, threshold, below, capacity, min, max, history(), NOW);
+      return NativeScaling.step(
+          policy, metric, threshold, below, capacity, min, max, history(), NOW);
     }
 
     StepDecision copyscale() {
-      return StepScaling.decide(spec(), new StepScaling.Inputs(metric, threshold, below, capacity, min, max, Integer.MAX_VALUE, cooldowns(), NOW));
+      return StepScaling.decide(
+          spec(),
+          new StepScaling.Inputs(
+              metric, threshold, below, capacity, min, max, Integer.MAX_VALUE, cooldowns(), NOW));
     }
   }
 
@@ -95,15 +157,20 @@ class NativeStepDifferentialTest {
     return cases.stream();
   }
 
-  /** A value on a grid of quarters (so sums and differences are exact), or now and then any double. */
+  /**
+   * A value on a grid of quarters (so sums and differences are exact), or now and then any double.
+   */
   static double value(Random r, double scale) {
-    return r.nextInt(8) == 0 ? (r.nextDouble() * 2 - 1) * scale : Math.round((r.nextDouble() * 2 - 1) * scale * 4) / 4.0;
+    return r.nextInt(8) == 0
+        ? (r.nextDouble() * 2 - 1) * scale
+        : Math.round((r.nextDouble() * 2 - 1) * scale * 4) / 4.0;
   }
 
   static Case generate(int n, Random r) {
     boolean below = r.nextBoolean();
     String type = TYPES[r.nextInt(TYPES.length)];
-    // Step bounds: sorted distinct offsets on the alarm's side of the threshold (usually starting at
+    // Step bounds: sorted distinct offsets on the alarm's side of the threshold (usually starting
+    // at
     // it), sometimes one on the other side too.
     // Now and then the steps start beyond the threshold, leaving a stretch no step covers.
     TreeSet<Double> cuts = new TreeSet<>();
@@ -141,28 +208,49 @@ class NativeStepDifferentialTest {
     List<StepAdjustment> steps = new ArrayList<>();
     for (int i = 0; i < lowers.size(); i++) {
       int sign = below ? -1 : 1;
-      int adjustment = switch (type) {
-        case "ExactCapacity" -> r.nextInt(25);
-        case "PercentChangeInCapacity" -> r.nextInt(6) == 0 ? 0 : sign * (1 + r.nextInt(r.nextBoolean() ? 40 : 200)) * (r.nextInt(10) == 0 ? -1 : 1);
-        default -> r.nextInt(6) == 0 ? 0 : sign * (1 + r.nextInt(6)) * (r.nextInt(10) == 0 ? -1 : 1);
-      };
-      steps.add(StepAdjustment.builder().metricIntervalLowerBound(lowers.get(i)).metricIntervalUpperBound(uppers.get(i)).scalingAdjustment(adjustment).build());
+      int adjustment =
+          switch (type) {
+            case "ExactCapacity" -> r.nextInt(25);
+            case "PercentChangeInCapacity" ->
+                r.nextInt(6) == 0
+                    ? 0
+                    : sign
+                        * (1 + r.nextInt(r.nextBoolean() ? 40 : 200))
+                        * (r.nextInt(10) == 0 ? -1 : 1);
+            default ->
+                r.nextInt(6) == 0 ? 0 : sign * (1 + r.nextInt(6)) * (r.nextInt(10) == 0 ? -1 : 1);
+          };
+      steps.add(
+          StepAdjustment.builder()
+              .metricIntervalLowerBound(lowers.get(i))
+              .metricIntervalUpperBound(uppers.get(i))
+              .scalingAdjustment(adjustment)
+              .build());
     }
     if (r.nextBoolean()) {
       java.util.Collections.shuffle(steps, r); // AAS takes the steps in any order
     }
-    Integer minMagnitude = type.equals("PercentChangeInCapacity") && r.nextBoolean() ? 1 + r.nextInt(5) : null;
-    Integer cooldown = r.nextInt(4) == 0 ? null : new int[] {0, 30, 60, 120, 300, 600}[r.nextInt(6)];
-    StepScalingPolicyConfiguration policy = StepScalingPolicyConfiguration.builder().adjustmentType(type).cooldown(cooldown)
-        .minAdjustmentMagnitude(minMagnitude).metricAggregationType("Average").stepAdjustments(steps).build();
+    Integer minMagnitude =
+        type.equals("PercentChangeInCapacity") && r.nextBoolean() ? 1 + r.nextInt(5) : null;
+    Integer cooldown =
+        r.nextInt(4) == 0 ? null : new int[] {0, 30, 60, 120, 300, 600}[r.nextInt(6)];
+    StepScalingPolicyConfiguration policy =
+        StepScalingPolicyConfiguration.builder()
+            .adjustmentType(type)
+            .cooldown(cooldown)
+            .minAdjustmentMagnitude(minMagnitude)
+            .metricAggregationType("Average")
+            .stepAdjustments(steps)
+            .build();
 
     // The datapoint: on a bound, on the threshold, or anywhere on the alarm's side.
     double threshold = r.nextInt(3) == 0 ? value(r, 100) : r.nextInt(50);
-    double breach = switch (r.nextInt(4)) {
-      case 0 -> bounds.get(r.nextInt(bounds.size()));
-      case 1 -> 0.0;
-      default -> Math.abs(value(r, 60));
-    };
+    double breach =
+        switch (r.nextInt(4)) {
+          case 0 -> bounds.get(r.nextInt(bounds.size()));
+          case 1 -> 0.0;
+          default -> Math.abs(value(r, 60));
+        };
     breach = below ? -Math.abs(breach) : Math.abs(breach);
     double metric = threshold + breach;
     if (metric - threshold != breach) {
@@ -201,13 +289,19 @@ class NativeStepDifferentialTest {
   void theTwinsNativeStepScalingAndCopyscalesAgree(Case c) {
     StepOutcome twin = c.twin();
     StepDecision copyscale = c.copyscale();
-    assertThat(twin.stepIndex()).as("step matched; copyscale: %s; twin: %s", copyscale.reason(), twin.reason())
+    assertThat(twin.stepIndex())
+        .as("step matched; copyscale: %s; twin: %s", copyscale.reason(), twin.reason())
         .isEqualTo(copyscale.step().orElse(-1));
-    assertThat(twin.to()).as("capacity after; copyscale: %s; twin: %s", copyscale.reason(), twin.reason()).isEqualTo(copyscale.to());
+    assertThat(twin.to())
+        .as("capacity after; copyscale: %s; twin: %s", copyscale.reason(), twin.reason())
+        .isEqualTo(copyscale.to());
     assertThat(twin.scaled()).isEqualTo(copyscale.scaled());
   }
 
-  /** The generated cases reach every outcome: out, in, clamped to either bound, held by a cooldown, no step. */
+  /**
+   * The generated cases reach every outcome: out, in, clamped to either bound, held by a cooldown,
+   * no step.
+   */
   @Test
   void theCasesCoverEveryKindOfOutcome() {
     int out = 0;
@@ -230,11 +324,29 @@ class NativeStepDifferentialTest {
       noStep += o.stepIndex() < 0 ? 1 : 0;
       percentMagnitude += o.scaled() && c.policy().minAdjustmentMagnitude() != null ? 1 : 0;
       double breach = c.metric() - c.threshold();
-      onABound += c.policy().stepAdjustments().stream()
-          .anyMatch(s -> Double.valueOf(breach).equals(s.metricIntervalLowerBound()) || Double.valueOf(breach).equals(s.metricIntervalUpperBound())) ? 1 : 0;
+      onABound +=
+          c.policy().stepAdjustments().stream()
+                  .anyMatch(
+                      s ->
+                          Double.valueOf(breach).equals(s.metricIntervalLowerBound())
+                              || Double.valueOf(breach).equals(s.metricIntervalUpperBound()))
+              ? 1
+              : 0;
     }
-    assertThat(List.of(out, in, atMax, atMin, inFlight, scaleInCooldown, noStep, percentMagnitude, onABound))
-        .as("out, in, at max, at min, held by an in-flight scale-out, by a scale-in cooldown, no step, percent with a minimum magnitude, on a bound")
+    assertThat(
+            List.of(
+                out,
+                in,
+                atMax,
+                atMin,
+                inFlight,
+                scaleInCooldown,
+                noStep,
+                percentMagnitude,
+                onABound))
+        .as(
+            "out, in, at max, at min, held by an in-flight scale-out, by a scale-in cooldown, no"
+                + " step, percent with a minimum magnitude, on a bound")
         .allSatisfy(count -> assertThat(count).isGreaterThan(20));
   }
 }

@@ -37,7 +37,11 @@ class MetricStoreTest {
     assertThat(MetricStore.value(minute, "Average")).isEqualTo(20.0 / 6);
     assertThat(MetricStore.value(minute, "Minimum")).isEqualTo(1);
     assertThat(MetricStore.value(minute, "Maximum")).isEqualTo(10);
-    assertThat(store.aggregate("AWS/SageMaker", "M", Map.of("InferenceComponentName", "other"), T0, 60, 1)[0]).isNull();
+    assertThat(
+            store
+                .aggregate(
+                    "AWS/SageMaker", "M", Map.of("InferenceComponentName", "other"), T0, 60, 1)[0])
+        .isNull();
   }
 
   @Test
@@ -60,28 +64,37 @@ class MetricStoreTest {
     assertThat(s.fine()).hasSize(1080);
     assertThat(s.coarse().size()).isLessThanOrEqualTo(1440);
     long tenHoursAgo = T0 + 15 * 3600;
-    assertThat(store.aggregate("AWS/SageMaker", "M", IC, tenHoursAgo, 60, 1)[0]).containsExactly(6, 6, 1, 1);
-    assertThat(java.util.Arrays.asList(store.aggregate("AWS/SageMaker", "M", IC, tenHoursAgo, 10, 6))).containsOnlyNulls();
+    assertThat(store.aggregate("AWS/SageMaker", "M", IC, tenHoursAgo, 60, 1)[0])
+        .containsExactly(6, 6, 1, 1);
+    assertThat(
+            java.util.Arrays.asList(store.aggregate("AWS/SageMaker", "M", IC, tenHoursAgo, 10, 6)))
+        .containsOnlyNulls();
     assertThat(store.aggregate("AWS/SageMaker", "M", IC, T0 + 1800, 60, 1)[0]).isNull();
     // The minute split between roll-up and 10-second data still adds up.
     long edge = s.fine().firstKey() / 60 * 60;
-    assertThat(store.aggregate("AWS/SageMaker", "M", IC, edge, 60, 1)[0]).containsExactly(6, 6, 1, 1);
+    assertThat(store.aggregate("AWS/SageMaker", "M", IC, edge, 60, 1)[0])
+        .containsExactly(6, 6, 1, 1);
   }
 
   @Test
   void persistsWithTheWorldsFieldVisibility() throws Exception {
     put(T0, 2);
     put(T0 + 3 * 3600 + 60, 3);
-    ObjectMapper store2 = Json.mapper().copy().setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
+    ObjectMapper store2 =
+        Json.mapper().copy().setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
     MetricStore back = store2.readValue(store2.writeValueAsString(store), MetricStore.class);
     assertThat(back.aggregate("AWS/SageMaker", "M", IC, T0, 60, 1)[0]).containsExactly(2, 1, 2, 2);
-    assertThat(back.aggregate("AWS/SageMaker", "M", IC, T0 + 3 * 3600 + 60, 10, 1)[0]).containsExactly(3, 1, 3, 3);
+    assertThat(back.aggregate("AWS/SageMaker", "M", IC, T0 + 3 * 3600 + 60, 10, 1)[0])
+        .containsExactly(3, 1, 3, 3);
   }
 
   @Test
   void rejectsSetsCloudWatchWould() {
-    assertThatThrownBy(() -> store.publish("n", "m", IC, T0, 0, 0, 0, 0)).hasMessageContaining("sampleCount");
-    assertThatThrownBy(() -> store.publish("n", "m", IC, T0, 1, 1, 2, 1)).hasMessageContaining("minimum <= maximum");
-    assertThatThrownBy(() -> MetricStore.value(new double[] {1, 1, 1, 1}, "p99")).hasMessageContaining("p99");
+    assertThatThrownBy(() -> store.publish("n", "m", IC, T0, 0, 0, 0, 0))
+        .hasMessageContaining("sampleCount");
+    assertThatThrownBy(() -> store.publish("n", "m", IC, T0, 1, 1, 2, 1))
+        .hasMessageContaining("minimum <= maximum");
+    assertThatThrownBy(() -> MetricStore.value(new double[] {1, 1, 1, 1}, "p99"))
+        .hasMessageContaining("p99");
   }
 }

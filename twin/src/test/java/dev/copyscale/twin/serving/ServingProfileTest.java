@@ -1,11 +1,10 @@
 package dev.copyscale.twin.serving;
 
-import dev.copyscale.serving.ServingProfile;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.copyscale.serving.ServingProfile;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.PriorityQueue;
@@ -45,8 +44,10 @@ class ServingProfileTest {
 
   @ParameterizedTest
   @CsvSource({"1, 11.2", "2, 20.6", "4, 38.0", "8, 64.2", "16, 95.8", "32, 117.9", "64, 103.2"})
-  void closedLoopLoadReproducesTheMeasuredThroughputWithinTenPercent(int concurrency, double measured) {
-    assertThat(closedLoopRequestsPerMinute(concurrency)).isCloseTo(measured, within(measured * 0.10));
+  void closedLoopLoadReproducesTheMeasuredThroughputWithinTenPercent(
+      int concurrency, double measured) {
+    assertThat(closedLoopRequestsPerMinute(concurrency))
+        .isCloseTo(measured, within(measured * 0.10));
   }
 
   @Test
@@ -58,7 +59,9 @@ class ServingProfileTest {
     assertThat(LLAMA.ttftMs(Math.sqrt(128))).isCloseTo((325.2 + 475.7) / 2, within(0.01));
     assertThat(LLAMA.measuredItlMs(32)).isEqualTo(50.7);
     // effective per-token time at 32: (32 * 60000 / 117.9 - 707.6) / 175
-    assertThat(LLAMA.effectiveItlMs(32)).isCloseTo((32 * 60_000 / 117.9 - 707.6) / 175, within(1e-9)).isGreaterThan(LLAMA.measuredItlMs(32));
+    assertThat(LLAMA.effectiveItlMs(32))
+        .isCloseTo((32 * 60_000 / 117.9 - 707.6) / 175, within(1e-9))
+        .isGreaterThan(LLAMA.measuredItlMs(32));
     assertThat(LLAMA.effectiveItlMs(1)).isCloseTo(29.9, within(0.2));
     assertThat(LLAMA.referenceOutputTokens()).isEqualTo(175);
   }
@@ -69,18 +72,32 @@ class ServingProfileTest {
     assertThat(batch.refuses(4000, 200)).isTrue();
     assertThat(batch.admit(3000, 1000)).isEqualTo(1);
     assertThat(batch.admit(3000, 1000)).isEqualTo(2);
-    assertThat(batch.admit(100, 100)).as("8000 + 200 tokens exceed MAX_BATCH_TOTAL_TOKENS 8192").isZero();
+    assertThat(batch.admit(100, 100))
+        .as("8000 + 200 tokens exceed MAX_BATCH_TOTAL_TOKENS 8192")
+        .isZero();
     batch.finish(3000, 1000);
     assertThat(batch.admit(100, 100)).isEqualTo(2);
   }
 
   @Test
   void badTablesAreNamed() {
-    String noLoad = "concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute\n1,1,1,1,1\n2,1,1,1,2\n";
-    assertThatThrownBy(() -> ServingProfile.read("t.csv", new ByteArrayInputStream(noLoad.getBytes(StandardCharsets.UTF_8))))
+    String noLoad =
+        "concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute\n"
+            + "1,1,1,1,1\n"
+            + "2,1,1,1,2\n";
+    assertThatThrownBy(
+            () ->
+                ServingProfile.read(
+                    "t.csv", new ByteArrayInputStream(noLoad.getBytes(StandardCharsets.UTF_8))))
         .hasMessageContaining("must state the load");
-    String bad = "# ~550 input tokens, ~175 output tokens\nconcurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute\n1,x,1,1,1\n";
-    assertThatThrownBy(() -> ServingProfile.read("t.csv", new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8))))
+    String bad =
+        "# ~550 input tokens, ~175 output tokens\n"
+            + "concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute\n"
+            + "1,x,1,1,1\n";
+    assertThatThrownBy(
+            () ->
+                ServingProfile.read(
+                    "t.csv", new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8))))
         .hasMessageContaining("t.csv line 3");
   }
 }

@@ -38,10 +38,15 @@ class TraceTest {
   @Test
   void malformedTracesNameTheLine(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.csv");
-    Files.writeString(bad, "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.68,374,44\nyesterday,1,2\n");
-    assertThatThrownBy(() -> Trace.azure(bad)).hasMessageContaining("line 3").hasMessageContaining("yesterday");
+    Files.writeString(
+        bad,
+        "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.68,374,44\nyesterday,1,2\n");
+    assertThatThrownBy(() -> Trace.azure(bad))
+        .hasMessageContaining("line 3")
+        .hasMessageContaining("yesterday");
     Files.writeString(bad, "time,prompt,output\n");
-    assertThatThrownBy(() -> Trace.azure(bad)).hasMessageContaining("expected the header TIMESTAMP,ContextTokens,GeneratedTokens");
+    assertThatThrownBy(() -> Trace.azure(bad))
+        .hasMessageContaining("expected the header TIMESTAMP,ContextTokens,GeneratedTokens");
   }
 
   @Test
@@ -59,27 +64,43 @@ class TraceTest {
   void syntheticTracesAreDeterministicForASeedAndFollowTheirShape() {
     Trace constant = Synthetic.parse("synthetic:constant:rate=10,duration=1h", 7);
     assertThat(constant.meanRate()).isCloseTo(10, within(0.3));
-    assertThat(Synthetic.parse("synthetic:constant:rate=10,duration=1h", 7).arrivalMicros(100)).isEqualTo(constant.arrivalMicros(100));
-    assertThat(Synthetic.parse("synthetic:constant:rate=10,duration=1h", 8).arrivalMicros(100)).isNotEqualTo(constant.arrivalMicros(100));
+    assertThat(Synthetic.parse("synthetic:constant:rate=10,duration=1h", 7).arrivalMicros(100))
+        .isEqualTo(constant.arrivalMicros(100));
+    assertThat(Synthetic.parse("synthetic:constant:rate=10,duration=1h", 8).arrivalMicros(100))
+        .isNotEqualTo(constant.arrivalMicros(100));
     int[] outputs = IntStream.range(0, constant.size()).map(constant::outputTokens).toArray();
     assertThat(percentile(outputs, 0.5)).isBetween(120, 140);
 
     Trace step = Synthetic.parse("synthetic:step:base=2,peak=20,at=20m,length=10m,duration=1h", 1);
-    long inPeak = IntStream.range(0, step.size()).filter(i -> step.arrivalMicros(i) >= 1_200_000_000L && step.arrivalMicros(i) < 1_800_000_000L).count();
+    long inPeak =
+        IntStream.range(0, step.size())
+            .filter(
+                i ->
+                    step.arrivalMicros(i) >= 1_200_000_000L
+                        && step.arrivalMicros(i) < 1_800_000_000L)
+            .count();
     assertThat(inPeak / 600.0).isCloseTo(20, within(2.0));
 
-    Trace bursts = Synthetic.parse("synthetic:bursts:base=1,burst=30,every=10m,length=1m,duration=1h", 1);
-    assertThat(bursts.size()).isBetween(13_500, 14_600); // 6 burst minutes at 30/s (10,800) + 54 minutes at 1/s (3,240)
-    Trace diurnal = Synthetic.parse("synthetic:diurnal:mean=5,amplitude=0.8,period=24h,noise=0.05,duration=1d", 3);
+    Trace bursts =
+        Synthetic.parse("synthetic:bursts:base=1,burst=30,every=10m,length=1m,duration=1h", 1);
+    assertThat(bursts.size())
+        .isBetween(13_500, 14_600); // 6 burst minutes at 30/s (10,800) + 54 minutes at 1/s (3,240)
+    Trace diurnal =
+        Synthetic.parse(
+            "synthetic:diurnal:mean=5,amplitude=0.8,period=24h,noise=0.05,duration=1d", 3);
     assertThat(diurnal.meanRate()).isCloseTo(5, within(0.5));
   }
 
   @Test
   void badSyntheticSpecsNameWhatIsWrong() {
-    assertThatThrownBy(() -> Synthetic.parse("synthetic:sawtooth", 1)).hasMessageContaining("unknown synthetic trace \"sawtooth\"");
-    assertThatThrownBy(() -> Synthetic.parse("synthetic:constant:speed=3", 1)).hasMessageContaining("\"speed=3\" is not one of");
-    assertThatThrownBy(() -> Synthetic.parse("synthetic:constant:rate=fast", 1)).hasMessageContaining("constant.rate");
-    assertThatThrownBy(() -> Synthetic.parse("synthetic:constant:duration=soon", 1)).hasMessageContaining("constant.duration");
+    assertThatThrownBy(() -> Synthetic.parse("synthetic:sawtooth", 1))
+        .hasMessageContaining("unknown synthetic trace \"sawtooth\"");
+    assertThatThrownBy(() -> Synthetic.parse("synthetic:constant:speed=3", 1))
+        .hasMessageContaining("\"speed=3\" is not one of");
+    assertThatThrownBy(() -> Synthetic.parse("synthetic:constant:rate=fast", 1))
+        .hasMessageContaining("constant.rate");
+    assertThatThrownBy(() -> Synthetic.parse("synthetic:constant:duration=soon", 1))
+        .hasMessageContaining("constant.duration");
   }
 
   @Test
@@ -89,7 +110,8 @@ class TraceTest {
     assertThat(t.arrivalMicros(t.size() - 1)).isLessThan(900_000_000L);
     assertThat(t.span()).isEqualTo(java.time.Duration.ofMinutes(30));
     assertThat(t.repeat(2).span()).isEqualTo(java.time.Duration.ofMinutes(60));
-    assertThat(t.repeat(2).arrivalMicros(t.size())).isGreaterThanOrEqualTo(1_800_000_000L + 600_000_000L);
+    assertThat(t.repeat(2).arrivalMicros(t.size()))
+        .isGreaterThanOrEqualTo(1_800_000_000L + 600_000_000L);
     assertThat(t.scaleRate(2).span()).isEqualTo(java.time.Duration.ofMinutes(15));
     assertThat(t.start()).as("a synthetic trace has no clock time").isEmpty();
     Trace later = t.delayed(46_000_000L);
@@ -104,7 +126,8 @@ class TraceTest {
     java.time.Instant first = java.time.Instant.parse("2023-11-16T18:15:46.680590Z");
     assertThat(azure.start()).contains(first);
     assertThat(azure.arrivalMicros(0)).isZero();
-    // Starting on the minute: the first request keeps its second, the clock time moves back with it.
+    // Starting on the minute: the first request keeps its second, the clock time moves back with
+    // it.
     Trace onTheMinute = azure.delayed(46_680_590L);
     assertThat(onTheMinute.start()).contains(java.time.Instant.parse("2023-11-16T18:15:00Z"));
     assertThat(azure.repeat(2).start()).isEqualTo(azure.start());

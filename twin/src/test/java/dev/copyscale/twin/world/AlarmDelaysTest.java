@@ -50,8 +50,19 @@ class AlarmDelaysTest {
   }
 
   static void alarm(TwinWorld world, String name, int period) {
-    world.cloudWatch().putMetricAlarm(b -> b.alarmName(name).namespace("Custom").metricName("M").dimensions(d -> d.name("Name").value("x"))
-        .statistic("Average").period(period).evaluationPeriods(1).threshold(5.0).comparisonOperator("GreaterThanThreshold"));
+    world
+        .cloudWatch()
+        .putMetricAlarm(
+            b ->
+                b.alarmName(name)
+                    .namespace("Custom")
+                    .metricName("M")
+                    .dimensions(d -> d.name("Name").value("x"))
+                    .statistic("Average")
+                    .period(period)
+                    .evaluationPeriods(1)
+                    .threshold(5.0)
+                    .comparisonOperator("GreaterThanThreshold"));
   }
 
   static void put(TwinWorld world, Instant bucket, double value) {
@@ -79,8 +90,26 @@ class AlarmDelaysTest {
   }
 
   private static List<Double> values(TwinWorld world) {
-    GetMetricDataResponse r = world.cloudWatch().getMetricData(b -> b.startTime(T0).endTime(T0.plusSeconds(60)).metricDataQueries(q -> q.id("m")
-        .metricStat(s -> s.stat("Average").period(10).metric(m -> m.namespace("Custom").metricName("M").dimensions(d -> d.name("Name").value("x"))))));
+    GetMetricDataResponse r =
+        world
+            .cloudWatch()
+            .getMetricData(
+                b ->
+                    b.startTime(T0)
+                        .endTime(T0.plusSeconds(60))
+                        .metricDataQueries(
+                            q ->
+                                q.id("m")
+                                    .metricStat(
+                                        s ->
+                                            s.stat("Average")
+                                                .period(10)
+                                                .metric(
+                                                    m ->
+                                                        m.namespace("Custom")
+                                                            .metricName("M")
+                                                            .dimensions(
+                                                                d -> d.name("Name").value("x"))))));
     return r.metricDataResults().get(0).values();
   }
 
@@ -98,7 +127,8 @@ class AlarmDelaysTest {
     assertThat(stack.changes.get(0).state()).isEqualTo("ALARM");
     assertThat(stack.changes.get(0).at()).isEqualTo(evaluated);
     assertThat(stack.at.get(0)).isEqualTo(evaluated.plus(D.eventDelivery()).plus(D.coldStart()));
-    assertThat(Duration.between(periodEnd, stack.at.get(0))).isGreaterThanOrEqualTo(D.metricIngestion().plus(D.eventDelivery()).plus(D.coldStart()));
+    assertThat(Duration.between(periodEnd, stack.at.get(0)))
+        .isGreaterThanOrEqualTo(D.metricIngestion().plus(D.eventDelivery()).plus(D.coldStart()));
   }
 
   @Test
@@ -109,7 +139,8 @@ class AlarmDelaysTest {
     for (int i = 0; i < 6; i++) {
       put(world, T0.plusSeconds(10L * i), 9);
     }
-    // The minute [T0, T0+60) is visible at T0+70: the evaluation at T0+60 cannot see it; the next is T0+120.
+    // The minute [T0, T0+60) is visible at T0+70: the evaluation at T0+60 cannot see it; the next
+    // is T0+120.
     world.advance(Duration.ofSeconds(119), stack);
     assertThat(world.cloudWatch().state().alarm("std").stateValue()).isEqualTo("INSUFFICIENT_DATA");
     world.advance(Duration.ofMinutes(1), stack);
@@ -117,7 +148,8 @@ class AlarmDelaysTest {
     assertThat(stack.changes.get(0).at()).isEqualTo(evaluated);
     // The per-minute reconcile at T0+60 ran the rule's target function: it starts warm.
     assertThat(stack.at.get(0)).isEqualTo(evaluated.plus(D.eventDelivery()).plus(D.warmStart()));
-    assertThat(Duration.between(T0.plusSeconds(60), stack.at.get(0))).isGreaterThanOrEqualTo(D.metricIngestion().plus(D.eventDelivery()).plus(D.warmStart()));
+    assertThat(Duration.between(T0.plusSeconds(60), stack.at.get(0)))
+        .isGreaterThanOrEqualTo(D.metricIngestion().plus(D.eventDelivery()).plus(D.warmStart()));
   }
 
   @Test
@@ -144,12 +176,20 @@ class AlarmDelaysTest {
     TwinWorld loaded = TwinWorld.load(dir.resolve("w.json"), Instant.EPOCH);
     Recording stack = new Recording(loaded, false);
     loaded.advance(Duration.ofSeconds(5), stack);
-    assertThat(stack.at).containsExactly(T0.plusSeconds(20).plus(D.eventDelivery()).plus(D.coldStart()));
+    assertThat(stack.at)
+        .containsExactly(T0.plusSeconds(20).plus(D.eventDelivery()).plus(D.coldStart()));
   }
 
   @Test
   void delaysAreSettingsOfTheWorldFile(@TempDir Path dir) {
-    TwinDelays slow = new TwinDelays(Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(100), Duration.ofMinutes(5), false);
+    TwinDelays slow =
+        new TwinDelays(
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(3),
+            Duration.ofMillis(100),
+            Duration.ofMinutes(5),
+            false);
     TwinWorld world = TwinWorld.fresh(T0, TwinTimings.defaults(), slow);
     world.save(dir.resolve("w.json"));
     TwinWorld loaded = TwinWorld.load(dir.resolve("w.json"), Instant.EPOCH);

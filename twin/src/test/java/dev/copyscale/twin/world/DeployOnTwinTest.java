@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.copyscale.deploy.DeployResult;
 import dev.copyscale.aws.deploy.DeployService;
+import dev.copyscale.deploy.DeployResult;
 import dev.copyscale.deploy.Phase;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.InvalidSpecException;
@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The deploy service against the twin: from nothing to InService, redeploys, delete. */
 class DeployOnTwinTest {
-  /** Wednesday 25 November 2026, 10:00 in Berlin: the example's business-hours window is in force. */
+  /**
+   * Wednesday 25 November 2026, 10:00 in Berlin: the example's business-hours window is in force.
+   */
   static final Instant START = Instant.parse("2026-11-25T09:00:00Z");
 
   static JsonNode event(String file) throws Exception {
@@ -37,7 +39,9 @@ class DeployOnTwinTest {
 
     DeployResult first = deploy.handle(event("deploy-llama3-8b.json")).get(0);
     assertThat(first.phase()).isEqualTo(Phase.Creating);
-    assertThat(first.actions()).hasSize(3).anySatisfy(a -> assertThat(a).startsWith("CreateEndpoint llama3-chat"));
+    assertThat(first.actions())
+        .hasSize(3)
+        .anySatisfy(a -> assertThat(a).startsWith("CreateEndpoint llama3-chat"));
     assertThat(first.waitingFor()).contains("endpoint llama3-chat is Creating");
     assertThat(first.observed().endpointStatus()).contains("Creating");
 
@@ -47,12 +51,15 @@ class DeployOnTwinTest {
     JsonNode component = shown.get("inferenceComponents").get(0);
     assertThat(component.get("InferenceComponentStatus").asText()).isEqualTo("InService");
     assertThat(component.get("RuntimeConfig").get("CurrentCopyCount").asInt()).isEqualTo(4);
-    assertThat(shown.get("scalableTargets").get(0).get("ResourceId").asText()).isEqualTo("inference-component/llama3-chat-ic");
+    assertThat(shown.get("scalableTargets").get(0).get("ResourceId").asText())
+        .isEqualTo("inference-component/llama3-chat-ic");
     assertThat(shown.get("scalableTargets").get(0).get("MinCapacity").asInt()).isEqualTo(4);
     assertThat(shown.get("scalingPolicies")).hasSize(2);
     assertThat(shown.get("schedules")).hasSize(2);
-    assertThat(shown.get("schedules").get(0).get("ScheduleExpressionTimezone").asText()).isEqualTo("Europe/Berlin");
-    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().phase()).isEqualTo(Phase.InService);
+    assertThat(shown.get("schedules").get(0).get("ScheduleExpressionTimezone").asText())
+        .isEqualTo("Europe/Berlin");
+    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().phase())
+        .isEqualTo(Phase.InService);
   }
 
   @Test
@@ -66,8 +73,10 @@ class DeployOnTwinTest {
     DeployResult again = deploy.handle(event("deploy-eventbridge.json")).get(0);
     assertThat(again.actions()).isEmpty();
     assertThat(again.phase()).isEqualTo(Phase.InService);
-    // Nothing changed, so neither does the time of the last change (engine slo's post-deploy hold does not restart).
-    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().updatedAt()).isEqualTo(changed);
+    // Nothing changed, so neither does the time of the last change (engine slo's post-deploy hold
+    // does not restart).
+    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().updatedAt())
+        .isEqualTo(changed);
   }
 
   @Test
@@ -79,7 +88,8 @@ class DeployOnTwinTest {
         .hasMessageContaining("component.copies")
         .hasMessageContaining("endpoint.instanceType")
         .hasMessageContaining("component.env.HF_TOKEN");
-    assertThatThrownBy(() -> deploy.handle(event("deploy-unknown-deployment.json"))).hasMessageContaining("unknown deployment \"no-such-deployment\"");
+    assertThatThrownBy(() -> deploy.handle(event("deploy-unknown-deployment.json")))
+        .hasMessageContaining("unknown deployment \"no-such-deployment\"");
     assertThat(world.sageMaker().state().models()).isEmpty();
     assertThat(world.stateTable().deployments()).isEmpty();
   }
@@ -93,9 +103,18 @@ class DeployOnTwinTest {
     DeployResult deleting = deploy.handle(event("deploy-delete.json")).get(0);
     assertThat(deleting.phase()).isEqualTo(Phase.Deleting);
     world.advance(Duration.ofMinutes(10), reconciling(deploy));
-    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().phase()).isEqualTo(Phase.Deleted);
+    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().phase())
+        .isEqualTo(Phase.Deleted);
     JsonNode shown = world.show();
-    for (String kind : new String[] {"endpoints", "inferenceComponents", "scalableTargets", "scalingPolicies", "alarms", "schedules"}) {
+    for (String kind :
+        new String[] {
+          "endpoints",
+          "inferenceComponents",
+          "scalableTargets",
+          "scalingPolicies",
+          "alarms",
+          "schedules"
+        }) {
       assertThat(shown.get(kind)).as(kind).isEmpty();
     }
     assertThat(world.sageMaker().state().models()).isEmpty();

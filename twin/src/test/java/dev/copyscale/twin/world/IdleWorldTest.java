@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Time passing without traffic: SageMaker's idle metrics are published and every alarm is evaluated with its TreatMissingData. */
+/**
+ * Time passing without traffic: SageMaker's idle metrics are published and every alarm is evaluated
+ * with its TreatMissingData.
+ */
 class IdleWorldTest {
   static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
 
@@ -15,10 +18,23 @@ class IdleWorldTest {
     return TwinFixture.endpointWithComponent(T0, 2);
   }
 
-  static void alarm(TwinWorld world, String name, String metric, String statistic, String treatMissingData) {
-    world.cloudWatch().putMetricAlarm(b -> b.alarmName(name).namespace("AWS/SageMaker").metricName(metric)
-        .dimensions(d -> d.name("InferenceComponentName").value("ic")).statistic(statistic).period(60).evaluationPeriods(5).datapointsToAlarm(5)
-        .threshold(1.0).comparisonOperator("LessThanThreshold").treatMissingData(treatMissingData));
+  static void alarm(
+      TwinWorld world, String name, String metric, String statistic, String treatMissingData) {
+    world
+        .cloudWatch()
+        .putMetricAlarm(
+            b ->
+                b.alarmName(name)
+                    .namespace("AWS/SageMaker")
+                    .metricName(metric)
+                    .dimensions(d -> d.name("InferenceComponentName").value("ic"))
+                    .statistic(statistic)
+                    .period(60)
+                    .evaluationPeriods(5)
+                    .datapointsToAlarm(5)
+                    .threshold(1.0)
+                    .comparisonOperator("LessThanThreshold")
+                    .treatMissingData(treatMissingData));
   }
 
   static String state(TwinWorld world, String name) {
@@ -30,14 +46,58 @@ class IdleWorldTest {
     TwinWorld world = serving();
     world.advance(Duration.ofMinutes(30), Stack.NONE);
     Instant now = world.clock().instant();
-    List<Double> values = world.cloudWatch().getMetricData(b -> b.startTime(now.minusSeconds(300)).endTime(now).metricDataQueries(q -> q.id("c")
-        .metricStat(s -> s.stat("Average").period(10).metric(m -> m.namespace("AWS/SageMaker").metricName("ConcurrentRequestsPerCopy")
-            .dimensions(d -> d.name("InferenceComponentName").value("ic")))))).metricDataResults().get(0).values();
+    List<Double> values =
+        world
+            .cloudWatch()
+            .getMetricData(
+                b ->
+                    b.startTime(now.minusSeconds(300))
+                        .endTime(now)
+                        .metricDataQueries(
+                            q ->
+                                q.id("c")
+                                    .metricStat(
+                                        s ->
+                                            s.stat("Average")
+                                                .period(10)
+                                                .metric(
+                                                    m ->
+                                                        m.namespace("AWS/SageMaker")
+                                                            .metricName("ConcurrentRequestsPerCopy")
+                                                            .dimensions(
+                                                                d ->
+                                                                    d.name("InferenceComponentName")
+                                                                        .value("ic"))))))
+            .metricDataResults()
+            .get(0)
+            .values();
     // Five minutes of 10-second datapoints, less the newest one still inside the ingestion delay.
     assertThat(values).hasSize(29).containsOnly(0.0);
-    List<Double> invocations = world.cloudWatch().getMetricData(b -> b.startTime(now.minusSeconds(300)).endTime(now).metricDataQueries(q -> q.id("i")
-        .metricStat(s -> s.stat("Sum").period(60).metric(m -> m.namespace("AWS/SageMaker").metricName("Invocations")
-            .dimensions(d -> d.name("InferenceComponentName").value("ic")))))).metricDataResults().get(0).values();
+    List<Double> invocations =
+        world
+            .cloudWatch()
+            .getMetricData(
+                b ->
+                    b.startTime(now.minusSeconds(300))
+                        .endTime(now)
+                        .metricDataQueries(
+                            q ->
+                                q.id("i")
+                                    .metricStat(
+                                        s ->
+                                            s.stat("Sum")
+                                                .period(60)
+                                                .metric(
+                                                    m ->
+                                                        m.namespace("AWS/SageMaker")
+                                                            .metricName("Invocations")
+                                                            .dimensions(
+                                                                d ->
+                                                                    d.name("InferenceComponentName")
+                                                                        .value("ic"))))))
+            .metricDataResults()
+            .get(0)
+            .values();
     assertThat(invocations).as("event metrics have no datapoint without events").isEmpty();
   }
 
@@ -59,9 +119,20 @@ class IdleWorldTest {
   void withoutIdleConcurrencyTheSameAlarmSeesMissingData() {
     TwinDelays quiet = new TwinDelays(null, null, null, null, null, false);
     TwinWorld world = TwinWorld.fresh(T0, null, quiet);
-    world.cloudWatch().putMetricAlarm(b -> b.alarmName("idle").namespace("AWS/SageMaker").metricName("ConcurrentRequestsPerCopy")
-        .dimensions(d -> d.name("InferenceComponentName").value("ic")).statistic("Average").period(60).evaluationPeriods(5)
-        .threshold(1.0).comparisonOperator("LessThanThreshold").treatMissingData("missing"));
+    world
+        .cloudWatch()
+        .putMetricAlarm(
+            b ->
+                b.alarmName("idle")
+                    .namespace("AWS/SageMaker")
+                    .metricName("ConcurrentRequestsPerCopy")
+                    .dimensions(d -> d.name("InferenceComponentName").value("ic"))
+                    .statistic("Average")
+                    .period(60)
+                    .evaluationPeriods(5)
+                    .threshold(1.0)
+                    .comparisonOperator("LessThanThreshold")
+                    .treatMissingData("missing"));
     world.advance(Duration.ofMinutes(30), Stack.NONE);
     assertThat(state(world, "idle")).isEqualTo("INSUFFICIENT_DATA");
   }

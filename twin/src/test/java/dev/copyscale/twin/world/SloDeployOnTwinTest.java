@@ -47,7 +47,8 @@ class SloDeployOnTwinTest {
   void deployed(JsonNode spec) {
     deploy.handle(spec);
     world.advance(Duration.ofMinutes(20), Stack.ticking(now -> deploy.reconcileInProgress()));
-    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().phase()).isEqualTo(Phase.InService);
+    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().phase())
+        .isEqualTo(Phase.InService);
   }
 
   Map<String, CloudWatchTwin.Alarm> alarms() {
@@ -65,15 +66,21 @@ class SloDeployOnTwinTest {
     assertThat(rise.namespace()).isEqualTo("AWS/SageMaker");
     assertThat(rise.dimensions()).containsEntry("InferenceComponentName", "llama3-chat-ic");
     assertThat(rise.statistic()).isEqualTo("Average");
-    assertThat(rise.period()).as("SageMaker publishes the copies' concurrency every 10 s").isEqualTo(10);
+    assertThat(rise.period())
+        .as("SageMaker publishes the copies' concurrency every 10 s")
+        .isEqualTo(10);
     assertThat(rise.evaluationPeriods()).isEqualTo(1);
     assertThat(rise.comparisonOperator()).isEqualTo("GreaterThanOrEqualToThreshold");
-    // Half of what a copy carries within the objective (11.3 for Llama 3 8B on an A10G at 2 s): wakes well before the copies are full.
+    // Half of what a copy carries within the objective (11.3 for Llama 3 8B on an A10G at 2 s):
+    // wakes well before the copies are full.
     double perCopy = SloCapacity.of(SpecParser.parse(spec).spec().orElseThrow()).perCopy(1);
     assertThat(rise.threshold()).isEqualTo(Math.max(1, Math.floor(perCopy / 2))).isGreaterThan(1);
-    assertThat(rise.alarmActions()).as("the EventBridge rule routes copyscale's alarms; an action would invoke twice").isEmpty();
+    assertThat(rise.alarmActions())
+        .as("the EventBridge rule routes copyscale's alarms; an action would invoke twice")
+        .isEmpty();
     assertThat(world.stateTable().alarmOwner(RISE)).contains("llama3-chat");
-    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().alarms()).containsExactly(RISE);
+    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().alarms())
+        .containsExactly(RISE);
     // engine slo owns the copy count: Application Auto Scaling gets no policy of its own.
     assertThat(world.show().get("scalingPolicies")).isEmpty();
   }
@@ -92,21 +99,30 @@ class SloDeployOnTwinTest {
     assertThat(world.stateTable().alarmOwner(FROM_ZERO)).contains("llama3-chat");
     assertThat(world.stateTable().alarmOwner(RISE)).contains("llama3-chat");
 
-    // engine: orchestrated with its own step policies: the wake-up alarms go, the policies' alarms come.
+    // engine: orchestrated with its own step policies: the wake-up alarms go, the policies' alarms
+    // come.
     deploy.handle(spec("deploy-llama3-8b-orchestrated.json"));
     world.advance(Duration.ofMinutes(5), Stack.ticking(now -> deploy.reconcileInProgress()));
-    assertThat(alarms()).containsOnlyKeys("copyscale-llama3-chat-burst", "copyscale-llama3-chat-idle", "copyscale-llama3-chat-from-zero");
+    assertThat(alarms())
+        .containsOnlyKeys(
+            "copyscale-llama3-chat-burst",
+            "copyscale-llama3-chat-idle",
+            "copyscale-llama3-chat-from-zero");
     assertThat(world.stateTable().alarmOwner(RISE)).isEmpty();
     assertThat(world.stateTable().alarmOwner(FROM_ZERO)).isEmpty();
-    assertThat(world.stateTable().alarmOwner("copyscale-llama3-chat-burst")).contains("llama3-chat");
+    assertThat(world.stateTable().alarmOwner("copyscale-llama3-chat-burst"))
+        .contains("llama3-chat");
   }
 
   @Test
   void aTtftBelowTheProfilesFloorIsRefusedNamingTheFieldAndChangesNothing() throws Exception {
     ObjectNode tooFast = slo(1);
     ((ObjectNode) tooFast.get("scaling").get("slo")).put("ttft", "50ms");
-    assertThatThrownBy(() -> deploy.handle(tooFast)).isInstanceOf(InvalidSpecException.class)
-        .hasMessageContaining("scaling.slo.ttft").hasMessageContaining("50 ms").hasMessageContaining("139 ms");
+    assertThatThrownBy(() -> deploy.handle(tooFast))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("scaling.slo.ttft")
+        .hasMessageContaining("50 ms")
+        .hasMessageContaining("139 ms");
     assertThat(world.sageMaker().state().models()).isEmpty();
     assertThat(world.sageMaker().state().endpoints()).isEmpty();
     assertThat(alarms()).isEmpty();
@@ -116,7 +132,9 @@ class SloDeployOnTwinTest {
     deployed(slo(1));
     DeploymentRecord before = world.stateTable().deployment("llama3-chat").orElseThrow();
     JsonNode shown = world.show();
-    assertThatThrownBy(() -> deploy.handle(tooFast)).isInstanceOf(InvalidSpecException.class).hasMessageContaining("scaling.slo.ttft");
+    assertThatThrownBy(() -> deploy.handle(tooFast))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("scaling.slo.ttft");
     assertThat(world.stateTable().deployment("llama3-chat").orElseThrow()).isEqualTo(before);
     assertThat(world.show()).isEqualTo(shown);
   }

@@ -14,7 +14,10 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
 
-/** Deployments SageMaker cannot start, as SageMaker reports them, through copyscale's deploy function. */
+/**
+ * Deployments SageMaker cannot start, as SageMaker reports them, through copyscale's deploy
+ * function.
+ */
 class StartUpFailuresTest {
   static final Instant START = Instant.parse("2026-11-25T09:00:00Z");
 
@@ -44,10 +47,15 @@ class StartUpFailuresTest {
     DescribeInferenceComponentResponse ic = component(world, "llama3-seed-ic");
     assertThat(ic.inferenceComponentStatusAsString()).isEqualTo("Failed");
     assertThat(ic.runtimeConfig().currentCopyCount()).isZero();
-    assertThat(ic.failureReason()).contains("did not pass the ping health check within 300 seconds").contains("CUDA out of memory").contains("V100");
+    assertThat(ic.failureReason())
+        .contains("did not pass the ping health check within 300 seconds")
+        .contains("CUDA out of memory")
+        .contains("V100");
     DeploymentRecord record = world.stateTable().deployment("llama3-seed").orElseThrow();
     assertThat(record.phase()).isEqualTo(Phase.Failed);
-    assertThat(record.lastError()).hasValueSatisfying(e -> assertThat(e).contains("llama3-seed-ic failed").contains("CUDA out of memory"));
+    assertThat(record.lastError())
+        .hasValueSatisfying(
+            e -> assertThat(e).contains("llama3-seed-ic failed").contains("CUDA out of memory"));
   }
 
   @Test
@@ -59,29 +67,42 @@ class StartUpFailuresTest {
     assertThat(ic.inferenceComponentStatusAsString()).isEqualTo("InService");
     assertThat(ic.runtimeConfig().currentCopyCount()).isEqualTo(4);
     assertThat(ic.failureReason()).isNull();
-    assertThat(world.stateTable().deployment("llama3-seed").orElseThrow().phase()).isEqualTo(Phase.InService);
+    assertThat(world.stateTable().deployment("llama3-seed").orElseThrow().phase())
+        .isEqualTo(Phase.InService);
   }
 
   @Test
   void aDownloadLongerThanItsTimeoutFailsTheComponent() throws Exception {
     ObjectNode spec = seed();
     ((ObjectNode) spec.get("endpoint")).put("instanceType", "ml.g5.12xlarge");
-    ((ObjectNode) spec.get("component")).put("modelDataDownloadTimeoutSeconds", 60); // 16 GB take 75 s
+    ((ObjectNode) spec.get("component"))
+        .put("modelDataDownloadTimeoutSeconds", 60); // 16 GB take 75 s
     TwinWorld world = deploy(spec);
     DescribeInferenceComponentResponse ic = component(world, "llama3-seed-ic");
     assertThat(ic.inferenceComponentStatusAsString()).isEqualTo("Failed");
     assertThat(ic.failureReason()).contains("Model data download timed out after 60 seconds");
-    assertThat(world.stateTable().deployment("llama3-seed").orElseThrow().lastError()).hasValueSatisfying(e -> assertThat(e).contains("download timed out"));
+    assertThat(world.stateTable().deployment("llama3-seed").orElseThrow().lastError())
+        .hasValueSatisfying(e -> assertThat(e).contains("download timed out"));
   }
 
   @Test
   void anInstanceTypeOutOfCapacityFailsTheEndpointAsSageMakerSays() throws Exception {
     ObjectNode spec = seed();
     ((ObjectNode) spec.get("endpoint")).put("instanceType", "ml.g5.12xlarge");
-    TwinWorld world = deploy(spec, dev.copyscale.twin.sagemaker.TwinTimings.defaults().withOutOfCapacity(java.util.List.of("ml.g5.12xlarge")));
-    assertThat(world.sageMaker().describeEndpoint(b -> b.endpointName("llama3-seed")).endpointStatusAsString()).isEqualTo("Failed");
+    TwinWorld world =
+        deploy(
+            spec,
+            dev.copyscale.twin.sagemaker.TwinTimings.defaults()
+                .withOutOfCapacity(java.util.List.of("ml.g5.12xlarge")));
+    assertThat(
+            world
+                .sageMaker()
+                .describeEndpoint(b -> b.endpointName("llama3-seed"))
+                .endpointStatusAsString())
+        .isEqualTo("Failed");
     DeploymentRecord record = world.stateTable().deployment("llama3-seed").orElseThrow();
     assertThat(record.phase()).isEqualTo(Phase.Failed);
-    assertThat(record.lastError()).hasValueSatisfying(e -> assertThat(e).contains("InsufficientInstanceCapacity"));
+    assertThat(record.lastError())
+        .hasValueSatisfying(e -> assertThat(e).contains("InsufficientInstanceCapacity"));
   }
 }

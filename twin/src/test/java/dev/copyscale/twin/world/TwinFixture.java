@@ -18,7 +18,10 @@ import java.time.Instant;
 
 /** Worlds with an example deployed, and Lambda-style invocation, for handler tests. */
 public final class TwinFixture {
-  /** Wednesday 25 November 2026, 09:40 in Berlin (business hours): a deployment started then is InService by 10:00. */
+  /**
+   * Wednesday 25 November 2026, 09:40 in Berlin (business hours): a deployment started then is
+   * InService by 10:00.
+   */
   public static final Instant START = Instant.parse("2026-11-25T08:40:00Z");
 
   /**
@@ -34,7 +37,8 @@ public final class TwinFixture {
   public static JsonNode withoutPolicy(String deployEvent, String policy) {
     JsonNode event = json(deployEvent).deepCopy();
     JsonNode body = event.has("spec") ? event.get("spec") : event;
-    com.fasterxml.jackson.databind.node.ArrayNode policies = (com.fasterxml.jackson.databind.node.ArrayNode) body.get("scaling").get("stepPolicies");
+    com.fasterxml.jackson.databind.node.ArrayNode policies =
+        (com.fasterxml.jackson.databind.node.ArrayNode) body.get("scaling").get("stepPolicies");
     for (int i = policies.size() - 1; i >= 0; i--) {
       if (policies.get(i).get("name").asText().equals(policy)) {
         policies.remove(i);
@@ -43,21 +47,34 @@ public final class TwinFixture {
     return event;
   }
 
-  /** An event of events/ with its 2026-11-25 times moved to {@code at} (the fixtures' events are stamped that day). */
+  /**
+   * An event of events/ with its 2026-11-25 times moved to {@code at} (the fixtures' events are
+   * stamped that day).
+   */
   public static byte[] eventAt(String file, Instant at) {
-    String when = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(java.time.ZoneOffset.UTC).format(at);
-    return new String(event(file), java.nio.charset.StandardCharsets.UTF_8).replaceAll("2026-11-25T\\d\\d:\\d\\d:\\d\\d", when)
+    String when =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(at);
+    return new String(event(file), java.nio.charset.StandardCharsets.UTF_8)
+        .replaceAll("2026-11-25T\\d\\d:\\d\\d:\\d\\d", when)
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** Moves the world's clock to {@link #EVENTS_SENT_BY}, as if the fixtures' alarms had just been delivered. */
+  /**
+   * Moves the world's clock to {@link #EVENTS_SENT_BY}, as if the fixtures' alarms had just been
+   * delivered.
+   */
   public static void catchUpWithTheEvents(TwinWorld world) {
     world.pause(Duration.between(world.clock().instant(), EVENTS_SENT_BY));
   }
 
   private TwinFixture() {}
 
-  /** A fresh world at {@code start} with the deploy event applied and 20 minutes of reconciling behind it. */
+  /**
+   * A fresh world at {@code start} with the deploy event applied and 20 minutes of reconciling
+   * behind it.
+   */
   public static TwinWorld deployed(String deployEvent, Instant start) {
     return deployed(json(deployEvent), start);
   }
@@ -68,8 +85,12 @@ public final class TwinFixture {
     return world;
   }
 
-  /** Deploys on {@code world}, keeping the stack's state in {@code store} (the twin's, or DynamoDB on moto). */
-  public static void deploy(TwinWorld world, dev.copyscale.aws.store.StateStore store, JsonNode deployEvent) {
+  /**
+   * Deploys on {@code world}, keeping the stack's state in {@code store} (the twin's, or DynamoDB
+   * on moto).
+   */
+  public static void deploy(
+      TwinWorld world, dev.copyscale.aws.store.StateStore store, JsonNode deployEvent) {
     DeployService deploy = world.services().withStore(store).deploy();
     deploy.handle(deployEvent);
     world.advance(Duration.ofMinutes(20), Stack.ticking(now -> deploy.reconcileInProgress()));
@@ -108,7 +129,11 @@ public final class TwinFixture {
 
   /** The copy count SageMaker reports as desired. */
   public static int desiredCopies(TwinWorld world, String component) {
-    return world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(component)).runtimeConfig().desiredCopyCount();
+    return world
+        .sageMaker()
+        .describeInferenceComponent(b -> b.inferenceComponentName(component))
+        .runtimeConfig()
+        .desiredCopyCount();
   }
 
   /**
@@ -120,13 +145,30 @@ public final class TwinFixture {
     TwinWorld world = TwinWorld.fresh(start);
     SageMakerTwin sm = world.sageMaker();
     sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
-    sm.createEndpointConfig(b -> b.endpointConfigName("c").executionRoleArn("arn:aws:iam::123456789012:role/r")
-        .productionVariants(v -> v.variantName("AllTraffic").instanceType("ml.g5.12xlarge").initialInstanceCount(1)));
+    sm.createEndpointConfig(
+        b ->
+            b.endpointConfigName("c")
+                .executionRoleArn("arn:aws:iam::123456789012:role/r")
+                .productionVariants(
+                    v ->
+                        v.variantName("AllTraffic")
+                            .instanceType("ml.g5.12xlarge")
+                            .initialInstanceCount(1)));
     sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
     world.pause(world.timings().instanceProvisioning());
-    sm.createInferenceComponent(b -> b.inferenceComponentName("ic").endpointName("e").variantName("AllTraffic")
-        .specification(s -> s.modelName("m").computeResourceRequirements(r -> r.numberOfAcceleratorDevicesRequired(1f).minMemoryRequiredInMb(1024)))
-        .runtimeConfig(r -> r.copyCount(copies)));
+    sm.createInferenceComponent(
+        b ->
+            b.inferenceComponentName("ic")
+                .endpointName("e")
+                .variantName("AllTraffic")
+                .specification(
+                    s ->
+                        s.modelName("m")
+                            .computeResourceRequirements(
+                                r ->
+                                    r.numberOfAcceleratorDevicesRequired(1f)
+                                        .minMemoryRequiredInMb(1024)))
+                .runtimeConfig(r -> r.copyCount(copies)));
     return world;
   }
 }

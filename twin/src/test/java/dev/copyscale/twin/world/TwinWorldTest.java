@@ -1,10 +1,10 @@
 package dev.copyscale.twin.world;
 
-import dev.copyscale.twin.sagemaker.SageMakerTwin;
-import dev.copyscale.twin.sagemaker.TwinTimings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.twin.sagemaker.SageMakerTwin;
+import dev.copyscale.twin.sagemaker.TwinTimings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,30 +14,75 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The world: virtual time, persistence (transitions included), the shown form, and the stack's periodic work. */
+/**
+ * The world: virtual time, persistence (transitions included), the shown form, and the stack's
+ * periodic work.
+ */
 class TwinWorldTest {
   static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
 
-  /** A world mid-transition: instances provisioned, copies loading, a second instance coming, a policy with alarms. */
+  /**
+   * A world mid-transition: instances provisioned, copies loading, a second instance coming, a
+   * policy with alarms.
+   */
   static TwinWorld busy() {
     TwinWorld world = TwinWorld.fresh(T0);
     SageMakerTwin sm = world.sageMaker();
     sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
-    sm.createEndpointConfig(b -> b.endpointConfigName("c").executionRoleArn("arn:aws:iam::123456789012:role/r")
-        .productionVariants(v -> v.variantName("AllTraffic").instanceType("ml.g5.12xlarge").initialInstanceCount(1)
-            .managedInstanceScaling(m -> m.status("ENABLED").minInstanceCount(1).maxInstanceCount(2))));
+    sm.createEndpointConfig(
+        b ->
+            b.endpointConfigName("c")
+                .executionRoleArn("arn:aws:iam::123456789012:role/r")
+                .productionVariants(
+                    v ->
+                        v.variantName("AllTraffic")
+                            .instanceType("ml.g5.12xlarge")
+                            .initialInstanceCount(1)
+                            .managedInstanceScaling(
+                                m -> m.status("ENABLED").minInstanceCount(1).maxInstanceCount(2))));
     sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
     world.pause(world.timings().instanceProvisioning());
-    sm.createInferenceComponent(b -> b.inferenceComponentName("ic").endpointName("e").variantName("AllTraffic")
-        .specification(s -> s.modelName("m").computeResourceRequirements(r -> r.numberOfAcceleratorDevicesRequired(1f).minMemoryRequiredInMb(1024)))
-        .runtimeConfig(r -> r.copyCount(6)));
-    world.autoScaling().registerScalableTarget(b -> b.serviceNamespace("sagemaker").resourceId("inference-component/ic")
-        .scalableDimension("sagemaker:inference-component:DesiredCopyCount").minCapacity(1).maxCapacity(8));
-    world.autoScaling().putScalingPolicy(b -> b.policyName("tt").serviceNamespace("sagemaker").resourceId("inference-component/ic")
-        .scalableDimension("sagemaker:inference-component:DesiredCopyCount").policyType("TargetTrackingScaling")
-        .targetTrackingScalingPolicyConfiguration(c -> c.targetValue(20.0)
-            .predefinedMetricSpecification(m -> m.predefinedMetricType("SageMakerInferenceComponentInvocationsPerCopy"))));
-    world.pause(Duration.ofMinutes(1)); // copies download (155 s in all), the second instance provisions (100 s)
+    sm.createInferenceComponent(
+        b ->
+            b.inferenceComponentName("ic")
+                .endpointName("e")
+                .variantName("AllTraffic")
+                .specification(
+                    s ->
+                        s.modelName("m")
+                            .computeResourceRequirements(
+                                r ->
+                                    r.numberOfAcceleratorDevicesRequired(1f)
+                                        .minMemoryRequiredInMb(1024)))
+                .runtimeConfig(r -> r.copyCount(6)));
+    world
+        .autoScaling()
+        .registerScalableTarget(
+            b ->
+                b.serviceNamespace("sagemaker")
+                    .resourceId("inference-component/ic")
+                    .scalableDimension("sagemaker:inference-component:DesiredCopyCount")
+                    .minCapacity(1)
+                    .maxCapacity(8));
+    world
+        .autoScaling()
+        .putScalingPolicy(
+            b ->
+                b.policyName("tt")
+                    .serviceNamespace("sagemaker")
+                    .resourceId("inference-component/ic")
+                    .scalableDimension("sagemaker:inference-component:DesiredCopyCount")
+                    .policyType("TargetTrackingScaling")
+                    .targetTrackingScalingPolicyConfiguration(
+                        c ->
+                            c.targetValue(20.0)
+                                .predefinedMetricSpecification(
+                                    m ->
+                                        m.predefinedMetricType(
+                                            "SageMakerInferenceComponentInvocationsPerCopy"))));
+    world.pause(
+        Duration.ofMinutes(
+            1)); // copies download (155 s in all), the second instance provisions (100 s)
     return world;
   }
 
@@ -46,13 +91,19 @@ class TwinWorldTest {
     TwinWorld world = busy();
     world.save(dir.resolve("a.json"));
     TwinWorld.load(dir.resolve("a.json"), Instant.EPOCH).save(dir.resolve("b.json"));
-    assertThat(Files.readString(dir.resolve("b.json"))).isEqualTo(Files.readString(dir.resolve("a.json")));
+    assertThat(Files.readString(dir.resolve("b.json")))
+        .isEqualTo(Files.readString(dir.resolve("a.json")));
   }
 
   @Test
   void aWorldSavedMidTransitionContinuesIdentically(@TempDir Path dir) {
     TwinWorld world = busy();
-    int before = world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName("ic")).runtimeConfig().currentCopyCount();
+    int before =
+        world
+            .sageMaker()
+            .describeInferenceComponent(b -> b.inferenceComponentName("ic"))
+            .runtimeConfig()
+            .currentCopyCount();
     assertThat(before).isZero();
     world.save(dir.resolve("w.json"));
     TwinWorld loaded = TwinWorld.load(dir.resolve("w.json"), Instant.EPOCH);
@@ -61,7 +112,13 @@ class TwinWorldTest {
       loaded.pause(Duration.ofMinutes(1));
       assertThat(loaded.show()).isEqualTo(world.show());
     }
-    assertThat(loaded.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName("ic")).runtimeConfig().currentCopyCount()).isEqualTo(6);
+    assertThat(
+            loaded
+                .sageMaker()
+                .describeInferenceComponent(b -> b.inferenceComponentName("ic"))
+                .runtimeConfig()
+                .currentCopyCount())
+        .isEqualTo(6);
   }
 
   @Test
@@ -74,8 +131,22 @@ class TwinWorldTest {
 
   @Test
   void timingsArePersisted(@TempDir Path dir) {
-    TwinTimings slow = new TwinTimings(Duration.ofMinutes(15), Duration.ofMinutes(1), false, Duration.ofMinutes(5), 100, 50, 4,
-        Duration.ofMinutes(20), 30, Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(1), Duration.ofSeconds(45), java.util.List.of("ml.p4d.24xlarge"));
+    TwinTimings slow =
+        new TwinTimings(
+            Duration.ofMinutes(15),
+            Duration.ofMinutes(1),
+            false,
+            Duration.ofMinutes(5),
+            100,
+            50,
+            4,
+            Duration.ofMinutes(20),
+            30,
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(45),
+            java.util.List.of("ml.p4d.24xlarge"));
     TwinWorld.fresh(T0, slow).save(dir.resolve("w.json"));
     assertThat(TwinWorld.load(dir.resolve("w.json"), Instant.EPOCH).timings()).isEqualTo(slow);
   }
@@ -83,12 +154,22 @@ class TwinWorldTest {
   @Test
   void showUsesTheDescribeApisMemberNames() {
     JsonNode shown = busy().show();
-    assertThat(shown.fieldNames()).toIterable()
-        .containsExactly("now", "endpoints", "inferenceComponents", "scalableTargets", "scalingPolicies", "scalingActivities", "alarms", "schedules");
+    assertThat(shown.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "now",
+            "endpoints",
+            "inferenceComponents",
+            "scalableTargets",
+            "scalingPolicies",
+            "scalingActivities",
+            "alarms",
+            "schedules");
     assertThat(shown.get("now").asText()).isEqualTo("2026-11-25T09:02:40Z");
     JsonNode endpoint = shown.get("endpoints").get(0);
     assertThat(endpoint.get("EndpointName").asText()).isEqualTo("e");
-    assertThat(endpoint.get("EndpointArn").asText()).isEqualTo("arn:aws:sagemaker:us-east-1:123456789012:endpoint/e");
+    assertThat(endpoint.get("EndpointArn").asText())
+        .isEqualTo("arn:aws:sagemaker:us-east-1:123456789012:endpoint/e");
     assertThat(endpoint.get("EndpointStatus").asText()).isEqualTo("Updating");
     JsonNode variant = endpoint.get("ProductionVariants").get(0);
     assertThat(variant.get("VariantName").asText()).isEqualTo("AllTraffic");
@@ -101,17 +182,27 @@ class TwinWorldTest {
     assertThat(component.get("InferenceComponentStatus").asText()).isEqualTo("Creating");
     assertThat(component.get("RuntimeConfig").get("DesiredCopyCount").asInt()).isEqualTo(6);
     assertThat(component.get("RuntimeConfig").get("CurrentCopyCount").asInt()).isZero();
-    assertThat(component.get("Specification").get("ComputeResourceRequirements").get("NumberOfAcceleratorDevicesRequired").asDouble()).isEqualTo(1.0);
+    assertThat(
+            component
+                .get("Specification")
+                .get("ComputeResourceRequirements")
+                .get("NumberOfAcceleratorDevicesRequired")
+                .asDouble())
+        .isEqualTo(1.0);
     JsonNode target = shown.get("scalableTargets").get(0);
     assertThat(target.get("ServiceNamespace").asText()).isEqualTo("sagemaker");
     assertThat(target.get("ResourceId").asText()).isEqualTo("inference-component/ic");
-    assertThat(target.get("ScalableDimension").asText()).isEqualTo("sagemaker:inference-component:DesiredCopyCount");
+    assertThat(target.get("ScalableDimension").asText())
+        .isEqualTo("sagemaker:inference-component:DesiredCopyCount");
     assertThat(target.get("MinCapacity").asInt()).isEqualTo(1);
     assertThat(target.get("MaxCapacity").asInt()).isEqualTo(8);
-    assertThat(shown.get("scalingPolicies").get(0).get("PolicyType").asText()).isEqualTo("TargetTrackingScaling");
+    assertThat(shown.get("scalingPolicies").get(0).get("PolicyType").asText())
+        .isEqualTo("TargetTrackingScaling");
     assertThat(shown.get("alarms")).hasSize(2);
-    assertThat(shown.get("alarms").get(0).get("AlarmName").asText()).startsWith("TargetTracking-inference-component/ic-Alarm");
-    assertThat(shown.get("alarms").get(0).get("StateValue").asText()).isEqualTo("INSUFFICIENT_DATA");
+    assertThat(shown.get("alarms").get(0).get("AlarmName").asText())
+        .startsWith("TargetTracking-inference-component/ic-Alarm");
+    assertThat(shown.get("alarms").get(0).get("StateValue").asText())
+        .isEqualTo("INSUFFICIENT_DATA");
     assertThat(shown.get("scalingActivities")).isEmpty();
     assertThat(shown.get("schedules")).isEmpty();
   }
@@ -120,14 +211,29 @@ class TwinWorldTest {
   void advanceCompletesTransitionsAndRunsTheMinuteWorkInTimeOrder() {
     TwinWorld world = busy();
     List<String> seen = new ArrayList<>();
-    world.advance(Duration.ofMinutes(5), Stack.ticking(now -> {
-      int serving = world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName("ic")).runtimeConfig().currentCopyCount();
-      seen.add(now + " " + serving);
-    }));
-    // copies on the ready instance serve 155.5 s after 09:01:40 (download 75 s, load 80 s: model "m" is not in the catalog,
-    // so 16 GB assumed), 10 s apart (09:04:15.5 on); the two on the second instance (ready 09:03:20) from 09:06:35.5
-    assertThat(seen).containsExactly("2026-11-25T09:03:00Z 0", "2026-11-25T09:04:00Z 0", "2026-11-25T09:05:00Z 4", "2026-11-25T09:06:00Z 4",
-        "2026-11-25T09:07:00Z 6");
+    world.advance(
+        Duration.ofMinutes(5),
+        Stack.ticking(
+            now -> {
+              int serving =
+                  world
+                      .sageMaker()
+                      .describeInferenceComponent(b -> b.inferenceComponentName("ic"))
+                      .runtimeConfig()
+                      .currentCopyCount();
+              seen.add(now + " " + serving);
+            }));
+    // copies on the ready instance serve 155.5 s after 09:01:40 (download 75 s, load 80 s: model
+    // "m" is not in the catalog,
+    // so 16 GB assumed), 10 s apart (09:04:15.5 on); the two on the second instance (ready
+    // 09:03:20) from 09:06:35.5
+    assertThat(seen)
+        .containsExactly(
+            "2026-11-25T09:03:00Z 0",
+            "2026-11-25T09:04:00Z 0",
+            "2026-11-25T09:05:00Z 4",
+            "2026-11-25T09:06:00Z 4",
+            "2026-11-25T09:07:00Z 6");
     assertThat(world.clock().instant()).isEqualTo(T0.plus(Duration.ofSeconds(460)));
   }
 
@@ -136,6 +242,7 @@ class TwinWorldTest {
     VirtualClock clock = new VirtualClock(T0);
     clock.advanceTo(T0.plusSeconds(1));
     assertThat(clock.instant()).isEqualTo(T0.plusSeconds(1));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> clock.advanceTo(T0)).isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> clock.advanceTo(T0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,6 +1,5 @@
 package dev.copyscale.functions.deploy;
 
-import dev.copyscale.slo.AlarmedPolicies;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +13,7 @@ import dev.copyscale.deploy.DeployRequest;
 import dev.copyscale.deploy.DeployResult;
 import dev.copyscale.deploy.Phase;
 import dev.copyscale.deploy.ResourceNames;
+import dev.copyscale.slo.AlarmedPolicies;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import java.io.InputStream;
@@ -34,6 +34,7 @@ public final class DeployHandler implements RequestStreamHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeployHandler.class);
 
   private final DeployService service;
+
   /** Held here because CRaC holds it weakly; null when not built by Lambda. */
   @SuppressWarnings("unused")
   private final SnapStartPriming priming;
@@ -85,32 +86,65 @@ public final class DeployHandler implements RequestStreamHandler {
     Requests.createComponent(spec, names, spec.component().copies(), stack);
     Requests.registerTarget(names, 1, 2);
     spec.scaling().targetTracking().ifPresent(tt -> Requests.targetTracking(names, tt));
-    AlarmedPolicies.of(spec).forEach(p -> {
-      Requests.stepPolicy(names, p);
-      Requests.alarm(spec, names, p, List.of());
-    });
-    DeployResult.Status status = new DeployResult.Status(Optional.of("InService"), Optional.of(1), Optional.of("InService"), Optional.of(1),
-        Optional.of(1), Optional.empty());
-    SnapStartPriming.writeResponse(Map.of("results", List.of(new DeployResult(spec.name(), Phase.InService, List.of(), Optional.empty(), Optional.empty(), status))));
+    AlarmedPolicies.of(spec)
+        .forEach(
+            p -> {
+              Requests.stepPolicy(names, p);
+              Requests.alarm(spec, names, p, List.of());
+            });
+    DeployResult.Status status =
+        new DeployResult.Status(
+            Optional.of("InService"),
+            Optional.of(1),
+            Optional.of("InService"),
+            Optional.of(1),
+            Optional.of(1),
+            Optional.empty());
+    SnapStartPriming.writeResponse(
+        Map.of(
+            "results",
+            List.of(
+                new DeployResult(
+                    spec.name(),
+                    Phase.InService,
+                    List.of(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    status))));
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    LambdaStreams.handle(input, output, context, "deploy event", (event, origin) -> {
-      MDC.put("deployment", deploymentName(event));
-      try {
-        // A deploy event of another account or region is refused before anything is touched.
-        origin.check(event).ifPresent(reason -> {
-          throw new IllegalArgumentException(reason);
+    LambdaStreams.handle(
+        input,
+        output,
+        context,
+        "deploy event",
+        (event, origin) -> {
+          MDC.put("deployment", deploymentName(event));
+          try {
+            // A deploy event of another account or region is refused before anything is touched.
+            origin
+                .check(event)
+                .ifPresent(
+                    reason -> {
+                      throw new IllegalArgumentException(reason);
+                    });
+            List<DeployResult> results = service.handle(event);
+            results.forEach(
+                r ->
+                    LOG.info(
+                        "deployment {} is {}: {} action(s){}{}",
+                        r.deployment(),
+                        r.phase(),
+                        r.actions().size(),
+                        r.waitingFor().map(w -> ", waiting for " + w).orElse(""),
+                        r.error().map(e -> ", error: " + e).orElse("")));
+            return isReconcileTick(event) ? Map.of("results", results) : results.get(0);
+          } finally {
+            MDC.remove("deployment");
+          }
         });
-        List<DeployResult> results = service.handle(event);
-        results.forEach(r -> LOG.info("deployment {} is {}: {} action(s){}{}", r.deployment(), r.phase(), r.actions().size(),
-            r.waitingFor().map(w -> ", waiting for " + w).orElse(""), r.error().map(e -> ", error: " + e).orElse("")));
-        return isReconcileTick(event) ? Map.of("results", results) : results.get(0);
-      } finally {
-        MDC.remove("deployment");
-      }
-    });
   }
 
   private static boolean isReconcileTick(JsonNode event) {

@@ -26,7 +26,10 @@ class DeployHandlerTest {
     handler = new DeployHandler(world.services().deploy());
   }
 
-  /** The template's reconcile schedule: the same handler, every minute, with {"action": "reconcile"}. */
+  /**
+   * The template's reconcile schedule: the same handler, every minute, with {"action":
+   * "reconcile"}.
+   */
   private Stack reconcileSchedule() {
     return Stack.ticking(now -> invoke(handler, "deploy-reconcile.json", context));
   }
@@ -64,16 +67,19 @@ class DeployHandlerTest {
     invoke(handler, "deploy-llama3-8b.json", context);
     JsonNode response = invoke(handler, "deploy-reconcile.json", context);
     assertThat(response.get("results")).hasSize(1);
-    assertThat(response.get("results").get(0).get("waitingFor").asText()).isEqualTo("endpoint llama3-chat is Creating");
+    assertThat(response.get("results").get(0).get("waitingFor").asText())
+        .isEqualTo("endpoint llama3-chat is Creating");
   }
 
   @Test
   void deleteTearsDown() {
     invoke(handler, "deploy-llama3-8b.json", context);
     world.advance(Duration.ofMinutes(20), reconcileSchedule());
-    assertThat(invoke(handler, "deploy-delete.json", context).get("phase").asText()).isEqualTo("Deleting");
+    assertThat(invoke(handler, "deploy-delete.json", context).get("phase").asText())
+        .isEqualTo("Deleting");
     world.advance(Duration.ofMinutes(10), reconcileSchedule());
-    assertThat(invoke(handler, "deploy-continue.json", context).get("phase").asText()).isEqualTo("Deleted");
+    assertThat(invoke(handler, "deploy-continue.json", context).get("phase").asText())
+        .isEqualTo("Deleted");
     assertThat(world.sageMaker().state().endpoints()).isEmpty();
   }
 
@@ -83,21 +89,36 @@ class DeployHandlerTest {
         .isInstanceOf(InvalidSpecException.class)
         .hasMessageContaining("component.copies: -1 is out of range")
         .hasMessageContaining("scaling.stepPolicies[0].steps[1]: overlaps step 0");
-    assertThatThrownBy(() -> invoke(handler, "deploy-malformed.json", context)).hasMessageStartingWith("deploy event is not valid JSON");
-    assertThatThrownBy(() -> invoke(handler, "deploy-unknown-deployment.json", context)).hasMessageContaining("unknown deployment \"no-such-deployment\"");
+    assertThatThrownBy(() -> invoke(handler, "deploy-malformed.json", context))
+        .hasMessageStartingWith("deploy event is not valid JSON");
+    assertThatThrownBy(() -> invoke(handler, "deploy-unknown-deployment.json", context))
+        .hasMessageContaining("unknown deployment \"no-such-deployment\"");
     assertThat(world.sageMaker().state().models()).isEmpty();
     assertThat(world.stateTable().deployments()).isEmpty();
   }
 
   @Test
   void weightsFromS3MakeAModelWithoutAToken() {
-    com.fasterxml.jackson.databind.node.ObjectNode spec = (com.fasterxml.jackson.databind.node.ObjectNode) TwinFixture.json("deploy-llama3-8b.json");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("component")).remove("hfTokenSecretArn");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("component")).put("modelDataS3Uri", "s3://my-models/llama3-8b-instruct/");
-    assertThat(invoke(handler, dev.copyscale.json.Json.compact(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8), context).get("phase").asText())
+    com.fasterxml.jackson.databind.node.ObjectNode spec =
+        (com.fasterxml.jackson.databind.node.ObjectNode) TwinFixture.json("deploy-llama3-8b.json");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("component"))
+        .remove("hfTokenSecretArn");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("component"))
+        .put("modelDataS3Uri", "s3://my-models/llama3-8b-instruct/");
+    assertThat(
+            invoke(
+                    handler,
+                    dev.copyscale.json.Json.compact(spec)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    context)
+                .get("phase")
+                .asText())
         .isEqualTo("Creating");
-    dev.copyscale.twin.sagemaker.SageMakerState.Model model = world.sageMaker().state().models().values().iterator().next();
-    assertThat(model.environment()).containsEntry("HF_MODEL_ID", "/opt/ml/model").doesNotContainKeys("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN");
+    dev.copyscale.twin.sagemaker.SageMakerState.Model model =
+        world.sageMaker().state().models().values().iterator().next();
+    assertThat(model.environment())
+        .containsEntry("HF_MODEL_ID", "/opt/ml/model")
+        .doesNotContainKeys("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN");
     assertThat(model.modelDataS3Uri()).isEqualTo("s3://my-models/llama3-8b-instruct/");
     assertThat(model.modelDataS3DataType()).isEqualTo("S3Prefix");
     assertThat(model.modelDataCompression()).isEqualTo("None");
@@ -106,10 +127,13 @@ class DeployHandlerTest {
   @Test
   void aKeyGivenTwiceIsRefusedAndChangesNothing() {
     // The last "copies" used to win: the spec deployed with a value its author may not have meant.
-    String spec = new String(TwinFixture.event("deploy-llama3-8b.json"), java.nio.charset.StandardCharsets.UTF_8)
-        .replaceFirst("\"copies\": 4", "\"copies\": 4, \"copies\": 16");
+    String spec =
+        new String(
+                TwinFixture.event("deploy-llama3-8b.json"), java.nio.charset.StandardCharsets.UTF_8)
+            .replaceFirst("\"copies\": 4", "\"copies\": 4, \"copies\": 16");
     assertThat(spec).contains("\"copies\": 16");
-    assertThatThrownBy(() -> invoke(handler, spec.getBytes(java.nio.charset.StandardCharsets.UTF_8), context))
+    assertThatThrownBy(
+            () -> invoke(handler, spec.getBytes(java.nio.charset.StandardCharsets.UTF_8), context))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("the key \"copies\" appears twice in one object");
     assertThat(world.sageMaker().state().models()).isEmpty();
@@ -118,10 +142,20 @@ class DeployHandlerTest {
 
   @Test
   void aForeignExecutionRoleIsRefused() {
-    DeployHandler guarded = new DeployHandler(world.services().withConfig(new dev.copyscale.deploy.DeployConfig("copyscale-test", java.util.Optional.of("arn:aws:iam::123456789012:role/OtherRole"),
-            java.util.Optional.of(TwinWorld.SCHEDULED_SCALING_ARN), java.util.Optional.of(TwinWorld.SCHEDULER_ROLE_ARN),
-            java.util.Optional.of(TwinWorld.FAILED_EVENTS_QUEUE_ARN))).deploy());
-    assertThatThrownBy(() -> invoke(guarded, "deploy-llama3-8b.json", context)).hasMessageContaining("is not the role this stack may pass to SageMaker");
+    DeployHandler guarded =
+        new DeployHandler(
+            world
+                .services()
+                .withConfig(
+                    new dev.copyscale.deploy.DeployConfig(
+                        "copyscale-test",
+                        java.util.Optional.of("arn:aws:iam::123456789012:role/OtherRole"),
+                        java.util.Optional.of(TwinWorld.SCHEDULED_SCALING_ARN),
+                        java.util.Optional.of(TwinWorld.SCHEDULER_ROLE_ARN),
+                        java.util.Optional.of(TwinWorld.FAILED_EVENTS_QUEUE_ARN)))
+                .deploy());
+    assertThatThrownBy(() -> invoke(guarded, "deploy-llama3-8b.json", context))
+        .hasMessageContaining("is not the role this stack may pass to SageMaker");
     assertThat(world.sageMaker().state().models()).isEmpty();
   }
 }

@@ -17,7 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +29,7 @@ public final class ScheduleHandler implements RequestStreamHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ScheduleHandler.class);
 
   private final ScheduleService service;
+
   /** Held here because CRaC holds it weakly; null when not built by Lambda. */
   @SuppressWarnings("unused")
   private final SnapStartPriming priming;
@@ -40,7 +40,9 @@ public final class ScheduleHandler implements RequestStreamHandler {
   }
 
   private ScheduleHandler(Services services) {
-    this(services.schedules(), SnapStartPriming.register("scheduled-scaling", () -> prime(services)));
+    this(
+        services.schedules(),
+        SnapStartPriming.register("scheduled-scaling", () -> prime(services)));
   }
 
   public ScheduleHandler(ScheduleService service) {
@@ -64,7 +66,8 @@ public final class ScheduleHandler implements RequestStreamHandler {
     aws.cloudWatch();
     aws.eventBridge();
     aws.dynamoDb();
-    ScheduleRequest request = ScheduleRequest.parse(SnapStartPriming.readEvent(SnapStartPriming.sample("schedule")));
+    ScheduleRequest request =
+        ScheduleRequest.parse(SnapStartPriming.readEvent(SnapStartPriming.sample("schedule")));
     DeploymentSpec spec = SnapStartPriming.sampleSpec();
     ScheduledBounds.inForce(spec.scaling().schedules(), services.clock().instant());
     Requests.registerTarget(ResourceNames.of(spec), 0, 2);
@@ -74,9 +77,17 @@ public final class ScheduleHandler implements RequestStreamHandler {
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    LambdaStreams.handle(input, output, context, "schedule event", (event, origin) -> {
-      List<ScalingResult> results = service.handle(event, origin).stream().map(r -> LambdaStreams.logged(LOG, r)).toList();
-      return LambdaStreams.isTick(event) ? Map.of("results", results) : results.get(0);
-    });
+    LambdaStreams.handle(
+        input,
+        output,
+        context,
+        "schedule event",
+        (event, origin) -> {
+          List<ScalingResult> results =
+              service.handle(event, origin).stream()
+                  .map(r -> LambdaStreams.logged(LOG, r))
+                  .toList();
+          return LambdaStreams.isTick(event) ? Map.of("results", results) : results.get(0);
+        });
   }
 }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
 
 /**
- * Every schedule event in events/, through the handler as Lambda runs it, against the twin with
- * the fitting example deployed (business hours in force: bounds 4..8, 4 copies).
+ * Every schedule event in events/, through the handler as Lambda runs it, against the twin with the
+ * fitting example deployed (business hours in force: bounds 4..8, 4 copies).
  */
 class ScheduleHandlerTest {
   private TwinWorld world;
@@ -36,7 +36,12 @@ class ScheduleHandlerTest {
   }
 
   private ScalableTarget target() {
-    return world.autoScaling().describeScalableTargets(b -> b.serviceNamespace("sagemaker").resourceIds("inference-component/llama3-chat-ic")).scalableTargets().get(0);
+    return world
+        .autoScaling()
+        .describeScalableTargets(
+            b -> b.serviceNamespace("sagemaker").resourceIds("inference-component/llama3-chat-ic"))
+        .scalableTargets()
+        .get(0);
   }
 
   private LedgerEntry lastEntry() {
@@ -68,20 +73,26 @@ class ScheduleHandlerTest {
   void aLateDeliveryAppliesTheNewerWindow() {
     world.pause(Duration.ofHours(10));
     JsonNode result = invoke(handler, "schedule-business-hours.json", context);
-    assertThat(result.get("reason").asText()).startsWith("late delivery of business-hours; window nights");
+    assertThat(result.get("reason").asText())
+        .startsWith("late delivery of business-hours; window nights");
     assertThat(target().maxCapacity()).isEqualTo(2);
   }
 
   @Test
   void explicitBoundsAndTheClassicScheduledEventShape() {
-    assertThat(invoke(handler, "schedule-explicit-bounds.json", context).get("outcome").asText()).isEqualTo("SCALED");
+    assertThat(invoke(handler, "schedule-explicit-bounds.json", context).get("outcome").asText())
+        .isEqualTo("SCALED");
     assertThat(target().minCapacity()).isEqualTo(2);
     assertThat(target().maxCapacity()).isEqualTo(6);
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(4);
 
-    ScheduledEvent typed = EventLoader.loadEvent(RepoFiles.path("events/schedule-scheduled-event.json").toString(), ScheduledEvent.class);
+    ScheduledEvent typed =
+        EventLoader.loadEvent(
+            RepoFiles.path("events/schedule-scheduled-event.json").toString(),
+            ScheduledEvent.class);
     assertThat(typed.getDetailType()).isEqualTo("Scheduled Event");
-    assertThat(invoke(handler, "schedule-scheduled-event.json", context).get("outcome").asText()).isEqualTo("SCALED");
+    assertThat(invoke(handler, "schedule-scheduled-event.json", context).get("outcome").asText())
+        .isEqualTo("SCALED");
     assertThat(target().minCapacity()).isEqualTo(4);
     assertThat(target().maxCapacity()).isEqualTo(8);
   }
@@ -96,10 +107,14 @@ class ScheduleHandlerTest {
 
   @Test
   void badEventsFailClearlyAndChangeNothing() {
-    assertThatThrownBy(() -> invoke(handler, "schedule-unknown-deployment.json", context)).hasMessageContaining("unknown deployment \"no-such-deployment\"");
-    assertThatThrownBy(() -> invoke(handler, "schedule-unknown-schedule.json", context)).hasMessageContaining("has no schedule \"lunch-break\"");
-    assertThatThrownBy(() -> invoke(handler, "schedule-over-guardrail.json", context)).hasMessageContaining("maxCopies 64 exceeds guardrails.maxCopies 16");
-    assertThatThrownBy(() -> invoke(handler, "schedule-malformed.json", context)).hasMessageStartingWith("schedule event is not valid JSON");
+    assertThatThrownBy(() -> invoke(handler, "schedule-unknown-deployment.json", context))
+        .hasMessageContaining("unknown deployment \"no-such-deployment\"");
+    assertThatThrownBy(() -> invoke(handler, "schedule-unknown-schedule.json", context))
+        .hasMessageContaining("has no schedule \"lunch-break\"");
+    assertThatThrownBy(() -> invoke(handler, "schedule-over-guardrail.json", context))
+        .hasMessageContaining("maxCopies 64 exceeds guardrails.maxCopies 16");
+    assertThatThrownBy(() -> invoke(handler, "schedule-malformed.json", context))
+        .hasMessageStartingWith("schedule event is not valid JSON");
     assertThat(target().minCapacity()).isEqualTo(4);
     assertThat(target().maxCapacity()).isEqualTo(8);
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(4);
@@ -108,14 +123,37 @@ class ScheduleHandlerTest {
   @Test
   void theMinuteTickHealsAMissedDelivery() {
     // someone (or a lost delivery) left the target outside the window in force
-    world.autoScaling().registerScalableTarget(b -> b.serviceNamespace("sagemaker").resourceId("inference-component/llama3-chat-ic")
-        .scalableDimension("sagemaker:inference-component:DesiredCopyCount").minCapacity(1).maxCapacity(3));
-    JsonNode results = invoke(handler, "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), context).get("results");
-    assertThat(results).singleElement().satisfies(r -> assertThat(r.get("reason").asText()).startsWith("reconcile: window business-hours"));
+    world
+        .autoScaling()
+        .registerScalableTarget(
+            b ->
+                b.serviceNamespace("sagemaker")
+                    .resourceId("inference-component/llama3-chat-ic")
+                    .scalableDimension("sagemaker:inference-component:DesiredCopyCount")
+                    .minCapacity(1)
+                    .maxCapacity(3));
+    JsonNode results =
+        invoke(
+                handler,
+                "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                context)
+            .get("results");
+    assertThat(results)
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.get("reason").asText())
+                    .startsWith("reconcile: window business-hours"));
     assertThat(target().minCapacity()).isEqualTo(4);
     assertThat(target().maxCapacity()).isEqualTo(8);
     // healed: the next tick has nothing to do
-    assertThat(invoke(handler, "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), context).get("results")).isEmpty();
+    assertThat(
+            invoke(
+                    handler,
+                    "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    context)
+                .get("results"))
+        .isEmpty();
   }
 
   private static byte[] bytes(String json) {
@@ -124,19 +162,26 @@ class ScheduleHandlerTest {
 
   @Test
   void anOverrideHoldsAgainstHealingUntilItExpiresThenTheWindowApplies() {
-    assertThat(invoke(handler, "schedule-explicit-bounds.json", context).get("outcome").asText()).isEqualTo("SCALED");
-    assertThat(world.stateTable().target("llama3-chat").override()).hasValueSatisfying(o -> {
-      assertThat(o.reason()).isEqualTo("load test of the chat endpoint");
-      assertThat(o.until()).isEqualTo(o.setAt().plus(Duration.ofHours(2)));
-    });
-    // The landed code put the window's bounds back within a minute; now the tick leaves the override alone.
-    assertThat(invoke(handler, bytes("{\"action\": \"reconcile\"}"), context).get("results")).isEmpty();
+    assertThat(invoke(handler, "schedule-explicit-bounds.json", context).get("outcome").asText())
+        .isEqualTo("SCALED");
+    assertThat(world.stateTable().target("llama3-chat").override())
+        .hasValueSatisfying(
+            o -> {
+              assertThat(o.reason()).isEqualTo("load test of the chat endpoint");
+              assertThat(o.until()).isEqualTo(o.setAt().plus(Duration.ofHours(2)));
+            });
+    // The landed code put the window's bounds back within a minute; now the tick leaves the
+    // override alone.
+    assertThat(invoke(handler, bytes("{\"action\": \"reconcile\"}"), context).get("results"))
+        .isEmpty();
     assertThat(target().minCapacity()).isEqualTo(2);
     assertThat(target().maxCapacity()).isEqualTo(6);
     // A schedule that fires meanwhile is recorded, not applied.
     JsonNode fired = invoke(handler, "schedule-business-hours.json", context);
     assertThat(fired.get("outcome").asText()).isEqualTo("IGNORED");
-    assertThat(fired.get("reason").asText()).contains("override [2, 6]").contains("load test of the chat endpoint");
+    assertThat(fired.get("reason").asText())
+        .contains("override [2, 6]")
+        .contains("load test of the chat endpoint");
     assertThat(target().maxCapacity()).isEqualTo(6);
     // After the expiry the tick ends the override and applies the window in force.
     world.pause(Duration.ofHours(2).plusMinutes(1));
@@ -148,11 +193,32 @@ class ScheduleHandlerTest {
 
   @Test
   void anOverrideMustSayWhyAndUntilWhen() {
-    assertThatThrownBy(() -> invoke(handler, bytes("{\"deployment\": \"llama3-chat\", \"minCopies\": 2, \"maxCopies\": 6, \"for\": \"2h\"}"), context))
+    assertThatThrownBy(
+            () ->
+                invoke(
+                    handler,
+                    bytes(
+                        "{\"deployment\": \"llama3-chat\", \"minCopies\": 2, \"maxCopies\": 6,"
+                            + " \"for\": \"2h\"}"),
+                    context))
         .hasMessageContaining("needs a \"reason\"");
-    assertThatThrownBy(() -> invoke(handler, bytes("{\"deployment\": \"llama3-chat\", \"minCopies\": 2, \"maxCopies\": 6, \"reason\": \"x\"}"), context))
+    assertThatThrownBy(
+            () ->
+                invoke(
+                    handler,
+                    bytes(
+                        "{\"deployment\": \"llama3-chat\", \"minCopies\": 2, \"maxCopies\": 6,"
+                            + " \"reason\": \"x\"}"),
+                    context))
         .hasMessageContaining("exactly one of \"until\"");
-    assertThatThrownBy(() -> invoke(handler, bytes("{\"deployment\": \"llama3-chat\", \"minCopies\": 2, \"maxCopies\": 6, \"reason\": \"x\", \"for\": \"30d\"}"), context))
+    assertThatThrownBy(
+            () ->
+                invoke(
+                    handler,
+                    bytes(
+                        "{\"deployment\": \"llama3-chat\", \"minCopies\": 2, \"maxCopies\": 6,"
+                            + " \"reason\": \"x\", \"for\": \"30d\"}"),
+                    context))
         .hasMessageContaining("at most 7 days");
     assertThat(target().minCapacity()).isEqualTo(4);
     assertThat(world.stateTable().target("llama3-chat").override()).isEmpty();
@@ -162,7 +228,9 @@ class ScheduleHandlerTest {
   void aScheduledChangeStartsNoStepCooldownAndAPinnedWindowIsNamedAsSuch() {
     JsonNode result = invoke(handler, "schedule-scale-to-zero.json", context);
     assertThat(result.get("to").asInt()).isZero();
-    assertThat(world.stateTable().target("llama3-chat").cooldowns().lastScaleIn()).as("scheduled actions are not trigger-related scaling").isEmpty();
+    assertThat(world.stateTable().target("llama3-chat").cooldowns().lastScaleIn())
+        .as("scheduled actions are not trigger-related scaling")
+        .isEmpty();
     assertThat(world.stateTable().target("llama3-chat").cooldowns().lastScaleOut()).isEmpty();
     assertThat(lastEntry().limitedBy()).containsExactly("window [0, 0]");
   }

@@ -30,6 +30,7 @@ public final class AlarmHandler implements RequestStreamHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AlarmHandler.class);
 
   private final AlarmService service;
+
   /** Held here because CRaC holds it weakly; null when not built by Lambda. */
   @SuppressWarnings("unused")
   private final SnapStartPriming priming;
@@ -54,8 +55,8 @@ public final class AlarmHandler implements RequestStreamHandler {
 
   /**
    * The first event's path on samples, with no AWS call and no state read or written: the clients
-   * this function calls, an alarm event read and parsed, a stored spec parsed and its alarm requests
-   * built, a response written.
+   * this function calls, an alarm event read and parsed, a stored spec parsed and its alarm
+   * requests built, a response written.
    */
   static void prime(Services services) {
     Clients aws = services.clients();
@@ -69,14 +70,23 @@ public final class AlarmHandler implements RequestStreamHandler {
     DeploymentSpec spec = SnapStartPriming.sampleSpec();
     ResourceNames names = ResourceNames.of(spec);
     spec.scaling().stepPolicies().forEach(p -> Requests.alarm(spec, names, p, List.of()));
-    ScalingResult result = ScalingResult.ignored(Optional.of(spec.name()), alarm.alarmName(), "priming", 1);
+    ScalingResult result =
+        ScalingResult.ignored(Optional.of(spec.name()), alarm.alarmName(), "priming", 1);
     SnapStartPriming.writeResponse(Map.of("results", List.of(result)));
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) {
-    LambdaStreams.handle(input, output, context, "alarm event", (event, origin) -> LambdaStreams.isTick(event)
-        ? Map.of("results", service.tick().stream().map(r -> LambdaStreams.logged(LOG, r)).toList())
-        : LambdaStreams.logged(LOG, service.handle(event, origin)));
+    LambdaStreams.handle(
+        input,
+        output,
+        context,
+        "alarm event",
+        (event, origin) ->
+            LambdaStreams.isTick(event)
+                ? Map.of(
+                    "results",
+                    service.tick().stream().map(r -> LambdaStreams.logged(LOG, r)).toList())
+                : LambdaStreams.logged(LOG, service.handle(event, origin)));
   }
 }

@@ -6,7 +6,10 @@ import dev.copyscale.aws.store.InMemoryStateStore;
 import dev.copyscale.aws.testing.NoCallClients;
 import org.junit.jupiter.api.Test;
 
-/** SnapStart priming runs the first event's path on samples and calls no AWS API, reads or writes no state. */
+/**
+ * SnapStart priming runs the first event's path on samples and calls no AWS API, reads or writes no
+ * state.
+ */
 class AlarmHandlerPrimingTest {
   @Test
   void primingCallsNoAwsApiAndLeavesTheStateTableAlone() {

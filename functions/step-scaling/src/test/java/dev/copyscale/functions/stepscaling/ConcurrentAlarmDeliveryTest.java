@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.testing.MotoClients;
-import dev.copyscale.json.Json;
-import dev.copyscale.scaling.Outcome;
 import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.json.Json;
 import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.Outcome;
 import dev.copyscale.scaling.TargetState;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.TwinFixture;
@@ -53,31 +53,43 @@ class ConcurrentAlarmDeliveryTest {
   }
 
   List<LedgerEntry> scaled() {
-    return table.ledger("llama3-chat", Instant.EPOCH).stream().filter(e -> e.outcome() == Outcome.SCALED && !e.source().equals("deploy")).toList();
+    return table.ledger("llama3-chat", Instant.EPOCH).stream()
+        .filter(e -> e.outcome() == Outcome.SCALED && !e.source().equals("deploy"))
+        .toList();
   }
 
   @Test
   void aDuplicateDeliveredTwiceAtOnceWritesTheCopyCountOnce() throws Exception {
     // datapoints 11 and 9: +1 copy, which the running instance holds: written at once
     byte[] burst = TwinFixture.event("alarm-lambda-action-burst.json");
-    List<JsonNode> results = invocations.both(invocations.handler(new MeetBeforeCommit(table)), burst, burst);
+    List<JsonNode> results =
+        invocations.both(invocations.handler(new MeetBeforeCommit(table)), burst, burst);
 
-    assertThat(results).extracting(r -> r.get("outcome").asText()).containsExactlyInAnyOrder("SCALED", "IGNORED");
+    assertThat(results)
+        .extracting(r -> r.get("outcome").asText())
+        .containsExactlyInAnyOrder("SCALED", "IGNORED");
     assertThat(invocations.copyWrites).as("copy-count writes to SageMaker").hasValue(1);
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(3);
-    assertThat(scaled()).singleElement().satisfies(e -> {
-      assertThat(e.from()).isEqualTo(2);
-      assertThat(e.to()).isEqualTo(3);
-    });
+    assertThat(scaled())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.from()).isEqualTo(2);
+              assertThat(e.to()).isEqualTo(3);
+            });
   }
 
   @Test
   void aDuplicateThatNeedsAnInstanceAndTwoTicksAtOnceStillWriteOnce() throws Exception {
-    // +4 copies need a second instance: the winner fills the running one and raises the second, and two ticks
-    // released together after it is up both find the last copies to write; the conditional claim lets one write.
+    // +4 copies need a second instance: the winner fills the running one and raises the second, and
+    // two ticks
+    // released together after it is up both find the last copies to write; the conditional claim
+    // lets one write.
     byte[] burst = TwinFixture.event("alarm-eventbridge-burst.json");
     AlarmHandler handler = invocations.handler(new MeetBeforeCommit(table));
-    assertThat(invocations.both(handler, burst, burst)).extracting(r -> r.get("outcome").asText()).containsExactlyInAnyOrder("PENDING", "IGNORED");
+    assertThat(invocations.both(handler, burst, burst))
+        .extracting(r -> r.get("outcome").asText())
+        .containsExactlyInAnyOrder("PENDING", "IGNORED");
     world.pause(java.time.Duration.ofMinutes(10));
     byte[] tick = "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     invocations.both(invocations.handler(table), tick, tick);
@@ -90,18 +102,30 @@ class ConcurrentAlarmDeliveryTest {
 
   @Test
   void twoDifferentAlarmEventsAtOnceBothDecideOnWhatTheOtherDid() throws Exception {
-    // Two state changes of the burst alarm (+1 each), released together: the loser of the conditional write
-    // re-reads the target and decides again from what the winner did, so the ledger and SageMaker agree.
+    // Two state changes of the burst alarm (+1 each), released together: the loser of the
+    // conditional write
+    // re-reads the target and decides again from what the winner did, so the ledger and SageMaker
+    // agree.
     byte[] first = TwinFixture.event("alarm-lambda-action-burst.json");
-    com.fasterxml.jackson.databind.node.ObjectNode later = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(first);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) later.get("alarmData").get("state")).put("timestamp", "2026-11-25T10:11:25.000+0000");
-    List<JsonNode> results = invocations.both(invocations.handler(new MeetBeforeCommit(table)), first, Json.mapper().writeValueAsBytes(later));
+    com.fasterxml.jackson.databind.node.ObjectNode later =
+        (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(first);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) later.get("alarmData").get("state"))
+        .put("timestamp", "2026-11-25T10:11:25.000+0000");
+    List<JsonNode> results =
+        invocations.both(
+            invocations.handler(new MeetBeforeCommit(table)),
+            first,
+            Json.mapper().writeValueAsBytes(later));
 
-    // The loser sees what the winner did: if the earlier change won, its scale-out and cooldown (the same +1
+    // The loser sees what the winner did: if the earlier change won, its scale-out and cooldown
+    // (the same +1
     // from 2 is already there); if the later one won, the earlier one is a late delivery.
     List<String> outcomes = results.stream().map(r -> r.get("outcome").asText()).toList();
     assertThat(outcomes).containsOnlyOnce("SCALED");
-    assertThat(outcomes).filteredOn(o -> !o.equals("SCALED")).singleElement().isIn("NO_CHANGE", "IGNORED");
+    assertThat(outcomes)
+        .filteredOn(o -> !o.equals("SCALED"))
+        .singleElement()
+        .isIn("NO_CHANGE", "IGNORED");
     assertThat(scaled()).singleElement().satisfies(e -> assertThat(e.to()).isEqualTo(3));
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(3);
     assertThat(invocations.copyWrites).hasValue(1);
@@ -109,7 +133,8 @@ class ConcurrentAlarmDeliveryTest {
 
   /**
    * The state table, with each invocation's first commit held until the other invocation has
-   * reached its own: both have observed and decided on the same state, as two Lambda containers can.
+   * reached its own: both have observed and decided on the same state, as two Lambda containers
+   * can.
    */
   static final class MeetBeforeCommit implements StateStore {
     private final StateStore table;

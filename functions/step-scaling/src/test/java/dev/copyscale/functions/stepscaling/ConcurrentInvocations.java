@@ -30,8 +30,10 @@ import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 final class ConcurrentInvocations implements AutoCloseable {
   /** UpdateInferenceComponentRuntimeConfig calls. */
   final AtomicInteger copyWrites = new AtomicInteger();
+
   /** UpdateEndpointWeightsAndCapacities calls. */
   final AtomicInteger instanceWrites = new AtomicInteger();
+
   private final TwinWorld world;
   private final LocalContext context;
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -41,38 +43,63 @@ final class ConcurrentInvocations implements AutoCloseable {
     this.context = context;
   }
 
-  /** The handler on {@code store}, counting its copy-count and instance-count writes to SageMaker. */
+  /**
+   * The handler on {@code store}, counting its copy-count and instance-count writes to SageMaker.
+   */
   AlarmHandler handler(StateStore store) {
     Clients twin = world.clients();
-    SageMakerClient counting = (SageMakerClient) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {SageMakerClient.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("updateInferenceComponentRuntimeConfig")) {
-            copyWrites.incrementAndGet();
-          }
-          if (method.getName().equals("updateEndpointWeightsAndCapacities")) {
-            instanceWrites.incrementAndGet();
-          }
-          try {
-            return method.invoke(twin.sageMaker(), args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
-    Clients clients = Clients.of(counting, twin.autoScaling(), twin.cloudWatch(), twin.eventBridge(), twin.secrets(), twin.scheduler(), null);
-    return new AlarmHandler(new Services(clients, store, world.clock(), world.pauser(), world.deployConfig(), TwinWorld.LEDGER_RETENTION).alarms());
+    SageMakerClient counting =
+        (SageMakerClient)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {SageMakerClient.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("updateInferenceComponentRuntimeConfig")) {
+                    copyWrites.incrementAndGet();
+                  }
+                  if (method.getName().equals("updateEndpointWeightsAndCapacities")) {
+                    instanceWrites.incrementAndGet();
+                  }
+                  try {
+                    return method.invoke(twin.sageMaker(), args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    Clients clients =
+        Clients.of(
+            counting,
+            twin.autoScaling(),
+            twin.cloudWatch(),
+            twin.eventBridge(),
+            twin.secrets(),
+            twin.scheduler(),
+            null);
+    return new AlarmHandler(
+        new Services(
+                clients,
+                store,
+                world.clock(),
+                world.pauser(),
+                world.deployConfig(),
+                TwinWorld.LEDGER_RETENTION)
+            .alarms());
   }
 
-  /** Two invocations of {@code handler}, one per event, started together; their responses in order. */
+  /**
+   * Two invocations of {@code handler}, one per event, started together; their responses in order.
+   */
   List<JsonNode> both(AlarmHandler handler, byte[] first, byte[] second) throws Exception {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<JsonNode>> runs = new ArrayList<>();
     for (byte[] event : List.of(first, second)) {
-      Callable<JsonNode> invocation = () -> {
-        start.await();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event), out, context);
-        return Json.mapper().readTree(out.toByteArray());
-      };
+      Callable<JsonNode> invocation =
+          () -> {
+            start.await();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(event), out, context);
+            return Json.mapper().readTree(out.toByteArray());
+          };
       runs.add(threads.submit(invocation));
     }
     start.countDown();

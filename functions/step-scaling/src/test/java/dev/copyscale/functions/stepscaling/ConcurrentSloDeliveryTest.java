@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * engine slo's decisions are once-only with real concurrency: two invocations of the real handler
  * released together on two threads, against the state table on moto's DynamoDB, the store holding
- * each commit until both have observed and decided (as in {@link ConcurrentAlarmDeliveryTest}).
- * Two ticks of the same minute, and two deliveries of the same wake-up alarm event, write the copy
+ * each commit until both have observed and decided (as in {@link ConcurrentAlarmDeliveryTest}). Two
+ * ticks of the same minute, and two deliveries of the same wake-up alarm event, write the copy
  * count once and leave one decision in the ledger.
  */
 class ConcurrentSloDeliveryTest {
@@ -46,7 +46,8 @@ class ConcurrentSloDeliveryTest {
     JsonNode spec = TwinFixture.json("deploy-llama3-8b-slo.json");
     TwinFixture.deploy(world, table, spec);
     capacity = SloCapacity.of(SpecParser.parse(spec).spec().orElseThrow());
-    // The deploy's 2 copies on 1 instance, no decision of the engine yet (only the deploy's reconcile ran).
+    // The deploy's 2 copies on 1 instance, no decision of the engine yet (only the deploy's
+    // reconcile ran).
     assertThat(desiredCopies(world, COMPONENT)).isEqualTo(2);
     assertThat(decisions()).isEmpty();
     invocations = new ConcurrentInvocations(world, context);
@@ -59,7 +60,9 @@ class ConcurrentSloDeliveryTest {
 
   /** The engine's decisions (the deploy's own entries aside). */
   List<LedgerEntry> decisions() {
-    return table.ledger("llama3-chat", Instant.EPOCH).stream().filter(e -> !e.source().equals("deploy")).toList();
+    return table.ledger("llama3-chat", Instant.EPOCH).stream()
+        .filter(e -> !e.source().equals("deploy"))
+        .toList();
   }
 
   /**
@@ -71,71 +74,139 @@ class ConcurrentSloDeliveryTest {
     Instant end = Instant.ofEpochSecond(now.getEpochSecond() / 10 * 10);
     Map<String, String> ic = Map.of("InferenceComponentName", COMPONENT);
     String ns = Metric.Namespace.INVOCATIONS;
-    int serving = world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT)).runtimeConfig().currentCopyCount();
+    int serving =
+        world
+            .sageMaker()
+            .describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT))
+            .runtimeConfig()
+            .currentCopyCount();
     double perCopy = inFlight / serving;
     double latencyMs = capacity.serviceMs(Math.max(1, perCopy), 1);
-    // Arrivals that keep inFlight requests in flight at the objective's operating point (what the engine plans for).
+    // Arrivals that keep inFlight requests in flight at the objective's operating point (what the
+    // engine plans for).
     double operatingMs = capacity.serviceMs(capacity.perCopy(1), 1);
     long n = Math.max(1, Math.round(inFlight / (operatingMs / 1000) * 10));
-    for (Instant start = end.minus(Duration.ofMinutes(minutes)); start.isBefore(end); start = start.plusSeconds(10)) {
+    for (Instant start = end.minus(Duration.ofMinutes(minutes));
+        start.isBefore(end);
+        start = start.plusSeconds(10)) {
       world.cloudWatch().publish(ns, Metric.INVOCATIONS.metricName(), ic, start, n, n, 1, 1);
-      world.cloudWatch().publish(ns, Metric.INVOCATIONS_PER_COPY.metricName(), ic, start, (double) n / serving, n, 1.0 / serving, 1.0 / serving);
-      world.cloudWatch().publish(ns, Metric.MODEL_LATENCY.metricName(), ic, start, latencyMs * 1000 * n, n, latencyMs * 1000, latencyMs * 1000);
-      world.cloudWatch().publish(ns, Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(), ic, start, perCopy, 1, perCopy, perCopy);
+      world
+          .cloudWatch()
+          .publish(
+              ns,
+              Metric.INVOCATIONS_PER_COPY.metricName(),
+              ic,
+              start,
+              (double) n / serving,
+              n,
+              1.0 / serving,
+              1.0 / serving);
+      world
+          .cloudWatch()
+          .publish(
+              ns,
+              Metric.MODEL_LATENCY.metricName(),
+              ic,
+              start,
+              latencyMs * 1000 * n,
+              n,
+              latencyMs * 1000,
+              latencyMs * 1000);
+      world
+          .cloudWatch()
+          .publish(
+              ns,
+              Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(),
+              ic,
+              start,
+              perCopy,
+              1,
+              perCopy,
+              perCopy);
     }
   }
 
   @Test
-  void twoTicksOfTheSameMinuteAtOnceDecideAndWriteOnceAndTheNextMinuteDecidesAgain() throws Exception {
+  void twoTicksOfTheSameMinuteAtOnceDecideAndWriteOnceAndTheNextMinuteDecidesAgain()
+      throws Exception {
     // Three copies' worth in flight (with the 99% headroom: 4 copies, the one instance filled).
     loadBefore(2.5 * capacity.perCopy(1), 3);
-    List<JsonNode> results = invocations.both(invocations.handler(new MeetBeforeCommit(table)), TICK, TICK);
+    List<JsonNode> results =
+        invocations.both(invocations.handler(new MeetBeforeCommit(table)), TICK, TICK);
 
     assertThat(invocations.copyWrites).as("copy-count writes to SageMaker").hasValue(1);
     assertThat(desiredCopies(world, COMPONENT)).isEqualTo(4);
-    assertThat(decisions()).as(results.toString()).singleElement().satisfies(e -> {
-      assertThat(e.source()).isEqualTo("slo");
-      assertThat(e.trigger()).isEqualTo("tick");
-      assertThat(e.eventId()).startsWith("slo-tick#llama3-chat#");
-      assertThat(e.from()).isEqualTo(2);
-      assertThat(e.to()).isEqualTo(4);
-      assertThat(e.reason()).startsWith("adding: ");
-    });
+    assertThat(decisions())
+        .as(results.toString())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.source()).isEqualTo("slo");
+              assertThat(e.trigger()).isEqualTo("tick");
+              assertThat(e.eventId()).startsWith("slo-tick#llama3-chat#");
+              assertThat(e.from()).isEqualTo(2);
+              assertThat(e.to()).isEqualTo(4);
+              assertThat(e.reason()).startsWith("adding: ");
+            });
     String firstMinute = decisions().get(0).eventId();
 
-    // Once the copies serve (the tick waits for a change to roll out) the load has doubled: that minute's tick is a
+    // Once the copies serve (the tick waits for a change to roll out) the load has doubled: that
+    // minute's tick is a
     // new decision, not a duplicate of the first.
     world.pause(Duration.ofMinutes(10));
-    assertThat(world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT)).runtimeConfig().currentCopyCount()).isEqualTo(4);
+    assertThat(
+            world
+                .sageMaker()
+                .describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT))
+                .runtimeConfig()
+                .currentCopyCount())
+        .isEqualTo(4);
     loadBefore(6 * capacity.perCopy(1), 2);
     JsonNode next = TwinFixture.invoke(invocations.handler(table), TICK, context);
     assertThat(decisions()).as(next.toString()).hasSize(2);
-    LedgerEntry second = decisions().stream().filter(e -> !e.eventId().equals(firstMinute)).findFirst().orElseThrow();
+    LedgerEntry second =
+        decisions().stream()
+            .filter(e -> !e.eventId().equals(firstMinute))
+            .findFirst()
+            .orElseThrow();
     assertThat(second.eventId()).startsWith("slo-tick#llama3-chat#");
     assertThat(second.from()).isEqualTo(4);
-    assertThat(second.to()).as("whole instances of 4").isGreaterThan(4).matches(c -> c % 4 == 0, "a multiple of 4");
+    assertThat(second.to())
+        .as("whole instances of 4")
+        .isGreaterThan(4)
+        .matches(c -> c % 4 == 0, "a multiple of 4");
     assertThat(invocations.instanceWrites).as("the new decision raised the instances").hasValue(1);
   }
 
   @Test
   void aWakeUpAlarmDeliveredTwiceAtOnceDecidesAndWritesOnce() throws Exception {
     loadBefore(2.5 * capacity.perCopy(1), 3);
-    byte[] rise = TwinFixture.eventAt("alarm-slo-rise.json", world.clock().instant().minusSeconds(5));
-    List<JsonNode> results = invocations.both(invocations.handler(new MeetBeforeCommit(table)), rise, rise);
+    byte[] rise =
+        TwinFixture.eventAt("alarm-slo-rise.json", world.clock().instant().minusSeconds(5));
+    List<JsonNode> results =
+        invocations.both(invocations.handler(new MeetBeforeCommit(table)), rise, rise);
 
-    assertThat(results).extracting(r -> r.get("outcome").asText()).containsExactlyInAnyOrder("SCALED", "IGNORED");
-    assertThat(results).filteredOn(r -> r.get("outcome").asText().equals("IGNORED")).singleElement()
+    assertThat(results)
+        .extracting(r -> r.get("outcome").asText())
+        .containsExactlyInAnyOrder("SCALED", "IGNORED");
+    assertThat(results)
+        .filteredOn(r -> r.get("outcome").asText().equals("IGNORED"))
+        .singleElement()
         .satisfies(r -> assertThat(r.get("reason").asText()).contains("duplicate delivery"));
     assertThat(invocations.copyWrites).as("copy-count writes to SageMaker " + results).hasValue(1);
     assertThat(desiredCopies(world, COMPONENT)).isEqualTo(4);
-    assertThat(decisions()).singleElement().satisfies(e -> {
-      assertThat(e.source()).isEqualTo("slo");
-      assertThat(e.trigger()).isEqualTo("copyscale-llama3-chat-slo-rise");
-      assertThat(e.eventId()).isEqualTo("eventbridge#5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d");
-      assertThat(e.to()).isEqualTo(4);
-    });
+    assertThat(decisions())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.source()).isEqualTo("slo");
+              assertThat(e.trigger()).isEqualTo("copyscale-llama3-chat-slo-rise");
+              assertThat(e.eventId()).isEqualTo("eventbridge#5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d");
+              assertThat(e.to()).isEqualTo(4);
+            });
 
-    // The same minute's tick afterwards finds nothing more to do and records nothing; a later delivery of the event is a duplicate.
+    // The same minute's tick afterwards finds nothing more to do and records nothing; a later
+    // delivery of the event is a duplicate.
     TwinFixture.invoke(invocations.handler(table), TICK, context);
     JsonNode again = TwinFixture.invoke(invocations.handler(table), rise, context);
     assertThat(again.get("outcome").asText()).isEqualTo("IGNORED");

@@ -14,11 +14,11 @@ import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.Metric;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
+import dev.copyscale.twin.eventbridge.EventBridgeTwin;
 import dev.copyscale.twin.scheduler.SchedulerTwin;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinFixture;
-import dev.copyscale.twin.eventbridge.EventBridgeTwin;
 import dev.copyscale.twin.world.TwinWorld;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,45 +34,62 @@ import org.junit.jupiter.api.Test;
 /**
  * engine: slo end to end on the twin, through the real step-scaling handler as template.yaml wires
  * it (the per-minute tick and the EventBridge rule for copyscale's alarms, the twin's CloudWatch
- * evaluating the wake-up alarms every 10 seconds). The load is published the way the twin's
- * serving engine publishes it (MetricBucket): every 10 seconds Invocations, InvocationsPerCopy,
+ * evaluating the wake-up alarms every 10 seconds). The load is published the way the twin's serving
+ * engine publishes it (MetricBucket): every 10 seconds Invocations, InvocationsPerCopy,
  * ModelLatency and ConcurrentRequestsPerCopy, or NoCapacityInvocationFailures when no copy serves.
  */
 class SloEngineOnTwinTest {
   static final String DEPLOYMENT = "llama3-chat";
   static final String COMPONENT = "llama3-chat-ic";
-  static final Pattern ADDING = Pattern.compile(
-      "^adding: [0-9.]+ requests in flight now need (\\d+) copies at [0-9.]+ per copy for TTFT <= 2000 ms at 99%: (\\d+) instances? of 4, (\\d+) copies");
+  static final Pattern ADDING =
+      Pattern.compile(
+          "^adding: [0-9.]+ requests in flight now need (\\d+) copies at [0-9.]+ per copy for TTFT"
+              + " <= 2000 ms at 99%: (\\d+) instances? of 4, (\\d+) copies");
 
   final LocalContext context = new LocalContext("copyscale-test-step-scaling");
   TwinWorld world;
   AlarmHandler handler;
   DeployService deploy;
   SloCapacity capacity;
+
   /** What the step-scaling function answered, with the time it ran. */
   final List<String> invocations = new ArrayList<>();
 
-  /** copyscale's functions as the template wires them: deploy's reconcile and the step-scaling tick every minute, the alarm rule. */
-  final Stack stack = new Stack() {
-    @Override
-    public void everyMinute(Instant now) {
-      deploy.reconcileInProgress();
-      JsonNode r = invoke(handler, "{\"action\": \"reconcile\"}".getBytes(StandardCharsets.UTF_8), context);
-      invocations.add(now + " tick " + r);
-    }
+  /**
+   * copyscale's functions as the template wires them: deploy's reconcile and the step-scaling tick
+   * every minute, the alarm rule.
+   */
+  final Stack stack =
+      new Stack() {
+        @Override
+        public void everyMinute(Instant now) {
+          deploy.reconcileInProgress();
+          JsonNode r =
+              invoke(
+                  handler, "{\"action\": \"reconcile\"}".getBytes(StandardCharsets.UTF_8), context);
+          invocations.add(now + " tick " + r);
+        }
 
-    @Override
-    public void alarmStateChanged(CloudWatchTwin.StateChange change) {
-      if (!change.alarmName().startsWith("copyscale-")) {
-        return;
-      }
-      JsonNode r = invoke(handler, Json.compact(EventBridgeTwin.alarmStateChange(change, TwinWorld.ACCOUNT, TwinWorld.REGION)).getBytes(StandardCharsets.UTF_8), context);
-      invocations.add(world.clock().instant() + " " + change.alarmName() + " " + change.state() + " " + r);
-    }
+        @Override
+        public void alarmStateChanged(CloudWatchTwin.StateChange change) {
+          if (!change.alarmName().startsWith("copyscale-")) {
+            return;
+          }
+          JsonNode r =
+              invoke(
+                  handler,
+                  Json.compact(
+                          EventBridgeTwin.alarmStateChange(
+                              change, TwinWorld.ACCOUNT, TwinWorld.REGION))
+                      .getBytes(StandardCharsets.UTF_8),
+                  context);
+          invocations.add(
+              world.clock().instant() + " " + change.alarmName() + " " + change.state() + " " + r);
+        }
 
-    @Override
-    public void scheduleFired(SchedulerTwin.Firing firing) {}
-  };
+        @Override
+        public void scheduleFired(SchedulerTwin.Firing firing) {}
+      };
 
   /** The slo example deployed and InService (09:00), with {@code minCopies}. */
   void deployed(int minCopies) {
@@ -84,7 +101,10 @@ class SloEngineOnTwinTest {
     deploy = world.services().deploy();
   }
 
-  /** {@code inFlight} requests in flight for {@code duration}, published every 10 seconds as SageMaker does. */
+  /**
+   * {@code inFlight} requests in flight for {@code duration}, published every 10 seconds as
+   * SageMaker does.
+   */
   void load(double inFlight, Duration duration) {
     Instant end = world.clock().instant().plus(duration);
     while (world.clock().instant().isBefore(end)) {
@@ -98,7 +118,10 @@ class SloEngineOnTwinTest {
     world.advance(duration, stack);
   }
 
-  /** The 10-second period the clock is in (aligned): what the copies serving carried, or the requests refused without one. */
+  /**
+   * The 10-second period the clock is in (aligned): what the copies serving carried, or the
+   * requests refused without one.
+   */
   void publish(double inFlight) {
     Instant now = world.clock().instant();
     Instant start = Instant.ofEpochSecond(now.getEpochSecond() / 10 * 10);
@@ -112,39 +135,102 @@ class SloEngineOnTwinTest {
     if (serving == 0) {
       // No copy: every request is refused (and no concurrency is published).
       long refused = Math.max(1, Math.round(inFlight));
-      cw.publish(ns, Metric.NO_CAPACITY_INVOCATION_FAILURES.metricName(), ic, start, refused, refused, 1, 1);
+      cw.publish(
+          ns,
+          Metric.NO_CAPACITY_INVOCATION_FAILURES.metricName(),
+          ic,
+          start,
+          refused,
+          refused,
+          1,
+          1);
       return;
     }
     double perCopy = inFlight / serving;
     double latencyMs = capacity.serviceMs(Math.max(1, perCopy), 1);
     long n = Math.max(1, Math.round(inFlight / (latencyMs / 1000) * 10));
     cw.publish(ns, Metric.INVOCATIONS.metricName(), ic, start, n, n, 1, 1);
-    cw.publish(ns, Metric.INVOCATIONS_PER_COPY.metricName(), ic, start, (double) n / serving, n, 1.0 / serving, 1.0 / serving);
-    cw.publish(ns, Metric.MODEL_LATENCY.metricName(), ic, start, latencyMs * 1000 * n, n, latencyMs * 1000, latencyMs * 1000);
-    cw.publish(ns, Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(), ic, start, perCopy, 1, perCopy, perCopy);
+    cw.publish(
+        ns,
+        Metric.INVOCATIONS_PER_COPY.metricName(),
+        ic,
+        start,
+        (double) n / serving,
+        n,
+        1.0 / serving,
+        1.0 / serving);
+    cw.publish(
+        ns,
+        Metric.MODEL_LATENCY.metricName(),
+        ic,
+        start,
+        latencyMs * 1000 * n,
+        n,
+        latencyMs * 1000,
+        latencyMs * 1000);
+    cw.publish(
+        ns,
+        Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(),
+        ic,
+        start,
+        perCopy,
+        1,
+        perCopy,
+        perCopy);
   }
 
   int servingCopies() {
-    Integer current = world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT)).runtimeConfig().currentCopyCount();
+    Integer current =
+        world
+            .sageMaker()
+            .describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT))
+            .runtimeConfig()
+            .currentCopyCount();
     return current == null ? 0 : current;
   }
 
   int instances() {
-    return world.sageMaker().describeEndpoint(b -> b.endpointName(DEPLOYMENT)).productionVariants().get(0).desiredInstanceCount();
+    return world
+        .sageMaker()
+        .describeEndpoint(b -> b.endpointName(DEPLOYMENT))
+        .productionVariants()
+        .get(0)
+        .desiredInstanceCount();
   }
 
   /** The engine's decisions (the deploy's own entries aside). */
   List<LedgerEntry> decisions() {
-    return world.stateTable().ledger(DEPLOYMENT, Instant.EPOCH).stream().filter(e -> !e.source().equals("deploy")).toList();
+    return world.stateTable().ledger(DEPLOYMENT, Instant.EPOCH).stream()
+        .filter(e -> !e.source().equals("deploy"))
+        .toList();
   }
 
   List<LedgerEntry> changes() {
-    return decisions().stream().filter(e -> e.outcome() == Outcome.SCALED || e.outcome() == Outcome.PENDING).toList();
+    return decisions().stream()
+        .filter(e -> e.outcome() == Outcome.SCALED || e.outcome() == Outcome.PENDING)
+        .toList();
   }
 
   String log() {
-    return String.join("\n", invocations) + "\nledger:\n"
-        + String.join("\n", decisions().stream().map(e -> e.at() + " " + e.source() + " " + e.outcome() + " " + e.from() + "->" + e.to() + " " + e.reason()).toList());
+    return String.join("\n", invocations)
+        + "\nledger:\n"
+        + String.join(
+            "\n",
+            decisions().stream()
+                .map(
+                    e ->
+                        e.at()
+                            + " "
+                            + e.source()
+                            + " "
+                            + e.outcome()
+                            + " "
+                            + e.from()
+                            + "->"
+                            + e.to()
+                            + " "
+                            + e.reason())
+                .toList());
   }
 
   @Test
@@ -166,27 +252,41 @@ class SloEngineOnTwinTest {
     assertThat(added).as(this::log).isNotEmpty();
     LedgerEntry out = added.get(0);
     assertThat(out.at()).isBefore(rise.plus(Duration.ofMinutes(2)));
-    assertThat(out.to()).as("whole ml.g5.12xlarge instances of 4 copies").isGreaterThan(4).matches(c -> c % 4 == 0, "a multiple of 4");
+    assertThat(out.to())
+        .as("whole ml.g5.12xlarge instances of 4 copies")
+        .isGreaterThan(4)
+        .matches(c -> c % 4 == 0, "a multiple of 4");
     Matcher reason = ADDING.matcher(out.reason());
     assertThat(reason.find()).as(out.reason()).isTrue();
     int needed = Integer.parseInt(reason.group(1));
-    assertThat(needed).as("6 x perCopy in flight need more than one instance's 4 copies").isGreaterThan(4);
-    assertThat(Integer.parseInt(reason.group(3))).isEqualTo(out.to()).isEqualTo(Math.min(12, (needed + 3) / 4 * 4));
+    assertThat(needed)
+        .as("6 x perCopy in flight need more than one instance's 4 copies")
+        .isGreaterThan(4);
+    assertThat(Integer.parseInt(reason.group(3)))
+        .isEqualTo(out.to())
+        .isEqualTo(Math.min(12, (needed + 3) / 4 * 4));
     assertThat(Integer.parseInt(reason.group(2))).isEqualTo(out.to() / 4);
-    assertThat(instances()).as("the instances for the copies are raised at once").isEqualTo(out.to() / 4);
+    assertThat(instances())
+        .as("the instances for the copies are raised at once")
+        .isEqualTo(out.to() / 4);
 
     // The load stays for 20 minutes; the new instances come up and SageMaker takes the copies.
     load(inFlight, Duration.ofMinutes(18));
     int peak = out.to();
     assertThat(desiredCopies(world, COMPONENT)).as(this::log).isEqualTo(peak);
 
-    // The load stops: the scale-out is more than 20 minutes old, but the window still shows the load.
+    // The load stops: the scale-out is more than 20 minutes old, but the window still shows the
+    // load.
     Instant stop = world.clock().instant();
     idle(Duration.ofMinutes(29));
-    assertThat(desiredCopies(world, COMPONENT)).as("held through the 30-minute window after the load\n" + log()).isEqualTo(peak);
+    assertThat(desiredCopies(world, COMPONENT))
+        .as("held through the 30-minute window after the load\n" + log())
+        .isEqualTo(peak);
     assertThat(instances()).isEqualTo(peak / 4);
     idle(Duration.ofMinutes(6));
-    assertThat(desiredCopies(world, COMPONENT)).as("released once the whole window is quiet\n" + log()).isEqualTo(4);
+    assertThat(desiredCopies(world, COMPONENT))
+        .as("released once the whole window is quiet\n" + log())
+        .isEqualTo(4);
     assertThat(instances()).isEqualTo(1);
     LedgerEntry release = changes().get(changes().size() - 1);
     assertThat(release.reason()).startsWith("releasing: the 30-minute peak");
@@ -211,12 +311,18 @@ class SloEngineOnTwinTest {
     List<LedgerEntry> back = changes().subList(before, changes().size());
     assertThat(back).as(this::log).isNotEmpty();
     LedgerEntry first = back.get(0);
-    // The next decision (the tick's or the wake-up alarm's, whichever comes first) says the refused requests brought the copies back.
-    assertThat(first.reason()).as(this::log).matches("adding: [0-9.]+ requests were refused for want of a copy \\(NoCapacityInvocationFailures\\); .*need 1 copies.*");
+    // The next decision (the tick's or the wake-up alarm's, whichever comes first) says the refused
+    // requests brought the copies back.
+    assertThat(first.reason())
+        .as(this::log)
+        .matches(
+            "adding: [0-9.]+ requests were refused for want of a copy"
+                + " \\(NoCapacityInvocationFailures\\); .*need 1 copies.*");
     assertThat(first.from()).isZero();
     assertThat(first.to()).as("one whole instance, filled").isEqualTo(4);
     assertThat(first.at()).isBefore(refused.plus(Duration.ofMinutes(2)));
-    assertThat(invocations).as("the slo-from-zero wake-up alarm woke the engine")
+    assertThat(invocations)
+        .as("the slo-from-zero wake-up alarm woke the engine")
         .anyMatch(i -> i.contains("copyscale-llama3-chat-slo-from-zero ALARM"));
     idle(Duration.ofMinutes(12));
     assertThat(desiredCopies(world, COMPONENT)).as(this::log).isEqualTo(4);
@@ -225,7 +331,8 @@ class SloEngineOnTwinTest {
 
   @Test
   void aFreshDeploymentKeepsItsCopiesForAScaleInWindowBeforeGoingToZero() {
-    // A deploy starts copies as a scale-out does: a minute of no traffic after InService (09:00) is no evidence they are unneeded.
+    // A deploy starts copies as a scale-out does: a minute of no traffic after InService (09:00) is
+    // no evidence they are unneeded.
     deployed(0);
     Instant inService = world.stateTable().deployment(DEPLOYMENT).orElseThrow().updatedAt();
     idle(Duration.ofMinutes(25));
@@ -237,7 +344,10 @@ class SloEngineOnTwinTest {
     assertThat(toZero.at()).isAfterOrEqualTo(inService.plus(Duration.ofMinutes(30)));
   }
 
-  /** Without load the engine adds nothing (so the rise above is what scaled); it only fills the instance minCopies holds. */
+  /**
+   * Without load the engine adds nothing (so the rise above is what scaled); it only fills the
+   * instance minCopies holds.
+   */
   @Test
   void withoutLoadNothingIsAdded() {
     deployed(1);
@@ -245,12 +355,19 @@ class SloEngineOnTwinTest {
     assertThat(desiredCopies(world, COMPONENT)).as(this::log).isEqualTo(4);
     assertThat(decisions()).as(this::log).noneMatch(e -> e.reason().startsWith("adding"));
     assertThat(Optional.of(instances())).contains(1);
-    // The deploy's 2 copies become 4 because the instance is held (the window after the deploy, minCopies 1) and
+    // The deploy's 2 copies become 4 because the instance is held (the window after the deploy,
+    // minCopies 1) and
     // copies on it cost nothing more: the ledger says so, not that copies were released or held.
-    assertThat(changes()).as(this::log).singleElement().satisfies(e -> {
-      assertThat(e.from()).isEqualTo(2);
-      assertThat(e.to()).isEqualTo(4);
-      assertThat(e.reason()).startsWith("filling the instance held: 0 requests in flight").endsWith("1 instance of 4, 4 copies");
-    });
+    assertThat(changes())
+        .as(this::log)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.from()).isEqualTo(2);
+              assertThat(e.to()).isEqualTo(4);
+              assertThat(e.reason())
+                  .startsWith("filling the instance held: 0 requests in flight")
+                  .endsWith("1 instance of 4, 4 copies");
+            });
   }
 }

@@ -29,8 +29,12 @@ class StartUpTimesTest {
 
   @BeforeEach
   void deployed() {
-    // Without the idle policy: an idle world scales in, and only the burst's start-up is measured here.
-    world = TwinFixture.deployed(TwinFixture.withoutPolicy("deploy-llama3-8b-orchestrated.json", "idle"), TwinFixture.START);
+    // Without the idle policy: an idle world scales in, and only the burst's start-up is measured
+    // here.
+    world =
+        TwinFixture.deployed(
+            TwinFixture.withoutPolicy("deploy-llama3-8b-orchestrated.json", "idle"),
+            TwinFixture.START);
     handler = new AlarmHandler(world.services().alarms());
   }
 
@@ -39,34 +43,75 @@ class StartUpTimesTest {
   }
 
   private void reconcileFor(Duration d) {
-    world.advance(d, Stack.ticking(now -> invoke(handler, "{\"action\": \"reconcile\"}".getBytes(StandardCharsets.UTF_8), context)));
+    world.advance(
+        d,
+        Stack.ticking(
+            now ->
+                invoke(
+                    handler,
+                    "{\"action\": \"reconcile\"}".getBytes(StandardCharsets.UTF_8),
+                    context)));
   }
 
   @Test
   void aCopyThatFitsTheRunningInstanceServesWithinTwoHundredSeconds() {
     Set<String> before = copies().stream().map(SageMakerState.Copy::id).collect(Collectors.toSet());
     Instant decision = world.clock().instant();
-    invoke(handler, TwinFixture.eventAt("alarm-lambda-action-burst.json", decision), context); // +1 copy: the instance has 2 free GPUs
+    invoke(
+        handler,
+        TwinFixture.eventAt("alarm-lambda-action-burst.json", decision),
+        context); // +1 copy: the instance has 2 free GPUs
     reconcileFor(Duration.ofMinutes(10));
-    List<SageMakerState.Copy> added = copies().stream().filter(c -> !before.contains(c.id())).toList();
-    assertThat(added).hasSize(1).allSatisfy(c -> assertThat(Duration.between(decision, c.readyAt())).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(200)));
+    List<SageMakerState.Copy> added =
+        copies().stream().filter(c -> !before.contains(c.id())).toList();
+    assertThat(added)
+        .hasSize(1)
+        .allSatisfy(
+            c ->
+                assertThat(Duration.between(decision, c.readyAt()))
+                    .isBetween(Duration.ofSeconds(30), Duration.ofSeconds(200)));
   }
 
   @Test
   void copiesThatNeedANewInstanceServeWithinSevenMinutes() {
     Set<String> before = copies().stream().map(SageMakerState.Copy::id).collect(Collectors.toSet());
-    Set<String> firstInstance = copies().stream().map(SageMakerState.Copy::instanceId).collect(Collectors.toSet());
+    Set<String> firstInstance =
+        copies().stream().map(SageMakerState.Copy::instanceId).collect(Collectors.toSet());
     Instant decision = world.clock().instant();
-    invoke(handler, TwinFixture.eventAt("alarm-eventbridge-burst.json", decision), context); // +4 copies: 2 fit the running instance, 2 need a second one
+    invoke(
+        handler,
+        TwinFixture.eventAt("alarm-eventbridge-burst.json", decision),
+        context); // +4 copies: 2 fit the running instance, 2 need a second one
     reconcileFor(Duration.ofMinutes(15));
-    List<SageMakerState.Copy> added = copies().stream().filter(c -> !before.contains(c.id())).toList();
+    List<SageMakerState.Copy> added =
+        copies().stream().filter(c -> !before.contains(c.id())).toList();
     assertThat(added).hasSize(4);
-    List<SageMakerState.Copy> onNew = added.stream().filter(c -> !firstInstance.contains(c.instanceId())).toList();
-    assertThat(onNew).hasSize(2).allSatisfy(c -> assertThat(Duration.between(decision, c.readyAt())).isBetween(Duration.ofSeconds(150), Duration.ofSeconds(420)));
-    // copyscale writes the copies the running instance holds before it raises the instances (Convergence's
+    List<SageMakerState.Copy> onNew =
+        added.stream().filter(c -> !firstInstance.contains(c.instanceId())).toList();
+    assertThat(onNew)
+        .hasSize(2)
+        .allSatisfy(
+            c ->
+                assertThat(Duration.between(decision, c.readyAt()))
+                    .isBetween(Duration.ofSeconds(150), Duration.ofSeconds(420)));
+    // copyscale writes the copies the running instance holds before it raises the instances
+    // (Convergence's
     // order), so those serve as a copy on a running instance does.
-    assertThat(added.stream().filter(c -> firstInstance.contains(c.instanceId())).toList()).hasSize(2)
-        .allSatisfy(c -> assertThat(Duration.between(decision, c.readyAt())).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(200)));
-    added.forEach(c -> System.out.println("StartUpTimesTest: copy " + c.id() + " on " + c.instanceId() + " serves " + Duration.between(decision, c.readyAt()).toSeconds() + " s after the decision"));
+    assertThat(added.stream().filter(c -> firstInstance.contains(c.instanceId())).toList())
+        .hasSize(2)
+        .allSatisfy(
+            c ->
+                assertThat(Duration.between(decision, c.readyAt()))
+                    .isBetween(Duration.ofSeconds(30), Duration.ofSeconds(200)));
+    added.forEach(
+        c ->
+            System.out.println(
+                "StartUpTimesTest: copy "
+                    + c.id()
+                    + " on "
+                    + c.instanceId()
+                    + " serves "
+                    + Duration.between(decision, c.readyAt()).toSeconds()
+                    + " s after the decision"));
   }
 }

@@ -8,19 +8,30 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /** How copyscale reads AWS errors: missing resources, and which failures a retry can heal. */
 public final class AwsErrors {
   private static final Set<String> THROTTLING =
-      Set.of("ThrottlingException", "Throttling", "ThrottledException", "TooManyRequestsException",
-          "RequestLimitExceeded", "ConcurrentUpdateException", "ServiceUnavailable", "InternalFailure");
+      Set.of(
+          "ThrottlingException",
+          "Throttling",
+          "ThrottledException",
+          "TooManyRequestsException",
+          "RequestLimitExceeded",
+          "ConcurrentUpdateException",
+          "ServiceUnavailable",
+          "InternalFailure");
 
   private AwsErrors() {}
 
-  /** SageMaker answers Describe* of a missing resource with ValidationException "Could not find ...". */
+  /**
+   * SageMaker answers Describe* of a missing resource with ValidationException "Could not find
+   * ...".
+   */
   public static boolean notFound(AwsServiceException e) {
     String code = code(e);
     String message = message(e).toLowerCase(Locale.ROOT);
     return code.equals("ResourceNotFound")
         || code.equals("ResourceNotFoundException")
         || code.equals("ObjectNotFoundException")
-        || (code.equals("ValidationException") && (message.contains("could not find") || message.contains("does not exist")));
+        || (code.equals("ValidationException")
+            && (message.contains("could not find") || message.contains("does not exist")));
   }
 
   /**
@@ -42,8 +53,8 @@ public final class AwsErrors {
 
   /**
    * SageMaker's refusals of a change while another is rolling out: "Cannot update in-progress
-   * endpoint", "... while it is in state UPDATE_RC_IN_PROGRESS" (a copy-count update), "an update is
-   * already in progress".
+   * endpoint", "... while it is in state UPDATE_RC_IN_PROGRESS" (a copy-count update), "an update
+   * is already in progress".
    */
   static boolean inProgress(String message) {
     String m = message.toLowerCase(Locale.ROOT);
@@ -51,7 +62,9 @@ public final class AwsErrors {
   }
 
   public static String code(AwsServiceException e) {
-    return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "" : e.awsErrorDetails().errorCode();
+    return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
+        ? ""
+        : e.awsErrorDetails().errorCode();
   }
 
   public static String message(AwsServiceException e) {

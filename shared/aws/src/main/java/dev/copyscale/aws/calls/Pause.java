@@ -10,12 +10,13 @@ import java.time.Duration;
 public interface Pause {
   void pause(Duration duration);
 
-  Pause SLEEP = duration -> {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting to retry", e);
-    }
-  };
+  Pause SLEEP =
+      duration -> {
+        try {
+          Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting to retry", e);
+        }
+      };
 }

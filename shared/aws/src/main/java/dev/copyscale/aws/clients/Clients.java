@@ -30,8 +30,14 @@ public final class Clients {
   private final Lazy<SchedulerClient> scheduler;
   private final Lazy<DynamoDbClient> dynamoDb;
 
-  private Clients(Supplier<?> sageMaker, Supplier<?> autoScaling, Supplier<?> cloudWatch,
-      Supplier<?> eventBridge, Supplier<?> secrets, Supplier<?> scheduler, Supplier<?> dynamoDb) {
+  private Clients(
+      Supplier<?> sageMaker,
+      Supplier<?> autoScaling,
+      Supplier<?> cloudWatch,
+      Supplier<?> eventBridge,
+      Supplier<?> secrets,
+      Supplier<?> scheduler,
+      Supplier<?> dynamoDb) {
     this.sageMaker = new Lazy<>(sageMaker, "SageMaker");
     this.autoScaling = new Lazy<>(autoScaling, "Application Auto Scaling");
     this.cloudWatch = new Lazy<>(cloudWatch, "CloudWatch");
@@ -42,24 +48,53 @@ public final class Clients {
   }
 
   /**
-   * Real clients with the URL-connection HTTP client; region and credentials from the default chains
-   * (the Lambda environment, or the user's profile for the CLI's AWS options).
+   * Real clients with the URL-connection HTTP client; region and credentials from the default
+   * chains (the Lambda environment, or the user's profile for the CLI's AWS options).
    */
   public static Clients real() {
     return new Clients(
-        () -> SageMakerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-        () -> ApplicationAutoScalingClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-        () -> CloudWatchClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-        () -> EventBridgeClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-        () -> SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-        () -> SchedulerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
-        () -> DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
+        () ->
+            SageMakerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        () ->
+            ApplicationAutoScalingClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build(),
+        () ->
+            CloudWatchClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        () ->
+            EventBridgeClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build(),
+        () ->
+            SecretsManagerClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build(),
+        () ->
+            SchedulerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build(),
+        () ->
+            DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build());
   }
 
-  /** Clients that exist already (the twin's, moto's); {@code null} for a service the caller never uses. */
-  public static Clients of(SageMakerClient sageMaker, ApplicationAutoScalingClient autoScaling, CloudWatchClient cloudWatch,
-      EventBridgeClient eventBridge, SecretsManagerClient secrets, SchedulerClient scheduler, DynamoDbClient dynamoDb) {
-    return new Clients(() -> sageMaker, () -> autoScaling, () -> cloudWatch, () -> eventBridge, () -> secrets, () -> scheduler, () -> dynamoDb);
+  /**
+   * Clients that exist already (the twin's, moto's); {@code null} for a service the caller never
+   * uses.
+   */
+  public static Clients of(
+      SageMakerClient sageMaker,
+      ApplicationAutoScalingClient autoScaling,
+      CloudWatchClient cloudWatch,
+      EventBridgeClient eventBridge,
+      SecretsManagerClient secrets,
+      SchedulerClient scheduler,
+      DynamoDbClient dynamoDb) {
+    return new Clients(
+        () -> sageMaker,
+        () -> autoScaling,
+        () -> cloudWatch,
+        () -> eventBridge,
+        () -> secrets,
+        () -> scheduler,
+        () -> dynamoDb);
   }
 
   public SageMakerClient sageMaker() {
@@ -101,7 +136,8 @@ public final class Clients {
       this.service = service;
     }
 
-    @SuppressWarnings("unchecked") // the caller's accessor casts to the client class when it is called
+    @SuppressWarnings(
+        "unchecked") // the caller's accessor casts to the client class when it is called
     T get() {
       T v = value;
       if (v == null) {
@@ -110,7 +146,8 @@ public final class Clients {
           if (v == null) {
             v = (T) build.get();
             if (v == null) {
-              throw new IllegalStateException("no " + service + " client was given to copyscale's services");
+              throw new IllegalStateException(
+                  "no " + service + " client was given to copyscale's services");
             }
             value = v;
           }

@@ -1,21 +1,12 @@
 package dev.copyscale.aws.deploy;
 
-import dev.copyscale.slo.AlarmedPolicies;
-import dev.copyscale.aws.calls.AwsErrors;
-import dev.copyscale.aws.clients.Clients;
-import dev.copyscale.deploy.Action;
-import dev.copyscale.deploy.Applied;
-import dev.copyscale.deploy.DeployConfig;
-import dev.copyscale.deploy.DeployPlanner;
-import dev.copyscale.deploy.DeployRequest;
-import dev.copyscale.deploy.DeployResult;
-import dev.copyscale.deploy.Observed;
-import dev.copyscale.deploy.Phase;
-import dev.copyscale.deploy.Plan;
-import dev.copyscale.deploy.ResourceNames;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.aws.calls.AwsErrors;
+import dev.copyscale.aws.clients.Clients;
+import dev.copyscale.aws.store.StateStore;
+import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
+import dev.copyscale.deploy.Action;
 import dev.copyscale.deploy.Action.CreateComponent;
 import dev.copyscale.deploy.Action.CreateEndpoint;
 import dev.copyscale.deploy.Action.CreateEndpointConfig;
@@ -33,16 +24,23 @@ import dev.copyscale.deploy.Action.RegisterTarget;
 import dev.copyscale.deploy.Action.SetCopyCount;
 import dev.copyscale.deploy.Action.UpdateComponent;
 import dev.copyscale.deploy.Action.UpdateEndpoint;
+import dev.copyscale.deploy.Applied;
+import dev.copyscale.deploy.DeployConfig;
+import dev.copyscale.deploy.DeployPlanner;
+import dev.copyscale.deploy.DeployRequest;
+import dev.copyscale.deploy.DeployResult;
+import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.deploy.Observed;
+import dev.copyscale.deploy.Phase;
+import dev.copyscale.deploy.Plan;
+import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
-import dev.copyscale.scaling.Outcome;
 import dev.copyscale.scaling.LedgerEntry;
-import software.amazon.awssdk.core.exception.SdkException;
+import dev.copyscale.scaling.Outcome;
+import dev.copyscale.slo.AlarmedPolicies;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.deploy.DeploymentRecord;
-import dev.copyscale.aws.store.StateStore;
-import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +51,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.applicationautoscaling.model.DeleteScalingPolicyRequest;
 import software.amazon.awssdk.services.applicationautoscaling.model.DeregisterScalableTargetRequest;
 import software.amazon.awssdk.services.applicationautoscaling.model.DescribeScalableTargetsRequest;
@@ -77,7 +76,9 @@ import software.amazon.awssdk.services.sagemaker.model.ModelSummary;
  * continues. Invalid input throws before anything on AWS changes.
  */
 public final class DeployService {
-  /** Rounds of observe-plan-act in one invocation; each round ends when SageMaker starts working. */
+  /**
+   * Rounds of observe-plan-act in one invocation; each round ends when SageMaker starts working.
+   */
   static final int MAX_ROUNDS = 8;
 
   private final Clients aws;
@@ -86,8 +87,15 @@ public final class DeployService {
   private final DeployConfig config;
   private final java.time.Duration retention;
 
-  /** @param retention how long deploy's ledger entries are kept (the stack's LedgerRetentionDays) */
-  public DeployService(Clients aws, StateStore store, Clock clock, DeployConfig config, java.time.Duration retention) {
+  /**
+   * @param retention how long deploy's ledger entries are kept (the stack's LedgerRetentionDays)
+   */
+  public DeployService(
+      Clients aws,
+      StateStore store,
+      Clock clock,
+      DeployConfig config,
+      java.time.Duration retention) {
     this.aws = aws;
     this.store = store;
     this.clock = clock;
@@ -118,19 +126,48 @@ public final class DeployService {
     refuseSharedResources(spec);
     String specJson = toJson(document);
     ResourceNames names = ResourceNames.of(spec);
-    List<String> alarms = AlarmedPolicies.of(spec).stream().map(p -> names.alarm(p.name())).toList();
+    List<String> alarms =
+        AlarmedPolicies.of(spec).stream().map(p -> names.alarm(p.name())).toList();
     for (int attempt = 0; ; attempt++) {
       Optional<DeploymentRecord> existing = store.deployment(spec.name());
       DeploymentRecord record =
           existing
-              .map(r -> new DeploymentRecord(r.name(), specJson, r.phase() == Phase.Deleted ? Phase.Creating : r.phase(), false,
-                  r.phase() == Phase.Deleted ? Applied.none() : r.applied(), r.lastActions(), r.waitingFor(), Optional.empty(),
-                  r.phase() == Phase.Deleted ? clock.instant() : r.updatedAt(),
-                  // Until the new spec reaches InService, scaling keeps following the one that did.
-                  r.phase() == Phase.Deleted ? Optional.empty() : r.phase() == Phase.InService && !r.deleting() ? Optional.of(r.specJson()) : r.lastGoodSpecJson(),
-                  alarms, r.version() + 1))
-              .orElseGet(() -> new DeploymentRecord(spec.name(), specJson, Phase.Creating, false, Applied.none(), List.of(), Optional.empty(), Optional.empty(),
-                  clock.instant(), Optional.empty(), alarms, 1));
+              .map(
+                  r ->
+                      new DeploymentRecord(
+                          r.name(),
+                          specJson,
+                          r.phase() == Phase.Deleted ? Phase.Creating : r.phase(),
+                          false,
+                          r.phase() == Phase.Deleted ? Applied.none() : r.applied(),
+                          r.lastActions(),
+                          r.waitingFor(),
+                          Optional.empty(),
+                          r.phase() == Phase.Deleted ? clock.instant() : r.updatedAt(),
+                          // Until the new spec reaches InService, scaling keeps following the one
+                          // that did.
+                          r.phase() == Phase.Deleted
+                              ? Optional.empty()
+                              : r.phase() == Phase.InService && !r.deleting()
+                                  ? Optional.of(r.specJson())
+                                  : r.lastGoodSpecJson(),
+                          alarms,
+                          r.version() + 1))
+              .orElseGet(
+                  () ->
+                      new DeploymentRecord(
+                          spec.name(),
+                          specJson,
+                          Phase.Creating,
+                          false,
+                          Applied.none(),
+                          List.of(),
+                          Optional.empty(),
+                          Optional.empty(),
+                          clock.instant(),
+                          Optional.empty(),
+                          alarms,
+                          1));
       try {
         store.save(record);
         return reconcile(record);
@@ -150,8 +187,19 @@ public final class DeployService {
   public DeployResult delete(String name) {
     DeploymentRecord r = stored(name);
     DeploymentRecord deleting =
-        new DeploymentRecord(r.name(), r.specJson(), Phase.Deleting, true, r.applied(), r.lastActions(), r.waitingFor(), Optional.empty(), clock.instant(),
-            r.lastGoodSpecJson(), r.alarms(), r.version() + 1);
+        new DeploymentRecord(
+            r.name(),
+            r.specJson(),
+            Phase.Deleting,
+            true,
+            r.applied(),
+            r.lastActions(),
+            r.waitingFor(),
+            Optional.empty(),
+            clock.instant(),
+            r.lastGoodSpecJson(),
+            r.alarms(),
+            r.version() + 1);
     store.save(deleting);
     return reconcile(deleting);
   }
@@ -165,8 +213,15 @@ public final class DeployService {
           results.add(reconcile(r));
         } catch (RuntimeException e) {
           // One broken deployment must not stall the others' reconciles.
-          results.add(new DeployResult(r.name(), r.phase(), List.of(), r.waitingFor(),
-              Optional.of("reconcile failed: " + AwsErrors.describe(e) + "; the next tick tries again"), DeployResult.Status.UNKNOWN));
+          results.add(
+              new DeployResult(
+                  r.name(),
+                  r.phase(),
+                  List.of(),
+                  r.waitingFor(),
+                  Optional.of(
+                      "reconcile failed: " + AwsErrors.describe(e) + "; the next tick tries again"),
+                  DeployResult.Status.UNKNOWN));
         }
       }
     }
@@ -174,19 +229,36 @@ public final class DeployService {
   }
 
   private DeploymentRecord stored(String name) {
-    return store.deployment(name).orElseThrow(() -> new IllegalArgumentException("unknown deployment \"" + name + "\": submit its spec first"));
+    return store
+        .deployment(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown deployment \"" + name + "\": submit its spec first"));
   }
 
   /** SageMaker may only be given the stack's execution role (iam:PassRole is scoped to it). */
   private void refuseForeignRole(DeploymentSpec spec) {
-    config.executionRoleArn().filter(allowed -> !allowed.equals(spec.executionRoleArn())).ifPresent(allowed -> {
-      throw new IllegalArgumentException("executionRoleArn: " + spec.executionRoleArn() + " is not the role this stack may pass to SageMaker (" + allowed + ")");
-    });
+    config
+        .executionRoleArn()
+        .filter(allowed -> !allowed.equals(spec.executionRoleArn()))
+        .ifPresent(
+            allowed -> {
+              throw new IllegalArgumentException(
+                  "executionRoleArn: "
+                      + spec.executionRoleArn()
+                      + " is not the role this stack may pass to SageMaker ("
+                      + allowed
+                      + ")");
+            });
   }
 
   private void refuseUnschedulable(DeploymentSpec spec) {
-    if (!spec.scaling().schedules().isEmpty() && (config.scheduleTargetArn().isEmpty() || config.schedulerRoleArn().isEmpty())) {
-      throw new IllegalArgumentException("scaling.schedules: this deploy function has no SCHEDULE_TARGET_ARN / SCHEDULER_ROLE_ARN, so it cannot create schedules");
+    if (!spec.scaling().schedules().isEmpty()
+        && (config.scheduleTargetArn().isEmpty() || config.schedulerRoleArn().isEmpty())) {
+      throw new IllegalArgumentException(
+          "scaling.schedules: this deploy function has no SCHEDULE_TARGET_ARN / SCHEDULER_ROLE_ARN,"
+              + " so it cannot create schedules");
     }
   }
 
@@ -198,16 +270,30 @@ public final class DeployService {
       }
       DeploymentSpec theirs = specOf(other);
       java.util.Set<String> theirAlarms = new java.util.HashSet<>();
-      AlarmedPolicies.of(theirs).forEach(p -> theirAlarms.add(ResourceNames.of(theirs).alarm(p.name())));
+      AlarmedPolicies.of(theirs)
+          .forEach(p -> theirAlarms.add(ResourceNames.of(theirs).alarm(p.name())));
       for (StepPolicy p : AlarmedPolicies.of(spec)) {
         if (theirAlarms.contains(ResourceNames.of(spec).alarm(p.name()))) {
-          throw new IllegalArgumentException("scaling.stepPolicies: alarm " + ResourceNames.of(spec).alarm(p.name()) + " would also be deployment " + other.name() + "'s; rename the policy");
+          throw new IllegalArgumentException(
+              "scaling.stepPolicies: alarm "
+                  + ResourceNames.of(spec).alarm(p.name())
+                  + " would also be deployment "
+                  + other.name()
+                  + "'s; rename the policy");
         }
       }
-      if (theirs.endpoint().name().equals(spec.endpoint().name()) || theirs.component().name().equals(spec.component().name())) {
+      if (theirs.endpoint().name().equals(spec.endpoint().name())
+          || theirs.component().name().equals(spec.component().name())) {
         throw new IllegalArgumentException(
-            "deployment " + spec.name() + " names endpoint " + spec.endpoint().name() + " / component " + spec.component().name()
-                + ", which deployment " + other.name() + " already owns");
+            "deployment "
+                + spec.name()
+                + " names endpoint "
+                + spec.endpoint().name()
+                + " / component "
+                + spec.component().name()
+                + ", which deployment "
+                + other.name()
+                + " already owns");
       }
     }
   }
@@ -229,7 +315,10 @@ public final class DeployService {
     for (int round = 0; round < MAX_ROUNDS; round++) {
       observed = observe(spec, names);
       Applied applied = new Applied(fingerprints, zeroPending, record.applied().everInService());
-      plan = record.deleting() ? DeployPlanner.planDelete(names, observed) : DeployPlanner.plan(spec, observed, applied, clock.instant());
+      plan =
+          record.deleting()
+              ? DeployPlanner.planDelete(names, observed)
+              : DeployPlanner.plan(spec, observed, applied, clock.instant());
       if (plan.idle()) {
         break;
       }
@@ -245,11 +334,13 @@ public final class DeployService {
           } else if (action instanceof DeletePolicy a) {
             fingerprints.remove(a.policy());
           } else if (action instanceof Action.PutAlarm a) {
-            fingerprints.put(DeployPlanner.alarmKey(a.alarm()), policy(spec, a.specPolicy()).toString());
+            fingerprints.put(
+                DeployPlanner.alarmKey(a.alarm()), policy(spec, a.specPolicy()).toString());
           } else if (action instanceof DeleteAlarm a) {
             fingerprints.remove(DeployPlanner.alarmKey(a.alarm()));
           } else if (action instanceof Action.PutSchedule a) {
-            fingerprints.put(DeployPlanner.scheduleKey(a.schedule()), schedule(spec, a.schedule()).toString());
+            fingerprints.put(
+                DeployPlanner.scheduleKey(a.schedule()), schedule(spec, a.schedule()).toString());
           } else if (action instanceof Action.DeleteSchedule a) {
             fingerprints.remove(DeployPlanner.scheduleKey(a.schedule()));
           } else if (action instanceof DeregisterTarget) {
@@ -263,7 +354,10 @@ public final class DeployService {
         }
       } catch (SdkException | IllegalStateException e) {
         // IllegalStateException: a secret without a usable token, named by its ARN.
-        error = Optional.of(AwsErrors.describe(e) + (AwsErrors.retryable(e) ? " (will retry on the next reconcile)" : ""));
+        error =
+            Optional.of(
+                AwsErrors.describe(e)
+                    + (AwsErrors.retryable(e) ? " (will retry on the next reconcile)" : ""));
         if (!AwsErrors.retryable(e)) {
           plan = Plan.failed(AwsErrors.describe(e));
         }
@@ -274,47 +368,92 @@ public final class DeployService {
     Phase phase = plan.phase();
     boolean everInService = record.applied().everInService() || phase == Phase.InService;
     DeploymentRecord next =
-        new DeploymentRecord(record.name(), record.specJson(), phase, record.deleting(), new Applied(fingerprints, zeroPending, everInService),
-            taken.isEmpty() ? record.lastActions() : taken, plan.waitingFor(), error.or(plan::failure),
-            // A reconcile that wrote nothing and moved no phase (a resubmitted, unchanged spec) leaves the time of the last change.
+        new DeploymentRecord(
+            record.name(),
+            record.specJson(),
+            phase,
+            record.deleting(),
+            new Applied(fingerprints, zeroPending, everInService),
+            taken.isEmpty() ? record.lastActions() : taken,
+            plan.waitingFor(),
+            error.or(plan::failure),
+            // A reconcile that wrote nothing and moved no phase (a resubmitted, unchanged spec)
+            // leaves the time of the last change.
             taken.isEmpty() && phase == record.phase() ? record.updatedAt() : clock.instant(),
-            phase == Phase.InService && !record.deleting() ? Optional.of(record.specJson()) : record.lastGoodSpecJson(), record.alarms(), record.version() + 1);
+            phase == Phase.InService && !record.deleting()
+                ? Optional.of(record.specJson())
+                : record.lastGoodSpecJson(),
+            record.alarms(),
+            record.version() + 1);
     store.save(next);
-    return new DeployResult(record.name(), phase, taken, plan.waitingFor(), error.or(plan::failure), DeployResult.Status.of(observed));
+    return new DeployResult(
+        record.name(),
+        phase,
+        taken,
+        plan.waitingFor(),
+        error.or(plan::failure),
+        DeployResult.Status.of(observed));
   }
 
   private void execute(Action action, DeploymentSpec spec, ResourceNames names) {
     if (action instanceof CreateModel) {
-      aws.sageMaker().createModel(Requests.createModel(spec, names, token(spec), config.stackName()));
+      aws.sageMaker()
+          .createModel(Requests.createModel(spec, names, token(spec), config.stackName()));
     } else if (action instanceof CreateEndpointConfig) {
-      aws.sageMaker().createEndpointConfig(Requests.createEndpointConfig(spec, names, config.stackName()));
+      aws.sageMaker()
+          .createEndpointConfig(Requests.createEndpointConfig(spec, names, config.stackName()));
     } else if (action instanceof CreateEndpoint a) {
-      aws.sageMaker().createEndpoint(b -> b.endpointName(a.name()).endpointConfigName(a.config()).tags(Requests.tags(config.stackName(), spec)));
+      aws.sageMaker()
+          .createEndpoint(
+              b ->
+                  b.endpointName(a.name())
+                      .endpointConfigName(a.config())
+                      .tags(Requests.tags(config.stackName(), spec)));
     } else if (action instanceof UpdateEndpoint a) {
       aws.sageMaker().updateEndpoint(b -> b.endpointName(a.name()).endpointConfigName(a.config()));
     } else if (action instanceof CreateComponent a) {
-      aws.sageMaker().createInferenceComponent(Requests.createComponent(spec, names, a.copies(), config.stackName()));
+      aws.sageMaker()
+          .createInferenceComponent(
+              Requests.createComponent(spec, names, a.copies(), config.stackName()));
     } else if (action instanceof UpdateComponent) {
       aws.sageMaker().updateInferenceComponent(Requests.updateComponent(spec, names));
     } else if (action instanceof SetCopyCount a) {
-      aws.sageMaker().updateInferenceComponentRuntimeConfig(
-          b -> b.inferenceComponentName(a.name()).desiredRuntimeConfig(InferenceComponentRuntimeConfig.builder().copyCount(a.to()).build()));
+      aws.sageMaker()
+          .updateInferenceComponentRuntimeConfig(
+              b ->
+                  b.inferenceComponentName(a.name())
+                      .desiredRuntimeConfig(
+                          InferenceComponentRuntimeConfig.builder().copyCount(a.to()).build()));
     } else if (action instanceof RegisterTarget a) {
       aws.autoScaling().registerScalableTarget(Requests.registerTarget(names, a.min(), a.max()));
     } else if (action instanceof PutTargetTracking) {
-      aws.autoScaling().putScalingPolicy(Requests.targetTracking(names, spec.scaling().targetTracking().orElseThrow()));
+      aws.autoScaling()
+          .putScalingPolicy(
+              Requests.targetTracking(names, spec.scaling().targetTracking().orElseThrow()));
     } else if (action instanceof PutStepPolicy a) {
       StepPolicy policy = policy(spec, a.specPolicy());
-      String arn = aws.autoScaling().putScalingPolicy(Requests.stepPolicy(names, policy)).policyARN();
+      String arn =
+          aws.autoScaling().putScalingPolicy(Requests.stepPolicy(names, policy)).policyARN();
       aws.cloudWatch().putMetricAlarm(Requests.alarm(spec, names, policy, List.of(arn)));
     } else if (action instanceof DeletePolicy a) {
-      aws.autoScaling().deleteScalingPolicy(DeleteScalingPolicyRequest.builder()
-          .policyName(a.policy()).serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(names.scalableResourceId()).scalableDimension(names.scalableDimension()).build());
+      aws.autoScaling()
+          .deleteScalingPolicy(
+              DeleteScalingPolicyRequest.builder()
+                  .policyName(a.policy())
+                  .serviceNamespace(ServiceNamespace.SAGEMAKER)
+                  .resourceId(names.scalableResourceId())
+                  .scalableDimension(names.scalableDimension())
+                  .build());
     } else if (action instanceof DeleteAlarm a) {
       aws.cloudWatch().deleteAlarms(DeleteAlarmsRequest.builder().alarmNames(a.alarm()).build());
     } else if (action instanceof DeregisterTarget a) {
-      aws.autoScaling().deregisterScalableTarget(DeregisterScalableTargetRequest.builder()
-          .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(a.resourceId()).scalableDimension(names.scalableDimension()).build());
+      aws.autoScaling()
+          .deregisterScalableTarget(
+              DeregisterScalableTargetRequest.builder()
+                  .serviceNamespace(ServiceNamespace.SAGEMAKER)
+                  .resourceId(a.resourceId())
+                  .scalableDimension(names.scalableDimension())
+                  .build());
     } else if (action instanceof DeleteComponent a) {
       aws.sageMaker().deleteInferenceComponent(b -> b.inferenceComponentName(a.name()));
     } else if (action instanceof DeleteEndpoint a) {
@@ -324,7 +463,8 @@ public final class DeployService {
     } else if (action instanceof DeleteModel a) {
       aws.sageMaker().deleteModel(b -> b.modelName(a.name()));
     } else if (action instanceof Action.PutAlarm a) {
-      aws.cloudWatch().putMetricAlarm(Requests.alarm(spec, names, policy(spec, a.specPolicy()), List.of()));
+      aws.cloudWatch()
+          .putMetricAlarm(Requests.alarm(spec, names, policy(spec, a.specPolicy()), List.of()));
     } else if (action instanceof Action.PutSchedule a) {
       new ScheduleWrites(aws.scheduler(), config).put(spec, schedule(spec, a.schedule()));
     } else if (action instanceof Action.DeleteSchedule a) {
@@ -336,86 +476,167 @@ public final class DeployService {
     }
   }
 
-  /** Copy counts deploy moves (into new bounds, or to 0 after creation) are decisions like any other. */
+  /**
+   * Copy counts deploy moves (into new bounds, or to 0 after creation) are decisions like any
+   * other.
+   */
   private void recordCopyCount(DeploymentSpec spec, SetCopyCount a) {
     DeployPlanner.Bounds bounds = DeployPlanner.bounds(spec, clock.instant());
     Instant now = clock.instant();
-    store.append(LedgerEntry.builder(spec.name(), now, "deploy#" + now + "#" + a.from() + "-" + a.to(), "deploy", "deploy")
-        .state("[" + bounds.min() + ", " + bounds.max() + "]").capacity(a.from(), a.to()).outcome(Outcome.SCALED, a.reason()).build(),
+    store.append(
+        LedgerEntry.builder(
+                spec.name(),
+                now,
+                "deploy#" + now + "#" + a.from() + "-" + a.to(),
+                "deploy",
+                "deploy")
+            .state("[" + bounds.min() + ", " + bounds.max() + "]")
+            .capacity(a.from(), a.to())
+            .outcome(Outcome.SCALED, a.reason())
+            .build(),
         now.plus(retention));
   }
 
-
   private static StepPolicy policy(DeploymentSpec spec, String name) {
-    return AlarmedPolicies.of(spec).stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    return AlarmedPolicies.of(spec).stream()
+        .filter(p -> p.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static DeploymentSpec.Schedule schedule(DeploymentSpec spec, String name) {
-    return spec.scaling().schedules().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    return spec.scaling().schedules().stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
-  /** The Hugging Face token, read from Secrets Manager at deploy time; only ever passed to SageMaker. */
+  /**
+   * The Hugging Face token, read from Secrets Manager at deploy time; only ever passed to
+   * SageMaker.
+   */
   private Optional<String> token(DeploymentSpec spec) {
-    return spec.component().hfTokenSecretArn().map(arn -> {
-      String secret = aws.secrets().getSecretValue(b -> b.secretId(arn)).secretString();
-      if (secret == null || secret.isBlank()) {
-        throw new IllegalStateException("secret " + arn + " has no SecretString");
-      }
-      String trimmed = secret.trim();
-      if (trimmed.startsWith("{")) {
-        try {
-          JsonNode json = Json.mapper().readTree(trimmed);
-          for (String key : List.of("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "token")) {
-            if (json.hasNonNull(key)) {
-              return json.get(key).asText();
-            }
-          }
-        } catch (JsonProcessingException e) {
-          throw new IllegalStateException("secret " + arn + " looks like JSON but does not parse");
-        }
-        throw new IllegalStateException("secret " + arn + " is JSON without an HF_TOKEN, HUGGING_FACE_HUB_TOKEN or token key");
-      }
-      return trimmed;
-    });
+    return spec.component()
+        .hfTokenSecretArn()
+        .map(
+            arn -> {
+              String secret = aws.secrets().getSecretValue(b -> b.secretId(arn)).secretString();
+              if (secret == null || secret.isBlank()) {
+                throw new IllegalStateException("secret " + arn + " has no SecretString");
+              }
+              String trimmed = secret.trim();
+              if (trimmed.startsWith("{")) {
+                try {
+                  JsonNode json = Json.mapper().readTree(trimmed);
+                  for (String key : List.of("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "token")) {
+                    if (json.hasNonNull(key)) {
+                      return json.get(key).asText();
+                    }
+                  }
+                } catch (JsonProcessingException e) {
+                  throw new IllegalStateException(
+                      "secret " + arn + " looks like JSON but does not parse");
+                }
+                throw new IllegalStateException(
+                    "secret "
+                        + arn
+                        + " is JSON without an HF_TOKEN, HUGGING_FACE_HUB_TOKEN or token key");
+              }
+              return trimmed;
+            });
   }
 
   /** Reads what exists for this deployment; missing resources are simply absent. */
   Observed observe(DeploymentSpec spec, ResourceNames names) {
     Set<String> models = new HashSet<>();
-    aws.sageMaker().listModelsPaginator(b -> b.nameContains(names.deployment() + "-")).models().stream()
-        .map(ModelSummary::modelName).filter(names::owns).forEach(models::add);
+    aws
+        .sageMaker()
+        .listModelsPaginator(b -> b.nameContains(names.deployment() + "-"))
+        .models()
+        .stream()
+        .map(ModelSummary::modelName)
+        .filter(names::owns)
+        .forEach(models::add);
     Set<String> configs = new HashSet<>();
-    aws.sageMaker().listEndpointConfigsPaginator(b -> b.nameContains(names.deployment() + "-")).endpointConfigs().stream()
-        .map(EndpointConfigSummary::endpointConfigName).filter(names::owns).forEach(configs::add);
+    aws
+        .sageMaker()
+        .listEndpointConfigsPaginator(b -> b.nameContains(names.deployment() + "-"))
+        .endpointConfigs()
+        .stream()
+        .map(EndpointConfigSummary::endpointConfigName)
+        .filter(names::owns)
+        .forEach(configs::add);
     Optional<Observed.EndpointView> endpoint = describeEndpoint(names.endpoint());
     Optional<Observed.ComponentView> component = describeComponent(names.component());
     Optional<Observed.TargetView> target =
-        aws.autoScaling().describeScalableTargets(DescribeScalableTargetsRequest.builder()
-                .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceIds(names.scalableResourceId()).scalableDimension(names.scalableDimension()).build())
-            .scalableTargets().stream().findFirst()
+        aws
+            .autoScaling()
+            .describeScalableTargets(
+                DescribeScalableTargetsRequest.builder()
+                    .serviceNamespace(ServiceNamespace.SAGEMAKER)
+                    .resourceIds(names.scalableResourceId())
+                    .scalableDimension(names.scalableDimension())
+                    .build())
+            .scalableTargets()
+            .stream()
+            .findFirst()
             .map((ScalableTarget t) -> new Observed.TargetView(t.minCapacity(), t.maxCapacity()));
     Set<String> policies = new HashSet<>();
-    aws.autoScaling().describeScalingPoliciesPaginator(DescribeScalingPoliciesRequest.builder()
-            .serviceNamespace(ServiceNamespace.SAGEMAKER).resourceId(names.scalableResourceId()).scalableDimension(names.scalableDimension()).build())
-        .scalingPolicies().stream().map(ScalingPolicy::policyName).forEach(policies::add);
+    aws
+        .autoScaling()
+        .describeScalingPoliciesPaginator(
+            DescribeScalingPoliciesRequest.builder()
+                .serviceNamespace(ServiceNamespace.SAGEMAKER)
+                .resourceId(names.scalableResourceId())
+                .scalableDimension(names.scalableDimension())
+                .build())
+        .scalingPolicies()
+        .stream()
+        .map(ScalingPolicy::policyName)
+        .forEach(policies::add);
     Set<String> alarms = new HashSet<>();
-    aws.cloudWatch().describeAlarmsPaginator(DescribeAlarmsRequest.builder().alarmNamePrefix("copyscale-" + names.deployment() + "-").build())
-        .metricAlarms().stream().map(MetricAlarm::alarmName).forEach(alarms::add);
+    aws
+        .cloudWatch()
+        .describeAlarmsPaginator(
+            DescribeAlarmsRequest.builder()
+                .alarmNamePrefix("copyscale-" + names.deployment() + "-")
+                .build())
+        .metricAlarms()
+        .stream()
+        .map(MetricAlarm::alarmName)
+        .forEach(alarms::add);
     String group = DeployConfig.scheduleGroup(names.deployment());
-    boolean groupExists = aws.scheduler().listScheduleGroupsPaginator(b -> b.namePrefix(group)).scheduleGroups().stream()
-        .anyMatch(g -> g.name().equals(group));
+    boolean groupExists =
+        aws
+            .scheduler()
+            .listScheduleGroupsPaginator(b -> b.namePrefix(group))
+            .scheduleGroups()
+            .stream()
+            .anyMatch(g -> g.name().equals(group));
     Set<String> schedules = new HashSet<>();
     if (groupExists) {
-      aws.scheduler().listSchedulesPaginator(b -> b.groupName(group)).schedules().forEach(x -> schedules.add(x.name()));
+      aws.scheduler()
+          .listSchedulesPaginator(b -> b.groupName(group))
+          .schedules()
+          .forEach(x -> schedules.add(x.name()));
     }
-    return new Observed(models, configs, endpoint, component, target, policies, alarms, groupExists, schedules);
+    return new Observed(
+        models, configs, endpoint, component, target, policies, alarms, groupExists, schedules);
   }
 
   private Optional<Observed.EndpointView> describeEndpoint(String name) {
     try {
       DescribeEndpointResponse e = aws.sageMaker().describeEndpoint(b -> b.endpointName(name));
-      int instances = e.productionVariants().stream().mapToInt(v -> v.currentInstanceCount() == null ? 0 : v.currentInstanceCount()).sum();
-      return Optional.of(new Observed.EndpointView(e.endpointStatusAsString(), e.endpointConfigName(), instances, Optional.ofNullable(e.failureReason())));
+      int instances =
+          e.productionVariants().stream()
+              .mapToInt(v -> v.currentInstanceCount() == null ? 0 : v.currentInstanceCount())
+              .sum();
+      return Optional.of(
+          new Observed.EndpointView(
+              e.endpointStatusAsString(),
+              e.endpointConfigName(),
+              instances,
+              Optional.ofNullable(e.failureReason())));
     } catch (AwsServiceException e) {
       if (AwsErrors.notFound(e)) {
         return Optional.empty();
@@ -426,17 +647,26 @@ public final class DeployService {
 
   private Optional<Observed.ComponentView> describeComponent(String name) {
     try {
-      DescribeInferenceComponentResponse c = aws.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(name));
-      InferenceComponentComputeResourceRequirements r = c.specification().computeResourceRequirements();
-      return Optional.of(new Observed.ComponentView(
-          c.inferenceComponentStatusAsString(),
-          c.specification().modelName(),
-          r == null || r.numberOfAcceleratorDevicesRequired() == null ? 0 : Math.round(r.numberOfAcceleratorDevicesRequired()),
-          r == null || r.numberOfCpuCoresRequired() == null ? 0 : r.numberOfCpuCoresRequired(),
-          r == null || r.minMemoryRequiredInMb() == null ? 0 : r.minMemoryRequiredInMb(),
-          c.runtimeConfig() == null || c.runtimeConfig().desiredCopyCount() == null ? 0 : c.runtimeConfig().desiredCopyCount(),
-          c.runtimeConfig() == null || c.runtimeConfig().currentCopyCount() == null ? 0 : c.runtimeConfig().currentCopyCount(),
-          Optional.ofNullable(c.failureReason())));
+      DescribeInferenceComponentResponse c =
+          aws.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(name));
+      InferenceComponentComputeResourceRequirements r =
+          c.specification().computeResourceRequirements();
+      return Optional.of(
+          new Observed.ComponentView(
+              c.inferenceComponentStatusAsString(),
+              c.specification().modelName(),
+              r == null || r.numberOfAcceleratorDevicesRequired() == null
+                  ? 0
+                  : Math.round(r.numberOfAcceleratorDevicesRequired()),
+              r == null || r.numberOfCpuCoresRequired() == null ? 0 : r.numberOfCpuCoresRequired(),
+              r == null || r.minMemoryRequiredInMb() == null ? 0 : r.minMemoryRequiredInMb(),
+              c.runtimeConfig() == null || c.runtimeConfig().desiredCopyCount() == null
+                  ? 0
+                  : c.runtimeConfig().desiredCopyCount(),
+              c.runtimeConfig() == null || c.runtimeConfig().currentCopyCount() == null
+                  ? 0
+                  : c.runtimeConfig().currentCopyCount(),
+              Optional.ofNullable(c.failureReason())));
     } catch (AwsServiceException e) {
       if (AwsErrors.notFound(e)) {
         return Optional.empty();
@@ -447,7 +677,10 @@ public final class DeployService {
 
   private static String toJson(JsonNode document) {
     try {
-      return Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(document);
+      return Json.mapper()
+          .writer()
+          .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(document);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a parsed spec always serializes", e);
     }

@@ -2,7 +2,6 @@ package dev.copyscale.aws.deploy;
 
 import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.deploy.ResourceNames;
-
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Component;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
@@ -45,9 +44,9 @@ public final class Requests {
   private Requests() {}
 
   /**
-   * Where SageMaker puts the model data of a ModelDataSource in the container, and so what TGI loads
-   * when the weights come from S3: TGI's SageMaker entrypoint passes HF_MODEL_ID on as MODEL_ID,
-   * which may be a local directory.
+   * Where SageMaker puts the model data of a ModelDataSource in the container, and so what TGI
+   * loads when the weights come from S3: TGI's SageMaker entrypoint passes HF_MODEL_ID on as
+   * MODEL_ID, which may be a local directory.
    */
   public static final String MODEL_DIRECTORY = "/opt/ml/model";
 
@@ -60,31 +59,47 @@ public final class Requests {
     Map<String, String> env = new TreeMap<>(c.env());
     env.put("HF_MODEL_ID", c.modelDataS3Uri().isPresent() ? MODEL_DIRECTORY : c.modelId());
     env.putIfAbsent("SM_NUM_GPUS", String.valueOf(c.resources().accelerators()));
-    // The spec refuses a token with S3 weights; should one arrive anyway, it stays out of the model.
-    token.filter(t -> c.modelDataS3Uri().isEmpty()).ifPresent(
-        t -> {
-          env.put("HF_TOKEN", t);
-          env.put("HUGGING_FACE_HUB_TOKEN", t);
-        });
+    // The spec refuses a token with S3 weights; should one arrive anyway, it stays out of the
+    // model.
+    token
+        .filter(t -> c.modelDataS3Uri().isEmpty())
+        .ifPresent(
+            t -> {
+              env.put("HF_TOKEN", t);
+              env.put("HUGGING_FACE_HUB_TOKEN", t);
+            });
     return env;
   }
 
   /** Tags on everything copyscale creates: IAM scopes its writes to the stack's tag. */
-  public static List<software.amazon.awssdk.services.sagemaker.model.Tag> tags(String stack, DeploymentSpec spec) {
+  public static List<software.amazon.awssdk.services.sagemaker.model.Tag> tags(
+      String stack, DeploymentSpec spec) {
     return List.of(
-        software.amazon.awssdk.services.sagemaker.model.Tag.builder().key(DeployConfig.STACK_TAG).value(stack).build(),
-        software.amazon.awssdk.services.sagemaker.model.Tag.builder().key(DeployConfig.DEPLOYMENT_TAG).value(spec.name()).build());
+        software.amazon.awssdk.services.sagemaker.model.Tag.builder()
+            .key(DeployConfig.STACK_TAG)
+            .value(stack)
+            .build(),
+        software.amazon.awssdk.services.sagemaker.model.Tag.builder()
+            .key(DeployConfig.DEPLOYMENT_TAG)
+            .value(spec.name())
+            .build());
   }
 
   /**
-   * The model: TGI's image and environment and, with {@code component.modelDataS3Uri}, the weights as
-   * uncompressed model data under that S3 prefix (S3DataType S3Prefix, CompressionType None), which
-   * SageMaker copies to /opt/ml/model with the execution role; no token is then involved at all.
+   * The model: TGI's image and environment and, with {@code component.modelDataS3Uri}, the weights
+   * as uncompressed model data under that S3 prefix (S3DataType S3Prefix, CompressionType None),
+   * which SageMaker copies to /opt/ml/model with the execution role; no token is then involved at
+   * all.
    */
-  public static CreateModelRequest createModel(DeploymentSpec spec, ResourceNames names, Optional<String> token, String stack) {
+  public static CreateModelRequest createModel(
+      DeploymentSpec spec, ResourceNames names, Optional<String> token, String stack) {
     ContainerDefinition.Builder container =
-        ContainerDefinition.builder().image(spec.component().image()).environment(environment(spec.component(), token));
-    spec.component().modelDataS3Uri().ifPresent(uri -> container.modelDataSource(modelDataSource(uri)));
+        ContainerDefinition.builder()
+            .image(spec.component().image())
+            .environment(environment(spec.component(), token));
+    spec.component()
+        .modelDataS3Uri()
+        .ifPresent(uri -> container.modelDataSource(modelDataSource(uri)));
     return CreateModelRequest.builder()
         .tags(tags(stack, spec))
         .modelName(names.model())
@@ -96,23 +111,26 @@ public final class Requests {
   /** Every object under the prefix, as is: SageMaker neither untars nor unzips them. */
   static ModelDataSource modelDataSource(String s3Prefix) {
     return ModelDataSource.builder()
-        .s3DataSource(S3ModelDataSource.builder()
-            .s3Uri(s3Prefix)
-            .s3DataType(S3ModelDataType.S3_PREFIX)
-            .compressionType(ModelCompressionType.NONE)
-            .build())
+        .s3DataSource(
+            S3ModelDataSource.builder()
+                .s3Uri(s3Prefix)
+                .s3DataType(S3ModelDataType.S3_PREFIX)
+                .compressionType(ModelCompressionType.NONE)
+                .build())
         .build();
   }
 
   /** An inference-component endpoint config: execution role, no model on the variant. */
-  public static CreateEndpointConfigRequest createEndpointConfig(DeploymentSpec spec, ResourceNames names, String stack) {
+  public static CreateEndpointConfigRequest createEndpointConfig(
+      DeploymentSpec spec, ResourceNames names, String stack) {
     DeploymentSpec.Endpoint e = spec.endpoint();
     ProductionVariant.Builder variant =
         ProductionVariant.builder()
             .variantName(e.variantName())
             .instanceType(e.instanceType())
             .initialInstanceCount(e.initialInstanceCount())
-            .routingConfig(ProductionVariantRoutingConfig.builder().routingStrategy(e.routing()).build());
+            .routingConfig(
+                ProductionVariantRoutingConfig.builder().routingStrategy(e.routing()).build());
     if (e.managedInstanceScaling().enabled()) {
       variant.managedInstanceScaling(
           ProductionVariantManagedInstanceScaling.builder()
@@ -129,7 +147,8 @@ public final class Requests {
         .build();
   }
 
-  static InferenceComponentSpecification componentSpecification(DeploymentSpec spec, ResourceNames names) {
+  static InferenceComponentSpecification componentSpecification(
+      DeploymentSpec spec, ResourceNames names) {
     Component c = spec.component();
     return InferenceComponentSpecification.builder()
         .modelName(names.model())
@@ -147,12 +166,16 @@ public final class Requests {
         // Sent only when on, so a spec without it asks SageMaker for exactly what it did before.
         .dataCacheConfig(
             c.dataCache()
-                ? software.amazon.awssdk.services.sagemaker.model.InferenceComponentDataCacheConfig.builder().enableCaching(true).build()
+                ? software.amazon.awssdk.services.sagemaker.model.InferenceComponentDataCacheConfig
+                    .builder()
+                    .enableCaching(true)
+                    .build()
                 : null)
         .build();
   }
 
-  public static CreateInferenceComponentRequest createComponent(DeploymentSpec spec, ResourceNames names, int copies, String stack) {
+  public static CreateInferenceComponentRequest createComponent(
+      DeploymentSpec spec, ResourceNames names, int copies, String stack) {
     return CreateInferenceComponentRequest.builder()
         .tags(tags(stack, spec))
         .inferenceComponentName(names.component())
@@ -163,14 +186,16 @@ public final class Requests {
         .build();
   }
 
-  public static UpdateInferenceComponentRequest updateComponent(DeploymentSpec spec, ResourceNames names) {
+  public static UpdateInferenceComponentRequest updateComponent(
+      DeploymentSpec spec, ResourceNames names) {
     return UpdateInferenceComponentRequest.builder()
         .inferenceComponentName(names.component())
         .specification(componentSpecification(spec, names))
         .build();
   }
 
-  public static RegisterScalableTargetRequest registerTarget(ResourceNames names, int min, int max) {
+  public static RegisterScalableTargetRequest registerTarget(
+      ResourceNames names, int min, int max) {
     return RegisterScalableTargetRequest.builder()
         .serviceNamespace(ServiceNamespace.SAGEMAKER)
         .resourceId(names.scalableResourceId())
@@ -190,7 +215,10 @@ public final class Requests {
         .targetTrackingScalingPolicyConfiguration(
             TargetTrackingScalingPolicyConfiguration.builder()
                 .targetValue(tt.target())
-                .predefinedMetricSpecification(PredefinedMetricSpecification.builder().predefinedMetricType(tt.metric()).build())
+                .predefinedMetricSpecification(
+                    PredefinedMetricSpecification.builder()
+                        .predefinedMetricType(tt.metric())
+                        .build())
                 .scaleOutCooldown(tt.scaleOutCooldownSeconds())
                 .scaleInCooldown(tt.scaleInCooldownSeconds())
                 .disableScaleIn(tt.disableScaleIn())
@@ -206,11 +234,13 @@ public final class Requests {
             .metricAggregationType(p.metricAggregation())
             .stepAdjustments(
                 p.steps().stream()
-                    .map(s -> StepAdjustment.builder()
-                        .metricIntervalLowerBound(s.lower().orElse(null))
-                        .metricIntervalUpperBound(s.upper().orElse(null))
-                        .scalingAdjustment(s.adjustment())
-                        .build())
+                    .map(
+                        s ->
+                            StepAdjustment.builder()
+                                .metricIntervalLowerBound(s.lower().orElse(null))
+                                .metricIntervalUpperBound(s.upper().orElse(null))
+                                .scalingAdjustment(s.adjustment())
+                                .build())
                     .toList());
     p.minAdjustmentMagnitude().ifPresent(config::minAdjustmentMagnitude);
     return PutScalingPolicyRequest.builder()
@@ -223,20 +253,30 @@ public final class Requests {
         .build();
   }
 
-  /** The alarm of a step policy on the component's (or variant's) metric, acting on {@code actions}. */
-  public static PutMetricAlarmRequest alarm(DeploymentSpec spec, ResourceNames names, StepPolicy p, List<String> actions) {
+  /**
+   * The alarm of a step policy on the component's (or variant's) metric, acting on {@code actions}.
+   */
+  public static PutMetricAlarmRequest alarm(
+      DeploymentSpec spec, ResourceNames names, StepPolicy p, List<String> actions) {
     DeploymentSpec.Alarm a = p.alarm();
     Metric metric = Metric.bySpecName(a.metric()).orElseThrow();
     List<Dimension> dimensions =
         metric.level() == Metric.Level.COMPONENT
-            ? List.of(Dimension.builder().name("InferenceComponentName").value(names.component()).build())
+            ? List.of(
+                Dimension.builder().name("InferenceComponentName").value(names.component()).build())
             : List.of(
                 Dimension.builder().name("EndpointName").value(names.endpoint()).build(),
                 Dimension.builder().name("VariantName").value(names.variant()).build());
     return PutMetricAlarmRequest.builder()
         .alarmName(names.alarm(p.name()))
-        .alarmDescription("copyscale " + spec.name() + (p.engine() == DeploymentSpec.Engine.SLO ? ": wakes engine slo (" : ": step policy ") + p.name()
-            + (p.engine() == DeploymentSpec.Engine.SLO ? ")" : ""))
+        .alarmDescription(
+            "copyscale "
+                + spec.name()
+                + (p.engine() == DeploymentSpec.Engine.SLO
+                    ? ": wakes engine slo ("
+                    : ": step policy ")
+                + p.name()
+                + (p.engine() == DeploymentSpec.Engine.SLO ? ")" : ""))
         .namespace(metric.namespace())
         .metricName(metric.metricName())
         .dimensions(dimensions)

@@ -23,10 +23,10 @@ import org.slf4j.Logger;
  * (META-INF/services): no XML file, so no XML parser or Joran configuration model at cold start.
  * copyscale's loggers ({@code dev.copyscale}) log at the first level set of: the {@code
  * copyscale.log.level} system property, {@code AWS_LAMBDA_LOG_LEVEL} (Lambda's advanced logging
- * controls, {@code LoggingConfig.ApplicationLogLevel}), {@code COPYSCALE_LOG_LEVEL} (template.yaml's
- * {@code LogLevel} parameter); INFO by default. Other libraries' loggers (the AWS SDK's) log WARN
- * and above. The system property {@code copyscale.log.stderr=true} sends the lines to stderr (the
- * CLI, whose stdout is its output).
+ * controls, {@code LoggingConfig.ApplicationLogLevel}), {@code COPYSCALE_LOG_LEVEL}
+ * (template.yaml's {@code LogLevel} parameter); INFO by default. Other libraries' loggers (the AWS
+ * SDK's) log WARN and above. The system property {@code copyscale.log.stderr=true} sends the lines
+ * to stderr (the CLI, whose stdout is its output).
  */
 public final class JsonLogging extends ContextAwareBase implements Configurator {
   @Override
@@ -56,11 +56,16 @@ public final class JsonLogging extends ContextAwareBase implements Configurator 
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
     root.addAppender(appender);
-    context.getLogger("dev.copyscale").setLevel(level(System.getProperty("copyscale.log.level"), System.getenv()));
+    context
+        .getLogger("dev.copyscale")
+        .setLevel(level(System.getProperty("copyscale.log.level"), System.getenv()));
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 
-  /** copyscale's level: {@code property}, else the environment's AWS_LAMBDA_LOG_LEVEL, else COPYSCALE_LOG_LEVEL, else INFO. */
+  /**
+   * copyscale's level: {@code property}, else the environment's AWS_LAMBDA_LOG_LEVEL, else
+   * COPYSCALE_LOG_LEVEL, else INFO.
+   */
   static Level level(String property, Map<String, String> env) {
     String name = property;
     if (name == null || name.isBlank()) {

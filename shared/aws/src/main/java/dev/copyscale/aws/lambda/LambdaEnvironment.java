@@ -9,7 +9,11 @@ public final class LambdaEnvironment {
 
   /** A setting template.yaml always gives the function. */
   public static String required(String name) {
-    return optional(name).orElseThrow(() -> new IllegalStateException("environment variable " + name + " is not set (template.yaml sets it)"));
+    return optional(name)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "environment variable " + name + " is not set (template.yaml sets it)"));
   }
 
   public static Optional<String> optional(String name) {
@@ -30,7 +34,8 @@ public final class LambdaEnvironment {
     try {
       return Duration.ofDays(Long.parseLong(days));
     } catch (NumberFormatException e) {
-      throw new IllegalStateException("LEDGER_RETENTION_DAYS is \"" + days + "\", not a number of days");
+      throw new IllegalStateException(
+          "LEDGER_RETENTION_DAYS is \"" + days + "\", not a number of days");
     }
   }
 }

@@ -15,22 +15,35 @@ import org.slf4j.MDC;
 
 /**
  * What every copyscale Lambda handler does around its service: the invocation's request id,
- * function name and cold start in the MDC of every line it logs (see {@link JsonLogging}), the event
- * read as JSON (malformed input is a clear error), the response written as JSON, and a refused event
- * logged before Lambda reports it.
+ * function name and cold start in the MDC of every line it logs (see {@link JsonLogging}), the
+ * event read as JSON (malformed input is a clear error), the response written as JSON, and a
+ * refused event logged before Lambda reports it.
  */
 public final class LambdaStreams {
   private static final Logger LOG = LoggerFactory.getLogger(LambdaStreams.class);
 
   /** The MDC keys each invocation's lines carry (the names Powertools' Lambda layout used). */
-  static final String REQUEST_ID = "function_request_id", FUNCTION_NAME = "function_name", COLD_START = "cold_start";
-  /** Whether no invocation has been handled yet in this JVM (or this restored snapshot: priming handles none). */
+  static final String REQUEST_ID = "function_request_id",
+      FUNCTION_NAME = "function_name",
+      COLD_START = "cold_start";
+
+  /**
+   * Whether no invocation has been handled yet in this JVM (or this restored snapshot: priming
+   * handles none).
+   */
   private static volatile boolean coldStart = true;
 
   private LambdaStreams() {}
 
-  /** @param what names the event in errors, e.g. "alarm event" */
-  public static void handle(InputStream input, OutputStream output, Context context, String what, Function<JsonNode, Object> respond) {
+  /**
+   * @param what names the event in errors, e.g. "alarm event"
+   */
+  public static void handle(
+      InputStream input,
+      OutputStream output,
+      Context context,
+      String what,
+      Function<JsonNode, Object> respond) {
     if (context != null) {
       MDC.put(REQUEST_ID, String.valueOf(context.getAwsRequestId()));
       MDC.put(FUNCTION_NAME, String.valueOf(context.getFunctionName()));
@@ -53,11 +66,15 @@ public final class LambdaStreams {
   }
 
   /**
-   * As {@link #handle(InputStream, OutputStream, Context, String, Function)}, and the service learns
-   * where the function runs, to ignore events of another account or region ({@link
+   * As {@link #handle(InputStream, OutputStream, Context, String, Function)}, and the service
+   * learns where the function runs, to ignore events of another account or region ({@link
    * EventOrigin#check(JsonNode)}).
    */
-  public static void handle(InputStream input, OutputStream output, Context context, String what,
+  public static void handle(
+      InputStream input,
+      OutputStream output,
+      Context context,
+      String what,
       BiFunction<JsonNode, EventOrigin, Object> respond) {
     EventOrigin origin = origin(context);
     handle(input, output, context, what, event -> respond.apply(event, origin));
@@ -74,19 +91,25 @@ public final class LambdaStreams {
     String arn = context == null ? null : context.getInvokedFunctionArn();
     java.util.regex.Matcher m = arn == null ? null : FUNCTION_ARN.matcher(arn);
     if (m == null || !m.matches()) {
-      throw new IllegalStateException("cannot tell the function's account: the Lambda context's invoked function ARN is \"" + arn
-          + "\", not arn:aws:lambda:REGION:ACCOUNT:function:NAME");
+      throw new IllegalStateException(
+          "cannot tell the function's account: the Lambda context's invoked function ARN is \""
+              + arn
+              + "\", not arn:aws:lambda:REGION:ACCOUNT:function:NAME");
     }
     return new EventOrigin(m.group(2), m.group(1));
   }
 
-  /** Whether {@code arn} is a Lambda function ARN {@link #origin} can read an account and region from. */
+  /**
+   * Whether {@code arn} is a Lambda function ARN {@link #origin} can read an account and region
+   * from.
+   */
   public static boolean isFunctionArn(String arn) {
     return arn != null && FUNCTION_ARN.matcher(arn).matches();
   }
 
   private static final java.util.regex.Pattern FUNCTION_ARN =
-      java.util.regex.Pattern.compile("^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\\d{12}):function:[^:]+(:[^:]+)?$");
+      java.util.regex.Pattern.compile(
+          "^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\\d{12}):function:[^:]+(:[^:]+)?$");
 
   /** Logs a scaling result with its deployment on the line (MDC key {@code deployment}). */
   public static ScalingResult logged(Logger log, ScalingResult result) {

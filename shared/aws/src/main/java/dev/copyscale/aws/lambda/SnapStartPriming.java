@@ -52,10 +52,15 @@ public final class SnapStartPriming implements Resource {
     long start = System.nanoTime();
     try {
       prime.run();
-      LOG.info("{} primed for SnapStart in {} ms", function, (System.nanoTime() - start) / 1_000_000);
+      LOG.info(
+          "{} primed for SnapStart in {} ms", function, (System.nanoTime() - start) / 1_000_000);
     } catch (RuntimeException e) {
-      // An unprimed snapshot is slower, not wrong: never let priming fail the version's publication.
-      LOG.warn("{}: SnapStart priming failed, the snapshot is taken without it: {}", function, e.toString());
+      // An unprimed snapshot is slower, not wrong: never let priming fail the version's
+      // publication.
+      LOG.warn(
+          "{}: SnapStart priming failed, the snapshot is taken without it: {}",
+          function,
+          e.toString());
     }
   }
 
@@ -87,7 +92,10 @@ public final class SnapStartPriming implements Resource {
 
   /** A sample event through LambdaStreams' reading, as its bytes arrive. */
   public static JsonNode readEvent(JsonNode sample) {
-    JsonNode event = Json.readEvent(new ByteArrayInputStream(Json.compact(sample).getBytes(StandardCharsets.UTF_8)), "priming event");
+    JsonNode event =
+        Json.readEvent(
+            new ByteArrayInputStream(Json.compact(sample).getBytes(StandardCharsets.UTF_8)),
+            "priming event");
     LambdaStreams.isTick(event);
     return event;
   }

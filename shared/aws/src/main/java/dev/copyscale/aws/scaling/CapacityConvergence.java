@@ -7,12 +7,12 @@ import dev.copyscale.scaling.CapacityIntent;
 import dev.copyscale.scaling.Convergence;
 import dev.copyscale.scaling.Cooldowns;
 import dev.copyscale.scaling.InstancePlan;
+import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.scaling.LiveCapacity;
 import dev.copyscale.scaling.Outcome;
 import dev.copyscale.scaling.ScalingResult;
-import dev.copyscale.spec.DeploymentSpec;
-import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.scaling.TargetState;
+import dev.copyscale.spec.DeploymentSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +29,12 @@ import software.amazon.awssdk.core.exception.SdkException;
  * withdrawn if no later decision replaced it.
  */
 public final class CapacityConvergence {
-  /** A change not reached in this long is abandoned and undone (ASSUMED: SageMaker's own start-up P99 is well inside it). */
+  /**
+   * A change not reached in this long is abandoned and undone (ASSUMED: SageMaker's own start-up
+   * P99 is well inside it).
+   */
   public static final Duration GIVE_UP_AFTER = Duration.ofMinutes(30);
+
   static final int MAX_ROUNDS = 6;
 
   private final StateStore store;
@@ -38,7 +42,8 @@ public final class CapacityConvergence {
   private final Clock clock;
   private final Duration retention;
 
-  public CapacityConvergence(StateStore store, CapacityWriter writer, Clock clock, Duration retention) {
+  public CapacityConvergence(
+      StateStore store, CapacityWriter writer, Clock clock, Duration retention) {
     this.store = store;
     this.writer = writer;
     this.clock = clock;
@@ -51,7 +56,12 @@ public final class CapacityConvergence {
    * touches SageMaker. Empty when the event was handled already (a duplicate delivery); throws
    * {@link ConcurrentUpdateException} when the target changed since it was read (decide again).
    */
-  public Optional<ScalingResult> apply(DeploymentSpec spec, String eventKey, LedgerEntry entry, TargetState next, Optional<InstancePlan> instances) {
+  public Optional<ScalingResult> apply(
+      DeploymentSpec spec,
+      String eventKey,
+      LedgerEntry entry,
+      TargetState next,
+      Optional<InstancePlan> instances) {
     boolean scaling = entry.outcome() == Outcome.SCALED;
     LedgerEntry recorded = scaling ? entry.withOutcome(Outcome.PENDING, entry.reason()) : entry;
     if (!store.commit(eventKey, next, recorded, clock.instant().plus(retention))) {
@@ -61,8 +71,16 @@ public final class CapacityConvergence {
       return Optional.of(ScalingResult.of(entry, instances));
     }
     ScalingResult applied = converge(spec).orElse(ScalingResult.of(entry, instances));
-    return Optional.of(new ScalingResult(applied.deployment(), applied.trigger(), applied.outcome(), applied.from(), applied.to(),
-        instances.map(InstancePlan::from), instances.map(InstancePlan::to), applied.reason()));
+    return Optional.of(
+        new ScalingResult(
+            applied.deployment(),
+            applied.trigger(),
+            applied.outcome(),
+            applied.from(),
+            applied.to(),
+            instances.map(InstancePlan::from),
+            instances.map(InstancePlan::to),
+            applied.reason()));
   }
 
   /** Continues the target's pending change; empty when it has none. */
@@ -79,8 +97,14 @@ public final class CapacityConvergence {
       Instant now = clock.instant();
       try {
         // An undo (its entry already FAILED) only releases instances: it runs until done.
-        if (decision.outcome() != Outcome.FAILED && now.isAfter(decision.at().plus(GIVE_UP_AFTER))) {
-          last = fail(spec, target, live, "SageMaker did not reach it within " + GIVE_UP_AFTER.toMinutes() + " minutes");
+        if (decision.outcome() != Outcome.FAILED
+            && now.isAfter(decision.at().plus(GIVE_UP_AFTER))) {
+          last =
+              fail(
+                  spec,
+                  target,
+                  live,
+                  "SageMaker did not reach it within " + GIVE_UP_AFTER.toMinutes() + " minutes");
           continue;
         }
         Convergence.Step step = Convergence.next(intent, spec.scaling().dimension(), live);
@@ -102,9 +126,21 @@ public final class CapacityConvergence {
           writer.write(spec, step);
         } catch (SdkException | IllegalStateException e) {
           if (e instanceof SdkException sdk && AwsErrors.retryable(sdk)) {
-            return Optional.of(pending(decision, live, "SageMaker refused for now (" + AwsErrors.describe(sdk) + "); the next tick retries"));
+            return Optional.of(
+                pending(
+                    decision,
+                    live,
+                    "SageMaker refused for now ("
+                        + AwsErrors.describe(sdk)
+                        + "); the next tick retries"));
           }
-          last = fail(spec, store.target(spec.name()), live, "writing it failed: " + (e instanceof SdkException sdk ? AwsErrors.describe(sdk) : e.getMessage()));
+          last =
+              fail(
+                  spec,
+                  store.target(spec.name()),
+                  live,
+                  "writing it failed: "
+                      + (e instanceof SdkException sdk ? AwsErrors.describe(sdk) : e.getMessage()));
         }
       } catch (ConcurrentUpdateException e) {
         // Another invocation moved this target meanwhile: look again.
@@ -119,32 +155,52 @@ public final class CapacityConvergence {
       // Undoing a failed change: its entry already says so.
       return result(decision, live);
     }
-    LedgerEntry waiting = decision.withOutcome(Outcome.PENDING, decision.reason() + "; in progress: " + why);
+    LedgerEntry waiting =
+        decision.withOutcome(Outcome.PENDING, decision.reason() + "; in progress: " + why);
     store.append(waiting, clock.instant().plus(retention));
     return result(waiting, live);
   }
 
   /**
-   * Gives up a change: the entry becomes FAILED; instances the copies that are there do not need are
-   * released (a new intent, converged by this and later ticks); the decision's cooldown is withdrawn
-   * if it is still the newest.
+   * Gives up a change: the entry becomes FAILED; instances the copies that are there do not need
+   * are released (a new intent, converged by this and later ticks); the decision's cooldown is
+   * withdrawn if it is still the newest.
    */
-  private ScalingResult fail(DeploymentSpec spec, TargetState target, LiveCapacity live, String why) {
+  private ScalingResult fail(
+      DeploymentSpec spec, TargetState target, LiveCapacity live, String why) {
     CapacityIntent intent = target.intent().orElseThrow();
     LedgerEntry decision = intent.decision();
     if (decision.outcome() == Outcome.FAILED) {
-      LedgerEntry note = decision.withOutcome(Outcome.FAILED, decision.reason() + "; releasing the instances failed too: " + why);
+      LedgerEntry note =
+          decision.withOutcome(
+              Outcome.FAILED, decision.reason() + "; releasing the instances failed too: " + why);
       store.saveTarget(target.withIntent(Optional.empty()).next());
       store.append(note, clock.instant().plus(retention));
       return result(note, live);
     }
     Optional<InstancePlan> back = InstancePlan.of(spec, live.capacity(), live.instances());
-    String undone = back.filter(InstancePlan::changes).map(p -> "; instances " + p.from() + " -> " + p.to() + " to match the " + live.capacity() + " copies there").orElse("");
-    LedgerEntry failed = decision.withCapacity(decision.from(), live.capacity())
-        .withOutcome(Outcome.FAILED, decision.reason() + "; not done: " + why + undone);
-    Optional<CapacityIntent> undo = back.filter(InstancePlan::changes).map(p -> CapacityIntent.of(live.capacity(), Optional.of(p), failed, Optional.empty()));
+    String undone =
+        back.filter(InstancePlan::changes)
+            .map(
+                p ->
+                    "; instances "
+                        + p.from()
+                        + " -> "
+                        + p.to()
+                        + " to match the "
+                        + live.capacity()
+                        + " copies there")
+            .orElse("");
+    LedgerEntry failed =
+        decision
+            .withCapacity(decision.from(), live.capacity())
+            .withOutcome(Outcome.FAILED, decision.reason() + "; not done: " + why + undone);
+    Optional<CapacityIntent> undo =
+        back.filter(InstancePlan::changes)
+            .map(p -> CapacityIntent.of(live.capacity(), Optional.of(p), failed, Optional.empty()));
     Cooldowns cooldowns = target.cooldowns();
-    Cooldowns started = cooldownsBefore(intent, target).afterChange(decision.at(), decision.from(), decision.to());
+    Cooldowns started =
+        cooldownsBefore(intent, target).afterChange(decision.at(), decision.from(), decision.to());
     if (cooldowns.equals(started)) {
       cooldowns = cooldownsBefore(intent, target);
     }
@@ -159,6 +215,14 @@ public final class CapacityConvergence {
   }
 
   private static ScalingResult result(LedgerEntry e, LiveCapacity live) {
-    return new ScalingResult(Optional.of(e.deployment()), e.trigger(), e.outcome(), e.from(), e.to(), Optional.of(live.instances()), Optional.empty(), e.reason());
+    return new ScalingResult(
+        Optional.of(e.deployment()),
+        e.trigger(),
+        e.outcome(),
+        e.from(),
+        e.to(),
+        Optional.of(live.instances()),
+        Optional.empty(),
+        e.reason());
   }
 }

@@ -10,12 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Parsed specs, kept while a warm function container lives: a stored spec is parsed once per
- * change, not on every event. Keyed by deployment and the exact JSON, so a changed spec is parsed anew.
+ * change, not on every event. Keyed by deployment and the exact JSON, so a changed spec is parsed
+ * anew.
  */
 final class Specs {
   private record Parsed(String json, DeploymentSpec spec) {}
@@ -42,18 +43,31 @@ final class Specs {
    * others: one whose spec does not parse or whose step throws is reported FAILED ("WHAT failed:
    * why; the next tick tries again", {@code what} naming the deployment) and the rest still run.
    */
-  List<ScalingResult> eachDeployment(List<DeploymentRecord> records, String trigger, Function<String, String> what, Step step) {
+  List<ScalingResult> eachDeployment(
+      List<DeploymentRecord> records, String trigger, Function<String, String> what, Step step) {
     List<ScalingResult> results = new ArrayList<>();
     for (DeploymentRecord record : records) {
       try {
-        Optional<DeploymentSpec> spec = record.scalingSpecJson().map(json -> parse(record.name(), json));
+        Optional<DeploymentSpec> spec =
+            record.scalingSpecJson().map(json -> parse(record.name(), json));
         if (spec.isPresent()) {
           step.run(record, spec.get(), results);
         }
       } catch (RuntimeException e) {
         // One broken deployment must not stall the others.
-        results.add(new ScalingResult(Optional.of(record.name()), trigger, Outcome.FAILED, 0, 0, Optional.empty(), Optional.empty(),
-            what.apply(record.name()) + " failed: " + AwsErrors.describe(e) + "; the next tick tries again"));
+        results.add(
+            new ScalingResult(
+                Optional.of(record.name()),
+                trigger,
+                Outcome.FAILED,
+                0,
+                0,
+                Optional.empty(),
+                Optional.empty(),
+                what.apply(record.name())
+                    + " failed: "
+                    + AwsErrors.describe(e)
+                    + "; the next tick tries again"));
       }
     }
     return results;

@@ -1,12 +1,11 @@
 package dev.copyscale.aws.store;
 
-import dev.copyscale.deploy.DeploymentRecord;
-import dev.copyscale.scaling.LedgerEntry;
-import dev.copyscale.scaling.TargetState;
-
 import dev.copyscale.deploy.Applied;
+import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.deploy.Phase;
 import dev.copyscale.json.Json;
+import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.TargetState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,11 +15,11 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -50,7 +49,12 @@ public final class DynamoDbStateStore implements StateStore {
   public Optional<DeploymentRecord> deployment(String name) {
     Map<String, AttributeValue> item =
         dynamo
-            .getItem(GetItemRequest.builder().tableName(table).key(key(name)).consistentRead(true).build())
+            .getItem(
+                GetItemRequest.builder()
+                    .tableName(table)
+                    .key(key(name))
+                    .consistentRead(true)
+                    .build())
             .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
   }
@@ -84,15 +88,33 @@ public final class DynamoDbStateStore implements StateStore {
     writes.add(TransactWriteItem.builder().put(put.build()).build());
     // The alarm index: alarm name -> deployment, written with the record so the two never disagree.
     for (String alarm : record.alarms()) {
-      writes.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-          .item(Map.of("pk", s(ALARM_PARTITION), "sk", s(alarm), "deployment", s(record.name()))).build()).build());
+      writes.add(
+          TransactWriteItem.builder()
+              .put(
+                  Put.builder()
+                      .tableName(table)
+                      .item(
+                          Map.of(
+                              "pk",
+                              s(ALARM_PARTITION),
+                              "sk",
+                              s(alarm),
+                              "deployment",
+                              s(record.name())))
+                      .build())
+              .build());
     }
     try {
       dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(writes).build());
     } catch (TransactionCanceledException e) {
-      if (!e.cancellationReasons().isEmpty() && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+      if (!e.cancellationReasons().isEmpty()
+          && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
         throw new ConcurrentUpdateException(
-            "deployment " + record.name() + " changed since it was read (expected version " + (record.version() - 1) + ")");
+            "deployment "
+                + record.name()
+                + " changed since it was read (expected version "
+                + (record.version() - 1)
+                + ")");
       }
       throw e;
     }
@@ -100,9 +122,18 @@ public final class DynamoDbStateStore implements StateStore {
 
   @Override
   public Optional<String> alarmOwner(String alarmName) {
-    Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
-        .key(Map.of("pk", s(ALARM_PARTITION), "sk", s(alarmName))).consistentRead(true).build()).item();
-    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("deployment").s());
+    Map<String, AttributeValue> item =
+        dynamo
+            .getItem(
+                GetItemRequest.builder()
+                    .tableName(table)
+                    .key(Map.of("pk", s(ALARM_PARTITION), "sk", s(alarmName)))
+                    .consistentRead(true)
+                    .build())
+            .item();
+    return item == null || item.isEmpty()
+        ? Optional.empty()
+        : Optional.of(item.get("deployment").s());
   }
 
   @Override
@@ -111,23 +142,44 @@ public final class DynamoDbStateStore implements StateStore {
     if (next.version() == 1) {
       put.conditionExpression("attribute_not_exists(pk)");
     } else {
-      put.conditionExpression("version = :expected").expressionAttributeValues(Map.of(":expected", n(next.version() - 1)));
+      put.conditionExpression("version = :expected")
+          .expressionAttributeValues(Map.of(":expected", n(next.version() - 1)));
     }
     try {
       dynamo.putItem(put.build());
     } catch (ConditionalCheckFailedException e) {
-      throw new ConcurrentUpdateException("target of " + next.deployment() + " changed since it was read (expected version " + (next.version() - 1) + ")");
+      throw new ConcurrentUpdateException(
+          "target of "
+              + next.deployment()
+              + " changed since it was read (expected version "
+              + (next.version() - 1)
+              + ")");
     }
   }
 
   private static Map<String, AttributeValue> targetItem(TargetState next) {
-    return Map.of("pk", s(TARGET_PARTITION), "sk", s(next.deployment()), "state", s(Json.compact(next)), "version", n(next.version()));
+    return Map.of(
+        "pk",
+        s(TARGET_PARTITION),
+        "sk",
+        s(next.deployment()),
+        "state",
+        s(Json.compact(next)),
+        "version",
+        n(next.version()));
   }
 
   @Override
   public TargetState target(String deployment) {
     Map<String, AttributeValue> item =
-        dynamo.getItem(GetItemRequest.builder().tableName(table).key(Map.of("pk", s(TARGET_PARTITION), "sk", s(deployment))).consistentRead(true).build()).item();
+        dynamo
+            .getItem(
+                GetItemRequest.builder()
+                    .tableName(table)
+                    .key(Map.of("pk", s(TARGET_PARTITION), "sk", s(deployment)))
+                    .consistentRead(true)
+                    .build())
+            .item();
     if (item == null || item.isEmpty()) {
       return TargetState.initial(deployment);
     }
@@ -136,20 +188,35 @@ public final class DynamoDbStateStore implements StateStore {
 
   @Override
   public boolean commit(String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt) {
-    Put event = Put.builder().tableName(table)
-        .item(Map.of("pk", s(EVENT_PARTITION), "sk", s(eventKey), "expiresAt", n(expiresAt.getEpochSecond())))
-        .conditionExpression("attribute_not_exists(pk)").build();
+    Put event =
+        Put.builder()
+            .tableName(table)
+            .item(
+                Map.of(
+                    "pk",
+                    s(EVENT_PARTITION),
+                    "sk",
+                    s(eventKey),
+                    "expiresAt",
+                    n(expiresAt.getEpochSecond())))
+            .conditionExpression("attribute_not_exists(pk)")
+            .build();
     Put.Builder target = Put.builder().tableName(table).item(targetItem(next));
     if (next.version() == 1) {
       target.conditionExpression("attribute_not_exists(pk)");
     } else {
-      target.conditionExpression("version = :expected").expressionAttributeValues(Map.of(":expected", n(next.version() - 1)));
+      target
+          .conditionExpression("version = :expected")
+          .expressionAttributeValues(Map.of(":expected", n(next.version() - 1)));
     }
     try {
-      dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
-          TransactWriteItem.builder().put(event).build(),
-          TransactWriteItem.builder().put(target.build()).build(),
-          TransactWriteItem.builder().put(ledgerPut(entry, expiresAt)).build()).build());
+      dynamo.transactWriteItems(
+          TransactWriteItemsRequest.builder()
+              .transactItems(
+                  TransactWriteItem.builder().put(event).build(),
+                  TransactWriteItem.builder().put(target.build()).build(),
+                  TransactWriteItem.builder().put(ledgerPut(entry, expiresAt)).build())
+              .build());
       return true;
     } catch (TransactionCanceledException e) {
       List<CancellationReason> reasons = e.cancellationReasons();
@@ -157,7 +224,12 @@ public final class DynamoDbStateStore implements StateStore {
         return false;
       }
       if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
-        throw new ConcurrentUpdateException("target of " + next.deployment() + " changed since it was read (expected version " + (next.version() - 1) + ")");
+        throw new ConcurrentUpdateException(
+            "target of "
+                + next.deployment()
+                + " changed since it was read (expected version "
+                + (next.version() - 1)
+                + ")");
       }
       throw e;
     }
@@ -172,23 +244,48 @@ public final class DynamoDbStateStore implements StateStore {
   @Override
   public boolean handled(String eventKey) {
     Map<String, AttributeValue> item =
-        dynamo.getItem(GetItemRequest.builder().tableName(table).key(Map.of("pk", s(EVENT_PARTITION), "sk", s(eventKey))).consistentRead(true).build()).item();
+        dynamo
+            .getItem(
+                GetItemRequest.builder()
+                    .tableName(table)
+                    .key(Map.of("pk", s(EVENT_PARTITION), "sk", s(eventKey)))
+                    .consistentRead(true)
+                    .build())
+            .item();
     return item != null && !item.isEmpty();
   }
 
   @Override
   public List<LedgerEntry> ledger(String deployment, Instant since) {
-    return dynamo.queryPaginator(QueryRequest.builder().tableName(table)
-            .keyConditionExpression("pk = :pk AND sk >= :since")
-            .expressionAttributeValues(Map.of(":pk", s(LEDGER_PREFIX + deployment), ":since", s(since.toString())))
-            .consistentRead(true).build())
-        .items().stream().map(item -> Json.read(item.get("entry").s(), LedgerEntry.class)).toList();
+    return dynamo
+        .queryPaginator(
+            QueryRequest.builder()
+                .tableName(table)
+                .keyConditionExpression("pk = :pk AND sk >= :since")
+                .expressionAttributeValues(
+                    Map.of(":pk", s(LEDGER_PREFIX + deployment), ":since", s(since.toString())))
+                .consistentRead(true)
+                .build())
+        .items()
+        .stream()
+        .map(item -> Json.read(item.get("entry").s(), LedgerEntry.class))
+        .toList();
   }
 
   /** A ledger item; it expires by the table's TTL on attribute expiresAt (epoch seconds). */
   private Put ledgerPut(LedgerEntry entry, Instant expiresAt) {
-    return Put.builder().tableName(table)
-        .item(Map.of("pk", s(LEDGER_PREFIX + entry.deployment()), "sk", s(entry.key()), "entry", s(Json.compact(entry)), "expiresAt", n(expiresAt.getEpochSecond())))
+    return Put.builder()
+        .tableName(table)
+        .item(
+            Map.of(
+                "pk",
+                s(LEDGER_PREFIX + entry.deployment()),
+                "sk",
+                s(entry.key()),
+                "entry",
+                s(Json.compact(entry)),
+                "expiresAt",
+                n(expiresAt.getEpochSecond())))
         .build();
   }
 
@@ -204,15 +301,19 @@ public final class DynamoDbStateStore implements StateStore {
     item.put(
         "fingerprints",
         AttributeValue.fromM(
-            r.applied().fingerprints().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue())))));
+            r.applied().fingerprints().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> s(e.getValue())))));
     item.put("zeroCopiesPending", AttributeValue.fromBool(r.applied().zeroCopiesPending()));
     item.put("everInService", AttributeValue.fromBool(r.applied().everInService()));
-    item.put("lastActions", AttributeValue.fromL(r.lastActions().stream().map(DynamoDbStateStore::s).toList()));
+    item.put(
+        "lastActions",
+        AttributeValue.fromL(r.lastActions().stream().map(DynamoDbStateStore::s).toList()));
     r.waitingFor().ifPresent(w -> item.put("waitingFor", s(w)));
     r.lastError().ifPresent(e -> item.put("lastError", s(e)));
     item.put("updatedAt", s(r.updatedAt().toString()));
     r.lastGoodSpecJson().ifPresent(spec -> item.put("lastGoodSpec", s(spec)));
-    item.put("alarms", AttributeValue.fromL(r.alarms().stream().map(DynamoDbStateStore::s).toList()));
+    item.put(
+        "alarms", AttributeValue.fromL(r.alarms().stream().map(DynamoDbStateStore::s).toList()));
     item.put("version", n(r.version()));
     return item;
   }
@@ -226,13 +327,18 @@ public final class DynamoDbStateStore implements StateStore {
         item.get("spec").s(),
         Phase.valueOf(item.get("phase").s()),
         item.get("deleting").bool(),
-        new Applied(fingerprints, item.get("zeroCopiesPending").bool(), item.get("everInService").bool()),
-        item.getOrDefault("lastActions", AttributeValue.fromL(List.of())).l().stream().map(AttributeValue::s).toList(),
+        new Applied(
+            fingerprints, item.get("zeroCopiesPending").bool(), item.get("everInService").bool()),
+        item.getOrDefault("lastActions", AttributeValue.fromL(List.of())).l().stream()
+            .map(AttributeValue::s)
+            .toList(),
         Optional.ofNullable(item.get("waitingFor")).map(AttributeValue::s),
         Optional.ofNullable(item.get("lastError")).map(AttributeValue::s),
         Instant.parse(item.get("updatedAt").s()),
         Optional.ofNullable(item.get("lastGoodSpec")).map(AttributeValue::s),
-        item.getOrDefault("alarms", AttributeValue.fromL(List.of())).l().stream().map(AttributeValue::s).toList(),
+        item.getOrDefault("alarms", AttributeValue.fromL(List.of())).l().stream()
+            .map(AttributeValue::s)
+            .toList(),
         Long.parseLong(item.get("version").n()));
   }
 

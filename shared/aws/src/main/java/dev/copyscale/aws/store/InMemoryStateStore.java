@@ -3,7 +3,6 @@ package dev.copyscale.aws.store;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.scaling.TargetState;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,17 +34,22 @@ public final class InMemoryStateStore implements StateStore {
     deployments.putAll(snapshot.deployments());
     targets.putAll(snapshot.targets());
     events.putAll(snapshot.events());
-    snapshot.ledgers().forEach((deployment, entries) -> {
-      TreeMap<String, LedgerEntry> ledger = new TreeMap<>();
-      entries.forEach(e -> ledger.put(e.key(), e));
-      ledgers.put(deployment, ledger);
-    });
+    snapshot
+        .ledgers()
+        .forEach(
+            (deployment, entries) -> {
+              TreeMap<String, LedgerEntry> ledger = new TreeMap<>();
+              entries.forEach(e -> ledger.put(e.key(), e));
+              ledgers.put(deployment, ledger);
+            });
   }
 
   public synchronized Snapshot snapshot() {
     Map<String, List<LedgerEntry>> ledgerLists = new TreeMap<>();
-    ledgers.forEach((deployment, entries) -> ledgerLists.put(deployment, List.copyOf(entries.values())));
-    return new Snapshot(new TreeMap<>(deployments), new TreeMap<>(targets), new TreeMap<>(events), ledgerLists);
+    ledgers.forEach(
+        (deployment, entries) -> ledgerLists.put(deployment, List.copyOf(entries.values())));
+    return new Snapshot(
+        new TreeMap<>(deployments), new TreeMap<>(targets), new TreeMap<>(events), ledgerLists);
   }
 
   /** Drops handled-event ids and ledger entries whose expiry has passed, as DynamoDB's TTL does. */
@@ -65,24 +69,39 @@ public final class InMemoryStateStore implements StateStore {
 
   @Override
   public synchronized void save(DeploymentRecord record) {
-    long stored = deployments.containsKey(record.name()) ? deployments.get(record.name()).version() : 0;
+    long stored =
+        deployments.containsKey(record.name()) ? deployments.get(record.name()).version() : 0;
     if (stored != record.version() - 1) {
       throw new ConcurrentUpdateException(
-          "deployment " + record.name() + " is at version " + stored + ", not " + (record.version() - 1));
+          "deployment "
+              + record.name()
+              + " is at version "
+              + stored
+              + ", not "
+              + (record.version() - 1));
     }
     deployments.put(record.name(), record);
   }
 
   @Override
   public synchronized Optional<String> alarmOwner(String alarmName) {
-    return deployments.values().stream().filter(r -> r.alarms().contains(alarmName)).map(DeploymentRecord::name).findFirst();
+    return deployments.values().stream()
+        .filter(r -> r.alarms().contains(alarmName))
+        .map(DeploymentRecord::name)
+        .findFirst();
   }
 
   @Override
   public synchronized void saveTarget(TargetState next) {
     long stored = target(next.deployment()).version();
     if (stored != next.version() - 1) {
-      throw new ConcurrentUpdateException("target of " + next.deployment() + " is at version " + stored + ", not " + (next.version() - 1));
+      throw new ConcurrentUpdateException(
+          "target of "
+              + next.deployment()
+              + " is at version "
+              + stored
+              + ", not "
+              + (next.version() - 1));
     }
     targets.put(next.deployment(), next);
   }
@@ -93,13 +112,20 @@ public final class InMemoryStateStore implements StateStore {
   }
 
   @Override
-  public synchronized boolean commit(String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt) {
+  public synchronized boolean commit(
+      String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt) {
     if (events.containsKey(eventKey)) {
       return false;
     }
     long stored = target(next.deployment()).version();
     if (stored != next.version() - 1) {
-      throw new ConcurrentUpdateException("target of " + next.deployment() + " is at version " + stored + ", not " + (next.version() - 1));
+      throw new ConcurrentUpdateException(
+          "target of "
+              + next.deployment()
+              + " is at version "
+              + stored
+              + ", not "
+              + (next.version() - 1));
     }
     events.put(eventKey, expiresAt);
     targets.put(next.deployment(), next);
@@ -119,6 +145,8 @@ public final class InMemoryStateStore implements StateStore {
 
   @Override
   public synchronized List<LedgerEntry> ledger(String deployment, Instant since) {
-    return ledgers.getOrDefault(deployment, new TreeMap<>()).values().stream().filter(e -> !e.at().isBefore(since)).toList();
+    return ledgers.getOrDefault(deployment, new TreeMap<>()).values().stream()
+        .filter(e -> !e.at().isBefore(since))
+        .toList();
   }
 }

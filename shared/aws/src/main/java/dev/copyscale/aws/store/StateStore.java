@@ -3,7 +3,6 @@ package dev.copyscale.aws.store;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.scaling.TargetState;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +26,9 @@ public interface StateStore {
   void save(DeploymentRecord record);
 
   /**
-   * The deployment whose step policy owns an alarm, from the alarm index the table keeps beside each
-   * record (see {@link DeploymentRecord#alarms}); the caller still checks the spec has that alarm.
+   * The deployment whose step policy owns an alarm, from the alarm index the table keeps beside
+   * each record (see {@link DeploymentRecord#alarms}); the caller still checks the spec has that
+   * alarm.
    */
   Optional<String> alarmOwner(String alarmName);
 
@@ -52,7 +52,10 @@ public interface StateStore {
    */
   void saveTarget(TargetState next);
 
-  /** Appends a ledger entry (an entry with the key of an existing one replaces it) without touching the target (decisions that change nothing). */
+  /**
+   * Appends a ledger entry (an entry with the key of an existing one replaces it) without touching
+   * the target (decisions that change nothing).
+   */
   void append(LedgerEntry entry, Instant expiresAt);
 
   /** Whether an event was handled already. */

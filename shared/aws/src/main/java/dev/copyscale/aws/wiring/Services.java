@@ -20,14 +20,31 @@ import java.time.Duration;
  *
  * @param ledgerRetention how long ledger entries and handled-event ids are kept
  */
-public record Services(Clients clients, StateStore store, Clock clock, Pause pause, DeployConfig config, Duration ledgerRetention) {
+public record Services(
+    Clients clients,
+    StateStore store,
+    Clock clock,
+    Pause pause,
+    DeployConfig config,
+    Duration ledgerRetention) {
 
-  /** As the Lambda functions run: real clients (built on first use), the stack's table, the wall clock. */
+  /**
+   * As the Lambda functions run: real clients (built on first use), the stack's table, the wall
+   * clock.
+   */
   public static Services fromLambdaEnvironment() {
     Clients clients = Clients.real();
-    return new Services(clients, new DynamoDbStateStore(clients.dynamoDb(), LambdaEnvironment.stateTable()), Clock.systemUTC(), Pause.SLEEP,
-        new DeployConfig(LambdaEnvironment.stack(), LambdaEnvironment.optional("SAGEMAKER_EXECUTION_ROLE_ARN"),
-            LambdaEnvironment.optional("SCHEDULE_TARGET_ARN"), LambdaEnvironment.optional("SCHEDULER_ROLE_ARN"), LambdaEnvironment.optional("FAILED_EVENTS_QUEUE_ARN")),
+    return new Services(
+        clients,
+        new DynamoDbStateStore(clients.dynamoDb(), LambdaEnvironment.stateTable()),
+        Clock.systemUTC(),
+        Pause.SLEEP,
+        new DeployConfig(
+            LambdaEnvironment.stack(),
+            LambdaEnvironment.optional("SAGEMAKER_EXECUTION_ROLE_ARN"),
+            LambdaEnvironment.optional("SCHEDULE_TARGET_ARN"),
+            LambdaEnvironment.optional("SCHEDULER_ROLE_ARN"),
+            LambdaEnvironment.optional("FAILED_EVENTS_QUEUE_ARN")),
         LambdaEnvironment.ledgerRetention());
   }
 

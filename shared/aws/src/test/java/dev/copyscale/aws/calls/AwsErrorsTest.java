@@ -11,14 +11,31 @@ import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 /** Which AWS failures a retry can heal, and which mean "not there". */
 class AwsErrorsTest {
   private static AwsServiceException error(String code, int status, String message) {
-    return SageMakerException.builder().statusCode(status).message(message)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).serviceName("SageMaker").build()).build();
+    return SageMakerException.builder()
+        .statusCode(status)
+        .message(message)
+        .awsErrorDetails(
+            AwsErrorDetails.builder()
+                .errorCode(code)
+                .errorMessage(message)
+                .serviceName("SageMaker")
+                .build())
+        .build();
   }
 
   @Test
   void missingResources() {
-    assertThat(AwsErrors.notFound(error("ValidationException", 400, "Could not find endpoint \"arn:aws:sagemaker:us-east-1:1:endpoint/x\"."))).isTrue();
-    assertThat(AwsErrors.notFound(error("ValidationException", 400, "Cannot create already existing endpoint"))).isFalse();
+    assertThat(
+            AwsErrors.notFound(
+                error(
+                    "ValidationException",
+                    400,
+                    "Could not find endpoint \"arn:aws:sagemaker:us-east-1:1:endpoint/x\".")))
+        .isTrue();
+    assertThat(
+            AwsErrors.notFound(
+                error("ValidationException", 400, "Cannot create already existing endpoint")))
+        .isFalse();
   }
 
   @Test
@@ -26,15 +43,35 @@ class AwsErrorsTest {
     assertThat(AwsErrors.retryable(error("ThrottlingException", 400, "Rate exceeded"))).isTrue();
     assertThat(AwsErrors.retryable(error("InternalFailure", 500, "oops"))).isTrue();
     assertThat(AwsErrors.retryable(SdkClientException.create("connection reset"))).isTrue();
-    assertThat(AwsErrors.retryable(error("ValidationException", 400, "Inference component x is Updating: an update is already in progress"))).isTrue();
-    assertThat(AwsErrors.retryable(error("ValidationException", 400, "Cannot update in-progress endpoint \"arn\"."))).isTrue();
-    assertThat(AwsErrors.retryable(error("ValidationException", 400,
-        "Cannot update inference component arn:aws:sagemaker:us-east-1:1:inference-component/ic while it is in state UPDATE_RC_IN_PROGRESS"))).isTrue();
+    assertThat(
+            AwsErrors.retryable(
+                error(
+                    "ValidationException",
+                    400,
+                    "Inference component x is Updating: an update is already in progress")))
+        .isTrue();
+    assertThat(
+            AwsErrors.retryable(
+                error("ValidationException", 400, "Cannot update in-progress endpoint \"arn\".")))
+        .isTrue();
+    assertThat(
+            AwsErrors.retryable(
+                error(
+                    "ValidationException",
+                    400,
+                    "Cannot update inference component"
+                        + " arn:aws:sagemaker:us-east-1:1:inference-component/ic while it is in"
+                        + " state UPDATE_RC_IN_PROGRESS")))
+        .isTrue();
   }
 
   @Test
   void validationErrorsAreFinal() {
-    assertThat(AwsErrors.retryable(error("ValidationException", 400, "1 validation error detected: copyCount"))).isFalse();
-    assertThat(AwsErrors.describe(error("ValidationException", 400, "bad"))).isEqualTo("SageMaker ValidationException: bad");
+    assertThat(
+            AwsErrors.retryable(
+                error("ValidationException", 400, "1 validation error detected: copyCount")))
+        .isFalse();
+    assertThat(AwsErrors.describe(error("ValidationException", 400, "bad")))
+        .isEqualTo("SageMaker ValidationException: bad");
   }
 }

@@ -26,8 +26,11 @@ import org.junit.jupiter.api.Test;
  * touching a missing service: here with those services' classes hidden from a fresh class loader.
  */
 class ClientsWithoutServicesTest {
-  private static final List<String> HIDDEN = List.of(
-      "software.amazon.awssdk.services.secretsmanager.", "software.amazon.awssdk.services.scheduler.", "software.amazon.awssdk.services.eventbridge.");
+  private static final List<String> HIDDEN =
+      List.of(
+          "software.amazon.awssdk.services.secretsmanager.",
+          "software.amazon.awssdk.services.scheduler.",
+          "software.amazon.awssdk.services.eventbridge.");
 
   @Test
   void theServicesAreBuiltWithoutTheSdkModulesAJarLeavesOut() throws Exception {
@@ -37,22 +40,31 @@ class ClientsWithoutServicesTest {
   @Test
   void onlyAskingForAMissingServiceFailsAndItNamesTheClass() {
     assertThatThrownBy(() -> inJarWithoutThem(AskForSecretsManager.class))
-        .isInstanceOf(NoClassDefFoundError.class).hasMessageContaining("secretsmanager");
+        .isInstanceOf(NoClassDefFoundError.class)
+        .hasMessageContaining("secretsmanager");
   }
 
   @Test
   void theServiceClassesAreReallyHidden() throws Exception {
     try (URLClassLoader jar = new HidingLoader()) {
-      assertThatThrownBy(() -> Class.forName("software.amazon.awssdk.services.scheduler.SchedulerClient", false, jar))
+      assertThatThrownBy(
+              () ->
+                  Class.forName(
+                      "software.amazon.awssdk.services.scheduler.SchedulerClient", false, jar))
           .isInstanceOf(ClassNotFoundException.class);
       assertThat(Class.forName(Clients.class.getName(), false, jar).getClassLoader()).isSameAs(jar);
     }
   }
 
-  /** Runs {@code task} loaded by the hiding loader; a Callable, so no reflection looks at Clients' signatures. */
+  /**
+   * Runs {@code task} loaded by the hiding loader; a Callable, so no reflection looks at Clients'
+   * signatures.
+   */
   private static Object inJarWithoutThem(Class<? extends Callable<Object>> task) throws Exception {
     try (URLClassLoader jar = new HidingLoader()) {
-      return ((Callable<?>) Class.forName(task.getName(), true, jar).getDeclaredConstructor().newInstance()).call();
+      return ((Callable<?>)
+              Class.forName(task.getName(), true, jar).getDeclaredConstructor().newInstance())
+          .call();
     }
   }
 
@@ -60,8 +72,15 @@ class ClientsWithoutServicesTest {
   public static final class BuildEveryService implements Callable<Object> {
     @Override
     public Object call() {
-      Services services = new Services(Clients.real(), new InMemoryStateStore(), Clock.systemUTC(), Pause.SLEEP,
-          new DeployConfig("stack", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), Duration.ofDays(30));
+      Services services =
+          new Services(
+              Clients.real(),
+              new InMemoryStateStore(),
+              Clock.systemUTC(),
+              Pause.SLEEP,
+              new DeployConfig(
+                  "stack", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),
+              Duration.ofDays(30));
       services.deploy();
       services.alarms();
       services.schedules();
@@ -76,7 +95,10 @@ class ClientsWithoutServicesTest {
     }
   }
 
-  /** This module's test classpath, loaded afresh (not delegated to the test's loader), less the hidden services. */
+  /**
+   * This module's test classpath, loaded afresh (not delegated to the test's loader), less the
+   * hidden services.
+   */
   private static final class HidingLoader extends URLClassLoader {
     HidingLoader() {
       super(classpath(), ClassLoader.getPlatformClassLoader());
@@ -91,13 +113,16 @@ class ClientsWithoutServicesTest {
     }
 
     private static URL[] classpath() {
-      return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(p -> {
-        try {
-          return new File(p).toURI().toURL();
-        } catch (MalformedURLException e) {
-          throw new IllegalStateException(e);
-        }
-      }).toArray(URL[]::new);
+      return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+          .map(
+              p -> {
+                try {
+                  return new File(p).toURI().toURL();
+                } catch (MalformedURLException e) {
+                  throw new IllegalStateException(e);
+                }
+              })
+          .toArray(URL[]::new);
     }
   }
 }

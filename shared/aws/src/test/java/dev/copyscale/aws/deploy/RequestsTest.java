@@ -19,7 +19,8 @@ class RequestsTest {
   static final String PREFIX = "s3://my-models/llama3-8b-instruct/";
 
   static DeploymentSpec llama(boolean fromS3) throws Exception {
-    ObjectNode doc = (ObjectNode) new YAMLMapper().readTree(RepoFiles.read("examples/llama3-8b.yaml"));
+    ObjectNode doc =
+        (ObjectNode) new YAMLMapper().readTree(RepoFiles.read("examples/llama3-8b.yaml"));
     if (fromS3) {
       ((ObjectNode) doc.get("component")).remove("hfTokenSecretArn");
       ((ObjectNode) doc.get("component")).put("modelDataS3Uri", PREFIX);
@@ -28,18 +29,21 @@ class RequestsTest {
   }
 
   static ContainerDefinition container(DeploymentSpec spec, Optional<String> token) {
-    return Requests.createModel(spec, ResourceNames.of(spec), token, "copyscale-test").primaryContainer();
+    return Requests.createModel(spec, ResourceNames.of(spec), token, "copyscale-test")
+        .primaryContainer();
   }
 
   @Test
-  void weightsFromS3AreUncompressedModelDataUnderThePrefixAndTgiLoadsThemFromOptMlModel() throws Exception {
+  void weightsFromS3AreUncompressedModelDataUnderThePrefixAndTgiLoadsThemFromOptMlModel()
+      throws Exception {
     ContainerDefinition container = container(llama(true), Optional.empty());
     S3ModelDataSource source = container.modelDataSource().s3DataSource();
     assertThat(source.s3Uri()).isEqualTo(PREFIX);
     assertThat(source.s3DataType()).isEqualTo(S3ModelDataType.S3_PREFIX);
     assertThat(source.compressionType()).isEqualTo(ModelCompressionType.NONE);
     assertThat(container.modelDataUrl()).isNull();
-    assertThat(container.environment()).containsEntry("HF_MODEL_ID", "/opt/ml/model")
+    assertThat(container.environment())
+        .containsEntry("HF_MODEL_ID", "/opt/ml/model")
         .doesNotContainKeys("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN");
   }
 
@@ -54,19 +58,36 @@ class RequestsTest {
   void fromTheHubTheModelIdAndTokenGoInTheEnvironmentAsBefore() throws Exception {
     ContainerDefinition container = container(llama(false), Optional.of("hf_token"));
     assertThat(container.modelDataSource()).isNull();
-    assertThat(container.environment()).containsEntry("HF_MODEL_ID", "meta-llama/Meta-Llama-3-8B-Instruct")
-        .containsEntry("HF_TOKEN", "hf_token").containsEntry("HUGGING_FACE_HUB_TOKEN", "hf_token");
+    assertThat(container.environment())
+        .containsEntry("HF_MODEL_ID", "meta-llama/Meta-Llama-3-8B-Instruct")
+        .containsEntry("HF_TOKEN", "hf_token")
+        .containsEntry("HUGGING_FACE_HUB_TOKEN", "hf_token");
   }
 
   @Test
   void dataCachingIsAskedForOnlyWhenTheSpecTurnsItOn() throws Exception {
     DeploymentSpec off = llama(false);
     assertThat(off.component().dataCache()).isFalse();
-    assertThat(Requests.createComponent(off, ResourceNames.of(off), 1, "copyscale-test").specification().dataCacheConfig()).isNull();
-    ObjectNode doc = (ObjectNode) new YAMLMapper().readTree(RepoFiles.read("examples/llama3-8b.yaml"));
+    assertThat(
+            Requests.createComponent(off, ResourceNames.of(off), 1, "copyscale-test")
+                .specification()
+                .dataCacheConfig())
+        .isNull();
+    ObjectNode doc =
+        (ObjectNode) new YAMLMapper().readTree(RepoFiles.read("examples/llama3-8b.yaml"));
     ((ObjectNode) doc.get("component")).put("dataCache", true);
     DeploymentSpec on = SpecParser.parse(doc).orThrow();
-    assertThat(Requests.createComponent(on, ResourceNames.of(on), 1, "copyscale-test").specification().dataCacheConfig().enableCaching()).isTrue();
-    assertThat(Requests.updateComponent(on, ResourceNames.of(on)).specification().dataCacheConfig().enableCaching()).isTrue();
+    assertThat(
+            Requests.createComponent(on, ResourceNames.of(on), 1, "copyscale-test")
+                .specification()
+                .dataCacheConfig()
+                .enableCaching())
+        .isTrue();
+    assertThat(
+            Requests.updateComponent(on, ResourceNames.of(on))
+                .specification()
+                .dataCacheConfig()
+                .enableCaching())
+        .isTrue();
   }
 }

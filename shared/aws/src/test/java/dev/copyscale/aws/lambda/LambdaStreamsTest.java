@@ -18,19 +18,50 @@ class LambdaStreamsTest {
   /** A Lambda context that knows only the ARN it was invoked by. */
   static Context invokedAs(String arn) {
     return new Context() {
-      public String getAwsRequestId() { return "r-1"; }
-      public String getLogGroupName() { return "/aws/lambda/f"; }
-      public String getLogStreamName() { return "s"; }
-      public String getFunctionName() { return "f"; }
-      public String getFunctionVersion() { return "$LATEST"; }
-      public String getInvokedFunctionArn() { return arn; }
-      public CognitoIdentity getIdentity() { return null; }
-      public ClientContext getClientContext() { return null; }
-      public int getRemainingTimeInMillis() { return 60_000; }
-      public int getMemoryLimitInMB() { return 512; }
+      public String getAwsRequestId() {
+        return "r-1";
+      }
+
+      public String getLogGroupName() {
+        return "/aws/lambda/f";
+      }
+
+      public String getLogStreamName() {
+        return "s";
+      }
+
+      public String getFunctionName() {
+        return "f";
+      }
+
+      public String getFunctionVersion() {
+        return "$LATEST";
+      }
+
+      public String getInvokedFunctionArn() {
+        return arn;
+      }
+
+      public CognitoIdentity getIdentity() {
+        return null;
+      }
+
+      public ClientContext getClientContext() {
+        return null;
+      }
+
+      public int getRemainingTimeInMillis() {
+        return 60_000;
+      }
+
+      public int getMemoryLimitInMB() {
+        return 512;
+      }
+
       public LambdaLogger getLogger() {
         return new LambdaLogger() {
           public void log(String message) {}
+
           public void log(byte[] message) {}
         };
       }
@@ -39,23 +70,38 @@ class LambdaStreamsTest {
 
   @Test
   void theAccountAndRegionComeFromTheInvokedArn() {
-    Context context = invokedAs("arn:aws:lambda:eu-west-1:210987654321:function:copyscale-step-scaling:live");
-    assertThat(LambdaStreams.origin(context)).isEqualTo(new EventOrigin("210987654321", "eu-west-1"));
-    assertThat(LambdaStreams.origin(invokedAs("arn:aws-us-gov:lambda:us-gov-west-1:210987654321:function:f"))).isEqualTo(new EventOrigin("210987654321", "us-gov-west-1"));
+    Context context =
+        invokedAs("arn:aws:lambda:eu-west-1:210987654321:function:copyscale-step-scaling:live");
+    assertThat(LambdaStreams.origin(context))
+        .isEqualTo(new EventOrigin("210987654321", "eu-west-1"));
+    assertThat(
+            LambdaStreams.origin(
+                invokedAs("arn:aws-us-gov:lambda:us-gov-west-1:210987654321:function:f")))
+        .isEqualTo(new EventOrigin("210987654321", "us-gov-west-1"));
   }
 
   @Test
   void withoutAnInvokedArnTheOriginIsUnknownAndSaysSo() {
-    assertThatThrownBy(() -> LambdaStreams.origin(invokedAs(null))).hasMessageContaining("cannot tell the function's account");
-    assertThatThrownBy(() -> LambdaStreams.origin(invokedAs("copyscale-step-scaling"))).hasMessageContaining("cannot tell the function's account");
+    assertThatThrownBy(() -> LambdaStreams.origin(invokedAs(null)))
+        .hasMessageContaining("cannot tell the function's account");
+    assertThatThrownBy(() -> LambdaStreams.origin(invokedAs("copyscale-step-scaling")))
+        .hasMessageContaining("cannot tell the function's account");
   }
 
   @Test
   void theServiceCallbackReceivesTheOrigin() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    LambdaStreams.handle(new ByteArrayInputStream("{\"account\": \"999999999999\", \"region\": \"us-east-1\", \"detail-type\": \"x\"}".getBytes(StandardCharsets.UTF_8)),
-        out, invokedAs("arn:aws:lambda:us-east-1:123456789012:function:f"), "event",
-        (event, origin) -> Map.of("origin", origin.account(), "refused", origin.check(event).orElse("")));
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"origin\" : \"123456789012\"").contains("account \\\"999999999999\\\" is not this function's account");
+    LambdaStreams.handle(
+        new ByteArrayInputStream(
+            "{\"account\": \"999999999999\", \"region\": \"us-east-1\", \"detail-type\": \"x\"}"
+                .getBytes(StandardCharsets.UTF_8)),
+        out,
+        invokedAs("arn:aws:lambda:us-east-1:123456789012:function:f"),
+        "event",
+        (event, origin) ->
+            Map.of("origin", origin.account(), "refused", origin.check(event).orElse("")));
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("\"origin\" : \"123456789012\"")
+        .contains("account \\\"999999999999\\\" is not this function's account");
   }
 }

@@ -20,10 +20,13 @@ class SnapStartPrimingTest {
   @Test
   void aFailingPrimingIsLoggedNotThrownSoTheSnapshotIsStillTaken() {
     AtomicInteger runs = new AtomicInteger();
-    SnapStartPriming priming = SnapStartPriming.register("test", () -> {
-      runs.incrementAndGet();
-      throw new IllegalStateException("no");
-    });
+    SnapStartPriming priming =
+        SnapStartPriming.register(
+            "test",
+            () -> {
+              runs.incrementAndGet();
+              throw new IllegalStateException("no");
+            });
 
     priming.prime();
 

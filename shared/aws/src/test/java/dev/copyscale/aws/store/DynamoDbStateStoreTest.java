@@ -9,7 +9,6 @@ import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.scaling.Outcome;
 import dev.copyscale.scaling.TargetState;
 import dev.copyscale.testing.MotoServer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The state table on a real DynamoDB API (moto_server), created from template.yaml's definition. */
+/**
+ * The state table on a real DynamoDB API (moto_server), created from template.yaml's definition.
+ */
 class DynamoDbStateStoreTest extends StateStoreContractTest {
   private DynamoDbClient dynamo;
   private String table;
@@ -38,7 +39,12 @@ class DynamoDbStateStoreTest extends StateStoreContractTest {
 
   @Test
   void ledgerItemsExpireByTheTablesTtlAttribute() {
-    assertThat(dynamo.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription().attributeName()).isEqualTo("expiresAt");
+    assertThat(
+            dynamo
+                .describeTimeToLive(b -> b.tableName(table))
+                .timeToLiveDescription()
+                .attributeName())
+        .isEqualTo("expiresAt");
   }
 
   /**
@@ -51,8 +57,24 @@ class DynamoDbStateStoreTest extends StateStoreContractTest {
   void twoCommitsOfOneEventAtOnceLeaveTheWinnersWrites() throws Exception {
     // A ledger of some size, so a table copy takes as long as it would in a busy test run.
     for (int i = 0; i < 100; i++) {
-      store.append(new LedgerEntry("filler", T0.plusSeconds(i), "f" + i, "alarm", "copyscale-filler-burst", "ALARM", Optional.empty(),
-          Optional.empty(), Optional.empty(), Optional.empty(), 1, 1, List.of(), Outcome.NO_CHANGE, "x".repeat(200)), T0.plusSeconds(86400));
+      store.append(
+          new LedgerEntry(
+              "filler",
+              T0.plusSeconds(i),
+              "f" + i,
+              "alarm",
+              "copyscale-filler-burst",
+              "ALARM",
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              1,
+              1,
+              List.of(),
+              Outcome.NO_CHANGE,
+              "x".repeat(200)),
+          T0.plusSeconds(86400));
     }
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
@@ -62,17 +84,41 @@ class DynamoDbStateStoreTest extends StateStoreContractTest {
         CyclicBarrier together = new CyclicBarrier(2);
         List<Future<Integer>> commits = new ArrayList<>();
         for (int to : new int[] {2, 3}) {
-          TargetState next = new TargetState(deployment, Cooldowns.NONE.afterScaleOut(T0, 1, to), Map.of(), Optional.empty(), Optional.empty(), 1);
-          LedgerEntry entry = new LedgerEntry(deployment, T0, "race" + to, "alarm", "copyscale-race-burst", "ALARM", Optional.empty(), Optional.empty(),
-              Optional.empty(), Optional.empty(), 1, to, List.of(), Outcome.SCALED, "to " + to);
-          commits.add(threads.submit(() -> {
-            together.await(30, TimeUnit.SECONDS);
-            try {
-              return store.commit(event, next, entry, T0.plusSeconds(86400)) ? to : 0;
-            } catch (ConcurrentUpdateException e) {
-              return 0;
-            }
-          }));
+          TargetState next =
+              new TargetState(
+                  deployment,
+                  Cooldowns.NONE.afterScaleOut(T0, 1, to),
+                  Map.of(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  1);
+          LedgerEntry entry =
+              new LedgerEntry(
+                  deployment,
+                  T0,
+                  "race" + to,
+                  "alarm",
+                  "copyscale-race-burst",
+                  "ALARM",
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  1,
+                  to,
+                  List.of(),
+                  Outcome.SCALED,
+                  "to " + to);
+          commits.add(
+              threads.submit(
+                  () -> {
+                    together.await(30, TimeUnit.SECONDS);
+                    try {
+                      return store.commit(event, next, entry, T0.plusSeconds(86400)) ? to : 0;
+                    } catch (ConcurrentUpdateException e) {
+                      return 0;
+                    }
+                  }));
         }
         List<Integer> won = new ArrayList<>();
         for (Future<Integer> commit : commits) {
@@ -83,10 +129,15 @@ class DynamoDbStateStoreTest extends StateStoreContractTest {
         }
         assertThat(won).as("trial %d: the commits that won", trial).hasSize(1);
         int winner = won.get(0);
-        assertThat(store.handled(event)).as("trial %d: the event is marked handled", trial).isTrue();
-        assertThat(store.target(deployment).cooldowns().lastScaleOut()).as("trial %d: the winner's target", trial)
+        assertThat(store.handled(event))
+            .as("trial %d: the event is marked handled", trial)
+            .isTrue();
+        assertThat(store.target(deployment).cooldowns().lastScaleOut())
+            .as("trial %d: the winner's target", trial)
             .hasValueSatisfying(o -> assertThat(o.to()).isEqualTo(winner));
-        assertThat(store.ledger(deployment, T0.minusSeconds(1))).as("trial %d: the winner's entry", trial).singleElement()
+        assertThat(store.ledger(deployment, T0.minusSeconds(1)))
+            .as("trial %d: the winner's entry", trial)
+            .singleElement()
             .satisfies(e -> assertThat(e.to()).isEqualTo(winner));
       }
     } finally {

@@ -1,17 +1,16 @@
 package dev.copyscale.aws.store;
 
-import dev.copyscale.deploy.DeploymentRecord;
-import dev.copyscale.scaling.LedgerEntry;
-import dev.copyscale.scaling.TargetState;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
 import dev.copyscale.deploy.Applied;
+import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.deploy.Phase;
 import dev.copyscale.scaling.Cooldowns;
+import dev.copyscale.scaling.LedgerEntry;
 import dev.copyscale.scaling.Outcome;
-import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
+import dev.copyscale.scaling.TargetState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +35,19 @@ abstract class StateStoreContractTest {
   }
 
   private static DeploymentRecord record(String name, long version, Phase phase) {
-    return new DeploymentRecord(name, "{\"apiVersion\":\"copyscale/v1\"}", phase, false,
-        new Applied(Map.of("copyscale-a-target-tracking", "fp"), true, false), List.of("CreateModel a-0123456789"),
-        Optional.of("endpoint a is Creating"), Optional.empty(), T0, Optional.empty(), List.of("copyscale-a-burst"), version);
+    return new DeploymentRecord(
+        name,
+        "{\"apiVersion\":\"copyscale/v1\"}",
+        phase,
+        false,
+        new Applied(Map.of("copyscale-a-target-tracking", "fp"), true, false),
+        List.of("CreateModel a-0123456789"),
+        Optional.of("endpoint a is Creating"),
+        Optional.empty(),
+        T0,
+        Optional.empty(),
+        List.of("copyscale-a-burst"),
+        version);
   }
 
   @Test
@@ -53,34 +62,83 @@ abstract class StateStoreContractTest {
   @Test
   void deploymentWritesAreConditionalOnTheVersionRead() {
     store.save(record("a", 1, Phase.Creating));
-    assertThatThrownBy(() -> store.save(record("a", 1, Phase.Creating))).isInstanceOf(ConcurrentUpdateException.class);
+    assertThatThrownBy(() -> store.save(record("a", 1, Phase.Creating)))
+        .isInstanceOf(ConcurrentUpdateException.class);
     store.save(record("a", 2, Phase.InService));
-    assertThatThrownBy(() -> store.save(record("a", 2, Phase.Updating))).isInstanceOf(ConcurrentUpdateException.class);
+    assertThatThrownBy(() -> store.save(record("a", 2, Phase.Updating)))
+        .isInstanceOf(ConcurrentUpdateException.class);
     assertThat(store.deployment("a").orElseThrow().phase()).isEqualTo(Phase.InService);
   }
 
   private static LedgerEntry entry(Instant at, String id, int from, int to) {
-    return new LedgerEntry("a", at, id, "alarm", "copyscale-a-burst", "ALARM", Optional.of(12.0), Optional.of(8.0),
-        Optional.of("burst"), Optional.of(0), from, to, List.of(), from == to ? Outcome.NO_CHANGE : Outcome.SCALED, "step 0");
+    return new LedgerEntry(
+        "a",
+        at,
+        id,
+        "alarm",
+        "copyscale-a-burst",
+        "ALARM",
+        Optional.of(12.0),
+        Optional.of(8.0),
+        Optional.of("burst"),
+        Optional.of(0),
+        from,
+        to,
+        List.of(),
+        from == to ? Outcome.NO_CHANGE : Outcome.SCALED,
+        "step 0");
   }
 
   @Test
   void anEventIsAppliedOnce() {
-    TargetState next = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 2, 3), Map.of("copyscale-a-burst", T0), Optional.empty(), Optional.empty(), 1);
-    assertThat(store.commit("alarm#e1", next, entry(T0, "e1", 2, 3), T0.plusSeconds(86400))).isTrue();
+    TargetState next =
+        new TargetState(
+            "a",
+            Cooldowns.NONE.afterScaleOut(T0, 2, 3),
+            Map.of("copyscale-a-burst", T0),
+            Optional.empty(),
+            Optional.empty(),
+            1);
+    assertThat(store.commit("alarm#e1", next, entry(T0, "e1", 2, 3), T0.plusSeconds(86400)))
+        .isTrue();
     assertThat(store.handled("alarm#e1")).isTrue();
-    TargetState again = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 3, 4), Map.of(), Optional.empty(), Optional.empty(), 2);
-    assertThat(store.commit("alarm#e1", again, entry(T0.plusSeconds(1), "e1b", 3, 4), T0.plusSeconds(86400))).isFalse();
+    TargetState again =
+        new TargetState(
+            "a",
+            Cooldowns.NONE.afterScaleOut(T0, 3, 4),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            2);
+    assertThat(
+            store.commit(
+                "alarm#e1", again, entry(T0.plusSeconds(1), "e1b", 3, 4), T0.plusSeconds(86400)))
+        .isFalse();
     assertThat(store.target("a")).isEqualTo(next);
     assertThat(store.ledger("a", T0.minusSeconds(1))).hasSize(1);
   }
 
   @Test
   void twoWritersOnOneTargetCannotBothWin() {
-    TargetState first = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 2, 3), Map.of(), Optional.empty(), Optional.empty(), 1);
-    TargetState rival = new TargetState("a", Cooldowns.NONE.afterScaleOut(T0, 2, 5), Map.of(), Optional.empty(), Optional.empty(), 1);
+    TargetState first =
+        new TargetState(
+            "a",
+            Cooldowns.NONE.afterScaleOut(T0, 2, 3),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            1);
+    TargetState rival =
+        new TargetState(
+            "a",
+            Cooldowns.NONE.afterScaleOut(T0, 2, 5),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            1);
     assertThat(store.commit("alarm#e1", first, entry(T0, "e1", 2, 3), T0.plusSeconds(60))).isTrue();
-    assertThatThrownBy(() -> store.commit("alarm#e2", rival, entry(T0, "e2", 2, 5), T0.plusSeconds(60)))
+    assertThatThrownBy(
+            () -> store.commit("alarm#e2", rival, entry(T0, "e2", 2, 5), T0.plusSeconds(60)))
         .isInstanceOf(ConcurrentUpdateException.class);
     assertThat(store.handled("alarm#e2")).as("a lost transaction writes nothing").isFalse();
     assertThat(store.target("a").cooldowns().lastScaleOut().orElseThrow().to()).isEqualTo(3);
@@ -91,7 +149,9 @@ abstract class StateStoreContractTest {
     store.append(entry(T0.plusSeconds(120), "e3", 3, 3), T0.plusSeconds(86400));
     store.append(entry(T0, "e1", 2, 3), T0.plusSeconds(86400));
     store.append(entry(T0.plusSeconds(60), "e2", 3, 4), T0.plusSeconds(86400));
-    assertThat(store.ledger("a", T0.plusSeconds(30))).extracting(LedgerEntry::eventId).containsExactly("e2", "e3");
+    assertThat(store.ledger("a", T0.plusSeconds(30)))
+        .extracting(LedgerEntry::eventId)
+        .containsExactly("e2", "e3");
     assertThat(store.ledger("a", T0).get(0)).isEqualTo(entry(T0, "e1", 2, 3));
   }
 }

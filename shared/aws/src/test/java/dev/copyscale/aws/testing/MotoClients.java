@@ -1,12 +1,11 @@
 package dev.copyscale.aws.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.testing.MotoServer;
 import dev.copyscale.testing.RepoFiles;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -34,7 +33,9 @@ import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-/** SDK clients pointed at a moto_server, and the state table created as template.yaml declares it. */
+/**
+ * SDK clients pointed at a moto_server, and the state table created as template.yaml declares it.
+ */
 public final class MotoClients {
   private MotoClients() {}
 
@@ -43,20 +44,22 @@ public final class MotoClients {
     return DynamoDbClient.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .overrideConfiguration(c -> c.addExecutionInterceptor(new OneRequestAtATime()))
         .build();
   }
 
   /**
-   * DynamoDB applies each request atomically; moto_server (5.2) does not. It answers each request on
-   * a thread of its own with no lock on its DynamoDB backend, and a TransactWriteItems whose condition
-   * fails puts back a copy of the table it took when it began: run beside a transaction that
-   * succeeded meanwhile, it erases that transaction's writes (seen once in ConcurrentSloDeliveryTest
-   * as a decision committed and then gone; reproduced with two boto3 threads against moto_server).
-   * So the tests' clients send moto one DynamoDB request at a time, from every thread of the JVM:
-   * concurrent invocations still interleave request by request, as they do on AWS.
+   * DynamoDB applies each request atomically; moto_server (5.2) does not. It answers each request
+   * on a thread of its own with no lock on its DynamoDB backend, and a TransactWriteItems whose
+   * condition fails puts back a copy of the table it took when it began: run beside a transaction
+   * that succeeded meanwhile, it erases that transaction's writes (seen once in
+   * ConcurrentSloDeliveryTest as a decision committed and then gone; reproduced with two boto3
+   * threads against moto_server). So the tests' clients send moto one DynamoDB request at a time,
+   * from every thread of the JVM: concurrent invocations still interleave request by request, as
+   * they do on AWS.
    */
   static final class OneRequestAtATime implements ExecutionInterceptor {
     private static final ReentrantLock ONE_AT_A_TIME = new ReentrantLock();
@@ -72,7 +75,8 @@ public final class MotoClients {
     }
 
     @Override
-    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+    public void onExecutionFailure(
+        Context.FailedExecution context, ExecutionAttributes attributes) {
       release();
     }
 
@@ -107,18 +111,27 @@ public final class MotoClients {
     return pointedAt(SecretsManagerClient.builder(), endpoint);
   }
 
-  /** Any sync SDK client against moto: its endpoint, us-east-1, static "testing" credentials, URL-connection HTTP. */
-  public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C pointedAt(B builder, URI endpoint) {
+  /**
+   * Any sync SDK client against moto: its endpoint, us-east-1, static "testing" credentials,
+   * URL-connection HTTP.
+   */
+  public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C pointedAt(
+      B builder, URI endpoint) {
     return builder
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .build();
   }
 
-  /** Creates {@code table} with the key schema, attributes and TTL of template.yaml's StateTable. */
-  /** A state table of its own on the JVM's shared moto_server, created as template.yaml declares it. */
+  /**
+   * Creates {@code table} with the key schema, attributes and TTL of template.yaml's StateTable.
+   */
+  /**
+   * A state table of its own on the JVM's shared moto_server, created as template.yaml declares it.
+   */
   public static StateStore newStateTable() {
     DynamoDbClient dynamo = dynamoDb(MotoServer.shared().endpoint());
     String table = "copyscale-state-" + UUID.randomUUID();
@@ -129,12 +142,36 @@ public final class MotoClients {
   public static void createStateTable(DynamoDbClient dynamo, String table) {
     JsonNode props = stateTableProperties();
     List<KeySchemaElement> keys = new ArrayList<>();
-    props.get("KeySchema").forEach(k -> keys.add(KeySchemaElement.builder().attributeName(k.get("AttributeName").asText()).keyType(k.get("KeyType").asText()).build()));
+    props
+        .get("KeySchema")
+        .forEach(
+            k ->
+                keys.add(
+                    KeySchemaElement.builder()
+                        .attributeName(k.get("AttributeName").asText())
+                        .keyType(k.get("KeyType").asText())
+                        .build()));
     List<AttributeDefinition> attributes = new ArrayList<>();
-    props.get("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder().attributeName(a.get("AttributeName").asText()).attributeType(a.get("AttributeType").asText()).build()));
-    dynamo.createTable(b -> b.tableName(table).keySchema(keys).attributeDefinitions(attributes).billingMode(BillingMode.fromValue(props.get("BillingMode").asText())));
+    props
+        .get("AttributeDefinitions")
+        .forEach(
+            a ->
+                attributes.add(
+                    AttributeDefinition.builder()
+                        .attributeName(a.get("AttributeName").asText())
+                        .attributeType(a.get("AttributeType").asText())
+                        .build()));
+    dynamo.createTable(
+        b ->
+            b.tableName(table)
+                .keySchema(keys)
+                .attributeDefinitions(attributes)
+                .billingMode(BillingMode.fromValue(props.get("BillingMode").asText())));
     String ttlAttribute = props.get("TimeToLiveSpecification").get("AttributeName").asText();
-    dynamo.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.attributeName(ttlAttribute).enabled(true)));
+    dynamo.updateTimeToLive(
+        b ->
+            b.tableName(table)
+                .timeToLiveSpecification(t -> t.attributeName(ttlAttribute).enabled(true)));
   }
 
   static JsonNode stateTableProperties() {

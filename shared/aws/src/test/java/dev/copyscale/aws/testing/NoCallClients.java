@@ -26,29 +26,53 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class NoCallClients {
   /** Every API call made, as "Service.operation". */
   public final List<String> calls = new CopyOnWriteArrayList<>();
+
   public final InMemoryStateStore store = new InMemoryStateStore();
   public final Services services;
 
   public NoCallClients() {
-    Clients clients = Clients.of(refusing(SageMakerClient.class), refusing(ApplicationAutoScalingClient.class), refusing(CloudWatchClient.class),
-        refusing(EventBridgeClient.class), refusing(SecretsManagerClient.class), refusing(SchedulerClient.class), refusing(DynamoDbClient.class));
-    services = new Services(clients, store, Clock.systemUTC(), Pause.SLEEP,
-        new DeployConfig("copyscale-test", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), Duration.ofDays(30));
+    Clients clients =
+        Clients.of(
+            refusing(SageMakerClient.class),
+            refusing(ApplicationAutoScalingClient.class),
+            refusing(CloudWatchClient.class),
+            refusing(EventBridgeClient.class),
+            refusing(SecretsManagerClient.class),
+            refusing(SchedulerClient.class),
+            refusing(DynamoDbClient.class));
+    services =
+        new Services(
+            clients,
+            store,
+            Clock.systemUTC(),
+            Pause.SLEEP,
+            new DeployConfig(
+                "copyscale-test",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty()),
+            Duration.ofDays(30));
   }
 
   private <T> T refusing(Class<T> client) {
-    return client.cast(Proxy.newProxyInstance(client.getClassLoader(), new Class<?>[] {client}, (proxy, method, args) -> {
-      switch (method.getName()) {
-        case "toString":
-          return client.getSimpleName() + " that refuses every call";
-        case "hashCode":
-          return System.identityHashCode(proxy);
-        case "equals":
-          return proxy == args[0];
-        default:
-          calls.add(client.getSimpleName() + "." + method.getName());
-          throw new AssertionError(client.getSimpleName() + "." + method.getName() + " was called");
-      }
-    }));
+    return client.cast(
+        Proxy.newProxyInstance(
+            client.getClassLoader(),
+            new Class<?>[] {client},
+            (proxy, method, args) -> {
+              switch (method.getName()) {
+                case "toString":
+                  return client.getSimpleName() + " that refuses every call";
+                case "hashCode":
+                  return System.identityHashCode(proxy);
+                case "equals":
+                  return proxy == args[0];
+                default:
+                  calls.add(client.getSimpleName() + "." + method.getName());
+                  throw new AssertionError(
+                      client.getSimpleName() + "." + method.getName() + " was called");
+              }
+            }));
   }
 }
