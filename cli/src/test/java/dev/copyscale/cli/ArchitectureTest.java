@@ -1,10 +1,13 @@
 package dev.copyscale.cli;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -25,7 +28,9 @@ class ArchitectureTest {
     "dev.copyscale.json..",
     "dev.copyscale.schedule..",
     "dev.copyscale.deploy..",
-    "dev.copyscale.scaling.."
+    "dev.copyscale.scaling..",
+    "dev.copyscale.slo..",
+    "dev.copyscale.serving.."
   };
 
   static final String AWS = "dev.copyscale.aws..";
@@ -44,6 +49,23 @@ class ArchitectureTest {
   @Test
   void noPackageCycles() {
     slices().matching("dev.copyscale.(**)").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  /**
+   * A new package in shared/core must be added to {@link #CORE}, or the purity rule would miss it.
+   */
+  @Test
+  void coreListsEveryPackageOfSharedCore() {
+    DescribedPredicate<JavaClass> builtFromSharedCore =
+        DescribedPredicate.describe(
+            "built from shared/core",
+            c ->
+                c.getSource()
+                    .map(s -> s.getUri().toString())
+                    .filter(uri -> uri.contains("/shared/core/") || uri.contains("copyscale-core-"))
+                    .isPresent());
+    assertThat(CLASSES.that(builtFromSharedCore)).as("shared/core's classes").isNotEmpty();
+    classes().that(builtFromSharedCore).should().resideInAnyPackage(CORE).check(CLASSES);
   }
 
   @Test

@@ -19,7 +19,7 @@ import dev.copyscale.deploy.Action.UpdateComponent;
 import dev.copyscale.deploy.Action.UpdateEndpoint;
 import dev.copyscale.deploy.Observed.ComponentView;
 import dev.copyscale.deploy.Observed.EndpointView;
-import dev.copyscale.scaling.ScheduledBounds;
+import dev.copyscale.scaling.bounds.ScheduledBounds;
 import dev.copyscale.slo.AlarmedPolicies;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Dimension;

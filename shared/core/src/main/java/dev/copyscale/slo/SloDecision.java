@@ -1,11 +1,11 @@
 package dev.copyscale.slo;
 
-import dev.copyscale.scaling.CapacityIntent;
-import dev.copyscale.scaling.InstancePlan;
-import dev.copyscale.scaling.LedgerEntry;
-import dev.copyscale.scaling.LiveCapacity;
-import dev.copyscale.scaling.Outcome;
-import dev.copyscale.scaling.TargetState;
+import dev.copyscale.scaling.capacity.InstancePlan;
+import dev.copyscale.scaling.capacity.LiveCapacity;
+import dev.copyscale.scaling.state.CapacityIntent;
+import dev.copyscale.scaling.state.LedgerEntry;
+import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.TargetState;
 import dev.copyscale.spec.DeploymentSpec;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,11 +5,11 @@ import static dev.copyscale.slo.SloFixtures.repeat;
 import static dev.copyscale.slo.SloFixtures.steady;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.copyscale.scaling.CapacityIntent;
-import dev.copyscale.scaling.Cooldowns;
-import dev.copyscale.scaling.LiveCapacity;
-import dev.copyscale.scaling.Outcome;
-import dev.copyscale.scaling.TargetState;
+import dev.copyscale.scaling.capacity.LiveCapacity;
+import dev.copyscale.scaling.state.CapacityIntent;
+import dev.copyscale.scaling.state.Cooldowns;
+import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.TargetState;
 import dev.copyscale.spec.DeploymentSpec;
 import java.time.Instant;
 import java.util.List;

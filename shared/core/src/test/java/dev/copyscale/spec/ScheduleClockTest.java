@@ -2,7 +2,7 @@ package dev.copyscale.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.copyscale.scaling.ScheduledBounds;
+import dev.copyscale.scaling.bounds.ScheduledBounds;
 import dev.copyscale.schedule.ScheduleClock;
 import dev.copyscale.spec.DeploymentSpec.Schedule;
 import java.time.Instant;

@@ -115,7 +115,7 @@ public final class AlarmEvaluation {
    * scaling uses too).
    */
   public static boolean breaches(String comparisonOperator, double value, double threshold) {
-    return dev.copyscale.scaling.AlarmEvent.breaches(value, threshold, comparisonOperator);
+    return dev.copyscale.scaling.event.AlarmEvent.breaches(value, threshold, comparisonOperator);
   }
 
   /** The operator as CloudWatch's reason text words it ("greater than or equal to"). */

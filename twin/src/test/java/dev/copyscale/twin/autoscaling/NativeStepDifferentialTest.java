@@ -2,9 +2,9 @@ package dev.copyscale.twin.autoscaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.copyscale.scaling.Cooldowns;
-import dev.copyscale.scaling.StepDecision;
-import dev.copyscale.scaling.StepScaling;
+import dev.copyscale.scaling.state.Cooldowns;
+import dev.copyscale.scaling.step.StepDecision;
+import dev.copyscale.scaling.step.StepScaling;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.twin.autoscaling.NativeScaling.History;
 import dev.copyscale.twin.autoscaling.NativeScaling.StepOutcome;

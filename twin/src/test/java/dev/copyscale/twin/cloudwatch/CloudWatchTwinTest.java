@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.json.Json;
-import dev.copyscale.scaling.AlarmEvent;
+import dev.copyscale.scaling.event.AlarmEvent;
 import dev.copyscale.twin.world.TwinWorld;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.testing.MotoClients;
 import dev.copyscale.functions.stepscaling.ConcurrentAlarmDeliveryTest.MeetBeforeCommit;
-import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.Metric;
 import dev.copyscale.spec.SpecParser;

@@ -12,7 +12,7 @@ import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.wiring.Services;
 import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.json.Json;
-import dev.copyscale.scaling.LedgerEntry;
+import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;

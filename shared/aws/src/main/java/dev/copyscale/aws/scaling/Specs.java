@@ -2,8 +2,8 @@ package dev.copyscale.aws.scaling;
 
 import dev.copyscale.aws.calls.AwsErrors;
 import dev.copyscale.deploy.DeploymentRecord;
-import dev.copyscale.scaling.Outcome;
-import dev.copyscale.scaling.ScalingResult;
+import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.ScalingResult;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.copyscale.aws.store;
 
 import dev.copyscale.deploy.DeploymentRecord;
-import dev.copyscale.scaling.LedgerEntry;
-import dev.copyscale.scaling.TargetState;
+import dev.copyscale.scaling.state.LedgerEntry;
+import dev.copyscale.scaling.state.TargetState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
 import dev.copyscale.aws.testing.MotoClients;
-import dev.copyscale.scaling.Cooldowns;
-import dev.copyscale.scaling.LedgerEntry;
-import dev.copyscale.scaling.Outcome;
-import dev.copyscale.scaling.TargetState;
+import dev.copyscale.scaling.state.Cooldowns;
+import dev.copyscale.scaling.state.LedgerEntry;
+import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.TargetState;
 import dev.copyscale.testing.MotoServer;
 import java.util.ArrayList;
 import java.util.List;

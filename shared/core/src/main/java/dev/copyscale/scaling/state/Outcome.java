@@ -1,4 +1,4 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.state;
 
 /**
  * What a scaling decision came to; the ledger, the results and {@code copyscale activities} use

@@ -1,5 +1,12 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.step;
 
+import dev.copyscale.scaling.capacity.InstancePlan;
+import dev.copyscale.scaling.capacity.LiveCapacity;
+import dev.copyscale.scaling.event.AlarmEvent;
+import dev.copyscale.scaling.state.CapacityIntent;
+import dev.copyscale.scaling.state.LedgerEntry;
+import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.TargetState;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;

@@ -1,7 +1,10 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.convergence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.copyscale.scaling.capacity.LiveCapacity;
+import dev.copyscale.scaling.state.CapacityIntent;
+import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import java.time.Instant;
 import java.util.Optional;

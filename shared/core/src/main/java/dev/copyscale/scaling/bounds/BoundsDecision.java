@@ -1,5 +1,11 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.bounds;
 
+import dev.copyscale.scaling.capacity.InstancePlan;
+import dev.copyscale.scaling.capacity.LiveCapacity;
+import dev.copyscale.scaling.state.CapacityIntent;
+import dev.copyscale.scaling.state.LedgerEntry;
+import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.TargetState;
 import dev.copyscale.spec.DeploymentSpec;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.step;
 
-import dev.copyscale.scaling.StepDecision.Direction;
+import dev.copyscale.scaling.state.Cooldowns;
+import dev.copyscale.scaling.step.StepDecision.Direction;
 import dev.copyscale.spec.DeploymentSpec.Step;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.event;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.state;
 
 import java.time.Instant;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.capacity;
 
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;

@@ -1,4 +1,4 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.bounds;
 
 import dev.copyscale.schedule.ScheduleClock;
 import dev.copyscale.spec.DeploymentSpec.Schedule;

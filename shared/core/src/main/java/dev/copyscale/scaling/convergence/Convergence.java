@@ -1,5 +1,7 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.convergence;
 
+import dev.copyscale.scaling.capacity.LiveCapacity;
+import dev.copyscale.scaling.state.CapacityIntent;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 
 /**

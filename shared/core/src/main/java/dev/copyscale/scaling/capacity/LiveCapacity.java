@@ -1,4 +1,4 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.capacity;
 
 import java.util.Optional;
 

@@ -1,8 +1,9 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.copyscale.scaling.StepDecision.Direction;
+import dev.copyscale.scaling.state.Cooldowns;
+import dev.copyscale.scaling.step.StepDecision.Direction;
 import dev.copyscale.spec.DeploymentSpec.Alarm;
 import dev.copyscale.spec.DeploymentSpec.Engine;
 import dev.copyscale.spec.DeploymentSpec.Step;

@@ -1,4 +1,4 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.step;
 
 import java.util.List;
 import java.util.Optional;

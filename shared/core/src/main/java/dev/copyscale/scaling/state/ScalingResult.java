@@ -1,5 +1,6 @@
-package dev.copyscale.scaling;
+package dev.copyscale.scaling.state;
 
+import dev.copyscale.scaling.capacity.InstancePlan;
 import java.util.Optional;
 
 /**
