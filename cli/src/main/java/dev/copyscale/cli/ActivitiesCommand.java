@@ -10,6 +10,7 @@ import dev.copyscale.json.Json;
 import dev.copyscale.scaling.state.BoundsOverride;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.world.TwinWorld;
@@ -152,7 +153,8 @@ final class ActivitiesCommand implements Callable<Integer> {
         spec.scaling().dimension() == DeploymentSpec.Dimension.COPIES ? "copies" : "instances";
     for (LedgerEntry e : store.ledger(spec.name(), from)) {
       activities.add(
-          new Activity(e.at(), e.source(), e.outcome().name(), e.from(), e.to(), cause(e, unit)));
+          new Activity(
+              e.at(), e.source().wire(), e.outcome().name(), e.from(), e.to(), cause(e, unit)));
     }
     ResourceNames names = ResourceNames.of(spec);
     for (ScalingActivity a :
@@ -185,12 +187,12 @@ final class ActivitiesCommand implements Callable<Integer> {
   static String cause(LedgerEntry e, String unit) {
     String trigger =
         switch (e.source()) {
-          case "alarm", "tick" ->
+          case ALARM, TICK ->
               "alarm "
                   + e.trigger()
                   + " in state "
                   + e.state()
-                  + (e.source().equals("tick") ? " (still, at the minute tick)" : "")
+                  + (e.source() == Source.TICK ? " (still, at the minute tick)" : "")
                   + e.policy()
                       .map(
                           p ->
@@ -200,15 +202,14 @@ final class ActivitiesCommand implements Callable<Integer> {
                                   ? " triggered policy " + p
                                   : " (policy " + p + ")")
                       .orElse("");
-          case "slo" ->
+          case SLO ->
               "engine slo"
                   + (e.trigger().equals("tick")
                       ? " at the minute tick"
                       : " woken by alarm " + e.trigger());
-          case "schedule" -> e.trigger() + " set bounds " + e.state();
-          case "deploy" -> "deploy kept the count within bounds " + e.state();
-          case "override" -> "operator override set bounds " + e.state();
-          default -> e.source() + " " + e.trigger();
+          case SCHEDULE -> e.trigger() + " set bounds " + e.state();
+          case DEPLOY -> "deploy kept the count within bounds " + e.state();
+          case OVERRIDE -> "operator override set bounds " + e.state();
         };
     return switch (e.outcome()) {
       case SCALED ->
@@ -231,7 +232,7 @@ final class ActivitiesCommand implements Callable<Integer> {
               + e.to()
               + limits(e)
               + ", "
-              + (e.source().equals("slo") ? e.reason() : progress(e.reason()));
+              + (e.source() == Source.SLO ? e.reason() : progress(e.reason()));
       case DRY_RUN ->
           trigger + ": dry run, would set desired " + unit + " " + e.from() + " → " + e.to();
       case NO_CHANGE -> trigger + ": no change, " + e.reason();
@@ -245,7 +246,7 @@ final class ActivitiesCommand implements Callable<Integer> {
    * there is.
    */
   private static boolean explained(LedgerEntry e) {
-    return e.source().equals("deploy") || e.source().equals("override") || e.source().equals("slo");
+    return e.source() == Source.DEPLOY || e.source() == Source.OVERRIDE || e.source() == Source.SLO;
   }
 
   /** What a change in progress waits for: the part of its reason after "in progress: ". */

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.copyscale.aws.apply.CapacityWriter;
 import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.deploy.DeployService;
-import dev.copyscale.aws.deploy.Requests;
 import dev.copyscale.aws.deploy.ScheduleWrites;
-import dev.copyscale.aws.scaling.CapacityWriter;
+import dev.copyscale.aws.requests.Requests;
 import dev.copyscale.aws.store.InMemoryStateStore;
 import dev.copyscale.aws.testing.MotoClients;
+import dev.copyscale.aws.wiring.Services;
 import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.deploy.DeployResult;
 import dev.copyscale.deploy.DeploymentRecord;
@@ -22,6 +23,7 @@ import dev.copyscale.json.Json;
 import dev.copyscale.scaling.convergence.Convergence;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import dev.copyscale.spec.SpecParser;
@@ -612,7 +614,7 @@ class MotoAdapterTest {
             "llama3-chat",
             Instant.parse("2025-01-06T09:00:20Z"),
             "evt-1",
-            "alarm",
+            Source.ALARM,
             "copyscale-llama3-chat-burst",
             "ALARM",
             Optional.of(9.5),
@@ -684,19 +686,21 @@ class MotoAdapterTest {
     static final String TOKEN = "hf_moto_test_token_0123456789";
     final InMemoryStateStore store = new InMemoryStateStore();
     final DeployService deploy =
-        new DeployService(
-            Clients.of(
-                WithoutInferenceComponents.sageMaker(sageMaker),
-                WithoutInferenceComponents.autoScaling(autoScaling),
-                cloudWatch,
-                null,
-                secrets,
-                scheduler,
-                null),
-            store,
-            Clock.systemUTC(),
-            CONFIG,
-            java.time.Duration.ofDays(30));
+        new Services(
+                Clients.of(
+                    WithoutInferenceComponents.sageMaker(sageMaker),
+                    WithoutInferenceComponents.autoScaling(autoScaling),
+                    cloudWatch,
+                    null,
+                    secrets,
+                    scheduler,
+                    null),
+                store,
+                Clock.systemUTC(),
+                dev.copyscale.aws.calls.Pause.SLEEP,
+                CONFIG,
+                java.time.Duration.ofDays(30))
+            .deploy();
 
     @BeforeEach
     void createTheTokenSecret() {

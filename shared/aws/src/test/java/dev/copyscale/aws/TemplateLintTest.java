@@ -1301,18 +1301,22 @@ class TemplateLintTest {
   }
 
   /**
-   * The other direction: every AWS call in a function's code is granted to its role. The calls are
-   * read from the sources ({@code aws.sageMaker().describeEndpoint(...)}, {@code
-   * scheduler.createSchedule(...)}); a paginator is its List or Describe action.
+   * The other direction: every AWS call in a function's code is granted to its role (the readers
+   * and writers of shared/aws a function's engines use: only schedules write bounds, and only the
+   * scheduled-scaling function runs them). The calls are read from the sources ({@code
+   * aws.sageMaker().describeEndpoint(...)}, {@code scheduler.createSchedule(...)}); a paginator is
+   * its List or Describe action.
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
       value = {
-        "DeployFunctionRole           | deploy/DeployService.java deploy/Requests.java"
+        "DeployFunctionRole           | deploy/DeployService.java requests/Requests.java"
             + " deploy/ScheduleWrites.java",
-        "StepScalingFunctionRole      | scaling/AlarmService.java scaling/CapacityWriter.java",
-        "ScheduledScalingFunctionRole | scaling/ScheduleService.java scaling/CapacityWriter.java",
+        "StepScalingFunctionRole      | observe/LiveCapacityReader.java observe/AlarmReader.java"
+            + " observe/MetricHistoryReader.java apply/CapacityWriter.java",
+        "ScheduledScalingFunctionRole | observe/LiveCapacityReader.java apply/CapacityWriter.java"
+            + " apply/BoundsWriter.java",
       })
   void everyCallInAFunctionsCodeIsGrantedToItsRole(String role, String sources) throws IOException {
     Map<String, String> services =

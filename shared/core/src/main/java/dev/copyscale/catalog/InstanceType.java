@@ -27,6 +27,18 @@ public record InstanceType(
     return Math.round(memoryGiB * 1024);
   }
 
+  /**
+   * How many copies one instance holds when each reserves {@code accelerators} accelerators, {@code
+   * cpus} vCPUs and {@code memoryMb} MiB of host memory: SageMaker places a copy only where all
+   * three are free.
+   */
+  public int copiesPerInstance(int accelerators, double cpus, int memoryMb) {
+    int byGpu = accelerators == 0 ? Integer.MAX_VALUE : gpuCount / accelerators;
+    int byCpu = (int) Math.floor(vcpus / cpus);
+    int byMemory = (int) (memoryMb() / memoryMb);
+    return Math.min(byGpu, Math.min(byCpu, byMemory));
+  }
+
   /** The instance type's family, e.g. {@code ml.g5} for {@code ml.g5.12xlarge}. */
   public String family() {
     int lastDot = name.lastIndexOf('.');

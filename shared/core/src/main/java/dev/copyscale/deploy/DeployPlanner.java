@@ -20,7 +20,6 @@ import dev.copyscale.deploy.Action.UpdateEndpoint;
 import dev.copyscale.deploy.Observed.ComponentView;
 import dev.copyscale.deploy.Observed.EndpointView;
 import dev.copyscale.scaling.bounds.ScheduledBounds;
-import dev.copyscale.slo.AlarmedPolicies;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.Engine;
@@ -43,8 +42,11 @@ public final class DeployPlanner {
   /**
    * The next steps towards {@code spec} at {@code now}: the scaling bounds are those of the
    * schedule window in force then (the spec's own bounds before any schedule has fired).
+   *
+   * @param alarmed the policies whose CloudWatch alarms the deployment keeps, as its engine says
    */
-  public static Plan plan(DeploymentSpec spec, Observed o, Applied applied, Instant now) {
+  public static Plan plan(
+      DeploymentSpec spec, List<StepPolicy> alarmed, Observed o, Applied applied, Instant now) {
     Bounds bounds = bounds(spec, now);
     ResourceNames names = ResourceNames.of(spec);
     Phase working = applied.everInService() ? Phase.Updating : Phase.Creating;
@@ -103,7 +105,7 @@ public final class DeployPlanner {
       return Plan.act(Phase.Updating, actions);
     }
     copyCount(spec, component, applied, bounds).ifPresent(actions::add);
-    scaling(spec, names, o, applied, bounds, actions);
+    scaling(spec, alarmed, names, o, applied, bounds, actions);
     cleanup(names, o, endpoint, component, actions);
     return actions.isEmpty()
         ? Plan.act(Phase.InService, actions)
@@ -164,6 +166,7 @@ public final class DeployPlanner {
 
   private static void scaling(
       DeploymentSpec spec,
+      List<StepPolicy> alarmed,
       ResourceNames names,
       Observed o,
       Applied applied,
@@ -197,7 +200,7 @@ public final class DeployPlanner {
         actions.add(new DeletePolicy(existing));
       }
     }
-    alarms(spec, names, o, applied, actions);
+    alarms(spec, alarmed, names, o, applied, actions);
     schedules(spec, o, applied, actions);
   }
 
@@ -208,9 +211,14 @@ public final class DeployPlanner {
    * goes.
    */
   private static void alarms(
-      DeploymentSpec spec, ResourceNames names, Observed o, Applied applied, List<Action> actions) {
+      DeploymentSpec spec,
+      List<StepPolicy> alarmed,
+      ResourceNames names,
+      Observed o,
+      Applied applied,
+      List<Action> actions) {
     java.util.Set<String> wanted = new java.util.HashSet<>();
-    for (StepPolicy p : AlarmedPolicies.of(spec)) {
+    for (StepPolicy p : alarmed) {
       String alarm = names.alarm(p.name());
       wanted.add(alarm);
       if (spec.scaling().engine() != Engine.NATIVE) {

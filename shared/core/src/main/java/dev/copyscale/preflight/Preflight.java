@@ -396,17 +396,9 @@ public final class Preflight {
         : spec.component().copies();
   }
 
-  /** Copies of {@code accelerators} GPUs (and the spec's CPUs and memory) one instance holds. */
-  public static int copiesPerInstance(InstanceType t, Resources r, int accelerators) {
-    int byGpu = accelerators == 0 ? Integer.MAX_VALUE : t.gpuCount() / accelerators;
-    int byCpu = (int) Math.floor(t.vcpus() / r.cpus());
-    int byMemory = (int) (t.memoryMb() / r.memoryMb());
-    return Math.min(byGpu, Math.min(byCpu, byMemory));
-  }
-
   static CapacityPlan plan(DeploymentSpec spec, InstanceType t, int accelerators) {
     Resources r = spec.component().resources();
-    int perInstance = copiesPerInstance(t, r, accelerators);
+    int perInstance = t.copiesPerInstance(accelerators, r.cpus(), r.memoryMb());
     int byGpu = accelerators == 0 ? Integer.MAX_VALUE : t.gpuCount() / accelerators;
     int byCpu = (int) Math.floor(t.vcpus() / r.cpus());
     String limitedBy =

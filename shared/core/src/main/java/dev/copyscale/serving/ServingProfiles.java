@@ -34,6 +34,7 @@ public final class ServingProfiles {
    * @param fieldOfTable the spec field the table is read from, named in errors
    */
   public static Resolved resolve(
+      Catalog catalog,
       String modelId,
       String instanceType,
       int accelerators,
@@ -53,9 +54,9 @@ public final class ServingProfiles {
         return new Resolved(Optional.empty(), e.getMessage());
       }
     }
-    Optional<InstanceType> type = Catalog.bundled().instanceType(instanceType);
+    Optional<InstanceType> type = catalog.instanceType(instanceType);
     String gpu = type.map(InstanceType::gpuModel).orElse("?");
-    String id = Catalog.bundled().model(modelId).map(m -> m.id()).orElse(modelId);
+    String id = catalog.model(modelId).map(m -> m.id()).orElse(modelId);
     for (String[] b : BUNDLED) {
       if (b[0].equals(id) && b[1].equals(gpu) && accelerators == 1) {
         return new Resolved(Optional.of(READ.computeIfAbsent(b[2], ServingProfile::bundled)), "");

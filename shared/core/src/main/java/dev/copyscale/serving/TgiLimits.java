@@ -21,13 +21,14 @@ public record TgiLimits(
   public static final int DEFAULT_MAX_TOTAL_TOKENS = 4096;
 
   /**
-   * @param modelId the model TGI serves (HF_MODEL_ID): its context, from copyscale's catalog,
-   *     bounds the defaults
+   * @param modelId the model TGI serves (HF_MODEL_ID): its context, from the catalog, bounds the
+   *     defaults
    */
-  public static TgiLimits of(Map<String, String> env, ServingProfile profile, String modelId) {
+  public static TgiLimits of(
+      Map<String, String> env, ServingProfile profile, String modelId, Catalog catalog) {
     List<String> defaulted = new ArrayList<>();
     int sequence =
-        Catalog.bundled()
+        catalog
             .model(modelId)
             .map(m -> Math.min(m.maxContextTokens(), DEFAULT_MAX_TOTAL_TOKENS))
             .orElse(DEFAULT_MAX_TOTAL_TOKENS);

@@ -50,10 +50,15 @@ public final class Seasonality {
     int maxLag = n / 2;
     double[] acf = new double[maxLag + 2];
     acf[0] = 1;
+    // Each value less the mean once, not once per lag: the same terms, summed in the same order.
+    double[] centred = new double[n];
+    for (int t = 0; t < n; t++) {
+      centred[t] = x[t] - mean;
+    }
     for (int lag = 1; lag <= maxLag + 1 && lag < n; lag++) {
       double sum = 0;
       for (int t = 0; t + lag < n; t++) {
-        sum += (x[t] - mean) * (x[t + lag] - mean);
+        sum += centred[t] * centred[t + lag];
       }
       acf[lag] = sum / (n - lag) / variance;
     }

@@ -3,10 +3,9 @@ package dev.copyscale.slo;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.catalog.ModelProfile;
-import dev.copyscale.preflight.Preflight;
 import dev.copyscale.serving.ServingProfile;
-import dev.copyscale.serving.ServingProfiles;
 import dev.copyscale.serving.TgiLimits;
+import dev.copyscale.serving.TtftObjective;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Slo;
 import dev.copyscale.spec.ModelDtype;
@@ -53,40 +52,33 @@ public record SloCapacity(
 
   /**
    * The capacity of a spec that passed validation (which refuses an slo spec without a profile or
-   * with an unreachable objective).
+   * with an unreachable objective, by the same {@link TtftObjective#resolve}).
    */
-  public static SloCapacity of(DeploymentSpec spec) {
+  public static SloCapacity of(DeploymentSpec spec, Catalog catalog) {
     Slo slo =
         spec.scaling()
             .slo()
             .orElseThrow(() -> new IllegalStateException(spec.name() + ": scaling.slo is missing"));
     DeploymentSpec.Component c = spec.component();
-    ServingProfiles.Resolved resolved =
-        ServingProfiles.resolve(
+    TtftObjective.Resolution resolution =
+        TtftObjective.resolve(
+            catalog,
             c.modelId(),
             spec.endpoint().instanceType(),
             c.resources().accelerators(),
             slo.servingProfile(),
-            "scaling.slo.servingProfile");
-    ServingProfile profile =
-        resolved
-            .profile()
-            .orElseThrow(() -> new IllegalStateException(spec.name() + ": " + resolved.why()));
-    double ttftConcurrency =
-        profile
-            .concurrencyWithin(slo.ttft().toMillis())
+            slo.ttft().toMillis());
+    TtftObjective objective =
+        resolution
+            .objective()
             .orElseThrow(
                 () ->
                     new IllegalStateException(
-                        spec.name()
-                            + ": scaling.slo.ttft "
-                            + slo.ttft().toMillis()
-                            + " ms is below the profile's floor of "
-                            + Math.round(profile.ttftFloorMs())
-                            + " ms"));
-    int batchTokens = TgiLimits.of(c.env(), profile, c.modelId()).maxBatchTotalTokens();
+                        spec.name() + ": " + resolution.field() + ": " + resolution.problem()));
+    ServingProfile profile = objective.profile();
+    int batchTokens = TgiLimits.of(c.env(), profile, c.modelId(), catalog).maxBatchTotalTokens();
     InstanceType type =
-        Catalog.bundled()
+        catalog
             .instanceType(spec.endpoint().instanceType())
             .orElseThrow(
                 () ->
@@ -96,12 +88,15 @@ public record SloCapacity(
                             + spec.endpoint().instanceType()
                             + " is not in the catalog"));
     int perInstance =
-        Math.max(1, Preflight.copiesPerInstance(type, c.resources(), c.resources().accelerators()));
-    Duration lead = slo.leadTime().orElseGet(() -> estimatedLeadTime(spec));
+        Math.max(
+            1,
+            type.copiesPerInstance(
+                c.resources().accelerators(), c.resources().cpus(), c.resources().memoryMb()));
+    Duration lead = slo.leadTime().orElseGet(() -> estimatedLeadTime(spec, catalog));
     return new SloCapacity(
         slo,
         profile,
-        ttftConcurrency,
+        objective.concurrency(),
         batchTokens,
         Quantile.normal(slo.attainment()),
         perInstance,
@@ -109,8 +104,8 @@ public record SloCapacity(
   }
 
   /** New-instance start-up for this model's weights (see {@link #INSTANCE_START}). */
-  static Duration estimatedLeadTime(DeploymentSpec spec) {
-    double gb = weightsGigabytes(spec).orElse(UNKNOWN_MODEL_GB);
+  static Duration estimatedLeadTime(DeploymentSpec spec, Catalog catalog) {
+    double gb = weightsGigabytes(spec, catalog).orElse(UNKNOWN_MODEL_GB);
     double seconds =
         INSTANCE_START.toSeconds()
             + gb / DOWNLOAD_GB_PER_SECOND
@@ -119,8 +114,8 @@ public record SloCapacity(
     return Duration.ofSeconds(Math.round(seconds));
   }
 
-  private static Optional<Double> weightsGigabytes(DeploymentSpec spec) {
-    Optional<ModelProfile> known = Catalog.bundled().model(spec.component().modelId());
+  private static Optional<Double> weightsGigabytes(DeploymentSpec spec, Catalog catalog) {
+    Optional<ModelProfile> known = catalog.model(spec.component().modelId());
     if (known.isPresent()) {
       return ModelDtype.byName(known.get().dtype())
           .map(d -> known.get().parametersBillions() * d.bytesPerParameter());
@@ -131,6 +126,27 @@ public record SloCapacity(
             m ->
                 ModelDtype.byName(m.dtype())
                     .map(d -> m.parametersBillions() * d.bytesPerParameter()));
+  }
+
+  /** The lead time in whole minutes, rounded up. */
+  public int leadMinutes() {
+    return (int) Math.ceil(leadTime.toSeconds() / 60.0);
+  }
+
+  /** The scale-in window in whole minutes, at least one. */
+  public int windowMinutes() {
+    return (int) Math.max(1, slo.scaleInWindow().toMinutes());
+  }
+
+  /**
+   * How long a window of history a decision reads: the scale-in window and the minutes the request
+   * size needs, and two weeks for daily and weekly patterns (SageMaker's one-minute metrics are
+   * kept 15 days).
+   */
+  public Duration historyNeeded() {
+    Duration window = slo.scaleInWindow().plusMinutes(RequestSize.MIN_SAMPLES);
+    Duration patterns = Duration.ofDays(14);
+    return slo.forecast() && patterns.compareTo(window) > 0 ? patterns : window;
   }
 
   /** Tokens of the profile's request (its measured load's input plus output). */

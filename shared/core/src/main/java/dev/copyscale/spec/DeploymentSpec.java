@@ -191,7 +191,7 @@ public record DeploymentSpec(
       boolean simple,
       Engine engine,
       Alarm alarm,
-      String adjustmentType,
+      AdjustmentType adjustmentType,
       List<Step> steps,
       int cooldownSeconds,
       Optional<Integer> minAdjustmentMagnitude,
@@ -211,7 +211,7 @@ public record DeploymentSpec(
       int evaluationPeriods,
       int datapointsToAlarm,
       double threshold,
-      String comparison,
+      Comparison comparison,
       String treatMissingData) {}
 
   /** A recurring window: from each occurrence of {@code cron} on, the bounds are these. */

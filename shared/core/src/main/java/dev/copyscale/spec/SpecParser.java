@@ -81,16 +81,12 @@ public final class SpecParser {
 
   static final List<String> ROUTING = List.of("LEAST_OUTSTANDING_REQUESTS", "RANDOM");
   static final List<String> ADJUSTMENT_TYPES =
-      List.of("ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity");
+      java.util.Arrays.stream(AdjustmentType.values()).map(AdjustmentType::awsName).toList();
   static final List<String> AGGREGATIONS = List.of("Average", "Minimum", "Maximum");
   static final List<String> STATISTICS =
       List.of("Average", "Sum", "Minimum", "Maximum", "SampleCount");
   static final List<String> COMPARISONS =
-      List.of(
-          "GreaterThanOrEqualToThreshold",
-          "GreaterThanThreshold",
-          "LessThanThreshold",
-          "LessThanOrEqualToThreshold");
+      java.util.Arrays.stream(Comparison.values()).map(Comparison::awsName).toList();
   static final List<String> MISSING_DATA =
       List.of("missing", "notBreaching", "breaching", "ignore");
   static final List<String> TARGET_TRACKING_METRICS =
@@ -455,18 +451,18 @@ public final class SpecParser {
       n.problems()
           .add(n.pathOf("steps"), "is required (or give simple: {adjustment, cooldownSeconds})");
     }
-    String adjustmentType;
+    AdjustmentType adjustmentType;
     List<Step> steps;
     int cooldown;
     if (simple.isPresent()) {
       Node s = simple.get();
-      adjustmentType = s.oneOf("adjustmentType", "ChangeInCapacity", ADJUSTMENT_TYPES, false);
+      adjustmentType = adjustmentType(s);
       int adjustment = s.requiredInt("adjustment", -MAX_COPIES, MAX_COPIES);
       cooldown = s.integer("cooldownSeconds", 300, 0, DAY_SECONDS);
       s.finish();
       steps = List.of(simpleStep(alarm, adjustment));
     } else {
-      adjustmentType = n.oneOf("adjustmentType", "ChangeInCapacity", ADJUSTMENT_TYPES, false);
+      adjustmentType = adjustmentType(n);
       steps = n.objects("steps", SpecParser::step);
       cooldown = n.integer("cooldownSeconds", 300, 0, DAY_SECONDS);
     }
@@ -492,12 +488,18 @@ public final class SpecParser {
     return policy;
   }
 
+  /** An invalid name is a problem reported by oneOf; the spec is then never built. */
+  private static AdjustmentType adjustmentType(Node n) {
+    String name = n.oneOf("adjustmentType", "ChangeInCapacity", ADJUSTMENT_TYPES, false);
+    return AdjustmentType.byAwsName(name).orElse(AdjustmentType.CHANGE_IN_CAPACITY);
+  }
+
   /**
    * Simple scaling is one step covering every breach the alarm can report: from the threshold up
    * for a greater-than alarm, from the threshold down for a less-than one.
    */
   private static Step simpleStep(Alarm alarm, int adjustment) {
-    boolean below = alarm != null && alarm.comparison().startsWith("LessThan");
+    boolean below = alarm != null && alarm.comparison().below();
     return below
         ? new Step(Optional.empty(), Optional.of(0.0), adjustment)
         : new Step(Optional.of(0.0), Optional.empty(), adjustment);
@@ -523,7 +525,9 @@ public final class SpecParser {
             evaluationPeriods,
             n.integer("datapointsToAlarm", evaluationPeriods, 1, 1440),
             n.requiredNumber("threshold", -1e12, 1e12),
-            n.oneOf("comparison", "GreaterThanOrEqualToThreshold", COMPARISONS, true),
+            Comparison.byAwsName(
+                    n.oneOf("comparison", "GreaterThanOrEqualToThreshold", COMPARISONS, true))
+                .orElse(Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD),
             n.oneOf("treatMissingData", "missing", MISSING_DATA, false));
     n.finish();
     return alarm;

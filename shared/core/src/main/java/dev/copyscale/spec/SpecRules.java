@@ -1,8 +1,8 @@
 package dev.copyscale.spec;
 
+import dev.copyscale.catalog.Catalog;
 import dev.copyscale.schedule.AwsCron;
-import dev.copyscale.serving.ServingProfile;
-import dev.copyscale.serving.ServingProfiles;
+import dev.copyscale.serving.TtftObjective;
 import dev.copyscale.spec.DeploymentSpec.Alarm;
 import dev.copyscale.spec.DeploymentSpec.Component;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
@@ -423,31 +423,17 @@ final class SpecRules {
             "endpoint.instanceType")) {
       return;
     }
-    ServingProfiles.Resolved resolved =
-        ServingProfiles.resolve(
+    TtftObjective.Resolution objective =
+        TtftObjective.resolve(
+            // Specs are validated against the catalog copyscale ships; decisions are given theirs.
+            Catalog.bundled(),
             c.modelId(),
             e.instanceType(),
             c.resources().accelerators(),
             slo.servingProfile(),
-            "scaling.slo.servingProfile");
-    if (resolved.profile().isEmpty()) {
-      problems.add(
-          slo.servingProfile().isPresent() ? "scaling.slo.servingProfile" : "scaling.slo",
-          resolved.why());
-      return;
-    }
-    ServingProfile profile = resolved.profile().get();
-    if (profile.concurrencyWithin(slo.ttft().toMillis()).isEmpty()) {
-      problems.add(
-          "scaling.slo.ttft",
-          slo.ttft().toMillis()
-              + " ms cannot be met: "
-              + profile.name()
-              + " takes "
-              + Math.round(profile.ttftFloorMs())
-              + " ms to the first token with one request on a copy; the achievable floor is "
-              + (long) Math.ceil(profile.ttftFloorMs())
-              + " ms");
+            slo.ttft().toMillis());
+    if (objective.objective().isEmpty()) {
+      problems.add(objective.field(), objective.problem());
     }
   }
 
@@ -463,7 +449,7 @@ final class SpecRules {
         alarm(p.alarm(), path + ".alarm");
       }
       if (p.minAdjustmentMagnitude().isPresent()
-          && !p.adjustmentType().equals("PercentChangeInCapacity")) {
+          && p.adjustmentType() != AdjustmentType.PERCENT_CHANGE_IN_CAPACITY) {
         problems.add(
             path + ".minAdjustmentMagnitude",
             "applies only with adjustmentType: PercentChangeInCapacity");
@@ -550,7 +536,7 @@ final class SpecRules {
                 + ")");
         ok = false;
       }
-      if (p.adjustmentType().equals("ExactCapacity") && st.adjustment() < 0) {
+      if (p.adjustmentType() == AdjustmentType.EXACT_CAPACITY && st.adjustment() < 0) {
         problems.add(
             stepPath + ".adjustment", "ExactCapacity sets the count, so it cannot be negative");
       }
@@ -588,7 +574,7 @@ final class SpecRules {
         return;
       }
     }
-    boolean above = p.alarm().comparison().startsWith("GreaterThan");
+    boolean above = !p.alarm().comparison().below();
     Step first = steps.get(order.get(0));
     Step last = steps.get(order.get(order.size() - 1));
     if (above) {

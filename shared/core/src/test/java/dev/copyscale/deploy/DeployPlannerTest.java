@@ -96,7 +96,7 @@ class DeployPlannerTest {
 
   @Test
   void fromNothingCreatesModelConfigAndEndpointThenWaits() {
-    Plan plan = DeployPlanner.plan(SPEC, Observed.nothing(), Applied.none(), NOW);
+    Plan plan = plan(SPEC, Observed.nothing(), Applied.none(), NOW);
     assertThat(plan.phase()).isEqualTo(Phase.Creating);
     assertThat(plan.actions())
         .containsExactly(
@@ -118,7 +118,7 @@ class DeployPlannerTest {
             Set.of(),
             false,
             Set.of());
-    Plan plan = DeployPlanner.plan(SPEC, creating, Applied.none(), NOW);
+    Plan plan = plan(SPEC, creating, Applied.none(), NOW);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.waitingFor()).contains("endpoint llama3-chat is Creating");
     assertThat(plan.phase()).isEqualTo(Phase.Creating);
@@ -137,7 +137,7 @@ class DeployPlannerTest {
             Set.of(),
             false,
             Set.of());
-    assertThat(DeployPlanner.plan(SPEC, endpointUp, Applied.none(), NOW).actions())
+    assertThat(plan(SPEC, endpointUp, Applied.none(), NOW).actions())
         .containsExactly(new CreateComponent("llama3-chat-ic", NAMES.model(), 4));
 
     Observed componentUp =
@@ -151,7 +151,7 @@ class DeployPlannerTest {
             Set.of(),
             false,
             Set.of());
-    assertThat(DeployPlanner.plan(SPEC, componentUp, Applied.none(), NOW).actions())
+    assertThat(plan(SPEC, componentUp, Applied.none(), NOW).actions())
         .containsExactly(
             new RegisterTarget("inference-component/llama3-chat-ic", 1, 8),
             new PutTargetTracking("copyscale-llama3-chat-target-tracking"),
@@ -161,14 +161,14 @@ class DeployPlannerTest {
 
   @Test
   void anUnchangedSpecMakesNoWrites() {
-    Plan plan = DeployPlanner.plan(SPEC, settled(4), appliedAll(), NOW);
+    Plan plan = plan(SPEC, settled(4), appliedAll(), NOW);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.phase()).isEqualTo(Phase.InService);
   }
 
   @Test
   void aRedeployKeepsTheCountScalingSetWithinTheBounds() {
-    assertThat(DeployPlanner.plan(SPEC, settled(7), appliedAll(), NOW).actions()).isEmpty();
+    assertThat(plan(SPEC, settled(7), appliedAll(), NOW).actions()).isEmpty();
   }
 
   @Test
@@ -177,7 +177,7 @@ class DeployPlannerTest {
     ((ObjectNode) doc.get("scaling")).put("maxCopies", 5);
     DeploymentSpec narrower = spec(doc);
     Applied applied = new Applied(DeployPlanner.desiredPolicies(narrower, NAMES), false, true);
-    Plan plan = DeployPlanner.plan(narrower, settled(7), applied, NOW);
+    Plan plan = plan(narrower, settled(7), applied, NOW);
     assertThat(plan.actions())
         .containsExactly(
             new SetCopyCount("llama3-chat-ic", 7, 5, "count was above the maximum 5 of the spec"),
@@ -191,7 +191,7 @@ class DeployPlannerTest {
         SpecParser.parse(RepoFiles.read("examples/llama3-8b.yaml")).orThrow();
     // Wednesday 10:00 Berlin: business hours (4..8) since 08:00; 2 copies are below the window
     Plan day =
-        DeployPlanner.plan(
+        plan(
             scheduled,
             settled(2),
             new Applied(DeployPlanner.desiredPolicies(scheduled, NAMES), false, true),
@@ -209,7 +209,7 @@ class DeployPlannerTest {
             new Action.PutSchedule("copyscale-llama3-chat", "nights"));
     // 22:00 Berlin: nights (0..2) since 20:00
     Plan night =
-        DeployPlanner.plan(
+        plan(
             scheduled,
             settled(4),
             new Applied(DeployPlanner.desiredPolicies(scheduled, NAMES), false, true),
@@ -247,9 +247,7 @@ class DeployPlannerTest {
             o.alarms(),
             true,
             Set.of("business-hours", "nights", "weekend-off"));
-    assertThat(
-            DeployPlanner.plan(scheduled, withSchedules, new Applied(applied, false, true), NOW)
-                .actions())
+    assertThat(plan(scheduled, withSchedules, new Applied(applied, false, true), NOW).actions())
         .containsExactly(new Action.DeleteSchedule("copyscale-llama3-chat", "weekend-off"));
     assertThat(
             DeployPlanner.planDelete(
@@ -287,7 +285,7 @@ class DeployPlannerTest {
             true,
             Set.of("nights"));
     assertThat(
-            DeployPlanner.plan(
+            plan(
                     unscheduled,
                     withSchedules,
                     new Applied(DeployPlanner.desiredPolicies(unscheduled, NAMES), false, true),
@@ -308,7 +306,7 @@ class DeployPlannerTest {
             true,
             Set.of());
     assertThat(
-            DeployPlanner.plan(
+            plan(
                     unscheduled,
                     emptyGroup,
                     new Applied(DeployPlanner.desiredPolicies(unscheduled, NAMES), false, true),
@@ -335,7 +333,7 @@ class DeployPlannerTest {
             Set.of(),
             false,
             Set.of());
-    assertThat(DeployPlanner.plan(orchestrated, o, Applied.none(), NOW).actions())
+    assertThat(plan(orchestrated, o, Applied.none(), NOW).actions())
         .filteredOn(a -> a instanceof Action.PutAlarm)
         .containsExactly(
             new Action.PutAlarm("burst", "copyscale-llama3-chat-burst"),
@@ -360,7 +358,7 @@ class DeployPlannerTest {
             Set.of(),
             false,
             Set.of());
-    assertThat(DeployPlanner.plan(zero, endpointUp, Applied.none(), NOW).actions())
+    assertThat(plan(zero, endpointUp, Applied.none(), NOW).actions())
         .containsExactly(new CreateComponent("llama3-chat-ic", NAMES.model(), 1));
     Observed one =
         new Observed(
@@ -373,14 +371,14 @@ class DeployPlannerTest {
             Set.of(),
             false,
             Set.of());
-    assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), true, false), NOW).actions())
+    assertThat(plan(zero, one, new Applied(Map.of(), true, false), NOW).actions())
         .startsWith(
             new SetCopyCount(
                 "llama3-chat-ic",
                 1,
                 0,
                 "the spec asks 0 copies; SageMaker creates with at least 1"));
-    assertThat(DeployPlanner.plan(zero, one, new Applied(Map.of(), false, false), NOW).actions())
+    assertThat(plan(zero, one, new Applied(Map.of(), false, false), NOW).actions())
         .noneMatch(a -> a instanceof SetCopyCount);
   }
 
@@ -395,7 +393,7 @@ class DeployPlannerTest {
     ResourceNames names = ResourceNames.of(changed);
     assertThat(names.model()).isNotEqualTo(NAMES.model());
     assertThat(names.endpointConfig()).isEqualTo(NAMES.endpointConfig());
-    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll(), NOW);
+    Plan plan = plan(changed, settled(4), appliedAll(), NOW);
     assertThat(plan.actions())
         .containsExactly(
             new CreateModel(names.model()), new UpdateComponent("llama3-chat-ic", names.model()));
@@ -408,7 +406,7 @@ class DeployPlannerTest {
     ((ObjectNode) doc.get("endpoint")).put("instanceType", "ml.g6.12xlarge");
     DeploymentSpec changed = spec(doc);
     ResourceNames names = ResourceNames.of(changed);
-    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll(), NOW);
+    Plan plan = plan(changed, settled(4), appliedAll(), NOW);
     assertThat(plan.actions())
         .containsExactly(
             new CreateEndpointConfig(names.endpointConfig()),
@@ -421,7 +419,7 @@ class DeployPlannerTest {
     ((ObjectNode) doc.get("scaling").get("targetTracking")).put("target", 30);
     ((ObjectNode) doc.get("scaling")).remove("stepPolicies");
     DeploymentSpec changed = spec(doc);
-    Plan plan = DeployPlanner.plan(changed, settled(4), appliedAll(), NOW);
+    Plan plan = plan(changed, settled(4), appliedAll(), NOW);
     assertThat(plan.actions())
         .containsExactly(
             new PutTargetTracking("copyscale-llama3-chat-target-tracking"),
@@ -443,7 +441,7 @@ class DeployPlannerTest {
             o.alarms(),
             false,
             Set.of());
-    assertThat(DeployPlanner.plan(SPEC, withOld, appliedAll(), NOW).actions())
+    assertThat(plan(SPEC, withOld, appliedAll(), NOW).actions())
         .containsExactly(
             new DeleteEndpointConfig("llama3-chat-abcdefabcd"),
             new DeleteModel("llama3-chat-0123456789"));
@@ -464,7 +462,7 @@ class DeployPlannerTest {
             Set.of(),
             false,
             Set.of());
-    Plan plan = DeployPlanner.plan(SPEC, failed, Applied.none(), NOW);
+    Plan plan = plan(SPEC, failed, Applied.none(), NOW);
     assertThat(plan.phase()).isEqualTo(Phase.Failed);
     assertThat(plan.failure()).contains("endpoint llama3-chat is Failed: insufficient capacity");
   }
@@ -525,5 +523,11 @@ class DeployPlannerTest {
     Plan plan = DeployPlanner.planDelete(NAMES, deleting);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.waitingFor()).contains("inference component llama3-chat-ic is Deleting");
+  }
+
+  /** The plan for a spec whose alarms are its step policies (every engine but slo). */
+  private static Plan plan(
+      DeploymentSpec spec, Observed o, Applied applied, java.time.Instant now) {
+    return DeployPlanner.plan(spec, spec.scaling().stepPolicies(), o, applied, now);
   }
 }

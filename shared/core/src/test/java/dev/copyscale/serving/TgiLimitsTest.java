@@ -2,6 +2,7 @@ package dev.copyscale.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.copyscale.catalog.Catalog;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,14 +13,16 @@ class TgiLimitsTest {
   @Test
   void unsetLimitsTakeTgi20sDefaultsTheContextCappedAt4096() {
     // Llama 3 8B's context is 8192: TGI 2.0 caps its default at 4096 tokens, the input one less.
-    TgiLimits llama = TgiLimits.of(Map.of(), profile, "meta-llama/Meta-Llama-3-8B-Instruct");
+    TgiLimits llama =
+        TgiLimits.of(Map.of(), profile, "meta-llama/Meta-Llama-3-8B-Instruct", Catalog.bundled());
     assertThat(llama.maxTotalTokens()).isEqualTo(4096);
     assertThat(llama.maxInputTokens()).isEqualTo(4095);
     assertThat(llama.maxBatchTotalTokens()).isEqualTo(profile.maxConcurrency() * 4096);
     assertThat(llama.defaulted())
         .containsExactly("MAX_INPUT_LENGTH", "MAX_TOTAL_TOKENS", "MAX_BATCH_TOTAL_TOKENS");
     // A model copyscale does not know: TGI's fallback when it cannot read the context is 4096 too.
-    assertThat(TgiLimits.of(Map.of(), profile, "/opt/ml/model").maxTotalTokens()).isEqualTo(4096);
+    assertThat(TgiLimits.of(Map.of(), profile, "/opt/ml/model", Catalog.bundled()).maxTotalTokens())
+        .isEqualTo(4096);
   }
 
   @Test
@@ -34,13 +37,15 @@ class TgiLimitsTest {
                 "MAX_BATCH_TOTAL_TOKENS",
                 "32768"),
             profile,
-            "meta-llama/Meta-Llama-3-8B-Instruct");
+            "meta-llama/Meta-Llama-3-8B-Instruct",
+            Catalog.bundled());
     assertThat(set).isEqualTo(new TgiLimits(7168, 8192, 32768, List.of()));
     assertThat(
             TgiLimits.of(
                     Map.of("MAX_INPUT_TOKENS", "3000"),
                     profile,
-                    "meta-llama/Meta-Llama-3-8B-Instruct")
+                    "meta-llama/Meta-Llama-3-8B-Instruct",
+                    Catalog.bundled())
                 .maxInputTokens())
         .isEqualTo(3000);
   }

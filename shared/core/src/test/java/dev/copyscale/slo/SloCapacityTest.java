@@ -7,7 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class SloCapacityTest {
-  private final SloCapacity cap = SloCapacity.of(SloFixtures.example());
+  private final SloCapacity cap = SloFixtures.capacity(SloFixtures.example());
 
   @Test
   void theTtftObjectiveGivesTheConcurrencyAtWhichTheProfileReachesIt() {
@@ -27,7 +27,7 @@ class SloCapacityTest {
   @Test
   void anExpertsHeadroomPlansEachCopyBelowWhatItCarries() {
     SloCapacity spare =
-        SloCapacity.of(
+        SloFixtures.capacity(
             SloFixtures.example(
                 "slo: {ttft: 2s, attainment: 99%}",
                 "slo: {ttft: 2s, attainment: 99%, headroom: 25%}"));
@@ -59,7 +59,7 @@ class SloCapacityTest {
     double expected = 134 + 16.06 / 0.213 + 16.06 * 2.9 + 60;
     assertThat((double) cap.leadTime().toSeconds()).isCloseTo(expected, within(1.0));
     SloCapacity set =
-        SloCapacity.of(
+        SloFixtures.capacity(
             SloFixtures.example(
                 "slo: {ttft: 2s, attainment: 99%}",
                 "slo: {ttft: 2s, attainment: 99%, leadTime: 9m}"));

@@ -5,11 +5,15 @@ import static dev.copyscale.slo.SloFixtures.repeat;
 import static dev.copyscale.slo.SloFixtures.steady;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.copyscale.catalog.Catalog;
 import dev.copyscale.scaling.capacity.LiveCapacity;
+import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.state.CapacityIntent;
 import dev.copyscale.scaling.state.Cooldowns;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.scaling.state.TargetState;
+import dev.copyscale.scaling.state.WakeUp;
 import dev.copyscale.spec.DeploymentSpec;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class SloDecisionTest {
   private final DeploymentSpec spec = SloFixtures.example();
-  private final SloCapacity cap = SloCapacity.of(spec);
+  private final SloCapacity cap = SloFixtures.capacity(spec);
 
   private static LiveCapacity live(int copies, int min) {
     return new LiveCapacity(
@@ -34,7 +38,7 @@ class SloDecisionTest {
       OptionalInt period) {
     Instant now = history.end();
     return SloDecision.decide(
-        new SloDecision.Inputs(
+        inputs(
             spec,
             cap,
             history,
@@ -255,7 +259,7 @@ class SloDecisionTest {
     LoadHistory idle = steady(cap, 4, repeat(60, 0));
     SloDecision d =
         SloDecision.decide(
-            new SloDecision.Inputs(
+            inputs(
                 spec,
                 cap,
                 idle,
@@ -272,7 +276,7 @@ class SloDecisionTest {
     // exist.
     SloDecision fresh =
         SloDecision.decide(
-            new SloDecision.Inputs(
+            inputs(
                 spec,
                 cap,
                 idle,
@@ -287,12 +291,10 @@ class SloDecisionTest {
     assertThat(fresh.plan().copies()).isEqualTo(4);
     assertThat(fresh.entry().reason()).startsWith("holding: ");
 
-    double[][] series = idle.series();
-    series[1][59] = 3;
-    LoadHistory refused = LoadHistory.of(START, series);
+    LoadHistory refused = SloFixtures.with(idle, LoadHistory.Series.NO_CAPACITY, 59, 3);
     SloDecision back =
         SloDecision.decide(
-            new SloDecision.Inputs(
+            inputs(
                 spec,
                 cap,
                 refused,
@@ -332,7 +334,7 @@ class SloDecisionTest {
     LoadHistory history = steady(cap, 4, load);
     SloDecision d =
         SloDecision.decide(
-            new SloDecision.Inputs(
+            inputs(
                 dry,
                 cap,
                 history,
@@ -347,5 +349,36 @@ class SloDecisionTest {
     assertThat(d.outcome()).isEqualTo(Outcome.DRY_RUN);
     assertThat(d.entry().reason()).startsWith("dry run, nothing written: ");
     assertThat(d.next().intent()).isEmpty();
+  }
+
+  /** The decision's inputs, woken by a tick (trigger "tick") or by the alarm {@code trigger}. */
+  static SloDecision.Inputs inputs(
+      DeploymentSpec spec,
+      SloCapacity cap,
+      LoadHistory history,
+      List<Double> recent,
+      OptionalInt period,
+      TargetState state,
+      LiveCapacity live,
+      Instant now,
+      String eventKey,
+      String trigger,
+      Optional<Instant> deployedAt) {
+    WakeUp wakeUp =
+        trigger.equals("tick")
+            ? WakeUp.tick(eventKey, Source.SLO, trigger, "")
+            : WakeUp.delivered(eventKey, Source.SLO, trigger, "ALARM");
+    return new SloDecision.Inputs(
+        ScalingTarget.of(spec, Catalog.bundled()),
+        cap,
+        new RequestSize(cap),
+        history,
+        recent,
+        period,
+        state,
+        live,
+        now,
+        wakeUp,
+        deployedAt);
   }
 }

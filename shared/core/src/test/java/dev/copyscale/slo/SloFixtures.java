@@ -1,5 +1,7 @@
 package dev.copyscale.slo;
 
+import dev.copyscale.catalog.Catalog;
+import dev.copyscale.slo.LoadHistory.Series;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.testing.RepoFiles;
@@ -16,6 +18,10 @@ final class SloFixtures {
     return SpecParser.parse(RepoFiles.read("examples/simulate/slo.yaml")).orThrow();
   }
 
+  static SloCapacity capacity(DeploymentSpec spec) {
+    return SloCapacity.of(spec, Catalog.bundled());
+  }
+
   static DeploymentSpec example(String from, String to) {
     return SpecParser.parse(RepoFiles.read("examples/simulate/slo.yaml").replace(from, to))
         .orThrow();
@@ -27,10 +33,7 @@ final class SloFixtures {
    */
   static LoadHistory steady(SloCapacity cap, int copies, double... perSecond) {
     int n = perSecond.length;
-    double[][] s = new double[LoadHistory.SERIES][n];
-    for (double[] series : s) {
-      Arrays.fill(series, Double.NaN);
-    }
+    LoadHistory.Builder h = LoadHistory.builder(START, n);
     for (int i = 0; i < n; i++) {
       if (perSecond[i] == 0) {
         continue;
@@ -40,18 +43,32 @@ final class SloFixtures {
       for (int k = 0; k < 50; k++) {
         c = Math.max(0.01, perSecond[i] * cap.serviceMs(c, 1) / 1000 / copies);
       }
-      s[0][i] = perSecond[i] * 60;
-      s[2][i] = cap.serviceMs(c, 1);
-      s[3][i] = c;
-      s[4][i] = c;
-      s[5][i] = perSecond[i] * 60 / copies;
+      h.set(Series.INVOCATIONS, i, perSecond[i] * 60)
+          .set(Series.LATENCY_MS, i, cap.serviceMs(c, 1))
+          .set(Series.CONCURRENCY_PER_COPY, i, c)
+          .set(Series.CONCURRENCY_PER_COPY_MAX, i, c)
+          .set(Series.INVOCATIONS_PER_COPY, i, perSecond[i] * 60 / copies);
     }
-    return LoadHistory.of(START, s);
+    return h.build();
   }
 
   static double[] repeat(int minutes, double value) {
     double[] d = new double[minutes];
     Arrays.fill(d, value);
     return d;
+  }
+
+  /** {@code history} with one value changed. */
+  static LoadHistory with(LoadHistory history, Series series, int minute, double value) {
+    LoadHistory.Builder b = LoadHistory.builder(history.start(), history.minutes());
+    history
+        .toArrays()
+        .forEach(
+            (s, values) -> {
+              for (int i = 0; i < values.length; i++) {
+                b.set(s, i, values[i]);
+              }
+            });
+    return b.set(series, minute, value).build();
   }
 }

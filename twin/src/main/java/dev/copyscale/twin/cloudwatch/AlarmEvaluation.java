@@ -115,7 +115,15 @@ public final class AlarmEvaluation {
    * scaling uses too).
    */
   public static boolean breaches(String comparisonOperator, double value, double threshold) {
-    return dev.copyscale.scaling.event.AlarmEvent.breaches(value, threshold, comparisonOperator);
+    return dev.copyscale.spec.Comparison.byAwsName(comparisonOperator)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "comparison operator "
+                        + comparisonOperator
+                        + " is not supported; use GreaterThanOrEqualToThreshold,"
+                        + " GreaterThanThreshold, LessThanThreshold or LessThanOrEqualToThreshold"))
+        .breaches(value, threshold);
   }
 
   /** The operator as CloudWatch's reason text words it ("greater than or equal to"). */

@@ -171,7 +171,12 @@ public final class ServingEngine {
       env.putAll(model.environment());
     }
     env.putAll(component.environment());
-    this.limits = TgiLimits.of(env, profile, env.getOrDefault("HF_MODEL_ID", ""));
+    this.limits =
+        TgiLimits.of(
+            env,
+            profile,
+            env.getOrDefault("HF_MODEL_ID", ""),
+            dev.copyscale.catalog.Catalog.bundled());
     String routing =
         endpoint == null
             ? null

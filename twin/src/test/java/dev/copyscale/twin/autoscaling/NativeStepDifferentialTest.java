@@ -128,7 +128,8 @@ class NativeStepDifferentialTest {
           false,
           DeploymentSpec.Engine.NATIVE,
           null,
-          policy.adjustmentTypeAsString(),
+          dev.copyscale.spec.AdjustmentType.byAwsName(policy.adjustmentTypeAsString())
+              .orElseThrow(),
           steps,
           policy.cooldown() == null ? NativeScaling.DEFAULT_COOLDOWN_SECONDS : policy.cooldown(),
           Optional.ofNullable(policy.minAdjustmentMagnitude()),
@@ -144,7 +145,15 @@ class NativeStepDifferentialTest {
       return StepScaling.decide(
           spec(),
           new StepScaling.Inputs(
-              metric, threshold, below, capacity, min, max, Integer.MAX_VALUE, cooldowns(), NOW));
+              metric,
+              threshold,
+              below,
+              capacity,
+              min,
+              max,
+              new dev.copyscale.scaling.capacity.Guardrail(Integer.MAX_VALUE, "none"),
+              cooldowns(),
+              NOW));
     }
   }
 

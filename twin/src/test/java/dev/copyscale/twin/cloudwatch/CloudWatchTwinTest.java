@@ -381,7 +381,7 @@ class CloudWatchTwinTest {
         .put("timestamp", "2026-11-25T09:01:30.000+0000")
         .put("reasonData", change.reasonData());
     AlarmEvent parsed = AlarmEvent.parse(event);
-    assertThat(parsed.state()).isEqualTo("ALARM");
+    assertThat(parsed.state()).isEqualTo(dev.copyscale.scaling.event.AlarmState.ALARM);
     assertThat(parsed.datapoints()).containsExactly(7.0, 6.0, 5.0);
     assertThat(parsed.threshold()).contains(2.0);
     assertThat(parsed.aggregate("Maximum")).contains(7.0);

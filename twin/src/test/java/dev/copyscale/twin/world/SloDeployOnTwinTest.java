@@ -73,7 +73,11 @@ class SloDeployOnTwinTest {
     assertThat(rise.comparisonOperator()).isEqualTo("GreaterThanOrEqualToThreshold");
     // Half of what a copy carries within the objective (11.3 for Llama 3 8B on an A10G at 2 s):
     // wakes well before the copies are full.
-    double perCopy = SloCapacity.of(SpecParser.parse(spec).spec().orElseThrow()).perCopy(1);
+    double perCopy =
+        SloCapacity.of(
+                SpecParser.parse(spec).spec().orElseThrow(),
+                dev.copyscale.catalog.Catalog.bundled())
+            .perCopy(1);
     assertThat(rise.threshold()).isEqualTo(Math.max(1, Math.floor(perCopy / 2))).isGreaterThan(1);
     assertThat(rise.alarmActions())
         .as("the EventBridge rule routes copyscale's alarms; an action would invoke twice")

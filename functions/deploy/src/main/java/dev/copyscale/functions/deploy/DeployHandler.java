@@ -5,15 +5,14 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.deploy.DeployService;
-import dev.copyscale.aws.deploy.Requests;
 import dev.copyscale.aws.lambda.LambdaStreams;
 import dev.copyscale.aws.lambda.SnapStartPriming;
+import dev.copyscale.aws.requests.Requests;
 import dev.copyscale.aws.wiring.Services;
 import dev.copyscale.deploy.DeployRequest;
 import dev.copyscale.deploy.DeployResult;
 import dev.copyscale.deploy.Phase;
 import dev.copyscale.deploy.ResourceNames;
-import dev.copyscale.slo.AlarmedPolicies;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import java.io.InputStream;
@@ -86,7 +85,9 @@ public final class DeployHandler implements RequestStreamHandler {
     Requests.createComponent(spec, names, spec.component().copies(), stack);
     Requests.registerTarget(names, 1, 2);
     spec.scaling().targetTracking().ifPresent(tt -> Requests.targetTracking(names, tt));
-    AlarmedPolicies.of(spec)
+    services
+        .engines()
+        .alarmedPolicies(spec)
         .forEach(
             p -> {
               Requests.stepPolicy(names, p);

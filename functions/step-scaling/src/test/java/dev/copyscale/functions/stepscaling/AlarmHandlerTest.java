@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.TwinFixture;
@@ -268,7 +269,7 @@ abstract class AlarmHandlerTest {
     assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(8);
     assertThat(ledger())
         .filteredOn(
-            e -> e.source().equals("tick") && e.trigger().equals("copyscale-llama3-chat-burst"))
+            e -> e.source() == Source.TICK && e.trigger().equals("copyscale-llama3-chat-burst"))
         .singleElement()
         .satisfies(e -> assertThat(e.limitedBy()).containsExactly("maxCapacity 8"));
     // the same minute again: nothing new from the burst alarm

@@ -10,6 +10,7 @@ import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.json.Json;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.scaling.state.TargetState;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.TwinFixture;
@@ -54,7 +55,7 @@ class ConcurrentAlarmDeliveryTest {
 
   List<LedgerEntry> scaled() {
     return table.ledger("llama3-chat", Instant.EPOCH).stream()
-        .filter(e -> e.outcome() == Outcome.SCALED && !e.source().equals("deploy"))
+        .filter(e -> e.outcome() == Outcome.SCALED && e.source() != Source.DEPLOY)
         .toList();
   }
 

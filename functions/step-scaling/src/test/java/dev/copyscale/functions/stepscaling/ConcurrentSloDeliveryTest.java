@@ -8,6 +8,8 @@ import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.testing.MotoClients;
 import dev.copyscale.functions.stepscaling.ConcurrentAlarmDeliveryTest.MeetBeforeCommit;
 import dev.copyscale.scaling.state.LedgerEntry;
+import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.Metric;
 import dev.copyscale.spec.SpecParser;
@@ -45,7 +47,9 @@ class ConcurrentSloDeliveryTest {
     world = TwinWorld.fresh(TwinFixture.START);
     JsonNode spec = TwinFixture.json("deploy-llama3-8b-slo.json");
     TwinFixture.deploy(world, table, spec);
-    capacity = SloCapacity.of(SpecParser.parse(spec).spec().orElseThrow());
+    capacity =
+        SloCapacity.of(
+            SpecParser.parse(spec).spec().orElseThrow(), dev.copyscale.catalog.Catalog.bundled());
     // The deploy's 2 copies on 1 instance, no decision of the engine yet (only the deploy's
     // reconcile ran).
     assertThat(desiredCopies(world, COMPONENT)).isEqualTo(2);
@@ -58,10 +62,17 @@ class ConcurrentSloDeliveryTest {
     invocations.close();
   }
 
-  /** The engine's decisions (the deploy's own entries aside). */
+  /** The engine's decisions (the deploy's own entries and recorded repeat deliveries aside). */
   List<LedgerEntry> decisions() {
     return table.ledger("llama3-chat", Instant.EPOCH).stream()
-        .filter(e -> !e.source().equals("deploy"))
+        .filter(e -> e.source() != Source.DEPLOY && e.outcome() != Outcome.IGNORED)
+        .toList();
+  }
+
+  /** Repeat deliveries, each recorded beside the decision it repeated. */
+  List<LedgerEntry> repeats() {
+    return table.ledger("llama3-chat", Instant.EPOCH).stream()
+        .filter(e -> e.outcome() == Outcome.IGNORED)
         .toList();
   }
 
@@ -141,7 +152,7 @@ class ConcurrentSloDeliveryTest {
         .singleElement()
         .satisfies(
             e -> {
-              assertThat(e.source()).isEqualTo("slo");
+              assertThat(e.source()).isEqualTo(Source.SLO);
               assertThat(e.trigger()).isEqualTo("tick");
               assertThat(e.eventId()).startsWith("slo-tick#llama3-chat#");
               assertThat(e.from()).isEqualTo(2);
@@ -199,10 +210,18 @@ class ConcurrentSloDeliveryTest {
         .singleElement()
         .satisfies(
             e -> {
-              assertThat(e.source()).isEqualTo("slo");
+              assertThat(e.source()).isEqualTo(Source.SLO);
               assertThat(e.trigger()).isEqualTo("copyscale-llama3-chat-slo-rise");
               assertThat(e.eventId()).isEqualTo("eventbridge#5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d");
               assertThat(e.to()).isEqualTo(4);
+            });
+    assertThat(repeats())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.eventId())
+                  .startsWith("eventbridge#5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d#repeat-");
+              assertThat(e.reason()).contains("duplicate delivery");
             });
 
     // The same minute's tick afterwards finds nothing more to do and records nothing; a later
@@ -212,5 +231,10 @@ class ConcurrentSloDeliveryTest {
     assertThat(again.get("outcome").asText()).isEqualTo("IGNORED");
     assertThat(invocations.copyWrites).hasValue(1);
     assertThat(decisions()).hasSize(1);
+    // Recorded too, under the key of its instant: the virtual clock has not moved, so it is the
+    // same record as the repeat before it.
+    assertThat(repeats())
+        .singleElement()
+        .satisfies(e -> assertThat(e.at()).isEqualTo(world.clock().instant()));
   }
 }

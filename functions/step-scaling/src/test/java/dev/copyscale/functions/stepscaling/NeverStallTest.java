@@ -10,6 +10,7 @@ import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
@@ -122,7 +123,7 @@ class NeverStallTest {
 
   List<LedgerEntry> decisions() {
     return world.stateTable().ledger("llama3-chat", Instant.EPOCH).stream()
-        .filter(e -> !e.source().equals("deploy"))
+        .filter(e -> e.source() != Source.DEPLOY)
         .toList();
   }
 

@@ -10,6 +10,7 @@ import dev.copyscale.aws.deploy.DeployService;
 import dev.copyscale.json.Json;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.Metric;
 import dev.copyscale.spec.SpecParser;
@@ -96,7 +97,9 @@ class SloEngineOnTwinTest {
     ObjectNode spec = (ObjectNode) TwinFixture.json("deploy-llama3-8b-slo.json").deepCopy();
     ((ObjectNode) spec.get("scaling")).put("minCopies", minCopies);
     world = TwinFixture.deployed(spec, TwinFixture.START);
-    capacity = SloCapacity.of(SpecParser.parse(spec).spec().orElseThrow());
+    capacity =
+        SloCapacity.of(
+            SpecParser.parse(spec).spec().orElseThrow(), dev.copyscale.catalog.Catalog.bundled());
     handler = new AlarmHandler(world.services().alarms());
     deploy = world.services().deploy();
   }
@@ -201,7 +204,7 @@ class SloEngineOnTwinTest {
   /** The engine's decisions (the deploy's own entries aside). */
   List<LedgerEntry> decisions() {
     return world.stateTable().ledger(DEPLOYMENT, Instant.EPOCH).stream()
-        .filter(e -> !e.source().equals("deploy"))
+        .filter(e -> e.source() != Source.DEPLOY)
         .toList();
   }
 

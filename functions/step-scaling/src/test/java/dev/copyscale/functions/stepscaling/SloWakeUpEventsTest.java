@@ -13,6 +13,7 @@ import dev.copyscale.aws.wiring.Services;
 import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.json.Json;
 import dev.copyscale.scaling.state.LedgerEntry;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
@@ -155,6 +156,6 @@ class SloWakeUpEventsTest {
         .contains("copyscale-gone-slo-rise")
         .contains("not one of copyscale's");
     assertThat(world.stateTable().ledger("llama3-chat", Instant.EPOCH))
-        .noneMatch(e -> e.source().equals("alarm"));
+        .noneMatch(e -> e.source() == Source.ALARM);
   }
 }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.aws.calls.AwsErrors;
 import dev.copyscale.aws.clients.Clients;
+import dev.copyscale.aws.engine.Engines;
+import dev.copyscale.aws.requests.Requests;
+import dev.copyscale.aws.store.Retry;
 import dev.copyscale.aws.store.StateStore;
-import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
 import dev.copyscale.deploy.Action;
 import dev.copyscale.deploy.Action.CreateComponent;
 import dev.copyscale.deploy.Action.CreateEndpoint;
@@ -37,7 +39,7 @@ import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
-import dev.copyscale.slo.AlarmedPolicies;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import dev.copyscale.spec.SpecParser;
@@ -86,6 +88,7 @@ public final class DeployService {
   private final Clock clock;
   private final DeployConfig config;
   private final java.time.Duration retention;
+  private final Engines engines;
 
   /**
    * @param retention how long deploy's ledger entries are kept (the stack's LedgerRetentionDays)
@@ -95,7 +98,9 @@ public final class DeployService {
       StateStore store,
       Clock clock,
       DeployConfig config,
-      java.time.Duration retention) {
+      java.time.Duration retention,
+      Engines engines) {
+    this.engines = engines;
     this.aws = aws;
     this.store = store;
     this.clock = clock;
@@ -118,7 +123,14 @@ public final class DeployService {
     return reconcileInProgress();
   }
 
-  /** Validates and stores a spec (new or changed), then reconciles towards it. */
+  /**
+   * Validates and stores a spec (new or changed), then reconciles towards it. Deploy does not go
+   * through the scaling engines' {@link dev.copyscale.aws.apply.DecisionLoop}: it makes no
+   * once-only decision for an event but converges AWS on the stored spec, so a repeated submit is
+   * harmless by construction (it stores the same spec and takes the next safe steps again). It
+   * shares the loop's rule for conflicts: another writer of the record in between means read and
+   * write again ({@link Retry}).
+   */
   public DeployResult submit(JsonNode document) {
     DeploymentSpec spec = SpecParser.parse(document).orThrow();
     refuseForeignRole(spec);
@@ -127,56 +139,52 @@ public final class DeployService {
     String specJson = toJson(document);
     ResourceNames names = ResourceNames.of(spec);
     List<String> alarms =
-        AlarmedPolicies.of(spec).stream().map(p -> names.alarm(p.name())).toList();
-    for (int attempt = 0; ; attempt++) {
-      Optional<DeploymentRecord> existing = store.deployment(spec.name());
-      DeploymentRecord record =
-          existing
-              .map(
-                  r ->
-                      new DeploymentRecord(
-                          r.name(),
-                          specJson,
-                          r.phase() == Phase.Deleted ? Phase.Creating : r.phase(),
-                          false,
-                          r.phase() == Phase.Deleted ? Applied.none() : r.applied(),
-                          r.lastActions(),
-                          r.waitingFor(),
-                          Optional.empty(),
-                          r.phase() == Phase.Deleted ? clock.instant() : r.updatedAt(),
-                          // Until the new spec reaches InService, scaling keeps following the one
-                          // that did.
-                          r.phase() == Phase.Deleted
-                              ? Optional.empty()
-                              : r.phase() == Phase.InService && !r.deleting()
-                                  ? Optional.of(r.specJson())
-                                  : r.lastGoodSpecJson(),
-                          alarms,
-                          r.version() + 1))
-              .orElseGet(
-                  () ->
-                      new DeploymentRecord(
-                          spec.name(),
-                          specJson,
-                          Phase.Creating,
-                          false,
-                          Applied.none(),
-                          List.of(),
-                          Optional.empty(),
-                          Optional.empty(),
-                          clock.instant(),
-                          Optional.empty(),
-                          alarms,
-                          1));
-      try {
-        store.save(record);
-        return reconcile(record);
-      } catch (ConcurrentUpdateException e) {
-        if (attempt >= 2) {
-          throw e;
-        }
-      }
-    }
+        engines.alarmedPolicies(spec).stream().map(p -> names.alarm(p.name())).toList();
+    return Retry.onConflict(
+        () -> {
+          Optional<DeploymentRecord> existing = store.deployment(spec.name());
+          DeploymentRecord record =
+              existing
+                  .map(
+                      r ->
+                          new DeploymentRecord(
+                              r.name(),
+                              specJson,
+                              r.phase() == Phase.Deleted ? Phase.Creating : r.phase(),
+                              false,
+                              r.phase() == Phase.Deleted ? Applied.none() : r.applied(),
+                              r.lastActions(),
+                              r.waitingFor(),
+                              Optional.empty(),
+                              r.phase() == Phase.Deleted ? clock.instant() : r.updatedAt(),
+                              // Until the new spec reaches InService, scaling keeps following the
+                              // one
+                              // that did.
+                              r.phase() == Phase.Deleted
+                                  ? Optional.empty()
+                                  : r.phase() == Phase.InService && !r.deleting()
+                                      ? Optional.of(r.specJson())
+                                      : r.lastGoodSpecJson(),
+                              alarms,
+                              r.version() + 1))
+                  .orElseGet(
+                      () ->
+                          new DeploymentRecord(
+                              spec.name(),
+                              specJson,
+                              Phase.Creating,
+                              false,
+                              Applied.none(),
+                              List.of(),
+                              Optional.empty(),
+                              Optional.empty(),
+                              clock.instant(),
+                              Optional.empty(),
+                              alarms,
+                              1));
+          store.save(record);
+          return reconcile(record);
+        });
   }
 
   public DeployResult resume(String name) {
@@ -270,9 +278,10 @@ public final class DeployService {
       }
       DeploymentSpec theirs = specOf(other);
       java.util.Set<String> theirAlarms = new java.util.HashSet<>();
-      AlarmedPolicies.of(theirs)
+      engines
+          .alarmedPolicies(theirs)
           .forEach(p -> theirAlarms.add(ResourceNames.of(theirs).alarm(p.name())));
-      for (StepPolicy p : AlarmedPolicies.of(spec)) {
+      for (StepPolicy p : engines.alarmedPolicies(spec)) {
         if (theirAlarms.contains(ResourceNames.of(spec).alarm(p.name()))) {
           throw new IllegalArgumentException(
               "scaling.stepPolicies: alarm "
@@ -318,7 +327,8 @@ public final class DeployService {
       plan =
           record.deleting()
               ? DeployPlanner.planDelete(names, observed)
-              : DeployPlanner.plan(spec, observed, applied, clock.instant());
+              : DeployPlanner.plan(
+                  spec, engines.alarmedPolicies(spec), observed, applied, clock.instant());
       if (plan.idle()) {
         break;
       }
@@ -488,7 +498,7 @@ public final class DeployService {
                 spec.name(),
                 now,
                 "deploy#" + now + "#" + a.from() + "-" + a.to(),
-                "deploy",
+                Source.DEPLOY,
                 "deploy")
             .state("[" + bounds.min() + ", " + bounds.max() + "]")
             .capacity(a.from(), a.to())
@@ -497,8 +507,8 @@ public final class DeployService {
         now.plus(retention));
   }
 
-  private static StepPolicy policy(DeploymentSpec spec, String name) {
-    return AlarmedPolicies.of(spec).stream()
+  private StepPolicy policy(DeploymentSpec spec, String name) {
+    return engines.alarmedPolicies(spec).stream()
         .filter(p -> p.name().equals(name))
         .findFirst()
         .orElseThrow();

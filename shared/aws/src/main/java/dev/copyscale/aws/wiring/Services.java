@@ -1,22 +1,37 @@
 package dev.copyscale.aws.wiring;
 
+import dev.copyscale.aws.apply.BoundsWriter;
+import dev.copyscale.aws.apply.CapacityConvergence;
+import dev.copyscale.aws.apply.CapacityWriter;
+import dev.copyscale.aws.apply.DecisionLoop;
 import dev.copyscale.aws.calls.Pause;
 import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.deploy.DeployService;
+import dev.copyscale.aws.engine.Engines;
+import dev.copyscale.aws.engine.NativeEngine;
+import dev.copyscale.aws.engine.ScheduleEngine;
+import dev.copyscale.aws.engine.SloEngine;
+import dev.copyscale.aws.engine.StepEngine;
 import dev.copyscale.aws.lambda.LambdaEnvironment;
+import dev.copyscale.aws.observe.AlarmReader;
+import dev.copyscale.aws.observe.LiveCapacityReader;
+import dev.copyscale.aws.observe.MetricHistoryReader;
 import dev.copyscale.aws.scaling.AlarmService;
-import dev.copyscale.aws.scaling.CapacityWriter;
 import dev.copyscale.aws.scaling.ScheduleService;
+import dev.copyscale.aws.scaling.Specs;
 import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
+import dev.copyscale.catalog.Catalog;
 import dev.copyscale.deploy.DeployConfig;
+import dev.copyscale.spec.DeploymentSpec.Engine;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The one place copyscale's services are put together: from clients, a state store, a clock, how to
- * wait between retries, and the stack's settings. The Lambda functions, the twin and the tests all
- * build their services here.
+ * wait between retries, the stack's settings and the catalog. The Lambda functions, the twin and
+ * the tests all build their services here.
  *
  * @param ledgerRetention how long ledger entries and handled-event ids are kept
  */
@@ -26,7 +41,19 @@ public record Services(
     Clock clock,
     Pause pause,
     DeployConfig config,
-    Duration ledgerRetention) {
+    Duration ledgerRetention,
+    Catalog catalog) {
+
+  /** With the catalog copyscale ships. */
+  public Services(
+      Clients clients,
+      StateStore store,
+      Clock clock,
+      Pause pause,
+      DeployConfig config,
+      Duration ledgerRetention) {
+    this(clients, store, clock, pause, config, ledgerRetention, Catalog.bundled());
+  }
 
   /**
    * As the Lambda functions run: real clients (built on first use), the stack's table, the wall
@@ -48,31 +75,56 @@ public record Services(
         LambdaEnvironment.ledgerRetention());
   }
 
+  /**
+   * Every engine: the dynamic one each {@code scaling.engine} value names, and the schedules. A new
+   * engine is one class and one line here.
+   */
+  public Engines engines() {
+    DecisionLoop loop = decisionLoop();
+    LiveCapacityReader capacity = new LiveCapacityReader(clients);
+    return new Engines(
+        Map.of(
+            Engine.NATIVE, new NativeEngine(),
+            Engine.ORCHESTRATED,
+                new StepEngine(loop, capacity, new AlarmReader(clients), store, clock),
+            Engine.SLO,
+                new SloEngine(loop, capacity, new MetricHistoryReader(clients), catalog, clock)),
+        new ScheduleEngine(loop, capacity, store, clock, ledgerRetention));
+  }
+
   public DeployService deploy() {
-    return new DeployService(clients, store, clock, config, ledgerRetention);
+    return new DeployService(clients, store, clock, config, ledgerRetention, engines());
   }
 
   public AlarmService alarms() {
-    return new AlarmService(clients, store, clock, capacityWriter(), ledgerRetention);
+    return new AlarmService(engines(), store, clock, new Specs(catalog));
   }
 
   public ScheduleService schedules() {
-    return new ScheduleService(clients, store, clock, capacityWriter(), ledgerRetention);
+    return new ScheduleService(engines(), store, clock, new Specs(catalog));
   }
 
-  public CapacityWriter capacityWriter() {
-    return new CapacityWriter(clients, pause);
+  /** The one loop every engine commits its decisions through. */
+  public DecisionLoop decisionLoop() {
+    CapacityWriter writer = new CapacityWriter(clients, pause);
+    return new DecisionLoop(
+        store,
+        writer,
+        new BoundsWriter(clients),
+        new CapacityConvergence(store, writer, clock, ledgerRetention),
+        clock,
+        ledgerRetention);
   }
 
   public Services withConfig(DeployConfig config) {
-    return new Services(clients, store, clock, pause, config, ledgerRetention);
+    return new Services(clients, store, clock, pause, config, ledgerRetention, catalog);
   }
 
   public Services withClients(Clients clients) {
-    return new Services(clients, store, clock, pause, config, ledgerRetention);
+    return new Services(clients, store, clock, pause, config, ledgerRetention, catalog);
   }
 
   public Services withStore(StateStore store) {
-    return new Services(clients, store, clock, pause, config, ledgerRetention);
+    return new Services(clients, store, clock, pause, config, ledgerRetention, catalog);
   }
 }

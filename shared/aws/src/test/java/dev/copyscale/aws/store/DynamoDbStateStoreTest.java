@@ -7,6 +7,7 @@ import dev.copyscale.aws.testing.MotoClients;
 import dev.copyscale.scaling.state.Cooldowns;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.scaling.state.TargetState;
 import dev.copyscale.testing.MotoServer;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ class DynamoDbStateStoreTest extends StateStoreContractTest {
               "filler",
               T0.plusSeconds(i),
               "f" + i,
-              "alarm",
+              Source.ALARM,
               "copyscale-filler-burst",
               "ALARM",
               Optional.empty(),
@@ -97,7 +98,7 @@ class DynamoDbStateStoreTest extends StateStoreContractTest {
                   deployment,
                   T0,
                   "race" + to,
-                  "alarm",
+                  Source.ALARM,
                   "copyscale-race-burst",
                   "ALARM",
                   Optional.empty(),

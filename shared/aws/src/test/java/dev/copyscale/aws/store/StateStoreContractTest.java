@@ -10,6 +10,7 @@ import dev.copyscale.deploy.Phase;
 import dev.copyscale.scaling.state.Cooldowns;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.scaling.state.TargetState;
 import java.time.Instant;
 import java.util.List;
@@ -75,7 +76,7 @@ abstract class StateStoreContractTest {
         "a",
         at,
         id,
-        "alarm",
+        Source.ALARM,
         "copyscale-a-burst",
         "ALARM",
         Optional.of(12.0),

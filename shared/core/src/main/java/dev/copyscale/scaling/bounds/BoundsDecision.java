@@ -2,7 +2,9 @@ package dev.copyscale.scaling.bounds;
 
 import dev.copyscale.scaling.capacity.InstancePlan;
 import dev.copyscale.scaling.capacity.LiveCapacity;
+import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.state.CapacityIntent;
+import dev.copyscale.scaling.state.Decision;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.TargetState;
@@ -18,47 +20,27 @@ import java.util.Optional;
  * at once, within guardrails, as Application Auto Scaling's scheduled actions do. A scheduled
  * change starts no cooldown: AWS documents the cooldown as the time after a scaling activity "where
  * previous trigger-related scaling activities can influence future scaling events", and a schedule
- * is not a trigger (StepScalingPolicyConfiguration.Cooldown).
- *
- * @param entry the ledger entry
- * @param next the target state to commit
- * @param boundsChange whether the scalable target's bounds must be written
- * @param countChange whether the count must move: {@code next} then holds the intent to converge
+ * is not a trigger (StepScalingPolicyConfiguration.Cooldown). The decision's {@link
+ * Decision#bounds} are set when the bounds must be written.
  */
-public record BoundsDecision(
-    LedgerEntry entry,
-    TargetState next,
-    boolean boundsChange,
-    boolean countChange,
-    Optional<InstancePlan> instances) {
+public final class BoundsDecision {
+  private BoundsDecision() {}
 
-  /**
-   * @param source "schedule" or "override"
-   * @param trigger what set the bounds ("schedule nights", "explicit bounds")
-   * @param why the first part of the reason
-   */
   public record Inputs(
-      DeploymentSpec spec,
-      int min,
-      int max,
-      String source,
-      String trigger,
-      String why,
-      String eventKey,
-      TargetState target,
+      ScalingTarget target,
+      BoundsRequest request,
+      TargetState state,
       LiveCapacity live,
       Instant now) {}
 
-  public Outcome outcome() {
-    return entry.outcome();
-  }
-
-  public static BoundsDecision decide(Inputs in) {
-    DeploymentSpec spec = in.spec();
-    int min = in.min();
-    int max = in.max();
+  public static Decision decide(Inputs in) {
+    ScalingTarget target = in.target();
+    DeploymentSpec spec = target.spec();
+    BoundsRequest request = in.request();
+    int min = request.bounds().min();
+    int max = request.bounds().max();
     LiveCapacity live = in.live();
-    int capacity = in.target().intent().map(CapacityIntent::capacity).orElse(live.capacity());
+    int capacity = in.state().intent().map(CapacityIntent::capacity).orElse(live.capacity());
     int to = Math.max(min, Math.min(max, capacity));
     List<String> limitedBy = new ArrayList<>();
     if (to != capacity) {
@@ -68,21 +50,21 @@ public record BoundsDecision(
               ? "window [" + min + ", " + max + "]"
               : to == min ? "minCapacity " + min : "maxCapacity " + max);
     }
-    Optional<InstancePlan> instances = InstancePlan.of(spec, to, live.instances());
+    Optional<InstancePlan> instances = target.plan(to, live.instances());
     if (instances.isPresent() && instances.get().limitedByGuardrail()) {
       InstancePlan limited = instances.get();
       to = Math.max(Math.min(capacity, to), limited.copiesThatFit());
-      instances = InstancePlan.of(spec, to, live.instances());
+      instances = target.plan(to, live.instances());
       limitedBy.add(
           "guardrails.maxInstances "
               + spec.guardrails().maxInstances()
               + " ("
-              + limited.limitNote(spec)
+              + target.packing().orElseThrow().limitNote(limited)
               + ")");
     }
     boolean boundsChange = live.minCapacity() != min || live.maxCapacity() != max;
     int instancesAsked =
-        in.target().intent().flatMap(CapacityIntent::instances).orElse(live.instances());
+        in.state().intent().flatMap(CapacityIntent::instances).orElse(live.instances());
     boolean countChange =
         to != capacity || instances.map(p -> p.to() != instancesAsked).orElse(false);
     Outcome outcome =
@@ -90,7 +72,7 @@ public record BoundsDecision(
             ? Outcome.NO_CHANGE
             : spec.guardrails().dryRun() ? Outcome.DRY_RUN : Outcome.SCALED;
     String reason =
-        in.why()
+        request.why()
             + ": bounds ["
             + live.minCapacity()
             + ", "
@@ -111,19 +93,28 @@ public record BoundsDecision(
                 .orElse("")
             + (outcome == Outcome.DRY_RUN ? " (dry run, nothing written)" : "");
     LedgerEntry entry =
-        LedgerEntry.builder(spec.name(), in.now(), in.eventKey(), in.source(), in.trigger())
-            .state("[" + min + ", " + max + "]")
+        request
+            .wakeUp()
+            .entry(spec.name(), in.now())
             .capacity(capacity, to)
             .limitedBy(limitedBy)
             .outcome(outcome, reason)
             .build();
-    TargetState next = in.target().next();
+    TargetState next = in.state().next();
+    if (request.override().isPresent()) {
+      next = next.withOverride(request.override());
+    }
     boolean writesCount = outcome == Outcome.SCALED && countChange;
     if (writesCount) {
       next =
           next.withIntent(Optional.of(CapacityIntent.of(to, instances, entry, Optional.empty())));
     }
-    return new BoundsDecision(
-        entry, next, boundsChange && outcome == Outcome.SCALED, writesCount, instances);
+    return new Decision(
+        entry,
+        next,
+        instances,
+        boundsChange && outcome == Outcome.SCALED
+            ? Optional.of(request.bounds())
+            : Optional.empty());
   }
 }

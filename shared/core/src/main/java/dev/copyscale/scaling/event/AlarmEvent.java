@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.json.Json;
 import dev.copyscale.json.JsonNumbers;
+import dev.copyscale.spec.Comparison;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -25,13 +26,13 @@ import java.util.Optional;
  */
 public record AlarmEvent(
     String alarmName,
-    String state,
+    AlarmState state,
     Instant stateTimestamp,
     String reason,
     List<Double> datapoints,
     Optional<Double> threshold,
     String eventKey,
-    String delivery,
+    Delivery delivery,
     Optional<Instant> sentAt) {
 
   public AlarmEvent {
@@ -43,13 +44,13 @@ public record AlarmEvent(
    */
   public AlarmEvent(
       String alarmName,
-      String state,
+      AlarmState state,
       Instant stateTimestamp,
       String reason,
       List<Double> datapoints,
       Optional<Double> threshold,
       String eventKey,
-      String delivery) {
+      Delivery delivery) {
     this(
         alarmName,
         state,
@@ -70,14 +71,14 @@ public record AlarmEvent(
    * EventSkew#MAX_SKEW}).
    */
   public Optional<String> checkSkew(Instant now, java.time.Duration maxSkew) {
-    String stateField =
-        switch (delivery) {
-          case "eventbridge" -> "detail.state.timestamp";
-          case "lambda-action" -> "alarmData.state.timestamp";
-          default -> "the alarm's StateUpdatedTimestamp";
-        };
-    return EventSkew.check(stateField, stateTimestamp, now, maxSkew)
+    return EventSkew.check(delivery.stateTimestampField(), stateTimestamp, now, maxSkew)
         .or(() -> sentAt.flatMap(t -> EventSkew.check("time", t, now, maxSkew)));
+  }
+
+  /** The same state change with other datapoints (the metric as CloudWatch has it now). */
+  public AlarmEvent withDatapoints(List<Double> values) {
+    return new AlarmEvent(
+        alarmName, state, stateTimestamp, reason, values, threshold, eventKey, delivery, sentAt);
   }
 
   /** CloudWatch writes timestamps as {@code 2023-08-04T12:36:15.490+0000}. */
@@ -104,13 +105,14 @@ public record AlarmEvent(
           fromAlarmData(
               required(event, "detail", "EventBridge event"),
               "eventbridge#" + id,
-              "eventbridge",
+              Delivery.EVENTBRIDGE,
               "detail");
       return parsed.sentAt(sentAt(event));
     }
     if (event.has("alarmData")) {
       String arn = required(event, "alarmArn", "alarm action").asText();
-      AlarmEvent parsed = fromAlarmData(event.get("alarmData"), "", "lambda-action", "alarmData");
+      AlarmEvent parsed =
+          fromAlarmData(event.get("alarmData"), "", Delivery.LAMBDA_ACTION, "alarmData");
       return new AlarmEvent(
           parsed.alarmName(),
           parsed.state(),
@@ -145,56 +147,95 @@ public record AlarmEvent(
   }
 
   private static AlarmEvent fromAlarmData(
-      JsonNode data, String eventKey, String delivery, String path) {
+      JsonNode data, String eventKey, Delivery delivery, String path) {
     String name = required(data, "alarmName", path).asText();
     JsonNode state = required(data, "state", path);
-    String value = required(state, "value", path + ".state").asText();
-    if (!List.of("ALARM", "OK", "INSUFFICIENT_DATA").contains(value)) {
-      throw new IllegalArgumentException(
-          path + ".state.value is \"" + value + "\"; expected ALARM, OK or INSUFFICIENT_DATA");
-    }
+    AlarmState value =
+        AlarmState.parse(required(state, "value", path + ".state").asText(), path + ".state.value");
     Instant timestamp =
         time(required(state, "timestamp", path + ".state").asText(), path + ".state.timestamp");
-    List<Double> values = new ArrayList<>();
-    Optional<Double> threshold = Optional.empty();
-    if (state.hasNonNull("reasonData")) {
-      String at = path + ".state.reasonData";
-      JsonNode reasonData = reasonData(state.get("reasonData"), at);
-      // Every datapoint is a number: a non-numeric one read as 0 once scaled an idle target in.
-      JsonNode evaluated = list(reasonData, "evaluatedDatapoints", at);
-      for (int i = 0; i < evaluated.size(); i++) {
-        JsonNode point = evaluated.get(i);
-        String pointAt = at + ".evaluatedDatapoints[" + i + "]";
-        if (!point.isObject()) {
-          throw new IllegalArgumentException(
-              pointAt + " must be an object {timestamp, value}, got " + point);
-        }
-        // A datapoint without a value is one CloudWatch had no data for.
-        if (point.hasNonNull("value")) {
-          values.add(number(point.get("value"), pointAt + ".value"));
-        }
-      }
-      JsonNode recent = list(reasonData, "recentDatapoints", at);
-      List<Double> recentValues = new ArrayList<>();
-      for (int i = 0; i < recent.size(); i++) {
-        recentValues.add(number(recent.get(i), at + ".recentDatapoints[" + i + "]"));
-      }
-      if (values.isEmpty()) {
-        values.addAll(recentValues);
-      }
-      if (reasonData.hasNonNull("threshold")) {
-        threshold = Optional.of(number(reasonData.get("threshold"), at + ".threshold"));
-      }
-    }
+    Evaluated evaluated =
+        state.hasNonNull("reasonData")
+            ? evaluated(
+                reasonData(state.get("reasonData"), path + ".state.reasonData"),
+                path + ".state.reasonData")
+            : Evaluated.NONE;
     return new AlarmEvent(
         name,
         value,
         timestamp,
         state.path("reason").asText(""),
-        values,
-        threshold,
+        evaluated.values(),
+        evaluated.threshold(),
         eventKey,
         delivery);
+  }
+
+  /**
+   * The state an alarm is in now, as DescribeAlarms reports it: what the per-minute tick evaluates
+   * again while the alarm stays in ALARM.
+   *
+   * @param reasonData the alarm's StateReasonData (JSON), when it has one
+   * @throws IllegalArgumentException when the reason data does not parse
+   */
+  public static AlarmEvent described(
+      String alarmName,
+      AlarmState state,
+      Instant stateTimestamp,
+      String reason,
+      Optional<String> reasonData,
+      String eventKey) {
+    String at = "StateReasonData of alarm " + alarmName;
+    Evaluated evaluated =
+        reasonData.isPresent()
+            ? evaluated(
+                reasonData(Json.mapper().getNodeFactory().textNode(reasonData.get()), at), at)
+            : Evaluated.NONE;
+    return new AlarmEvent(
+        alarmName,
+        state,
+        stateTimestamp,
+        reason,
+        evaluated.values(),
+        evaluated.threshold(),
+        eventKey,
+        Delivery.TICK);
+  }
+
+  /** The datapoints an evaluation used (those with a value) and its threshold. */
+  private record Evaluated(List<Double> values, Optional<Double> threshold) {
+    static final Evaluated NONE = new Evaluated(List.of(), Optional.empty());
+  }
+
+  private static Evaluated evaluated(JsonNode reasonData, String at) {
+    List<Double> values = new ArrayList<>();
+    // Every datapoint is a number: a non-numeric one read as 0 once scaled an idle target in.
+    JsonNode evaluated = list(reasonData, "evaluatedDatapoints", at);
+    for (int i = 0; i < evaluated.size(); i++) {
+      JsonNode point = evaluated.get(i);
+      String pointAt = at + ".evaluatedDatapoints[" + i + "]";
+      if (!point.isObject()) {
+        throw new IllegalArgumentException(
+            pointAt + " must be an object {timestamp, value}, got " + point);
+      }
+      // A datapoint without a value is one CloudWatch had no data for.
+      if (point.hasNonNull("value")) {
+        values.add(number(point.get("value"), pointAt + ".value"));
+      }
+    }
+    JsonNode recent = list(reasonData, "recentDatapoints", at);
+    List<Double> recentValues = new ArrayList<>();
+    for (int i = 0; i < recent.size(); i++) {
+      recentValues.add(number(recent.get(i), at + ".recentDatapoints[" + i + "]"));
+    }
+    if (values.isEmpty()) {
+      values.addAll(recentValues);
+    }
+    Optional<Double> threshold =
+        reasonData.hasNonNull("threshold")
+            ? Optional.of(number(reasonData.get("threshold"), at + ".threshold"))
+            : Optional.empty();
+    return new Evaluated(values, threshold);
   }
 
   /** reasonData is a JSON document inside a string. */
@@ -262,26 +303,10 @@ public record AlarmEvent(
    * Scaling documents no rule for this case.)
    */
   public Optional<Double> aggregateBreaching(
-      String aggregation, double threshold, String comparison) {
+      String aggregation, double threshold, Comparison comparison) {
     List<Double> breaching =
-        datapoints.stream().filter(v -> breaches(v, threshold, comparison)).toList();
+        datapoints.stream().filter(v -> comparison.breaches(v, threshold)).toList();
     return aggregate(breaching.isEmpty() ? datapoints : breaching, aggregation);
-  }
-
-  /** Whether a value breaches the threshold under a CloudWatch comparison operator. */
-  public static boolean breaches(double value, double threshold, String comparison) {
-    return switch (comparison) {
-      case "GreaterThanOrEqualToThreshold" -> value >= threshold;
-      case "GreaterThanThreshold" -> value > threshold;
-      case "LessThanThreshold" -> value < threshold;
-      case "LessThanOrEqualToThreshold" -> value <= threshold;
-      default ->
-          throw new IllegalArgumentException(
-              "comparison operator "
-                  + comparison
-                  + " is not supported; use GreaterThanOrEqualToThreshold, GreaterThanThreshold,"
-                  + " LessThanThreshold or LessThanOrEqualToThreshold");
-    };
   }
 
   private static Optional<Double> aggregate(List<Double> values, String aggregation) {

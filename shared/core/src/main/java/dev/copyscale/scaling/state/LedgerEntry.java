@@ -19,7 +19,7 @@ public record LedgerEntry(
     String deployment,
     Instant at,
     String eventId,
-    String source,
+    Source source,
     String trigger,
     String state,
     Optional<Double> metricValue,
@@ -42,7 +42,7 @@ public record LedgerEntry(
   }
 
   public static Builder builder(
-      String deployment, Instant at, String eventId, String source, String trigger) {
+      String deployment, Instant at, String eventId, Source source, String trigger) {
     return new Builder(deployment, at, eventId, source, trigger);
   }
 
@@ -115,7 +115,7 @@ public record LedgerEntry(
     private final String deployment;
     private final Instant at;
     private final String eventId;
-    private final String source;
+    private final Source source;
     private final String trigger;
     private String state = "";
     private Optional<Double> metricValue = Optional.empty();
@@ -128,7 +128,7 @@ public record LedgerEntry(
     private Outcome outcome = Outcome.NO_CHANGE;
     private String reason = "";
 
-    private Builder(String deployment, Instant at, String eventId, String source, String trigger) {
+    private Builder(String deployment, Instant at, String eventId, Source source, String trigger) {
       this.deployment = deployment;
       this.at = at;
       this.eventId = eventId;

@@ -17,6 +17,19 @@ public record ScalingResult(
     Optional<Integer> instancesTo,
     String reason) {
 
+  /** The same result, with the instances a decision's plan moves from and to. */
+  public ScalingResult withInstances(Optional<InstancePlan> plan) {
+    return new ScalingResult(
+        deployment,
+        trigger,
+        outcome,
+        from,
+        to,
+        plan.map(InstancePlan::from),
+        plan.map(InstancePlan::to),
+        reason);
+  }
+
   /** One log line: trigger, outcome, capacity change and why. */
   public String summary() {
     return trigger + " " + outcome + ": " + from + " -> " + to + " (" + reason + ")";

@@ -2,13 +2,17 @@ package dev.copyscale.scaling.step;
 
 import dev.copyscale.scaling.capacity.InstancePlan;
 import dev.copyscale.scaling.capacity.LiveCapacity;
+import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.event.AlarmEvent;
+import dev.copyscale.scaling.event.AlarmState;
+import dev.copyscale.scaling.event.Delivery;
 import dev.copyscale.scaling.state.CapacityIntent;
+import dev.copyscale.scaling.state.Decision;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.scaling.state.TargetState;
-import dev.copyscale.spec.DeploymentSpec;
-import dev.copyscale.spec.DeploymentSpec.Dimension;
+import dev.copyscale.scaling.state.WakeUp;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,60 +22,61 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the step-scaling function decides for one alarm evaluation, as a pure function of what it
- * observed: the deployment's spec and step policy, the alarm event, the metric value sized from its
- * breaching datapoints, the target's stored state, the live capacity and the time.
- *
- * @param entry the ledger entry: outcome, capacities, step, limits and reason
- * @param next the target state to commit (cooldowns, newest alarm state, the intent to write)
- * @param instances the instances the new copy count needs, when copyscale manages them
+ * What the step-scaling function decides for one alarm evaluation (engine: orchestrated), as a pure
+ * function of what it observed: the deployment and its step policy, the alarm event, the metric
+ * value sized from its breaching datapoints, the target's stored state, the live capacity and the
+ * time. The decision's next state records the alarm's newest state (so a late delivery is
+ * recognised), the cooldowns and the intent to write.
  */
-public record AlarmDecision(LedgerEntry entry, TargetState next, Optional<InstancePlan> instances) {
+public final class AlarmDecision {
+  private AlarmDecision() {}
 
   /**
    * Everything the decision looks at. {@code metric} is empty when neither the event nor CloudWatch
    * had datapoints.
    */
   public record Inputs(
-      DeploymentSpec spec,
+      ScalingTarget target,
       StepPolicy policy,
       AlarmEvent event,
       Optional<Double> metric,
-      TargetState target,
+      TargetState state,
       LiveCapacity live,
       Instant now) {}
 
-  public Outcome outcome() {
-    return entry.outcome();
+  /** The wake-up an alarm evaluation is: delivered, or re-read by the tick. */
+  public static WakeUp wakeUp(AlarmEvent event, StepPolicy policy) {
+    boolean tick = event.delivery() == Delivery.TICK;
+    return new WakeUp(
+            event.eventKey(),
+            tick ? Source.TICK : Source.ALARM,
+            event.alarmName(),
+            tick,
+            event.state().name(),
+            Optional.empty(),
+            Optional.empty())
+        .withPolicy(policy.name(), policy.alarm().threshold());
   }
 
-  public static AlarmDecision decide(Inputs in) {
+  public static Decision decide(Inputs in) {
     AlarmEvent event = in.event();
-    TargetState target = in.target();
-    Map<String, Instant> newest = new HashMap<>(target.newestAlarmState());
+    TargetState state = in.state();
+    Map<String, Instant> newest = new HashMap<>(state.newestAlarmState());
     Instant seen = newest.get(event.alarmName());
     if (seen == null || event.stateTimestamp().isAfter(seen)) {
       newest.put(event.alarmName(), event.stateTimestamp());
     }
-    TargetState next = target.withNewestAlarmState(newest).next();
+    TargetState next = state.withNewestAlarmState(newest).next();
     // What we have asked SageMaker for counts as the current capacity, even before it has it all.
-    int capacity = target.intent().map(CapacityIntent::capacity).orElse(in.live().capacity());
+    int capacity = state.intent().map(CapacityIntent::capacity).orElse(in.live().capacity());
     LedgerEntry.Builder entry =
-        LedgerEntry.builder(
-                in.spec().name(),
-                in.now(),
-                event.eventKey(),
-                event.delivery().equals("tick") ? "tick" : "alarm",
-                event.alarmName())
-            .state(event.state())
-            .threshold(in.policy().alarm().threshold())
-            .policy(in.policy().name())
-            .capacity(capacity, capacity);
+        wakeUp(event, in.policy()).entry(in.target().name(), in.now()).capacity(capacity, capacity);
 
-    // A tick reads the alarm's current state from CloudWatch: only deliveries can arrive out of
-    // order.
-    if (!event.delivery().equals("tick") && seen != null && event.stateTimestamp().isBefore(seen)) {
-      return new AlarmDecision(
+    // A tick reads the alarm's current state from CloudWatch: only deliveries arrive out of order.
+    if (event.delivery() != Delivery.TICK
+        && seen != null
+        && event.stateTimestamp().isBefore(seen)) {
+      return new Decision(
           entry
               .outcome(
                   Outcome.IGNORED,
@@ -84,8 +89,8 @@ public record AlarmDecision(LedgerEntry entry, TargetState next, Optional<Instan
           next,
           Optional.empty());
     }
-    if (!event.state().equals("ALARM")) {
-      return new AlarmDecision(
+    if (event.state() != AlarmState.ALARM) {
+      return new Decision(
           entry
               .outcome(
                   Outcome.NO_CHANGE,
@@ -97,7 +102,7 @@ public record AlarmDecision(LedgerEntry entry, TargetState next, Optional<Instan
           Optional.empty());
     }
     if (in.metric().isEmpty()) {
-      return new AlarmDecision(
+      return new Decision(
           entry
               .outcome(
                   Outcome.NO_CHANGE,
@@ -107,47 +112,40 @@ public record AlarmDecision(LedgerEntry entry, TargetState next, Optional<Instan
           next,
           Optional.empty());
     }
-    DeploymentSpec spec = in.spec();
+    ScalingTarget target = in.target();
     StepPolicy policy = in.policy();
-    boolean below = policy.alarm().comparison().startsWith("LessThan");
-    int guardrail =
-        spec.scaling().dimension() == Dimension.COPIES
-            ? spec.guardrails().maxCopies()
-            : spec.guardrails().maxInstances();
     StepDecision step =
         StepScaling.decide(
             policy,
             new StepScaling.Inputs(
                 in.metric().get(),
                 policy.alarm().threshold(),
-                below,
+                policy.alarm().comparison().below(),
                 capacity,
                 in.live().minCapacity(),
                 in.live().maxCapacity(),
-                guardrail,
-                target.cooldowns(),
+                target.guardrail(),
+                state.cooldowns(),
                 in.now()));
     int to = step.to();
     List<String> limitedBy = new ArrayList<>(step.limitedBy());
     String reason = step.reason();
-    Optional<InstancePlan> instances = InstancePlan.of(spec, to, in.live().instances());
+    Optional<InstancePlan> instances = target.plan(to, in.live().instances());
     if (instances.isPresent() && instances.get().limitedByGuardrail()) {
       to = Math.max(capacity, instances.get().copiesThatFit());
-      instances = InstancePlan.of(spec, to, in.live().instances());
-      limitedBy.add("guardrails.maxInstances " + spec.guardrails().maxInstances());
-      reason +=
-          "; "
-              + InstancePlan.of(spec, step.to(), in.live().instances())
-                  .orElseThrow()
-                  .limitNote(spec);
+      reason += "; " + target.packing().orElseThrow().limitNote(instances.get());
+      instances = target.plan(to, in.live().instances());
+      limitedBy.add("guardrails.maxInstances " + target.spec().guardrails().maxInstances());
     }
-    // Instances count as a change against what is already asked for, not against what SageMaker has
-    // yet.
+    // Instances count as a change against what is already asked for, not against what SageMaker
+    // has yet.
     int instancesAsked =
-        target.intent().flatMap(CapacityIntent::instances).orElse(in.live().instances());
+        state.intent().flatMap(CapacityIntent::instances).orElse(in.live().instances());
     boolean scaled = to != capacity || instances.map(p -> p.to() != instancesAsked).orElse(false);
     Outcome outcome =
-        !scaled ? Outcome.NO_CHANGE : spec.guardrails().dryRun() ? Outcome.DRY_RUN : Outcome.SCALED;
+        !scaled
+            ? Outcome.NO_CHANGE
+            : target.spec().guardrails().dryRun() ? Outcome.DRY_RUN : Outcome.SCALED;
     if (outcome == Outcome.DRY_RUN) {
       reason = "dry run, nothing written: " + reason;
     }
@@ -161,12 +159,12 @@ public record AlarmDecision(LedgerEntry entry, TargetState next, Optional<Instan
             .build();
     if (outcome == Outcome.SCALED) {
       next =
-          next.withCooldowns(target.cooldowns().afterChange(in.now(), capacity, to))
+          next.withCooldowns(state.cooldowns().afterChange(in.now(), capacity, to))
               .withIntent(
                   Optional.of(
-                      CapacityIntent.of(to, instances, decided, Optional.of(target.cooldowns()))));
+                      CapacityIntent.of(to, instances, decided, Optional.of(state.cooldowns()))));
     }
-    return new AlarmDecision(decided, next, instances);
+    return new Decision(decided, next, instances);
   }
 
   static String instanceNote(Optional<InstancePlan> instances) {

@@ -1,7 +1,9 @@
 package dev.copyscale.scaling.step;
 
+import dev.copyscale.scaling.capacity.Guardrail;
 import dev.copyscale.scaling.state.Cooldowns;
 import dev.copyscale.scaling.step.StepDecision.Direction;
+import dev.copyscale.spec.AdjustmentType;
 import dev.copyscale.spec.DeploymentSpec.Step;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import java.time.Duration;
@@ -38,7 +40,7 @@ public final class StepScaling {
       int capacity,
       int minCapacity,
       int maxCapacity,
-      int guardrailMax,
+      Guardrail guardrail,
       Cooldowns cooldowns,
       Instant now) {}
 
@@ -167,7 +169,7 @@ public final class StepScaling {
 
   /** The capacity a step asks for, measured from {@code capacity}. */
   private static int proposed(StepPolicy policy, Step step, int capacity) {
-    return policy.adjustmentType().equals("ExactCapacity")
+    return policy.adjustmentType() == AdjustmentType.EXACT_CAPACITY
         ? step.adjustment()
         : capacity + adjustment(policy, step, capacity);
   }
@@ -205,15 +207,15 @@ public final class StepScaling {
   /** The change in capacity a step asks, from {@code capacity}. */
   static int adjustment(StepPolicy policy, Step step, int capacity) {
     return switch (policy.adjustmentType()) {
-      case "ExactCapacity" -> step.adjustment() - capacity;
-      case "PercentChangeInCapacity" -> {
+      case EXACT_CAPACITY -> step.adjustment() - capacity;
+      case PERCENT_CHANGE_IN_CAPACITY -> {
         int rounded = roundPercent(capacity * step.adjustment() / 100.0);
         int minimum = policy.minAdjustmentMagnitude().orElse(0);
         yield Math.abs(rounded) < minimum
             ? (int) Math.signum(step.adjustment()) * minimum
             : rounded;
       }
-      default -> step.adjustment();
+      case CHANGE_IN_CAPACITY -> step.adjustment();
     };
   }
 
@@ -240,9 +242,9 @@ public final class StepScaling {
       to = in.maxCapacity();
       limitedBy.add("maxCapacity " + in.maxCapacity());
     }
-    if (to > in.guardrailMax()) {
-      to = in.guardrailMax();
-      limitedBy.add("guardrails.maxCopies " + in.guardrailMax());
+    if (to > in.guardrail().max()) {
+      to = in.guardrail().max();
+      limitedBy.add(in.guardrail().label());
     }
     if (to < in.minCapacity()) {
       to = in.minCapacity();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.copyscale.scaling.capacity.LiveCapacity;
 import dev.copyscale.scaling.state.CapacityIntent;
 import dev.copyscale.scaling.state.LedgerEntry;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConvergenceTest {
   static final LedgerEntry DECISION =
-      LedgerEntry.builder("d", Instant.EPOCH, "e", "alarm", "a").build();
+      LedgerEntry.builder("d", Instant.EPOCH, "e", Source.ALARM, "a").build();
 
   static LiveCapacity live(int copies, int instances, String endpoint, String component) {
     return new LiveCapacity(copies, 0, 16, instances, Optional.of(component), endpoint);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.json.Json;
+import dev.copyscale.spec.Comparison;
 import dev.copyscale.testing.RepoFiles;
 import java.time.Instant;
 import java.util.List;
@@ -19,13 +20,13 @@ class AlarmEventTest {
   static AlarmEvent withDatapoints(Double... values) {
     return new AlarmEvent(
         "copyscale-x-burst",
-        "ALARM",
+        AlarmState.ALARM,
         Instant.parse("2026-11-25T10:00:00Z"),
         "",
         List.of(values),
         Optional.of(8.0),
         "k",
-        "eventbridge");
+        Delivery.EVENTBRIDGE);
   }
 
   @Test
@@ -35,28 +36,36 @@ class AlarmEventTest {
     AlarmEvent event = withDatapoints(14.6, 1.2);
     assertThat(event.aggregate("Average"))
         .hasValueSatisfying(v -> assertThat(v).isCloseTo(7.9, within(1e-9)));
-    assertThat(event.aggregateBreaching("Average", 8, "GreaterThanOrEqualToThreshold"))
+    assertThat(
+            event.aggregateBreaching("Average", 8, Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD))
         .contains(14.6);
   }
 
   @Test
   void theAggregationAppliesToTheBreachingDatapoints() {
     AlarmEvent event = withDatapoints(10.0, 20.0, 3.0);
-    assertThat(event.aggregateBreaching("Average", 8, "GreaterThanThreshold")).contains(15.0);
-    assertThat(event.aggregateBreaching("Minimum", 8, "GreaterThanThreshold")).contains(10.0);
-    assertThat(event.aggregateBreaching("Maximum", 8, "GreaterThanThreshold")).contains(20.0);
+    assertThat(event.aggregateBreaching("Average", 8, Comparison.GREATER_THAN_THRESHOLD))
+        .contains(15.0);
+    assertThat(event.aggregateBreaching("Minimum", 8, Comparison.GREATER_THAN_THRESHOLD))
+        .contains(10.0);
+    assertThat(event.aggregateBreaching("Maximum", 8, Comparison.GREATER_THAN_THRESHOLD))
+        .contains(20.0);
     // Below-threshold alarms breach downwards.
-    assertThat(event.aggregateBreaching("Average", 8, "LessThanThreshold")).contains(3.0);
-    assertThat(event.aggregateBreaching("Average", 10, "LessThanOrEqualToThreshold")).contains(6.5);
+    assertThat(event.aggregateBreaching("Average", 8, Comparison.LESS_THAN_THRESHOLD))
+        .contains(3.0);
+    assertThat(event.aggregateBreaching("Average", 10, Comparison.LESS_THAN_OR_EQUAL_TO_THRESHOLD))
+        .contains(6.5);
   }
 
   @Test
   void withNoBreachingDatapointAllOfThemCount() {
     assertThat(
             withDatapoints(2.0, 4.0)
-                .aggregateBreaching("Average", 8, "GreaterThanOrEqualToThreshold"))
+                .aggregateBreaching("Average", 8, Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD))
         .contains(3.0);
-    assertThat(withDatapoints().aggregateBreaching("Average", 8, "GreaterThanOrEqualToThreshold"))
+    assertThat(
+            withDatapoints()
+                .aggregateBreaching("Average", 8, Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD))
         .isEmpty();
   }
 

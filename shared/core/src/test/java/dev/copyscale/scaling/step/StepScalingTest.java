@@ -2,8 +2,11 @@ package dev.copyscale.scaling.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.copyscale.scaling.capacity.Guardrail;
 import dev.copyscale.scaling.state.Cooldowns;
 import dev.copyscale.scaling.step.StepDecision.Direction;
+import dev.copyscale.spec.AdjustmentType;
+import dev.copyscale.spec.Comparison;
 import dev.copyscale.spec.DeploymentSpec.Alarm;
 import dev.copyscale.spec.DeploymentSpec.Engine;
 import dev.copyscale.spec.DeploymentSpec.Step;
@@ -30,7 +33,7 @@ class StepScalingTest {
   }
 
   private static StepPolicy policy(
-      String type, int cooldown, Optional<Integer> minMagnitude, Step... steps) {
+      AdjustmentType type, int cooldown, Optional<Integer> minMagnitude, Step... steps) {
     Alarm alarm =
         new Alarm(
             "ConcurrentRequestsPerCopy",
@@ -39,7 +42,7 @@ class StepScalingTest {
             1,
             1,
             50,
-            "GreaterThanOrEqualToThreshold",
+            Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             "missing");
     return new StepPolicy(
         "p",
@@ -56,7 +59,7 @@ class StepScalingTest {
   /** AAS guide: scale out by 0 % in [0, 10), 10 % in [10, 20), 30 % from 20 above the threshold. */
   private static final StepPolicy DOC_OUT =
       policy(
-          "PercentChangeInCapacity",
+          AdjustmentType.PERCENT_CHANGE_IN_CAPACITY,
           0,
           Optional.empty(),
           new Step(b(0.0), b(10.0), 0),
@@ -66,7 +69,7 @@ class StepScalingTest {
   /** AAS guide: scale in by 0 % in (−10, 0], 10 % in (−20, −10], 30 % from −20 down. */
   private static final StepPolicy DOC_IN =
       policy(
-          "PercentChangeInCapacity",
+          AdjustmentType.PERCENT_CHANGE_IN_CAPACITY,
           0,
           Optional.empty(),
           new Step(b(-10.0), b(0.0), 0),
@@ -74,7 +77,8 @@ class StepScalingTest {
           new Step(b(null), b(-20.0), -30));
 
   private static StepScaling.Inputs at(double metric, boolean below, int capacity) {
-    return new StepScaling.Inputs(metric, 50, below, capacity, 0, 100, 100, Cooldowns.NONE, T0);
+    return new StepScaling.Inputs(
+        metric, 50, below, capacity, 0, 100, copies(100), Cooldowns.NONE, T0);
   }
 
   @Test
@@ -120,7 +124,11 @@ class StepScalingTest {
     @Test
     void aBreachNoStepCoversIsReportedNotGuessed() {
       StepPolicy gap =
-          policy("ChangeInCapacity", 0, Optional.empty(), new Step(b(10.0), b(null), 1));
+          policy(
+              AdjustmentType.CHANGE_IN_CAPACITY,
+              0,
+              Optional.empty(),
+              new Step(b(10.0), b(null), 1));
       StepDecision d = StepScaling.decide(gap, at(55, false, 3));
       assertThat(d.scaled()).isFalse();
       assertThat(d.step()).isEmpty();
@@ -149,14 +157,22 @@ class StepScalingTest {
     @Test
     void smallPercentChangesBecomeOneCopy() {
       StepPolicy tenPercent =
-          policy("PercentChangeInCapacity", 0, Optional.empty(), new Step(b(0.0), b(null), 10));
+          policy(
+              AdjustmentType.PERCENT_CHANGE_IN_CAPACITY,
+              0,
+              Optional.empty(),
+              new Step(b(0.0), b(null), 10));
       assertThat(StepScaling.decide(tenPercent, at(60, false, 4)).to()).isEqualTo(5); // 0.4 -> 1
     }
 
     @Test
     void minAdjustmentMagnitudeRaisesSmallPercentChanges() {
       StepPolicy p =
-          policy("PercentChangeInCapacity", 0, Optional.of(3), new Step(b(0.0), b(null), 10));
+          policy(
+              AdjustmentType.PERCENT_CHANGE_IN_CAPACITY,
+              0,
+              Optional.of(3),
+              new Step(b(0.0), b(null), 10));
       assertThat(StepScaling.decide(p, at(60, false, 10)).to())
           .isEqualTo(13); // 10 % of 10 = 1, raised to 3
       assertThat(StepScaling.decide(p, at(60, false, 50)).to()).isEqualTo(55); // 5 >= 3: unchanged
@@ -164,7 +180,8 @@ class StepScalingTest {
 
     @Test
     void exactCapacitySetsTheCount() {
-      StepPolicy exact = policy("ExactCapacity", 0, Optional.empty(), new Step(b(0.0), b(null), 6));
+      StepPolicy exact =
+          policy(AdjustmentType.EXACT_CAPACITY, 0, Optional.empty(), new Step(b(0.0), b(null), 6));
       assertThat(StepScaling.decide(exact, at(60, false, 2)).to()).isEqualTo(6);
       assertThat(StepScaling.decide(exact, at(60, false, 6)).scaled()).isFalse();
     }
@@ -173,23 +190,24 @@ class StepScalingTest {
     void changeInCapacityAddsTheSeedsStepExample() {
       // "more than 1000: add 10, more than 2000: add 50" on a threshold of 1000
       Alarm alarm =
-          new Alarm("Invocations", "Sum", 60, 1, 1, 1000, "GreaterThanThreshold", "missing");
+          new Alarm(
+              "Invocations", "Sum", 60, 1, 1, 1000, Comparison.GREATER_THAN_THRESHOLD, "missing");
       StepPolicy seed =
           new StepPolicy(
               "invocations",
               false,
               Engine.ORCHESTRATED,
               alarm,
-              "ChangeInCapacity",
+              AdjustmentType.CHANGE_IN_CAPACITY,
               List.of(new Step(b(0.0), b(1000.0), 10), new Step(b(1000.0), b(null), 50)),
               300,
               Optional.empty(),
               "Average");
       StepScaling.Inputs in1500 =
-          new StepScaling.Inputs(1500, 1000, false, 4, 1, 100, 100, Cooldowns.NONE, T0);
+          new StepScaling.Inputs(1500, 1000, false, 4, 1, 100, copies(100), Cooldowns.NONE, T0);
       assertThat(StepScaling.decide(seed, in1500).to()).isEqualTo(14);
       StepScaling.Inputs in2500 =
-          new StepScaling.Inputs(2500, 1000, false, 4, 1, 100, 100, Cooldowns.NONE, T0);
+          new StepScaling.Inputs(2500, 1000, false, 4, 1, 100, copies(100), Cooldowns.NONE, T0);
       assertThat(StepScaling.decide(seed, in2500).to()).isEqualTo(54);
     }
   }
@@ -197,21 +215,25 @@ class StepScalingTest {
   @Nested
   class Clamping {
     private final StepPolicy addFour =
-        policy("ChangeInCapacity", 0, Optional.empty(), new Step(b(0.0), b(null), 4));
+        policy(
+            AdjustmentType.CHANGE_IN_CAPACITY, 0, Optional.empty(), new Step(b(0.0), b(null), 4));
     private final StepPolicy removeFour =
-        policy("ChangeInCapacity", 0, Optional.empty(), new Step(b(null), b(0.0), -4));
+        policy(
+            AdjustmentType.CHANGE_IN_CAPACITY, 0, Optional.empty(), new Step(b(null), b(0.0), -4));
 
     @Test
     void toTheTargetsMaximumAndTheGuardrail() {
       StepDecision d =
           StepScaling.decide(
-              addFour, new StepScaling.Inputs(60, 50, false, 6, 1, 8, 16, Cooldowns.NONE, T0));
+              addFour,
+              new StepScaling.Inputs(60, 50, false, 6, 1, 8, copies(16), Cooldowns.NONE, T0));
       assertThat(d.to()).isEqualTo(8);
       assertThat(d.proposed()).isEqualTo(10);
       assertThat(d.limitedBy()).containsExactly("maxCapacity 8");
       StepDecision guarded =
           StepScaling.decide(
-              addFour, new StepScaling.Inputs(60, 50, false, 6, 1, 20, 7, Cooldowns.NONE, T0));
+              addFour,
+              new StepScaling.Inputs(60, 50, false, 6, 1, 20, copies(7), Cooldowns.NONE, T0));
       assertThat(guarded.to()).isEqualTo(7);
       assertThat(guarded.limitedBy()).containsExactly("guardrails.maxCopies 7");
     }
@@ -220,7 +242,8 @@ class StepScalingTest {
     void toTheTargetsMinimum() {
       StepDecision d =
           StepScaling.decide(
-              removeFour, new StepScaling.Inputs(40, 50, true, 3, 1, 8, 16, Cooldowns.NONE, T0));
+              removeFour,
+              new StepScaling.Inputs(40, 50, true, 3, 1, 8, copies(16), Cooldowns.NONE, T0));
       assertThat(d.to()).isEqualTo(1);
       assertThat(d.limitedBy()).containsExactly("minCapacity 1");
     }
@@ -229,7 +252,8 @@ class StepScalingTest {
     void alreadyAtTheBoundIsANoChangeWithItsReason() {
       StepDecision d =
           StepScaling.decide(
-              addFour, new StepScaling.Inputs(60, 50, false, 8, 1, 8, 16, Cooldowns.NONE, T0));
+              addFour,
+              new StepScaling.Inputs(60, 50, false, 8, 1, 8, copies(16), Cooldowns.NONE, T0));
       assertThat(d.scaled()).isFalse();
       assertThat(d.reason()).isEqualTo("capacity 8 is already at maxCapacity 8 (step 0 asked 12)");
     }
@@ -239,17 +263,21 @@ class StepScalingTest {
   class CooldownRules {
     private final StepPolicy addTwo =
         policy(
-            "ChangeInCapacity",
+            AdjustmentType.CHANGE_IN_CAPACITY,
             300,
             Optional.empty(),
             new Step(b(0.0), b(10.0), 2),
             new Step(b(10.0), b(null), 3));
     private final StepPolicy removeOne =
-        policy("ChangeInCapacity", 300, Optional.empty(), new Step(b(null), b(0.0), -1));
+        policy(
+            AdjustmentType.CHANGE_IN_CAPACITY,
+            300,
+            Optional.empty(),
+            new Step(b(null), b(0.0), -1));
 
     private StepScaling.Inputs in(
         double metric, boolean below, int capacity, Cooldowns c, Instant now) {
-      return new StepScaling.Inputs(metric, 50, below, capacity, 0, 100, 100, c, now);
+      return new StepScaling.Inputs(metric, 50, below, capacity, 0, 100, copies(100), c, now);
     }
 
     /**
@@ -303,7 +331,11 @@ class StepScalingTest {
     @Test
     void aSmallerScaleOutDuringCooldownNeverScalesIn() {
       StepPolicy addOne =
-          policy("ChangeInCapacity", 300, Optional.empty(), new Step(b(0.0), b(null), 1));
+          policy(
+              AdjustmentType.CHANGE_IN_CAPACITY,
+              300,
+              Optional.empty(),
+              new Step(b(0.0), b(null), 1));
       Cooldowns afterThree = Cooldowns.NONE.afterScaleOut(T0, 10, 13);
       StepDecision d =
           StepScaling.decide(addOne, in(60, false, 13, afterThree, T0.plusSeconds(30)));
@@ -322,7 +354,7 @@ class StepScalingTest {
             1,
             1,
             1,
-            "GreaterThanOrEqualToThreshold",
+            Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             "missing");
     StepPolicy fromZero =
         new StepPolicy(
@@ -330,7 +362,7 @@ class StepScalingTest {
             false,
             Engine.ORCHESTRATED,
             noCapacity,
-            "ChangeInCapacity",
+            AdjustmentType.CHANGE_IN_CAPACITY,
             List.of(new Step(b(0.0), b(null), 2)),
             300,
             Optional.empty(),
@@ -339,9 +371,15 @@ class StepScalingTest {
     StepDecision d =
         StepScaling.decide(
             fromZero,
-            new StepScaling.Inputs(3, 1, false, 0, 0, 8, 16, scaledInJustNow, T0.plusSeconds(5)));
+            new StepScaling.Inputs(
+                3, 1, false, 0, 0, 8, copies(16), scaledInJustNow, T0.plusSeconds(5)));
     assertThat(d.from()).isZero();
     assertThat(d.to()).isEqualTo(2);
     assertThat(d.direction()).isEqualTo(Direction.OUT);
+  }
+
+  /** The copies guardrail, as a copies-scaled spec has it. */
+  static Guardrail copies(int max) {
+    return new Guardrail(max, "guardrails.maxCopies");
   }
 }

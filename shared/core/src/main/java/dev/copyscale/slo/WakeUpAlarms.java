@@ -1,5 +1,7 @@
 package dev.copyscale.slo;
 
+import dev.copyscale.spec.AdjustmentType;
+import dev.copyscale.spec.Comparison;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Alarm;
 import dev.copyscale.spec.DeploymentSpec.Engine;
@@ -11,29 +13,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The policies whose CloudWatch alarms a deployment keeps: the spec's step policies, or under
- * {@code engine: slo} the engine's two wake-up alarms, which only make the step-scaling function
- * decide sooner than its per-minute tick (their steps are never applied: the engine decides).
+ * engine slo's CloudWatch alarms: they only make the step-scaling function decide sooner than its
+ * per-minute tick (their steps are never applied: the engine decides). One when the copies run half
+ * full, and with {@code minCopies: 0} one on a request refused for want of a copy.
  */
-public final class AlarmedPolicies {
+public final class WakeUpAlarms {
   public static final String RISE = "slo-rise";
   public static final String FROM_ZERO = "slo-from-zero";
 
-  private AlarmedPolicies() {}
+  private WakeUpAlarms() {}
 
-  public static List<StepPolicy> of(DeploymentSpec spec) {
-    if (spec.scaling() == null) {
-      return List.of();
-    }
-    if (spec.scaling().engine() != Engine.SLO) {
-      return spec.scaling().stepPolicies();
-    }
+  public static List<StepPolicy> of(DeploymentSpec spec, SloCapacity capacity) {
     List<StepPolicy> wake = new ArrayList<>();
     // Half of what a copy carries at the profile's request size: the 10-second metric breaches it
-    // within
-    // seconds of a rise, well before the copies are full (SageMaker publishes
+    // within seconds of a rise, well before the copies are full (SageMaker publishes
     // ConcurrentRequestsPerCopy every 10 s).
-    double threshold = Math.max(1, Math.floor(SloCapacity.of(spec).perCopy(1) / 2));
+    double threshold = Math.max(1, Math.floor(capacity.perCopy(1) / 2));
     wake.add(
         wakeUp(
             RISE,
@@ -44,7 +39,7 @@ public final class AlarmedPolicies {
                 1,
                 1,
                 threshold,
-                "GreaterThanOrEqualToThreshold",
+                Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                 "notBreaching")));
     if (spec.scaling().minCapacity() == 0) {
       wake.add(
@@ -57,7 +52,7 @@ public final class AlarmedPolicies {
                   1,
                   1,
                   1,
-                  "GreaterThanOrEqualToThreshold",
+                  Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                   "notBreaching")));
     }
     return List.copyOf(wake);
@@ -69,7 +64,7 @@ public final class AlarmedPolicies {
         false,
         Engine.SLO,
         alarm,
-        "ChangeInCapacity",
+        AdjustmentType.CHANGE_IN_CAPACITY,
         List.of(new Step(Optional.of(0.0), Optional.empty(), 1)),
         0,
         Optional.empty(),

@@ -1,4 +1,4 @@
-package dev.copyscale.aws.deploy;
+package dev.copyscale.aws.requests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.copyscale.aws.deploy;
+package dev.copyscale.aws.requests;
 
 import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.deploy.ResourceNames;
@@ -229,7 +229,7 @@ public final class Requests {
   public static PutScalingPolicyRequest stepPolicy(ResourceNames names, StepPolicy p) {
     StepScalingPolicyConfiguration.Builder config =
         StepScalingPolicyConfiguration.builder()
-            .adjustmentType(p.adjustmentType())
+            .adjustmentType(p.adjustmentType().awsName())
             .cooldown(p.cooldownSeconds())
             .metricAggregationType(p.metricAggregation())
             .stepAdjustments(
@@ -285,7 +285,7 @@ public final class Requests {
         .evaluationPeriods(a.evaluationPeriods())
         .datapointsToAlarm(a.datapointsToAlarm())
         .threshold(a.threshold())
-        .comparisonOperator(a.comparison())
+        .comparisonOperator(a.comparison().awsName())
         .treatMissingData(a.treatMissingData())
         .alarmActions(actions)
         .build();

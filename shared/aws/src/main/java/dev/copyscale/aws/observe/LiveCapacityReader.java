@@ -1,0 +1,88 @@
+package dev.copyscale.aws.observe;
+
+import dev.copyscale.aws.clients.Clients;
+import dev.copyscale.deploy.ResourceNames;
+import dev.copyscale.scaling.capacity.LiveCapacity;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.DeploymentSpec.Dimension;
+import java.util.Optional;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
+import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
+import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentRuntimeConfigSummary;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantSummary;
+
+/**
+ * A target's live capacity, as SageMaker and Application Auto Scaling report it: the endpoint's
+ * variant, the inference component's copies, and the scalable target's bounds (three reads).
+ */
+public final class LiveCapacityReader {
+  private final Clients aws;
+
+  public LiveCapacityReader(Clients aws) {
+    this.aws = aws;
+  }
+
+  /** One invocation's view of one target, read once and again only after a write. */
+  public LiveView view(DeploymentSpec spec) {
+    return new LiveView(this, spec);
+  }
+
+  /**
+   * @throws IllegalStateException naming what is missing
+   */
+  public LiveCapacity read(DeploymentSpec spec) {
+    ResourceNames names = ResourceNames.of(spec);
+    DescribeEndpointResponse endpoint =
+        aws.sageMaker().describeEndpoint(b -> b.endpointName(names.endpoint()));
+    ProductionVariantSummary variant =
+        endpoint.productionVariants().stream()
+            .filter(v -> v.variantName().equals(names.variant()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "endpoint " + names.endpoint() + " has no variant " + names.variant()));
+    int instances =
+        variant.desiredInstanceCount() != null
+            ? variant.desiredInstanceCount()
+            : variant.currentInstanceCount() == null ? 0 : variant.currentInstanceCount();
+    DescribeInferenceComponentResponse component =
+        aws.sageMaker()
+            .describeInferenceComponent(b -> b.inferenceComponentName(names.component()));
+    InferenceComponentRuntimeConfigSummary runtime = component.runtimeConfig();
+    int copies =
+        runtime == null || runtime.desiredCopyCount() == null ? 0 : runtime.desiredCopyCount();
+    int serving =
+        runtime == null || runtime.currentCopyCount() == null ? 0 : runtime.currentCopyCount();
+    ScalableTarget target =
+        aws
+            .autoScaling()
+            .describeScalableTargets(
+                b ->
+                    b.serviceNamespace(ServiceNamespace.SAGEMAKER)
+                        .resourceIds(names.scalableResourceId())
+                        .scalableDimension(names.scalableDimension()))
+            .scalableTargets()
+            .stream()
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "scalable target "
+                            + names.scalableResourceId()
+                            + " is not registered; deploy "
+                            + spec.name()
+                            + " first"));
+    int capacity = spec.scaling().dimension() == Dimension.COPIES ? copies : instances;
+    return new LiveCapacity(
+        capacity,
+        target.minCapacity(),
+        target.maxCapacity(),
+        instances,
+        Optional.ofNullable(component.inferenceComponentStatusAsString()),
+        endpoint.endpointStatusAsString(),
+        serving);
+  }
+}

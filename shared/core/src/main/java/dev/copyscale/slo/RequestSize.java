@@ -1,0 +1,207 @@
+package dev.copyscale.slo;
+
+import dev.copyscale.slo.LoadHistory.Block;
+import dev.copyscale.slo.LoadHistory.BlockRange;
+import dev.copyscale.slo.LoadHistory.Series;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.WeakHashMap;
+
+/**
+ * How much larger this traffic's requests are than the serving profile's, from what SageMaker
+ * publishes (docs/slo.md, "Online correction"): SageMaker publishes no token counts, but
+ * ModelLatency against ConcurrentRequestsPerCopy shows how much longer requests take than the
+ * profile's at the same concurrency. The estimate is the median of that ratio over the minutes
+ * whose copies ran well below their batch (the busiest at most half of it, so no request waited for
+ * a slot).
+ *
+ * <p>A pure function of the history. Each block's ratios are worked out once and kept with the
+ * block (blocks never change), so a decision every minute over two weeks of history costs the
+ * minutes of one block, not two weeks of them.
+ */
+public final class RequestSize {
+  /** Minutes of history the estimate needs before it replaces the profile's request size. */
+  public static final int MIN_SAMPLES = 5;
+
+  /**
+   * ASSUMED: the estimate is trusted between a quarter and eight times the profile's request size;
+   * beyond that the traffic is not the kind of requests the profile describes, and a few odd
+   * minutes must not move the plan further.
+   */
+  public static final double MIN_FACTOR = 0.25;
+
+  public static final double MAX_FACTOR = 8;
+
+  /** A copy below this concurrency (requests in flight, on average) is too idle to time. */
+  static final double MIN_CONCURRENCY = 0.5;
+
+  private static final int BLOCK_MINUTES = LoadHistory.BLOCK_MINUTES;
+
+  private final SloCapacity capacity;
+  private final Map<Block, Ratios> byBlock = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * The block last worked out for each day: the day's next version (the history moved on by a
+   * minute) differs from it in a few minutes only, and the others' ratios are taken from it.
+   */
+  private final Map<Long, Worked> lastOfDay = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Worked(Block block, Ratios ratios) {}
+
+  public RequestSize(SloCapacity capacity) {
+    this.capacity = capacity;
+  }
+
+  /**
+   * A block's ratios minute by minute (NaN where the minute was not calm), and the calm ones
+   * ascending.
+   */
+  private record Ratios(double[] byMinute, double[] ascending) {}
+
+  /**
+   * The traffic's request size against the profile's, within [{@link #MIN_FACTOR}, {@link
+   * #MAX_FACTOR}]; 1 (the profile's) with fewer than {@link #MIN_SAMPLES} calm minutes.
+   */
+  public double factor(LoadHistory history) {
+    OptionalDouble median = median(history);
+    return Math.max(MIN_FACTOR, Math.min(MAX_FACTOR, median.orElse(1)));
+  }
+
+  /** The median ratio, unbounded; empty with fewer than {@link #MIN_SAMPLES} calm minutes. */
+  OptionalDouble median(LoadHistory history) {
+    List<double[]> parts = new ArrayList<>();
+    int n = 0;
+    for (BlockRange range : history.blockRanges()) {
+      Ratios ratios = byBlock.computeIfAbsent(range.block(), this::ratios);
+      double[] part =
+          range.from() == 0 && range.to() == BLOCK_MINUTES
+              ? ratios.ascending()
+              : calm(ratios.byMinute(), range.from(), range.to());
+      parts.add(part);
+      n += part.length;
+    }
+    if (n < MIN_SAMPLES) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(rank(parts, n / 2));
+  }
+
+  private Ratios ratios(Block block) {
+    double unqueued = capacity.perCopy(1) / 2;
+    double[] byMinute = new double[BLOCK_MINUTES];
+    Worked before = lastOfDay.get(block.startMinute());
+    for (int m = 0; m < BLOCK_MINUTES; m++) {
+      double c = block.value(Series.CONCURRENCY_PER_COPY, m);
+      double latency = block.value(Series.LATENCY_MS, m);
+      double busiest = block.value(Series.CONCURRENCY_PER_COPY_MAX, m);
+      if (before != null && sameMinute(before.block(), block, m)) {
+        byMinute[m] = before.ratios().byMinute()[m];
+        continue;
+      }
+      // The busiest copy too stayed well below its batch: no request of the minute waited for a
+      // slot.
+      boolean calm = Double.isNaN(busiest) || busiest <= unqueued;
+      byMinute[m] =
+          !Double.isNaN(c) && !Double.isNaN(latency) && c >= MIN_CONCURRENCY && calm
+              ? latency / capacity.serviceMs(c, 1)
+              : Double.NaN;
+    }
+    Ratios ratios = new Ratios(byMinute, calm(byMinute, 0, BLOCK_MINUTES));
+    lastOfDay.put(block.startMinute(), new Worked(block, ratios));
+    // Days that have left every history are dropped.
+    lastOfDay.keySet().removeIf(day -> day < block.startMinute() - RETAINED_DAYS * BLOCK_MINUTES);
+    return ratios;
+  }
+
+  /** Days of recent blocks kept: engine slo reads two weeks of history at most. */
+  private static final int RETAINED_DAYS = 16;
+
+  /** Whether minute {@code m} has the same figures in both blocks (NaN as NaN). */
+  private static boolean sameMinute(Block a, Block b, int m) {
+    for (Series s : INPUTS) {
+      if (Double.compare(a.value(s, m), b.value(s, m)) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The series a minute's ratio is worked out from. */
+  private static final Series[] INPUTS = {
+    Series.CONCURRENCY_PER_COPY, Series.LATENCY_MS, Series.CONCURRENCY_PER_COPY_MAX
+  };
+
+  /** The calm minutes' ratios of {@code [from, to)}, ascending. */
+  private static double[] calm(double[] byMinute, int from, int to) {
+    double[] out = new double[to - from];
+    int n = 0;
+    for (int m = from; m < to; m++) {
+      if (!Double.isNaN(byMinute[m])) {
+        out[n++] = byMinute[m];
+      }
+    }
+    double[] ascending = Arrays.copyOf(out, n);
+    Arrays.sort(ascending);
+    return ascending;
+  }
+
+  /**
+   * The value of rank {@code k} (0 the smallest) among ascending arrays: the least value that more
+   * than {@code k} of them are at most, found by halving the range of values (in the order {@link
+   * Double#compare} sorts them) and counting with binary searches, a few thousand steps where
+   * merging two weeks of minutes would take tens of thousands.
+   */
+  static double rank(List<double[]> parts, int k) {
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (double[] p : parts) {
+      if (p.length > 0) {
+        lo = Math.min(lo, order(p[0]));
+        hi = Math.max(hi, order(p[p.length - 1]));
+      }
+    }
+    while (lo < hi) {
+      // hi - lo may pass Long.MAX_VALUE across zero; as an unsigned difference it does not.
+      long mid = lo + ((hi - lo) >>> 1);
+      if (atMost(parts, value(mid)) > k) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return value(lo);
+  }
+
+  /** How many values of the arrays are at most {@code v}. */
+  private static long atMost(List<double[]> parts, double v) {
+    long count = 0;
+    for (double[] p : parts) {
+      int lo = 0;
+      int hi = p.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (Double.compare(p[mid], v) <= 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      count += lo;
+    }
+    return count;
+  }
+
+  /** A long that orders as {@link Double#compare} orders the doubles (NaN aside). */
+  private static long order(double v) {
+    long bits = Double.doubleToLongBits(v);
+    return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+  }
+
+  private static double value(long order) {
+    return Double.longBitsToDouble(order ^ ((order >> 63) & Long.MAX_VALUE));
+  }
+}

@@ -1,0 +1,124 @@
+package dev.copyscale.slo;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+
+/**
+ * The words of engine slo's decisions (docs/slo.md, "Explanations"): what the change is, the load
+ * that asks for it, and the plan, with figures rounded for reading.
+ */
+final class SloReason {
+  private SloReason() {}
+
+  /** The load's part when it needs more copies than are asked for. */
+  static String adding(Demand d, SloCapacity cap, OptionalInt period) {
+    String s = fmt(d.present()) + " requests in flight now";
+    if (d.forecast() > d.present()) {
+      s +=
+          ", "
+              + fmt(d.forecast())
+              + " expected within "
+              + cap.leadMinutes()
+              + " min (the pattern every "
+              + minutes(period.getAsInt())
+              + ")";
+    }
+    return s + " need " + d.copiesUp();
+  }
+
+  /** The load's part when an instance goes. */
+  static String releasing(Demand d, SloCapacity cap, OptionalInt period) {
+    return d.byPattern()
+        ? "the pattern every "
+            + minutes(period.getAsInt())
+            + " foretold the last "
+            + cap.windowMinutes()
+            + " min; the last "
+            + d.lookBack()
+            + " min and the next "
+            + Demand.RELEASE_HORIZON_LEAD_TIMES * cap.leadMinutes()
+            + " min need at most "
+            + fmt(d.holdDemand())
+            + " requests in flight: "
+            + d.copiesHold()
+        : "the "
+            + cap.windowMinutes()
+            + "-minute peak"
+            + (d.forecast() > d.windowPeak() ? " and the pattern ahead" : "")
+            + " of "
+            + fmt(d.holdDemand())
+            + " requests in flight needs "
+            + d.copiesHold();
+  }
+
+  /** The load's part when the instances asked for stay. */
+  static String holding(Demand d, SloCapacity cap) {
+    return fmt(Math.max(d.holdDemand(), d.upDemand()))
+        + " requests in flight at the "
+        + (d.byPattern()
+            ? d.lookBack()
+                + "-minute peak or in the pattern's next "
+                + Demand.RELEASE_HORIZON_LEAD_TIMES * cap.leadMinutes()
+                + " min"
+            : cap.windowMinutes()
+                + "-minute peak"
+                + (d.forecast() > d.windowPeak() ? " or expected ahead" : ""))
+        + " need "
+        + Math.max(d.copiesHold(), d.copiesUp());
+  }
+
+  /** The prefix when refused requests bring copies back. */
+  static String refused(Demand d) {
+    return fmt(d.refused())
+        + " requests were refused for want of a copy (NoCapacityInvocationFailures); ";
+  }
+
+  /** What the change is, from the copies decided against those asked for. */
+  static String verb(int copies, int asked, boolean adding, boolean refused, int held) {
+    if (copies > asked) {
+      return adding || refused
+          ? "adding"
+          : held == 1 ? "filling the instance held" : "filling the instances held";
+    }
+    return copies < asked ? "releasing" : "holding";
+  }
+
+  /** The whole explanation. */
+  static String sentence(
+      String verb,
+      String why,
+      double perCopy,
+      SloCapacity cap,
+      int held,
+      int copies,
+      List<String> notes) {
+    return verb
+        + ": "
+        + why
+        + " copies at "
+        + fmt(perCopy)
+        + " per copy for TTFT <= "
+        + cap.slo().ttft().toMillis()
+        + " ms at "
+        + fmt(cap.slo().attainment() * 100)
+        + "%: "
+        + held
+        + " instance"
+        + (held == 1 ? "" : "s")
+        + " of "
+        + cap.copiesPerInstance()
+        + ", "
+        + copies
+        + " copies"
+        + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
+  }
+
+  static String minutes(int m) {
+    return m % 1440 == 0 ? (m / 1440) + " d" : m % 60 == 0 ? (m / 60) + " h" : m + " min";
+  }
+
+  static String fmt(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
+  }
+}
