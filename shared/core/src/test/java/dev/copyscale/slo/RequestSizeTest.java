@@ -1,0 +1,105 @@
+package dev.copyscale.slo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.copyscale.slo.LoadHistory.Series;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The request size against the profile's, from ModelLatency against the copies' concurrency. */
+class RequestSizeTest {
+  final SloCapacity cap = SloFixtures.capacity(SloFixtures.example());
+  static final Instant START = Instant.parse("2026-11-20T21:17:00Z");
+
+  /** The rule, written plainly: the median ratio over the calm minutes. */
+  OptionalDouble plainly(LoadHistory h) {
+    double unqueued = cap.perCopy(1) / 2;
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < h.minutes(); i++) {
+      double c = h.value(Series.CONCURRENCY_PER_COPY, i);
+      double busiest = h.value(Series.CONCURRENCY_PER_COPY_MAX, i);
+      double latency = h.value(Series.LATENCY_MS, i);
+      boolean calm = Double.isNaN(busiest) || busiest <= unqueued;
+      if (!Double.isNaN(c) && !Double.isNaN(latency) && c >= 0.5 && calm) {
+        ratios.add(latency / cap.serviceMs(c, 1));
+      }
+    }
+    if (ratios.size() < RequestSize.MIN_SAMPLES) {
+      return OptionalDouble.empty();
+    }
+    ratios.sort(Double::compare);
+    return OptionalDouble.of(ratios.get(ratios.size() / 2));
+  }
+
+  static LoadHistory random(Instant start, int minutes, long seed) {
+    Random r = new Random(seed);
+    LoadHistory.Builder b = LoadHistory.builder(start, minutes);
+    for (int i = 0; i < minutes; i++) {
+      if (r.nextInt(4) == 0) {
+        continue;
+      }
+      double c = r.nextDouble() * 30;
+      b.set(Series.CONCURRENCY_PER_COPY, i, c)
+          .set(Series.CONCURRENCY_PER_COPY_MAX, i, c * (1 + r.nextDouble()))
+          .set(Series.LATENCY_MS, i, 2000 + r.nextGaussian() * 500);
+    }
+    return b.build();
+  }
+
+  @Test
+  void theMedianOverBlocksIsTheMedianOverMinutes() {
+    RequestSize size = new RequestSize(cap);
+    LoadHistory h = random(START, 4000, 7);
+    assertThat(size.median(h)).isEqualTo(plainly(h));
+    // Moved on by a minute, the blocks it shares are not worked out again, and agree.
+    LoadHistory next =
+        LoadHistory.join(
+            h, random(h.end().minus(Duration.ofMinutes(5)), 6, 8), START.plusSeconds(60));
+    assertThat(size.median(next)).isEqualTo(plainly(next));
+  }
+
+  @Test
+  void fewCalmMinutesKeepTheProfilesSizeAndTheEstimateIsBounded() {
+    RequestSize size = new RequestSize(cap);
+    assertThat(size.factor(LoadHistory.builder(START, 10).build())).isEqualTo(1);
+    LoadHistory.Builder slow = LoadHistory.builder(START, 10);
+    for (int i = 0; i < 10; i++) {
+      slow.set(Series.CONCURRENCY_PER_COPY, i, 2)
+          .set(Series.CONCURRENCY_PER_COPY_MAX, i, 2)
+          .set(Series.LATENCY_MS, i, 1e9);
+    }
+    assertThat(size.factor(slow.build())).isEqualTo(RequestSize.MAX_FACTOR);
+  }
+
+  @Test
+  void aRankAmongSortedArraysIsTheRankOfAllTheirValues() {
+    Random r = new Random(11);
+    for (int trial = 0; trial < 200; trial++) {
+      List<double[]> parts = new ArrayList<>();
+      List<Double> all = new ArrayList<>();
+      for (int p = r.nextInt(5); p >= 0; p--) {
+        double[] part = new double[r.nextInt(40)];
+        for (int i = 0; i < part.length; i++) {
+          // Ties and signs included: the order is Double.compare's, as the sort's.
+          part[i] = r.nextInt(4) == 0 ? 1.5 : (r.nextDouble() - 0.3) * 10;
+          all.add(part[i]);
+        }
+        java.util.Arrays.sort(part);
+        parts.add(part);
+      }
+      if (all.isEmpty()) {
+        continue;
+      }
+      all.sort(Double::compare);
+      int k = r.nextInt(all.size());
+      assertThat(RequestSize.rank(parts, k))
+          .as("trial %d, rank %d", trial, k)
+          .isEqualTo(all.get(k));
+    }
+  }
+}
