@@ -10,6 +10,7 @@ import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
 import dev.copyscale.twin.scheduler.SchedulerTwin;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
+import dev.copyscale.twin.world.WorldFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +70,16 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (world == null) {
+      return follow(null);
+    }
+    // A world file that cannot take the result is refused before the demo runs, not after.
+    try (WorldFile file = WorldOptions.create(commandSpec, world)) {
+      return follow(file);
+    }
+  }
+
+  private Integer follow(WorldFile file) {
     PrintWriter out = commandSpec.commandLine().getOut();
     String document = SpecFiles.read(commandSpec, specFile);
     PreflightReport preflight =
@@ -118,8 +129,8 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("%nactivities (newest first):%n");
     ActivitiesCommand.list(spec, twin.stateTable(), twin.autoScaling(), Instant.EPOCH)
         .forEach(a -> out.printf("  %s  %-9s %s%n", fmt(a.time(), zone), a.outcome(), a.cause()));
-    if (world != null) {
-      twin.save(world);
+    if (file != null) {
+      file.save(twin);
       out.printf("%nworld saved to %s: try `copyscale world show --world %s`%n", world, world);
     }
     out.flush();

@@ -22,6 +22,7 @@ import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.sagemaker.SageMakerState;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.world.TwinWorld;
+import dev.copyscale.twin.world.WorldFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -242,8 +243,21 @@ final class LoadCommand implements Callable<Integer> {
     }
   }
 
+  /** The twin world, locked from the first request's read to the summary's write. */
+  private WorldFile locked;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      return send();
+    } finally {
+      if (locked != null) {
+        locked.close();
+      }
+    }
+  }
+
+  private Integer send() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
     // Everything that can be wrong is checked before the first request.
@@ -260,7 +274,8 @@ final class LoadCommand implements Callable<Integer> {
       checkAwsAccess();
       store = new DynamoDbStateStore(Clients.real().dynamoDb(), LambdaEnvironment.stateTable());
     } else {
-      world = where.load();
+      locked = where.lock(commandSpec);
+      world = WorldOptions.load(commandSpec, locked);
       store = world.stateTable();
     }
     DeploymentRecord record =
@@ -394,7 +409,7 @@ final class LoadCommand implements Callable<Integer> {
             "serving",
             c == null ? 0 : c.copies().stream().filter(x -> !x.readyAt().isAfter(now)).count());
         copies.put("at", now);
-        world.save(where.world);
+        locked.save(world);
       }
       if (!functionLog.toString().isEmpty()) {
         err.print(functionLog);

@@ -2,6 +2,7 @@ package dev.copyscale.cli;
 
 import dev.copyscale.json.Json;
 import dev.copyscale.twin.world.TwinWorld;
+import dev.copyscale.twin.world.WorldFile;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,7 @@ final class WorldCommand implements Runnable {
 
     @Override
     public Integer call() {
-      TwinWorld w = TwinWorld.load(world, Clock.systemUTC().instant());
+      TwinWorld w = WorldOptions.read(commandSpec, world);
       commandSpec.commandLine().getOut().println(Json.pretty(w.show()));
       commandSpec.commandLine().getOut().flush();
       return 0;
@@ -100,14 +101,16 @@ final class WorldCommand implements Runnable {
                 + " is more than the 400 days one advance may move; advance in steps of at most"
                 + " 400d");
       }
-      TwinWorld w = TwinWorld.load(world, Clock.systemUTC().instant());
-      PrintWriter out = commandSpec.commandLine().getOut();
-      Instant from = w.clock().instant();
-      w.advance(duration, new TwinFunctions(w, commandSpec.commandLine().getErr()));
-      w.save(world);
-      out.println("virtual time " + from + " -> " + w.clock().instant());
-      out.flush();
-      return 0;
+      try (WorldFile file = WorldOptions.lock(commandSpec, world)) {
+        TwinWorld w = WorldOptions.load(commandSpec, file);
+        PrintWriter out = commandSpec.commandLine().getOut();
+        Instant from = w.clock().instant();
+        w.advance(duration, new TwinFunctions(w, commandSpec.commandLine().getErr()));
+        file.save(w);
+        out.println("virtual time " + from + " -> " + w.clock().instant());
+        out.flush();
+        return 0;
+      }
     }
   }
 
@@ -141,7 +144,9 @@ final class WorldCommand implements Runnable {
             commandSpec.commandLine(),
             "--now '" + now + "' is not an ISO-8601 instant such as 2026-11-25T09:00:00Z");
       }
-      TwinWorld.fresh(start).save(world);
+      try (WorldFile file = WorldOptions.create(commandSpec, world)) {
+        file.save(TwinWorld.fresh(start));
+      }
       commandSpec.commandLine().getOut().println("new world at " + start + " in " + world);
       commandSpec.commandLine().getOut().flush();
       return 0;
