@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
       names = "--for",
       paramLabel = "DURATION",
       converter = Durations.class,
-      description = "how long to follow it (default: 26h)")
+      description = "how long to follow it (default: 26h; at most 400d)")
   Duration span = Duration.ofHours(26);
 
   @Option(
@@ -70,6 +70,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Everything the user typed is checked before a world file is touched.
+    WorldCommand.checkSpan(commandSpec, "--for", span);
+    WorldCommand.checkStart(commandSpec, "--start", start);
     if (world == null) {
       return follow(null);
     }
