@@ -85,11 +85,15 @@ final class DemoCommand implements Callable<Integer> {
   private Integer follow(WorldFile file) {
     PrintWriter out = commandSpec.commandLine().getOut();
     String document = SpecFiles.read(commandSpec, specFile);
+    dev.copyscale.spec.SpecResult parsed = SpecParser.parse(document);
     PreflightReport preflight =
-        new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB)
-            .run(SpecParser.parse(document));
+        new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(parsed);
     if (!preflight.fits()) {
-      out.println("preflight: " + specFile + " does not fit:");
+      // An invalid spec is invalid, not too big.
+      out.println(
+          "preflight: "
+              + specFile
+              + (parsed.isValid() ? " does not fit:" : " is not a valid spec:"));
       preflight.problems().forEach(p -> out.println("  - " + p));
       out.flush();
       return 1;

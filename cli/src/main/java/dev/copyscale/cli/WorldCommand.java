@@ -119,7 +119,10 @@ final class WorldCommand implements Runnable {
           what
               + " of "
               + Durations.describe(span)
-              + " is more than the 400 days one run may move; move in steps of at most 400d");
+              + (what.equals("DURATION")
+                  ? " is more than the 400 days one advance may move; advance in steps of at most"
+                      + " 400d"
+                  : " is more than the 400 days one run may follow; at most 400d"));
     }
   }
 

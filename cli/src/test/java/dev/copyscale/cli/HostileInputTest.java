@@ -162,13 +162,7 @@ class HostileInputTest {
             "--trace",
             "synthetic:diurnal:mean=1,duration=1000d"));
     cases.add(
-        usage(
-            "five thousand repeats",
-            "--max-requests",
-            "simulate",
-            example,
-            "--repeat",
-            "5000"));
+        usage("five thousand repeats", "--max-requests", "simulate", example, "--repeat", "5000"));
     cases.add(usage("glacial scale", "400 days", "simulate", example, "--scale", "1e-9"));
     cases.add(
         usage(
