@@ -81,7 +81,7 @@ final class ActivitiesCommand implements Callable<Integer> {
       autoScaling = Clients.real().autoScaling();
       now = Clock.systemUTC().instant();
     } else {
-      TwinWorld world = where.load();
+      TwinWorld world = where.read(commandSpec);
       store = world.stateTable();
       autoScaling = world.autoScaling();
       now = world.clock().instant();

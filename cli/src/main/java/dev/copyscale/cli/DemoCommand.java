@@ -10,6 +10,7 @@ import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
 import dev.copyscale.twin.scheduler.SchedulerTwin;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
+import dev.copyscale.twin.world.WorldFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
       names = "--for",
       paramLabel = "DURATION",
       converter = Durations.class,
-      description = "how long to follow it (default: 26h)")
+      description = "how long to follow it (default: 26h; at most 400d)")
   Duration span = Duration.ofHours(26);
 
   @Option(
@@ -69,13 +70,30 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Everything the user typed is checked before a world file is touched.
+    WorldCommand.checkSpan(commandSpec, "--for", span);
+    WorldCommand.checkStart(commandSpec, "--start", start);
+    if (world == null) {
+      return follow(null);
+    }
+    // A world file that cannot take the result is refused before the demo runs, not after.
+    try (WorldFile file = WorldOptions.create(commandSpec, world)) {
+      return follow(file);
+    }
+  }
+
+  private Integer follow(WorldFile file) {
     PrintWriter out = commandSpec.commandLine().getOut();
     String document = SpecFiles.read(commandSpec, specFile);
+    dev.copyscale.spec.SpecResult parsed = SpecParser.parse(document);
     PreflightReport preflight =
-        new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB)
-            .run(SpecParser.parse(document));
+        new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(parsed);
     if (!preflight.fits()) {
-      out.println("preflight: " + specFile + " does not fit:");
+      // An invalid spec is invalid, not too big.
+      out.println(
+          "preflight: "
+              + specFile
+              + (parsed.isValid() ? " does not fit:" : " is not a valid spec:"));
       preflight.problems().forEach(p -> out.println("  - " + p));
       out.flush();
       return 1;
@@ -118,8 +136,8 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("%nactivities (newest first):%n");
     ActivitiesCommand.list(spec, twin.stateTable(), twin.autoScaling(), Instant.EPOCH)
         .forEach(a -> out.printf("  %s  %-9s %s%n", fmt(a.time(), zone), a.outcome(), a.cause()));
-    if (world != null) {
-      twin.save(world);
+    if (file != null) {
+      file.save(twin);
       out.printf("%nworld saved to %s: try `copyscale world show --world %s`%n", world, world);
     }
     out.flush();

@@ -18,6 +18,10 @@ final class Durations implements ITypeConverter<Duration> {
   }
 
   static Duration parse(String text) {
+    if (text.strip().startsWith("-")) {
+      throw new TypeConversionException(
+          "'" + text + "' is negative; a duration must be positive, e.g. 5m");
+    }
     Optional<Duration> shortForm;
     try {
       shortForm = ShortDuration.parse(text);

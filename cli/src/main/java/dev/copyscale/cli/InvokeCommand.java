@@ -7,6 +7,7 @@ import dev.copyscale.functions.scheduledscaling.ScheduleHandler;
 import dev.copyscale.functions.stepscaling.AlarmHandler;
 import dev.copyscale.twin.world.LocalContext;
 import dev.copyscale.twin.world.TwinWorld;
+import dev.copyscale.twin.world.WorldFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -106,19 +107,22 @@ final class InvokeCommand implements Callable<Integer> {
           "--function-arn goes with --aws (the twin's functions are in account 123456789012,"
               + " us-east-1)");
     }
-    TwinWorld world = where.load();
-    TwinFunctions functions = new TwinFunctions(world, err);
-    int code =
-        run(
-            functions.handler(function),
-            new LocalContext("copyscale-twin-" + function),
-            bytes,
-            out,
-            err);
-    // A failed invocation changed nothing it should not have; what it did change is kept, as on
-    // AWS.
-    world.save(where.world);
-    return code;
+    // The world stays locked from read to write: a concurrent invoke waits, and loses nothing.
+    try (WorldFile file = where.lock(commandSpec)) {
+      TwinWorld world = WorldOptions.load(commandSpec, file);
+      TwinFunctions functions = new TwinFunctions(world, err);
+      int code =
+          run(
+              functions.handler(function),
+              new LocalContext("copyscale-twin-" + function),
+              bytes,
+              out,
+              err);
+      // A failed invocation changed nothing it should not have; what it did change is kept, as on
+      // AWS.
+      file.save(world);
+      return code;
+    }
   }
 
   private RequestStreamHandler awsHandler() {

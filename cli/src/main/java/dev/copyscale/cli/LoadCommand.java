@@ -21,7 +21,9 @@ import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.sagemaker.SageMakerState;
 import dev.copyscale.twin.traffic.Trace;
+import dev.copyscale.twin.traffic.TraceLimits;
 import dev.copyscale.twin.world.TwinWorld;
+import dev.copyscale.twin.world.WorldFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -220,6 +222,12 @@ final class LoadCommand implements Callable<Integer> {
       description = "no progress bar (it only shows on a terminal anyway)")
   boolean noProgress;
 
+  /** The most requests in flight: 1,000 copies (a deployment's most) with 10 each. */
+  static final int MAX_CONCURRENCY = 10_000;
+
+  /** The longest run: a load test is minutes to hours. */
+  static final Duration MAX_DURATION = Duration.ofDays(1);
+
   /** Requests sent without --requests, --duration or --trace (the tutorial's count too). */
   static final int DEFAULT_REQUESTS = 100;
 
@@ -242,8 +250,21 @@ final class LoadCommand implements Callable<Integer> {
     }
   }
 
+  /** The twin world, locked from the first request's read to the summary's write. */
+  private WorldFile locked;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      return send();
+    } finally {
+      if (locked != null) {
+        locked.close();
+      }
+    }
+  }
+
+  private Integer send() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
     // Everything that can be wrong is checked before the first request.
@@ -260,7 +281,8 @@ final class LoadCommand implements Callable<Integer> {
       checkAwsAccess();
       store = new DynamoDbStateStore(Clients.real().dynamoDb(), LambdaEnvironment.stateTable());
     } else {
-      world = where.load();
+      locked = where.lock(commandSpec);
+      world = WorldOptions.load(commandSpec, locked);
       store = world.stateTable();
     }
     DeploymentRecord record =
@@ -296,7 +318,7 @@ final class LoadCommand implements Callable<Integer> {
             ? requests
             : trace != null
                 ? trace.size()
-                : duration != null ? Integer.MAX_VALUE : DEFAULT_REQUESTS;
+                : duration != null ? (int) TraceLimits.MAX_REQUESTS : DEFAULT_REQUESTS;
     IntFunction<String> body =
         trace == null
             ? i -> TgiRequest.of(chatPrompt, parameters).withStream(stream).toJson()
@@ -359,7 +381,9 @@ final class LoadCommand implements Callable<Integer> {
     try {
       ProgressBar bar =
           SpecFiles.progressBar(
-              "load " + deployment, count == Integer.MAX_VALUE ? -1 : count, !noProgress && !json);
+              "load " + deployment,
+              requests == null && trace == null && duration != null ? -1 : count,
+              !noProgress && !json);
       LoadStats stats;
       try (target) {
         stats =
@@ -394,7 +418,7 @@ final class LoadCommand implements Callable<Integer> {
             "serving",
             c == null ? 0 : c.copies().stream().filter(x -> !x.readyAt().isAfter(now)).count());
         copies.put("at", now);
-        world.save(where.world);
+        locked.save(world);
       }
       if (!functionLog.toString().isEmpty()) {
         err.print(functionLog);
@@ -500,11 +524,42 @@ final class LoadCommand implements Callable<Integer> {
     if (pace.rate != null && !(pace.rate >= 0.001 && pace.rate <= 1_000_000)) {
       throw usage("--rate must be between 0.001 and 1000000 requests per second, got " + pace.rate);
     }
-    if (requests != null && requests < 1) {
-      throw usage("--requests must be at least 1, got " + requests);
+    if (concurrency > MAX_CONCURRENCY) {
+      throw usage(
+          "--concurrency must be at most "
+              + MAX_CONCURRENCY
+              + " (1,000 copies, the most a deployment has, with 10 requests in flight each), got "
+              + concurrency);
+    }
+    if (requests != null && (requests < 1 || requests > TraceLimits.MAX_REQUESTS)) {
+      throw usage(
+          "--requests must be between 1 and "
+              + TraceLimits.MAX_REQUESTS
+              + " (one run's most; run again for more), got "
+              + requests);
     }
     if (duration != null && (duration.isNegative() || duration.isZero())) {
       throw usage("--duration must be positive, got " + duration);
+    }
+    if (duration != null && duration.compareTo(MAX_DURATION) > 0) {
+      throw usage(
+          "--duration must be at most 24h (a load run is minutes to hours; run again for more), got"
+              + " "
+              + Durations.describe(duration));
+    }
+    if (pace.rate != null
+        && requests == null
+        && duration != null
+        && pace.rate * duration.toSeconds() > TraceLimits.MAX_REQUESTS) {
+      throw usage(
+          String.format(
+              java.util.Locale.ROOT,
+              "--rate %s for %s is about %,.0f requests, more than the %,d one run may send; lower"
+                  + " either, or give --requests",
+              pace.rate,
+              Durations.describe(duration),
+              pace.rate * duration.toSeconds(),
+              TraceLimits.MAX_REQUESTS));
     }
   }
 

@@ -43,6 +43,11 @@ public final class Main implements Runnable {
     if (System.getProperty("copyscale.log.level") == null) {
       System.setProperty("copyscale.log.level", "WARN");
     }
+    // A handler's "event refused" line would repeat the failure the command prints itself
+    // (invoke's "copyscale FUNCTION failed: ...", the twin's "copyscale-twin-FUNCTION failed at").
+    ((ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(dev.copyscale.aws.lambda.LambdaStreams.class))
+        .setLevel(ch.qos.logback.classic.Level.OFF);
     System.exit(commandLine().execute(args));
   }
 
@@ -58,6 +63,15 @@ public final class Main implements Runnable {
    */
   static CommandLine commandLine(Path workingDir) {
     CommandLine cli = new CommandLine(new Main(workingDir));
+    // A negative duration reaches its converter, which says it must be positive, instead of
+    // reading as an unknown option.
+    cli.getSubcommands()
+        .get("world")
+        .getSubcommands()
+        .get("advance")
+        .setUnmatchedOptionsArePositionalParams(true);
+    // A usage error is one line and the command's synopsis, not the whole help.
+    cli.setParameterExceptionHandler(Main::usageError);
     // Invalid input named by the code below (an unknown deployment, a bad spec) is a clear one-line
     // error.
     cli.setExecutionExceptionHandler(
@@ -67,6 +81,25 @@ public final class Main implements Runnable {
           return 1;
         });
     return cli;
+  }
+
+  /**
+   * Prints a usage error as {@code copyscale: MESSAGE}, picocli's suggestions for a mistyped name,
+   * the command's synopsis when it fits one line, and where the full help is; exit code 2.
+   */
+  static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    java.io.PrintWriter err = command.getErr();
+    err.println("copyscale: " + e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    String synopsis = command.getHelp().synopsis(0).strip();
+    String name = command.getCommandSpec().qualifiedName();
+    if (!synopsis.contains("\n")) {
+      err.println(synopsis);
+    }
+    err.println("(" + name + " --help for more)");
+    err.flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   @Override

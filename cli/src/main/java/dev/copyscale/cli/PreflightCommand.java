@@ -1,6 +1,7 @@
 package dev.copyscale.cli;
 
 import dev.copyscale.catalog.Catalog;
+import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.json.Json;
 import dev.copyscale.preflight.CapacityPlan;
 import dev.copyscale.preflight.GpuMemory;
@@ -8,6 +9,7 @@ import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
 import dev.copyscale.preflight.Suggestion;
 import dev.copyscale.spec.SpecParser;
+import dev.copyscale.spec.SpecResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -54,11 +56,30 @@ final class PreflightCommand implements Callable<Integer> {
           "GPU memory per GPU for the CUDA context and activations (default: ${DEFAULT-VALUE})")
   double runtimeOverheadGiB = Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB;
 
+  /** Whether the spec read was valid (an invalid one is not sized). */
+  private boolean valid;
+
   @Override
   public Integer call() {
+    double largestGpu =
+        Catalog.bundled().instanceTypes().stream()
+            .mapToDouble(InstanceType::gpuMemoryGiB)
+            .max()
+            .orElse(0);
+    if (!(runtimeOverheadGiB >= 0 && runtimeOverheadGiB <= largestGpu)) {
+      throw new picocli.CommandLine.ParameterException(
+          commandSpec.commandLine(),
+          String.format(
+              Locale.ROOT,
+              "--runtime-overhead-gib must be a number from 0 to %.0f (GiB of one GPU: the largest"
+                  + " in the catalog), got %s",
+              largestGpu,
+              runtimeOverheadGiB));
+    }
     String document = SpecFiles.read(commandSpec, specFile);
-    PreflightReport report =
-        new Preflight(Catalog.bundled(), runtimeOverheadGiB).run(SpecParser.parse(document));
+    SpecResult parsed = SpecParser.parse(document);
+    valid = parsed.isValid();
+    PreflightReport report = new Preflight(Catalog.bundled(), runtimeOverheadGiB).run(parsed);
     PrintWriter out = commandSpec.commandLine().getOut();
     if (json) {
       out.println(Json.pretty(report));
@@ -141,7 +162,12 @@ final class PreflightCommand implements Callable<Integer> {
             s.costPerCopyHour());
       }
     }
-    out.printf("%nResult: %s%n", r.fits() ? "FITS" : "DOES NOT FIT");
+    // An invalid spec was not sized: it is invalid, not too big.
+    out.printf(
+        "%nResult: %s%n",
+        !valid
+            ? "INVALID SPEC (" + r.problems().size() + " problems above; nothing was sized)"
+            : r.fits() ? "FITS" : "DOES NOT FIT");
   }
 
   private static void section(PrintWriter out, String title, java.util.List<String> lines) {

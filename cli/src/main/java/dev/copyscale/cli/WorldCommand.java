@@ -2,6 +2,7 @@ package dev.copyscale.cli;
 
 import dev.copyscale.json.Json;
 import dev.copyscale.twin.world.TwinWorld;
+import dev.copyscale.twin.world.WorldFile;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,7 @@ final class WorldCommand implements Runnable {
 
     @Override
     public Integer call() {
-      TwinWorld w = TwinWorld.load(world, Clock.systemUTC().instant());
+      TwinWorld w = WorldOptions.read(commandSpec, world);
       commandSpec.commandLine().getOut().println(Json.pretty(w.show()));
       commandSpec.commandLine().getOut().flush();
       return 0;
@@ -88,26 +89,49 @@ final class WorldCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (duration.isNegative() || duration.isZero()) {
-        throw new CommandLine.ParameterException(
-            commandSpec.commandLine(), "DURATION must be positive");
+      checkSpan(commandSpec, "DURATION", duration);
+      try (WorldFile file = WorldOptions.lock(commandSpec, world)) {
+        TwinWorld w = WorldOptions.load(commandSpec, file);
+        PrintWriter out = commandSpec.commandLine().getOut();
+        Instant from = w.clock().instant();
+        w.advance(duration, new TwinFunctions(w, commandSpec.commandLine().getErr()));
+        file.save(w);
+        out.println("virtual time " + from + " -> " + w.clock().instant());
+        out.flush();
+        return 0;
       }
-      if (duration.compareTo(MAX) > 0) {
-        throw new CommandLine.ParameterException(
-            commandSpec.commandLine(),
-            "DURATION of "
-                + Durations.describe(duration)
-                + " is more than the 400 days one advance may move; advance in steps of at most"
-                + " 400d");
-      }
-      TwinWorld w = TwinWorld.load(world, Clock.systemUTC().instant());
-      PrintWriter out = commandSpec.commandLine().getOut();
-      Instant from = w.clock().instant();
-      w.advance(duration, new TwinFunctions(w, commandSpec.commandLine().getErr()));
-      w.save(world);
-      out.println("virtual time " + from + " -> " + w.clock().instant());
-      out.flush();
-      return 0;
+    }
+  }
+
+  /**
+   * A span of virtual time to run: positive, and at most {@link Advance#MAX} (a year of every
+   * schedule, while a mistyped 99999d is refused instead of running for ever).
+   */
+  static void checkSpan(CommandLine.Model.CommandSpec spec, String what, Duration span) {
+    if (span.isNegative() || span.isZero()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          what + " must be positive, got " + Durations.describe(span) + " (e.g. 30m, 24h, 2d)");
+    }
+    if (span.compareTo(Advance.MAX) > 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          what
+              + " of "
+              + Durations.describe(span)
+              + (what.equals("DURATION")
+                  ? " is more than the 400 days one advance may move; advance in steps of at most"
+                      + " 400d"
+                  : " is more than the 400 days one run may follow; at most 400d"));
+    }
+  }
+
+  /** A virtual start time in the years cron expressions can name, so every schedule can fire. */
+  static void checkStart(CommandLine.Model.CommandSpec spec, String what, Instant start) {
+    try {
+      dev.copyscale.twin.traffic.TraceLimits.checkTime(what, start);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
@@ -141,7 +165,10 @@ final class WorldCommand implements Runnable {
             commandSpec.commandLine(),
             "--now '" + now + "' is not an ISO-8601 instant such as 2026-11-25T09:00:00Z");
       }
-      TwinWorld.fresh(start).save(world);
+      checkStart(commandSpec, "--now", start);
+      try (WorldFile file = WorldOptions.create(commandSpec, world)) {
+        file.save(TwinWorld.fresh(start));
+      }
       commandSpec.commandLine().getOut().println("new world at " + start + " in " + world);
       commandSpec.commandLine().getOut().flush();
       return 0;

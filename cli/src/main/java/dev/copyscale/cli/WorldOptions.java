@@ -1,8 +1,11 @@
 package dev.copyscale.cli;
 
 import dev.copyscale.twin.world.TwinWorld;
+import dev.copyscale.twin.world.WorldFile;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Where a command acts: the twin world file (default) or real AWS. */
@@ -20,11 +23,54 @@ final class WorldOptions {
       description = "act on real AWS (default credential and region chains) instead of the twin")
   boolean aws;
 
+  /** The world, for a command that only reads it. */
+  TwinWorld read(CommandSpec spec) {
+    return read(spec, world);
+  }
+
+  /** The world locked for a command's read-modify-write (see {@link WorldFile}). */
+  WorldFile lock(CommandSpec spec) {
+    return lock(spec, world);
+  }
+
+  static TwinWorld read(CommandSpec spec, Path world) {
+    return refusedAsUsage(spec, () -> WorldFile.read(world));
+  }
+
   /**
-   * The world in the file, or a fresh one starting at the wall-clock time (the CLI's one wall-clock
-   * read).
+   * {@code world} locked for a read-modify-write; while another command holds it, stderr says what
+   * this one waits for.
    */
-  TwinWorld load() {
-    return TwinWorld.load(world, Clock.systemUTC().instant());
+  static WorldFile lock(CommandSpec spec, Path world) {
+    return refusedAsUsage(spec, () -> WorldFile.lock(world, waiting(spec)));
+  }
+
+  /** The world in a locked file (a file that is not a world is refused naming what it lacks). */
+  static TwinWorld load(CommandSpec spec, WorldFile file) {
+    return refusedAsUsage(spec, file::load);
+  }
+
+  /** {@code world} locked for writing a new world there, its directory created. */
+  static WorldFile create(CommandSpec spec, Path world) {
+    return refusedAsUsage(spec, () -> WorldFile.create(world, waiting(spec)));
+  }
+
+  private static java.util.function.Consumer<String> waiting(CommandSpec spec) {
+    return message -> {
+      spec.commandLine().getErr().println("copyscale: " + message);
+      spec.commandLine().getErr().flush();
+    };
+  }
+
+  /**
+   * A world file named on the command line that cannot be used is a usage error (exit 2), as an
+   * unreadable spec file is: nothing ran.
+   */
+  private static <T> T refusedAsUsage(CommandSpec spec, Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 }

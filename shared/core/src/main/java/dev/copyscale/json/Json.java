@@ -1,7 +1,6 @@
 package dev.copyscale.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -30,11 +29,17 @@ public final class Json {
    * meant.
    */
   private static final ObjectMapper STRICT =
-      MAPPER.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      MAPPER
+          .copy()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Json() {}
 
-  /** The mapper for input copyscale did not write (events, specs): duplicate keys are an error. */
+  /**
+   * The mapper for input copyscale did not write (events, specs): duplicate keys are an error, and
+   * so is anything after the first value (a second document would otherwise be ignored).
+   */
   public static ObjectMapper strict() {
     return STRICT;
   }
@@ -63,9 +68,9 @@ public final class Json {
   }
 
   /**
-   * Reads a Lambda event; malformed input, a key given twice in one object included, is an
-   * IllegalArgumentException naming {@code what}, the position and (for a duplicate) the key, so
-   * the function fails with a clear error and changes nothing.
+   * Reads a Lambda event; malformed input, a key given twice in one object or anything after the
+   * first value included, is an IllegalArgumentException naming {@code what}, the position and (for
+   * a duplicate) the key, so the function fails with a clear error and changes nothing.
    */
   public static JsonNode readEvent(java.io.InputStream input, String what) {
     try {
@@ -74,38 +79,79 @@ public final class Json {
         throw new IllegalArgumentException(what + " is empty");
       }
       return event;
-    } catch (JsonParseException e) {
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " (line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr()
-                  + ")";
-      String reason = String.valueOf(e.getOriginalMessage());
-      java.util.regex.Matcher duplicate = DUPLICATE.matcher(reason);
-      if (duplicate.find()) {
-        throw new IllegalArgumentException(
-            what
-                + " is not valid JSON: the key \""
-                + duplicate.group(1)
-                + "\" appears twice in one object"
-                + where
-                + "; each key may appear once",
-            e);
-      }
+    } catch (JsonProcessingException e) {
+      Failure failure = failure(e);
       throw new IllegalArgumentException(
-          what + " is not valid JSON: " + reason.lines().findFirst().orElse("") + where, e);
+          what
+              + " is not valid JSON: "
+              + failure.reason()
+              + failure.where().map(w -> " (" + w + ")").orElse("")
+              + (failure.reason().contains("twice") ? "; each key may appear once" : ""),
+          e);
     } catch (java.io.IOException e) {
       String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-      throw new IllegalArgumentException(what + " is not valid JSON: " + first, e);
+      throw new IllegalArgumentException(what + " cannot be read: " + first, e);
     }
+  }
+
+  /**
+   * Why a JSON text does not parse, in copyscale's words (never Jackson's class or feature names),
+   * and where: {@code line L, column C}.
+   */
+  public record Failure(String reason, java.util.Optional<String> where) {}
+
+  /** The {@link Failure} of a parse error from one of these mappers. */
+  public static Failure failure(JsonProcessingException e) {
+    com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+    java.util.Optional<String> where =
+        at == null || at.getLineNr() < 1
+            ? java.util.Optional.empty()
+            : java.util.Optional.of("line " + at.getLineNr() + ", column " + at.getColumnNr());
+    String message = String.valueOf(e.getOriginalMessage());
+    String first = message.lines().findFirst().orElse("");
+    java.util.regex.Matcher duplicate = DUPLICATE.matcher(first);
+    if (duplicate.find()) {
+      return new Failure(
+          "the key \"" + duplicate.group(1) + "\" appears twice in one object", where);
+    }
+    java.util.regex.Matcher nonNumeric = NON_NUMERIC.matcher(first);
+    if (nonNumeric.find()) {
+      return new Failure(
+          nonNumeric.group(1) + " is not a JSON number (numbers are finite: no NaN or Infinity)",
+          where);
+    }
+    if (first.startsWith("Trailing token")) {
+      return new Failure(
+          "more follows the first JSON value; give one value (one object) per document", where);
+    }
+    return new Failure(withoutJacksonNames(first), where);
+  }
+
+  /**
+   * A Jackson message cut before its first {@code `...`} (where it names its classes and features)
+   * and any "(for ...)" detail, trailing punctuation trimmed.
+   */
+  static String withoutJacksonNames(String message) {
+    String cut = message;
+    int tick = cut.indexOf('`');
+    if (tick >= 0) {
+      cut = cut.substring(0, tick);
+    }
+    int detail = cut.indexOf(" (for ");
+    if (detail >= 0) {
+      cut = cut.substring(0, detail);
+    }
+    cut = cut.replaceAll("(?i)[\\s:;,(]*(enable|to allow|bound as|of type)?[\\s:;,(]*$", "");
+    return cut.isBlank() ? "it does not parse as JSON" : cut;
   }
 
   /** Jackson's message for STRICT_DUPLICATE_DETECTION. */
   private static final java.util.regex.Pattern DUPLICATE =
       java.util.regex.Pattern.compile("^Duplicate field '(.*)'");
+
+  /** Jackson's message for NaN and the infinities, which JSON does not have. */
+  private static final java.util.regex.Pattern NON_NUMERIC =
+      java.util.regex.Pattern.compile("^Non-standard token '([^']*)'");
 
   /** Writes a response as pretty JSON. */
   public static void write(java.io.OutputStream output, Object response) {

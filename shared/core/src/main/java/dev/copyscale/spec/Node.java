@@ -72,6 +72,10 @@ final class Node {
     if (value.isArray()) {
       return "a list";
     }
+    if (value.isNumber()) {
+      // asText: NaN and the infinities unquoted (toString quotes them, as JSON has none).
+      return "number " + value.asText();
+    }
     return value.getNodeType().name().toLowerCase() + " " + value;
   }
 

@@ -1,12 +1,8 @@
 package dev.copyscale.spec;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec.Alarm;
 import dev.copyscale.spec.DeploymentSpec.Component;
@@ -102,12 +98,7 @@ public final class SpecParser {
   public static final int MAX_INSTANCES = 1000;
   static final int DAY_SECONDS = 86_400;
 
-  private static final ObjectMapper YAML =
-      YAMLMapper.builder(new YAMLFactory())
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-          .build();
-
-  /** JSON with duplicate keys refused too, as the YAML reader does. */
+  /** JSON with duplicate keys, and anything after the document, refused. */
   private static final ObjectMapper JSON = Json.strict();
 
   private SpecParser() {}
@@ -115,37 +106,47 @@ public final class SpecParser {
   /**
    * JSON is YAML, but the JSON parser reads it many times faster: the functions parse the stored
    * spec (JSON) on every invocation, and the simulator runs them every minute of a simulated week.
+   * JSON's numbers are already YAML 1.2's (no leading zeros, no NaN).
    */
-  private static ObjectMapper reader(String document) {
-    return document.stripLeading().startsWith("{") ? JSON : YAML;
+  private static boolean isJson(String document) {
+    return document.stripLeading().startsWith("{");
   }
 
-  /** Parses and validates a YAML or JSON document (JSON is YAML). */
-  public static SpecResult parse(String document) {
-    JsonNode root;
-    try {
-      root = reader(document).readTree(document);
-    } catch (JsonProcessingException e) {
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " at line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr();
-      String reason = e instanceof JsonParseException ? e.getOriginalMessage() : e.getMessage();
-      return SpecResult.invalid(
-          List.of(new Problem("", "not valid YAML or JSON" + where + ": " + reason)));
+  /** The document as a tree, and the problems of values found while reading it. */
+  private static SpecYaml.Read tree(String document) {
+    if (!isJson(document)) {
+      return SpecYaml.read(document);
     }
-    return parse(root);
+    try {
+      return new SpecYaml.Read(JSON.readTree(document), List.of());
+    } catch (JsonProcessingException e) {
+      Json.Failure failure = Json.failure(e);
+      throw new SpecYaml.NotYaml(
+          failure.reason() + failure.where().map(w -> " at " + w).orElse(""));
+    }
+  }
+
+  /**
+   * Parses and validates a YAML (1.2) or JSON document: one document, every problem reported at
+   * once.
+   */
+  public static SpecResult parse(String document) {
+    SpecYaml.Read read;
+    try {
+      read = tree(document);
+    } catch (SpecYaml.NotYaml e) {
+      return SpecResult.invalid(
+          List.of(new Problem("", "not valid YAML or JSON: " + e.getMessage())));
+    }
+    return parse(read.tree(), read.problems());
   }
 
   /** A YAML or JSON document as a tree (for passing a spec on as a JSON event). */
   public static JsonNode toTree(String document) {
     try {
-      return reader(document).readTree(document);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not valid YAML or JSON: " + e.getOriginalMessage(), e);
+      return tree(document).tree();
+    } catch (SpecYaml.NotYaml e) {
+      throw new IllegalArgumentException("not valid YAML or JSON: " + e.getMessage(), e);
     }
   }
 
@@ -153,6 +154,10 @@ public final class SpecParser {
    * Validates a document that is already a tree, e.g. the {@code detail} of an EventBridge event.
    */
   public static SpecResult parse(JsonNode root) {
+    return parse(root, List.of());
+  }
+
+  private static SpecResult parse(JsonNode root, List<Problem> found) {
     if (root == null || !root.isObject()) {
       return SpecResult.invalid(
           List.of(
@@ -160,6 +165,7 @@ public final class SpecParser {
                   "", "a spec must be an object with apiVersion: " + DeploymentSpec.API_VERSION)));
     }
     Problems problems = new Problems();
+    found.forEach(p -> problems.add(p.path(), p.message()));
     Node node = new Node(root, "", problems);
     DeploymentSpec spec = read(node);
     node.finish();

@@ -39,6 +39,24 @@ class JsonTest {
   }
 
   @Test
+  void nonNumbersAndASecondValueAreRefusedInCopyscalesWords() {
+    assertThatThrownBy(() -> read("{\"minCopies\": NaN}", "schedule event"))
+        .hasMessage(
+            "schedule event is not valid JSON: NaN is not a JSON number (numbers are finite: no NaN"
+                + " or Infinity) (line 1, column 18)");
+    assertThatThrownBy(() -> read("{\"minCopies\": -Infinity}", "schedule event"))
+        .hasMessageContaining("-Infinity is not a JSON number");
+    assertThatThrownBy(
+            () -> read("{\"deployment\": \"a\"} {\"deployment\": \"b\"}", "deploy event"))
+        .hasMessageStartingWith(
+            "deploy event is not valid JSON: more follows the first JSON value");
+    assertThatThrownBy(() -> read("{\"minCopies\": 01}", "schedule event"))
+        .hasMessageStartingWith("schedule event is not valid JSON: ")
+        .hasMessageNotContaining("`")
+        .hasMessageNotContaining("Feature");
+  }
+
+  @Test
   void otherMalformedInputStillSaysWhereItIs() {
     assertThatThrownBy(() -> read("{\"deployment\": ", "deploy event"))
         .hasMessageStartingWith("deploy event is not valid JSON: ");

@@ -49,6 +49,14 @@ public final class Synthetic {
    * @throws IllegalArgumentException naming the kind or parameter that is wrong
    */
   public static Trace parse(String text, long seed) {
+    return parse(text, seed, TraceLimits.DEFAULT);
+  }
+
+  /**
+   * As {@link #parse(String, long)}, refusing a trace beyond {@code limits} before generating any
+   * of it: its duration, and its peak rate times its duration (the most requests it can hold).
+   */
+  public static Trace parse(String text, long seed, TraceLimits limits) {
     String body = text.startsWith("synthetic:") ? text.substring("synthetic:".length()) : text;
     int colon = body.indexOf(':');
     String kind = colon < 0 ? body : body.substring(0, colon);
@@ -76,10 +84,15 @@ public final class Synthetic {
       }
     }
     Duration duration = duration(p.getOrDefault("duration", "1h"), kind + ".duration");
+    limits.check(text, 0, duration.toSeconds());
+    if (duration.isZero()) {
+      throw new IllegalArgumentException(kind + ".duration: must be positive");
+    }
+    Limited limited = new Limited(text, limits);
     return switch (kind) {
       case "constant" -> {
         double rate = number(p.getOrDefault("rate", "5"), "constant.rate");
-        yield generate(t -> rate, rate, duration, seed);
+        yield limited.generate(t -> rate, rate, duration, seed);
       }
       case "step" -> {
         double base = number(p.getOrDefault("base", "2"), "step.base");
@@ -87,7 +100,7 @@ public final class Synthetic {
         double at = duration(p.getOrDefault("at", "20m"), "step.at").toMillis() / 1000.0;
         double length =
             duration(p.getOrDefault("length", "10m"), "step.length").toMillis() / 1000.0;
-        yield generate(
+        yield limited.generate(
             t -> t >= at && t < at + length ? peak : base, Math.max(base, peak), duration, seed);
       }
       case "diurnal" -> {
@@ -104,7 +117,7 @@ public final class Synthetic {
           factor[i] = Math.max(0, 1 + noise * wobble.nextGaussian());
         }
         double max = mean * (1 + amplitude) * (1 + 4 * noise);
-        yield generate(
+        yield limited.generate(
             t ->
                 Math.max(
                     0,
@@ -133,7 +146,7 @@ public final class Synthetic {
           at += -Math.log(1 - switching.nextDouble()) * (burstOn ? off : on);
         }
         double[] switches = edges.stream().mapToDouble(Double::doubleValue).toArray();
-        yield generate(
+        yield limited.generate(
             t -> {
               int passed = Arrays.binarySearch(switches, t);
               passed = passed >= 0 ? passed + 1 : -passed - 1;
@@ -149,7 +162,7 @@ public final class Synthetic {
         double every = duration(p.getOrDefault("every", "10m"), "bursts.every").toMillis() / 1000.0;
         double length =
             duration(p.getOrDefault("length", "1m"), "bursts.length").toMillis() / 1000.0;
-        yield generate(
+        yield limited.generate(
             t -> t % every < length ? burst : base, Math.max(base, burst), duration, seed);
       }
     };
@@ -202,6 +215,14 @@ public final class Synthetic {
         Arrays.copyOf(prompts, n),
         Arrays.copyOf(outputs, n),
         duration.toNanos() / 1000);
+  }
+
+  /** Generation that first checks the most requests the shape can hold against the limits. */
+  private record Limited(String text, TraceLimits limits) {
+    Trace generate(DoubleUnaryOperator rate, double max, Duration duration, long seed) {
+      limits.check(text, max * duration.toMillis() / 1000.0, duration.toSeconds());
+      return Synthetic.generate(rate, max, duration, seed);
+    }
   }
 
   static double number(String text, String what) {

@@ -84,6 +84,14 @@ public final class Trace {
    * @throws IllegalArgumentException naming the line that does not parse
    */
   public static Trace azure(Path file) {
+    return azure(file, TraceLimits.DEFAULT);
+  }
+
+  /**
+   * As {@link #azure(Path)}, refusing a trace beyond {@code limits}: too many rows (found before
+   * they are all read), a row's tokens, a time outside 1970-2199, a span over 400 days.
+   */
+  public static Trace azure(Path file, TraceLimits limits) {
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String header = in.readLine();
       if (header == null
@@ -105,6 +113,9 @@ public final class Trace {
         if (line.isBlank()) {
           continue;
         }
+        if (n >= limits.maxRequests()) {
+          limits.check(file + " (more than " + n + " rows)", n + 1, 0);
+        }
         String[] f = line.split(",");
         try {
           LocalDateTime time = LocalDateTime.parse(f[0].trim(), AZURE_TIME);
@@ -122,8 +133,11 @@ public final class Trace {
           if (prompts[n] < 0 || outputs[n] < 0) {
             throw new NumberFormatException("negative token count");
           }
+          TraceLimits.checkTokens("ContextTokens", prompts[n]);
+          TraceLimits.checkTokens("GeneratedTokens", outputs[n]);
+          TraceLimits.checkTime("TIMESTAMP", time.toInstant(ZoneOffset.UTC));
           n++;
-        } catch (RuntimeException e) {
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
           throw new IllegalArgumentException(
               file
                   + " line "
@@ -133,10 +147,25 @@ public final class Trace {
                   + "\" is not TIMESTAMP,ContextTokens,GeneratedTokens ("
                   + e.getMessage()
                   + ")");
+        } catch (ArrayIndexOutOfBoundsException e) {
+          throw new IllegalArgumentException(
+              file
+                  + " line "
+                  + lineNumber
+                  + ": \""
+                  + line
+                  + "\" is not TIMESTAMP,ContextTokens,GeneratedTokens (it has "
+                  + f.length
+                  + " fields)");
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              file + " line " + lineNumber + ": " + e.getMessage(), e);
         }
       }
-      return sorted(
-          Arrays.copyOf(arrivals, n), Arrays.copyOf(prompts, n), Arrays.copyOf(outputs, n));
+      Trace trace =
+          sorted(Arrays.copyOf(arrivals, n), Arrays.copyOf(prompts, n), Arrays.copyOf(outputs, n));
+      limits.check(file.toString(), n, trace.endMicros() / 1e6);
+      return trace;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read trace " + file, e);
     }

@@ -148,22 +148,92 @@ public final class TwinWorld {
     return new TwinWorld(Document.fresh(now, timings, delays));
   }
 
-  /** The world in {@code file}; {@code orElse} when there is none yet. */
-  public static TwinWorld load(Path file, Instant orElse) {
-    if (!Files.exists(file)) {
-      return fresh(orElse);
+  /**
+   * The keys every world file copyscale has written holds: a file without one of them is not a
+   * world (keys added later, such as {@code delays}, take a fresh account's value when absent).
+   */
+  static final List<String> REQUIRED_KEYS =
+      List.of(
+          "now",
+          "timings",
+          "sageMaker",
+          "autoScaling",
+          "cloudWatch",
+          "scheduler",
+          "events",
+          "secrets",
+          "stateTable");
+
+  /**
+   * The world in {@code file}, which must exist ({@link WorldFile} checks that and locks it).
+   *
+   * @throws IllegalArgumentException naming the file and what is wrong with it: not JSON, a key
+   *     missing, a value of the wrong kind (with its path in the file)
+   */
+  static TwinWorld read(Path file) {
+    com.fasterxml.jackson.databind.JsonNode tree;
+    try {
+      tree = STORE.readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonParseException e) {
+      throw notAWorld(
+          file,
+          "it is not JSON ("
+              + String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("")
+              + where(e.getLocation())
+              + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the world file " + file, e);
+    }
+    if (tree == null || !tree.isObject()) {
+      throw notAWorld(file, "it is not a JSON object");
+    }
+    List<String> missing = REQUIRED_KEYS.stream().filter(k -> !tree.hasNonNull(k)).toList();
+    if (!missing.isEmpty()) {
+      throw notAWorld(file, "it lacks " + String.join(", ", missing));
+    }
+    Document document;
+    try {
+      document = STORE.treeToValue(tree, Document.class);
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      throw notAWorld(file, "its " + path(e) + " holds a value copyscale cannot read there");
+    } catch (IOException e) {
+      throw notAWorld(file, "it does not parse");
     }
     try {
-      return new TwinWorld(STORE.readValue(file.toFile(), Document.class));
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "the world file "
-              + file
-              + " does not parse ("
-              + e.getMessage().lines().findFirst().orElse("")
-              + "); start over with `copyscale world reset`",
-          e);
+      return new TwinWorld(document);
+    } catch (RuntimeException e) {
+      // A hand-edited file can hold values no world of copyscale's ever did (a null inside a
+      // list): say so, not the exception's text.
+      throw notAWorld(file, "its contents are not those of a world copyscale wrote");
     }
+  }
+
+  private static IllegalArgumentException notAWorld(Path file, String why) {
+    return new IllegalArgumentException(
+        "the world file "
+            + file
+            + " is not a twin world: "
+            + why
+            + "; start a new one with `copyscale world reset --world "
+            + file
+            + "`");
+  }
+
+  private static String where(com.fasterxml.jackson.core.JsonLocation at) {
+    return at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+  }
+
+  /** The path in the file of a value Jackson could not map, as {@code sageMaker.endpoints[0]}. */
+  private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        path.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "top level" : "key " + path;
   }
 
   /** Writes the world atomically (a crash never leaves half a file). */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.copyscale.twin.cloudwatch.AlarmActionInvocation;
 import dev.copyscale.twin.world.TwinFixture;
-import dev.copyscale.twin.world.TwinWorld;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -114,7 +113,7 @@ class NativePolicyTargetTrackingTest extends NativePolicyFixture {
     tracking(20, 900, 300, false);
     fire("High", 40); // 2 -> 4, cooldown 15 min
     world.save(dir.resolve("world.json"));
-    world = TwinWorld.load(dir.resolve("world.json"), T0);
+    world = dev.copyscale.twin.world.WorldFile.read(dir.resolve("world.json"));
     aas = world.autoScaling();
     sm = world.sageMaker();
     assertThat(aas.state().policyChanges())

@@ -427,7 +427,7 @@ class SageMakerTwinTest {
             .add(type);
         java.nio.file.Files.writeString(
             file, dev.copyscale.json.Json.mapper().writeValueAsString(doc));
-        return TwinWorld.load(file, java.time.Instant.EPOCH);
+        return dev.copyscale.twin.world.WorldFile.read(file);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }

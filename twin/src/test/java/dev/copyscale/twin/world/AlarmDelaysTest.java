@@ -173,7 +173,7 @@ class AlarmDelaysTest {
     world.advance(Duration.ofSeconds(20), Stack.NONE);
     assertThat(world.pendingDeliveries()).hasSize(1);
     world.save(dir.resolve("w.json"));
-    TwinWorld loaded = TwinWorld.load(dir.resolve("w.json"), Instant.EPOCH);
+    TwinWorld loaded = WorldFile.read(dir.resolve("w.json"));
     Recording stack = new Recording(loaded, false);
     loaded.advance(Duration.ofSeconds(5), stack);
     assertThat(stack.at)
@@ -192,7 +192,7 @@ class AlarmDelaysTest {
             false);
     TwinWorld world = TwinWorld.fresh(T0, TwinTimings.defaults(), slow);
     world.save(dir.resolve("w.json"));
-    TwinWorld loaded = TwinWorld.load(dir.resolve("w.json"), Instant.EPOCH);
+    TwinWorld loaded = WorldFile.read(dir.resolve("w.json"));
     assertThat(loaded.delays()).isEqualTo(slow);
     assertThat(loaded.cloudWatch().ingestionDelay()).isEqualTo(Duration.ofSeconds(60));
   }

@@ -130,7 +130,7 @@ class DeployOnTwinTest {
     Path file = dir.resolve("world.json");
     world.save(file);
 
-    TwinWorld loaded = TwinWorld.load(file, Instant.EPOCH);
+    TwinWorld loaded = WorldFile.read(file);
     DeployService deployLoaded = loaded.services().deploy();
     world.advance(Duration.ofMinutes(11), reconciling(deploy));
     loaded.advance(Duration.ofMinutes(11), reconciling(deployLoaded));

@@ -1,6 +1,7 @@
 package dev.copyscale.twin.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.twin.sagemaker.SageMakerTwin;
@@ -90,7 +91,7 @@ class TwinWorldTest {
   void saveLoadSaveIsByteForByteTheSame(@TempDir Path dir) throws Exception {
     TwinWorld world = busy();
     world.save(dir.resolve("a.json"));
-    TwinWorld.load(dir.resolve("a.json"), Instant.EPOCH).save(dir.resolve("b.json"));
+    WorldFile.read(dir.resolve("a.json")).save(dir.resolve("b.json"));
     assertThat(Files.readString(dir.resolve("b.json")))
         .isEqualTo(Files.readString(dir.resolve("a.json")));
   }
@@ -106,7 +107,7 @@ class TwinWorldTest {
             .currentCopyCount();
     assertThat(before).isZero();
     world.save(dir.resolve("w.json"));
-    TwinWorld loaded = TwinWorld.load(dir.resolve("w.json"), Instant.EPOCH);
+    TwinWorld loaded = WorldFile.read(dir.resolve("w.json"));
     for (int minute = 0; minute < 20; minute++) {
       world.pause(Duration.ofMinutes(1));
       loaded.pause(Duration.ofMinutes(1));
@@ -122,11 +123,75 @@ class TwinWorldTest {
   }
 
   @Test
-  void aMissingFileIsAFreshWorld(@TempDir Path dir) {
-    TwinWorld world = TwinWorld.load(dir.resolve("none.json"), T0);
-    assertThat(world.clock().instant()).isEqualTo(T0);
-    assertThat(world.sageMaker().state().endpoints()).isEmpty();
-    assertThat(world.timings()).isEqualTo(TwinTimings.defaults());
+  void aMissingWorldIsRefusedNamingItsPath(@TempDir Path dir) {
+    Path none = dir.resolve("none.json");
+    assertThatThrownBy(() -> WorldFile.read(none))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no world file " + none)
+        .hasMessageContaining("copyscale world reset --world " + none);
+    assertThatThrownBy(() -> WorldFile.lock(none, m -> {}))
+        .hasMessageContaining("no world file " + none);
+    assertThat(none).doesNotExist();
+    assertThat(WorldFile.lockFileOf(none)).doesNotExist();
+  }
+
+  @Test
+  void aFileThatIsNotAWorldIsRefusedNamingWhatItLacks(@TempDir Path dir) throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty.json"), "{}");
+    assertThatThrownBy(() -> WorldFile.read(empty))
+        .hasMessageContaining("the world file " + empty + " is not a twin world: it lacks now,")
+        .hasMessageContaining("stateTable")
+        .hasMessageNotContaining("Exception")
+        .hasMessageNotContaining("dev.copyscale");
+    Path text = Files.writeString(dir.resolve("text.json"), "world");
+    assertThatThrownBy(() -> WorldFile.read(text)).hasMessageContaining("it is not JSON");
+    TwinWorld.fresh(T0).save(dir.resolve("w.json"));
+    Path wrong =
+        Files.writeString(
+            dir.resolve("wrong.json"),
+            Files.readString(dir.resolve("w.json")).replace("\"" + T0 + "\"", "\"tuesday\""));
+    assertThatThrownBy(() -> WorldFile.read(wrong))
+        .hasMessageContaining("its key now holds a value copyscale cannot read there")
+        .hasMessageNotContaining("java.");
+  }
+
+  @Test
+  void aReadOnlyWorldIsRefusedAndKept(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("w.json");
+    TwinWorld.fresh(T0).save(file);
+    String before = Files.readString(file);
+    Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+    assertThatThrownBy(() -> WorldFile.lock(file, m -> {}))
+        .hasMessageContaining("the world file " + file + " is read-only");
+    assertThatThrownBy(() -> WorldFile.create(file, m -> {})).hasMessageContaining("is read-only");
+    assertThat(Files.readString(file)).isEqualTo(before);
+  }
+
+  @Test
+  void aLockedWorldWaitsForItsHolderAndSaysSo(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("w.json");
+    TwinWorld.fresh(T0).save(file);
+    List<String> said = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.CompletableFuture<Instant> second;
+    try (WorldFile held = WorldFile.lock(file, m -> {})) {
+      second =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try (WorldFile next = WorldFile.lock(file, said::add)) {
+                  return next.load().clock().instant();
+                }
+              });
+      // The holder writes while the other waits (3 s, then it says why).
+      Thread.sleep(3_500);
+      assertThat(second).isNotDone();
+      TwinWorld world = held.load();
+      world.pause(Duration.ofMinutes(5));
+      held.save(world);
+    }
+    assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(T0.plusSeconds(300));
+    assertThat(said).singleElement().asString().contains("waiting for the world file " + file);
   }
 
   @Test
@@ -148,7 +213,7 @@ class TwinWorldTest {
             Duration.ofSeconds(45),
             java.util.List.of("ml.p4d.24xlarge"));
     TwinWorld.fresh(T0, slow).save(dir.resolve("w.json"));
-    assertThat(TwinWorld.load(dir.resolve("w.json"), Instant.EPOCH).timings()).isEqualTo(slow);
+    assertThat(WorldFile.read(dir.resolve("w.json")).timings()).isEqualTo(slow);
   }
 
   @Test

@@ -1,0 +1,98 @@
+package dev.copyscale.twin.traffic;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * How much work one trace may set, checked before any is done (docs/simulation.md, "Limits").
+ *
+ * <ul>
+ *   <li>{@code maxRequests}: 10,000,000 by default. The simulator runs about 400,000 requests a
+ *       second on 2 cores and a trace holds 16 bytes a request, so 10 million is about 25 s and 160
+ *       MB a spec: three simulated weeks of the Azure hour. {@code --max-requests} raises it (with
+ *       {@code java -Xmx} for the memory).
+ *   <li>{@link #MAX_SPAN}: 400 days, what one {@code world advance} moves: a year of every
+ *       schedule.
+ *   <li>{@link #MAX_TOKENS}: 1,048,576 tokens in one request's prompt or output: the longest
+ *       context windows served today are about a million tokens, and a longer request is no request
+ *       a model can take.
+ *   <li>{@link #FIRST}..{@link #LAST}: the years EventBridge Scheduler's cron expressions can name
+ *       (1970 to 2199), so every schedule of a spec can fire during the trace.
+ * </ul>
+ */
+public record TraceLimits(long maxRequests) {
+  public static final long MAX_REQUESTS = 10_000_000;
+  public static final Duration MAX_SPAN = Duration.ofDays(400);
+  public static final int MAX_TOKENS = 1 << 20;
+  public static final Instant FIRST = LocalDateTime.of(1970, 1, 1, 0, 0).toInstant(ZoneOffset.UTC);
+  public static final Instant LAST = LocalDateTime.of(2200, 1, 1, 0, 0).toInstant(ZoneOffset.UTC);
+
+  public static final TraceLimits DEFAULT = new TraceLimits(MAX_REQUESTS);
+
+  public TraceLimits {
+    if (maxRequests < 1) {
+      throw new IllegalArgumentException("the most requests a trace may hold must be at least 1");
+    }
+  }
+
+  /**
+   * Refuses a trace of {@code requests} (counted or expected) requests over {@code span}, naming
+   * {@code what} sets it.
+   */
+  public void check(String what, double requests, double spanSeconds) {
+    if (!(spanSeconds <= MAX_SPAN.toSeconds())) {
+      throw new IllegalArgumentException(
+          what
+              + " lasts "
+              + days(spanSeconds)
+              + ", more than the 400 days one simulation covers (what one world advance moves);"
+              + " simulate it in stretches of at most 400 days");
+    }
+    if (!(requests <= maxRequests)) {
+      throw new IllegalArgumentException(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s is about %,.0f requests, more than the %,d one trace may hold (at the"
+                  + " simulator's ~400,000 requests/s on 2 cores and 16 bytes a request, 10"
+                  + " million is ~25 s and 160 MB a spec); lower the rate or the duration, or"
+                  + " raise the limit with --max-requests N (and the heap with java -Xmx)",
+              what,
+              requests,
+              maxRequests));
+    }
+  }
+
+  /** Refuses a request's token count beyond {@link #MAX_TOKENS}. */
+  static void checkTokens(String what, long tokens) {
+    if (tokens > MAX_TOKENS) {
+      throw new IllegalArgumentException(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s of %,d is more than the %,d tokens one request may have (the longest context"
+                  + " windows served are about a million tokens)",
+              what,
+              tokens,
+              MAX_TOKENS));
+    }
+  }
+
+  /** Refuses a time outside the years cron expressions can name. */
+  public static void checkTime(String what, Instant at) {
+    if (at.isBefore(FIRST) || !at.isBefore(LAST)) {
+      throw new IllegalArgumentException(
+          what
+              + " "
+              + at
+              + " is outside 1970-2199, the years EventBridge Scheduler's cron expressions (and so"
+              + " a spec's schedules) can name");
+    }
+  }
+
+  private static String days(double seconds) {
+    return Double.isFinite(seconds)
+        ? String.format(java.util.Locale.ROOT, "%,.0f days", Math.floor(seconds / 86_400))
+        : "for ever";
+  }
+}
