@@ -113,9 +113,10 @@ public final class CapacityConvergence {
           if (decision.outcome() == Outcome.FAILED) {
             return Optional.of(last != null ? last : result(decision, live));
           }
-          store.append(decision, now.plus(retention));
-          writer.publish(decision);
-          return Optional.of(result(decision, live));
+          LedgerEntry done = decision.doneAt(now);
+          store.append(done, now.plus(retention));
+          writer.publish(done);
+          return Optional.of(result(done, live));
         }
         if (step instanceof Convergence.Wait wait) {
           return Optional.of(pending(decision, live, wait.why()));
