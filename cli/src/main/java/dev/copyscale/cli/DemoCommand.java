@@ -16,6 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,17 +71,30 @@ final class DemoCommand implements Callable<Integer> {
       description = "also save the resulting world here, for world show / activities")
   Path world;
 
+  @Option(
+      names = "--json",
+      description =
+          "print {\"spec\", \"deployment\", \"timeline\": [{\"at\", \"state\"}],"
+              + " \"activities\": [...]} instead of the text")
+  boolean json;
+
+  /** One moment the endpoint, the copies or the instances changed, and how they stood. */
+  record Moment(Instant at, String state) {}
+
   @Override
   public Integer call() {
-    PrintWriter out = commandSpec.commandLine().getOut();
+    PrintWriter shown = commandSpec.commandLine().getOut();
+    // With --json the story is collected, and printed as one document at the end.
+    PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : shown;
     String document = SpecFiles.read(commandSpec, specFile);
     PreflightReport preflight =
         new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB)
             .run(SpecParser.parse(document));
     if (!preflight.fits()) {
-      out.println("preflight: " + specFile + " does not fit:");
-      preflight.problems().forEach(p -> out.println("  - " + p));
-      out.flush();
+      PrintWriter why = json ? commandSpec.commandLine().getErr() : shown;
+      why.println("preflight: " + specFile + " does not fit:");
+      preflight.problems().forEach(p -> why.println("  - " + p));
+      why.flush();
       return 1;
     }
     DeploymentSpec spec = SpecParser.parse(document).orThrow();
@@ -115,14 +132,28 @@ final class DemoCommand implements Callable<Integer> {
     timeline.sample();
     twin.advance(span, timeline.watching(functions));
     timeline.sample();
+    List<ActivitiesCommand.Activity> activities =
+        ActivitiesCommand.list(spec, twin.stateTable(), twin.autoScaling(), Instant.EPOCH);
     out.printf("%nactivities (newest first):%n");
-    ActivitiesCommand.list(spec, twin.stateTable(), twin.autoScaling(), Instant.EPOCH)
-        .forEach(a -> out.printf("  %s  %-9s %s%n", fmt(a.time(), zone), a.outcome(), a.cause()));
+    out.print(ActivitiesCommand.table(activities, "  ", ActivitiesCommand.WIDTH));
     if (world != null) {
       twin.save(world);
-      out.printf("%nworld saved to %s: try `copyscale world show --world %s`%n", world, world);
+      (json ? commandSpec.commandLine().getErr() : out)
+          .printf("%nworld saved to %s: try `copyscale world show --world %s`%n", world, world);
+    }
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("spec", specFile.toString());
+      doc.put("deployment", spec.name());
+      doc.put("start", start);
+      doc.put("end", twin.clock().instant());
+      doc.put("timeline", timeline.moments);
+      doc.put("activities", activities);
+      shown.println(Json.pretty(doc));
     }
     out.flush();
+    shown.flush();
+    commandSpec.commandLine().getErr().flush();
     return 0;
   }
 
@@ -137,6 +168,7 @@ final class DemoCommand implements Callable<Integer> {
     private final ZoneId zone;
     private final PrintWriter out;
     private String last = "";
+    final List<Moment> moments = new ArrayList<>();
 
     Timeline(TwinWorld twin, DeploymentSpec spec, ZoneId zone, PrintWriter out) {
       this.twin = twin;
@@ -187,6 +219,7 @@ final class DemoCommand implements Callable<Integer> {
       String now = line.toString();
       if (!now.equals(last)) {
         out.printf("%s  %s%n", fmt(twin.clock().instant(), zone), now);
+        moments.add(new Moment(twin.clock().instant(), now));
         last = now;
       }
     }
