@@ -341,8 +341,7 @@ final class LoadCommand implements Callable<Integer> {
               seed);
       built = twin;
     }
-    AtomicLong sent = new AtomicLong();
-    LoadTarget target = counting(decorate.apply(built), sent);
+    LoadTarget target = decorate.apply(built);
     Instant start = target.clock().instant();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch summarized = new CountDownLatch(1);
@@ -359,6 +358,7 @@ final class LoadCommand implements Callable<Integer> {
             "copyscale-load-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
+      AtomicLong sent = new AtomicLong();
       AtomicLong finished = new AtomicLong();
       Duration planned = planned(trace, duration);
       int bound = count;
@@ -382,7 +382,10 @@ final class LoadCommand implements Callable<Integer> {
                 target,
                 new LoadDriver.Plan(drive, count, duration, stream, body),
                 stop::get,
-                finished::set);
+                (s, f) -> {
+                  sent.set(s);
+                  finished.set(f);
+                });
         if (twin != null) {
           twin.finishPeriod();
         }
@@ -773,47 +776,6 @@ final class LoadCommand implements Callable<Integer> {
                     + (closed ? " done" : " sent")
                 : Progress.compact(sent) + " sent";
     return new Progress.Status(finished, fraction, detail);
-  }
-
-  /** The target, counting what is sent to it (for the progress line). */
-  private static LoadTarget counting(LoadTarget target, AtomicLong sent) {
-    return new LoadTarget() {
-      @Override
-      public boolean aws() {
-        return target.aws();
-      }
-
-      @Override
-      public Clock clock() {
-        return target.clock();
-      }
-
-      @Override
-      public void send(
-          String body,
-          boolean stream,
-          java.util.concurrent.BlockingQueue<dev.copyscale.cli.load.Outcome> done) {
-        sent.incrementAndGet();
-        target.send(body, stream, done);
-      }
-
-      @Override
-      public void waitUntil(Instant at) throws InterruptedException {
-        target.waitUntil(at);
-      }
-
-      @Override
-      public void awaitOutcome(
-          java.util.concurrent.BlockingQueue<dev.copyscale.cli.load.Outcome> done)
-          throws InterruptedException {
-        target.awaitOutcome(done);
-      }
-
-      @Override
-      public void close() {
-        target.close();
-      }
-    };
   }
 
   private static Map<String, Double> percentiles(java.util.function.DoubleUnaryOperator at) {

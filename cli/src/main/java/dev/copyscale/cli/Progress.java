@@ -152,12 +152,12 @@ final class Progress implements AutoCloseable {
     return b.toString();
   }
 
-  /** A count for a narrow line: "950", "12.3k", "4.56M". */
+  /** A count or rate for a narrow line: "0", "8.5", "950", "12.3k", "4.56M". */
   static String compact(double v) {
     if (v < 10_000) {
-      return String.format(Locale.ROOT, v < 10 ? "%.1f" : "%,.0f", v);
+      return String.format(Locale.ROOT, v < 10 && v != Math.rint(v) ? "%.1f" : "%,.0f", v);
     }
-    return v < 10_000_000
+    return v < 1_000_000
         ? String.format(Locale.ROOT, "%.1fk", v / 1000)
         : String.format(Locale.ROOT, "%.2fM", v / 1_000_000);
   }
