@@ -1,9 +1,11 @@
 package dev.copyscale.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.lambda.LambdaEnvironment;
 import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
+import dev.copyscale.cli.report.Units;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
@@ -18,13 +20,18 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,9 +74,30 @@ final class ActivitiesCommand implements Callable<Integer> {
 
   @Mixin WorldOptions where;
 
-  /** One line of the listing. */
+  /**
+   * One scaling activity, copyscale's or Application Auto Scaling's, in one vocabulary: the outcome
+   * (SCALED, PENDING, FAILED, NO_CHANGE, IGNORED, DRY_RUN), the desired count before and after
+   * (null where no count applies: an ignored event, a decision that looked at no count), when
+   * SageMaker had the change ({@code end}, null until it has) and why.
+   *
+   * @param source what decided: copyscale's "alarm", "tick", "slo", "schedule", "deploy",
+   *     "override", or "application-autoscaling" for a native policy
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS) // a count that does not apply is null, not left out
   record Activity(
-      Instant time, String source, String outcome, Integer from, Integer to, String cause) {}
+      Instant time,
+      Instant end,
+      String source,
+      String outcome,
+      Integer from,
+      Integer to,
+      String cause) {}
+
+  /** The source of Application Auto Scaling's own activities. */
+  static final String AAS = "application-autoscaling";
+
+  /** The listing's width: every line fits it. */
+  static final int WIDTH = 120;
 
   @Override
   public Integer call() {
@@ -109,28 +137,95 @@ final class ActivitiesCommand implements Callable<Integer> {
       failure(record).ifPresent(f -> document.put("deploymentFailed", f));
       document.put("activities", activities);
       out.println(Json.pretty(document));
-    } else {
-      override.ifPresent(
-          o ->
-              out.printf(
-                  "override in force: bounds [%d, %d] until %s (%s), set %s%n",
-                  o.min(), o.max(), o.until(), o.reason(), o.setAt()));
-      failure(record).ifPresent(f -> out.println("deployment failed: " + f));
+      out.flush();
+      return 0;
     }
-    if (json) {
-      // printed above
-    } else if (activities.isEmpty()) {
+    override.ifPresent(
+        o ->
+            out.printf(
+                "override in force: bounds [%d, %d] until %s (%s), set %s%n",
+                o.min(), o.max(), o.until(), o.reason(), o.setAt()));
+    failure(record).ifPresent(f -> out.println("deployment failed: " + f));
+    if (activities.isEmpty()) {
       out.println(
           "no scaling activities for "
               + deployment
-              + (since == null ? "" : " in the last " + since));
+              + (since == null ? "" : " in the last " + Durations.describe(since)));
     } else {
-      for (Activity a : activities) {
-        out.printf("%s  %-9s  %s%n", a.time(), a.outcome(), a.cause());
-      }
+      out.print(table(activities, "", WIDTH));
     }
     out.flush();
     return 0;
+  }
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter CLOCK =
+      DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY_CLOCK =
+      DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /**
+   * The activities as aligned columns under a header, in the order given: time (UTC, to the
+   * second), outcome, from → to, when SageMaker had the change, and why, wrapped under itself
+   * within {@code width} columns; every line starts with {@code indent}.
+   */
+  static String table(List<Activity> activities, String indent, int width) {
+    String[] head = {"time (UTC)", "outcome", "change", "done", "why"};
+    List<String[]> rows = new ArrayList<>();
+    rows.add(head);
+    for (Activity a : activities) {
+      rows.add(
+          new String[] {
+            TIME.format(a.time()),
+            a.outcome(),
+            a.to() == null ? "" : (a.from() == null ? "?" : a.from()) + " → " + a.to(),
+            a.end() == null
+                ? ""
+                : sameDay(a.time(), a.end()) ? CLOCK.format(a.end()) : DAY_CLOCK.format(a.end()),
+            Units.readable(a.cause())
+          });
+    }
+    int[] w = new int[4];
+    for (String[] r : rows) {
+      for (int c = 0; c < 4; c++) {
+        w[c] = Math.max(w[c], r[c].length());
+      }
+    }
+    int causeAt = indent.length() + w[0] + w[1] + w[2] + w[3] + 8;
+    int room = Math.max(30, width - causeAt);
+    StringBuilder b = new StringBuilder();
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder(indent);
+      for (int c = 0; c < 4; c++) {
+        line.append(r[c]).append(" ".repeat(w[c] + 2 - r[c].length()));
+      }
+      List<String> wrapped = wrap(r[4], room);
+      b.append((line + wrapped.get(0)).stripTrailing()).append('\n');
+      for (String more : wrapped.subList(1, wrapped.size())) {
+        b.append(" ".repeat(causeAt)).append(more).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  private static boolean sameDay(Instant a, Instant b) {
+    return a.atZone(ZoneOffset.UTC).toLocalDate().equals(b.atZone(ZoneOffset.UTC).toLocalDate());
+  }
+
+  /** Text broken at spaces into lines of at most {@code room} characters (a longer word alone). */
+  static List<String> wrap(String text, int room) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + word.length() > room) {
+        lines.add(line.toString());
+        line = new StringBuilder();
+      }
+      line.append(line.length() == 0 ? "" : " ").append(word);
+    }
+    lines.add(line.toString());
+    return lines;
   }
 
   /**
@@ -143,6 +238,12 @@ final class ActivitiesCommand implements Callable<Integer> {
         : Optional.empty();
   }
 
+  /**
+   * The deployment's activities since {@code from}, newest first: copyscale's ledger merged with
+   * Application Auto Scaling's activities for its scalable target. Application Auto Scaling says
+   * only the count it set; the count before is the one the change before it left (whoever's), or
+   * the spec's initial count for the first.
+   */
   static List<Activity> list(
       DeploymentSpec spec,
       StateStore store,
@@ -151,10 +252,21 @@ final class ActivitiesCommand implements Callable<Integer> {
     List<Activity> activities = new ArrayList<>();
     String unit =
         spec.scaling().dimension() == DeploymentSpec.Dimension.COPIES ? "copies" : "instances";
-    for (LedgerEntry e : store.ledger(spec.name(), from)) {
+    for (LedgerEntry e : store.ledger(spec.name(), Instant.EPOCH)) {
+      // An ignored event, or a decision that read no count (its entry keeps the builder's 0 -> 0),
+      // has no count to show.
+      boolean counted =
+          e.outcome() != Outcome.IGNORED
+              && !(e.outcome() == Outcome.NO_CHANGE && e.from() == 0 && e.to() == 0);
       activities.add(
           new Activity(
-              e.at(), e.source().wire(), e.outcome().name(), e.from(), e.to(), cause(e, unit)));
+              e.at(),
+              e.outcome() == Outcome.SCALED ? e.done().orElse(e.at()) : null,
+              e.source().wire(),
+              e.outcome().name(),
+              counted ? e.from() : null,
+              counted ? e.to() : null,
+              cause(e, unit)));
     }
     ResourceNames names = ResourceNames.of(spec);
     for (ScalingActivity a :
@@ -165,22 +277,59 @@ final class ActivitiesCommand implements Callable<Integer> {
                         .resourceId(names.scalableResourceId())
                         .scalableDimension(names.scalableDimension()))
             .scalingActivities()) {
-      if (!a.startTime().isBefore(from)) {
-        activities.add(
-            new Activity(
-                a.startTime(),
-                "application-autoscaling",
-                a.statusCodeAsString(),
-                null,
-                null,
-                a.cause()
-                    + ": "
-                    + a.description()
-                    + (a.statusMessage() == null ? "" : " (" + a.statusMessage() + ")")));
+      activities.add(ofApplicationAutoScaling(a));
+    }
+    activities.sort(Comparator.comparing(Activity::time));
+    int before =
+        spec.scaling().dimension() == DeploymentSpec.Dimension.COPIES
+            ? spec.component().copies()
+            : spec.endpoint().initialInstanceCount();
+    List<Activity> listed = new ArrayList<>();
+    for (Activity a : activities) {
+      Activity known =
+          a.source().equals(AAS) && a.to() != null
+              ? new Activity(a.time(), a.end(), a.source(), a.outcome(), before, a.to(), a.cause())
+              : a;
+      if (known.to() != null
+          && (known.outcome().equals("SCALED") || known.outcome().equals("PENDING"))) {
+        before = known.to();
+      }
+      if (!known.time().isBefore(from)) {
+        listed.add(known);
       }
     }
-    activities.sort(Comparator.comparing(Activity::time).reversed());
-    return activities;
+    listed.sort(Comparator.comparing(Activity::time).reversed());
+    return listed;
+  }
+
+  private static final Pattern SET_TO = Pattern.compile("to (\\d+)");
+
+  /**
+   * An Application Auto Scaling activity in copyscale's words: its status as an outcome, the count
+   * it set (from its description, "Setting desired copy count to 3."), its cause without the
+   * "monitor " AAS puts before an alarm, and its status message when it did not succeed.
+   */
+  private static Activity ofApplicationAutoScaling(ScalingActivity a) {
+    String outcome =
+        switch (a.statusCodeAsString()) {
+          case "Successful" -> "SCALED";
+          case "Pending", "InProgress" -> "PENDING";
+          case "Overridden" -> "NO_CHANGE";
+          default -> "FAILED";
+        };
+    Matcher to = SET_TO.matcher(a.description() == null ? "" : a.description());
+    String cause = a.cause() == null ? "" : a.cause().replaceFirst("^monitor alarm ", "alarm ");
+    if (!outcome.equals("SCALED") && a.statusMessage() != null) {
+      cause += ": " + outcome.toLowerCase(Locale.ROOT) + ", " + a.statusMessage();
+    }
+    return new Activity(
+        a.startTime(),
+        outcome.equals("SCALED") ? a.endTime() : null,
+        AAS,
+        outcome,
+        null,
+        to.find() ? Integer.valueOf(to.group(1)) : null,
+        cause + " (by Application Auto Scaling)");
   }
 
   /** One line in Application Auto Scaling's style, or the reason nothing changed. */
@@ -212,29 +361,13 @@ final class ActivitiesCommand implements Callable<Integer> {
           case OVERRIDE -> "operator override set bounds " + e.state();
         };
     return switch (e.outcome()) {
-      case SCALED ->
-          trigger
-              + ": desired "
-              + unit
-              + " "
-              + e.from()
-              + " → "
-              + e.to()
-              + limits(e)
-              + (explained(e) ? " (" + e.reason() + ")" : "");
+      case SCALED -> trigger + limits(e) + (explained(e) ? ": " + e.reason() : "");
       case PENDING ->
           trigger
-              + ": desired "
-              + unit
-              + " "
-              + e.from()
-              + " → "
-              + e.to()
               + limits(e)
-              + ", "
+              + "; "
               + (e.source() == Source.SLO ? e.reason() : progress(e.reason()));
-      case DRY_RUN ->
-          trigger + ": dry run, would set desired " + unit + " " + e.from() + " → " + e.to();
+      case DRY_RUN -> trigger + ": dry run, would set desired " + unit;
       case NO_CHANGE -> trigger + ": no change, " + e.reason();
       case IGNORED -> trigger + ": ignored, " + e.reason();
       case FAILED -> trigger + ": failed, " + e.reason();

@@ -17,6 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,6 +72,16 @@ final class DemoCommand implements Callable<Integer> {
       description = "also save the resulting world here, for world show / activities")
   Path world;
 
+  @Option(
+      names = "--json",
+      description =
+          "print {\"spec\", \"deployment\", \"timeline\": [{\"at\", \"state\"}],"
+              + " \"activities\": [...]} instead of the text")
+  boolean json;
+
+  /** One moment the endpoint, the copies or the instances changed, and how they stood. */
+  record Moment(Instant at, String state) {}
+
   @Override
   public Integer call() {
     // Everything the user typed is checked before a world file is touched.
@@ -83,19 +97,22 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private Integer follow(WorldFile file) {
-    PrintWriter out = commandSpec.commandLine().getOut();
+    PrintWriter shown = commandSpec.commandLine().getOut();
+    // With --json the story is collected, and printed as one document at the end.
+    PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : shown;
     String document = SpecFiles.read(commandSpec, specFile);
     dev.copyscale.spec.SpecResult parsed = SpecParser.parse(document);
     PreflightReport preflight =
         new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(parsed);
     if (!preflight.fits()) {
+      PrintWriter why = json ? commandSpec.commandLine().getErr() : shown;
       // An invalid spec is invalid, not too big.
-      out.println(
+      why.println(
           "preflight: "
               + specFile
               + (parsed.isValid() ? " does not fit:" : " is not a valid spec:"));
-      preflight.problems().forEach(p -> out.println("  - " + p));
-      out.flush();
+      preflight.problems().forEach(p -> why.println("  - " + p));
+      why.flush();
       return 1;
     }
     DeploymentSpec spec = SpecParser.parse(document).orThrow();
@@ -133,14 +150,28 @@ final class DemoCommand implements Callable<Integer> {
     timeline.sample();
     twin.advance(span, timeline.watching(functions));
     timeline.sample();
+    List<ActivitiesCommand.Activity> activities =
+        ActivitiesCommand.list(spec, twin.stateTable(), twin.autoScaling(), Instant.EPOCH);
     out.printf("%nactivities (newest first):%n");
-    ActivitiesCommand.list(spec, twin.stateTable(), twin.autoScaling(), Instant.EPOCH)
-        .forEach(a -> out.printf("  %s  %-9s %s%n", fmt(a.time(), zone), a.outcome(), a.cause()));
+    out.print(ActivitiesCommand.table(activities, "  ", ActivitiesCommand.WIDTH));
     if (file != null) {
       file.save(twin);
-      out.printf("%nworld saved to %s: try `copyscale world show --world %s`%n", world, world);
+      (json ? commandSpec.commandLine().getErr() : out)
+          .printf("%nworld saved to %s: try `copyscale world show --world %s`%n", world, world);
+    }
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("spec", specFile.toString());
+      doc.put("deployment", spec.name());
+      doc.put("start", start);
+      doc.put("end", twin.clock().instant());
+      doc.put("timeline", timeline.moments);
+      doc.put("activities", activities);
+      shown.println(Json.pretty(doc));
     }
     out.flush();
+    shown.flush();
+    commandSpec.commandLine().getErr().flush();
     return 0;
   }
 
@@ -155,6 +186,7 @@ final class DemoCommand implements Callable<Integer> {
     private final ZoneId zone;
     private final PrintWriter out;
     private String last = "";
+    final List<Moment> moments = new ArrayList<>();
 
     Timeline(TwinWorld twin, DeploymentSpec spec, ZoneId zone, PrintWriter out) {
       this.twin = twin;
@@ -205,6 +237,7 @@ final class DemoCommand implements Callable<Integer> {
       String now = line.toString();
       if (!now.equals(last)) {
         out.printf("%s  %s%n", fmt(twin.clock().instant(), zone), now);
+        moments.add(new Moment(twin.clock().instant(), now));
         last = now;
       }
     }

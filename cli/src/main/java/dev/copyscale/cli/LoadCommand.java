@@ -15,6 +15,7 @@ import dev.copyscale.cli.load.LoadStats;
 import dev.copyscale.cli.load.LoadTarget;
 import dev.copyscale.cli.load.Tutorial;
 import dev.copyscale.cli.load.TwinTarget;
+import dev.copyscale.cli.report.Units;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec;
@@ -40,9 +41,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -219,7 +220,7 @@ final class LoadCommand implements Callable<Integer> {
 
   @Option(
       names = "--no-progress",
-      description = "no progress bar (it only shows on a terminal anyway)")
+      description = "no progress line (it only shows on a terminal anyway)")
   boolean noProgress;
 
   /** The most requests in flight: 1,000 copies (a deployment's most) with 10 each. */
@@ -379,11 +380,23 @@ final class LoadCommand implements Callable<Integer> {
             "copyscale-load-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      ProgressBar bar =
-          SpecFiles.progressBar(
+      AtomicLong sent = new AtomicLong();
+      AtomicLong finished = new AtomicLong();
+      Duration planned = planned(trace, duration);
+      int bound = count;
+      Progress bar =
+          Progress.onTerminal(
               "load " + deployment,
-              requests == null && trace == null && duration != null ? -1 : count,
-              !noProgress && !json);
+              "/s",
+              !noProgress && !json,
+              () ->
+                  status(
+                      Duration.between(start, target.clock().instant()),
+                      planned,
+                      sent.get(),
+                      finished.get(),
+                      bound,
+                      drive instanceof LoadDriver.Closed));
       LoadStats stats;
       try (target) {
         stats =
@@ -391,10 +404,9 @@ final class LoadCommand implements Callable<Integer> {
                 target,
                 new LoadDriver.Plan(drive, count, duration, stream, body),
                 stop::get,
-                n -> {
-                  if (bar != null) {
-                    bar.stepTo(n);
-                  }
+                (s, f) -> {
+                  sent.set(s);
+                  finished.set(f);
                 });
         if (twin != null) {
           twin.finishPeriod();
@@ -718,7 +730,7 @@ final class LoadCommand implements Callable<Integer> {
       if (!copies.isEmpty()) {
         doc.put("copies", copies);
       }
-      out.println(Json.pretty(Figures.withoutNaN(Json.mapper().valueToTree(doc))));
+      out.println(Json.pretty(Units.forJson(Json.mapper().valueToTree(doc))));
       return;
     }
     out.printf(
@@ -736,16 +748,16 @@ final class LoadCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "latency p50/p95/p99      %s / %s / %s%n",
-        Figures.ms(s.latencyMs(50)),
-        Figures.ms(s.latencyMs(95)),
-        Figures.ms(s.latencyMs(99)));
+        Units.ms(s.latencyMs(50)),
+        Units.ms(s.latencyMs(95)),
+        Units.ms(s.latencyMs(99)));
     if (s.streamed()) {
       out.printf(
           Locale.ROOT,
           "time to first token      %s / %s / %s%n",
-          Figures.ms(s.ttftMs(50)),
-          Figures.ms(s.ttftMs(95)),
-          Figures.ms(s.ttftMs(99)));
+          Units.ms(s.ttftMs(50)),
+          Units.ms(s.ttftMs(95)),
+          Units.ms(s.ttftMs(99)));
       out.printf(
           Locale.ROOT,
           "throughput               %.2f requests/s, %.1f output tokens/s%n",
@@ -771,8 +783,52 @@ final class LoadCommand implements Callable<Integer> {
       out.println("scaling activities       none during the run");
     } else {
       out.println("scaling activities (newest first)");
-      activities.forEach(a -> out.printf("  %s  %-9s %s%n", a.time(), a.outcome(), a.cause()));
+      out.print(ActivitiesCommand.table(activities, "  ", ActivitiesCommand.WIDTH));
     }
+  }
+
+  /**
+   * How long the run plans to send for: --duration, or a trace's span at its speed-up; null when
+   * only a count bounds it.
+   */
+  private Duration planned(Trace trace, Duration duration) {
+    Duration span =
+        trace == null
+            ? null
+            : Duration.ofNanos(Math.round(trace.arrivalMicros(trace.size() - 1) / speedup * 1000));
+    return duration == null ? span : span == null || duration.compareTo(span) < 0 ? duration : span;
+  }
+
+  /**
+   * The progress line's status: for an open loop (a rate, a trace) the time elapsed and the
+   * requests sent against the planned duration or count; for a closed loop the requests done
+   * against the count, or the time against the duration.
+   */
+  static Progress.Status status(
+      Duration elapsed, Duration planned, long sent, long finished, int count, boolean closed) {
+    boolean counted = count != Integer.MAX_VALUE;
+    double byTime =
+        planned == null || planned.isZero()
+            ? Double.NaN
+            : Math.min(1, (double) elapsed.toMillis() / planned.toMillis());
+    double byCount = counted ? (double) (closed ? finished : sent) / count : Double.NaN;
+    double fraction =
+        Double.isNaN(byTime) ? byCount : Double.isNaN(byCount) ? byTime : Math.max(byTime, byCount);
+    String detail =
+        planned != null
+            ? Units.duration(elapsed.toMillis() / 1000.0)
+                + " of "
+                + Units.duration(planned.toMillis() / 1000.0)
+                + ", "
+                + Progress.compact(sent)
+                + " sent"
+            : counted
+                ? Progress.compact(closed ? finished : sent)
+                    + " of "
+                    + Progress.compact(count)
+                    + (closed ? " done" : " sent")
+                : Progress.compact(sent) + " sent";
+    return new Progress.Status(finished, fraction, detail);
   }
 
   private static Map<String, Double> percentiles(java.util.function.DoubleUnaryOperator at) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       InvokeCommand.class,
       WorldCommand.class,
       ActivitiesCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -2,6 +2,7 @@ package dev.copyscale.cli;
 
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;
+import dev.copyscale.cli.report.Units;
 import dev.copyscale.json.Json;
 import dev.copyscale.preflight.CapacityPlan;
 import dev.copyscale.preflight.GpuMemory;
@@ -133,12 +134,12 @@ final class PreflightCommand implements Callable<Integer> {
             c ->
                 out.printf(
                     Locale.ROOT,
-                    "Cost        $%.2f/h initially (%d instances), $%.2f/h at the maximum (%d"
-                        + " instances), on-demand us-east-1%n",
+                    "Cost        $%.2f/h initially (%s), $%.2f/h at the maximum (%s), on-demand"
+                        + " us-east-1%n",
                     c.usdPerHourAtCopies(),
-                    c.instancesAtCopies(),
+                    Units.plural(c.instancesAtCopies(), "instance", "instances"),
                     c.usdPerHourAtMax(),
-                    c.instancesAtMax()));
+                    Units.plural(c.instancesAtMax(), "instance", "instances")));
     section(out, "Problems", r.problems());
     section(out, "Warnings", r.warnings());
     section(out, "Assumptions", r.assumptions());

@@ -1,12 +1,13 @@
 package dev.copyscale.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.report.Decision;
 import dev.copyscale.cli.report.Decisions;
+import dev.copyscale.cli.report.Objective;
+import dev.copyscale.cli.report.OsReason;
 import dev.copyscale.cli.report.Report;
+import dev.copyscale.cli.report.SummaryTable;
 import dev.copyscale.json.Json;
 import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
@@ -19,13 +20,14 @@ import dev.copyscale.twin.sim.Input;
 import dev.copyscale.twin.sim.ServingEngine;
 import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.SimulationResult;
-import dev.copyscale.twin.sim.Summary;
 import dev.copyscale.twin.traffic.Synthetic;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.traffic.TraceLimits;
 import dev.copyscale.twin.world.TwinWorld;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.function.LongConsumer;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,7 +62,8 @@ import picocli.CommandLine.Spec;
     exitCodeList = {
       "0:simulated",
       "1:a spec does not fit its instance type (preflight)",
-      "2:usage error (bad spec, trace or option)"
+      "2:usage error (bad spec, trace or option, or --report DIR cannot be written; nothing runs)",
+      "3:the report could not be written after the run (the table is printed, then why)"
     })
 final class SimulateCommand implements Callable<Integer> {
   static final Path AZURE_TRACE = Path.of("examples", "traces", "azure-llm-conv-2023.csv");
@@ -133,6 +134,14 @@ final class SimulateCommand implements Callable<Integer> {
   Duration sloTtft = Duration.ofSeconds(2);
 
   @Option(
+      names = "--slo-attainment",
+      paramLabel = "PERCENT",
+      description =
+          "the share of requests that must meet --slo-ttft for a configuration to meet the"
+              + " objective (default: 99%)")
+  String sloAttainment = "99%";
+
+  @Option(
       names = "--serving",
       paramLabel = "FILE",
       description =
@@ -150,21 +159,25 @@ final class SimulateCommand implements Callable<Integer> {
       names = "--report",
       paramLabel = "DIR",
       description =
-          "write index.html (charts, readable offline), PNG charts, timeline.csv and summary.json"
-              + " here")
+          "write index.html (the trade-off, charts and decisions, readable offline), PNG charts,"
+              + " timeline.csv, decisions.csv and summary.json here; checked before anything runs")
   Path reportDir;
 
-  @Option(names = "--json", description = "print {\"results\": [...]} instead of the table")
+  @Option(
+      names = "--json",
+      description =
+          "print {\"trace\", \"objective\", \"results\": [...]} (each with its verdict and"
+              + " decisions) instead of the table")
   boolean json;
 
   @Option(
       names = "--no-progress",
-      description = "no progress bar (it only shows on a terminal anyway)")
+      description = "no progress line (it only shows on a terminal anyway)")
   boolean noProgress;
 
   private record Prepared(Path file, String document, DeploymentSpec spec) {}
 
-  /** One spec's run: its result and the scaling decisions its ledger recorded. */
+  /** One spec's run: its result and its scaling decisions. */
   private record Run(SimulationResult result, Decisions decisions) {}
 
   /**
@@ -178,6 +191,16 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
+    Objective objective = new Objective(sloTtft.toMillis(), attainment());
+    if (reportDir != null) {
+      try {
+        Report.checkWritable(reportDir);
+      } catch (IOException e) {
+        throw new CommandLine.ParameterException(
+            commandSpec.commandLine(),
+            "--report " + reportDir + ": cannot write there: " + OsReason.of(e));
+      }
+    }
     List<Prepared> specs = new ArrayList<>();
     for (Path file : specFiles) {
       String document = SpecFiles.read(commandSpec, file);
@@ -206,7 +229,16 @@ final class SimulateCommand implements Callable<Integer> {
 
     AtomicLong done = new AtomicLong();
     long total = (long) requests.size() * specs.size();
-    ProgressBar bar = SpecFiles.progressBar("simulating", total, !noProgress && !json);
+    Progress bar =
+        Progress.onTerminal(
+            "simulating",
+            "/s",
+            !noProgress && !json,
+            () ->
+                new Progress.Status(
+                    done.get(),
+                    (double) done.get() / total,
+                    Progress.compact(done.get()) + " of " + Progress.compact(total) + " requests"));
     ExecutorService pool =
         Executors.newFixedThreadPool(
             Math.min(specs.size(), Runtime.getRuntime().availableProcessors()));
@@ -224,11 +256,8 @@ final class SimulateCommand implements Callable<Integer> {
 
               @Override
               public void accept(long requestsDone) {
-                long now = done.addAndGet(requestsDone - reported);
+                done.addAndGet(requestsDone - reported);
                 reported = requestsDone;
-                if (bar != null) {
-                  bar.stepTo(now);
-                }
               }
             };
         futures.add(
@@ -251,13 +280,21 @@ final class SimulateCommand implements Callable<Integer> {
       err.flush();
     }
     if (json) {
-      out.println(Json.pretty(jsonResults(results)));
+      out.println(Report.json(description, objective, results, decisions));
     } else {
       out.println("trace: " + description);
-      out.print(table(results));
+      out.println("objective: " + objective.describe());
+      out.print(table(results, objective));
     }
+    out.flush();
     if (reportDir != null) {
-      Report.write(reportDir, description, results, decisions);
+      try {
+        Report.write(reportDir, description, objective, results, decisions);
+      } catch (UncheckedIOException e) {
+        err.println("copyscale: " + e.getMessage());
+        err.flush();
+        return 3;
+      }
       (json ? err : out).println("report: " + reportDir.resolve("index.html"));
     }
     out.flush();
@@ -310,10 +347,11 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   /**
-   * The decisions copyscale's ledger holds for the deployment from the trace's start: those that
-   * changed capacity or bounds (or would have, or tried to), each with {@code copyscale
-   * activities}' one-line cause and the ledger's reason. Engine native's own policies run in
-   * Application Auto Scaling, which keeps no entry in copyscale's ledger: the report says so.
+   * The scaling decisions of the run from the trace's start, oldest first: those that changed
+   * capacity or bounds (or would have, or tried to, or started to). copyscale's come from its
+   * ledger, each with {@code copyscale activities}' cause and the ledger's reason (for engine slo:
+   * the demand it planned for); Application Auto Scaling's (engine native's policies) from its
+   * scaling activities, as {@code copyscale activities} reads them.
    */
   static Decisions decisions(DeploymentSpec spec, TwinWorld world, Instant from) {
     String unit =
@@ -323,8 +361,6 @@ final class SimulateCommand implements Callable<Integer> {
     List<Decision> list = new ArrayList<>();
     for (LedgerEntry e : world.stateTable().ledger(spec.name(), from)) {
       if (DECIDED.contains(e.outcome())) {
-        // The activities line names the trigger; the ledger's reason says why (for engine slo: the
-        // demand it planned for).
         String cause = ActivitiesCommand.cause(e, unit);
         String reason =
             e.reason() == null || e.reason().isBlank() || cause.contains(e.reason())
@@ -333,9 +369,17 @@ final class SimulateCommand implements Callable<Integer> {
         list.add(new Decision(e.at(), e.from(), e.to(), e.outcome().name(), reason));
       }
     }
-    boolean native_ =
-        spec.scaling() != null && spec.scaling().engine() == DeploymentSpec.Engine.NATIVE;
-    return new Decisions(list, native_ ? Decisions.APPLICATION_AUTO_SCALING : null);
+    for (ActivitiesCommand.Activity a :
+        ActivitiesCommand.list(spec, world.stateTable(), world.autoScaling(), from)) {
+      if (a.source().equals(ActivitiesCommand.AAS)
+          && a.from() != null
+          && a.to() != null
+          && DECIDED.contains(Outcome.valueOf(a.outcome()))) {
+        list.add(new Decision(a.time(), a.from(), a.to(), a.outcome(), a.cause()));
+      }
+    }
+    list.sort(java.util.Comparator.comparing(Decision::at));
+    return new Decisions(list);
   }
 
   private Trace loadTrace() {
@@ -441,124 +485,28 @@ final class SimulateCommand implements Callable<Integer> {
     return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
-  /** {"results": [...]}: each summary with NaN (no request finished) written as null. */
-  static ObjectNode jsonResults(List<SimulationResult> results) {
-    ObjectNode root = Json.mapper().createObjectNode();
-    ArrayNode array = root.putArray("results");
-    for (SimulationResult r : results) {
-      array.add(Figures.withoutNaN(Json.mapper().valueToTree(r.summary())));
-    }
-    return root;
+  /** The specs side by side, a column each, headed by their verdicts. */
+  static String table(List<SimulationResult> results, Objective objective) {
+    return SummaryTable.text(results.stream().map(SimulationResult::summary).toList(), objective);
   }
 
-  /** The specs side by side: one column each. */
-  static String table(List<SimulationResult> results) {
-    List<String[]> rows = new ArrayList<>();
-    List<Summary> s = results.stream().map(SimulationResult::summary).toList();
-    rows.add(row("", s, Summary::spec));
-    rows.add(row("engine", s, Summary::engine));
-    rows.add(row("instance type", s, Summary::instanceType));
-    rows.add(row("requests", s, x -> String.format(Locale.ROOT, "%,d", x.requests())));
-    rows.add(
-        row(
-            "failed requests",
-            s,
-            x ->
-                String.format(
-                    Locale.ROOT,
-                    "%,d (%.2f%%)",
-                    x.failedRequests(),
-                    100.0 * x.failedRequests() / Math.max(1, x.requests()))));
-    rows.add(
-        row(
-            "latency p50/p95/p99",
-            s,
-            x ->
-                Figures.ms(x.latencyP50Ms())
-                    + " / "
-                    + Figures.ms(x.latencyP95Ms())
-                    + " / "
-                    + Figures.ms(x.latencyP99Ms())));
-    rows.add(
-        row(
-            "TTFT p50/p95/p99",
-            s,
-            x ->
-                Figures.ms(x.ttftP50Ms())
-                    + " / "
-                    + Figures.ms(x.ttftP95Ms())
-                    + " / "
-                    + Figures.ms(x.ttftP99Ms())));
-    rows.add(
-        row(
-            "SLO attainment",
-            s,
-            x ->
-                String.format(
-                    Locale.ROOT,
-                    "%.2f%% (TTFT <= %s)",
-                    100 * x.sloAttainment(),
-                    Figures.ms(x.sloTtftMs()))));
-    rows.add(row("copy-hours", s, x -> String.format(Locale.ROOT, "%.2f", x.copyHours())));
-    rows.add(row("instance-hours", s, x -> String.format(Locale.ROOT, "%.2f", x.instanceHours())));
-    rows.add(
-        row(
-            "cost",
-            s,
-            x ->
-                Double.isNaN(x.costUsd())
-                    ? "unknown"
-                    : String.format(Locale.ROOT, "$%,.2f", x.costUsd())));
-    rows.add(row("scaling actions", s, x -> Integer.toString(x.scalingActions())));
-    rows.add(
-        row("load rises short of capacity", s, x -> Integer.toString(x.capacityRises().size())));
-    rows.add(
-        row(
-            "time to capacity median/max",
-            s,
-            x ->
-                x.capacityRises().isEmpty()
-                    ? "-"
-                    : secs(x.medianSecondsToCapacity()) + " / " + secs(x.maxSecondsToCapacity())));
-    List<String> types =
-        s.stream().flatMap(x -> x.failuresByType().keySet().stream()).distinct().sorted().toList();
-    for (String type : types) {
-      rows.add(
-          row(
-              "  " + type,
-              s,
-              x -> String.format(Locale.ROOT, "%,d", x.failuresByType().getOrDefault(type, 0L))));
+  /** --slo-attainment as a share: "99%", "99.9", "0.99" (a number at most 1 is a share). */
+  private double attainment() {
+    String t = sloAttainment.trim();
+    boolean percent = t.endsWith("%");
+    double v;
+    try {
+      v = Double.parseDouble(percent ? t.substring(0, t.length() - 1).trim() : t);
+    } catch (NumberFormatException e) {
+      v = Double.NaN;
     }
-    int columns = s.size() + 1;
-    int[] width = new int[columns];
-    for (String[] r : rows) {
-      for (int c = 0; c < columns; c++) {
-        width[c] = Math.max(width[c], r[c].length());
-      }
+    double share = percent || v > 1 ? v / 100 : v;
+    if (!(share > 0 && share <= 1)) {
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(),
+          "--slo-attainment must be a percentage above 0 and at most 100, such as 99%, got "
+              + sloAttainment);
     }
-    StringBuilder b = new StringBuilder();
-    for (String[] r : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int c = 0; c < columns; c++) {
-        line.append(String.format("%-" + (width[c] + 2) + "s", r[c]));
-      }
-      b.append(line.toString().stripTrailing()).append('\n');
-    }
-    return b.toString();
-  }
-
-  private static String[] row(String label, List<Summary> s, Function<Summary, String> cell) {
-    String[] r = new String[s.size() + 1];
-    r[0] = label;
-    for (int i = 0; i < s.size(); i++) {
-      r[i + 1] = cell.apply(s.get(i));
-    }
-    return r;
-  }
-
-  private static String secs(double v) {
-    return v >= 120
-        ? String.format(Locale.ROOT, "%.1f min", v / 60)
-        : String.format(Locale.ROOT, "%.0f s", v);
+    return share;
   }
 }

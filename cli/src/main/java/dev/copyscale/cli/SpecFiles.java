@@ -7,10 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -51,23 +47,5 @@ final class SpecFiles {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--serving: cannot read " + file + ": " + e.getMessage());
     }
-  }
-
-  /**
-   * A progress bar on stderr, only when asked for and stderr is a terminal; null otherwise. {@code
-   * max} -1: unknown.
-   */
-  static ProgressBar progressBar(String task, long max, boolean wanted) {
-    if (!wanted || System.console() == null) {
-      return null;
-    }
-    return new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(max)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUnit(" requests", 1)
-        .showSpeed()
-        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-        .build();
   }
 }

@@ -1,6 +1,10 @@
 package dev.copyscale.cli;
 
+import dev.copyscale.cli.report.Units;
+import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.json.Json;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.twin.world.WorldFile;
 import java.io.PrintWriter;
@@ -8,6 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -87,6 +96,13 @@ final class WorldCommand implements Runnable {
         description = "the world file (default: ${DEFAULT-VALUE})")
     java.nio.file.Path world = WorldOptions.DEFAULT_WORLD;
 
+    @Option(
+        names = "--json",
+        description =
+            "print {\"from\", \"to\", \"deployments\": [{\"deployment\", \"decisions\","
+                + " \"copies\", \"instances\", ...}]} instead of the text")
+    boolean json;
+
     @Override
     public Integer call() {
       checkSpan(commandSpec, "DURATION", duration);
@@ -94,44 +110,143 @@ final class WorldCommand implements Runnable {
         TwinWorld w = WorldOptions.load(commandSpec, file);
         PrintWriter out = commandSpec.commandLine().getOut();
         Instant from = w.clock().instant();
+        Map<String, List<ActivitiesCommand.Activity>> before = new LinkedHashMap<>();
+        for (DeploymentRecord record : w.stateTable().deployments()) {
+          before.put(record.name(), activities(w, record));
+        }
         w.advance(duration, new TwinFunctions(w, commandSpec.commandLine().getErr()));
         file.save(w);
-        out.println("virtual time " + from + " -> " + w.clock().instant());
+        Instant to = w.clock().instant();
+        List<Happened> happened = new ArrayList<>();
+        for (DeploymentRecord record : w.stateTable().deployments()) {
+          happened.add(happened(w, record, before.getOrDefault(record.name(), List.of())));
+        }
+        if (json) {
+          Map<String, Object> doc = new LinkedHashMap<>();
+          doc.put("from", from);
+          doc.put("to", to);
+          doc.put("deployments", happened);
+          out.println(Json.pretty(doc));
+        } else {
+          out.println(
+              "virtual time "
+                  + from
+                  + " -> "
+                  + to
+                  + " ("
+                  + Units.duration(Duration.between(from, to).toSeconds())
+                  + ")");
+          if (happened.isEmpty()) {
+            out.println("no deployment in " + world);
+          }
+          for (Happened h : happened) {
+            out.println(h.describe());
+          }
+        }
         out.flush();
         return 0;
       }
     }
-  }
 
-  /**
-   * A span of virtual time to run: positive, and at most {@link Advance#MAX} (a year of every
-   * schedule, while a mistyped 99999d is refused instead of running for ever).
-   */
-  static void checkSpan(CommandLine.Model.CommandSpec spec, String what, Duration span) {
-    if (span.isNegative() || span.isZero()) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          what + " must be positive, got " + Durations.describe(span) + " (e.g. 30m, 24h, 2d)");
+    /**
+     * What a deployment did while time advanced: its decisions (copyscale's and Application Auto
+     * Scaling's, new or moved on) by outcome, and where it stands at the end: phase, endpoint and
+     * component status, copies serving of desired, instances.
+     */
+    record Happened(
+        String deployment,
+        String phase,
+        String endpoint,
+        String component,
+        Integer copiesServing,
+        Integer copiesDesired,
+        Integer instances,
+        int decisions,
+        Map<String, Integer> decisionsByOutcome) {
+      /** Two lines: where the deployment stands, then what it decided. */
+      String describe() {
+        StringBuilder b = new StringBuilder(deployment).append(":");
+        if (!"InService".equals(phase)) {
+          b.append(" deployment ").append(phase).append(";");
+        }
+        b.append(endpoint == null ? " no endpoint" : " endpoint " + endpoint);
+        if (instances != null) {
+          b.append(", ").append(Units.plural(instances, "instance", "instances"));
+        }
+        if (component != null) {
+          b.append("; component ")
+              .append(component)
+              .append(", ")
+              .append(copiesServing)
+              .append(" of ")
+              .append(Units.plural(copiesDesired, "copy", "copies"))
+              .append(" serving");
+        }
+        b.append("\n  ").append(Units.plural(decisions, "decision", "decisions"));
+        if (decisions > 0) {
+          StringBuilder parts = new StringBuilder();
+          decisionsByOutcome.forEach(
+              (k, v) -> parts.append(parts.length() == 0 ? "" : ", ").append(v + " " + k));
+          b.append(" (").append(parts).append("): copyscale activities ").append(deployment);
+        }
+        return b.toString();
+      }
     }
-    if (span.compareTo(Advance.MAX) > 0) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          what
-              + " of "
-              + Durations.describe(span)
-              + (what.equals("DURATION")
-                  ? " is more than the 400 days one advance may move; advance in steps of at most"
-                      + " 400d"
-                  : " is more than the 400 days one run may follow; at most 400d"));
-    }
-  }
 
-  /** A virtual start time in the years cron expressions can name, so every schedule can fire. */
-  static void checkStart(CommandLine.Model.CommandSpec spec, String what, Instant start) {
-    try {
-      dev.copyscale.twin.traffic.TraceLimits.checkTime(what, start);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    private static List<ActivitiesCommand.Activity> activities(
+        TwinWorld w, DeploymentRecord record) {
+      DeploymentSpec spec = SpecParser.parse(record.specJson()).orThrow();
+      return ActivitiesCommand.list(spec, w.stateTable(), w.autoScaling(), Instant.EPOCH);
+    }
+
+    /**
+     * What a deployment did: the activities that are new since {@code before}, or whose outcome
+     * moved on (a PENDING change SageMaker now has), and where it stands.
+     */
+    private static Happened happened(
+        TwinWorld w, DeploymentRecord record, List<ActivitiesCommand.Activity> before) {
+      DeploymentSpec spec = SpecParser.parse(record.specJson()).orThrow();
+      Map<String, Integer> byOutcome = new TreeMap<>();
+      int decisions = 0;
+      for (ActivitiesCommand.Activity a : activities(w, record)) {
+        if (!before.contains(a)) {
+          byOutcome.merge(a.outcome(), 1, Integer::sum);
+          decisions++;
+        }
+      }
+      var endpoint = w.sageMaker().state().endpoints().get(spec.endpoint().name());
+      var component = w.sageMaker().state().components().get(spec.component().name());
+      String endpointStatus = null;
+      Integer instances = null;
+      if (endpoint != null) {
+        var e = w.sageMaker().describeEndpoint(b -> b.endpointName(spec.endpoint().name()));
+        endpointStatus = e.endpointStatusAsString();
+        instances =
+            e.productionVariants().isEmpty()
+                ? null
+                : e.productionVariants().get(0).currentInstanceCount();
+      }
+      String componentStatus = null;
+      Integer serving = null;
+      Integer desired = null;
+      if (component != null) {
+        var c =
+            w.sageMaker()
+                .describeInferenceComponent(b -> b.inferenceComponentName(spec.component().name()));
+        componentStatus = c.inferenceComponentStatusAsString();
+        serving = c.runtimeConfig() == null ? 0 : c.runtimeConfig().currentCopyCount();
+        desired = c.runtimeConfig() == null ? 0 : c.runtimeConfig().desiredCopyCount();
+      }
+      return new Happened(
+          spec.name(),
+          String.valueOf(record.phase()),
+          endpointStatus,
+          componentStatus,
+          serving,
+          desired,
+          instances,
+          decisions,
+          byOutcome);
     }
   }
 
@@ -172,6 +287,38 @@ final class WorldCommand implements Runnable {
       commandSpec.commandLine().getOut().println("new world at " + start + " in " + world);
       commandSpec.commandLine().getOut().flush();
       return 0;
+    }
+  }
+
+  /**
+   * A span of virtual time to run: positive, and at most {@link Advance#MAX} (a year of every
+   * schedule, while a mistyped 99999d is refused instead of running for ever).
+   */
+  static void checkSpan(CommandLine.Model.CommandSpec spec, String what, Duration span) {
+    if (span.isNegative() || span.isZero()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          what + " must be positive, got " + Durations.describe(span) + " (e.g. 30m, 24h, 2d)");
+    }
+    if (span.compareTo(Advance.MAX) > 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          what
+              + " of "
+              + Durations.describe(span)
+              + (what.equals("DURATION")
+                  ? " is more than the 400 days one advance may move; advance in steps of at most"
+                      + " 400d"
+                  : " is more than the 400 days one run may follow; at most 400d"));
+    }
+  }
+
+  /** A virtual start time in the years cron expressions can name, so every schedule can fire. */
+  static void checkStart(CommandLine.Model.CommandSpec spec, String what, Instant start) {
+    try {
+      dev.copyscale.twin.traffic.TraceLimits.checkTime(what, start);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 }

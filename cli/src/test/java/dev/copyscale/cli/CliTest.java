@@ -41,7 +41,21 @@ class CliTest {
     Run run = run("--help");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
-        .contains("demo", "preflight", "catalog", "invoke", "world", "activities", "help");
+        .contains(
+            "demo", "preflight", "catalog", "invoke", "world", "activities", "completion", "help");
+  }
+
+  /** Shell completion comes from the commands themselves, for bash and for zsh. */
+  @Test
+  void completionScriptsCompleteTheCommandsAndTheirOptions() {
+    Run bash = run("completion", "bash");
+    assertThat(bash.exitCode()).isZero();
+    assertThat(bash.out())
+        .contains("complete -F _complete_copyscale", "simulate", "activities", "--slo-attainment");
+    Run zsh = run("completion", "zsh");
+    assertThat(zsh.exitCode()).isZero();
+    assertThat(zsh.out()).startsWith("#compdef copyscale\n").contains("bashcompinit", "simulate");
+    assertThat(run("completion", "fish").exitCode()).isEqualTo(2);
   }
 
   /**

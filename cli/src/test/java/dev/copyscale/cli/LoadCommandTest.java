@@ -373,8 +373,8 @@ class LoadCommandTest {
     JsonNode after = activitiesAfterAMinute();
     assertThat(run("activities", "llama3-chat", "--world", world().toString()).out())
         .containsPattern(
-            "alarm copyscale-llama3-chat-burst in state ALARM triggered policy burst: desired"
-                + " copies 2 → [3-8]");
+            "  SCALED     2 → [3-8]   \\S+  alarm copyscale-llama3-chat-burst in state ALARM"
+                + " triggered policy");
     assertThat(scaledOut(after)).isTrue();
     assertThat(component().get("RuntimeConfig").get("DesiredCopyCount").asInt()).isGreaterThan(2);
   }

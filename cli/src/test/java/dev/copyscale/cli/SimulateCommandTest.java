@@ -109,7 +109,10 @@ class SimulateCommandTest {
 
   @Test
   void jsonHoldsOneConsistentResultPerSpec() {
-    assertThat(azureJson.fieldNames()).toIterable().containsExactly("results");
+    assertThat(azureJson.fieldNames())
+        .toIterable()
+        .containsExactly("trace", "objective", "results");
+    assertThat(azureJson.get("objective").get("attainment").asDouble()).isEqualTo(0.99);
     JsonNode results = azureJson.get("results");
     assertThat(results.isArray()).isTrue();
     assertThat(results).hasSize(3);
@@ -135,7 +138,10 @@ class SimulateCommandTest {
               "copyHours",
               "instanceHours",
               "costUsd",
-              "scalingActions");
+              "scalingActions",
+              "verdict",
+              "decisions");
+      assertThat(r.get("verdict").get("kind").asText()).isIn("BEST", "MEETS", "MISSES");
       assertThat(r.get("spec").asText())
           .as("results in the order of the specs")
           .isEqualTo(NAMES.get(i));
@@ -221,10 +227,11 @@ class SimulateCommandTest {
       List<Map<String, String>> mine = rowsOf(rows, name);
       // One row a minute, no gap and no repeat, from the trace's first minute to the end of the
       // drain.
-      assertThat(Instant.parse(mine.get(0).get("minute"))).isEqualTo(AZURE_FIRST_MINUTE);
+      assertThat(Instant.parse(mine.get(0).get("start"))).isEqualTo(AZURE_FIRST_MINUTE);
       for (int m = 0; m < mine.size(); m++) {
-        assertThat(Instant.parse(mine.get(m).get("minute")))
+        assertThat(Instant.parse(mine.get(m).get("start")))
             .isEqualTo(AZURE_FIRST_MINUTE.plus(Duration.ofMinutes(m)));
+        assertThat(mine.get(m).get("minutes")).isEqualTo("1");
       }
       // The first request arrives at 18:15:00 (--start defaults to the trace's first minute), the
       // last 58 min 22 s later.
@@ -256,8 +263,10 @@ class SimulateCommandTest {
     assertThat(lines.get(0))
         .startsWith("trace: " + CONSTANT + ": ")
         .contains("requests over 20 min");
-    String header = lines.get(1);
+    assertThat(lines.get(1)).isEqualTo("objective: TTFT <= 2,000 ms for 99% of requests");
+    String header = lines.get(2);
     assertThat(header).startsWith(" ");
+    assertThat(lines.get(3)).startsWith("verdict ");
     int a = header.indexOf(NAMES.get(0));
     int b = header.indexOf(NAMES.get(1));
     int c = header.indexOf(NAMES.get(2));
@@ -339,9 +348,19 @@ class SimulateCommandTest {
     assertThat(result.get("spec").asText()).isEqualTo("sim-orchestrated");
     assertThat(result.get("engine").asText()).contains("orchestrated");
     assertThat(result.get("scalingActions").asInt()).isGreaterThanOrEqualTo(1);
+    // Its decisions are in the JSON, each from one count to another.
+    JsonNode decisions = result.get("decisions");
+    assertThat(decisions).isNotEmpty();
+    assertThat(decisions.get(0).get("outcome").asText()).isIn("SCALED", "PENDING");
+    assertThat(decisions.get(0).get("to").asInt())
+        .isNotEqualTo(decisions.get(0).get("from").asInt());
+    assertThat(Files.readAllLines(report.resolve("decisions.csv")))
+        .hasSize(1 + decisions.size())
+        .first()
+        .isEqualTo("spec,at,from,to,outcome,reason");
     List<Map<String, String>> rows = csv(report.resolve("timeline.csv"));
     assertThat(rows).hasSizeGreaterThanOrEqualTo(40);
-    assertThat(Instant.parse(rows.get(0).get("minute"))).isEqualTo(SYNTHETIC_START);
+    assertThat(Instant.parse(rows.get(0).get("start"))).isEqualTo(SYNTHETIC_START);
     int[] desired = rows.stream().mapToInt(r -> Integer.parseInt(r.get("desiredCopies"))).toArray();
     int[] serving = rows.stream().mapToInt(r -> Integer.parseInt(r.get("servingCopies"))).toArray();
     int before = desired[9];
@@ -380,7 +399,7 @@ class SimulateCommandTest {
     while (Long.parseLong(rows.get(firstBusy).get("arrivals")) == 0) {
       firstBusy++;
     }
-    assertThat(Instant.parse(rows.get(firstBusy).get("minute")))
+    assertThat(Instant.parse(rows.get(firstBusy).get("start")))
         .as("the step's first minute")
         .isEqualTo(SYNTHETIC_START.plus(Duration.ofMinutes(10)));
   }
@@ -416,6 +435,24 @@ class SimulateCommandTest {
   }
 
   // ------------------------------------------------------------------ 7. errors
+
+  /** --report is checked before anything runs, and the error says why in the system's words. */
+  @Test
+  void anUnwritableReportDirectoryFailsBeforeSimulating(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    CliTest.Run run =
+        run(
+            args(
+                SPECS,
+                "--trace",
+                "synthetic:constant:rate=5,duration=7d",
+                "--report",
+                file.resolve("report").toString()));
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("--report " + file.resolve("report") + ": cannot write there: Not a directory");
+    assertThat(run.out()).isEmpty();
+  }
 
   @Test
   void missingSpecFileIsAUsageError() {

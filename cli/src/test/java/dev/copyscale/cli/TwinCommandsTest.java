@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.json.Json;
 import dev.copyscale.testing.RepoFiles;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,16 +102,19 @@ class TwinCommandsTest {
     assertThat(Json.mapper().readTree(alarm.out()).get("to").asInt()).isEqualTo(6);
     // 6 copies need a second instance: in progress until it is up and the minute tick writes the
     // copies
-    assertThat(run("activities", "llama3-chat", "--world", world()).out())
-        .contains(
-            "PENDING    alarm copyscale-llama3-chat-burst in state ALARM triggered policy burst:"
-                + " desired copies 2 → 6, in progress: endpoint is Updating");
+    String pending = run("activities", "llama3-chat", "--world", world()).out();
+    assertThat(pending)
+        .containsPattern(
+            "\\n2026-11-25 10:00:00  PENDING    2 → 6 +alarm copyscale-llama3-chat-burst in state"
+                + " ALARM triggered policy burst;\\n +in progress: endpoint is Updating");
+    assertThat(pending.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(120));
     run("world", "advance", "15m", "--world", world());
     CliTest.Run activities = run("activities", "llama3-chat", "--world", world());
+    // Done when SageMaker had it: the tick after the new instance came up.
     assertThat(activities.out())
-        .contains(
-            "alarm copyscale-llama3-chat-burst in state ALARM triggered policy burst: desired"
-                + " copies 2 → 6");
+        .containsPattern(
+            "\\n2026-11-25 10:00:00  SCALED     2 → 6   10:\\d\\d:\\d\\d  alarm"
+                + " copyscale-llama3-chat-burst in state ALARM triggered policy\\s+burst\\n");
     JsonNode json =
         Json.mapper()
             .readTree(run("activities", "llama3-chat", "--json", "--world", world()).out());
@@ -118,12 +122,28 @@ class TwinCommandsTest {
         .anySatisfy(
             a -> {
               assertThat(a.get("outcome").asText()).isEqualTo("SCALED");
+              assertThat(a.get("from").asInt()).isEqualTo(2);
               assertThat(a.get("to").asInt()).isEqualTo(6);
+              assertThat(Instant.parse(a.get("end").asText()))
+                  .isAfter(Instant.parse(a.get("time").asText()));
+            });
+    // An event handled twice, or a decision that read no count, has no count: null, not 0 -> 0.
+    run("invoke", "step-scaling", "--event", event("alarm-duplicate.json"), "--world", world());
+    JsonNode again =
+        Json.mapper()
+            .readTree(run("activities", "llama3-chat", "--json", "--world", world()).out());
+    assertThat(again.get("activities"))
+        .anySatisfy(
+            a -> {
+              assertThat(a.get("outcome").asText()).isEqualTo("IGNORED");
+              assertThat(a.get("from").isNull()).isTrue();
+              assertThat(a.get("to").isNull()).isTrue();
+              assertThat(a.get("end").isNull()).isTrue();
             });
   }
 
   @Test
-  void anHourWithoutTrafficLetsTheIdlePolicyScaleIn() {
+  void anHourWithoutTrafficLetsTheIdlePolicyScaleIn() throws Exception {
     run("world", "reset", "--now", "2026-11-25T09:00:00Z", "--world", world());
     run(
         "invoke",
@@ -132,18 +152,29 @@ class TwinCommandsTest {
         event("deploy-llama3-8b-orchestrated.json"),
         "--world",
         world());
-    run("world", "advance", "1h", "--world", world());
+    CliTest.Run advance = run("world", "advance", "1h", "--world", world());
+    // It says what happened while time moved, not only the time.
+    assertThat(advance.out())
+        .startsWith(
+            "virtual time 2026-11-25T09:00:00Z -> 2026-11-25T10:00:00Z (1 h)\nllama3-chat:"
+                + " endpoint InService, 1 instance; component InService, 0 of 0 copies"
+                + " serving\n  ")
+        .containsPattern(
+            "\\n  \\d+ decisions \\(\\d+ NO_CHANGE, 2 SCALED\\): copyscale activities"
+                + " llama3-chat\\n");
+    JsonNode json =
+        Json.mapper().readTree(run("world", "advance", "1m", "--json", "--world", world()).out());
+    assertThat(json.get("deployments").get(0).get("copiesServing").asInt()).isZero();
     String activities = run("activities", "llama3-chat", "--world", world()).out();
     // ConcurrentRequestsPerCopy Average < 1 over 5 x 60 s, missing data breaching: one copy fewer,
     // cooldown 300 s, down to zero.
     assertThat(activities)
-        .contains(
-            "alarm copyscale-llama3-chat-idle in state ALARM triggered policy idle: desired copies"
-                + " 2 → 1");
+        .containsPattern(
+            "  SCALED     2 → 1   \\S+  alarm copyscale-llama3-chat-idle in state ALARM triggered"
+                + " policy idle\\n");
     assertThat(activities)
-        .contains(
-            "alarm copyscale-llama3-chat-idle in state ALARM (still, at the minute tick) triggered"
-                + " policy idle: desired copies 1 → 0");
+        .containsPattern(
+            "  SCALED     1 → 0   \\S+  alarm copyscale-llama3-chat-idle in state ALARM \\(still,");
   }
 
   @Test
@@ -154,12 +185,12 @@ class TwinCommandsTest {
     String activities = run("activities", "llama3-chat", "--world", world()).out();
     assertThat(activities)
         .contains(
-            "2026-11-27T07:00:00Z  SCALED     schedule business-hours set bounds [4, 8]: desired"
-                + " copies 2 → 4");
+            "2026-11-27 07:00:00  SCALED     2 → 4   07:00:00  schedule business-hours set bounds"
+                + " [4, 8] (limited by minCapacity 4)\n");
     assertThat(activities)
         .contains(
-            "2026-11-27T19:00:00Z  SCALED     schedule nights set bounds [0, 2]: desired copies 4 →"
-                + " 2");
+            "2026-11-27 19:00:00  SCALED     4 → 2   19:00:00  schedule nights set bounds [0, 2]"
+                + " (limited by maxCapacity 2)\n");
   }
 
   @Test

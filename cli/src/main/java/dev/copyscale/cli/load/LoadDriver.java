@@ -7,7 +7,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
-import java.util.function.LongConsumer;
 
 /**
  * Sends load to a target and measures it. Closed loop: {@code concurrency} requests in flight, each
@@ -38,13 +37,19 @@ public final class LoadDriver {
 
   private LoadDriver() {}
 
+  /** Hears how far a run is: the requests sent and those finished so far. */
+  @FunctionalInterface
+  public interface Progress {
+    void at(long sent, long finished);
+  }
+
   /**
-   * Runs the plan; {@code progress} hears the count of finished requests. Requests still in flight
-   * when sending ends are waited for, unless the run was stopped on AWS, where they are reported as
-   * unfinished (the twin finishes them at once, in virtual time).
+   * Runs the plan; {@code progress} hears the requests sent and finished after each change.
+   * Requests still in flight when sending ends are waited for, unless the run was stopped on AWS,
+   * where they are reported as unfinished (the twin finishes them at once, in virtual time).
    */
   public static LoadStats run(
-      LoadTarget target, Plan plan, BooleanSupplier stopped, LongConsumer progress)
+      LoadTarget target, Plan plan, BooleanSupplier stopped, Progress progress)
       throws InterruptedException {
     LoadStats stats = new LoadStats();
     BlockingQueue<Outcome> done = new LinkedBlockingQueue<>();
@@ -91,6 +96,7 @@ public final class LoadDriver {
       }
       target.send(plan.body().apply(next), plan.stream(), done);
       stats.countSent();
+      progress.at(stats.sent(), stats.succeeded() + stats.failed());
     }
     while (stats.unfinished() > 0 && !(stopped.getAsBoolean() && target.aws())) {
       target.awaitOutcome(done);
@@ -106,11 +112,11 @@ public final class LoadDriver {
    * Takes the outcomes that arrived into the figures, telling {@code progress} how many have
    * finished.
    */
-  private static void collect(BlockingQueue<Outcome> done, LoadStats stats, LongConsumer progress) {
+  private static void collect(BlockingQueue<Outcome> done, LoadStats stats, Progress progress) {
     Outcome o;
     while ((o = done.poll()) != null) {
       stats.add(o);
-      progress.accept(stats.succeeded() + stats.failed());
+      progress.at(stats.sent(), stats.succeeded() + stats.failed());
     }
   }
 }

@@ -37,6 +37,14 @@ interface Canvas {
     line(x, y1, x, y2, color, width, null);
   }
 
+  /**
+   * A point of a scatter plot that says {@code title} (an SVG tooltip), classed {@code kind} in the
+   * SVG so the page's readers (and its browser test) can find it.
+   */
+  default void point(double x, double y, double r, String color, String title, String kind) {
+    dot(x, y, r, color);
+  }
+
   default void line(
       double x1, double y1, double x2, double y2, String color, double width, float[] dash) {
     polyline(new double[] {x1, x2}, new double[] {y1, y2}, color, width, dash);

@@ -2,6 +2,7 @@ package dev.copyscale.cli.report;
 
 import dev.copyscale.cli.report.Canvas.Anchor;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ final class Chart {
       DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DAY_CLOCK =
       DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter FULL =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -111,19 +114,24 @@ final class Chart {
   private final List<double[]> legend =
       new ArrayList<>(); // x, y of each legend entry, series then rules
   private final double top;
+  private final int bucket;
+  private final String caption;
 
   Chart(String title, Instant start, int minutes, Axis y, List<Series> series, List<Rule> rules) {
-    this(title, start, minutes, y, series, rules, List.of(), List.of());
+    this(title, start, minutes, 1, null, y, series, rules, List.of(), List.of());
   }
 
   /**
-   * A chart with ticks on its x axis; {@code markLegend} names the kinds of tick (name, colour) for
-   * the legend.
+   * A chart whose series hold a value per {@code bucket} minutes, with ticks on its x axis; {@code
+   * markLegend} names the kinds of tick (name, colour) for the legend; {@code caption} (null: the
+   * time axis alone) is the x axis's title.
    */
   Chart(
       String title,
       Instant start,
       int minutes,
+      int bucket,
+      String caption,
       Axis y,
       List<Series> series,
       List<Rule> rules,
@@ -131,6 +139,8 @@ final class Chart {
       List<String[]> markLegend) {
     this.marks = marks;
     this.markLegend = markLegend;
+    this.bucket = Math.max(1, bucket);
+    this.caption = caption;
     this.title = title;
     this.start = start;
     this.minutes = Math.max(1, minutes);
@@ -197,7 +207,7 @@ final class Chart {
       c.text(
           px,
           bottom + 27,
-          m == 0 ? "start" : "+" + duration(m),
+          m == 0 ? "start" : "+" + Units.duration(60.0 * m),
           9,
           Anchor.MIDDLE,
           false,
@@ -209,7 +219,7 @@ final class Chart {
     c.text(
         (LEFT + right) / 2,
         HEIGHT - 6,
-        "UTC time; minutes since " + FULL.format(start) + " UTC",
+        caption != null ? caption : "UTC; time since " + FULL.format(start) + " UTC",
         10,
         Anchor.MIDDLE,
         false,
@@ -279,10 +289,10 @@ final class Chart {
       List<double[]> pts = new ArrayList<>();
       for (int k = i; k < end; k++) {
         if (s.style() == Style.STEP) {
-          pts.add(new double[] {px(k), py(v[k])}); // rises or falls at the minute's start
-          pts.add(new double[] {px(k + 1), py(v[k])});
+          pts.add(new double[] {px(k * bucket), py(v[k])}); // rises or falls at the bucket's start
+          pts.add(new double[] {px(Math.min(minutes, (k + 1) * bucket)), py(v[k])});
         } else {
-          pts.add(new double[] {px(k + 0.5), py(v[k])});
+          pts.add(new double[] {px(Math.min(minutes, (k + 0.5) * bucket)), py(v[k])});
         }
       }
       double[][] run = new double[2][pts.size()];
@@ -298,7 +308,9 @@ final class Chart {
 
   /** Minutes since start of the x ticks: on round clock times, at most about eight. */
   List<Integer> xTicks() {
-    int[] steps = {1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080};
+    int[] steps = {
+      1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 4320, 7200, 10080, 14400, 43200
+    };
     int step = steps[steps.length - 1];
     for (int s : steps) {
       if (minutes / s <= 7) {
@@ -322,13 +334,10 @@ final class Chart {
             || !at.atZone(ZoneOffset.UTC)
                 .toLocalDate()
                 .equals(start.atZone(ZoneOffset.UTC).toLocalDate());
+    if (minutes > 2 * 1440 && at.atZone(ZoneOffset.UTC).toLocalTime().equals(LocalTime.MIDNIGHT)) {
+      return DAY.format(at); // a long trace's ticks fall on days: the date alone
+    }
     return (otherDay ? DAY_CLOCK : CLOCK).format(at);
-  }
-
-  private static String duration(int minutes) {
-    return minutes % 60 == 0
-        ? minutes / 60 + "h"
-        : minutes >= 60 ? minutes / 60 + "h" + minutes % 60 + "m" : minutes + "m";
   }
 
   /** Half-pixel aligned, so 1 px lines stay sharp in the PNG. */

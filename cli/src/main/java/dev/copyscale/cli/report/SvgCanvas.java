@@ -6,8 +6,10 @@ import java.util.Locale;
 final class SvgCanvas implements Canvas {
   private final StringBuilder svg = new StringBuilder();
 
-  SvgCanvas(int width, int height, String label) {
-    svg.append("<svg viewBox=\"0 0 ")
+  SvgCanvas(int width, int height, String label, String kind) {
+    svg.append("<svg class=\"")
+        .append(kind)
+        .append("\" viewBox=\"0 0 ")
         .append(width)
         .append(' ')
         .append(height)
@@ -69,6 +71,23 @@ final class SvgCanvas implements Canvas {
         .append("\"><title>")
         .append(Report.escape(title))
         .append("</title></line>\n");
+  }
+
+  @Override
+  public void point(double x, double y, double r, String color, String title, String kind) {
+    svg.append("<circle class=\"")
+        .append(kind)
+        .append("\" cx=\"")
+        .append(n(x))
+        .append("\" cy=\"")
+        .append(n(y))
+        .append("\" r=\"")
+        .append(n(r))
+        .append("\" fill=\"")
+        .append(color)
+        .append("\"><title>")
+        .append(Report.escape(title))
+        .append("</title></circle>\n");
   }
 
   @Override

@@ -69,7 +69,7 @@ class AwsTargetMotoTest {
               target,
               new LoadDriver.Plan(new LoadDriver.Closed(3), 6, null, false, i -> body),
               () -> false,
-              n -> {});
+              (sent, finished) -> {});
       assertThat(stats.sent()).isEqualTo(6);
       assertThat(stats.errors()).isEmpty();
       assertThat(stats.succeeded()).isEqualTo(6);

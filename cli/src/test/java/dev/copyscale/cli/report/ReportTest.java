@@ -154,8 +154,9 @@ class ReportTest {
     while (refs.find()) {
       assertThat(refs.group(1)).doesNotContain("//").doesNotContain(":");
     }
-    assertThat(Pattern.compile("<svg\\b").matcher(html).results().count())
+    assertThat(Pattern.compile("<svg class=\"chart\"").matcher(html).results().count())
         .isEqualTo(2 * Report.KINDS.size());
+    assertThat(html).containsOnlyOnce("<svg class=\"tradeoff\"");
     assertThat(html)
         .contains("synthetic &lt;trace&gt; &amp; 120 minutes")
         .doesNotContain("<trace>")
@@ -165,18 +166,31 @@ class ReportTest {
             "912 ms",
             "4,322 ms",
             "9,877 ms",
-            "87.30 %",
-            "99.10 %",
-            "TTFT ≤ 2,000 ms")
-        .contains("ModelError: timeout: 311", "ThrottlingException &lt;429&gt;: 17")
-        .contains("10.25", "5.50", "$8.31", "420 s", "120 s", "2 (1 never served)")
+            "87.30%",
+            "99.10%",
+            "TTFT &lt;= 2,000 ms")
+        .contains(
+            "<th scope=\"row\">ModelError: timeout</th><td>311 (2.52%)</td>",
+            "ThrottlingException &lt;429&gt;</th><td>17 (0.14%)</td><td>0</td>")
+        .contains("10.25", "5.50", "$8.31", "7 min / -", "2 min / 2 min", "2 (1 never served)")
+        // Both specs meet 87%? No: 99% is the objective; one meets it, and is the best.
+        .contains("<tr class=\"verdict\"><th scope=\"row\">verdict</th>")
+        .contains("misses 99%: 87.30%", "best: cheapest to meet 99%")
         .contains("Measured and assumed inputs", "MEASURED", "SPEC", "ASSUMED")
+        // Listed once: the same figure of both specs is one row, naming who has which value.
+        .containsOnlyOnce("<td>tokens per second per copy</td>")
+        .contains(
+            "4 &amp; up</td><td>examples/native step/policy.yaml<br>examples/orchestrated.yaml")
         .contains("serving table &lt;row 12&gt;", "4 &amp; up", "--copy-start-seconds")
         .contains("href=\"native_step_policy-latency.png\"");
     // The y scales are shared: both specs' load charts carry the same tick labels.
     String[] panels = html.split("<section class=\"panel\">");
     assertThat(panels).hasSize(3);
     assertThat(yTickLabels(panels[1])).isEqualTo(yTickLabels(panels[2]));
+    // The trade-off chart: a point per configuration, the best ringed.
+    assertThat(Pattern.compile("<circle class=\"config").matcher(html).results().count())
+        .isEqualTo(2);
+    assertThat(html).containsOnlyOnce("<circle class=\"config best\"");
   }
 
   private static List<String> yTickLabels(String panel) {
@@ -220,11 +234,12 @@ class ReportTest {
     List<String> lines = Files.readAllLines(dir.resolve("timeline.csv"), StandardCharsets.UTF_8);
     assertThat(lines.get(0))
         .isEqualTo(
-            "spec,minute,arrivals,completed,failed,desiredCopies,servingCopies,instances,"
+            "spec,start,minutes,arrivals,completed,failed,desiredCopies,servingCopies,instances,"
                 + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms");
     assertThat(lines).hasSize(1 + 2 * MINUTES);
-    assertThat(lines.get(1)).startsWith("native step/policy,2024-05-01T11:47:00Z,0,0,0,1,1,1,0,,,");
-    assertThat(lines.get(1).split(",", -1)).hasSize(12);
+    assertThat(lines.get(1))
+        .startsWith("native step/policy,2024-05-01T11:47:00Z,1,0,0,0,1,1,1,0,,,");
+    assertThat(lines.get(1).split(",", -1)).hasSize(13);
     assertThat(lines.get(1 + MINUTES)).startsWith("orchestrated,");
   }
 
@@ -342,10 +357,11 @@ class ReportTest {
     assertThat(change.find()).isTrue();
     assertThat(Integer.parseInt(change.group(2))).isGreaterThan(Integer.parseInt(change.group(1)));
 
+    // Native target tracking's decisions are Application Auto Scaling's activities, on its chart
+    // too.
     assertThat(nativeTt)
-        .doesNotContain("class=\"decision\"")
-        .doesNotContain("<table class=\"decisions\">")
-        .contains("decided by Application Auto Scaling: see its activities");
+        .contains(
+            "class=\"decision\"", "<table class=\"decisions\">", "by Application Auto Scaling");
   }
 
   /** Given no decisions for a spec, the report says so: no ticks, no table. */
@@ -355,19 +371,20 @@ class ReportTest {
     Report.write(
         dir,
         "synthetic",
+        Objective.DEFAULT,
         results(),
         List.of(
-            new Decisions(List.of(), null),
+            new Decisions(List.of()),
             new Decisions(
                 List.of(
-                    new Decision(at, 2, 4, "SCALED", "alarm out in state ALARM <high> & rising")),
-                null)));
+                    new Decision(
+                        at, 2, 4, "SCALED", "alarm out in state ALARM <high> & rising")))));
     String html = Files.readString(dir.resolve("index.html"), StandardCharsets.UTF_8);
     String[] panels = html.split("<section class=\"panel\">");
     assertThat(panels[1])
         .doesNotContain("class=\"decision\"")
         .doesNotContain("<table class=\"decisions\">")
-        .contains("made no scaling decision");
+        .contains("No scaling decision changed capacity");
     assertThat(panels[2])
         .containsOnlyOnce("<line class=\"decision\"")
         .contains(
@@ -381,6 +398,51 @@ class ReportTest {
     assertThat(Files.readString(dir.resolve("plain/index.html"), StandardCharsets.UTF_8))
         .doesNotContain("class=\"decision")
         .doesNotContain("scaling decision");
+  }
+
+  /** A report written over an older one leaves none of the older one's files, and only those. */
+  @Test
+  void aRewriteRemovesItsOwnStaleFilesOnly(@TempDir Path dir) throws Exception {
+    Report.write(dir, "first", results());
+    assertThat(dir.resolve("orchestrated-load.png")).isRegularFile();
+    Files.writeString(dir.resolve("notes.txt"), "mine");
+    Report.write(dir, "second", List.of(result("other", 3, false)));
+    assertThat(dir.resolve("orchestrated-load.png")).doesNotExist();
+    assertThat(dir.resolve("native_step_policy-copies.png")).doesNotExist();
+    assertThat(dir.resolve("other-load.png")).isRegularFile();
+    assertThat(dir.resolve("notes.txt")).hasContent("mine");
+  }
+
+  /**
+   * Beyond a day the charts and the CSV take coarser steps and say so: a week has a point every 10
+   * minutes, counts summed, copies the highest; the x axis counts days and hours.
+   */
+  @Test
+  void aWeekIsAggregatedAndSaysHow(@TempDir Path dir) throws Exception {
+    int minutes = 7 * 1440;
+    SimulationResult week = result("week", 5, true, START, minutes);
+    Report.write(dir, "a week", List.of(week));
+    List<String> csv = Files.readAllLines(dir.resolve("timeline.csv"), StandardCharsets.UTF_8);
+    assertThat(csv).hasSize(1 + minutes / 10);
+    long arrivals = week.timeline().stream().mapToLong(MinutePoint::arrivals).sum();
+    assertThat(
+            csv.subList(1, csv.size()).stream()
+                .mapToLong(l -> Long.parseLong(l.split(",")[3]))
+                .sum())
+        .isEqualTo(arrivals);
+    int firstDesired =
+        week.timeline().subList(0, 10).stream()
+            .mapToInt(MinutePoint::desiredCopies)
+            .max()
+            .orElseThrow();
+    assertThat(csv.get(1)).startsWith("week,2024-05-01T11:47:00Z,10,");
+    assertThat(csv.get(1).split(",")[6]).isEqualTo(Integer.toString(firstDesired));
+    String html = Files.readString(dir.resolve("index.html"), StandardCharsets.UTF_8);
+    assertThat(html)
+        .contains("a point per 10 min (requests per minute averaged over it)")
+        .contains("each point sums up 10 min")
+        .containsPattern(">\\+\\d+ d( \\d+ h)?</text>")
+        .doesNotContainPattern(">\\+\\d+h\\d*m?</text>");
   }
 
   /** Renders the sample for a look: {@code -Dreport.sample=/tmp/report-sample}. */

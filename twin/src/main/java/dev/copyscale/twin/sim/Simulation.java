@@ -58,8 +58,9 @@ public final class Simulation implements ServingEngine.Listener {
   private final TreeMap<String, Long> failures = new TreeMap<>();
   private long failed;
   private long withinSlo;
-  private double copyHours;
-  private double instanceHours;
+  // Whole 10-second periods, summed exactly and turned into hours once.
+  private long copyPeriods;
+  private long instancePeriods;
   private int scalingActions;
   private int lastDesired = -1;
   private final List<CapacityRise> rises = new ArrayList<>();
@@ -181,8 +182,8 @@ public final class Simulation implements ServingEngine.Listener {
 
   @Override
   public void period(ServingEngine.Period p) {
-    copyHours += p.copiesHeld() * 10 / 3600.0;
-    instanceHours += p.instances() * 10 / 3600.0;
+    copyPeriods += p.copiesHeld();
+    instancePeriods += p.instances();
     minuteConcurrency += p.concurrencyPerCopy() / 6;
     if (lastDesired >= 0 && p.desiredCopies() != lastDesired) {
       scalingActions++;
@@ -243,6 +244,8 @@ public final class Simulation implements ServingEngine.Listener {
             .toList();
     double median = seconds.isEmpty() ? 0 : seconds.get(seconds.size() / 2);
     double max = rises.stream().mapToDouble(CapacityRise::seconds).max().orElse(0);
+    double copyHours = copyPeriods / 360.0;
+    double instanceHours = instancePeriods / 360.0;
     return new Summary(
         spec.name(),
         specFile,

@@ -88,10 +88,12 @@ public final class Convergence {
     }
     Step step = next(intent, target.spec().scaling().dimension(), live);
     if (step instanceof Done) {
+      // The decision's entry ends with when SageMaker had the change.
+      LedgerEntry done = undo ? decision : decision.doneAt(now);
       return new Finished(
           state.withIntent(Optional.empty()).next(),
-          decision,
-          undo ? Optional.empty() : Optional.of(decision));
+          done,
+          undo ? Optional.empty() : Optional.of(done));
     }
     if (step instanceof Wait wait) {
       return pending(decision, wait.why());

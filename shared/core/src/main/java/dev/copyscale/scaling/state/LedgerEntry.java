@@ -14,6 +14,8 @@ import java.util.Optional;
  *     "reconcile" or "deploy"
  * @param trigger the alarm or schedule name
  * @param state the alarm state (ALARM, OK, INSUFFICIENT_DATA) or the schedule's window
+ * @param done when SageMaker had the change (a SCALED decision's end; empty before, and for entries
+ *     written before it was recorded)
  */
 public record LedgerEntry(
     String deployment,
@@ -30,10 +32,69 @@ public record LedgerEntry(
     int to,
     List<String> limitedBy,
     Outcome outcome,
-    String reason) {
+    String reason,
+    Optional<Instant> done) {
 
   public LedgerEntry {
     limitedBy = List.copyOf(limitedBy);
+    done = done == null ? Optional.empty() : done;
+  }
+
+  /** An entry of a change SageMaker does not have yet. */
+  public LedgerEntry(
+      String deployment,
+      Instant at,
+      String eventId,
+      Source source,
+      String trigger,
+      String state,
+      Optional<Double> metricValue,
+      Optional<Double> threshold,
+      Optional<String> policy,
+      Optional<Integer> step,
+      int from,
+      int to,
+      List<String> limitedBy,
+      Outcome outcome,
+      String reason) {
+    this(
+        deployment,
+        at,
+        eventId,
+        source,
+        trigger,
+        state,
+        metricValue,
+        threshold,
+        policy,
+        step,
+        from,
+        to,
+        limitedBy,
+        outcome,
+        reason,
+        Optional.empty());
+  }
+
+  /** The same decision, which SageMaker had at {@code at}. */
+  public LedgerEntry doneAt(Instant at) {
+    return new LedgerEntry(
+        deployment,
+        this.at,
+        eventId,
+        source,
+        trigger,
+        state,
+        metricValue,
+        threshold,
+        policy,
+        step,
+        from,
+        to,
+        limitedBy,
+        outcome,
+        reason,
+        Optional.of(at));
   }
 
   /** Sort key: time first, so a Query returns the ledger in order. */
@@ -66,7 +127,8 @@ public record LedgerEntry(
         to,
         limitedBy,
         outcome,
-        reason);
+        reason,
+        done);
   }
 
   public LedgerEntry withCapacity(int from, int to) {
@@ -85,7 +147,8 @@ public record LedgerEntry(
         to,
         limitedBy,
         outcome,
-        reason);
+        reason,
+        done);
   }
 
   /** A separate entry about the same event (a repeat delivery, a follow-up), at another time. */

@@ -54,13 +54,15 @@ class GiveUpTest {
 
   @Test
   void aChangeSageMakerHasIsFinishedAndRecorded() {
-    Convergence.Round r =
-        Convergence.round(raising(), live(6, 2), DECIDED.plusSeconds(300), target);
+    Instant landed = DECIDED.plusSeconds(300);
+    Convergence.Round r = Convergence.round(raising(), live(6, 2), landed, target);
     assertThat(r).isInstanceOf(Convergence.Finished.class);
     Convergence.Finished f = (Convergence.Finished) r;
     assertThat(f.next().intent()).isEmpty();
     assertThat(f.next().version()).isEqualTo(1);
-    assertThat(f.record()).contains(RAISE);
+    // The decision's entry, with when SageMaker had it.
+    assertThat(f.record()).contains(RAISE.doneAt(landed));
+    assertThat(f.entry().done()).contains(landed);
   }
 
   @Test

@@ -1,0 +1,129 @@
+package dev.copyscale.cli.report;
+
+import dev.copyscale.twin.sim.CapacityRise;
+import dev.copyscale.twin.sim.Summary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The side-by-side table, row by row: the same labels, figures and units in {@code copyscale
+ * simulate}'s table and on the report's page. The verdict heads it.
+ */
+public final class SummaryTable {
+  private SummaryTable() {}
+
+  /**
+   * One row: its label and a cell per configuration; {@code detail} rows (failures by type) belong
+   * to the row above them.
+   */
+  public record Row(String label, List<String> cells, boolean detail) {}
+
+  /** The rows for {@code summaries}, judged against {@code objective}. */
+  public static List<Row> rows(List<Summary> s, Objective objective) {
+    List<Verdict> verdicts = Verdict.of(s, objective);
+    List<Row> rows = new ArrayList<>();
+    rows.add(new Row("verdict", verdicts.stream().map(Verdict::text).toList(), false));
+    rows.add(row("engine", s, Summary::engine));
+    rows.add(row("instance type", s, Summary::instanceType));
+    rows.add(row("requests", s, x -> Units.count(x.requests())));
+    rows.add(row("failed requests", s, x -> Units.countOf(x.failedRequests(), x.requests())));
+    rows.add(
+        row(
+            "latency p50/p95/p99",
+            s,
+            x ->
+                Units.ms(x.latencyP50Ms())
+                    + " / "
+                    + Units.ms(x.latencyP95Ms())
+                    + " / "
+                    + Units.ms(x.latencyP99Ms())));
+    rows.add(
+        row(
+            "TTFT p50/p95/p99",
+            s,
+            x ->
+                Units.ms(x.ttftP50Ms())
+                    + " / "
+                    + Units.ms(x.ttftP95Ms())
+                    + " / "
+                    + Units.ms(x.ttftP99Ms())));
+    rows.add(
+        row(
+            "SLO attainment",
+            s,
+            x -> Units.percent(x.sloAttainment()) + " (TTFT <= " + Units.ms(x.sloTtftMs()) + ")"));
+    rows.add(row("copy-hours", s, x -> Units.hours(x.copyHours())));
+    rows.add(row("instance-hours", s, x -> Units.hours(x.instanceHours())));
+    rows.add(row("cost", s, x -> Units.usd(x.costUsd())));
+    rows.add(row("scaling actions", s, x -> Units.count(x.scalingActions())));
+    rows.add(row("load rises short of capacity", s, SummaryTable::rises));
+    rows.add(
+        row(
+            "time to capacity median/max",
+            s,
+            x ->
+                x.capacityRises().isEmpty()
+                    ? Units.NONE
+                    : Units.duration(x.medianSecondsToCapacity())
+                        + " / "
+                        + Units.duration(x.maxSecondsToCapacity())));
+    List<String> types =
+        s.stream().flatMap(x -> x.failuresByType().keySet().stream()).distinct().sorted().toList();
+    for (String type : types) {
+      rows.add(
+          new Row(
+              type,
+              s.stream()
+                  .map(x -> Units.countOf(x.failuresByType().getOrDefault(type, 0L), x.requests()))
+                  .toList(),
+              true));
+    }
+    return rows;
+  }
+
+  /** The rows as aligned text, a column per configuration, headed by their names. */
+  public static String text(List<Summary> s, Objective objective) {
+    List<String[]> lines = new ArrayList<>();
+    String[] head = new String[s.size() + 1];
+    head[0] = "";
+    for (int i = 0; i < s.size(); i++) {
+      head[i + 1] = s.get(i).spec();
+    }
+    lines.add(head);
+    for (Row r : rows(s, objective)) {
+      String[] line = new String[s.size() + 1];
+      line[0] = (r.detail() ? "  " : "") + r.label();
+      for (int i = 0; i < s.size(); i++) {
+        line[i + 1] = r.cells().get(i);
+      }
+      lines.add(line);
+    }
+    int[] width = new int[s.size() + 1];
+    for (String[] l : lines) {
+      for (int c = 0; c < l.length; c++) {
+        width[c] = Math.max(width[c], l[c].length());
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    for (String[] l : lines) {
+      StringBuilder line = new StringBuilder();
+      for (int c = 0; c < l.length; c++) {
+        line.append(l[c]).append(" ".repeat(width[c] + 2 - l[c].length()));
+      }
+      b.append(line.toString().stripTrailing()).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static Row row(String label, List<Summary> s, Function<Summary, String> cell) {
+    return new Row(label, s.stream().map(cell).toList(), false);
+  }
+
+  private static String rises(Summary s) {
+    List<CapacityRise> rises = s.capacityRises() == null ? List.of() : s.capacityRises();
+    long never = rises.stream().filter(r -> r.enoughAt() == null).count();
+    return Units.count(rises.size())
+        + (never > 0 ? " (" + Units.count(never) + " never served)" : "");
+  }
+}
