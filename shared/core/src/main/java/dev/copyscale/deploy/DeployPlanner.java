@@ -22,7 +22,6 @@ import dev.copyscale.deploy.Observed.EndpointView;
 import dev.copyscale.scaling.bounds.ScheduledBounds;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
-import dev.copyscale.spec.DeploymentSpec.Engine;
 import dev.copyscale.spec.DeploymentSpec.Resources;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import java.time.Instant;
@@ -221,7 +220,7 @@ public final class DeployPlanner {
     for (StepPolicy p : alarmed) {
       String alarm = names.alarm(p.name());
       wanted.add(alarm);
-      if (spec.scaling().engine() != Engine.NATIVE) {
+      if (!spec.scaling().engine().policiesRunInApplicationAutoScaling()) {
         String key = alarmKey(alarm);
         if (!o.alarms().contains(alarm) || !p.toString().equals(applied.fingerprints().get(key))) {
           actions.add(new Action.PutAlarm(p.name(), alarm));
@@ -270,7 +269,7 @@ public final class DeployPlanner {
   /** The native policies the spec asks for, by AWS name, with the fingerprint of their settings. */
   public static Map<String, String> desiredPolicies(DeploymentSpec spec, ResourceNames names) {
     Map<String, String> desired = new LinkedHashMap<>();
-    if (spec.scaling().engine() != Engine.NATIVE) {
+    if (!spec.scaling().engine().policiesRunInApplicationAutoScaling()) {
       return desired;
     }
     spec.scaling()

@@ -11,7 +11,6 @@ import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Component;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.Endpoint;
-import dev.copyscale.spec.DeploymentSpec.Engine;
 import dev.copyscale.spec.DeploymentSpec.ManagedInstanceScaling;
 import dev.copyscale.spec.DeploymentSpec.Resources;
 import dev.copyscale.spec.ModelDtype;
@@ -58,6 +57,7 @@ public final class Preflight {
           parsed.problems().stream().map(Problem::toString).toList(),
           List.of(),
           List.of(),
+          List.of(),
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
@@ -70,18 +70,21 @@ public final class Preflight {
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     List<String> assumptions = new ArrayList<>();
+    // What the catalog does not know, so preflight cannot check: among the problems, but no misfit.
+    List<String> unchecked = new ArrayList<>();
     Component component = spec.component();
     Endpoint endpoint = spec.endpoint();
     tokenInEnvironment(component).ifPresent(warnings::add);
 
-    Optional<ModelProfile> profile = profile(component, problems);
+    Optional<ModelProfile> profile = profile(component, problems, unchecked);
     Optional<InstanceType> type = catalog.instanceType(endpoint.instanceType());
     if (type.isEmpty()) {
-      problems.add(
+      unchecked.add(
           "endpoint.instanceType: "
               + endpoint.instanceType()
               + " is not in copyscale's catalog, so its GPUs, CPUs, memory and price are unknown;"
               + " preflight cannot check the fit (run `copyscale catalog` for the known types)");
+      problems.add(unchecked.get(unchecked.size() - 1));
     }
     Optional<ModelFit> modelFit = Optional.empty();
     Optional<InstanceFit> instanceFit = Optional.empty();
@@ -126,7 +129,8 @@ public final class Preflight {
           problems.add(
               String.format(
                   Locale.ROOT,
-                  "model does not fit: %s in %s needs %.2f GiB of GPU memory per copy (weights %.2f"
+                  "component.resources.accelerators: model does not fit: %s in %s needs %.2f GiB of"
+                      + " GPU memory per copy (weights %.2f"
                       + " GiB = %.1f GB, KV cache %.2f GiB for %d tokens, runtime %.2f GiB) but %d"
                       + " x %s has %.2f GiB",
                   profile.get().id(),
@@ -157,6 +161,7 @@ public final class Preflight {
         spec.name(),
         fits,
         problems,
+        unchecked,
         warnings,
         assumptions,
         modelFit,
@@ -182,7 +187,8 @@ public final class Preflight {
                     + " needed");
   }
 
-  private Optional<ModelProfile> profile(Component component, List<String> problems) {
+  private Optional<ModelProfile> profile(
+      Component component, List<String> problems, List<String> unchecked) {
     if (component.model().isPresent()) {
       DeploymentSpec.Model m = component.model().get();
       return Optional.of(
@@ -200,12 +206,13 @@ public final class Preflight {
     }
     Optional<ModelProfile> known = catalog.model(component.modelId());
     if (known.isEmpty()) {
-      problems.add(
+      unchecked.add(
           "component.modelId: "
               + component.modelId()
               + " is not in copyscale's catalog; describe it with component.model"
               + " {parametersBillions, layers, kvHeads, headDim, dtype, maxContextTokens} so"
               + " preflight can size it");
+      problems.add(unchecked.get(unchecked.size() - 1));
     }
     return known;
   }
@@ -276,7 +283,8 @@ public final class Preflight {
       problems.add(
           String.format(
               Locale.ROOT,
-              "one copy does not fit on %s: a copy asks %d accelerators, %s CPUs and %d MiB; the"
+              "component.resources: one copy does not fit on %s: a copy asks %d accelerators, %s"
+                  + " CPUs and %d MiB; the"
                   + " instance has %d GPUs, %d vCPUs and %d MiB (%s is short)",
               t.name(),
               r.accelerators(),
@@ -330,7 +338,7 @@ public final class Preflight {
                 + e.initialInstanceCount()
                 + " and managed instance scaling is off, so copies would stay pending");
       } else if (plan.instancesForMaxCopies() > e.initialInstanceCount()) {
-        if (spec.scaling().engine() != Engine.NATIVE) {
+        if (!spec.scaling().engine().policiesRunInApplicationAutoScaling()) {
           warnings.add(
               "above "
                   + plan.copiesPerInstance() * e.initialInstanceCount()

@@ -123,6 +123,20 @@ public record DeploymentSpec(
     public String specValue() {
       return specValue;
     }
+
+    /**
+     * Whether Application Auto Scaling runs the policies (their alarms act on the policies
+     * directly), rather than copyscale deciding on its alarms: deploy then registers policies
+     * instead of alarms of its own.
+     */
+    public boolean policiesRunInApplicationAutoScaling() {
+      return this == NATIVE;
+    }
+
+    /** What an alarm of a policy this engine acts on is for, in the alarm's description. */
+    public String alarmPurpose(String policy) {
+      return this == SLO ? "wakes engine slo (" + policy + ")" : "step policy " + policy;
+    }
   }
 
   public record Scaling(

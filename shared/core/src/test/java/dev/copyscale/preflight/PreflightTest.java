@@ -90,7 +90,7 @@ class PreflightTest {
     assertThat(report.problems())
         .singleElement()
         .asString()
-        .startsWith("model does not fit")
+        .startsWith("component.resources.accelerators: model does not fit")
         .contains("1 x NVIDIA V100 has 16.00 GiB");
     // Cheapest first, for 4 copies of 1 GPU / 6 CPUs / 40 GiB: one g5.12xlarge ($10) beats four
     // g5.4xlarge ($12); g6.xlarge has too few vCPUs; p3.8xlarge fits at 2 V100 per copy (2 x $20).

@@ -1,17 +1,24 @@
 package dev.copyscale.twin.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.copyscale.aws.deploy.DeployService;
+import dev.copyscale.aws.requests.Requests;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.deploy.Phase;
+import dev.copyscale.deploy.ResourceNames;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.SpecParser;
 import dev.copyscale.testing.RepoFiles;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
 
 /**
@@ -42,8 +49,34 @@ class StartUpFailuresTest {
   }
 
   @Test
-  void theSeedAsWrittenNeverServesAndSaysItIsGpuMemory() throws Exception {
-    TwinWorld world = deploy(seed());
+  void theSeedAsWrittenIsRefusedBeforeAnythingIsCreated() throws Exception {
+    TwinWorld world = TwinWorld.fresh(START);
+    assertThatThrownBy(() -> world.services().deploy().handle(seed()))
+        .hasMessageStartingWith("the spec cannot run as written, so nothing was created")
+        .hasMessageContaining("model does not fit")
+        .hasMessageContaining("V100");
+    assertThat(world.sageMaker().state().models()).isEmpty();
+    assertThat(world.sageMaker().state().endpoints()).isEmpty();
+    assertThat(world.stateTable().deployments()).isEmpty();
+  }
+
+  @Test
+  void aCopyItsGpuCannotHoldNeverServesAndSageMakerSaysItIsGpuMemory() throws Exception {
+    // The seed's resources created without copyscale's deploy (which refuses them): what SageMaker
+    // reports of a copy whose model does not fit its GPU.
+    TwinWorld world = TwinWorld.fresh(START);
+    DeploymentSpec spec =
+        SpecParser.parse(RepoFiles.read("examples/seed-llama3-8b.yaml")).orThrow();
+    ResourceNames names = ResourceNames.of(spec);
+    SageMakerClient sageMaker = world.sageMaker();
+    sageMaker.createModel(Requests.createModel(spec, names, Optional.of("hf_token"), "test"));
+    sageMaker.createEndpointConfig(Requests.createEndpointConfig(spec, names, "test"));
+    sageMaker.createEndpoint(
+        b -> b.endpointName(names.endpoint()).endpointConfigName(names.endpointConfig()));
+    world.pause(Duration.ofMinutes(15));
+    sageMaker.createInferenceComponent(
+        Requests.createComponent(spec, names, spec.component().copies(), "test"));
+    world.pause(Duration.ofMinutes(15));
     DescribeInferenceComponentResponse ic = component(world, "llama3-seed-ic");
     assertThat(ic.inferenceComponentStatusAsString()).isEqualTo("Failed");
     assertThat(ic.runtimeConfig().currentCopyCount()).isZero();
@@ -51,11 +84,6 @@ class StartUpFailuresTest {
         .contains("did not pass the ping health check within 300 seconds")
         .contains("CUDA out of memory")
         .contains("V100");
-    DeploymentRecord record = world.stateTable().deployment("llama3-seed").orElseThrow();
-    assertThat(record.phase()).isEqualTo(Phase.Failed);
-    assertThat(record.lastError())
-        .hasValueSatisfying(
-            e -> assertThat(e).contains("llama3-seed-ic failed").contains("CUDA out of memory"));
   }
 
   @Test

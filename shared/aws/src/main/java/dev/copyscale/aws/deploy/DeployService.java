@@ -8,6 +8,7 @@ import dev.copyscale.aws.engine.Engines;
 import dev.copyscale.aws.requests.Requests;
 import dev.copyscale.aws.store.Retry;
 import dev.copyscale.aws.store.StateStore;
+import dev.copyscale.catalog.Catalog;
 import dev.copyscale.deploy.Action;
 import dev.copyscale.deploy.Action.CreateComponent;
 import dev.copyscale.deploy.Action.CreateEndpoint;
@@ -37,6 +38,7 @@ import dev.copyscale.deploy.Phase;
 import dev.copyscale.deploy.Plan;
 import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
+import dev.copyscale.preflight.Preflight;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.Source;
@@ -89,6 +91,7 @@ public final class DeployService {
   private final DeployConfig config;
   private final java.time.Duration retention;
   private final Engines engines;
+  private final Catalog catalog;
 
   /**
    * @param retention how long deploy's ledger entries are kept (the stack's LedgerRetentionDays)
@@ -99,7 +102,9 @@ public final class DeployService {
       Clock clock,
       DeployConfig config,
       java.time.Duration retention,
-      Engines engines) {
+      Engines engines,
+      Catalog catalog) {
+    this.catalog = catalog;
     this.engines = engines;
     this.aws = aws;
     this.store = store;
@@ -136,6 +141,7 @@ public final class DeployService {
     refuseForeignRole(spec);
     refuseUnschedulable(spec);
     refuseSharedResources(spec);
+    refuseMisfits(spec);
     String specJson = toJson(document);
     ResourceNames names = ResourceNames.of(spec);
     List<String> alarms =
@@ -243,6 +249,25 @@ public final class DeployService {
             () ->
                 new IllegalArgumentException(
                     "unknown deployment \"" + name + "\": submit its spec first"));
+  }
+
+  /**
+   * A spec preflight says cannot run (a copy that fits no instance, a model larger than a copy's
+   * GPU memory, copies its instances cannot hold) is refused before anything is created or billed,
+   * each problem naming its field. What the catalog does not know (an instance type or a model
+   * outside it) preflight cannot check, and the deploy goes ahead.
+   */
+  private void refuseMisfits(DeploymentSpec spec) {
+    List<String> misfits =
+        new Preflight(catalog, Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(spec).misfits();
+    if (!misfits.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the spec cannot run as written, so nothing was created (preflight, "
+              + misfits.size()
+              + (misfits.size() == 1 ? " problem" : " problems")
+              + "; `copyscale preflight` shows the whole report):\n  - "
+              + String.join("\n  - ", misfits));
+    }
   }
 
   /** SageMaker may only be given the stack's execution role (iam:PassRole is scoped to it). */

@@ -269,14 +269,7 @@ public final class Requests {
                 Dimension.builder().name("VariantName").value(names.variant()).build());
     return PutMetricAlarmRequest.builder()
         .alarmName(names.alarm(p.name()))
-        .alarmDescription(
-            "copyscale "
-                + spec.name()
-                + (p.engine() == DeploymentSpec.Engine.SLO
-                    ? ": wakes engine slo ("
-                    : ": step policy ")
-                + p.name()
-                + (p.engine() == DeploymentSpec.Engine.SLO ? ")" : ""))
+        .alarmDescription("copyscale " + spec.name() + ": " + p.engine().alarmPurpose(p.name()))
         .namespace(metric.namespace())
         .metricName(metric.metricName())
         .dimensions(dimensions)

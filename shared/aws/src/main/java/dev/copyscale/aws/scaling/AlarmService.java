@@ -8,9 +8,14 @@ import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.scaling.event.AlarmEvent;
 import dev.copyscale.scaling.event.EventOrigin;
 import dev.copyscale.scaling.event.EventSkew;
+import dev.copyscale.scaling.state.LedgerEntry;
+import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.ScalingResult;
+import dev.copyscale.scaling.state.Source;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,25 +29,37 @@ public final class AlarmService {
   private final StateStore store;
   private final Clock clock;
   private final Specs specs;
+  private final Duration retention;
 
-  public AlarmService(Engines engines, StateStore store, Clock clock, Specs specs) {
+  /**
+   * @param retention how long the ledger keeps what it is told
+   */
+  public AlarmService(
+      Engines engines, StateStore store, Clock clock, Specs specs, Duration retention) {
     this.engines = engines;
     this.store = store;
     this.clock = clock;
     this.specs = specs;
+    this.retention = retention;
   }
 
   /**
-   * One alarm state change. An event of another account or region, or stamped too far ahead of this
-   * function's clock, is ignored with the reason before anything is read or written.
+   * One alarm state change. An event of another account or region is ignored before anything is
+   * read or written: another account must not even reach this stack's table. An event of this
+   * account that is not what it claims (not from CloudWatch, about another alarm than it names) or
+   * is stamped too far ahead of this function's clock is ignored too, before anything else is read,
+   * with the reason kept in the ledger of the deployment whose alarm it names, if one has it.
    */
   public ScalingResult handle(JsonNode json, EventOrigin origin) {
     Optional<String> foreign = origin.check(json);
     AlarmEvent event = AlarmEvent.parse(json);
+    if (foreign.isPresent()) {
+      return ScalingResult.ignored(Optional.empty(), event.alarmName(), foreign.get(), 0);
+    }
     Optional<String> refused =
-        foreign.or(() -> event.checkSkew(clock.instant(), EventSkew.MAX_SKEW));
+        event.misclaimed(json).or(() -> event.checkSkew(clock.instant(), EventSkew.MAX_SKEW));
     if (refused.isPresent()) {
-      return ScalingResult.ignored(Optional.empty(), event.alarmName(), refused.get(), 0);
+      return refuse(event, refused.get());
     }
     Optional<Deployment> owner = owner(event.alarmName());
     Optional<StepPolicy> policy = owner.flatMap(d -> policy(d, event.alarmName()));
@@ -57,6 +74,23 @@ public final class AlarmService {
           0);
     }
     return engines.of(owner.get().spec()).onAlarm(owner.get(), policy.get(), event);
+  }
+
+  /** An event not acted on: said in the result, and in the ledger of the alarm's deployment. */
+  private ScalingResult refuse(AlarmEvent event, String why) {
+    Optional<String> deployment = store.alarmOwner(event.alarmName());
+    deployment.ifPresent(
+        name -> {
+          Instant now = clock.instant();
+          store.append(
+              LedgerEntry.builder(
+                      name, now, event.eventKey() + "#refused", Source.ALARM, event.alarmName())
+                  .state(event.state().name())
+                  .outcome(Outcome.IGNORED, why)
+                  .build(),
+              now.plus(retention));
+        });
+    return ScalingResult.ignored(deployment, event.alarmName(), why, 0);
   }
 
   /** The per-minute tick: each deployment's engine, isolated from the others. */

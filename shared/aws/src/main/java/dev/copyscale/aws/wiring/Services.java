@@ -93,11 +93,11 @@ public record Services(
   }
 
   public DeployService deploy() {
-    return new DeployService(clients, store, clock, config, ledgerRetention, engines());
+    return new DeployService(clients, store, clock, config, ledgerRetention, engines(), catalog);
   }
 
   public AlarmService alarms() {
-    return new AlarmService(engines(), store, clock, new Specs(catalog));
+    return new AlarmService(engines(), store, clock, new Specs(catalog), ledgerRetention);
   }
 
   public ScheduleService schedules() {

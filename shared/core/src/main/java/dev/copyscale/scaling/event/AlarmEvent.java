@@ -81,6 +81,52 @@ public record AlarmEvent(
         alarmName, state, stateTimestamp, reason, values, threshold, eventKey, delivery, sentAt);
   }
 
+  /** The only sender of alarm state changes, in both deliveries' {@code source}. */
+  public static final String CLOUDWATCH = "aws.cloudwatch";
+
+  /**
+   * Why this event is not what it claims to be, or empty when it is: a CloudWatch alarm state
+   * change comes from {@code aws.cloudwatch} (both deliveries say so in {@code source}) and names
+   * the alarm it is about twice, in {@code detail.alarmName} and in {@code resources}
+   * (EventBridge), or in {@code alarmData.alarmName} and {@code alarmArn} (the alarm action). An
+   * event that disagrees with itself is ignored: anyone allowed to put events on the bus could
+   * otherwise make one deployment's alarm scale it in another's name. Checked after {@link #parse}.
+   */
+  public Optional<String> misclaimed(JsonNode event) {
+    JsonNode source = event.get("source");
+    if (source == null || !source.isTextual() || !source.asText().equals(CLOUDWATCH)) {
+      return Optional.of(
+          "source "
+              + (source == null ? "is missing" : source + " is not \"" + CLOUDWATCH + "\"")
+              + ": only CloudWatch sends alarm state changes; the event is ignored");
+    }
+    String suffix = ":alarm:" + alarmName;
+    if (delivery == Delivery.EVENTBRIDGE) {
+      JsonNode resources = event.path("resources");
+      for (JsonNode arn : resources) {
+        if (arn.isTextual() && arn.asText().startsWith("arn:") && arn.asText().endsWith(suffix)) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(
+          "resources "
+              + resources
+              + " name no alarm "
+              + alarmName
+              + ", the alarm detail.alarmName names; the event is ignored");
+    }
+    String arn = event.path("alarmArn").asText("");
+    if (!arn.endsWith(suffix)) {
+      return Optional.of(
+          "alarmArn \""
+              + arn
+              + "\" is not the ARN of alarm "
+              + alarmName
+              + ", the alarm alarmData.alarmName names; the event is ignored");
+    }
+    return Optional.empty();
+  }
+
   /** CloudWatch writes timestamps as {@code 2023-08-04T12:36:15.490+0000}. */
   private static final DateTimeFormatter CLOUDWATCH_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
@@ -247,7 +293,12 @@ public record AlarmEvent(
       // Part of the event: a key given twice is refused here too.
       return Json.strict().readTree(node.asText());
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(path + " is not JSON: " + e.getOriginalMessage());
+      Json.Failure failure = Json.failure(e);
+      throw new IllegalArgumentException(
+          path
+              + " is not JSON: "
+              + failure.reason()
+              + failure.where().map(at -> " (at " + at + ")").orElse(""));
     }
   }
 

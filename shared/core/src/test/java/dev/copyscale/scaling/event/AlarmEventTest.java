@@ -158,7 +158,9 @@ class AlarmEventTest {
             .asText()
             .replace("\"threshold\": 1.0", "\"threshold\": 1.0, \"threshold\": 100.0"));
     assertThatThrownBy(() -> AlarmEvent.parse(event))
-        .hasMessageContaining("detail.state.reasonData is not JSON: Duplicate field 'threshold'");
+        .hasMessageContaining(
+            "detail.state.reasonData is not JSON: the key \"threshold\" appears twice in one"
+                + " object");
   }
 
   @Test
@@ -213,5 +215,40 @@ class AlarmEventTest {
         .isEmpty();
     assertThat(event.checkSkew(Instant.parse("2026-11-25T11:00:09Z"), EventSkew.MAX_SKEW))
         .isPresent();
+  }
+
+  @Test
+  void anEventIsWhatItClaimsOnlyFromCloudWatchAndAboutTheAlarmItNames() throws Exception {
+    for (String file : List.of("alarm-eventbridge-burst.json", "alarm-lambda-action-burst.json")) {
+      com.fasterxml.jackson.databind.node.ObjectNode json =
+          (com.fasterxml.jackson.databind.node.ObjectNode)
+              dev.copyscale.json.Json.mapper()
+                  .readTree(dev.copyscale.testing.RepoFiles.read("events/" + file));
+      AlarmEvent event = AlarmEvent.parse(json);
+      assertThat(event.misclaimed(json)).as(file).isEmpty();
+      json.put("source", "aws.ec2");
+      assertThat(event.misclaimed(json))
+          .as(file)
+          .hasValueSatisfying(
+              why -> assertThat(why).startsWith("source \"aws.ec2\" is not \"aws.cloudwatch\""));
+    }
+  }
+
+  @Test
+  void theAlarmNamedTwiceMustBeOneAlarm() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode bridge =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            dev.copyscale.json.Json.mapper()
+                .readTree(
+                    dev.copyscale.testing.RepoFiles.read("events/alarm-eventbridge-burst.json"));
+    AlarmEvent event = AlarmEvent.parse(bridge);
+    // A name that only ends like it is another alarm.
+    bridge
+        .putArray("resources")
+        .add("arn:aws:cloudwatch:us-east-1:123456789012:alarm:other-copyscale-llama3-chat-burst");
+    assertThat(event.misclaimed(bridge)).isPresent();
+    bridge.putArray("resources");
+    assertThat(event.misclaimed(bridge))
+        .hasValueSatisfying(why -> assertThat(why).startsWith("resources [] name no alarm"));
   }
 }
