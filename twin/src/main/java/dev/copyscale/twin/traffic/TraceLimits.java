@@ -31,6 +31,21 @@ public record TraceLimits(long maxRequests) {
 
   public static final TraceLimits DEFAULT = new TraceLimits(MAX_REQUESTS);
 
+  /**
+   * Heap a simulated request takes at most: the trace's arrays (16 bytes) and, while the trace is
+   * put in time order, an index per request (a boxed integer and its reference, about 32 bytes),
+   * with room to spare. ASSUMED from those sizes; {@code --max-requests} sets the limit instead.
+   */
+  static final long BYTES_PER_REQUEST = 64;
+
+  /**
+   * The requests a trace may hold in a JVM of {@code maxHeapBytes} of heap (half of it, the rest
+   * for the simulation itself), and at least {@link #MAX_REQUESTS}.
+   */
+  public static TraceLimits forHeap(long maxHeapBytes) {
+    return new TraceLimits(Math.max(MAX_REQUESTS, maxHeapBytes / 2 / BYTES_PER_REQUEST));
+  }
+
   public TraceLimits {
     if (maxRequests < 1) {
       throw new IllegalArgumentException("the most requests a trace may hold must be at least 1");
@@ -54,13 +69,14 @@ public record TraceLimits(long maxRequests) {
       throw new IllegalArgumentException(
           String.format(
               java.util.Locale.ROOT,
-              "%s is about %,.0f requests, more than the %,d one trace may hold (at the"
-                  + " simulator's ~400,000 requests/s on 2 cores and 16 bytes a request, 10"
-                  + " million is ~25 s and 160 MB a spec); lower the rate or the duration, or"
-                  + " raise the limit with --max-requests N (and the heap with java -Xmx)",
+              "%s is about %,.0f requests, more than the %,d one trace may hold here (half of"
+                  + " this JVM's heap at %d bytes a request, at least 10 million); lower the rate"
+                  + " or the duration, or give the JVM more heap (java -Xmx) or the limit"
+                  + " yourself (--max-requests N)",
               what,
               requests,
-              maxRequests));
+              maxRequests,
+              BYTES_PER_REQUEST));
     }
   }
 
