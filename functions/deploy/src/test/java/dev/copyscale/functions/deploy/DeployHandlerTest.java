@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.spec.InvalidSpecException;
+import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.world.LocalContext;
-import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package dev.copyscale.functions.stepscaling;
 import static dev.copyscale.twin.world.TwinFixture.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.sagemaker.SageMakerState;
 import dev.copyscale.twin.world.LocalContext;
-import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,109 @@
+package dev.copyscale.twin.world;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.copyscale.aws.deploy.DeployService;
+import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.deploy.Phase;
+import dev.copyscale.testing.RepoFiles;
+import dev.copyscale.twin.account.Stack;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
+
+/**
+ * Deployments SageMaker cannot start, as SageMaker reports them, through copyscale's deploy
+ * function.
+ */
+class StartUpFailuresTest {
+  static final Instant START = Instant.parse("2026-11-25T09:00:00Z");
+
+  static ObjectNode seed() throws Exception {
+    return (ObjectNode) new YAMLMapper().readTree(RepoFiles.read("examples/seed-llama3-8b.yaml"));
+  }
+
+  static TwinWorld deploy(JsonNode spec) {
+    return deploy(spec, dev.copyscale.twin.sagemaker.TwinTimings.defaults());
+  }
+
+  static TwinWorld deploy(JsonNode spec, dev.copyscale.twin.sagemaker.TwinTimings timings) {
+    TwinWorld world = TwinWorld.fresh(START, timings);
+    DeployService deploy = world.services().deploy();
+    deploy.handle(spec);
+    world.advance(Duration.ofMinutes(30), Stack.ticking(now -> deploy.reconcileInProgress()));
+    return world;
+  }
+
+  static DescribeInferenceComponentResponse component(TwinWorld world, String name) {
+    return world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(name));
+  }
+
+  @Test
+  void theSeedAsWrittenNeverServesAndSaysItIsGpuMemory() throws Exception {
+    TwinWorld world = deploy(seed());
+    DescribeInferenceComponentResponse ic = component(world, "llama3-seed-ic");
+    assertThat(ic.inferenceComponentStatusAsString()).isEqualTo("Failed");
+    assertThat(ic.runtimeConfig().currentCopyCount()).isZero();
+    assertThat(ic.failureReason())
+        .contains("did not pass the ping health check within 300 seconds")
+        .contains("CUDA out of memory")
+        .contains("V100");
+    DeploymentRecord record = world.stateTable().deployment("llama3-seed").orElseThrow();
+    assertThat(record.phase()).isEqualTo(Phase.Failed);
+    assertThat(record.lastError())
+        .hasValueSatisfying(
+            e -> assertThat(e).contains("llama3-seed-ic failed").contains("CUDA out of memory"));
+  }
+
+  @Test
+  void theSeedOnGpusThatHoldItDeploys() throws Exception {
+    ObjectNode spec = seed();
+    ((ObjectNode) spec.get("endpoint")).put("instanceType", "ml.g5.12xlarge"); // 4 x A10G 24 GB
+    TwinWorld world = deploy(spec);
+    DescribeInferenceComponentResponse ic = component(world, "llama3-seed-ic");
+    assertThat(ic.inferenceComponentStatusAsString()).isEqualTo("InService");
+    assertThat(ic.runtimeConfig().currentCopyCount()).isEqualTo(4);
+    assertThat(ic.failureReason()).isNull();
+    assertThat(world.stateTable().deployment("llama3-seed").orElseThrow().phase())
+        .isEqualTo(Phase.InService);
+  }
+
+  @Test
+  void aDownloadLongerThanItsTimeoutFailsTheComponent() throws Exception {
+    ObjectNode spec = seed();
+    ((ObjectNode) spec.get("endpoint")).put("instanceType", "ml.g5.12xlarge");
+    ((ObjectNode) spec.get("component"))
+        .put("modelDataDownloadTimeoutSeconds", 60); // 16 GB take 75 s
+    TwinWorld world = deploy(spec);
+    DescribeInferenceComponentResponse ic = component(world, "llama3-seed-ic");
+    assertThat(ic.inferenceComponentStatusAsString()).isEqualTo("Failed");
+    assertThat(ic.failureReason()).contains("Model data download timed out after 60 seconds");
+    assertThat(world.stateTable().deployment("llama3-seed").orElseThrow().lastError())
+        .hasValueSatisfying(e -> assertThat(e).contains("download timed out"));
+  }
+
+  @Test
+  void anInstanceTypeOutOfCapacityFailsTheEndpointAsSageMakerSays() throws Exception {
+    ObjectNode spec = seed();
+    ((ObjectNode) spec.get("endpoint")).put("instanceType", "ml.g5.12xlarge");
+    TwinWorld world =
+        deploy(
+            spec,
+            dev.copyscale.twin.sagemaker.TwinTimings.defaults()
+                .withOutOfCapacity(java.util.List.of("ml.g5.12xlarge")));
+    assertThat(
+            world
+                .sageMaker()
+                .describeEndpoint(b -> b.endpointName("llama3-seed"))
+                .endpointStatusAsString())
+        .isEqualTo("Failed");
+    DeploymentRecord record = world.stateTable().deployment("llama3-seed").orElseThrow();
+    assertThat(record.phase()).isEqualTo(Phase.Failed);
+    assertThat(record.lastError())
+        .hasValueSatisfying(e -> assertThat(e).contains("InsufficientInstanceCapacity"));
+  }
+}
