@@ -150,9 +150,12 @@ class DeployHandlerTest {
                     new dev.copyscale.deploy.DeployConfig(
                         "copyscale-test",
                         java.util.Optional.of("arn:aws:iam::123456789012:role/OtherRole"),
-                        java.util.Optional.of(TwinWorld.SCHEDULED_SCALING_ARN),
-                        java.util.Optional.of(TwinWorld.SCHEDULER_ROLE_ARN),
-                        java.util.Optional.of(TwinWorld.FAILED_EVENTS_QUEUE_ARN)))
+                        java.util.Optional.of(
+                            dev.copyscale.twin.account.StackSettings.SCHEDULED_SCALING_ARN),
+                        java.util.Optional.of(
+                            dev.copyscale.twin.account.StackSettings.SCHEDULER_ROLE_ARN),
+                        java.util.Optional.of(
+                            dev.copyscale.twin.account.StackSettings.FAILED_EVENTS_QUEUE_ARN)))
                 .deploy());
     assertThatThrownBy(() -> invoke(guarded, "deploy-llama3-8b.json", context))
         .hasMessageContaining("is not the role this stack may pass to SageMaker");

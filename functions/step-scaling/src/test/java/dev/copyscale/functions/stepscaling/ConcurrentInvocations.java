@@ -81,8 +81,8 @@ final class ConcurrentInvocations implements AutoCloseable {
                 store,
                 world.clock(),
                 world.pauser(),
-                world.deployConfig(),
-                TwinWorld.LEDGER_RETENTION)
+                dev.copyscale.twin.account.StackSettings.deployConfig(),
+                dev.copyscale.twin.account.StackSettings.LEDGER_RETENTION)
             .alarms());
   }
 

@@ -7,8 +7,8 @@ import dev.copyscale.aws.calls.Pause;
 import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.store.InMemoryStateStore;
 import dev.copyscale.aws.wiring.Services;
-import dev.copyscale.deploy.DeployConfig;
 import dev.copyscale.json.Json;
+import dev.copyscale.twin.account.StackSettings;
 import dev.copyscale.twin.account.TwinAccount;
 import dev.copyscale.twin.account.TwinDelays;
 import dev.copyscale.twin.autoscaling.AutoScalingTwin;
@@ -22,11 +22,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointRequest;
 import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentRequest;
 
@@ -228,20 +226,6 @@ public final class TwinWorld extends TwinAccount {
     return stateTable;
   }
 
-  /** The twin stack's name, and the ARNs its template would give the deploy function. */
-  public static final String STACK = "copyscale-twin";
-
-  public static final String SCHEDULED_SCALING_ARN =
-      "arn:aws:lambda:"
-          + REGION
-          + ":"
-          + ACCOUNT
-          + ":function:copyscale-twin-scheduled-scaling:live";
-  public static final String SCHEDULER_ROLE_ARN =
-      "arn:aws:iam::" + ACCOUNT + ":role/copyscale-twin-scheduler-invoke";
-  public static final String FAILED_EVENTS_QUEUE_ARN =
-      "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":copyscale-twin-failed-events";
-
   /** The twin's clients; the twin keeps no DynamoDB (its state table is in memory). */
   public Clients clients() {
     return Clients.of(
@@ -253,22 +237,13 @@ public final class TwinWorld extends TwinAccount {
    * settings.
    */
   public Services services() {
-    return new Services(clients(), stateTable, clock(), pauser(), deployConfig(), LEDGER_RETENTION);
-  }
-
-  /**
-   * How long the twin stack keeps ledger entries and handled-event ids (template.yaml's default).
-   */
-  public static final Duration LEDGER_RETENTION = Duration.ofDays(30);
-
-  /** The deploy function's configuration in the twin stack (any execution role may be passed). */
-  public DeployConfig deployConfig() {
-    return new DeployConfig(
-        STACK,
-        Optional.empty(),
-        Optional.of(SCHEDULED_SCALING_ARN),
-        Optional.of(SCHEDULER_ROLE_ARN),
-        Optional.of(FAILED_EVENTS_QUEUE_ARN));
+    return new Services(
+        clients(),
+        stateTable,
+        clock(),
+        pauser(),
+        StackSettings.deployConfig(),
+        StackSettings.LEDGER_RETENTION);
   }
 
   /** Retry pauses inside a function move virtual time. */
