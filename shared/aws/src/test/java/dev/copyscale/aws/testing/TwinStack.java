@@ -139,6 +139,14 @@ public final class TwinStack {
     return this;
   }
 
+  /**
+   * Everything the account holds, as a world file would keep it: equal before and after, nothing
+   * changed on the twin's AWS.
+   */
+  public JsonNode awsState() {
+    return TwinAccount.stateJson().valueToTree(account.state());
+  }
+
   /** The copy count SageMaker reports as desired. */
   public int desiredCopies(String component) {
     return AccountFixture.desiredCopies(account, component);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.copyscale.json.Json;
 import dev.copyscale.twin.autoscaling.AutoScalingTwin;
 import dev.copyscale.twin.cloudwatch.AlarmActionInvocation;
@@ -87,7 +88,10 @@ public class TwinAccount {
           .copy()
           .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
           .enable(SerializationFeature.INDENT_OUTPUT)
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          // A state written through a tree (the world file) keeps each number as written
+          // (durations are decimal seconds: 100.000000000).
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
   private final VirtualClock clock;
   private final TwinTimings timings;

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariant;
 
 /** Accounts set up with SageMaker's own requests, and accounts saved and read back. */
 public final class AccountFixture {
@@ -20,32 +21,8 @@ public final class AccountFixture {
    */
   public static TwinAccount endpointWithComponent(Instant start, int copies) {
     TwinAccount account = new TwinAccount(start);
-    SageMakerTwin sm = account.sageMaker();
-    sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
-    sm.createEndpointConfig(
-        b ->
-            b.endpointConfigName("c")
-                .executionRoleArn("arn:aws:iam::123456789012:role/r")
-                .productionVariants(
-                    v ->
-                        v.variantName("AllTraffic")
-                            .instanceType("ml.g5.12xlarge")
-                            .initialInstanceCount(1)));
-    sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
-    account.pause(account.timings().instanceProvisioning());
-    sm.createInferenceComponent(
-        b ->
-            b.inferenceComponentName("ic")
-                .endpointName("e")
-                .variantName("AllTraffic")
-                .specification(
-                    s ->
-                        s.modelName("m")
-                            .computeResourceRequirements(
-                                r ->
-                                    r.numberOfAcceleratorDevicesRequired(1f)
-                                        .minMemoryRequiredInMb(1024)))
-                .runtimeConfig(r -> r.copyCount(copies)));
+    endpoint(account, "ml.g5.12xlarge", 1, v -> {});
+    component(account.sageMaker(), copies);
     return account;
   }
 
@@ -54,34 +31,14 @@ public final class AccountFixture {
    * second instance coming, a policy with alarms (the world tests save one).
    */
   public static <A extends TwinAccount> A busy(A world) {
-    SageMakerTwin sm = world.sageMaker();
-    sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
-    sm.createEndpointConfig(
-        b ->
-            b.endpointConfigName("c")
-                .executionRoleArn("arn:aws:iam::123456789012:role/r")
-                .productionVariants(
-                    v ->
-                        v.variantName("AllTraffic")
-                            .instanceType("ml.g5.12xlarge")
-                            .initialInstanceCount(1)
-                            .managedInstanceScaling(
-                                m -> m.status("ENABLED").minInstanceCount(1).maxInstanceCount(2))));
-    sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
-    world.pause(world.timings().instanceProvisioning());
-    sm.createInferenceComponent(
-        b ->
-            b.inferenceComponentName("ic")
-                .endpointName("e")
-                .variantName("AllTraffic")
-                .specification(
-                    s ->
-                        s.modelName("m")
-                            .computeResourceRequirements(
-                                r ->
-                                    r.numberOfAcceleratorDevicesRequired(1f)
-                                        .minMemoryRequiredInMb(1024)))
-                .runtimeConfig(r -> r.copyCount(6)));
+    endpoint(
+        world,
+        "ml.g5.12xlarge",
+        1,
+        v ->
+            v.managedInstanceScaling(
+                m -> m.status("ENABLED").minInstanceCount(1).maxInstanceCount(2)));
+    component(world.sageMaker(), 6);
     world
         .autoScaling()
         .registerScalableTarget(
@@ -107,10 +64,53 @@ public final class AccountFixture {
                                     m ->
                                         m.predefinedMetricType(
                                             "SageMakerInferenceComponentInvocationsPerCopy"))));
-    world.pause(
-        Duration.ofMinutes(
-            1)); // copies download (155 s in all), the second instance provisions (100 s)
+    // copies download (155 s in all), the second instance provisions (100 s)
+    world.pause(Duration.ofMinutes(1));
     return world;
+  }
+
+  /**
+   * Model "m" (image "tgi") and endpoint "e" on config "c": variant AllTraffic of {@code instances}
+   * {@code instanceType}, as {@code variant} adds to it; then time for its instances to provision.
+   */
+  public static void endpoint(
+      TwinAccount account,
+      String instanceType,
+      int instances,
+      Consumer<ProductionVariant.Builder> variant) {
+    SageMakerTwin sm = account.sageMaker();
+    sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
+    sm.createEndpointConfig(
+        b ->
+            b.endpointConfigName("c")
+                .executionRoleArn("arn:aws:iam::123456789012:role/r")
+                .productionVariants(
+                    v ->
+                        variant.accept(
+                            v.variantName("AllTraffic")
+                                .instanceType(instanceType)
+                                .initialInstanceCount(instances))));
+    sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
+    account.pause(account.timings().instanceProvisioning());
+  }
+
+  /**
+   * Inference component "ic" of {@code copies} copies of model "m" (one accelerator, 1 GiB) on "e".
+   */
+  public static void component(SageMakerTwin sm, int copies) {
+    sm.createInferenceComponent(
+        b ->
+            b.inferenceComponentName("ic")
+                .endpointName("e")
+                .variantName("AllTraffic")
+                .specification(
+                    s ->
+                        s.modelName("m")
+                            .computeResourceRequirements(
+                                r ->
+                                    r.numberOfAcceleratorDevicesRequired(1f)
+                                        .minMemoryRequiredInMb(1024)))
+                .runtimeConfig(r -> r.copyCount(copies)));
   }
 
   /** The copy count SageMaker reports as desired. */

@@ -1,5 +1,6 @@
 package dev.copyscale.twin.autoscaling;
 
+import dev.copyscale.twin.account.AccountFixture;
 import dev.copyscale.twin.account.TwinAccount;
 import dev.copyscale.twin.sagemaker.SageMakerTwin;
 import java.time.Duration;
@@ -27,35 +28,12 @@ abstract class NativePolicyFixture {
     world = new TwinAccount(T0);
     aas = world.autoScaling();
     sm = world.sageMaker();
-    sm.createModel(b -> b.modelName("m").primaryContainer(c -> c.image("tgi")));
-    sm.createEndpointConfig(
-        b ->
-            b.endpointConfigName("c")
-                .executionRoleArn("arn:aws:iam::123456789012:role/r")
-                .productionVariants(
-                    v ->
-                        v.variantName("AllTraffic")
-                            .instanceType("ml.g5.48xlarge")
-                            .initialInstanceCount(2)));
-    sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
-    world.pause(world.timings().instanceProvisioning());
+    AccountFixture.endpoint(world, "ml.g5.48xlarge", 2, v -> {});
   }
 
   /** A component with {@code copies} copies in service, registered with [min, max]. */
   void component(int copies, int min, int max) {
-    sm.createInferenceComponent(
-        b ->
-            b.inferenceComponentName("ic")
-                .endpointName("e")
-                .variantName("AllTraffic")
-                .specification(
-                    s ->
-                        s.modelName("m")
-                            .computeResourceRequirements(
-                                r ->
-                                    r.numberOfAcceleratorDevicesRequired(1f)
-                                        .minMemoryRequiredInMb(1024)))
-                .runtimeConfig(r -> r.copyCount(copies)));
+    AccountFixture.component(sm, copies);
     world.pause(SETTLE);
     aas.registerScalableTarget(
         b ->

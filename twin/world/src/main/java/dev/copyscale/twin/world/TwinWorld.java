@@ -1,5 +1,6 @@
 package dev.copyscale.twin.world;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,12 +12,8 @@ import dev.copyscale.json.Json;
 import dev.copyscale.twin.account.StackSettings;
 import dev.copyscale.twin.account.TwinAccount;
 import dev.copyscale.twin.account.TwinDelays;
-import dev.copyscale.twin.autoscaling.AutoScalingTwin;
-import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
-import dev.copyscale.twin.eventbridge.EventBridgeTwin;
 import dev.copyscale.twin.sagemaker.SageMakerState;
 import dev.copyscale.twin.sagemaker.TwinTimings;
-import dev.copyscale.twin.scheduler.SchedulerTwin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,65 +33,10 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponen
  */
 public final class TwinWorld extends TwinAccount {
   /**
-   * The persisted form of a world: the world file's top-level keys, the account's and the stack's
-   * state table (in this order, the file's since its first version). A key the file lacks is a
-   * fresh account's ({@link TwinAccount.State}).
+   * How a world is written and read: the world file is the account's {@link TwinAccount.State}, key
+   * for key, with the stack's state table under {@code stateTable} after {@code secrets} (where the
+   * file has held it since its first version).
    */
-  private record Document(
-      Instant now,
-      TwinTimings timings,
-      SageMakerState sageMaker,
-      AutoScalingTwin.State autoScaling,
-      CloudWatchTwin.State cloudWatch,
-      SchedulerTwin.State scheduler,
-      List<EventBridgeTwin.Event> events,
-      Map<String, String> secrets,
-      InMemoryStateStore.Snapshot stateTable,
-      Instant lastMinute,
-      TwinDelays delays,
-      List<Delivery> deliveries,
-      Instant lastEvaluation,
-      Instant alarmTargetWarmUntil) {
-    private Document {
-      stateTable = stateTable != null ? stateTable : InMemoryStateStore.Snapshot.empty();
-    }
-
-    static Document of(TwinAccount.State a, InMemoryStateStore.Snapshot stateTable) {
-      return new Document(
-          a.now(),
-          a.timings(),
-          a.sageMaker(),
-          a.autoScaling(),
-          a.cloudWatch(),
-          a.scheduler(),
-          a.events(),
-          a.secrets(),
-          stateTable,
-          a.lastMinute(),
-          a.delays(),
-          a.deliveries(),
-          a.lastEvaluation(),
-          a.alarmTargetWarmUntil());
-    }
-
-    TwinAccount.State account() {
-      return new TwinAccount.State(
-          now,
-          timings,
-          sageMaker,
-          autoScaling,
-          cloudWatch,
-          scheduler,
-          events,
-          secrets,
-          lastMinute,
-          delays,
-          deliveries,
-          lastEvaluation,
-          alarmTargetWarmUntil);
-    }
-  }
-
   private static final ObjectMapper STORE = TwinAccount.stateJson();
 
   private final InMemoryStateStore stateTable;
@@ -143,7 +85,7 @@ public final class TwinWorld extends TwinAccount {
    *     missing, a value of the wrong kind (with its path in the file)
    */
   static TwinWorld read(Path file) {
-    com.fasterxml.jackson.databind.JsonNode tree;
+    JsonNode tree;
     try {
       tree = STORE.readTree(file.toFile());
     } catch (com.fasterxml.jackson.core.JsonParseException e) {
@@ -163,20 +105,34 @@ public final class TwinWorld extends TwinAccount {
     if (!missing.isEmpty()) {
       throw notAWorld(file, "it lacks " + String.join(", ", missing));
     }
-    Document document;
+    ObjectNode account = ((ObjectNode) tree).deepCopy();
+    JsonNode table = account.remove(STATE_TABLE);
+    TwinAccount.State state = mapped(file, account, TwinAccount.State.class, null);
+    InMemoryStateStore.Snapshot snapshot =
+        mapped(file, table, InMemoryStateStore.Snapshot.class, STATE_TABLE);
     try {
-      document = STORE.treeToValue(tree, Document.class);
-    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-      throw notAWorld(file, "its " + path(e) + " holds a value copyscale cannot read there");
-    } catch (IOException e) {
-      throw notAWorld(file, "it does not parse");
-    }
-    try {
-      return new TwinWorld(document.account(), document.stateTable());
+      return new TwinWorld(state, snapshot);
     } catch (RuntimeException e) {
       // A hand-edited file can hold values no world of copyscale's ever did (a null inside a
       // list): say so, not the exception's text.
       throw notAWorld(file, "its contents are not those of a world copyscale wrote");
+    }
+  }
+
+  /** The world file's key that holds the stack's state table. */
+  private static final String STATE_TABLE = "stateTable";
+
+  /**
+   * {@code node} read as {@code type}; {@code key} is where the file holds it (null: the top
+   * level).
+   */
+  private static <T> T mapped(Path file, JsonNode node, Class<T> type, String key) {
+    try {
+      return STORE.treeToValue(node, type);
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      throw notAWorld(file, "its " + path(key, e) + " holds a value copyscale cannot read there");
+    } catch (IOException e) {
+      throw notAWorld(file, "it does not parse");
     }
   }
 
@@ -195,9 +151,12 @@ public final class TwinWorld extends TwinAccount {
     return at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
   }
 
-  /** The path in the file of a value Jackson could not map, as {@code sageMaker.endpoints[0]}. */
-  private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
-    StringBuilder path = new StringBuilder();
+  /**
+   * The path in the file of a value Jackson could not map below {@code key} (null: the top level),
+   * as {@code sageMaker.endpoints[0]}.
+   */
+  private static String path(String key, com.fasterxml.jackson.databind.JsonMappingException e) {
+    StringBuilder path = new StringBuilder(key == null ? "" : key);
     for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
       if (r.getFieldName() != null) {
         path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
@@ -210,12 +169,19 @@ public final class TwinWorld extends TwinAccount {
 
   /** Writes the world atomically (a crash never leaves half a file). */
   public synchronized void save(Path file) {
-    Document d = Document.of(state(), stateTable.snapshot());
+    ObjectNode document = STORE.createObjectNode();
+    ObjectNode account = STORE.valueToTree(state());
+    for (Map.Entry<String, JsonNode> key : account.properties()) {
+      document.set(key.getKey(), key.getValue());
+      if (key.getKey().equals("secrets")) {
+        document.set(STATE_TABLE, STORE.valueToTree(stateTable.snapshot()));
+      }
+    }
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
       Path temp = Files.createTempFile(parent, ".world", ".json");
-      STORE.writeValue(temp.toFile(), d);
+      STORE.writeValue(temp.toFile(), document);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the world file " + file, e);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.copyscale.aws.deploy.DeployService;
+import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.twin.account.AccountFixture;
 import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.account.TwinAccount;
@@ -271,5 +273,23 @@ class TwinWorldTest {
         .isEqualTo("INSUFFICIENT_DATA");
     assertThat(shown.get("scalingActivities")).isEmpty();
     assertThat(shown.get("schedules")).isEmpty();
+  }
+
+  /** A deployment saved mid-way continues after a reload exactly as it would have without one. */
+  @Test
+  void theWorldPersistsMidTransitionAndContinuesIdentically(@TempDir Path dir) {
+    TwinWorld world = TwinWorld.fresh(T0);
+    DeployService deploy = world.services().deploy();
+    deploy.handle(TwinStack.json("deploy-llama3-8b.json"));
+    world.advance(Duration.ofMinutes(9), Stack.ticking(now -> deploy.reconcileInProgress()));
+    Path file = dir.resolve("world.json");
+    world.save(file);
+
+    TwinWorld loaded = WorldFile.read(file);
+    DeployService deployLoaded = loaded.services().deploy();
+    world.advance(Duration.ofMinutes(11), Stack.ticking(now -> deploy.reconcileInProgress()));
+    loaded.advance(
+        Duration.ofMinutes(11), Stack.ticking(now -> deployLoaded.reconcileInProgress()));
+    assertThat(loaded.show()).isEqualTo(world.show());
   }
 }

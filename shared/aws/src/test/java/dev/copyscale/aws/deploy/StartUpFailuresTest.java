@@ -1,15 +1,16 @@
-package dev.copyscale.twin.world;
+package dev.copyscale.aws.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.copyscale.aws.deploy.DeployService;
+import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.deploy.Phase;
 import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.account.Stack;
+import dev.copyscale.twin.account.TwinAccount;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -26,33 +27,38 @@ class StartUpFailuresTest {
     return (ObjectNode) new YAMLMapper().readTree(RepoFiles.read("examples/seed-llama3-8b.yaml"));
   }
 
-  static TwinWorld deploy(JsonNode spec) {
+  static TwinStack deploy(JsonNode spec) {
     return deploy(spec, dev.copyscale.twin.sagemaker.TwinTimings.defaults());
   }
 
-  static TwinWorld deploy(JsonNode spec, dev.copyscale.twin.sagemaker.TwinTimings timings) {
-    TwinWorld world = TwinWorld.fresh(START, timings);
-    DeployService deploy = world.services().deploy();
+  static TwinStack deploy(JsonNode spec, dev.copyscale.twin.sagemaker.TwinTimings timings) {
+    TwinStack stack = TwinStack.inMemory(new TwinAccount(START, timings));
+    DeployService deploy = stack.services().deploy();
     deploy.handle(spec);
-    world.advance(Duration.ofMinutes(30), Stack.ticking(now -> deploy.reconcileInProgress()));
-    return world;
+    stack
+        .account()
+        .advance(Duration.ofMinutes(30), Stack.ticking(now -> deploy.reconcileInProgress()));
+    return stack;
   }
 
-  static DescribeInferenceComponentResponse component(TwinWorld world, String name) {
-    return world.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(name));
+  static DescribeInferenceComponentResponse component(TwinStack stack, String name) {
+    return stack
+        .account()
+        .sageMaker()
+        .describeInferenceComponent(b -> b.inferenceComponentName(name));
   }
 
   @Test
   void theSeedAsWrittenNeverServesAndSaysItIsGpuMemory() throws Exception {
-    TwinWorld world = deploy(seed());
-    DescribeInferenceComponentResponse ic = component(world, "llama3-seed-ic");
+    TwinStack stack = deploy(seed());
+    DescribeInferenceComponentResponse ic = component(stack, "llama3-seed-ic");
     assertThat(ic.inferenceComponentStatusAsString()).isEqualTo("Failed");
     assertThat(ic.runtimeConfig().currentCopyCount()).isZero();
     assertThat(ic.failureReason())
         .contains("did not pass the ping health check within 300 seconds")
         .contains("CUDA out of memory")
         .contains("V100");
-    DeploymentRecord record = world.stateTable().deployment("llama3-seed").orElseThrow();
+    DeploymentRecord record = stack.store().deployment("llama3-seed").orElseThrow();
     assertThat(record.phase()).isEqualTo(Phase.Failed);
     assertThat(record.lastError())
         .hasValueSatisfying(
@@ -63,12 +69,12 @@ class StartUpFailuresTest {
   void theSeedOnGpusThatHoldItDeploys() throws Exception {
     ObjectNode spec = seed();
     ((ObjectNode) spec.get("endpoint")).put("instanceType", "ml.g5.12xlarge"); // 4 x A10G 24 GB
-    TwinWorld world = deploy(spec);
-    DescribeInferenceComponentResponse ic = component(world, "llama3-seed-ic");
+    TwinStack stack = deploy(spec);
+    DescribeInferenceComponentResponse ic = component(stack, "llama3-seed-ic");
     assertThat(ic.inferenceComponentStatusAsString()).isEqualTo("InService");
     assertThat(ic.runtimeConfig().currentCopyCount()).isEqualTo(4);
     assertThat(ic.failureReason()).isNull();
-    assertThat(world.stateTable().deployment("llama3-seed").orElseThrow().phase())
+    assertThat(stack.store().deployment("llama3-seed").orElseThrow().phase())
         .isEqualTo(Phase.InService);
   }
 
@@ -78,11 +84,11 @@ class StartUpFailuresTest {
     ((ObjectNode) spec.get("endpoint")).put("instanceType", "ml.g5.12xlarge");
     ((ObjectNode) spec.get("component"))
         .put("modelDataDownloadTimeoutSeconds", 60); // 16 GB take 75 s
-    TwinWorld world = deploy(spec);
-    DescribeInferenceComponentResponse ic = component(world, "llama3-seed-ic");
+    TwinStack stack = deploy(spec);
+    DescribeInferenceComponentResponse ic = component(stack, "llama3-seed-ic");
     assertThat(ic.inferenceComponentStatusAsString()).isEqualTo("Failed");
     assertThat(ic.failureReason()).contains("Model data download timed out after 60 seconds");
-    assertThat(world.stateTable().deployment("llama3-seed").orElseThrow().lastError())
+    assertThat(stack.store().deployment("llama3-seed").orElseThrow().lastError())
         .hasValueSatisfying(e -> assertThat(e).contains("download timed out"));
   }
 
@@ -90,18 +96,19 @@ class StartUpFailuresTest {
   void anInstanceTypeOutOfCapacityFailsTheEndpointAsSageMakerSays() throws Exception {
     ObjectNode spec = seed();
     ((ObjectNode) spec.get("endpoint")).put("instanceType", "ml.g5.12xlarge");
-    TwinWorld world =
+    TwinStack stack =
         deploy(
             spec,
             dev.copyscale.twin.sagemaker.TwinTimings.defaults()
                 .withOutOfCapacity(java.util.List.of("ml.g5.12xlarge")));
     assertThat(
-            world
+            stack
+                .account()
                 .sageMaker()
                 .describeEndpoint(b -> b.endpointName("llama3-seed"))
                 .endpointStatusAsString())
         .isEqualTo("Failed");
-    DeploymentRecord record = world.stateTable().deployment("llama3-seed").orElseThrow();
+    DeploymentRecord record = stack.store().deployment("llama3-seed").orElseThrow();
     assertThat(record.phase()).isEqualTo(Phase.Failed);
     assertThat(record.lastError())
         .hasValueSatisfying(e -> assertThat(e).contains("InsufficientInstanceCapacity"));

@@ -1,19 +1,18 @@
-package dev.copyscale.twin.world;
+package dev.copyscale.aws.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.copyscale.aws.deploy.DeployService;
+import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.deploy.Phase;
-import dev.copyscale.json.Json;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.InvalidSpecException;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.account.Stack;
+import dev.copyscale.twin.account.TwinAccount;
 import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,23 +31,24 @@ class SloDeployOnTwinTest {
   static final String RISE = "copyscale-llama3-chat-slo-rise";
   static final String FROM_ZERO = "copyscale-llama3-chat-slo-from-zero";
 
-  static ObjectNode spec(String file) throws Exception {
-    return (ObjectNode) Json.mapper().readTree(RepoFiles.path("events/" + file).toFile());
+  static ObjectNode spec(String file) {
+    return (ObjectNode) TwinStack.json(file);
   }
 
-  static ObjectNode slo(int minCopies) throws Exception {
+  static ObjectNode slo(int minCopies) {
     ObjectNode spec = spec("deploy-llama3-8b-slo.json");
     ((ObjectNode) spec.get("scaling")).put("minCopies", minCopies);
     return spec;
   }
 
-  TwinWorld world = TwinWorld.fresh(START);
-  DeployService deploy = world.services().deploy();
+  TwinStack stack = TwinStack.fresh(START);
+  TwinAccount world = stack.account();
+  DeployService deploy = stack.services().deploy();
 
   void deployed(JsonNode spec) {
     deploy.handle(spec);
     world.advance(Duration.ofMinutes(20), Stack.ticking(now -> deploy.reconcileInProgress()));
-    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().phase())
+    assertThat(stack.store().deployment("llama3-chat").orElseThrow().phase())
         .isEqualTo(Phase.InService);
   }
 
@@ -57,7 +57,7 @@ class SloDeployOnTwinTest {
   }
 
   @Test
-  void anSloSpecGetsItsRiseAlarmWithoutActionsIndexedToItsDeployment() throws Exception {
+  void anSloSpecGetsItsRiseAlarmWithoutActionsIndexedToItsDeployment() {
     JsonNode spec = slo(1);
     deployed(spec);
 
@@ -83,15 +83,15 @@ class SloDeployOnTwinTest {
     assertThat(rise.alarmActions())
         .as("the EventBridge rule routes copyscale's alarms; an action would invoke twice")
         .isEmpty();
-    assertThat(world.stateTable().alarmOwner(RISE)).contains("llama3-chat");
-    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow().alarms())
+    assertThat(stack.store().alarmOwner(RISE)).contains("llama3-chat");
+    assertThat(stack.store().deployment("llama3-chat").orElseThrow().alarms())
         .containsExactly(RISE);
     // engine slo owns the copy count: Application Auto Scaling gets no policy of its own.
-    assertThat(world.show().get("scalingPolicies")).isEmpty();
+    assertThat(DeployOnTwinTest.policies(world)).isEmpty();
   }
 
   @Test
-  void minCopiesZeroAddsTheFromZeroAlarmAndSwitchingEngineRemovesBoth() throws Exception {
+  void minCopiesZeroAddsTheFromZeroAlarmAndSwitchingEngineRemovesBoth() {
     deployed(slo(1));
     deploy.handle(slo(0));
     world.advance(Duration.ofMinutes(5), Stack.ticking(now -> deploy.reconcileInProgress()));
@@ -101,8 +101,8 @@ class SloDeployOnTwinTest {
     assertThat(fromZero.metricName()).isEqualTo("NoCapacityInvocationFailures");
     assertThat(fromZero.threshold()).isEqualTo(1);
     assertThat(fromZero.alarmActions()).isEmpty();
-    assertThat(world.stateTable().alarmOwner(FROM_ZERO)).contains("llama3-chat");
-    assertThat(world.stateTable().alarmOwner(RISE)).contains("llama3-chat");
+    assertThat(stack.store().alarmOwner(FROM_ZERO)).contains("llama3-chat");
+    assertThat(stack.store().alarmOwner(RISE)).contains("llama3-chat");
 
     // engine: orchestrated with its own step policies: the wake-up alarms go, the policies' alarms
     // come.
@@ -113,14 +113,13 @@ class SloDeployOnTwinTest {
             "copyscale-llama3-chat-burst",
             "copyscale-llama3-chat-idle",
             "copyscale-llama3-chat-from-zero");
-    assertThat(world.stateTable().alarmOwner(RISE)).isEmpty();
-    assertThat(world.stateTable().alarmOwner(FROM_ZERO)).isEmpty();
-    assertThat(world.stateTable().alarmOwner("copyscale-llama3-chat-burst"))
-        .contains("llama3-chat");
+    assertThat(stack.store().alarmOwner(RISE)).isEmpty();
+    assertThat(stack.store().alarmOwner(FROM_ZERO)).isEmpty();
+    assertThat(stack.store().alarmOwner("copyscale-llama3-chat-burst")).contains("llama3-chat");
   }
 
   @Test
-  void aTtftBelowTheProfilesFloorIsRefusedNamingTheFieldAndChangesNothing() throws Exception {
+  void aTtftBelowTheProfilesFloorIsRefusedNamingTheFieldAndChangesNothing() {
     ObjectNode tooFast = slo(1);
     ((ObjectNode) tooFast.get("scaling").get("slo")).put("ttft", "50ms");
     assertThatThrownBy(() -> deploy.handle(tooFast))
@@ -131,16 +130,16 @@ class SloDeployOnTwinTest {
     assertThat(world.sageMaker().state().models()).isEmpty();
     assertThat(world.sageMaker().state().endpoints()).isEmpty();
     assertThat(alarms()).isEmpty();
-    assertThat(world.stateTable().deployments()).isEmpty();
+    assertThat(stack.store().deployments()).isEmpty();
 
     // Nor does it touch a deployment already running.
     deployed(slo(1));
-    DeploymentRecord before = world.stateTable().deployment("llama3-chat").orElseThrow();
-    JsonNode shown = world.show();
+    DeploymentRecord before = stack.store().deployment("llama3-chat").orElseThrow();
+    JsonNode aws = stack.awsState();
     assertThatThrownBy(() -> deploy.handle(tooFast))
         .isInstanceOf(InvalidSpecException.class)
         .hasMessageContaining("scaling.slo.ttft");
-    assertThat(world.stateTable().deployment("llama3-chat").orElseThrow()).isEqualTo(before);
-    assertThat(world.show()).isEqualTo(shown);
+    assertThat(stack.store().deployment("llama3-chat").orElseThrow()).isEqualTo(before);
+    assertThat(stack.awsState()).isEqualTo(aws);
   }
 }
