@@ -152,6 +152,11 @@ public final class TwinStack {
     return AccountFixture.desiredCopies(account, component);
   }
 
+  /** The reconcile schedules' event, {@code {"action": "reconcile"}}: the per-minute tick. */
+  public static JsonNode tick() {
+    return parse("{\"action\": \"reconcile\"}".getBytes(StandardCharsets.UTF_8));
+  }
+
   /** An event of events/, as bytes. */
   public static byte[] event(String file) {
     try {
