@@ -9,19 +9,26 @@ import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.wiring.Services;
 import dev.copyscale.json.Json;
 import dev.copyscale.scaling.event.EventOrigin;
+import dev.copyscale.spec.Metric;
 import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.account.AccountFixture;
 import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.account.StackSettings;
 import dev.copyscale.twin.account.TwinAccount;
+import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 
 /**
  * copyscale's stack on a twin account, for the services' tests: the account (the twin's service
@@ -110,6 +117,36 @@ public final class TwinStack {
   }
 
   /**
+   * The account's clients, with each SageMaker call shown first to {@code before} (its method's
+   * name and arguments), which may count it or throw what SageMaker would answer.
+   */
+  public Clients clientsWatchingSageMaker(BiConsumer<String, Object[]> before) {
+    SageMakerClient twin = account.sageMaker();
+    SageMakerClient watched =
+        (SageMakerClient)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {SageMakerClient.class},
+                (proxy, method, args) -> {
+                  before.accept(method.getName(), args);
+                  try {
+                    return method.invoke(twin, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    Clients clients = clients();
+    return Clients.of(
+        watched,
+        clients.autoScaling(),
+        clients.cloudWatch(),
+        clients.eventBridge(),
+        clients.secrets(),
+        clients.scheduler(),
+        null);
+  }
+
+  /**
    * copyscale's services on the account's clients, the store and the account's clock; retry pauses
    * move virtual time.
    */
@@ -150,6 +187,74 @@ public final class TwinStack {
   /** The copy count SageMaker reports as desired. */
   public int desiredCopies(String component) {
     return AccountFixture.desiredCopies(account, component);
+  }
+
+  /** The copies SageMaker reports serving (none before the first serves). */
+  public int servingCopies(String component) {
+    Integer current =
+        account
+            .sageMaker()
+            .describeInferenceComponent(b -> b.inferenceComponentName(component))
+            .runtimeConfig()
+            .currentCopyCount();
+    return current == null ? 0 : current;
+  }
+
+  /** The instance count SageMaker reports as desired for the endpoint's variant. */
+  public int instances(String endpoint) {
+    return account
+        .sageMaker()
+        .describeEndpoint(b -> b.endpointName(endpoint))
+        .productionVariants()
+        .get(0)
+        .desiredInstanceCount();
+  }
+
+  /**
+   * What SageMaker publishes for the 10 seconds from {@code start} in which {@code component}'s
+   * {@code serving} copies served {@code requests} requests of {@code latencyMs} each, {@code
+   * perCopy} in flight on each (as the twin's serving engine publishes it, MetricBucket):
+   * Invocations, InvocationsPerCopy, ModelLatency (microseconds) and ConcurrentRequestsPerCopy.
+   */
+  public void publishServed(
+      String component,
+      Instant start,
+      long requests,
+      int serving,
+      double latencyMs,
+      double perCopy) {
+    CloudWatchTwin cw = account.cloudWatch();
+    Map<String, String> ic = Map.of("InferenceComponentName", component);
+    String ns = Metric.Namespace.INVOCATIONS;
+    long n = requests;
+    cw.publish(ns, Metric.INVOCATIONS.metricName(), ic, start, n, n, 1, 1);
+    cw.publish(
+        ns,
+        Metric.INVOCATIONS_PER_COPY.metricName(),
+        ic,
+        start,
+        (double) n / serving,
+        n,
+        1.0 / serving,
+        1.0 / serving);
+    cw.publish(
+        ns,
+        Metric.MODEL_LATENCY.metricName(),
+        ic,
+        start,
+        latencyMs * 1000 * n,
+        n,
+        latencyMs * 1000,
+        latencyMs * 1000);
+    cw.publish(
+        ns,
+        Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(),
+        ic,
+        start,
+        perCopy,
+        1,
+        perCopy,
+        perCopy);
   }
 
   /** The reconcile schedules' event, {@code {"action": "reconcile"}}: the per-minute tick. */

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.json.Json;
 import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.twin.account.Stack;
-import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,9 @@ class RuntimeTwinTest {
 
   @BeforeEach
   void deploy() {
-    world = TwinFixture.deployed("deploy-llama3-8b-orchestrated.json", TwinFixture.START);
+    world = TwinWorld.fresh(TwinStack.START);
+    new TwinStack(world, world.stateTable())
+        .deploy(TwinStack.json("deploy-llama3-8b-orchestrated.json"));
     runtime = new RuntimeTwin(world, Stack.NONE, COMPONENT, LLAMA, 1);
   }
 
@@ -296,8 +298,8 @@ class RuntimeTwinTest {
     assertThat(origin.getEpochSecond() % 10).isZero();
     assertThat(origin)
         .isBetween(
-            TwinFixture.START.plus(Duration.ofMinutes(20)),
-            TwinFixture.START.plus(Duration.ofMinutes(20)).plusSeconds(10));
+            TwinStack.START.plus(Duration.ofMinutes(20)),
+            TwinStack.START.plus(Duration.ofMinutes(20)).plusSeconds(10));
 
     CompletableFuture<InvokeEndpointResponse> future =
         invoke(ENDPOINT, COMPONENT, body("What is deep learning?", 50));

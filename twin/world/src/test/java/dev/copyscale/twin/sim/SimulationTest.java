@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
@@ -12,7 +13,6 @@ import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.sagemaker.SageMakerState;
 import dev.copyscale.twin.traffic.Synthetic;
 import dev.copyscale.twin.traffic.Trace;
-import dev.copyscale.twin.world.TwinFixture;
 import dev.copyscale.twin.world.TwinWorld;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,7 +48,8 @@ class SimulationTest {
             SpecParser.toTree(Files.readString(RepoFiles.path("examples/simulate/" + example)));
     edit.accept(tree);
     DeploymentSpec spec = SpecParser.parse(tree).orThrow();
-    TwinWorld world = TwinFixture.deployed(tree, START);
+    TwinWorld world = TwinWorld.fresh(START);
+    new TwinStack(world, world.stateTable()).deploy(tree);
     return new Deployed(world, spec);
   }
 

@@ -1,27 +1,23 @@
-package dev.copyscale.functions.stepscaling;
+package dev.copyscale.aws.engine;
 
-import static dev.copyscale.twin.world.TwinFixture.desiredCopies;
-import static dev.copyscale.twin.world.TwinFixture.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.aws.deploy.DeployService;
-import dev.copyscale.json.Json;
+import dev.copyscale.aws.scaling.AlarmService;
+import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.ScalingResult;
 import dev.copyscale.scaling.state.Source;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.Metric;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.account.Stack;
+import dev.copyscale.twin.account.TwinAccount;
 import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
 import dev.copyscale.twin.eventbridge.EventBridgeTwin;
 import dev.copyscale.twin.scheduler.SchedulerTwin;
-import dev.copyscale.twin.world.LocalContext;
-import dev.copyscale.twin.world.TwinFixture;
-import dev.copyscale.twin.world.TwinWorld;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,11 +29,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * engine: slo end to end on the twin, through the real step-scaling handler as template.yaml wires
- * it (the per-minute tick and the EventBridge rule for copyscale's alarms, the twin's CloudWatch
- * evaluating the wake-up alarms every 10 seconds). The load is published the way the twin's serving
- * engine publishes it (MetricBucket): every 10 seconds Invocations, InvocationsPerCopy,
- * ModelLatency and ConcurrentRequestsPerCopy, or NoCapacityInvocationFailures when no copy serves.
+ * engine: slo end to end on the twin, through the step-scaling function's service as template.yaml
+ * wires the function (the per-minute tick and the EventBridge rule for copyscale's alarms, the
+ * twin's CloudWatch evaluating the wake-up alarms every 10 seconds). The load is published the way
+ * the twin's serving engine publishes it (MetricBucket): every 10 seconds Invocations,
+ * InvocationsPerCopy, ModelLatency and ConcurrentRequestsPerCopy, or NoCapacityInvocationFailures
+ * when no copy serves.
  */
 class SloEngineOnTwinTest {
   static final String DEPLOYMENT = "llama3-chat";
@@ -47,9 +44,9 @@ class SloEngineOnTwinTest {
           "^adding: [0-9.]+ requests in flight now need (\\d+) copies at [0-9.]+ per copy for TTFT"
               + " <= 2000 ms at 99%: (\\d+) instances? of 4, (\\d+) copies");
 
-  final LocalContext context = new LocalContext("copyscale-test-step-scaling");
-  TwinWorld world;
-  AlarmHandler handler;
+  TwinStack twin;
+  TwinAccount world;
+  AlarmService alarms;
   DeployService deploy;
   SloCapacity capacity;
 
@@ -65,9 +62,7 @@ class SloEngineOnTwinTest {
         @Override
         public void everyMinute(Instant now) {
           deploy.reconcileInProgress();
-          JsonNode r =
-              invoke(
-                  handler, "{\"action\": \"reconcile\"}".getBytes(StandardCharsets.UTF_8), context);
+          List<ScalingResult> r = alarms.tick();
           invocations.add(now + " tick " + r);
         }
 
@@ -76,14 +71,10 @@ class SloEngineOnTwinTest {
           if (!change.alarmName().startsWith("copyscale-")) {
             return;
           }
-          JsonNode r =
-              invoke(
-                  handler,
-                  Json.compact(
-                          EventBridgeTwin.alarmStateChange(
-                              change, TwinWorld.ACCOUNT, TwinWorld.REGION))
-                      .getBytes(StandardCharsets.UTF_8),
-                  context);
+          ScalingResult r =
+              alarms.handle(
+                  EventBridgeTwin.alarmStateChange(change, TwinAccount.ACCOUNT, TwinAccount.REGION),
+                  TwinStack.ORIGIN);
           invocations.add(
               world.clock().instant() + " " + change.alarmName() + " " + change.state() + " " + r);
         }
@@ -94,14 +85,15 @@ class SloEngineOnTwinTest {
 
   /** The slo example deployed and InService (09:00), with {@code minCopies}. */
   void deployed(int minCopies) {
-    ObjectNode spec = (ObjectNode) TwinFixture.json("deploy-llama3-8b-slo.json").deepCopy();
+    ObjectNode spec = (ObjectNode) TwinStack.json("deploy-llama3-8b-slo.json").deepCopy();
     ((ObjectNode) spec.get("scaling")).put("minCopies", minCopies);
-    world = TwinFixture.deployed(spec, TwinFixture.START);
+    twin = TwinStack.deployed(spec);
+    world = twin.account();
     capacity =
         SloCapacity.of(
             SpecParser.parse(spec).spec().orElseThrow(), dev.copyscale.catalog.Catalog.bundled());
-    handler = new AlarmHandler(world.services().alarms());
-    deploy = world.services().deploy();
+    alarms = twin.services().alarms();
+    deploy = twin.services().deploy();
   }
 
   /**
@@ -131,7 +123,7 @@ class SloEngineOnTwinTest {
     Map<String, String> ic = Map.of("InferenceComponentName", COMPONENT);
     String ns = Metric.Namespace.INVOCATIONS;
     int serving = servingCopies();
-    int desired = desiredCopies(world, COMPONENT);
+    int desired = twin.desiredCopies(COMPONENT);
     CloudWatchTwin cw = world.cloudWatch();
     cw.publish(ns, "DesiredCopyCount", ic, start, desired, 1, desired, desired);
     cw.publish(ns, "CurrentCopyCount", ic, start, serving, 1, serving, serving);
@@ -152,58 +144,20 @@ class SloEngineOnTwinTest {
     double perCopy = inFlight / serving;
     double latencyMs = capacity.serviceMs(Math.max(1, perCopy), 1);
     long n = Math.max(1, Math.round(inFlight / (latencyMs / 1000) * 10));
-    cw.publish(ns, Metric.INVOCATIONS.metricName(), ic, start, n, n, 1, 1);
-    cw.publish(
-        ns,
-        Metric.INVOCATIONS_PER_COPY.metricName(),
-        ic,
-        start,
-        (double) n / serving,
-        n,
-        1.0 / serving,
-        1.0 / serving);
-    cw.publish(
-        ns,
-        Metric.MODEL_LATENCY.metricName(),
-        ic,
-        start,
-        latencyMs * 1000 * n,
-        n,
-        latencyMs * 1000,
-        latencyMs * 1000);
-    cw.publish(
-        ns,
-        Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(),
-        ic,
-        start,
-        perCopy,
-        1,
-        perCopy,
-        perCopy);
+    twin.publishServed(COMPONENT, start, n, serving, latencyMs, perCopy);
   }
 
   int servingCopies() {
-    Integer current =
-        world
-            .sageMaker()
-            .describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT))
-            .runtimeConfig()
-            .currentCopyCount();
-    return current == null ? 0 : current;
+    return twin.servingCopies(COMPONENT);
   }
 
   int instances() {
-    return world
-        .sageMaker()
-        .describeEndpoint(b -> b.endpointName(DEPLOYMENT))
-        .productionVariants()
-        .get(0)
-        .desiredInstanceCount();
+    return twin.instances(DEPLOYMENT);
   }
 
   /** The engine's decisions (the deploy's own entries aside). */
   List<LedgerEntry> decisions() {
-    return world.stateTable().ledger(DEPLOYMENT, Instant.EPOCH).stream()
+    return twin.store().ledger(DEPLOYMENT, Instant.EPOCH).stream()
         .filter(e -> e.source() != Source.DEPLOY)
         .toList();
   }
@@ -241,7 +195,7 @@ class SloEngineOnTwinTest {
     deployed(1);
     idle(Duration.ofMinutes(5));
     // minCopies 1 holds one instance, filled: 4 copies cost what 1 does.
-    assertThat(desiredCopies(world, COMPONENT)).as(this::log).isEqualTo(4);
+    assertThat(twin.desiredCopies(COMPONENT)).as(this::log).isEqualTo(4);
     assertThat(instances()).isEqualTo(1);
     int before = changes().size();
 
@@ -276,18 +230,18 @@ class SloEngineOnTwinTest {
     // The load stays for 20 minutes; the new instances come up and SageMaker takes the copies.
     load(inFlight, Duration.ofMinutes(18));
     int peak = out.to();
-    assertThat(desiredCopies(world, COMPONENT)).as(this::log).isEqualTo(peak);
+    assertThat(twin.desiredCopies(COMPONENT)).as(this::log).isEqualTo(peak);
 
     // The load stops: the scale-out is more than 20 minutes old, but the window still shows the
     // load.
     Instant stop = world.clock().instant();
     idle(Duration.ofMinutes(29));
-    assertThat(desiredCopies(world, COMPONENT))
+    assertThat(twin.desiredCopies(COMPONENT))
         .as("held through the 30-minute window after the load\n" + log())
         .isEqualTo(peak);
     assertThat(instances()).isEqualTo(peak / 4);
     idle(Duration.ofMinutes(6));
-    assertThat(desiredCopies(world, COMPONENT))
+    assertThat(twin.desiredCopies(COMPONENT))
         .as("released once the whole window is quiet\n" + log())
         .isEqualTo(4);
     assertThat(instances()).isEqualTo(1);
@@ -302,7 +256,7 @@ class SloEngineOnTwinTest {
   void withMinCopiesZeroAnIdleDeploymentGoesToZeroAndARefusedRequestBringsCopiesBack() {
     deployed(0);
     idle(Duration.ofMinutes(40));
-    assertThat(desiredCopies(world, COMPONENT)).as(this::log).isZero();
+    assertThat(twin.desiredCopies(COMPONENT)).as(this::log).isZero();
     LedgerEntry toZero = changes().get(changes().size() - 1);
     assertThat(toZero.to()).isZero();
 
@@ -328,7 +282,7 @@ class SloEngineOnTwinTest {
         .as("the slo-from-zero wake-up alarm woke the engine")
         .anyMatch(i -> i.contains("copyscale-llama3-chat-slo-from-zero ALARM"));
     idle(Duration.ofMinutes(12));
-    assertThat(desiredCopies(world, COMPONENT)).as(this::log).isEqualTo(4);
+    assertThat(twin.desiredCopies(COMPONENT)).as(this::log).isEqualTo(4);
     assertThat(servingCopies()).isEqualTo(4);
   }
 
@@ -337,11 +291,11 @@ class SloEngineOnTwinTest {
     // A deploy starts copies as a scale-out does: a minute of no traffic after InService (09:00) is
     // no evidence they are unneeded.
     deployed(0);
-    Instant inService = world.stateTable().deployment(DEPLOYMENT).orElseThrow().updatedAt();
+    Instant inService = twin.store().deployment(DEPLOYMENT).orElseThrow().updatedAt();
     idle(Duration.ofMinutes(25));
-    assertThat(desiredCopies(world, COMPONENT)).as(this::log).isGreaterThanOrEqualTo(2);
+    assertThat(twin.desiredCopies(COMPONENT)).as(this::log).isGreaterThanOrEqualTo(2);
     idle(Duration.ofMinutes(10));
-    assertThat(desiredCopies(world, COMPONENT)).as(this::log).isZero();
+    assertThat(twin.desiredCopies(COMPONENT)).as(this::log).isZero();
     LedgerEntry toZero = changes().get(changes().size() - 1);
     assertThat(toZero.reason()).startsWith("releasing: the 30-minute peak of 0 requests");
     assertThat(toZero.at()).isAfterOrEqualTo(inService.plus(Duration.ofMinutes(30)));
@@ -355,7 +309,7 @@ class SloEngineOnTwinTest {
   void withoutLoadNothingIsAdded() {
     deployed(1);
     idle(Duration.ofMinutes(20));
-    assertThat(desiredCopies(world, COMPONENT)).as(this::log).isEqualTo(4);
+    assertThat(twin.desiredCopies(COMPONENT)).as(this::log).isEqualTo(4);
     assertThat(decisions()).as(this::log).noneMatch(e -> e.reason().startsWith("adding"));
     assertThat(Optional.of(instances())).contains(1);
     // The deploy's 2 copies become 4 because the instance is held (the window after the deploy,

@@ -1,14 +1,12 @@
-package dev.copyscale.functions.stepscaling;
+package dev.copyscale.aws.engine;
 
-import static dev.copyscale.twin.world.TwinFixture.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.copyscale.aws.scaling.AlarmService;
+import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.twin.account.Stack;
+import dev.copyscale.twin.account.TwinAccount;
 import dev.copyscale.twin.sagemaker.SageMakerState;
-import dev.copyscale.twin.world.LocalContext;
-import dev.copyscale.twin.world.TwinFixture;
-import dev.copyscale.twin.world.TwinWorld;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,24 +16,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * How long after a burst decision the new copies serve, on the twin with the orchestrated example
- * (2 copies on 1 ml.g5.12xlarge of 4 GPUs, managed instance scaling off), against AWS's measured
- * start-up (container-caching post: 134-258 s end to end on a new instance with the image cached).
+ * How long after a burst decision (the step engine's, through the step-scaling function's service)
+ * the new copies serve, on the twin with the orchestrated example (2 copies on 1 ml.g5.12xlarge of
+ * 4 GPUs, managed instance scaling off), against AWS's measured start-up (container-caching post:
+ * 134-258 s end to end on a new instance with the image cached).
  */
 class StartUpTimesTest {
-  TwinWorld world;
-  AlarmHandler handler;
-  final LocalContext context = new LocalContext("copyscale-test-step-scaling");
+  TwinAccount world;
+  AlarmService alarms;
 
   @BeforeEach
   void deployed() {
     // Without the idle policy: an idle world scales in, and only the burst's start-up is measured
     // here.
-    world =
-        TwinFixture.deployed(
-            TwinFixture.withoutPolicy("deploy-llama3-8b-orchestrated.json", "idle"),
-            TwinFixture.START);
-    handler = new AlarmHandler(world.services().alarms());
+    TwinStack stack =
+        TwinStack.deployed(TwinStack.withoutPolicy("deploy-llama3-8b-orchestrated.json", "idle"));
+    world = stack.account();
+    alarms = stack.services().alarms();
   }
 
   private List<SageMakerState.Copy> copies() {
@@ -43,24 +40,15 @@ class StartUpTimesTest {
   }
 
   private void reconcileFor(Duration d) {
-    world.advance(
-        d,
-        Stack.ticking(
-            now ->
-                invoke(
-                    handler,
-                    "{\"action\": \"reconcile\"}".getBytes(StandardCharsets.UTF_8),
-                    context)));
+    world.advance(d, Stack.ticking(now -> alarms.tick()));
   }
 
   @Test
   void aCopyThatFitsTheRunningInstanceServesWithinTwoHundredSeconds() {
     Set<String> before = copies().stream().map(SageMakerState.Copy::id).collect(Collectors.toSet());
     Instant decision = world.clock().instant();
-    invoke(
-        handler,
-        TwinFixture.eventAt("alarm-lambda-action-burst.json", decision),
-        context); // +1 copy: the instance has 2 free GPUs
+    // +1 copy: the instance has 2 free GPUs
+    alarms.handle(TwinStack.jsonAt("alarm-lambda-action-burst.json", decision), TwinStack.ORIGIN);
     reconcileFor(Duration.ofMinutes(10));
     List<SageMakerState.Copy> added =
         copies().stream().filter(c -> !before.contains(c.id())).toList();
@@ -78,10 +66,8 @@ class StartUpTimesTest {
     Set<String> firstInstance =
         copies().stream().map(SageMakerState.Copy::instanceId).collect(Collectors.toSet());
     Instant decision = world.clock().instant();
-    invoke(
-        handler,
-        TwinFixture.eventAt("alarm-eventbridge-burst.json", decision),
-        context); // +4 copies: 2 fit the running instance, 2 need a second one
+    // +4 copies: 2 fit the running instance, 2 need a second one
+    alarms.handle(TwinStack.jsonAt("alarm-eventbridge-burst.json", decision), TwinStack.ORIGIN);
     reconcileFor(Duration.ofMinutes(15));
     List<SageMakerState.Copy> added =
         copies().stream().filter(c -> !before.contains(c.id())).toList();

@@ -1,20 +1,18 @@
-package dev.copyscale.functions.stepscaling;
+package dev.copyscale.aws.apply;
 
-import static dev.copyscale.twin.world.TwinFixture.desiredCopies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.copyscale.aws.scaling.AlarmService;
 import dev.copyscale.aws.store.StateStore;
-import dev.copyscale.aws.testing.MotoClients;
+import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.deploy.DeploymentRecord;
-import dev.copyscale.json.Json;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.ScalingResult;
 import dev.copyscale.scaling.state.Source;
 import dev.copyscale.scaling.state.TargetState;
-import dev.copyscale.twin.world.LocalContext;
-import dev.copyscale.twin.world.TwinFixture;
-import dev.copyscale.twin.world.TwinWorld;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,25 +25,32 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * At-least-once delivery with real concurrency: two invocations of the real handler, released
- * together on two threads, against the state table on moto's DynamoDB. The store holds each
- * invocation's conditional write until both have read and decided, so the interleaving that made
- * the landed code scale twice (both read, both decide, both write) is forced every run.
+ * At-least-once delivery with real concurrency: two invocations of the step-scaling function's
+ * service, released together on two threads, against the state table on moto's DynamoDB. The store
+ * holds each invocation's conditional write until both have read and decided, so the interleaving
+ * that made the landed code scale twice (both read, both decide, both write) is forced every run.
  */
 class ConcurrentAlarmDeliveryTest {
-  final LocalContext context = new LocalContext("copyscale-test-step-scaling");
-  TwinWorld world;
+  TwinStack stack;
   StateStore table;
   ConcurrentInvocations invocations;
 
   @BeforeEach
   void deployed() {
-    table = MotoClients.newStateTable();
-    world = TwinWorld.fresh(TwinFixture.START);
-    TwinFixture.deploy(world, table, TwinFixture.json("deploy-llama3-8b-orchestrated.json"));
-    TwinFixture.catchUpWithTheEvents(world);
-    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(2);
-    invocations = new ConcurrentInvocations(world, context);
+    stack =
+        TwinStack.onDynamoDb(TwinStack.START)
+            .deploy(TwinStack.json("deploy-llama3-8b-orchestrated.json"))
+            .catchUpWithTheEvents();
+    table = stack.store();
+    assertThat(stack.desiredCopies("llama3-chat-ic")).isEqualTo(2);
+    invocations = new ConcurrentInvocations(stack);
+  }
+
+  /** Two deliveries of alarm events to {@code alarms} at once; their results in order. */
+  List<ScalingResult> both(AlarmService alarms, JsonNode first, JsonNode second) throws Exception {
+    return invocations.both(
+        () -> alarms.handle(first, TwinStack.ORIGIN),
+        () -> alarms.handle(second, TwinStack.ORIGIN));
   }
 
   @AfterEach
@@ -62,15 +67,17 @@ class ConcurrentAlarmDeliveryTest {
   @Test
   void aDuplicateDeliveredTwiceAtOnceWritesTheCopyCountOnce() throws Exception {
     // datapoints 11 and 9: +1 copy, which the running instance holds: written at once
-    byte[] burst = TwinFixture.event("alarm-lambda-action-burst.json");
-    List<JsonNode> results =
-        invocations.both(invocations.handler(new MeetBeforeCommit(table)), burst, burst);
+    List<ScalingResult> results =
+        both(
+            invocations.alarms(new MeetBeforeCommit(table)),
+            TwinStack.json("alarm-lambda-action-burst.json"),
+            TwinStack.json("alarm-lambda-action-burst.json"));
 
     assertThat(results)
-        .extracting(r -> r.get("outcome").asText())
-        .containsExactlyInAnyOrder("SCALED", "IGNORED");
+        .extracting(ScalingResult::outcome)
+        .containsExactlyInAnyOrder(Outcome.SCALED, Outcome.IGNORED);
     assertThat(invocations.copyWrites).as("copy-count writes to SageMaker").hasValue(1);
-    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(3);
+    assertThat(stack.desiredCopies("llama3-chat-ic")).isEqualTo(3);
     assertThat(scaled())
         .singleElement()
         .satisfies(
@@ -86,18 +93,20 @@ class ConcurrentAlarmDeliveryTest {
     // two ticks
     // released together after it is up both find the last copies to write; the conditional claim
     // lets one write.
-    byte[] burst = TwinFixture.event("alarm-eventbridge-burst.json");
-    AlarmHandler handler = invocations.handler(new MeetBeforeCommit(table));
-    assertThat(invocations.both(handler, burst, burst))
-        .extracting(r -> r.get("outcome").asText())
-        .containsExactlyInAnyOrder("PENDING", "IGNORED");
-    world.pause(java.time.Duration.ofMinutes(10));
-    byte[] tick = "{\"action\": \"reconcile\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    invocations.both(invocations.handler(table), tick, tick);
+    assertThat(
+            both(
+                invocations.alarms(new MeetBeforeCommit(table)),
+                TwinStack.json("alarm-eventbridge-burst.json"),
+                TwinStack.json("alarm-eventbridge-burst.json")))
+        .extracting(ScalingResult::outcome)
+        .containsExactlyInAnyOrder(Outcome.PENDING, Outcome.IGNORED);
+    stack.account().pause(java.time.Duration.ofMinutes(10));
+    AlarmService ticking = invocations.alarms(table);
+    invocations.both(ticking::tick, ticking::tick);
 
     // Two steps of one decision (the 4 the running instance holds, then 6), each written once.
     assertThat(invocations.copyWrites).as("copy-count writes to SageMaker").hasValue(2);
-    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(6);
+    assertThat(stack.desiredCopies("llama3-chat-ic")).isEqualTo(6);
     assertThat(scaled()).singleElement().satisfies(e -> assertThat(e.to()).isEqualTo(6));
   }
 
@@ -107,28 +116,26 @@ class ConcurrentAlarmDeliveryTest {
     // conditional write
     // re-reads the target and decides again from what the winner did, so the ledger and SageMaker
     // agree.
-    byte[] first = TwinFixture.event("alarm-lambda-action-burst.json");
-    com.fasterxml.jackson.databind.node.ObjectNode later =
-        (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(first);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) later.get("alarmData").get("state"))
+    ObjectNode later = (ObjectNode) TwinStack.json("alarm-lambda-action-burst.json");
+    ((ObjectNode) later.get("alarmData").get("state"))
         .put("timestamp", "2026-11-25T10:11:25.000+0000");
-    List<JsonNode> results =
-        invocations.both(
-            invocations.handler(new MeetBeforeCommit(table)),
-            first,
-            Json.mapper().writeValueAsBytes(later));
+    List<ScalingResult> results =
+        both(
+            invocations.alarms(new MeetBeforeCommit(table)),
+            TwinStack.json("alarm-lambda-action-burst.json"),
+            later);
 
     // The loser sees what the winner did: if the earlier change won, its scale-out and cooldown
     // (the same +1
     // from 2 is already there); if the later one won, the earlier one is a late delivery.
-    List<String> outcomes = results.stream().map(r -> r.get("outcome").asText()).toList();
-    assertThat(outcomes).containsOnlyOnce("SCALED");
+    List<Outcome> outcomes = results.stream().map(ScalingResult::outcome).toList();
+    assertThat(outcomes).containsOnlyOnce(Outcome.SCALED);
     assertThat(outcomes)
-        .filteredOn(o -> !o.equals("SCALED"))
+        .filteredOn(o -> o != Outcome.SCALED)
         .singleElement()
-        .isIn("NO_CHANGE", "IGNORED");
+        .isIn(Outcome.NO_CHANGE, Outcome.IGNORED);
     assertThat(scaled()).singleElement().satisfies(e -> assertThat(e.to()).isEqualTo(3));
-    assertThat(desiredCopies(world, "llama3-chat-ic")).isEqualTo(3);
+    assertThat(stack.desiredCopies("llama3-chat-ic")).isEqualTo(3);
     assertThat(invocations.copyWrites).hasValue(1);
   }
 

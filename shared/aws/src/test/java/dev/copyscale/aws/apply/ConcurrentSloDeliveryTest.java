@@ -1,60 +1,55 @@
-package dev.copyscale.functions.stepscaling;
+package dev.copyscale.aws.apply;
 
-import static dev.copyscale.twin.world.TwinFixture.desiredCopies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.aws.apply.ConcurrentAlarmDeliveryTest.MeetBeforeCommit;
+import dev.copyscale.aws.scaling.AlarmService;
 import dev.copyscale.aws.store.StateStore;
-import dev.copyscale.aws.testing.MotoClients;
-import dev.copyscale.functions.stepscaling.ConcurrentAlarmDeliveryTest.MeetBeforeCommit;
+import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.ScalingResult;
 import dev.copyscale.scaling.state.Source;
 import dev.copyscale.slo.SloCapacity;
-import dev.copyscale.spec.Metric;
 import dev.copyscale.spec.SpecParser;
-import dev.copyscale.twin.world.LocalContext;
-import dev.copyscale.twin.world.TwinFixture;
-import dev.copyscale.twin.world.TwinWorld;
-import java.nio.charset.StandardCharsets;
+import dev.copyscale.twin.account.TwinAccount;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * engine slo's decisions are once-only with real concurrency: two invocations of the real handler
- * released together on two threads, against the state table on moto's DynamoDB, the store holding
- * each commit until both have observed and decided (as in {@link ConcurrentAlarmDeliveryTest}). Two
- * ticks of the same minute, and two deliveries of the same wake-up alarm event, write the copy
- * count once and leave one decision in the ledger.
+ * engine slo's decisions are once-only with real concurrency: two invocations of the step-scaling
+ * function's service released together on two threads, against the state table on moto's DynamoDB,
+ * the store holding each commit until both have observed and decided (as in {@link
+ * ConcurrentAlarmDeliveryTest}). Two ticks of the same minute, and two deliveries of the same
+ * wake-up alarm event, write the copy count once and leave one decision in the ledger.
  */
 class ConcurrentSloDeliveryTest {
   static final String COMPONENT = "llama3-chat-ic";
-  static final byte[] TICK = "{\"action\": \"reconcile\"}".getBytes(StandardCharsets.UTF_8);
-  final LocalContext context = new LocalContext("copyscale-test-step-scaling");
-  TwinWorld world;
+  TwinStack stack;
+  TwinAccount world;
   StateStore table;
   SloCapacity capacity;
   ConcurrentInvocations invocations;
 
   @BeforeEach
   void deployed() {
-    table = MotoClients.newStateTable();
-    world = TwinWorld.fresh(TwinFixture.START);
-    JsonNode spec = TwinFixture.json("deploy-llama3-8b-slo.json");
-    TwinFixture.deploy(world, table, spec);
+    JsonNode spec = TwinStack.json("deploy-llama3-8b-slo.json");
+    stack = TwinStack.onDynamoDb(TwinStack.START).deploy(spec);
+    world = stack.account();
+    table = stack.store();
     capacity =
         SloCapacity.of(
             SpecParser.parse(spec).spec().orElseThrow(), dev.copyscale.catalog.Catalog.bundled());
     // The deploy's 2 copies on 1 instance, no decision of the engine yet (only the deploy's
     // reconcile ran).
-    assertThat(desiredCopies(world, COMPONENT)).isEqualTo(2);
+    assertThat(stack.desiredCopies(COMPONENT)).isEqualTo(2);
     assertThat(decisions()).isEmpty();
-    invocations = new ConcurrentInvocations(world, context);
+    invocations = new ConcurrentInvocations(stack);
   }
 
   @AfterEach
@@ -83,14 +78,7 @@ class ConcurrentSloDeliveryTest {
   void loadBefore(double inFlight, int minutes) {
     Instant now = world.clock().instant();
     Instant end = Instant.ofEpochSecond(now.getEpochSecond() / 10 * 10);
-    Map<String, String> ic = Map.of("InferenceComponentName", COMPONENT);
-    String ns = Metric.Namespace.INVOCATIONS;
-    int serving =
-        world
-            .sageMaker()
-            .describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT))
-            .runtimeConfig()
-            .currentCopyCount();
+    int serving = stack.servingCopies(COMPONENT);
     double perCopy = inFlight / serving;
     double latencyMs = capacity.serviceMs(Math.max(1, perCopy), 1);
     // Arrivals that keep inFlight requests in flight at the objective's operating point (what the
@@ -100,40 +88,7 @@ class ConcurrentSloDeliveryTest {
     for (Instant start = end.minus(Duration.ofMinutes(minutes));
         start.isBefore(end);
         start = start.plusSeconds(10)) {
-      world.cloudWatch().publish(ns, Metric.INVOCATIONS.metricName(), ic, start, n, n, 1, 1);
-      world
-          .cloudWatch()
-          .publish(
-              ns,
-              Metric.INVOCATIONS_PER_COPY.metricName(),
-              ic,
-              start,
-              (double) n / serving,
-              n,
-              1.0 / serving,
-              1.0 / serving);
-      world
-          .cloudWatch()
-          .publish(
-              ns,
-              Metric.MODEL_LATENCY.metricName(),
-              ic,
-              start,
-              latencyMs * 1000 * n,
-              n,
-              latencyMs * 1000,
-              latencyMs * 1000);
-      world
-          .cloudWatch()
-          .publish(
-              ns,
-              Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(),
-              ic,
-              start,
-              perCopy,
-              1,
-              perCopy,
-              perCopy);
+      stack.publishServed(COMPONENT, start, n, serving, latencyMs, perCopy);
     }
   }
 
@@ -142,11 +97,11 @@ class ConcurrentSloDeliveryTest {
       throws Exception {
     // Three copies' worth in flight (with the 99% headroom: 4 copies, the one instance filled).
     loadBefore(2.5 * capacity.perCopy(1), 3);
-    List<JsonNode> results =
-        invocations.both(invocations.handler(new MeetBeforeCommit(table)), TICK, TICK);
+    AlarmService ticking = invocations.alarms(new MeetBeforeCommit(table));
+    List<List<ScalingResult>> results = invocations.both(ticking::tick, ticking::tick);
 
     assertThat(invocations.copyWrites).as("copy-count writes to SageMaker").hasValue(1);
-    assertThat(desiredCopies(world, COMPONENT)).isEqualTo(4);
+    assertThat(stack.desiredCopies(COMPONENT)).isEqualTo(4);
     assertThat(decisions())
         .as(results.toString())
         .singleElement()
@@ -165,15 +120,9 @@ class ConcurrentSloDeliveryTest {
     // minute's tick is a
     // new decision, not a duplicate of the first.
     world.pause(Duration.ofMinutes(10));
-    assertThat(
-            world
-                .sageMaker()
-                .describeInferenceComponent(b -> b.inferenceComponentName(COMPONENT))
-                .runtimeConfig()
-                .currentCopyCount())
-        .isEqualTo(4);
+    assertThat(stack.servingCopies(COMPONENT)).isEqualTo(4);
     loadBefore(6 * capacity.perCopy(1), 2);
-    JsonNode next = TwinFixture.invoke(invocations.handler(table), TICK, context);
+    List<ScalingResult> next = invocations.alarms(table).tick();
     assertThat(decisions()).as(next.toString()).hasSize(2);
     LedgerEntry second =
         decisions().stream()
@@ -192,20 +141,22 @@ class ConcurrentSloDeliveryTest {
   @Test
   void aWakeUpAlarmDeliveredTwiceAtOnceDecidesAndWritesOnce() throws Exception {
     loadBefore(2.5 * capacity.perCopy(1), 3);
-    byte[] rise =
-        TwinFixture.eventAt("alarm-slo-rise.json", world.clock().instant().minusSeconds(5));
-    List<JsonNode> results =
-        invocations.both(invocations.handler(new MeetBeforeCommit(table)), rise, rise);
+    Instant sent = world.clock().instant().minusSeconds(5);
+    AlarmService alarms = invocations.alarms(new MeetBeforeCommit(table));
+    List<ScalingResult> results =
+        invocations.both(
+            () -> alarms.handle(TwinStack.jsonAt("alarm-slo-rise.json", sent), TwinStack.ORIGIN),
+            () -> alarms.handle(TwinStack.jsonAt("alarm-slo-rise.json", sent), TwinStack.ORIGIN));
 
     assertThat(results)
-        .extracting(r -> r.get("outcome").asText())
-        .containsExactlyInAnyOrder("SCALED", "IGNORED");
+        .extracting(ScalingResult::outcome)
+        .containsExactlyInAnyOrder(Outcome.SCALED, Outcome.IGNORED);
     assertThat(results)
-        .filteredOn(r -> r.get("outcome").asText().equals("IGNORED"))
+        .filteredOn(r -> r.outcome() == Outcome.IGNORED)
         .singleElement()
-        .satisfies(r -> assertThat(r.get("reason").asText()).contains("duplicate delivery"));
+        .satisfies(r -> assertThat(r.reason()).contains("duplicate delivery"));
     assertThat(invocations.copyWrites).as("copy-count writes to SageMaker " + results).hasValue(1);
-    assertThat(desiredCopies(world, COMPONENT)).isEqualTo(4);
+    assertThat(stack.desiredCopies(COMPONENT)).isEqualTo(4);
     assertThat(decisions())
         .singleElement()
         .satisfies(
@@ -226,9 +177,12 @@ class ConcurrentSloDeliveryTest {
 
     // The same minute's tick afterwards finds nothing more to do and records nothing; a later
     // delivery of the event is a duplicate.
-    TwinFixture.invoke(invocations.handler(table), TICK, context);
-    JsonNode again = TwinFixture.invoke(invocations.handler(table), rise, context);
-    assertThat(again.get("outcome").asText()).isEqualTo("IGNORED");
+    invocations.alarms(table).tick();
+    ScalingResult again =
+        invocations
+            .alarms(table)
+            .handle(TwinStack.jsonAt("alarm-slo-rise.json", sent), TwinStack.ORIGIN);
+    assertThat(again.outcome()).isEqualTo(Outcome.IGNORED);
     assertThat(invocations.copyWrites).hasValue(1);
     assertThat(decisions()).hasSize(1);
     // Recorded too, under the key of its instant: the virtual clock has not moved, so it is the
