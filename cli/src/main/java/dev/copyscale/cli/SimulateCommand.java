@@ -138,7 +138,7 @@ final class SimulateCommand implements Callable<Integer> {
       paramLabel = "PERCENT",
       description =
           "the share of requests that must meet --slo-ttft for a configuration to meet the"
-              + " objective (default: 99%)")
+              + " objective (default: 99%%)")
   String sloAttainment = "99%";
 
   @Option(

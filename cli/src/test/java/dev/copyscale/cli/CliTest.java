@@ -45,6 +45,33 @@ class CliTest {
             "demo", "preflight", "catalog", "invoke", "world", "activities", "completion", "help");
   }
 
+  /**
+   * Every command's help renders as written: picocli formats descriptions, and a lone "%" in one
+   * makes it warn on stderr and print the raw text.
+   */
+  @Test
+  void everyCommandsHelpRendersWithoutPicocliWarnings() {
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      java.util.ArrayDeque<CommandLine> commands = new java.util.ArrayDeque<>();
+      commands.add(Main.commandLine());
+      int rendered = 0;
+      while (!commands.isEmpty()) {
+        CommandLine c = commands.poll();
+        assertThat(c.getUsageMessage(CommandLine.Help.Ansi.OFF)).isNotBlank();
+        rendered++;
+        commands.addAll(c.getSubcommands().values());
+      }
+      assertThat(rendered).isGreaterThan(10);
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .doesNotContain("picocli WARN");
+  }
+
   /** Shell completion comes from the commands themselves, for bash and for zsh. */
   @Test
   void completionScriptsCompleteTheCommandsAndTheirOptions() {
