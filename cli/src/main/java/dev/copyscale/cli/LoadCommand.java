@@ -206,7 +206,9 @@ final class LoadCommand implements Callable<Integer> {
   @Option(
       names = "--serving",
       paramLabel = "FILE",
-      description = "twin only: the serving table (default: Llama 3 8B Instruct, TGI, one A10G)")
+      description =
+          "twin only: a measured serving table to serve with (default: the serving model derived"
+              + " from the deployed model's and GPUs' figures, docs/serving.md)")
   Path serving;
 
   @Option(

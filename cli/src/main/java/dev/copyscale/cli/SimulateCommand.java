@@ -2,6 +2,7 @@ package dev.copyscale.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.catalog.Catalog;
+import dev.copyscale.catalog.ModelProfile;
 import dev.copyscale.cli.report.Decision;
 import dev.copyscale.cli.report.Decisions;
 import dev.copyscale.cli.report.Objective;
@@ -13,9 +14,12 @@ import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
-import dev.copyscale.serving.ServingProfile;
+import dev.copyscale.serving.ServingModel;
+import dev.copyscale.serving.ServingModels;
 import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.ServingQueries;
 import dev.copyscale.spec.SpecParser;
+import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.sim.Input;
 import dev.copyscale.twin.sim.ServingEngine;
 import dev.copyscale.twin.sim.Simulation;
@@ -35,6 +39,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,8 +60,9 @@ import picocli.CommandLine.Spec;
       "Replays a request trace through each spec in the twin (no AWS account) and compares them"
           + " side by side.",
       "The twin runs the real Lambda handlers, native Application Auto Scaling policies, CloudWatch"
-          + " alarms, schedules and copy start-up times, with a TGI serving model calibrated on"
-          + " measured numbers."
+          + " alarms, schedules and copy start-up times; each copy serves each request's own prompt"
+          + " and output through a serving model derived from the model's and GPUs' figures"
+          + " (docs/serving.md), or through a measured table where one is given."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -145,9 +151,17 @@ final class SimulateCommand implements Callable<Integer> {
       names = "--serving",
       paramLabel = "FILE",
       description =
-          "a measured serving table for the model and GPU (default: Llama 3 8B Instruct, TGI, one"
-              + " A10G)")
+          "a measured serving table (the bundled format) every spec's copies serve with, instead of"
+              + " the serving model derived from the model's and GPUs' figures")
   Path serving;
+
+  @Option(
+      names = "--model-config",
+      paramLabel = "FILE",
+      description =
+          "the model's Hugging Face config.json: the figures every spec's model is served with"
+              + " (instead of component.model or the catalog's)")
+  Path modelConfig;
 
   @Option(
       names = "--seed",
@@ -175,7 +189,7 @@ final class SimulateCommand implements Callable<Integer> {
       description = "no progress line (it only shows on a terminal anyway)")
   boolean noProgress;
 
-  private record Prepared(Path file, String document, DeploymentSpec spec) {}
+  private record Prepared(Path file, String document, DeploymentSpec spec, Serving serving) {}
 
   /** One spec's run: its result and its scaling decisions. */
   private record Run(SimulationResult result, Decisions decisions) {}
@@ -202,6 +216,8 @@ final class SimulateCommand implements Callable<Integer> {
       }
     }
     List<Prepared> specs = new ArrayList<>();
+    Optional<ModelProfile> model = SpecFiles.modelConfig(commandSpec, modelConfig);
+    Optional<ServingQueries.Table> table = SpecFiles.servingTable(commandSpec, serving);
     for (Path file : specFiles) {
       String document = SpecFiles.read(commandSpec, file);
       var parsed = SpecParser.parse(document);
@@ -220,11 +236,11 @@ final class SimulateCommand implements Callable<Integer> {
         err.flush();
         return 1;
       }
-      specs.add(new Prepared(file, document, parsed.orThrow()));
+      DeploymentSpec spec = parsed.orThrow();
+      specs.add(new Prepared(file, document, spec, serving(file, spec, model, table)));
     }
     Trace requests = start == null ? onItsOwnClock(loadTrace()) : loadTrace();
     Instant first = start != null ? start : requests.start().orElse(SYNTHETIC_START);
-    ServingProfile profile = SpecFiles.servingProfile(commandSpec, serving);
     String description = describeTrace(requests);
 
     AtomicLong done = new AtomicLong();
@@ -261,8 +277,7 @@ final class SimulateCommand implements Callable<Integer> {
               }
             };
         futures.add(
-            pool.submit(
-                () -> simulate(p, requests, first, profile, description, warnings, progress)));
+            pool.submit(() -> simulate(p, requests, first, description, warnings, progress)));
       }
       for (Future<Run> f : futures) {
         Run run = f.get();
@@ -285,6 +300,8 @@ final class SimulateCommand implements Callable<Integer> {
       out.println("trace: " + description);
       out.println("objective: " + objective.describe());
       out.print(table(results, objective));
+      SummaryTable.servingLines(results.stream().map(SimulationResult::summary).toList())
+          .forEach(out::println);
     }
     out.flush();
     if (reportDir != null) {
@@ -306,7 +323,6 @@ final class SimulateCommand implements Callable<Integer> {
       Prepared p,
       Trace requests,
       Instant first,
-      ServingProfile profile,
       String description,
       PrintWriter warnings,
       LongConsumer progress) {
@@ -331,7 +347,7 @@ final class SimulateCommand implements Callable<Integer> {
                 functions,
                 p.spec(),
                 p.file().toString(),
-                profile,
+                p.serving(),
                 new Simulation.Options(
                     seed, sloTtft.toMillis(), ServingEngine.Options.SAGEMAKER_TIMEOUT))
             .withInput(
@@ -486,6 +502,29 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   /** The specs side by side, a column each, headed by their verdicts. */
+  /**
+   * How a spec's copies serve: --serving's table, the spec's own table, else the serving model
+   * derived from the model's and GPUs' figures; a spec nothing describes is a usage error naming
+   * what is missing.
+   */
+  private Serving serving(
+      Path file,
+      DeploymentSpec spec,
+      Optional<ModelProfile> model,
+      Optional<ServingQueries.Table> table) {
+    ServingModels.Resolution r =
+        ServingModels.resolve(
+            ServingQueries.forSpec(spec, Catalog.bundled(), model, table, false, Optional.empty()));
+    ServingModel resolved =
+        r.model()
+            .orElseThrow(
+                () ->
+                    new CommandLine.ParameterException(
+                        commandSpec.commandLine(),
+                        file + ": no serving model: " + r.field() + ": " + r.problem()));
+    return Serving.of(resolved);
+  }
+
   static String table(List<SimulationResult> results, Objective objective) {
     return SummaryTable.text(results.stream().map(SimulationResult::summary).toList(), objective);
   }

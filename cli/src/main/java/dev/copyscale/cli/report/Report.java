@@ -565,7 +565,11 @@ public final class Report {
       row.cells().forEach(c -> h.append("<td>").append(escape(c)).append("</td>"));
       h.append("</tr>\n");
     }
-    h.append("</tbody>\n</table>\n</div>\n");
+    h.append("</tbody>\n</table>\n</div>\n<ul class=\"serving\">\n");
+    for (String line : SummaryTable.servingLines(summaries)) {
+      h.append("<li>").append(escape(line)).append("</li>\n");
+    }
+    h.append("</ul>\n");
 
     h.append("<h2>Over time</h2>\n<p class=\"note\">Every panel has the same time axis, and each")
         .append(" kind of chart the same y scale, so panels compare directly. ")

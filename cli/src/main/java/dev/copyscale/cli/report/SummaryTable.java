@@ -26,6 +26,7 @@ public final class SummaryTable {
     rows.add(new Row("verdict", verdicts.stream().map(Verdict::text).toList(), false));
     rows.add(row("engine", s, Summary::engine));
     rows.add(row("instance type", s, Summary::instanceType));
+    rows.add(row("serving model", s, SummaryTable::serving));
     rows.add(row("requests", s, x -> Units.count(x.requests())));
     rows.add(row("failed requests", s, x -> Units.countOf(x.failedRequests(), x.requests())));
     rows.add(
@@ -80,6 +81,19 @@ public final class SummaryTable {
               true));
     }
     return rows;
+  }
+
+  /** "derived" or "measured table": the full line is under the table ({@link #servingLines}). */
+  static String serving(Summary s) {
+    String p = s.servingProvenance() == null ? "" : s.servingProvenance();
+    return p.startsWith("measured") ? "measured table" : p.startsWith("derived") ? "derived" : "?";
+  }
+
+  /** Per configuration, what served its requests and where the figures come from. */
+  public static List<String> servingLines(List<Summary> s) {
+    return s.stream()
+        .map(x -> "serving " + x.spec() + ": " + x.servingModel() + ", " + x.servingProvenance())
+        .toList();
   }
 
   /** The rows as aligned text, a column per configuration, headed by their names. */

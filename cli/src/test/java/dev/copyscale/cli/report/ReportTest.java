@@ -107,7 +107,9 @@ class ReportTest {
                     60.0 * lagMinutes),
                 new CapacityRise(START.plusSeconds(6000), null, Double.NaN)),
             60.0 * lagMinutes,
-            failing ? Double.NaN : 60.0 * lagMinutes);
+            failing ? Double.NaN : 60.0 * lagMinutes,
+            "meta-llama/Meta-Llama-3-8B-Instruct on 1 x NVIDIA A10G 24 GB",
+            "derived from: model figures <catalog>, GPU figures (datasheet), calibration (table)");
     List<Input> inputs =
         List.of(
             new Input(

@@ -2,10 +2,14 @@ package dev.copyscale.twin.sim;
 
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;
-import dev.copyscale.serving.ServingProfile;
+import dev.copyscale.serving.ClosedLoop;
+import dev.copyscale.serving.CopyPhysics;
+import dev.copyscale.serving.Efficiencies;
+import dev.copyscale.serving.RequestShape;
 import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.twin.sagemaker.TwinTimings;
+import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
@@ -46,7 +50,7 @@ public final class Simulation implements ServingEngine.Listener {
   private final Stack stack;
   private final DeploymentSpec spec;
   private final String specFile;
-  private final ServingProfile profile;
+  private final Serving serving;
   private final Options options;
   private final List<Input> inputs = new ArrayList<>();
   private ServingEngine engine;
@@ -80,13 +84,13 @@ public final class Simulation implements ServingEngine.Listener {
       Stack stack,
       DeploymentSpec spec,
       String specFile,
-      ServingProfile profile,
+      Serving serving,
       Options options) {
     this.world = world;
     this.stack = stack;
     this.spec = spec;
     this.specFile = specFile;
-    this.profile = profile;
+    this.serving = serving;
     this.options = options;
   }
 
@@ -111,29 +115,25 @@ public final class Simulation implements ServingEngine.Listener {
             world,
             stack,
             spec.component().name(),
-            profile,
+            serving,
             new ServingEngine.Options(options.seed(), options.invocationTimeout()),
             this);
     // A copy's capacity for the trace's mean request: the batch the token budget allows, at the
     // serving model's pace.
     double meanOutputTokens = 0;
-    double meanRequestTokens = 0;
+    double meanPromptTokens = 0;
     for (int i = 0; i < trace.size(); i++) {
       meanOutputTokens += trace.outputTokens(i);
-      meanRequestTokens += trace.promptTokens(i) + trace.outputTokens(i);
+      meanPromptTokens += trace.promptTokens(i);
     }
     meanOutputTokens /= Math.max(1, trace.size());
-    meanRequestTokens /= Math.max(1, trace.size());
-    int sustainable =
-        (int)
-            Math.max(
-                1,
-                Math.min(
-                    profile.maxConcurrency(),
-                    Math.floor(
-                        engine.limits().maxBatchTotalTokens() / Math.max(1, meanRequestTokens))));
-    copyRequestsPerSecond =
-        sustainable / (profile.serviceMs(sustainable, (int) Math.round(meanOutputTokens)) / 1000.0);
+    meanPromptTokens /= Math.max(1, trace.size());
+    RequestShape mean =
+        new RequestShape(
+            (int) Math.max(1, Math.round(meanPromptTokens)),
+            (int) Math.max(1, Math.round(meanOutputTokens)));
+    int sustainable = sustainable(mean);
+    copyRequestsPerSecond = copyRequestsPerSecond(mean, sustainable);
     describeInputs(sustainable);
     int n = trace.size();
     for (int i = 0; i < n; i++) {
@@ -158,6 +158,24 @@ public final class Simulation implements ServingEngine.Listener {
               Duration.between(riseStart, engine.at(engine.now())).toMillis() / 1000.0));
     }
     return new SimulationResult(summary(n), List.copyOf(timeline), List.copyOf(inputs));
+  }
+
+  /** Requests of the mean shape one copy holds at once: the batch the token budget allows. */
+  private int sustainable(RequestShape mean) {
+    double tokens = mean.promptTokens() + mean.outputTokens();
+    int byTokens = (int) Math.floor(engine.limits().maxBatchTotalTokens() / Math.max(1, tokens));
+    int cap = serving instanceof Serving.Table t ? t.profile().maxConcurrency() : Integer.MAX_VALUE;
+    return Math.max(1, Math.min(cap, byTokens));
+  }
+
+  /** What one copy completes a second at that batch, for requests of the mean shape. */
+  private double copyRequestsPerSecond(RequestShape mean, int sustainable) {
+    if (serving instanceof Serving.Derived d) {
+      return ClosedLoop.run(d.physics(), engine.limits(), mean, sustainable, 4).requestsPerMinute()
+          / 60;
+    }
+    Serving.Table t = (Serving.Table) serving;
+    return sustainable / (t.profile().serviceMs(sustainable, mean.outputTokens()) / 1000.0);
   }
 
   @Override
@@ -268,7 +286,9 @@ public final class Simulation implements ServingEngine.Listener {
         scalingActions,
         List.copyOf(rises),
         median,
-        max);
+        max,
+        serving.description(),
+        serving.provenance());
   }
 
   private String engineDescription() {
@@ -399,19 +419,7 @@ public final class Simulation implements ServingEngine.Listener {
 
   private void describeInputs(int sustainable) {
     TwinTimings t = world.timings();
-    inputs.add(
-        new Input(
-            "Serving model (time to first token, per-token time, throughput by concurrency)",
-            profile.name(),
-            Input.Provenance.MEASURED,
-            "measured table, interpolated in log2(concurrency); per-token time fitted to the"
-                + " measured throughput (docs/simulation.md)"));
-    inputs.add(
-        new Input(
-            "Prompt length's effect on time to first token",
-            "none beyond the table's ~550-token prompts",
-            Input.Provenance.ASSUMED,
-            "the table was measured at one prompt length"));
+    servingInputs().forEach(inputs::add);
     inputs.add(
         new Input(
             "Invocation timeout",
@@ -434,6 +442,22 @@ public final class Simulation implements ServingEngine.Listener {
     inputs.add(tgi(limits, "MAX_INPUT_LENGTH", limits.maxInputTokens()));
     inputs.add(tgi(limits, "MAX_TOTAL_TOKENS", limits.maxTotalTokens()));
     inputs.add(tgi(limits, "MAX_BATCH_TOTAL_TOKENS", limits.maxBatchTotalTokens()));
+    if (serving.promptAware()) {
+      inputs.add(tgi(limits, "MAX_BATCH_PREFILL_TOKENS", limits.maxBatchPrefillTokens()));
+      inputs.add(
+          limits.defaulted().contains("WAITING_SERVED_RATIO")
+              ? new Input(
+                  "WAITING_SERVED_RATIO",
+                  Double.toString(limits.waitingServedRatio()),
+                  Input.Provenance.DOCUMENTED,
+                  "TGI v2.0.2 to v2.0.4's default (launcher/src/main.rs; v2.0.0 and v2.0.1: 1.2)")
+              : new Input(
+                  "WAITING_SERVED_RATIO",
+                  Double.toString(limits.waitingServedRatio()),
+                  Input.Provenance.SPEC,
+                  "component.env"));
+      inputs.add(tgi(limits, "MAX_WAITING_TOKENS", limits.maxWaitingTokens()));
+    }
     inputs.add(
         new Input(
             "Copy capacity for 'time to enough capacity'",
@@ -503,6 +527,75 @@ public final class Simulation implements ServingEngine.Listener {
                 String.format(Locale.ROOT, "$%.3f/h (%s)", type.priceUsdPerHour(), type.name()),
                 Input.Provenance.DOCUMENTED,
                 type.source()));
+  }
+
+  /** What served the requests and the figures it rests on, each with its source. */
+  private List<Input> servingInputs() {
+    List<Input> list = new ArrayList<>();
+    if (serving instanceof Serving.Table t) {
+      list.add(
+          new Input(
+              "Serving model (time to first token, per-token time, throughput by concurrency)",
+              t.description(),
+              Input.Provenance.MEASURED,
+              serving.provenance()
+                  + ", interpolated in log2(concurrency); per-token time fitted to the measured"
+                  + " throughput (docs/simulation.md)"));
+      list.add(
+          new Input(
+              "Prompt length's effect on time to first token",
+              "none beyond the table's ~" + t.profile().referenceInputTokens() + "-token prompts",
+              Input.Provenance.ASSUMED,
+              "the table was measured at one prompt length; without it the derived model serves"
+                  + " each request's own"));
+      return list;
+    }
+    CopyPhysics p = ((Serving.Derived) serving).physics();
+    list.add(
+        new Input(
+            "Serving model (each request's prefill and decode steps as TGI batches them)",
+            serving.description(),
+            Input.Provenance.DOCUMENTED,
+            serving.provenance() + " (docs/serving.md)"));
+    list.add(
+        new Input(
+            "GPU figures",
+            String.format(
+                Locale.ROOT,
+                "%.0f TFLOPS dense FP16, %.0f GB/s memory, %s %.0f GB/s",
+                p.gpu().denseFp16Tflops(),
+                p.gpu().memoryBandwidthGBs(),
+                p.gpu().interconnect().label(),
+                p.gpu().interconnectGBs()),
+            Input.Provenance.DOCUMENTED,
+            p.gpu().datasheet() + " (catalog accelerators.csv)"));
+    list.add(
+        new Input(
+            "Efficiencies (share of peak FLOPs and bandwidth, overhead a step)",
+            p.efficiencies().toString(),
+            Input.Provenance.MEASURED,
+            "calibrated once on the bundled table llama3-8b-instruct-tgi-a10g.csv"
+                + (p.efficiencies().equals(Efficiencies.CALIBRATED) ? "" : " (then corrected)")));
+    if (p.gpus() > 1) {
+      list.add(
+          new Input(
+              "All-reduce latency (tensor parallelism, two a layer)",
+              (p.gpu().interconnect() == dev.copyscale.catalog.Accelerator.Interconnect.NVLINK
+                      ? CopyPhysics.NVLINK_ALL_REDUCE_US
+                      : CopyPhysics.PCIE_ALL_REDUCE_US)
+                  + " us over "
+                  + p.gpu().interconnect().label(),
+              Input.Provenance.ASSUMED,
+              "NCCL's small all-reduces take 10-25 us; not in the calibration (one GPU)"));
+    }
+    list.add(
+        new Input(
+            "Prompt length's effect on time to first token",
+            "each request's own: prefill FLOPs grow with its prompt (and attention with its"
+                + " square)",
+            Input.Provenance.DOCUMENTED,
+            "derived serving model (docs/serving.md)"));
+    return list;
   }
 
   private static String millis(java.time.Duration d) {

@@ -20,6 +20,9 @@ import java.util.Map;
  * @param scalingActions changes of the desired copy count (by a policy, the orchestrator or a
  *     schedule)
  * @param capacityRises each rise of the load and how long until enough copies served it
+ * @param servingModel what served the requests, e.g. "meta-llama/Meta-Llama-3-8B-Instruct on 1 x
+ *     NVIDIA A10G 24 GB"
+ * @param servingProvenance where its figures come from: "measured table X" or "derived from: ..."
  */
 public record Summary(
     String spec,
@@ -43,4 +46,6 @@ public record Summary(
     int scalingActions,
     List<CapacityRise> capacityRises,
     double medianSecondsToCapacity,
-    double maxSecondsToCapacity) {}
+    double maxSecondsToCapacity,
+    String servingModel,
+    String servingProvenance) {}

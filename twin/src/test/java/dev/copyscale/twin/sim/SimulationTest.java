@@ -9,6 +9,7 @@ import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.sagemaker.SageMakerState;
+import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.traffic.Synthetic;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.world.Stack;
@@ -54,7 +55,8 @@ class SimulationTest {
 
   record Deployed(TwinWorld world, DeploymentSpec spec) {
     Simulation simulation(Simulation.Options options) {
-      return new Simulation(world, Stack.NONE, spec, spec.name() + ".yaml", LLAMA, options);
+      return new Simulation(
+          world, Stack.NONE, spec, spec.name() + ".yaml", Serving.forSpec(spec), options);
     }
 
     Simulation simulation() {
