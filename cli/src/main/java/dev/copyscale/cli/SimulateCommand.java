@@ -108,9 +108,9 @@ final class SimulateCommand implements Callable<Integer> {
       names = "--max-requests",
       paramLabel = "N",
       description =
-          "the most requests the trace may hold, after --repeat (default: ${DEFAULT-VALUE}, about"
-              + " 25 s and 160 MB a spec on 2 cores)")
-  long maxRequests = TraceLimits.MAX_REQUESTS;
+          "the most requests the trace may hold, after --repeat (default: what half this JVM's"
+              + " heap holds at 64 bytes a request, at least 10 million; here ${DEFAULT-VALUE})")
+  long maxRequests = TraceLimits.forHeap(Runtime.getRuntime().maxMemory()).maxRequests();
 
   @Option(
       names = "--repeat",

@@ -7,11 +7,12 @@ import dev.copyscale.functions.deploy.DeployHandler;
 import dev.copyscale.functions.scheduledscaling.ScheduleHandler;
 import dev.copyscale.functions.stepscaling.AlarmHandler;
 import dev.copyscale.json.Json;
+import dev.copyscale.twin.account.Stack;
+import dev.copyscale.twin.account.StackSettings;
 import dev.copyscale.twin.cloudwatch.CloudWatchTwin;
 import dev.copyscale.twin.eventbridge.EventBridgeTwin;
 import dev.copyscale.twin.scheduler.SchedulerTwin;
 import dev.copyscale.twin.world.LocalContext;
-import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -114,7 +115,7 @@ final class TwinFunctions implements Stack {
 
   @Override
   public void scheduleFired(SchedulerTwin.Firing firing) {
-    if (firing.targetArn().equals(TwinWorld.SCHEDULED_SCALING_ARN)) {
+    if (firing.targetArn().equals(StackSettings.SCHEDULED_SCALING_ARN)) {
       background("scheduled-scaling", firing.input().getBytes(StandardCharsets.UTF_8));
     } else {
       warnings.println(

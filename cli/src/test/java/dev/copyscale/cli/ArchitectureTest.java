@@ -14,8 +14,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module graph of docs/development.md, kept true: arrows point only from functions, twin and
- * cli to shared/aws, and from there to shared/core; core calls no AWS SDK; no package depends on
+ * The module graph of docs/development.md, kept true: arrows point only from functions, the twin's
+ * world and cli to shared/aws, and from there to shared/core; the twin's service fakes
+ * (twin/services) know only shared/core and the SDK; core calls no AWS SDK; no package depends on
  * itself through others. The CLI's test classpath holds every module, so the rules see them all.
  */
 class ArchitectureTest {
@@ -31,6 +32,17 @@ class ArchitectureTest {
     "dev.copyscale.scaling..",
     "dev.copyscale.slo..",
     "dev.copyscale.serving.."
+  };
+
+  /** twin/services' packages: the faked AWS services and the account that drives them. */
+  static final String[] FAKES = {
+    "dev.copyscale.twin.account..",
+    "dev.copyscale.twin.sagemaker..",
+    "dev.copyscale.twin.autoscaling..",
+    "dev.copyscale.twin.cloudwatch..",
+    "dev.copyscale.twin.scheduler..",
+    "dev.copyscale.twin.eventbridge..",
+    "dev.copyscale.twin.secretsmanager.."
   };
 
   static final String AWS = "dev.copyscale.aws..";
@@ -57,15 +69,44 @@ class ArchitectureTest {
   @Test
   void coreListsEveryPackageOfSharedCore() {
     DescribedPredicate<JavaClass> builtFromSharedCore =
-        DescribedPredicate.describe(
-            "built from shared/core",
-            c ->
-                c.getSource()
-                    .map(s -> s.getUri().toString())
-                    .filter(uri -> uri.contains("/shared/core/") || uri.contains("copyscale-core-"))
-                    .isPresent());
+        builtFrom("/shared/core/", "copyscale-core-");
     assertThat(CLASSES.that(builtFromSharedCore)).as("shared/core's classes").isNotEmpty();
     classes().that(builtFromSharedCore).should().resideInAnyPackage(CORE).check(CLASSES);
+  }
+
+  /**
+   * A new package in twin/services must be added to {@link #FAKES}, or the rule that keeps the
+   * fakes below shared/aws would miss it.
+   */
+  @Test
+  void fakesListsEveryPackageOfTwinServices() {
+    DescribedPredicate<JavaClass> builtFromTwinServices =
+        builtFrom("/twin/services/", "copyscale-twin-services-");
+    assertThat(CLASSES.that(builtFromTwinServices)).as("twin/services' classes").isNotEmpty();
+    classes().that(builtFromTwinServices).should().resideInAnyPackage(FAKES).check(CLASSES);
+  }
+
+  /**
+   * The fakes stand below shared/aws, which tests its services on them: they see shared/core, the
+   * SDK's service models and Jackson, and nothing of copyscale's services, Lambda, the world, the
+   * functions or the CLI.
+   */
+  @Test
+  void fakesKnowOnlyCoreAndTheSdk() {
+    String[] allowed =
+        java.util.stream.Stream.of(
+                FAKES,
+                CORE,
+                new String[] {"java..", "software.amazon.awssdk..", "com.fasterxml.jackson.."})
+            .flatMap(java.util.Arrays::stream)
+            .toArray(String[]::new);
+    classes()
+        .that()
+        .resideInAnyPackage(FAKES)
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(allowed)
+        .check(CLASSES);
   }
 
   @Test
@@ -78,6 +119,17 @@ class ArchitectureTest {
         .resideInAnyPackage(
             AWS, TWIN, FUNCTIONS, CLI, "software.amazon..", "com.amazonaws..", "org.slf4j..")
         .check(CLASSES);
+  }
+
+  /** The classes built from a module: its target/classes directory or its jar. */
+  static DescribedPredicate<JavaClass> builtFrom(String directory, String jar) {
+    return DescribedPredicate.describe(
+        "built from " + directory,
+        c ->
+            c.getSource()
+                .map(s -> s.getUri().toString())
+                .filter(uri -> uri.contains(directory) || uri.contains(jar))
+                .isPresent());
   }
 
   @Test

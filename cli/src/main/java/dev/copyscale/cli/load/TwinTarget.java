@@ -1,9 +1,9 @@
 package dev.copyscale.cli.load;
 
 import dev.copyscale.serving.ServingProfile;
+import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.runtime.RuntimeTwin;
 import dev.copyscale.twin.sim.ServingEngine;
-import dev.copyscale.twin.world.Stack;
 import dev.copyscale.twin.world.TwinWorld;
 import java.time.Clock;
 import java.time.Instant;

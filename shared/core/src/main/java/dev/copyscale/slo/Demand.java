@@ -84,12 +84,12 @@ public record Demand(
     // of them. (At less load copies finish sooner and hold fewer; counting those would undersize
     // the plan.)
     double serviceMs = cap.serviceMs(perCopy, work);
-    double[] demand = history.demand(serviceMs);
-    int n = demand.length;
+    Minutes demand = history.demandAt(serviceMs);
+    int n = demand.length();
 
     // Now: the last minute's arrivals, and the copies' own 10-second count of requests in flight
     // (a rise shows within seconds).
-    double now = n == 0 ? 0 : demand[n - 1];
+    double now = n == 0 ? 0 : demand.at(n - 1);
     double busiest =
         recentConcurrencyPerCopy.stream().mapToDouble(Double::doubleValue).max().orElse(0);
     // A backlog beyond what the copies run is planned for only once the copies serving now have
@@ -129,7 +129,7 @@ public record Demand(
     double windowPeak = now;
     double windowBusiest = inFlight;
     for (int i = Math.max(0, n - lookBack); i < n; i++) {
-      windowPeak = Math.max(windowPeak, demand[i]);
+      windowPeak = Math.max(windowPeak, demand.at(i));
       double p = history.peak(i);
       if (!Double.isNaN(p)) {
         windowBusiest =

@@ -344,6 +344,24 @@ public final class LoadHistory {
     return d;
   }
 
+  /**
+   * As {@link #demand}, minute by minute where it is read (the same figures): a decision reads a
+   * few dozen minutes of two weeks.
+   */
+  public Minutes demandAt(double serviceMs) {
+    return new Minutes() {
+      @Override
+      public int length() {
+        return minutes;
+      }
+
+      @Override
+      public double at(int minute) {
+        return arrivalsPerSecond(minute) * serviceMs / 1000;
+      }
+    };
+  }
+
   /** Requests refused for want of a copy in the last {@code lastMinutes} minutes. */
   public double refusedInLast(int lastMinutes) {
     double sum = 0;

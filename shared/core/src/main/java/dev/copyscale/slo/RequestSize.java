@@ -58,9 +58,30 @@ public final class RequestSize {
 
   /**
    * A block's ratios minute by minute (NaN where the minute was not calm), and the calm ones
-   * ascending.
+   * ascending, sorted when first needed (only a whole day needs them: a history's first and last
+   * days are parts, kept in {@link #parts}).
    */
-  private record Ratios(double[] byMinute, double[] ascending) {}
+  private static final class Ratios {
+    private final double[] byMinute;
+    private volatile double[] ascending;
+
+    Ratios(double[] byMinute) {
+      this.byMinute = byMinute;
+    }
+
+    double[] byMinute() {
+      return byMinute;
+    }
+
+    double[] ascending() {
+      double[] sorted = ascending;
+      if (sorted == null) {
+        sorted = calm(byMinute, 0, BLOCK_MINUTES);
+        ascending = sorted;
+      }
+      return sorted;
+    }
+  }
 
   /**
    * The traffic's request size against the profile's, within [{@link #MIN_FACTOR}, {@link
@@ -80,7 +101,7 @@ public final class RequestSize {
       double[] part =
           range.from() == 0 && range.to() == BLOCK_MINUTES
               ? ratios.ascending()
-              : calm(ratios.byMinute(), range.from(), range.to());
+              : part(range.block().startMinute(), ratios, range.from(), range.to());
       parts.add(part);
       n += part.length;
     }
@@ -110,7 +131,7 @@ public final class RequestSize {
               ? latency / capacity.serviceMs(c, 1)
               : Double.NaN;
     }
-    Ratios ratios = new Ratios(byMinute, calm(byMinute, 0, BLOCK_MINUTES));
+    Ratios ratios = new Ratios(byMinute);
     lastOfDay.put(block.startMinute(), new Worked(block, ratios));
     // Days that have left every history are dropped.
     lastOfDay.keySet().removeIf(day -> day < block.startMinute() - RETAINED_DAYS * BLOCK_MINUTES);
@@ -134,6 +155,67 @@ public final class RequestSize {
   private static final Series[] INPUTS = {
     Series.CONCURRENCY_PER_COPY, Series.LATENCY_MS, Series.CONCURRENCY_PER_COPY_MAX
   };
+
+  /** The part of a day last worked out: the first and the last day of a history are parts. */
+  private record Part(Ratios ratios, int from, int to, double[] ascending) {}
+
+  private final Map<Long, Part> parts = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * More changed minutes than this and a part is sorted anew rather than patched (ASSUMED: beyond a
+   * few dozen, patching an array minute by minute costs more than sorting it).
+   */
+  private static final int PATCH_AT_MOST = 32;
+
+  /**
+   * The calm ratios of minutes {@code [from, to)} of a day, ascending: from the part of that day
+   * worked out last, the few minutes that differ taken out and put in (a history moved on by a
+   * minute drops a minute from its first day and changes a few of its last), else sorted anew.
+   */
+  private double[] part(long day, Ratios ratios, int from, int to) {
+    Part before = parts.get(day);
+    double[] ascending = null;
+    if (before != null) {
+      ascending = patched(before, ratios, from, to);
+    }
+    if (ascending == null) {
+      ascending = calm(ratios.byMinute(), from, to);
+    }
+    parts.put(day, new Part(ratios, from, to, ascending));
+    parts.keySet().removeIf(d -> d < day - RETAINED_DAYS * BLOCK_MINUTES);
+    return ascending;
+  }
+
+  /** {@code before} brought to {@code [from, to)} of {@code ratios}; null when too much differs. */
+  private static double[] patched(Part before, Ratios ratios, int from, int to) {
+    double[] out = Arrays.copyOf(before.ascending(), before.ascending().length + PATCH_AT_MOST);
+    int n = before.ascending().length;
+    int changes = 0;
+    for (int m = Math.min(from, before.from()); m < Math.max(to, before.to()); m++) {
+      double was =
+          m >= before.from() && m < before.to() ? before.ratios().byMinute()[m] : Double.NaN;
+      double is = m >= from && m < to ? ratios.byMinute()[m] : Double.NaN;
+      if (Double.compare(was, is) == 0) {
+        continue;
+      }
+      if (++changes > PATCH_AT_MOST) {
+        return null;
+      }
+      if (!Double.isNaN(was)) {
+        int at = Arrays.binarySearch(out, 0, n, was);
+        System.arraycopy(out, at + 1, out, at, n - at - 1);
+        n--;
+      }
+      if (!Double.isNaN(is)) {
+        int at = Arrays.binarySearch(out, 0, n, is);
+        at = at < 0 ? -at - 1 : at;
+        System.arraycopy(out, at, out, at + 1, n - at);
+        out[at] = is;
+        n++;
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
 
   /** The calm minutes' ratios of {@code [from, to)}, ascending. */
   private static double[] calm(double[] byMinute, int from, int to) {

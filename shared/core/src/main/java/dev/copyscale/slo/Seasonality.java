@@ -55,13 +55,19 @@ public final class Seasonality {
     for (int t = 0; t < n; t++) {
       centred[t] = x[t] - mean;
     }
-    for (int lag = 1; lag <= maxLag + 1 && lag < n; lag++) {
-      double sum = 0;
-      for (int t = 0; t + lag < n; t++) {
-        sum += centred[t] * centred[t + lag];
-      }
-      acf[lag] = sum / (n - lag) / variance;
-    }
+    // Each lag's sum on its own, in the same order as one at a time: the lags may go to both
+    // cores (two weeks at five-minute resolution are 2,000 lags of 4,000 terms each).
+    double spread = variance;
+    java.util.stream.IntStream.rangeClosed(1, Math.min(maxLag + 1, n - 1))
+        .parallel()
+        .forEach(
+            lag -> {
+              double sum = 0;
+              for (int t = 0; t + lag < n; t++) {
+                sum += centred[t] * centred[t + lag];
+              }
+              acf[lag] = sum / (n - lag) / spread;
+            });
     int best = -1;
     double lowest = 1;
     int minLag = Math.max(1, (MIN_PERIOD_MINUTES + step - 1) / step);
@@ -83,7 +89,7 @@ public final class Seasonality {
    * series ends: the highest demand over that stretch of each of the last two cycles, and the lower
    * of the two, so a burst seen once is not taken for the pattern. 0 when two cycles are not there.
    */
-  public static double forecast(double[] demand, int period, int fromMinute, int toMinute) {
+  public static double forecast(Minutes demand, int period, int fromMinute, int toMinute) {
     double[] highs = lastTwoCycles(demand, period, fromMinute, toMinute);
     return highs.length == 0 ? 0 : Math.min(highs[0], highs[1]);
   }
@@ -92,7 +98,7 @@ public final class Seasonality {
    * The most the pattern allows for over that stretch: the higher of the last two cycles' highs,
    * what releasing capacity must still carry. 0 when two cycles are not there.
    */
-  public static double highest(double[] demand, int period, int fromMinute, int toMinute) {
+  public static double highest(Minutes demand, int period, int fromMinute, int toMinute) {
     double[] highs = lastTwoCycles(demand, period, fromMinute, toMinute);
     return highs.length == 0 ? 0 : Math.max(highs[0], highs[1]);
   }
@@ -102,8 +108,8 @@ public final class Seasonality {
    * (instances, so noise within an instance does not matter): no minute needed more than the lower
    * of the two cycles before it, a minute either side, had needed. False without that much history.
    */
-  public static boolean held(double[] demand, int period, int minutes, DoubleUnaryOperator need) {
-    int n = demand.length;
+  public static boolean held(Minutes demand, int period, int minutes, DoubleUnaryOperator need) {
+    int n = demand.length();
     if (n - minutes - 2 * period - 1 < 0) {
       return false;
     }
@@ -112,9 +118,10 @@ public final class Seasonality {
       for (int cycle = 1; cycle <= 2; cycle++) {
         int at = i - cycle * period;
         foretold =
-            Math.min(foretold, Math.max(demand[at - 1], Math.max(demand[at], demand[at + 1])));
+            Math.min(
+                foretold, Math.max(demand.at(at - 1), Math.max(demand.at(at), demand.at(at + 1))));
       }
-      if (need.applyAsDouble(demand[i]) > need.applyAsDouble(foretold)) {
+      if (need.applyAsDouble(demand.at(i)) > need.applyAsDouble(foretold)) {
         return false;
       }
     }
@@ -125,8 +132,8 @@ public final class Seasonality {
    * Each of the last two cycles' highest demand over the stretch, the first cycle back whose
    * stretch lies wholly in the past first; empty without two.
    */
-  private static double[] lastTwoCycles(double[] demand, int period, int fromMinute, int toMinute) {
-    int n = demand.length;
+  private static double[] lastTwoCycles(Minutes demand, int period, int fromMinute, int toMinute) {
+    int n = demand.length();
     int k = Math.max(1, (toMinute + period) / period);
     double[] highs = new double[2];
     for (int c = 0; c < 2; c++) {
@@ -136,7 +143,7 @@ public final class Seasonality {
         return new double[0];
       }
       for (int i = from; i <= Math.min(to, n - 1); i++) {
-        highs[c] = Math.max(highs[c], demand[i]);
+        highs[c] = Math.max(highs[c], demand.at(i));
       }
     }
     return highs;

@@ -63,12 +63,12 @@ class SeasonalityTest {
     // 5 minutes after its end, within the next 6 minutes. Both cycles saw it; the lower counts.
     d[45] = 100;
     d[55] = 90;
-    assertThat(Seasonality.forecast(d, 10, 0, 6)).isEqualTo(90);
+    assertThat(Seasonality.forecast(Minutes.of(d), 10, 0, 6)).isEqualTo(90);
     // Seen only once: no forecast.
     d[45] = 0;
-    assertThat(Seasonality.forecast(d, 10, 0, 6)).isZero();
+    assertThat(Seasonality.forecast(Minutes.of(d), 10, 0, 6)).isZero();
     // Not two cycles of history: nothing.
-    assertThat(Seasonality.forecast(new double[12], 10, 0, 6)).isZero();
+    assertThat(Seasonality.forecast(Minutes.of(new double[12]), 10, 0, 6)).isZero();
   }
 
   @Test
@@ -76,8 +76,8 @@ class SeasonalityTest {
     double[] d = new double[60];
     d[45] = 100;
     d[55] = 90;
-    assertThat(Seasonality.highest(d, 10, 0, 6)).isEqualTo(100);
-    assertThat(Seasonality.highest(new double[12], 10, 0, 6)).isZero();
+    assertThat(Seasonality.highest(Minutes.of(d), 10, 0, 6)).isEqualTo(100);
+    assertThat(Seasonality.highest(Minutes.of(new double[12]), 10, 0, 6)).isZero();
   }
 
   @Test
@@ -86,15 +86,15 @@ class SeasonalityTest {
     // Counted in units of 100: the noise never changes a minute's count, so every burst was
     // foretold.
     DoubleUnaryOperator units = v -> Math.ceil(v / 100);
-    assertThat(Seasonality.held(d, 10, 30, units)).isTrue();
+    assertThat(Seasonality.held(Minutes.of(d), 10, 30, units)).isTrue();
     // A burst taller than the two before it, or one out of its place, was not.
     double[] taller = d.clone();
     taller[110] = 400;
-    assertThat(Seasonality.held(taller, 10, 30, units)).isFalse();
+    assertThat(Seasonality.held(Minutes.of(taller), 10, 30, units)).isFalse();
     double[] early = d.clone();
     early[115] = 180;
-    assertThat(Seasonality.held(early, 10, 30, units)).isFalse();
+    assertThat(Seasonality.held(Minutes.of(early), 10, 30, units)).isFalse();
     // Without two cycles before the window, nothing was foretold.
-    assertThat(Seasonality.held(bursts(45, 10, 1, 6), 10, 30, units)).isFalse();
+    assertThat(Seasonality.held(Minutes.of(bursts(45, 10, 1, 6)), 10, 30, units)).isFalse();
   }
 }

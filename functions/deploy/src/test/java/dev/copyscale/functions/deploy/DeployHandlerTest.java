@@ -1,37 +1,33 @@
 package dev.copyscale.functions.deploy;
 
-import static dev.copyscale.twin.world.TwinFixture.invoke;
+import static dev.copyscale.aws.testing.LambdaInvocations.invoke;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.aws.testing.LambdaInvocations;
+import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.spec.InvalidSpecException;
-import dev.copyscale.twin.world.LocalContext;
-import dev.copyscale.twin.world.Stack;
-import dev.copyscale.twin.world.TwinFixture;
-import dev.copyscale.twin.world.TwinWorld;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Every deploy event in events/, through the handler as Lambda runs it, against the twin. */
+/**
+ * The deploy handler as Lambda runs it, on the events of events/: each shape reaches the service,
+ * the response is the result (a list under "results" for the reconcile tick), and bad events fail
+ * clearly and change nothing. What the service does with them is tested in shared/aws
+ * (DeployOnTwinTest).
+ */
 class DeployHandlerTest {
-  private TwinWorld world;
+  private TwinStack stack;
   private DeployHandler handler;
-  private final LocalContext context = new LocalContext("copyscale-test-deploy");
+  private final Context context = LambdaInvocations.twinContext("copyscale-test-deploy");
 
   @BeforeEach
-  void freshWorld() {
-    world = TwinWorld.fresh(TwinFixture.START);
-    handler = new DeployHandler(world.services().deploy());
-  }
-
-  /**
-   * The template's reconcile schedule: the same handler, every minute, with {"action":
-   * "reconcile"}.
-   */
-  private Stack reconcileSchedule() {
-    return Stack.ticking(now -> invoke(handler, "deploy-reconcile.json", context));
+  void freshTwin() {
+    stack = TwinStack.fresh(TwinStack.START);
+    handler = new DeployHandler(stack.services().deploy());
   }
 
   @Test
@@ -44,22 +40,10 @@ class DeployHandlerTest {
   }
 
   @Test
-  void theReconcileScheduleCarriesItToInService() {
-    invoke(handler, "deploy-llama3-8b.json", context);
-    world.advance(Duration.ofMinutes(20), reconcileSchedule());
-    JsonNode response = invoke(handler, "deploy-continue.json", context);
-    assertThat(response.get("phase").asText()).isEqualTo("InService");
-    assertThat(response.get("actions")).isEmpty();
-    assertThat(response.get("observed").get("componentStatus").asText()).isEqualTo("InService");
-    assertThat(response.get("observed").get("currentCopies").asInt()).isEqualTo(4);
-    assertThat(response.get("observed").get("scalableTarget").asText()).isEqualTo("[4, 8]");
-  }
-
-  @Test
   void anEventBridgeEventCarriesTheSpecInDetail() {
     JsonNode response = invoke(handler, "deploy-eventbridge.json", context);
     assertThat(response.get("phase").asText()).isEqualTo("Creating");
-    assertThat(world.stateTable().deployment("llama3-chat")).isPresent();
+    assertThat(stack.store().deployment("llama3-chat")).isPresent();
   }
 
   @Test
@@ -72,18 +56,6 @@ class DeployHandlerTest {
   }
 
   @Test
-  void deleteTearsDown() {
-    invoke(handler, "deploy-llama3-8b.json", context);
-    world.advance(Duration.ofMinutes(20), reconcileSchedule());
-    assertThat(invoke(handler, "deploy-delete.json", context).get("phase").asText())
-        .isEqualTo("Deleting");
-    world.advance(Duration.ofMinutes(10), reconcileSchedule());
-    assertThat(invoke(handler, "deploy-continue.json", context).get("phase").asText())
-        .isEqualTo("Deleted");
-    assertThat(world.sageMaker().state().endpoints()).isEmpty();
-  }
-
-  @Test
   void badEventsFailClearlyAndChangeNothing() {
     assertThatThrownBy(() -> invoke(handler, "deploy-invalid-spec.json", context))
         .isInstanceOf(InvalidSpecException.class)
@@ -93,69 +65,21 @@ class DeployHandlerTest {
         .hasMessageStartingWith("deploy event is not valid JSON");
     assertThatThrownBy(() -> invoke(handler, "deploy-unknown-deployment.json", context))
         .hasMessageContaining("unknown deployment \"no-such-deployment\"");
-    assertThat(world.sageMaker().state().models()).isEmpty();
-    assertThat(world.stateTable().deployments()).isEmpty();
-  }
-
-  @Test
-  void weightsFromS3MakeAModelWithoutAToken() {
-    com.fasterxml.jackson.databind.node.ObjectNode spec =
-        (com.fasterxml.jackson.databind.node.ObjectNode) TwinFixture.json("deploy-llama3-8b.json");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("component"))
-        .remove("hfTokenSecretArn");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("component"))
-        .put("modelDataS3Uri", "s3://my-models/llama3-8b-instruct/");
-    assertThat(
-            invoke(
-                    handler,
-                    dev.copyscale.json.Json.compact(spec)
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    context)
-                .get("phase")
-                .asText())
-        .isEqualTo("Creating");
-    dev.copyscale.twin.sagemaker.SageMakerState.Model model =
-        world.sageMaker().state().models().values().iterator().next();
-    assertThat(model.environment())
-        .containsEntry("HF_MODEL_ID", "/opt/ml/model")
-        .doesNotContainKeys("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN");
-    assertThat(model.modelDataS3Uri()).isEqualTo("s3://my-models/llama3-8b-instruct/");
-    assertThat(model.modelDataS3DataType()).isEqualTo("S3Prefix");
-    assertThat(model.modelDataCompression()).isEqualTo("None");
+    assertThat(stack.account().sageMaker().state().models()).isEmpty();
+    assertThat(stack.store().deployments()).isEmpty();
   }
 
   @Test
   void aKeyGivenTwiceIsRefusedAndChangesNothing() {
     // The last "copies" used to win: the spec deployed with a value its author may not have meant.
     String spec =
-        new String(
-                TwinFixture.event("deploy-llama3-8b.json"), java.nio.charset.StandardCharsets.UTF_8)
+        new String(TwinStack.event("deploy-llama3-8b.json"), StandardCharsets.UTF_8)
             .replaceFirst("\"copies\": 4", "\"copies\": 4, \"copies\": 16");
     assertThat(spec).contains("\"copies\": 16");
-    assertThatThrownBy(
-            () -> invoke(handler, spec.getBytes(java.nio.charset.StandardCharsets.UTF_8), context))
+    assertThatThrownBy(() -> invoke(handler, spec.getBytes(StandardCharsets.UTF_8), context))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("the key \"copies\" appears twice in one object");
-    assertThat(world.sageMaker().state().models()).isEmpty();
-    assertThat(world.stateTable().deployments()).isEmpty();
-  }
-
-  @Test
-  void aForeignExecutionRoleIsRefused() {
-    DeployHandler guarded =
-        new DeployHandler(
-            world
-                .services()
-                .withConfig(
-                    new dev.copyscale.deploy.DeployConfig(
-                        "copyscale-test",
-                        java.util.Optional.of("arn:aws:iam::123456789012:role/OtherRole"),
-                        java.util.Optional.of(TwinWorld.SCHEDULED_SCALING_ARN),
-                        java.util.Optional.of(TwinWorld.SCHEDULER_ROLE_ARN),
-                        java.util.Optional.of(TwinWorld.FAILED_EVENTS_QUEUE_ARN)))
-                .deploy());
-    assertThatThrownBy(() -> invoke(guarded, "deploy-llama3-8b.json", context))
-        .hasMessageContaining("is not the role this stack may pass to SageMaker");
-    assertThat(world.sageMaker().state().models()).isEmpty();
+    assertThat(stack.account().sageMaker().state().models()).isEmpty();
+    assertThat(stack.store().deployments()).isEmpty();
   }
 }

@@ -102,14 +102,6 @@ public final class CapacityConvergence {
   }
 
   private static ScalingResult result(LedgerEntry e, LiveCapacity live) {
-    return new ScalingResult(
-        Optional.of(e.deployment()),
-        e.trigger(),
-        e.outcome(),
-        e.from(),
-        e.to(),
-        Optional.of(live.instances()),
-        Optional.empty(),
-        e.reason());
+    return ScalingResult.of(e, live.instances());
   }
 }

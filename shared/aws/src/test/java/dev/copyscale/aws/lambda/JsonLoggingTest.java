@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.copyscale.aws.testing.LambdaInvocations;
 import dev.copyscale.scaling.state.ScalingResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,7 +36,7 @@ class JsonLoggingTest {
                 LambdaStreams.handle(
                     input("{\"action\": \"reconcile\"}"),
                     new ByteArrayOutputStream(),
-                    LambdaStreamsTest.invokedAs(ARN),
+                    LambdaInvocations.invokedAs(ARN),
                     "event",
                     event -> LambdaStreams.logged(LOG, result)));
 
@@ -64,7 +65,7 @@ class JsonLoggingTest {
                             LambdaStreams.handle(
                                 input("{\"x\": 1}"),
                                 new ByteArrayOutputStream(),
-                                LambdaStreamsTest.invokedAs(ARN),
+                                LambdaInvocations.invokedAs(ARN),
                                 "alarm event",
                                 event -> {
                                   throw new IllegalArgumentException("no \"alarmName\"");

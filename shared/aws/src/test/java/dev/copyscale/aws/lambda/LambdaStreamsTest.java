@@ -1,12 +1,10 @@
 package dev.copyscale.aws.lambda;
 
+import static dev.copyscale.aws.testing.LambdaInvocations.invokedAs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import dev.copyscale.scaling.event.EventOrigin;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,59 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LambdaStreamsTest {
-  /** A Lambda context that knows only the ARN it was invoked by. */
-  static Context invokedAs(String arn) {
-    return new Context() {
-      public String getAwsRequestId() {
-        return "r-1";
-      }
-
-      public String getLogGroupName() {
-        return "/aws/lambda/f";
-      }
-
-      public String getLogStreamName() {
-        return "s";
-      }
-
-      public String getFunctionName() {
-        return "f";
-      }
-
-      public String getFunctionVersion() {
-        return "$LATEST";
-      }
-
-      public String getInvokedFunctionArn() {
-        return arn;
-      }
-
-      public CognitoIdentity getIdentity() {
-        return null;
-      }
-
-      public ClientContext getClientContext() {
-        return null;
-      }
-
-      public int getRemainingTimeInMillis() {
-        return 60_000;
-      }
-
-      public int getMemoryLimitInMB() {
-        return 512;
-      }
-
-      public LambdaLogger getLogger() {
-        return new LambdaLogger() {
-          public void log(String message) {}
-
-          public void log(byte[] message) {}
-        };
-      }
-    };
-  }
-
   @Test
   void theAccountAndRegionComeFromTheInvokedArn() {
     Context context =

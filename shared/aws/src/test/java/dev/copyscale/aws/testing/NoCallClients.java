@@ -31,6 +31,11 @@ public final class NoCallClients {
   public final Services services;
 
   public NoCallClients() {
+    this(Clock.systemUTC());
+  }
+
+  /** With the services' clock at {@code clock} (events are checked against it). */
+  public NoCallClients(Clock clock) {
     Clients clients =
         Clients.of(
             refusing(SageMakerClient.class),
@@ -44,7 +49,7 @@ public final class NoCallClients {
         new Services(
             clients,
             store,
-            Clock.systemUTC(),
+            clock,
             Pause.SLEEP,
             new DeployConfig(
                 "copyscale-test",
@@ -55,7 +60,8 @@ public final class NoCallClients {
             Duration.ofDays(30));
   }
 
-  private <T> T refusing(Class<T> client) {
+  /** A {@code client} (or any interface) that records each call in {@link #calls} and fails it. */
+  public <T> T refusing(Class<T> client) {
     return client.cast(
         Proxy.newProxyInstance(
             client.getClassLoader(),

@@ -53,14 +53,24 @@ public record ScalingResult(
    * them.
    */
   public static ScalingResult of(LedgerEntry e, Optional<InstancePlan> instances) {
+    return of(e, instances.map(InstancePlan::from), instances.map(InstancePlan::to));
+  }
+
+  /** The result a ledger entry records while a change is under way: the instances there now. */
+  public static ScalingResult of(LedgerEntry e, int instancesNow) {
+    return of(e, Optional.of(instancesNow), Optional.empty());
+  }
+
+  private static ScalingResult of(
+      LedgerEntry e, Optional<Integer> instancesFrom, Optional<Integer> instancesTo) {
     return new ScalingResult(
         Optional.of(e.deployment()),
         e.trigger(),
         e.outcome(),
         e.from(),
         e.to(),
-        instances.map(InstancePlan::from),
-        instances.map(InstancePlan::to),
+        instancesFrom,
+        instancesTo,
         e.reason());
   }
 }
