@@ -220,8 +220,13 @@ public record DeploymentSpec(
    * @param servingProfile a serving table (the bundled CSV format) for a model or GPU copyscale has
    *     none for
    */
+  /**
+   * engine slo's objective: time to first token, time per output token after it (inter-token
+   * latency), or both; a request meets it only if it meets every one given.
+   */
   public record Slo(
-      java.time.Duration ttft,
+      Optional<java.time.Duration> ttft,
+      Optional<java.time.Duration> itl,
       double attainment,
       double headroom,
       java.time.Duration scaleInWindow,

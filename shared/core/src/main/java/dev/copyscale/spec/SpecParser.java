@@ -513,8 +513,8 @@ public final class SpecParser {
   private static Slo slo(Node n) {
     Slo slo =
         new Slo(
-            n.requiredDuration("ttft", Duration.ofMillis(1), Duration.ofSeconds(60))
-                .orElse(Duration.ZERO),
+            n.optionalDuration("ttft", Duration.ofMillis(1), Duration.ofSeconds(60)),
+            n.optionalDuration("itl", Duration.ofMillis(1), Duration.ofSeconds(10)),
             percent(
                 n.requiredMatching(
                     "attainment", PERCENT, "a percentage below 100, e.g. 99% or 99.5%")),
@@ -527,6 +527,13 @@ public final class SpecParser {
             n.bool("forecast", true),
             n.optionalDuration("leadTime", Duration.ofSeconds(30), Duration.ofHours(1)),
             n.optionalString("servingProfile"));
+    if (!n.has("ttft") && !n.has("itl")) {
+      n.problems()
+          .add(
+              n.pathOf("ttft"),
+              "is required unless itl is given: the objective is a time to first token (ttft), a"
+                  + " time per output token (itl) or both, e.g. {ttft: 2s, attainment: 99%}");
+    }
     n.finish();
     return slo;
   }
