@@ -2,7 +2,6 @@ package dev.copyscale.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.catalog.Catalog;
-import dev.copyscale.catalog.ModelProfile;
 import dev.copyscale.cli.report.Decision;
 import dev.copyscale.cli.report.Decisions;
 import dev.copyscale.cli.report.Objective;
@@ -14,11 +13,8 @@ import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
-import dev.copyscale.serving.ServingModel;
-import dev.copyscale.serving.ServingModels;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.ServingQueries;
-import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.sim.Input;
 import dev.copyscale.twin.sim.ServingEngine;
@@ -189,7 +185,11 @@ final class SimulateCommand implements Callable<Integer> {
       description = "no progress line (it only shows on a terminal anyway)")
   boolean noProgress;
 
-  private record Prepared(Path file, String document, DeploymentSpec spec, Serving serving) {}
+  /**
+   * A spec to simulate: its document (with --model-config's config.json as component.model.config),
+   * what it says and how its copies serve.
+   */
+  private record Prepared(Path file, JsonNode document, DeploymentSpec spec, Serving serving) {}
 
   /** One spec's run: its result and its scaling decisions. */
   private record Run(SimulationResult result, Decisions decisions) {}
@@ -216,11 +216,12 @@ final class SimulateCommand implements Callable<Integer> {
       }
     }
     List<Prepared> specs = new ArrayList<>();
-    Optional<ModelProfile> model = SpecFiles.modelConfig(commandSpec, modelConfig);
+    Optional<SpecFiles.ModelConfig> model = SpecFiles.modelConfig(commandSpec, modelConfig);
     Optional<ServingQueries.Table> table = SpecFiles.servingTable(commandSpec, serving);
     for (Path file : specFiles) {
       String document = SpecFiles.read(commandSpec, file);
-      var parsed = SpecParser.parse(document);
+      SpecFiles.Parsed read = SpecFiles.parse(document, model);
+      var parsed = read.result();
       if (!parsed.problems().isEmpty()) {
         throw new CommandLine.ParameterException(
             commandSpec.commandLine(),
@@ -228,6 +229,9 @@ final class SimulateCommand implements Callable<Integer> {
                 + " is not a valid spec:\n  - "
                 + String.join("\n  - ", parsed.problems().stream().map(Object::toString).toList()));
       }
+      DeploymentSpec spec = parsed.orThrow();
+      // What serves first: a model nothing describes is refused naming the field that describes it.
+      Serving served = SpecFiles.serving(commandSpec, file.toString(), spec, model, table);
       PreflightReport preflight =
           new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(parsed);
       if (!preflight.fits()) {
@@ -236,8 +240,7 @@ final class SimulateCommand implements Callable<Integer> {
         err.flush();
         return 1;
       }
-      DeploymentSpec spec = parsed.orThrow();
-      specs.add(new Prepared(file, document, spec, serving(file, spec, model, table)));
+      specs.add(new Prepared(file, read.tree(), spec, served));
     }
     Trace requests = start == null ? onItsOwnClock(loadTrace()) : loadTrace();
     Instant first = start != null ? start : requests.start().orElse(SYNTHETIC_START);
@@ -332,8 +335,7 @@ final class SimulateCommand implements Callable<Integer> {
         TwinFunctions.invoke(
             functions.deploy,
             "deploy",
-            Json.compact(SpecParser.toTree(p.document()))
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Json.compact(p.document()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     JsonNode answer = Json.read(response, JsonNode.class);
     if (answer.has("error")) {
       throw new CommandLine.ParameterException(
@@ -502,29 +504,6 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   /** The specs side by side, a column each, headed by their verdicts. */
-  /**
-   * How a spec's copies serve: --serving's table, the spec's own table, else the serving model
-   * derived from the model's and GPUs' figures; a spec nothing describes is a usage error naming
-   * what is missing.
-   */
-  private Serving serving(
-      Path file,
-      DeploymentSpec spec,
-      Optional<ModelProfile> model,
-      Optional<ServingQueries.Table> table) {
-    ServingModels.Resolution r =
-        ServingModels.resolve(
-            ServingQueries.forSpec(spec, Catalog.bundled(), model, table, false, Optional.empty()));
-    ServingModel resolved =
-        r.model()
-            .orElseThrow(
-                () ->
-                    new CommandLine.ParameterException(
-                        commandSpec.commandLine(),
-                        file + ": no serving model: " + r.field() + ": " + r.problem()));
-    return Serving.of(resolved);
-  }
-
   static String table(List<SimulationResult> results, Objective objective) {
     return SummaryTable.text(results.stream().map(SimulationResult::summary).toList(), objective);
   }

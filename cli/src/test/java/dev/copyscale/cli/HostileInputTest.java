@@ -191,6 +191,52 @@ class HostileInputTest {
                 "span.csv",
                 "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.0,1,1\n"
                     + "2199-11-16 18:15:46.0,1,1\n")));
+    // A model's config.json that is not one.
+    cases.add(
+        usage(
+            "model config missing",
+            "--model-config: no such file",
+            "simulate",
+            example,
+            "--model-config",
+            dir.resolve("none/config.json").toString()));
+    cases.add(
+        usage(
+            "model config not JSON",
+            "--model-config",
+            "simulate",
+            example,
+            "--model-config",
+            file("config.json", "hidden_size: 4096\n")));
+    cases.add(
+        usage(
+            "model config of a list",
+            "is not a model's config.json: must be a JSON object",
+            "simulate",
+            example,
+            "--model-config",
+            file("list.json", "[4096, 32]")));
+    cases.add(
+        usage(
+            "model config without its shapes",
+            "num_attention_heads is required",
+            "load",
+            "llama3-chat",
+            "--model-config",
+            file("shapes.json", "{\"hidden_size\": 4096, \"num_hidden_layers\": 32}"),
+            "--world",
+            w));
+    cases.add(
+        usage(
+            "model config of negative layers",
+            "num_hidden_layers",
+            "simulate",
+            example,
+            "--model-config",
+            file(
+                "negative.json",
+                "{\"hidden_size\": 4096, \"num_hidden_layers\": -32, \"num_attention_heads\": 32,"
+                    + " \"intermediate_size\": 14336, \"vocab_size\": 32000}")));
     cases.add(usage("demo for 500 days", "--for of 500 days", "demo", "--for", "500d"));
     cases.add(usage("demo backwards", "negative", "demo", "--for", "-1h"));
     cases.add(usage("demo in year 9000", "--start", "demo", "--start", "9000-01-01T00:00:00Z"));

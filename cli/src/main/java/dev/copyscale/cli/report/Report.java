@@ -566,8 +566,10 @@ public final class Report {
       h.append("</tr>\n");
     }
     h.append("</tbody>\n</table>\n</div>\n<ul class=\"serving\">\n");
-    for (String line : SummaryTable.servingLines(summaries)) {
-      h.append("<li>").append(escape(line)).append("</li>\n");
+    for (List<String> block : SummaryTable.servingBlocks(summaries)) {
+      h.append("<li>")
+          .append(String.join("<br>", block.stream().map(Report::escape).toList()))
+          .append("</li>\n");
     }
     h.append("</ul>\n");
 

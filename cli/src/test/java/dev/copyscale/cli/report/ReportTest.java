@@ -10,6 +10,7 @@ import dev.copyscale.twin.sim.CapacityRise;
 import dev.copyscale.twin.sim.Input;
 import dev.copyscale.twin.sim.Input.Provenance;
 import dev.copyscale.twin.sim.MinutePoint;
+import dev.copyscale.twin.sim.ServingSummary;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.sim.Summary;
 import java.awt.image.BufferedImage;
@@ -108,8 +109,16 @@ class ReportTest {
                 new CapacityRise(START.plusSeconds(6000), null, Double.NaN)),
             60.0 * lagMinutes,
             failing ? Double.NaN : 60.0 * lagMinutes,
-            "meta-llama/Meta-Llama-3-8B-Instruct on 1 x NVIDIA A10G 24 GB",
-            "derived from: model figures <catalog>, GPU figures (datasheet), calibration (table)");
+            new ServingSummary(
+                "meta-llama/Meta-Llama-3-8B-Instruct on 1 x NVIDIA A10G 24 GB",
+                "derived from: model figures <catalog>, GPU figures (datasheet), calibration"
+                    + " (table)",
+                1366,
+                240,
+                380,
+                31.6,
+                22,
+                1.4));
     List<Input> inputs =
         List.of(
             new Input(

@@ -145,8 +145,8 @@ public final class ServingModels {
   private static Resolution missing(
       Query q, Optional<ModelProfile> model, Optional<InstanceType> type) {
     String supply =
-        " (--model-config FILE on preflight, simulate and profile), or a measured serving table"
-            + " as scaling.slo.servingProfile (simulate --serving FILE)";
+        " (or --model-config FILE), or a measured serving table as scaling.slo.servingProfile (or"
+            + " --serving FILE)";
     if (model.isEmpty()) {
       return Resolution.problem(
           "component.modelId",

@@ -1,12 +1,7 @@
 package dev.copyscale.twin.sim;
 
-import dev.copyscale.catalog.Catalog;
-import dev.copyscale.serving.ServingModel;
-import dev.copyscale.serving.ServingModels;
-import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.serving.TgiCopy;
 import dev.copyscale.serving.TgiLimits;
-import dev.copyscale.spec.ServingQueries;
 import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.sagemaker.SageMakerState;
 import dev.copyscale.twin.serving.Serving;
@@ -19,7 +14,6 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -147,28 +141,9 @@ public final class ServingEngine {
   private double periodConcurrencyIntegral;
 
   /**
-   * Serves with a measured table, or, when {@code table} is null, with the serving model derived
-   * from the deployed component's model (HF_MODEL_ID, as the catalog knows it), instance type and
-   * GPUs per copy; a component nothing describes is refused, naming what is missing.
+   * Serves the component's requests as {@code serving} says (the derived serving model or a
+   * measured table: {@link Serving#forSpec}); TGI's limits are the deployed container's.
    */
-  public ServingEngine(
-      TwinWorld world,
-      Stack stack,
-      String componentName,
-      ServingProfile table,
-      Options options,
-      Listener listener) {
-    this(
-        world,
-        stack,
-        componentName,
-        table != null
-            ? Serving.table(table, "measured table " + table.name())
-            : deployed(world, componentName),
-        options,
-        listener);
-  }
-
   public ServingEngine(
       TwinWorld world,
       Stack stack,
@@ -224,48 +199,6 @@ public final class ServingEngine {
     }
     env.putAll(component.environment());
     return env;
-  }
-
-  /** The derived serving of a deployed component, from the catalog. */
-  private static Serving deployed(TwinWorld world, String componentName) {
-    world.sageMaker().settle();
-    SageMakerState state = world.sageMaker().state();
-    SageMakerState.Component component = state.components().get(componentName);
-    if (component == null) {
-      throw new IllegalArgumentException(
-          "no inference component " + componentName + " in the twin world");
-    }
-    Map<String, String> env = environment(state, component);
-    SageMakerState.Endpoint endpoint = state.endpoints().get(component.endpointName());
-    String instanceType =
-        endpoint == null || !state.endpointConfigs().containsKey(endpoint.configName())
-            ? ""
-            : state.endpointConfigs().get(endpoint.configName()).instanceType();
-    ServingModels.Resolution resolution =
-        ServingModels.resolve(
-            ServingQueries.query(
-                Catalog.bundled(),
-                env.getOrDefault("HF_MODEL_ID", ""),
-                Optional.empty(),
-                "component.model",
-                instanceType,
-                (int) Math.max(1, component.accelerators()),
-                env,
-                Optional.empty(),
-                false,
-                Optional.empty()));
-    ServingModel model =
-        resolution
-            .model()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        componentName
-                            + ": no serving model: "
-                            + resolution.field()
-                            + ": "
-                            + resolution.problem()));
-    return Serving.of(model);
   }
 
   /** How the copies serve, and where that comes from. */

@@ -6,6 +6,7 @@ import dev.copyscale.serving.ClosedLoop;
 import dev.copyscale.serving.CopyPhysics;
 import dev.copyscale.serving.Efficiencies;
 import dev.copyscale.serving.RequestShape;
+import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.twin.account.Stack;
@@ -55,6 +56,7 @@ public final class Simulation implements ServingEngine.Listener {
   private final List<Input> inputs = new ArrayList<>();
   private ServingEngine engine;
   private double copyRequestsPerSecond;
+  private ServingSummary servingSummary;
 
   // Whole-run figures.
   private final Histogram latencyMs = new Histogram(HISTOGRAM_MAX_MS, 3);
@@ -134,6 +136,7 @@ public final class Simulation implements ServingEngine.Listener {
             (int) Math.max(1, Math.round(meanOutputTokens)));
     int sustainable = sustainable(mean);
     copyRequestsPerSecond = copyRequestsPerSecond(mean, sustainable);
+    servingSummary = servingSummary(mean, sustainable);
     describeInputs(sustainable);
     int n = trace.size();
     for (int i = 0; i < n; i++) {
@@ -176,6 +179,31 @@ public final class Simulation implements ServingEngine.Listener {
     }
     Serving.Table t = (Serving.Table) serving;
     return sustainable / (t.profile().serviceMs(sustainable, mean.outputTokens()) / 1000.0);
+  }
+
+  /** What served, where its figures come from, and the mean request alone and at the batch. */
+  private ServingSummary servingSummary(RequestShape mean, int sustainable) {
+    double ttft;
+    double itl;
+    if (serving instanceof Serving.Derived d) {
+      ClosedLoop.Point alone = ClosedLoop.run(d.physics(), engine.limits(), mean, 1, 4);
+      ttft = alone.ttftMs();
+      itl = alone.itlMs();
+    } else {
+      // A table serves every request as its own shape.
+      ServingProfile table = ((Serving.Table) serving).profile();
+      ttft = table.ttftMs(1);
+      itl = table.effectiveItlMs(1);
+    }
+    return new ServingSummary(
+        serving.description(),
+        serving.provenance(),
+        mean.promptTokens(),
+        mean.outputTokens(),
+        ttft,
+        itl,
+        sustainable,
+        copyRequestsPerSecond);
   }
 
   @Override
@@ -287,8 +315,7 @@ public final class Simulation implements ServingEngine.Listener {
         List.copyOf(rises),
         median,
         max,
-        serving.description(),
-        serving.provenance());
+        servingSummary);
   }
 
   private String engineDescription() {

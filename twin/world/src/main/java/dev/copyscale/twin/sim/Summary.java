@@ -20,9 +20,8 @@ import java.util.Map;
  * @param scalingActions changes of the desired copy count (by a policy, the orchestrator or a
  *     schedule)
  * @param capacityRises each rise of the load and how long until enough copies served it
- * @param servingModel what served the requests, e.g. "meta-llama/Meta-Llama-3-8B-Instruct on 1 x
- *     NVIDIA A10G 24 GB"
- * @param servingProvenance where its figures come from: "measured table X" or "derived from: ..."
+ * @param serving what served the requests, where its figures come from, and what one copy does with
+ *     the trace's mean request
  */
 public record Summary(
     String spec,
@@ -47,5 +46,4 @@ public record Summary(
     List<CapacityRise> capacityRises,
     double medianSecondsToCapacity,
     double maxSecondsToCapacity,
-    String servingModel,
-    String servingProvenance) {}
+    ServingSummary serving) {}

@@ -50,7 +50,16 @@ class PromptLengthTest {
       engine[0].submit(promptTokens, 175);
     }
     engine[0].runUntil(Duration.ofMinutes(10).toNanos() / 1000);
-    return new Load(sum[0] / 1000.0 / sum[1], sum[1]);
+    Load load = new Load(sum[0] / 1000.0 / sum[1], sum[1]);
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "prompt length: %d in flight, %d-token prompts: mean TTFT %.0f ms, %d completed in 10"
+            + " min%n",
+        clients,
+        promptTokens,
+        load.meanTtftMs(),
+        load.completed());
+    return load;
   }
 
   @Test
