@@ -17,11 +17,11 @@ import java.util.WeakHashMap;
  * shows how much longer requests take than the serving model says at the same concurrency, whether
  * because this traffic's requests are larger than the model's request shape or because the model
  * (derived from datasheets, or measured elsewhere) is off for these copies. The correction is the
- * median of that ratio over the minutes whose copies ran well below their batch (the busiest at
- * most half of it, so no request waited for a slot), over the whole history; when the last hour's
- * runs higher (requests grew, or the copies slowed), the last hour's is planned with at once, while
- * a lower one waits for the long run to show it: capacity follows a slowdown within the hour and a
- * speed-up only once it has lasted.
+ * median of that ratio over the minutes whose copies ran within the planned operating point (the
+ * busiest at most {@code perCopy(1)}), over the whole history; when the last hour's runs higher
+ * (requests grew, or the copies slowed), the last hour's is planned with at once, while a lower one
+ * waits for the long run to show it: capacity follows a slowdown within the hour and a speed-up
+ * only once it has lasted.
  *
  * <p>A pure function of the history. Each block's ratios are worked out once and kept with the
  * block (blocks never change), so a decision every minute over two weeks of history costs the
@@ -209,7 +209,7 @@ public final class RequestSize {
   }
 
   private Ratios ratios(Block block) {
-    double unqueued = capacity.perCopy(1) / 2;
+    double unqueued = capacity.perCopy(1);
     double[] byMinute = new double[BLOCK_MINUTES];
     Worked before = lastOfDay.get(block.startMinute());
     for (int m = 0; m < BLOCK_MINUTES; m++) {
@@ -220,8 +220,9 @@ public final class RequestSize {
         byMinute[m] = before.ratios().byMinute()[m];
         continue;
       }
-      // The busiest copy too stayed well below its batch: no request of the minute waited for a
-      // slot.
+      // The busiest copy too stayed within the operating point: what it served is what the serving
+      // model models there (beyond it requests queue, and near SageMaker's 60 s timeout the slowest
+      // fail instead of showing in ModelLatency, so the ratio would be biased low).
       boolean calm = Double.isNaN(busiest) || busiest <= unqueued;
       byMinute[m] =
           !Double.isNaN(c) && !Double.isNaN(latency) && c >= MIN_CONCURRENCY && calm

@@ -18,7 +18,7 @@ class RequestSizeTest {
 
   /** The rule, written plainly: the median ratio over the calm minutes. */
   OptionalDouble plainly(LoadHistory h) {
-    double unqueued = cap.perCopy(1) / 2;
+    double unqueued = cap.perCopy(1);
     List<Double> ratios = new ArrayList<>();
     for (int i = 0; i < h.minutes(); i++) {
       double c = h.value(Series.CONCURRENCY_PER_COPY, i);
