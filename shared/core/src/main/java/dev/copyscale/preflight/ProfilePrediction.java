@@ -108,7 +108,17 @@ public final class ProfilePrediction {
 
   private ProfilePrediction() {}
 
-  public static Result predict(Question q) {
+  public static Result predict(Question question) {
+    // TGI's own reading of the environment: the user's may set what TGI ignores.
+    Question q =
+        new Question(
+            question.catalog(),
+            question.modelId(),
+            question.ownModel(),
+            question.instanceType(),
+            question.gpus(),
+            honoured(question.env()),
+            question.shape());
     Catalog catalog = q.catalog();
     Optional<ModelProfile> found =
         q.ownModel().map(m -> m.as(q.modelId(), m.source())).or(() -> catalog.model(q.modelId()));
@@ -145,18 +155,21 @@ public final class ProfilePrediction {
               + t.gpuModel()
               + " has no throughput, bandwidth and interconnect figures in copyscale's catalog");
     }
-    List<Problem> problems = envProblems(q.env());
+    List<Problem> problems = envProblems(question.env());
     if (!problems.isEmpty()) {
       return new Result(Optional.empty(), problems);
     }
+    Optional<String> ignoredBatchTokens = Optional.ofNullable(question.env().get(BATCH_TOKENS));
     int heads = model.architecture().get().attentionHeads();
-    Optional<Integer> fewest = Optional.empty();
-    for (int g = 1; g <= t.gpuCount(); g *= 2) {
-      if (t.gpuCount() % g == 0 && heads % g == 0 && fits(q, g)) {
-        fewest = Optional.of(g);
-        break;
-      }
-    }
+    Optional<Integer> fewest =
+        fewestGpus(
+            catalog,
+            q.modelId(),
+            q.ownModel(),
+            t,
+            q.env(),
+            q.shape(),
+            ServingModels.RUNTIME_GIB_PER_GPU);
     int gpus;
     if (q.gpus().isPresent()) {
       gpus = q.gpus().get();
@@ -259,6 +272,9 @@ public final class ProfilePrediction {
     CopyCapacity capacity = CopyCapacity.of(physics, limits, shape);
     TensorParallelCost tp = TensorParallelCost.of(physics, shape);
     List<String> warnings = new ArrayList<>();
+    ignoredBatchTokens
+        .map(v -> ignoredBatchTokens(v, capacity.kvCacheTokens()))
+        .ifPresent(warnings::add);
     tp.pcieWarning(t.name(), fewest).ifPresent(warnings::add);
     Optional<Measured> measured =
         q.ownModel().isPresent()
@@ -316,8 +332,68 @@ public final class ProfilePrediction {
     return model.profile().measuredItlMs(concurrency);
   }
 
-  private static boolean fits(Question q, int gpus) {
-    return capacity(q, gpus).shortOfMemory().isEmpty();
+  /** TGI's setting that flash-attention models ignore. */
+  static final String BATCH_TOKENS = "MAX_BATCH_TOTAL_TOKENS";
+
+  /**
+   * The environment as TGI honours it: for flash-attention models (every model of the catalog, and
+   * any Llama, Mistral, Mixtral, Qwen or Yi on a GPU) TGI 2.x sizes the batch's KV cache from the
+   * GPU memory its warmup finds free and ignores MAX_BATCH_TOTAL_TOKENS (router/src/server.rs:
+   * "`--max-batch-total-tokens` is deprecated for Flash Attention models", then "Inferred max batch
+   * total tokens").
+   */
+  public static Map<String, String> honoured(Map<String, String> env) {
+    if (!env.containsKey(BATCH_TOKENS)) {
+      return env;
+    }
+    Map<String, String> copy = new java.util.LinkedHashMap<>(env);
+    copy.remove(BATCH_TOKENS);
+    return copy;
+  }
+
+  /** The warning for a MAX_BATCH_TOTAL_TOKENS TGI will not use. */
+  public static String ignoredBatchTokens(String given, long kvCacheTokens) {
+    return String.format(
+        Locale.ROOT,
+        "MAX_BATCH_TOTAL_TOKENS %s is not what TGI uses: for flash-attention models (Llama,"
+            + " Mistral, Mixtral, Qwen, Yi on GPUs) TGI 2.x ignores it and sizes the batch from the"
+            + " GPU memory its warmup finds free (its log says \"`--max-batch-total-tokens` is"
+            + " deprecated for Flash Attention models\"); copyscale counts with what the memory"
+            + " holds, %,d tokens",
+        given.trim(),
+        kvCacheTokens);
+  }
+
+  /**
+   * The fewest GPUs per copy (1, 2, 4, 8: dividing the instance's GPUs and the model's attention
+   * heads, as TGI shards) on which TGI starts: the weights and one request of MAX_TOTAL_TOKENS fit.
+   */
+  public static Optional<Integer> fewestGpus(
+      Catalog catalog,
+      String modelId,
+      Optional<ModelProfile> ownModel,
+      InstanceType type,
+      Map<String, String> env,
+      RequestShape shape,
+      double runtimeGiBPerGpu) {
+    Question q =
+        new Question(
+            catalog, modelId, ownModel, type.name(), Optional.empty(), honoured(env), shape);
+    Optional<ModelProfile> model =
+        ownModel.or(() -> catalog.model(modelId)).filter(m -> m.architecture().isPresent());
+    if (model.isEmpty()) {
+      return Optional.empty();
+    }
+    int heads = model.get().architecture().get().attentionHeads();
+    for (int g = 1; g <= type.gpuCount(); g *= 2) {
+      if (type.gpuCount() % g == 0
+          && heads % g == 0
+          && ServingModels.physics(query(q, g)).isPresent()
+          && capacity(q, g, runtimeGiBPerGpu).shortOfMemory().isEmpty()) {
+        return Optional.of(g);
+      }
+    }
+    return Optional.empty();
   }
 
   /** "its weights take 131.5 GiB of the 4 x 24 GiB (bfloat16)". */
@@ -333,8 +409,17 @@ public final class ProfilePrediction {
   }
 
   private static CopyCapacity capacity(Question q, int gpus) {
+    return capacity(q, gpus, ServingModels.RUNTIME_GIB_PER_GPU);
+  }
+
+  private static CopyCapacity capacity(Question q, int gpus, double runtimeGiBPerGpu) {
     CopyPhysics physics = ServingModels.physics(query(q, gpus)).orElseThrow();
-    return CopyCapacity.of(physics, ServingModels.limits(physics, q.env()), q.shape());
+    return CopyCapacity.of(
+        physics,
+        TgiLimits.of(
+            q.env(), physics.model().maxContextTokens(), physics.kvCacheTokens(runtimeGiBPerGpu)),
+        q.shape(),
+        runtimeGiBPerGpu);
   }
 
   private static ServingModels.Query query(Question q, int gpus) {

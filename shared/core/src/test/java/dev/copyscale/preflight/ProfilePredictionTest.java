@@ -138,9 +138,14 @@ class ProfilePredictionTest {
     assertThat(p.warnings()).singleElement().asString().contains("only an instance with NVLink");
   }
 
+  /**
+   * TGI 2.x sizes a flash-attention model's batch from the memory its warmup finds free and ignores
+   * MAX_BATCH_TOTAL_TOKENS (router/src/server.rs): the tutorial's 8,192 does not cap the copy at 11
+   * requests, and the prediction says so instead of counting with it.
+   */
   @Test
-  void theComponentsBatchTokensDecideTheConcurrencyTheKvCacheHolds() {
-    ProfilePrediction.Prediction p =
+  void maxBatchTotalTokensIsIgnoredAsTgiIgnoresItAndTheUserIsTold() {
+    ProfilePrediction.Prediction tutorial =
         ok(
             predict(
                 LLAMA8B,
@@ -148,11 +153,20 @@ class ProfilePredictionTest {
                 null,
                 Map.of("MAX_BATCH_TOTAL_TOKENS", "8192"),
                 RequestShape.BUNDLED_TABLE));
-    assertThat(p.capacity().kvCacheFromEnv()).isTrue();
-    assertThat(p.capacity().requests()).isEqualTo(8192 / 736);
-    assertThat(p.capacity().fullLengthRequests()).isEqualTo(2);
-    assertThat(p.capacity().describe())
-        .startsWith("the KV cache holds 8,192 tokens (MAX_BATCH_TOTAL_TOKENS): 11 requests");
+    ProfilePrediction.Prediction plain =
+        ok(predict(LLAMA8B, "ml.g5.2xlarge", null, Map.of(), RequestShape.BUNDLED_TABLE));
+    assertThat(tutorial.capacity()).isEqualTo(plain.capacity());
+    assertThat(tutorial.capacity().kvCacheFromEnv()).isFalse();
+    assertThat(tutorial.limits().maxBatchTotalTokens())
+        .isEqualTo(plain.limits().maxBatchTotalTokens());
+    assertThat(tutorial.warnings())
+        .singleElement()
+        .asString()
+        .startsWith("MAX_BATCH_TOTAL_TOKENS 8192 is not what TGI uses")
+        .contains("deprecated for Flash Attention models", "62,593 tokens");
+    assertThat(plain.capacity().describe())
+        .startsWith(
+            "the KV cache holds 62,593 tokens (MAX_BATCH_TOTAL_TOKENS unset: TGI's default");
   }
 
   @Test
@@ -195,11 +209,17 @@ class ProfilePredictionTest {
             problem(predict(LLAMA8B, "ml.g5.2xlarge", null, Map.of("QUANTIZE", "magic"), s))
                 .input())
         .isEqualTo(Input.ENV);
-    ProfilePrediction.Problem greedy =
+    // TGI will not start when the memory cannot hold one request of MAX_TOTAL_TOKENS.
+    ProfilePrediction.Problem longest =
         problem(
-            predict(LLAMA8B, "ml.g5.2xlarge", 1, Map.of("MAX_BATCH_TOTAL_TOKENS", "500000"), s));
-    assertThat(greedy.input()).isEqualTo(Input.GPUS);
-    assertThat(greedy.message()).contains("MAX_BATCH_TOTAL_TOKENS 500,000 is more KV cache");
+            predict(
+                LLAMA8B,
+                "ml.g5.2xlarge",
+                1,
+                Map.of("MAX_TOTAL_TOKENS", "80000", "MAX_INPUT_LENGTH", "79000"),
+                s));
+    assertThat(longest.input()).isEqualTo(Input.GPUS);
+    assertThat(longest.message()).contains("less than one request of MAX_TOTAL_TOKENS (80,000)");
   }
 
   @Test
