@@ -112,7 +112,7 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       paramLabel = "ID",
-      description = "--predict: a model of the catalog (${COMPLETION-CANDIDATES})",
+      description = "--predict: a model of the catalog (copyscale catalog lists them)",
       completionCandidates = ModelIds.class)
   String model;
 
@@ -127,7 +127,7 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--instance-type",
       paramLabel = "TYPE",
-      description = "--predict: a SageMaker GPU instance type (${COMPLETION-CANDIDATES})",
+      description = "--predict: a SageMaker GPU instance type (copyscale catalog lists them)",
       completionCandidates = InstanceTypes.class)
   String instanceType;
 

@@ -38,6 +38,7 @@ class ValidationTest {
 
   static {
     DOCUMENTED.put("Yi-1.5-34B-Chat", new double[] {-0.65, -0.17, 0.93});
+    DOCUMENTED.put("Meta-Llama-3-8B-Instruct on NIM", new double[] {-0.48, 0.01, -0.08});
     DOCUMENTED.put("Meta-Llama-3-8B-Instruct TP2", new double[] {-0.48, 0.07, 0.28});
     DOCUMENTED.put("Llama-3.1-70B-Instruct", new double[] {0.13, -0.50, 1.60});
     DOCUMENTED.put("Mixtral-8x22B-Instruct-v0.1", new double[] {-0.26, -0.64, 0.66});
