@@ -601,11 +601,12 @@ final class ProfileCommand implements Callable<Integer> {
     LoadTarget target;
     IntSupplier copies;
     if (where.aws) {
+      // Room in the HTTP client for the highest level's requests on every copy serving now.
       target =
           new AwsTarget(
               spec.endpoint().name(),
               spec.component().name(),
-              levels.get(levels.size() - 1) * 8,
+              levels.get(levels.size() - 1) * Math.max(1, awsCopies(spec)),
               Clock.systemUTC());
       copies = () -> awsCopies(spec);
     } else {
