@@ -314,6 +314,80 @@ class HostileInputTest {
                 w),
             "NaN is not a JSON number",
             1));
+    // copyscale profile.
+    String llama = "meta-llama/Meta-Llama-3-8B-Instruct";
+    cases.add(
+        new Case(
+            "profile of an unknown model",
+            List.of("profile", "--predict", "--model", "x/y", "--instance-type", "ml.g5.2xlarge"),
+            "--model x/y",
+            2));
+    cases.add(
+        new Case(
+            "profile on zero GPUs",
+            List.of(
+                "profile",
+                "--predict",
+                "--model",
+                llama,
+                "--instance-type",
+                "ml.g5.2xlarge",
+                "--gpus",
+                "0"),
+            "--gpus 0: must be at least 1",
+            2));
+    cases.add(
+        new Case(
+            "profile of a negative prompt",
+            List.of(
+                "profile",
+                "--predict",
+                "--model",
+                llama,
+                "--instance-type",
+                "ml.g5.2xlarge",
+                "--prompt-tokens",
+                "-5"),
+            "--prompt-tokens must be from 1",
+            2));
+    cases.add(
+        new Case(
+            "profile with batch tokens beyond an int",
+            List.of(
+                "profile",
+                "--predict",
+                "--model",
+                llama,
+                "--instance-type",
+                "ml.g5.2xlarge",
+                "--env",
+                "MAX_BATCH_TOTAL_TOKENS=99999999999999"),
+            "MAX_BATCH_TOTAL_TOKENS must be a positive whole number",
+            2));
+    cases.add(
+        new Case(
+            "profile of a config.json that is not one",
+            List.of(
+                "profile",
+                "--predict",
+                "--model-config",
+                file("not-config.json", "{\"layers\": 3}"),
+                "--instance-type",
+                "ml.g5.2xlarge"),
+            "--model-config",
+            2));
+    cases.add(
+        new Case(
+            "profile measuring an unknown deployment",
+            List.of("profile", "--measure", "ghost", "--world", w),
+            "unknown deployment \"ghost\"",
+            2));
+    cases.add(
+        new Case(
+            "profile measuring at no concurrency",
+            List.of("profile", "--measure", "llama3-chat", "--world", w, "--concurrency", "0,1"),
+            "--concurrency 0",
+            2));
     return cases.stream();
   }
 

@@ -70,28 +70,41 @@ public final class ServingModels {
     }
   }
 
+  /**
+   * The physics of the copy the query describes (no closed loop is run), when the model's
+   * architecture and the GPUs' figures are known.
+   */
+  public static Optional<CopyPhysics> physics(Query q) {
+    Optional<ModelProfile> model =
+        q.ownModel().isPresent() ? q.ownModel() : q.catalog().model(q.modelId());
+    Optional<Accelerator> gpu =
+        q.catalog().instanceType(q.instanceType()).flatMap(t -> q.catalog().accelerator(t));
+    if (model.isPresent() && model.get().architecture().isPresent() && gpu.isPresent()) {
+      return Optional.of(
+          new CopyPhysics(
+              model.get(),
+              gpu.get(),
+              q.gpus(),
+              q.bytesPerWeight(),
+              q.kvBytesPerValue(),
+              Efficiencies.CALIBRATED));
+    }
+    return Optional.empty();
+  }
+
+  /** TGI's limits for the copy's physics: its environment, else TGI's defaults for this copy. */
+  public static TgiLimits limits(CopyPhysics physics, Map<String, String> env) {
+    return TgiLimits.of(
+        env, physics.model().maxContextTokens(), physics.kvCacheTokens(RUNTIME_GIB_PER_GPU));
+  }
+
   public static Resolution resolve(Query q) {
     Optional<ModelProfile> model =
         q.ownModel().isPresent() ? q.ownModel() : q.catalog().model(q.modelId());
     Optional<InstanceType> type = q.catalog().instanceType(q.instanceType());
     Optional<Accelerator> gpu = type.flatMap(t -> q.catalog().accelerator(t));
-    Optional<CopyPhysics> physics = Optional.empty();
-    if (model.isPresent() && model.get().architecture().isPresent() && gpu.isPresent()) {
-      physics =
-          Optional.of(
-              new CopyPhysics(
-                  model.get(),
-                  gpu.get(),
-                  q.gpus(),
-                  q.bytesPerWeight(),
-                  q.kvBytesPerValue(),
-                  Efficiencies.CALIBRATED));
-    }
-    Optional<TgiLimits> limits =
-        physics.map(
-            p ->
-                TgiLimits.of(
-                    q.env(), p.model().maxContextTokens(), p.kvCacheTokens(RUNTIME_GIB_PER_GPU)));
+    Optional<CopyPhysics> physics = physics(q);
+    Optional<TgiLimits> limits = physics.map(p -> limits(p, q.env()));
     if (q.table().isPresent()) {
       try {
         ServingProfile table =
