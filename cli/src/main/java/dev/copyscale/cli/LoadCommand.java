@@ -808,7 +808,7 @@ final class LoadCommand implements Callable<Integer> {
     }
     if (served != null) {
       out.printf("serving model            %s%n", served.description());
-      out.printf("  from                   %s%n", served.provenance());
+      out.printf("                         %s%n", served.provenance());
     }
     if (activities.isEmpty()) {
       out.println("scaling activities       none during the run");

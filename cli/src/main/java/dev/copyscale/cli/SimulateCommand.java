@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
       "The twin runs the real Lambda handlers, native Application Auto Scaling policies, CloudWatch"
           + " alarms, schedules and copy start-up times; each copy serves each request's own prompt"
           + " and output through a serving model derived from the model's and GPUs' figures"
-          + " (docs/serving.md), or through a measured table where one is given."
+          + " (docs/simulation.md), or through a measured table where one is given."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

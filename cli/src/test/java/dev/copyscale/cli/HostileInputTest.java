@@ -237,6 +237,18 @@ class HostileInputTest {
                 "negative.json",
                 "{\"hidden_size\": 4096, \"num_hidden_layers\": -32, \"num_attention_heads\": 32,"
                     + " \"intermediate_size\": 14336, \"vocab_size\": 32000}")));
+    cases.add(
+        usage(
+            "model config beside a leading zero",
+            "component.copies: 007 has a leading zero",
+            "simulate",
+            specWith("zero-config.yaml", "  copies: 4\n", "  copies: 007\n"),
+            "--model-config",
+            file(
+                "mistral.json",
+                "{\"hidden_size\": 4096, \"num_hidden_layers\": 32, \"num_attention_heads\": 32,"
+                    + " \"num_key_value_heads\": 8, \"intermediate_size\": 14336, \"vocab_size\":"
+                    + " 32768}")));
     cases.add(usage("demo for 500 days", "--for of 500 days", "demo", "--for", "500d"));
     cases.add(usage("demo backwards", "negative", "demo", "--for", "-1h"));
     cases.add(usage("demo in year 9000", "--start", "demo", "--start", "9000-01-01T00:00:00Z"));

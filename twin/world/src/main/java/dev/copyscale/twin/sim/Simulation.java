@@ -583,7 +583,32 @@ public final class Simulation implements ServingEngine.Listener {
             "Serving model (each request's prefill and decode steps as TGI batches them)",
             serving.description(),
             Input.Provenance.DOCUMENTED,
-            serving.provenance() + " (docs/serving.md)"));
+            serving.provenance() + " (docs/simulation.md, The serving model)"));
+    dev.copyscale.catalog.ModelProfile m = p.model();
+    dev.copyscale.catalog.ModelProfile.Architecture a = m.architecture().orElseThrow();
+    String modelSource = m.source();
+    // The catalog's source names the config.json first, then what else it checked.
+    int cut = modelSource.startsWith("config.json: ") ? modelSource.indexOf(" (") : -1;
+    list.add(
+        new Input(
+            "Model figures",
+            String.format(
+                Locale.ROOT,
+                "%.2fB parameters, %d layers, hidden %d, %d attention heads (%d key/value), MLP %d,"
+                    + " vocabulary %d%s, %.0f bytes a weight",
+                m.parametersBillions(),
+                m.layers(),
+                a.hiddenSize(),
+                a.attentionHeads(),
+                m.kvHeads(),
+                a.intermediateSize(),
+                a.vocabSize(),
+                a.experts() > 1
+                    ? ", " + a.experts() + " experts (" + a.expertsPerToken() + " a token)"
+                    : "",
+                p.bytesPerWeight()),
+            Input.Provenance.DOCUMENTED,
+            cut > 0 ? modelSource.substring(0, cut) : modelSource));
     list.add(
         new Input(
             "GPU figures",
@@ -617,11 +642,18 @@ public final class Simulation implements ServingEngine.Listener {
     }
     list.add(
         new Input(
+            "GPU memory that is neither weights nor KV cache",
+            dev.copyscale.serving.ServingModels.RUNTIME_GIB_PER_GPU + " GiB a GPU",
+            Input.Provenance.ASSUMED,
+            "as preflight's default runtime overhead; sizes MAX_BATCH_TOTAL_TOKENS when the spec"
+                + " does not set it"));
+    list.add(
+        new Input(
             "Prompt length's effect on time to first token",
             "each request's own: prefill FLOPs grow with its prompt (and attention with its"
                 + " square)",
             Input.Provenance.DOCUMENTED,
-            "derived serving model (docs/serving.md)"));
+            "derived serving model (docs/simulation.md, The serving model)"));
     return list;
   }
 
@@ -631,13 +663,28 @@ public final class Simulation implements ServingEngine.Listener {
         : String.format(Locale.ROOT, "%.2f s", d.toMillis() / 1000.0);
   }
 
-  private static Input tgi(TgiLimits limits, String name, int value) {
-    return limits.defaulted().contains(name)
-        ? new Input(
-            name,
-            Integer.toString(value),
-            Input.Provenance.ASSUMED,
-            "TGI's default (not set in the spec)")
-        : new Input(name, Integer.toString(value), Input.Provenance.SPEC, "component.env");
+  private Input tgi(TgiLimits limits, String name, int value) {
+    if (!limits.defaulted().contains(name)) {
+      return new Input(name, Integer.toString(value), Input.Provenance.SPEC, "component.env");
+    }
+    if (name.equals("MAX_BATCH_TOTAL_TOKENS")) {
+      return serving.promptAware()
+          ? new Input(
+              name,
+              Integer.toString(value),
+              Input.Provenance.DOCUMENTED,
+              "not set in the spec: TGI v2.0.4 gives 95 % of the GPU memory the weights leave to"
+                  + " the KV cache (its warmup)")
+          : new Input(
+              name,
+              Integer.toString(value),
+              Input.Provenance.ASSUMED,
+              "not set in the spec: the table's highest concurrency of full-length requests");
+    }
+    return new Input(
+        name,
+        Integer.toString(value),
+        Input.Provenance.DOCUMENTED,
+        "not set in the spec: TGI 2.0's launcher default (launcher/src/main.rs)");
   }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * In the twin, each request is served with its own prompt: time to first token grows with the
  * prompt as a compute-bound prefill does (published measurements of TGI put the time to first token
  * about in proportion to the prompt's tokens, the attention's square term adding a few percent at a
- * few thousand tokens; docs/serving.md), and a copy completes fewer requests a minute.
+ * few thousand tokens; docs/simulation.md, "The serving model"), and a copy completes fewer
+ * requests a minute.
  */
 class PromptLengthTest {
   /** Closed loop on one copy: {@code clients} requests in flight for ten virtual minutes. */
