@@ -629,7 +629,13 @@ final class ProfileCommand implements Callable<Integer> {
               new TwinFunctions(w, new PrintWriter(functionLog, true)),
               spec.endpoint().name(),
               spec.component().name(),
-              null,
+              // The deployed spec's own serving model, as simulate and load serve it.
+              SpecFiles.serving(
+                  commandSpec,
+                  "deployment " + deployment,
+                  spec,
+                  Optional.empty(),
+                  Optional.empty()),
               seed);
       target = twin;
       copies =

@@ -136,6 +136,15 @@ final class SimulateCommand implements Callable<Integer> {
   Duration sloTtft = Duration.ofSeconds(2);
 
   @Option(
+      names = "--slo-itl",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description =
+          "time-per-output-token objective, after the first token (default: none); with it a"
+              + " request meets the objective only if it meets both")
+  Duration sloItl;
+
+  @Option(
       names = "--slo-attainment",
       paramLabel = "PERCENT",
       description =
@@ -205,7 +214,11 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
-    Objective objective = new Objective(sloTtft.toMillis(), attainment());
+    if (sloItl != null && (sloItl.isZero() || sloItl.isNegative())) {
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--slo-itl must be above zero, got " + sloItl);
+    }
+    Objective objective = new Objective(sloTtft.toMillis(), itlMs(), attainment());
     if (reportDir != null) {
       try {
         Report.checkWritable(reportDir);
@@ -351,7 +364,7 @@ final class SimulateCommand implements Callable<Integer> {
                 p.file().toString(),
                 p.serving(),
                 new Simulation.Options(
-                    seed, sloTtft.toMillis(), ServingEngine.Options.SAGEMAKER_TIMEOUT))
+                    seed, sloTtft.toMillis(), itlMs(), ServingEngine.Options.SAGEMAKER_TIMEOUT))
             .withInput(
                 new Input(
                     "Trace",
@@ -506,6 +519,11 @@ final class SimulateCommand implements Callable<Integer> {
   /** The specs side by side, a column each, headed by their verdicts. */
   static String table(List<SimulationResult> results, Objective objective) {
     return SummaryTable.text(results.stream().map(SimulationResult::summary).toList(), objective);
+  }
+
+  /** --slo-itl in milliseconds, 0 without one. */
+  private double itlMs() {
+    return sloItl == null ? 0 : sloItl.toNanos() / 1e6;
   }
 
   /** --slo-attainment as a share: "99%", "99.9", "0.99" (a number at most 1 is a share). */

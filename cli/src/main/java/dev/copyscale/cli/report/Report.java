@@ -543,7 +543,7 @@ public final class Report {
           .append(", ")
           .append(escape(Units.percent(s.sloAttainment())))
           .append(" within ")
-          .append(escape(Units.ms(s.sloTtftMs())))
+          .append(escape(Objective.targets(s.sloTtftMs(), s.sloItlMs())))
           .append(", failed ")
           .append(escape(Units.countOf(s.failedRequests(), s.requests())))
           .append(")</span></li>\n");
@@ -897,6 +897,9 @@ public final class Report {
     }
     ObjectNode goal = root.putObject("objective");
     goal.put("ttftMs", objective.ttftMs());
+    if (objective.itlMs() > 0) {
+      goal.put("itlMs", objective.itlMs());
+    }
     goal.put("attainment", objective.attainment());
     List<Verdict> verdicts =
         Verdict.of(results.stream().map(SimulationResult::summary).toList(), objective);

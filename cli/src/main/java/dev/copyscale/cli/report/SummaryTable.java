@@ -57,7 +57,11 @@ public final class SummaryTable {
         row(
             "SLO attainment",
             s,
-            x -> Units.percent(x.sloAttainment()) + " (TTFT <= " + Units.ms(x.sloTtftMs()) + ")"));
+            x ->
+                Units.percent(x.sloAttainment())
+                    + " ("
+                    + Objective.targets(x.sloTtftMs(), x.sloItlMs())
+                    + ")"));
     rows.add(row("copy-hours", s, x -> Units.hours(x.copyHours())));
     rows.add(row("instance-hours", s, x -> Units.hours(x.instanceHours())));
     rows.add(row("cost", s, x -> Units.usd(x.costUsd())));

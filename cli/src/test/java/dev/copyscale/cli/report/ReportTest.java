@@ -96,6 +96,7 @@ class ReportTest {
             1_200,
             Double.NaN,
             2_000,
+            0,
             failing ? 0.873 : 0.991,
             10.25,
             5.5,

@@ -17,6 +17,7 @@ import dev.copyscale.twin.world.TwinWorld;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,12 +35,14 @@ public final class Simulation implements ServingEngine.Listener {
   /**
    * @param seed the routing's random choices
    * @param sloTtftMs the time-to-first-token objective for SLO attainment
+   * @param sloItlMs the time-per-output-token objective (after the first token), 0 for none: a
+   *     request within the objective meets both
    * @param invocationTimeout how long SageMaker waits for the container (60 s for real-time
    *     endpoints)
    */
-  public record Options(long seed, double sloTtftMs, Duration invocationTimeout) {
+  public record Options(long seed, double sloTtftMs, double sloItlMs, Duration invocationTimeout) {
     public static Options defaults() {
-      return new Options(1, 2000, ServingEngine.Options.SAGEMAKER_TIMEOUT);
+      return new Options(1, 2000, 0, ServingEngine.Options.SAGEMAKER_TIMEOUT);
     }
   }
 
@@ -64,6 +67,10 @@ public final class Simulation implements ServingEngine.Listener {
   private final TreeMap<String, Long> failures = new TreeMap<>();
   private long failed;
   private long withinSlo;
+
+  /** Output tokens of each request in flight, by the engine's id (ids are reused). */
+  private int[] outputTokensById = new int[1024];
+
   // Whole 10-second periods, summed exactly and turned into hours once.
   private long copyPeriods;
   private long instancePeriods;
@@ -142,7 +149,11 @@ public final class Simulation implements ServingEngine.Listener {
     for (int i = 0; i < n; i++) {
       engine.runUntil(trace.arrivalMicros(i));
       minuteArrivals++;
-      engine.submit(trace.promptTokens(i), trace.outputTokens(i));
+      int id = engine.submit(trace.promptTokens(i), trace.outputTokens(i));
+      if (id >= outputTokensById.length) {
+        outputTokensById = Arrays.copyOf(outputTokensById, Math.max(id + 1, id * 2));
+      }
+      outputTokensById[id] = trace.outputTokens(i);
       if (((i + 1) & (PROGRESS_EVERY - 1)) == 0) {
         progress.accept(i + 1);
       }
@@ -221,9 +232,21 @@ public final class Simulation implements ServingEngine.Listener {
     minuteLatencyMs.recordValue(latency);
     minuteTtftMs.recordValue(ttft);
     minuteCompleted++;
-    if (ttft <= options.sloTtftMs()) {
+    if (ttft <= options.sloTtftMs() && withinItl(request, latencyMicros - ttftMicros)) {
       withinSlo++;
     }
+  }
+
+  /**
+   * Whether a request's tokens after the first came within the time-per-output-token objective (a
+   * request of one output token has none to time).
+   */
+  private boolean withinItl(int request, long decodeMicros) {
+    if (options.sloItlMs() <= 0) {
+      return true;
+    }
+    int tokens = request < outputTokensById.length ? outputTokensById[request] : 0;
+    return tokens <= 1 || decodeMicros / 1000.0 / (tokens - 1) <= options.sloItlMs();
   }
 
   @Override
@@ -307,6 +330,7 @@ public final class Simulation implements ServingEngine.Listener {
         percentile(ttftMs, 95),
         percentile(ttftMs, 99),
         options.sloTtftMs(),
+        options.sloItlMs(),
         requests == 0 ? 1 : (double) withinSlo / requests,
         copyHours,
         instanceHours,

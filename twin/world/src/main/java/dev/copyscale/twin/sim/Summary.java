@@ -7,7 +7,8 @@ import java.util.Map;
  * One spec's figures over the whole trace. Latencies are end to end as the client sees them
  * (queueing + time to first token + generation); failed requests have no latency. {@code
  * sloAttainment} is the share of all requests (failed ones included) that succeeded with a time to
- * first token within {@code sloTtftMs}.
+ * first token within {@code sloTtftMs} and, when {@code sloItlMs} is positive, a time per output
+ * token after the first within it.
  *
  * @param spec the deployment's name
  * @param specFile the spec file as given
@@ -38,6 +39,7 @@ public record Summary(
     double ttftP95Ms,
     double ttftP99Ms,
     double sloTtftMs,
+    double sloItlMs,
     double sloAttainment,
     double copyHours,
     double instanceHours,
