@@ -25,8 +25,8 @@ class SloCapacityTest {
 
   @Test
   void aModelWithoutATableIsPlannedFromTheServingModelItsFiguresDerive() {
-    SloCapacity big = example("slo-llama3-70b-p4d.yaml");
-    SloCapacity mistral = example("slo-mistral-7b-g6-12xlarge.yaml");
+    SloCapacity big = example("models/slo-llama3-70b-p4d.yaml");
+    SloCapacity mistral = example("models/slo-mistral-7b-g6-12xlarge.yaml");
     assertThat(cap.objective().model().source()).isEqualTo(ServingModel.Source.MEASURED);
     for (SloCapacity c : java.util.List.of(big, mistral)) {
       assertThat(c.objective().model().source()).isEqualTo(ServingModel.Source.DERIVED);
@@ -67,7 +67,9 @@ class SloCapacityTest {
   void largerRequestsReachTheObjectiveAtFewerRequestsInFlight() {
     for (SloCapacity c :
         java.util.List.of(
-            cap, example("slo-llama3-70b-p4d.yaml"), example("slo-mistral-7b-g6-12xlarge.yaml"))) {
+            cap,
+            example("models/slo-llama3-70b-p4d.yaml"),
+            example("models/slo-mistral-7b-g6-12xlarge.yaml"))) {
       double one = c.byWork().concurrency(1);
       assertThat(one).isEqualTo(c.objectiveConcurrency());
       // Within a step of the model's own size: its own figure.

@@ -133,7 +133,8 @@ class SloAnyModelOnTwinTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"slo-llama3-70b-p4d.yaml", "slo-mistral-7b-g6-12xlarge.yaml"})
+  @ValueSource(
+      strings = {"models/slo-llama3-70b-p4d.yaml", "models/slo-mistral-7b-g6-12xlarge.yaml"})
   void aModelWithoutATableIsPlannedFromItsDerivedModelCorrectedOnlineAndScaledOut(String example)
       throws Exception {
     deployed(example);
