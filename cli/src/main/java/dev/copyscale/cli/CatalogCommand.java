@@ -1,5 +1,6 @@
 package dev.copyscale.cli;
 
+import dev.copyscale.catalog.Accelerator;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.catalog.ModelProfile;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Spec;
     name = "catalog",
     mixinStandardHelpOptions = true,
     description =
-        "Lists the GPU instance types and models preflight knows (docs/catalog.md has the"
-            + " sources).")
+        "Lists the GPU instance types, their GPUs' figures and the models preflight and the serving"
+            + " model know (docs/catalog.md has the sources).")
 final class CatalogCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
@@ -31,7 +32,13 @@ final class CatalogCommand implements Runnable {
     if (json) {
       out.println(
           Json.pretty(
-              Map.of("instanceTypes", catalog.instanceTypes(), "models", catalog.models())));
+              Map.of(
+                  "instanceTypes",
+                  catalog.instanceTypes(),
+                  "accelerators",
+                  catalog.accelerators(),
+                  "models",
+                  catalog.models())));
       out.flush();
       return;
     }
@@ -49,6 +56,20 @@ final class CatalogCommand implements Runnable {
           t.vcpus(),
           t.memoryGiB(),
           t.priceUsdPerHour());
+    }
+    out.printf(
+        "%n%-14s %8s %12s %10s %-12s %s%n",
+        "GPU", "GiB", "FP16 TFLOPS", "mem GB/s", "interconnect", "source");
+    for (Accelerator a : catalog.accelerators()) {
+      out.printf(
+          Locale.ROOT,
+          "%-14s %8.0f %12.0f %10.0f %-12s %s%n",
+          a.gpuModel(),
+          a.gpuMemoryGiB(),
+          a.denseFp16Tflops(),
+          a.memoryBandwidthGBs(),
+          String.format(Locale.ROOT, "%s %.0f GB/s", a.interconnect().label(), a.interconnectGBs()),
+          a.datasheet());
     }
     out.printf(
         "%n%-42s %9s %6s %8s %8s %-9s %8s%n",

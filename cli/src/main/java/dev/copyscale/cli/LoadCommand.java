@@ -21,6 +21,7 @@ import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.sagemaker.SageMakerState;
+import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.traffic.TraceLimits;
 import dev.copyscale.twin.world.TwinWorld;
@@ -206,8 +207,19 @@ final class LoadCommand implements Callable<Integer> {
   @Option(
       names = "--serving",
       paramLabel = "FILE",
-      description = "twin only: the serving table (default: Llama 3 8B Instruct, TGI, one A10G)")
+      description =
+          "twin only: a measured serving table to serve with (default: the deployment spec's"
+              + " scaling.slo.servingProfile, else the serving model derived from the model's and"
+              + " GPUs' figures, docs/simulation.md)")
   Path serving;
+
+  @Option(
+      names = "--model-config",
+      paramLabel = "FILE",
+      description =
+          "twin only: the model's Hugging Face config.json, the figures its copies serve with"
+              + " (instead of the spec's component.model or the catalog's)")
+  Path modelConfig;
 
   @Option(
       names = "--seed",
@@ -336,6 +348,7 @@ final class LoadCommand implements Callable<Integer> {
     StringWriter functionLog = new StringWriter();
     LoadTarget built;
     TwinTarget twin = null;
+    Serving served = null;
     if (where.aws) {
       built =
           new AwsTarget(
@@ -353,13 +366,20 @@ final class LoadCommand implements Callable<Integer> {
                 + where.world
                 + " (is it deployed?)");
       }
+      served =
+          SpecFiles.serving(
+              commandSpec,
+              "deployment " + deployment,
+              spec,
+              SpecFiles.modelConfig(commandSpec, modelConfig),
+              SpecFiles.servingTable(commandSpec, serving));
       twin =
           new TwinTarget(
               world,
               new TwinFunctions(world, new PrintWriter(functionLog, true)),
               spec.endpoint().name(),
               spec.component().name(),
-              SpecFiles.servingProfile(commandSpec, serving),
+              served,
               seed);
       built = twin;
     }
@@ -435,7 +455,7 @@ final class LoadCommand implements Callable<Integer> {
       if (!functionLog.toString().isEmpty()) {
         err.print(functionLog);
       }
-      print(out, spec, stats, activities, copies, stop.get());
+      print(out, spec, stats, activities, copies, served, stop.get());
       out.flush();
       err.flush();
       return stats.failed() == 0 && !stop.get() ? 0 : 1;
@@ -707,6 +727,7 @@ final class LoadCommand implements Callable<Integer> {
       LoadStats s,
       List<ActivitiesCommand.Activity> activities,
       Map<String, Object> copies,
+      Serving served,
       boolean stopped) {
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
@@ -729,6 +750,12 @@ final class LoadCommand implements Callable<Integer> {
       doc.put("activities", activities);
       if (!copies.isEmpty()) {
         doc.put("copies", copies);
+      }
+      if (served != null) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("model", served.description());
+        model.put("provenance", served.provenance());
+        doc.put("serving", model);
       }
       out.println(Json.pretty(Units.forJson(Json.mapper().valueToTree(doc))));
       return;
@@ -778,6 +805,10 @@ final class LoadCommand implements Callable<Integer> {
       out.printf(
           "copies                   %s desired, %s serving at %s%n",
           copies.get("desired"), copies.get("serving"), copies.get("at"));
+    }
+    if (served != null) {
+      out.printf("serving model            %s%n", served.description());
+      out.printf("                         %s%n", served.provenance());
     }
     if (activities.isEmpty()) {
       out.println("scaling activities       none during the run");

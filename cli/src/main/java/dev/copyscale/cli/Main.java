@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       LoadCommand.class,
       PreflightCommand.class,
+      ProfileCommand.class,
       CatalogCommand.class,
       InvokeCommand.class,
       WorldCommand.class,

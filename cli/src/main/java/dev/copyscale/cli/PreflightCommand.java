@@ -111,6 +111,38 @@ final class PreflightCommand implements Callable<Integer> {
               out.printf(
                   "  total     %8.2f GiB  %s%n", g.totalGiB(), m.fits() ? "fits" : "DOES NOT FIT");
             });
+    r.serving()
+        .ifPresent(
+            s -> {
+              out.printf(
+                  Locale.ROOT,
+                  "Serving     per copy, for %d prompt / %d output tokens (docs/serving.md)%n",
+                  s.promptTokens(),
+                  s.outputTokens());
+              out.printf(
+                  Locale.ROOT,
+                  "  KV cache  %,d tokens: what TGI's warmup finds free after the weights%n",
+                  s.kvCacheTokens());
+              out.printf(
+                  Locale.ROOT,
+                  "  holds     %,d requests of this shape at once (%,d tokens each), %,d of"
+                      + " MAX_TOTAL_TOKENS %,d%n",
+                  s.concurrency(),
+                  s.tokensPerRequest(),
+                  s.fullLengthConcurrency(),
+                  s.maxTotalTokens());
+              if (s.gpus() > 1) {
+                out.printf(
+                    Locale.ROOT,
+                    "  tensor parallelism over %s: all-reduces take %.1f ms of a %.1f ms decode"
+                        + " step, %.0f ms of a %.0f ms prefill%n",
+                    s.interconnect(),
+                    s.decodeAllReduceMs(),
+                    s.decodeStepMs(),
+                    s.prefillAllReduceMs(),
+                    s.prefillMs());
+              }
+            });
     r.instance()
         .ifPresent(
             i -> {

@@ -13,9 +13,9 @@ import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
-import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.spec.DeploymentSpec;
-import dev.copyscale.spec.SpecParser;
+import dev.copyscale.spec.ServingQueries;
+import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.sim.Input;
 import dev.copyscale.twin.sim.ServingEngine;
 import dev.copyscale.twin.sim.Simulation;
@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,8 +56,9 @@ import picocli.CommandLine.Spec;
       "Replays a request trace through each spec in the twin (no AWS account) and compares them"
           + " side by side.",
       "The twin runs the real Lambda handlers, native Application Auto Scaling policies, CloudWatch"
-          + " alarms, schedules and copy start-up times, with a TGI serving model calibrated on"
-          + " measured numbers."
+          + " alarms, schedules and copy start-up times; each copy serves each request's own prompt"
+          + " and output through a serving model derived from the model's and GPUs' figures"
+          + " (docs/simulation.md), or through a measured table where one is given."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -134,6 +136,15 @@ final class SimulateCommand implements Callable<Integer> {
   Duration sloTtft = Duration.ofSeconds(2);
 
   @Option(
+      names = "--slo-itl",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description =
+          "time-per-output-token objective, after the first token (default: none); with it a"
+              + " request meets the objective only if it meets both")
+  Duration sloItl;
+
+  @Option(
       names = "--slo-attainment",
       paramLabel = "PERCENT",
       description =
@@ -145,9 +156,17 @@ final class SimulateCommand implements Callable<Integer> {
       names = "--serving",
       paramLabel = "FILE",
       description =
-          "a measured serving table for the model and GPU (default: Llama 3 8B Instruct, TGI, one"
-              + " A10G)")
+          "a measured serving table (the bundled format) every spec's copies serve with, instead of"
+              + " the serving model derived from the model's and GPUs' figures")
   Path serving;
+
+  @Option(
+      names = "--model-config",
+      paramLabel = "FILE",
+      description =
+          "the model's Hugging Face config.json: the figures every spec's model is served with"
+              + " (instead of component.model or the catalog's)")
+  Path modelConfig;
 
   @Option(
       names = "--seed",
@@ -175,7 +194,11 @@ final class SimulateCommand implements Callable<Integer> {
       description = "no progress line (it only shows on a terminal anyway)")
   boolean noProgress;
 
-  private record Prepared(Path file, String document, DeploymentSpec spec) {}
+  /**
+   * A spec to simulate: its document (with --model-config's config.json as component.model.config),
+   * what it says and how its copies serve.
+   */
+  private record Prepared(Path file, JsonNode document, DeploymentSpec spec, Serving serving) {}
 
   /** One spec's run: its result and its scaling decisions. */
   private record Run(SimulationResult result, Decisions decisions) {}
@@ -191,7 +214,11 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
-    Objective objective = new Objective(sloTtft.toMillis(), attainment());
+    if (sloItl != null && (sloItl.isZero() || sloItl.isNegative())) {
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--slo-itl must be above zero, got " + sloItl);
+    }
+    Objective objective = new Objective(sloTtft.toMillis(), itlMs(), attainment());
     if (reportDir != null) {
       try {
         Report.checkWritable(reportDir);
@@ -202,9 +229,12 @@ final class SimulateCommand implements Callable<Integer> {
       }
     }
     List<Prepared> specs = new ArrayList<>();
+    Optional<SpecFiles.ModelConfig> model = SpecFiles.modelConfig(commandSpec, modelConfig);
+    Optional<ServingQueries.Table> table = SpecFiles.servingTable(commandSpec, serving);
     for (Path file : specFiles) {
       String document = SpecFiles.read(commandSpec, file);
-      var parsed = SpecParser.parse(document);
+      SpecFiles.Parsed read = SpecFiles.parse(document, model);
+      var parsed = read.result();
       if (!parsed.problems().isEmpty()) {
         throw new CommandLine.ParameterException(
             commandSpec.commandLine(),
@@ -212,6 +242,9 @@ final class SimulateCommand implements Callable<Integer> {
                 + " is not a valid spec:\n  - "
                 + String.join("\n  - ", parsed.problems().stream().map(Object::toString).toList()));
       }
+      DeploymentSpec spec = parsed.orThrow();
+      // What serves first: a model nothing describes is refused naming the field that describes it.
+      Serving served = SpecFiles.serving(commandSpec, file.toString(), spec, model, table);
       PreflightReport preflight =
           new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(parsed);
       if (!preflight.fits()) {
@@ -220,11 +253,10 @@ final class SimulateCommand implements Callable<Integer> {
         err.flush();
         return 1;
       }
-      specs.add(new Prepared(file, document, parsed.orThrow()));
+      specs.add(new Prepared(file, read.tree(), spec, served));
     }
     Trace requests = start == null ? onItsOwnClock(loadTrace()) : loadTrace();
     Instant first = start != null ? start : requests.start().orElse(SYNTHETIC_START);
-    ServingProfile profile = SpecFiles.servingProfile(commandSpec, serving);
     String description = describeTrace(requests);
 
     AtomicLong done = new AtomicLong();
@@ -261,8 +293,7 @@ final class SimulateCommand implements Callable<Integer> {
               }
             };
         futures.add(
-            pool.submit(
-                () -> simulate(p, requests, first, profile, description, warnings, progress)));
+            pool.submit(() -> simulate(p, requests, first, description, warnings, progress)));
       }
       for (Future<Run> f : futures) {
         Run run = f.get();
@@ -285,6 +316,8 @@ final class SimulateCommand implements Callable<Integer> {
       out.println("trace: " + description);
       out.println("objective: " + objective.describe());
       out.print(table(results, objective));
+      SummaryTable.servingLines(results.stream().map(SimulationResult::summary).toList())
+          .forEach(out::println);
     }
     out.flush();
     if (reportDir != null) {
@@ -306,7 +339,6 @@ final class SimulateCommand implements Callable<Integer> {
       Prepared p,
       Trace requests,
       Instant first,
-      ServingProfile profile,
       String description,
       PrintWriter warnings,
       LongConsumer progress) {
@@ -316,8 +348,7 @@ final class SimulateCommand implements Callable<Integer> {
         TwinFunctions.invoke(
             functions.deploy,
             "deploy",
-            Json.compact(SpecParser.toTree(p.document()))
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Json.compact(p.document()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     JsonNode answer = Json.read(response, JsonNode.class);
     if (answer.has("error")) {
       throw new CommandLine.ParameterException(
@@ -331,9 +362,9 @@ final class SimulateCommand implements Callable<Integer> {
                 functions,
                 p.spec(),
                 p.file().toString(),
-                profile,
+                p.serving(),
                 new Simulation.Options(
-                    seed, sloTtft.toMillis(), ServingEngine.Options.SAGEMAKER_TIMEOUT))
+                    seed, sloTtft.toMillis(), itlMs(), ServingEngine.Options.SAGEMAKER_TIMEOUT))
             .withInput(
                 new Input(
                     "Trace",
@@ -488,6 +519,11 @@ final class SimulateCommand implements Callable<Integer> {
   /** The specs side by side, a column each, headed by their verdicts. */
   static String table(List<SimulationResult> results, Objective objective) {
     return SummaryTable.text(results.stream().map(SimulationResult::summary).toList(), objective);
+  }
+
+  /** --slo-itl in milliseconds, 0 without one. */
+  private double itlMs() {
+    return sloItl == null ? 0 : sloItl.toNanos() / 1e6;
   }
 
   /** --slo-attainment as a share: "99%", "99.9", "0.99" (a number at most 1 is a share). */

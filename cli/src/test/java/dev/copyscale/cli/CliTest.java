@@ -185,5 +185,8 @@ class CliTest {
     JsonNode catalog = Json.mapper().readTree(run.out());
     assertThat(catalog.get("instanceTypes")).isNotEmpty();
     assertThat(catalog.get("models").toString()).contains("meta-llama/Meta-Llama-3-8B-Instruct");
+    assertThat(catalog.get("accelerators").toString())
+        .contains("NVIDIA A10G", "denseFp16Tflops", "memoryBandwidthGBs", "PCIE", "NVLINK");
+    assertThat(run("catalog").out()).contains("FP16 TFLOPS", "NVIDIA H100", "NVLink 900 GB/s");
   }
 }

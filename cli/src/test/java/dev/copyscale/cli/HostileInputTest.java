@@ -191,6 +191,64 @@ class HostileInputTest {
                 "span.csv",
                 "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.0,1,1\n"
                     + "2199-11-16 18:15:46.0,1,1\n")));
+    // A model's config.json that is not one.
+    cases.add(
+        usage(
+            "model config missing",
+            "--model-config: no such file",
+            "simulate",
+            example,
+            "--model-config",
+            dir.resolve("none/config.json").toString()));
+    cases.add(
+        usage(
+            "model config not JSON",
+            "--model-config",
+            "simulate",
+            example,
+            "--model-config",
+            file("config.json", "hidden_size: 4096\n")));
+    cases.add(
+        usage(
+            "model config of a list",
+            "is not a model's config.json: must be a JSON object",
+            "simulate",
+            example,
+            "--model-config",
+            file("list.json", "[4096, 32]")));
+    cases.add(
+        usage(
+            "model config without its shapes",
+            "num_attention_heads is required",
+            "load",
+            "llama3-chat",
+            "--model-config",
+            file("shapes.json", "{\"hidden_size\": 4096, \"num_hidden_layers\": 32}"),
+            "--world",
+            w));
+    cases.add(
+        usage(
+            "model config of negative layers",
+            "num_hidden_layers",
+            "simulate",
+            example,
+            "--model-config",
+            file(
+                "negative.json",
+                "{\"hidden_size\": 4096, \"num_hidden_layers\": -32, \"num_attention_heads\": 32,"
+                    + " \"intermediate_size\": 14336, \"vocab_size\": 32000}")));
+    cases.add(
+        usage(
+            "model config beside a leading zero",
+            "component.copies: 007 has a leading zero",
+            "simulate",
+            specWith("zero-config.yaml", "  copies: 4\n", "  copies: 007\n"),
+            "--model-config",
+            file(
+                "mistral.json",
+                "{\"hidden_size\": 4096, \"num_hidden_layers\": 32, \"num_attention_heads\": 32,"
+                    + " \"num_key_value_heads\": 8, \"intermediate_size\": 14336, \"vocab_size\":"
+                    + " 32768}")));
     cases.add(usage("demo for 500 days", "--for of 500 days", "demo", "--for", "500d"));
     cases.add(usage("demo backwards", "negative", "demo", "--for", "-1h"));
     cases.add(usage("demo in year 9000", "--start", "demo", "--start", "9000-01-01T00:00:00Z"));
@@ -268,6 +326,80 @@ class HostileInputTest {
                 w),
             "NaN is not a JSON number",
             1));
+    // copyscale profile.
+    String llama = "meta-llama/Meta-Llama-3-8B-Instruct";
+    cases.add(
+        new Case(
+            "profile of an unknown model",
+            List.of("profile", "--predict", "--model", "x/y", "--instance-type", "ml.g5.2xlarge"),
+            "--model x/y",
+            2));
+    cases.add(
+        new Case(
+            "profile on zero GPUs",
+            List.of(
+                "profile",
+                "--predict",
+                "--model",
+                llama,
+                "--instance-type",
+                "ml.g5.2xlarge",
+                "--gpus",
+                "0"),
+            "--gpus 0: must be at least 1",
+            2));
+    cases.add(
+        new Case(
+            "profile of a negative prompt",
+            List.of(
+                "profile",
+                "--predict",
+                "--model",
+                llama,
+                "--instance-type",
+                "ml.g5.2xlarge",
+                "--prompt-tokens",
+                "-5"),
+            "--prompt-tokens must be from 1",
+            2));
+    cases.add(
+        new Case(
+            "profile with batch tokens beyond an int",
+            List.of(
+                "profile",
+                "--predict",
+                "--model",
+                llama,
+                "--instance-type",
+                "ml.g5.2xlarge",
+                "--env",
+                "MAX_BATCH_TOTAL_TOKENS=99999999999999"),
+            "MAX_BATCH_TOTAL_TOKENS must be a positive whole number",
+            2));
+    cases.add(
+        new Case(
+            "profile of a config.json that is not one",
+            List.of(
+                "profile",
+                "--predict",
+                "--model-config",
+                file("not-config.json", "{\"layers\": 3}"),
+                "--instance-type",
+                "ml.g5.2xlarge"),
+            "--model-config",
+            2));
+    cases.add(
+        new Case(
+            "profile measuring an unknown deployment",
+            List.of("profile", "--measure", "ghost", "--world", w),
+            "unknown deployment \"ghost\"",
+            2));
+    cases.add(
+        new Case(
+            "profile measuring at no concurrency",
+            List.of("profile", "--measure", "llama3-chat", "--world", w, "--concurrency", "0,1"),
+            "--concurrency 0",
+            2));
     return cases.stream();
   }
 

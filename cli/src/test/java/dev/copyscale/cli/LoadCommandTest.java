@@ -432,11 +432,13 @@ class LoadCommandTest {
     JsonNode many = loadJson("llama3-chat", "--concurrency", "64", "--requests", "200");
     assertThat(few.get("succeeded").asLong()).isEqualTo(40);
     assertThat(many.get("succeeded").asLong()).isEqualTo(200);
+    // A decode step reads the weights once for the whole batch, so 32 short chats a copy instead
+    // of 2 cost each request only the KV cache it adds and the prefills that pause the batch ...
     assertThat(many.get("latencyMs").get("p50").asDouble())
-        .isGreaterThan(few.get("latencyMs").get("p50").asDouble() * 1.5);
-    // ... and more throughput, the point of batching.
+        .isGreaterThan(few.get("latencyMs").get("p50").asDouble() * 1.15);
+    // ... and give many times the throughput, the point of batching.
     assertThat(many.get("throughputPerSecond").asDouble())
-        .isGreaterThan(few.get("throughputPerSecond").asDouble());
+        .isGreaterThan(few.get("throughputPerSecond").asDouble() * 5);
     // Four in flight on two copies never reach 8 a copy; 64 do.
     assertThat(few.get("copies").get("desired").asInt()).isEqualTo(2);
     assertThat(scaledOut(activitiesAfterAMinute())).isTrue();

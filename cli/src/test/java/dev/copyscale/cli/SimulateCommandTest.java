@@ -306,6 +306,26 @@ class SimulateCommandTest {
   // ------------------------------------------------------------------ 4. determinism
 
   @Test
+  void aTimePerOutputTokenObjectiveIsSaidAndCountedWithTheFirstTokens() throws Exception {
+    List<String> one = List.of("native-target-tracking.yaml");
+    CliTest.Run ttft = run(args(one, "--trace", CONSTANT, "--json"));
+    CliTest.Run both = run(args(one, "--trace", CONSTANT, "--json", "--slo-itl", "20ms"));
+    assertThat(both.exitCode()).as(both.err()).isZero();
+    JsonNode objective = Json.mapper().readTree(both.out()).get("objective");
+    assertThat(objective.get("itlMs").asDouble()).isEqualTo(20);
+    double alone =
+        Json.mapper().readTree(ttft.out()).get("results").get(0).get("sloAttainment").asDouble();
+    double withItl =
+        Json.mapper().readTree(both.out()).get("results").get(0).get("sloAttainment").asDouble();
+    assertThat(withItl).isLessThan(alone);
+    CliTest.Run table = run(args(one, "--trace", CONSTANT, "--slo-itl", "20ms"));
+    assertThat(table.out()).contains("(TTFT <= 2,000 ms and ITL <= 20 ms)");
+    CliTest.Run zero = run(args(one, "--trace", CONSTANT, "--slo-itl", "0s"));
+    assertThat(zero.exitCode()).isEqualTo(2);
+    assertThat(zero.err()).contains("--slo-itl must be above zero");
+  }
+
+  @Test
   void sameCommandSameResultAndTheSeedMatters() throws Exception {
     List<String> one = List.of("native-target-tracking.yaml");
     CliTest.Run first = run(args(one, "--trace", CONSTANT, "--json"));

@@ -1,8 +1,8 @@
 package dev.copyscale.cli.load;
 
-import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.runtime.RuntimeTwin;
+import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.sim.ServingEngine;
 import dev.copyscale.twin.world.TwinWorld;
 import java.time.Clock;
@@ -19,13 +19,8 @@ public final class TwinTarget implements LoadTarget {
   private final RuntimeSender sender;
 
   public TwinTarget(
-      TwinWorld world,
-      Stack stack,
-      String endpoint,
-      String component,
-      ServingProfile profile,
-      long seed) {
-    this.runtime = new RuntimeTwin(world, stack, component, profile, seed);
+      TwinWorld world, Stack stack, String endpoint, String component, Serving serving, long seed) {
+    this.runtime = new RuntimeTwin(world, stack, component, serving, seed);
     this.sender = new RuntimeSender(runtime, runtime.clock(), endpoint, component);
   }
 

@@ -543,7 +543,7 @@ public final class Report {
           .append(", ")
           .append(escape(Units.percent(s.sloAttainment())))
           .append(" within ")
-          .append(escape(Units.ms(s.sloTtftMs())))
+          .append(escape(Objective.targets(s.sloTtftMs(), s.sloItlMs())))
           .append(", failed ")
           .append(escape(Units.countOf(s.failedRequests(), s.requests())))
           .append(")</span></li>\n");
@@ -565,7 +565,13 @@ public final class Report {
       row.cells().forEach(c -> h.append("<td>").append(escape(c)).append("</td>"));
       h.append("</tr>\n");
     }
-    h.append("</tbody>\n</table>\n</div>\n");
+    h.append("</tbody>\n</table>\n</div>\n<ul class=\"serving\">\n");
+    for (List<String> block : SummaryTable.servingBlocks(summaries)) {
+      h.append("<li>")
+          .append(String.join("<br>", block.stream().map(Report::escape).toList()))
+          .append("</li>\n");
+    }
+    h.append("</ul>\n");
 
     h.append("<h2>Over time</h2>\n<p class=\"note\">Every panel has the same time axis, and each")
         .append(" kind of chart the same y scale, so panels compare directly. ")
@@ -891,6 +897,9 @@ public final class Report {
     }
     ObjectNode goal = root.putObject("objective");
     goal.put("ttftMs", objective.ttftMs());
+    if (objective.itlMs() > 0) {
+      goal.put("itlMs", objective.itlMs());
+    }
     goal.put("attainment", objective.attainment());
     List<Verdict> verdicts =
         Verdict.of(results.stream().map(SimulationResult::summary).toList(), objective);

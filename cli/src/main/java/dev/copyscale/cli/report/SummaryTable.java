@@ -1,9 +1,13 @@
 package dev.copyscale.cli.report;
 
 import dev.copyscale.twin.sim.CapacityRise;
+import dev.copyscale.twin.sim.ServingSummary;
 import dev.copyscale.twin.sim.Summary;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -26,6 +30,7 @@ public final class SummaryTable {
     rows.add(new Row("verdict", verdicts.stream().map(Verdict::text).toList(), false));
     rows.add(row("engine", s, Summary::engine));
     rows.add(row("instance type", s, Summary::instanceType));
+    rows.add(row("serving model", s, SummaryTable::serving));
     rows.add(row("requests", s, x -> Units.count(x.requests())));
     rows.add(row("failed requests", s, x -> Units.countOf(x.failedRequests(), x.requests())));
     rows.add(
@@ -52,7 +57,11 @@ public final class SummaryTable {
         row(
             "SLO attainment",
             s,
-            x -> Units.percent(x.sloAttainment()) + " (TTFT <= " + Units.ms(x.sloTtftMs()) + ")"));
+            x ->
+                Units.percent(x.sloAttainment())
+                    + " ("
+                    + Objective.targets(x.sloTtftMs(), x.sloItlMs())
+                    + ")"));
     rows.add(row("copy-hours", s, x -> Units.hours(x.copyHours())));
     rows.add(row("instance-hours", s, x -> Units.hours(x.instanceHours())));
     rows.add(row("cost", s, x -> Units.usd(x.costUsd())));
@@ -80,6 +89,53 @@ public final class SummaryTable {
               true));
     }
     return rows;
+  }
+
+  /** "derived" or "measured table": the full line is under the table ({@link #servingLines}). */
+  static String serving(Summary s) {
+    String p = s.serving() == null ? "" : s.serving().provenance();
+    return p.startsWith("measured") ? "measured table" : p.startsWith("derived") ? "derived" : "?";
+  }
+
+  /**
+   * What served each configuration's requests, where its figures come from, and what one copy does
+   * with the trace's mean request; configurations served alike share their lines.
+   */
+  public static List<List<String>> servingBlocks(List<Summary> s) {
+    Map<ServingSummary, List<String>> byServing = new LinkedHashMap<>();
+    s.forEach(x -> byServing.computeIfAbsent(x.serving(), k -> new ArrayList<>()).add(x.spec()));
+    List<List<String>> blocks = new ArrayList<>();
+    byServing.forEach(
+        (serving, specs) -> {
+          String who = specs.size() == s.size() && s.size() > 1 ? "all" : String.join(", ", specs);
+          List<String> lines = new ArrayList<>();
+          lines.add("serving (" + who + "): " + serving.model());
+          lines.add(serving.provenance());
+          lines.add(
+              String.format(
+                  Locale.ROOT,
+                  "the trace's mean request (%s prompt, %s output tokens) alone: %s to the first"
+                      + " token, %.1f ms a token; a copy: %.2f requests/s at %d in flight",
+                  Units.count(serving.promptTokens()),
+                  Units.count(serving.outputTokens()),
+                  Units.ms(serving.ttftAloneMs()),
+                  serving.itlAloneMs(),
+                  serving.requestsPerSecond(),
+                  serving.batch()));
+          blocks.add(lines);
+        });
+    return blocks;
+  }
+
+  /** {@link #servingBlocks} as text lines, each block's later lines indented. */
+  public static List<String> servingLines(List<Summary> s) {
+    List<String> lines = new ArrayList<>();
+    for (List<String> block : servingBlocks(s)) {
+      for (int i = 0; i < block.size(); i++) {
+        lines.add(i == 0 ? block.get(i) : "  " + block.get(i));
+      }
+    }
+    return lines;
   }
 
   /** The rows as aligned text, a column per configuration, headed by their names. */

@@ -161,7 +161,7 @@ final class TradeOffChart {
               + ", "
               + Units.percent(s.sloAttainment())
               + " within "
-              + Units.ms(s.sloTtftMs())
+              + Objective.targets(s.sloTtftMs(), s.sloItlMs())
               + "; "
               + v.text();
       boolean best = v.kind() == Verdict.Kind.BEST;

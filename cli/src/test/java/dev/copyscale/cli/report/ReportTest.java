@@ -10,6 +10,7 @@ import dev.copyscale.twin.sim.CapacityRise;
 import dev.copyscale.twin.sim.Input;
 import dev.copyscale.twin.sim.Input.Provenance;
 import dev.copyscale.twin.sim.MinutePoint;
+import dev.copyscale.twin.sim.ServingSummary;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.sim.Summary;
 import java.awt.image.BufferedImage;
@@ -95,6 +96,7 @@ class ReportTest {
             1_200,
             Double.NaN,
             2_000,
+            0,
             failing ? 0.873 : 0.991,
             10.25,
             5.5,
@@ -107,7 +109,17 @@ class ReportTest {
                     60.0 * lagMinutes),
                 new CapacityRise(START.plusSeconds(6000), null, Double.NaN)),
             60.0 * lagMinutes,
-            failing ? Double.NaN : 60.0 * lagMinutes);
+            failing ? Double.NaN : 60.0 * lagMinutes,
+            new ServingSummary(
+                "meta-llama/Meta-Llama-3-8B-Instruct on 1 x NVIDIA A10G 24 GB",
+                "derived from: model figures <catalog>, GPU figures (datasheet), calibration"
+                    + " (table)",
+                1366,
+                240,
+                380,
+                31.6,
+                22,
+                1.4));
     List<Input> inputs =
         List.of(
             new Input(

@@ -13,18 +13,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The bundled catalog of instance types and models (resources {@code instance-types.csv} and {@code
- * models.csv} beside this class; every row cites its source, see docs/catalog.md).
+ * The bundled catalog of instance types, their accelerators and models (resources {@code
+ * instance-types.csv}, {@code accelerators.csv} and {@code models.csv} beside this class; every row
+ * cites its source, see docs/catalog.md).
  */
 public final class Catalog {
   private static final Catalog BUNDLED = load();
 
   private final List<InstanceType> instanceTypes;
   private final List<ModelProfile> models;
+  private final List<Accelerator> accelerators;
 
   public Catalog(List<InstanceType> instanceTypes, List<ModelProfile> models) {
+    this(instanceTypes, models, List.of());
+  }
+
+  public Catalog(
+      List<InstanceType> instanceTypes, List<ModelProfile> models, List<Accelerator> accelerators) {
     this.instanceTypes = List.copyOf(instanceTypes);
     this.models = List.copyOf(models);
+    this.accelerators = List.copyOf(accelerators);
   }
 
   /** The catalog shipped in the jar. */
@@ -49,6 +57,15 @@ public final class Catalog {
     return models.stream().filter(m -> m.matches(modelId)).findFirst();
   }
 
+  public List<Accelerator> accelerators() {
+    return accelerators;
+  }
+
+  /** The figures of the GPUs an instance type carries, if the catalog has them. */
+  public Optional<Accelerator> accelerator(InstanceType type) {
+    return accelerators.stream().filter(a -> a.describes(type)).findFirst();
+  }
+
   private static Catalog load() {
     List<InstanceType> types = new ArrayList<>();
     for (String[] row : readCsv("instance-types.csv", 8)) {
@@ -65,7 +82,7 @@ public final class Catalog {
     }
     types.sort(Comparator.comparingDouble(InstanceType::priceUsdPerHour));
     List<ModelProfile> models = new ArrayList<>();
-    for (String[] row : readCsv("models.csv", 10)) {
+    for (String[] row : readCsv("models.csv", 16)) {
       models.add(
           new ModelProfile(
               row[0],
@@ -76,10 +93,32 @@ public final class Catalog {
               Integer.parseInt(row[5]),
               row[6],
               Integer.parseInt(row[7]),
-              row[8],
-              row[9]));
+              row[14],
+              row[15],
+              Optional.of(
+                  new ModelProfile.Architecture(
+                      Integer.parseInt(row[8]),
+                      Integer.parseInt(row[9]),
+                      Integer.parseInt(row[10]),
+                      Integer.parseInt(row[11]),
+                      Integer.parseInt(row[12]),
+                      Integer.parseInt(row[13]),
+                      false))));
     }
-    return new Catalog(types, models);
+    List<Accelerator> accelerators = new ArrayList<>();
+    for (String[] row : readCsv("accelerators.csv", 8)) {
+      accelerators.add(
+          new Accelerator(
+              row[0],
+              Double.parseDouble(row[1]),
+              Double.parseDouble(row[2]),
+              Double.parseDouble(row[3]),
+              Accelerator.Interconnect.parse(row[4]),
+              Double.parseDouble(row[5]),
+              row[6],
+              row[7]));
+    }
+    return new Catalog(types, models, accelerators);
   }
 
   /**

@@ -6,6 +6,12 @@ import dev.copyscale.catalog.ModelProfile;
 import dev.copyscale.preflight.PreflightReport.Cost;
 import dev.copyscale.preflight.PreflightReport.InstanceFit;
 import dev.copyscale.preflight.PreflightReport.ModelFit;
+import dev.copyscale.preflight.PreflightReport.ServingFit;
+import dev.copyscale.serving.CopyCapacity;
+import dev.copyscale.serving.CopyPhysics;
+import dev.copyscale.serving.RequestShape;
+import dev.copyscale.serving.ServingModels;
+import dev.copyscale.serving.TensorParallelCost;
 import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Component;
@@ -15,6 +21,7 @@ import dev.copyscale.spec.DeploymentSpec.ManagedInstanceScaling;
 import dev.copyscale.spec.DeploymentSpec.Resources;
 import dev.copyscale.spec.ModelDtype;
 import dev.copyscale.spec.Problem;
+import dev.copyscale.spec.ServingQueries;
 import dev.copyscale.spec.SpecResult;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,7 +68,8 @@ public final class Preflight {
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
-          List.of());
+          List.of(),
+          Optional.empty());
     }
     return run(parsed.spec().get());
   }
@@ -156,6 +164,10 @@ public final class Preflight {
       cost = Optional.of(cost(spec, type.get(), fitOnInstance.plan()));
     }
     instanceScalingLeavesInstancesEmpty(spec, instanceFit).ifPresent(warnings::add);
+    Optional<ServingFit> serving =
+        modelFits && type.isPresent()
+            ? serving(spec, type.get(), warnings, assumptions)
+            : Optional.empty();
     boolean fits = problems.isEmpty() && modelFits;
     return new PreflightReport(
         spec.name(),
@@ -167,7 +179,89 @@ public final class Preflight {
         modelFit,
         instanceFit,
         cost,
-        fits ? List.of() : suggestions);
+        fits ? List.of() : suggestions,
+        serving);
+  }
+
+  /**
+   * How a copy serves, from the same figures as the serving model (docs/serving.md): the requests
+   * of the bundled table's shape its KV cache holds at once, as TGI sizes it (from the memory its
+   * warmup finds free: TGI 2.x ignores MAX_BATCH_TOTAL_TOKENS for flash-attention models, and the
+   * warnings say so when the spec sets it), and what tensor parallelism costs where it crosses
+   * PCIe.
+   */
+  private Optional<ServingFit> serving(
+      DeploymentSpec spec, InstanceType type, List<String> warnings, List<String> assumptions) {
+    Component c = spec.component();
+    Map<String, String> env = ProfilePrediction.honoured(c.env());
+    RequestShape shape = RequestShape.BUNDLED_TABLE;
+    ServingModels.Query query =
+        ServingQueries.query(
+            catalog,
+            c.modelId(),
+            c.model().map(m -> m.profile(c.modelId())),
+            "component.model",
+            type.name(),
+            c.resources().accelerators(),
+            env,
+            Optional.empty(),
+            false,
+            Optional.of(shape));
+    Optional<CopyPhysics> physics = ServingModels.physics(query);
+    if (physics.isEmpty()) {
+      return Optional.empty();
+    }
+    CopyPhysics p = physics.get();
+    TgiLimits limits =
+        TgiLimits.of(env, p.model().maxContextTokens(), p.kvCacheTokens(runtimeOverheadGiBPerGpu));
+    CopyCapacity capacity = CopyCapacity.of(p, limits, shape, runtimeOverheadGiBPerGpu);
+    TensorParallelCost tp = TensorParallelCost.of(p, shape);
+    if (c.env().containsKey("MAX_BATCH_TOTAL_TOKENS")) {
+      warnings.add(
+          "component.env.MAX_BATCH_TOTAL_TOKENS: "
+              + ProfilePrediction.ignoredBatchTokens(
+                  c.env().get("MAX_BATCH_TOTAL_TOKENS"), capacity.kvCacheTokens()));
+    }
+    capacity
+        .shortOfMemory()
+        .ifPresent(
+            why ->
+                warnings.add(
+                    "component.resources.accelerators: TGI will not start: "
+                        + why
+                        + " (TGI refuses a MAX_TOTAL_TOKENS its KV cache cannot hold)"));
+    tp.pcieWarning(
+            type.name(),
+            ProfilePrediction.fewestGpus(
+                catalog,
+                c.modelId(),
+                c.model().map(m -> m.profile(c.modelId())),
+                type,
+                c.env(),
+                shape,
+                runtimeOverheadGiBPerGpu))
+        .map(w -> "component.resources.accelerators: " + w)
+        .ifPresent(warnings::add);
+    assumptions.add(
+        "the copy's concurrency is counted for the bundled table's request shape ("
+            + shape
+            + "); copyscale profile --predict counts it, and its latencies, for any other");
+    return Optional.of(
+        new ServingFit(
+            c.model().isPresent() ? c.model().get().source() : "catalog models.csv",
+            shape.promptTokens(),
+            shape.outputTokens(),
+            capacity.kvCacheTokens(),
+            capacity.tokensPerRequest(),
+            capacity.requests(),
+            capacity.maxTotalTokens(),
+            capacity.fullLengthRequests(),
+            p.gpus(),
+            p.gpus() > 1 ? p.gpu().interconnect().label() : null,
+            tp.decodeStepMs(),
+            tp.decodeAllReduceMs(),
+            tp.prefillMs(),
+            tp.prefillAllReduceMs()));
   }
 
   /**

@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param problems why it does not fit, each naming the spec field
  * @param unchecked the problems that say what preflight could not check (an instance type or model
  *     the catalog does not know) rather than a misfit
+ * @param serving how a copy serves, from the serving model's figures (docs/serving.md), when the
+ *     model's architecture and the GPUs' figures are known and the model fits
  */
 public record PreflightReport(
     String deployment,
@@ -21,7 +23,8 @@ public record PreflightReport(
     Optional<ModelFit> model,
     Optional<InstanceFit> instance,
     Optional<Cost> cost,
-    List<Suggestion> suggestedInstanceTypes) {
+    List<Suggestion> suggestedInstanceTypes,
+    Optional<ServingFit> serving) {
 
   public PreflightReport {
     problems = List.copyOf(problems);
@@ -70,4 +73,36 @@ public record PreflightReport(
       int instancesAtMax,
       double usdPerHourAtMax,
       String priceSource) {}
+
+  /**
+   * One copy as the serving model sees it: the requests its KV cache holds at once, and what tensor
+   * parallelism costs it (for one request of the shape alone).
+   *
+   * @param promptTokens the request shape counted for (the bundled table's)
+   * @param kvCacheTokens the batch's tokens: what TGI's warmup finds free after the weights
+   * @param tokensPerRequest what one request of the shape reserves (prompt and output in blocks)
+   * @param concurrency requests of the shape the KV cache holds at once
+   * @param fullLengthConcurrency requests of MAX_TOTAL_TOKENS it holds at once
+   * @param gpus GPUs per copy
+   * @param interconnect NVLink or PCIe (how the GPUs of a copy talk), null for one GPU
+   * @param decodeStepMs a decode step of one request
+   * @param decodeAllReduceMs the all-reduces of that step
+   * @param prefillMs the prefill of one prompt of the shape
+   * @param prefillAllReduceMs the all-reduces of that prefill
+   */
+  public record ServingFit(
+      String modelFigures,
+      int promptTokens,
+      int outputTokens,
+      long kvCacheTokens,
+      long tokensPerRequest,
+      long concurrency,
+      int maxTotalTokens,
+      long fullLengthConcurrency,
+      int gpus,
+      String interconnect,
+      double decodeStepMs,
+      double decodeAllReduceMs,
+      double prefillMs,
+      double prefillAllReduceMs) {}
 }

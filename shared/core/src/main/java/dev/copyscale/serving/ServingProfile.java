@@ -76,6 +76,68 @@ public final class ServingProfile {
   }
 
   /**
+   * A table of figures by concurrency (a derived serving model's, or a measurement's), in the
+   * bundled format's units.
+   *
+   * @param itlMs llmperf's inter-token latency: a request's latency over its output tokens
+   */
+  public static ServingProfile of(
+      String name,
+      int[] concurrency,
+      double[] ttftMs,
+      double[] itlMs,
+      double[] requestsPerMinute,
+      RequestShape shape) {
+    return new ServingProfile(
+        name,
+        concurrency.clone(),
+        ttftMs.clone(),
+        itlMs.clone(),
+        requestsPerMinute.clone(),
+        shape.promptTokens(),
+        shape.outputTokens());
+  }
+
+  /** The concurrencies of the table's rows. */
+  public int[] concurrencies() {
+    int[] c = new int[log2Concurrency.length];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = (int) Math.round(Math.pow(2, log2Concurrency[i]));
+    }
+    return c;
+  }
+
+  /**
+   * The table as the bundled CSV format writes it (the format scaling.slo.servingProfile takes).
+   */
+  public String toCsv(String... comments) {
+    StringBuilder out = new StringBuilder();
+    for (String comment : comments) {
+      out.append("# ").append(comment).append('\n');
+    }
+    out.append("# Load: ~")
+        .append(referenceInputTokens)
+        .append(" input tokens, ~")
+        .append(referenceOutputTokens)
+        .append(" output tokens per request, closed loop at the given concurrency.\n");
+    out.append(
+        "concurrency,ttft_ms,output_tokens_per_s,inter_token_latency_ms,requests_per_minute\n");
+    int[] c = concurrencies();
+    for (int i = 0; i < c.length; i++) {
+      out.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "%d,%.1f,%.1f,%.1f,%.1f%n",
+              c[i],
+              ttftMs[i],
+              requestsPerMinute[i] * referenceOutputTokens / 60.0,
+              measuredItlMs[i],
+              requestsPerMinute[i]));
+    }
+    return out.toString();
+  }
+
+  /**
    * Llama 3 8B Instruct on TGI, one A10G (the bundled measurements; see the file's header for the
    * source).
    */

@@ -26,6 +26,19 @@ public final class ServingProfiles {
 
   private ServingProfiles() {}
 
+  /** The bundled measurement of this model on this GPU with one GPU per copy, if there is one. */
+  public static Optional<ServingProfile> bundledFor(
+      Catalog catalog, String modelId, String instanceType, int accelerators) {
+    String gpu = catalog.instanceType(instanceType).map(InstanceType::gpuModel).orElse("?");
+    String id = catalog.model(modelId).map(m -> m.id()).orElse(modelId);
+    for (String[] b : BUNDLED) {
+      if (b[0].equals(id) && b[1].equals(gpu) && accelerators == 1) {
+        return Optional.of(READ.computeIfAbsent(b[2], ServingProfile::bundled));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** A profile, or why there is none (a sentence naming the model and GPU). */
   public record Resolved(Optional<ServingProfile> profile, String why) {}
 
@@ -54,14 +67,11 @@ public final class ServingProfiles {
         return new Resolved(Optional.empty(), e.getMessage());
       }
     }
-    Optional<InstanceType> type = catalog.instanceType(instanceType);
-    String gpu = type.map(InstanceType::gpuModel).orElse("?");
-    String id = catalog.model(modelId).map(m -> m.id()).orElse(modelId);
-    for (String[] b : BUNDLED) {
-      if (b[0].equals(id) && b[1].equals(gpu) && accelerators == 1) {
-        return new Resolved(Optional.of(READ.computeIfAbsent(b[2], ServingProfile::bundled)), "");
-      }
+    Optional<ServingProfile> bundled = bundledFor(catalog, modelId, instanceType, accelerators);
+    if (bundled.isPresent()) {
+      return new Resolved(bundled, "");
     }
+    String gpu = catalog.instanceType(instanceType).map(InstanceType::gpuModel).orElse("?");
     return new Resolved(
         Optional.empty(),
         "copyscale has no serving profile for "

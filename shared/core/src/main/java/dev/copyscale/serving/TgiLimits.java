@@ -4,34 +4,88 @@ import dev.copyscale.catalog.Catalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
- * TGI's limits as a component's environment sets them, else TGI 2.0's launcher defaults: the
- * model's context (max_position_embeddings) capped at 4096 for MAX_TOTAL_TOKENS, one less for the
- * input, 4096 when the context is not known (text-generation-inference v2.0.0,
- * launcher/src/main.rs). MAX_BATCH_TOTAL_TOKENS is sized from free GPU memory by TGI; here it is
- * the serving profile's highest concurrency of full-length requests. The twin serves with them and
- * engine slo plans with them.
+ * TGI's limits and batching settings as a component's environment sets them, else TGI 2.0's
+ * launcher defaults (text-generation-inference v2.0.x, launcher/src/main.rs): MAX_TOTAL_TOKENS the
+ * model's context (max_position_embeddings) capped at 4096, 4096 when the context is not known;
+ * MAX_INPUT_LENGTH one less; MAX_BATCH_PREFILL_TOKENS MAX_INPUT_LENGTH + 50; WAITING_SERVED_RATIO
+ * 0.3 (v2.0.2 to v2.0.4; v2.0.0 and v2.0.1 had 1.2); MAX_WAITING_TOKENS 20. MAX_BATCH_TOTAL_TOKENS
+ * TGI sizes from the GPU memory left after the weights ({@link CopyPhysics#kvCacheTokens}); with
+ * only a measured table it is the table's highest concurrency of full-length requests. The twin
+ * serves with them and engine slo plans with them.
  *
+ * @param maxBatchPrefillTokens the prompt tokens one prefill pass takes at most
+ * @param waitingServedRatio waiting requests, as a share of the running batch, that pause the batch
+ *     for a prefill before MAX_WAITING_TOKENS steps have passed
+ * @param maxWaitingTokens decode steps after which waiting requests are prefilled however few
+ * @param maxBatchSize requests a batch holds at most (MAX_BATCH_SIZE), 0 for no limit but the
+ *     tokens
  * @param defaulted the variables the environment does not set
  */
 public record TgiLimits(
-    int maxInputTokens, int maxTotalTokens, int maxBatchTotalTokens, List<String> defaulted) {
+    int maxInputTokens,
+    int maxTotalTokens,
+    int maxBatchTotalTokens,
+    int maxBatchPrefillTokens,
+    double waitingServedRatio,
+    int maxWaitingTokens,
+    int maxBatchSize,
+    List<String> defaulted) {
   /** The cap TGI 2.0 puts on its default sequence length, to leave memory for more requests. */
   public static final int DEFAULT_MAX_TOTAL_TOKENS = 4096;
 
+  /** TGI v2.0.2 to v2.0.4's WAITING_SERVED_RATIO (the calibration table ran v2.0.4). */
+  public static final double DEFAULT_WAITING_SERVED_RATIO = 0.3;
+
+  /** TGI 2.0's MAX_WAITING_TOKENS. */
+  public static final int DEFAULT_MAX_WAITING_TOKENS = 20;
+
+  public TgiLimits {
+    defaulted = List.copyOf(defaulted);
+  }
+
+  /** The limits that decide admission and refusal; the batching settings take TGI's defaults. */
+  public TgiLimits(
+      int maxInputTokens, int maxTotalTokens, int maxBatchTotalTokens, List<String> defaulted) {
+    this(
+        maxInputTokens,
+        maxTotalTokens,
+        maxBatchTotalTokens,
+        maxInputTokens + 50,
+        DEFAULT_WAITING_SERVED_RATIO,
+        DEFAULT_MAX_WAITING_TOKENS,
+        0,
+        defaulted);
+  }
+
   /**
+   * With only a measured table: MAX_BATCH_TOTAL_TOKENS defaults to its highest concurrency of
+   * full-length requests.
+   *
    * @param modelId the model TGI serves (HF_MODEL_ID): its context, from the catalog, bounds the
    *     defaults
    */
   public static TgiLimits of(
       Map<String, String> env, ServingProfile profile, String modelId, Catalog catalog) {
+    int context =
+        catalog.model(modelId).map(m -> m.maxContextTokens()).orElse(DEFAULT_MAX_TOTAL_TOKENS);
+    return of(env, context, total -> profile.maxConcurrency() * total);
+  }
+
+  /**
+   * As TGI sizes them for a model of {@code contextTokens} tokens whose KV cache holds {@code
+   * kvCacheTokens} tokens (the default MAX_BATCH_TOTAL_TOKENS).
+   */
+  public static TgiLimits of(Map<String, String> env, int contextTokens, long kvCacheTokens) {
+    return of(env, contextTokens, total -> (int) Math.min(Integer.MAX_VALUE, kvCacheTokens));
+  }
+
+  private static TgiLimits of(
+      Map<String, String> env, int contextTokens, IntUnaryOperator batchDefault) {
     List<String> defaulted = new ArrayList<>();
-    int sequence =
-        catalog
-            .model(modelId)
-            .map(m -> Math.min(m.maxContextTokens(), DEFAULT_MAX_TOTAL_TOKENS))
-            .orElse(DEFAULT_MAX_TOTAL_TOKENS);
+    int sequence = Math.min(contextTokens, DEFAULT_MAX_TOTAL_TOKENS);
     // TGI also reads MAX_INPUT_TOKENS, the newer name of MAX_INPUT_LENGTH.
     String input =
         env.containsKey("MAX_INPUT_LENGTH") || !env.containsKey("MAX_INPUT_TOKENS")
@@ -39,8 +93,17 @@ public record TgiLimits(
             : "MAX_INPUT_TOKENS";
     int maxInput = intEnv(env, input, sequence - 1, defaulted);
     int total = intEnv(env, "MAX_TOTAL_TOKENS", sequence, defaulted);
-    int batch = intEnv(env, "MAX_BATCH_TOTAL_TOKENS", profile.maxConcurrency() * total, defaulted);
-    return new TgiLimits(maxInput, total, batch, List.copyOf(defaulted));
+    int batch = intEnv(env, "MAX_BATCH_TOTAL_TOKENS", batchDefault.applyAsInt(total), defaulted);
+    int prefill = intEnv(env, "MAX_BATCH_PREFILL_TOKENS", maxInput + 50, defaulted);
+    double ratio = DEFAULT_WAITING_SERVED_RATIO;
+    if (env.containsKey("WAITING_SERVED_RATIO")) {
+      ratio = Double.parseDouble(env.get("WAITING_SERVED_RATIO").trim());
+    } else {
+      defaulted.add("WAITING_SERVED_RATIO");
+    }
+    int waiting = intEnv(env, "MAX_WAITING_TOKENS", DEFAULT_MAX_WAITING_TOKENS, defaulted);
+    int size = env.containsKey("MAX_BATCH_SIZE") ? intEnv(env, "MAX_BATCH_SIZE", 0, defaulted) : 0;
+    return new TgiLimits(maxInput, total, batch, prefill, ratio, waiting, size, defaulted);
   }
 
   private static int intEnv(

@@ -10,7 +10,9 @@ import java.util.OptionalInt;
  * peaks the copies counted, and ahead where a recurring pattern foretells them, with the copies
  * each figure needs.
  *
- * @param work this traffic's request size against the profile's ({@link RequestSize})
+ * @param work how much longer this traffic's requests take than the serving model says ({@link
+ *     RequestSize})
+ * @param learnt what the copies' own figures taught, {@code work} among it
  * @param perCopy requests a copy runs within the objective, for requests of that size
  * @param now requests in flight in the last minute, from its arrivals
  * @param inFlight requests in flight now as the copies counted them (10-second averages)
@@ -28,6 +30,7 @@ import java.util.OptionalInt;
  */
 public record Demand(
     double work,
+    RequestSize.Learnt learnt,
     double perCopy,
     double now,
     double inFlight,
@@ -78,7 +81,8 @@ public record Demand(
       int servingCopies) {
     int leadMinutes = cap.leadMinutes();
     int windowMinutes = cap.windowMinutes();
-    double work = requestSize.factor(history);
+    RequestSize.Learnt learnt = requestSize.learnt(history);
+    double work = learnt.factor();
     double perCopy = cap.perCopy(work);
     // Demand is planned at the operating point: requests in flight were each copy to run perCopy
     // of them. (At less load copies finish sooner and hold fewer; counting those would undersize
@@ -147,6 +151,7 @@ public record Demand(
         Math.max(cap.copiesFor(hold, perCopy), cap.copiesForPeak(windowBusiest, perCopy));
     return new Demand(
         work,
+        learnt,
         perCopy,
         now,
         inFlight,

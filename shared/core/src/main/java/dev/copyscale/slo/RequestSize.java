@@ -12,12 +12,16 @@ import java.util.OptionalDouble;
 import java.util.WeakHashMap;
 
 /**
- * How much larger this traffic's requests are than the serving profile's, from what SageMaker
- * publishes (docs/slo.md, "Online correction"): SageMaker publishes no token counts, but
- * ModelLatency against ConcurrentRequestsPerCopy shows how much longer requests take than the
- * profile's at the same concurrency. The estimate is the median of that ratio over the minutes
- * whose copies ran well below their batch (the busiest at most half of it, so no request waited for
- * a slot).
+ * What the copies' own figures teach engine slo about its serving model (docs/slo.md, "Learning
+ * online"): SageMaker publishes no token counts, but ModelLatency against ConcurrentRequestsPerCopy
+ * shows how much longer requests take than the serving model says at the same concurrency, whether
+ * because this traffic's requests are larger than the model's request shape or because the model
+ * (derived from datasheets, or measured elsewhere) is off for these copies. The correction is the
+ * median of that ratio over the minutes whose copies ran within the planned operating point (the
+ * busiest at most {@code perCopy(1)}), over the whole history; when the last hour's runs higher
+ * (requests grew, or the copies slowed), the last hour's is planned with at once, while a lower one
+ * waits for the long run to show it: capacity follows a slowdown within the hour and a speed-up
+ * only once it has lasted.
  *
  * <p>A pure function of the history. Each block's ratios are worked out once and kept with the
  * block (blocks never change), so a decision every minute over two weeks of history costs the
@@ -35,6 +39,50 @@ public final class RequestSize {
   public static final double MIN_FACTOR = 0.25;
 
   public static final double MAX_FACTOR = 8;
+
+  /** The recent window the correction follows upwards at once. */
+  public static final int RECENT_MINUTES = 60;
+
+  /**
+   * Calm minutes the recent window needs before it counts (ASSUMED: half of it, so a few odd
+   * minutes never move the plan).
+   */
+  public static final int RECENT_MIN_SAMPLES = RECENT_MINUTES / 2;
+
+  /**
+   * What was learnt: the correction planned with, the long run's and the last hour's medians, and
+   * their calm minutes.
+   *
+   * @param factor the correction planned with, within [{@link #MIN_FACTOR}, {@link #MAX_FACTOR}]: 1
+   *     (the serving model as it is) until {@link #MIN_SAMPLES} calm minutes are seen
+   * @param longRun the whole history's median ratio, with {@code samples} calm minutes
+   * @param recent the last {@link #RECENT_MINUTES} minutes' median, with {@code recentSamples}
+   */
+  public record Learnt(
+      double factor,
+      OptionalDouble longRun,
+      int samples,
+      OptionalDouble recent,
+      int recentSamples) {
+    /** Nothing learnt yet: the serving model's figures as they are. */
+    public static final Learnt NOTHING =
+        new Learnt(1, OptionalDouble.empty(), 0, OptionalDouble.empty(), 0);
+
+    /** Whether the last hour's correction, higher than the long run's, is the one planned with. */
+    public boolean followsRecent() {
+      return recent.isPresent()
+          && recentSamples >= RECENT_MIN_SAMPLES
+          && longRun.isPresent()
+          && recent.getAsDouble() > longRun.getAsDouble();
+    }
+
+    /** The last hour's correction against the long run's, as a change (0.12 for 12 % more). */
+    public OptionalDouble drift() {
+      return recent.isPresent() && longRun.isPresent() && recentSamples >= RECENT_MIN_SAMPLES
+          ? OptionalDouble.of(recent.getAsDouble() / longRun.getAsDouble() - 1)
+          : OptionalDouble.empty();
+    }
+  }
 
   /** A copy below this concurrency (requests in flight, on average) is too idle to time. */
   static final double MIN_CONCURRENCY = 0.5;
@@ -84,16 +132,65 @@ public final class RequestSize {
   }
 
   /**
-   * The traffic's request size against the profile's, within [{@link #MIN_FACTOR}, {@link
-   * #MAX_FACTOR}]; 1 (the profile's) with fewer than {@link #MIN_SAMPLES} calm minutes.
+   * The correction planned with: how much longer requests take than the serving model says, within
+   * [{@link #MIN_FACTOR}, {@link #MAX_FACTOR}]; 1 with fewer than {@link #MIN_SAMPLES} calm
+   * minutes.
    */
   public double factor(LoadHistory history) {
-    OptionalDouble median = median(history);
-    return Math.max(MIN_FACTOR, Math.min(MAX_FACTOR, median.orElse(1)));
+    return learnt(history).factor();
+  }
+
+  /** What the history teaches, and the correction planned with. */
+  public Learnt learnt(LoadHistory history) {
+    Calm calm = calm(history);
+    OptionalDouble longRun = calm.median();
+    if (longRun.isEmpty()) {
+      return Learnt.NOTHING;
+    }
+    double[] recent = recent(history);
+    OptionalDouble recentMedian =
+        recent.length == 0
+            ? OptionalDouble.empty()
+            : OptionalDouble.of(rank(List.of(recent), recent.length / 2));
+    Learnt learnt = new Learnt(1, longRun, calm.samples(), recentMedian, recent.length);
+    double planned = learnt.followsRecent() ? recentMedian.getAsDouble() : longRun.getAsDouble();
+    return new Learnt(
+        Math.max(MIN_FACTOR, Math.min(MAX_FACTOR, planned)),
+        longRun,
+        learnt.samples(),
+        recentMedian,
+        recent.length);
+  }
+
+  /** The calm ratios of the history's last {@link #RECENT_MINUTES} minutes, ascending. */
+  private double[] recent(LoadHistory history) {
+    List<BlockRange> ranges = history.blockRanges();
+    double[] out = new double[RECENT_MINUTES];
+    int n = 0;
+    int left = RECENT_MINUTES;
+    for (int r = ranges.size() - 1; r >= 0 && left > 0; r--) {
+      BlockRange range = ranges.get(r);
+      double[] byMinute = byBlock.computeIfAbsent(range.block(), this::ratios).byMinute();
+      for (int m = range.to() - 1; m >= range.from() && left > 0; m--, left--) {
+        if (!Double.isNaN(byMinute[m])) {
+          out[n++] = byMinute[m];
+        }
+      }
+    }
+    double[] ascending = Arrays.copyOf(out, n);
+    Arrays.sort(ascending);
+    return ascending;
   }
 
   /** The median ratio, unbounded; empty with fewer than {@link #MIN_SAMPLES} calm minutes. */
   OptionalDouble median(LoadHistory history) {
+    return calm(history).median();
+  }
+
+  /** The calm minutes' median ratio (empty with too few) and their count. */
+  private record Calm(OptionalDouble median, int samples) {}
+
+  private Calm calm(LoadHistory history) {
     List<double[]> parts = new ArrayList<>();
     int n = 0;
     for (BlockRange range : history.blockRanges()) {
@@ -106,13 +203,13 @@ public final class RequestSize {
       n += part.length;
     }
     if (n < MIN_SAMPLES) {
-      return OptionalDouble.empty();
+      return new Calm(OptionalDouble.empty(), n);
     }
-    return OptionalDouble.of(rank(parts, n / 2));
+    return new Calm(OptionalDouble.of(rank(parts, n / 2)), n);
   }
 
   private Ratios ratios(Block block) {
-    double unqueued = capacity.perCopy(1) / 2;
+    double unqueued = capacity.perCopy(1);
     double[] byMinute = new double[BLOCK_MINUTES];
     Worked before = lastOfDay.get(block.startMinute());
     for (int m = 0; m < BLOCK_MINUTES; m++) {
@@ -123,8 +220,9 @@ public final class RequestSize {
         byMinute[m] = before.ratios().byMinute()[m];
         continue;
       }
-      // The busiest copy too stayed well below its batch: no request of the minute waited for a
-      // slot.
+      // The busiest copy too stayed within the operating point: what it served is what the serving
+      // model models there (beyond it requests queue, and near SageMaker's 60 s timeout the slowest
+      // fail instead of showing in ModelLatency, so the ratio would be biased low).
       boolean calm = Double.isNaN(busiest) || busiest <= unqueued;
       byMinute[m] =
           !Double.isNaN(c) && !Double.isNaN(latency) && c >= MIN_CONCURRENCY && calm

@@ -3,22 +3,25 @@ package dev.copyscale.slo;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.catalog.ModelProfile;
+import dev.copyscale.serving.ServingModel;
 import dev.copyscale.serving.ServingProfile;
+import dev.copyscale.serving.SloObjective;
 import dev.copyscale.serving.TgiLimits;
-import dev.copyscale.serving.TtftObjective;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Slo;
 import dev.copyscale.spec.ModelDtype;
+import dev.copyscale.spec.ServingQueries;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * What one copy of an {@code engine: slo} deployment can carry within its objective, from the
- * serving profile, TGI's token budget and the instance (docs/slo.md, "Capacity from the
- * objective").
+ * serving model (a measured table, or derived from the model's and GPUs' figures), TGI's token
+ * budget and the instance (docs/slo.md, "Capacity from the objective").
  *
- * @param ttftConcurrency the concurrency per copy at which the profile's time to first token
- *     reaches the objective
+ * @param objective the objective resolved against the serving model: the concurrency per copy at
+ *     which the model reaches it
+ * @param byWork the same for requests larger or smaller than the model's request shape
  * @param maxBatchTotalTokens TGI's MAX_BATCH_TOTAL_TOKENS: the tokens a copy's running batch may
  *     hold
  * @param z the standard normal quantile of the attainment: the headroom for the load's randomness
@@ -28,8 +31,8 @@ import java.util.Optional;
  */
 public record SloCapacity(
     Slo slo,
-    ServingProfile profile,
-    double ttftConcurrency,
+    SloObjective objective,
+    ObjectiveByWork byWork,
     int maxBatchTotalTokens,
     double z,
     int copiesPerInstance,
@@ -51,8 +54,8 @@ public record SloCapacity(
   static final double UNKNOWN_MODEL_GB = 30;
 
   /**
-   * The capacity of a spec that passed validation (which refuses an slo spec without a profile or
-   * with an unreachable objective, by the same {@link TtftObjective#resolve}).
+   * The capacity of a spec that passed validation (which refuses an slo spec whose copies nothing
+   * describes, or with an unreachable objective, by the same {@link SloObjective#resolve}).
    */
   public static SloCapacity of(DeploymentSpec spec, Catalog catalog) {
     Slo slo =
@@ -60,23 +63,27 @@ public record SloCapacity(
             .slo()
             .orElseThrow(() -> new IllegalStateException(spec.name() + ": scaling.slo is missing"));
     DeploymentSpec.Component c = spec.component();
-    TtftObjective.Resolution resolution =
-        TtftObjective.resolve(
-            catalog,
-            c.modelId(),
-            spec.endpoint().instanceType(),
-            c.resources().accelerators(),
-            slo.servingProfile(),
-            slo.ttft().toMillis());
-    TtftObjective objective =
+    SloObjective.Resolution resolution =
+        SloObjective.resolve(
+            ServingQueries.forSpec(
+                spec, catalog, Optional.empty(), Optional.empty(), true, Optional.empty()),
+            slo.ttft(),
+            slo.itl());
+    SloObjective objective =
         resolution
             .objective()
             .orElseThrow(
                 () ->
                     new IllegalStateException(
                         spec.name() + ": " + resolution.field() + ": " + resolution.problem()));
-    ServingProfile profile = objective.profile();
-    int batchTokens = TgiLimits.of(c.env(), profile, c.modelId(), catalog).maxBatchTotalTokens();
+    ServingModel model = objective.model();
+    // A derived model's TGI sizes its batch from the GPUs' free memory; a measured table alone
+    // gives only the concurrencies it was measured at.
+    TgiLimits limits =
+        model
+            .limits()
+            .filter(l -> model.source() == ServingModel.Source.DERIVED)
+            .orElseGet(() -> TgiLimits.of(c.env(), model.profile(), c.modelId(), catalog));
     InstanceType type =
         catalog
             .instanceType(spec.endpoint().instanceType())
@@ -95,9 +102,9 @@ public record SloCapacity(
     Duration lead = slo.leadTime().orElseGet(() -> estimatedLeadTime(spec, catalog));
     return new SloCapacity(
         slo,
-        profile,
-        objective.concurrency(),
-        batchTokens,
+        objective,
+        new ObjectiveByWork(objective, limits.maxTotalTokens()),
+        limits.maxBatchTotalTokens(),
         Quantile.normal(slo.attainment()),
         perInstance,
         lead);
@@ -149,21 +156,31 @@ public record SloCapacity(
     return slo.forecast() && patterns.compareTo(window) > 0 ? patterns : window;
   }
 
+  /** The serving model's figures as a table. */
+  public ServingProfile profile() {
+    return objective.model().profile();
+  }
+
+  /** The concurrency per copy at which the serving model reaches the objective. */
+  public double objectiveConcurrency() {
+    return objective.concurrency();
+  }
+
   /** Tokens of the profile's request (its measured load's input plus output). */
   public int referenceRequestTokens() {
-    return profile.referenceInputTokens() + profile.referenceOutputTokens();
+    return profile().referenceInputTokens() + profile().referenceOutputTokens();
   }
 
   /**
    * Requests one copy runs at once within the objective, for requests {@code work} times the
-   * profile's size: the lower of the concurrency at which time to first token reaches the objective
-   * and the batch TGI's token budget holds (beyond it requests queue and wait for a slot), less the
-   * spec's {@code slo.headroom}.
+   * profile's size: the lower of the concurrency at which the serving model reaches the objective
+   * for requests of that size ({@link ObjectiveByWork}) and the batch TGI's token budget holds
+   * (beyond it requests queue and wait for a slot), less the spec's {@code slo.headroom}.
    */
   public double perCopy(double work) {
     double byTokens = maxBatchTotalTokens / (work * referenceRequestTokens());
     // An expert's headroom plans each copy below that.
-    return Math.max(1, Math.min(ttftConcurrency, byTokens) / (1 + slo.headroom()));
+    return Math.max(1, Math.min(byWork.concurrency(work), byTokens) / (1 + slo.headroom()));
   }
 
   /**
@@ -196,6 +213,7 @@ public record SloCapacity(
    * concurrency}.
    */
   public double serviceMs(double concurrency, double work) {
-    return profile.serviceMs(concurrency, (int) Math.round(work * profile.referenceOutputTokens()));
+    return profile()
+        .serviceMs(concurrency, (int) Math.round(work * profile().referenceOutputTokens()));
   }
 }

@@ -117,6 +117,7 @@ public record SloDecision(Decision decision, Plan plan) {
             verdict.why(),
             d.perCopy(),
             cap,
+            d.learnt(),
             held,
             copies,
             fill.notes());

@@ -1,5 +1,6 @@
 package dev.copyscale.spec;
 
+import dev.copyscale.catalog.ModelProfile;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,9 +67,13 @@ public record DeploymentSpec(
   public record Resources(int accelerators, double cpus, int memoryMb) {}
 
   /**
-   * A model the catalog does not know, described by the figures that decide its GPU memory, and the
-   * chat template its requests are rendered with ({@code copyscale load}): a {@code .jinja} file or
-   * the model's {@code tokenizer_config.json}, relative to where the command runs.
+   * A model the catalog does not know (or the spec's own figures for one it knows): the figures
+   * that decide its GPU memory, the shapes a serving model needs ({@code architecture}), either
+   * given field by field or read from the model's own config.json ({@code config}), and the chat
+   * template its requests are rendered with ({@code copyscale load}): a {@code .jinja} file or the
+   * model's {@code tokenizer_config.json}, relative to where the command runs.
+   *
+   * @param fromConfig whether the figures come from {@code component.model.config}
    */
   public record Model(
       double parametersBillions,
@@ -77,7 +82,52 @@ public record DeploymentSpec(
       int headDim,
       String dtype,
       int maxContextTokens,
-      Optional<String> chatTemplate) {}
+      Optional<String> chatTemplate,
+      Optional<ModelProfile.Architecture> architecture,
+      boolean fromConfig) {
+
+    /** The memory figures alone, as before the architecture. */
+    public Model(
+        double parametersBillions,
+        int layers,
+        int kvHeads,
+        int headDim,
+        String dtype,
+        int maxContextTokens,
+        Optional<String> chatTemplate) {
+      this(
+          parametersBillions,
+          layers,
+          kvHeads,
+          headDim,
+          dtype,
+          maxContextTokens,
+          chatTemplate,
+          Optional.empty(),
+          false);
+    }
+
+    /** Where the figures come from, for provenance lines. */
+    public String source() {
+      return fromConfig ? "config.json (component.model.config)" : "spec component.model";
+    }
+
+    /** The figures as the catalog holds a model's, under {@code modelId}. */
+    public ModelProfile profile(String modelId) {
+      return new ModelProfile(
+          modelId,
+          List.of(),
+          parametersBillions,
+          layers,
+          kvHeads,
+          headDim,
+          dtype,
+          maxContextTokens,
+          "",
+          source(),
+          architecture);
+    }
+  }
 
   /** Which capacity the scalable target moves. */
   public enum Dimension {
@@ -170,8 +220,13 @@ public record DeploymentSpec(
    * @param servingProfile a serving table (the bundled CSV format) for a model or GPU copyscale has
    *     none for
    */
+  /**
+   * engine slo's objective: time to first token, time per output token after it (inter-token
+   * latency), or both; a request meets it only if it meets every one given.
+   */
   public record Slo(
-      java.time.Duration ttft,
+      Optional<java.time.Duration> ttft,
+      Optional<java.time.Duration> itl,
       double attainment,
       double headroom,
       java.time.Duration scaleInWindow,

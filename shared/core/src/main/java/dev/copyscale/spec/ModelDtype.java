@@ -58,6 +58,25 @@ public enum ModelDtype {
     return Optional.ofNullable(TGI_QUANTIZE.get(quantize.toLowerCase(Locale.ROOT)));
   }
 
+  /**
+   * The width TGI loads the weights in: its QUANTIZE wins, then DTYPE, then the dtype the model is
+   * published in; bfloat16 when none of them is known.
+   */
+  public static ModelDtype loaded(Map<String, String> env, String published) {
+    return Optional.ofNullable(env.get("QUANTIZE"))
+        .flatMap(ModelDtype::forTgiQuantize)
+        .or(() -> Optional.ofNullable(env.get("DTYPE")).flatMap(ModelDtype::byName))
+        .or(() -> byName(published))
+        .orElse(BFLOAT16);
+  }
+
+  /** Bytes of one KV cache value: TGI keeps it in 16 bits unless KV_CACHE_DTYPE asks for fp8. */
+  public static double kvBytesPerValue(Map<String, String> env) {
+    return env.getOrDefault("KV_CACHE_DTYPE", "").toLowerCase(Locale.ROOT).startsWith("fp8")
+        ? 1
+        : 2;
+  }
+
   public static List<String> tgiQuantizeNames() {
     return TGI_QUANTIZE.keySet().stream().sorted().toList();
   }

@@ -263,6 +263,16 @@ final class Node {
     return v.get().asBoolean();
   }
 
+  /** An object's JSON as given, unread: a document of another schema (a model's config.json). */
+  Optional<JsonNode> optionalJsonObject(String field) {
+    Optional<JsonNode> v = value(field, false);
+    if (v.isPresent() && !v.get().isObject()) {
+      problems.add(pathOf(field), "must be an object, got " + describe(v.get()));
+      return Optional.empty();
+    }
+    return v;
+  }
+
   Optional<Node> optionalObject(String field) {
     return value(field, false).flatMap(v -> asObject(field, v));
   }

@@ -3,6 +3,8 @@ package dev.copyscale.spec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.copyscale.catalog.HfConfig;
+import dev.copyscale.catalog.ModelProfile;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec.Alarm;
 import dev.copyscale.spec.DeploymentSpec.Component;
@@ -332,14 +334,47 @@ public final class SpecParser {
   static final Pattern CHAT_TEMPLATE = Pattern.compile("^\\S{1,1024}\\.(jinja|jinja2|json)$");
 
   private static Model model(Node n) {
+    Optional<ModelProfile> config =
+        n.optionalJsonObject("config")
+            .flatMap(
+                raw -> {
+                  HfConfig.Read read =
+                      HfConfig.read("", raw, "config.json (component.model.config)");
+                  read.issues()
+                      .forEach(
+                          i ->
+                              n.problems()
+                                  .add(
+                                      n.pathOf("config")
+                                          + (i.field().isEmpty() ? "" : "." + i.field()),
+                                      i.message()));
+                  return read.model();
+                });
+    // With a config.json every figure comes from it and the fields only override it.
+    boolean fromConfig = n.has("config");
+    Optional<ModelProfile.Architecture> configured = config.flatMap(ModelProfile::architecture);
     Model model =
         new Model(
-            n.requiredNumber("parametersBillions", 0.001, 10_000),
-            n.requiredInt("layers", 1, 1000),
-            n.requiredInt("kvHeads", 1, 1024),
-            n.requiredInt("headDim", 1, 4096),
-            n.oneOf("dtype", "bfloat16", ModelDtype.names(), false),
-            n.integer("maxContextTokens", Integer.MAX_VALUE, 1, Integer.MAX_VALUE),
+            fromConfig
+                ? n.optionalNumber("parametersBillions", 0.001, 10_000)
+                    .orElse(config.map(ModelProfile::parametersBillions).orElse(1.0))
+                : n.requiredNumber("parametersBillions", 0.001, 10_000),
+            figure(n, "layers", 1000, fromConfig, config.map(ModelProfile::layers)),
+            figure(n, "kvHeads", 1024, fromConfig, config.map(ModelProfile::kvHeads)),
+            figure(n, "headDim", 4096, fromConfig, config.map(ModelProfile::headDim)),
+            n.oneOf(
+                "dtype",
+                config
+                    .map(ModelProfile::dtype)
+                    .filter(d -> ModelDtype.byName(d).isPresent())
+                    .orElse("bfloat16"),
+                ModelDtype.names(),
+                false),
+            n.integer(
+                "maxContextTokens",
+                config.map(ModelProfile::maxContextTokens).orElse(Integer.MAX_VALUE),
+                1,
+                Integer.MAX_VALUE),
             n.has("chatTemplate")
                 ? Optional.of(
                     n.matching(
@@ -347,9 +382,82 @@ public final class SpecParser {
                         "",
                         CHAT_TEMPLATE,
                         "a path to a .jinja file or a tokenizer_config.json"))
-                : Optional.empty());
+                : Optional.empty(),
+            architecture(n, configured),
+            fromConfig);
     n.finish();
     return model;
+  }
+
+  private static int figure(
+      Node n, String field, int max, boolean fromConfig, Optional<Integer> configured) {
+    return fromConfig
+        ? n.optionalInt(field, 1, max).orElse(configured.orElse(1))
+        : n.requiredInt(field, 1, max);
+  }
+
+  /**
+   * The shapes a serving model needs: config.json's, each overridable by its field; without a
+   * config, hiddenSize, attentionHeads, intermediateSize and vocabSize come together or not at all.
+   */
+  private static Optional<ModelProfile.Architecture> architecture(
+      Node n, Optional<ModelProfile.Architecture> configured) {
+    List<String> fields = List.of("hiddenSize", "attentionHeads", "intermediateSize", "vocabSize");
+    Optional<Integer> hidden = n.optionalInt("hiddenSize", 1, 1 << 20);
+    Optional<Integer> heads = n.optionalInt("attentionHeads", 1, 4096);
+    Optional<Integer> intermediate = n.optionalInt("intermediateSize", 1, 1 << 22);
+    Optional<Integer> vocab = n.optionalInt("vocabSize", 1, 1 << 24);
+    Optional<Integer> experts = n.optionalInt("experts", 1, 4096);
+    Optional<Integer> perToken = n.optionalInt("expertsPerToken", 1, 4096);
+    if (configured.isPresent()) {
+      ModelProfile.Architecture c = configured.get();
+      return Optional.of(
+          new ModelProfile.Architecture(
+              hidden.orElse(c.hiddenSize()),
+              heads.orElse(c.attentionHeads()),
+              intermediate.orElse(c.intermediateSize()),
+              vocab.orElse(c.vocabSize()),
+              experts.orElse(c.experts()),
+              perToken.orElse(c.expertsPerToken()),
+              c.tiedEmbeddings()));
+    }
+    long given =
+        java.util.stream.Stream.of(hidden, heads, intermediate, vocab)
+            .filter(Optional::isPresent)
+            .count();
+    if (given == 0) {
+      if (experts.isPresent() || perToken.isPresent()) {
+        n.problems()
+            .add(
+                n.pathOf("experts"),
+                "goes with hiddenSize, attentionHeads, intermediateSize and"
+                    + " vocabSize (or the model's config.json as component.model.config)");
+      }
+      return Optional.empty();
+    }
+    if (given < fields.size()) {
+      for (int i = 0; i < fields.size(); i++) {
+        if (List.of(hidden, heads, intermediate, vocab).get(i).isEmpty()) {
+          n.problems()
+              .add(
+                  n.pathOf(fields.get(i)),
+                  "is required with "
+                      + String.join(", ", fields)
+                      + " (the shapes a serving model needs), or give the model's config.json as"
+                      + " component.model.config");
+        }
+      }
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ModelProfile.Architecture(
+            hidden.get(),
+            heads.get(),
+            intermediate.get(),
+            vocab.get(),
+            experts.orElse(1),
+            perToken.orElse(1),
+            false));
   }
 
   private static Scaling scaling(Node n) {
@@ -405,8 +513,8 @@ public final class SpecParser {
   private static Slo slo(Node n) {
     Slo slo =
         new Slo(
-            n.requiredDuration("ttft", Duration.ofMillis(1), Duration.ofSeconds(60))
-                .orElse(Duration.ZERO),
+            n.optionalDuration("ttft", Duration.ofMillis(1), Duration.ofSeconds(60)),
+            n.optionalDuration("itl", Duration.ofMillis(1), Duration.ofSeconds(10)),
             percent(
                 n.requiredMatching(
                     "attainment", PERCENT, "a percentage below 100, e.g. 99% or 99.5%")),
@@ -419,6 +527,13 @@ public final class SpecParser {
             n.bool("forecast", true),
             n.optionalDuration("leadTime", Duration.ofSeconds(30), Duration.ofHours(1)),
             n.optionalString("servingProfile"));
+    if (!n.has("ttft") && !n.has("itl")) {
+      n.problems()
+          .add(
+              n.pathOf("ttft"),
+              "is required unless itl is given: the objective is a time to first token (ttft), a"
+                  + " time per output token (itl) or both, e.g. {ttft: 2s, attainment: 99%}");
+    }
     n.finish();
     return slo;
   }

@@ -2,7 +2,7 @@ package dev.copyscale.spec;
 
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.schedule.AwsCron;
-import dev.copyscale.serving.TtftObjective;
+import dev.copyscale.serving.SloObjective;
 import dev.copyscale.spec.DeploymentSpec.Alarm;
 import dev.copyscale.spec.DeploymentSpec.Component;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
@@ -418,20 +418,25 @@ final class SpecRules {
         || e == null
         || !clean(
             "scaling.slo.ttft",
+            "scaling.slo.itl",
             "scaling.slo.servingProfile",
             "component.modelId",
+            "component.model",
             "endpoint.instanceType")) {
       return;
     }
-    TtftObjective.Resolution objective =
-        TtftObjective.resolve(
+    SloObjective.Resolution objective =
+        SloObjective.resolve(
             // Specs are validated against the catalog copyscale ships; decisions are given theirs.
-            Catalog.bundled(),
-            c.modelId(),
-            e.instanceType(),
-            c.resources().accelerators(),
-            slo.servingProfile(),
-            slo.ttft().toMillis());
+            ServingQueries.forSpec(
+                spec,
+                Catalog.bundled(),
+                Optional.empty(),
+                Optional.empty(),
+                true,
+                Optional.empty()),
+            slo.ttft(),
+            slo.itl());
     if (objective.objective().isEmpty()) {
       problems.add(objective.field(), objective.problem());
     }

@@ -18,7 +18,7 @@ class RequestSizeTest {
 
   /** The rule, written plainly: the median ratio over the calm minutes. */
   OptionalDouble plainly(LoadHistory h) {
-    double unqueued = cap.perCopy(1) / 2;
+    double unqueued = cap.perCopy(1);
     List<Double> ratios = new ArrayList<>();
     for (int i = 0; i < h.minutes(); i++) {
       double c = h.value(Series.CONCURRENCY_PER_COPY, i);
@@ -74,6 +74,72 @@ class RequestSizeTest {
           .set(Series.LATENCY_MS, i, 1e9);
     }
     assertThat(size.factor(slow.build())).isEqualTo(RequestSize.MAX_FACTOR);
+  }
+
+  /** Calm minutes whose requests take {@code ratio} times the serving model's time. */
+  LoadHistory calm(Instant start, double[] ratioByMinute) {
+    LoadHistory.Builder b = LoadHistory.builder(start, ratioByMinute.length);
+    for (int i = 0; i < ratioByMinute.length; i++) {
+      double c = 4;
+      b.set(Series.CONCURRENCY_PER_COPY, i, c)
+          .set(Series.CONCURRENCY_PER_COPY_MAX, i, c)
+          .set(Series.LATENCY_MS, i, ratioByMinute[i] * cap.serviceMs(c, 1));
+    }
+    return b.build();
+  }
+
+  static double[] hours(double firstHours, double first, double lastHour) {
+    int n = (int) (firstHours * 60) + 60;
+    double[] r = new double[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = i < n - 60 ? first : lastHour;
+    }
+    return r;
+  }
+
+  @Test
+  void requestsThatGrewInTheLastHourArePlannedForAtOnceAndTheDriftSaid() {
+    RequestSize size = new RequestSize(cap);
+    RequestSize.Learnt learnt = size.learnt(calm(START, hours(5, 1.0, 1.6)));
+    assertThat(learnt.longRun()).hasValue(1.0);
+    assertThat(learnt.recent()).hasValue(1.6);
+    assertThat(learnt.samples()).isEqualTo(360);
+    assertThat(learnt.recentSamples()).isEqualTo(60);
+    assertThat(learnt.drift().getAsDouble())
+        .isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(learnt.followsRecent()).isTrue();
+    assertThat(learnt.factor()).isEqualTo(1.6);
+  }
+
+  @Test
+  void requestsThatShrankInTheLastHourWaitForTheLongRunToShowIt() {
+    RequestSize size = new RequestSize(cap);
+    RequestSize.Learnt learnt = size.learnt(calm(START, hours(5, 1.5, 0.8)));
+    assertThat(learnt.drift().getAsDouble())
+        .isCloseTo(0.8 / 1.5 - 1, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(learnt.followsRecent()).isFalse();
+    assertThat(learnt.factor()).isEqualTo(1.5);
+  }
+
+  @Test
+  void aFewOddMinutesInTheLastHourMoveNothing() {
+    RequestSize size = new RequestSize(cap);
+    double[] r = hours(5, 1.0, 1.0);
+    // The last hour: 20 calm minutes at 3x, the rest too busy to time.
+    LoadHistory.Builder b = LoadHistory.builder(START, r.length);
+    for (int i = 0; i < r.length; i++) {
+      boolean lastHour = i >= r.length - 60;
+      double c = 4;
+      double busiest = lastHour && i % 3 != 0 ? 1e6 : c;
+      double ratio = lastHour ? 3 : 1;
+      b.set(Series.CONCURRENCY_PER_COPY, i, c)
+          .set(Series.CONCURRENCY_PER_COPY_MAX, i, busiest)
+          .set(Series.LATENCY_MS, i, ratio * cap.serviceMs(c, 1));
+    }
+    RequestSize.Learnt learnt = size.learnt(b.build());
+    assertThat(learnt.recentSamples()).isEqualTo(20);
+    assertThat(learnt.drift()).isEmpty();
+    assertThat(learnt.factor()).isEqualTo(1.0);
   }
 
   @Test

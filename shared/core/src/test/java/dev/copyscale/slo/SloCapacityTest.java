@@ -3,6 +3,7 @@ package dev.copyscale.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.copyscale.serving.ServingModel;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,71 @@ class SloCapacityTest {
   @Test
   void theTtftObjectiveGivesTheConcurrencyAtWhichTheProfileReachesIt() {
     // Between 32 (707.6 ms) and 64 (2,371.6 ms) in log2: 2^(5 + (2000 - 707.6) / 1664) = 54.8.
-    assertThat(cap.ttftConcurrency()).isCloseTo(54.8, within(0.1));
+    assertThat(cap.objectiveConcurrency()).isCloseTo(54.8, within(0.1));
+  }
+
+  static SloCapacity example(String file) {
+    return SloFixtures.capacity(
+        dev.copyscale.spec.SpecParser.parse(
+                dev.copyscale.testing.RepoFiles.read("examples/simulate/" + file))
+            .orThrow());
+  }
+
+  @Test
+  void aModelWithoutATableIsPlannedFromTheServingModelItsFiguresDerive() {
+    SloCapacity big = example("models/slo-llama3-70b-p4d.yaml");
+    SloCapacity mistral = example("models/slo-mistral-7b-g6-12xlarge.yaml");
+    assertThat(cap.objective().model().source()).isEqualTo(ServingModel.Source.MEASURED);
+    for (SloCapacity c : java.util.List.of(big, mistral)) {
+      assertThat(c.objective().model().source()).isEqualTo(ServingModel.Source.DERIVED);
+      assertThat(c.objective().model().provenance()).startsWith("derived from: model figures");
+      assertThat(c.objectiveConcurrency()).isGreaterThan(1);
+    }
+    assertThat(big.profile().name()).contains("Meta-Llama-3-70B").contains("4 x");
+    assertThat(big.copiesPerInstance()).isEqualTo(2);
+    assertThat(mistral.copiesPerInstance()).isEqualTo(4);
+    // With no MAX_BATCH_TOTAL_TOKENS, TGI's batch is what the weights leave of the GPUs' memory.
+    assertThat(big.maxBatchTotalTokens())
+        .isEqualTo(big.objective().model().limits().orElseThrow().maxBatchTotalTokens());
+    assertThat(mistral.maxBatchTotalTokens())
+        .isEqualTo(mistral.objective().model().limits().orElseThrow().maxBatchTotalTokens());
+    // Each output token of the 70B reads 35 GB of weights per GPU at 1.5 TB/s; the 7B's 14.5 GB
+    // at 300 GB/s: the L4 is the slower per token.
+    assertThat(big.objective().model().itlMs(1)).isLessThan(mistral.objective().model().itlMs(1));
+  }
+
+  @Test
+  void aTimePerOutputTokenObjectivePlansFewerRequestsPerCopy() {
+    double itlAtTtftObjective = cap.objective().model().itlMs(cap.objectiveConcurrency());
+    SloCapacity both =
+        SloFixtures.capacity(
+            SloFixtures.example(
+                "slo: {ttft: 2s, attainment: 99%}",
+                "slo: {ttft: 2s, itl: "
+                    + Math.round(itlAtTtftObjective * 0.8)
+                    + "ms, attainment: 99%}"));
+    assertThat(both.objectiveConcurrency()).isLessThan(cap.objectiveConcurrency());
+    assertThat(both.objective().model().itlMs(both.objectiveConcurrency()))
+        .isCloseTo(itlAtTtftObjective * 0.8, within(itlAtTtftObjective * 0.05));
+    assertThat(both.objective().describe())
+        .isEqualTo("TTFT <= 2000 ms and ITL <= " + Math.round(itlAtTtftObjective * 0.8) + " ms");
+  }
+
+  @Test
+  void largerRequestsReachTheObjectiveAtFewerRequestsInFlight() {
+    for (SloCapacity c :
+        java.util.List.of(
+            cap,
+            example("models/slo-llama3-70b-p4d.yaml"),
+            example("models/slo-mistral-7b-g6-12xlarge.yaml"))) {
+      double one = c.byWork().concurrency(1);
+      assertThat(one).isEqualTo(c.objectiveConcurrency());
+      // Within a step of the model's own size: its own figure.
+      assertThat(c.byWork().concurrency(1.02)).isEqualTo(one);
+      assertThat(c.byWork().concurrency(2)).isLessThan(one * 0.8);
+      assertThat(c.byWork().concurrency(4)).isLessThan(c.byWork().concurrency(2));
+      assertThat(c.byWork().concurrency(0.5)).isGreaterThanOrEqualTo(one);
+    }
   }
 
   @Test
@@ -20,8 +85,13 @@ class SloCapacityTest {
     // 32,768 tokens for the profile's ~550 + ~175-token requests: 45.2 at once.
     assertThat(cap.perCopy(1)).isCloseTo(32768 / 725.0, within(1e-9));
     assertThat(cap.perCopy(2)).isCloseTo(32768 / 1450.0, within(1e-9));
-    // Small requests: the objective binds.
-    assertThat(cap.perCopy(0.25)).isCloseTo(cap.ttftConcurrency(), within(1e-9));
+    // Either may bind: the objective's concurrency moves with the request size too.
+    for (double work : new double[] {0.25, 0.5, 4}) {
+      assertThat(cap.perCopy(work))
+          .isCloseTo(
+              Math.max(1, Math.min(cap.byWork().concurrency(work), 32768 / (725.0 * work))),
+              within(1e-9));
+    }
   }
 
   @Test

@@ -42,7 +42,7 @@ class SloSpecTest {
     DeploymentSpec spec = parse(slo()).orThrow();
     assertThat(spec.scaling().engine()).isEqualTo(Engine.SLO);
     Slo slo = spec.scaling().slo().orElseThrow();
-    assertThat(slo.ttft()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(slo.ttft()).contains(Duration.ofSeconds(2));
     assertThat(slo.attainment()).isEqualTo(0.99);
     assertThat(slo.headroom()).isZero();
     assertThat(slo.scaleInWindow()).isEqualTo(Slo.DEFAULT_SCALE_IN_WINDOW);
@@ -71,7 +71,7 @@ class SloSpecTest {
             "leadTime",
             "8m"));
     Slo slo = parse(doc).orThrow().scaling().slo().orElseThrow();
-    assertThat(slo.ttft()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(slo.ttft()).contains(Duration.ofMillis(1500));
     assertThat(slo.attainment()).isEqualTo(0.995);
     assertThat(slo.headroom()).isEqualTo(0.10);
     assertThat(slo.scaleInWindow()).isEqualTo(Duration.ofMinutes(45));
@@ -89,17 +89,45 @@ class SloSpecTest {
   }
 
   @Test
-  void aModelWithoutAServingProfileIsRefusedNamingTheFix() {
+  void anyModelTheCatalogDescribesIsPlannedWithoutATable() {
     ObjectNode doc = slo();
     set(doc, "component.modelId", "mistralai/Mistral-7B-Instruct-v0.2");
-    assertOneProblem(doc, "scaling.slo", "scaling.slo.servingProfile");
+    assertThat(problems(doc)).isEmpty();
     set(doc, "component.modelId", "meta-llama/Meta-Llama-3-8B-Instruct");
     set(doc, "component.resources.accelerators", 2);
-    assertThat(problems(doc))
-        .anySatisfy(
-            p ->
-                assertThat(p.toString())
-                    .startsWith("scaling.slo: copyscale has no serving profile"));
+    set(doc, "component.env.SM_NUM_GPUS", "2");
+    assertThat(problems(doc)).isEmpty();
+  }
+
+  @Test
+  void aModelNothingDescribesIsRefusedNamingHowToDescribeIt() {
+    ObjectNode doc = slo();
+    set(doc, "component.modelId", "acme/house-model-13b");
+    assertOneProblem(doc, "component.modelId", "component.model.config");
+    assertThat(problems(doc).get(0).message()).contains("scaling.slo.servingProfile");
+  }
+
+  @Test
+  void timePerOutputTokenIsAnObjectiveAloneOrWithTimeToFirstToken() {
+    ObjectNode doc = slo();
+    set(doc, "scaling.slo.itl", "80ms");
+    Slo both = parse(doc).orThrow().scaling().slo().orElseThrow();
+    assertThat(both.ttft()).contains(Duration.ofSeconds(2));
+    assertThat(both.itl()).contains(Duration.ofMillis(80));
+    remove(doc, "scaling.slo.ttft");
+    Slo alone = parse(doc).orThrow().scaling().slo().orElseThrow();
+    assertThat(alone.ttft()).isEmpty();
+    assertThat(alone.itl()).contains(Duration.ofMillis(80));
+  }
+
+  @Test
+  void aTimePerOutputTokenBelowWhatOneRequestGetsIsRefusedWithTheFloor() {
+    ObjectNode doc = slo();
+    set(doc, "scaling.slo.itl", "5ms");
+    assertOneProblem(doc, "scaling.slo.itl", "per output token after the first");
+    assertThat(problems(doc).get(0).message()).contains("the achievable floor is");
+    set(doc, "scaling.slo.itl", "ten");
+    assertOneProblem(doc, "scaling.slo.itl", "not a duration");
   }
 
   @Test
@@ -138,7 +166,7 @@ class SloSpecTest {
     set(doc, "scaling.slo.ttft", "fast");
     assertOneProblem(doc, "scaling.slo.ttft", "not a duration");
     remove(doc, "scaling.slo.ttft");
-    assertOneProblem(doc, "scaling.slo.ttft", "is required");
+    assertOneProblem(doc, "scaling.slo.ttft", "is required unless itl is given");
   }
 
   @Test

@@ -42,7 +42,8 @@ class SloEngineOnTwinTest {
   static final Pattern ADDING =
       Pattern.compile(
           "^adding: [0-9.]+ requests in flight now need (\\d+) copies at [0-9.]+ per copy for TTFT"
-              + " <= 2000 ms at 99%: (\\d+) instances? of 4, (\\d+) copies");
+              + " <= 2000 ms at 99% on [^:]+ \\(measured\\)[^:]*: (\\d+) instances? of 4, (\\d+)"
+              + " copies");
 
   TwinStack twin;
   TwinAccount world;

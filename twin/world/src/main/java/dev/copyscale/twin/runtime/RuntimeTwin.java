@@ -2,8 +2,8 @@ package dev.copyscale.twin.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.json.Json;
-import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.twin.account.Stack;
+import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.sim.ServingEngine;
 import dev.copyscale.twin.world.TwinWorld;
 import java.time.Clock;
@@ -71,14 +71,18 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
     }
   }
 
+  /**
+   * @param serving how the component's copies serve (the derived serving model or a measured table:
+   *     {@link Serving#forSpec})
+   */
   public RuntimeTwin(
-      TwinWorld world, Stack stack, String componentName, ServingProfile profile, long seed) {
+      TwinWorld world, Stack stack, String componentName, Serving serving, long seed) {
     this.engine =
         new ServingEngine(
             world,
             stack,
             componentName,
-            profile,
+            serving,
             new ServingEngine.Options(seed, ServingEngine.Options.SAGEMAKER_TIMEOUT),
             this);
   }

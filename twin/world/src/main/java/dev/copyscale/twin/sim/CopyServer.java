@@ -1,19 +1,16 @@
 package dev.copyscale.twin.sim;
 
-import dev.copyscale.twin.serving.CopyBatch;
+import dev.copyscale.twin.serving.CopyServing;
 
 /**
- * One model copy serving requests: TGI's running batch ({@link CopyBatch}) and its waiting queue,
- * in arrival order. A copy that SageMaker removed stops receiving requests but finishes the ones it
- * holds.
+ * One model copy serving requests: its TGI ({@link CopyServing}: waiting queue and running batch)
+ * and the router's count of its outstanding requests. A copy that SageMaker removed stops receiving
+ * requests but finishes the ones it holds.
  */
 final class CopyServer {
   final String id;
   final int index;
-  final CopyBatch batch;
-  private int[] waiting = new int[64];
-  private int head;
-  private int count;
+  final CopyServing serving;
 
   /** Requests routed here and not finished: the router's "outstanding requests". */
   int outstanding;
@@ -26,36 +23,10 @@ final class CopyServer {
    */
   long firstStarted = -1;
 
-  CopyServer(String id, int index, CopyBatch batch) {
+  CopyServer(String id, int index, CopyServing serving) {
     this.id = id;
     this.index = index;
-    this.batch = batch;
-  }
-
-  void enqueue(int request) {
-    if (count == waiting.length) {
-      int[] grown = new int[waiting.length * 2];
-      for (int i = 0; i < count; i++) {
-        grown[i] = waiting[(head + i) % waiting.length];
-      }
-      waiting = grown;
-      head = 0;
-    }
-    waiting[(head + count) % waiting.length] = request;
-    count++;
-  }
-
-  boolean hasWaiting() {
-    return count > 0;
-  }
-
-  int peekWaiting() {
-    return waiting[head];
-  }
-
-  void dropWaiting() {
-    head = (head + 1) % waiting.length;
-    count--;
+    this.serving = serving;
   }
 
   boolean idle() {
@@ -64,12 +35,6 @@ final class CopyServer {
 
   @Override
   public String toString() {
-    return id
-        + " outstanding="
-        + outstanding
-        + " waiting="
-        + count
-        + " running="
-        + batch.requests();
+    return id + " outstanding=" + outstanding;
   }
 }

@@ -1,10 +1,10 @@
 package dev.copyscale.twin.sim;
 
-import dev.copyscale.serving.ServingProfile;
+import dev.copyscale.serving.TgiCopy;
 import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.sagemaker.SageMakerState;
-import dev.copyscale.twin.serving.CopyBatch;
+import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.world.TwinWorld;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +14,6 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -25,13 +24,13 @@ import java.util.TreeMap;
  * function), and the copies SageMaker serves are taken from the twin; every minute the stack's
  * functions run; schedules fire at their times.
  *
- * <p>A request is routed to a serving copy by the endpoint's routing strategy, waits in the copy's
- * queue until TGI's batch admits it ({@link CopyBatch}), then takes the serving profile's time to
- * first token and per-token time at the batch size it joined. SageMaker gives up after the
- * invocation timeout (60 s) and TGI then drops the request, so it frees its batch slot at that
- * moment. With no copy serving, a request fails as SageMaker fails it and counts in
- * NoCapacityInvocationFailures. TGI's limits and the routing are the deployed component's and
- * endpoint's, read from the twin.
+ * <p>A request is routed to a serving copy by the endpoint's routing strategy and served by the
+ * copy's TGI ({@link Serving}): through the derived serving model, each request with its own prompt
+ * and output as TGI batches it ({@link TgiCopy}), or through a measured table where one is given.
+ * SageMaker gives up after the invocation timeout (60 s) and TGI then drops the request, so it
+ * frees its batch slot at that moment. With no copy serving, a request fails as SageMaker fails it
+ * and counts in NoCapacityInvocationFailures. TGI's limits and the routing are the deployed
+ * component's and endpoint's, read from the twin.
  *
  * <p>Time is microseconds since {@link #origin()}, in primitive fields, and requests live in
  * primitive arrays: a simulated week is millions of requests. Not thread-safe: one thread drives
@@ -90,7 +89,7 @@ public final class ServingEngine {
   private final Stack stack;
   private final String componentName;
   private final String endpointName;
-  private final ServingProfile profile;
+  private final Serving serving;
   private final Listener listener;
   private final long timeoutMicros;
   private final TgiLimits limits;
@@ -102,8 +101,8 @@ public final class ServingEngine {
 
   // Requests by id.
   private long[] arrival = new long[1024];
-  private int[] prompt = new int[1024];
-  private int[] output = new int[1024];
+  private long[] startedAt = new long[1024];
+  private long[] firstTokenAt = new long[1024];
   private int submitted;
 
   /** Ids of finished requests, reused so that a long load run holds only the requests in flight. */
@@ -115,19 +114,20 @@ public final class ServingEngine {
   // ones.
   private final List<CopyServer> copies = new ArrayList<>();
   private final Map<String, CopyServer> copiesById = new HashMap<>();
-  private CopyServer[] serving = new CopyServer[16];
+  private CopyServer[] servingCopies = new CopyServer[16];
   private int servingCount;
   private int tieBreak;
   private long nextCopyReady = Long.MAX_VALUE;
 
-  private final CompletionHeap running = new CompletionHeap();
+  /** Copies by their next event, an indexed binary min-heap of copy indices. */
+  private int[] copyHeap = new int[16];
 
-  /**
-   * First tokens of streamed requests still to leave: {at, request}. Only streaming requests pay
-   * for this.
-   */
-  private final PriorityQueue<long[]> firstTokens =
-      new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+  private int[] copyHeapIndex = new int[16];
+  private long[] copyNext = new long[16];
+  private int copyHeapSize;
+
+  /** What copies reported and the engine has yet to act on: kind, request, copy, at. */
+  private final EventBuffer events = new EventBuffer();
 
   private final BitSet streamed = new BitSet();
   private long now;
@@ -140,17 +140,21 @@ public final class ServingEngine {
   private MetricBucket bucket = new MetricBucket();
   private double periodConcurrencyIntegral;
 
+  /**
+   * Serves the component's requests as {@code serving} says (the derived serving model or a
+   * measured table: {@link Serving#forSpec}); TGI's limits are the deployed container's.
+   */
   public ServingEngine(
       TwinWorld world,
       Stack stack,
       String componentName,
-      ServingProfile profile,
+      Serving serving,
       Options options,
       Listener listener) {
     this.world = world;
     this.stack = stack;
     this.componentName = componentName;
-    this.profile = profile;
+    this.serving = serving;
     this.listener = listener;
     this.timeoutMicros = options.invocationTimeout().toNanos() / 1000;
     world.sageMaker().settle();
@@ -162,21 +166,8 @@ public final class ServingEngine {
     }
     SageMakerState.Endpoint endpoint = state.endpoints().get(component.endpointName());
     this.endpointName = component.endpointName();
-    // The container's environment: the model's, with the component specification's own on top (as
-    // SageMaker merges them).
-    Map<String, String> env = new TreeMap<>();
-    SageMakerState.Model model =
-        component.modelName() == null ? null : state.models().get(component.modelName());
-    if (model != null) {
-      env.putAll(model.environment());
-    }
-    env.putAll(component.environment());
-    this.limits =
-        TgiLimits.of(
-            env,
-            profile,
-            env.getOrDefault("HF_MODEL_ID", ""),
-            dev.copyscale.catalog.Catalog.bundled());
+    Map<String, String> env = environment(state, component);
+    this.limits = serving.limits(env, env.getOrDefault("HF_MODEL_ID", ""));
     String routing =
         endpoint == null
             ? null
@@ -192,6 +183,27 @@ public final class ServingEngine {
     this.origin = Instant.ofEpochSecond(Math.floorDiv(clock.getEpochSecond() + 9, 10) * 10);
     advanceWorldTo(0);
     syncCopies();
+  }
+
+  /**
+   * The container's environment: the model's, with the component specification's own on top (as
+   * SageMaker merges them).
+   */
+  private static Map<String, String> environment(
+      SageMakerState state, SageMakerState.Component component) {
+    Map<String, String> env = new TreeMap<>();
+    SageMakerState.Model model =
+        component.modelName() == null ? null : state.models().get(component.modelName());
+    if (model != null) {
+      env.putAll(model.environment());
+    }
+    env.putAll(component.environment());
+    return env;
+  }
+
+  /** How the copies serve, and where that comes from. */
+  public Serving serving() {
+    return serving;
   }
 
   public Instant origin() {
@@ -243,8 +255,11 @@ public final class ServingEngine {
    * a copy becoming ready).
    */
   public long nextEventAt() {
-    long token = firstTokens.isEmpty() ? Long.MAX_VALUE : firstTokens.peek()[0];
-    return Math.min(Math.min(running.nextAt(), nextBoundary), Math.min(nextCopyReady, token));
+    return Math.min(nextCopyEvent(), Math.min(nextBoundary, nextCopyReady));
+  }
+
+  private long nextCopyEvent() {
+    return copyHeapSize == 0 ? Long.MAX_VALUE : copyNext[copyHeap[0]];
   }
 
   public long arrivalMicros(int request) {
@@ -270,21 +285,16 @@ public final class ServingEngine {
    */
   public void runUntil(long until) {
     while (true) {
-      long done = running.nextAt();
+      long copyEvent = nextCopyEvent();
       long boundary = nextBoundary;
       long ready = nextCopyReady;
-      long token = firstTokens.isEmpty() ? Long.MAX_VALUE : firstTokens.peek()[0];
-      if (token <= until && token <= done && token <= boundary && token <= ready) {
-        long[] t = firstTokens.poll();
-        account(t[0]);
-        listener.firstToken((int) t[1], t[0]);
-      } else if (boundary <= until && boundary <= done && boundary <= ready) {
+      if (boundary <= until && boundary <= copyEvent && boundary <= ready) {
         tenSeconds(boundary);
-      } else if (ready <= until && ready <= done) {
+      } else if (ready <= until && ready <= copyEvent) {
         account(ready);
         syncCopies();
-      } else if (done <= until) {
-        complete(done);
+      } else if (copyEvent <= until) {
+        advanceCopy(copyHeap[0], copyEvent);
       } else {
         break;
       }
@@ -303,7 +313,7 @@ public final class ServingEngine {
   /** Runs until every submitted request has finished. */
   public void drain() {
     while (!idle()) {
-      runUntil(Math.min(running.nextAt(), nextBoundary));
+      runUntil(Math.min(nextCopyEvent(), nextBoundary));
     }
   }
 
@@ -324,12 +334,10 @@ public final class ServingEngine {
     if (request == arrival.length) {
       int n = Math.max(16, request * 2);
       arrival = Arrays.copyOf(arrival, n);
-      prompt = Arrays.copyOf(prompt, n);
-      output = Arrays.copyOf(output, n);
+      startedAt = Arrays.copyOf(startedAt, n);
+      firstTokenAt = Arrays.copyOf(firstTokenAt, n);
     }
     arrival[request] = now;
-    prompt[request] = promptTokens;
-    output[request] = outputTokens;
     if (servingCount == 0) {
       bucket.noCapacity++;
       finished(request, now, 0, 0, NO_CAPACITY);
@@ -346,20 +354,20 @@ public final class ServingEngine {
     CopyServer copy = route();
     copy.outstanding++;
     outstanding++;
-    if (!start(copy, request)) {
-      copy.enqueue(request);
-    }
+    copy.serving.arrive(now, request, promptTokens, outputTokens, now);
+    dispatch();
+    reschedule(copy.index);
     return request;
   }
 
   private CopyServer route() {
     if (!leastOutstanding) {
-      return serving[random.nextInt(servingCount)];
+      return servingCopies[random.nextInt(servingCount)];
     }
     int from = tieBreak++ % servingCount;
-    CopyServer best = serving[from];
+    CopyServer best = servingCopies[from];
     for (int k = 1; k < servingCount && best.outstanding > 0; k++) {
-      CopyServer c = serving[(from + k) % servingCount];
+      CopyServer c = servingCopies[(from + k) % servingCount];
       if (c.outstanding < best.outstanding) {
         best = c;
       }
@@ -367,65 +375,145 @@ public final class ServingEngine {
     return best;
   }
 
-  /** Starts the request now if the copy's batch admits it. */
-  private boolean start(CopyServer copy, int request) {
-    int size = copy.batch.admit(prompt[request], output[request]);
-    if (size == 0) {
-      return false;
-    }
-    if (copy.firstStarted < 0) {
-      copy.firstStarted = now;
-    }
-    long firstToken = now + (long) (profile.ttftMs(size) * 1000);
-    long finished = now + (long) (profile.serviceMs(size, output[request]) * 1000);
-    long deadline = arrival[request] + timeoutMicros;
-    if (streamed.get(request) && firstToken < deadline) {
-      firstTokens.add(new long[] {firstToken, request});
-    }
-    // A request past the deadline is encoded as ~id: it leaves the batch at the deadline, failed.
-    running.add(
-        Math.min(finished, deadline),
-        finished > deadline ? ~request : request,
-        copy.index,
-        now,
-        firstToken);
-    return true;
-  }
-
-  private void complete(long at) {
+  /** Runs one copy's events up to {@code at}, then acts on what it reported. */
+  private void advanceCopy(int index, long at) {
     account(at);
     now = at;
-    int encoded = running.nextRequest();
-    CopyServer copy = copies.get(running.nextCopy());
-    long started = running.nextStarted();
-    long firstToken = running.nextFirstToken();
-    running.poll();
-    int request = encoded >= 0 ? encoded : ~encoded;
-    copy.batch.finish(prompt[request], output[request]);
-    copy.outstanding--;
-    outstanding--;
-    if (encoded >= 0) {
-      bucket.modelLatency(at - started);
-      finished(request, at, at - arrival[request], firstToken - arrival[request], null);
-    } else {
-      bucket.modelErrors++;
-      finished(request, at, 0, 0, TIMED_OUT);
-    }
-    while (copy.hasWaiting()) {
-      int waiting = copy.peekWaiting();
-      if (at - arrival[waiting] >= timeoutMicros) {
-        // SageMaker gave up on it while it queued; TGI drops it when it would have started.
-        copy.dropWaiting();
-        copy.outstanding--;
-        outstanding--;
-        bucket.modelErrors++;
-        finished(waiting, at, 0, 0, TIMED_OUT);
-      } else if (start(copy, waiting)) {
-        copy.dropWaiting();
-      } else {
-        break;
+    copies.get(index).serving.advanceTo(at);
+    dispatch();
+    reschedule(index);
+  }
+
+  /** Acts on what copies reported, in the order they reported it. */
+  private void dispatch() {
+    while (!events.isEmpty()) {
+      int kind = events.kind();
+      int request = events.request();
+      CopyServer copy = copies.get(events.copy());
+      long at = events.at();
+      events.poll();
+      switch (kind) {
+        case EventBuffer.STARTED -> {
+          startedAt[request] = at;
+          if (copy.firstStarted < 0) {
+            copy.firstStarted = at;
+          }
+        }
+        case EventBuffer.FIRST_TOKEN -> {
+          firstTokenAt[request] = at;
+          if (streamed.get(request)) {
+            listener.firstToken(request, at);
+          }
+        }
+        case EventBuffer.FINISHED -> {
+          copy.outstanding--;
+          outstanding--;
+          bucket.modelLatency(at - startedAt[request]);
+          finished(
+              request, at, at - arrival[request], firstTokenAt[request] - arrival[request], null);
+        }
+        default -> {
+          copy.outstanding--;
+          outstanding--;
+          bucket.modelErrors++;
+          finished(request, at, 0, 0, TIMED_OUT);
+        }
       }
     }
+  }
+
+  /** A copy's TGI reports here; the engine acts on it once the copy is done ({@link #dispatch}). */
+  private TgiCopy.Sink sink(int copy) {
+    return new TgiCopy.Sink() {
+      @Override
+      public void started(int request, long at) {
+        events.add(EventBuffer.STARTED, request, copy, at);
+      }
+
+      @Override
+      public void firstToken(int request, long at) {
+        events.add(EventBuffer.FIRST_TOKEN, request, copy, at);
+      }
+
+      @Override
+      public void finished(int request, long at) {
+        events.add(EventBuffer.FINISHED, request, copy, at);
+      }
+
+      @Override
+      public void timedOut(int request, long at) {
+        events.add(EventBuffer.TIMED_OUT, request, copy, at);
+      }
+    };
+  }
+
+  // The copies' heap, by each copy's next event.
+
+  private void reschedule(int copy) {
+    long next = copies.get(copy).serving.nextEventAt();
+    int i = copyHeapIndex[copy];
+    if (i < 0) {
+      if (next == Long.MAX_VALUE) {
+        return;
+      }
+      copyNext[copy] = next;
+      copyHeap[copyHeapSize] = copy;
+      copyHeapIndex[copy] = copyHeapSize;
+      copyHeapSize++;
+      heapUp(copyHeapSize - 1);
+      return;
+    }
+    if (next == Long.MAX_VALUE) {
+      copyHeapSize--;
+      copyHeapIndex[copy] = -1;
+      if (i != copyHeapSize) {
+        copyHeap[i] = copyHeap[copyHeapSize];
+        copyHeapIndex[copyHeap[i]] = i;
+        heapUp(i);
+        heapDown(copyHeapIndex[copyHeap[i]]);
+      }
+      return;
+    }
+    copyNext[copy] = next;
+    heapUp(i);
+    heapDown(copyHeapIndex[copy]);
+  }
+
+  private void heapUp(int i) {
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      if (copyNext[copyHeap[parent]] <= copyNext[copyHeap[i]]) {
+        return;
+      }
+      heapSwap(i, parent);
+      i = parent;
+    }
+  }
+
+  private void heapDown(int i) {
+    while (true) {
+      int left = 2 * i + 1;
+      if (left >= copyHeapSize) {
+        return;
+      }
+      int least =
+          left + 1 < copyHeapSize && copyNext[copyHeap[left + 1]] < copyNext[copyHeap[left]]
+              ? left + 1
+              : left;
+      if (copyNext[copyHeap[i]] <= copyNext[copyHeap[least]]) {
+        return;
+      }
+      heapSwap(i, least);
+      i = least;
+    }
+  }
+
+  private void heapSwap(int a, int b) {
+    int t = copyHeap[a];
+    copyHeap[a] = copyHeap[b];
+    copyHeap[b] = t;
+    copyHeapIndex[copyHeap[a]] = a;
+    copyHeapIndex[copyHeap[b]] = b;
   }
 
   /** Tells the listener, then frees the request's id for the next request. */
@@ -518,30 +606,31 @@ public final class ServingEngine {
     }
     int kept = 0;
     for (int i = 0; i < servingCount; i++) {
-      if (ready.contains(serving[i].id)) {
-        serving[kept++] = serving[i];
+      if (ready.contains(servingCopies[i].id)) {
+        servingCopies[kept++] = servingCopies[i];
       } else {
-        serving[i].accepting = false;
+        servingCopies[i].accepting = false;
       }
     }
-    Arrays.fill(serving, kept, servingCount, null);
+    Arrays.fill(servingCopies, kept, servingCount, null);
     servingCount = kept;
     for (String id : ready) {
       if (!copiesById.containsKey(id)) {
+        int index = copies.size();
         CopyServer copy =
-            new CopyServer(
-                id,
-                copies.size(),
-                new CopyBatch(
-                    limits.maxBatchTotalTokens(),
-                    limits.maxTotalTokens(),
-                    profile.maxConcurrency()));
+            new CopyServer(id, index, serving.copy(limits, timeoutMicros, sink(index)));
+        if (index == copyHeapIndex.length) {
+          copyHeapIndex = Arrays.copyOf(copyHeapIndex, index * 2);
+          copyHeap = Arrays.copyOf(copyHeap, index * 2);
+          copyNext = Arrays.copyOf(copyNext, index * 2);
+        }
+        copyHeapIndex[index] = -1;
         copies.add(copy);
         copiesById.put(id, copy);
-        if (servingCount == serving.length) {
-          serving = Arrays.copyOf(serving, servingCount * 2);
+        if (servingCount == servingCopies.length) {
+          servingCopies = Arrays.copyOf(servingCopies, servingCount * 2);
         }
-        serving[servingCount++] = copy;
+        servingCopies[servingCount++] = copy;
       }
     }
   }

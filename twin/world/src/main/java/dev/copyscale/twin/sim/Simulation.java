@@ -2,16 +2,22 @@ package dev.copyscale.twin.sim;
 
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;
+import dev.copyscale.serving.ClosedLoop;
+import dev.copyscale.serving.CopyPhysics;
+import dev.copyscale.serving.Efficiencies;
+import dev.copyscale.serving.RequestShape;
 import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.sagemaker.TwinTimings;
+import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.world.TwinWorld;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,12 +35,14 @@ public final class Simulation implements ServingEngine.Listener {
   /**
    * @param seed the routing's random choices
    * @param sloTtftMs the time-to-first-token objective for SLO attainment
+   * @param sloItlMs the time-per-output-token objective (after the first token), 0 for none: a
+   *     request within the objective meets both
    * @param invocationTimeout how long SageMaker waits for the container (60 s for real-time
    *     endpoints)
    */
-  public record Options(long seed, double sloTtftMs, Duration invocationTimeout) {
+  public record Options(long seed, double sloTtftMs, double sloItlMs, Duration invocationTimeout) {
     public static Options defaults() {
-      return new Options(1, 2000, ServingEngine.Options.SAGEMAKER_TIMEOUT);
+      return new Options(1, 2000, 0, ServingEngine.Options.SAGEMAKER_TIMEOUT);
     }
   }
 
@@ -46,11 +54,12 @@ public final class Simulation implements ServingEngine.Listener {
   private final Stack stack;
   private final DeploymentSpec spec;
   private final String specFile;
-  private final ServingProfile profile;
+  private final Serving serving;
   private final Options options;
   private final List<Input> inputs = new ArrayList<>();
   private ServingEngine engine;
   private double copyRequestsPerSecond;
+  private ServingSummary servingSummary;
 
   // Whole-run figures.
   private final Histogram latencyMs = new Histogram(HISTOGRAM_MAX_MS, 3);
@@ -58,6 +67,10 @@ public final class Simulation implements ServingEngine.Listener {
   private final TreeMap<String, Long> failures = new TreeMap<>();
   private long failed;
   private long withinSlo;
+
+  /** Output tokens of each request in flight, by the engine's id (ids are reused). */
+  private int[] outputTokensById = new int[1024];
+
   // Whole 10-second periods, summed exactly and turned into hours once.
   private long copyPeriods;
   private long instancePeriods;
@@ -80,13 +93,13 @@ public final class Simulation implements ServingEngine.Listener {
       Stack stack,
       DeploymentSpec spec,
       String specFile,
-      ServingProfile profile,
+      Serving serving,
       Options options) {
     this.world = world;
     this.stack = stack;
     this.spec = spec;
     this.specFile = specFile;
-    this.profile = profile;
+    this.serving = serving;
     this.options = options;
   }
 
@@ -111,35 +124,36 @@ public final class Simulation implements ServingEngine.Listener {
             world,
             stack,
             spec.component().name(),
-            profile,
+            serving,
             new ServingEngine.Options(options.seed(), options.invocationTimeout()),
             this);
     // A copy's capacity for the trace's mean request: the batch the token budget allows, at the
     // serving model's pace.
     double meanOutputTokens = 0;
-    double meanRequestTokens = 0;
+    double meanPromptTokens = 0;
     for (int i = 0; i < trace.size(); i++) {
       meanOutputTokens += trace.outputTokens(i);
-      meanRequestTokens += trace.promptTokens(i) + trace.outputTokens(i);
+      meanPromptTokens += trace.promptTokens(i);
     }
     meanOutputTokens /= Math.max(1, trace.size());
-    meanRequestTokens /= Math.max(1, trace.size());
-    int sustainable =
-        (int)
-            Math.max(
-                1,
-                Math.min(
-                    profile.maxConcurrency(),
-                    Math.floor(
-                        engine.limits().maxBatchTotalTokens() / Math.max(1, meanRequestTokens))));
-    copyRequestsPerSecond =
-        sustainable / (profile.serviceMs(sustainable, (int) Math.round(meanOutputTokens)) / 1000.0);
+    meanPromptTokens /= Math.max(1, trace.size());
+    RequestShape mean =
+        new RequestShape(
+            (int) Math.max(1, Math.round(meanPromptTokens)),
+            (int) Math.max(1, Math.round(meanOutputTokens)));
+    int sustainable = sustainable(mean);
+    copyRequestsPerSecond = copyRequestsPerSecond(mean, sustainable);
+    servingSummary = servingSummary(mean, sustainable);
     describeInputs(sustainable);
     int n = trace.size();
     for (int i = 0; i < n; i++) {
       engine.runUntil(trace.arrivalMicros(i));
       minuteArrivals++;
-      engine.submit(trace.promptTokens(i), trace.outputTokens(i));
+      int id = engine.submit(trace.promptTokens(i), trace.outputTokens(i));
+      if (id >= outputTokensById.length) {
+        outputTokensById = Arrays.copyOf(outputTokensById, Math.max(id + 1, id * 2));
+      }
+      outputTokensById[id] = trace.outputTokens(i);
       if (((i + 1) & (PROGRESS_EVERY - 1)) == 0) {
         progress.accept(i + 1);
       }
@@ -160,6 +174,49 @@ public final class Simulation implements ServingEngine.Listener {
     return new SimulationResult(summary(n), List.copyOf(timeline), List.copyOf(inputs));
   }
 
+  /** Requests of the mean shape one copy holds at once: the batch the token budget allows. */
+  private int sustainable(RequestShape mean) {
+    double tokens = mean.promptTokens() + mean.outputTokens();
+    int byTokens = (int) Math.floor(engine.limits().maxBatchTotalTokens() / Math.max(1, tokens));
+    int cap = serving instanceof Serving.Table t ? t.profile().maxConcurrency() : Integer.MAX_VALUE;
+    return Math.max(1, Math.min(cap, byTokens));
+  }
+
+  /** What one copy completes a second at that batch, for requests of the mean shape. */
+  private double copyRequestsPerSecond(RequestShape mean, int sustainable) {
+    if (serving instanceof Serving.Derived d) {
+      return ClosedLoop.run(d.physics(), engine.limits(), mean, sustainable, 4).requestsPerMinute()
+          / 60;
+    }
+    Serving.Table t = (Serving.Table) serving;
+    return sustainable / (t.profile().serviceMs(sustainable, mean.outputTokens()) / 1000.0);
+  }
+
+  /** What served, where its figures come from, and the mean request alone and at the batch. */
+  private ServingSummary servingSummary(RequestShape mean, int sustainable) {
+    double ttft;
+    double itl;
+    if (serving instanceof Serving.Derived d) {
+      ClosedLoop.Point alone = ClosedLoop.run(d.physics(), engine.limits(), mean, 1, 4);
+      ttft = alone.ttftMs();
+      itl = alone.itlMs();
+    } else {
+      // A table serves every request as its own shape.
+      ServingProfile table = ((Serving.Table) serving).profile();
+      ttft = table.ttftMs(1);
+      itl = table.effectiveItlMs(1);
+    }
+    return new ServingSummary(
+        serving.description(),
+        serving.provenance(),
+        mean.promptTokens(),
+        mean.outputTokens(),
+        ttft,
+        itl,
+        sustainable,
+        copyRequestsPerSecond);
+  }
+
   @Override
   public void finished(int request, long at, long latencyMicros, long ttftMicros, String failure) {
     if (failure != null) {
@@ -175,9 +232,21 @@ public final class Simulation implements ServingEngine.Listener {
     minuteLatencyMs.recordValue(latency);
     minuteTtftMs.recordValue(ttft);
     minuteCompleted++;
-    if (ttft <= options.sloTtftMs()) {
+    if (ttft <= options.sloTtftMs() && withinItl(request, latencyMicros - ttftMicros)) {
       withinSlo++;
     }
+  }
+
+  /**
+   * Whether a request's tokens after the first came within the time-per-output-token objective (a
+   * request of one output token has none to time).
+   */
+  private boolean withinItl(int request, long decodeMicros) {
+    if (options.sloItlMs() <= 0) {
+      return true;
+    }
+    int tokens = request < outputTokensById.length ? outputTokensById[request] : 0;
+    return tokens <= 1 || decodeMicros / 1000.0 / (tokens - 1) <= options.sloItlMs();
   }
 
   @Override
@@ -261,6 +330,7 @@ public final class Simulation implements ServingEngine.Listener {
         percentile(ttftMs, 95),
         percentile(ttftMs, 99),
         options.sloTtftMs(),
+        options.sloItlMs(),
         requests == 0 ? 1 : (double) withinSlo / requests,
         copyHours,
         instanceHours,
@@ -268,7 +338,8 @@ public final class Simulation implements ServingEngine.Listener {
         scalingActions,
         List.copyOf(rises),
         median,
-        max);
+        max,
+        servingSummary);
   }
 
   private String engineDescription() {
@@ -399,19 +470,7 @@ public final class Simulation implements ServingEngine.Listener {
 
   private void describeInputs(int sustainable) {
     TwinTimings t = world.timings();
-    inputs.add(
-        new Input(
-            "Serving model (time to first token, per-token time, throughput by concurrency)",
-            profile.name(),
-            Input.Provenance.MEASURED,
-            "measured table, interpolated in log2(concurrency); per-token time fitted to the"
-                + " measured throughput (docs/simulation.md)"));
-    inputs.add(
-        new Input(
-            "Prompt length's effect on time to first token",
-            "none beyond the table's ~550-token prompts",
-            Input.Provenance.ASSUMED,
-            "the table was measured at one prompt length"));
+    servingInputs().forEach(inputs::add);
     inputs.add(
         new Input(
             "Invocation timeout",
@@ -434,6 +493,22 @@ public final class Simulation implements ServingEngine.Listener {
     inputs.add(tgi(limits, "MAX_INPUT_LENGTH", limits.maxInputTokens()));
     inputs.add(tgi(limits, "MAX_TOTAL_TOKENS", limits.maxTotalTokens()));
     inputs.add(tgi(limits, "MAX_BATCH_TOTAL_TOKENS", limits.maxBatchTotalTokens()));
+    if (serving.promptAware()) {
+      inputs.add(tgi(limits, "MAX_BATCH_PREFILL_TOKENS", limits.maxBatchPrefillTokens()));
+      inputs.add(
+          limits.defaulted().contains("WAITING_SERVED_RATIO")
+              ? new Input(
+                  "WAITING_SERVED_RATIO",
+                  Double.toString(limits.waitingServedRatio()),
+                  Input.Provenance.DOCUMENTED,
+                  "TGI v2.0.2 to v2.0.4's default (launcher/src/main.rs; v2.0.0 and v2.0.1: 1.2)")
+              : new Input(
+                  "WAITING_SERVED_RATIO",
+                  Double.toString(limits.waitingServedRatio()),
+                  Input.Provenance.SPEC,
+                  "component.env"));
+      inputs.add(tgi(limits, "MAX_WAITING_TOKENS", limits.maxWaitingTokens()));
+    }
     inputs.add(
         new Input(
             "Copy capacity for 'time to enough capacity'",
@@ -505,19 +580,135 @@ public final class Simulation implements ServingEngine.Listener {
                 type.source()));
   }
 
+  /** What served the requests and the figures it rests on, each with its source. */
+  private List<Input> servingInputs() {
+    List<Input> list = new ArrayList<>();
+    if (serving instanceof Serving.Table t) {
+      list.add(
+          new Input(
+              "Serving model (time to first token, per-token time, throughput by concurrency)",
+              t.description(),
+              Input.Provenance.MEASURED,
+              serving.provenance()
+                  + ", interpolated in log2(concurrency); per-token time fitted to the measured"
+                  + " throughput (docs/simulation.md)"));
+      list.add(
+          new Input(
+              "Prompt length's effect on time to first token",
+              "none beyond the table's ~" + t.profile().referenceInputTokens() + "-token prompts",
+              Input.Provenance.ASSUMED,
+              "the table was measured at one prompt length; without it the derived model serves"
+                  + " each request's own"));
+      return list;
+    }
+    CopyPhysics p = ((Serving.Derived) serving).physics();
+    list.add(
+        new Input(
+            "Serving model (each request's prefill and decode steps as TGI batches them)",
+            serving.description(),
+            Input.Provenance.DOCUMENTED,
+            serving.provenance() + " (docs/simulation.md, The serving model)"));
+    dev.copyscale.catalog.ModelProfile m = p.model();
+    dev.copyscale.catalog.ModelProfile.Architecture a = m.architecture().orElseThrow();
+    String modelSource = m.source();
+    // The catalog's source names the config.json first, then what else it checked.
+    int cut = modelSource.startsWith("config.json: ") ? modelSource.indexOf(" (") : -1;
+    list.add(
+        new Input(
+            "Model figures",
+            String.format(
+                Locale.ROOT,
+                "%.2fB parameters, %d layers, hidden %d, %d attention heads (%d key/value), MLP %d,"
+                    + " vocabulary %d%s, %.0f bytes a weight",
+                m.parametersBillions(),
+                m.layers(),
+                a.hiddenSize(),
+                a.attentionHeads(),
+                m.kvHeads(),
+                a.intermediateSize(),
+                a.vocabSize(),
+                a.experts() > 1
+                    ? ", " + a.experts() + " experts (" + a.expertsPerToken() + " a token)"
+                    : "",
+                p.bytesPerWeight()),
+            Input.Provenance.DOCUMENTED,
+            cut > 0 ? modelSource.substring(0, cut) : modelSource));
+    list.add(
+        new Input(
+            "GPU figures",
+            String.format(
+                Locale.ROOT,
+                "%.0f TFLOPS dense FP16, %.0f GB/s memory, %s %.0f GB/s",
+                p.gpu().denseFp16Tflops(),
+                p.gpu().memoryBandwidthGBs(),
+                p.gpu().interconnect().label(),
+                p.gpu().interconnectGBs()),
+            Input.Provenance.DOCUMENTED,
+            p.gpu().datasheet() + " (catalog accelerators.csv)"));
+    list.add(
+        new Input(
+            "Efficiencies (share of peak FLOPs and bandwidth, overhead a step)",
+            p.efficiencies().toString(),
+            Input.Provenance.MEASURED,
+            "calibrated once on the bundled table llama3-8b-instruct-tgi-a10g.csv"
+                + (p.efficiencies().equals(Efficiencies.CALIBRATED) ? "" : " (then corrected)")));
+    if (p.gpus() > 1) {
+      list.add(
+          new Input(
+              "All-reduce latency (tensor parallelism, two a layer)",
+              (p.gpu().interconnect() == dev.copyscale.catalog.Accelerator.Interconnect.NVLINK
+                      ? CopyPhysics.NVLINK_ALL_REDUCE_US
+                      : CopyPhysics.PCIE_ALL_REDUCE_US)
+                  + " us over "
+                  + p.gpu().interconnect().label(),
+              Input.Provenance.ASSUMED,
+              "NCCL's small all-reduces take 10-25 us; not in the calibration (one GPU)"));
+    }
+    list.add(
+        new Input(
+            "GPU memory that is neither weights nor KV cache",
+            dev.copyscale.serving.ServingModels.RUNTIME_GIB_PER_GPU + " GiB a GPU",
+            Input.Provenance.ASSUMED,
+            "as preflight's default runtime overhead; sizes MAX_BATCH_TOTAL_TOKENS when the spec"
+                + " does not set it"));
+    list.add(
+        new Input(
+            "Prompt length's effect on time to first token",
+            "each request's own: prefill FLOPs grow with its prompt (and attention with its"
+                + " square)",
+            Input.Provenance.DOCUMENTED,
+            "derived serving model (docs/simulation.md, The serving model)"));
+    return list;
+  }
+
   private static String millis(java.time.Duration d) {
     return d.toMillis() % 1000 == 0
         ? d.toSeconds() + " s"
         : String.format(Locale.ROOT, "%.2f s", d.toMillis() / 1000.0);
   }
 
-  private static Input tgi(TgiLimits limits, String name, int value) {
-    return limits.defaulted().contains(name)
-        ? new Input(
-            name,
-            Integer.toString(value),
-            Input.Provenance.ASSUMED,
-            "TGI's default (not set in the spec)")
-        : new Input(name, Integer.toString(value), Input.Provenance.SPEC, "component.env");
+  private Input tgi(TgiLimits limits, String name, int value) {
+    if (!limits.defaulted().contains(name)) {
+      return new Input(name, Integer.toString(value), Input.Provenance.SPEC, "component.env");
+    }
+    if (name.equals("MAX_BATCH_TOTAL_TOKENS")) {
+      return serving.promptAware()
+          ? new Input(
+              name,
+              Integer.toString(value),
+              Input.Provenance.DOCUMENTED,
+              "not set in the spec: TGI v2.0.4 gives 95 % of the GPU memory the weights leave to"
+                  + " the KV cache (its warmup)")
+          : new Input(
+              name,
+              Integer.toString(value),
+              Input.Provenance.ASSUMED,
+              "not set in the spec: the table's highest concurrency of full-length requests");
+    }
+    return new Input(
+        name,
+        Integer.toString(value),
+        Input.Provenance.DOCUMENTED,
+        "not set in the spec: TGI 2.0's launcher default (launcher/src/main.rs)");
   }
 }

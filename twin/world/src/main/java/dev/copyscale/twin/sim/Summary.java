@@ -7,7 +7,8 @@ import java.util.Map;
  * One spec's figures over the whole trace. Latencies are end to end as the client sees them
  * (queueing + time to first token + generation); failed requests have no latency. {@code
  * sloAttainment} is the share of all requests (failed ones included) that succeeded with a time to
- * first token within {@code sloTtftMs}.
+ * first token within {@code sloTtftMs} and, when {@code sloItlMs} is positive, a time per output
+ * token after the first within it.
  *
  * @param spec the deployment's name
  * @param specFile the spec file as given
@@ -20,6 +21,8 @@ import java.util.Map;
  * @param scalingActions changes of the desired copy count (by a policy, the orchestrator or a
  *     schedule)
  * @param capacityRises each rise of the load and how long until enough copies served it
+ * @param serving what served the requests, where its figures come from, and what one copy does with
+ *     the trace's mean request
  */
 public record Summary(
     String spec,
@@ -36,6 +39,7 @@ public record Summary(
     double ttftP95Ms,
     double ttftP99Ms,
     double sloTtftMs,
+    double sloItlMs,
     double sloAttainment,
     double copyHours,
     double instanceHours,
@@ -43,4 +47,5 @@ public record Summary(
     int scalingActions,
     List<CapacityRise> capacityRises,
     double medianSecondsToCapacity,
-    double maxSecondsToCapacity) {}
+    double maxSecondsToCapacity,
+    ServingSummary serving) {}

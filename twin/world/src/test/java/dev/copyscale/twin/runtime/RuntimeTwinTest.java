@@ -8,6 +8,7 @@ import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.json.Json;
 import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.twin.account.Stack;
+import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.world.TwinWorld;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +46,13 @@ class RuntimeTwinTest {
     world = TwinWorld.fresh(TwinStack.START);
     new TwinStack(world, world.stateTable())
         .deploy(TwinStack.json("deploy-llama3-8b-orchestrated.json"));
-    runtime = new RuntimeTwin(world, Stack.NONE, COMPONENT, LLAMA, 1);
+    runtime =
+        new RuntimeTwin(
+            world,
+            Stack.NONE,
+            COMPONENT,
+            Serving.table(LLAMA, "measured table " + LLAMA.name()),
+            1);
   }
 
   static String body(String inputs, int maxNewTokens) {
@@ -351,7 +358,13 @@ class RuntimeTwinTest {
         .updateInferenceComponentRuntimeConfig(
             b -> b.inferenceComponentName(COMPONENT).desiredRuntimeConfig(c -> c.copyCount(0)));
     world.advance(Duration.ofMinutes(5), Stack.NONE);
-    runtime = new RuntimeTwin(world, Stack.NONE, COMPONENT, LLAMA, 1);
+    runtime =
+        new RuntimeTwin(
+            world,
+            Stack.NONE,
+            COMPONENT,
+            Serving.table(LLAMA, "measured table " + LLAMA.name()),
+            1);
     Throwable refused = failure(invoke(ENDPOINT, COMPONENT, body("hi", 5)));
     assertThat(refused)
         .isInstanceOf(ValidationErrorException.class)

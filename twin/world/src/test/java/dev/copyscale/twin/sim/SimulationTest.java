@@ -11,6 +11,7 @@ import dev.copyscale.spec.SpecParser;
 import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.sagemaker.SageMakerState;
+import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.traffic.Synthetic;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.world.TwinWorld;
@@ -55,7 +56,8 @@ class SimulationTest {
 
   record Deployed(TwinWorld world, DeploymentSpec spec) {
     Simulation simulation(Simulation.Options options) {
-      return new Simulation(world, Stack.NONE, spec, spec.name() + ".yaml", LLAMA, options);
+      return new Simulation(
+          world, Stack.NONE, spec, spec.name() + ".yaml", Serving.forSpec(spec), options);
     }
 
     Simulation simulation() {
@@ -207,11 +209,41 @@ class SimulationTest {
     assertThat(a).isEqualTo(b);
     SimulationResult other =
         deploy("native-target-tracking.yaml", random)
-            .simulation(new Simulation.Options(99, 2000, Duration.ofSeconds(60)))
+            .simulation(new Simulation.Options(99, 2000, 0, Duration.ofSeconds(60)))
             .run(trace, n -> {});
     // Another seed routes differently: the results differ (the p99 alone may sit at the 60 s
     // timeout either way).
     assertThat(other.summary()).isNotEqualTo(a.summary());
+  }
+
+  @Test
+  void aTimePerOutputTokenObjectiveCountsOnlyRequestsThatMeetBoth() throws IOException {
+    Trace trace = constant(3, Duration.ofMinutes(5));
+    Summary ttftOnly =
+        deploy("native-target-tracking.yaml", tree -> {})
+            .simulation()
+            .run(trace, n -> {})
+            .summary();
+    java.util.function.DoubleFunction<Summary> withItl =
+        itl -> {
+          try {
+            return deploy("native-target-tracking.yaml", tree -> {})
+                .simulation(new Simulation.Options(1, 2000, itl, Duration.ofSeconds(60)))
+                .run(trace, n -> {})
+                .summary();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+    assertThat(ttftOnly.sloAttainment()).isGreaterThan(0.9);
+    // A generous ITL changes nothing; one below what a token takes fails every request; one
+    // between counts fewer than the TTFT alone.
+    assertThat(withItl.apply(10_000).sloAttainment()).isEqualTo(ttftOnly.sloAttainment());
+    assertThat(withItl.apply(1).sloAttainment()).isZero();
+    Summary tight = withItl.apply(ttftOnly.latencyP50Ms() / 175 * 0.9);
+    assertThat(tight.sloItlMs()).isPositive();
+    assertThat(tight.sloAttainment()).isBetween(0.0, ttftOnly.sloAttainment());
+    assertThat(tight.sloAttainment()).isLessThan(ttftOnly.sloAttainment());
   }
 
   @Test
