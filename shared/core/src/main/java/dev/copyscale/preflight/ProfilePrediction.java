@@ -333,22 +333,11 @@ public final class ProfilePrediction {
   }
 
   /** TGI's setting that flash-attention models ignore. */
-  static final String BATCH_TOKENS = "MAX_BATCH_TOTAL_TOKENS";
+  static final String BATCH_TOKENS = TgiLimits.BATCH_TOTAL_TOKENS;
 
-  /**
-   * The environment as TGI honours it: for flash-attention models (every model of the catalog, and
-   * any Llama, Mistral, Mixtral, Qwen or Yi on a GPU) TGI 2.x sizes the batch's KV cache from the
-   * GPU memory its warmup finds free and ignores MAX_BATCH_TOTAL_TOKENS (router/src/server.rs:
-   * "`--max-batch-total-tokens` is deprecated for Flash Attention models", then "Inferred max batch
-   * total tokens").
-   */
+  /** The environment as TGI honours it ({@link TgiLimits#asTgiReadsIt}). */
   public static Map<String, String> honoured(Map<String, String> env) {
-    if (!env.containsKey(BATCH_TOKENS)) {
-      return env;
-    }
-    Map<String, String> copy = new java.util.LinkedHashMap<>(env);
-    copy.remove(BATCH_TOKENS);
-    return copy;
+    return TgiLimits.asTgiReadsIt(env);
   }
 
   /** The warning for a MAX_BATCH_TOTAL_TOKENS TGI will not use. */

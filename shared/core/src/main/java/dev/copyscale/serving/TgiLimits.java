@@ -75,11 +75,34 @@ public record TgiLimits(
   }
 
   /**
-   * As TGI sizes them for a model of {@code contextTokens} tokens whose KV cache holds {@code
-   * kvCacheTokens} tokens (the default MAX_BATCH_TOTAL_TOKENS).
+   * As TGI sizes them for a flash-attention model of {@code contextTokens} tokens whose KV cache
+   * holds {@code kvCacheTokens} tokens: the batch is what the memory holds, whatever
+   * MAX_BATCH_TOTAL_TOKENS says ({@link #asTgiReadsIt}).
    */
   public static TgiLimits of(Map<String, String> env, int contextTokens, long kvCacheTokens) {
-    return of(env, contextTokens, total -> (int) Math.min(Integer.MAX_VALUE, kvCacheTokens));
+    return of(
+        asTgiReadsIt(env),
+        contextTokens,
+        total -> (int) Math.min(Integer.MAX_VALUE, kvCacheTokens));
+  }
+
+  /** The setting flash-attention models ignore. */
+  public static final String BATCH_TOTAL_TOKENS = "MAX_BATCH_TOTAL_TOKENS";
+
+  /**
+   * The environment as TGI 2.x reads it for a flash-attention model (every model copyscale derives
+   * a serving model for: Llama, Mistral, Mixtral, Qwen, Yi on GPUs): it sizes the batch's KV cache
+   * from the GPU memory its warm-up finds free and ignores MAX_BATCH_TOTAL_TOKENS (router
+   * src/server.rs: "`--max-batch-total-tokens` is deprecated for Flash Attention models", then
+   * "Inferred max batch total tokens").
+   */
+  public static Map<String, String> asTgiReadsIt(Map<String, String> env) {
+    if (!env.containsKey(BATCH_TOTAL_TOKENS)) {
+      return env;
+    }
+    Map<String, String> read = new java.util.LinkedHashMap<>(env);
+    read.remove(BATCH_TOTAL_TOKENS);
+    return read;
   }
 
   private static TgiLimits of(

@@ -77,12 +77,12 @@ public record SloCapacity(
                     new IllegalStateException(
                         spec.name() + ": " + resolution.field() + ": " + resolution.problem()));
     ServingModel model = objective.model();
-    // A derived model's TGI sizes its batch from the GPUs' free memory; a measured table alone
-    // gives only the concurrencies it was measured at.
+    // TGI sizes its batch from the GPUs' free memory wherever the model's and GPUs' figures are
+    // known (a measured table's copies too); a measured table alone gives only the concurrencies
+    // it was measured at.
     TgiLimits limits =
         model
             .limits()
-            .filter(l -> model.source() == ServingModel.Source.DERIVED)
             .orElseGet(() -> TgiLimits.of(c.env(), model.profile(), c.modelId(), catalog));
     InstanceType type =
         catalog

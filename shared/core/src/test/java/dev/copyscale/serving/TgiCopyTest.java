@@ -19,9 +19,32 @@ class TgiCopyTest {
   final long[] done = new long[64];
 
   TgiCopy copy(Map<String, String> env, long timeoutMicros) {
+    return copy(Physics.limits(physics, env), timeoutMicros);
+  }
+
+  /**
+   * A copy whose GPU memory holds only {@code batchTokens} tokens of KV cache (TGI sizes the batch
+   * from memory; MAX_BATCH_TOTAL_TOKENS does not change it).
+   */
+  TgiCopy copyHolding(int batchTokens, long timeoutMicros) {
+    TgiLimits l = Physics.limits(physics, Map.of());
+    return copy(
+        new TgiLimits(
+            l.maxInputTokens(),
+            l.maxTotalTokens(),
+            batchTokens,
+            l.maxBatchPrefillTokens(),
+            l.waitingServedRatio(),
+            l.maxWaitingTokens(),
+            l.maxBatchSize(),
+            l.defaulted()),
+        timeoutMicros);
+  }
+
+  TgiCopy copy(TgiLimits limits, long timeoutMicros) {
     return new TgiCopy(
         physics,
-        Physics.limits(physics, env),
+        limits,
         timeoutMicros,
         new TgiCopy.Sink() {
           @Override
@@ -134,7 +157,7 @@ class TgiCopyTest {
   @Test
   void theTokenBudgetCapsTheBatchAndTheQueueIsFirstComeFirstServed() {
     // Room for two requests of 2,048 + 2,048 tokens, not three.
-    TgiCopy copy = copy(Map.of("MAX_BATCH_TOTAL_TOKENS", "8192"), Long.MAX_VALUE / 4);
+    TgiCopy copy = copyHolding(8192, Long.MAX_VALUE / 4);
     copy.arrive(0, 1, 2048, 2048, 0);
     copy.arrive(0, 2, 2048, 2048, 0);
     copy.arrive(0, 3, 16, 16, 0);
@@ -147,7 +170,7 @@ class TgiCopyTest {
   @Test
   void aClientThatGaveUpFreesItsSlotAtTheTimeoutAndAWaitingOneIsDroppedWhenItWouldStart() {
     long timeout = 2_000_000;
-    TgiCopy copy = copy(Map.of("MAX_BATCH_TOTAL_TOKENS", "4096"), timeout);
+    TgiCopy copy = copyHolding(4096, timeout);
     copy.arrive(0, 1, 2000, 2000, 0);
     copy.arrive(0, 2, 2000, 2000, 0);
     runAll(copy);

@@ -142,9 +142,16 @@ class SloEngineOnTwinTest {
           1);
       return;
     }
+    // The arrivals that keep inFlight requests in flight on copies at the operating point (the
+    // demand the engine plans for); the copies serving now hold what Little's law gives at their
+    // own pace (in flight = arrivals x latency), found by iterating it.
+    double arrivalsPerSecond = inFlight / (capacity.serviceMs(capacity.perCopy(1), 1) / 1000);
     double perCopy = inFlight / serving;
+    for (int i = 0; i < 50; i++) {
+      perCopy = arrivalsPerSecond * capacity.serviceMs(Math.max(1, perCopy), 1) / 1000 / serving;
+    }
     double latencyMs = capacity.serviceMs(Math.max(1, perCopy), 1);
-    long n = Math.max(1, Math.round(inFlight / (latencyMs / 1000) * 10));
+    long n = Math.max(1, Math.round(arrivalsPerSecond * 10));
     twin.publishServed(COMPONENT, start, n, serving, latencyMs, perCopy);
   }
 
