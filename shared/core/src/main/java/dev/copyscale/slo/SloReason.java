@@ -52,8 +52,22 @@ final class SloReason {
             + d.copiesHold();
   }
 
-  /** The load's part when the instances asked for stay. */
+  /**
+   * The load's part when the instances asked for stay. A peak of the window needing more than the
+   * load now and ahead says so apart: a peak keeps capacity, it does not add it.
+   */
   static String holding(Demand d, SloCapacity cap) {
+    if (d.copiesHold() > d.copiesUp()) {
+      return fmt(d.holdDemand())
+          + " requests in flight at the "
+          + (d.byPattern() ? d.lookBack() + "-minute" : cap.windowMinutes() + "-minute")
+          + " peak would need "
+          + d.copiesHold()
+          + " (a peak keeps capacity, it does not add it); now and ahead "
+          + fmt(d.upDemand())
+          + " need "
+          + d.copiesUp();
+    }
     return fmt(Math.max(d.holdDemand(), d.upDemand()))
         + " requests in flight at the "
         + (d.byPattern()

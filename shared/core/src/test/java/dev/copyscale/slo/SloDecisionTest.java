@@ -251,7 +251,10 @@ class SloDecisionTest {
     SloDecision d =
         decide(steady(cap, 8, load), List.of(), longAgo, live(8, 1), OptionalInt.of(30));
     assertThat(d.outcome()).isEqualTo(Outcome.NO_CHANGE);
-    assertThat(d.entry().reason()).startsWith("holding: ").contains("at the 30-minute peak");
+    assertThat(d.entry().reason())
+        .startsWith("holding: ")
+        .contains("at the 30-minute peak would need")
+        .contains("(a peak keeps capacity, it does not add it); now and ahead");
   }
 
   @Test
