@@ -1,25 +1,20 @@
 package dev.copyscale.cli;
 
 import dev.copyscale.aws.clients.Clients;
-import dev.copyscale.aws.lambda.LambdaEnvironment;
-import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.chat.ChatMessage;
 import dev.copyscale.cli.chat.ChatMessages;
 import dev.copyscale.cli.chat.ChatTemplate;
 import dev.copyscale.cli.chat.TgiRequest;
-import dev.copyscale.cli.load.AwsTarget;
 import dev.copyscale.cli.load.LoadDriver;
 import dev.copyscale.cli.load.LoadStats;
 import dev.copyscale.cli.load.LoadTarget;
 import dev.copyscale.cli.load.Tutorial;
 import dev.copyscale.cli.load.TwinTarget;
 import dev.copyscale.cli.report.Units;
-import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec;
-import dev.copyscale.spec.SpecParser;
 import dev.copyscale.twin.sagemaker.SageMakerState;
 import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.traffic.Trace;
@@ -30,7 +25,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,9 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
@@ -52,9 +43,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 @Command(
     name = "load",
@@ -288,31 +276,11 @@ final class LoadCommand implements Callable<Integer> {
     List<ChatMessage> chat = tutorial ? Tutorial.messages() : chat();
     boolean generationPrompt = tutorial ? Tutorial.ADD_GENERATION_PROMPT : true;
     Trace trace = trace();
-    StateStore store;
-    TwinWorld world = null;
-    if (where.aws) {
-      checkAwsAccess();
-      store = new DynamoDbStateStore(Clients.real().dynamoDb(), LambdaEnvironment.stateTable());
-    } else {
-      locked = where.lock(commandSpec);
-      world = WorldOptions.load(commandSpec, locked);
-      store = world.stateTable();
-    }
-    DeploymentRecord record =
-        store
-            .deployment(deployment)
-            .orElseThrow(
-                () ->
-                    usage(
-                        "unknown deployment \""
-                            + deployment
-                            + "\""
-                            + (where.aws
-                                ? " in the state table"
-                                : " in "
-                                    + where.world
-                                    + " (deploy it first: copyscale invoke deploy ...)")));
-    DeploymentSpec spec = SpecParser.parse(record.specJson()).orThrow();
+    DeployedEndpoint endpoint = DeployedEndpoint.open(commandSpec, where, deployment, "");
+    locked = endpoint.locked();
+    StateStore store = endpoint.store();
+    TwinWorld world = endpoint.world();
+    DeploymentSpec spec = endpoint.spec();
     ChatTemplate chatTemplate = chatTemplate(spec);
     String chatPrompt = chatTemplate.render(chat, generationPrompt);
     int concurrency =
@@ -345,60 +313,14 @@ final class LoadCommand implements Callable<Integer> {
                     .withStream(stream)
                     .toJson();
 
-    StringWriter functionLog = new StringWriter();
-    LoadTarget built;
-    TwinTarget twin = null;
-    Serving served = null;
-    if (where.aws) {
-      built =
-          new AwsTarget(
-              spec.endpoint().name(), spec.component().name(), concurrency, Clock.systemUTC());
-    } else {
-      SageMakerState.Component component =
-          world.sageMaker().state().components().get(spec.component().name());
-      if (component == null) {
-        throw usage(
-            "deployment "
-                + deployment
-                + " has no inference component "
-                + spec.component().name()
-                + " in "
-                + where.world
-                + " (is it deployed?)");
-      }
-      served =
-          SpecFiles.serving(
-              commandSpec,
-              "deployment " + deployment,
-              spec,
-              SpecFiles.modelConfig(commandSpec, modelConfig),
-              SpecFiles.servingTable(commandSpec, serving));
-      twin =
-          new TwinTarget(
-              world,
-              new TwinFunctions(world, new PrintWriter(functionLog, true)),
-              spec.endpoint().name(),
-              spec.component().name(),
-              served,
-              seed);
-      built = twin;
-    }
-    LoadTarget target = decorate.apply(built);
+    DeployedEndpoint.Target reached =
+        endpoint.target(() -> concurrency, modelConfig, serving, seed);
+    StringWriter functionLog = reached.functionLog();
+    TwinTarget twin = reached.twin();
+    Serving served = reached.served();
+    LoadTarget target = decorate.apply(reached.target());
     Instant start = target.clock().instant();
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch summarized = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stop.set(true);
-              try {
-                summarized.await(10, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "copyscale-load-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    CtrlC ctrlC = CtrlC.watch("copyscale-load-stop");
     try {
       AtomicLong sent = new AtomicLong();
       AtomicLong finished = new AtomicLong();
@@ -423,7 +345,7 @@ final class LoadCommand implements Callable<Integer> {
             LoadDriver.run(
                 target,
                 new LoadDriver.Plan(drive, count, duration, stream, body),
-                stop::get,
+                ctrlC::pressed,
                 (s, f) -> {
                   sent.set(s);
                   finished.set(f);
@@ -455,19 +377,12 @@ final class LoadCommand implements Callable<Integer> {
       if (!functionLog.toString().isEmpty()) {
         err.print(functionLog);
       }
-      print(out, spec, stats, activities, copies, served, stop.get());
+      print(out, spec, stats, activities, copies, served, ctrlC.pressed());
       out.flush();
       err.flush();
-      return stats.failed() == 0 && !stop.get() ? 0 : 1;
+      return stats.failed() == 0 && !ctrlC.pressed() ? 0 : 1;
     } finally {
-      // However the run ends: an error must not leave the JVM waiting at exit for a summary that
-      // never comes.
-      summarized.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook is running; the summary it waited for has been printed.
-      }
+      ctrlC.close();
     }
   }
 
@@ -701,23 +616,6 @@ final class LoadCommand implements Callable<Integer> {
       return ChatTemplate.fromFile(file, null, null);
     } catch (IllegalArgumentException e) {
       throw usage("chat template " + chosen + ": " + e.getMessage());
-    }
-  }
-
-  /** No request goes out without credentials and a region: say so before the first one. */
-  private void checkAwsAccess() {
-    try {
-      new DefaultAwsRegionProviderChain().getRegion();
-    } catch (SdkClientException e) {
-      throw usage(
-          "--aws: no AWS region configured: set AWS_REGION, or a region in your AWS profile");
-    }
-    try {
-      DefaultCredentialsProvider.builder().build().resolveCredentials();
-    } catch (SdkClientException e) {
-      throw usage(
-          "--aws: no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,"
-              + " AWS_PROFILE, or sign in with aws sso login");
     }
   }
 

@@ -1,21 +1,15 @@
 package dev.copyscale.cli;
 
-import dev.copyscale.aws.clients.Clients;
-import dev.copyscale.aws.lambda.LambdaEnvironment;
-import dev.copyscale.aws.store.DynamoDbStateStore;
-import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.catalog.ModelProfile;
 import dev.copyscale.cli.chat.TgiRequest;
-import dev.copyscale.cli.load.AwsTarget;
 import dev.copyscale.cli.load.ConcurrencySweep;
 import dev.copyscale.cli.load.LoadTarget;
 import dev.copyscale.cli.load.Tutorial;
 import dev.copyscale.cli.load.TwinTarget;
 import dev.copyscale.cli.report.ProfileChart;
 import dev.copyscale.cli.report.Units;
-import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.json.Json;
 import dev.copyscale.preflight.ProfilePrediction;
 import dev.copyscale.serving.Efficiencies;
@@ -26,8 +20,6 @@ import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.ServingQueries;
-import dev.copyscale.spec.SpecParser;
-import dev.copyscale.twin.sagemaker.SageMakerState;
 import dev.copyscale.twin.world.TwinWorld;
 import dev.copyscale.twin.world.WorldFile;
 import java.io.ByteArrayInputStream;
@@ -37,8 +29,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,9 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -56,9 +43,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * {@code copyscale profile}: how one copy of a model serves, predicted from the model's and GPUs'
@@ -570,84 +554,24 @@ final class ProfileCommand implements Callable<Integer> {
       throw usage("--chart " + picture + ": give a .svg or .png file");
     }
     RequestShape shape = new RequestShape(promptTokens, outputTokens);
-    StateStore store;
-    TwinWorld world = null;
-    if (where.aws) {
-      checkAwsAccess();
-      store = new DynamoDbStateStore(Clients.real().dynamoDb(), LambdaEnvironment.stateTable());
-    } else {
-      locked = where.lock(commandSpec);
-      world = WorldOptions.load(commandSpec, locked);
-      store = world.stateTable();
-    }
-    DeploymentRecord record =
-        store
-            .deployment(deployment)
-            .orElseThrow(
-                () ->
-                    usage(
-                        "--measure: unknown deployment \""
-                            + deployment
-                            + "\""
-                            + (where.aws
-                                ? " in the state table"
-                                : " in "
-                                    + where.world
-                                    + " (deploy it first: copyscale invoke deploy ...)")));
-    DeploymentSpec spec = SpecParser.parse(record.specJson()).orThrow();
+    DeployedEndpoint endpoint =
+        DeployedEndpoint.open(commandSpec, where, deployment, "--measure: ");
+    locked = endpoint.locked();
+    TwinWorld world = endpoint.world();
+    DeploymentSpec spec = endpoint.spec();
     Optional<ServingModel> derived = derived(spec, shape);
     derived.flatMap(ServingModel::limits).ifPresent(limits -> checkShape(limits, shape, spec));
-    StringWriter functionLog = new StringWriter();
-    LoadTarget target;
-    IntSupplier copies;
-    if (where.aws) {
-      // Room in the HTTP client for the highest level's requests on every copy serving now.
-      target =
-          new AwsTarget(
-              spec.endpoint().name(),
-              spec.component().name(),
-              levels.get(levels.size() - 1) * Math.max(1, awsCopies(spec)),
-              Clock.systemUTC());
-      copies = () -> awsCopies(spec);
-    } else {
-      TwinWorld w = world;
-      SageMakerState.Component component =
-          w.sageMaker().state().components().get(spec.component().name());
-      if (component == null) {
-        throw usage(
-            "--measure: deployment "
-                + deployment
-                + " has no inference component "
-                + spec.component().name()
-                + " in "
-                + where.world
-                + " (is it deployed?)");
-      }
-      TwinTarget twin =
-          new TwinTarget(
-              w,
-              new TwinFunctions(w, new PrintWriter(functionLog, true)),
-              spec.endpoint().name(),
-              spec.component().name(),
-              // The deployed spec's own serving model, as simulate and load serve it.
-              SpecFiles.serving(
-                  commandSpec,
-                  "deployment " + deployment,
-                  spec,
-                  Optional.empty(),
-                  Optional.empty()),
-              seed);
-      target = twin;
-      copies =
-          () -> {
-            SageMakerState.Component c =
-                w.sageMaker().state().components().get(spec.component().name());
-            Instant now = twin.clock().instant();
-            return c == null
-                ? 0
-                : (int) c.copies().stream().filter(x -> !x.readyAt().isAfter(now)).count();
-          };
-    }
+    // Room in the HTTP client for the highest level's requests on every copy serving now; the
+    // twin serves with the deployed spec's own serving model, as simulate and load serve it.
+    DeployedEndpoint.Target reached =
+        endpoint.target(
+            () -> levels.get(levels.size() - 1) * Math.max(1, endpoint.awsCopies()),
+            null,
+            null,
+            seed);
+    StringWriter functionLog = reached.functionLog();
+    LoadTarget target = reached.target();
+    IntSupplier copies = reached.copies();
     String body =
         TgiRequest.of(
                 LoadCommand.filler(shape.promptTokens()),
@@ -677,20 +601,7 @@ final class ProfileCommand implements Callable<Integer> {
           "requests/min");
       o.flush();
     }
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              stop.set(true);
-              try {
-                finished.await(10, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "copyscale-profile-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    CtrlC ctrlC = CtrlC.watch("copyscale-profile-stop");
     List<ConcurrencySweep.Level> measured;
     String stoppedBecause = null;
     List<ConcurrencySweep.Level> seen = new ArrayList<>();
@@ -703,7 +614,7 @@ final class ProfileCommand implements Callable<Integer> {
                 c -> rounds * c,
                 i -> body,
                 copies,
-                stop::get,
+                ctrlC::pressed,
                 level -> {
                   seen.add(level);
                   if (!json) {
@@ -797,7 +708,7 @@ final class ProfileCommand implements Callable<Integer> {
         doc.put("request", Map.of("promptTokens", promptTokens, "outputTokens", outputTokens));
         doc.put("levels", measured);
         doc.put("failed", failed);
-        doc.put("stopped", stoppedBecause != null || stop.get());
+        doc.put("stopped", stoppedBecause != null || ctrlC.pressed());
         doc.put("reason", stoppedBecause);
         doc.put("table", table.toString());
         doc.put("chart", picture.toString());
@@ -827,14 +738,9 @@ final class ProfileCommand implements Callable<Integer> {
             m -> o.printf(Locale.ROOT, "The chart's dashed line: %s%n", m.provenance()));
       }
       o.flush();
-      return failed == 0 && stoppedBecause == null && !stop.get() ? 0 : 1;
+      return failed == 0 && stoppedBecause == null && !ctrlC.pressed() ? 0 : 1;
     } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook is running.
-      }
+      ctrlC.close();
     }
   }
 
@@ -940,16 +846,6 @@ final class ProfileCommand implements Callable<Integer> {
                 + " every client was busy; the tutorial's sampling.");
   }
 
-  private int awsCopies(DeploymentSpec spec) {
-    Integer current =
-        Clients.real()
-            .sageMaker()
-            .describeInferenceComponent(b -> b.inferenceComponentName(spec.component().name()))
-            .runtimeConfig()
-            .currentCopyCount();
-    return current == null ? 0 : current;
-  }
-
   private void write(Path file, byte[] bytes) {
     try {
       Path parent = file.toAbsolutePath().getParent();
@@ -981,22 +877,6 @@ final class ProfileCommand implements Callable<Integer> {
               + (modeName.equals("--predict")
                   ? " (it deploys nothing and measures nothing)"
                   : " (the deployment's spec says which model, GPUs and TGI settings serve)"));
-    }
-  }
-
-  private void checkAwsAccess() {
-    try {
-      new DefaultAwsRegionProviderChain().getRegion();
-    } catch (SdkClientException e) {
-      throw usage(
-          "--aws: no AWS region configured: set AWS_REGION, or a region in your AWS profile");
-    }
-    try {
-      DefaultCredentialsProvider.builder().build().resolveCredentials();
-    } catch (SdkClientException e) {
-      throw usage(
-          "--aws: no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,"
-              + " AWS_PROFILE, or sign in with aws sso login");
     }
   }
 
