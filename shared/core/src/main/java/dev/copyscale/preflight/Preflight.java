@@ -193,7 +193,7 @@ public final class Preflight {
   private Optional<ServingFit> serving(
       DeploymentSpec spec, InstanceType type, List<String> warnings, List<String> assumptions) {
     Component c = spec.component();
-    Map<String, String> env = ProfilePrediction.honoured(c.env());
+    Map<String, String> env = c.env();
     RequestShape shape = RequestShape.BUNDLED_TABLE;
     ServingModels.Query query =
         ServingQueries.query(

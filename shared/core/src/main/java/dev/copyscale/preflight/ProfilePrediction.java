@@ -108,17 +108,7 @@ public final class ProfilePrediction {
 
   private ProfilePrediction() {}
 
-  public static Result predict(Question question) {
-    // TGI's own reading of the environment: the user's may set what TGI ignores.
-    Question q =
-        new Question(
-            question.catalog(),
-            question.modelId(),
-            question.ownModel(),
-            question.instanceType(),
-            question.gpus(),
-            honoured(question.env()),
-            question.shape());
+  public static Result predict(Question q) {
     Catalog catalog = q.catalog();
     Optional<ModelProfile> found =
         q.ownModel().map(m -> m.as(q.modelId(), m.source())).or(() -> catalog.model(q.modelId()));
@@ -155,11 +145,12 @@ public final class ProfilePrediction {
               + t.gpuModel()
               + " has no throughput, bandwidth and interconnect figures in copyscale's catalog");
     }
-    List<Problem> problems = envProblems(question.env());
+    List<Problem> problems = envProblems(q.env());
     if (!problems.isEmpty()) {
       return new Result(Optional.empty(), problems);
     }
-    Optional<String> ignoredBatchTokens = Optional.ofNullable(question.env().get(BATCH_TOKENS));
+    Optional<String> ignoredBatchTokens =
+        Optional.ofNullable(q.env().get(TgiLimits.BATCH_TOTAL_TOKENS));
     int heads = model.architecture().get().attentionHeads();
     Optional<Integer> fewest =
         fewestGpus(
@@ -332,14 +323,6 @@ public final class ProfilePrediction {
     return model.profile().measuredItlMs(concurrency);
   }
 
-  /** TGI's setting that flash-attention models ignore. */
-  static final String BATCH_TOKENS = TgiLimits.BATCH_TOTAL_TOKENS;
-
-  /** The environment as TGI honours it ({@link TgiLimits#asTgiReadsIt}). */
-  public static Map<String, String> honoured(Map<String, String> env) {
-    return TgiLimits.asTgiReadsIt(env);
-  }
-
   /** The warning for a MAX_BATCH_TOTAL_TOKENS TGI will not use. */
   public static String ignoredBatchTokens(String given, long kvCacheTokens) {
     return String.format(
@@ -366,8 +349,7 @@ public final class ProfilePrediction {
       RequestShape shape,
       double runtimeGiBPerGpu) {
     Question q =
-        new Question(
-            catalog, modelId, ownModel, type.name(), Optional.empty(), honoured(env), shape);
+        new Question(catalog, modelId, ownModel, type.name(), Optional.empty(), env, shape);
     Optional<ModelProfile> model =
         ownModel.or(() -> catalog.model(modelId)).filter(m -> m.architecture().isPresent());
     if (model.isEmpty()) {
