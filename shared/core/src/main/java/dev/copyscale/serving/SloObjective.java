@@ -41,8 +41,8 @@ public record SloObjective(
       return Resolution.problem(resolved.field(), resolved.problem());
     }
     ServingModel model = resolved.model().get();
-    double ttftMs = ttft.map(Duration::toMillis).orElse(0L);
-    double itlMs = itl.map(Duration::toMillis).orElse(0L);
+    double ttftMs = millis(ttft);
+    double itlMs = millis(itl);
     OptionalDouble within = model.concurrencyWithin(ttftMs, itlMs);
     if (within.isPresent()) {
       return new Resolution(
@@ -68,6 +68,19 @@ public record SloObjective(
         what,
         model.provenance(),
         (long) Math.ceil(floorMs));
+  }
+
+  /**
+   * The concurrency per copy at which {@code other} (this model at another request shape) reaches
+   * these objectives; empty when one request alone misses them.
+   */
+  public OptionalDouble within(ServingModel other) {
+    return other.concurrencyWithin(millis(ttft), millis(itl));
+  }
+
+  /** An objective in milliseconds, 0 when not given (as {@link ServingModel#concurrencyWithin}). */
+  private static double millis(Optional<Duration> objective) {
+    return objective.map(Duration::toMillis).orElse(0L);
   }
 
   /** The objectives as the engine's reasons say them: "TTFT <= 2000 ms and ITL <= 50 ms". */

@@ -4,7 +4,6 @@ import dev.copyscale.serving.RequestShape;
 import dev.copyscale.serving.ServingModel;
 import dev.copyscale.serving.SloObjective;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -71,11 +70,7 @@ final class ObjectiveByWork {
 
   private double derived(ServingModel model, RequestShape shape) {
     ServingModel at = ServingModel.derived(model.physics().get(), model.limits().get(), shape, "");
-    OptionalDouble within =
-        at.concurrencyWithin(
-            objective.ttft().map(d -> (double) d.toMillis()).orElse(0.0),
-            objective.itl().map(d -> (double) d.toMillis()).orElse(0.0));
     // Requests so large that one alone misses the objective: a copy can do no better than one.
-    return within.orElse(1);
+    return objective.within(at).orElse(1);
   }
 }

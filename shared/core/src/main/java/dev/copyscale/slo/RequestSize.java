@@ -50,23 +50,31 @@ public final class RequestSize {
   public static final int RECENT_MIN_SAMPLES = RECENT_MINUTES / 2;
 
   /**
-   * What was learnt: the correction planned with, the long run's and the last hour's medians, and
-   * their calm minutes.
+   * What was learnt: the long run's and the last hour's medians and their calm minutes, and from
+   * them the correction planned with.
    *
-   * @param factor the correction planned with, within [{@link #MIN_FACTOR}, {@link #MAX_FACTOR}]: 1
-   *     (the serving model as it is) until {@link #MIN_SAMPLES} calm minutes are seen
-   * @param longRun the whole history's median ratio, with {@code samples} calm minutes
+   * @param longRun the whole history's median ratio (empty with fewer than {@link #MIN_SAMPLES}
+   *     calm minutes), with {@code samples} calm minutes
    * @param recent the last {@link #RECENT_MINUTES} minutes' median, with {@code recentSamples}
    */
   public record Learnt(
-      double factor,
-      OptionalDouble longRun,
-      int samples,
-      OptionalDouble recent,
-      int recentSamples) {
+      OptionalDouble longRun, int samples, OptionalDouble recent, int recentSamples) {
     /** Nothing learnt yet: the serving model's figures as they are. */
     public static final Learnt NOTHING =
-        new Learnt(1, OptionalDouble.empty(), 0, OptionalDouble.empty(), 0);
+        new Learnt(OptionalDouble.empty(), 0, OptionalDouble.empty(), 0);
+
+    /**
+     * The correction planned with, within [{@link #MIN_FACTOR}, {@link #MAX_FACTOR}]: the last
+     * hour's when it {@link #followsRecent}, else the long run's; 1 (the serving model as it is)
+     * until the long run has one.
+     */
+    public double factor() {
+      if (longRun.isEmpty()) {
+        return 1;
+      }
+      double planned = followsRecent() ? recent.getAsDouble() : longRun.getAsDouble();
+      return Math.max(MIN_FACTOR, Math.min(MAX_FACTOR, planned));
+    }
 
     /** Whether the last hour's correction, higher than the long run's, is the one planned with. */
     public boolean followsRecent() {
@@ -149,17 +157,8 @@ public final class RequestSize {
     }
     double[] recent = recent(history);
     OptionalDouble recentMedian =
-        recent.length == 0
-            ? OptionalDouble.empty()
-            : OptionalDouble.of(rank(List.of(recent), recent.length / 2));
-    Learnt learnt = new Learnt(1, longRun, calm.samples(), recentMedian, recent.length);
-    double planned = learnt.followsRecent() ? recentMedian.getAsDouble() : longRun.getAsDouble();
-    return new Learnt(
-        Math.max(MIN_FACTOR, Math.min(MAX_FACTOR, planned)),
-        longRun,
-        learnt.samples(),
-        recentMedian,
-        recent.length);
+        recent.length == 0 ? OptionalDouble.empty() : OptionalDouble.of(recent[recent.length / 2]);
+    return new Learnt(longRun, calm.samples(), recentMedian, recent.length);
   }
 
   /** The calm ratios of the history's last {@link #RECENT_MINUTES} minutes, ascending. */
