@@ -12,7 +12,6 @@ import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.Source;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.DeploymentSpec;
-import dev.copyscale.spec.Metric;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.account.Stack;
@@ -23,7 +22,6 @@ import dev.copyscale.twin.scheduler.SchedulerTwin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -102,13 +100,7 @@ class SloAnyModelOnTwinTest {
       Instant now = world.clock().instant();
       Instant start = Instant.ofEpochSecond(now.getEpochSecond() / 10 * 10);
       int copies = serving();
-      int desired = twin.desiredCopies(component());
-      // The copy counts with the traffic's figures, as SageMaker publishes them (the account adds
-      // its idle figures only to periods nothing published).
-      Map<String, String> ic = Map.of("InferenceComponentName", component());
-      String ns = Metric.Namespace.INVOCATIONS;
-      world.cloudWatch().publish(ns, "DesiredCopyCount", ic, start, desired, 1, desired, desired);
-      world.cloudWatch().publish(ns, "CurrentCopyCount", ic, start, copies, 1, copies, copies);
+      twin.publishCopyCounts(component(), start);
       double perCopy = demand / copies;
       double latencyMs = SLOWER * capacity.serviceMs(perCopy, 1);
       long n = Math.max(1, Math.round(arrivalsPerSecond * 10));

@@ -124,10 +124,8 @@ class SloEngineOnTwinTest {
     Map<String, String> ic = Map.of("InferenceComponentName", COMPONENT);
     String ns = Metric.Namespace.INVOCATIONS;
     int serving = servingCopies();
-    int desired = twin.desiredCopies(COMPONENT);
+    twin.publishCopyCounts(COMPONENT, start);
     CloudWatchTwin cw = world.cloudWatch();
-    cw.publish(ns, "DesiredCopyCount", ic, start, desired, 1, desired, desired);
-    cw.publish(ns, "CurrentCopyCount", ic, start, serving, 1, serving, serving);
     if (serving == 0) {
       // No copy: every request is refused (and no concurrency is published).
       long refused = Math.max(1, Math.round(inFlight));

@@ -211,6 +211,21 @@ public final class TwinStack {
   }
 
   /**
+   * The copy counts SageMaker publishes for {@code component} with a traffic source's figures for
+   * the 10 seconds from {@code start}: the desired and serving copies now (the account publishes
+   * its idle figures only for periods nothing published).
+   */
+  public void publishCopyCounts(String component, Instant start) {
+    Map<String, String> ic = Map.of("InferenceComponentName", component);
+    String ns = Metric.Namespace.INVOCATIONS;
+    int desired = desiredCopies(component);
+    int serving = servingCopies(component);
+    CloudWatchTwin cw = account.cloudWatch();
+    cw.publish(ns, "DesiredCopyCount", ic, start, desired, 1, desired, desired);
+    cw.publish(ns, "CurrentCopyCount", ic, start, serving, 1, serving, serving);
+  }
+
+  /**
    * What SageMaker publishes for the 10 seconds from {@code start} in which {@code component}'s
    * {@code serving} copies served {@code requests} requests of {@code latencyMs} each, {@code
    * perCopy} in flight on each (as the twin's serving engine publishes it, MetricBucket):
