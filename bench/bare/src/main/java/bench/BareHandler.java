@@ -22,10 +22,17 @@ public final class BareHandler implements RequestStreamHandler {
       SageMakerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
 
   @Override
-  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
     input.readAllBytes();
-    DescribeEndpointResponse endpoint = sageMaker.describeEndpoint(b -> b.endpointName(System.getenv("BENCH_ENDPOINT")));
-    output.write(("{\"endpoint\":\"" + endpoint.endpointName() + "\",\"status\":\"" + endpoint.endpointStatusAsString() + "\"}")
-        .getBytes(StandardCharsets.UTF_8));
+    DescribeEndpointResponse endpoint =
+        sageMaker.describeEndpoint(b -> b.endpointName(System.getenv("BENCH_ENDPOINT")));
+    String json =
+        "{\"endpoint\":\""
+            + endpoint.endpointName()
+            + "\",\"status\":\""
+            + endpoint.endpointStatusAsString()
+            + "\"}";
+    output.write(json.getBytes(StandardCharsets.UTF_8));
   }
 }
