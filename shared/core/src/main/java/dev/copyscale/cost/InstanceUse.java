@@ -27,7 +27,7 @@ public record InstanceUse(
       throw new IllegalArgumentException(
           "instance " + id + ": price " + priceUsdPerHour + " $/h must be finite, not below 0");
     }
-    acceleratorsHeld = Map.copyOf(new TreeMap<>(acceleratorsHeld));
+    acceleratorsHeld = java.util.Collections.unmodifiableMap(new TreeMap<>(acceleratorsHeld));
     double sum = 0;
     for (Map.Entry<String, Double> e : acceleratorsHeld.entrySet()) {
       double held = e.getValue();

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  */
 public record Split(Share endpoint, Map<String, Share> components, Share idle) {
   public Split {
-    components = Map.copyOf(new TreeMap<>(components));
+    components = java.util.Collections.unmodifiableMap(new TreeMap<>(components));
   }
 
   public Share component(String name) {

@@ -12,6 +12,6 @@ import java.util.TreeMap;
  */
 public record PlannedInstance(String id, boolean added, Map<String, Integer> copies) {
   public PlannedInstance {
-    copies = Map.copyOf(new TreeMap<>(copies));
+    copies = java.util.Collections.unmodifiableMap(new TreeMap<>(copies));
   }
 }

@@ -14,7 +14,8 @@ public record RunningInstance(String id, Map<String, Integer> copies) {
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("an instance needs an id");
     }
-    copies = Map.copyOf(new TreeMap<>(copies == null ? Map.of() : copies));
+    copies =
+        java.util.Collections.unmodifiableMap(new TreeMap<>(copies == null ? Map.of() : copies));
     copies.forEach(
         (component, n) -> {
           if (n == null || n < 0) {
