@@ -42,7 +42,7 @@ public record EndpointLimits(
     }
     if (!(instanceType.priceUsdPerHour() > 0)) {
       throw new IllegalArgumentException(
-          instanceType.name() + " has no price in the catalog, so a budget cannot be applied");
+          instanceType.name() + " has no price in the catalog, so its cost is unknown");
     }
   }
 

@@ -256,6 +256,10 @@ class ArbiterTest {
         .isEqualTo(
             "held back by maxInstances 1: one more copy would need 2 ml.g5.12xlarge ($14.18/h)");
     assertThat(d.grant("batch").heldBack().orElseThrow().higherPriority()).containsExactly("chat");
+    assertThat(d.grant("batch").explanation())
+        .isEqualTo(
+            "batch: 2 -> 1 copy (wished 2): held back by higher-priority chat (priority 10), which"
+                + " holds the capacity maxInstances 1 allows");
     assertThat(d.layout())
         .containsExactly(new PlannedInstance("i-1", false, Map.of("chat", 3, "batch", 1)));
   }
