@@ -364,7 +364,11 @@ final class SimulateCommand implements Callable<Integer> {
                 p.file().toString(),
                 p.serving(),
                 new Simulation.Options(
-                    seed, sloTtft.toMillis(), itlMs(), ServingEngine.Options.SAGEMAKER_TIMEOUT))
+                    seed,
+                    sloTtft.toMillis(),
+                    itlMs(),
+                    attainment(),
+                    ServingEngine.Options.SAGEMAKER_TIMEOUT))
             .withInput(
                 new Input(
                     "Trace",

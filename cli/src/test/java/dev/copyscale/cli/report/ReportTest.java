@@ -10,6 +10,8 @@ import dev.copyscale.twin.sim.CapacityRise;
 import dev.copyscale.twin.sim.Input;
 import dev.copyscale.twin.sim.Input.Provenance;
 import dev.copyscale.twin.sim.MinutePoint;
+import dev.copyscale.twin.sim.Misses;
+import dev.copyscale.twin.sim.ObjectiveOutcome;
 import dev.copyscale.twin.sim.ServingSummary;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.sim.Summary;
@@ -106,8 +108,9 @@ class ReportTest {
                 new CapacityRise(
                     START.plusSeconds(2400),
                     START.plusSeconds(2400 + 60L * lagMinutes),
-                    60.0 * lagMinutes),
-                new CapacityRise(START.plusSeconds(6000), null, Double.NaN)),
+                    START.plusSeconds(2460 + 60L * lagMinutes),
+                    60.0 * lagMinutes + 60),
+                new CapacityRise(START.plusSeconds(6000), null, null, Double.NaN)),
             60.0 * lagMinutes,
             failing ? Double.NaN : 60.0 * lagMinutes,
             new ServingSummary(
@@ -119,7 +122,8 @@ class ReportTest {
                 380,
                 31.6,
                 22,
-                1.4));
+                1.4),
+            objective(failing));
     List<Input> inputs =
         List.of(
             new Input(
@@ -130,6 +134,26 @@ class ReportTest {
             new Input("target value", "4 & up", Provenance.SPEC, "examples/" + spec + ".yaml"),
             new Input("copy start time", "95 s", Provenance.ASSUMED, "--copy-start-seconds"));
     return new SimulationResult(summary, timeline, inputs);
+  }
+
+  /**
+   * The objective a spec stated and what came of it: 12,345 requests, of which 87.3 % (failing) or
+   * 99.1 % met it; the misses by cause add up to the rest.
+   */
+  static ObjectiveOutcome objective(boolean failing) {
+    Misses misses =
+        failing ? new Misses(100, 0, 700, 440, 311, 17) : new Misses(60, 0, 40, 11, 0, 0);
+    long within = 12_345 - misses.total();
+    return new ObjectiveOutcome(
+        failing ? "simulate" : "scaling.slo",
+        2_000,
+        0,
+        0.99,
+        within / 12_345.0,
+        12_345 - misses.tooLong(),
+        within / (12_345.0 - misses.tooLong()),
+        !failing,
+        misses);
   }
 
   static List<SimulationResult> results() {

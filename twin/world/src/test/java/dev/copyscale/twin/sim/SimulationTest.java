@@ -209,7 +209,7 @@ class SimulationTest {
     assertThat(a).isEqualTo(b);
     SimulationResult other =
         deploy("native-target-tracking.yaml", random)
-            .simulation(new Simulation.Options(99, 2000, 0, Duration.ofSeconds(60)))
+            .simulation(new Simulation.Options(99, 2000, 0, 0.99, Duration.ofSeconds(60)))
             .run(trace, n -> {});
     // Another seed routes differently: the results differ (the p99 alone may sit at the 60 s
     // timeout either way).
@@ -228,7 +228,7 @@ class SimulationTest {
         itl -> {
           try {
             return deploy("native-target-tracking.yaml", tree -> {})
-                .simulation(new Simulation.Options(1, 2000, itl, Duration.ofSeconds(60)))
+                .simulation(new Simulation.Options(1, 2000, itl, 0.99, Duration.ofSeconds(60)))
                 .run(trace, n -> {})
                 .summary();
           } catch (IOException e) {
