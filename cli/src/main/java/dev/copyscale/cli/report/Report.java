@@ -803,7 +803,7 @@ public final class Report {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write(
           "spec,start,minutes,arrivals,completed,failed,desiredCopies,servingCopies,instances,"
-              + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms\n");
+              + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms,missedObjective\n");
       for (SimulationResult r : results) {
         String spec = csv(r.summary().spec());
         double[] arrivals = f.values(r, MinutePoint::arrivals, Agg.MEAN);
@@ -816,6 +816,7 @@ public final class Report {
         double[] p50 = f.values(r, MinutePoint::latencyP50Ms, Agg.MEAN);
         double[] p95 = f.values(r, MinutePoint::latencyP95Ms, Agg.MAX);
         double[] ttft = f.values(r, MinutePoint::ttftP95Ms, Agg.MAX);
+        double[] missed = f.values(r, MinutePoint::missedObjective, Agg.MEAN);
         int[] minutes = minutesPerBucket(r, f);
         for (int k = 0; k < f.points(); k++) {
           if (minutes[k] == 0) {
@@ -836,7 +837,8 @@ public final class Report {
                   csv(Units.exact(concurrency[k])),
                   csv(Units.exact(p50[k])),
                   csv(p95[k]),
-                  csv(ttft[k])));
+                  csv(ttft[k]),
+                  total(missed[k], minutes[k])));
           w.write('\n');
         }
       }

@@ -32,6 +32,7 @@ final class ObjectiveTally {
 
   private long minuteFinished;
   private long minuteWithin;
+  private long minuteMissed;
 
   /**
    * @param startUpMicros how long a copy on a new instance takes from being asked for to serving:
@@ -64,10 +65,12 @@ final class ObjectiveTally {
     requests++;
     if (refused) {
       this.refused++;
+      minuteMissed++;
       return;
     }
     minuteFinished++;
     if (failure != null) {
+      minuteMissed++;
       switch (failure) {
         case ServingEngine.NO_CAPACITY -> noCopy++;
         case ServingEngine.TIMED_OUT -> timedOut++;
@@ -81,6 +84,7 @@ final class ObjectiveTally {
       return;
     }
     late++;
+    minuteMissed++;
     int minute = (int) Math.max(0, Math.floorDiv(arrivalMicros, MINUTE));
     if (minute >= lateByMinute.length) {
       lateByMinute = Arrays.copyOf(lateByMinute, Math.max(minute + 1, lateByMinute.length * 2));
@@ -110,7 +114,13 @@ final class ObjectiveTally {
         minuteFinished == 0 ? arrivals == 0 : minuteWithin >= attainment * minuteFinished - 1e-9;
     minuteFinished = 0;
     minuteWithin = 0;
+    minuteMissed = 0;
     return met;
+  }
+
+  /** The requests finished in the minute under way that missed the objective, refused included. */
+  long minuteMissed() {
+    return minuteMissed;
   }
 
   /**

@@ -321,6 +321,7 @@ public final class Simulation implements ServingEngine.Listener {
 
   private void minute(ServingEngine.Period p) {
     Instant start = engine.at(p.end() - MINUTE);
+    long missed = stated.minuteMissed();
     timeline.add(
         new MinutePoint(
             start,
@@ -333,7 +334,8 @@ public final class Simulation implements ServingEngine.Listener {
             minuteConcurrency,
             percentile(minuteLatencyMs, 50),
             percentile(minuteLatencyMs, 95),
-            percentile(minuteTtftMs, 95)));
+            percentile(minuteTtftMs, 95),
+            missed));
     boolean enough = p.servingCopies() * copyRequestsPerSecond >= minuteArrivals / 60.0;
     boolean met = stated.minuteMet(minuteArrivals);
     if (stated != judged) {
