@@ -4,6 +4,7 @@ import dev.copyscale.twin.sim.CapacityRise;
 import dev.copyscale.twin.sim.Misses;
 import dev.copyscale.twin.sim.ObjectiveOutcome;
 import dev.copyscale.twin.sim.ServingSummary;
+import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.Summary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,7 +117,14 @@ public final class SummaryTable {
    */
   private static void objectiveRows(List<Summary> s, List<Row> rows) {
     rows.add(
-        row("objective", s, x -> describe(x.objective()) + " (" + x.objective().source() + ")"));
+        row(
+            "objective",
+            s,
+            x ->
+                describe(x.objective())
+                    + (x.objective().source().equals(Simulation.RUN_OBJECTIVE)
+                        ? "" // the run's, stated above the table
+                        : " (" + x.objective().source() + ")")));
     rows.add(
         row(
             "objective met",

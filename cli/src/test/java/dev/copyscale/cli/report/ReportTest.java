@@ -218,7 +218,7 @@ class ReportTest {
             "2 (1 never met the objective again)")
         // The objective each spec is held to, met or not, and the misses by cause.
         .contains(
-            "<th scope=\"row\">objective</th><td>TTFT &lt;= 2,000 ms for 99% (simulate)</td>"
+            "<th scope=\"row\">objective</th><td>TTFT &lt;= 2,000 ms for 99%</td>"
                 + "<td>TTFT &lt;= 2,000 ms for 99% (scaling.slo)</td>",
             "<th scope=\"row\">objective met</th><td>no: 87.30%</td><td>yes: 99.10%</td>",
             "<th scope=\"row\">missed the objective</th><td>1,568 (12.70%)</td><td>111 (0.90%)",

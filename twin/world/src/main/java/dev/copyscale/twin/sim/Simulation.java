@@ -107,6 +107,9 @@ public final class Simulation implements ServingEngine.Listener {
   private Instant riseStart;
   private Instant riseEnough;
 
+  /** The first of the minutes in a row, up to the last, that missed the objective; null if none. */
+  private Instant missStart;
+
   // The current minute.
   private final Histogram minuteLatencyMs = new Histogram(HISTOGRAM_MAX_MS, 2);
   private final Histogram minuteTtftMs = new Histogram(HISTOGRAM_MAX_MS, 2);
@@ -341,8 +344,15 @@ public final class Simulation implements ServingEngine.Listener {
     if (stated != judged) {
       judged.minuteMet(minuteArrivals);
     }
+    if (met) {
+      missStart = null;
+    } else if (missStart == null) {
+      missStart = start;
+    }
+    // A rise began with the latency it cost: the first of the minutes in a row that missed the
+    // objective (the copy capacity for the trace's mean request may see the shortfall later).
     if (!enough && riseStart == null) {
-      riseStart = start;
+      riseStart = missStart != null ? missStart : start;
       riseEnough = null;
     } else if (enough && riseStart != null) {
       Instant end = engine.at(p.end());
