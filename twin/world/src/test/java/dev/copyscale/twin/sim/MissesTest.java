@@ -26,22 +26,6 @@ class MissesTest {
 
   static final int MAX_TOTAL = 8192;
 
-  /** Requests of 550 prompt and 175 output tokens at a constant rate, every k-th one too long. */
-  static Trace withLongPrompts(double perSecond, Duration span, int every) {
-    int n = (int) (perSecond * span.toSeconds());
-    long[] at = new long[n];
-    int[] prompt = new int[n];
-    int[] output = new int[n];
-    for (int i = 0; i < n; i++) {
-      at[i] = (long) (i * 1e6 / perSecond);
-      boolean tooLong = every > 0 && i % every == every - 1;
-      // Alternately over MAX_INPUT_LENGTH, and within it but over MAX_TOTAL_TOKENS with the output.
-      prompt[i] = tooLong ? (i / every % 2 == 0 ? MAX_INPUT + 1 : MAX_INPUT - 10) : 550;
-      output[i] = tooLong && i / every % 2 == 1 ? MAX_TOTAL : 175;
-    }
-    return new Trace(at, prompt, output);
-  }
-
   static long refused(Trace t) {
     long n = 0;
     for (int i = 0; i < t.size(); i++) {
@@ -88,7 +72,7 @@ class MissesTest {
   @Test
   void requestsTooLongForTheTokenLimitsMissWhateverTheCapacity() throws IOException {
     // Eight copies for 1 request/s: only the requests too long miss.
-    Trace trace = withLongPrompts(1, Duration.ofMinutes(10), 20);
+    Trace trace = SimulationTest.constant(1, Duration.ofMinutes(10), 20);
     Summary s = run("scheduled.yaml", tree -> {}, trace);
     Misses m = s.objective().misses();
     assertThat(m.tooLong()).isEqualTo(30);
@@ -101,7 +85,7 @@ class MissesTest {
 
   @Test
   void withNoCopyServingRequestsMissAsNoCopyUnlessTheyAreTooLong() throws IOException {
-    Trace trace = withLongPrompts(2, Duration.ofMinutes(2), 10);
+    Trace trace = SimulationTest.constant(2, Duration.ofMinutes(2), 10);
     Summary s =
         run(
             "orchestrated-high-res.yaml",
@@ -118,7 +102,7 @@ class MissesTest {
     // One copy and no scaling for 6 requests/s from the first second: the first start-up time of
     // the rise no reactive scaling could have served; the rest of it the spec's fixed capacity
     // could not. An overloaded copy also times requests out.
-    Trace trace = withLongPrompts(6, Duration.ofMinutes(12), 0);
+    Trace trace = SimulationTest.constant(6, Duration.ofMinutes(12), 0);
     Summary s =
         run(
             "scheduled.yaml",
