@@ -204,6 +204,7 @@ public final class Preflight {
             type.name(),
             c.resources().accelerators(),
             env,
+            Optional.of(c.image()),
             Optional.empty(),
             false,
             Optional.of(shape));

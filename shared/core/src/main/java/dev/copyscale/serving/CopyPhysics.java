@@ -19,6 +19,9 @@ import java.util.Locale;
  *   <li><b>tensor parallelism</b> over G GPUs divides both, and pays two all-reduces per layer
  *       (after attention and after the MLP) of tokens x hidden x 2 bytes, ring-reduced: 2 (G-1)/G
  *       of the message over each GPU's link one way, plus a fixed latency per all-reduce;
+ *   <li>a pass TGI runs eagerly (every prefill; a decode step above the largest CUDA graph, or
+ *       every one before TGI 2.0) takes at least the CPU's time to launch its layers' kernels
+ *       ({@link CudaGraphs}): the GPU cannot run ahead of the Python that feeds it;
  *   <li>every pass adds a fixed overhead.
  * </ul>
  *
@@ -31,6 +34,7 @@ import java.util.Locale;
  * @param bytesPerWeight 2 for 16-bit weights, less when quantized
  * @param kvBytesPerValue 2 for a 16-bit KV cache, 1 for fp8
  * @param efficiencies the fitted fractions of peak and the per-pass overhead
+ * @param graphs which decode steps replay a CUDA graph (the others are launched eagerly)
  */
 public record CopyPhysics(
     ModelProfile model,
@@ -38,7 +42,8 @@ public record CopyPhysics(
     int gpus,
     double bytesPerWeight,
     double kvBytesPerValue,
-    Efficiencies efficiencies) {
+    Efficiencies efficiencies,
+    CudaGraphs graphs) {
 
   /**
    * The latency of one all-reduce of a small message (NCCL's fixed cost), ASSUMED: NCCL's own tests
@@ -118,7 +123,8 @@ public record CopyPhysics(
         (2 * flopParameters() * tokens + attentionFlopsPerContextToken() / 2 * sumOfSquares)
             / flops();
     double memory = weightBytesRead(tokens) / bandwidth();
-    return Math.max(compute, memory) * 1000 + allReduceMs(tokens) + efficiencies.stepOverheadMs();
+    double gpu = Math.max(compute, memory) * 1000 + allReduceMs(tokens);
+    return Math.max(gpu, eagerLaunchMs()) + efficiencies.stepOverheadMs();
   }
 
   /** Milliseconds of one decode step of {@code batch} requests holding {@code kvTokens} tokens. */
@@ -126,7 +132,14 @@ public record CopyPhysics(
     double memory = (weightBytesRead(batch) + kvBytesPerToken() * kvTokens) / bandwidth();
     double compute =
         (2 * flopParameters() * batch + attentionFlopsPerContextToken() * kvTokens) / flops();
-    return Math.max(memory, compute) * 1000 + allReduceMs(batch) + efficiencies.stepOverheadMs();
+    double gpu = Math.max(memory, compute) * 1000 + allReduceMs(batch);
+    return (graphs.covers(batch) ? gpu : Math.max(gpu, eagerLaunchMs()))
+        + efficiencies.stepOverheadMs();
+  }
+
+  /** Milliseconds the CPU takes to launch one eager pass of this copy ({@link CudaGraphs}). */
+  public double eagerLaunchMs() {
+    return CudaGraphs.eagerLaunchMs(model.layers(), gpus > 1);
   }
 
   /** The two all-reduces per layer of a pass over {@code tokens} tokens, in milliseconds. */
@@ -168,6 +181,10 @@ public record CopyPhysics(
   }
 
   public CopyPhysics withEfficiencies(Efficiencies e) {
-    return new CopyPhysics(model, gpu, gpus, bytesPerWeight, kvBytesPerValue, e);
+    return new CopyPhysics(model, gpu, gpus, bytesPerWeight, kvBytesPerValue, e, graphs);
+  }
+
+  public CopyPhysics withGraphs(CudaGraphs g) {
+    return new CopyPhysics(model, gpu, gpus, bytesPerWeight, kvBytesPerValue, efficiencies, g);
   }
 }
