@@ -243,6 +243,9 @@ public final class Preflight {
                 runtimeOverheadGiBPerGpu))
         .map(w -> "component.resources.accelerators: " + w)
         .ifPresent(warnings::add);
+    p.eagerWarning(shape.promptTokens() + shape.outputTokens() / 2.0)
+        .map(w -> "component.image: " + w)
+        .ifPresent(warnings::add);
     assumptions.add(
         "the copy's concurrency is counted for the bundled table's request shape ("
             + shape

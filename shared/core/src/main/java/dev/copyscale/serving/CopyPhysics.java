@@ -3,6 +3,7 @@ package dev.copyscale.serving;
 import dev.copyscale.catalog.Accelerator;
 import dev.copyscale.catalog.ModelProfile;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * How long one forward pass of a model copy takes on its GPUs (docs/serving.md, "The model"):
@@ -135,6 +136,32 @@ public record CopyPhysics(
     double gpu = Math.max(memory, compute) * 1000 + allReduceMs(batch);
     return (graphs.covers(batch) ? gpu : Math.max(gpu, eagerLaunchMs()))
         + efficiencies.stepOverheadMs();
+  }
+
+  /**
+   * The warning where this copy's TGI decodes eagerly at one request in flight and the CPU's
+   * launches outlast the GPU's step ({@link CudaGraphs}): its latency per token is the CPU's.
+   *
+   * @param kvTokens the KV cache the one request holds
+   */
+  public Optional<String> eagerWarning(double kvTokens) {
+    double gpuMs =
+        withGraphs(CudaGraphs.TGI2_DEFAULT).decodeStepMs(1, kvTokens)
+            - efficiencies.stepOverheadMs();
+    if (graphs.covers(1) || eagerLaunchMs() <= gpuMs) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "%s: launching a pass's kernels from Python takes the CPU about %.1f ms (%d layers),"
+                + " longer than the %.1f ms the GPUs need for a decode step of one request, so"
+                + " every token waits for the CPU; TGI 2.0 and later replay CUDA graphs for decode"
+                + " batches up to 32 (docs/serving.md, \"Kernel launches\")",
+            graphs.reason(),
+            eagerLaunchMs(),
+            model.layers(),
+            gpuMs));
   }
 
   /** Milliseconds the CPU takes to launch one eager pass of this copy ({@link CudaGraphs}). */

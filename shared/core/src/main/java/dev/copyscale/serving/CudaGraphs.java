@@ -36,8 +36,8 @@ public record CudaGraphs(int largestBatch, String reason) {
    * The CPU time of one PyTorch call from Python, in microseconds, ASSUMED from one published
    * measurement: gpt-fast's unfused Llama-2-7B ran at 25.5 tokens a second on an A100 eagerly,
    * "heavily CPU overhead bound" (pytorch.org/blog/accelerating-generative-ai-2/): 39.2 ms a token
-   * over its 2,593 PyTorch calls (32 layers of 80, 33 outside them; pytorch-labs/gpt-fast model.py
-   * and generate.py at commit 3bcaaaf068d1), 15.1 us each.
+   * over its ~2,590 PyTorch calls (32 layers of 80, ~30 outside them; pytorch-labs/gpt-fast
+   * model.py and generate.py at commit 3bcaaaf068d1), 15.1 us each.
    */
   public static final double CALL_US = 15.1;
 
