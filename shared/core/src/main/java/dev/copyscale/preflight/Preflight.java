@@ -222,6 +222,7 @@ public final class Preflight {
             type.name(),
             c.resources().accelerators(),
             env,
+            Optional.of(c.image()),
             Optional.empty(),
             false,
             Optional.of(shape));
@@ -259,6 +260,9 @@ public final class Preflight {
                 shape,
                 runtimeOverheadGiBPerGpu))
         .map(w -> "component.resources.accelerators: " + w)
+        .ifPresent(warnings::add);
+    p.eagerWarning(shape.promptTokens() + shape.outputTokens() / 2.0)
+        .map(w -> "component.image: " + w)
         .ifPresent(warnings::add);
     assumptions.add(
         "the copy's concurrency is counted for the bundled table's request shape ("
