@@ -196,6 +196,15 @@ final class SimulateCommand implements Callable<Integer> {
   Path reportDir;
 
   @Option(
+      names = "--keep-world",
+      paramLabel = "DIR",
+      description =
+          "keep each spec's twin world as DIR/<deployment>.json, as it stands when the run ends, so"
+              + " that `activities NAME --world FILE` and `world show --world FILE` answer about"
+              + " it; checked before anything runs")
+  Path keepWorld;
+
+  @Option(
       names = "--json",
       description =
           "print {\"trace\", \"objective\", \"results\": [...]} (each with its verdict and"
@@ -212,6 +221,9 @@ final class SimulateCommand implements Callable<Integer> {
    * what it says and how its copies serve.
    */
   private record Prepared(Path file, JsonNode document, DeploymentSpec spec, Serving serving) {}
+
+  /** A spec to simulate, and the world file it leaves behind with --keep-world (null without). */
+  private record Job(Prepared prepared, Path world) {}
 
   /** One spec's run: its result and its scaling decisions. */
   private record Run(SimulationResult result, Decisions decisions) {}
@@ -232,15 +244,8 @@ final class SimulateCommand implements Callable<Integer> {
           commandSpec.commandLine(), "--slo-itl must be above zero, got " + sloItl);
     }
     Objective objective = new Objective(sloTtft.toMillis(), itlMs(), attainment());
-    if (reportDir != null) {
-      try {
-        Report.checkWritable(reportDir);
-      } catch (IOException e) {
-        throw new CommandLine.ParameterException(
-            commandSpec.commandLine(),
-            "--report " + reportDir + ": cannot write there: " + OsReason.of(e));
-      }
-    }
+    writable("--report", reportDir);
+    writable("--keep-world", keepWorld);
     List<Prepared> specs = new ArrayList<>();
     Optional<SpecFiles.ModelConfig> model = SpecFiles.modelConfig(commandSpec, modelConfig);
     Optional<ServingQueries.Table> table = SpecFiles.servingTable(commandSpec, serving);
@@ -268,6 +273,7 @@ final class SimulateCommand implements Callable<Integer> {
       }
       specs.add(new Prepared(file, read.tree(), spec, served));
     }
+    List<Path> worlds = worldFiles(specs);
     Trace requests = start == null ? onItsOwnClock(loadTrace()) : loadTrace();
     Instant first = start != null ? start : requests.start().orElse(SYNTHETIC_START);
     String description = describeTrace(requests);
@@ -293,7 +299,8 @@ final class SimulateCommand implements Callable<Integer> {
     PrintWriter warnings = new PrintWriter(functionLog, true);
     try {
       List<Future<Run>> futures = new ArrayList<>();
-      for (Prepared p : specs) {
+      for (int i = 0; i < specs.size(); i++) {
+        Job job = new Job(specs.get(i), worlds.get(i));
         // Each spec reports its own count; the bar shows the sum.
         LongConsumer progress =
             new LongConsumer() {
@@ -306,7 +313,7 @@ final class SimulateCommand implements Callable<Integer> {
               }
             };
         futures.add(
-            pool.submit(() -> simulate(p, requests, first, description, warnings, progress)));
+            pool.submit(() -> simulate(job, requests, first, description, warnings, progress)));
       }
       for (Future<Run> f : futures) {
         Run run = f.get();
@@ -343,18 +350,60 @@ final class SimulateCommand implements Callable<Integer> {
       }
       (json ? err : out).println("report: " + reportDir.resolve("index.html"));
     }
+    if (keepWorld != null) {
+      for (int i = 0; i < specs.size(); i++) {
+        (json ? err : out).println("world (" + specs.get(i).spec().name() + "): " + worlds.get(i));
+      }
+    }
     out.flush();
     err.flush();
     return 0;
   }
 
+  /** A directory an option writes into, checked before anything runs (exit 2 if it cannot be). */
+  private void writable(String option, Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try {
+      Report.checkWritable(dir);
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(),
+          option + " " + dir + ": cannot write there: " + OsReason.of(e));
+    }
+  }
+
+  /**
+   * With --keep-world, where each spec's world goes: its deployment's name, made unique (two specs
+   * of one name get -2, -3, ...); nulls without.
+   */
+  private List<Path> worldFiles(List<Prepared> specs) {
+    List<Path> files = new ArrayList<>();
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    for (Prepared p : specs) {
+      if (keepWorld == null) {
+        files.add(null);
+        continue;
+      }
+      String base = p.spec().name().replaceAll("[^A-Za-z0-9._-]", "_");
+      String name = base;
+      for (int n = 2; !taken.add(name.toLowerCase(Locale.ROOT)); n++) {
+        name = base + "-" + n;
+      }
+      files.add(keepWorld.resolve(name + ".json"));
+    }
+    return files;
+  }
+
   private Run simulate(
-      Prepared p,
+      Job job,
       Trace requests,
       Instant first,
       String description,
       PrintWriter warnings,
       LongConsumer progress) {
+    Prepared p = job.prepared();
     Duration warmUp = warmUp(p.spec());
     TwinWorld world = TwinWorld.fresh(first.minus(warmUp));
     TwinFunctions functions = new TwinFunctions(world, warnings);
@@ -378,7 +427,11 @@ final class SimulateCommand implements Callable<Integer> {
                 p.file().toString(),
                 p.serving(),
                 new Simulation.Options(
-                    seed, sloTtft.toMillis(), itlMs(), ServingEngine.Options.SAGEMAKER_TIMEOUT))
+                    seed,
+                    sloTtft.toMillis(),
+                    itlMs(),
+                    attainment(),
+                    ServingEngine.Options.SAGEMAKER_TIMEOUT))
             .withInput(
                 new Input(
                     "Trace",
@@ -388,6 +441,9 @@ final class SimulateCommand implements Callable<Integer> {
                         : Input.Provenance.MEASURED,
                     trace.startsWith("synthetic:") ? "synthetic generator, seed " + seed : trace));
     SimulationResult result = simulation.run(requests, progress);
+    if (job.world() != null) {
+      world.save(job.world());
+    }
     return new Run(result, decisions(p.spec(), world, first));
   }
 
@@ -450,17 +506,7 @@ final class SimulateCommand implements Callable<Integer> {
     TraceLimits limits = new TraceLimits(maxRequests);
     Trace t;
     try {
-      if (trace.startsWith("synthetic:")) {
-        t = Synthetic.parse(trace, seed, limits);
-      } else {
-        // The default Azure hour, like any relative name of a shipped file, comes from the jar
-        // outside a checkout.
-        Path file = Bundled.resolve(commandSpec, Path.of(trace));
-        if (!Files.isRegularFile(file)) {
-          throw new IllegalArgumentException("no such trace file: " + trace);
-        }
-        t = Trace.azure(file, limits);
-      }
+      t = read(commandSpec, trace, seed, limits);
       // Checked before --repeat builds anything: the trace played N times, K times as fast.
       limits.check(
           trace
@@ -483,6 +529,24 @@ final class SimulateCommand implements Callable<Integer> {
           commandSpec.commandLine(), "--trace: " + trace + " holds no request");
     }
     return t;
+  }
+
+  /**
+   * A trace as {@code --trace} names it: {@code synthetic:...}, or an Azure-format file (the
+   * default Azure hour, like any relative name of a shipped file, from the jar outside a checkout).
+   *
+   * @throws IllegalArgumentException naming what is wrong with it
+   */
+  static Trace read(
+      CommandLine.Model.CommandSpec commandSpec, String trace, long seed, TraceLimits limits) {
+    if (trace.startsWith("synthetic:")) {
+      return Synthetic.parse(trace, seed, limits);
+    }
+    Path file = Bundled.resolve(commandSpec, Path.of(trace));
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no such trace file: " + trace);
+    }
+    return Trace.azure(file, limits);
   }
 
   /**
