@@ -13,6 +13,7 @@ import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.ServingQueries;
 import dev.copyscale.twin.serving.Serving;
@@ -71,10 +72,22 @@ final class SimulateCommand implements Callable<Integer> {
   static final Path AZURE_TRACE = Path.of("examples", "traces", "azure-llm-conv-2023.csv");
 
   /**
-   * How long a deployment runs in the twin before the trace starts: long enough for a new endpoint
-   * to serve.
+   * How long a deployment runs in the twin before the trace starts, at least: long enough for a new
+   * endpoint of a small model to serve ({@link #warmUp} lengthens it for larger ones).
    */
   static final Duration WARM_UP = Duration.ofMinutes(30);
+
+  /**
+   * How long {@code spec}'s deployment runs before the trace starts: long enough for it to have
+   * settled, so the trace meets a deployed endpoint and every spec is judged on its scaling, not on
+   * its deploy. That is the endpoint's first instance starting and then engine slo's fill of that
+   * instance with copies, each a new instance's start-up for the model's weights (docs/slo.md,
+   * "Lead time": 21 minutes for a 70B model in bfloat16), and never less than {@link #WARM_UP}.
+   */
+  static Duration warmUp(DeploymentSpec spec) {
+    Duration settle = SloCapacity.estimatedLeadTime(spec, Catalog.bundled()).multipliedBy(2);
+    return settle.compareTo(WARM_UP) > 0 ? settle : WARM_UP;
+  }
 
   /** When a synthetic trace starts unless --start says otherwise: the Azure hour's own minute. */
   static final Instant SYNTHETIC_START = Instant.parse("2023-11-16T18:15:00Z");
@@ -391,7 +404,8 @@ final class SimulateCommand implements Callable<Integer> {
       PrintWriter warnings,
       LongConsumer progress) {
     Prepared p = job.prepared();
-    TwinWorld world = TwinWorld.fresh(first.minus(WARM_UP));
+    Duration warmUp = warmUp(p.spec());
+    TwinWorld world = TwinWorld.fresh(first.minus(warmUp));
     TwinFunctions functions = new TwinFunctions(world, warnings);
     String response =
         TwinFunctions.invoke(
@@ -404,7 +418,7 @@ final class SimulateCommand implements Callable<Integer> {
           commandSpec.commandLine(),
           p.file() + ": the deploy function refused it: " + answer.get("error"));
     }
-    world.advance(WARM_UP, functions);
+    world.advance(warmUp, functions);
     Simulation simulation =
         new Simulation(
                 world,

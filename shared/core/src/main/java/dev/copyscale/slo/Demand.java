@@ -2,6 +2,7 @@ package dev.copyscale.slo;
 
 import dev.copyscale.slo.LoadHistory.Series;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -27,6 +28,8 @@ import java.util.OptionalInt;
  * @param copiesUp copies the load now or ahead needs
  * @param copiesHold copies the look-back and what lies ahead need
  * @param refused requests refused for want of a copy in the last {@link #REFUSED_MINUTES} minutes
+ * @param overload the last minute's copies past what they can serve, when they were ({@link
+ *     Overload}): {@code copiesUp} is then every copy the bounds allow
  */
 public record Demand(
     double work,
@@ -44,7 +47,8 @@ public record Demand(
     double upDemand,
     int copiesUp,
     int copiesHold,
-    double refused) {
+    double refused,
+    Optional<Overload> overload) {
 
   /**
    * Whole minutes the copies serving now must have served before a backlog counts: SageMaker's 60 s
@@ -145,7 +149,22 @@ public record Demand(
     }
     double hold = Math.max(windowPeak, byPattern ? patternAhead : ahead);
     double upDemand = Math.max(ahead, inFlight);
-    int copiesUp = Math.max(cap.copiesFor(ahead, perCopy), cap.copiesForPeak(inFlight, perCopy));
+    int byModel = Math.max(cap.copiesFor(ahead, perCopy), cap.copiesForPeak(inFlight, perCopy));
+    int copiesUp = byModel;
+    // Copies past what they can serve although as many have served two whole minutes as the
+    // serving model says the load needs: the model is no guide for this traffic, so every copy the
+    // bounds allow, without waiting to learn. (Fewer serving than it says are copies on their way,
+    // and what queued before the copies serving now came times out within the 60 s invocation
+    // timeout of their coming, as a backlog does: neither is evidence against the model.)
+    Optional<Overload> overload =
+        Overload.last(history, cap.slo().attainment())
+            .filter(
+                o ->
+                    servingCopies >= byModel
+                        && servedThroughout(history, servingCopies, SETTLE_MINUTES));
+    if (overload.isPresent()) {
+      copiesUp = Overload.EVERY_COPY;
+    }
     double holdDemand = Math.max(hold, windowBusiest);
     int copiesHold =
         Math.max(cap.copiesFor(hold, perCopy), cap.copiesForPeak(windowBusiest, perCopy));
@@ -165,7 +184,8 @@ public record Demand(
         upDemand,
         copiesUp,
         copiesHold,
-        history.refusedInLast(REFUSED_MINUTES));
+        history.refusedInLast(REFUSED_MINUTES),
+        overload);
   }
 
   /**

@@ -25,6 +25,11 @@ public final class LoadHistory {
     INVOCATIONS(Metric.INVOCATIONS, "Sum", 1),
     /** NoCapacityInvocationFailures, Sum: requests refused because no copy was there. */
     NO_CAPACITY(Metric.NO_CAPACITY_INVOCATION_FAILURES, "Sum", 1),
+    /**
+     * InvocationModelErrors, Sum: requests the model failed (in the twin and on AWS, those that
+     * outlast the 60 s invocation timeout among them).
+     */
+    MODEL_ERRORS(Metric.INVOCATION_MODEL_ERRORS, "Sum", 1),
     /** ModelLatency, Average, in milliseconds (SageMaker publishes microseconds). */
     LATENCY_MS(Metric.MODEL_LATENCY, "Average", 1e-3),
     /** ConcurrentRequestsPerCopy, Average. */
@@ -316,6 +321,13 @@ public final class LoadHistory {
     double invocations = value(Series.INVOCATIONS, i);
     double perCopy = value(Series.INVOCATIONS_PER_COPY, i);
     return invocations > 0 && perCopy > 0 ? invocations / perCopy : Double.NaN;
+  }
+
+  /** Requests the copies completed in minute {@code i}: Invocations less InvocationModelErrors. */
+  public double completed(int i) {
+    return Math.max(
+        0,
+        zeroIfMissing(value(Series.INVOCATIONS, i)) - zeroIfMissing(value(Series.MODEL_ERRORS, i)));
   }
 
   /** Requests arriving per second in minute {@code i}: served, or refused for want of a copy. */

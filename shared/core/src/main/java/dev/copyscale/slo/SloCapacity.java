@@ -111,7 +111,7 @@ public record SloCapacity(
   }
 
   /** New-instance start-up for this model's weights (see {@link #INSTANCE_START}). */
-  static Duration estimatedLeadTime(DeploymentSpec spec, Catalog catalog) {
+  public static Duration estimatedLeadTime(DeploymentSpec spec, Catalog catalog) {
     double gb = weightsGigabytes(spec, catalog).orElse(UNKNOWN_MODEL_GB);
     double seconds =
         INSTANCE_START.toSeconds()

@@ -24,7 +24,30 @@ final class SloReason {
               + minutes(period.getAsInt())
               + ")";
     }
+    if (d.overload().isPresent()) {
+      int byModel =
+          Math.max(
+              cap.copiesFor(d.ahead(), d.perCopy()), cap.copiesForPeak(d.inFlight(), d.perCopy()));
+      return overloaded(d.overload().get()) + s + " need " + byModel;
+    }
     return s + " need " + d.copiesUp();
+  }
+
+  /** The prefix when the copies were past what they can serve. */
+  static String overloaded(Overload o) {
+    return "the copies are overloaded ("
+        + fmt(o.failed())
+        + " of "
+        + fmt(o.invocations())
+        + " requests failed in the last minute, and the "
+        + fmt(o.inFlight())
+        + " in flight outlast the "
+        + fmt(o.completed())
+        + " its "
+        + fmt(o.copies())
+        + (o.copies() == 1 ? " copy" : " copies")
+        + " completed, past the 60 s invocation timeout): every copy the bounds allow until calm"
+        + " minutes show what a copy carries; the serving model says ";
   }
 
   /** The load's part when an instance goes. */

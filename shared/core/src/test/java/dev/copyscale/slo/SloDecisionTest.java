@@ -314,6 +314,67 @@ class SloDecisionTest {
   }
 
   @Test
+  void overloadedCopiesAskForEveryCopyTheBoundsAllowWithoutWaitingToLearn() {
+    // An hour of light load on one instance, then a minute of 300 requests in which the copies hold
+    // 200 each, complete 100 and fail 200: at its own request shape the serving model says 2
+    // copies carry that minute, and 4 serve, so the model is no guide: all three instances.
+    LoadHistory overloaded = withLastMinute(steady(cap, 4, repeat(60, 0.5)), 300, 200, 4, 200);
+    SloDecision d = decide(overloaded, 4);
+    assertThat(d.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(d.plan().copies()).isEqualTo(12);
+    assertThat(d.entry().reason())
+        .startsWith("adding: the copies are overloaded (200 of 300 requests failed")
+        .contains("outlast the 100 its 4 copies completed")
+        .contains("every copy the bounds allow")
+        .contains("the serving model says ")
+        .contains("at most 12 copies (bounds and guardrails)");
+
+    // The same minute with its failures within the objective's 1 % plans from the serving model.
+    LoadHistory within = SloFixtures.with(overloaded, LoadHistory.Series.MODEL_ERRORS, 60, 2);
+    assertThat(decide(within, 4).entry().reason()).doesNotContain("overloaded");
+  }
+
+  @Test
+  void overloadWhileFewerCopiesServeThanTheServingModelSaysIsCapacityOnItsWay() {
+    // One copy serves a load the serving model says needs 2: its failures are the copies still
+    // missing, not evidence against the model, which alone decides.
+    LoadHistory overloaded = withLastMinute(steady(cap, 1, repeat(60, 0.2)), 300, 200, 1, 200);
+    SloDecision d = decide(overloaded, 1);
+    assertThat(d.entry().reason()).doesNotContain("overloaded");
+    assertThat(d.plan().copies()).isEqualTo(4);
+  }
+
+  @Test
+  void overloadInTheTwoMinutesAfterNewCopiesCameIsTheBacklogFromBeforeThem() {
+    // An hour on one copy, then four serve: what queued before them times out within the 60 s
+    // invocation timeout of their coming, so the failures of their first minute are no evidence
+    // against the serving model.
+    LoadHistory overloaded = withLastMinute(steady(cap, 1, repeat(60, 0.2)), 300, 200, 4, 200);
+    assertThat(decide(overloaded, 4).entry().reason()).doesNotContain("overloaded");
+  }
+
+  /** {@code history} and one more minute of the given figures. */
+  private static LoadHistory withLastMinute(
+      LoadHistory history, double invocations, double failed, int copies, double perCopy) {
+    int n = history.minutes();
+    LoadHistory.Builder b = LoadHistory.builder(history.start(), n + 1);
+    history
+        .toArrays()
+        .forEach(
+            (series, values) -> {
+              for (int i = 0; i < values.length; i++) {
+                b.set(series, i, values[i]);
+              }
+            });
+    return b.set(LoadHistory.Series.INVOCATIONS, n, invocations)
+        .set(LoadHistory.Series.INVOCATIONS_PER_COPY, n, invocations / copies)
+        .set(LoadHistory.Series.MODEL_ERRORS, n, failed)
+        .set(LoadHistory.Series.CONCURRENCY_PER_COPY, n, perCopy)
+        .set(LoadHistory.Series.CONCURRENCY_PER_COPY_MAX, n, perCopy)
+        .build();
+  }
+
+  @Test
   void boundsAndGuardrailsCapThePlan() {
     double[] load = repeat(40, 1);
     load[39] = 40;

@@ -12,6 +12,7 @@ import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.Source;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.Metric;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.account.Stack;
@@ -22,6 +23,7 @@ import dev.copyscale.twin.scheduler.SchedulerTwin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -157,5 +159,68 @@ class SloAnyModelOnTwinTest {
         .contains(capacity.profile().name().replace(" (derived)", "") + " (derived)")
         .containsPattern("requests taking 1\\.2[45]x its times \\(median of \\d+ calm min");
     assertThat(twin.instances(spec.endpoint().name())).isEqualTo(2);
+  }
+
+  /**
+   * For {@code duration}, copies past what they can serve: each holds the serving model's planned
+   * concurrency, at arrivals the serving model says {@code copies} copies carry at its own request
+   * shape, but they complete only a third of them and the rest time out (InvocationModelErrors), as
+   * copies whose requests are far larger than the model's do.
+   */
+  void overloaded(Duration duration) {
+    double perCopy = capacity.perCopy(1);
+    Instant end = world.clock().instant().plus(duration);
+    while (world.clock().instant().isBefore(end)) {
+      Instant now = world.clock().instant();
+      Instant start = Instant.ofEpochSecond(now.getEpochSecond() / 10 * 10);
+      int copies = serving();
+      double arrivalsPerSecond = 0.5 * perCopy * copies / (capacity.serviceMs(perCopy, 1) / 1000);
+      long n = Math.max(3, Math.round(arrivalsPerSecond * 10));
+      long failed = 2 * n / 3;
+      twin.publishCopyCounts(component(), start);
+      twin.publishServed(component(), start, n, copies, 55_000, perCopy);
+      world
+          .cloudWatch()
+          .publish(
+              Metric.Namespace.INVOCATIONS,
+              Metric.INVOCATION_MODEL_ERRORS.metricName(),
+              Map.of("InferenceComponentName", component()),
+              start,
+              failed,
+              failed,
+              1,
+              1);
+      world.advance(Duration.ofSeconds(10), stack);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"models/slo-llama3-70b-p4d.yaml", "models/slo-mistral-7b-g6-12xlarge.yaml"})
+  void copiesThatTimeOutAtWhatTheServingModelSaysTheyCarryBringEveryCopyTheBoundsAllow(
+      String example) throws Exception {
+    deployed(example);
+    // Settled: engine slo's fill of the deploy's instance serves too (a 70B copy loads for about 20
+    // minutes, and no copy count can change while it does).
+    for (int i = 0; i < 60 && serving() < capacity.copiesPerInstance(); i++) {
+      world.advance(Duration.ofMinutes(1), stack);
+    }
+    assertThat(serving()).isEqualTo(capacity.copiesPerInstance());
+    int before = decisions().size();
+    Instant start = world.clock().instant();
+    overloaded(Duration.ofMinutes(3));
+    LedgerEntry out =
+        decisions().subList(before, decisions().size()).stream()
+            .filter(e -> e.outcome() == Outcome.SCALED || e.outcome() == Outcome.PENDING)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no scale-out\n" + log()));
+    // The first whole minute of it shows at the next minute's tick.
+    assertThat(out.at()).isBefore(start.plus(Duration.ofMinutes(3)));
+    assertThat(out.to()).as(this::log).isEqualTo(spec.guardrails().maxCopies());
+    assertThat(out.reason())
+        .startsWith("adding: the copies are overloaded (")
+        .contains("every copy the bounds allow until calm minutes show what a copy carries")
+        .contains("the serving model says ");
+    assertThat(twin.instances(spec.endpoint().name())).isEqualTo(spec.guardrails().maxInstances());
   }
 }
