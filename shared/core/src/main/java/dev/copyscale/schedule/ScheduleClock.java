@@ -52,7 +52,10 @@ public final class ScheduleClock {
    */
   private Span lastLatest;
 
-  /** Firings {@code from} and {@code firing}, with none strictly between. */
+  /**
+   * An instant {@code from} and a firing after it, with no firing in between. A clock may be shared
+   * by threads: it holds one immutable span at a time, and a stale one is only a miss.
+   */
   private record Span(Instant from, Instant firing) {
     boolean holds(Instant at) {
       return !at.isBefore(from) && at.isBefore(firing);
