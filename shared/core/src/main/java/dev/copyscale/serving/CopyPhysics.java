@@ -130,12 +130,7 @@ public record CopyPhysics(
 
   /** Milliseconds of one decode step of {@code batch} requests holding {@code kvTokens} tokens. */
   public double decodeStepMs(int batch, double kvTokens) {
-    double memory = (weightBytesRead(batch) + kvBytesPerToken() * kvTokens) / bandwidth();
-    double compute =
-        (2 * flopParameters() * batch + attentionFlopsPerContextToken() * kvTokens) / flops();
-    double gpu = Math.max(memory, compute) * 1000 + allReduceMs(batch);
-    return (graphs.covers(batch) ? gpu : Math.max(gpu, eagerLaunchMs()))
-        + efficiencies.stepOverheadMs();
+    return decodeSteps().ms(batch, kvTokens);
   }
 
   /**
@@ -167,6 +162,64 @@ public record CopyPhysics(
   /** Milliseconds the CPU takes to launch one eager pass of this copy ({@link CudaGraphs}). */
   public double eagerLaunchMs() {
     return CudaGraphs.eagerLaunchMs(model.layers(), gpus > 1);
+  }
+
+  /**
+   * Decode steps of this copy, timed as {@link #decodeStepMs} times them with what depends only on
+   * the copy and the batch size worked out once: a simulated copy times a step at every event.
+   */
+  public DecodeSteps decodeSteps() {
+    return new DecodeSteps(this);
+  }
+
+  /** {@link #decodeStepMs} with its per-copy and per-batch-size terms kept. Not thread-safe. */
+  public static final class DecodeSteps {
+    private final CopyPhysics physics;
+    private final double kvBytesPerToken;
+    private final double bandwidth;
+    private final double twiceFlopParameters;
+    private final double attentionFlopsPerContextToken;
+    private final double flops;
+    private final double stepOverheadMs;
+    private final CudaGraphs graphs;
+    private final double eagerLaunchMs;
+
+    /** Weight bytes read and all-reduce milliseconds by batch size; NaN until worked out. */
+    private double[] weightBytes = new double[0];
+
+    private double[] allReduceMs = new double[0];
+
+    private DecodeSteps(CopyPhysics physics) {
+      this.physics = physics;
+      this.kvBytesPerToken = physics.kvBytesPerToken();
+      this.bandwidth = physics.bandwidth();
+      this.twiceFlopParameters = 2 * physics.flopParameters();
+      this.attentionFlopsPerContextToken = physics.attentionFlopsPerContextToken();
+      this.flops = physics.flops();
+      this.stepOverheadMs = physics.efficiencies().stepOverheadMs();
+      this.graphs = physics.graphs();
+      this.eagerLaunchMs = physics.eagerLaunchMs();
+    }
+
+    /** Milliseconds of one decode step of {@code batch} requests holding {@code kvTokens}. */
+    public double ms(int batch, double kvTokens) {
+      if (batch >= weightBytes.length) {
+        int n = Math.max(batch + 1, 2 * weightBytes.length);
+        int from = weightBytes.length;
+        weightBytes = java.util.Arrays.copyOf(weightBytes, n);
+        allReduceMs = java.util.Arrays.copyOf(allReduceMs, n);
+        java.util.Arrays.fill(weightBytes, from, n, Double.NaN);
+      }
+      if (Double.isNaN(weightBytes[batch])) {
+        weightBytes[batch] = physics.weightBytesRead(batch);
+        allReduceMs[batch] = physics.allReduceMs(batch);
+      }
+      double memory = (weightBytes[batch] + kvBytesPerToken * kvTokens) / bandwidth;
+      double compute =
+          (twiceFlopParameters * batch + attentionFlopsPerContextToken * kvTokens) / flops;
+      double gpu = Math.max(memory, compute) * 1000 + allReduceMs[batch];
+      return (graphs.covers(batch) ? gpu : Math.max(gpu, eagerLaunchMs)) + stepOverheadMs;
+    }
   }
 
   /** The two all-reduces per layer of a pass over {@code tokens} tokens, in milliseconds. */

@@ -49,6 +49,7 @@ public final class TgiCopy {
   private static final double EPSILON = 1e-9;
 
   private final CopyPhysics physics;
+  private final CopyPhysics.DecodeSteps decodeSteps;
   private final TgiLimits limits;
   private final long timeoutMicros;
   private final Sink sink;
@@ -89,6 +90,7 @@ public final class TgiCopy {
 
   public TgiCopy(CopyPhysics physics, TgiLimits limits, long timeoutMicros, Sink sink) {
     this.physics = physics;
+    this.decodeSteps = physics.decodeSteps();
     this.limits = limits;
     this.timeoutMicros = timeoutMicros;
     this.sink = sink;
@@ -345,7 +347,7 @@ public final class TgiCopy {
   private void refreshStep() {
     if (running > 0) {
       double kv = kvBase + running * progress;
-      stepMicros = physics.decodeStepMs(running, kv) * 1000;
+      stepMicros = decodeSteps.ms(running, kv) * 1000;
     }
   }
 

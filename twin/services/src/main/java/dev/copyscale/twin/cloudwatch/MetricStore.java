@@ -34,8 +34,8 @@ public final class MetricStore {
     private String namespace;
     private String metricName;
     private TreeMap<String, String> dimensions = new TreeMap<>();
-    private TreeMap<Long, double[]> fine = new TreeMap<>();
-    private TreeMap<Long, double[]> coarse = new TreeMap<>();
+    private Buckets fine = new Buckets();
+    private Buckets coarse = new Buckets();
 
     /** Start of the newest bucket published: retention is measured back from it. */
     private long latest = Long.MIN_VALUE;
@@ -63,12 +63,12 @@ public final class MetricStore {
 
     /** The 10-second buckets by start epoch second (the last 3 hours). */
     public NavigableMap<Long, double[]> fine() {
-      return Collections.unmodifiableNavigableMap(fine);
+      return fine.asMap();
     }
 
     /** The rolled-up minutes by start epoch second (up to a day). */
     public NavigableMap<Long, double[]> coarse() {
-      return Collections.unmodifiableNavigableMap(coarse);
+      return coarse.asMap();
     }
   }
 
@@ -125,11 +125,10 @@ public final class MetricStore {
       s.latest = bucket;
     }
     if (bucket > s.latest - FINE_RETENTION_SECONDS) {
-      merge(s.fine, bucket, sum, sampleCount, minimum, maximum);
+      s.fine.merge(bucket, sum, sampleCount, minimum, maximum);
     } else if (bucket > s.latest - COARSE_RETENTION_SECONDS) {
       // A late set for data already rolled up goes straight into its minute.
-      merge(
-          s.coarse,
+      s.coarse.merge(
           Math.floorDiv(bucket, COARSE_SECONDS) * COARSE_SECONDS,
           sum,
           sampleCount,
@@ -139,33 +138,22 @@ public final class MetricStore {
     trim(s);
   }
 
-  private static void merge(
-      TreeMap<Long, double[]> buckets, long at, double sum, double count, double min, double max) {
-    double[] set = buckets.get(at);
-    if (set == null) {
-      buckets.put(at, new double[] {sum, count, min, max});
-    } else {
-      set[SUM] += sum;
-      set[COUNT] += count;
-      set[MIN] = Math.min(set[MIN], min);
-      set[MAX] = Math.max(set[MAX], max);
-    }
-  }
-
-  private static void merge(TreeMap<Long, double[]> buckets, long at, double[] set) {
-    merge(buckets, at, set[SUM], set[COUNT], set[MIN], set[MAX]);
-  }
-
   /** Rolls 10-second buckets older than 3 hours into minutes and drops minutes older than a day. */
   private static void trim(Series s) {
     long fineHorizon = s.latest - FINE_RETENTION_SECONDS;
-    while (!s.fine.isEmpty() && s.fine.firstKey() <= fineHorizon) {
-      Map.Entry<Long, double[]> old = s.fine.pollFirstEntry();
-      merge(s.coarse, Math.floorDiv(old.getKey(), COARSE_SECONDS) * COARSE_SECONDS, old.getValue());
+    while (!s.fine.isEmpty() && s.fine.firstStart() <= fineHorizon) {
+      long start = s.fine.firstStart();
+      double[] old = s.fine.pollFirst();
+      s.coarse.merge(
+          Math.floorDiv(start, COARSE_SECONDS) * COARSE_SECONDS,
+          old[SUM],
+          old[COUNT],
+          old[MIN],
+          old[MAX]);
     }
     long coarseHorizon = s.latest - COARSE_RETENTION_SECONDS;
-    while (!s.coarse.isEmpty() && s.coarse.firstKey() <= coarseHorizon) {
-      s.coarse.pollFirstEntry();
+    while (!s.coarse.isEmpty() && s.coarse.firstStart() <= coarseHorizon) {
+      s.coarse.pollFirst();
     }
   }
 
@@ -208,7 +196,7 @@ public final class MetricStore {
             from + (long) period * periods,
             visibleUntil == Long.MAX_VALUE ? Long.MAX_VALUE : visibleUntil - FINE_SECONDS + 1);
     if (to > from) {
-      add(out, s.fine.subMap(from, true, to, false), from, period);
+      s.fine.addTo(out, from, to, period);
     }
     if (period % COARSE_SECONDS == 0) {
       long coarseTo =
@@ -216,7 +204,7 @@ public final class MetricStore {
               from + (long) period * periods,
               visibleUntil == Long.MAX_VALUE ? Long.MAX_VALUE : visibleUntil - COARSE_SECONDS + 1);
       if (coarseTo > from) {
-        add(out, s.coarse.subMap(from, true, coarseTo, false), from, period);
+        s.coarse.addTo(out, from, coarseTo, period);
       }
     }
     return out;
@@ -226,23 +214,7 @@ public final class MetricStore {
   public boolean has(
       String namespace, String metricName, Map<String, String> dimensions, long bucketStart) {
     Series s = series.get(key(namespace, metricName, dimensions));
-    return s != null && s.fine.containsKey(bucketStart);
-  }
-
-  private static void add(
-      double[][] out, NavigableMap<Long, double[]> buckets, long from, int period) {
-    for (Map.Entry<Long, double[]> e : buckets.entrySet()) {
-      int i = (int) ((e.getKey() - from) / period);
-      double[] set = e.getValue();
-      if (out[i] == null) {
-        out[i] = set.clone();
-      } else {
-        out[i][SUM] += set[SUM];
-        out[i][COUNT] += set[COUNT];
-        out[i][MIN] = Math.min(out[i][MIN], set[MIN]);
-        out[i][MAX] = Math.max(out[i][MAX], set[MAX]);
-      }
-    }
+    return s != null && s.fine.contains(bucketStart);
   }
 
   /**
@@ -275,7 +247,33 @@ public final class MetricStore {
 
   /** A series' identity: dimensions in name order, as CloudWatch matches them (all, exactly). */
   public static String key(String namespace, String metricName, Map<String, String> dimensions) {
-    StringBuilder key = new StringBuilder(64).append(namespace).append('|').append(metricName);
+    StringBuilder key = new StringBuilder(96).append(namespace).append('|').append(metricName);
+    if (dimensions.size() == 2 && !(dimensions instanceof SortedMap<String, String>)) {
+      // Two dimensions (an endpoint's variant) in name order without building a map.
+      Map.Entry<String, String> a = null;
+      Map.Entry<String, String> b = null;
+      for (Map.Entry<String, String> d : dimensions.entrySet()) {
+        if (a == null) {
+          a = d;
+        } else {
+          b = d;
+        }
+      }
+      if (a.getKey().compareTo(b.getKey()) > 0) {
+        Map.Entry<String, String> t = a;
+        a = b;
+        b = t;
+      }
+      return key.append('|')
+          .append(a.getKey())
+          .append('=')
+          .append(a.getValue())
+          .append('|')
+          .append(b.getKey())
+          .append('=')
+          .append(b.getValue())
+          .toString();
+    }
     Map<String, String> ordered =
         dimensions.size() <= 1
                 || (dimensions instanceof SortedMap<String, String> sorted

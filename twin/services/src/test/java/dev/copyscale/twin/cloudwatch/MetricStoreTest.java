@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.copyscale.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Statistic sets per 10-second bucket, merged, aggregated into periods and rolled up with age. */
@@ -86,6 +87,26 @@ class MetricStoreTest {
     assertThat(back.aggregate("AWS/SageMaker", "M", IC, T0, 60, 1)[0]).containsExactly(2, 1, 2, 2);
     assertThat(back.aggregate("AWS/SageMaker", "M", IC, T0 + 3 * 3600 + 60, 10, 1)[0])
         .containsExactly(3, 1, 3, 3);
+  }
+
+  @Test
+  void lateSetsAreMergedInTheirPlaceAndPersistAsAMapOfStartToSet() throws Exception {
+    // Enough buckets that the arrays are compacted and grown; then late sets out of order.
+    for (long t = T0; t < T0 + 4 * 3600; t += 10) {
+      put(t, 1);
+    }
+    long recent = T0 + 2 * 3600;
+    put(recent + 5, 2);
+    put(recent - 2 * 3600 + 10, 4); // rolled up: goes into its minute
+    MetricStore.Series s = store.series().firstEntry().getValue();
+    assertThat(s.fine().get(recent)).containsExactly(3, 2, 1, 2);
+    ObjectMapper world =
+        Json.mapper().copy().setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
+    var fine = world.readTree(world.writeValueAsString(store)).findValue("fine");
+    assertThat(fine).isEqualTo(world.readTree(world.writeValueAsString(new TreeMap<>(s.fine()))));
+    assertThat(fine.get(Long.toString(recent)).toString()).isEqualTo("[3.0,2.0,1.0,2.0]");
+    MetricStore back = world.readValue(world.writeValueAsString(store), MetricStore.class);
+    assertThat(world.writeValueAsString(back)).isEqualTo(world.writeValueAsString(store));
   }
 
   @Test

@@ -121,9 +121,11 @@ public final class Trace {
           LocalDateTime time = LocalDateTime.parse(f[0].trim(), AZURE_TIME);
           long micros = time.toEpochSecond(ZoneOffset.UTC) * 1_000_000 + time.getNano() / 1000;
           if (n == arrivals.length) {
-            arrivals = Arrays.copyOf(arrivals, n * 2);
-            prompts = Arrays.copyOf(prompts, n * 2);
-            outputs = Arrays.copyOf(outputs, n * 2);
+            // By half again, not twice: a month of requests is hundreds of MB in these arrays.
+            int grown = n + (n >> 1);
+            arrivals = Arrays.copyOf(arrivals, grown);
+            prompts = Arrays.copyOf(prompts, grown);
+            outputs = Arrays.copyOf(outputs, grown);
           }
           // Epoch microseconds: sorted() rebases them on the earliest and keeps it as the trace's
           // clock time.
@@ -162,8 +164,11 @@ public final class Trace {
               file + " line " + lineNumber + ": " + e.getMessage(), e);
         }
       }
-      Trace trace =
-          sorted(Arrays.copyOf(arrivals, n), Arrays.copyOf(prompts, n), Arrays.copyOf(outputs, n));
+      // Trimmed one array at a time, so that at most one array is ever held twice.
+      arrivals = Arrays.copyOf(arrivals, n);
+      prompts = Arrays.copyOf(prompts, n);
+      outputs = Arrays.copyOf(outputs, n);
+      Trace trace = sorted(arrivals, prompts, outputs);
       limits.check(file.toString(), n, trace.endMicros() / 1e6);
       return trace;
     } catch (IOException e) {
@@ -172,26 +177,92 @@ public final class Trace {
   }
 
   /**
-   * Real traces are not always written in order: sort by arrival, keeping each request's tokens.
+   * Real traces are not always written in order: sort by arrival, keeping each request's tokens (a
+   * stable sort: requests that arrive at the same microsecond keep their order in the file). A
+   * trace already in order is rebased in place, so a month of requests costs no second copy.
    */
   static Trace sorted(long[] arrivals, int[] prompts, int[] outputs) {
-    Integer[] order = new Integer[arrivals.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+    int n = arrivals.length;
+    boolean inOrder = true;
+    for (int i = 1; i < n && inOrder; i++) {
+      inOrder = arrivals[i] >= arrivals[i - 1];
     }
-    Arrays.sort(order, (a, b) -> Long.compare(arrivals[a], arrivals[b]));
-    long first = arrivals.length == 0 ? 0 : arrivals[order[0]];
-    long[] a = new long[arrivals.length];
-    int[] p = new int[arrivals.length];
-    int[] o = new int[arrivals.length];
-    for (int i = 0; i < order.length; i++) {
-      a[i] = arrivals[order[i]] - first;
-      p[i] = prompts[order[i]];
-      o[i] = outputs[order[i]];
+    if (!inOrder) {
+      permuteInPlace(arrivals, prompts, outputs, stableOrder(arrivals, n));
+    }
+    long[] a = arrivals;
+    long first = n == 0 ? 0 : a[0];
+    for (int i = 0; i < n; i++) {
+      a[i] -= first;
     }
     // The arrivals were epoch microseconds: the earliest is the trace's clock time.
-    Instant start = arrivals.length == 0 ? null : Instant.EPOCH.plusNanos(first * 1000);
-    return new Trace(a, p, o, a.length == 0 ? 0 : a[a.length - 1], start);
+    Instant start = n == 0 ? null : Instant.EPOCH.plusNanos(first * 1000);
+    return new Trace(a, prompts, outputs, n == 0 ? 0 : a[n - 1], start);
+  }
+
+  /**
+   * Puts entry {@code order[i]} of each array at {@code i}, following the permutation's cycles, so
+   * that no array is held twice (a month of requests is hundreds of MB).
+   */
+  private static void permuteInPlace(long[] a, int[] p, int[] o, int[] order) {
+    java.util.BitSet placed = new java.util.BitSet(order.length);
+    for (int start = 0; start < order.length; start++) {
+      if (placed.get(start) || order[start] == start) {
+        continue;
+      }
+      long a0 = a[start];
+      int p0 = p[start];
+      int o0 = o[start];
+      int i = start;
+      while (true) {
+        placed.set(i);
+        int from = order[i];
+        if (from == start) {
+          a[i] = a0;
+          p[i] = p0;
+          o[i] = o0;
+          break;
+        }
+        a[i] = a[from];
+        p[i] = p[from];
+        o[i] = o[from];
+        i = from;
+      }
+    }
+  }
+
+  /**
+   * The indices of the first {@code n} keys in ascending order of key, equal keys in index order: a
+   * bottom-up merge sort on primitive arrays (boxed indices cost 20 bytes a request).
+   */
+  private static int[] stableOrder(long[] keys, int n) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    int[] buffer = new int[n];
+    for (int width = 1; width < n; width *= 2) {
+      for (int lo = 0; lo < n; lo += 2 * width) {
+        int mid = Math.min(lo + width, n);
+        int hi = Math.min(lo + 2 * width, n);
+        int i = lo;
+        int j = mid;
+        int k = lo;
+        while (i < mid && j < hi) {
+          buffer[k++] = keys[order[j]] < keys[order[i]] ? order[j++] : order[i++];
+        }
+        while (i < mid) {
+          buffer[k++] = order[i++];
+        }
+        while (j < hi) {
+          buffer[k++] = order[j++];
+        }
+      }
+      int[] t = order;
+      order = buffer;
+      buffer = t;
+    }
+    return order;
   }
 
   public int size() {
@@ -275,10 +346,11 @@ public final class Trace {
     for (int i = 0; i < a.length; i++) {
       a[i] = arrivalMicros[i] + micros;
     }
+    // A trace never changes its arrays, so the tokens are shared, not copied.
     return new Trace(
         a,
-        promptTokens.clone(),
-        outputTokens.clone(),
+        promptTokens,
+        outputTokens,
         endMicros + micros,
         start == null ? null : start.minusNanos(micros * 1000));
   }
@@ -293,6 +365,6 @@ public final class Trace {
       a[i] = Math.round(arrivalMicros[i] / factor);
     }
     long end = Math.max(a.length == 0 ? 0 : a[a.length - 1], Math.round(endMicros / factor));
-    return new Trace(a, promptTokens.clone(), outputTokens.clone(), end, start);
+    return new Trace(a, promptTokens, outputTokens, end, start);
   }
 }

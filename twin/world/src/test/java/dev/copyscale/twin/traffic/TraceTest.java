@@ -50,6 +50,35 @@ class TraceTest {
   }
 
   @Test
+  void rowsOutOfOrderAreSortedKeepingTheFilesOrderOnATie(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("unordered.csv");
+    // Long enough that the merge sort's runs meet several times; every 7th row is late.
+    StringBuilder csv = new StringBuilder("TIMESTAMP,ContextTokens,GeneratedTokens\n");
+    int rows = 1000;
+    for (int i = 0; i < rows; i++) {
+      int second = i % 7 == 6 ? i - 5 : i;
+      csv.append(
+          String.format("2023-11-16 18:%02d:%02d.5,%d,%d%n", second / 60, second % 60, i, 1));
+    }
+    Files.writeString(file, csv);
+    Trace t = Trace.azure(file);
+    assertThat(t.size()).isEqualTo(rows);
+    assertThat(t.start()).hasValue(java.time.Instant.parse("2023-11-16T18:00:00.5Z"));
+    for (int i = 1; i < rows; i++) {
+      assertThat(t.arrivalMicros(i)).isGreaterThanOrEqualTo(t.arrivalMicros(i - 1));
+      if (t.arrivalMicros(i) == t.arrivalMicros(i - 1)) {
+        // The row written first (smaller prompt here) stays first.
+        assertThat(t.promptTokens(i)).isGreaterThan(t.promptTokens(i - 1));
+      }
+    }
+    // Row 6 arrived at second 1, with row 1: after it, then row 2.
+    assertThat(t.promptTokens(1)).isEqualTo(1);
+    assertThat(t.promptTokens(2)).isEqualTo(6);
+    assertThat(t.promptTokens(3)).isEqualTo(2);
+    assertThat(t.arrivalMicros(2)).isEqualTo(1_000_000);
+  }
+
+  @Test
   void repeatAndScaleStretchInTimeAndRate() {
     Trace twice = AZURE.repeat(2);
     assertThat(twice.size()).isEqualTo(2 * AZURE.size());
