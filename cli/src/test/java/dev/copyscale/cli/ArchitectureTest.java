@@ -31,7 +31,8 @@ class ArchitectureTest {
     "dev.copyscale.deploy..",
     "dev.copyscale.scaling..",
     "dev.copyscale.slo..",
-    "dev.copyscale.serving.."
+    "dev.copyscale.serving..",
+    "dev.copyscale.frontier.."
   };
 
   /** twin/services' packages: the faked AWS services and the account that drives them. */
