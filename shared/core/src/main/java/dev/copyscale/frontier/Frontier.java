@@ -83,6 +83,35 @@ public final class Frontier {
   }
 
   /**
+   * A configuration's figures on the part of a trace after a cut, from its run on the whole trace
+   * and its run on the part before the cut (the same configuration, seed and start, so the two runs
+   * are the same up to the cut): what the whole run adds to the first part's. The configuration
+   * runs on through the cut in the state the first part left it, as it would deployed. Requests
+   * that arrive before the cut are the first part's in both runs.
+   *
+   * @throws IllegalArgumentException when the first part holds more requests than the whole trace
+   *     or every request
+   */
+  public static Point remainder(
+      String name, Point whole, long wholeRequests, Point first, long firstRequests) {
+    long rest = wholeRequests - firstRequests;
+    if (firstRequests < 0 || rest <= 0) {
+      throw new IllegalArgumentException(
+          name
+              + ": the first part holds "
+              + firstRequests
+              + " of "
+              + wholeRequests
+              + " requests; the rest must hold some");
+    }
+    double within =
+        Math.round(whole.attainment() * wholeRequests)
+            - Math.round(first.attainment() * firstRequests);
+    double attainment = Math.max(0, Math.min(1, within / rest));
+    return new Point(name, Math.max(0, whole.costUsd() - first.costUsd()), attainment);
+  }
+
+  /**
    * The configuration to recommend for an objective of {@code attainment}: the cheapest that
    * reaches it, else (none does) the one with the highest attainment, the cheaper of equals.
    *

@@ -48,13 +48,16 @@ public final class SearchFamily {
    *     the time-to-first-token objective
    * @param leadMinutes how long new capacity on a new instance takes to serve, in whole minutes
    *     (start-up plus a minute for the metrics)
+   * @param maxBatchTotalTokens TGI's MAX_BATCH_TOTAL_TOKENS: the tokens a copy's running batch
+   *     holds
    */
   public record Endpoint(
       int copiesPerInstance,
       int maxInstances,
       int maxCopies,
       double objectiveConcurrency,
-      int leadMinutes) {
+      int leadMinutes,
+      int maxBatchTotalTokens) {
     public Endpoint {
       if (copiesPerInstance < 1 || maxInstances < 1 || maxCopies < 1) {
         throw new IllegalArgumentException(
@@ -66,13 +69,14 @@ public final class SearchFamily {
                 + maxCopies
                 + " copies");
       }
-      if (!(objectiveConcurrency > 0) || leadMinutes < 1) {
+      if (!(objectiveConcurrency > 0) || leadMinutes < 1 || maxBatchTotalTokens < 1) {
         throw new IllegalArgumentException(
-            "objective concurrency and lead time must be positive, got "
+            "objective concurrency, lead time and batch tokens must be positive, got "
                 + objectiveConcurrency
-                + " and "
+                + ", "
                 + leadMinutes
-                + " min");
+                + " min and "
+                + maxBatchTotalTokens);
       }
     }
   }
@@ -159,7 +163,8 @@ public final class SearchFamily {
         instances,
         Math.min(spec.guardrails().maxCopies(), instances * perInstance),
         capacity.objective().concurrency(),
-        capacity.leadMinutes());
+        capacity.leadMinutes(),
+        capacity.maxBatchTotalTokens());
   }
 
   /** The share of the objective's concurrency per copy at which a reactive spec scales out. */
@@ -184,20 +189,36 @@ public final class SearchFamily {
   static final int SCALE_IN_COOLDOWN_SECONDS = 300;
 
   /**
+   * Requests in flight a copy serves at once for requests of {@code meanRequestTokens} (prompt and
+   * output): the objective's concurrency, or fewer when TGI's batch token budget holds fewer such
+   * requests (beyond it they queue, and time to first token grows with the queue). At least one.
+   */
+  public static double copyConcurrency(Endpoint e, double meanRequestTokens) {
+    if (!(meanRequestTokens > 0)) {
+      throw new IllegalArgumentException(
+          "the mean request must hold tokens, got " + meanRequestTokens);
+    }
+    double batch = Math.floor(e.maxBatchTotalTokens() / meanRequestTokens);
+    return Math.max(1, Math.min(e.objectiveConcurrency(), batch));
+  }
+
+  /**
    * The reactive family: every combination of the held minimum (none, one copy, one instance's
    * worth), the most instances (all the endpoint allows, or half of them), the scale-out threshold,
    * the datapoints it waits for, the step (a copy or an instance's worth), and how long the load
    * must stay low before capacity is given back. Combinations that coincide (a
-   * one-copy-per-instance endpoint, one instance) are searched once.
+   * one-copy-per-instance endpoint, one instance) are searched once. Thresholds are shares of
+   * {@link #copyConcurrency} for requests of {@code meanRequestTokens}.
    */
-  public static List<Candidate> reactive(Endpoint e) {
+  public static List<Candidate> reactive(Endpoint e, double meanRequestTokens) {
+    double concurrency = copyConcurrency(e, meanRequestTokens);
     int p = e.copiesPerInstance();
     List<Integer> minimums = distinct(0, 1, Math.min(p, e.maxCopies()));
     List<Integer> maxInstances = distinct(e.maxInstances(), (e.maxInstances() + 1) / 2);
     List<Integer> steps = distinct(1, p);
     List<Integer> thresholds = new ArrayList<>();
     for (double share : THRESHOLD_SHARES) {
-      thresholds.add((int) Math.max(1, Math.round(e.objectiveConcurrency() * share)));
+      thresholds.add((int) Math.max(1, Math.round(concurrency * share)));
     }
     thresholds = distinct(thresholds.stream().mapToInt(Integer::intValue).toArray());
     List<Integer> idles = new ArrayList<>();
@@ -343,8 +364,10 @@ public final class SearchFamily {
     LinkedHashSet<Integer> blocks = new LinkedHashSet<>();
     int floor = (arrivalsPerMinute.length + MAX_BLOCKS - 1) / MAX_BLOCKS;
     for (int k : BLOCK_LEAD_MULTIPLES) {
-      blocks.add(Math.max(floor, k * e.leadMinutes()));
+      blocks.add(Math.min(arrivalsPerMinute.length, Math.max(floor, k * e.leadMinutes())));
     }
+    // One block: the capacity the busiest minute needs, held throughout.
+    blocks.add(arrivalsPerMinute.length);
     for (int block : blocks) {
       for (double safety : SAFETY_FACTORS) {
         int[] levels = levels(arrivalsPerMinute, copyRequestsPerSecond, safety, block, e);

@@ -62,6 +62,22 @@ class FrontierTest {
   }
 
   @Test
+  void theRestIsWhatTheWholeRunAddsToTheFirstParts() {
+    // 1,000 requests, 950 within, $20 over the whole trace; the first 400, 396 within, $8.
+    Point rest =
+        Frontier.remainder(
+            "spec", new Point("spec", 20, 0.95), 1000, new Point("spec", 8, 0.99), 400);
+    assertThat(rest.costUsd()).isEqualTo(12);
+    assertThat(rest.attainment()).isCloseTo(554 / 600.0, within());
+    assertThat(rest.name()).isEqualTo("spec");
+    assertThatThrownBy(
+            () ->
+                Frontier.remainder(
+                    "spec", new Point("spec", 20, 0.95), 400, new Point("spec", 8, 0.99), 400))
+        .hasMessageContaining("spec: the first part holds 400 of 400 requests");
+  }
+
+  @Test
   void refusesFiguresThatAreNotACostOrAShare() {
     assertThatThrownBy(() -> new Point("x", Double.NaN, 0.5)).hasMessageContaining("x: cost");
     assertThatThrownBy(() -> new Point("x", 1, 1.5)).hasMessageContaining("x: attainment");

@@ -50,8 +50,8 @@ class SearchFamilyTest {
 
   @Test
   void everyReactiveSpecPassesValidationWithItsOwnNames() {
-    Endpoint e = new Endpoint(4, 3, 12, 20, 6);
-    List<Candidate> family = SearchFamily.reactive(e);
+    Endpoint e = new Endpoint(4, 3, 12, 20, 6, 32768);
+    List<Candidate> family = SearchFamily.reactive(e, 1000);
     // minimum {0, 1, 4} x max instances {3, 2} x thresholds {10, 16} x datapoints {1, 3} x steps
     // {1, 4} x idle {6, 18} minutes.
     assertThat(family).hasSize(3 * 2 * 2 * 2 * 2 * 2);
@@ -67,23 +67,38 @@ class SearchFamilyTest {
   }
 
   @Test
+  void thresholdsAreSharesOfWhatACopyServesAtOnceForTheTracesRequests() {
+    Endpoint e = new Endpoint(4, 3, 12, 20, 6, 32768);
+    // Small requests: the objective's 20 in flight; large ones: the 32,768-token batch holds 16.
+    assertThat(SearchFamily.copyConcurrency(e, 1000)).isEqualTo(20);
+    assertThat(SearchFamily.copyConcurrency(e, 2048)).isEqualTo(16);
+    assertThat(SearchFamily.copyConcurrency(e, 100_000)).isEqualTo(1);
+    assertThat(SearchFamily.reactive(e, 2048))
+        .extracting(
+            c -> c.scaling().get("stepPolicies").get(0).get("alarm").get("threshold").asInt())
+        .containsOnly(8, 13);
+    assertThatThrownBy(() -> SearchFamily.copyConcurrency(e, 0)).hasMessageContaining("tokens");
+  }
+
+  @Test
   void coincidingDimensionsAreSearchedOnce() {
     // One copy per instance, one instance: the minimums 1 and "an instance" and the steps coincide,
     // and half the instances is all of them.
-    List<Candidate> family = SearchFamily.reactive(new Endpoint(1, 1, 1, 20, 6));
+    List<Candidate> family = SearchFamily.reactive(new Endpoint(1, 1, 1, 20, 6, 32768), 1000);
     assertThat(family).hasSize(2 * 1 * 2 * 2 * 1 * 2);
-    assertValid(family, new Endpoint(1, 1, 1, 20, 6));
+    assertValid(family, new Endpoint(1, 1, 1, 20, 6, 32768));
   }
 
   @Test
   void everyClairvoyantScheduleOnTheBundledEndpointPassesValidation() {
-    Endpoint e = new Endpoint(4, 3, 12, 20, 6);
+    Endpoint e = new Endpoint(4, 3, 12, 20, 6, 32768);
     long[] perMinute = new long[60];
     for (int m = 0; m < 60; m++) {
       perMinute[m] = m < 20 ? 60 : 600;
     }
     List<Candidate> family = SearchFamily.clairvoyant(e, perMinute, START, 2.5);
-    assertThat(family).hasSize(2 * 5);
+    // Blocks of one and three lead times and the whole hour, five safety factors each.
+    assertThat(family).hasSize(3 * 5);
     assertValid(family, e);
     DeploymentSpec spec = parse(family.get(0).document(bundledEndpoint(), 4));
     assertThat(spec.scaling().schedules()).isNotEmpty();
@@ -92,7 +107,7 @@ class SearchFamilyTest {
 
   @Test
   void capacityIsBoughtALeadTimeAheadAndKeptToItsBlocksEnd() {
-    Endpoint e = new Endpoint(4, 3, 12, 20, 6);
+    Endpoint e = new Endpoint(4, 3, 12, 20, 6, 32768);
     long[] perMinute = new long[30];
     // Minutes 20-29 need 600 a minute: 10 a second, 4 copies at 2.5 a second each.
     for (int m = 20; m < 30; m++) {
@@ -113,7 +128,7 @@ class SearchFamilyTest {
 
   @Test
   void aLongTraceGetsLongerBlocksSoSchedulesStayFew() {
-    Endpoint e = new Endpoint(4, 3, 12, 20, 6);
+    Endpoint e = new Endpoint(4, 3, 12, 20, 6, 32768);
     long[] week = new long[7 * 24 * 60];
     for (int m = 0; m < week.length; m++) {
       week[m] = (m / 60) % 2 == 0 ? 600 : 60;

@@ -1,9 +1,8 @@
 package dev.copyscale.twin.traffic;
 
 /**
- * A trace cut in two at an offset (the part a configuration is chosen on and the part it is scored
- * on), and its arrivals counted by the minute. Each part starts at its own offset 0; the caller
- * knows the clock time each starts at.
+ * What {@code copyscale frontier} reads of a trace: the part before a cut (what a configuration is
+ * chosen on), its arrivals by the minute and its mean request.
  */
 public final class TraceParts {
   private static final long MINUTE = 60_000_000L;
@@ -25,25 +24,6 @@ public final class TraceParts {
     return new Trace(a, p, o, atMicros);
   }
 
-  /**
-   * The requests that arrive at or after {@code atMicros}, {@code atMicros} earlier; the part lasts
-   * until the trace ends.
-   */
-  public static Trace from(Trace t, long atMicros) {
-    check(t, atMicros);
-    int first = firstAtOrAfter(t, atMicros);
-    int n = t.size() - first;
-    long[] a = new long[n];
-    int[] p = new int[n];
-    int[] o = new int[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = t.arrivalMicros(first + i) - atMicros;
-      p[i] = t.promptTokens(first + i);
-      o[i] = t.outputTokens(first + i);
-    }
-    return new Trace(a, p, o, t.endMicros() - atMicros);
-  }
-
   /** Arrivals in each minute from the trace's start to its end (at least one minute). */
   public static long[] perMinute(Trace t) {
     long[] counts = new long[(int) Math.max(1, (t.endMicros() + MINUTE - 1) / MINUTE)];
@@ -52,6 +32,15 @@ public final class TraceParts {
       counts[m]++;
     }
     return counts;
+  }
+
+  /** The mean request's tokens, prompt and output together; 0 for a trace with none. */
+  public static double meanTokens(Trace t) {
+    double sum = 0;
+    for (int i = 0; i < t.size(); i++) {
+      sum += t.promptTokens(i) + t.outputTokens(i);
+    }
+    return t.size() == 0 ? 0 : sum / t.size();
   }
 
   private static void check(Trace t, long atMicros) {

@@ -17,19 +17,16 @@ class TracePartsTest {
           4 * MINUTE);
 
   @Test
-  void cutsAtAnOffsetEveryRequestInExactlyOnePart() {
+  void thePartBeforeACutHoldsTheRequestsBeforeItAndLastsUntilIt() {
     Trace first = TraceParts.before(T, MINUTE);
-    Trace rest = TraceParts.from(T, MINUTE);
+    // The request at exactly the cut is not the first part's.
     assertThat(first.size()).isEqualTo(2);
     assertThat(first.endMicros()).isEqualTo(MINUTE);
+    assertThat(first.arrivalMicros(1)).isEqualTo(50_000_000L);
     assertThat(first.promptTokens(1)).isEqualTo(2);
-    assertThat(rest.size()).isEqualTo(3);
-    // The request at exactly the cut belongs to the rest, now at its offset 0.
-    assertThat(rest.arrivalMicros(0)).isZero();
-    assertThat(rest.promptTokens(0)).isEqualTo(3);
-    assertThat(rest.outputTokens(2)).isEqualTo(50);
-    assertThat(rest.arrivalMicros(2)).isEqualTo(119_000_000L);
-    assertThat(rest.endMicros()).isEqualTo(3 * MINUTE);
+    assertThat(first.outputTokens(0)).isEqualTo(10);
+    assertThat(TraceParts.before(T, 4 * MINUTE).size()).isEqualTo(5);
+    assertThat(TraceParts.before(T, 0).size()).isZero();
   }
 
   @Test
@@ -40,8 +37,14 @@ class TracePartsTest {
   }
 
   @Test
+  void theMeanRequestCountsPromptAndOutput() {
+    assertThat(TraceParts.meanTokens(T)).isEqualTo((15 + 150) / 5.0);
+    assertThat(TraceParts.meanTokens(new Trace(new long[0], new int[0], new int[0]))).isZero();
+  }
+
+  @Test
   void refusesACutOutsideTheTrace() {
     assertThatThrownBy(() -> TraceParts.before(T, 5 * MINUTE)).hasMessageContaining("outside");
-    assertThatThrownBy(() -> TraceParts.from(T, -1)).hasMessageContaining("outside");
+    assertThatThrownBy(() -> TraceParts.before(T, -1)).hasMessageContaining("outside");
   }
 }
