@@ -98,7 +98,7 @@ final class FrontierCommand implements Callable<Integer> {
       paramLabel = "PERCENT",
       description =
           "the first part of the trace the recommended step spec is chosen on; it is scored on the"
-              + " rest (default: ${DEFAULT-VALUE})")
+              + " rest (default: 50%%)")
   String chooseOn = "50%";
 
   @Option(
@@ -295,6 +295,8 @@ final class FrontierCommand implements Callable<Integer> {
             split,
             scoredOnRest,
             hindsight,
+            chosenOn,
+            onRest,
             document);
     StringWriter text = new StringWriter();
     PrintWriter t = new PrintWriter(text);
@@ -419,8 +421,9 @@ final class FrontierCommand implements Callable<Integer> {
             .append(Units.percent(p.attainment()))
             .append(": ");
     Point cheapest = Frontier.cheapestReaching(frontier, p.attainment()).orElseThrow();
-    if (cheapest.name().equals(p.name())) {
-      s.append("on the frontier");
+    if (cheapest.costUsd() >= p.costUsd()) {
+      s.append("on the frontier")
+          .append(cheapest.name().equals(p.name()) ? "" : " (as " + cheapest.name() + ")");
     } else {
       s.append(ratioText(Frontier.ratio(p, frontier)))
           .append(" (")
@@ -466,6 +469,8 @@ final class FrontierCommand implements Callable<Integer> {
       Split split,
       Point scoredOnRest,
       Point hindsight,
+      List<Point> chosenOn,
+      List<Point> onRest,
       ObjectNode document) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode root = f.objectNode();
@@ -486,7 +491,8 @@ final class FrontierCommand implements Callable<Integer> {
     Set<String> onFrontier = new LinkedHashSet<>();
     frontier.forEach(p -> onFrontier.add(p.name()));
     ArrayNode configs = root.putArray("configurations");
-    for (Scored s : searched) {
+    for (int i = 0; i < searched.size(); i++) {
+      Scored s = searched.get(i);
       ObjectNode c = configs.addObject();
       c.put("name", s.name());
       c.put("kind", s.kind());
@@ -494,6 +500,11 @@ final class FrontierCommand implements Callable<Integer> {
       c.put("costUsd", s.summary().costUsd());
       c.put("attainment", s.summary().sloAttainment());
       c.put("onFrontier", onFrontier.contains(s.name()));
+      // The reactive family comes first: its figures on the part it is chosen on and on the rest.
+      if (i < chosenOn.size()) {
+        part(c.putObject("firstPart"), chosenOn.get(i));
+        part(c.putObject("rest"), onRest.get(i));
+      }
     }
     ArrayNode line = root.putArray("frontier");
     frontier.forEach(p -> line.add(p.name()));
@@ -546,6 +557,11 @@ final class FrontierCommand implements Callable<Integer> {
     r.set("spec", document);
     Units.forJson(root);
     return root;
+  }
+
+  private static void part(ObjectNode node, Point p) {
+    node.put("costUsd", p.costUsd());
+    node.put("attainment", p.attainment());
   }
 
   /** A generated configuration, validated as every spec is (a failure here is a bug). */

@@ -263,8 +263,12 @@ final class TradeOffChart {
     return new double[] {lx, Math.min(ly, bottom - 2)};
   }
 
+  /**
+   * Whether a label at (x, y) of width w overlaps a box: within a line's height (13 px, less a
+   * rounding error: a label moved to {@code box[1] + 13} must not overlap it again).
+   */
   private static boolean overlaps(double x, double y, double w, double[] box) {
-    return x < box[0] + box[2] && box[0] < x + w && Math.abs(y - box[1]) < 13;
+    return x < box[0] + box[2] && box[0] < x + w && Math.abs(y - box[1]) < 13 - 1e-9;
   }
 
   private static String trim(double v) {

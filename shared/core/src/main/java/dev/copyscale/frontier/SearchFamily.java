@@ -203,18 +203,21 @@ public final class SearchFamily {
   }
 
   /**
-   * The reactive family: every combination of the held minimum (none, one copy, one instance's
-   * worth), the most instances (all the endpoint allows, or half of them), the scale-out threshold,
-   * the datapoints it waits for, the step (a copy or an instance's worth), and how long the load
-   * must stay low before capacity is given back. Combinations that coincide (a
-   * one-copy-per-instance endpoint, one instance) are searched once. Thresholds are shares of
-   * {@link #copyConcurrency} for requests of {@code meanRequestTokens}.
+   * The reactive family: every combination of the held minimum (none, one instance's copies, half
+   * the instances' copies), the most instances (all the endpoint allows, or half of them), the
+   * scale-out threshold, the datapoints it waits for, the step (a copy or an instance's worth), and
+   * how long the load must stay low before capacity is given back. Combinations that coincide (a
+   * one-copy-per-instance endpoint, one instance) are searched once, and those whose maximum leaves
+   * no room above the minimum not at all. Thresholds are shares of {@link #copyConcurrency} for
+   * requests of {@code meanRequestTokens}.
    */
   public static List<Candidate> reactive(Endpoint e, double meanRequestTokens) {
     double concurrency = copyConcurrency(e, meanRequestTokens);
     int p = e.copiesPerInstance();
-    List<Integer> minimums = distinct(0, 1, Math.min(p, e.maxCopies()));
-    List<Integer> maxInstances = distinct(e.maxInstances(), (e.maxInstances() + 1) / 2);
+    int half = (e.maxInstances() + 1) / 2;
+    List<Integer> minimums =
+        distinct(0, Math.min(p, e.maxCopies()), Math.min(half * p, e.maxCopies()));
+    List<Integer> maxInstances = distinct(e.maxInstances(), half);
     List<Integer> steps = distinct(1, p);
     List<Integer> thresholds = new ArrayList<>();
     for (double share : THRESHOLD_SHARES) {
@@ -229,8 +232,8 @@ public final class SearchFamily {
     for (int min : minimums) {
       for (int instances : maxInstances) {
         int max = Math.min(e.maxCopies(), instances * p);
-        if (max < Math.max(1, min)) {
-          continue;
+        if (max <= min) {
+          continue; // no room to scale: a fixed capacity, which the clairvoyant family holds
         }
         for (int threshold : thresholds) {
           for (int periods : EVALUATION_PERIODS) {

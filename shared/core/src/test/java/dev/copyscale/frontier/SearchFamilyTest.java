@@ -52,9 +52,13 @@ class SearchFamilyTest {
   void everyReactiveSpecPassesValidationWithItsOwnNames() {
     Endpoint e = new Endpoint(4, 3, 12, 20, 6, 32768);
     List<Candidate> family = SearchFamily.reactive(e, 1000);
-    // minimum {0, 1, 4} x max instances {3, 2} x thresholds {10, 16} x datapoints {1, 3} x steps
-    // {1, 4} x idle {6, 18} minutes.
-    assertThat(family).hasSize(3 * 2 * 2 * 2 * 2 * 2);
+    // (minimum, maximum) in {0, 4} x {12, 8} and (8, 12) (8 to 8 leaves no room), x thresholds
+    // {10, 16} x datapoints {1, 3} x steps {1, 4} x idle {6, 18} minutes.
+    assertThat(family).hasSize(5 * 2 * 2 * 2 * 2);
+    assertThat(family)
+        .extracting(
+            c -> c.scaling().get("minCopies").asInt() + "-" + c.scaling().get("maxCopies").asInt())
+        .containsOnly("0-12", "0-8", "4-12", "4-8", "8-12");
     assertValid(family, e);
     DeploymentSpec first = parse(family.get(0).document(bundledEndpoint(), 4));
     assertThat(first.scaling().minCapacity()).isZero();
@@ -82,10 +86,10 @@ class SearchFamilyTest {
 
   @Test
   void coincidingDimensionsAreSearchedOnce() {
-    // One copy per instance, one instance: the minimums 1 and "an instance" and the steps coincide,
-    // and half the instances is all of them.
+    // One copy per instance, one instance: an instance's worth and half the instances' are one
+    // copy (which leaves no room to scale: only the minimum 0 is searched), and the steps coincide.
     List<Candidate> family = SearchFamily.reactive(new Endpoint(1, 1, 1, 20, 6, 32768), 1000);
-    assertThat(family).hasSize(2 * 1 * 2 * 2 * 1 * 2);
+    assertThat(family).hasSize(1 * 1 * 2 * 2 * 1 * 2);
     assertValid(family, new Endpoint(1, 1, 1, 20, 6, 32768));
   }
 
