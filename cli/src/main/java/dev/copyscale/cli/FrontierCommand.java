@@ -9,8 +9,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.report.FrontierReport;
 import dev.copyscale.cli.report.Objective;
-import dev.copyscale.cli.report.OsReason;
-import dev.copyscale.cli.report.Report;
 import dev.copyscale.cli.report.Units;
 import dev.copyscale.frontier.Frontier;
 import dev.copyscale.frontier.Frontier.Point;
@@ -26,7 +24,6 @@ import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.Summary;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.traffic.TraceParts;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -134,15 +131,7 @@ final class FrontierCommand implements Callable<Integer> {
     PrintWriter err = commandSpec.commandLine().getErr();
     Objective objective = objectiveOptions.objective(commandSpec);
     double firstShare = share(chooseOn);
-    if (reportDir != null) {
-      try {
-        Report.checkWritable(reportDir);
-      } catch (IOException e) {
-        throw new CommandLine.ParameterException(
-            commandSpec.commandLine(),
-            "--report " + reportDir + ": cannot write there: " + OsReason.of(e));
-      }
-    }
+    Simulations.checkReportDir(commandSpec, reportDir);
     Optional<Simulations.Prepared> endpointSpec =
         Simulations.prepare(commandSpec, endpointFile, Optional.empty(), Optional.empty(), err);
     if (endpointSpec.isEmpty()) {
@@ -388,9 +377,11 @@ final class FrontierCommand implements Callable<Integer> {
     if (reportDir != null) {
       List<Summary> summaries = all.stream().map(Scored::summary).toList();
       List<Summary> line = frontier.stream().map(p -> byName.get(p.name()).summary()).toList();
+      // Named: the placed specs and the recommended one (and the cheapest to meet the objective,
+      // ringed); the frontier's others name themselves on hover and in the table.
       Set<String> labelled = new LinkedHashSet<>();
-      frontier.forEach(p -> labelled.add(p.name()));
       placedScored.forEach(s -> labelled.add(s.name()));
+      labelled.add(recommended.name());
       try {
         FrontierReport.write(
             reportDir, description, objective, summaries, line, labelled, text.toString(), result);

@@ -3,7 +3,6 @@ package dev.copyscale.cli;
 import dev.copyscale.cli.report.Decision;
 import dev.copyscale.cli.report.Decisions;
 import dev.copyscale.cli.report.Objective;
-import dev.copyscale.cli.report.OsReason;
 import dev.copyscale.cli.report.Report;
 import dev.copyscale.cli.report.SummaryTable;
 import dev.copyscale.scaling.state.LedgerEntry;
@@ -15,7 +14,6 @@ import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.world.TwinWorld;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -111,15 +109,7 @@ final class SimulateCommand implements Callable<Integer> {
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
     Objective objective = objectiveOptions.objective(commandSpec);
-    if (reportDir != null) {
-      try {
-        Report.checkWritable(reportDir);
-      } catch (IOException e) {
-        throw new CommandLine.ParameterException(
-            commandSpec.commandLine(),
-            "--report " + reportDir + ": cannot write there: " + OsReason.of(e));
-      }
-    }
+    Simulations.checkReportDir(commandSpec, reportDir);
     List<Simulations.Prepared> specs = new ArrayList<>();
     Optional<SpecFiles.ModelConfig> model = SpecFiles.modelConfig(commandSpec, modelConfig);
     Optional<ServingQueries.Table> table = SpecFiles.servingTable(commandSpec, serving);

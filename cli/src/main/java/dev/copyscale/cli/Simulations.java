@@ -3,6 +3,8 @@ package dev.copyscale.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.report.Decisions;
+import dev.copyscale.cli.report.OsReason;
+import dev.copyscale.cli.report.Report;
 import dev.copyscale.json.Json;
 import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
@@ -15,6 +17,7 @@ import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.world.TwinWorld;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +61,23 @@ final class Simulations {
 
   /** One spec on one trace starting at {@code first}, described for the inputs by {@code input}. */
   record Job(Prepared spec, Trace trace, Instant first, Input input) {}
+
+  /**
+   * Checks before anything runs that {@code --report DIR} (when given) can be written.
+   *
+   * @throws CommandLine.ParameterException with the operating system's reason when it cannot
+   */
+  static void checkReportDir(CommandSpec command, Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try {
+      Report.checkWritable(dir);
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(
+          command.commandLine(), "--report " + dir + ": cannot write there: " + OsReason.of(e));
+    }
+  }
 
   /**
    * A spec file read, validated and sized; empty (with why printed to {@code err}) when it does not

@@ -159,6 +159,9 @@ class FrontierCommandTest {
   void theReportChartsTheFrontierAndKeepsWhatWasPrinted() throws Exception {
     String html = Files.readString(reportDir.resolve("index.html"));
     assertThat(html).contains("<svg", "frontier", "recommended step spec for");
+    // Every configuration is a point whose tooltip names it; the frontier's are in the table.
+    json.get("configurations")
+        .forEach(c -> assertThat(html).contains(c.get("name").asText() + ": $"));
     json.get("frontier").forEach(n -> assertThat(html).contains(n.asText()));
     assertThat(reportDir.resolve("frontier.png")).isNotEmptyFile();
     assertThat(Json.mapper().readTree(reportDir.resolve("frontier.json").toFile()).get("frontier"))

@@ -70,10 +70,13 @@ public final class FrontierReport {
               + Report.escape(objective.describe())
               + "</p>\n<div class=\"glance\">\n"
               + svg.finish()
-              + "</div>\n<p class=\"note\">Every configuration searched is a point (hover for its"
-              + " name and figures); the line is the frontier: no configuration searched is as"
-              + " cheap and as good as a point on it. Named: the frontier's points and the"
-              + " configurations placed on it.</p>\n<h2>What the command printed</h2>\n<pre>"
+              + "</div>\n"
+              + "<p class=\"note\">Every configuration searched is a point (hover for its name and"
+              + " figures); the line is the frontier: no configuration run is as cheap and as good"
+              + " as a point on it. Named: the configurations placed on it, the recommended step"
+              + " spec and the cheapest to meet the objective (ringed).</p>\n"
+              + "<h2>What the command printed</h2>\n"
+              + "<pre>"
               + Report.escape(text)
               + "</pre>\n</body>\n</html>\n";
       Files.writeString(dir.resolve("index.html"), html, StandardCharsets.UTF_8);

@@ -196,7 +196,8 @@ final class TradeOffChart {
       double x = px(s.costUsd());
       double y = py(s.sloAttainment());
       String color = v.kind() == Verdict.Kind.MISSES ? MISSES : MEETS;
-      boolean named = labelled == null || labelled.contains(s.spec());
+      boolean named =
+          labelled == null || labelled.contains(s.spec()) || v.kind() == Verdict.Kind.BEST;
       if (!named) {
         color = SEARCHED;
       }

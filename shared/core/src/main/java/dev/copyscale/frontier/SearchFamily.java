@@ -274,14 +274,7 @@ public final class SearchFamily {
     ArrayNode policies = scaling.putArray("stepPolicies");
     ObjectNode out = policies.addObject();
     out.put("name", "out");
-    ObjectNode outAlarm = out.putObject("alarm");
-    outAlarm.put("metric", "ConcurrentRequestsPerCopy");
-    outAlarm.put("statistic", "Average");
-    outAlarm.put("periodSeconds", 10);
-    outAlarm.put("evaluationPeriods", periods);
-    outAlarm.put("datapointsToAlarm", periods);
-    outAlarm.put("threshold", threshold);
-    outAlarm.put("comparison", "GreaterThanOrEqualToThreshold");
+    alarm(out, 10, periods, threshold, "GreaterThanOrEqualToThreshold");
     out.put("adjustmentType", "ChangeInCapacity");
     // Twice the threshold in flight per copy: the load outgrew the copies by half at least; a
     // double step.
@@ -291,16 +284,9 @@ public final class SearchFamily {
     out.put("cooldownSeconds", SCALE_OUT_COOLDOWN_SECONDS);
     ObjectNode in = policies.addObject();
     in.put("name", "in");
-    ObjectNode inAlarm = in.putObject("alarm");
-    inAlarm.put("metric", "ConcurrentRequestsPerCopy");
-    inAlarm.put("statistic", "Average");
-    inAlarm.put("periodSeconds", 60);
-    inAlarm.put("evaluationPeriods", idle);
-    inAlarm.put("datapointsToAlarm", idle);
     // A third of the threshold: after a step in, the copies left stay below the threshold.
-    inAlarm.put("threshold", threshold / 3.0);
-    inAlarm.put("comparison", "LessThanThreshold");
-    inAlarm.put("treatMissingData", "notBreaching");
+    alarm(in, 60, idle, threshold / 3.0, "LessThanThreshold")
+        .put("treatMissingData", "notBreaching");
     in.put("adjustmentType", "ChangeInCapacity");
     in.putArray("steps").addObject().put("upper", 0).put("adjustment", -step);
     in.put("cooldownSeconds", SCALE_IN_COOLDOWN_SECONDS);
@@ -337,6 +323,27 @@ public final class SearchFamily {
     int p = e.copiesPerInstance();
     return new Candidate(
         name, Kind.REACTIVE, description, scaling, Math.max(1, min), (min + p - 1) / p, instances);
+  }
+
+  /**
+   * A policy's alarm on the average ConcurrentRequestsPerCopy, all of its datapoints breaching (a
+   * whole-number threshold written as one).
+   */
+  private static ObjectNode alarm(
+      ObjectNode policy, int periodSeconds, int periods, double threshold, String comparison) {
+    ObjectNode alarm = policy.putObject("alarm");
+    alarm.put("metric", "ConcurrentRequestsPerCopy");
+    alarm.put("statistic", "Average");
+    alarm.put("periodSeconds", periodSeconds);
+    alarm.put("evaluationPeriods", periods);
+    alarm.put("datapointsToAlarm", periods);
+    if (threshold == Math.rint(threshold)) {
+      alarm.put("threshold", (int) threshold);
+    } else {
+      alarm.put("threshold", threshold);
+    }
+    alarm.put("comparison", comparison);
+    return alarm;
   }
 
   /** Safety factors over the copies a block's busiest minute needs at a copy's throughput. */
