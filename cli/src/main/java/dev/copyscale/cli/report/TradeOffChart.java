@@ -183,7 +183,10 @@ final class TradeOffChart {
       Summary s = summaries.get(i);
       if (Double.isFinite(s.costUsd()) && Double.isFinite(s.sloAttainment())) {
         shown.add(i);
-        taken.add(new double[] {px(s.costUsd()) - 8, py(s.sloAttainment()) + 5, 16});
+        if (named(i)) {
+          // Labels keep clear of the named points; the small unnamed ones they may cover.
+          taken.add(new double[] {px(s.costUsd()) - 8, py(s.sloAttainment()) + 5, 16});
+        }
       }
     }
     // The best first, then from the top: the labels that matter most get the first choice.
@@ -196,8 +199,7 @@ final class TradeOffChart {
       double x = px(s.costUsd());
       double y = py(s.sloAttainment());
       String color = v.kind() == Verdict.Kind.MISSES ? MISSES : MEETS;
-      boolean named =
-          labelled == null || labelled.contains(s.spec()) || v.kind() == Verdict.Kind.BEST;
+      boolean named = named(i);
       if (!named) {
         color = SEARCHED;
       }
@@ -226,6 +228,13 @@ final class TradeOffChart {
       taken.add(new double[] {at[0], at[1], w});
       c.text(at[0], at[1], label, 11, Anchor.START, best, INK, false);
     }
+  }
+
+  /** Whether configuration {@code i} is named beside its point. */
+  private boolean named(int i) {
+    return labelled == null
+        || labelled.contains(summaries.get(i).spec())
+        || verdicts.get(i).kind() == Verdict.Kind.BEST;
   }
 
   /**
