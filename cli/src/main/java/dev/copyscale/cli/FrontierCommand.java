@@ -20,7 +20,6 @@ import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.spec.SpecResult;
 import dev.copyscale.twin.sim.Input;
-import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.Summary;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.traffic.TraceParts;
@@ -131,7 +130,7 @@ final class FrontierCommand implements Callable<Integer> {
     PrintWriter err = commandSpec.commandLine().getErr();
     Objective objective = objectiveOptions.objective(commandSpec);
     double firstShare = share(chooseOn);
-    Simulations.checkReportDir(commandSpec, reportDir);
+    Simulations.checkWritable(commandSpec, "--report", reportDir);
     Optional<Simulations.Prepared> endpointSpec =
         Simulations.prepare(commandSpec, endpointFile, Optional.empty(), Optional.empty(), err);
     if (endpointSpec.isEmpty()) {
@@ -193,7 +192,13 @@ final class FrontierCommand implements Callable<Integer> {
     reactiveSpecs.forEach(p -> round.add(new Simulations.Job(p, firstPart, first, firstInput)));
     placed.forEach(p -> round.add(new Simulations.Job(p, trace, first, input)));
     List<Simulations.Run> runs =
-        Simulations.run(commandSpec, round, options(), "reactive", noProgress || json, err);
+        Simulations.run(
+            commandSpec,
+            round,
+            ObjectiveOptions.simulation(traceOptions.seed, objective),
+            "reactive",
+            noProgress || json,
+            err);
     int n = reactive.size();
     List<Scored> searched = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -225,7 +230,13 @@ final class FrontierCommand implements Callable<Integer> {
           new Simulations.Job(prepared(c, endpointSpec.get(), endpoint), trace, first, input));
     }
     List<Simulations.Run> secondRuns =
-        Simulations.run(commandSpec, second, options(), "clairvoyant", noProgress || json, err);
+        Simulations.run(
+            commandSpec,
+            second,
+            ObjectiveOptions.simulation(traceOptions.seed, objective),
+            "clairvoyant",
+            noProgress || json,
+            err);
     for (int i = 0; i < clairvoyant.size(); i++) {
       Candidate c = clairvoyant.get(i);
       searched.add(
@@ -620,9 +631,5 @@ final class FrontierCommand implements Callable<Integer> {
           "--choose-on must be a percentage above 0 and below 100, such as 50%, got " + text);
     }
     return share;
-  }
-
-  private Simulation.Options options() {
-    return objectiveOptions.simulation(traceOptions.seed);
   }
 }

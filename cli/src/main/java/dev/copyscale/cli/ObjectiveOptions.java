@@ -52,10 +52,14 @@ final class ObjectiveOptions {
     return sloItl == null ? 0 : sloItl.toNanos() / 1e6;
   }
 
-  /** The simulator's options: {@code seed}, this objective, SageMaker's invocation timeout. */
-  Simulation.Options simulation(long seed) {
+  /** The simulator's options: {@code seed}, {@code objective}, SageMaker's invocation timeout. */
+  static Simulation.Options simulation(long seed, Objective objective) {
     return new Simulation.Options(
-        seed, sloTtft.toMillis(), itlMs(), ServingEngine.Options.SAGEMAKER_TIMEOUT);
+        seed,
+        objective.ttftMs(),
+        objective.itlMs(),
+        objective.attainment(),
+        ServingEngine.Options.SAGEMAKER_TIMEOUT);
   }
 
   /**

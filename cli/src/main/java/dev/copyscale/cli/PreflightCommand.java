@@ -9,8 +9,12 @@ import dev.copyscale.preflight.GpuMemory;
 import dev.copyscale.preflight.Preflight;
 import dev.copyscale.preflight.PreflightReport;
 import dev.copyscale.preflight.Suggestion;
+import dev.copyscale.preflight.TraceRefusals;
+import dev.copyscale.serving.TgiLimits;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.spec.SpecResult;
+import dev.copyscale.twin.traffic.Trace;
+import dev.copyscale.twin.traffic.TraceLimits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -57,6 +61,20 @@ final class PreflightCommand implements Callable<Integer> {
           "GPU memory per GPU for the CUDA context and activations (default: ${DEFAULT-VALUE})")
   double runtimeOverheadGiB = Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB;
 
+  @Option(
+      names = "--trace",
+      paramLabel = "FILE|synthetic:KIND:K=V,...",
+      description =
+          "a trace, as simulate takes it: warn which share of its requests the spec's token limits"
+              + " (MAX_INPUT_LENGTH, MAX_TOTAL_TOKENS) refuse")
+  String trace;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "seed for a synthetic --trace (default: ${DEFAULT-VALUE})")
+  long seed = 1;
+
   /** Whether the spec read was valid (an invalid one is not sized). */
   private boolean valid;
 
@@ -80,7 +98,11 @@ final class PreflightCommand implements Callable<Integer> {
     String document = SpecFiles.read(commandSpec, specFile);
     SpecResult parsed = SpecParser.parse(document);
     valid = parsed.isValid();
-    PreflightReport report = new Preflight(Catalog.bundled(), runtimeOverheadGiB).run(parsed);
+    Preflight preflight = new Preflight(Catalog.bundled(), runtimeOverheadGiB);
+    PreflightReport report = preflight.run(parsed);
+    if (trace != null && valid) {
+      report = report.withTrace(refusals(preflight.tokenLimits(parsed.spec().get())));
+    }
     PrintWriter out = commandSpec.commandLine().getOut();
     if (json) {
       out.println(Json.pretty(report));
@@ -89,6 +111,18 @@ final class PreflightCommand implements Callable<Integer> {
     }
     out.flush();
     return report.fits() ? 0 : 1;
+  }
+
+  /** What the token limits refuse of --trace; a trace that cannot be read is a usage error. */
+  private TraceRefusals refusals(TgiLimits limits) {
+    Trace t;
+    try {
+      t = TraceOptions.read(commandSpec, trace, seed, TraceLimits.DEFAULT);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          commandSpec.commandLine(), "--trace: " + e.getMessage());
+    }
+    return TraceRefusals.count(trace, limits, t.size(), t::promptTokens, t::outputTokens);
   }
 
   private void printHuman(PrintWriter out, PreflightReport r) {
@@ -172,6 +206,18 @@ final class PreflightCommand implements Callable<Integer> {
                     Units.plural(c.instancesAtCopies(), "instance", "instances"),
                     c.usdPerHourAtMax(),
                     Units.plural(c.instancesAtMax(), "instance", "instances")));
+    r.trace()
+        .ifPresent(
+            t ->
+                out.printf(
+                    Locale.ROOT,
+                    "Trace       %s: %s of %s requests refused by the token limits"
+                        + " (MAX_INPUT_LENGTH %,d, MAX_TOTAL_TOKENS %,d)%n",
+                    t.trace(),
+                    Units.countOf(t.refused(), t.requests()),
+                    Units.count(t.requests()),
+                    t.maxInputTokens(),
+                    t.maxTotalTokens()));
     section(out, "Problems", r.problems());
     section(out, "Warnings", r.warnings());
     section(out, "Assumptions", r.assumptions());

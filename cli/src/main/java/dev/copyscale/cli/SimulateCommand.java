@@ -10,7 +10,6 @@ import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.ServingQueries;
 import dev.copyscale.twin.sim.Input;
-import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.world.TwinWorld;
@@ -86,6 +85,15 @@ final class SimulateCommand implements Callable<Integer> {
   Path reportDir;
 
   @Option(
+      names = "--keep-world",
+      paramLabel = "DIR",
+      description =
+          "keep each spec's twin world as DIR/<deployment>.json, as it stands when the run ends, so"
+              + " that `activities NAME --world FILE` and `world show --world FILE` answer about"
+              + " it; checked before anything runs")
+  Path keepWorld;
+
+  @Option(
       names = "--json",
       description =
           "print {\"trace\", \"objective\", \"results\": [...]} (each with its verdict and"
@@ -109,7 +117,8 @@ final class SimulateCommand implements Callable<Integer> {
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
     Objective objective = objectiveOptions.objective(commandSpec);
-    Simulations.checkReportDir(commandSpec, reportDir);
+    Simulations.checkWritable(commandSpec, "--report", reportDir);
+    Simulations.checkWritable(commandSpec, "--keep-world", keepWorld);
     List<Simulations.Prepared> specs = new ArrayList<>();
     Optional<SpecFiles.ModelConfig> model = SpecFiles.modelConfig(commandSpec, modelConfig);
     Optional<ServingQueries.Table> table = SpecFiles.servingTable(commandSpec, serving);
@@ -121,6 +130,7 @@ final class SimulateCommand implements Callable<Integer> {
       }
       specs.add(prepared.get());
     }
+    List<Path> worlds = worldFiles(specs);
     Trace requests = traceOptions.load(commandSpec);
     Instant first = traceOptions.first(requests);
     String description = traceOptions.describe(requests);
@@ -128,8 +138,11 @@ final class SimulateCommand implements Callable<Integer> {
     List<Simulations.Run> runs =
         Simulations.run(
             commandSpec,
-            specs.stream().map(p -> new Simulations.Job(p, requests, first, input)).toList(),
-            options(),
+            java.util.stream.IntStream.range(0, specs.size())
+                .mapToObj(
+                    i -> new Simulations.Job(specs.get(i), requests, first, input, worlds.get(i)))
+                .toList(),
+            ObjectiveOptions.simulation(traceOptions.seed, objective),
             "simulating",
             noProgress || json,
             err);
@@ -155,9 +168,36 @@ final class SimulateCommand implements Callable<Integer> {
       }
       (json ? err : out).println("report: " + reportDir.resolve("index.html"));
     }
+    if (keepWorld != null) {
+      for (int i = 0; i < specs.size(); i++) {
+        (json ? err : out).println("world (" + specs.get(i).spec().name() + "): " + worlds.get(i));
+      }
+    }
     out.flush();
     err.flush();
     return 0;
+  }
+
+  /**
+   * With --keep-world, where each spec's world goes: its deployment's name, made unique (two specs
+   * of one name get -2, -3, ...); nulls without.
+   */
+  private List<Path> worldFiles(List<Simulations.Prepared> specs) {
+    List<Path> files = new ArrayList<>();
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    for (Simulations.Prepared p : specs) {
+      if (keepWorld == null) {
+        files.add(null);
+        continue;
+      }
+      String base = p.spec().name().replaceAll("[^A-Za-z0-9._-]", "_");
+      String name = base;
+      for (int n = 2; !taken.add(name.toLowerCase(java.util.Locale.ROOT)); n++) {
+        name = base + "-" + n;
+      }
+      files.add(keepWorld.resolve(name + ".json"));
+    }
+    return files;
   }
 
   /**
@@ -199,10 +239,5 @@ final class SimulateCommand implements Callable<Integer> {
   /** The specs side by side, a column each, headed by their verdicts. */
   static String table(List<SimulationResult> results, Objective objective) {
     return SummaryTable.text(results.stream().map(SimulationResult::summary).toList(), objective);
-  }
-
-  /** The simulator's options: the seed, the objective, SageMaker's invocation timeout. */
-  Simulation.Options options() {
-    return objectiveOptions.simulation(traceOptions.seed);
   }
 }

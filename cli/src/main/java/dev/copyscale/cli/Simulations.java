@@ -59,15 +59,22 @@ final class Simulations {
   /** One spec's run: its result and its scaling decisions. */
   record Run(SimulationResult result, Decisions decisions) {}
 
-  /** One spec on one trace starting at {@code first}, described for the inputs by {@code input}. */
-  record Job(Prepared spec, Trace trace, Instant first, Input input) {}
+  /**
+   * One spec on one trace starting at {@code first}, described for the inputs by {@code input}; its
+   * world is saved to {@code world} when the run ends (null: not kept).
+   */
+  record Job(Prepared spec, Trace trace, Instant first, Input input, Path world) {
+    Job(Prepared spec, Trace trace, Instant first, Input input) {
+      this(spec, trace, first, input, null);
+    }
+  }
 
   /**
-   * Checks before anything runs that {@code --report DIR} (when given) can be written.
+   * Checks before anything runs that a directory an option writes into (when given) can be written.
    *
-   * @throws CommandLine.ParameterException with the operating system's reason when it cannot
+   * @throws CommandLine.ParameterException naming the option, with the operating system's reason
    */
-  static void checkReportDir(CommandSpec command, Path dir) {
+  static void checkWritable(CommandSpec command, String option, Path dir) {
     if (dir == null) {
       return;
     }
@@ -75,7 +82,7 @@ final class Simulations {
       Report.checkWritable(dir);
     } catch (IOException e) {
       throw new CommandLine.ParameterException(
-          command.commandLine(), "--report " + dir + ": cannot write there: " + OsReason.of(e));
+          command.commandLine(), option + " " + dir + ": cannot write there: " + OsReason.of(e));
     }
   }
 
@@ -212,6 +219,9 @@ final class Simulations {
         new Simulation(world, functions, p.spec(), p.file(), p.serving(), options)
             .withInput(job.input());
     SimulationResult result = simulation.run(job.trace(), progress);
+    if (job.world() != null) {
+      world.save(job.world());
+    }
     return new Run(result, SimulateCommand.decisions(p.spec(), world, job.first()));
   }
 }

@@ -118,17 +118,7 @@ final class TraceOptions {
     TraceLimits limits = new TraceLimits(maxRequests);
     Trace t;
     try {
-      if (trace.startsWith("synthetic:")) {
-        t = Synthetic.parse(trace, seed, limits);
-      } else {
-        // The default Azure hour, like any relative name of a shipped file, comes from the jar
-        // outside a checkout.
-        Path file = Bundled.resolve(command, Path.of(trace));
-        if (!Files.isRegularFile(file)) {
-          throw new IllegalArgumentException("no such trace file: " + trace);
-        }
-        t = Trace.azure(file, limits);
-      }
+      t = read(command, trace, seed, limits);
       // Checked before --repeat builds anything: the trace played N times, K times as fast.
       limits.check(
           trace
@@ -150,6 +140,23 @@ final class TraceOptions {
           command.commandLine(), "--trace: " + trace + " holds no request");
     }
     return t;
+  }
+
+  /**
+   * A trace as {@code --trace} names it: {@code synthetic:...}, or an Azure-format file (the
+   * default Azure hour, like any relative name of a shipped file, from the jar outside a checkout).
+   *
+   * @throws IllegalArgumentException naming what is wrong with it
+   */
+  static Trace read(CommandSpec command, String trace, long seed, TraceLimits limits) {
+    if (trace.startsWith("synthetic:")) {
+      return Synthetic.parse(trace, seed, limits);
+    }
+    Path file = Bundled.resolve(command, Path.of(trace));
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no such trace file: " + trace);
+    }
+    return Trace.azure(file, limits);
   }
 
   /**

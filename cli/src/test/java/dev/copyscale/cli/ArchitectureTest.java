@@ -32,7 +32,8 @@ class ArchitectureTest {
     "dev.copyscale.scaling..",
     "dev.copyscale.slo..",
     "dev.copyscale.serving..",
-    "dev.copyscale.frontier.."
+    "dev.copyscale.frontier..",
+    "dev.copyscale.cost.."
   };
 
   /** twin/services' packages: the faked AWS services and the account that drives them. */

@@ -149,6 +149,62 @@ class CliTest {
     assertThat(run.out()).contains("ml.g5.12xlarge", "copies per instance   4", "Result: FITS");
   }
 
+  /**
+   * preflight --trace counts the requests the spec's token limits refuse, by the same rule as the
+   * twin's TGI, and warns with the share; a trace they all fit gives no warning.
+   */
+  @Test
+  void preflightWithATraceWarnsWhichShareTheTokenLimitsRefuse() throws Exception {
+    String azure =
+        dev.copyscale.testing.RepoFiles.path("examples/traces/azure-llm-conv-2023.csv").toString();
+    dev.copyscale.twin.traffic.Trace trace =
+        dev.copyscale.twin.traffic.Trace.azure(
+            java.nio.file.Path.of(azure), dev.copyscale.twin.traffic.TraceLimits.DEFAULT);
+    long overInput = 0;
+    long overTotal = 0;
+    for (int i = 0; i < trace.size(); i++) {
+      if (trace.promptTokens(i) > 2048) {
+        overInput++;
+      } else if (trace.promptTokens(i) + trace.outputTokens(i) > 4096) {
+        overTotal++;
+      }
+    }
+    Run run = run("preflight", example("llama3-8b.yaml"), "--trace", azure, "--json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode t = Json.mapper().readTree(run.out()).get("trace");
+    assertThat(t.get("requests").asLong()).isEqualTo(trace.size());
+    assertThat(t.get("maxInputTokens").asInt()).isEqualTo(2048);
+    assertThat(t.get("maxTotalTokens").asInt()).isEqualTo(4096);
+    assertThat(t.get("inputTooLong").asLong()).isEqualTo(overInput).isPositive();
+    assertThat(t.get("totalTooLong").asLong()).isEqualTo(overTotal);
+    Run human = run("preflight", example("llama3-8b.yaml"), "--trace", azure);
+    assertThat(human.exitCode()).isZero();
+    assertThat(human.out())
+        .contains(
+            String.format(
+                java.util.Locale.ROOT,
+                "the token limits refuse %,d of the %,d requests",
+                overInput + overTotal,
+                trace.size()))
+        .contains("MAX_INPUT_LENGTH 2,048", "MAX_TOTAL_TOKENS 4,096", "Result: FITS");
+    // A synthetic trace, as simulate draws it; a trace whose requests all fit gives no warning.
+    Run synthetic =
+        run(
+            "preflight",
+            example("llama3-8b.yaml"),
+            "--trace",
+            "synthetic:constant:rate=1,duration=10m",
+            "--json");
+    assertThat(synthetic.exitCode()).isZero();
+    JsonNode drawn = Json.mapper().readTree(synthetic.out());
+    assertThat(drawn.get("trace").get("requests").asLong()).isBetween(500L, 700L);
+    long refused =
+        drawn.get("trace").get("inputTooLong").asLong()
+            + drawn.get("trace").get("totalTooLong").asLong();
+    assertThat(drawn.get("warnings").toString().contains("the token limits refuse"))
+        .isEqualTo(refused > 0);
+  }
+
   @Test
   void humanOutputOfTheSeedNamesTheProblemAndTheSuggestions() {
     Run run = run("preflight", example("seed-llama3-8b.yaml"));

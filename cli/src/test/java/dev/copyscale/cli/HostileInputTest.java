@@ -191,6 +191,30 @@ class HostileInputTest {
                 "span.csv",
                 "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.0,1,1\n"
                     + "2199-11-16 18:15:46.0,1,1\n")));
+    cases.add(
+        usage(
+            "keep-world into a file",
+            "--keep-world",
+            "simulate",
+            example,
+            "--keep-world",
+            dir.resolve(file("not-a-dir", "x")).resolve("worlds").toString()));
+    cases.add(
+        usage(
+            "preflight trace missing",
+            "--trace: no such trace file",
+            "preflight",
+            example,
+            "--trace",
+            dir.resolve("none.csv").toString()));
+    cases.add(
+        usage(
+            "preflight trace of five million output tokens",
+            "--trace",
+            "preflight",
+            example,
+            "--trace",
+            trace("long2.csv", "2023-11-16 18:15:46.0,100,5000000")));
     // A model's config.json that is not one.
     cases.add(
         usage(

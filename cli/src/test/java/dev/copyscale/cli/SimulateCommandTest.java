@@ -9,6 +9,8 @@ import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.json.Json;
 import dev.copyscale.testing.RepoFiles;
+import dev.copyscale.twin.traffic.Trace;
+import dev.copyscale.twin.traffic.TraceLimits;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -184,6 +186,111 @@ class SimulateCommandTest {
     assertThat(azure.out()).doesNotContain("NaN", "Infinity");
   }
 
+  /**
+   * Each result states the objective it is held to and whether it met it, the attainment of the
+   * requests the model can serve, and every miss under one cause, adding up to the total; the
+   * report's summary.json says the same.
+   */
+  @Test
+  void jsonStatesTheObjectiveAndTheMissesByCause() throws Exception {
+    Trace trace = Trace.azure(RepoFiles.path(AZURE), TraceLimits.DEFAULT);
+    long refused = 0;
+    for (int i = 0; i < trace.size(); i++) {
+      // The example specs' MAX_INPUT_LENGTH and MAX_TOTAL_TOKENS.
+      if (trace.promptTokens(i) > 7168 || trace.promptTokens(i) + trace.outputTokens(i) > 8192) {
+        refused++;
+      }
+    }
+    assertThat(refused).as("the Azure hour's prompts too long for the examples").isPositive();
+    JsonNode summary = Json.mapper().readTree(azureReport.resolve("summary.json").toFile());
+    for (int i = 0; i < 3; i++) {
+      JsonNode r = azureJson.get("results").get(i);
+      JsonNode o = r.get("objective");
+      assertThat(o.get("source").asText()).isEqualTo("simulate");
+      assertThat(o.get("ttftMs").asDouble()).isEqualTo(2000);
+      assertThat(o.get("attainment").asDouble()).isEqualTo(0.99);
+      double attained = o.get("attained").asDouble();
+      assertThat(attained).isEqualTo(r.get("sloAttainment").asDouble());
+      assertThat(o.get("met").asBoolean()).isEqualTo(attained >= 0.99);
+      assertThat(o.get("met").asBoolean())
+          .isEqualTo(!r.get("verdict").get("kind").asText().equals("MISSES"));
+      long requests = r.get("requests").asLong();
+      assertThat(o.get("servableRequests").asLong()).isEqualTo(requests - refused);
+      JsonNode m = o.get("misses");
+      assertThat(m.fieldNames())
+          .toIterable()
+          .containsExactlyInAnyOrder(
+              "tooLong",
+              "noCopy",
+              "riseFasterThanStartUp",
+              "capacityShort",
+              "timedOut",
+              "modelErrors",
+              "total");
+      long sum = 0;
+      for (String cause :
+          List.of(
+              "tooLong",
+              "noCopy",
+              "riseFasterThanStartUp",
+              "capacityShort",
+              "timedOut",
+              "modelErrors")) {
+        sum += m.get(cause).asLong();
+      }
+      long within = Math.round(attained * requests);
+      assertThat(sum).as("causes of %s", NAMES.get(i)).isEqualTo(m.get("total").asLong());
+      assertThat(sum).isEqualTo(requests - within);
+      assertThat(m.get("tooLong").asLong()).isEqualTo(refused);
+      assertThat(o.get("servableAttained").asDouble())
+          .isCloseTo((double) within / (requests - refused), within(1e-9));
+      assertThat(summary.get("results").get(i).get("objective")).isEqualTo(o);
+      for (JsonNode rise : r.get("capacityRises")) {
+        assertThat(rise.fieldNames())
+            .toIterable()
+            .containsExactly("at", "enoughAt", "metAt", "seconds");
+      }
+    }
+  }
+
+  /**
+   * simulate --keep-world leaves each spec's world, which activities and world show answer about.
+   */
+  @Test
+  void keptWorldsAnswerActivitiesAndWorldShow(@TempDir Path dir) throws Exception {
+    Path worlds = dir.resolve("worlds");
+    CliTest.Run run =
+        run(
+            args(
+                List.of("orchestrated-high-res.yaml", "orchestrated-high-res.yaml"),
+                "--trace",
+                STEP,
+                "--keep-world",
+                worlds.toString()));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    Path first = worlds.resolve("sim-orchestrated.json");
+    Path second = worlds.resolve("sim-orchestrated-2.json");
+    assertThat(run.out())
+        .contains("world (sim-orchestrated): " + first)
+        .contains("world (sim-orchestrated): " + second);
+    assertThat(first).isRegularFile();
+    assertThat(second).isRegularFile();
+    CliTest.Run activities =
+        run("activities", "sim-orchestrated", "--world", first.toString(), "--json");
+    assertThat(activities.exitCode()).as(activities.err()).isZero();
+    JsonNode list = Json.mapper().readTree(activities.out()).get("activities");
+    // The step from 1 to 12 requests/s scales out: the run's decisions are in the kept world.
+    assertThat(list)
+        .anySatisfy(
+            a -> {
+              assertThat(a.get("outcome").asText()).isEqualTo("SCALED");
+              assertThat(a.get("to").asInt()).isGreaterThan(a.get("from").asInt());
+            });
+    CliTest.Run show = run("world", "show", "--world", first.toString());
+    assertThat(show.exitCode()).as(show.err()).isZero();
+    assertThat(show.out()).contains("sim-orchestrated");
+  }
+
   // ------------------------------------------------------------------ 3. --report
 
   @Test
@@ -284,6 +391,16 @@ class SimulateCommandTest {
             "instance-hours",
             "cost",
             "scaling actions",
+            "objective",
+            "objective met",
+            "attainment, requests the model can serve",
+            "missed the objective",
+            "  too long for the model's token limits",
+            "  no copy serving",
+            "  capacity short: rise faster than copies start",
+            "  capacity short otherwise",
+            "  timed out",
+            "  model errors",
             "time to capacity")) {
       assertThat(lines).as("a row labelled %s", label).anyMatch(l -> l.startsWith(label + " "));
     }

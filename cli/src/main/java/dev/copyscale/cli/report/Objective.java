@@ -22,6 +22,9 @@ public record Objective(double ttftMs, double itlMs, double attainment) {
 
   /** "TTFT <= 2,000 ms", "TTFT <= 2,000 ms and ITL <= 50 ms". */
   public static String targets(double ttftMs, double itlMs) {
+    if (!Double.isFinite(ttftMs)) {
+      return "ITL <= " + Units.ms(itlMs); // engine slo's objective may state the ITL alone
+    }
     return "TTFT <= " + Units.ms(ttftMs) + (itlMs > 0 ? " and ITL <= " + Units.ms(itlMs) : "");
   }
 

@@ -546,6 +546,12 @@ public final class Report {
           .append(escape(Objective.targets(s.sloTtftMs(), s.sloItlMs())))
           .append(", failed ")
           .append(escape(Units.countOf(s.failedRequests(), s.requests())))
+          .append("; its objective, ")
+          .append(escape(SummaryTable.describe(s.objective())))
+          .append(" (")
+          .append(escape(s.objective().source()))
+          .append("), ")
+          .append(s.objective().met() ? "met" : "missed")
           .append(")</span></li>\n");
     }
     h.append("</ul>\n</div>\n");
@@ -565,7 +571,16 @@ public final class Report {
       row.cells().forEach(c -> h.append("<td>").append(escape(c)).append("</td>"));
       h.append("</tr>\n");
     }
-    h.append("</tbody>\n</table>\n</div>\n<ul class=\"serving\">\n");
+    h.append("</tbody>\n</table>\n</div>\n")
+        .append("<p class=\"note\">Each configuration is held to the objective its spec states")
+        .append(" (engine slo's scaling.slo), else to the run's. Every request that missed it is")
+        .append(" counted once, under the first cause that applies: too long for the model's")
+        .append(" token limits (TGI refuses it, whatever the capacity), no copy serving, timed")
+        .append(" out, another model error, or served too slowly: within a new copy's start-up")
+        .append(" time of the load rising beyond the serving copies (faster than copies start),")
+        .append(" or otherwise. The time to capacity runs from such a rise until enough copies")
+        .append(" serve and a minute's requests meet the objective again.</p>\n")
+        .append("<ul class=\"serving\">\n");
     for (List<String> block : SummaryTable.servingBlocks(summaries)) {
       h.append("<li>")
           .append(String.join("<br>", block.stream().map(Report::escape).toList()))
@@ -788,7 +803,7 @@ public final class Report {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write(
           "spec,start,minutes,arrivals,completed,failed,desiredCopies,servingCopies,instances,"
-              + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms\n");
+              + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms,missedObjective\n");
       for (SimulationResult r : results) {
         String spec = csv(r.summary().spec());
         double[] arrivals = f.values(r, MinutePoint::arrivals, Agg.MEAN);
@@ -801,6 +816,7 @@ public final class Report {
         double[] p50 = f.values(r, MinutePoint::latencyP50Ms, Agg.MEAN);
         double[] p95 = f.values(r, MinutePoint::latencyP95Ms, Agg.MAX);
         double[] ttft = f.values(r, MinutePoint::ttftP95Ms, Agg.MAX);
+        double[] missed = f.values(r, MinutePoint::missedObjective, Agg.MEAN);
         int[] minutes = minutesPerBucket(r, f);
         for (int k = 0; k < f.points(); k++) {
           if (minutes[k] == 0) {
@@ -821,7 +837,8 @@ public final class Report {
                   csv(Units.exact(concurrency[k])),
                   csv(Units.exact(p50[k])),
                   csv(p95[k]),
-                  csv(ttft[k])));
+                  csv(ttft[k]),
+                  total(missed[k], minutes[k])));
           w.write('\n');
         }
       }
@@ -912,6 +929,8 @@ public final class Report {
           r.summary().requests() == 0
               ? 0
               : (double) r.summary().failedRequests() / r.summary().requests());
+      ((ObjectNode) summary.path("objective").path("misses"))
+          .put("total", r.summary().objective().misses().total());
       ObjectNode verdict = summary.putObject("verdict");
       verdict.put("kind", verdicts.get(i).kind().name());
       verdict.put("text", verdicts.get(i).text());

@@ -1,7 +1,10 @@
 package dev.copyscale.cli.report;
 
 import dev.copyscale.twin.sim.CapacityRise;
+import dev.copyscale.twin.sim.Misses;
+import dev.copyscale.twin.sim.ObjectiveOutcome;
 import dev.copyscale.twin.sim.ServingSummary;
+import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.Summary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,6 +65,7 @@ public final class SummaryTable {
                     + " ("
                     + Objective.targets(x.sloTtftMs(), x.sloItlMs())
                     + ")"));
+    objectiveRows(s, rows);
     rows.add(row("copy-hours", s, x -> Units.hours(x.copyHours())));
     rows.add(row("instance-hours", s, x -> Units.hours(x.instanceHours())));
     rows.add(row("cost", s, x -> Units.usd(x.costUsd())));
@@ -69,7 +73,7 @@ public final class SummaryTable {
     rows.add(row("load rises short of capacity", s, SummaryTable::rises));
     rows.add(
         row(
-            "time to capacity median/max",
+            TIME_TO_CAPACITY,
             s,
             x ->
                 x.capacityRises().isEmpty()
@@ -89,6 +93,82 @@ public final class SummaryTable {
               true));
     }
     return rows;
+  }
+
+  /** The row of the time from a rise of the load until latency met the objective again. */
+  public static final String TIME_TO_CAPACITY = "time to capacity (objective met again) median/max";
+
+  /** The row of the requests that missed the objective, over its causes' rows. */
+  public static final String MISSED = "missed the objective";
+
+  /** The causes' rows, in the order {@link Misses} checks them. */
+  public static final List<String> CAUSES =
+      List.of(
+          "too long for the model's token limits",
+          "no copy serving",
+          "capacity short: rise faster than copies start",
+          "capacity short otherwise",
+          "timed out",
+          "model errors");
+
+  /**
+   * The objective each spec is held to (engine slo's scaling.slo, else simulate's options), whether
+   * it met it, the attainment of the requests its model can serve, and the misses by cause.
+   */
+  private static void objectiveRows(List<Summary> s, List<Row> rows) {
+    rows.add(
+        row(
+            "objective",
+            s,
+            x ->
+                describe(x.objective())
+                    + (x.objective().source().equals(Simulation.RUN_OBJECTIVE)
+                        ? "" // the run's, stated above the table
+                        : " (" + x.objective().source() + ")")));
+    rows.add(
+        row(
+            "objective met",
+            s,
+            x ->
+                (x.objective().met() ? "yes: " : "no: ")
+                    + Units.percent(x.objective().attained())));
+    rows.add(
+        row(
+            "attainment, requests the model can serve",
+            s,
+            x ->
+                Units.percent(x.objective().servableAttained())
+                    + " of "
+                    + Units.count(x.objective().servableRequests())));
+    rows.add(row(MISSED, s, x -> Units.countOf(x.objective().misses().total(), x.requests())));
+    for (int c = 0; c < CAUSES.size(); c++) {
+      int cause = c;
+      rows.add(
+          new Row(
+              CAUSES.get(c),
+              s.stream()
+                  .map(x -> Units.countOf(causes(x.objective().misses())[cause], x.requests()))
+                  .toList(),
+              true));
+    }
+  }
+
+  /** The misses in the order of {@link #CAUSES}. */
+  public static long[] causes(Misses m) {
+    return new long[] {
+      m.tooLong(),
+      m.noCopy(),
+      m.riseFasterThanStartUp(),
+      m.capacityShort(),
+      m.timedOut(),
+      m.modelErrors()
+    };
+  }
+
+  /** "TTFT <= 2,000 ms for 99%". */
+  static String describe(ObjectiveOutcome o) {
+    Objective objective = new Objective(o.ttftMs(), o.itlMs(), o.attainment());
+    return Objective.targets(o.ttftMs(), o.itlMs()) + " for " + objective.share();
   }
 
   /** "derived" or "measured table": the full line is under the table ({@link #servingLines}). */
@@ -178,8 +258,8 @@ public final class SummaryTable {
 
   private static String rises(Summary s) {
     List<CapacityRise> rises = s.capacityRises() == null ? List.of() : s.capacityRises();
-    long never = rises.stream().filter(r -> r.enoughAt() == null).count();
+    long never = rises.stream().filter(r -> r.metAt() == null).count();
     return Units.count(rises.size())
-        + (never > 0 ? " (" + Units.count(never) + " never served)" : "");
+        + (never > 0 ? " (" + Units.count(never) + " never met the objective again)" : "");
   }
 }

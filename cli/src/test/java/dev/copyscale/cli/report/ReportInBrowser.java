@@ -176,6 +176,30 @@ public final class ReportInBrowser implements AutoCloseable {
         }
       }
       if (panels.length === 0) problems.push('no configuration panel');
+      // The summary states each configuration's objective and whether it met it, and its misses by
+      // cause add up to the misses.
+      const rows = [...document.querySelectorAll('table.summary tbody tr')];
+      const row = label => rows.find(r => r.querySelector('th').textContent === label);
+      const counts = r => [...r.querySelectorAll('td')].map(td => Number(td.textContent.split(' ')[0].replace(/,/g, '')));
+      for (const label of ['objective', 'objective met', 'attainment, requests the model can serve']) {
+        if (!row(label)) problems.push('the summary has no ' + label + ' row');
+      }
+      const met = row('objective met');
+      if (met && [...met.querySelectorAll('td')].some(td => !/^(yes|no): /.test(td.textContent))) {
+        problems.push('an objective met cell says neither yes nor no');
+      }
+      const missed = row('missed the objective');
+      if (!missed) {
+        problems.push('the summary has no missed the objective row');
+      } else {
+        const causes = [];
+        for (let r = missed.nextElementSibling; r && r.classList.contains('detail') && causes.length < 6; r = r.nextElementSibling) causes.push(counts(r));
+        if (causes.length !== 6) problems.push(causes.length + ' causes under the misses, not 6');
+        counts(missed).forEach((total, i) => {
+          const sum = causes.reduce((a, c) => a + c[i], 0);
+          if (sum !== total || Number.isNaN(sum)) problems.push('column ' + (i + 1) + ': the causes add up to ' + sum + ', not the ' + total + ' missed');
+        });
+      }
       return {problems: problems, panels: panels.length, marks: marks};
       """;
 

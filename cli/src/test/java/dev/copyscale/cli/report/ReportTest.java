@@ -10,6 +10,8 @@ import dev.copyscale.twin.sim.CapacityRise;
 import dev.copyscale.twin.sim.Input;
 import dev.copyscale.twin.sim.Input.Provenance;
 import dev.copyscale.twin.sim.MinutePoint;
+import dev.copyscale.twin.sim.Misses;
+import dev.copyscale.twin.sim.ObjectiveOutcome;
 import dev.copyscale.twin.sim.ServingSummary;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.sim.Summary;
@@ -73,7 +75,8 @@ class ReportTest {
               arrivals / 60.0 / serving,
               p50,
               p95,
-              ttft));
+              ttft,
+              failed + (serving < need ? 5 : 0)));
     }
     Map<String, Long> failures = new LinkedHashMap<>();
     if (failing) {
@@ -106,8 +109,9 @@ class ReportTest {
                 new CapacityRise(
                     START.plusSeconds(2400),
                     START.plusSeconds(2400 + 60L * lagMinutes),
-                    60.0 * lagMinutes),
-                new CapacityRise(START.plusSeconds(6000), null, Double.NaN)),
+                    START.plusSeconds(2460 + 60L * lagMinutes),
+                    60.0 * lagMinutes + 60),
+                new CapacityRise(START.plusSeconds(6000), null, null, Double.NaN)),
             60.0 * lagMinutes,
             failing ? Double.NaN : 60.0 * lagMinutes,
             new ServingSummary(
@@ -119,7 +123,8 @@ class ReportTest {
                 380,
                 31.6,
                 22,
-                1.4));
+                1.4),
+            objective(failing));
     List<Input> inputs =
         List.of(
             new Input(
@@ -130,6 +135,26 @@ class ReportTest {
             new Input("target value", "4 & up", Provenance.SPEC, "examples/" + spec + ".yaml"),
             new Input("copy start time", "95 s", Provenance.ASSUMED, "--copy-start-seconds"));
     return new SimulationResult(summary, timeline, inputs);
+  }
+
+  /**
+   * The objective a spec stated and what came of it: 12,345 requests, of which 87.3 % (failing) or
+   * 99.1 % met it; the misses by cause add up to the rest.
+   */
+  static ObjectiveOutcome objective(boolean failing) {
+    Misses misses =
+        failing ? new Misses(100, 0, 700, 440, 311, 17) : new Misses(60, 0, 40, 11, 0, 0);
+    long within = 12_345 - misses.total();
+    return new ObjectiveOutcome(
+        failing ? "simulate" : "scaling.slo",
+        2_000,
+        0,
+        0.99,
+        within / 12_345.0,
+        12_345 - misses.tooLong(),
+        within / (12_345.0 - misses.tooLong()),
+        !failing,
+        misses);
   }
 
   static List<SimulationResult> results() {
@@ -184,7 +209,23 @@ class ReportTest {
         .contains(
             "<th scope=\"row\">ModelError: timeout</th><td>311 (2.52%)</td>",
             "ThrottlingException &lt;429&gt;</th><td>17 (0.14%)</td><td>0</td>")
-        .contains("10.25", "5.50", "$8.31", "7 min / -", "2 min / 2 min", "2 (1 never served)")
+        .contains(
+            "10.25",
+            "5.50",
+            "$8.31",
+            "7 min / -",
+            "2 min / 2 min",
+            "2 (1 never met the objective again)")
+        // The objective each spec is held to, met or not, and the misses by cause.
+        .contains(
+            "<th scope=\"row\">objective</th><td>TTFT &lt;= 2,000 ms for 99%</td>"
+                + "<td>TTFT &lt;= 2,000 ms for 99% (scaling.slo)</td>",
+            "<th scope=\"row\">objective met</th><td>no: 87.30%</td><td>yes: 99.10%</td>",
+            "<th scope=\"row\">missed the objective</th><td>1,568 (12.70%)</td><td>111 (0.90%)",
+            "too long for the model&#39;s token limits</th><td>100 (0.81%)</td><td>60 (0.49%)",
+            "capacity short: rise faster than copies start</th><td>700 (5.67%)</td>",
+            "<th scope=\"row\">timed out</th><td>311 (2.52%)</td><td>0</td>",
+            "its objective, TTFT &lt;= 2,000 ms for 99% (scaling.slo), met")
         // Both specs meet 87%? No: 99% is the objective; one meets it, and is the best.
         .contains("<tr class=\"verdict\"><th scope=\"row\">verdict</th>")
         .contains("misses 99%: 87.30%", "best: cheapest to meet 99%")
@@ -247,11 +288,20 @@ class ReportTest {
     assertThat(lines.get(0))
         .isEqualTo(
             "spec,start,minutes,arrivals,completed,failed,desiredCopies,servingCopies,instances,"
-                + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms");
+                + "concurrencyPerCopy,latencyP50Ms,latencyP95Ms,ttftP95Ms,missedObjective");
     assertThat(lines).hasSize(1 + 2 * MINUTES);
     assertThat(lines.get(1))
-        .startsWith("native step/policy,2024-05-01T11:47:00Z,1,0,0,0,1,1,1,0,,,");
-    assertThat(lines.get(1).split(",", -1)).hasSize(13);
+        .isEqualTo("native step/policy,2024-05-01T11:47:00Z,1,0,0,0,1,1,1,0,,,,0");
+    assertThat(lines.get(1).split(",", -1)).hasSize(14);
+    // The requests that missed the objective, minute by minute, as the timeline has them.
+    long missed = 0;
+    for (String line : lines.subList(1, 1 + MINUTES)) {
+      missed += Long.parseLong(line.substring(line.lastIndexOf(',') + 1));
+    }
+    assertThat(missed)
+        .isEqualTo(
+            results().get(0).timeline().stream().mapToLong(MinutePoint::missedObjective).sum())
+        .isPositive();
     assertThat(lines.get(1 + MINUTES)).startsWith("orchestrated,");
   }
 
@@ -271,6 +321,24 @@ class ReportTest {
     assertThat(first.path("capacityRises").get(0).path("at").asText())
         .isEqualTo("2024-05-01T12:27:00Z");
     assertThat(first.path("inputs")).hasSize(3);
+    // The objective the spec is held to, whether it met it, and the misses by cause with their
+    // total.
+    JsonNode objective = first.path("objective");
+    assertThat(objective.path("source").asText()).isEqualTo("simulate");
+    assertThat(objective.path("met").asBoolean()).isFalse();
+    assertThat(objective.path("servableRequests").asLong()).isEqualTo(12_245);
+    JsonNode misses = objective.path("misses");
+    assertThat(misses.path("tooLong").asLong()).isEqualTo(100);
+    assertThat(misses.path("riseFasterThanStartUp").asLong()).isEqualTo(700);
+    assertThat(misses.path("capacityShort").asLong()).isEqualTo(440);
+    assertThat(misses.path("timedOut").asLong()).isEqualTo(311);
+    assertThat(misses.path("modelErrors").asLong()).isEqualTo(17);
+    assertThat(misses.path("noCopy").asLong()).isZero();
+    assertThat(misses.path("total").asLong()).isEqualTo(1_568);
+    assertThat(first.path("capacityRises").get(0).path("metAt").asText())
+        .isEqualTo("2024-05-01T12:35:00Z");
+    assertThat(root.path("results").get(1).path("objective").path("source").asText())
+        .isEqualTo("scaling.slo");
     assertThat(first.path("inputs").get(2).path("provenance").asText()).isEqualTo("ASSUMED");
   }
 

@@ -69,9 +69,26 @@ public final class Preflight {
           Optional.empty(),
           Optional.empty(),
           List.of(),
+          Optional.empty(),
           Optional.empty());
     }
     return run(parsed.spec().get());
+  }
+
+  /**
+   * The token limits TGI refuses requests by, as the spec's environment sets them, else TGI's
+   * defaults for the model's context (4,096 tokens when the model is not known).
+   */
+  public TgiLimits tokenLimits(DeploymentSpec spec) {
+    Component c = spec.component();
+    int context =
+        c.model().isPresent()
+            ? c.model().get().maxContextTokens()
+            : catalog
+                .model(c.modelId())
+                .map(ModelProfile::maxContextTokens)
+                .orElse(TgiLimits.DEFAULT_MAX_TOTAL_TOKENS);
+    return TgiLimits.of(c.env(), context, 0);
   }
 
   public PreflightReport run(DeploymentSpec spec) {
@@ -180,7 +197,8 @@ public final class Preflight {
         instanceFit,
         cost,
         fits ? List.of() : suggestions,
-        serving);
+        serving,
+        Optional.empty());
   }
 
   /**
@@ -204,6 +222,7 @@ public final class Preflight {
             type.name(),
             c.resources().accelerators(),
             env,
+            Optional.of(c.image()),
             Optional.empty(),
             false,
             Optional.of(shape));
@@ -241,6 +260,9 @@ public final class Preflight {
                 shape,
                 runtimeOverheadGiBPerGpu))
         .map(w -> "component.resources.accelerators: " + w)
+        .ifPresent(warnings::add);
+    p.eagerWarning(shape.promptTokens() + shape.outputTokens() / 2.0)
+        .map(w -> "component.image: " + w)
         .ifPresent(warnings::add);
     assumptions.add(
         "the copy's concurrency is counted for the bundled table's request shape ("

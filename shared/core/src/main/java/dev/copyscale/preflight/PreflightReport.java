@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param unchecked the problems that say what preflight could not check (an instance type or model
  *     the catalog does not know) rather than a misfit
  * @param serving how a copy serves, from the serving model's figures (docs/serving.md), when the
- *     model's architecture and the GPUs' figures are known and the model fits
+ *     model's architecture and the GPUs' figures are known and the model fits * @param trace what
+ *     share of a trace the token limits refuse ({@code preflight --trace}), when one was given
  */
 public record PreflightReport(
     String deployment,
@@ -24,7 +25,8 @@ public record PreflightReport(
     Optional<InstanceFit> instance,
     Optional<Cost> cost,
     List<Suggestion> suggestedInstanceTypes,
-    Optional<ServingFit> serving) {
+    Optional<ServingFit> serving,
+    Optional<TraceRefusals> trace) {
 
   public PreflightReport {
     problems = List.copyOf(problems);
@@ -32,6 +34,25 @@ public record PreflightReport(
     warnings = List.copyOf(warnings);
     assumptions = List.copyOf(assumptions);
     suggestedInstanceTypes = List.copyOf(suggestedInstanceTypes);
+  }
+
+  /** This report with what the token limits refuse of a trace, and its warning if any. */
+  public PreflightReport withTrace(TraceRefusals refusals) {
+    List<String> more = new java.util.ArrayList<>(warnings);
+    refusals.warning().ifPresent(more::add);
+    return new PreflightReport(
+        deployment,
+        fits,
+        problems,
+        unchecked,
+        more,
+        assumptions,
+        model,
+        instance,
+        cost,
+        suggestedInstanceTypes,
+        serving,
+        Optional.of(refusals));
   }
 
   /**

@@ -403,6 +403,7 @@ public final class ProfilePrediction {
         gpus,
         q.env(),
         Optional.empty(),
+        Optional.empty(),
         false,
         Optional.of(q.shape()));
   }

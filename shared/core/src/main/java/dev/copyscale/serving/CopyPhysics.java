@@ -3,6 +3,7 @@ package dev.copyscale.serving;
 import dev.copyscale.catalog.Accelerator;
 import dev.copyscale.catalog.ModelProfile;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * How long one forward pass of a model copy takes on its GPUs (docs/serving.md, "The model"):
@@ -19,6 +20,9 @@ import java.util.Locale;
  *   <li><b>tensor parallelism</b> over G GPUs divides both, and pays two all-reduces per layer
  *       (after attention and after the MLP) of tokens x hidden x 2 bytes, ring-reduced: 2 (G-1)/G
  *       of the message over each GPU's link one way, plus a fixed latency per all-reduce;
+ *   <li>a pass TGI runs eagerly (every prefill; a decode step above the largest CUDA graph, or
+ *       every one before TGI 2.0) takes at least the CPU's time to launch its layers' kernels
+ *       ({@link CudaGraphs}): the GPU cannot run ahead of the Python that feeds it;
  *   <li>every pass adds a fixed overhead.
  * </ul>
  *
@@ -31,6 +35,7 @@ import java.util.Locale;
  * @param bytesPerWeight 2 for 16-bit weights, less when quantized
  * @param kvBytesPerValue 2 for a 16-bit KV cache, 1 for fp8
  * @param efficiencies the fitted fractions of peak and the per-pass overhead
+ * @param graphs which decode steps replay a CUDA graph (the others are launched eagerly)
  */
 public record CopyPhysics(
     ModelProfile model,
@@ -38,7 +43,8 @@ public record CopyPhysics(
     int gpus,
     double bytesPerWeight,
     double kvBytesPerValue,
-    Efficiencies efficiencies) {
+    Efficiencies efficiencies,
+    CudaGraphs graphs) {
 
   /**
    * The latency of one all-reduce of a small message (NCCL's fixed cost), ASSUMED: NCCL's own tests
@@ -118,7 +124,8 @@ public record CopyPhysics(
         (2 * flopParameters() * tokens + attentionFlopsPerContextToken() / 2 * sumOfSquares)
             / flops();
     double memory = weightBytesRead(tokens) / bandwidth();
-    return Math.max(compute, memory) * 1000 + allReduceMs(tokens) + efficiencies.stepOverheadMs();
+    double gpu = Math.max(compute, memory) * 1000 + allReduceMs(tokens);
+    return Math.max(gpu, eagerLaunchMs()) + efficiencies.stepOverheadMs();
   }
 
   /** Milliseconds of one decode step of {@code batch} requests holding {@code kvTokens} tokens. */
@@ -126,7 +133,40 @@ public record CopyPhysics(
     double memory = (weightBytesRead(batch) + kvBytesPerToken() * kvTokens) / bandwidth();
     double compute =
         (2 * flopParameters() * batch + attentionFlopsPerContextToken() * kvTokens) / flops();
-    return Math.max(memory, compute) * 1000 + allReduceMs(batch) + efficiencies.stepOverheadMs();
+    double gpu = Math.max(memory, compute) * 1000 + allReduceMs(batch);
+    return (graphs.covers(batch) ? gpu : Math.max(gpu, eagerLaunchMs()))
+        + efficiencies.stepOverheadMs();
+  }
+
+  /**
+   * The warning where this copy's TGI decodes eagerly at one request in flight and the CPU's
+   * launches outlast the GPU's step ({@link CudaGraphs}): its latency per token is the CPU's.
+   *
+   * @param kvTokens the KV cache the one request holds
+   */
+  public Optional<String> eagerWarning(double kvTokens) {
+    double gpuMs =
+        withGraphs(CudaGraphs.TGI2_DEFAULT).decodeStepMs(1, kvTokens)
+            - efficiencies.stepOverheadMs();
+    if (graphs.covers(1) || eagerLaunchMs() <= gpuMs) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "%s: launching a pass's kernels from Python takes the CPU about %.1f ms (%d layers),"
+                + " longer than the %.1f ms the GPUs need for a decode step of one request, so"
+                + " every token waits for the CPU; TGI 2.0 and later replay CUDA graphs for decode"
+                + " batches up to 32 (docs/serving.md, \"Kernel launches\")",
+            graphs.reason(),
+            eagerLaunchMs(),
+            model.layers(),
+            gpuMs));
+  }
+
+  /** Milliseconds the CPU takes to launch one eager pass of this copy ({@link CudaGraphs}). */
+  public double eagerLaunchMs() {
+    return CudaGraphs.eagerLaunchMs(model.layers(), gpus > 1);
   }
 
   /** The two all-reduces per layer of a pass over {@code tokens} tokens, in milliseconds. */
@@ -168,6 +208,10 @@ public record CopyPhysics(
   }
 
   public CopyPhysics withEfficiencies(Efficiencies e) {
-    return new CopyPhysics(model, gpu, gpus, bytesPerWeight, kvBytesPerValue, e);
+    return new CopyPhysics(model, gpu, gpus, bytesPerWeight, kvBytesPerValue, e, graphs);
+  }
+
+  public CopyPhysics withGraphs(CudaGraphs g) {
+    return new CopyPhysics(model, gpu, gpus, bytesPerWeight, kvBytesPerValue, efficiencies, g);
   }
 }

@@ -41,6 +41,8 @@ public final class ServingModels {
    * @param env the container's environment (TGI's limits)
    * @param bytesPerWeight the width TGI loads the weights in (QUANTIZE, DTYPE, the published dtype)
    * @param kvBytesPerValue the KV cache's width (2, or 1 with KV_CACHE_DTYPE fp8)
+   * @param graphs which decode steps replay a CUDA graph, from the image's TGI version and the
+   *     environment
    * @param table a measured table's CSV text, if one is given
    * @param tableField where the table comes from, named in provenance and problems
    * @param bundledTablesWin whether a bundled measurement of the same model and GPU wins over the
@@ -58,6 +60,7 @@ public final class ServingModels {
       Map<String, String> env,
       double bytesPerWeight,
       double kvBytesPerValue,
+      CudaGraphs graphs,
       Optional<String> table,
       String tableField,
       boolean bundledTablesWin,
@@ -87,7 +90,8 @@ public final class ServingModels {
               q.gpus(),
               q.bytesPerWeight(),
               q.kvBytesPerValue(),
-              Efficiencies.CALIBRATED));
+              Efficiencies.CALIBRATED,
+              q.graphs()));
     }
     return Optional.empty();
   }
@@ -139,7 +143,10 @@ public final class ServingModels {
               + gpu.get().datasheet()
               + "), calibration (bundled table "
               + CALIBRATION_TABLE
-              + ")";
+              + ")"
+              + (q.graphs().isCalibrationDefault()
+                  ? ""
+                  : ", kernel launches (" + q.graphs().reason() + ")");
       return found(
           ServingModel.derived(
               physics.get(),

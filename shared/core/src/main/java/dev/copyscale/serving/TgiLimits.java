@@ -46,6 +46,14 @@ public record TgiLimits(
     defaulted = List.copyOf(defaulted);
   }
 
+  /**
+   * Whether TGI refuses a request at once (422, "input too long"): a prompt over MAX_INPUT_LENGTH,
+   * or prompt and output together over MAX_TOTAL_TOKENS. No capacity serves such a request.
+   */
+  public boolean refuses(int promptTokens, int outputTokens) {
+    return promptTokens > maxInputTokens || (long) promptTokens + outputTokens > maxTotalTokens;
+  }
+
   /** The limits that decide admission and refusal; the batching settings take TGI's defaults. */
   public TgiLimits(
       int maxInputTokens, int maxTotalTokens, int maxBatchTotalTokens, List<String> defaulted) {

@@ -2,6 +2,7 @@ package dev.copyscale.spec;
 
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.ModelProfile;
+import dev.copyscale.serving.CudaGraphs;
 import dev.copyscale.serving.RequestShape;
 import dev.copyscale.serving.ServingModels;
 import java.util.Map;
@@ -11,7 +12,8 @@ import java.util.Optional;
  * What a spec (or a command's flags) says about how its copies serve, as a {@link
  * ServingModels.Query}: the model's own figures (a command's --model-config, else the spec's
  * component.model), the weight and KV cache widths TGI loads (QUANTIZE, DTYPE, KV_CACHE_DTYPE, the
- * published dtype), the GPUs per copy and a measured table where one is given.
+ * published dtype), the CUDA graphs its TGI version captures (the image, CUDA_GRAPHS), the GPUs per
+ * copy and a measured table where one is given.
  */
 public final class ServingQueries {
   private ServingQueries() {}
@@ -51,6 +53,7 @@ public final class ServingQueries {
         spec.endpoint().instanceType(),
         c.resources().accelerators(),
         c.env(),
+        Optional.of(c.image()),
         table,
         bundledTablesWin,
         shape);
@@ -64,6 +67,7 @@ public final class ServingQueries {
       String instanceType,
       int gpus,
       Map<String, String> env,
+      Optional<String> image,
       Optional<Table> table,
       boolean bundledTablesWin,
       Optional<RequestShape> shape) {
@@ -79,6 +83,7 @@ public final class ServingQueries {
         env,
         ModelDtype.loaded(env, published).bytesPerParameter(),
         ModelDtype.kvBytesPerValue(env),
+        CudaGraphs.of(image, env),
         table.map(Table::csv),
         table.map(Table::field).orElse(""),
         bundledTablesWin,

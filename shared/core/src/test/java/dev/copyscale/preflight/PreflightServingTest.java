@@ -118,6 +118,37 @@ class PreflightServingTest {
   }
 
   @Test
+  void anImageWhoseTgiLaunchesEveryPassFromPythonIsWarnedWhereTheCpuOutlastsTheGpus()
+      throws Exception {
+    String tgi103 =
+        "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:"
+            + "2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04";
+    ObjectNode doc = on(example(), "meta-llama/Meta-Llama-3-70B-Instruct", "ml.p4d.24xlarge", 4);
+    ((ObjectNode) doc.get("component").get("resources")).put("cpus", 24);
+    ((ObjectNode) doc.get("component")).put("copies", 1);
+    ((ObjectNode) doc.get("component")).put("image", tgi103);
+    PreflightReport eager = run(doc);
+    assertThat(eager.warnings())
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .startsWith(
+                        "component.image: TGI 1.0.3 (image) predates CUDA graphs: every pass"
+                            + " eager: launching a pass's kernels from Python takes the CPU about"
+                            + " 35.0 ms (80 layers)")
+                    .contains("TGI 2.0 and later replay CUDA graphs"));
+    // The examples' TGI 2.0 image: nothing to say.
+    ObjectNode tgi2 = on(example(), "meta-llama/Meta-Llama-3-70B-Instruct", "ml.p4d.24xlarge", 4);
+    ((ObjectNode) tgi2.get("component").get("resources")).put("cpus", 24);
+    ((ObjectNode) tgi2.get("component")).put("copies", 1);
+    assertThat(run(tgi2).warnings()).noneMatch(w -> w.startsWith("component.image"));
+    // Llama 3 8B on one A10G: the GPU's 29 ms outlast the 13 ms of launches, eager or not.
+    ObjectNode small = example();
+    ((ObjectNode) small.get("component")).put("image", tgi103);
+    assertThat(run(small).warnings()).noneMatch(w -> w.startsWith("component.image"));
+  }
+
+  @Test
   void aModelThatDoesNotFitHasNoServingFigures() throws Exception {
     PreflightReport r =
         run(on(example(), "meta-llama/Meta-Llama-3-70B-Instruct", "ml.g5.12xlarge", 1));

@@ -26,7 +26,7 @@ final class Physics {
     ModelProfile m = CATALOG.model(model).orElseThrow();
     Accelerator gpu =
         CATALOG.accelerator(CATALOG.instanceType(instanceType).orElseThrow()).orElseThrow();
-    return new CopyPhysics(m, gpu, gpus, 2, 2, Efficiencies.CALIBRATED);
+    return new CopyPhysics(m, gpu, gpus, 2, 2, Efficiencies.CALIBRATED, CudaGraphs.TGI2_DEFAULT);
   }
 
   static CopyPhysics llama8bOnA10G() {

@@ -23,6 +23,7 @@ class ServingModelTest {
             gpus,
             Map.of(),
             Optional.empty(),
+            Optional.empty(),
             bundledTablesWin,
             Optional.empty()));
   }
@@ -125,6 +126,7 @@ class ServingModelTest {
                 1,
                 Map.of(),
                 Optional.empty(),
+                Optional.empty(),
                 false,
                 Optional.empty()));
     assertThat(figures.field()).isEqualTo("component.model");
@@ -151,6 +153,7 @@ class ServingModelTest {
                 "ml.g5.12xlarge",
                 1,
                 Map.of(),
+                Optional.empty(),
                 Optional.of(new ServingQueries.Table(csv, "scaling.slo.servingProfile")),
                 false,
                 Optional.empty()));
@@ -168,6 +171,7 @@ class ServingModelTest {
                 "ml.g5.12xlarge",
                 1,
                 Map.of(),
+                Optional.empty(),
                 Optional.of(new ServingQueries.Table("nonsense", "scaling.slo.servingProfile")),
                 false,
                 Optional.empty()));

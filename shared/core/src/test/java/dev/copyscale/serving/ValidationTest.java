@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,15 +42,20 @@ class ValidationTest {
     DOCUMENTED.put("Meta-Llama-3-8B-Instruct on NIM", new double[] {-0.48, 0.01, -0.08});
     DOCUMENTED.put("Meta-Llama-3-8B-Instruct TP2", new double[] {-0.48, 0.07, 0.28});
     DOCUMENTED.put("Llama-3.1-70B-Instruct", new double[] {0.13, -0.50, 1.60});
-    DOCUMENTED.put("Mixtral-8x22B-Instruct-v0.1", new double[] {-0.26, -0.64, 0.66});
-    DOCUMENTED.put("Llama-2-7b 128-token prompt", new double[] {-0.20, Double.NaN, Double.NaN});
+    DOCUMENTED.put("Mixtral-8x22B-Instruct-v0.1", new double[] {-0.26, -0.64, 0.32});
+    DOCUMENTED.put("Llama-2-7b 128-token prompt", new double[] {-0.10, Double.NaN, Double.NaN});
     DOCUMENTED.put("Llama-2-7b 2048-token prompt", new double[] {0.42, Double.NaN, Double.NaN});
-    DOCUMENTED.put("Llama-2-70b 128-token prompt", new double[] {-0.27, Double.NaN, Double.NaN});
+    DOCUMENTED.put("Llama-2-70b 128-token prompt", new double[] {-0.22, Double.NaN, Double.NaN});
     DOCUMENTED.put("Llama-2-70b 2048-token prompt", new double[] {0.35, Double.NaN, Double.NaN});
     DOCUMENTED.put("Llama-2-7b-hf", new double[] {Double.NaN, -0.15, 0.87});
-    DOCUMENTED.put("Llama-2-7b-hf TP4", new double[] {Double.NaN, -0.45, 2.57});
-    DOCUMENTED.put("Llama-2-13b-hf TP8", new double[] {Double.NaN, -0.79, 4.05});
-    DOCUMENTED.put("Llama-2-70b-hf TP8", new double[] {Double.NaN, -0.62, 2.10});
+    DOCUMENTED.put("Llama-2-7b-hf TP4", new double[] {Double.NaN, -0.08, 1.28});
+    DOCUMENTED.put("Llama-2-13b-hf TP8", new double[] {Double.NaN, -0.12, 0.25});
+    DOCUMENTED.put("Llama-2-70b-hf TP8", new double[] {Double.NaN, -0.12, 0.36});
+    DOCUMENTED.put("Llama-2-13b-hf TP4", new double[] {Double.NaN, -0.10, 1.83});
+    DOCUMENTED.put("Llama-2-7b-hf TP8 A100", new double[] {Double.NaN, -0.34, 1.07});
+    DOCUMENTED.put("Llama-2-7b-hf TP8 A10G", new double[] {Double.NaN, -0.14, 2.50});
+    DOCUMENTED.put("Llama-2-13b-hf TP8 A10G", new double[] {Double.NaN, -0.12, 3.29});
+    DOCUMENTED.put("Llama-2-70b-hf TP8 A10G", new double[] {Double.NaN, -0.27, 6.55});
   }
 
   record Published(
@@ -58,6 +64,7 @@ class ValidationTest {
       String instanceType,
       int gpus,
       String engine,
+      String image,
       Map<String, String> env,
       RequestShape shape,
       double ttftMs,
@@ -80,8 +87,8 @@ class ValidationTest {
       }
       String[] f = line.split(",", -1);
       Map<String, String> env = new LinkedHashMap<>();
-      if (!f[5].isEmpty()) {
-        for (String kv : f[5].split(";")) {
+      if (!f[6].isEmpty()) {
+        for (String kv : f[6].split(";")) {
           env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         }
       }
@@ -92,14 +99,15 @@ class ValidationTest {
               f[2],
               Integer.parseInt(f[3]),
               f[4],
+              f[5],
               env,
-              new RequestShape(Integer.parseInt(f[6]), Integer.parseInt(f[7])),
-              number(f[8]),
+              new RequestShape(Integer.parseInt(f[7]), Integer.parseInt(f[8])),
               number(f[9]),
               number(f[10]),
               number(f[11]),
-              f[12],
-              f[13]));
+              number(f[12]),
+              f[13],
+              f[14]));
     }
     return out;
   }
@@ -134,7 +142,15 @@ class ValidationTest {
         Physics.CATALOG
             .accelerator(Physics.CATALOG.instanceType(p.instanceType()).orElseThrow())
             .orElseThrow();
-    CopyPhysics physics = new CopyPhysics(model, gpu, p.gpus(), 2, 2, Efficiencies.CALIBRATED);
+    CopyPhysics physics =
+        new CopyPhysics(
+            model,
+            gpu,
+            p.gpus(),
+            2,
+            2,
+            Efficiencies.CALIBRATED,
+            CudaGraphs.of(Optional.of(p.image()).filter(i -> !i.isEmpty()), p.env()));
     TgiLimits limits = Physics.limits(physics, p.env());
     ClosedLoop.Point one = ClosedLoop.run(physics, limits, p.shape(), 1, 10);
     double rpm = Double.NaN;

@@ -345,8 +345,7 @@ public final class ServingEngine {
     }
     bucket.invocations++;
     bucket.invocationsPerCopy += 1.0 / servingCount;
-    if (promptTokens > limits.maxInputTokens()
-        || promptTokens + outputTokens > limits.maxTotalTokens()) {
+    if (limits.refuses(promptTokens, outputTokens)) {
       bucket.modelErrors++;
       finished(request, now, 0, 0, TOO_LONG);
       return request;

@@ -37,14 +37,30 @@ public final class Simulation implements ServingEngine.Listener {
    * @param sloTtftMs the time-to-first-token objective for SLO attainment
    * @param sloItlMs the time-per-output-token objective (after the first token), 0 for none: a
    *     request within the objective meets both
+   * @param sloAttainment the share of requests that must meet it: the objective of a spec that
+   *     states none of its own (engine slo states its {@code scaling.slo})
    * @param invocationTimeout how long SageMaker waits for the container (60 s for real-time
    *     endpoints)
    */
-  public record Options(long seed, double sloTtftMs, double sloItlMs, Duration invocationTimeout) {
+  public record Options(
+      long seed,
+      double sloTtftMs,
+      double sloItlMs,
+      double sloAttainment,
+      Duration invocationTimeout) {
     public static Options defaults() {
-      return new Options(1, 2000, 0, ServingEngine.Options.SAGEMAKER_TIMEOUT);
+      return new Options(1, 2000, 0, 0.99, ServingEngine.Options.SAGEMAKER_TIMEOUT);
     }
   }
+
+  /**
+   * Where the objective of a spec without engine slo's comes from: simulate's --slo-ttft,
+   * --slo-itl, --slo-attainment.
+   */
+  public static final String RUN_OBJECTIVE = "simulate";
+
+  /** Where engine slo's objective comes from. */
+  public static final String SPEC_OBJECTIVE = "scaling.slo";
 
   private static final long MINUTE = 60_000_000L;
   private static final long HISTOGRAM_MAX_MS = 3_600_000L;
@@ -66,9 +82,20 @@ public final class Simulation implements ServingEngine.Listener {
   private final Histogram ttftMs = new Histogram(HISTOGRAM_MAX_MS, 3);
   private final TreeMap<String, Long> failures = new TreeMap<>();
   private long failed;
-  private long withinSlo;
 
-  /** Output tokens of each request in flight, by the engine's id (ids are reused). */
+  /**
+   * The objective every spec of a run is judged by (its options), and the one the spec states
+   * (engine slo's own; the same tally when they are the same objective).
+   */
+  private ObjectiveTally judged;
+
+  private ObjectiveTally stated;
+  private String statedSource;
+
+  /**
+   * Output tokens of each request in flight, by the engine's id (ids are reused), negative when the
+   * model's token limits refuse the request.
+   */
   private int[] outputTokensById = new int[1024];
 
   // Whole 10-second periods, summed exactly and turned into hours once.
@@ -78,6 +105,10 @@ public final class Simulation implements ServingEngine.Listener {
   private int lastDesired = -1;
   private final List<CapacityRise> rises = new ArrayList<>();
   private Instant riseStart;
+  private Instant riseEnough;
+
+  /** The first of the minutes in a row, up to the last, that missed the objective; null if none. */
+  private Instant missStart;
 
   // The current minute.
   private final Histogram minuteLatencyMs = new Histogram(HISTOGRAM_MAX_MS, 2);
@@ -145,15 +176,21 @@ public final class Simulation implements ServingEngine.Listener {
     copyRequestsPerSecond = copyRequestsPerSecond(mean, sustainable);
     servingSummary = servingSummary(mean, sustainable);
     describeInputs(sustainable);
+    objectives();
+    TgiLimits limits = engine.limits();
     int n = trace.size();
     for (int i = 0; i < n; i++) {
       engine.runUntil(trace.arrivalMicros(i));
       minuteArrivals++;
-      int id = engine.submit(trace.promptTokens(i), trace.outputTokens(i));
+      int prompt = trace.promptTokens(i);
+      int output = trace.outputTokens(i);
+      // Known before submitting: a request the engine refuses finishes within submit.
+      int id = engine.nextId();
       if (id >= outputTokensById.length) {
         outputTokensById = Arrays.copyOf(outputTokensById, Math.max(id + 1, id * 2));
       }
-      outputTokensById[id] = trace.outputTokens(i);
+      outputTokensById[id] = limits.refuses(prompt, output) ? -1 : output;
+      engine.submit(prompt, output);
       if (((i + 1) & (PROGRESS_EVERY - 1)) == 0) {
         progress.accept(i + 1);
       }
@@ -165,13 +202,43 @@ public final class Simulation implements ServingEngine.Listener {
     engine.runUntil(Math.max(end, MINUTE));
     progress.accept(n);
     if (riseStart != null) {
-      rises.add(
-          new CapacityRise(
-              riseStart,
-              null,
-              Duration.between(riseStart, engine.at(engine.now())).toMillis() / 1000.0));
+      endRise(engine.at(engine.now()), null);
     }
     return new SimulationResult(summary(n), List.copyOf(timeline), List.copyOf(inputs));
+  }
+
+  /**
+   * The objective the run judges every spec by, and the one the spec states: engine slo's {@code
+   * scaling.slo}, else the run's.
+   */
+  private void objectives() {
+    long startUp = newInstanceStartUp(world.timings()).toNanos() / 1000;
+    judged =
+        new ObjectiveTally(
+            options.sloTtftMs(), options.sloItlMs(), options.sloAttainment(), startUp);
+    stated = judged;
+    statedSource = RUN_OBJECTIVE;
+    DeploymentSpec.Scaling scaling = spec.scaling();
+    if (scaling != null
+        && scaling.engine() == DeploymentSpec.Engine.SLO
+        && scaling.slo().isPresent()) {
+      DeploymentSpec.Slo slo = scaling.slo().get();
+      double ttft = slo.ttft().map(d -> d.toNanos() / 1e6).orElse(Double.POSITIVE_INFINITY);
+      double itl = slo.itl().map(d -> d.toNanos() / 1e6).orElse(0.0);
+      statedSource = SPEC_OBJECTIVE;
+      if (!judged.sameObjective(ttft, itl, slo.attainment())) {
+        stated = new ObjectiveTally(ttft, itl, slo.attainment(), startUp);
+      }
+    }
+  }
+
+  /**
+   * How long a copy on a new instance takes from being asked for to serving: provisioning, then the
+   * download (beside an image pull when the image is not cached) and the load.
+   */
+  private Duration newInstanceStartUp(TwinTimings t) {
+    double gb = dev.copyscale.twin.sagemaker.ModelWeights.gigabytes(spec, t);
+    return t.instanceProvisioning().plus(t.download(gb, !t.imageCached())).plus(t.load(gb));
   }
 
   /** Requests of the mean shape one copy holds at once: the batch the token budget allows. */
@@ -219,6 +286,13 @@ public final class Simulation implements ServingEngine.Listener {
 
   @Override
   public void finished(int request, long at, long latencyMicros, long ttftMicros, String failure) {
+    int tokens = request < outputTokensById.length ? outputTokensById[request] : 0;
+    judged.finished(
+        tokens < 0, failure, at - latencyMicros, ttftMicros, latencyMicros - ttftMicros, tokens);
+    if (stated != judged) {
+      stated.finished(
+          tokens < 0, failure, at - latencyMicros, ttftMicros, latencyMicros - ttftMicros, tokens);
+    }
     if (failure != null) {
       failed++;
       minuteFailed++;
@@ -232,21 +306,6 @@ public final class Simulation implements ServingEngine.Listener {
     minuteLatencyMs.recordValue(latency);
     minuteTtftMs.recordValue(ttft);
     minuteCompleted++;
-    if (ttft <= options.sloTtftMs() && withinItl(request, latencyMicros - ttftMicros)) {
-      withinSlo++;
-    }
-  }
-
-  /**
-   * Whether a request's tokens after the first came within the time-per-output-token objective (a
-   * request of one output token has none to time).
-   */
-  private boolean withinItl(int request, long decodeMicros) {
-    if (options.sloItlMs() <= 0) {
-      return true;
-    }
-    int tokens = request < outputTokensById.length ? outputTokensById[request] : 0;
-    return tokens <= 1 || decodeMicros / 1000.0 / (tokens - 1) <= options.sloItlMs();
   }
 
   @Override
@@ -265,6 +324,7 @@ public final class Simulation implements ServingEngine.Listener {
 
   private void minute(ServingEngine.Period p) {
     Instant start = engine.at(p.end() - MINUTE);
+    long missed = stated.minuteMissed();
     timeline.add(
         new MinutePoint(
             start,
@@ -277,15 +337,31 @@ public final class Simulation implements ServingEngine.Listener {
             minuteConcurrency,
             percentile(minuteLatencyMs, 50),
             percentile(minuteLatencyMs, 95),
-            percentile(minuteTtftMs, 95)));
+            percentile(minuteTtftMs, 95),
+            missed));
     boolean enough = p.servingCopies() * copyRequestsPerSecond >= minuteArrivals / 60.0;
+    boolean met = stated.minuteMet(minuteArrivals);
+    if (stated != judged) {
+      judged.minuteMet(minuteArrivals);
+    }
+    if (met) {
+      missStart = null;
+    } else if (missStart == null) {
+      missStart = start;
+    }
+    // A rise began with the latency it cost: the first of the minutes in a row that missed the
+    // objective (the copy capacity for the trace's mean request may see the shortfall later).
     if (!enough && riseStart == null) {
-      riseStart = start;
+      riseStart = missStart != null ? missStart : start;
+      riseEnough = null;
     } else if (enough && riseStart != null) {
       Instant end = engine.at(p.end());
-      rises.add(
-          new CapacityRise(riseStart, end, Duration.between(riseStart, end).toMillis() / 1000.0));
-      riseStart = null;
+      if (riseEnough == null) {
+        riseEnough = end;
+      }
+      if (met) {
+        endRise(end, end);
+      }
     }
     minuteArrivals = 0;
     minuteCompleted = 0;
@@ -293,6 +369,24 @@ public final class Simulation implements ServingEngine.Listener {
     minuteConcurrency = 0;
     minuteLatencyMs.reset();
     minuteTtftMs.reset();
+  }
+
+  /**
+   * A rise ends: latency met the objective again at {@code metAt} (null: the trace ended first, at
+   * {@code end}). Late requests in its first start-up time go under the rise's cause.
+   */
+  private void endRise(Instant end, Instant metAt) {
+    rises.add(
+        new CapacityRise(
+            riseStart, riseEnough, metAt, Duration.between(riseStart, end).toMillis() / 1000.0));
+    long from = engine.micros(riseStart);
+    long to = engine.micros(end);
+    judged.riseWindow(from, to);
+    if (stated != judged) {
+      stated.riseWindow(from, to);
+    }
+    riseStart = null;
+    riseEnough = null;
   }
 
   private static double percentile(Histogram h, double p) {
@@ -306,11 +400,7 @@ public final class Simulation implements ServingEngine.Listener {
             .map(InstanceType::priceUsdPerHour)
             .orElse(Double.NaN);
     List<Double> seconds =
-        rises.stream()
-            .filter(r -> r.enoughAt() != null)
-            .map(CapacityRise::seconds)
-            .sorted()
-            .toList();
+        rises.stream().filter(r -> r.metAt() != null).map(CapacityRise::seconds).sorted().toList();
     double median = seconds.isEmpty() ? 0 : seconds.get(seconds.size() / 2);
     double max = rises.stream().mapToDouble(CapacityRise::seconds).max().orElse(0);
     double copyHours = copyPeriods / 360.0;
@@ -331,7 +421,7 @@ public final class Simulation implements ServingEngine.Listener {
         percentile(ttftMs, 99),
         options.sloTtftMs(),
         options.sloItlMs(),
-        requests == 0 ? 1 : (double) withinSlo / requests,
+        judged.attained(),
         copyHours,
         instanceHours,
         instanceHours * price,
@@ -339,7 +429,8 @@ public final class Simulation implements ServingEngine.Listener {
         List.copyOf(rises),
         median,
         max,
-        servingSummary);
+        servingSummary,
+        stated.outcome(statedSource));
   }
 
   private String engineDescription() {
@@ -437,10 +528,7 @@ public final class Simulation implements ServingEngine.Listener {
         new Input(
             "Copy serves after SageMaker takes it",
             "new instance: "
-                + t.instanceProvisioning()
-                    .plus(t.download(gb, !t.imageCached()))
-                    .plus(t.load(gb))
-                    .toSeconds()
+                + newInstanceStartUp(t).toSeconds()
                 + " s; running instance: "
                 + t.download(gb, false).plus(t.load(gb)).toSeconds()
                 + " s",

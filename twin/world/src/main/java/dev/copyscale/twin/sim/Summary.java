@@ -20,9 +20,14 @@ import java.util.Map;
  * @param costUsd instance-hours at the instance type's on-demand price
  * @param scalingActions changes of the desired copy count (by a policy, the orchestrator or a
  *     schedule)
- * @param capacityRises each rise of the load and how long until enough copies served it
+ * @param capacityRises each rise of the load and how long until latency met the objective again
+ * @param medianSecondsToCapacity the median of the rises that met the objective again
+ * @param maxSecondsToCapacity the longest rise, including one the trace ended in
  * @param serving what served the requests, where its figures come from, and what one copy does with
  *     the trace's mean request
+ * @param objective the objective the spec states (engine slo's {@code scaling.slo}, else the
+ *     run's), whether it was met, the attainment of the requests the model can serve, and the
+ *     misses by cause
  */
 public record Summary(
     String spec,
@@ -48,4 +53,5 @@ public record Summary(
     List<CapacityRise> capacityRises,
     double medianSecondsToCapacity,
     double maxSecondsToCapacity,
-    ServingSummary serving) {}
+    ServingSummary serving,
+    ObjectiveOutcome objective) {}

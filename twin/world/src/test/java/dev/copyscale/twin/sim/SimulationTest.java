@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -71,15 +70,26 @@ class SimulationTest {
 
   /** Requests of the table's shape (550 in, 175 out) at a constant rate. */
   static Trace constant(double perSecond, Duration span) {
+    return constant(perSecond, span, 0);
+  }
+
+  /**
+   * As {@link #constant(double, Duration)}, with every {@code tooLongEvery}-th request (none for 0)
+   * too long for the examples' TGI limits: alternately a prompt over MAX_INPUT_LENGTH 7168, and a
+   * prompt within it whose output takes it over MAX_TOTAL_TOKENS 8192.
+   */
+  static Trace constant(double perSecond, Duration span, int tooLongEvery) {
     int n = (int) (perSecond * span.toSeconds());
     long[] at = new long[n];
     int[] prompt = new int[n];
     int[] output = new int[n];
     for (int i = 0; i < n; i++) {
       at[i] = (long) (i * 1e6 / perSecond);
+      boolean tooLong = tooLongEvery > 0 && i % tooLongEvery == tooLongEvery - 1;
+      boolean overInput = i / Math.max(1, tooLongEvery) % 2 == 0;
+      prompt[i] = !tooLong ? 550 : overInput ? 7169 : 7158;
+      output[i] = tooLong && !overInput ? 8192 : 175;
     }
-    Arrays.fill(prompt, 550);
-    Arrays.fill(output, 175);
     return new Trace(at, prompt, output);
   }
 
@@ -209,7 +219,7 @@ class SimulationTest {
     assertThat(a).isEqualTo(b);
     SimulationResult other =
         deploy("native-target-tracking.yaml", random)
-            .simulation(new Simulation.Options(99, 2000, 0, Duration.ofSeconds(60)))
+            .simulation(new Simulation.Options(99, 2000, 0, 0.99, Duration.ofSeconds(60)))
             .run(trace, n -> {});
     // Another seed routes differently: the results differ (the p99 alone may sit at the 60 s
     // timeout either way).
@@ -228,7 +238,7 @@ class SimulationTest {
         itl -> {
           try {
             return deploy("native-target-tracking.yaml", tree -> {})
-                .simulation(new Simulation.Options(1, 2000, itl, Duration.ofSeconds(60)))
+                .simulation(new Simulation.Options(1, 2000, itl, 0.99, Duration.ofSeconds(60)))
                 .run(trace, n -> {})
                 .summary();
           } catch (IOException e) {

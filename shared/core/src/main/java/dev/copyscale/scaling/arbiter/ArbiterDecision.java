@@ -1,0 +1,51 @@
+package dev.copyscale.scaling.arbiter;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One decision for the whole endpoint.
+ *
+ * <p>Apply it scale-ins first: the copies a component gives up make the room the others' new copies
+ * are planned on, so an instance is bought only where the plan says {@code added}.
+ *
+ * @param grants one per component, in the order the components were given
+ * @param instancesNow instances running now
+ * @param layout the instances held and the copies on each: running ones in their given order, then
+ *     the ones to add
+ * @param released running instances to release: no component needs them
+ * @param usdPerHour what the held instances cost an hour
+ * @param overCap why the endpoint holds more instances than its cap, if it does: the minimum copies
+ *     sit on more instances than the cap and SageMaker does not move a running copy
+ */
+public record ArbiterDecision(
+    List<Grant> grants,
+    int instancesNow,
+    List<PlannedInstance> layout,
+    List<String> released,
+    double usdPerHour,
+    Optional<String> overCap) {
+
+  public ArbiterDecision {
+    grants = List.copyOf(grants);
+    layout = List.copyOf(layout);
+    released = List.copyOf(released);
+  }
+
+  /** Instances the endpoint holds once applied. */
+  public int instances() {
+    return layout.size();
+  }
+
+  /** Instances to add. */
+  public int added() {
+    return (int) layout.stream().filter(PlannedInstance::added).count();
+  }
+
+  public Grant grant(String component) {
+    return grants.stream()
+        .filter(g -> g.component().equals(component))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no component " + component));
+  }
+}
