@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       SimulateCommand.class,
+      FrontierCommand.class,
       LoadCommand.class,
       PreflightCommand.class,
       ProfileCommand.class,

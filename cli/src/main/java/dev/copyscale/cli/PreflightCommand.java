@@ -117,7 +117,7 @@ final class PreflightCommand implements Callable<Integer> {
   private TraceRefusals refusals(TgiLimits limits) {
     Trace t;
     try {
-      t = SimulateCommand.read(commandSpec, trace, seed, TraceLimits.DEFAULT);
+      t = TraceOptions.read(commandSpec, trace, seed, TraceLimits.DEFAULT);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(
           commandSpec.commandLine(), "--trace: " + e.getMessage());

@@ -32,6 +32,7 @@ class ArchitectureTest {
     "dev.copyscale.scaling..",
     "dev.copyscale.slo..",
     "dev.copyscale.serving..",
+    "dev.copyscale.frontier..",
     "dev.copyscale.cost.."
   };
 

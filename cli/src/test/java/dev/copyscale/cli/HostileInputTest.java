@@ -273,6 +273,55 @@ class HostileInputTest {
                 "{\"hidden_size\": 4096, \"num_hidden_layers\": 32, \"num_attention_heads\": 32,"
                     + " \"num_key_value_heads\": 8, \"intermediate_size\": 14336, \"vocab_size\":"
                     + " 32768}")));
+    // frontier's own inputs (its trace options are simulate's, above).
+    cases.add(
+        usage(
+            "frontier chosen on all of it",
+            "--choose-on",
+            "frontier",
+            example,
+            "--choose-on",
+            "100%"));
+    cases.add(
+        usage(
+            "frontier chosen on nothing",
+            "--choose-on",
+            "frontier",
+            example,
+            "--choose-on",
+            "-5%"));
+    cases.add(
+        usage(
+            "frontier on a minute",
+            "less than two minutes",
+            "frontier",
+            example,
+            "--trace",
+            "synthetic:constant:rate=1,duration=1m"));
+    cases.add(
+        usage(
+            "frontier for an objective below one request",
+            "scaling.slo.ttft",
+            "frontier",
+            example,
+            "--slo-ttft",
+            "1ms"));
+    cases.add(
+        usage(
+            "frontier placing a leading zero",
+            "component.copies: 007 has a leading zero",
+            "frontier",
+            example,
+            "--place",
+            specWith("zero-place.yaml", "  copies: 4\n", "  copies: 007\n")));
+    cases.add(
+        usage(
+            "frontier of a thousand-day trace",
+            "400 days",
+            "frontier",
+            example,
+            "--trace",
+            "synthetic:diurnal:mean=1,duration=1000d"));
     cases.add(usage("demo for 500 days", "--for of 500 days", "demo", "--for", "500d"));
     cases.add(usage("demo backwards", "negative", "demo", "--for", "-1h"));
     cases.add(usage("demo in year 9000", "--start", "demo", "--start", "9000-01-01T00:00:00Z"));

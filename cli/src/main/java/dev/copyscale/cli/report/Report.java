@@ -81,7 +81,7 @@ public final class Report {
    */
   static final int OPEN_DECISIONS = 25;
 
-  private static final String CSS =
+  static final String CSS =
       """
       *{box-sizing:border-box}
       body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;margin:16px auto;padding:0 16px;max-width:1400px;
@@ -188,7 +188,7 @@ public final class Report {
     }
   }
 
-  private static void png(Path file, int width, int height, java.util.function.Consumer<Canvas> art)
+  static void png(Path file, int width, int height, java.util.function.Consumer<Canvas> art)
       throws IOException {
     PngCanvas png = new PngCanvas(width, height, PNG_SCALE);
     art.accept(png);

@@ -33,8 +33,18 @@ final class TradeOffChart {
   /** The highest attainment the axis shows, in nines: 99.999%; all requests met sit on it. */
   private static final double TOP_NINES = 5;
 
+  private static final String FRONTIER = "#0072B2";
+  private static final String SEARCHED = "#9a9a9a";
+
   private final List<Summary> summaries;
   private final List<Verdict> verdicts;
+
+  /** The configurations whose names are written beside them; null: all of them. */
+  private final java.util.Set<String> labelled;
+
+  /** The frontier, cheapest first, drawn as a line through its points; empty: none. */
+  private final List<Summary> frontier;
+
   private final Objective objective;
   private final double xMin;
   private final double xMax;
@@ -43,6 +53,21 @@ final class TradeOffChart {
   private final double yMax;
 
   TradeOffChart(List<Summary> summaries, Objective objective) {
+    this(summaries, objective, null, List.of());
+  }
+
+  /**
+   * A frontier's chart: every configuration searched as a point, {@code frontier} (cheapest first)
+   * as a line through its points, and only the names in {@code labelled} written out (the rest say
+   * theirs on hover).
+   */
+  TradeOffChart(
+      List<Summary> summaries,
+      Objective objective,
+      java.util.Set<String> labelled,
+      List<Summary> frontier) {
+    this.labelled = labelled;
+    this.frontier = List.copyOf(frontier);
     this.summaries = summaries;
     this.objective = objective;
     this.verdicts = Verdict.of(summaries, objective);
@@ -136,12 +161,32 @@ final class TradeOffChart {
     double goalWidth = Chart.textWidth(goalLabel, 10);
     taken.add(new double[] {right - 2 - goalWidth, goal - 4, goalWidth});
     c.text(right - 2, goal - 4, goalLabel, 10, Anchor.END, false, INK, false);
+    if (frontier.size() > 1) {
+      double[] xs = new double[2 * frontier.size() - 1];
+      double[] ys = new double[xs.length];
+      // A step: from each point, the next costs more before it attains more.
+      for (int i = 0; i < frontier.size(); i++) {
+        xs[2 * i] = px(frontier.get(i).costUsd());
+        ys[2 * i] = py(frontier.get(i).sloAttainment());
+        if (i + 1 < frontier.size()) {
+          xs[2 * i + 1] = px(frontier.get(i + 1).costUsd());
+          ys[2 * i + 1] = ys[2 * i];
+        }
+      }
+      c.polyline(xs, ys, FRONTIER, 1.5, null);
+      String label = "frontier";
+      taken.add(new double[] {xs[0] + 4, ys[0] - 6, Chart.textWidth(label, 10)});
+      c.text(xs[0] + 4, ys[0] - 6, label, 10, Anchor.START, false, FRONTIER, false);
+    }
     List<Integer> shown = new ArrayList<>();
     for (int i = 0; i < summaries.size(); i++) {
       Summary s = summaries.get(i);
       if (Double.isFinite(s.costUsd()) && Double.isFinite(s.sloAttainment())) {
         shown.add(i);
-        taken.add(new double[] {px(s.costUsd()) - 8, py(s.sloAttainment()) + 5, 16});
+        if (named(i)) {
+          // Labels keep clear of the named points; the small unnamed ones they may cover.
+          taken.add(new double[] {px(s.costUsd()) - 8, py(s.sloAttainment()) + 5, 16});
+        }
       }
     }
     // The best first, then from the top: the labels that matter most get the first choice.
@@ -154,6 +199,10 @@ final class TradeOffChart {
       double x = px(s.costUsd());
       double y = py(s.sloAttainment());
       String color = v.kind() == Verdict.Kind.MISSES ? MISSES : MEETS;
+      boolean named = named(i);
+      if (!named) {
+        color = SEARCHED;
+      }
       String tip =
           s.spec()
               + ": "
@@ -169,13 +218,23 @@ final class TradeOffChart {
         c.dot(x, y, 10, INK);
         c.dot(x, y, 8, "#ffffff");
       }
-      c.point(x, y, 5.5, color, tip, best ? "config best" : "config");
+      c.point(x, y, named ? 5.5 : 3, color, tip, best ? "config best" : "config");
+      if (!named) {
+        continue;
+      }
       String label = s.spec() + (best ? " (best)" : "");
       double w = Chart.textWidth(label, 11);
       double[] at = place(x, y, w, taken, right, bottom);
       taken.add(new double[] {at[0], at[1], w});
       c.text(at[0], at[1], label, 11, Anchor.START, best, INK, false);
     }
+  }
+
+  /** Whether configuration {@code i} is named beside its point. */
+  private boolean named(int i) {
+    return labelled == null
+        || labelled.contains(summaries.get(i).spec())
+        || verdicts.get(i).kind() == Verdict.Kind.BEST;
   }
 
   /**
@@ -214,8 +273,12 @@ final class TradeOffChart {
     return new double[] {lx, Math.min(ly, bottom - 2)};
   }
 
+  /**
+   * Whether a label at (x, y) of width w overlaps a box: within a line's height (13 px, less a
+   * rounding error: a label moved to {@code box[1] + 13} must not overlap it again).
+   */
   private static boolean overlaps(double x, double y, double w, double[] box) {
-    return x < box[0] + box[2] && box[0] < x + w && Math.abs(y - box[1]) < 13;
+    return x < box[0] + box[2] && box[0] < x + w && Math.abs(y - box[1]) < 13 - 1e-9;
   }
 
   private static String trim(double v) {

@@ -1,0 +1,241 @@
+package dev.copyscale.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.copyscale.catalog.Catalog;
+import dev.copyscale.cli.report.Decisions;
+import dev.copyscale.cli.report.OsReason;
+import dev.copyscale.cli.report.Report;
+import dev.copyscale.json.Json;
+import dev.copyscale.preflight.Preflight;
+import dev.copyscale.preflight.PreflightReport;
+import dev.copyscale.slo.SloCapacity;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.ServingQueries;
+import dev.copyscale.spec.SpecResult;
+import dev.copyscale.twin.serving.Serving;
+import dev.copyscale.twin.sim.Input;
+import dev.copyscale.twin.sim.Simulation;
+import dev.copyscale.twin.sim.SimulationResult;
+import dev.copyscale.twin.traffic.Trace;
+import dev.copyscale.twin.world.TwinWorld;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Specs run on traces in the twin, each in a world of its own, as many at once as there are cores
+ * (one thread a spec): what simulate and frontier share.
+ */
+final class Simulations {
+  /**
+   * How long a deployment runs in the twin before the trace starts, at least: long enough for a new
+   * endpoint of a small model to serve ({@link #warmUp} lengthens it for larger ones).
+   */
+  static final Duration WARM_UP = Duration.ofMinutes(30);
+
+  /**
+   * How long {@code spec}'s deployment runs before the trace starts: long enough for it to have
+   * settled, so the trace meets a deployed endpoint and every spec is judged on its scaling, not on
+   * its deploy. That is the endpoint's first instance starting and then engine slo's fill of that
+   * instance with copies, each a new instance's start-up for the model's weights (docs/slo.md,
+   * "Lead time": 21 minutes for a 70B model in bfloat16), and never less than {@link #WARM_UP}.
+   */
+  static Duration warmUp(DeploymentSpec spec) {
+    Duration settle = SloCapacity.estimatedLeadTime(spec, Catalog.bundled()).multipliedBy(2);
+    return settle.compareTo(WARM_UP) > 0 ? settle : WARM_UP;
+  }
+
+  private Simulations() {}
+
+  /**
+   * A spec to simulate: where it comes from (a file as given, or a generated spec's name), its
+   * document (with --model-config's config.json as component.model.config), what it says and how
+   * its copies serve.
+   */
+  record Prepared(String file, JsonNode document, DeploymentSpec spec, Serving serving) {}
+
+  /** One spec's run: its result and its scaling decisions. */
+  record Run(SimulationResult result, Decisions decisions) {}
+
+  /**
+   * One spec on one trace starting at {@code first}, described for the inputs by {@code input}; its
+   * world is saved to {@code world} when the run ends (null: not kept).
+   */
+  record Job(Prepared spec, Trace trace, Instant first, Input input, Path world) {
+    Job(Prepared spec, Trace trace, Instant first, Input input) {
+      this(spec, trace, first, input, null);
+    }
+  }
+
+  /**
+   * Checks before anything runs that a directory an option writes into (when given) can be written.
+   *
+   * @throws CommandLine.ParameterException naming the option, with the operating system's reason
+   */
+  static void checkWritable(CommandSpec command, String option, Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try {
+      Report.checkWritable(dir);
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(
+          command.commandLine(), option + " " + dir + ": cannot write there: " + OsReason.of(e));
+    }
+  }
+
+  /**
+   * A spec file read, validated and sized; empty (with why printed to {@code err}) when it does not
+   * fit its instance type.
+   *
+   * @throws CommandLine.ParameterException when it cannot be read, is not a valid spec, or nothing
+   *     describes how its model serves
+   */
+  static Optional<Prepared> prepare(
+      CommandSpec command,
+      Path file,
+      Optional<SpecFiles.ModelConfig> model,
+      Optional<ServingQueries.Table> table,
+      PrintWriter err) {
+    SpecFiles.Parsed read = SpecFiles.parse(SpecFiles.read(command, file), model);
+    SpecResult parsed = read.result();
+    if (!parsed.problems().isEmpty()) {
+      throw new CommandLine.ParameterException(
+          command.commandLine(),
+          file
+              + " is not a valid spec:\n  - "
+              + String.join("\n  - ", parsed.problems().stream().map(Object::toString).toList()));
+    }
+    DeploymentSpec spec = parsed.orThrow();
+    // What serves first: a model nothing describes is refused naming the field that describes it.
+    Serving served = SpecFiles.serving(command, file.toString(), spec, model, table);
+    PreflightReport preflight =
+        new Preflight(Catalog.bundled(), Preflight.DEFAULT_RUNTIME_OVERHEAD_GIB).run(parsed);
+    if (!preflight.fits()) {
+      err.println(file + " does not fit its instance type:");
+      preflight.problems().forEach(p -> err.println("  - " + p));
+      err.flush();
+      return Optional.empty();
+    }
+    return Optional.of(new Prepared(file.toString(), read.tree(), spec, served));
+  }
+
+  /**
+   * Runs every job, as many at once as there are cores, with a progress bar on a terminal unless
+   * {@code quiet}; the functions' warnings are printed to {@code err} once all are done.
+   *
+   * @return the runs in the jobs' order
+   */
+  static List<Run> run(
+      CommandSpec command,
+      List<Job> jobs,
+      Simulation.Options options,
+      String label,
+      boolean quiet,
+      PrintWriter err)
+      throws InterruptedException, ExecutionException {
+    AtomicLong done = new AtomicLong();
+    long total = jobs.stream().mapToLong(j -> j.trace().size()).sum();
+    Progress bar =
+        Progress.onTerminal(
+            label,
+            "/s",
+            !quiet,
+            () ->
+                new Progress.Status(
+                    done.get(),
+                    (double) done.get() / total,
+                    Progress.compact(done.get()) + " of " + Progress.compact(total) + " requests"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(jobs.size(), Runtime.getRuntime().availableProcessors())));
+    StringWriter functionLog = new StringWriter();
+    PrintWriter warnings = new PrintWriter(functionLog, true);
+    List<Run> runs = new ArrayList<>();
+    try {
+      List<Future<Run>> futures = new ArrayList<>();
+      for (Job job : jobs) {
+        // Each spec reports its own count; the bar shows the sum.
+        LongConsumer progress =
+            new LongConsumer() {
+              private long reported;
+
+              @Override
+              public void accept(long requestsDone) {
+                done.addAndGet(requestsDone - reported);
+                reported = requestsDone;
+              }
+            };
+        futures.add(pool.submit(() -> simulate(command, job, options, warnings, progress)));
+      }
+      for (Future<Run> f : futures) {
+        try {
+          runs.add(f.get());
+        } catch (ExecutionException e) {
+          // A spec the deploy function refused, say: its own message, not the pool's wrapping.
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          throw e;
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+      if (bar != null) {
+        bar.close();
+      }
+    }
+    if (!functionLog.toString().isEmpty()) {
+      err.print(functionLog);
+      err.flush();
+    }
+    return runs;
+  }
+
+  private static Run simulate(
+      CommandSpec command,
+      Job job,
+      Simulation.Options options,
+      PrintWriter warnings,
+      LongConsumer progress) {
+    Prepared p = job.spec();
+    Duration warmUp = warmUp(p.spec());
+    TwinWorld world = TwinWorld.fresh(job.first().minus(warmUp));
+    TwinFunctions functions = new TwinFunctions(world, warnings);
+    String response =
+        TwinFunctions.invoke(
+            functions.deploy,
+            "deploy",
+            Json.compact(p.document()).getBytes(StandardCharsets.UTF_8));
+    JsonNode answer = Json.read(response, JsonNode.class);
+    if (answer.has("error")) {
+      throw new CommandLine.ParameterException(
+          command.commandLine(),
+          p.file() + ": the deploy function refused it: " + answer.get("error"));
+    }
+    world.advance(warmUp, functions);
+    Simulation simulation =
+        new Simulation(world, functions, p.spec(), p.file(), p.serving(), options)
+            .withInput(job.input());
+    SimulationResult result = simulation.run(job.trace(), progress);
+    if (job.world() != null) {
+      world.save(job.world());
+    }
+    return new Run(result, SimulateCommand.decisions(p.spec(), world, job.first()));
+  }
+}
