@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -412,7 +413,8 @@ public final class Simulation implements ServingEngine.Listener {
         spec.endpoint().instanceType(),
         requests,
         failed,
-        Map.copyOf(failures),
+        // sorted, so the JSON and the table list them in the same order every run
+        Collections.unmodifiableSortedMap(new TreeMap<>(failures)),
         percentile(latencyMs, 50),
         percentile(latencyMs, 95),
         percentile(latencyMs, 99),
