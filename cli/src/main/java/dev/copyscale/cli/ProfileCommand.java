@@ -226,7 +226,8 @@ final class ProfileCommand implements Callable<Integer> {
     if (instanceType == null) {
       throw usage("--predict needs --instance-type TYPE (copyscale catalog lists them)");
     }
-    Optional<ModelProfile> config = modelConfig();
+    Optional<ModelProfile> config =
+        SpecFiles.modelConfig(commandSpec, modelConfig).map(SpecFiles.ModelConfig::profile);
     String modelId = model != null ? model : modelConfig.toString();
     ProfilePrediction.Result result =
         ProfilePrediction.predict(
@@ -251,41 +252,6 @@ final class ProfileCommand implements Callable<Integer> {
     }
     o.flush();
     return 0;
-  }
-
-  /**
-   * {@code --model-config FILE}: the model's Hugging Face config.json as the figures a serving
-   * model needs; a file that is not one names the fields it lacks.
-   */
-  private Optional<ModelProfile> modelConfig() {
-    if (modelConfig == null) {
-      return Optional.empty();
-    }
-    String field = "--model-config " + modelConfig;
-    com.fasterxml.jackson.databind.JsonNode tree;
-    try (java.io.InputStream in = Files.newInputStream(modelConfig)) {
-      tree = Json.readEvent(in, field);
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw usage("--model-config: no such file: " + modelConfig);
-    } catch (IOException e) {
-      throw usage("--model-config: cannot read " + modelConfig + ": " + e.getMessage());
-    } catch (IllegalArgumentException e) {
-      String m = e.getMessage() == null ? "" : e.getMessage();
-      throw usage(m.lines().findFirst().orElse(field + " is not JSON"));
-    }
-    dev.copyscale.catalog.HfConfig.Read read =
-        dev.copyscale.catalog.HfConfig.read("", tree, "config.json (" + field + ")");
-    if (read.model().isEmpty()) {
-      throw usage(
-          field
-              + " is not a model's config.json: "
-              + String.join(
-                  "; ",
-                  read.issues().stream()
-                      .map(i -> i.field().isEmpty() ? i.message() : i.field() + " " + i.message())
-                      .toList()));
-    }
-    return read.model();
   }
 
   private String option(ProfilePrediction.Input input) {
