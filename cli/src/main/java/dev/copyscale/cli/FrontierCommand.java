@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -119,6 +120,10 @@ final class FrontierCommand implements Callable<Integer> {
 
   /** A configuration searched or placed, with its result on the whole trace. */
   private record Scored(String name, String kind, String description, Summary summary) {
+    static Scored of(Candidate c, Simulations.Run run) {
+      return new Scored(c.name(), c.kind().label(), c.description(), run.result().summary());
+    }
+
     Point point() {
       return new Point(name, summary.costUsd(), summary.sloAttainment());
     }
@@ -191,20 +196,11 @@ final class FrontierCommand implements Callable<Integer> {
     reactiveSpecs.forEach(p -> round.add(new Simulations.Job(p, trace, first, input)));
     reactiveSpecs.forEach(p -> round.add(new Simulations.Job(p, firstPart, first, firstInput)));
     placed.forEach(p -> round.add(new Simulations.Job(p, trace, first, input)));
-    List<Simulations.Run> runs =
-        Simulations.run(
-            commandSpec,
-            round,
-            ObjectiveOptions.simulation(traceOptions.seed, objective),
-            "reactive",
-            noProgress || json,
-            err);
+    List<Simulations.Run> runs = run(round, "reactive", objective, err);
     int n = reactive.size();
     List<Scored> searched = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      Candidate c = reactive.get(i);
-      searched.add(
-          new Scored(c.name(), c.kind().label(), c.description(), runs.get(i).result().summary()));
+      searched.add(Scored.of(reactive.get(i), runs.get(i)));
     }
     List<Point> chosenOn = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -229,19 +225,9 @@ final class FrontierCommand implements Callable<Integer> {
       second.add(
           new Simulations.Job(prepared(c, endpointSpec.get(), endpoint), trace, first, input));
     }
-    List<Simulations.Run> secondRuns =
-        Simulations.run(
-            commandSpec,
-            second,
-            ObjectiveOptions.simulation(traceOptions.seed, objective),
-            "clairvoyant",
-            noProgress || json,
-            err);
+    List<Simulations.Run> secondRuns = run(second, "clairvoyant", objective, err);
     for (int i = 0; i < clairvoyant.size(); i++) {
-      Candidate c = clairvoyant.get(i);
-      searched.add(
-          new Scored(
-              c.name(), c.kind().label(), c.description(), secondRuns.get(i).result().summary()));
+      searched.add(Scored.of(clairvoyant.get(i), secondRuns.get(i)));
     }
     // Each reactive spec on the rest: what its whole run adds to its run on the first part.
     List<Point> onRest = new ArrayList<>();
@@ -564,6 +550,19 @@ final class FrontierCommand implements Callable<Integer> {
   private static void part(ObjectNode node, Point p) {
     node.put("costUsd", p.costUsd());
     node.put("attainment", p.attainment());
+  }
+
+  /** Runs one round of jobs on both cores, judged by {@code objective}. */
+  private List<Simulations.Run> run(
+      List<Simulations.Job> jobs, String label, Objective objective, PrintWriter err)
+      throws InterruptedException, ExecutionException {
+    return Simulations.run(
+        commandSpec,
+        jobs,
+        ObjectiveOptions.simulation(traceOptions.seed, objective),
+        label,
+        noProgress || json,
+        err);
   }
 
   /** A generated configuration, validated as every spec is (a failure here is a bug). */
