@@ -64,8 +64,9 @@ class FrontierCommandTest {
     List<String> kinds = new ArrayList<>();
     json.get("configurations").forEach(c -> kinds.add(c.get("kind").asText()));
     // ml.g5.12xlarge: 4 copies an instance, 3 instances: 5 (minimum, maximum) pairs x 2 thresholds
-    // x 2 evaluations x 3 steps x 2 idle rules, and 5 pairs x 2 targets x 2 cooldowns tracking.
-    assertThat(kinds.stream().filter("reactive"::equals)).hasSize(120 + 20);
+    // x 2 evaluations x 2 steps x 2 idle rules, 50 % steps on the 3 pairs where they differ, and
+    // 5 pairs x 2 targets x 2 cooldowns of target tracking.
+    assertThat(kinds.stream().filter("reactive"::equals)).hasSize(80 + 24 + 20);
     // 3 block lengths x 5 safety factors.
     assertThat(kinds.stream().filter("clairvoyant"::equals)).hasSize(15);
     assertThat(kinds.stream().filter("placed"::equals)).hasSize(2);
@@ -177,7 +178,7 @@ class FrontierCommandTest {
             .isCloseTo(c.get("costUsd").asDouble(), within(1e-6));
       }
     }
-    assertThat(firstPart).hasSize(140);
+    assertThat(firstPart).hasSize(124);
     double objective = json.get("objective").get("attainment").asDouble();
     assertThat(r.get("name").asText()).isEqualTo(Frontier.choose(firstPart, objective).name());
     Point scored = byName(rest).get(r.get("name").asText());
@@ -238,13 +239,13 @@ class FrontierCommandTest {
     assertThat(parsed.problems()).isEmpty();
     // A step spec (engine orchestrated) or target tracking (Application Auto Scaling's, native).
     assertThat(parsed.orThrow().scaling().engine().name()).isIn("ORCHESTRATED", "NATIVE");
-    // Three seeds of 140 reactive specs on the whole trace and its first half, and of five
+    // Three seeds of 124 reactive specs on the whole trace and its first half, and of five
     // schedules (6 minutes: one block length).
     assertThat(run.out())
         .contains(
             "seeds: 3 (1 to 3): each draws the synthetic trace anew",
-            "140 reactive specs (120 step, 20 target tracking",
-            (140 * 2 + 5) * 3 + " simulations");
+            "124 reactive specs (104 step, 20 target tracking",
+            (124 * 2 + 5) * 3 + " simulations");
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.catalog.Catalog;
+import dev.copyscale.scaling.step.StepScaling;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
@@ -217,7 +218,7 @@ public final class SearchFamily {
    * How a step spec's steps are sized: by {@code copies} copies, or (percent) by {@link
    * #PERCENT_STEP} % of the copies in service, never by fewer than {@code copies}.
    */
-  private record StepSize(int copies, boolean percent) {
+  record StepSize(int copies, boolean percent) {
     String label() {
       return percent ? "pct" + PERCENT_STEP : "add" + copies;
     }
@@ -264,6 +265,9 @@ public final class SearchFamily {
         for (int threshold : thresholds) {
           for (int periods : EVALUATION_PERIODS) {
             for (StepSize step : steps) {
+              if (step.percent() && coincides(step, min, max)) {
+                continue; // a percentage that always asks what a fixed step asks
+              }
               for (int idle : idles) {
                 family.add(step(e, min, instances, max, threshold, periods, step, idle));
               }
@@ -273,6 +277,31 @@ public final class SearchFamily {
       }
     }
     return List.copyOf(family);
+  }
+
+  /**
+   * True when the percentage {@code step} moves every capacity from {@code min} (at least one: from
+   * none a percentage is nothing, and the step back from zero is the same) to {@code max} where the
+   * fixed step of its least magnitude moves it, at both scale-out steps and the scale-in step, once
+   * clamped to [{@code min}, {@code max}]: then the two specs are one and it is not searched.
+   */
+  static boolean coincides(StepSize step, int min, int max) {
+    int least = step.copies() > 1 ? step.copies() : 0;
+    for (int c = Math.max(1, min); c <= max; c++) {
+      int[][] moves = {
+        {PERCENT_STEP, step.copies()},
+        {2 * PERCENT_STEP, 2 * step.copies()},
+        {-PERCENT_STEP, -step.copies()}
+      };
+      for (int[] m : moves) {
+        int byPercent = c + StepScaling.percentChange(c, m[0], least);
+        int byCopies = c + m[1];
+        if (Math.max(min, Math.min(max, byPercent)) != Math.max(min, Math.min(max, byCopies))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The held minimums: {@code floor} copies, one instance's copies, half the instances'. */

@@ -54,8 +54,14 @@ class SearchFamilyTest {
     Endpoint e = new Endpoint(4, 3, 12, 20, 6, 32768);
     List<Candidate> steps = SearchFamily.steps(e, 1000);
     // (minimum, maximum) in {0, 4} x {12, 8} and (8, 12) (8 to 8 leaves no room), x thresholds
-    // {10, 16} x datapoints {1, 3} x steps {1, 4, 50 %} x idle {6, 18} minutes.
-    assertThat(steps).hasSize(5 * 2 * 2 * 3 * 2);
+    // {10, 16} x datapoints {1, 3} x steps {1, 4} x idle {6, 18} minutes; steps of 50 % (at least
+    // 4) only where they ask something a step of 4 does not: from 0 or 4 to 12, and from 0 to 8.
+    assertThat(steps).hasSize(5 * 2 * 2 * 2 * 2 + 3 * 2 * 2 * 2);
+    assertThat(steps)
+        .filteredOn(c -> c.name().contains("pct"))
+        .extracting(
+            c -> c.scaling().get("minCopies").asInt() + "-" + c.scaling().get("maxCopies").asInt())
+        .containsOnly("0-12", "4-12", "0-8");
     assertThat(steps)
         .extracting(
             c -> c.scaling().get("minCopies").asInt() + "-" + c.scaling().get("maxCopies").asInt())
@@ -104,6 +110,17 @@ class SearchFamilyTest {
     assertThat(zero.scaling().stepPolicies().get(2).adjustmentType())
         .isEqualTo(AdjustmentType.CHANGE_IN_CAPACITY);
     assertThat(zero.scaling().stepPolicies().get(2).steps().get(0).adjustment()).isEqualTo(4);
+  }
+
+  @Test
+  void aPercentageStepIsSearchedOnlyWhereItAsksWhatNoFixedStepAsks() {
+    SearchFamily.StepSize half = new SearchFamily.StepSize(4, true);
+    // 4 to 8 copies: 50 % of at most 8 is at most 4, and 100 % from 4 reaches 8 as 8 more would.
+    assertThat(SearchFamily.coincides(half, 4, 8)).isTrue();
+    // 4 to 12: from 10 copies 50 % asks 5, not 4.
+    assertThat(SearchFamily.coincides(half, 4, 12)).isFalse();
+    // 0 to 8: from 1 copy 100 % asks the least, 4, where a double step asks 8.
+    assertThat(SearchFamily.coincides(half, 0, 8)).isFalse();
   }
 
   @Test
@@ -157,11 +174,16 @@ class SearchFamilyTest {
     // One copy per instance, one instance: an instance's worth and half the instances' are one
     // copy (which leaves no room to scale: only the minimum 0 is searched), and the steps coincide.
     List<Candidate> family = SearchFamily.reactive(new Endpoint(1, 1, 1, 20, 6, 32768), 1000);
-    // Steps of a copy and of 50 % (no least magnitude: one copy is AAS's least anyway); target
-    // tracking holds at least the one copy there is, which leaves it no room.
-    assertThat(family).hasSize(1 * 1 * 2 * 2 * 2 * 2);
+    // From 0 to 1 copy a 50 % step asks what a step of one does; target tracking holds at least
+    // the one copy there is, which leaves it no room.
+    assertThat(family).hasSize(1 * 1 * 2 * 2 * 1 * 2);
     assertThat(family).noneMatch(c -> c.scaling().has("targetTracking"));
-    assertThat(family)
+    assertThat(family).noneMatch(c -> c.name().contains("pct"));
+    // One copy an instance and more of them: 50 % steps (no least magnitude: one copy is AAS's
+    // least anyway) differ from steps of one from 4 copies on.
+    List<Candidate> wide = SearchFamily.steps(new Endpoint(1, 8, 8, 20, 6, 32768), 1000);
+    assertThat(wide).anyMatch(c -> c.name().contains("pct"));
+    assertThat(wide)
         .filteredOn(c -> c.name().contains("pct"))
         .allMatch(c -> !c.scaling().get("stepPolicies").get(0).has("minAdjustmentMagnitude"));
     assertValid(family, new Endpoint(1, 1, 1, 20, 6, 32768));
