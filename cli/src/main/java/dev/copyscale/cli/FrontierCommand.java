@@ -97,8 +97,8 @@ final class FrontierCommand implements Callable<Integer> {
       names = "--choose-on",
       paramLabel = "PERCENT",
       description =
-          "the first part of the trace the recommended step spec is chosen on; it is scored on the"
-              + " rest (default: 50%%)")
+          "the first part of the trace the recommended reactive spec is chosen on; it is scored on"
+              + " the rest (default: 50%%)")
   String chooseOn = "50%";
 
   @Option(
