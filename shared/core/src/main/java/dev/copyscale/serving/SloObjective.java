@@ -110,7 +110,7 @@ public record SloObjective(
       }
     }
     if (met == 0) {
-      return 1;
+      return 0;
     }
     if (missed == 0) {
       return met;

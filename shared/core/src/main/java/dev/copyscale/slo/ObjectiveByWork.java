@@ -62,6 +62,10 @@ final class ObjectiveByWork {
     return objective.model().physics().isPresent() && objective.model().limits().isPresent();
   }
 
+  /**
+   * Requests in flight a copy runs within the objective; below 1 (0) when the attainment's requests
+   * miss it even alone.
+   */
   double concurrency(double work) {
     return byStep.computeIfAbsent(Math.round(work / STEP), s -> resolve(s * STEP));
   }

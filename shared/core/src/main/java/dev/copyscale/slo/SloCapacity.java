@@ -181,6 +181,14 @@ public record SloCapacity(
   }
 
   /**
+   * Whether the attainment's requests of {@code work} times the profile's size miss the objective
+   * even one at a time on a copy: no number of copies meets it, and each is planned at one request.
+   */
+  public boolean tailUnreachable(double work) {
+    return byWork.concurrency(work) < 1;
+  }
+
+  /**
    * The concurrency per copy at which the serving model reaches the objective for requests of its
    * own shape, all alike (the figure spec validation checks; {@link #perCopy} plans the tail).
    */

@@ -122,7 +122,8 @@ public record SloDecision(Decision decision, Plan plan) {
             copies,
             fill.notes(),
             ObjectiveWindow.last(
-                in.history(), cap.windowMinutes(), d.perCopy(), cap.slo().attainment()));
+                in.history(), cap.windowMinutes(), d.perCopy(), cap.slo().attainment()),
+            d.work());
 
     Optional<InstancePlan> plan = in.target().plan(copies, live.instances());
     int instancesAsked = state.intent().flatMap(CapacityIntent::instances).orElse(live.instances());

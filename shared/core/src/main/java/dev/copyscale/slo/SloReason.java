@@ -163,14 +163,15 @@ final class SloReason {
       int held,
       int copies,
       List<String> notes,
-      ObjectiveWindow window) {
+      ObjectiveWindow window,
+      double work) {
     return verb
         + ": "
         + why
         + " copies at "
         + fmt(perCopy)
         + " per copy for "
-        + objective(cap)
+        + objective(cap, work)
         + " on "
         + serving(cap, learnt)
         + ": "
@@ -191,12 +192,19 @@ final class SloReason {
    * The objective and the requests it is planned for: "TTFT <= 2000 ms at 99% of requests
    * (99th-percentile prompt 4.1x and output 4.7x the median)".
    */
-  static String objective(SloCapacity cap) {
+  static String objective(SloCapacity cap, double work) {
     String s =
         cap.objective().describe() + " at " + fmt(cap.slo().attainment() * 100) + "% of requests";
-    return cap.plansTail()
-        ? s + " (" + cap.sizes() + ")"
-        : s + " (of the table's request shape: no model or GPU figures to plan its tail)";
+    if (!cap.plansTail()) {
+      return s + " (of the table's request shape: no model or GPU figures to plan its tail)";
+    }
+    return s
+        + " ("
+        + cap.sizes()
+        + (cap.tailUnreachable(work)
+            ? "; those requests miss it even alone on a copy, so no number of copies meets it"
+            : "")
+        + ")";
   }
 
   static String minutes(int m) {

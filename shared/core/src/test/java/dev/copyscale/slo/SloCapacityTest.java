@@ -110,6 +110,28 @@ class SloCapacityTest {
   }
 
   @Test
+  void anObjectiveTheTailMissesEvenAloneIsPlannedAtOneRequestAndSaidSo() {
+    // 300 ms is above what the table's 550-token request takes alone (139 ms), so the spec is
+    // valid; but the 99th-percentile prompt of the spread (about 1,900 tokens) takes longer than
+    // that to prefill on an A10G, even alone.
+    SloCapacity tight =
+        SloFixtures.capacity(
+            SloFixtures.example(
+                "slo: {ttft: 2s, attainment: 99%}", "slo: {ttft: 300ms, attainment: 99%}"));
+    assertThat(tight.objectiveConcurrency()).isGreaterThan(1);
+    assertThat(tight.tailUnreachable(1)).isTrue();
+    assertThat(tight.perCopy(1)).isEqualTo(1);
+    assertThat(SloReason.objective(tight, 1))
+        .endsWith(
+            "; those requests miss it even alone on a copy, so no number of copies meets it)");
+    assertThat(cap.tailUnreachable(1)).isFalse();
+    assertThat(SloReason.objective(cap, 1))
+        .isEqualTo(
+            "TTFT <= 2000 ms at 99% of requests (99th-percentile prompt 4.1x and output 4.7x the"
+                + " median)");
+  }
+
+  @Test
   void aHeavierTailOrAHigherAttainmentPlansFewerRequestsACopy() {
     String objective = "slo: {ttft: 2s, attainment: 99%}";
     SloCapacity alike =
