@@ -219,6 +219,8 @@ public record DeploymentSpec(
    * @param leadTime how long new capacity takes to serve; empty: estimated from the model's size
    * @param servingProfile a serving table (the bundled CSV format) for a model or GPU copyscale has
    *     none for
+   * @param requestTail the 99th-percentile request (prompt and output tokens alike) over the median
+   *     one; empty: the measured spread copyscale holds (docs/slo.md)
    */
   /**
    * engine slo's objective: time to first token, time per output token after it (inter-token
@@ -232,7 +234,8 @@ public record DeploymentSpec(
       java.time.Duration scaleInWindow,
       boolean forecast,
       Optional<java.time.Duration> leadTime,
-      Optional<String> servingProfile) {
+      Optional<String> servingProfile,
+      Optional<Double> requestTail) {
     /**
      * About four times the lead time of a new instance with an 8B model (docs/slo.md): an instance
      * released is bought back with a start-up's worth of requests served late, so it is held until

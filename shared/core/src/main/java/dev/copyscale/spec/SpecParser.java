@@ -526,7 +526,8 @@ public final class SpecParser {
                 Duration.ofDays(1)),
             n.bool("forecast", true),
             n.optionalDuration("leadTime", Duration.ofSeconds(30), Duration.ofHours(1)),
-            n.optionalString("servingProfile"));
+            n.optionalString("servingProfile"),
+            n.optionalNumber("requestTail", 1, 100));
     if (!n.has("ttft") && !n.has("itl")) {
       n.problems()
           .add(
