@@ -147,8 +147,11 @@ final class Placement {
       return;
     }
     EndpointConfig config = state.endpointConfig(targetFleet(e));
+    if (!componentsOn(e.name()).isEmpty()) {
+      e.markHostedComponents();
+    }
     for (Component c : componentsOn(e.name())) {
-      if (c.deletingUntil() != null || c.failureReason() != null) {
+      if (c.deletingUntil() != null || c.failureReason() != null || c.adapter()) {
         continue;
       }
       if (!superseded(e, c).isEmpty() || c.batchDoneAt() != null) {
@@ -390,12 +393,10 @@ final class Placement {
   /**
    * Managed instance scaling releases ready, empty instances down to its minimum (as its
    * IDLE_RELEASE scale-in strategy does), on an endpoint that hosts inference components (only
-   * those scale to zero).
+   * those scale to zero) or has hosted them (its last component deleted, its instances go too).
    */
   private void release(Endpoint e, EndpointConfig config, Instant at) {
-    if (!config.managedInstanceScaling()
-        || e.pendingConfig() != null
-        || componentsOn(e.name()).isEmpty()) {
+    if (!config.managedInstanceScaling() || e.pendingConfig() != null || !e.hostedComponents()) {
       return;
     }
     List<Instance> fleet = new ArrayList<>(fleet(e, config.name()));
