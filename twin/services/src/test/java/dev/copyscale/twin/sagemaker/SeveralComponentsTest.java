@@ -210,6 +210,21 @@ class SeveralComponentsTest {
     }
 
     @Test
+    void onceTheLastComponentIsDeletedItsIdleInstancesGoDownToTheMinimum() {
+      endpoint(1, 0, 4);
+      component("chat", CHAT, 2);
+      world.pause(Duration.ofMinutes(20));
+      component("embed", EMBED, 1);
+      world.pause(Duration.ofMinutes(20));
+      assertThat(instances()).isEqualTo(2);
+      sm.deleteInferenceComponent(b -> b.inferenceComponentName("chat"));
+      sm.deleteInferenceComponent(b -> b.inferenceComponentName("embed"));
+      world.pause(t.componentDeletion());
+      assertThat(sm.state().components()).isEmpty();
+      assertThat(instances()).isZero();
+    }
+
+    @Test
     void aRunningCopyIsNeverMovedToFreeAnInstance() {
       endpoint(1, 1, 4);
       component("chat", CHAT, 2); // one instance: 2 + 2 GPUs
