@@ -1,8 +1,6 @@
 package dev.copyscale.twin.sagemaker;
 
 import static dev.copyscale.twin.sagemaker.SageMakerTwinTest.ARN;
-import static dev.copyscale.twin.sagemaker.SageMakerTwinTest.IMAGE;
-import static dev.copyscale.twin.sagemaker.SageMakerTwinTest.ROLE;
 import static dev.copyscale.twin.sagemaker.SageMakerTwinTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +10,7 @@ import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.scaling.arbiter.CopyResources;
 import dev.copyscale.scaling.arbiter.FirstFit;
 import dev.copyscale.scaling.arbiter.PlannedInstance;
+import dev.copyscale.twin.account.AccountFixture;
 import dev.copyscale.twin.account.TwinAccount;
 import dev.copyscale.twin.sagemaker.SageMakerState.Component;
 import dev.copyscale.twin.sagemaker.SageMakerState.Instance;
@@ -53,28 +52,23 @@ class SeveralComponentsTest {
     world = new TwinAccount(T0, timings);
     sm = world.sageMaker();
     t = world.timings();
-    sm.createModel(
-        b -> b.modelName("m").executionRoleArn(ROLE).primaryContainer(c -> c.image(IMAGE)));
   }
 
   /**
-   * Endpoint "e" on ml.g5.12xlarge, InService; managed instance scaling when {@code max} is set.
+   * Model "m" and endpoint "e" on ml.g5.12xlarge, InService; managed instance scaling when {@code
+   * max} is set.
    */
   void endpoint(int initial, Integer min, Integer max) {
-    sm.createEndpointConfig(
-        b ->
-            b.endpointConfigName("c")
-                .executionRoleArn(ROLE)
-                .productionVariants(
-                    v -> {
-                      v.variantName("AllTraffic").instanceType(TYPE).initialInstanceCount(initial);
-                      if (max != null) {
-                        v.managedInstanceScaling(
-                            m -> m.status("ENABLED").minInstanceCount(min).maxInstanceCount(max));
-                      }
-                    }));
-    sm.createEndpoint(b -> b.endpointName("e").endpointConfigName("c"));
-    world.pause(t.instanceProvisioning());
+    AccountFixture.endpoint(
+        world,
+        TYPE,
+        initial,
+        v -> {
+          if (max != null) {
+            v.managedInstanceScaling(
+                m -> m.status("ENABLED").minInstanceCount(min).maxInstanceCount(max));
+          }
+        });
   }
 
   void component(String name, CopyResources size, int copies) {
