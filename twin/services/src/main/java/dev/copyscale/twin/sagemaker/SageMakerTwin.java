@@ -680,6 +680,7 @@ public final class SageMakerTwin implements SageMakerClient {
    */
   private Spec adapterSpecification(InferenceComponentSpecification spec, Endpoint e) {
     String member = "specification.";
+    checkName(member + "baseInferenceComponentName", spec.baseInferenceComponentName());
     Component base = component(spec.baseInferenceComponentName());
     String baseArn = arn("inference-component", base.name());
     if (!base.endpointName().equals(e.name())) {

@@ -42,11 +42,12 @@ import java.time.Duration;
  *     (SageMaker registers the instances with the endpoint): 30 s (ASSUMED)
  * @param outOfCapacity instance types with no capacity in the region: launching one fails as EC2's
  *     InsufficientInstanceCapacity does (a world setting; none by default)
- * @param adapterLoad an adapter inference component is InService this long after it is created on
- *     (or its base first serves, or its artifact changes): 1 s (ASSUMED: AWS publishes no figure; a
- *     LoRA adapter of an 8B model is about 0.1-0.2 GB, about 1 s at {@code
- *     downloadMegabytesPerSecond}; SageMaker then loads it per request from GPU memory, CPU memory
- *     or local disk "in milliseconds", AWS ML blog, Nov 2024, which the twin does not charge)
+ * @param adapterLoad an adapter inference component is InService this long after it is created on a
+ *     base that serves, after its base first serves, or after its artifact changes: 1 s (ASSUMED:
+ *     AWS publishes no figure; a LoRA adapter of an 8B model is about 0.1-0.2 GB, about 1 s at
+ *     {@code downloadMegabytesPerSecond}; SageMaker then loads it per request from GPU memory, CPU
+ *     memory or local disk "in milliseconds", AWS ML blog, Nov 2024, which the twin does not
+ *     charge)
  * @param oversizedCopiesPending what CreateInferenceComponent does with a copy larger than one
  *     instance of the endpoint's type: false (the default, ASSUMED) refuses it with a
  *     ValidationException; true creates the component, whose copies then fit nowhere and stay

@@ -448,6 +448,14 @@ class SeveralComponentsTest {
           b ->
               b.specification(
                   s ->
+                      s.baseInferenceComponentName("no_such base")
+                          .container(c -> c.artifactUrl(ADAPTER_URL))),
+          "Value 'no_such base' at 'specification.baseInferenceComponentName' failed to satisfy"
+              + " constraint: Member must satisfy regular expression pattern");
+      refused(
+          b ->
+              b.specification(
+                  s ->
                       s.baseInferenceComponentName("sql")
                           .container(c -> c.artifactUrl(ADAPTER_URL))),
           "is itself an adapter inference component");
