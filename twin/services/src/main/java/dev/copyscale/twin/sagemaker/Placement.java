@@ -147,10 +147,11 @@ final class Placement {
       return;
     }
     EndpointConfig config = state.endpointConfig(targetFleet(e));
-    if (!componentsOn(e.name()).isEmpty()) {
+    List<Component> components = componentsOn(e.name());
+    if (!components.isEmpty()) {
       e.markHostedComponents();
     }
-    for (Component c : componentsOn(e.name())) {
+    for (Component c : components) {
       if (c.deletingUntil() != null || c.failureReason() != null || c.adapter()) {
         continue;
       }
@@ -171,6 +172,9 @@ final class Placement {
   private List<Copy> start(
       Endpoint e, Component c, EndpointConfig config, Instant at, int count, int stagger) {
     List<Copy> started = new ArrayList<>();
+    if (count <= 0) {
+      return started;
+    }
     InstanceType type = instanceType(config.instanceType());
     CopyResources size = resources(c);
     // A copy no instance of the type has room for: no instance is added for it, it stays pending.

@@ -103,44 +103,12 @@ public record TwinTimings(
 
   /** These timings with the image pulled on every new instance (container caching off). */
   public TwinTimings uncached() {
-    return new TwinTimings(
-        instanceProvisioning,
-        containerStart,
-        false,
-        imagePull,
-        downloadMegabytesPerSecond,
-        contendedDownloadMegabytesPerSecond,
-        loadSecondsPerGigabyte,
-        healthCheckTimeout,
-        unknownModelGigabytes,
-        copyStagger,
-        endpointDeletion,
-        componentDeletion,
-        updateSettle,
-        outOfCapacity,
-        adapterLoad,
-        oversizedCopiesPending);
+    return with(false, outOfCapacity, oversizedCopiesPending);
   }
 
   /** These timings with {@code types} out of capacity. */
   public TwinTimings withOutOfCapacity(java.util.List<String> types) {
-    return new TwinTimings(
-        instanceProvisioning,
-        containerStart,
-        imageCached,
-        imagePull,
-        downloadMegabytesPerSecond,
-        contendedDownloadMegabytesPerSecond,
-        loadSecondsPerGigabyte,
-        healthCheckTimeout,
-        unknownModelGigabytes,
-        copyStagger,
-        endpointDeletion,
-        componentDeletion,
-        updateSettle,
-        types,
-        adapterLoad,
-        oversizedCopiesPending);
+    return with(imageCached, types, oversizedCopiesPending);
   }
 
   /**
@@ -148,6 +116,12 @@ public record TwinTimings(
    * refused ({@code false}).
    */
   public TwinTimings withOversizedCopiesPending(boolean pending) {
+    return with(imageCached, outOfCapacity, pending);
+  }
+
+  /** These timings with the world settings given, every duration and rate kept. */
+  private TwinTimings with(
+      boolean imageCached, java.util.List<String> outOfCapacity, boolean oversizedCopiesPending) {
     return new TwinTimings(
         instanceProvisioning,
         containerStart,
@@ -164,7 +138,7 @@ public record TwinTimings(
         updateSettle,
         outOfCapacity,
         adapterLoad,
-        pending);
+        oversizedCopiesPending);
   }
 
   /** Downloading {@code gigabytes} of model artifacts, beside an image pull or not. */
