@@ -91,7 +91,48 @@ public final class Preflight {
     return TgiLimits.of(c.env(), context, 0);
   }
 
+  /**
+   * Preflight of a spec. With several components each is checked alone (its model against its
+   * copy's GPUs, a copy against the instance type, its token limits) and its problems are named by
+   * its entry, {@code components[1] (code): ...}; the report's model, fit and cost are the first
+   * component's. That the minimum copies of all of them fit the endpoint's instances and budget is
+   * a rule of the spec itself (the arbiter's {@code checkHoldable}), checked before preflight runs.
+   */
   public PreflightReport run(DeploymentSpec spec) {
+    if (spec.components().size() == 1) {
+      return runOne(spec);
+    }
+    List<PreflightReport> each = new ArrayList<>();
+    spec.components().forEach(m -> each.add(runOne(spec.member(m))));
+    List<String> problems = new ArrayList<>();
+    List<String> unchecked = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    List<String> assumptions = new ArrayList<>();
+    for (int i = 0; i < each.size(); i++) {
+      String who = "components[" + i + "] (" + spec.components().get(i).name() + "): ";
+      PreflightReport r = each.get(i);
+      r.problems().forEach(p -> problems.add(who + p));
+      r.unchecked().forEach(p -> unchecked.add(who + p));
+      r.warnings().forEach(w -> warnings.add(who + w));
+      r.assumptions().stream().filter(a -> !assumptions.contains(a)).forEach(assumptions::add);
+    }
+    PreflightReport first = each.get(0);
+    return new PreflightReport(
+        first.deployment(),
+        each.stream().allMatch(PreflightReport::fits),
+        problems,
+        unchecked,
+        warnings,
+        assumptions,
+        first.model(),
+        first.instance(),
+        first.cost(),
+        first.suggestedInstanceTypes(),
+        first.serving(),
+        first.trace());
+  }
+
+  private PreflightReport runOne(DeploymentSpec spec) {
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     List<String> assumptions = new ArrayList<>();
