@@ -137,6 +137,22 @@ class SharedEndpointDeployOnTwinTest {
     assertThat(stack.store().deployments()).isEmpty();
   }
 
+  /** Bounds for the deployment would move only its first component's target: refused. */
+  @Test
+  void anOperatorsBoundsAreRefusedForASharedEndpoint() {
+    deployed(example());
+    ObjectNode bounds = (ObjectNode) TwinStack.json("schedule-explicit-bounds.json");
+    bounds.put("deployment", "shared");
+    assertThatThrownBy(() -> stack.services().schedules().handle(bounds, TwinStack.ORIGIN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("puts 2 components on endpoint shared")
+        .hasMessageContaining("not wired yet");
+    // The tick leaves both components as they are.
+    stack.services().schedules().handle(TwinStack.tick(), TwinStack.ORIGIN);
+    assertThat(stack.desiredCopies("chat")).isEqualTo(2);
+    assertThat(stack.desiredCopies("code")).isEqualTo(1);
+  }
+
   @Test
   void aComponentOfAnotherDeploymentIsRefused() {
     deployed(example());
