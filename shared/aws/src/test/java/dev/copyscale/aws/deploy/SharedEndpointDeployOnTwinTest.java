@@ -153,6 +153,38 @@ class SharedEndpointDeployOnTwinTest {
     assertThat(stack.desiredCopies("code")).isEqualTo(1);
   }
 
+  /**
+   * A native step policy's alarm on the second component is the deployment's (indexed under its
+   * component's name), and the step-scaling function leaves it to Application Auto Scaling.
+   */
+  @Test
+  void theSecondComponentsNativeAlarmIsFoundAndLeftToApplicationAutoScaling() {
+    ObjectNode doc = example();
+    ((ObjectNode) doc.at("/components/1/scaling"))
+        .set(
+            "stepPolicies",
+            SpecParser.toTree(
+                    "p: [{name: burst, alarm: {metric: ConcurrentRequestsPerCopy, periodSeconds:"
+                        + " 10, evaluationPeriods: 2, threshold: 8, comparison:"
+                        + " GreaterThanOrEqualToThreshold}, steps: [{lower: 0, adjustment: 1}]}]")
+                .get("p"));
+    deployed(doc);
+    String alarm = "copyscale-shared-code.burst";
+    assertThat(world.cloudWatch().describeAlarms(b -> {}).metricAlarms())
+        .extracting(a -> a.alarmName())
+        .filteredOn(name -> name.startsWith("copyscale-"))
+        .containsExactly(alarm);
+    assertThat(stack.store().deployment("shared").orElseThrow().alarms()).containsExactly(alarm);
+    // To the event's time (10:00:25).
+    world.advance(Duration.ofMinutes(41), DeployOnTwinTest.reconciling(deploy));
+    String event =
+        RepoFiles.read("events/alarm-eventbridge-burst.json")
+            .replace("copyscale-llama3-chat-burst", alarm)
+            .replace("llama3-chat-ic", "code");
+    var result = stack.services().alarms().handle(SpecParser.toTree(event), TwinStack.ORIGIN);
+    assertThat(result.toString()).contains("runs its policies in Application Auto Scaling");
+  }
+
   @Test
   void aComponentOfAnotherDeploymentIsRefused() {
     deployed(example());
