@@ -86,9 +86,12 @@ public final class DeployPlanner {
       actions.add(new UpdateEndpoint(names.endpoint(), names.endpointConfig()));
       return Plan.act(Phase.Updating, actions);
     }
-    removed(spec, o, actions);
+    List<String> going = removed(spec, o, actions);
     if (!spec.shared()) {
       Step step = component(spec, alarmed, names, o, applied, now, actions);
+      if (step.kind() == Step.Kind.SETTLED && !going.isEmpty()) {
+        step = new Step(Step.Kind.WAITING, String.join("; ", going));
+      }
       return switch (step.kind()) {
         case CREATED -> Plan.act(working, actions);
         case UPDATED -> Plan.act(Phase.Updating, actions);
@@ -96,12 +99,12 @@ public final class DeployPlanner {
         case WAITING -> Plan.waitFor(working, actions, step.detail());
         case SETTLED -> {
           schedules(spec, spec.scaling().schedules(), o, applied, actions);
-          cleanup(names, o, endpoint, Set.of(o.component().get().modelName()), actions);
+          cleanup(names, o, endpoint, modelsInUse(o, Set.of()), actions);
           yield actions.isEmpty() ? Plan.act(Phase.InService, actions) : Plan.act(working, actions);
         }
       };
     }
-    return shared(spec, alarmed, each, o, applied, now, endpoint, actions);
+    return shared(spec, alarmed, each, o, applied, now, endpoint, going, actions);
   }
 
   /**
@@ -118,8 +121,9 @@ public final class DeployPlanner {
       Applied applied,
       Instant now,
       EndpointView endpoint,
+      List<String> going,
       List<Action> actions) {
-    List<String> waiting = new ArrayList<>();
+    List<String> waiting = new ArrayList<>(going);
     List<String> failed = new ArrayList<>();
     boolean updated = false;
     Set<String> inUse = new LinkedHashSet<>();
@@ -155,7 +159,7 @@ public final class DeployPlanner {
     schedules(spec, schedules, o, applied, actions);
     if (waiting.isEmpty() && failed.isEmpty()) {
       each.forEach(n -> inUse.add(n.model()));
-      cleanup(each.get(0), o, endpoint, inUse, actions);
+      cleanup(each.get(0), o, endpoint, modelsInUse(o, inUse), actions);
     }
     Optional<String> failure =
         failed.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", failed));
@@ -267,7 +271,8 @@ public final class DeployPlanner {
    * component's scalable target (Application Auto Scaling deletes its policies with it), then the
    * component, once no adapter of it is left. Its alarms go with the alarms no component keeps.
    */
-  private static void removed(DeploymentSpec spec, Observed o, List<Action> actions) {
+  private static List<String> removed(DeploymentSpec spec, Observed o, List<Action> actions) {
+    List<String> deleting = new ArrayList<>();
     Set<String> components = new LinkedHashSet<>();
     Set<String> adapters = new LinkedHashSet<>();
     for (DeploymentSpec.Member m : spec.components()) {
@@ -279,7 +284,9 @@ public final class DeployPlanner {
         .forEach(
             (name, c) -> {
               if (c.base().isPresent() && !adapters.contains(name)) {
-                if (!c.status().equals("Deleting")) {
+                if (c.status().equals("Deleting")) {
+                  deleting.add("adapter inference component " + name + " is Deleting");
+                } else {
                   actions.add(new DeleteComponent(name));
                 }
               }
@@ -295,10 +302,13 @@ public final class DeployPlanner {
               if (scaled.target().isPresent()) {
                 actions.add(new DeregisterTarget(componentResourceId(name)));
               }
-              if (!basesWithAdapters.contains(name) && !c.status().equals("Deleting")) {
+              if (c.status().equals("Deleting")) {
+                deleting.add("inference component " + name + " is Deleting");
+              } else if (!basesWithAdapters.contains(name)) {
                 actions.add(new DeleteComponent(name));
               }
             });
+    return deleting;
   }
 
   /**
@@ -529,6 +539,20 @@ public final class DeployPlanner {
       desired.put(names.policy(p.name()), p.toString());
     }
     return desired;
+  }
+
+  /**
+   * The models a component on the endpoint still runs (one the spec no longer lists, still
+   * Deleting, too), with {@code wanted}.
+   */
+  private static Set<String> modelsInUse(Observed o, Set<String> wanted) {
+    Set<String> inUse = new LinkedHashSet<>(wanted);
+    o.component().ifPresent(c -> inUse.add(c.modelName()));
+    o.onEndpoint().values().stream()
+        .map(ComponentView::modelName)
+        .filter(java.util.Objects::nonNull)
+        .forEach(inUse::add);
+    return inUse;
   }
 
   /** Old models and endpoint configs of this deployment, once nothing uses them. */

@@ -333,6 +333,8 @@ class SharedEndpointPlannerTest {
     assertThat(last.phase()).isEqualTo(Phase.InService);
     assertThat(account.components).doesNotContainKey("code").containsKey("chat").hasSize(9);
     assertThat(account.targets).containsOnlyKeys("chat");
+    // Its model goes once the component is gone, not while it is Deleting.
+    assertThat(account.models).containsExactly(account.components.get("chat").modelName());
     List<String> done = account.log.stream().map(Action::describe).toList();
     assertThat(done)
         .containsSubsequence(

@@ -699,9 +699,12 @@ public final class DeployService {
           .listInferenceComponentsPaginator(b -> b.endpointNameEquals(names.endpoint()))
           .inferenceComponents()
           .forEach(
-              summary ->
-                  describeComponent(summary.inferenceComponentName())
-                      .ifPresent(c -> onEndpoint.put(summary.inferenceComponentName(), c)));
+              summary -> {
+                String name = summary.inferenceComponentName();
+                // The spec's first component was described just now.
+                (name.equals(names.component()) ? component : describeComponent(name))
+                    .ifPresent(c -> onEndpoint.put(name, c));
+              });
     }
     Map<String, Observed.Scaled> scaling = new HashMap<>();
     Set<String> scaled = new java.util.TreeSet<>();
