@@ -7,6 +7,8 @@ import dev.copyscale.preflight.PreflightReport.Cost;
 import dev.copyscale.preflight.PreflightReport.InstanceFit;
 import dev.copyscale.preflight.PreflightReport.ModelFit;
 import dev.copyscale.preflight.PreflightReport.ServingFit;
+import dev.copyscale.scaling.arbiter.CopyResources;
+import dev.copyscale.scaling.arbiter.FirstFit;
 import dev.copyscale.serving.CopyCapacity;
 import dev.copyscale.serving.CopyPhysics;
 import dev.copyscale.serving.RequestShape;
@@ -117,6 +119,28 @@ public final class Preflight {
       r.assumptions().stream().filter(a -> !assumptions.contains(a)).forEach(assumptions::add);
     }
     PreflightReport first = each.get(0);
+    Optional<InstanceFit> instance = first.instance();
+    Optional<Cost> cost = first.cost();
+    Optional<InstanceType> type = catalog.instanceType(spec.endpoint().instanceType());
+    if (type.isPresent() && instance.isPresent() && each.stream().allMatch(PreflightReport::fits)) {
+      int atCopies = endpointInstances(spec, type.get(), false);
+      int atMax = endpointInstances(spec, type.get(), true);
+      InstanceFit f = instance.get();
+      instance =
+          Optional.of(
+              new InstanceFit(
+                  f.instanceType(),
+                  f.gpus(),
+                  f.vcpus(),
+                  f.memoryGiB(),
+                  f.priceUsdPerHour(),
+                  new CapacityPlan(
+                      f.plan().copiesPerInstance(), f.plan().limitedBy(), atCopies, atMax)));
+      double price = type.get().priceUsdPerHour();
+      cost =
+          Optional.of(
+              new Cost(atCopies, atCopies * price, atMax, atMax * price, type.get().source()));
+    }
     return new PreflightReport(
         first.deployment(),
         each.stream().allMatch(PreflightReport::fits),
@@ -125,11 +149,31 @@ public final class Preflight {
         warnings,
         assumptions,
         first.model(),
-        first.instance(),
-        first.cost(),
+        instance,
+        cost,
         first.suggestedInstanceTypes(),
         first.serving(),
         first.trace());
+  }
+
+  /**
+   * The instances every component's copies need together (initial copies, or each at its
+   * maxCopies), placed as SageMaker places them ({@link FirstFit}, the arbiter's rule), at least
+   * managed instance scaling's minimum. At the maximum this is what all components at once would
+   * need; the arbiter holds the endpoint within maxInstances and the budget.
+   */
+  private static int endpointInstances(DeploymentSpec spec, InstanceType type, boolean atMax) {
+    java.util.Map<String, CopyResources> sizes = new java.util.HashMap<>();
+    java.util.LinkedHashMap<String, Integer> wanted = new java.util.LinkedHashMap<>();
+    for (DeploymentSpec.Member m : spec.components()) {
+      Component c = m.component();
+      sizes.put(
+          c.name(),
+          new CopyResources(
+              c.resources().accelerators(), c.resources().cpus(), c.resources().memoryMb()));
+      wanted.put(c.name(), atMax ? m.scaling().maxCapacity() : c.copies());
+    }
+    return FirstFit.plan(type, List.of(), sizes, wanted, minimumInstances(spec)).size();
   }
 
   private PreflightReport runOne(DeploymentSpec spec) {
