@@ -78,6 +78,59 @@ public record SloObjective(
     return other.concurrencyWithin(millis(ttft), millis(itl));
   }
 
+  /**
+   * The most requests in flight on one copy at which the {@code quantile} of requests whose sizes
+   * spread as {@code sizes} around {@code mean} still meet every objective given: the attainment's
+   * requests, not the mean one, for it is the long ones (and those waiting behind their prefills)
+   * that miss. Powers of two from 1 until one misses, then halved between the last that met it and
+   * that one; 1 when a single request at the tail already misses (a copy does no better than one
+   * request).
+   */
+  public int tailConcurrency(
+      CopyPhysics physics,
+      TgiLimits limits,
+      RequestShape mean,
+      RequestSizes sizes,
+      double quantile) {
+    long perRequest = TgiCopy.blocks(mean.promptTokens()) + TgiCopy.blocks(mean.outputTokens());
+    // Beyond twice what the KV cache holds, requests only queue for a slot (as a derived table).
+    int ceiling =
+        (int)
+            Math.min(
+                ServingModel.MAX_CONCURRENCY,
+                Math.max(8, 2 * Math.max(1, limits.maxBatchTotalTokens() / perRequest)));
+    int met = 0;
+    int missed = 0;
+    for (int c = 1; c <= ceiling; c *= 2) {
+      if (meets(ClosedLoop.tail(physics, limits, mean, sizes, c, quantile))) {
+        met = c;
+      } else {
+        missed = c;
+        break;
+      }
+    }
+    if (met == 0) {
+      return 0;
+    }
+    if (missed == 0) {
+      return met;
+    }
+    while (missed - met > 1) {
+      int mid = (met + missed) >>> 1;
+      if (meets(ClosedLoop.tail(physics, limits, mean, sizes, mid, quantile))) {
+        met = mid;
+      } else {
+        missed = mid;
+      }
+    }
+    return met;
+  }
+
+  private boolean meets(ClosedLoop.Tail tail) {
+    return ttft.map(d -> tail.ttftMs() <= d.toMillis()).orElse(true)
+        && itl.map(d -> tail.itlMs() <= d.toMillis()).orElse(true);
+  }
+
   /** An objective in milliseconds, 0 when not given (as {@link ServingModel#concurrencyWithin}). */
   private static double millis(Optional<Duration> objective) {
     return objective.map(Duration::toMillis).orElse(0L);

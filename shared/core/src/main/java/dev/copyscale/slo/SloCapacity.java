@@ -3,6 +3,8 @@ package dev.copyscale.slo;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.catalog.ModelProfile;
+import dev.copyscale.serving.Quantile;
+import dev.copyscale.serving.RequestSizes;
 import dev.copyscale.serving.ServingModel;
 import dev.copyscale.serving.ServingProfile;
 import dev.copyscale.serving.SloObjective;
@@ -103,7 +105,11 @@ public record SloCapacity(
     return new SloCapacity(
         slo,
         objective,
-        new ObjectiveByWork(objective, limits.maxTotalTokens()),
+        new ObjectiveByWork(
+            objective,
+            limits.maxTotalTokens(),
+            slo.requestTail().map(RequestSizes::of).orElse(RequestSizes.DEFAULT),
+            slo.attainment()),
         limits.maxBatchTotalTokens(),
         Quantile.normal(slo.attainment()),
         perInstance,
@@ -161,7 +167,31 @@ public record SloCapacity(
     return objective.model().profile();
   }
 
-  /** The concurrency per copy at which the serving model reaches the objective. */
+  /** How request sizes are taken to spread around their mean. */
+  public RequestSizes sizes() {
+    return byWork.sizes();
+  }
+
+  /**
+   * Whether the copies are planned for the attainment's requests of that spread (wherever the
+   * model's and GPUs' figures are known); else for the serving model's request shape.
+   */
+  public boolean plansTail() {
+    return byWork.plansTail();
+  }
+
+  /**
+   * Whether the attainment's requests of {@code work} times the profile's size miss the objective
+   * even one at a time on a copy: no number of copies meets it, and each is planned at one request.
+   */
+  public boolean tailUnreachable(double work) {
+    return byWork.concurrency(work) < 1;
+  }
+
+  /**
+   * The concurrency per copy at which the serving model reaches the objective for requests of its
+   * own shape, all alike (the figure spec validation checks; {@link #perCopy} plans the tail).
+   */
   public double objectiveConcurrency() {
     return objective.concurrency();
   }
@@ -173,9 +203,10 @@ public record SloCapacity(
 
   /**
    * Requests one copy runs at once within the objective, for requests {@code work} times the
-   * profile's size: the lower of the concurrency at which the serving model reaches the objective
-   * for requests of that size ({@link ObjectiveByWork}) and the batch TGI's token budget holds
-   * (beyond it requests queue and wait for a slot), less the spec's {@code slo.headroom}.
+   * profile's size on average: the lower of the concurrency at which the attainment's share of
+   * requests of that mean and {@link #sizes}' spread still meets the objective ({@link
+   * ObjectiveByWork}) and the batch TGI's token budget holds (beyond it requests queue and wait for
+   * a slot), less the spec's {@code slo.headroom}.
    */
   public double perCopy(double work) {
     double byTokens = maxBatchTotalTokens / (work * referenceRequestTokens());

@@ -120,7 +120,10 @@ public record SloDecision(Decision decision, Plan plan) {
             d.learnt(),
             held,
             copies,
-            fill.notes());
+            fill.notes(),
+            ObjectiveWindow.last(
+                in.history(), cap.windowMinutes(), d.perCopy(), cap.slo().attainment()),
+            d.work());
 
     Optional<InstancePlan> plan = in.target().plan(copies, live.instances());
     int instancesAsked = state.intent().flatMap(CapacityIntent::instances).orElse(live.instances());

@@ -162,17 +162,17 @@ final class SloReason {
       RequestSize.Learnt learnt,
       int held,
       int copies,
-      List<String> notes) {
+      List<String> notes,
+      ObjectiveWindow window,
+      double work) {
     return verb
         + ": "
         + why
         + " copies at "
         + fmt(perCopy)
         + " per copy for "
-        + cap.objective().describe()
-        + " at "
-        + fmt(cap.slo().attainment() * 100)
-        + "% on "
+        + objective(cap, work)
+        + " on "
         + serving(cap, learnt)
         + ": "
         + held
@@ -183,7 +183,28 @@ final class SloReason {
         + ", "
         + copies
         + " copies"
-        + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
+        + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")")
+        + "; objective "
+        + window.describe();
+  }
+
+  /**
+   * The objective and the requests it is planned for: "TTFT <= 2000 ms at 99% of requests
+   * (99th-percentile prompt 4.1x and output 4.7x the median)".
+   */
+  static String objective(SloCapacity cap, double work) {
+    String s =
+        cap.objective().describe() + " at " + fmt(cap.slo().attainment() * 100) + "% of requests";
+    if (!cap.plansTail()) {
+      return s + " (of the table's request shape: no model or GPU figures to plan its tail)";
+    }
+    return s
+        + " ("
+        + cap.sizes()
+        + (cap.tailUnreachable(work)
+            ? "; those requests miss it even alone on a copy, so no number of copies meets it"
+            : "")
+        + ")";
   }
 
   static String minutes(int m) {

@@ -49,6 +49,7 @@ class SloSpecTest {
     assertThat(slo.forecast()).isTrue();
     assertThat(slo.leadTime()).isEmpty();
     assertThat(slo.servingProfile()).isEmpty();
+    assertThat(slo.requestTail()).isEmpty();
   }
 
   @Test
@@ -69,7 +70,9 @@ class SloSpecTest {
             "forecast",
             false,
             "leadTime",
-            "8m"));
+            "8m",
+            "requestTail",
+            2.5));
     Slo slo = parse(doc).orThrow().scaling().slo().orElseThrow();
     assertThat(slo.ttft()).contains(Duration.ofMillis(1500));
     assertThat(slo.attainment()).isEqualTo(0.995);
@@ -77,6 +80,18 @@ class SloSpecTest {
     assertThat(slo.scaleInWindow()).isEqualTo(Duration.ofMinutes(45));
     assertThat(slo.forecast()).isFalse();
     assertThat(slo.leadTime()).contains(Duration.ofMinutes(8));
+    assertThat(slo.requestTail()).contains(2.5);
+  }
+
+  @Test
+  void aRequestTailBelowTheMedianIsRefused() {
+    ObjectNode doc = slo();
+    set(doc, "scaling.slo.requestTail", 0.5);
+    assertThat(problems(doc))
+        .singleElement()
+        .satisfies(p -> assertThat(p.path()).isEqualTo("scaling.slo.requestTail"));
+    set(doc, "scaling.slo.requestTail", 1);
+    assertThat(problems(doc)).isEmpty();
   }
 
   @Test

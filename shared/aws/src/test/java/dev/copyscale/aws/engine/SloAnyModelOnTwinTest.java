@@ -154,8 +154,13 @@ class SloAnyModelOnTwinTest {
     assertThat(out.to()).as(this::log).isEqualTo(2 * perInstance);
     assertThat(out.reason())
         .startsWith("adding: ")
-        .contains(capacity.objective().describe() + " at 99% on ")
-        .contains(String.format(java.util.Locale.ROOT, " copies at %.1f per copy", perCopy))
+        .contains(
+            capacity.objective().describe() + " at 99% of requests (" + capacity.sizes() + ")")
+        .contains(
+            perCopy == Math.rint(perCopy)
+                ? " copies at " + (long) perCopy + " per copy"
+                : String.format(java.util.Locale.ROOT, " copies at %.1f per copy", perCopy))
+        .contains("; objective over the last 30 min: ")
         .contains(capacity.profile().name().replace(" (derived)", "") + " (derived)")
         .containsPattern("requests taking 1\\.2[45]x its times \\(median of \\d+ calm min");
     assertThat(twin.instances(spec.endpoint().name())).isEqualTo(2);

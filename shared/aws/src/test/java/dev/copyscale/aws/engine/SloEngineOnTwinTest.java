@@ -42,7 +42,8 @@ class SloEngineOnTwinTest {
   static final Pattern ADDING =
       Pattern.compile(
           "^adding: [0-9.]+ requests in flight now need (\\d+) copies at [0-9.]+ per copy for TTFT"
-              + " <= 2000 ms at 99% on [^:]+ \\(measured\\)[^:]*: (\\d+) instances? of 4, (\\d+)"
+              + " <= 2000 ms at 99% of requests \\([^)]*\\) on [^:]+ \\(measured\\)[^:]*:"
+              + " (\\d+) instances? of 4, (\\d+)"
               + " copies");
 
   TwinStack twin;
@@ -330,7 +331,8 @@ class SloEngineOnTwinTest {
               assertThat(e.to()).isEqualTo(4);
               assertThat(e.reason())
                   .startsWith("filling the instance held: 0 requests in flight")
-                  .endsWith("1 instance of 4, 4 copies");
+                  .contains(
+                      "1 instance of 4, 4 copies; objective over the last 30 min: no requests");
             });
   }
 }

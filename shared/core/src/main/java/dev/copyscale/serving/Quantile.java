@@ -1,14 +1,17 @@
-package dev.copyscale.slo;
+package dev.copyscale.serving;
 
-/** The standard normal distribution's inverse, for the headroom an attainment asks for. */
-final class Quantile {
+/**
+ * The standard normal distribution's inverse: engine slo's headroom for an attainment, and the
+ * quantiles of a lognormal spread of request sizes ({@link RequestSizes}).
+ */
+public final class Quantile {
   private Quantile() {}
 
   /**
    * Φ⁻¹(p) by Acklam's rational approximation (relative error below 1.15e-9), the method statistics
    * libraries use; p in (0, 1).
    */
-  static double normal(double p) {
+  public static double normal(double p) {
     if (!(p > 0 && p < 1)) {
       throw new IllegalArgumentException("probability " + p + " is not in (0, 1)");
     }
