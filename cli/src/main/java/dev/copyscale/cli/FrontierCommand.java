@@ -12,6 +12,7 @@ import dev.copyscale.cli.report.Objective;
 import dev.copyscale.cli.report.Units;
 import dev.copyscale.frontier.Frontier;
 import dev.copyscale.frontier.Frontier.Point;
+import dev.copyscale.frontier.Frontier.Spread;
 import dev.copyscale.frontier.SearchFamily;
 import dev.copyscale.frontier.SearchFamily.Candidate;
 import dev.copyscale.frontier.Split;
@@ -20,6 +21,7 @@ import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.spec.SpecResult;
 import dev.copyscale.twin.sim.Input;
+import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.Summary;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.traffic.TraceParts;
@@ -40,6 +42,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.function.IntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,10 +55,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     // description[0] is the one-sentence summary `copyscale --help` lists; the rest is the detail.
     description = {
-      "Searches a family of step specs and clairvoyant schedules for an endpoint on a trace and"
-          + " prints the cost-versus-attainment frontier.",
+      "Searches a family of reactive specs (step scaling and target tracking) and clairvoyant"
+          + " schedules for an endpoint on a trace and prints the cost-versus-attainment frontier.",
       "Every configuration runs in the twin as simulate runs it (docs/frontier.md says which are"
-          + " searched and why); --place puts your own specs on the frontier, and the best step"
+          + " searched and why); --place puts your own specs on the frontier, and the best reactive"
           + " spec for the objective is chosen on the first part of the trace and scored on the"
           + " rest, then printed as a spec you can use."
     },
@@ -94,8 +97,8 @@ final class FrontierCommand implements Callable<Integer> {
       names = "--choose-on",
       paramLabel = "PERCENT",
       description =
-          "the first part of the trace the recommended step spec is chosen on; it is scored on the"
-              + " rest (default: 50%%)")
+          "the first part of the trace the recommended reactive spec is chosen on; it is scored on"
+              + " the rest (default: 50%%)")
   String chooseOn = "50%";
 
   @Option(
@@ -118,14 +121,77 @@ final class FrontierCommand implements Callable<Integer> {
       description = "no progress line (it only shows on a terminal anyway)")
   boolean noProgress;
 
-  /** A configuration searched or placed, with its result on the whole trace. */
-  private record Scored(String name, String kind, String description, Summary summary) {
-    static Scored of(Candidate c, Simulations.Run run) {
-      return new Scored(c.name(), c.kind().label(), c.description(), run.result().summary());
+  @Option(
+      names = "--seeds",
+      paramLabel = "N",
+      description =
+          "runs each configuration with N seeds (--seed, --seed + 1, ...) where a seed changes its"
+              + " run (a synthetic trace is drawn anew, RANDOM routing chooses anew) and judges it"
+              + " by the mean over them; 1 is quickest (default: ${DEFAULT-VALUE})")
+  int seeds = DEFAULT_SEEDS;
+
+  /**
+   * Seeds a configuration runs with by default, where a seed changes its run: docs/frontier.md
+   * ("Seeds") says why three.
+   */
+  static final int DEFAULT_SEEDS = 3;
+
+  /**
+   * The trace one seed plays: whole, its first part (cut at {@code split}), where it starts, how
+   * the figures' inputs name them, and the simulator's options with that seed.
+   */
+  private record Sample(
+      long seed,
+      Trace trace,
+      Trace firstPart,
+      Split split,
+      Instant first,
+      Input input,
+      Input firstInput,
+      Simulation.Options options) {}
+
+  /**
+   * A configuration searched or placed: its result on the whole trace for each seed, and their
+   * mean.
+   */
+  private record Scored(
+      String name, String kind, String description, List<Summary> perSeed, Spread spread) {
+    Point point() {
+      return spread.mean();
+    }
+  }
+
+  /**
+   * The jobs of one round: each spec on each seed's trace (whole, or its first part); a spec no
+   * seed changes runs once and that run stands for every seed.
+   */
+  private static final class Round {
+    final List<Sample> samples;
+    final List<Simulations.Job> jobs = new ArrayList<>();
+
+    Round(List<Sample> samples) {
+      this.samples = samples;
     }
 
-    Point point() {
-      return new Point(name, summary.costUsd(), summary.sloAttainment());
+    /** Adds {@code specFor}'s spec for each seed; returns, for each seed, the index of its run. */
+    int[] add(IntFunction<Simulations.Prepared> specFor, boolean firstPart, boolean seeded) {
+      int[] at = new int[samples.size()];
+      for (int k = 0; k < samples.size(); k++) {
+        if (k > 0 && !seeded) {
+          at[k] = at[0];
+          continue;
+        }
+        Sample s = samples.get(k);
+        at[k] = jobs.size();
+        jobs.add(
+            new Simulations.Job(
+                specFor.apply(k),
+                firstPart ? s.firstPart() : s.trace(),
+                s.first(),
+                firstPart ? s.firstInput() : s.input(),
+                s.options()));
+      }
+      return at;
     }
   }
 
@@ -135,6 +201,10 @@ final class FrontierCommand implements Callable<Integer> {
     PrintWriter err = commandSpec.commandLine().getErr();
     Objective objective = objectiveOptions.objective(commandSpec);
     double firstShare = share(chooseOn);
+    if (seeds < 1) {
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--seeds must be at least 1, got " + seeds);
+    }
     Simulations.checkWritable(commandSpec, "--report", reportDir);
     Optional<Simulations.Prepared> endpointSpec =
         Simulations.prepare(commandSpec, endpointFile, Optional.empty(), Optional.empty(), err);
@@ -162,23 +232,25 @@ final class FrontierCommand implements Callable<Integer> {
           endpointFile + ": cannot search it for " + objective.describe() + ": " + e.getMessage());
     }
     Trace trace = traceOptions.load(commandSpec);
-    Instant first = traceOptions.first(trace);
     String description = traceOptions.describe(trace);
-    Split split;
-    try {
-      split = Split.of(trace.endMicros(), firstShare);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(
-          commandSpec.commandLine(), "--choose-on: " + e.getMessage());
+    List<Sample> samples = new ArrayList<>();
+    for (int k = 0; k < seeds; k++) {
+      long seed = traceOptions.seed + k;
+      Trace t = k == 0 || !traceOptions.synthetic() ? trace : traceOptions.load(commandSpec, seed);
+      samples.add(
+          sample(seed, t, k == 0 ? description : traceOptions.describe(t), firstShare, objective));
     }
-    Trace firstPart = TraceParts.before(trace, split.atMicros());
-    Input input = traceOptions.input(description);
-    Input firstInput = traceOptions.input(description + ", its first " + minutes(split.atMicros()));
+    Sample s0 = samples.get(0);
+    Split split = s0.split();
+    boolean anySeeded =
+        traceOptions.synthetic()
+            || seeded(endpointSpec.get())
+            || placed.stream().anyMatch(this::seeded);
 
     long began = System.nanoTime();
     // Round one: the reactive family on the whole trace and on its first part, and the placed
-    // specs. The family knows the first part's requests only: what it is chosen on.
-    double meanTokens = TraceParts.meanTokens(firstPart);
+    // specs. The family knows the first seed's first part only: what it is chosen on.
+    double meanTokens = TraceParts.meanTokens(s0.firstPart());
     if (!(meanTokens > 0)) {
       throw new CommandLine.ParameterException(
           commandSpec.commandLine(),
@@ -187,61 +259,100 @@ final class FrontierCommand implements Callable<Integer> {
               + " hold no request to choose a spec on; give a larger --choose-on");
     }
     List<Candidate> reactive = SearchFamily.reactive(endpoint, meanTokens);
+    long tracking = reactive.stream().filter(c -> c.scaling().has("targetTracking")).count();
     double concurrency = SearchFamily.copyConcurrency(endpoint, meanTokens);
     List<Simulations.Prepared> reactiveSpecs = new ArrayList<>();
     for (Candidate c : reactive) {
       reactiveSpecs.add(prepared(c, endpointSpec.get(), endpoint));
     }
-    List<Simulations.Job> round = new ArrayList<>();
-    reactiveSpecs.forEach(p -> round.add(new Simulations.Job(p, trace, first, input)));
-    reactiveSpecs.forEach(p -> round.add(new Simulations.Job(p, firstPart, first, firstInput)));
-    placed.forEach(p -> round.add(new Simulations.Job(p, trace, first, input)));
-    List<Simulations.Run> runs = run(round, "reactive", objective, err);
+    Round round = new Round(samples);
+    List<int[]> wholeAt = new ArrayList<>();
+    List<int[]> firstAt = new ArrayList<>();
+    List<int[]> placedAt = new ArrayList<>();
+    reactiveSpecs.forEach(p -> wholeAt.add(round.add(k -> p, false, seeded(p))));
+    reactiveSpecs.forEach(p -> firstAt.add(round.add(k -> p, true, seeded(p))));
+    placed.forEach(p -> placedAt.add(round.add(k -> p, false, seeded(p))));
+    List<Simulations.Run> runs = run(round.jobs, "reactive", err);
     int n = reactive.size();
     List<Scored> searched = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      searched.add(Scored.of(reactive.get(i), runs.get(i)));
+      Candidate c = reactive.get(i);
+      searched.add(
+          scored(c.name(), c.kind().label(), c.description(), summaries(runs, wholeAt.get(i))));
     }
-    List<Point> chosenOn = new ArrayList<>();
+    List<Spread> chosenOnSpread = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      Summary s = runs.get(n + i).result().summary();
-      chosenOn.add(new Point(reactive.get(i).name(), checkedCost(s), s.sloAttainment()));
+      chosenOnSpread.add(spread(reactive.get(i).name(), summaries(runs, firstAt.get(i))));
     }
+    List<Point> chosenOn = chosenOnSpread.stream().map(Spread::mean).toList();
     List<Scored> placedScored = new ArrayList<>();
     for (int i = 0; i < placed.size(); i++) {
-      Summary s = runs.get(2 * n + i).result().summary();
-      placedScored.add(new Scored(s.spec(), "placed", placed.get(i).file(), s));
+      List<Summary> perSeed = summaries(runs, placedAt.get(i));
+      placedScored.add(scored(perSeed.get(0).spec(), "placed", placed.get(i).file(), perSeed));
     }
 
     // Round two: the clairvoyant schedules (a copy's throughput is the simulator's, for the
-    // trace's mean request) and the recommended step spec on the rest of the trace.
+    // trace's mean request; each seed's trace read for its own) and the recommended spec on the
+    // rest of the trace.
     Point recommended = Frontier.choose(chosenOn, objective.attainment());
     int chosen = names(reactive).indexOf(recommended.name());
-    double copyRate = runs.get(0).result().summary().serving().requestsPerSecond();
-    List<Candidate> clairvoyant =
-        SearchFamily.clairvoyant(endpoint, TraceParts.perMinute(trace), first, copyRate);
-    List<Simulations.Job> second = new ArrayList<>();
-    for (Candidate c : clairvoyant) {
-      second.add(
-          new Simulations.Job(prepared(c, endpointSpec.get(), endpoint), trace, first, input));
+    double copyRate = runs.get(wholeAt.get(0)[0]).result().summary().serving().requestsPerSecond();
+    List<List<Candidate>> clairvoyantBySeed = new ArrayList<>();
+    for (Sample s : samples) {
+      clairvoyantBySeed.add(
+          s.trace() == s0.trace() && !clairvoyantBySeed.isEmpty()
+              ? clairvoyantBySeed.get(0)
+              : SearchFamily.clairvoyant(
+                  endpoint, TraceParts.perMinute(s.trace()), s.first(), copyRate));
     }
-    List<Simulations.Run> secondRuns = run(second, "clairvoyant", objective, err);
+    List<Candidate> clairvoyant = clairvoyantBySeed.get(0);
+    for (List<Candidate> other : clairvoyantBySeed) {
+      if (!names(other).equals(names(clairvoyant))) {
+        throw new IllegalStateException(
+            "the seeds' traces gave different clairvoyant families (a bug; please report it): "
+                + names(clairvoyant)
+                + " and "
+                + names(other));
+      }
+    }
+    Round second = new Round(samples);
+    List<int[]> secondAt = new ArrayList<>();
+    boolean seededSchedules = seeded(endpointSpec.get());
     for (int i = 0; i < clairvoyant.size(); i++) {
-      searched.add(Scored.of(clairvoyant.get(i), secondRuns.get(i)));
+      int index = i;
+      secondAt.add(
+          second.add(
+              k -> prepared(clairvoyantBySeed.get(k).get(index), endpointSpec.get(), endpoint),
+              false,
+              seededSchedules));
     }
-    // Each reactive spec on the rest: what its whole run adds to its run on the first part.
-    List<Point> onRest = new ArrayList<>();
+    List<Simulations.Run> secondRuns = run(second.jobs, "clairvoyant", err);
+    for (int i = 0; i < clairvoyant.size(); i++) {
+      Candidate c = clairvoyant.get(i);
+      searched.add(
+          scored(
+              c.name(), c.kind().label(), c.description(), summaries(secondRuns, secondAt.get(i))));
+    }
+    // Each reactive spec on the rest, for each seed: what its whole run adds to its run on the
+    // first part.
+    List<Spread> onRestSpread = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      Summary whole = runs.get(i).result().summary();
-      Summary part = runs.get(n + i).result().summary();
-      onRest.add(
-          Frontier.remainder(
-              reactive.get(i).name(),
-              new Point(whole.spec(), checkedCost(whole), whole.sloAttainment()),
-              whole.requests(),
-              chosenOn.get(i),
-              part.requests()));
+      String name = reactive.get(i).name();
+      List<Point> perSeed = new ArrayList<>();
+      for (int k = 0; k < samples.size(); k++) {
+        Summary whole = runs.get(wholeAt.get(i)[k]).result().summary();
+        Summary part = runs.get(firstAt.get(i)[k]).result().summary();
+        perSeed.add(
+            Frontier.remainder(
+                name,
+                new Point(name, checkedCost(whole), whole.sloAttainment()),
+                whole.requests(),
+                new Point(name, checkedCost(part), part.sloAttainment()),
+                part.requests()));
+      }
+      onRestSpread.add(Frontier.overSeeds(name, perSeed));
     }
+    List<Point> onRest = onRestSpread.stream().map(Spread::mean).toList();
     Point scoredOnRest = onRest.get(chosen);
     Point hindsight = Frontier.choose(onRest, objective.attainment());
     Duration took = Duration.ofNanos(System.nanoTime() - began);
@@ -249,40 +360,39 @@ final class FrontierCommand implements Callable<Integer> {
     // The frontier of everything run on the whole trace: the family's and the placed specs.
     List<Scored> all = new ArrayList<>(searched);
     all.addAll(placedScored);
-    List<Point> points = new ArrayList<>();
-    all.forEach(
-        s ->
-            points.add(new Point(s.name(), checkedCost(s.summary()), s.summary().sloAttainment())));
+    List<Point> points = all.stream().map(Scored::point).toList();
     List<Point> frontier = Frontier.pareto(points);
     List<Point> reactivePoints = points.subList(0, n);
     Map<String, Scored> byName = new LinkedHashMap<>();
     all.forEach(s -> byName.put(s.name(), s));
+    boolean varies = all.stream().anyMatch(s -> s.spread().varies());
 
     ObjectNode document = recommendedSpec(reactive.get(chosen), endpointSpec.get(), endpoint);
     String yaml =
         new YAMLMapper()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .writeValueAsString(document);
+    Scored whole = byName.get(recommended.name());
     ObjectNode result =
         json(
             description,
             objective,
             endpoint,
             concurrency,
+            samples,
+            anySeeded,
             all,
             frontier,
             placedScored,
             reactivePoints,
-            points,
-            byName,
-            recommended,
-            chosen,
-            reactive,
+            whole,
+            reactive.get(chosen),
             split,
-            scoredOnRest,
+            chosenOnSpread.get(chosen),
+            onRestSpread.get(chosen),
             hindsight,
-            chosenOn,
-            onRest,
+            chosenOnSpread,
+            onRestSpread,
             document);
     StringWriter text = new StringWriter();
     PrintWriter t = new PrintWriter(text);
@@ -301,55 +411,73 @@ final class FrontierCommand implements Callable<Integer> {
     t.printf(
         Locale.ROOT,
         "a copy: TTFT reaches %s at %.1f requests in flight; TGI's batch (%,d tokens) holds %.0f of"
-            + " the first part's mean request (%,.0f tokens): thresholds are shares of %.0f%n",
+            + " the first part's mean request (%,.0f tokens): thresholds and targets are shares of"
+            + " %.0f%n",
         Units.ms(objectiveOptions.sloTtft.toMillis()),
         endpoint.objectiveConcurrency(),
         endpoint.maxBatchTotalTokens(),
         Math.floor(endpoint.maxBatchTotalTokens() / meanTokens),
         meanTokens,
         concurrency);
+    t.println(seedsLine(samples, anySeeded));
     t.printf(
         Locale.ROOT,
-        "searched: %d reactive step specs (also on the first %s) and %d clairvoyant schedules,"
-            + " %d simulations in %s%n",
+        "searched: %d reactive specs (%d step, %d target tracking; also on the first %s) and %d"
+            + " clairvoyant schedules, %d simulations in %s%n",
         n,
+        n - tracking,
+        tracking,
         minutes(split.atMicros()),
         clairvoyant.size(),
-        round.size() + second.size(),
+        round.jobs.size() + second.jobs.size(),
         Units.duration(took.toMillis() / 1000.0));
     t.println();
     t.println("frontier (no configuration run is as cheap and as good as one of these):");
+    // The range over seeds, where seeds changed anything, after the name padded to its longest.
+    String row = varies ? "  %10s  %10s  %-11s  %-40s  %s%n" : "  %10s  %10s  %-11s  %s%s%n";
     t.printf(
-        Locale.ROOT, "  %10s  %10s  %-11s  %s%n", "cost", "attainment", "kind", "configuration");
+        Locale.ROOT,
+        row,
+        "cost",
+        "attainment",
+        "kind",
+        "configuration",
+        varies ? "over " + samples.size() + " seeds" : "");
     for (Point p : frontier) {
       Scored s = byName.get(p.name());
       t.printf(
           Locale.ROOT,
-          "  %10s  %10s  %-11s  %s%n",
+          row,
           Units.usd(p.costUsd()),
           Units.percent(p.attainment()),
           s.kind(),
-          p.name());
+          p.name(),
+          varies ? range(s.spread()) : "");
     }
     if (!placedScored.isEmpty()) {
       t.println();
       t.println("placed:");
       for (Scored s : placedScored) {
-        t.println("  " + placement(s.point(), frontier, reactivePoints));
+        t.println(
+            "  "
+                + placement(s.point(), frontier, reactivePoints)
+                + (s.spread().varies()
+                    ? "; over " + s.spread().seeds() + " seeds " + range(s.spread())
+                    : ""));
       }
     }
     t.println();
-    Summary onFirst = runs.get(n + chosen).result().summary();
+    Spread onFirst = chosenOnSpread.get(chosen);
     t.printf(
         Locale.ROOT,
-        "recommended step spec for %s: %s%n  chosen on the first %s: %s at %s; scored on the"
-            + " remaining %s (not seen when choosing): %s at %s%s%n  the best step spec for the"
+        "recommended reactive spec for %s: %s%n  chosen on the first %s: %s at %s; scored on the"
+            + " remaining %s (not seen when choosing): %s at %s%s%n  the best reactive spec for the"
             + " rest, chosen with hindsight: %s, %s at %s%n  on the whole trace: %s at %s (%s)%n",
         objective.describe(),
         recommended.name(),
         minutes(split.atMicros()),
-        Units.percent(onFirst.sloAttainment()),
-        Units.usd(onFirst.costUsd()),
+        Units.percent(onFirst.mean().attainment()),
+        Units.usd(onFirst.mean().costUsd()),
         minutes(split.endMicros() - split.atMicros()),
         Units.percent(scoredOnRest.attainment()),
         Units.usd(scoredOnRest.costUsd()),
@@ -357,9 +485,18 @@ final class FrontierCommand implements Callable<Integer> {
         hindsight.name(),
         Units.percent(hindsight.attainment()),
         Units.usd(hindsight.costUsd()),
-        Units.percent(byName.get(recommended.name()).summary().sloAttainment()),
-        Units.usd(byName.get(recommended.name()).summary().costUsd()),
-        ratioText(Frontier.ratio(byName.get(recommended.name()).point(), frontier)));
+        Units.percent(whole.point().attainment()),
+        Units.usd(whole.point().costUsd()),
+        ratioText(Frontier.ratio(whole.point(), frontier)));
+    if (onFirst.varies() || onRestSpread.get(chosen).varies() || whole.spread().varies()) {
+      t.printf(
+          Locale.ROOT,
+          "  over %d seeds: first part %s; rest %s; whole trace %s%n",
+          samples.size(),
+          range(onFirst),
+          range(onRestSpread.get(chosen)),
+          range(whole.spread()));
+    }
     t.println("  " + reactive.get(chosen).description());
     t.println();
     t.println("# the recommended spec, " + endpointFile + " with its scaling:");
@@ -372,8 +509,9 @@ final class FrontierCommand implements Callable<Integer> {
     }
     out.flush();
     if (reportDir != null) {
-      List<Summary> summaries = all.stream().map(Scored::summary).toList();
-      List<Summary> line = frontier.stream().map(p -> byName.get(p.name()).summary()).toList();
+      // The chart's points are the means over seeds, as the text's figures are.
+      List<Summary> summaries = all.stream().map(FrontierCommand::meanSummary).toList();
+      List<Summary> line = frontier.stream().map(p -> meanSummary(byName.get(p.name()))).toList();
       // Named: the placed specs and the recommended one (and the cheapest to meet the objective,
       // ringed); the frontier's others name themselves on hover and in the table.
       Set<String> labelled = new LinkedHashSet<>();
@@ -392,6 +530,117 @@ final class FrontierCommand implements Callable<Integer> {
     out.flush();
     err.flush();
     return 0;
+  }
+
+  /** One seed's trace, cut for choosing and scoring. */
+  private Sample sample(
+      long seed, Trace t, String description, double firstShare, Objective objective) {
+    Split split;
+    try {
+      split = Split.of(t.endMicros(), firstShare);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          commandSpec.commandLine(), "--choose-on: " + e.getMessage());
+    }
+    return new Sample(
+        seed,
+        t,
+        TraceParts.before(t, split.atMicros()),
+        split,
+        traceOptions.first(t),
+        traceOptions.input(description, seed),
+        traceOptions.input(description + ", its first " + minutes(split.atMicros()), seed),
+        ObjectiveOptions.simulation(seed, objective));
+  }
+
+  /** True when a seed changes {@code spec}'s run: a synthetic trace, or RANDOM routing. */
+  private boolean seeded(Simulations.Prepared spec) {
+    return traceOptions.synthetic() || "RANDOM".equals(spec.spec().endpoint().routing());
+  }
+
+  /** What the seeds are, and whether they change anything here. */
+  private String seedsLine(List<Sample> samples, boolean anySeeded) {
+    long firstSeed = samples.get(0).seed();
+    long lastSeed = samples.get(samples.size() - 1).seed();
+    if (samples.size() == 1) {
+      return "seeds: 1 (" + firstSeed + ")";
+    }
+    String which = "seeds: " + samples.size() + " (" + firstSeed + " to " + lastSeed + ")";
+    if (!anySeeded) {
+      return which
+          + ", but none changes a run here (a recorded trace, and every configuration routes to"
+          + " the copy with the fewest outstanding requests): each ran once";
+    }
+    return which
+        + (traceOptions.synthetic()
+            ? ": each draws the synthetic trace anew"
+            : ": each chooses RANDOM routing's copies anew (configurations routing to the fewest"
+                + " outstanding requests ran once)")
+        + "; a configuration's figures are its means over them";
+  }
+
+  /** "97.10% to 98.30%, $12.10 to $12.90": a configuration's range over seeds. */
+  private static String range(Spread s) {
+    return Units.percent(s.minAttainment())
+        + " to "
+        + Units.percent(s.maxAttainment())
+        + ", "
+        + Units.usd(s.minCostUsd())
+        + " to "
+        + Units.usd(s.maxCostUsd());
+  }
+
+  /** A configuration's results on each seed's run, in the seeds' order. */
+  private static List<Summary> summaries(List<Simulations.Run> runs, int[] at) {
+    List<Summary> perSeed = new ArrayList<>();
+    for (int i : at) {
+      perSeed.add(runs.get(i).result().summary());
+    }
+    return perSeed;
+  }
+
+  private Scored scored(String name, String kind, String description, List<Summary> perSeed) {
+    return new Scored(name, kind, description, perSeed, spread(name, perSeed));
+  }
+
+  private Spread spread(String name, List<Summary> perSeed) {
+    List<Point> points = new ArrayList<>();
+    for (Summary s : perSeed) {
+      points.add(new Point(name, checkedCost(s), s.sloAttainment()));
+    }
+    return Frontier.overSeeds(name, points);
+  }
+
+  /** The first seed's summary with the cost and attainment of the mean over seeds. */
+  private static Summary meanSummary(Scored scored) {
+    Summary s = scored.perSeed().get(0);
+    Point mean = scored.point();
+    return new Summary(
+        s.spec(),
+        s.specFile(),
+        s.engine(),
+        s.instanceType(),
+        s.requests(),
+        s.failedRequests(),
+        s.failuresByType(),
+        s.latencyP50Ms(),
+        s.latencyP95Ms(),
+        s.latencyP99Ms(),
+        s.ttftP50Ms(),
+        s.ttftP95Ms(),
+        s.ttftP99Ms(),
+        s.sloTtftMs(),
+        s.sloItlMs(),
+        mean.attainment(),
+        s.copyHours(),
+        s.instanceHours(),
+        mean.costUsd(),
+        s.scalingActions(),
+        s.capacityRises(),
+        s.medianSecondsToCapacity(),
+        s.maxSecondsToCapacity(),
+        s.serving(),
+        s.objective());
   }
 
   /**
@@ -445,24 +694,27 @@ final class FrontierCommand implements Callable<Integer> {
       Objective objective,
       SearchFamily.Endpoint endpoint,
       double concurrency,
+      List<Sample> samples,
+      boolean anySeeded,
       List<Scored> searched,
       List<Point> frontier,
       List<Scored> placed,
       List<Point> reactivePoints,
-      List<Point> points,
-      Map<String, Scored> byName,
-      Point recommended,
-      int chosen,
-      List<Candidate> reactive,
+      Scored whole,
+      Candidate recommended,
       Split split,
-      Point scoredOnRest,
+      Spread chosenOn,
+      Spread scoredOnRest,
       Point hindsight,
-      List<Point> chosenOn,
-      List<Point> onRest,
+      List<Spread> firstParts,
+      List<Spread> rests,
       ObjectNode document) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode root = f.objectNode();
     root.put("trace", description);
+    ArrayNode seedList = root.putArray("seeds");
+    samples.forEach(s -> seedList.add(s.seed()));
+    root.put("seedsChangeRuns", anySeeded && samples.size() > 1);
     ObjectNode o = root.putObject("objective");
     o.put("ttftMs", objective.ttftMs());
     o.put("itlMs", objective.itlMs());
@@ -485,13 +737,12 @@ final class FrontierCommand implements Callable<Integer> {
       c.put("name", s.name());
       c.put("kind", s.kind());
       c.put("description", s.description());
-      c.put("costUsd", s.summary().costUsd());
-      c.put("attainment", s.summary().sloAttainment());
+      part(c, s.spread());
       c.put("onFrontier", onFrontier.contains(s.name()));
       // The reactive family comes first: its figures on the part it is chosen on and on the rest.
-      if (i < chosenOn.size()) {
-        part(c.putObject("firstPart"), chosenOn.get(i));
-        part(c.putObject("rest"), onRest.get(i));
+      if (i < firstParts.size()) {
+        part(c.putObject("firstPart"), firstParts.get(i));
+        part(c.putObject("rest"), rests.get(i));
       }
     }
     ArrayNode line = root.putArray("frontier");
@@ -502,8 +753,7 @@ final class FrontierCommand implements Callable<Integer> {
       ObjectNode c = placedNode.addObject();
       c.put("name", s.name());
       c.put("file", s.description());
-      c.put("costUsd", p.costUsd());
-      c.put("attainment", p.attainment());
+      part(c, s.spread());
       OptionalDouble ratio = Frontier.ratio(p, frontier);
       if (ratio.isPresent()) {
         c.put("ratio", ratio.getAsDouble());
@@ -522,47 +772,42 @@ final class FrontierCommand implements Callable<Integer> {
     }
     ObjectNode r = root.putObject("recommended");
     r.put("name", recommended.name());
-    r.put("description", reactive.get(chosen).description());
+    r.put("description", recommended.description());
     ObjectNode on = r.putObject("chosenOn");
     on.put("fromMinute", 0);
     on.put("toMinute", split.atMicros() / 60_000_000L);
-    on.put("costUsd", recommended.costUsd());
-    on.put("attainment", recommended.attainment());
+    part(on, chosenOn);
     ObjectNode scored = r.putObject("scoredOn");
     scored.put("fromMinute", split.atMicros() / 60_000_000L);
     scored.put("toMinute", (split.endMicros() + 59_999_999L) / 60_000_000L);
-    scored.put("costUsd", scoredOnRest.costUsd());
-    scored.put("attainment", scoredOnRest.attainment());
-    scored.put("meetsObjective", objective.metBy(scoredOnRest.attainment()));
+    part(scored, scoredOnRest);
+    scored.put("meetsObjective", objective.metBy(scoredOnRest.mean().attainment()));
     ObjectNode best = r.putObject("hindsightOnRest");
     best.put("name", hindsight.name());
     best.put("costUsd", hindsight.costUsd());
     best.put("attainment", hindsight.attainment());
-    Scored whole = byName.get(recommended.name());
-    ObjectNode w = r.putObject("wholeTrace");
-    w.put("costUsd", whole.summary().costUsd());
-    w.put("attainment", whole.summary().sloAttainment());
+    part(r.putObject("wholeTrace"), whole.spread());
     r.set("spec", document);
     Units.forJson(root);
     return root;
   }
 
-  private static void part(ObjectNode node, Point p) {
-    node.put("costUsd", p.costUsd());
-    node.put("attainment", p.attainment());
+  /** A configuration's mean cost and attainment over seeds, and their range. */
+  private static void part(ObjectNode node, Spread s) {
+    node.put("costUsd", s.mean().costUsd());
+    node.put("attainment", s.mean().attainment());
+    ObjectNode over = node.putObject("overSeeds");
+    over.put("seeds", s.seeds());
+    over.put("minCostUsd", s.minCostUsd());
+    over.put("maxCostUsd", s.maxCostUsd());
+    over.put("minAttainment", s.minAttainment());
+    over.put("maxAttainment", s.maxAttainment());
   }
 
-  /** Runs one round of jobs on both cores, judged by {@code objective}. */
-  private List<Simulations.Run> run(
-      List<Simulations.Job> jobs, String label, Objective objective, PrintWriter err)
+  /** Runs one round of jobs on both cores. */
+  private List<Simulations.Run> run(List<Simulations.Job> jobs, String label, PrintWriter err)
       throws InterruptedException, ExecutionException {
-    return Simulations.run(
-        commandSpec,
-        jobs,
-        ObjectiveOptions.simulation(traceOptions.seed, objective),
-        label,
-        noProgress || json,
-        err);
+    return Simulations.run(commandSpec, jobs, label, noProgress || json, err);
   }
 
   /** A generated configuration, validated as every spec is (a failure here is a bug). */

@@ -10,6 +10,7 @@ import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.ServingQueries;
 import dev.copyscale.twin.sim.Input;
+import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.traffic.Trace;
 import dev.copyscale.twin.world.TwinWorld;
@@ -135,14 +136,16 @@ final class SimulateCommand implements Callable<Integer> {
     Instant first = traceOptions.first(requests);
     String description = traceOptions.describe(requests);
     Input input = traceOptions.input(description);
+    Simulation.Options options = ObjectiveOptions.simulation(traceOptions.seed, objective);
     List<Simulations.Run> runs =
         Simulations.run(
             commandSpec,
             java.util.stream.IntStream.range(0, specs.size())
                 .mapToObj(
-                    i -> new Simulations.Job(specs.get(i), requests, first, input, worlds.get(i)))
+                    i ->
+                        new Simulations.Job(
+                            specs.get(i), requests, first, input, options, worlds.get(i)))
                 .toList(),
-            ObjectiveOptions.simulation(traceOptions.seed, objective),
             "simulating",
             noProgress || json,
             err);

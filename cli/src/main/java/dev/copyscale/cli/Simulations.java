@@ -73,12 +73,19 @@ final class Simulations {
   record Run(SimulationResult result, Decisions decisions) {}
 
   /**
-   * One spec on one trace starting at {@code first}, described for the inputs by {@code input}; its
-   * world is saved to {@code world} when the run ends (null: not kept).
+   * One spec on one trace starting at {@code first}, described for the inputs by {@code input},
+   * simulated with {@code options} (the objective, and the seed of the routing's random choices);
+   * its world is saved to {@code world} when the run ends (null: not kept).
    */
-  record Job(Prepared spec, Trace trace, Instant first, Input input, Path world) {
-    Job(Prepared spec, Trace trace, Instant first, Input input) {
-      this(spec, trace, first, input, null);
+  record Job(
+      Prepared spec,
+      Trace trace,
+      Instant first,
+      Input input,
+      Simulation.Options options,
+      Path world) {
+    Job(Prepared spec, Trace trace, Instant first, Input input, Simulation.Options options) {
+      this(spec, trace, first, input, options, null);
     }
   }
 
@@ -155,12 +162,7 @@ final class Simulations {
    * @return the runs in the jobs' order
    */
   static List<Run> run(
-      CommandSpec command,
-      List<Job> jobs,
-      Simulation.Options options,
-      String label,
-      boolean quiet,
-      PrintWriter err)
+      CommandSpec command, List<Job> jobs, String label, boolean quiet, PrintWriter err)
       throws InterruptedException, ExecutionException {
     AtomicLong done = new AtomicLong();
     long total = jobs.stream().mapToLong(j -> j.trace().size()).sum();
@@ -194,7 +196,7 @@ final class Simulations {
                 reported = requestsDone;
               }
             };
-        futures.add(pool.submit(() -> simulate(command, job, options, warnings, progress)));
+        futures.add(pool.submit(() -> simulate(command, job, warnings, progress)));
       }
       for (Future<Run> f : futures) {
         try {
@@ -221,11 +223,7 @@ final class Simulations {
   }
 
   private static Run simulate(
-      CommandSpec command,
-      Job job,
-      Simulation.Options options,
-      PrintWriter warnings,
-      LongConsumer progress) {
+      CommandSpec command, Job job, PrintWriter warnings, LongConsumer progress) {
     Prepared p = job.spec();
     Duration warmUp = warmUp(p.spec());
     TwinWorld world = TwinWorld.fresh(job.first().minus(warmUp));
@@ -243,7 +241,7 @@ final class Simulations {
     }
     world.advance(warmUp, functions);
     Simulation simulation =
-        new Simulation(world, functions, p.spec(), p.file(), p.serving(), options)
+        new Simulation(world, functions, p.spec(), p.file(), p.serving(), job.options())
             .withInput(job.input());
     SimulationResult result = simulation.run(job.trace(), progress);
     if (job.world() != null) {

@@ -76,8 +76,18 @@ final class TraceOptions {
    * @throws CommandLine.ParameterException naming the option for anything it cannot play
    */
   Trace load(CommandSpec command) {
-    Trace t = read(command);
+    return load(command, seed);
+  }
+
+  /** The trace as {@link #load(CommandSpec)} gives it, drawn with {@code seed} if synthetic. */
+  Trace load(CommandSpec command, long seed) {
+    Trace t = read(command, seed);
     return start == null ? onItsOwnClock(t) : t;
+  }
+
+  /** True for a synthetic trace: each seed draws it anew. */
+  boolean synthetic() {
+    return trace.startsWith("synthetic:");
   }
 
   /** When {@code t} (as {@link #load} returned it) starts: --start, its own clock, or 18:15. */
@@ -87,15 +97,19 @@ final class TraceOptions {
 
   /** The trace as an input of the figures: measured for a file, assumed for a synthetic one. */
   Input input(String description) {
-    boolean synthetic = trace.startsWith("synthetic:");
+    return input(description, seed);
+  }
+
+  /** The trace drawn with {@code seed} as an input of the figures. */
+  Input input(String description, long seed) {
     return new Input(
         "Trace",
         description,
-        synthetic ? Input.Provenance.ASSUMED : Input.Provenance.MEASURED,
-        synthetic ? "synthetic generator, seed " + seed : trace);
+        synthetic() ? Input.Provenance.ASSUMED : Input.Provenance.MEASURED,
+        synthetic() ? "synthetic generator, seed " + seed : trace);
   }
 
-  private Trace read(CommandSpec command) {
+  private Trace read(CommandSpec command, long seed) {
     if (repeat < 1) {
       throw new CommandLine.ParameterException(
           command.commandLine(), "--repeat must be at least 1, got " + repeat);

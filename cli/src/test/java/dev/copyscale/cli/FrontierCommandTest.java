@@ -64,13 +64,58 @@ class FrontierCommandTest {
     List<String> kinds = new ArrayList<>();
     json.get("configurations").forEach(c -> kinds.add(c.get("kind").asText()));
     // ml.g5.12xlarge: 4 copies an instance, 3 instances: 5 (minimum, maximum) pairs x 2 thresholds
-    // x 2 evaluations x 2 steps x 2 idle rules.
-    assertThat(kinds.stream().filter("reactive"::equals)).hasSize(80);
+    // x 2 evaluations x 2 steps x 2 idle rules, 50 % steps on the 3 pairs where they differ, and
+    // 5 pairs x 2 targets x 2 cooldowns of target tracking.
+    assertThat(kinds.stream().filter("reactive"::equals)).hasSize(80 + 24 + 20);
     // 3 block lengths x 5 safety factors.
     assertThat(kinds.stream().filter("clairvoyant"::equals)).hasSize(15);
     assertThat(kinds.stream().filter("placed"::equals)).hasSize(2);
     assertThat(json.get("endpoint").get("copiesPerInstance").asInt()).isEqualTo(4);
     assertThat(json.get("endpoint").get("leadMinutes").asInt()).isBetween(5, 7);
+  }
+
+  @Test
+  void aConfigurationOnASyntheticTraceIsItsMeanOverSeedsWithItsRange() {
+    assertThat(json.get("seeds").toString()).isEqualTo("[1,2,3]");
+    assertThat(json.get("seedsChangeRuns").asBoolean()).isTrue();
+    boolean anyDiffers = false;
+    for (JsonNode c : json.get("configurations")) {
+      JsonNode over = c.get("overSeeds");
+      assertThat(over.get("seeds").asInt()).isEqualTo(3);
+      assertThat(c.get("costUsd").asDouble())
+          .isBetween(over.get("minCostUsd").asDouble(), over.get("maxCostUsd").asDouble());
+      assertThat(c.get("attainment").asDouble())
+          .isBetween(over.get("minAttainment").asDouble(), over.get("maxAttainment").asDouble());
+      anyDiffers |= over.get("minAttainment").asDouble() < over.get("maxAttainment").asDouble();
+    }
+    // Each seed draws the step trace's arrivals anew: some configuration fares differently.
+    assertThat(anyDiffers).isTrue();
+    assertThat(json.get("recommended").get("scoredOn").get("overSeeds").get("seeds").asInt())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void oneSeedRunsEachConfigurationOnce() {
+    CliTest.Run run =
+        run(
+            "frontier",
+            ENDPOINT,
+            "--trace",
+            "synthetic:constant:rate=1,duration=6m",
+            "--seeds",
+            "1",
+            "--json",
+            "--no-progress");
+    assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
+    JsonNode one = Json.read(run.out(), JsonNode.class);
+    assertThat(one.get("seeds").toString()).isEqualTo("[1]");
+    assertThat(one.get("seedsChangeRuns").asBoolean()).isFalse();
+    for (JsonNode c : one.get("configurations")) {
+      JsonNode over = c.get("overSeeds");
+      assertThat(over.get("minAttainment").asDouble())
+          .isEqualTo(over.get("maxAttainment").asDouble());
+      assertThat(over.get("minCostUsd").asDouble()).isEqualTo(c.get("costUsd").asDouble());
+    }
   }
 
   @Test
@@ -133,7 +178,7 @@ class FrontierCommandTest {
             .isCloseTo(c.get("costUsd").asDouble(), within(1e-6));
       }
     }
-    assertThat(firstPart).hasSize(80);
+    assertThat(firstPart).hasSize(124);
     double objective = json.get("objective").get("attainment").asDouble();
     assertThat(r.get("name").asText()).isEqualTo(Frontier.choose(firstPart, objective).name());
     Point scored = byName(rest).get(r.get("name").asText());
@@ -152,13 +197,17 @@ class FrontierCommandTest {
     assertThat(parsed.problems()).isEmpty();
     assertThat(parsed.orThrow().name()).isEqualTo("sim-slo");
     assertThat(parsed.orThrow().component().name()).isEqualTo("sim-slo-ic");
-    assertThat(parsed.orThrow().scaling().stepPolicies()).isNotEmpty();
+    assertThat(
+            parsed.orThrow().scaling().stepPolicies().isEmpty()
+                != parsed.orThrow().scaling().targetTracking().isEmpty())
+        .as("step policies or target tracking")
+        .isTrue();
   }
 
   @Test
   void theReportChartsTheFrontierAndKeepsWhatWasPrinted() throws Exception {
     String html = Files.readString(reportDir.resolve("index.html"));
-    assertThat(html).contains("<svg", "frontier", "recommended step spec for");
+    assertThat(html).contains("<svg", "frontier", "recommended reactive spec for");
     // Every configuration is a point whose tooltip names it; the frontier's are in the table.
     json.get("configurations")
         .forEach(c -> assertThat(html).contains(c.get("name").asText() + ": $"));
@@ -183,12 +232,20 @@ class FrontierCommandTest {
     assertThat(run.out())
         .contains(
             "frontier (no configuration run is",
-            "recommended step spec for",
+            "recommended reactive spec for",
             "chosen on the first 3 min");
     String yaml = run.out().substring(run.out().indexOf("# the recommended spec"));
     SpecResult parsed = SpecParser.parse(yaml);
     assertThat(parsed.problems()).isEmpty();
-    assertThat(parsed.orThrow().scaling().engine().name()).isEqualTo("ORCHESTRATED");
+    // A step spec (engine orchestrated) or target tracking (Application Auto Scaling's, native).
+    assertThat(parsed.orThrow().scaling().engine().name()).isIn("ORCHESTRATED", "NATIVE");
+    // Three seeds of 124 reactive specs on the whole trace and its first half, and of five
+    // schedules (6 minutes: one block length).
+    assertThat(run.out())
+        .contains(
+            "seeds: 3 (1 to 3): each draws the synthetic trace anew",
+            "124 reactive specs (104 step, 20 target tracking",
+            (124 * 2 + 5) * 3 + " simulations");
   }
 
   @Test
@@ -206,6 +263,9 @@ class FrontierCommandTest {
     CliTest.Run tooFast = run("frontier", ENDPOINT, "--trace", STEP, "--slo-ttft", "1ms");
     assertThat(tooFast.exitCode()).isEqualTo(2);
     assertThat(tooFast.err()).contains("cannot search it for", "scaling.slo.ttft");
+    CliTest.Run noSeed = run("frontier", ENDPOINT, "--trace", STEP, "--seeds", "0");
+    assertThat(noSeed.exitCode()).isEqualTo(2);
+    assertThat(noSeed.err()).contains("--seeds must be at least 1, got 0");
     CliTest.Run missing = run("frontier", ENDPOINT, "--place", "no-such.yaml");
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err()).contains("no such file: no-such.yaml");

@@ -73,8 +73,8 @@ public final class FrontierReport {
               + "</div>\n"
               + "<p class=\"note\">Every configuration searched is a point (hover for its name and"
               + " figures); the line is the frontier: no configuration run is as cheap and as good"
-              + " as a point on it. Named: the configurations placed on it, the recommended step"
-              + " spec and the cheapest to meet the objective (ringed).</p>\n"
+              + " as a point on it. Named: the configurations placed on it, the recommended"
+              + " reactive spec and the cheapest to meet the objective (ringed).</p>\n"
               + "<h2>What the command printed</h2>\n"
               + "<pre>"
               + Report.escape(text)

@@ -41,6 +41,58 @@ public final class Frontier {
   }
 
   /**
+   * A configuration's results over several seeds (each seed draws a synthetic trace anew and the
+   * routing's random choices): its point is the mean cost and mean attainment, each seed weighing
+   * the same; the least and most of each say how far one seed's luck moves it.
+   *
+   * @param mean the mean over seeds, under the configuration's name
+   * @param seeds how many seeds
+   */
+  public record Spread(
+      Point mean,
+      double minCostUsd,
+      double maxCostUsd,
+      double minAttainment,
+      double maxAttainment,
+      int seeds) {
+
+    /** True when some seed's result differs from another's. */
+    public boolean varies() {
+      return minCostUsd != maxCostUsd || minAttainment != maxAttainment;
+    }
+  }
+
+  /**
+   * The mean and range of one configuration's results {@code perSeed}, under {@code name}.
+   *
+   * @throws IllegalArgumentException for no results
+   */
+  public static Spread overSeeds(String name, List<Point> perSeed) {
+    if (perSeed.isEmpty()) {
+      throw new IllegalArgumentException(name + ": no seed's result to average");
+    }
+    double cost = 0;
+    double attainment = 0;
+    double minCost = Double.POSITIVE_INFINITY;
+    double maxCost = Double.NEGATIVE_INFINITY;
+    double minAttainment = Double.POSITIVE_INFINITY;
+    double maxAttainment = Double.NEGATIVE_INFINITY;
+    for (Point p : perSeed) {
+      cost += p.costUsd();
+      attainment += p.attainment();
+      minCost = Math.min(minCost, p.costUsd());
+      maxCost = Math.max(maxCost, p.costUsd());
+      minAttainment = Math.min(minAttainment, p.attainment());
+      maxAttainment = Math.max(maxAttainment, p.attainment());
+    }
+    int n = perSeed.size();
+    // The mean of shares in [0, 1] is one; rounding cannot carry it past the ends.
+    Point mean =
+        new Point(name, cost / n, Math.max(minAttainment, Math.min(maxAttainment, attainment / n)));
+    return new Spread(mean, minCost, maxCost, minAttainment, maxAttainment, n);
+  }
+
+  /**
    * The points no other point dominates, cheapest first (so attainment rises along it). Of points
    * with the same cost and attainment, the first given stands for them.
    */

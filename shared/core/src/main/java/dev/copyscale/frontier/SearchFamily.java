@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.catalog.Catalog;
+import dev.copyscale.scaling.step.StepScaling;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
@@ -19,10 +20,11 @@ import java.util.Locale;
 
 /**
  * The configurations {@code copyscale frontier} searches for one endpoint (docs/frontier.md says
- * why each value): a family of reactive step specs, engine orchestrated on SageMaker's 10-second
- * ConcurrentRequestsPerCopy, and clairvoyant schedules whose capacity per block is read from the
- * trace itself and bought a lead time ahead. Each is the endpoint's spec with its own names and
- * scaling; every one must pass the spec's validation (the tests check they all do).
+ * why each value): a family of reactive specs on SageMaker's 10-second ConcurrentRequestsPerCopy
+ * (step specs under engine orchestrated, target tracking under engine native), and clairvoyant
+ * schedules whose capacity per block is read from the trace itself and bought a lead time ahead.
+ * Each is the endpoint's spec with its own names and scaling; every one must pass the spec's
+ * validation (the tests check they all do).
  */
 public final class SearchFamily {
   private SearchFamily() {}
@@ -203,27 +205,52 @@ public final class SearchFamily {
   }
 
   /**
-   * The reactive family: every combination of the held minimum (none, one instance's copies, half
-   * the instances' copies), the most instances (all the endpoint allows, or half of them), the
-   * scale-out threshold, the datapoints it waits for, the step (a copy or an instance's worth), and
-   * how long the load must stay low before capacity is given back. Combinations that coincide (a
+   * The reactive family: the step specs ({@link #steps}) and the target-tracking specs ({@link
+   * #targetTracking}), in that order.
+   */
+  public static List<Candidate> reactive(Endpoint e, double meanRequestTokens) {
+    List<Candidate> family = new ArrayList<>(steps(e, meanRequestTokens));
+    family.addAll(targetTracking(e, meanRequestTokens));
+    return List.copyOf(family);
+  }
+
+  /**
+   * How a step spec's steps are sized: by {@code copies} copies, or (percent) by {@link
+   * #PERCENT_STEP} % of the copies in service, never by fewer than {@code copies}.
+   */
+  record StepSize(int copies, boolean percent) {
+    String label() {
+      return percent ? "pct" + PERCENT_STEP : "add" + copies;
+    }
+  }
+
+  /**
+   * A percentage step's size. At the first step the load per copy lies between the threshold and
+   * twice it, so between 0 and 100 % more copies bring it back under the threshold: 50 % is the
+   * middle; from twice the threshold on at least 100 % more are needed: twice the step. After the
+   * idle rule (below a third of the threshold) half the copies leave the rest below two thirds of
+   * it.
+   */
+  static final int PERCENT_STEP = 50;
+
+  /**
+   * The reactive step specs: every combination of the held minimum (none, one instance's copies,
+   * half the instances' copies), the most instances (all the endpoint allows, or half of them), the
+   * scale-out threshold, the datapoints it waits for, the step (a copy, an instance's worth, or a
+   * percentage of the copies in service of at least an instance's worth), and how long the load
+   * must stay low before capacity is given back. Combinations that coincide (a
    * one-copy-per-instance endpoint, one instance) are searched once, and those whose maximum leaves
    * no room above the minimum not at all. Thresholds are shares of {@link #copyConcurrency} for
    * requests of {@code meanRequestTokens}.
    */
-  public static List<Candidate> reactive(Endpoint e, double meanRequestTokens) {
-    double concurrency = copyConcurrency(e, meanRequestTokens);
+  public static List<Candidate> steps(Endpoint e, double meanRequestTokens) {
     int p = e.copiesPerInstance();
-    int half = (e.maxInstances() + 1) / 2;
-    List<Integer> minimums =
-        distinct(0, Math.min(p, e.maxCopies()), Math.min(half * p, e.maxCopies()));
-    List<Integer> maxInstances = distinct(e.maxInstances(), half);
-    List<Integer> steps = distinct(1, p);
-    List<Integer> thresholds = new ArrayList<>();
-    for (double share : THRESHOLD_SHARES) {
-      thresholds.add((int) Math.max(1, Math.round(concurrency * share)));
-    }
-    thresholds = distinct(thresholds.stream().mapToInt(Integer::intValue).toArray());
+    List<Integer> minimums = minimums(e, 0);
+    List<Integer> maxInstances = distinct(e.maxInstances(), (e.maxInstances() + 1) / 2);
+    List<StepSize> steps = new ArrayList<>();
+    distinct(1, p).forEach(copies -> steps.add(new StepSize(copies, false)));
+    steps.add(new StepSize(p, true));
+    List<Integer> thresholds = thresholds(e, meanRequestTokens);
     List<Integer> idles = new ArrayList<>();
     for (int k : IDLE_LEAD_MULTIPLES) {
       idles.add(k * e.leadMinutes());
@@ -237,9 +264,12 @@ public final class SearchFamily {
         }
         for (int threshold : thresholds) {
           for (int periods : EVALUATION_PERIODS) {
-            for (int step : steps) {
+            for (StepSize step : steps) {
+              if (step.percent() && coincides(step, min, max)) {
+                continue; // a percentage that always asks what a fixed step asks
+              }
               for (int idle : idles) {
-                family.add(reactive(e, min, instances, max, threshold, periods, step, idle));
+                family.add(step(e, min, instances, max, threshold, periods, step, idle));
               }
             }
           }
@@ -249,22 +279,69 @@ public final class SearchFamily {
     return List.copyOf(family);
   }
 
-  private static Candidate reactive(
-      Endpoint e, int min, int instances, int max, int threshold, int periods, int step, int idle) {
-    String name =
-        String.format(
-            Locale.ROOT,
-            "step-min%d-max%d-at%d-e%d-add%d-idle%d",
-            min,
-            max,
-            threshold,
-            periods,
-            step,
-            idle);
-    if (name.length() > MAX_NAME) {
-      // Only on endpoints of hundreds of copies: the dimensions stay in the description.
-      name = String.format(Locale.ROOT, "step-%08x", name.hashCode());
+  /**
+   * True when the percentage {@code step} moves every capacity from {@code min} (at least one: from
+   * none a percentage is nothing, and the step back from zero is the same) to {@code max} where the
+   * fixed step of its least magnitude moves it, at both scale-out steps and the scale-in step, once
+   * clamped to [{@code min}, {@code max}]: then the two specs are one and it is not searched.
+   */
+  static boolean coincides(StepSize step, int min, int max) {
+    int least = step.copies() > 1 ? step.copies() : 0;
+    for (int c = Math.max(1, min); c <= max; c++) {
+      int[][] moves = {
+        {PERCENT_STEP, step.copies()},
+        {2 * PERCENT_STEP, 2 * step.copies()},
+        {-PERCENT_STEP, -step.copies()}
+      };
+      for (int[] m : moves) {
+        int byPercent = c + StepScaling.percentChange(c, m[0], least);
+        int byCopies = c + m[1];
+        if (Math.max(min, Math.min(max, byPercent)) != Math.max(min, Math.min(max, byCopies))) {
+          return false;
+        }
+      }
     }
+    return true;
+  }
+
+  /** The held minimums: {@code floor} copies, one instance's copies, half the instances'. */
+  private static List<Integer> minimums(Endpoint e, int floor) {
+    int p = e.copiesPerInstance();
+    int half = (e.maxInstances() + 1) / 2;
+    return distinct(floor, Math.min(p, e.maxCopies()), Math.min(half * p, e.maxCopies()));
+  }
+
+  /** The scale-out thresholds (and tracking targets): shares of what a copy serves at once. */
+  private static List<Integer> thresholds(Endpoint e, double meanRequestTokens) {
+    double concurrency = copyConcurrency(e, meanRequestTokens);
+    int[] thresholds = new int[THRESHOLD_SHARES.length];
+    for (int i = 0; i < thresholds.length; i++) {
+      thresholds[i] = (int) Math.max(1, Math.round(concurrency * THRESHOLD_SHARES[i]));
+    }
+    return distinct(thresholds);
+  }
+
+  private static Candidate step(
+      Endpoint e,
+      int min,
+      int instances,
+      int max,
+      int threshold,
+      int periods,
+      StepSize step,
+      int idle) {
+    String name =
+        shortened(
+            String.format(
+                Locale.ROOT,
+                "step-min%d-max%d-at%d-e%d-%s-idle%d",
+                min,
+                max,
+                threshold,
+                periods,
+                step.label(),
+                idle),
+            "step");
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode scaling = f.objectNode();
     scaling.put("dimension", "copies");
@@ -275,20 +352,21 @@ public final class SearchFamily {
     ObjectNode out = policies.addObject();
     out.put("name", "out");
     alarm(out, 10, periods, threshold, "GreaterThanOrEqualToThreshold");
-    out.put("adjustmentType", "ChangeInCapacity");
     // Twice the threshold in flight per copy: the load outgrew the copies by half at least; a
     // double step.
+    int first = step.percent() ? PERCENT_STEP : step.copies();
+    adjustment(out, step);
     ArrayNode outSteps = out.putArray("steps");
-    outSteps.addObject().put("lower", 0).put("upper", threshold).put("adjustment", step);
-    outSteps.addObject().put("lower", threshold).put("adjustment", 2 * step);
+    outSteps.addObject().put("lower", 0).put("upper", threshold).put("adjustment", first);
+    outSteps.addObject().put("lower", threshold).put("adjustment", 2 * first);
     out.put("cooldownSeconds", SCALE_OUT_COOLDOWN_SECONDS);
     ObjectNode in = policies.addObject();
     in.put("name", "in");
     // A third of the threshold: after a step in, the copies left stay below the threshold.
     alarm(in, 60, idle, threshold / 3.0, "LessThanThreshold")
         .put("treatMissingData", "notBreaching");
-    in.put("adjustmentType", "ChangeInCapacity");
-    in.putArray("steps").addObject().put("upper", 0).put("adjustment", -step);
+    adjustment(in, step);
+    in.putArray("steps").addObject().put("upper", 0).put("adjustment", -first);
     in.put("cooldownSeconds", SCALE_IN_COOLDOWN_SECONDS);
     if (min == 0) {
       ObjectNode zero = policies.addObject();
@@ -301,28 +379,139 @@ public final class SearchFamily {
       zeroAlarm.put("threshold", 1);
       zeroAlarm.put("comparison", "GreaterThanOrEqualToThreshold");
       zero.put("metricAggregation", "Maximum");
+      // A percentage of no copies is none: from zero the step is its least, in copies.
       zero.putObject("simple")
-          .put("adjustment", step)
+          .put("adjustment", step.copies())
           .put("cooldownSeconds", SCALE_OUT_COOLDOWN_SECONDS);
     }
+    String by =
+        step.percent()
+            ? String.format(
+                Locale.ROOT,
+                "%d %% (%d %% from %d), at least %d,",
+                first,
+                2 * first,
+                2 * threshold,
+                step.copies())
+            : String.format(Locale.ROOT, "%d (%d from %d)", first, 2 * first, 2 * threshold);
     String description =
         String.format(
             Locale.ROOT,
-            "reactive: holds %d, at most %d copies (%d instances); out by %d (%d from %d) when %d"
-                + " in flight per copy for %d s, in by %d after %d quiet minutes",
+            "reactive: holds %d, at most %d copies (%d instances); out by %s when %d in flight per"
+                + " copy for %d s, in by %s after %d quiet minutes",
             min,
             max,
             instances,
-            step,
-            2 * step,
-            2 * threshold,
+            by,
             threshold,
             periods * 10,
-            step,
+            step.percent()
+                ? String.format(Locale.ROOT, "%d %% (at least %d)", first, step.copies())
+                : Integer.toString(first),
             idle);
     int p = e.copiesPerInstance();
     return new Candidate(
         name, Kind.REACTIVE, description, scaling, Math.max(1, min), (min + p - 1) / p, instances);
+  }
+
+  /**
+   * A policy's adjustment type: a change in copies, or a percentage change held to at least the
+   * step's copies (Application Auto Scaling's MinAdjustmentMagnitude; a percentage of a few copies
+   * rounds to one copy without it, and it is only accepted above one).
+   */
+  private static void adjustment(ObjectNode policy, StepSize step) {
+    if (!step.percent()) {
+      policy.put("adjustmentType", "ChangeInCapacity");
+      return;
+    }
+    policy.put("adjustmentType", "PercentChangeInCapacity");
+    if (step.copies() > 1) {
+      policy.put("minAdjustmentMagnitude", step.copies());
+    }
+  }
+
+  /** The predefined metric the target-tracking specs track: SageMaker's 10-second concurrency. */
+  static final String TRACKED_METRIC =
+      "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution";
+
+  /**
+   * Target tracking's scale-out cooldowns: the tutorial's 60 s, and Application Auto Scaling's
+   * documented default, 300 s, about as long as a new copy takes to serve (during it the capacity
+   * asked for counts as there, so the policy does not ask again while the copies start).
+   */
+  static final int[] TRACKING_SCALE_OUT_COOLDOWNS = {60, 300};
+
+  /**
+   * The target-tracking specs (engine native: Application Auto Scaling's own policy on {@link
+   * #TRACKED_METRIC}): every combination of the held minimum (one copy, one instance's copies, half
+   * the instances' copies: target tracking does not scale from zero), the most instances, the
+   * target (the step specs' thresholds: shares of {@link #copyConcurrency}; 0.5 is SageMaker's
+   * suggested starting safety factor) and the scale-out cooldown. The scale-in cooldown is AAS's
+   * default, 300 s; the alarms are the ones AAS creates.
+   */
+  public static List<Candidate> targetTracking(Endpoint e, double meanRequestTokens) {
+    int p = e.copiesPerInstance();
+    List<Integer> maxInstances = distinct(e.maxInstances(), (e.maxInstances() + 1) / 2);
+    List<Candidate> family = new ArrayList<>();
+    for (int min : minimums(e, 1)) {
+      for (int instances : maxInstances) {
+        int max = Math.min(e.maxCopies(), instances * p);
+        if (max <= min) {
+          continue;
+        }
+        for (int target : thresholds(e, meanRequestTokens)) {
+          for (int cooldown : TRACKING_SCALE_OUT_COOLDOWNS) {
+            family.add(tracking(e, min, instances, max, target, cooldown));
+          }
+        }
+      }
+    }
+    return List.copyOf(family);
+  }
+
+  private static Candidate tracking(
+      Endpoint e, int min, int instances, int max, int target, int scaleOutCooldown) {
+    String name =
+        shortened(
+            String.format(
+                Locale.ROOT, "tt-min%d-max%d-at%d-out%d", min, max, target, scaleOutCooldown),
+            "tt");
+    ObjectNode scaling = JsonNodeFactory.instance.objectNode();
+    scaling.put("dimension", "copies");
+    scaling.put("minCopies", min);
+    scaling.put("maxCopies", max);
+    scaling.put("engine", "native");
+    scaling
+        .putObject("targetTracking")
+        .put("metric", TRACKED_METRIC)
+        .put("target", target)
+        .put("scaleOutCooldownSeconds", scaleOutCooldown)
+        .put("scaleInCooldownSeconds", SCALE_IN_COOLDOWN_SECONDS);
+    String description =
+        String.format(
+            Locale.ROOT,
+            "reactive: target tracking of %d in flight per copy (ConcurrentRequestsPerCopy, 10 s),"
+                + " holds %d, at most %d copies (%d instances); scale-out cooldown %d s, scale-in"
+                + " %d s",
+            target,
+            min,
+            max,
+            instances,
+            scaleOutCooldown,
+            SCALE_IN_COOLDOWN_SECONDS);
+    int p = e.copiesPerInstance();
+    return new Candidate(
+        name, Kind.REACTIVE, description, scaling, min, (min + p - 1) / p, instances);
+  }
+
+  /**
+   * {@code name}, or (longer than a deployment name may be: only on endpoints of hundreds of
+   * copies) {@code prefix} and its hash; the dimensions stay in the description.
+   */
+  private static String shortened(String name, String prefix) {
+    return name.length() > MAX_NAME
+        ? String.format(Locale.ROOT, "%s-%08x", prefix, name.hashCode())
+        : name;
   }
 
   /**

@@ -86,4 +86,39 @@ class FrontierTest {
   private static org.assertj.core.data.Offset<Double> within() {
     return org.assertj.core.data.Offset.offset(1e-12);
   }
+
+  @Test
+  void overSeedsAPointIsTheMeanOfEachSeedsCostAndAttainmentWithTheirRange() {
+    Frontier.Spread s =
+        Frontier.overSeeds(
+            "tt",
+            List.of(new Point("a", 10, 0.90), new Point("b", 14, 0.96), new Point("c", 12, 0.99)));
+    assertThat(s.mean().name()).isEqualTo("tt");
+    assertThat(s.mean().costUsd()).isCloseTo(12, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(s.mean().attainment())
+        .isCloseTo(0.95, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(s.minCostUsd()).isEqualTo(10);
+    assertThat(s.maxCostUsd()).isEqualTo(14);
+    assertThat(s.minAttainment()).isEqualTo(0.90);
+    assertThat(s.maxAttainment()).isEqualTo(0.99);
+    assertThat(s.seeds()).isEqualTo(3);
+    assertThat(s.varies()).isTrue();
+  }
+
+  @Test
+  void oneSeedOrSeedsThatAgreeHaveNoSpread() {
+    Frontier.Spread one = Frontier.overSeeds("x", List.of(MIDDLE));
+    assertThat(one.mean()).isEqualTo(new Point("x", 14, 0.97));
+    assertThat(one.varies()).isFalse();
+    Frontier.Spread same = Frontier.overSeeds("x", List.of(MIDDLE, MIDDLE, MIDDLE));
+    assertThat(same.mean().attainment()).isEqualTo(0.97);
+    assertThat(same.varies()).isFalse();
+    // A mean of shares at 1 stays within [0, 1] whatever the rounding.
+    assertThat(
+            Frontier.overSeeds("x", List.of(new Point("a", 1, 1), new Point("b", 1, 1)))
+                .mean()
+                .attainment())
+        .isEqualTo(1);
+    assertThatThrownBy(() -> Frontier.overSeeds("x", List.of())).hasMessageContaining("x");
+  }
 }

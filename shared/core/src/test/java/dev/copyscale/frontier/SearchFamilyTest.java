@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.frontier.SearchFamily.Candidate;
 import dev.copyscale.frontier.SearchFamily.Endpoint;
+import dev.copyscale.spec.AdjustmentType;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.spec.SpecResult;
@@ -51,14 +52,26 @@ class SearchFamilyTest {
   @Test
   void everyReactiveSpecPassesValidationWithItsOwnNames() {
     Endpoint e = new Endpoint(4, 3, 12, 20, 6, 32768);
-    List<Candidate> family = SearchFamily.reactive(e, 1000);
+    List<Candidate> steps = SearchFamily.steps(e, 1000);
     // (minimum, maximum) in {0, 4} x {12, 8} and (8, 12) (8 to 8 leaves no room), x thresholds
-    // {10, 16} x datapoints {1, 3} x steps {1, 4} x idle {6, 18} minutes.
-    assertThat(family).hasSize(5 * 2 * 2 * 2 * 2);
-    assertThat(family)
+    // {10, 16} x datapoints {1, 3} x steps {1, 4} x idle {6, 18} minutes; steps of 50 % (at least
+    // 4) only where they ask something a step of 4 does not: from 0 or 4 to 12, and from 0 to 8.
+    assertThat(steps).hasSize(5 * 2 * 2 * 2 * 2 + 3 * 2 * 2 * 2);
+    assertThat(steps)
+        .filteredOn(c -> c.name().contains("pct"))
+        .extracting(
+            c -> c.scaling().get("minCopies").asInt() + "-" + c.scaling().get("maxCopies").asInt())
+        .containsOnly("0-12", "4-12", "0-8");
+    assertThat(steps)
         .extracting(
             c -> c.scaling().get("minCopies").asInt() + "-" + c.scaling().get("maxCopies").asInt())
         .containsOnly("0-12", "0-8", "4-12", "4-8", "8-12");
+    List<Candidate> tracking = SearchFamily.targetTracking(e, 1000);
+    // (minimum, maximum) in {1, 4} x {12, 8} and (8, 12), x targets {10, 16} x cooldowns {60, 300}.
+    assertThat(tracking).hasSize(5 * 2 * 2);
+    List<Candidate> family = SearchFamily.reactive(e, 1000);
+    assertThat(family).hasSize(steps.size() + tracking.size());
+    assertThat(family).allMatch(c -> c.kind() == SearchFamily.Kind.REACTIVE);
     assertValid(family, e);
     DeploymentSpec first = parse(family.get(0).document(bundledEndpoint(), 4));
     assertThat(first.scaling().minCapacity()).isZero();
@@ -71,15 +84,87 @@ class SearchFamilyTest {
   }
 
   @Test
+  void percentageStepsScaleByHalfTheCopiesInServiceAndAtLeastAnInstancesWorth() {
+    Endpoint e = new Endpoint(4, 3, 12, 20, 6, 32768);
+    Candidate c =
+        SearchFamily.steps(e, 1000).stream()
+            .filter(s -> s.name().equals("step-min4-max12-at10-e1-pct50-idle6"))
+            .findFirst()
+            .orElseThrow();
+    DeploymentSpec spec = parse(c.document(bundledEndpoint(), 4));
+    DeploymentSpec.StepPolicy out = spec.scaling().stepPolicies().get(0);
+    assertThat(out.adjustmentType()).isEqualTo(AdjustmentType.PERCENT_CHANGE_IN_CAPACITY);
+    assertThat(out.minAdjustmentMagnitude()).contains(4);
+    assertThat(out.steps()).extracting(DeploymentSpec.Step::adjustment).containsExactly(50, 100);
+    DeploymentSpec.StepPolicy in = spec.scaling().stepPolicies().get(1);
+    assertThat(in.adjustmentType()).isEqualTo(AdjustmentType.PERCENT_CHANGE_IN_CAPACITY);
+    assertThat(in.minAdjustmentMagnitude()).contains(4);
+    assertThat(in.steps()).extracting(DeploymentSpec.Step::adjustment).containsExactly(-50);
+    // From zero a percentage is nothing: the step back is an instance's copies.
+    Candidate fromZero =
+        SearchFamily.steps(e, 1000).stream()
+            .filter(s -> s.name().equals("step-min0-max12-at10-e1-pct50-idle6"))
+            .findFirst()
+            .orElseThrow();
+    DeploymentSpec zero = parse(fromZero.document(bundledEndpoint(), 4));
+    assertThat(zero.scaling().stepPolicies().get(2).adjustmentType())
+        .isEqualTo(AdjustmentType.CHANGE_IN_CAPACITY);
+    assertThat(zero.scaling().stepPolicies().get(2).steps().get(0).adjustment()).isEqualTo(4);
+  }
+
+  @Test
+  void aPercentageStepIsSearchedOnlyWhereItAsksWhatNoFixedStepAsks() {
+    SearchFamily.StepSize half = new SearchFamily.StepSize(4, true);
+    // 4 to 8 copies: 50 % of at most 8 is at most 4, and 100 % from 4 reaches 8 as 8 more would.
+    assertThat(SearchFamily.coincides(half, 4, 8)).isTrue();
+    // 4 to 12: from 10 copies 50 % asks 5, not 4.
+    assertThat(SearchFamily.coincides(half, 4, 12)).isFalse();
+    // 0 to 8: from 1 copy 100 % asks the least, 4, where a double step asks 8.
+    assertThat(SearchFamily.coincides(half, 0, 8)).isFalse();
+  }
+
+  @Test
+  void targetTrackingTracksTheStepThresholdsOnTheHighResolutionConcurrencyUnderEngineNative() {
+    Endpoint e = new Endpoint(4, 3, 12, 20, 6, 32768);
+    List<Candidate> tracking = SearchFamily.targetTracking(e, 1000);
+    assertThat(tracking).allMatch(c -> c.name().startsWith("tt-"));
+    for (Candidate c : tracking) {
+      DeploymentSpec spec = parse(c.document(bundledEndpoint(), 4));
+      assertThat(spec.scaling().engine()).isEqualTo(DeploymentSpec.Engine.NATIVE);
+      assertThat(spec.scaling().stepPolicies()).isEmpty();
+      DeploymentSpec.TargetTracking tt = spec.scaling().targetTracking().orElseThrow();
+      assertThat(tt.metric())
+          .isEqualTo("SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution");
+      assertThat(tt.scaleInCooldownSeconds()).isEqualTo(300);
+      // Target tracking never scales from zero: it holds at least a copy, and starts with it.
+      assertThat(spec.scaling().minCapacity()).isPositive();
+      assertThat(spec.component().copies()).isEqualTo(spec.scaling().minCapacity());
+      assertThat(spec.endpoint().managedInstanceScaling().minInstances()).isPositive();
+    }
+    assertThat(tracking)
+        .extracting(c -> c.scaling().get("targetTracking").get("target").asInt())
+        .containsOnly(10, 16);
+    assertThat(tracking)
+        .extracting(c -> c.scaling().get("targetTracking").get("scaleOutCooldownSeconds").asInt())
+        .containsOnly(60, 300);
+    assertThat(tracking)
+        .extracting(c -> c.scaling().get("minCopies").asInt())
+        .containsOnly(1, 4, 8);
+  }
+
+  @Test
   void thresholdsAreSharesOfWhatACopyServesAtOnceForTheTracesRequests() {
     Endpoint e = new Endpoint(4, 3, 12, 20, 6, 32768);
     // Small requests: the objective's 20 in flight; large ones: the 32,768-token batch holds 16.
     assertThat(SearchFamily.copyConcurrency(e, 1000)).isEqualTo(20);
     assertThat(SearchFamily.copyConcurrency(e, 2048)).isEqualTo(16);
     assertThat(SearchFamily.copyConcurrency(e, 100_000)).isEqualTo(1);
-    assertThat(SearchFamily.reactive(e, 2048))
+    assertThat(SearchFamily.steps(e, 2048))
         .extracting(
             c -> c.scaling().get("stepPolicies").get(0).get("alarm").get("threshold").asInt())
+        .containsOnly(8, 13);
+    assertThat(SearchFamily.targetTracking(e, 2048))
+        .extracting(c -> c.scaling().get("targetTracking").get("target").asInt())
         .containsOnly(8, 13);
     assertThatThrownBy(() -> SearchFamily.copyConcurrency(e, 0)).hasMessageContaining("tokens");
   }
@@ -89,7 +174,18 @@ class SearchFamilyTest {
     // One copy per instance, one instance: an instance's worth and half the instances' are one
     // copy (which leaves no room to scale: only the minimum 0 is searched), and the steps coincide.
     List<Candidate> family = SearchFamily.reactive(new Endpoint(1, 1, 1, 20, 6, 32768), 1000);
+    // From 0 to 1 copy a 50 % step asks what a step of one does; target tracking holds at least
+    // the one copy there is, which leaves it no room.
     assertThat(family).hasSize(1 * 1 * 2 * 2 * 1 * 2);
+    assertThat(family).noneMatch(c -> c.scaling().has("targetTracking"));
+    assertThat(family).noneMatch(c -> c.name().contains("pct"));
+    // One copy an instance and more of them: 50 % steps (no least magnitude: one copy is AAS's
+    // least anyway) differ from steps of one from 4 copies on.
+    List<Candidate> wide = SearchFamily.steps(new Endpoint(1, 8, 8, 20, 6, 32768), 1000);
+    assertThat(wide).anyMatch(c -> c.name().contains("pct"));
+    assertThat(wide)
+        .filteredOn(c -> c.name().contains("pct"))
+        .allMatch(c -> !c.scaling().get("stepPolicies").get(0).has("minAdjustmentMagnitude"));
     assertValid(family, new Endpoint(1, 1, 1, 20, 6, 32768));
   }
 

@@ -208,15 +208,21 @@ public final class StepScaling {
   static int adjustment(StepPolicy policy, Step step, int capacity) {
     return switch (policy.adjustmentType()) {
       case EXACT_CAPACITY -> step.adjustment() - capacity;
-      case PERCENT_CHANGE_IN_CAPACITY -> {
-        int rounded = roundPercent(capacity * step.adjustment() / 100.0);
-        int minimum = policy.minAdjustmentMagnitude().orElse(0);
-        yield Math.abs(rounded) < minimum
-            ? (int) Math.signum(step.adjustment()) * minimum
-            : rounded;
-      }
+      case PERCENT_CHANGE_IN_CAPACITY ->
+          percentChange(capacity, step.adjustment(), policy.minAdjustmentMagnitude().orElse(0));
       case CHANGE_IN_CAPACITY -> step.adjustment();
     };
+  }
+
+  /**
+   * The change a PercentChangeInCapacity step of {@code percent} asks from {@code capacity}:
+   * rounded as AAS rounds it, and at least {@code minAdjustmentMagnitude} either way (0: none).
+   */
+  public static int percentChange(int capacity, int percent, int minAdjustmentMagnitude) {
+    int rounded = roundPercent(capacity * percent / 100.0);
+    return Math.abs(rounded) < minAdjustmentMagnitude
+        ? (int) Math.signum(percent) * minAdjustmentMagnitude
+        : rounded;
   }
 
   /** AAS's rounding of a percent change: above 1 down, (0, 1) to 1, (−1, 0) to −1, below −1 up. */
