@@ -122,6 +122,19 @@ final class Simulations {
               + String.join("\n  - ", parsed.problems().stream().map(Object::toString).toList()));
     }
     DeploymentSpec spec = parsed.orThrow();
+    if (spec.shared()) {
+      // Simulating one of them alone would report an endpoint that is not the one deployed.
+      throw new CommandLine.ParameterException(
+          command.commandLine(),
+          file
+              + " puts "
+              + spec.components().size()
+              + " components on endpoint "
+              + spec.endpoint().name()
+              + ": the simulator serves one component per endpoint so far (a trace per component"
+              + " and the arbiter that shares the instances are the next step, docs/endpoints.md);"
+              + " simulate each component as a spec of its own");
+    }
     // What serves first: a model nothing describes is refused naming the field that describes it.
     Serving served = SpecFiles.serving(command, file.toString(), spec, model, table);
     PreflightReport preflight =

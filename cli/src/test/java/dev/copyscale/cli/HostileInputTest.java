@@ -161,6 +161,20 @@ class HostileInputTest {
             example,
             "--trace",
             "synthetic:diurnal:mean=1,duration=1000d"));
+    String shared = RepoFiles.path("examples/shared-endpoint.yaml").toString();
+    cases.add(
+        usage(
+            "several components to simulate",
+            "puts 2 components on endpoint shared: the simulator serves one component",
+            "simulate",
+            shared));
+    cases.add(
+        preflight(
+            "component and components",
+            file(
+                "both.yaml",
+                RepoFiles.read("examples/shared-endpoint.yaml") + "component: {name: x}\n"),
+            "component: give either component and scaling (one component) or components"));
     cases.add(
         usage("five thousand repeats", "--max-requests", "simulate", example, "--repeat", "5000"));
     cases.add(usage("glacial scale", "400 days", "simulate", example, "--scale", "1e-9"));

@@ -41,6 +41,17 @@ public sealed interface Action {
     }
   }
 
+  /**
+   * A LoRA adapter inference component on {@code base} (Specification.BaseInferenceComponentName),
+   * its weights at {@code artifactUrl} (Container.ArtifactUrl): no compute and no copy count of its
+   * own.
+   */
+  record CreateAdapter(String name, String base, String artifactUrl) implements Action {
+    public String describe() {
+      return "CreateInferenceComponent " + name + " (adapter on " + base + ", " + artifactUrl + ")";
+    }
+  }
+
   record UpdateComponent(String name, String model) implements Action {
     public String describe() {
       return "UpdateInferenceComponent " + name + " (" + model + ")";
@@ -80,7 +91,8 @@ public sealed interface Action {
     }
   }
 
-  record DeletePolicy(String policy) implements Action {
+  /** A scaling policy on the scalable target {@code resourceId}. */
+  record DeletePolicy(String policy, String resourceId) implements Action {
     public String describe() {
       return "DeleteScalingPolicy " + policy;
     }

@@ -1,5 +1,6 @@
 package dev.copyscale.deploy;
 
+import dev.copyscale.deploy.Action.CreateAdapter;
 import dev.copyscale.deploy.Action.CreateComponent;
 import dev.copyscale.deploy.Action.CreateEndpoint;
 import dev.copyscale.deploy.Action.CreateEndpointConfig;
@@ -27,8 +28,11 @@ import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides the next safe steps towards a spec (or towards nothing, for a delete) from what exists.
@@ -46,13 +50,17 @@ public final class DeployPlanner {
    */
   public static Plan plan(
       DeploymentSpec spec, List<StepPolicy> alarmed, Observed o, Applied applied, Instant now) {
-    Bounds bounds = bounds(spec, now);
-    ResourceNames names = ResourceNames.of(spec);
+    List<ResourceNames> each = ResourceNames.ofEach(spec);
+    ResourceNames names = each.get(0);
     Phase working = applied.everInService() ? Phase.Updating : Phase.Creating;
     List<Action> actions = new ArrayList<>();
 
-    if (!o.models().contains(names.model())) {
-      actions.add(new CreateModel(names.model()));
+    Set<String> models = new LinkedHashSet<>();
+    each.forEach(n -> models.add(n.model()));
+    for (String model : models) {
+      if (!o.models().contains(model)) {
+        actions.add(new CreateModel(model));
+      }
     }
     if (!o.endpointConfigs().contains(names.endpointConfig())) {
       actions.add(new CreateEndpointConfig(names.endpointConfig()));
@@ -78,37 +86,286 @@ public final class DeployPlanner {
       actions.add(new UpdateEndpoint(names.endpoint(), names.endpointConfig()));
       return Plan.act(Phase.Updating, actions);
     }
+    List<String> going = removed(spec, o, actions);
+    if (!spec.shared()) {
+      Step step = component(spec, alarmed, names, o, applied, now, actions);
+      if (step.kind() == Step.Kind.SETTLED && !going.isEmpty()) {
+        step = new Step(Step.Kind.WAITING, String.join("; ", going));
+      }
+      return switch (step.kind()) {
+        case CREATED -> Plan.act(working, actions);
+        case UPDATED -> Plan.act(Phase.Updating, actions);
+        case FAILED -> Plan.failed(step.detail());
+        case WAITING -> Plan.waitFor(working, actions, step.detail());
+        case SETTLED -> {
+          schedules(spec, spec.scaling().schedules(), o, applied, actions);
+          cleanup(names, o, endpoint, modelsInUse(o, Set.of()), actions);
+          yield actions.isEmpty() ? Plan.act(Phase.InService, actions) : Plan.act(working, actions);
+        }
+      };
+    }
+    return shared(spec, alarmed, each, o, applied, now, endpoint, going, actions);
+  }
+
+  /**
+   * Several components on one endpoint: each is planned as the single form plans its one, and one
+   * that fails or waits does not stop the others (failure isolation). The deployment is InService
+   * when every component and adapter is; Failed, naming them, when the others are settled and some
+   * failed.
+   */
+  private static Plan shared(
+      DeploymentSpec spec,
+      List<StepPolicy> alarmed,
+      List<ResourceNames> each,
+      Observed o,
+      Applied applied,
+      Instant now,
+      EndpointView endpoint,
+      List<String> going,
+      List<Action> actions) {
+    List<String> waiting = new ArrayList<>(going);
+    List<String> failed = new ArrayList<>();
+    boolean updated = false;
+    Set<String> inUse = new LinkedHashSet<>();
+    List<DeploymentSpec.Schedule> schedules = new ArrayList<>();
+    for (int i = 0; i < spec.components().size(); i++) {
+      DeploymentSpec.Member m = spec.components().get(i);
+      DeploymentSpec view = spec.member(m);
+      ResourceNames names = each.get(i);
+      schedules.addAll(m.scaling().schedules());
+      List<StepPolicy> own = m.scaling().stepPolicies().stream().filter(alarmed::contains).toList();
+      Observed mine = o.forComponent(names.component(), names.policyPrefix());
+      Applied its =
+          new Applied(
+              applied.fingerprints(),
+              applied.fingerprints().containsKey(zeroKey(names.component())),
+              applied.everInService());
+      Step step = component(view, own, names, mine, its, now, actions);
+      switch (step.kind()) {
+        case UPDATED -> updated = true;
+        case FAILED -> failed.add(step.detail());
+        case WAITING -> waiting.add(step.detail());
+        default -> {}
+      }
+      mine.component().ifPresent(c -> inUse.add(c.modelName()));
+    }
+    // Alarms no component keeps: those of removed components and of the single form's names.
+    Set<String> prefixes = new LinkedHashSet<>();
+    each.forEach(n -> prefixes.add(n.policyPrefix()));
+    o.alarms().stream()
+        .filter(a -> prefixes.stream().noneMatch(a::startsWith))
+        .sorted()
+        .forEach(a -> actions.add(new DeleteAlarm(a)));
+    schedules(spec, schedules, o, applied, actions);
+    if (waiting.isEmpty() && failed.isEmpty()) {
+      each.forEach(n -> inUse.add(n.model()));
+      cleanup(each.get(0), o, endpoint, modelsInUse(o, inUse), actions);
+    }
+    Optional<String> failure =
+        failed.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", failed));
+    Optional<String> wait =
+        waiting.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", waiting));
+    Phase working = applied.everInService() || updated ? Phase.Updating : Phase.Creating;
+    if (!actions.isEmpty()) {
+      return new Plan(working, actions, wait, failure);
+    }
+    if (wait.isPresent()) {
+      return new Plan(working, actions, wait, failure);
+    }
+    if (failure.isPresent()) {
+      return Plan.failed(failure.get());
+    }
+    return Plan.act(Phase.InService, actions);
+  }
+
+  /** How far one component got: what the single form's plan did at that point. */
+  private record Step(Kind kind, String detail) {
+    enum Kind {
+      CREATED,
+      UPDATED,
+      FAILED,
+      WAITING,
+      SETTLED
+    }
+  }
+
+  /**
+   * One component's steps once its endpoint is InService with the current config: create it, wait
+   * for it, update its model or compute, then (InService) its copy count, scaling and adapters.
+   */
+  private static Step component(
+      DeploymentSpec spec,
+      List<StepPolicy> alarmed,
+      ResourceNames names,
+      Observed o,
+      Applied applied,
+      Instant now,
+      List<Action> actions) {
     if (o.component().isEmpty()) {
       actions.add(
           new CreateComponent(
               names.component(), names.model(), Math.max(1, spec.component().copies())));
-      return Plan.act(working, actions);
+      return new Step(Step.Kind.CREATED, "");
     }
     ComponentView component = o.component().get();
     if (component.status().equals("Failed")) {
-      return Plan.failed(
+      return new Step(
+          Step.Kind.FAILED,
           "inference component "
               + names.component()
               + " failed"
               + component.failureReason().map(r -> ": " + r).orElse(""));
     }
     if (!component.status().equals("InService")) {
-      return Plan.waitFor(
-          working,
-          actions,
+      return new Step(
+          Step.Kind.WAITING,
           "inference component " + names.component() + " is " + component.status());
     }
     if (!component.modelName().equals(names.model())
         || !sameResources(component, spec.component().resources())) {
       actions.add(new UpdateComponent(names.component(), names.model()));
-      return Plan.act(Phase.Updating, actions);
+      return new Step(Step.Kind.UPDATED, "");
     }
+    Bounds bounds = bounds(spec, now);
     copyCount(spec, component, applied, bounds).ifPresent(actions::add);
     scaling(spec, alarmed, names, o, applied, bounds, actions);
-    cleanup(names, o, endpoint, component, actions);
-    return actions.isEmpty()
-        ? Plan.act(Phase.InService, actions)
-        : Plan.act(applied.everInService() ? Phase.Updating : Phase.Creating, actions);
+    return adapters(spec.component(), o, actions);
+  }
+
+  /**
+   * A component's adapters, once it is InService: created with their base, and one whose base or
+   * weights changed is deleted first (SageMaker cannot change an adapter's base; its weights are
+   * loaded when it is created) and created again on a later round.
+   */
+  private static Step adapters(DeploymentSpec.Component base, Observed o, List<Action> actions) {
+    List<String> waiting = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (DeploymentSpec.Adapter a : base.adapters()) {
+      ComponentView seen = o.onEndpoint().get(a.name());
+      if (seen == null) {
+        actions.add(new CreateAdapter(a.name(), base.name(), a.artifactUrl()));
+      } else if (seen.status().equals("Failed")) {
+        failed.add(
+            "adapter inference component "
+                + a.name()
+                + " failed"
+                + seen.failureReason().map(r -> ": " + r).orElse(""));
+      } else if (!seen.status().equals("InService")) {
+        waiting.add("adapter inference component " + a.name() + " is " + seen.status());
+      } else if (!seen.base().equals(Optional.of(base.name()))
+          || !seen.artifactUrl().equals(Optional.of(a.artifactUrl()))) {
+        actions.add(new DeleteComponent(a.name()));
+      }
+    }
+    if (!failed.isEmpty()) {
+      return new Step(Step.Kind.FAILED, String.join("; ", failed));
+    }
+    if (!waiting.isEmpty()) {
+      return new Step(Step.Kind.WAITING, String.join("; ", waiting));
+    }
+    return new Step(Step.Kind.SETTLED, "");
+  }
+
+  /**
+   * Inference components on the endpoint the spec no longer lists: adapters first, then the
+   * component's scalable target (Application Auto Scaling deletes its policies with it), then the
+   * component, once no adapter of it is left. Its alarms go with the alarms no component keeps.
+   */
+  private static List<String> removed(DeploymentSpec spec, Observed o, List<Action> actions) {
+    List<String> deleting = new ArrayList<>();
+    Set<String> components = new LinkedHashSet<>();
+    Set<String> adapters = new LinkedHashSet<>();
+    for (DeploymentSpec.Member m : spec.components()) {
+      components.add(m.name());
+      m.component().adapters().forEach(a -> adapters.add(a.name()));
+    }
+    Set<String> basesWithAdapters = new java.util.HashSet<>();
+    new java.util.TreeMap<>(o.onEndpoint())
+        .forEach(
+            (name, c) -> {
+              if (c.base().isPresent() && !adapters.contains(name)) {
+                if (c.status().equals("Deleting")) {
+                  deleting.add("adapter inference component " + name + " is Deleting");
+                } else {
+                  actions.add(new DeleteComponent(name));
+                }
+              }
+              c.base().ifPresent(basesWithAdapters::add);
+            });
+    new java.util.TreeMap<>(o.onEndpoint())
+        .forEach(
+            (name, c) -> {
+              if (c.base().isPresent() || components.contains(name)) {
+                return;
+              }
+              Observed.Scaled scaled = o.scaling().getOrDefault(name, Observed.Scaled.NONE);
+              if (scaled.target().isPresent()) {
+                actions.add(new DeregisterTarget(componentResourceId(name)));
+              }
+              if (c.status().equals("Deleting")) {
+                deleting.add("inference component " + name + " is Deleting");
+              } else if (!basesWithAdapters.contains(name)) {
+                actions.add(new DeleteComponent(name));
+              }
+            });
+    return deleting;
+  }
+
+  /**
+   * The spec as the component an action is for ({@link DeploymentSpec#member}): by its model,
+   * component, scalable target or policy and alarm names. The spec itself for the single form, and
+   * for actions on the endpoint or on what the spec no longer lists.
+   */
+  public static DeploymentSpec memberFor(DeploymentSpec spec, Action action) {
+    if (!spec.shared()) {
+      return spec;
+    }
+    for (DeploymentSpec.Member m : spec.components()) {
+      DeploymentSpec view = spec.member(m);
+      boolean mine = isFor(ResourceNames.of(view), action);
+      if (mine) {
+        return view;
+      }
+    }
+    return spec;
+  }
+
+  private static boolean isFor(ResourceNames n, Action action) {
+    if (action instanceof CreateModel a) {
+      return a.name().equals(n.model());
+    }
+    if (action instanceof CreateComponent a) {
+      return a.name().equals(n.component());
+    }
+    if (action instanceof UpdateComponent a) {
+      return a.name().equals(n.component());
+    }
+    if (action instanceof SetCopyCount a) {
+      return a.name().equals(n.component());
+    }
+    if (action instanceof RegisterTarget a) {
+      return a.resourceId().equals(n.scalableResourceId());
+    }
+    if (action instanceof DeletePolicy a) {
+      return a.resourceId().equals(n.scalableResourceId());
+    }
+    if (action instanceof PutTargetTracking a) {
+      return a.policy().startsWith(n.policyPrefix());
+    }
+    if (action instanceof PutStepPolicy a) {
+      return a.policy().startsWith(n.policyPrefix());
+    }
+    return action instanceof Action.PutAlarm a && a.alarm().startsWith(n.policyPrefix());
+  }
+
+  /** The scalable target of an inference component's copies. */
+  public static String componentResourceId(String component) {
+    return "inference-component/" + component;
+  }
+
+  /** The fingerprint key that says a component of a shared endpoint waits to go to 0 copies. */
+  public static String zeroKey(String component) {
+    return "zero:" + component;
   }
 
   private static boolean sameResources(ComponentView c, Resources r) {
@@ -189,18 +446,17 @@ public final class DeployPlanner {
       if (name.equals(names.targetTrackingPolicy())) {
         actions.add(new PutTargetTracking(name));
       } else {
-        String specPolicy = name.substring(("copyscale-" + names.deployment() + "-").length());
+        String specPolicy = name.substring(names.policyPrefix().length());
         actions.add(new PutStepPolicy(specPolicy, name, names.alarm(specPolicy)));
       }
     }
     for (String existing : o.policies()) {
       if (existing.startsWith("copyscale-" + names.deployment() + "-")
           && !desired.containsKey(existing)) {
-        actions.add(new DeletePolicy(existing));
+        actions.add(new DeletePolicy(existing, names.scalableResourceId()));
       }
     }
     alarms(spec, alarmed, names, o, applied, actions);
-    schedules(spec, o, applied, actions);
   }
 
   /**
@@ -243,10 +499,14 @@ public final class DeployPlanner {
 
   /** The Scheduler schedules of the spec, in the deployment's group; removed ones are deleted. */
   private static void schedules(
-      DeploymentSpec spec, Observed o, Applied applied, List<Action> actions) {
+      DeploymentSpec spec,
+      List<DeploymentSpec.Schedule> all,
+      Observed o,
+      Applied applied,
+      List<Action> actions) {
     String group = DeployConfig.scheduleGroup(spec.name());
     java.util.Set<String> wanted = new java.util.HashSet<>();
-    for (DeploymentSpec.Schedule schedule : spec.scaling().schedules()) {
+    for (DeploymentSpec.Schedule schedule : all) {
       wanted.add(schedule.name());
       if (!o.schedules().contains(schedule.name())
           || !schedule
@@ -281,12 +541,26 @@ public final class DeployPlanner {
     return desired;
   }
 
+  /**
+   * The models a component on the endpoint still runs (one the spec no longer lists, still
+   * Deleting, too), with {@code wanted}.
+   */
+  private static Set<String> modelsInUse(Observed o, Set<String> wanted) {
+    Set<String> inUse = new LinkedHashSet<>(wanted);
+    o.component().ifPresent(c -> inUse.add(c.modelName()));
+    o.onEndpoint().values().stream()
+        .map(ComponentView::modelName)
+        .filter(java.util.Objects::nonNull)
+        .forEach(inUse::add);
+    return inUse;
+  }
+
   /** Old models and endpoint configs of this deployment, once nothing uses them. */
   private static void cleanup(
       ResourceNames names,
       Observed o,
       EndpointView endpoint,
-      ComponentView component,
+      Set<String> modelsInUse,
       List<Action> actions) {
     for (String config : o.endpointConfigs()) {
       if (names.owns(config) && !config.equals(endpoint.configName())) {
@@ -294,18 +568,30 @@ public final class DeployPlanner {
       }
     }
     for (String model : o.models()) {
-      if (names.owns(model) && !model.equals(component.modelName())) {
+      if (names.owns(model) && !modelsInUse.contains(model)) {
         actions.add(new DeleteModel(model));
       }
     }
   }
 
-  /** Tears everything down in reverse order of creation and leaves nothing billable behind. */
+  /**
+   * Tears everything down in reverse order of creation and leaves nothing billable behind: scaling,
+   * alarms and schedules, then the adapters, then the components once no adapter is left, then the
+   * endpoint, its configs and the models.
+   */
   public static Plan planDelete(ResourceNames names, Observed o) {
     List<Action> actions = new ArrayList<>();
     if (o.target().isPresent()) {
       actions.add(new DeregisterTarget(names.scalableResourceId()));
     }
+    new java.util.TreeMap<>(o.scaling())
+        .forEach(
+            (component, scaled) -> {
+              String id = componentResourceId(component);
+              if (scaled.target().isPresent() && !id.equals(names.scalableResourceId())) {
+                actions.add(new DeregisterTarget(id));
+              }
+            });
     o.alarms().stream().sorted().forEach(alarm -> actions.add(new DeleteAlarm(alarm)));
     String group = DeployConfig.scheduleGroup(names.deployment());
     o.schedules().stream()
@@ -314,12 +600,34 @@ public final class DeployPlanner {
     if (o.scheduleGroup()) {
       actions.add(new Action.DeleteScheduleGroup(group));
     }
-    if (o.component().isPresent()) {
-      if (o.component().get().status().equals("Deleting")) {
-        return Plan.waitFor(
-            Phase.Deleting, actions, "inference component " + names.component() + " is Deleting");
+    java.util.TreeMap<String, ComponentView> adapters = new java.util.TreeMap<>();
+    java.util.TreeMap<String, ComponentView> components = new java.util.TreeMap<>();
+    o.onEndpoint()
+        .forEach((name, c) -> (c.base().isPresent() ? adapters : components).put(name, c));
+    o.component().ifPresent(c -> components.put(names.component(), c));
+    for (java.util.TreeMap<String, ComponentView> stage : List.of(adapters, components)) {
+      if (stage.isEmpty()) {
+        continue;
       }
-      actions.add(new DeleteComponent(names.component()));
+      List<String> deleting = new ArrayList<>();
+      stage.forEach(
+          (name, c) -> {
+            if (c.status().equals("Deleting")) {
+              deleting.add(name);
+            } else {
+              actions.add(new DeleteComponent(name));
+            }
+          });
+      if (deleting.size() == stage.size()) {
+        return Plan.waitFor(
+            Phase.Deleting,
+            actions,
+            (stage == adapters ? "adapter inference component" : "inference component")
+                + (deleting.size() == 1 ? " " : "s ")
+                + String.join(", ", deleting)
+                + (deleting.size() == 1 ? " is" : " are")
+                + " Deleting");
+      }
       return Plan.act(Phase.Deleting, actions);
     }
     if (o.endpoint().isPresent()) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,13 +23,45 @@ public record ResourceNames(
     String variant,
     String component,
     String scalableResourceId,
-    String scalableDimension) {
+    String scalableDimension,
+    String policyPrefix) {
 
   public static final String NAMESPACE = "sagemaker";
   public static final String COPY_DIMENSION = "sagemaker:inference-component:DesiredCopyCount";
   public static final String INSTANCE_DIMENSION = "sagemaker:variant:DesiredInstanceCount";
   private static final int HASH_LENGTH = 10;
 
+  /** The names of one component's resources, with the single form's policy names. */
+  public ResourceNames(
+      String deployment,
+      String model,
+      String endpointConfig,
+      String endpoint,
+      String variant,
+      String component,
+      String scalableResourceId,
+      String scalableDimension) {
+    this(
+        deployment,
+        model,
+        endpointConfig,
+        endpoint,
+        variant,
+        component,
+        scalableResourceId,
+        scalableDimension,
+        "copyscale-" + deployment + "-");
+  }
+
+  /**
+   * The names of the spec's first component (the only one in the single form), or of the one a
+   * member view ({@link DeploymentSpec#member}) holds. The model's name depends only on what it
+   * contains, so two components running the same container share one model. On a shared endpoint
+   * (several components) a component's scaling policies and alarms are named {@code
+   * copyscale-DEPLOYMENT-COMPONENT.POLICY}: a dot never appears in a deployment, component or
+   * policy name, so two components' names cannot meet, and the alarms stay under the deployment's
+   * prefix. The single form's names are as they always were.
+   */
   public static ResourceNames of(DeploymentSpec spec) {
     String endpoint = spec.endpoint().name();
     String variant = spec.endpoint().variantName();
@@ -44,7 +77,18 @@ public record ResourceNames(
         copies
             ? "inference-component/" + component
             : "endpoint/" + endpoint + "/variant/" + variant,
-        copies ? COPY_DIMENSION : INSTANCE_DIMENSION);
+        copies ? COPY_DIMENSION : INSTANCE_DIMENSION,
+        "copyscale-" + spec.name() + "-" + (spec.shared() ? component + "." : ""));
+  }
+
+  /** The names of every component of the spec, in its order. */
+  public static List<ResourceNames> ofEach(DeploymentSpec spec) {
+    return spec.components().stream().map(m -> of(spec.member(m))).toList();
+  }
+
+  /** The alarms of every deployment begin with this: {@code copyscale-DEPLOYMENT-}. */
+  public String alarmPrefix() {
+    return "copyscale-" + deployment + "-";
   }
 
   /** Whether a model or endpoint config name is one this deployment derived (any hash). */
@@ -56,9 +100,12 @@ public record ResourceNames(
             .allMatch(c -> Character.digit(c, 16) >= 0);
   }
 
-  /** The scaling policy name of a spec policy: {@code copyscale-DEPLOYMENT-POLICY}. */
+  /**
+   * The scaling policy name of a spec policy: {@code copyscale-DEPLOYMENT-POLICY}, on a shared
+   * endpoint {@code copyscale-DEPLOYMENT-COMPONENT.POLICY}.
+   */
   public String policy(String policyName) {
-    return "copyscale-" + deployment + "-" + policyName;
+    return policyPrefix + policyName;
   }
 
   public String targetTrackingPolicy() {

@@ -7,6 +7,8 @@ import dev.copyscale.preflight.PreflightReport.Cost;
 import dev.copyscale.preflight.PreflightReport.InstanceFit;
 import dev.copyscale.preflight.PreflightReport.ModelFit;
 import dev.copyscale.preflight.PreflightReport.ServingFit;
+import dev.copyscale.scaling.arbiter.CopyResources;
+import dev.copyscale.scaling.arbiter.FirstFit;
 import dev.copyscale.serving.CopyCapacity;
 import dev.copyscale.serving.CopyPhysics;
 import dev.copyscale.serving.RequestShape;
@@ -91,7 +93,90 @@ public final class Preflight {
     return TgiLimits.of(c.env(), context, 0);
   }
 
+  /**
+   * Preflight of a spec. With several components each is checked alone (its model against its
+   * copy's GPUs, a copy against the instance type, its token limits) and its problems are named by
+   * its entry, {@code components[1] (code): ...}; the report's model, fit and cost are the first
+   * component's. That the minimum copies of all of them fit the endpoint's instances and budget is
+   * a rule of the spec itself (the arbiter's {@code checkHoldable}), checked before preflight runs.
+   */
   public PreflightReport run(DeploymentSpec spec) {
+    if (spec.components().size() == 1) {
+      return runOne(spec);
+    }
+    List<PreflightReport> each = new ArrayList<>();
+    spec.components().forEach(m -> each.add(runOne(spec.member(m))));
+    List<String> problems = new ArrayList<>();
+    List<String> unchecked = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    List<String> assumptions = new ArrayList<>();
+    for (int i = 0; i < each.size(); i++) {
+      String who = "components[" + i + "] (" + spec.components().get(i).name() + "): ";
+      PreflightReport r = each.get(i);
+      r.problems().forEach(p -> problems.add(who + p));
+      r.unchecked().forEach(p -> unchecked.add(who + p));
+      r.warnings().forEach(w -> warnings.add(who + w));
+      r.assumptions().stream().filter(a -> !assumptions.contains(a)).forEach(assumptions::add);
+    }
+    PreflightReport first = each.get(0);
+    Optional<InstanceFit> instance = first.instance();
+    Optional<Cost> cost = first.cost();
+    Optional<InstanceType> type = catalog.instanceType(spec.endpoint().instanceType());
+    if (type.isPresent() && instance.isPresent() && each.stream().allMatch(PreflightReport::fits)) {
+      int atCopies = endpointInstances(spec, type.get(), false);
+      int atMax = endpointInstances(spec, type.get(), true);
+      InstanceFit f = instance.get();
+      instance =
+          Optional.of(
+              new InstanceFit(
+                  f.instanceType(),
+                  f.gpus(),
+                  f.vcpus(),
+                  f.memoryGiB(),
+                  f.priceUsdPerHour(),
+                  new CapacityPlan(
+                      f.plan().copiesPerInstance(), f.plan().limitedBy(), atCopies, atMax)));
+      double price = type.get().priceUsdPerHour();
+      cost =
+          Optional.of(
+              new Cost(atCopies, atCopies * price, atMax, atMax * price, type.get().source()));
+    }
+    return new PreflightReport(
+        first.deployment(),
+        each.stream().allMatch(PreflightReport::fits),
+        problems,
+        unchecked,
+        warnings,
+        assumptions,
+        first.model(),
+        instance,
+        cost,
+        first.suggestedInstanceTypes(),
+        first.serving(),
+        first.trace());
+  }
+
+  /**
+   * The instances every component's copies need together (initial copies, or each at its
+   * maxCopies), placed as SageMaker places them ({@link FirstFit}, the arbiter's rule), at least
+   * managed instance scaling's minimum. At the maximum this is what all components at once would
+   * need; the arbiter holds the endpoint within maxInstances and the budget.
+   */
+  private static int endpointInstances(DeploymentSpec spec, InstanceType type, boolean atMax) {
+    java.util.Map<String, CopyResources> sizes = new java.util.HashMap<>();
+    java.util.LinkedHashMap<String, Integer> wanted = new java.util.LinkedHashMap<>();
+    for (DeploymentSpec.Member m : spec.components()) {
+      Component c = m.component();
+      sizes.put(
+          c.name(),
+          new CopyResources(
+              c.resources().accelerators(), c.resources().cpus(), c.resources().memoryMb()));
+      wanted.put(c.name(), atMax ? m.scaling().maxCapacity() : c.copies());
+    }
+    return FirstFit.plan(type, List.of(), sizes, wanted, minimumInstances(spec)).size();
+  }
+
+  private PreflightReport runOne(DeploymentSpec spec) {
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     List<String> assumptions = new ArrayList<>();

@@ -7,29 +7,98 @@ import java.util.Optional;
 
 /**
  * A copyscale/v1 deployment: the one document that describes an LLM deployment on SageMaker
- * inference components. Field by field documentation: docs/spec.md. Build it with {@link
- * SpecParser}, which reports every problem at once; a spec object that exists has passed the
- * structural checks, and {@link SpecValidator} adds the cross-field rules.
+ * inference components: one endpoint, and the components on it. Field by field documentation:
+ * docs/spec.md. Build it with {@link SpecParser}, which reports every problem at once and runs the
+ * cross-field rules ({@link SpecRules}); a spec object that exists has passed them.
+ *
+ * <p>A spec is written either in the single form ({@code component:} and {@code scaling:}) or as a
+ * list ({@code components:}, each entry a component with its own {@code scaling}). Either way
+ * {@link #components()} lists them; {@link #component()} and {@link #scaling()} are the first, for
+ * everything that serves one component.
+ *
+ * @param components the components on the endpoint, in the spec's order (one in the single form)
+ * @param shared whether the spec lists more than one component: their AWS names then carry the
+ *     component's name ({@code ResourceNames}); a member view ({@link #member}) keeps it
  */
 public record DeploymentSpec(
     String apiVersion,
     String name,
     String executionRoleArn,
     Endpoint endpoint,
-    Component component,
-    Scaling scaling,
+    List<Member> components,
+    boolean shared,
     Guardrails guardrails) {
 
   public static final String API_VERSION = "copyscale/v1";
 
-  /** The endpoint and its one production variant. */
+  public DeploymentSpec {
+    components = List.copyOf(components);
+  }
+
+  /** A spec in the single form: one component and its scaling. */
+  public DeploymentSpec(
+      String apiVersion,
+      String name,
+      String executionRoleArn,
+      Endpoint endpoint,
+      Component component,
+      Scaling scaling,
+      Guardrails guardrails) {
+    this(
+        apiVersion,
+        name,
+        executionRoleArn,
+        endpoint,
+        List.of(new Member(component, scaling)),
+        false,
+        guardrails);
+  }
+
+  /** The first component (the only one in the single form); null if none was readable. */
+  public Component component() {
+    return components.isEmpty() ? null : components.get(0).component();
+  }
+
+  /** The first component's scaling (the only one in the single form). */
+  public Scaling scaling() {
+    return components.isEmpty() ? null : components.get(0).scaling();
+  }
+
+  /**
+   * This spec seen as one of its components alone: the endpoint, guardrails and names as here, with
+   * {@code member} as its only component. Everything that serves one component (preflight, the
+   * deploy planner's per-component steps, the requests) works on these views.
+   */
+  public DeploymentSpec member(Member member) {
+    return new DeploymentSpec(
+        apiVersion, name, executionRoleArn, endpoint, List.of(member), shared, guardrails);
+  }
+
+  /** One component on the endpoint with its scaling. */
+  public record Member(Component component, Scaling scaling) {
+    public String name() {
+      return component == null ? "" : component.name();
+    }
+  }
+
+  /**
+   * The endpoint and its one production variant.
+   *
+   * @param budget dollars an hour the whole endpoint may cost (the arbiter's cap,
+   *     docs/endpoints.md)
+   */
   public record Endpoint(
       String name,
       String variantName,
       String instanceType,
       int initialInstanceCount,
       ManagedInstanceScaling managedInstanceScaling,
-      String routing) {}
+      String routing,
+      Optional<Double> budget) {
+    public Endpoint {
+      budget = budget == null ? Optional.empty() : budget;
+    }
+  }
 
   /** SageMaker managed instance scaling on the variant: SageMaker adds instances copies need. */
   public record ManagedInstanceScaling(boolean enabled, int minInstances, int maxInstances) {
@@ -43,7 +112,9 @@ public record DeploymentSpec(
    * modelDataS3Uri}); {@code modelId} then still names the model for preflight and load. {@code
    * dataCache} turns on SageMaker's inference component data caching
    * (DataCacheConfig.EnableCaching): copies placed on an instance that already holds the model's
-   * artifacts skip their download.
+   * artifacts skip their download. {@code priority} orders components when the endpoint's capacity
+   * runs short (larger first, docs/endpoints.md rule 4); {@code adapters} are LoRA adapter
+   * inference components on this one.
    */
   public record Component(
       String name,
@@ -57,11 +128,21 @@ public record DeploymentSpec(
       int startupHealthCheckTimeoutSeconds,
       int modelDataDownloadTimeoutSeconds,
       boolean dataCache,
-      Optional<Model> model) {
+      Optional<Model> model,
+      int priority,
+      List<Adapter> adapters) {
     public Component {
       env = Map.copyOf(env);
+      adapters = adapters == null ? List.of() : List.copyOf(adapters);
     }
   }
+
+  /**
+   * A LoRA adapter inference component on its base component ({@code
+   * Specification.BaseInferenceComponentName}): its weights under {@code artifactUrl} ({@code
+   * Container.ArtifactUrl}); no compute, copies or scaling of its own (it uses its base's).
+   */
+  public record Adapter(String name, String artifactUrl) {}
 
   /** Compute one copy reserves on an instance. */
   public record Resources(int accelerators, double cpus, int memoryMb) {}

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.copyscale.catalog.HfConfig;
 import dev.copyscale.catalog.ModelProfile;
 import dev.copyscale.json.Json;
+import dev.copyscale.spec.DeploymentSpec.Adapter;
 import dev.copyscale.spec.DeploymentSpec.Alarm;
 import dev.copyscale.spec.DeploymentSpec.Component;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
@@ -13,6 +14,7 @@ import dev.copyscale.spec.DeploymentSpec.Endpoint;
 import dev.copyscale.spec.DeploymentSpec.Engine;
 import dev.copyscale.spec.DeploymentSpec.Guardrails;
 import dev.copyscale.spec.DeploymentSpec.ManagedInstanceScaling;
+import dev.copyscale.spec.DeploymentSpec.Member;
 import dev.copyscale.spec.DeploymentSpec.Model;
 import dev.copyscale.spec.DeploymentSpec.Resources;
 import dev.copyscale.spec.DeploymentSpec.Scaling;
@@ -171,7 +173,7 @@ public final class SpecParser {
     Node node = new Node(root, "", problems);
     DeploymentSpec spec = read(node);
     node.finish();
-    SpecRules.check(spec, problems);
+    SpecRules.check(spec, problems, root.has("components"));
     return problems.isEmpty() ? SpecResult.valid(spec) : SpecResult.invalid(problems.list());
   }
 
@@ -188,10 +190,61 @@ public final class SpecParser {
         n.requiredMatching(
             "executionRoleArn", ROLE_ARN, "an IAM role ARN, arn:aws:iam::ACCOUNT:role/NAME");
     Endpoint endpoint = n.requiredObject("endpoint").map(SpecParser::endpoint).orElse(null);
-    Component component = n.requiredObject("component").map(SpecParser::component).orElse(null);
-    Scaling scaling = n.requiredObject("scaling").map(SpecParser::scaling).orElse(null);
+    List<Member> members = members(n);
     Guardrails guardrails = n.requiredObject("guardrails").map(SpecParser::guardrails).orElse(null);
-    return new DeploymentSpec(apiVersion, name, role, endpoint, component, scaling, guardrails);
+    return new DeploymentSpec(
+        apiVersion, name, role, endpoint, members, members.size() > 1, guardrails);
+  }
+
+  /**
+   * The most components one spec puts on its endpoint. ASSUMED, not an AWS figure: SageMaker's
+   * quota of inference components per endpoint is an account's Service Quotas value that its API
+   * reference does not state; ten keeps one reviewed document, one arbiter decision and one
+   * deploy's observation (a describe per component each reconcile) small. Raise it here.
+   */
+  public static final int MAX_COMPONENTS = 10;
+
+  /**
+   * Exactly one of the single form ({@code component} and {@code scaling}) and the list ({@code
+   * components}, 1 to {@link #MAX_COMPONENTS}, each with its own {@code scaling}).
+   */
+  private static List<Member> members(Node n) {
+    boolean single = n.has("component") || n.has("scaling");
+    if (!n.has("components")) {
+      Component component = n.requiredObject("component").map(SpecParser::component).orElse(null);
+      Scaling scaling = n.requiredObject("scaling").map(SpecParser::scaling).orElse(null);
+      return List.of(new Member(component, scaling));
+    }
+    if (single) {
+      n.problems()
+          .add(
+              n.has("component") ? "component" : "scaling",
+              "give either component and scaling (one component) or components (a list, each"
+                  + " with its own scaling), not both");
+    }
+    List<Member> members = n.objects("components", SpecParser::member);
+    if (!n.problems().at("components")) {
+      if (members.isEmpty()) {
+        n.problems()
+            .add("components", "needs at least one component (name, image, modelId, scaling, ...)");
+      } else if (members.size() > MAX_COMPONENTS) {
+        n.problems()
+            .add(
+                "components",
+                "lists "
+                    + members.size()
+                    + " components; one spec puts at most "
+                    + MAX_COMPONENTS
+                    + " on its endpoint (docs/spec.md): split them over endpoints");
+      }
+    }
+    return members.isEmpty() ? List.of(new Member(null, null)) : members;
+  }
+
+  /** One entry of {@code components}: a component's fields and its {@code scaling}. */
+  private static Member member(Node n) {
+    Scaling scaling = n.requiredObject("scaling").map(SpecParser::scaling).orElse(null);
+    return new Member(component(n), scaling);
   }
 
   private static Endpoint endpoint(Node n) {
@@ -204,7 +257,8 @@ public final class SpecParser {
             n.optionalObject("managedInstanceScaling")
                 .map(SpecParser::managedInstanceScaling)
                 .orElse(ManagedInstanceScaling.DISABLED),
-            n.oneOf("routing", "LEAST_OUTSTANDING_REQUESTS", ROUTING, false));
+            n.oneOf("routing", "LEAST_OUTSTANDING_REQUESTS", ROUTING, false),
+            n.optionalNumber("budget", 0.01, 1e7));
     n.finish();
     return endpoint;
   }
@@ -263,9 +317,37 @@ public final class SpecParser {
             n.integer("startupHealthCheckTimeoutSeconds", 600, 60, 3600),
             n.integer("modelDataDownloadTimeoutSeconds", 1200, 60, 3600),
             n.bool("dataCache", false),
-            n.optionalObject("model").map(SpecParser::model));
+            n.optionalObject("model").map(SpecParser::model),
+            n.integer("priority", 0, -1000, 1000),
+            n.objects("adapters", SpecParser::adapter));
     n.finish();
     return component;
+  }
+
+  /**
+   * A LoRA adapter on the component: a name and where its weights are. It has no compute, copies or
+   * scaling of its own: an adapter inference component uses its base's compute, and its
+   * ComputeResourceRequirements are omitted (API reference, InferenceComponentSpecification).
+   */
+  private static Adapter adapter(Node n) {
+    for (String own : List.of("resources", "copies", "scaling", "image", "modelId", "env")) {
+      if (n.has(own)) {
+        n.problems()
+            .add(
+                n.pathOf(own),
+                "an adapter has no "
+                    + own
+                    + " of its own: SageMaker runs it in its base component's copies, with the"
+                    + " base's container and compute (InferenceComponentSpecification omits"
+                    + " ComputeResourceRequirements for an adapter); remove it");
+      }
+    }
+    Adapter adapter =
+        new Adapter(
+            n.requiredMatching("name", SAGEMAKER_NAME, SAGEMAKER_NAME_RULE),
+            s3Uri(n, "artifactUrl", true, "s3://my-adapters/sql/").orElse(""));
+    n.finish();
+    return adapter;
   }
 
   /** An S3 prefix: s3://BUCKET/ or s3://BUCKET/KEY/PREFIX/, the bucket named as S3 allows. */
@@ -281,9 +363,23 @@ public final class SpecParser {
    * prefix.
    */
   private static Optional<String> modelDataS3Uri(Node n) {
-    Optional<String> uri = n.optionalString("modelDataS3Uri");
-    String path = n.pathOf("modelDataS3Uri");
-    if (uri.isEmpty()) {
+    return s3Uri(n, "modelDataS3Uri", false, "s3://my-models/llama3-8b-instruct/");
+  }
+
+  /** An S3 object: s3://BUCKET/KEY, the bucket named as S3 allows. */
+  static final Pattern S3_OBJECT =
+      Pattern.compile("^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/\\S+$");
+
+  /**
+   * An S3 location SageMaker reads: at most {@link #MAX_S3_URI} characters, an s3:// URI with a
+   * bucket name S3 allows. With {@code objectToo} a single object (an adapter's {@code .tar.gz}) is
+   * accepted as well as a prefix; otherwise it must end in "/", a prefix SageMaker copies whole.
+   */
+  private static Optional<String> s3Uri(Node n, String field, boolean objectToo, String example) {
+    Optional<String> uri =
+        objectToo ? Optional.of(n.requiredString(field)) : n.optionalString(field);
+    String path = n.pathOf(field);
+    if (uri.isEmpty() || n.problems().at(path)) {
       return uri;
     }
     String value = uri.get();
@@ -298,9 +394,9 @@ public final class SpecParser {
               path,
               "\""
                   + value
-                  + "\" is not an s3:// URI; give the prefix the weights are under, e.g."
-                  + " s3://my-models/llama3-8b-instruct/");
-    } else if (!value.endsWith("/")) {
+                  + "\" is not an s3:// URI; give the prefix the weights are under, e.g. "
+                  + example);
+    } else if (!objectToo && !value.endsWith("/")) {
       n.problems()
           .add(
               path,
@@ -308,15 +404,17 @@ public final class SpecParser {
                   + value
                   + "\" must end with /: it is a prefix, and SageMaker copies every object under it"
                   + " to /opt/ml/model");
-    } else if (!S3_PREFIX.matcher(value).matches()) {
+    } else if (!S3_PREFIX.matcher(value).matches()
+        && !(objectToo && S3_OBJECT.matcher(value).matches())) {
       n.problems()
           .add(
               path,
               "\""
                   + value
-                  + "\" is not valid: s3://BUCKET/PREFIX/ with a bucket name of 3-63 lowercase"
-                  + " letters, digits, dots and hyphens, starting and ending with a letter or"
-                  + " digit, and no spaces");
+                  + "\" is not valid: s3://BUCKET/PREFIX/"
+                  + (objectToo ? " or s3://BUCKET/KEY" : "")
+                  + " with a bucket name of 3-63 lowercase letters, digits, dots and hyphens,"
+                  + " starting and ending with a letter or digit, and no spaces");
     }
     return uri;
   }

@@ -47,19 +47,41 @@ final class SpecRules {
   private static final int MAX_ENV_LENGTH = 1024;
   private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
 
+  /** The spec as one of its components alone ({@link DeploymentSpec#member}). */
   private final DeploymentSpec spec;
+
   private final Problems problems;
 
-  private SpecRules(DeploymentSpec spec, Problems problems) {
+  /** Where this component and its scaling are in the document: component, scaling or a list's. */
+  private final String cp;
+
+  private final String sp;
+
+  private SpecRules(DeploymentSpec spec, Problems problems, String cp, String sp) {
     this.spec = spec;
     this.problems = problems;
+    this.cp = cp;
+    this.sp = sp;
   }
 
-  static void check(DeploymentSpec spec, Problems problems) {
-    SpecRules rules = new SpecRules(spec, problems);
-    rules.endpoint();
-    rules.component();
-    rules.scaling();
+  /**
+   * @param listed whether the document lists its components ({@code components:}), so that each
+   *     problem names its entry, {@code components[1].scaling.minCopies}
+   */
+  static void check(DeploymentSpec spec, Problems problems, boolean listed) {
+    new SpecRules(spec, problems, "component", "scaling").endpoint();
+    for (int i = 0; i < spec.components().size(); i++) {
+      DeploymentSpec.Member m = spec.components().get(i);
+      String cp = listed ? "components[" + i + "]" : "component";
+      new SpecRules(spec.member(m), problems, cp, listed ? cp + ".scaling" : "scaling")
+          .componentAndScaling();
+    }
+    SharedEndpointRules.check(spec, problems, listed);
+  }
+
+  private void componentAndScaling() {
+    component();
+    scaling();
   }
 
   private boolean clean(String... paths) {
@@ -126,12 +148,12 @@ final class SpecRules {
     Map<String, String> env = c.env();
     if (env.size() > MAX_ENV_ENTRIES) {
       problems.add(
-          "component.env",
+          cp + ".env",
           "has " + env.size() + " variables; SageMaker allows at most " + MAX_ENV_ENTRIES);
     }
     env.forEach(
         (name, value) -> {
-          String path = "component.env." + name;
+          String path = cp + ".env." + name;
           if (!ENV_NAME.matcher(name).matches() || name.length() > MAX_ENV_LENGTH) {
             problems.add(
                 path,
@@ -154,13 +176,13 @@ final class SpecRules {
         });
     if (env.containsKey("HF_MODEL_ID")) {
       problems.add(
-          "component.env.HF_MODEL_ID",
+          cp + ".env.HF_MODEL_ID",
           "is set by copyscale from component.modelId (or to /opt/ml/model with"
               + " component.modelDataS3Uri); remove it here");
     }
     if (c.hfTokenSecretArn().isPresent() && c.modelDataS3Uri().isPresent()) {
       problems.add(
-          "component.hfTokenSecretArn",
+          cp + ".hfTokenSecretArn",
           "cannot go with component.modelDataS3Uri: the weights come from S3, so TGI needs no"
               + " Hugging Face token; remove it (a token given to the model is readable by anyone"
               + " allowed sagemaker:DescribeModel)");
@@ -173,10 +195,10 @@ final class SpecRules {
     Optional<Integer> gpus = positiveInt(env, "SM_NUM_GPUS");
     if (gpus.isPresent()
         && c.resources() != null
-        && clean("component.resources.accelerators")
+        && clean(cp + ".resources.accelerators")
         && gpus.get() != c.resources().accelerators()) {
       problems.add(
-          "component.env.SM_NUM_GPUS",
+          cp + ".env.SM_NUM_GPUS",
           "("
               + gpus.get()
               + ") must equal component.resources.accelerators ("
@@ -192,7 +214,7 @@ final class SpecRules {
     positiveInt(env, "MAX_BATCH_PREFILL_TOKENS");
     if (input.isPresent() && total.isPresent() && input.get() >= total.get()) {
       problems.add(
-          "component.env." + inputName,
+          cp + ".env." + inputName,
           "("
               + input.get()
               + ") must be less than MAX_TOTAL_TOKENS ("
@@ -201,7 +223,7 @@ final class SpecRules {
     }
     if (total.isPresent() && batchTotal.isPresent() && total.get() > batchTotal.get()) {
       problems.add(
-          "component.env.MAX_BATCH_TOTAL_TOKENS",
+          cp + ".env.MAX_BATCH_TOTAL_TOKENS",
           "("
               + batchTotal.get()
               + ") must be at least MAX_TOTAL_TOKENS ("
@@ -210,7 +232,7 @@ final class SpecRules {
     }
     if (env.containsKey("QUANTIZE") && ModelDtype.forTgiQuantize(env.get("QUANTIZE")).isEmpty()) {
       problems.add(
-          "component.env.QUANTIZE",
+          cp + ".env.QUANTIZE",
           "\""
               + env.get("QUANTIZE")
               + "\" is not a TGI quantization copyscale knows: "
@@ -218,7 +240,7 @@ final class SpecRules {
     }
     if (env.containsKey("DTYPE") && ModelDtype.byName(env.get("DTYPE")).isEmpty()) {
       problems.add(
-          "component.env.DTYPE", "\"" + env.get("DTYPE") + "\" is not one of float16, bfloat16");
+          cp + ".env.DTYPE", "\"" + env.get("DTYPE") + "\" is not one of float16, bfloat16");
     }
   }
 
@@ -236,7 +258,7 @@ final class SpecRules {
     } catch (NumberFormatException e) {
       // reported below
     }
-    problems.add("component.env." + name, "\"" + value + "\" must be a positive whole number");
+    problems.add(cp + ".env." + name, "\"" + value + "\" must be a positive whole number");
     return Optional.empty();
   }
 
@@ -247,8 +269,8 @@ final class SpecRules {
       return;
     }
     String noun = s.dimension().boundNoun();
-    String minPath = "scaling.min" + noun;
-    String maxPath = "scaling.max" + noun;
+    String minPath = sp + ".min" + noun;
+    String maxPath = sp + ".max" + noun;
     if (clean(minPath, maxPath) && s.minCapacity() > s.maxCapacity()) {
       problems.add(
           minPath,
@@ -279,18 +301,18 @@ final class SpecRules {
     String noun = s.dimension().boundNoun();
     if (c != null
         && g != null
-        && clean("component.copies", "guardrails.maxCopies")
+        && clean(cp + ".copies", "guardrails.maxCopies")
         && c.copies() > g.maxCopies()) {
       problems.add(
-          "component.copies",
+          cp + ".copies",
           "(" + c.copies() + ") exceeds guardrails.maxCopies (" + g.maxCopies() + ")");
     }
     if (s.dimension() == Dimension.COPIES) {
       if (c != null
-          && clean("component.copies", "scaling.minCopies", "scaling.maxCopies")
+          && clean(cp + ".copies", sp + ".minCopies", sp + ".maxCopies")
           && (c.copies() < s.minCapacity() || c.copies() > s.maxCapacity())) {
         problems.add(
-            "component.copies",
+            cp + ".copies",
             "("
                 + c.copies()
                 + ") must lie within scaling's "
@@ -305,11 +327,11 @@ final class SpecRules {
     }
     if (e.managedInstanceScaling().enabled()) {
       problems.add(
-          "scaling.dimension",
+          sp + ".dimension",
           "instances cannot be scaled by copyscale while endpoint.managedInstanceScaling is"
               + " enabled: SageMaker would own the instance count too; disable one of them");
     }
-    if (clean("endpoint.initialInstanceCount", "scaling.min" + noun, "scaling.max" + noun)
+    if (clean("endpoint.initialInstanceCount", sp + ".min" + noun, sp + ".max" + noun)
         && (e.initialInstanceCount() < s.minCapacity()
             || e.initialInstanceCount() > s.maxCapacity())) {
       problems.add(
@@ -330,16 +352,16 @@ final class SpecRules {
     if (s.targetTracking().isPresent()) {
       if (s.engine() == Engine.ORCHESTRATED) {
         problems.add(
-            "scaling.targetTracking",
+            sp + ".targetTracking",
             "target tracking runs only in Application Auto Scaling (engine: native); under engine:"
                 + " orchestrated express it as stepPolicies, or use engine: native");
       }
       String metric = s.targetTracking().get().metric();
       boolean componentMetric = metric.startsWith("SageMakerInferenceComponent");
-      if (clean("scaling.targetTracking.metric")
+      if (clean(sp + ".targetTracking.metric")
           && componentMetric != (s.dimension() == Dimension.COPIES)) {
         problems.add(
-            "scaling.targetTracking.metric",
+            sp + ".targetTracking.metric",
             metric
                 + " does not measure the "
                 + s.dimension().specValue()
@@ -359,7 +381,7 @@ final class SpecRules {
       }
       if (p.engine() != s.engine()) {
         problems.add(
-            "scaling.stepPolicies[" + i + "].engine",
+            sp + ".stepPolicies[" + i + "].engine",
             "is "
                 + p.engine().specValue()
                 + " but scaling.engine is "
@@ -379,36 +401,36 @@ final class SpecRules {
     if (s.engine() != Engine.SLO) {
       if (s.slo().isPresent()) {
         problems.add(
-            "scaling.slo",
+            sp + ".slo",
             "applies only with scaling.engine: slo (the engine is " + s.engine().specValue() + ")");
       }
       return;
     }
     if (s.targetTracking().isPresent()) {
       problems.add(
-          "scaling.targetTracking",
+          sp + ".targetTracking",
           "does not apply with engine: slo, which decides from scaling.slo; remove it or use"
               + " engine: native");
     }
     if (!s.stepPolicies().isEmpty()) {
       problems.add(
-          "scaling.stepPolicies",
+          sp + ".stepPolicies",
           "do not apply with engine: slo, which decides from scaling.slo; remove them or use"
               + " engine: orchestrated");
     }
     if (s.dimension() != Dimension.COPIES) {
       problems.add(
-          "scaling.dimension",
+          sp + ".dimension",
           "must be copies with engine: slo (it plans instances itself and fills them with copies)");
     }
     if (s.slo().isEmpty()) {
-      problems.add("scaling.slo", "is required with engine: slo, e.g. {ttft: 2s, attainment: 99%}");
+      problems.add(sp + ".slo", "is required with engine: slo, e.g. {ttft: 2s, attainment: 99%}");
       return;
     }
     DeploymentSpec.Slo slo = s.slo().get();
-    if (clean("scaling.slo.attainment") && slo.attainment() < 0.5) {
+    if (clean(sp + ".slo.attainment") && slo.attainment() < 0.5) {
       problems.add(
-          "scaling.slo.attainment",
+          sp + ".slo.attainment",
           "must be at least 50%: an objective most requests miss is not one copyscale can plan"
               + " for");
     }
@@ -417,11 +439,11 @@ final class SpecRules {
     if (c == null
         || e == null
         || !clean(
-            "scaling.slo.ttft",
-            "scaling.slo.itl",
-            "scaling.slo.servingProfile",
-            "component.modelId",
-            "component.model",
+            sp + ".slo.ttft",
+            sp + ".slo.itl",
+            sp + ".slo.servingProfile",
+            cp + ".modelId",
+            cp + ".model",
             "endpoint.instanceType")) {
       return;
     }
@@ -438,7 +460,12 @@ final class SpecRules {
             slo.ttft(),
             slo.itl());
     if (objective.objective().isEmpty()) {
-      problems.add(objective.field(), objective.problem());
+      String field = objective.field();
+      problems.add(
+          field.startsWith("scaling.")
+              ? sp + field.substring("scaling".length())
+              : field.startsWith("component.") ? cp + field.substring("component".length()) : field,
+          objective.problem());
     }
   }
 
@@ -446,7 +473,7 @@ final class SpecRules {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < s.stepPolicies().size(); i++) {
       StepPolicy p = s.stepPolicies().get(i);
-      String path = "scaling.stepPolicies[" + i + "]";
+      String path = sp + ".stepPolicies[" + i + "]";
       if (!names.add(p.name())) {
         problems.add(path + ".name", "\"" + p.name() + "\" is used by another step policy");
       }
@@ -635,7 +662,7 @@ final class SpecRules {
     int guard = guardrail(s.dimension(), g);
     for (int i = 0; i < s.schedules().size(); i++) {
       Schedule sc = s.schedules().get(i);
-      String path = "scaling.schedules[" + i + "]";
+      String path = sp + ".schedules[" + i + "]";
       if (!names.add(sc.name())) {
         problems.add(path + ".name", "\"" + sc.name() + "\" is used by another schedule");
       }

@@ -423,7 +423,7 @@ class DeployPlannerTest {
     assertThat(plan.actions())
         .containsExactly(
             new PutTargetTracking("copyscale-llama3-chat-target-tracking"),
-            new DeletePolicy("copyscale-llama3-chat-burst"),
+            new DeletePolicy("copyscale-llama3-chat-burst", "inference-component/llama3-chat-ic"),
             new DeleteAlarm("copyscale-llama3-chat-burst"));
   }
 

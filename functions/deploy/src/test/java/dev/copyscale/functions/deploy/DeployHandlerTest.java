@@ -82,4 +82,24 @@ class DeployHandlerTest {
     assertThat(stack.account().sageMaker().state().models()).isEmpty();
     assertThat(stack.store().deployments()).isEmpty();
   }
+
+  /** A spec with two components and eight adapters on one endpoint starts like any other. */
+  @Test
+  void aSpecWithSeveralComponentsStartsTheDeployment() {
+    JsonNode response = invoke(handler, "deploy-shared-endpoint.json", context);
+    assertThat(response.get("deployment").asText()).isEqualTo("shared");
+    assertThat(response.get("phase").asText()).isEqualTo("Creating");
+    // Two models (two containers), the endpoint config and the endpoint.
+    assertThat(response.get("actions")).hasSize(4);
+  }
+
+  /** Engine slo on one of several components is refused, naming its field, before any write. */
+  @Test
+  void engineSloOnASharedEndpointIsRefusedAndChangesNothing() {
+    assertThatThrownBy(() -> invoke(handler, "deploy-shared-endpoint-slo.json", context))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("components[1].scaling.engine: slo cannot yet scale a component");
+    assertThat(stack.account().sageMaker().state().models()).isEmpty();
+    assertThat(stack.store().deployments()).isEmpty();
+  }
 }

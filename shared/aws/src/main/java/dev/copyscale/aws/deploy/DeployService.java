@@ -70,6 +70,7 @@ import software.amazon.awssdk.services.sagemaker.model.DescribeEndpointResponse;
 import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceComponentResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointConfigSummary;
 import software.amazon.awssdk.services.sagemaker.model.InferenceComponentComputeResourceRequirements;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentContainerSpecificationSummary;
 import software.amazon.awssdk.services.sagemaker.model.InferenceComponentRuntimeConfig;
 import software.amazon.awssdk.services.sagemaker.model.ModelSummary;
 
@@ -141,11 +142,10 @@ public final class DeployService {
     refuseForeignRole(spec);
     refuseUnschedulable(spec);
     refuseSharedResources(spec);
+    refuseNotYetRunnable(spec);
     refuseMisfits(spec);
     String specJson = toJson(document);
-    ResourceNames names = ResourceNames.of(spec);
-    List<String> alarms =
-        engines.alarmedPolicies(spec).stream().map(p -> names.alarm(p.name())).toList();
+    List<String> alarms = alarmNames(spec);
     return Retry.onConflict(
         () -> {
           Optional<DeploymentRecord> existing = store.deployment(spec.name());
@@ -270,6 +270,52 @@ public final class DeployService {
     }
   }
 
+  /**
+   * The scaling copyscale cannot yet run per component of a shared endpoint (engines orchestrated
+   * and slo, schedules) is refused before anything is created: docs/endpoints.md, Status.
+   */
+  private static void refuseNotYetRunnable(DeploymentSpec spec) {
+    List<String> refusals = dev.copyscale.deploy.SharedScaling.notYetRunnable(spec);
+    if (!refusals.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the spec puts "
+              + spec.components().size()
+              + " components on endpoint "
+              + spec.endpoint().name()
+              + ", and nothing was created:\n  - "
+              + String.join("\n  - ", refusals));
+    }
+  }
+
+  /**
+   * The policies whose alarms the deployment keeps, each with the component it scales: every
+   * component's, as its engine says.
+   */
+  private Map<String, StepPolicy> alarmed(DeploymentSpec spec) {
+    Map<String, StepPolicy> byAlarm = new java.util.LinkedHashMap<>();
+    for (DeploymentSpec.Member m : spec.components()) {
+      DeploymentSpec view = spec.member(m);
+      ResourceNames names = ResourceNames.of(view);
+      engines.alarmedPolicies(view).forEach(p -> byAlarm.put(names.alarm(p.name()), p));
+    }
+    return byAlarm;
+  }
+
+  /** The alarm names the state table indexes the deployment under. */
+  private List<String> alarmNames(DeploymentSpec spec) {
+    return List.copyOf(alarmed(spec).keySet());
+  }
+
+  /** The inference components a spec names: its components and their adapters. */
+  private static Set<String> componentNames(DeploymentSpec spec) {
+    Set<String> all = new java.util.TreeSet<>();
+    for (DeploymentSpec.Member m : spec.components()) {
+      all.add(m.name());
+      m.component().adapters().forEach(a -> all.add(a.name()));
+    }
+    return all;
+  }
+
   /** SageMaker may only be given the stack's execution role (iam:PassRole is scoped to it). */
   private void refuseForeignRole(DeploymentSpec spec) {
     config
@@ -287,7 +333,7 @@ public final class DeployService {
   }
 
   private void refuseUnschedulable(DeploymentSpec spec) {
-    if (!spec.scaling().schedules().isEmpty()
+    if (spec.components().stream().anyMatch(m -> !m.scaling().schedules().isEmpty())
         && (config.scheduleTargetArn().isEmpty() || config.schedulerRoleArn().isEmpty())) {
       throw new IllegalArgumentException(
           "scaling.schedules: this deploy function has no SCHEDULE_TARGET_ARN / SCHEDULER_ROLE_ARN,"
@@ -302,29 +348,28 @@ public final class DeployService {
         continue;
       }
       DeploymentSpec theirs = specOf(other);
-      java.util.Set<String> theirAlarms = new java.util.HashSet<>();
-      engines
-          .alarmedPolicies(theirs)
-          .forEach(p -> theirAlarms.add(ResourceNames.of(theirs).alarm(p.name())));
-      for (StepPolicy p : engines.alarmedPolicies(spec)) {
-        if (theirAlarms.contains(ResourceNames.of(spec).alarm(p.name()))) {
+      Set<String> theirAlarms = alarmed(theirs).keySet();
+      for (String alarm : alarmed(spec).keySet()) {
+        if (theirAlarms.contains(alarm)) {
           throw new IllegalArgumentException(
-              "scaling.stepPolicies: alarm "
-                  + ResourceNames.of(spec).alarm(p.name())
+              (spec.shared() ? "components[].scaling.stepPolicies" : "scaling.stepPolicies")
+                  + ": alarm "
+                  + alarm
                   + " would also be deployment "
                   + other.name()
                   + "'s; rename the policy");
         }
       }
-      if (theirs.endpoint().name().equals(spec.endpoint().name())
-          || theirs.component().name().equals(spec.component().name())) {
+      Set<String> shared = componentNames(spec);
+      shared.retainAll(componentNames(theirs));
+      if (theirs.endpoint().name().equals(spec.endpoint().name()) || !shared.isEmpty()) {
         throw new IllegalArgumentException(
             "deployment "
                 + spec.name()
                 + " names endpoint "
                 + spec.endpoint().name()
                 + " / component "
-                + spec.component().name()
+                + (shared.isEmpty() ? spec.component().name() : String.join(", ", shared))
                 + ", which deployment "
                 + other.name()
                 + " already owns");
@@ -353,14 +398,19 @@ public final class DeployService {
           record.deleting()
               ? DeployPlanner.planDelete(names, observed)
               : DeployPlanner.plan(
-                  spec, engines.alarmedPolicies(spec), observed, applied, clock.instant());
+                  spec, List.copyOf(alarmed(spec).values()), observed, applied, clock.instant());
       if (plan.idle()) {
         break;
       }
-      Map<String, String> desired = DeployPlanner.desiredPolicies(spec, names);
+      Map<String, String> desired = new HashMap<>();
+      for (DeploymentSpec.Member m : spec.components()) {
+        DeploymentSpec view = spec.member(m);
+        desired.putAll(DeployPlanner.desiredPolicies(view, ResourceNames.of(view)));
+      }
       try {
         for (Action action : plan.actions()) {
-          execute(action, spec, names);
+          DeploymentSpec member = DeployPlanner.memberFor(spec, action);
+          execute(action, member, ResourceNames.of(member));
           taken.add(action.describe());
           if (action instanceof PutTargetTracking a) {
             fingerprints.put(a.policy(), desired.get(a.policy()));
@@ -370,21 +420,37 @@ public final class DeployService {
             fingerprints.remove(a.policy());
           } else if (action instanceof Action.PutAlarm a) {
             fingerprints.put(
-                DeployPlanner.alarmKey(a.alarm()), policy(spec, a.specPolicy()).toString());
+                DeployPlanner.alarmKey(a.alarm()), alarmed(spec).get(a.alarm()).toString());
           } else if (action instanceof DeleteAlarm a) {
             fingerprints.remove(DeployPlanner.alarmKey(a.alarm()));
           } else if (action instanceof Action.PutSchedule a) {
             fingerprints.put(
-                DeployPlanner.scheduleKey(a.schedule()), schedule(spec, a.schedule()).toString());
+                DeployPlanner.scheduleKey(a.schedule()), schedule(member, a.schedule()).toString());
           } else if (action instanceof Action.DeleteSchedule a) {
             fingerprints.remove(DeployPlanner.scheduleKey(a.schedule()));
-          } else if (action instanceof DeregisterTarget) {
-            fingerprints.clear();
-          } else if (action instanceof CreateComponent) {
-            zeroPending = spec.component().copies() == 0;
+          } else if (action instanceof DeregisterTarget a) {
+            if (spec.shared()) {
+              // Only the policies of that component's target went with it.
+              String component = a.resourceId().substring(a.resourceId().indexOf('/') + 1);
+              String prefix = ResourceNames.of(spec).alarmPrefix() + component + ".";
+              fingerprints.keySet().removeIf(k -> k.startsWith(prefix));
+            } else {
+              fingerprints.clear();
+            }
+          } else if (action instanceof CreateComponent a) {
+            if (spec.shared()) {
+              if (member.component().copies() == 0) {
+                fingerprints.put(DeployPlanner.zeroKey(a.name()), "0");
+              }
+            } else {
+              zeroPending = spec.component().copies() == 0;
+            }
           } else if (action instanceof SetCopyCount a) {
             zeroPending = zeroPending && a.to() != 0;
-            recordCopyCount(spec, a);
+            if (a.to() == 0) {
+              fingerprints.remove(DeployPlanner.zeroKey(a.name()));
+            }
+            recordCopyCount(member, a);
           }
         }
       } catch (SdkException | IllegalStateException e) {
@@ -450,6 +516,11 @@ public final class DeployService {
       aws.sageMaker()
           .createInferenceComponent(
               Requests.createComponent(spec, names, a.copies(), config.stackName()));
+    } else if (action instanceof Action.CreateAdapter a) {
+      aws.sageMaker()
+          .createInferenceComponent(
+              Requests.createAdapter(
+                  spec, names, a.name(), a.base(), a.artifactUrl(), config.stackName()));
     } else if (action instanceof UpdateComponent) {
       aws.sageMaker().updateInferenceComponent(Requests.updateComponent(spec, names));
     } else if (action instanceof SetCopyCount a) {
@@ -476,8 +547,8 @@ public final class DeployService {
               DeleteScalingPolicyRequest.builder()
                   .policyName(a.policy())
                   .serviceNamespace(ServiceNamespace.SAGEMAKER)
-                  .resourceId(names.scalableResourceId())
-                  .scalableDimension(names.scalableDimension())
+                  .resourceId(a.resourceId())
+                  .scalableDimension(dimensionOf(a.resourceId()))
                   .build());
     } else if (action instanceof DeleteAlarm a) {
       aws.cloudWatch().deleteAlarms(DeleteAlarmsRequest.builder().alarmNames(a.alarm()).build());
@@ -487,7 +558,7 @@ public final class DeployService {
               DeregisterScalableTargetRequest.builder()
                   .serviceNamespace(ServiceNamespace.SAGEMAKER)
                   .resourceId(a.resourceId())
-                  .scalableDimension(names.scalableDimension())
+                  .scalableDimension(dimensionOf(a.resourceId()))
                   .build());
     } else if (action instanceof DeleteComponent a) {
       aws.sageMaker().deleteInferenceComponent(b -> b.inferenceComponentName(a.name()));
@@ -511,6 +582,13 @@ public final class DeployService {
     }
   }
 
+  /** The scalable dimension of a target: a component's copies or a variant's instances. */
+  private static String dimensionOf(String resourceId) {
+    return resourceId.startsWith("inference-component/")
+        ? ResourceNames.COPY_DIMENSION
+        : ResourceNames.INSTANCE_DIMENSION;
+  }
+
   /**
    * Copy counts deploy moves (into new bounds, or to 0 after creation) are decisions like any
    * other.
@@ -522,12 +600,18 @@ public final class DeployService {
         LedgerEntry.builder(
                 spec.name(),
                 now,
-                "deploy#" + now + "#" + a.from() + "-" + a.to(),
+                "deploy#"
+                    + now
+                    + "#"
+                    + (spec.shared() ? a.name() + "#" : "")
+                    + a.from()
+                    + "-"
+                    + a.to(),
                 Source.DEPLOY,
                 "deploy")
             .state("[" + bounds.min() + ", " + bounds.max() + "]")
             .capacity(a.from(), a.to())
-            .outcome(Outcome.SCALED, a.reason())
+            .outcome(Outcome.SCALED, (spec.shared() ? a.name() + ": " : "") + a.reason())
             .build(),
         now.plus(retention));
   }
@@ -540,7 +624,8 @@ public final class DeployService {
   }
 
   private static DeploymentSpec.Schedule schedule(DeploymentSpec spec, String name) {
-    return spec.scaling().schedules().stream()
+    return spec.components().stream()
+        .flatMap(m -> m.scaling().schedules().stream())
         .filter(s -> s.name().equals(name))
         .findFirst()
         .orElseThrow();
@@ -604,31 +689,42 @@ public final class DeployService {
     Optional<Observed.EndpointView> endpoint = describeEndpoint(names.endpoint());
     Optional<Observed.ComponentView> component = describeComponent(names.component());
     Optional<Observed.TargetView> target =
-        aws
-            .autoScaling()
-            .describeScalableTargets(
-                DescribeScalableTargetsRequest.builder()
-                    .serviceNamespace(ServiceNamespace.SAGEMAKER)
-                    .resourceIds(names.scalableResourceId())
-                    .scalableDimension(names.scalableDimension())
-                    .build())
-            .scalableTargets()
-            .stream()
-            .findFirst()
-            .map((ScalableTarget t) -> new Observed.TargetView(t.minCapacity(), t.maxCapacity()));
-    Set<String> policies = new HashSet<>();
-    aws
-        .autoScaling()
-        .describeScalingPoliciesPaginator(
-            DescribeScalingPoliciesRequest.builder()
-                .serviceNamespace(ServiceNamespace.SAGEMAKER)
-                .resourceId(names.scalableResourceId())
-                .scalableDimension(names.scalableDimension())
-                .build())
-        .scalingPolicies()
-        .stream()
-        .map(ScalingPolicy::policyName)
-        .forEach(policies::add);
+        target(names.scalableResourceId(), names.scalableDimension());
+    Set<String> policies = policies(names.scalableResourceId(), names.scalableDimension());
+    // Every inference component on the endpoint (one deployment owns it): the spec's other
+    // components, adapters, and what the spec no longer lists; and each component's scaling.
+    Map<String, Observed.ComponentView> onEndpoint = new HashMap<>();
+    if (endpoint.isPresent()) {
+      aws.sageMaker()
+          .listInferenceComponentsPaginator(b -> b.endpointNameEquals(names.endpoint()))
+          .inferenceComponents()
+          .forEach(
+              summary -> {
+                String name = summary.inferenceComponentName();
+                // The spec's first component was described just now.
+                (name.equals(names.component()) ? component : describeComponent(name))
+                    .ifPresent(c -> onEndpoint.put(name, c));
+              });
+    }
+    Map<String, Observed.Scaled> scaling = new HashMap<>();
+    Set<String> scaled = new java.util.TreeSet<>();
+    spec.components().forEach(m -> scaled.add(m.name()));
+    onEndpoint.forEach(
+        (name, c) -> {
+          if (c.base().isEmpty()) {
+            scaled.add(name);
+          }
+        });
+    for (String name : scaled) {
+      String id = DeployPlanner.componentResourceId(name);
+      if (!spec.shared() && id.equals(names.scalableResourceId())) {
+        continue;
+      }
+      Optional<Observed.TargetView> t = target(id, ResourceNames.COPY_DIMENSION);
+      if (t.isPresent()) {
+        scaling.put(name, new Observed.Scaled(t, policies(id, ResourceNames.COPY_DIMENSION)));
+      }
+    }
     Set<String> alarms = new HashSet<>();
     aws
         .cloudWatch()
@@ -656,7 +752,49 @@ public final class DeployService {
           .forEach(x -> schedules.add(x.name()));
     }
     return new Observed(
-        models, configs, endpoint, component, target, policies, alarms, groupExists, schedules);
+        models,
+        configs,
+        endpoint,
+        component,
+        target,
+        policies,
+        alarms,
+        groupExists,
+        schedules,
+        onEndpoint,
+        scaling);
+  }
+
+  private Optional<Observed.TargetView> target(String resourceId, String dimension) {
+    return aws
+        .autoScaling()
+        .describeScalableTargets(
+            DescribeScalableTargetsRequest.builder()
+                .serviceNamespace(ServiceNamespace.SAGEMAKER)
+                .resourceIds(resourceId)
+                .scalableDimension(dimension)
+                .build())
+        .scalableTargets()
+        .stream()
+        .findFirst()
+        .map((ScalableTarget t) -> new Observed.TargetView(t.minCapacity(), t.maxCapacity()));
+  }
+
+  private Set<String> policies(String resourceId, String dimension) {
+    Set<String> policies = new HashSet<>();
+    aws
+        .autoScaling()
+        .describeScalingPoliciesPaginator(
+            DescribeScalingPoliciesRequest.builder()
+                .serviceNamespace(ServiceNamespace.SAGEMAKER)
+                .resourceId(resourceId)
+                .scalableDimension(dimension)
+                .build())
+        .scalingPolicies()
+        .stream()
+        .map(ScalingPolicy::policyName)
+        .forEach(policies::add);
+    return policies;
   }
 
   private Optional<Observed.EndpointView> describeEndpoint(String name) {
@@ -701,7 +839,10 @@ public final class DeployService {
               c.runtimeConfig() == null || c.runtimeConfig().currentCopyCount() == null
                   ? 0
                   : c.runtimeConfig().currentCopyCount(),
-              Optional.ofNullable(c.failureReason())));
+              Optional.ofNullable(c.failureReason()),
+              Optional.ofNullable(c.specification().baseInferenceComponentName()),
+              Optional.ofNullable(c.specification().container())
+                  .map(InferenceComponentContainerSpecificationSummary::artifactUrl)));
     } catch (AwsServiceException e) {
       if (AwsErrors.notFound(e)) {
         return Optional.empty();

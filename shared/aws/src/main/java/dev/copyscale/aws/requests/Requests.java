@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.sagemaker.model.CreateEndpointConfigReque
 import software.amazon.awssdk.services.sagemaker.model.CreateInferenceComponentRequest;
 import software.amazon.awssdk.services.sagemaker.model.CreateModelRequest;
 import software.amazon.awssdk.services.sagemaker.model.InferenceComponentComputeResourceRequirements;
+import software.amazon.awssdk.services.sagemaker.model.InferenceComponentContainerSpecification;
 import software.amazon.awssdk.services.sagemaker.model.InferenceComponentRuntimeConfig;
 import software.amazon.awssdk.services.sagemaker.model.InferenceComponentSpecification;
 import software.amazon.awssdk.services.sagemaker.model.InferenceComponentStartupParameters;
@@ -183,6 +184,36 @@ public final class Requests {
         .variantName(names.variant())
         .specification(componentSpecification(spec, names))
         .runtimeConfig(InferenceComponentRuntimeConfig.builder().copyCount(copies).build())
+        .build();
+  }
+
+  /**
+   * A LoRA adapter on its base component: the base's name
+   * (Specification.BaseInferenceComponentName) and the adapter's weights (Container.ArtifactUrl).
+   * No ComputeResourceRequirements (an adapter uses its base's compute; API reference,
+   * InferenceComponentSpecification), no model and no RuntimeConfig copy count: it serves in every
+   * copy of its base.
+   */
+  public static CreateInferenceComponentRequest createAdapter(
+      DeploymentSpec spec,
+      ResourceNames names,
+      String adapter,
+      String base,
+      String artifactUrl,
+      String stack) {
+    return CreateInferenceComponentRequest.builder()
+        .tags(tags(stack, spec))
+        .inferenceComponentName(adapter)
+        .endpointName(names.endpoint())
+        .variantName(names.variant())
+        .specification(
+            InferenceComponentSpecification.builder()
+                .baseInferenceComponentName(base)
+                .container(
+                    InferenceComponentContainerSpecification.builder()
+                        .artifactUrl(artifactUrl)
+                        .build())
+                .build())
         .build();
   }
 

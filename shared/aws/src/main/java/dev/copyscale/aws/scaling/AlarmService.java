@@ -12,6 +12,7 @@ import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.ScalingResult;
 import dev.copyscale.scaling.state.Source;
+import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,11 +111,18 @@ public final class AlarmService {
     return store.alarmOwner(alarmName).flatMap(store::deployment).flatMap(specs::deployment);
   }
 
-  /** The deployment's alarmed policy with that alarm, if its engine keeps one. */
+  /**
+   * The deployment's alarmed policy with that alarm, if its engine keeps one: any component's, on
+   * an endpoint shared by several (each named by its component, {@link ResourceNames#policy}).
+   */
   private Optional<StepPolicy> policy(Deployment deployment, String alarmName) {
-    ResourceNames names = ResourceNames.of(deployment.spec());
-    return engines.alarmedPolicies(deployment.spec()).stream()
-        .filter(p -> names.alarm(p.name()).equals(alarmName))
+    DeploymentSpec spec = deployment.spec();
+    return spec.components().stream()
+        .map(spec::member)
+        .flatMap(
+            view ->
+                engines.alarmedPolicies(view).stream()
+                    .filter(p -> ResourceNames.of(view).alarm(p.name()).equals(alarmName)))
         .findFirst();
   }
 }

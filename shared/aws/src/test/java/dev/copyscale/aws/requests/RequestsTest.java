@@ -90,4 +90,33 @@ class RequestsTest {
                 .enableCaching())
         .isTrue();
   }
+
+  /**
+   * An adapter names its base and its weights and nothing else of a component's: no compute (it
+   * uses its base's; API reference, InferenceComponentSpecification), no model, no copy count.
+   */
+  @Test
+  void anAdapterNamesItsBaseAndWeightsAndNoComputeOrCopies() {
+    DeploymentSpec spec =
+        SpecParser.parse(RepoFiles.read("examples/shared-endpoint.yaml")).orThrow();
+    var request =
+        Requests.createAdapter(
+            spec,
+            ResourceNames.of(spec),
+            "chat-sql",
+            "chat",
+            "s3://my-adapters/sql/",
+            "copyscale-test");
+    assertThat(request.inferenceComponentName()).isEqualTo("chat-sql");
+    assertThat(request.endpointName()).isEqualTo("shared");
+    assertThat(request.variantName()).isEqualTo("AllTraffic");
+    assertThat(request.specification().baseInferenceComponentName()).isEqualTo("chat");
+    assertThat(request.specification().container().artifactUrl())
+        .isEqualTo("s3://my-adapters/sql/");
+    assertThat(request.specification().container().image()).isNull();
+    assertThat(request.specification().computeResourceRequirements()).isNull();
+    assertThat(request.specification().modelName()).isNull();
+    assertThat(request.runtimeConfig()).isNull();
+    assertThat(request.tags()).extracting(t -> t.key()).contains("copyscale:stack");
+  }
 }

@@ -1,0 +1,199 @@
+package dev.copyscale.aws.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.copyscale.aws.testing.TwinStack;
+import dev.copyscale.deploy.DeployResult;
+import dev.copyscale.deploy.Phase;
+import dev.copyscale.spec.SpecParser;
+import dev.copyscale.testing.RepoFiles;
+import dev.copyscale.twin.account.TwinAccount;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
+
+/**
+ * A spec with two components on one endpoint, deployed by the deploy service against the twin: both
+ * InService with their own scalable targets and policies, one removed alone, the whole spec deleted
+ * leaving nothing. The bundled example carries eight LoRA adapters on chat; the twin's SageMaker
+ * does not accept adapter inference components yet (a CreateInferenceComponent without
+ * ComputeResourceRequirements), so these tests deploy the example without them; the planner's tests
+ * drive the adapters (SharedEndpointPlannerTest).
+ */
+class SharedEndpointDeployOnTwinTest {
+  TwinStack stack = TwinStack.fresh(DeployOnTwinTest.START);
+  TwinAccount world = stack.account();
+  DeployService deploy = stack.services().deploy();
+
+  static ObjectNode example() {
+    ObjectNode doc =
+        (ObjectNode) SpecParser.toTree(RepoFiles.read("examples/shared-endpoint.yaml"));
+    ((ObjectNode) doc.at("/components/0")).remove("adapters");
+    return doc;
+  }
+
+  List<String> components() {
+    return world
+        .sageMaker()
+        .listInferenceComponents(b -> b.endpointNameEquals("shared"))
+        .inferenceComponents()
+        .stream()
+        .map(c -> c.inferenceComponentName() + " " + c.inferenceComponentStatusAsString())
+        .sorted()
+        .toList();
+  }
+
+  List<String> targets() {
+    return DeployOnTwinTest.targets(world).stream()
+        .map(ScalableTarget::resourceId)
+        .sorted()
+        .toList();
+  }
+
+  List<String> policies() {
+    return DeployOnTwinTest.policies(world).stream()
+        .map(p -> p.resourceId() + " " + p.policyName())
+        .sorted()
+        .toList();
+  }
+
+  void deployed(ObjectNode doc) {
+    deploy.submit(doc);
+    world.advance(Duration.ofMinutes(20), DeployOnTwinTest.reconciling(deploy));
+  }
+
+  @Test
+  void bothComponentsServeWithTheirOwnScaling() {
+    deployed(example());
+    assertThat(stack.store().deployment("shared").orElseThrow().phase()).isEqualTo(Phase.InService);
+    assertThat(components()).containsExactly("chat InService", "code InService");
+    assertThat(
+            world
+                .sageMaker()
+                .describeInferenceComponent(b -> b.inferenceComponentName("chat"))
+                .runtimeConfig()
+                .currentCopyCount())
+        .isEqualTo(2);
+    assertThat(targets()).containsExactly("inference-component/chat", "inference-component/code");
+    assertThat(policies())
+        .containsExactly(
+            "inference-component/chat copyscale-shared-chat.target-tracking",
+            "inference-component/code copyscale-shared-code.target-tracking");
+    // Two containers, two models; one endpoint config.
+    assertThat(world.sageMaker().state().models()).hasSize(2);
+    assertThat(world.sageMaker().state().endpointConfigs()).hasSize(1);
+    // Settled: submitting it again writes nothing.
+    DeployResult again = deploy.submit(example());
+    assertThat(again.actions()).isEmpty();
+    assertThat(again.phase()).isEqualTo(Phase.InService);
+  }
+
+  @Test
+  void removingAComponentDeletesItAloneAndItsScaling() {
+    deployed(example());
+    ObjectNode doc = example();
+    ((ArrayNode) doc.get("components")).remove(1);
+    deployed(doc);
+    assertThat(stack.store().deployment("shared").orElseThrow().phase()).isEqualTo(Phase.InService);
+    assertThat(components()).containsExactly("chat InService");
+    assertThat(targets()).containsExactly("inference-component/chat");
+    // One component left: the single form's policy names.
+    assertThat(policies())
+        .containsExactly("inference-component/chat copyscale-shared-target-tracking");
+    assertThat(world.sageMaker().state().models()).hasSize(1);
+  }
+
+  @Test
+  void deletingTheSpecLeavesNothing() {
+    deployed(example());
+    assertThat(deploy.delete("shared").phase()).isEqualTo(Phase.Deleting);
+    world.advance(Duration.ofMinutes(10), DeployOnTwinTest.reconciling(deploy));
+    assertThat(stack.store().deployment("shared").orElseThrow().phase()).isEqualTo(Phase.Deleted);
+    assertThat(world.sageMaker().state().endpoints()).as("endpoints").isEmpty();
+    assertThat(world.sageMaker().state().components()).as("inference components").isEmpty();
+    assertThat(targets()).as("scalable targets").isEmpty();
+    assertThat(policies()).as("scaling policies").isEmpty();
+    assertThat(world.cloudWatch().describeAlarms(b -> {}).metricAlarms()).as("alarms").isEmpty();
+    assertThat(world.sageMaker().state().models()).as("models").isEmpty();
+    assertThat(world.sageMaker().state().endpointConfigs()).as("endpoint configs").isEmpty();
+  }
+
+  @Test
+  void engineSloOnASharedEndpointIsRefusedBeforeAnythingIsCreated() {
+    ObjectNode doc = example();
+    ObjectNode scaling = (ObjectNode) doc.at("/components/1/scaling");
+    scaling.remove("targetTracking");
+    scaling.put("engine", "slo");
+    scaling.set("slo", SpecParser.toTree("slo: {ttft: 2s, attainment: 99%}").get("slo"));
+    assertThatThrownBy(() -> deploy.submit(doc))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nothing was created")
+        .hasMessageContaining("components[1].scaling.engine: slo cannot yet scale a component");
+    assertThat(world.sageMaker().state().models()).isEmpty();
+    assertThat(stack.store().deployments()).isEmpty();
+  }
+
+  /** Bounds for the deployment would move only its first component's target: refused. */
+  @Test
+  void anOperatorsBoundsAreRefusedForASharedEndpoint() {
+    deployed(example());
+    ObjectNode bounds = (ObjectNode) TwinStack.json("schedule-explicit-bounds.json");
+    bounds.put("deployment", "shared");
+    assertThatThrownBy(() -> stack.services().schedules().handle(bounds, TwinStack.ORIGIN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("puts 2 components on endpoint shared")
+        .hasMessageContaining("not wired yet");
+    // The tick leaves both components as they are.
+    stack.services().schedules().handle(TwinStack.tick(), TwinStack.ORIGIN);
+    assertThat(stack.desiredCopies("chat")).isEqualTo(2);
+    assertThat(stack.desiredCopies("code")).isEqualTo(1);
+  }
+
+  /**
+   * A native step policy's alarm on the second component is the deployment's (indexed under its
+   * component's name), and the step-scaling function leaves it to Application Auto Scaling.
+   */
+  @Test
+  void theSecondComponentsNativeAlarmIsFoundAndLeftToApplicationAutoScaling() {
+    ObjectNode doc = example();
+    ((ObjectNode) doc.at("/components/1/scaling"))
+        .set(
+            "stepPolicies",
+            SpecParser.toTree(
+                    "p: [{name: burst, alarm: {metric: ConcurrentRequestsPerCopy, periodSeconds:"
+                        + " 10, evaluationPeriods: 2, threshold: 8, comparison:"
+                        + " GreaterThanOrEqualToThreshold}, steps: [{lower: 0, adjustment: 1}]}]")
+                .get("p"));
+    deployed(doc);
+    String alarm = "copyscale-shared-code.burst";
+    assertThat(world.cloudWatch().describeAlarms(b -> {}).metricAlarms())
+        .extracting(a -> a.alarmName())
+        .filteredOn(name -> name.startsWith("copyscale-"))
+        .containsExactly(alarm);
+    assertThat(stack.store().deployment("shared").orElseThrow().alarms()).containsExactly(alarm);
+    // To the event's time (10:00:25).
+    world.advance(Duration.ofMinutes(41), DeployOnTwinTest.reconciling(deploy));
+    String event =
+        RepoFiles.read("events/alarm-eventbridge-burst.json")
+            .replace("copyscale-llama3-chat-burst", alarm)
+            .replace("llama3-chat-ic", "code");
+    var result = stack.services().alarms().handle(SpecParser.toTree(event), TwinStack.ORIGIN);
+    assertThat(result.toString()).contains("runs its policies in Application Auto Scaling");
+  }
+
+  @Test
+  void aComponentOfAnotherDeploymentIsRefused() {
+    deployed(example());
+    ObjectNode other = example();
+    other.put("name", "other");
+    ((ObjectNode) other.get("endpoint")).put("name", "other");
+    ((ObjectNode) other.at("/components/0")).put("name", "chat-2");
+    assertThatThrownBy(() -> deploy.submit(other))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("component code, which deployment shared already owns");
+  }
+}
