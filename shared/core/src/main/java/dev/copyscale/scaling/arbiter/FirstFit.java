@@ -49,6 +49,26 @@ public final class FirstFit {
   }
 
   /**
+   * Where a copy goes: the index of the first of {@code instances} (in the order given, oldest
+   * first) whose copies leave room for {@code copy}, or -1 when none has room and an instance has
+   * to be added. The rule the arbiter plans by and the twin's SageMaker places by.
+   *
+   * @param instances the copies on each instance, per key of {@code sizes}
+   */
+  public static int firstWithRoom(
+      InstanceType type,
+      List<Map<String, Integer>> instances,
+      Map<String, CopyResources> sizes,
+      CopyResources copy) {
+    for (int i = 0; i < instances.size(); i++) {
+      if (fits(type, instances.get(i), sizes, copy)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
    * The instances that hold {@code wanted} copies per component, from {@code running} (oldest
    * first). Surplus copies are removed in the reverse of {@code wanted}'s order and missing ones
    * placed in its order.
@@ -82,13 +102,8 @@ public final class FirstFit {
       CopyResources size = sizes.get(component);
       int missing = wanted.get(component) - placed(slots, component);
       for (int k = 0; k < missing; k++) {
-        Slot room = null;
-        for (Slot s : slots) {
-          if (fits(type, s.copies, sizes, size)) {
-            room = s;
-            break;
-          }
-        }
+        int first = firstWithRoom(type, slots.stream().map(s -> s.copies).toList(), sizes, size);
+        Slot room = first < 0 ? null : slots.get(first);
         if (room == null) {
           room = new Slot("new-" + ++added, true, Map.of());
           slots.add(room);

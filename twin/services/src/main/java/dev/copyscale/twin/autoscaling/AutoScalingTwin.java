@@ -419,8 +419,21 @@ public final class AutoScalingTwin implements ApplicationAutoScalingClient {
                 + ": expected inference-component/NAME.");
       }
       String name = resourceId.substring("inference-component/".length());
-      if (!sageMaker.state().components().containsKey(name)) {
+      SageMakerState.Component component = sageMaker.state().components().get(name);
+      if (component == null) {
         throw validation("Inference component " + name + " does not exist.");
+      }
+      if (component.adapter()) {
+        // ASSUMED (AWS documents no answer): an adapter has no copy count to scale.
+        throw validation(
+            "Inference component "
+                + name
+                + " is an adapter inference component: it has no DesiredCopyCount of its own and"
+                + " scales with its base inference component "
+                + component.baseComponentName()
+                + "; register inference-component/"
+                + component.baseComponentName()
+                + " instead.");
       }
     } else if (VARIANT_DIMENSION.equals(dimension)) {
       String[] parts = resourceId == null ? new String[0] : resourceId.split("/");

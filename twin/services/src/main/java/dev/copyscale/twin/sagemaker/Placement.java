@@ -2,6 +2,8 @@ package dev.copyscale.twin.sagemaker;
 
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.catalog.InstanceType;
+import dev.copyscale.scaling.arbiter.CopyResources;
+import dev.copyscale.scaling.arbiter.FirstFit;
 import dev.copyscale.twin.sagemaker.SageMakerState.Component;
 import dev.copyscale.twin.sagemaker.SageMakerState.Copy;
 import dev.copyscale.twin.sagemaker.SageMakerState.Endpoint;
@@ -10,7 +12,9 @@ import dev.copyscale.twin.sagemaker.SageMakerState.Instance;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -109,27 +113,29 @@ final class Placement {
         .sum();
   }
 
+  /** What one copy of {@code c}'s current specification reserves on an instance. */
+  static CopyResources resources(Component c) {
+    return new CopyResources(c.accelerators(), c.cpus(), c.memoryMb());
+  }
+
   /**
-   * Free accelerators, CPUs and memory on an instance, after every copy on it (of any
-   * specification).
+   * The copies on each of {@code instances} as core's {@link FirstFit} sees them: every copy (of
+   * any component and specification) keyed by its id, its size in {@code sizes}.
    */
-  private double[] free(Instance i) {
-    InstanceType type = instanceType(i.instanceType());
-    double[] free = {type.gpuCount(), type.vcpus(), type.memoryMb()};
+  private List<Map<String, Integer>> held(
+      List<Instance> instances, Map<String, CopyResources> sizes) {
+    Map<String, Map<String, Integer>> byInstance = new HashMap<>();
+    instances.forEach(i -> byInstance.put(i.id(), new HashMap<>()));
     for (Component c : state.components().values()) {
       for (Copy x : c.copies()) {
-        if (x.instanceId().equals(i.id())) {
-          free[0] -= x.accelerators();
-          free[1] -= x.cpus();
-          free[2] -= x.memoryMb();
+        Map<String, Integer> on = byInstance.get(x.instanceId());
+        if (on != null) {
+          on.put(x.id(), 1);
+          sizes.put(x.id(), new CopyResources(x.accelerators(), x.cpus(), x.memoryMb()));
         }
       }
     }
-    return free;
-  }
-
-  private static boolean fits(double[] free, Component c) {
-    return free[0] >= c.accelerators() && free[1] >= c.cpus() && free[2] >= c.memoryMb();
+    return instances.stream().map(i -> byInstance.get(i.id())).toList();
   }
 
   /**
@@ -141,8 +147,12 @@ final class Placement {
       return;
     }
     EndpointConfig config = state.endpointConfig(targetFleet(e));
-    for (Component c : componentsOn(e.name())) {
-      if (c.deletingUntil() != null || c.failureReason() != null) {
+    List<Component> components = componentsOn(e.name());
+    if (!components.isEmpty()) {
+      e.markHostedComponents();
+    }
+    for (Component c : components) {
+      if (c.deletingUntil() != null || c.failureReason() != null || c.adapter()) {
         continue;
       }
       if (!superseded(e, c).isEmpty() || c.batchDoneAt() != null) {
@@ -162,15 +172,26 @@ final class Placement {
   private List<Copy> start(
       Endpoint e, Component c, EndpointConfig config, Instant at, int count, int stagger) {
     List<Copy> started = new ArrayList<>();
+    if (count <= 0) {
+      return started;
+    }
+    InstanceType type = instanceType(config.instanceType());
+    CopyResources size = resources(c);
+    // A copy no instance of the type has room for: no instance is added for it, it stays pending.
+    boolean fitsAnInstance = FirstFit.fits(type, Map.of(), Map.of(), size);
     while (started.size() < count) {
-      Optional<Instance> room =
+      // Ready instances first (the oldest), then first fit: the core rule the arbiter plans by.
+      List<Instance> fleet =
           fleet(e, config.name()).stream()
               .sorted(Comparator.comparing((Instance i) -> i.readyAt()))
-              .filter(i -> fits(free(i), c))
-              .findFirst();
+              .toList();
+      Map<String, CopyResources> sizes = new HashMap<>();
+      int first = FirstFit.firstWithRoom(type, held(fleet, sizes), sizes, size);
+      Optional<Instance> room = first < 0 ? Optional.empty() : Optional.of(fleet.get(first));
       if (room.isEmpty()
+          && fitsAnInstance
           && config.managedInstanceScaling()
-          && fleet(e, config.name()).size() < config.maxInstances()) {
+          && fleet.size() < config.maxInstances()) {
         if (timings.outOfCapacity().contains(config.instanceType())) {
           e.recordFailure(insufficientCapacity(config.instanceType()), false);
           break;
@@ -376,12 +397,10 @@ final class Placement {
   /**
    * Managed instance scaling releases ready, empty instances down to its minimum (as its
    * IDLE_RELEASE scale-in strategy does), on an endpoint that hosts inference components (only
-   * those scale to zero).
+   * those scale to zero) or has hosted them (its last component deleted, its instances go too).
    */
   private void release(Endpoint e, EndpointConfig config, Instant at) {
-    if (!config.managedInstanceScaling()
-        || e.pendingConfig() != null
-        || componentsOn(e.name()).isEmpty()) {
+    if (!config.managedInstanceScaling() || e.pendingConfig() != null || !e.hostedComponents()) {
       return;
     }
     List<Instance> fleet = new ArrayList<>(fleet(e, config.name()));

@@ -296,8 +296,22 @@ public final class SageMakerState {
 
     private boolean failed;
 
+    /**
+     * Whether inference components have been placed on it: from then on managed instance scaling
+     * releases its idle instances, also once its last component is gone.
+     */
+    private boolean hostedComponents;
+
     /** For Jackson. */
     private Endpoint() {}
+
+    public boolean hostedComponents() {
+      return hostedComponents;
+    }
+
+    void markHostedComponents() {
+      hostedComponents = true;
+    }
 
     public String failureReason() {
       return failureReason;
@@ -446,7 +460,15 @@ public final class SageMakerState {
       int memoryMb,
       Integer modelDataDownloadTimeoutSeconds,
       Integer containerStartupHealthCheckTimeoutSeconds,
-      boolean dataCache) {}
+      boolean dataCache,
+      String baseComponentName,
+      String artifactUrl) {
+    /** An adapter's specification: its base and its artifact, nothing of its own to run. */
+    static Spec adapter(String baseComponentName, String artifactUrl) {
+      return new Spec(
+          null, null, Map.of(), 0, 0, 0, null, null, false, baseComponentName, artifactUrl);
+    }
+  }
 
   /** An inference component: its specification, its copies and the update rolling through them. */
   public static final class Component {
@@ -474,6 +496,21 @@ public final class SageMakerState {
      * artifacts skip the download.
      */
     private boolean dataCache;
+
+    /**
+     * Specification.BaseInferenceComponentName: set for an adapter inference component, which has
+     * no copies and no resources of its own and is served by its base's copies.
+     */
+    private String baseComponentName;
+
+    /** An adapter's Container.ArtifactUrl: the LoRA adapter's S3 location. */
+    private String artifactUrl;
+
+    /**
+     * When an adapter's artifact is (or will be) loaded and it is InService; null while its base
+     * has not yet served.
+     */
+    private Instant adapterLoadedAt;
 
     /** Why the component failed (a copy could not start); cleared by the next update. */
     private String failureReason;
@@ -550,6 +587,31 @@ public final class SageMakerState {
       modelDataDownloadTimeoutSeconds = spec.modelDataDownloadTimeoutSeconds();
       containerStartupHealthCheckTimeoutSeconds = spec.containerStartupHealthCheckTimeoutSeconds();
       dataCache = spec.dataCache();
+      baseComponentName = spec.baseComponentName();
+      artifactUrl = spec.artifactUrl();
+      adapterLoadedAt = null;
+    }
+
+    /** Whether this is an adapter inference component (it has a base). */
+    public boolean adapter() {
+      return baseComponentName != null;
+    }
+
+    public String baseComponentName() {
+      return baseComponentName;
+    }
+
+    public String artifactUrl() {
+      return artifactUrl;
+    }
+
+    public Instant adapterLoadedAt() {
+      return adapterLoadedAt;
+    }
+
+    /** An adapter's artifact is loaded onto its base's copies at {@code at}. */
+    void loadAdapter(Instant at) {
+      adapterLoadedAt = at;
     }
 
     /** A copy failed to start: the component is Failed, its copies gone, until the next update. */

@@ -7,6 +7,8 @@ import static dev.copyscale.twin.sagemaker.SageMakerErrors.notFound;
 import static dev.copyscale.twin.sagemaker.SageMakerErrors.validation;
 
 import dev.copyscale.catalog.InstanceType;
+import dev.copyscale.scaling.arbiter.CopyResources;
+import dev.copyscale.scaling.arbiter.FirstFit;
 import dev.copyscale.twin.sagemaker.SageMakerState.Component;
 import dev.copyscale.twin.sagemaker.SageMakerState.Endpoint;
 import dev.copyscale.twin.sagemaker.SageMakerState.EndpointConfig;
@@ -40,6 +42,9 @@ import software.amazon.awssdk.services.sagemaker.model.*;
  */
 public final class SageMakerTwin implements SageMakerClient {
   private static final Pattern NAME = Pattern.compile(SageMakerErrors.NAME_PATTERN + "$");
+
+  /** Container.ArtifactUrl's pattern (API reference, InferenceComponentContainerSpecification). */
+  private static final Pattern ARTIFACT_URL = Pattern.compile("^(https|s3)://([^/]+)/?(.*)$");
 
   private final Clock clock;
   private final String region;
@@ -607,6 +612,9 @@ public final class SageMakerTwin implements SageMakerClient {
       throw validation(
           "1 validation error detected: an inference component needs a Specification.");
     }
+    if (r.specification().baseInferenceComponentName() != null) {
+      return createAdapter(r, e, config);
+    }
     int copies =
         r.runtimeConfig() == null || r.runtimeConfig().copyCount() == null
             ? -1
@@ -630,6 +638,101 @@ public final class SageMakerTwin implements SageMakerClient {
     return CreateInferenceComponentResponse.builder()
         .inferenceComponentArn(arn("inference-component", c.name()))
         .build();
+  }
+
+  /**
+   * An adapter inference component: a LoRA adapter (Container.ArtifactUrl) on a base component of
+   * the same endpoint. It has no copies and no resources of its own; it is InService once its base
+   * has served and its artifact is loaded ({@link TwinTimings#adapterLoad}), and its requests are
+   * served by its base's copies.
+   */
+  private CreateInferenceComponentResponse createAdapter(
+      CreateInferenceComponentRequest r, Endpoint e, EndpointConfig config) {
+    if (r.runtimeConfig() != null) {
+      throw validation(
+          "RuntimeConfig must be omitted for an adapter inference component: it has no copies of"
+              + " its own and is served by the copies of its base inference component.");
+    }
+    Spec spec = adapterSpecification(r.specification(), e);
+    Component c =
+        new Component(
+            r.inferenceComponentName(),
+            e.name(),
+            config.variantName(),
+            spec,
+            0,
+            now(),
+            tags(r.tags()));
+    Component base = state.components().get(spec.baseComponentName());
+    if (base.firstInService() != null) {
+      c.loadAdapter(now().plus(timings.adapterLoad()));
+    }
+    state.addComponent(c);
+    return CreateInferenceComponentResponse.builder()
+        .inferenceComponentArn(arn("inference-component", c.name()))
+        .build();
+  }
+
+  /**
+   * An adapter's specification, validated: its base exists on {@code e} and is no adapter itself;
+   * ComputeResourceRequirements are omitted (API reference, InferenceComponentSpecification); its
+   * artifact is an S3 or HTTPS URL.
+   */
+  private Spec adapterSpecification(InferenceComponentSpecification spec, Endpoint e) {
+    String member = "specification.";
+    checkName(member + "baseInferenceComponentName", spec.baseInferenceComponentName());
+    Component base = component(spec.baseInferenceComponentName());
+    String baseArn = arn("inference-component", base.name());
+    if (!base.endpointName().equals(e.name())) {
+      throw validation(
+          "The base inference component \""
+              + baseArn
+              + "\" is hosted on endpoint \""
+              + arn("endpoint", base.endpointName())
+              + "\", not on endpoint \""
+              + arn("endpoint", e.name())
+              + "\": an adapter inference component must be on its base's endpoint.");
+    }
+    if (base.adapter()) {
+      throw validation(
+          "The base inference component \""
+              + baseArn
+              + "\" is itself an adapter inference component: an adapter's base must host the"
+              + " foundation model.");
+    }
+    if (base.deletingUntil() != null) {
+      throw SageMakerErrors.componentInProgress(baseArn, "DELETE_IN_PROGRESS");
+    }
+    if (spec.computeResourceRequirements() != null) {
+      throw validation(
+          "ComputeResourceRequirements must be omitted for an adapter inference component: it"
+              + " uses the compute resources of its base inference component \""
+              + baseArn
+              + "\".");
+    }
+    InferenceComponentContainerSpecification container = spec.container();
+    if (spec.modelName() != null || (container != null && container.image() != null)) {
+      throw validation(
+          "An adapter inference component runs in the container of its base inference component"
+              + " \""
+              + baseArn
+              + "\": omit ModelName and Container.Image.");
+    }
+    String url = container == null ? null : container.artifactUrl();
+    if (url == null) {
+      throw validation(
+          "1 validation error detected: Value null at '"
+              + member
+              + "container.artifactUrl' failed to satisfy constraint: an adapter inference"
+              + " component needs the S3 location of its adapter artifacts");
+    }
+    if (!ARTIFACT_URL.matcher(url).matches() || url.length() > 1024) {
+      throw SageMakerErrors.constraint(
+          member + "container.artifactUrl",
+          url,
+          "Member must satisfy regular expression pattern: " + ARTIFACT_URL.pattern());
+    }
+    return Spec.adapter(base.name(), url);
   }
 
   /** A specification, validated against the API's constraints and the instance type. */
@@ -670,7 +773,9 @@ public final class SageMakerTwin implements SageMakerClient {
       throw atLeast(member + "computeResourceRequirements.numberOfCpuCoresRequired", cpus, 0.25);
     }
     InstanceType type = Placement.instanceType(config.instanceType());
-    if (accelerators > type.gpuCount() || cpus > type.vcpus() || memory > type.memoryMb()) {
+    if (!timings.oversizedCopiesPending()
+        && !FirstFit.fits(
+            type, Map.of(), Map.of(), new CopyResources(accelerators, cpus, memory))) {
       throw validation(
           "The compute resource requirements of one copy ("
               + accelerators
@@ -711,7 +816,9 @@ public final class SageMakerTwin implements SageMakerClient {
         memory,
         download,
         healthCheck,
-        dataCache);
+        dataCache,
+        null,
+        null);
   }
 
   /** Both startup timeouts: 60 to 3600 s (InferenceComponentStartupParameters). */
@@ -740,7 +847,14 @@ public final class SageMakerTwin implements SageMakerClient {
     if (c.failureReason() != null) {
       return "Failed";
     }
+    if (c.adapter()) {
+      boolean loaded = c.adapterLoadedAt() != null && !c.adapterLoadedAt().isAfter(at);
+      return loaded ? "InService" : c.firstInService() == null ? "Creating" : "Updating";
+    }
     Endpoint e = state.endpoints().get(c.endpointName());
+    if (c.firstInService() == null && c.copies().isEmpty() && c.desiredCopies() > 0) {
+      return "Creating"; // no copy of it has found room yet
+    }
     boolean starting = placement.active(e, c).stream().anyMatch(x -> x.readyAt().isAfter(at));
     boolean rolling = c.batchDoneAt() != null || !placement.superseded(e, c).isEmpty();
     if (starting || rolling) {
@@ -778,6 +892,9 @@ public final class SageMakerTwin implements SageMakerClient {
   }
 
   private DescribeInferenceComponentResponse describe(Component c) {
+    if (c.adapter()) {
+      return describeAdapter(c);
+    }
     InferenceComponentSpecificationSummary.Builder spec =
         InferenceComponentSpecificationSummary.builder()
             .modelName(c.modelName())
@@ -840,6 +957,33 @@ public final class SageMakerTwin implements SageMakerClient {
     return b.build();
   }
 
+  /**
+   * An adapter as DescribeInferenceComponent shows it: its base and its artifact; no compute
+   * resources and no RuntimeConfig (it has no copies of its own: ASSUMED, AWS documents no response
+   * for adapters).
+   */
+  private DescribeInferenceComponentResponse describeAdapter(Component c) {
+    return DescribeInferenceComponentResponse.builder()
+        .inferenceComponentName(c.name())
+        .inferenceComponentArn(arn("inference-component", c.name()))
+        .endpointName(c.endpointName())
+        .endpointArn(arn("endpoint", c.endpointName()))
+        .variantName(c.variantName())
+        .inferenceComponentStatus(componentStatus(c))
+        .specification(
+            InferenceComponentSpecificationSummary.builder()
+                .baseInferenceComponentName(c.baseComponentName())
+                .container(
+                    InferenceComponentContainerSpecificationSummary.builder()
+                        .artifactUrl(c.artifactUrl())
+                        .build())
+                .build())
+        .creationTime(c.created())
+        .lastModifiedTime(c.modified())
+        .failureReason(c.failureReason())
+        .build();
+  }
+
   /** Copies serving now (old ones still serve while an update rolls), never more than desired. */
   private int currentCopies(Component c) {
     int serving = (int) c.copies().stream().filter(x -> !x.readyAt().isAfter(now())).count();
@@ -884,6 +1028,9 @@ public final class SageMakerTwin implements SageMakerClient {
       updateInferenceComponentRuntimeConfig(UpdateInferenceComponentRuntimeConfigRequest r) {
     settle();
     Component c = component(r.inferenceComponentName());
+    if (c.adapter()) {
+      throw adapterHasNoCopies(c);
+    }
     Integer copies = r.desiredRuntimeConfig() == null ? null : r.desiredRuntimeConfig().copyCount();
     if (copies == null || copies < 0) {
       throw atLeast("desiredRuntimeConfig.copyCount", copies, 0);
@@ -899,6 +1046,17 @@ public final class SageMakerTwin implements SageMakerClient {
     return UpdateInferenceComponentRuntimeConfigResponse.builder()
         .inferenceComponentArn(arn("inference-component", c.name()))
         .build();
+  }
+
+  /** A copy count asked of an adapter (ASSUMED wording: AWS documents none). */
+  private SageMakerException adapterHasNoCopies(Component c) {
+    return validation(
+        "Inference component \""
+            + arn("inference-component", c.name())
+            + "\" is an adapter inference component: it has no copies of its own and is served by"
+            + " the copies of its base inference component \""
+            + arn("inference-component", c.baseComponentName())
+            + "\"; change the base's copy count instead.");
   }
 
   /**
@@ -922,6 +1080,10 @@ public final class SageMakerTwin implements SageMakerClient {
     }
     requireInService(c);
     Endpoint e = state.endpoints().get(c.endpointName());
+    if (c.adapter()
+        || (r.specification() != null && r.specification().baseInferenceComponentName() != null)) {
+      return updateAdapter(c, r, e);
+    }
     c.clearFailure();
     if (r.specification() != null) {
       c.respecify(specification(r.specification(), state.endpointConfig(e.configName())));
@@ -944,6 +1106,45 @@ public final class SageMakerTwin implements SageMakerClient {
     return UpdateInferenceComponentResponse.builder()
         .inferenceComponentArn(arn("inference-component", c.name()))
         .build();
+  }
+
+  /**
+   * UpdateInferenceComponent on an adapter: a new artifact is loaded onto its base's copies (the
+   * adapter Updating until it is, then serving the new one: AWS's "atomic" adapter update, ML blog,
+   * Nov 2024). Its base cannot change, and a component with copies cannot become an adapter
+   * (ASSUMED).
+   */
+  private UpdateInferenceComponentResponse updateAdapter(
+      Component c, UpdateInferenceComponentRequest r, Endpoint e) {
+    String arn = arn("inference-component", c.name());
+    if (!c.adapter()) {
+      throw validation(
+          "Inference component \""
+              + arn
+              + "\" hosts a model: it cannot become an adapter inference component; create an"
+              + " adapter inference component instead.");
+    }
+    if (r.runtimeConfig() != null) {
+      throw adapterHasNoCopies(c);
+    }
+    if (r.specification() != null) {
+      Spec spec = adapterSpecification(r.specification(), e);
+      if (!spec.baseComponentName().equals(c.baseComponentName())) {
+        throw validation(
+            "The base inference component of adapter inference component \""
+                + arn
+                + "\" cannot change: create another adapter inference component on \""
+                + arn("inference-component", spec.baseComponentName())
+                + "\".");
+      }
+      c.respecify(spec);
+      Component base = state.components().get(spec.baseComponentName());
+      if (base.firstInService() != null) {
+        c.loadAdapter(now().plus(timings.adapterLoad()));
+      }
+    }
+    c.recordChange("UPDATE", now());
+    return UpdateInferenceComponentResponse.builder().inferenceComponentArn(arn).build();
   }
 
   private static void checkRollingPolicy(InferenceComponentRollingUpdatePolicy p) {
@@ -991,6 +1192,20 @@ public final class SageMakerTwin implements SageMakerClient {
       DeleteInferenceComponentRequest r) {
     settle();
     Component c = component(r.inferenceComponentName());
+    List<String> adapters =
+        state.components().values().stream()
+            .filter(a -> c.name().equals(a.baseComponentName()) && a.deletingUntil() == null)
+            .map(a -> a.name())
+            .toList();
+    if (!adapters.isEmpty()) {
+      // ASSUMED: AWS documents no cascade; refused as DeleteEndpoint with components is.
+      throw validation(
+          "Cannot delete inference component \""
+              + arn("inference-component", c.name())
+              + "\" because adapter inference components use it as their base ("
+              + String.join(", ", adapters)
+              + "); delete them first.");
+    }
     if (c.deletingUntil() == null) {
       c.startDeletion(now().plus(timings.componentDeletion()));
     }
@@ -1031,6 +1246,9 @@ public final class SageMakerTwin implements SageMakerClient {
       if (c.deletingUntil() != null) {
         times.add(c.deletingUntil());
       }
+      if (c.adapterLoadedAt() != null) {
+        times.add(c.adapterLoadedAt());
+      }
     }
     return Optional.ofNullable(times.higher(after)).filter(t -> !t.isAfter(until));
   }
@@ -1069,7 +1287,23 @@ public final class SageMakerTwin implements SageMakerClient {
       }
     }
     for (Component c : state.components().values()) {
-      if (c.firstInService() == null && componentStatus(c, at).equals("InService")) {
+      if (!c.adapter()
+          && c.firstInService() == null
+          && componentStatus(c, at).equals("InService")) {
+        c.markInService(at);
+      }
+    }
+    // An adapter loads once its base first serves; it serves once loaded.
+    for (Component c : state.components().values()) {
+      if (c.adapter() && c.adapterLoadedAt() == null && c.deletingUntil() == null) {
+        Component base = state.components().get(c.baseComponentName());
+        if (base != null && base.firstInService() != null) {
+          Instant from =
+              base.firstInService().isAfter(c.modified()) ? base.firstInService() : c.modified();
+          c.loadAdapter(from.plus(timings.adapterLoad()));
+        }
+      }
+      if (c.adapter() && c.firstInService() == null && componentStatus(c, at).equals("InService")) {
         c.markInService(at);
       }
     }

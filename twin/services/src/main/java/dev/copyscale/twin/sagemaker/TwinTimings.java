@@ -42,6 +42,16 @@ import java.time.Duration;
  *     (SageMaker registers the instances with the endpoint): 30 s (ASSUMED)
  * @param outOfCapacity instance types with no capacity in the region: launching one fails as EC2's
  *     InsufficientInstanceCapacity does (a world setting; none by default)
+ * @param adapterLoad an adapter inference component is InService this long after it is created on a
+ *     base that serves, after its base first serves, or after its artifact changes: 1 s (ASSUMED:
+ *     AWS publishes no figure; a LoRA adapter of an 8B model is about 0.1-0.2 GB, about 1 s at
+ *     {@code downloadMegabytesPerSecond}; SageMaker then loads it per request from GPU memory, CPU
+ *     memory or local disk "in milliseconds", AWS ML blog, Nov 2024, which the twin does not
+ *     charge)
+ * @param oversizedCopiesPending what CreateInferenceComponent does with a copy larger than one
+ *     instance of the endpoint's type: false (the default, ASSUMED) refuses it with a
+ *     ValidationException; true creates the component, whose copies then fit nowhere and stay
+ *     pending (Creating, CurrentCopyCount 0) and add no instance. AWS documents neither.
  */
 public record TwinTimings(
     Duration instanceProvisioning,
@@ -57,12 +67,18 @@ public record TwinTimings(
     Duration endpointDeletion,
     Duration componentDeletion,
     Duration updateSettle,
-    java.util.List<String> outOfCapacity) {
+    java.util.List<String> outOfCapacity,
+    Duration adapterLoad,
+    boolean oversizedCopiesPending) {
+
+  /** {@link #adapterLoad}'s default, also for a world file saved before adapters were modelled. */
+  public static final Duration ADAPTER_LOAD = Duration.ofSeconds(1);
 
   public TwinTimings {
     outOfCapacity =
         outOfCapacity == null ? java.util.List.of() : java.util.List.copyOf(outOfCapacity);
     updateSettle = updateSettle == null ? Duration.ZERO : updateSettle;
+    adapterLoad = adapterLoad == null ? ADAPTER_LOAD : adapterLoad;
   }
 
   public static TwinTimings defaults() {
@@ -80,30 +96,32 @@ public record TwinTimings(
         Duration.ofSeconds(90),
         Duration.ofSeconds(60),
         Duration.ofSeconds(30),
-        java.util.List.of());
+        java.util.List.of(),
+        ADAPTER_LOAD,
+        false);
   }
 
   /** These timings with the image pulled on every new instance (container caching off). */
   public TwinTimings uncached() {
-    return new TwinTimings(
-        instanceProvisioning,
-        containerStart,
-        false,
-        imagePull,
-        downloadMegabytesPerSecond,
-        contendedDownloadMegabytesPerSecond,
-        loadSecondsPerGigabyte,
-        healthCheckTimeout,
-        unknownModelGigabytes,
-        copyStagger,
-        endpointDeletion,
-        componentDeletion,
-        updateSettle,
-        outOfCapacity);
+    return with(false, outOfCapacity, oversizedCopiesPending);
   }
 
   /** These timings with {@code types} out of capacity. */
   public TwinTimings withOutOfCapacity(java.util.List<String> types) {
+    return with(imageCached, types, oversizedCopiesPending);
+  }
+
+  /**
+   * These timings with copies larger than an instance accepted and left pending ({@code true}) or
+   * refused ({@code false}).
+   */
+  public TwinTimings withOversizedCopiesPending(boolean pending) {
+    return with(imageCached, outOfCapacity, pending);
+  }
+
+  /** These timings with the world settings given, every duration and rate kept. */
+  private TwinTimings with(
+      boolean imageCached, java.util.List<String> outOfCapacity, boolean oversizedCopiesPending) {
     return new TwinTimings(
         instanceProvisioning,
         containerStart,
@@ -118,7 +136,9 @@ public record TwinTimings(
         endpointDeletion,
         componentDeletion,
         updateSettle,
-        types);
+        outOfCapacity,
+        adapterLoad,
+        oversizedCopiesPending);
   }
 
   /** Downloading {@code gigabytes} of model artifacts, beside an image pull or not. */

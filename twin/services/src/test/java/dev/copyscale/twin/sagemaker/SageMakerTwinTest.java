@@ -321,7 +321,9 @@ class SageMakerTwinTest {
               Duration.ofSeconds(5),
               Duration.ofSeconds(5),
               Duration.ZERO,
-              java.util.List.of());
+              java.util.List.of(),
+              Duration.ofSeconds(2),
+              false);
       world = new TwinAccount(T0, fast);
       sm = world.sageMaker();
       t = world.timings();

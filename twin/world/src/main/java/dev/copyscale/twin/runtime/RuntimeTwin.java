@@ -33,9 +33,10 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ValidationErrorExc
 
 /**
  * SageMaker Runtime in the twin: InvokeEndpoint and InvokeEndpointWithResponseStream on one
- * inference component, served by a {@link ServingEngine} in virtual time. Calls return futures that
- * complete when the virtual request finishes; the caller moves time with {@link #runUntil} (a load
- * driver waits on this instead of sleeping), so alarms fire and copies scale while the load runs.
+ * inference component and its adapter inference components (served by its copies), by a {@link
+ * ServingEngine} in virtual time. Calls return futures that complete when the virtual request
+ * finishes; the caller moves time with {@link #runUntil} (a load driver waits on this instead of
+ * sleeping), so alarms fire and copies scale while the load runs.
  *
  * <p>The body is TGI's ({@code {"inputs": ..., "parameters": {"max_new_tokens": ...}}}). Prompt
  * tokens are estimated from the prompt's length (4 characters a token, assumed: the twin has no
@@ -149,7 +150,7 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
       int[] tokens = accept(r.endpointName(), r.inferenceComponentName(), r.body());
       // Registered before submitting: a request refused at once is answered inside submit.
       pending.put(engine.nextId(), new Pending(tokens[1], future, null, null));
-      engine.submit(tokens[0], tokens[1]);
+      engine.submit(tokens[0], tokens[1], false, tokens[2]);
     } catch (SageMakerRuntimeException e) {
       future.completeExceptionally(e);
     }
@@ -164,7 +165,7 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
     try {
       int[] tokens = accept(r.endpointName(), r.inferenceComponentName(), r.body());
       pending.put(engine.nextId(), new Pending(tokens[1], null, handler, done));
-      engine.submit(tokens[0], tokens[1], true);
+      engine.submit(tokens[0], tokens[1], true, tokens[2]);
     } catch (SageMakerRuntimeException e) {
       handler.exceptionOccurred(e);
       done.completeExceptionally(e);
@@ -173,7 +174,8 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
   }
 
   /**
-   * Checks the names and the body as SageMaker and TGI do; returns {prompt tokens, output tokens}.
+   * Checks the names and the body as SageMaker and TGI do; returns {prompt tokens, output tokens,
+   * whose request it is ({@link ServingEngine#target}: the component's own or an adapter's)}.
    */
   private int[] accept(String endpointName, String componentName, SdkBytes body) {
     if (!engine.endpointName().equals(endpointName)) {
@@ -186,7 +188,8 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
               + " inference components. Please include Inference Component Name header or consider"
               + " using SageMaker models.");
     }
-    if (!engine.componentName().equals(componentName)) {
+    int target = engine.target(componentName);
+    if (target < 0) {
       throw validation("Inference Component " + componentName + " not found.");
     }
     JsonNode payload;
@@ -234,7 +237,7 @@ public final class RuntimeTwin implements SageMakerRuntimeAsyncClient, ServingEn
               + output
               + " `max_new_tokens`\",\"error_type\":\"validation\"}");
     }
-    return new int[] {prompt, output};
+    return new int[] {prompt, output, target};
   }
 
   @Override

@@ -28,6 +28,13 @@ final class MetricBucket {
   long modelErrors;
 
   /**
+   * Requests to the component's adapters that its copies took (each adapter counts them in a bucket
+   * of its own): they add to the copies' InvocationsPerCopy and the variant's Invocations, not to
+   * the component's own Invocations.
+   */
+  long adapterInvocations;
+
+  /**
    * Outstanding requests per serving copy, integrated over the bucket (request-microseconds per
    * copy).
    */
@@ -74,15 +81,18 @@ final class MetricBucket {
         ns, CURRENT_COPIES, component, start, servingCopies, 1, servingCopies, servingCopies);
     if (invocations > 0) {
       count(cloudWatch, ns, Metric.INVOCATIONS.metricName(), component, start, invocations);
-      count(cloudWatch, ns, Metric.INVOCATIONS.metricName(), variant, start, invocations);
-      double perCopy = invocationsPerCopy / invocations;
+    }
+    long served = invocations + adapterInvocations;
+    if (served > 0) {
+      count(cloudWatch, ns, Metric.INVOCATIONS.metricName(), variant, start, served);
+      double perCopy = invocationsPerCopy / served;
       cloudWatch.publish(
           ns,
           Metric.INVOCATIONS_PER_COPY.metricName(),
           component,
           start,
           invocationsPerCopy,
-          invocations,
+          served,
           perCopy,
           perCopy);
       if (instances > 0) {
@@ -92,12 +102,55 @@ final class MetricBucket {
             Metric.VARIANT_INVOCATIONS_PER_INSTANCE.metricName(),
             variant,
             start,
-            invocations * perInstance,
-            invocations,
+            served * perInstance,
+            served,
             perInstance,
             perInstance);
       }
     }
+    requestMetrics(cloudWatch, ns, start, component);
+    if (copiesExisted) {
+      double average = concurrencyPerCopyIntegral / lengthMicros;
+      cloudWatch.publish(
+          ns,
+          Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(),
+          component,
+          start,
+          average,
+          1,
+          average,
+          Math.max(average, concurrencyPerCopyMax));
+    }
+    if (instances > 0) {
+      double average = concurrencyPerInstanceIntegral / lengthMicros;
+      cloudWatch.publish(
+          ns,
+          Metric.VARIANT_CONCURRENT_REQUESTS_PER_MODEL.metricName(),
+          variant,
+          start,
+          average,
+          1,
+          average,
+          Math.max(average, concurrencyPerInstanceMax));
+    }
+  }
+
+  /**
+   * An adapter inference component's own metrics, under its InferenceComponentName: its
+   * Invocations, ModelLatency and failures. Its base's copies served its requests (they count in
+   * the base's InvocationsPerCopy and concurrency); it has no copies of its own to gauge.
+   */
+  void publishAdapter(CloudWatchTwin cloudWatch, Instant start, Map<String, String> adapter) {
+    String ns = Metric.Namespace.INVOCATIONS;
+    if (invocations > 0) {
+      count(cloudWatch, ns, Metric.INVOCATIONS.metricName(), adapter, start, invocations);
+    }
+    requestMetrics(cloudWatch, ns, start, adapter);
+  }
+
+  /** ModelLatency and the failure counts of the requests to {@code component}. */
+  private void requestMetrics(
+      CloudWatchTwin cloudWatch, String ns, Instant start, Map<String, String> component) {
     if (modelLatencyCount > 0) {
       cloudWatch.publish(
           ns,
@@ -126,30 +179,6 @@ final class MetricBucket {
           component,
           start,
           modelErrors);
-    }
-    if (copiesExisted) {
-      double average = concurrencyPerCopyIntegral / lengthMicros;
-      cloudWatch.publish(
-          ns,
-          Metric.CONCURRENT_REQUESTS_PER_COPY.metricName(),
-          component,
-          start,
-          average,
-          1,
-          average,
-          Math.max(average, concurrencyPerCopyMax));
-    }
-    if (instances > 0) {
-      double average = concurrencyPerInstanceIntegral / lengthMicros;
-      cloudWatch.publish(
-          ns,
-          Metric.VARIANT_CONCURRENT_REQUESTS_PER_MODEL.metricName(),
-          variant,
-          start,
-          average,
-          1,
-          average,
-          Math.max(average, concurrencyPerInstanceMax));
     }
   }
 

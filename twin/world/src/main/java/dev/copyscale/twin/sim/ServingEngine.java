@@ -103,7 +103,22 @@ public final class ServingEngine {
   private long[] arrival = new long[1024];
   private long[] startedAt = new long[1024];
   private long[] firstTokenAt = new long[1024];
+
+  /** Whose request each is: 0 the component's own, k its k-th adapter's ({@link #target}). */
+  private int[] target = new int[1024];
+
   private int submitted;
+
+  /**
+   * The component's adapter inference components that have had requests, in the order they first
+   * did, with their metrics (index k - 1 for target k).
+   */
+  private final List<String> adapters = new ArrayList<>();
+
+  private final List<MetricBucket> adapterBuckets = new ArrayList<>();
+
+  /** Whether the component still exists in SageMaker (its metrics stop when it is gone). */
+  private boolean componentExists = true;
 
   /** Ids of finished requests, reused so that a long load run holds only the requests in flight. */
   private int[] freeIds = new int[256];
@@ -245,6 +260,42 @@ public final class ServingEngine {
     return leastOutstanding;
   }
 
+  /**
+   * Whose requests an InvokeEndpoint naming {@code inferenceComponentName} is: 0 for the component
+   * itself, k ≥ 1 for one of its adapter inference components that is InService (its requests are
+   * served by this component's copies, in the same batches: TGI and LoRAX serve many LoRA adapters
+   * on one base model that way), -1 for a component this engine does not serve or that is gone.
+   */
+  public int target(String inferenceComponentName) {
+    if (inferenceComponentName == null) {
+      return -1;
+    }
+    if (inferenceComponentName.equals(componentName)) {
+      return componentExists ? 0 : -1;
+    }
+    SageMakerState.Component c = world.sageMaker().state().components().get(inferenceComponentName);
+    Instant instant = at(now);
+    if (c == null
+        || !componentName.equals(c.baseComponentName())
+        || c.deletingUntil() != null
+        || c.adapterLoadedAt() == null
+        || c.adapterLoadedAt().isAfter(instant)) {
+      return -1;
+    }
+    int k = adapters.indexOf(inferenceComponentName);
+    if (k < 0) {
+      adapters.add(inferenceComponentName);
+      adapterBuckets.add(new MetricBucket());
+      k = adapters.size() - 1;
+    }
+    return k + 1;
+  }
+
+  /** The bucket the requests of {@code target} count in. */
+  private MetricBucket bucketOf(int target) {
+    return target == 0 ? bucket : adapterBuckets.get(target - 1);
+  }
+
   /** The id the next submitted request gets (ids of finished requests are reused). */
   public int nextId() {
     return freeCount > 0 ? freeIds[freeCount - 1] : submitted;
@@ -327,6 +378,14 @@ public final class ServingEngine {
 
   /** As {@link #submit(int, int)}; a {@code stream}ed request also reports its first token. */
   public int submit(int promptTokens, int outputTokens, boolean stream) {
+    return submit(promptTokens, outputTokens, stream, 0);
+  }
+
+  /**
+   * As {@link #submit(int, int, boolean)}, for {@code target}'s requests ({@link #target}: the
+   * component's own or one of its adapters'), served alike by the component's copies.
+   */
+  public int submit(int promptTokens, int outputTokens, boolean stream, int target) {
     int request = freeCount > 0 ? freeIds[--freeCount] : submitted++;
     if (stream) {
       streamed.set(request);
@@ -336,17 +395,23 @@ public final class ServingEngine {
       arrival = Arrays.copyOf(arrival, n);
       startedAt = Arrays.copyOf(startedAt, n);
       firstTokenAt = Arrays.copyOf(firstTokenAt, n);
+      this.target = Arrays.copyOf(this.target, n);
     }
     arrival[request] = now;
+    this.target[request] = target;
+    MetricBucket own = bucketOf(target);
     if (servingCount == 0) {
-      bucket.noCapacity++;
+      own.noCapacity++;
       finished(request, now, 0, 0, NO_CAPACITY);
       return request;
     }
-    bucket.invocations++;
+    own.invocations++;
+    if (target != 0) {
+      bucket.adapterInvocations++;
+    }
     bucket.invocationsPerCopy += 1.0 / servingCount;
     if (limits.refuses(promptTokens, outputTokens)) {
-      bucket.modelErrors++;
+      own.modelErrors++;
       finished(request, now, 0, 0, TOO_LONG);
       return request;
     }
@@ -407,14 +472,14 @@ public final class ServingEngine {
         case EventBuffer.FINISHED -> {
           copy.outstanding--;
           outstanding--;
-          bucket.modelLatency(at - startedAt[request]);
+          bucketOf(target[request]).modelLatency(at - startedAt[request]);
           finished(
               request, at, at - arrival[request], firstTokenAt[request] - arrival[request], null);
         }
         default -> {
           copy.outstanding--;
           outstanding--;
-          bucket.modelErrors++;
+          bucketOf(target[request]).modelErrors++;
           finished(request, at, 0, 0, TIMED_OUT);
         }
       }
@@ -554,16 +619,27 @@ public final class ServingEngine {
   private void tenSeconds(long boundary) {
     account(boundary);
     bucket.copiesExisted |= servingCount > 0;
-    bucket.publish(
-        world.cloudWatch(),
-        at(boundary - TEN_SECONDS),
-        TEN_SECONDS,
-        componentDimensions,
-        variantDimensions,
-        instances,
-        desiredCopies,
-        servingCount);
+    if (componentExists) {
+      bucket.publish(
+          world.cloudWatch(),
+          at(boundary - TEN_SECONDS),
+          TEN_SECONDS,
+          componentDimensions,
+          variantDimensions,
+          instances,
+          desiredCopies,
+          servingCount);
+    }
     bucket = new MetricBucket();
+    for (int k = 0; k < adapters.size(); k++) {
+      adapterBuckets
+          .get(k)
+          .publishAdapter(
+              world.cloudWatch(),
+              at(boundary - TEN_SECONDS),
+              Map.of("InferenceComponentName", adapters.get(k)));
+      adapterBuckets.set(k, new MetricBucket());
+    }
     double concurrency = periodConcurrencyIntegral / TEN_SECONDS;
     periodConcurrencyIntegral = 0;
     int heldDuring = copiesHeld;
@@ -589,6 +665,7 @@ public final class ServingEngine {
     SageMakerState state = world.sageMaker().state();
     SageMakerState.Component component = state.components().get(componentName);
     SageMakerState.Endpoint endpoint = state.endpoints().get(endpointName);
+    componentExists = component != null;
     instances = endpoint == null ? 0 : endpoint.instances().size();
     desiredCopies = component == null ? 0 : component.desiredCopies();
     copiesHeld = component == null ? 0 : component.copies().size();

@@ -214,7 +214,9 @@ class TwinWorldTest {
             Duration.ofMinutes(2),
             Duration.ofMinutes(1),
             Duration.ofSeconds(45),
-            java.util.List.of("ml.p4d.24xlarge"));
+            java.util.List.of("ml.p4d.24xlarge"),
+            Duration.ofSeconds(3),
+            true);
     TwinWorld.fresh(T0, slow).save(dir.resolve("w.json"));
     assertThat(WorldFile.read(dir.resolve("w.json")).timings()).isEqualTo(slow);
   }
