@@ -2,11 +2,14 @@ package dev.copyscale.aws.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.ScalingResult;
 import dev.copyscale.scaling.state.Source;
+import dev.copyscale.twin.account.Stack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -110,5 +113,39 @@ class SharedEndpointScalingOnTwinTest {
     ticks();
     assertThat(stack.desiredCopies("chat")).isEqualTo(3);
     assertThat(stack.desiredCopies("code")).isEqualTo(1);
+  }
+
+  /**
+   * Engine slo on code (events/deploy-shared-endpoint-slo.json) with the budget lowered to one
+   * instance: without load it fills the instance its minimum holds (docs/slo.md), but chat's two
+   * copies hold half of it, so the arbiter grants code 2 and its ledger says chat (priority 10)
+   * holds the rest of what the budget buys.
+   */
+  @Test
+  void engineSloOnAComponentIsGrantedWithinTheBudgetBesideANativeOne() {
+    ObjectNode spec = (ObjectNode) TwinStack.json("deploy-shared-endpoint-slo.json").deepCopy();
+    ((ObjectNode) spec.get("endpoint")).put("budget", 7.09);
+    for (JsonNode c : spec.get("components")) {
+      ((ObjectNode) c).remove("adapters");
+    }
+    TwinStack slo = TwinStack.fresh(TwinStack.START).deploy(spec);
+    AlarmService sloAlarms = slo.services().alarms();
+    slo.account().advance(Duration.ofMinutes(10), Stack.ticking(now -> sloAlarms.tick()));
+
+    assertThat(slo.desiredCopies("chat")).isEqualTo(2);
+    assertThat(slo.desiredCopies("code")).isEqualTo(2);
+    assertThat(slo.instances("shared")).isEqualTo(1);
+    assertThat(slo.store().ledger("shared.code", Instant.EPOCH))
+        .filteredOn(e -> e.source() == Source.SLO)
+        .first()
+        .satisfies(
+            e -> {
+              assertThat(e.to()).isEqualTo(2);
+              assertThat(e.limitedBy()).contains("endpoint.budget", "higher priority: chat");
+              assertThat(e.reason())
+                  .contains(
+                      "; arbiter: code: 1 -> 2 copies (wished 4): held back by higher-priority chat"
+                          + " (priority 10), which holds the capacity the budget $7.09/h");
+            });
   }
 }

@@ -122,7 +122,8 @@ public final class EndpointGrant {
               c.maxCopies(),
               c.desiredCopies(),
               deciding ? entry.to() : c.asked(),
-              deciding ? entry.reason() : "asked for before"));
+              // The entry already gives the engine's reason, before the arbiter's line.
+              deciding ? "" : "asked for before"));
     }
     ArbiterDecision arbiter =
         Arbiter.decide(in.limits(), running(in.limits().instanceType(), in), wishes);

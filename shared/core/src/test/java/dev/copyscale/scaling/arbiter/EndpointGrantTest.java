@@ -138,7 +138,7 @@ class EndpointGrantTest {
     assertThat(r.decision().entry().outcome()).isEqualTo(Outcome.SCALED);
     assertThat(r.decision().entry().limitedBy()).isEmpty();
     assertThat(r.decision().entry().reason())
-        .endsWith("code: 1 -> 2 copies (wished 2; engine: step 1: +1)");
+        .isEqualTo("step 1: +1; arbiter: code: 1 -> 2 copies (wished 2)");
     assertThat(r.decision().next().intent().orElseThrow().decision())
         .isEqualTo(r.decision().entry());
   }
