@@ -7,10 +7,10 @@ import dev.copyscale.aws.observe.LiveView;
 import dev.copyscale.aws.store.Retry;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.catalog.InstanceType;
-import dev.copyscale.scaling.arbiter.EndpointGrant;
 import dev.copyscale.scaling.capacity.LiveCapacity;
 import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.convergence.Convergence;
+import dev.copyscale.scaling.grant.EndpointGrant;
 import dev.copyscale.scaling.state.CapacityIntent;
 import dev.copyscale.scaling.state.Decision;
 import dev.copyscale.scaling.state.LedgerEntry;
@@ -119,47 +119,30 @@ public final class DecisionLoop {
   }
 
   /**
-   * Rule 7 of the arbiter, scale-ins first: while a sibling on the endpoint still has more copies
-   * than it was granted (desired or serving: SageMaker places a desired copy before it serves), a
-   * raise of this target is not written, or managed instance scaling would buy an instance for
-   * copies the plan put in the room the sibling's copies leave. Why it waits, if it does.
+   * Rule 7 of the arbiter, scale-ins first ({@link EndpointGrant#waitsForScaleIn}), from the
+   * siblings' intents (state table) and copies (SageMaker). Why a raise waits, if it does.
    */
   private Optional<String> waitsForScaleIn(ScalingTarget target, LiveCapacity live) {
     if (!target.shared()) {
       return Optional.empty();
     }
-    Optional<Integer> raise =
-        store
-            .target(target.name())
-            .intent()
-            .map(CapacityIntent::capacity)
-            .filter(c -> c > live.capacity());
-    if (raise.isEmpty()) {
+    Optional<Integer> intended = store.target(target.name()).intent().map(CapacityIntent::capacity);
+    if (intended.filter(c -> c > live.capacity()).isEmpty()) {
       return Optional.empty();
     }
+    List<EndpointGrant.Holding> siblings = new ArrayList<>();
     for (ScalingTarget sibling : target.siblings()) {
-      if (sibling.name().equals(target.name())) {
-        continue;
-      }
       Optional<Integer> granted =
           store.target(sibling.name()).intent().map(CapacityIntent::capacity);
-      if (granted.isEmpty()) {
+      if (sibling.name().equals(target.name()) || granted.isEmpty()) {
         continue;
       }
       ComponentCopies copies = reader.copies(sibling.spec());
-      int holds = Math.max(copies.desired(), copies.serving());
-      if (holds > granted.get()) {
-        return Optional.of(
-            "waits for "
-                + sibling.spec().component().name()
-                + " to give up copies first ("
-                + holds
-                + " on the endpoint, granted "
-                + granted.get()
-                + ")");
-      }
+      siblings.add(
+          new EndpointGrant.Holding(
+              sibling.spec().component().name(), granted, copies.desired(), copies.serving()));
     }
-    return Optional.empty();
+    return EndpointGrant.waitsForScaleIn(intended, live.capacity(), siblings);
   }
 
   private Attempt attempt(ScalingTarget target, WakeUp wakeUp, LiveView live, Decide decide) {

@@ -124,15 +124,7 @@ public final class DynamoDbStateStore implements StateStore {
 
   @Override
   public Optional<String> alarmOwner(String alarmName) {
-    Map<String, AttributeValue> item =
-        dynamo
-            .getItem(
-                GetItemRequest.builder()
-                    .tableName(table)
-                    .key(Map.of("pk", s(ALARM_PARTITION), "sk", s(alarmName)))
-                    .consistentRead(true)
-                    .build())
-            .item();
+    Map<String, AttributeValue> item = item(ALARM_PARTITION, alarmName);
     return item == null || item.isEmpty()
         ? Optional.empty()
         : Optional.of(item.get("deployment").s());
@@ -173,15 +165,7 @@ public final class DynamoDbStateStore implements StateStore {
 
   @Override
   public TargetState target(String deployment) {
-    Map<String, AttributeValue> item =
-        dynamo
-            .getItem(
-                GetItemRequest.builder()
-                    .tableName(table)
-                    .key(Map.of("pk", s(TARGET_PARTITION), "sk", s(deployment)))
-                    .consistentRead(true)
-                    .build())
-            .item();
+    Map<String, AttributeValue> item = item(TARGET_PARTITION, deployment);
     if (item == null || item.isEmpty()) {
       return TargetState.initial(deployment);
     }
@@ -195,15 +179,7 @@ public final class DynamoDbStateStore implements StateStore {
 
   @Override
   public long endpointVersion(String deployment) {
-    Map<String, AttributeValue> item =
-        dynamo
-            .getItem(
-                GetItemRequest.builder()
-                    .tableName(table)
-                    .key(Map.of("pk", s(ENDPOINT_PARTITION), "sk", s(deployment)))
-                    .consistentRead(true)
-                    .build())
-            .item();
+    Map<String, AttributeValue> item = item(ENDPOINT_PARTITION, deployment);
     return item == null || item.isEmpty() ? 0 : Long.parseLong(item.get("version").n());
   }
 
@@ -316,15 +292,7 @@ public final class DynamoDbStateStore implements StateStore {
 
   @Override
   public boolean handled(String eventKey) {
-    Map<String, AttributeValue> item =
-        dynamo
-            .getItem(
-                GetItemRequest.builder()
-                    .tableName(table)
-                    .key(Map.of("pk", s(EVENT_PARTITION), "sk", s(eventKey)))
-                    .consistentRead(true)
-                    .build())
-            .item();
+    Map<String, AttributeValue> item = item(EVENT_PARTITION, eventKey);
     return item != null && !item.isEmpty();
   }
 
@@ -360,6 +328,18 @@ public final class DynamoDbStateStore implements StateStore {
                 "expiresAt",
                 n(expiresAt.getEpochSecond())))
         .build();
+  }
+
+  /** One item, read consistently (null or empty when there is none). */
+  private Map<String, AttributeValue> item(String pk, String sk) {
+    return dynamo
+        .getItem(
+            GetItemRequest.builder()
+                .tableName(table)
+                .key(Map.of("pk", s(pk), "sk", s(sk)))
+                .consistentRead(true)
+                .build())
+        .item();
   }
 
   private static Map<String, AttributeValue> key(String name) {

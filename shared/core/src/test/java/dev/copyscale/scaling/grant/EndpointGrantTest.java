@@ -1,7 +1,10 @@
-package dev.copyscale.scaling.arbiter;
+package dev.copyscale.scaling.grant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.copyscale.catalog.Catalog;
+import dev.copyscale.scaling.arbiter.CopyResources;
+import dev.copyscale.scaling.arbiter.EndpointLimits;
 import dev.copyscale.scaling.state.CapacityIntent;
 import dev.copyscale.scaling.state.Cooldowns;
 import dev.copyscale.scaling.state.Decision;
@@ -24,7 +27,11 @@ class EndpointGrantTest {
   static final CopyResources ONE_GPU = new CopyResources(1, 10, 40_000);
 
   static EndpointLimits oneInstance() {
-    return new EndpointLimits(ArbiterTest.G5_12, 0, 1, OptionalDouble.empty());
+    return new EndpointLimits(
+        Catalog.bundled().instanceType("ml.g5.12xlarge").orElseThrow(),
+        0,
+        1,
+        OptionalDouble.empty());
   }
 
   static EndpointGrant.Component component(
@@ -161,5 +168,35 @@ class EndpointGrantTest {
             component("code", 0, 1, TargetState.initial("shared.code")));
     assertThat(r.decision()).isSameAs(none);
     assertThat(r.arbiter()).isEmpty();
+  }
+
+  @Test
+  void aRaiseWaitsWhileASiblingHoldsCopiesItWasGrantedAwayAndAScaleInNever() {
+    EndpointGrant.Holding codeGoing = new EndpointGrant.Holding("code", Optional.of(1), 2, 2);
+    assertThat(EndpointGrant.waitsForScaleIn(Optional.of(3), 2, List.of(codeGoing)))
+        .contains("waits for code to give up copies first (2 on the endpoint, granted 1)");
+    // A desired copy not serving yet still holds its room.
+    assertThat(
+            EndpointGrant.waitsForScaleIn(
+                Optional.of(3),
+                2,
+                List.of(new EndpointGrant.Holding("code", Optional.of(1), 2, 1))))
+        .isPresent();
+    // Gone: the raise goes on.
+    assertThat(
+            EndpointGrant.waitsForScaleIn(
+                Optional.of(3),
+                2,
+                List.of(new EndpointGrant.Holding("code", Optional.of(1), 1, 1))))
+        .isEmpty();
+    // A scale-in, no intent, or a sibling without one never waits.
+    assertThat(EndpointGrant.waitsForScaleIn(Optional.of(1), 2, List.of(codeGoing))).isEmpty();
+    assertThat(EndpointGrant.waitsForScaleIn(Optional.empty(), 2, List.of(codeGoing))).isEmpty();
+    assertThat(
+            EndpointGrant.waitsForScaleIn(
+                Optional.of(3),
+                2,
+                List.of(new EndpointGrant.Holding("code", Optional.empty(), 2, 2))))
+        .isEmpty();
   }
 }

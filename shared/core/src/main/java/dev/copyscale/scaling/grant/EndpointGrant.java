@@ -1,6 +1,18 @@
-package dev.copyscale.scaling.arbiter;
+package dev.copyscale.scaling.grant;
 
 import dev.copyscale.catalog.InstanceType;
+import dev.copyscale.scaling.arbiter.Arbiter;
+import dev.copyscale.scaling.arbiter.ArbiterDecision;
+import dev.copyscale.scaling.arbiter.CapacityConflictException;
+import dev.copyscale.scaling.arbiter.ComponentWish;
+import dev.copyscale.scaling.arbiter.CopyResources;
+import dev.copyscale.scaling.arbiter.EndpointLimits;
+import dev.copyscale.scaling.arbiter.FirstFit;
+import dev.copyscale.scaling.arbiter.Grant;
+import dev.copyscale.scaling.arbiter.HeldBack;
+import dev.copyscale.scaling.arbiter.Limit;
+import dev.copyscale.scaling.arbiter.PlannedInstance;
+import dev.copyscale.scaling.arbiter.RunningInstance;
 import dev.copyscale.scaling.state.CapacityIntent;
 import dev.copyscale.scaling.state.Decision;
 import dev.copyscale.scaling.state.LedgerEntry;
@@ -141,6 +153,45 @@ public final class EndpointGrant {
       }
     }
     return new Result(decision, siblings, Optional.of(arbiter));
+  }
+
+  /**
+   * A sibling as the scale-ins-first rule sees it.
+   *
+   * @param component its name
+   * @param granted the copies its intent asks for, if it has one
+   * @param desired SageMaker's desired copy count
+   * @param serving SageMaker's current copy count
+   */
+  public record Holding(String component, Optional<Integer> granted, int desired, int serving) {}
+
+  /**
+   * Rule 7 of the arbiter, scale-ins first: a raise of a component's copies ({@code intended} above
+   * {@code copiesNow}) is not written while a sibling still holds more copies than it was granted
+   * (desired or serving: SageMaker places a desired copy before it serves), or managed instance
+   * scaling would buy an instance for copies planned in the room the sibling's copies leave.
+   *
+   * @return why it waits, naming the sibling; empty when it may be written
+   */
+  public static Optional<String> waitsForScaleIn(
+      Optional<Integer> intended, int copiesNow, List<Holding> siblings) {
+    if (intended.filter(c -> c > copiesNow).isEmpty()) {
+      return Optional.empty();
+    }
+    for (Holding s : siblings) {
+      int holds = Math.max(s.desired(), s.serving());
+      if (s.granted().isPresent() && holds > s.granted().get()) {
+        return Optional.of(
+            "waits for "
+                + s.component()
+                + " to give up copies first ("
+                + holds
+                + " on the endpoint, granted "
+                + s.granted().get()
+                + ")");
+      }
+    }
+    return Optional.empty();
   }
 
   /**
