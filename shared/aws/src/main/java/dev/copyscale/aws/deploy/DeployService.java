@@ -54,6 +54,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.applicationautoscaling.model.DeleteScalingPolicyRequest;
@@ -362,14 +363,21 @@ public final class DeployService {
       }
       Set<String> shared = componentNames(spec);
       shared.retainAll(componentNames(theirs));
-      if (theirs.endpoint().name().equals(spec.endpoint().name()) || !shared.isEmpty()) {
+      List<String> clashes = new ArrayList<>();
+      if (theirs.endpoint().name().equals(spec.endpoint().name())) {
+        clashes.add("endpoint " + spec.endpoint().name());
+      }
+      if (!shared.isEmpty()) {
+        clashes.add(
+            (shared.size() == 1 ? "component " : "components ")
+                + String.join(", ", new TreeSet<>(shared)));
+      }
+      if (!clashes.isEmpty()) {
         throw new IllegalArgumentException(
             "deployment "
                 + spec.name()
-                + " names endpoint "
-                + spec.endpoint().name()
-                + " / component "
-                + (shared.isEmpty() ? spec.component().name() : String.join(", ", shared))
+                + " names "
+                + String.join(" and ", clashes)
                 + ", which deployment "
                 + other.name()
                 + " already owns");

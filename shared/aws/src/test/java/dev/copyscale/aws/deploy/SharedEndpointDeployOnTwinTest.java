@@ -13,16 +13,15 @@ import dev.copyscale.testing.RepoFiles;
 import dev.copyscale.twin.account.TwinAccount;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.applicationautoscaling.model.ScalableTarget;
 
 /**
  * A spec with two components on one endpoint, deployed by the deploy service against the twin: both
  * InService with their own scalable targets and policies, one removed alone, the whole spec deleted
- * leaving nothing. The bundled example carries eight LoRA adapters on chat; the twin's SageMaker
- * does not accept adapter inference components yet (a CreateInferenceComponent without
- * ComputeResourceRequirements), so these tests deploy the example without them; the planner's tests
- * drive the adapters (SharedEndpointPlannerTest).
+ * leaving nothing. The bundled example carries eight LoRA adapters on chat, deployed as adapter
+ * inference components once chat serves and deleted before it.
  */
 class SharedEndpointDeployOnTwinTest {
   TwinStack stack = TwinStack.fresh(DeployOnTwinTest.START);
@@ -30,10 +29,17 @@ class SharedEndpointDeployOnTwinTest {
   DeployService deploy = stack.services().deploy();
 
   static ObjectNode example() {
-    ObjectNode doc =
-        (ObjectNode) SpecParser.toTree(RepoFiles.read("examples/shared-endpoint.yaml"));
-    ((ObjectNode) doc.at("/components/0")).remove("adapters");
-    return doc;
+    return (ObjectNode) SpecParser.toTree(RepoFiles.read("examples/shared-endpoint.yaml"));
+  }
+
+  static final List<String> ADAPTERS =
+      List.of("finance", "hr", "legal", "medical", "retail", "sql", "support", "travel").stream()
+          .map(a -> "chat-" + a + " InService")
+          .toList();
+
+  /** What the endpoint holds: {@code expected} and chat's eight adapters, in name order. */
+  static List<String> withAdapters(String... expected) {
+    return Stream.concat(Stream.of(expected), ADAPTERS.stream()).sorted().toList();
   }
 
   List<String> components() {
@@ -70,7 +76,14 @@ class SharedEndpointDeployOnTwinTest {
   void bothComponentsServeWithTheirOwnScaling() {
     deployed(example());
     assertThat(stack.store().deployment("shared").orElseThrow().phase()).isEqualTo(Phase.InService);
-    assertThat(components()).containsExactly("chat InService", "code InService");
+    assertThat(components()).isEqualTo(withAdapters("chat InService", "code InService"));
+    assertThat(
+            world
+                .sageMaker()
+                .describeInferenceComponent(b -> b.inferenceComponentName("chat-sql"))
+                .specification()
+                .baseInferenceComponentName())
+        .isEqualTo("chat");
     assertThat(
             world
                 .sageMaker()
@@ -99,7 +112,7 @@ class SharedEndpointDeployOnTwinTest {
     ((ArrayNode) doc.get("components")).remove(1);
     deployed(doc);
     assertThat(stack.store().deployment("shared").orElseThrow().phase()).isEqualTo(Phase.InService);
-    assertThat(components()).containsExactly("chat InService");
+    assertThat(components()).isEqualTo(withAdapters("chat InService"));
     assertThat(targets()).containsExactly("inference-component/chat");
     // One component left: the single form's policy names.
     assertThat(policies())
@@ -151,7 +164,7 @@ class SharedEndpointDeployOnTwinTest {
     scaling.set("slo", SpecParser.toTree("slo: {ttft: 2s, attainment: 99%}").get("slo"));
     deployed(doc);
     assertThat(stack.store().deployment("shared").orElseThrow().phase()).isEqualTo(Phase.InService);
-    assertThat(components()).containsExactly("chat InService", "code InService");
+    assertThat(components()).contains("chat InService", "code InService");
   }
 
   /** Bounds for the deployment would move only its first component's target: refused. */
@@ -211,6 +224,9 @@ class SharedEndpointDeployOnTwinTest {
     ((ObjectNode) other.at("/components/0")).put("name", "chat-2");
     assertThatThrownBy(() -> deploy.submit(other))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("component code, which deployment shared already owns");
+        .hasMessage(
+            "deployment other names components chat-finance, chat-hr, chat-legal, chat-medical,"
+                + " chat-retail, chat-sql, chat-support, chat-travel, code, which deployment shared"
+                + " already owns");
   }
 }
