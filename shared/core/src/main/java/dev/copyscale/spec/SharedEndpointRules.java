@@ -26,7 +26,7 @@ import java.util.OptionalDouble;
  * validation and the arbiter say the same thing. A rule stays quiet about a field that already has
  * a problem.
  */
-final class SharedEndpointRules {
+public final class SharedEndpointRules {
   /**
    * Adapters one base component carries. ASSUMED: neither the SageMaker API reference nor the
    * developer guide's "Fine-tune models with adapter inference components" states a number; each
@@ -193,8 +193,7 @@ final class SharedEndpointRules {
           new ComponentWish(
               c.name(),
               c.priority(),
-              new CopyResources(
-                  c.resources().accelerators(), c.resources().cpus(), c.resources().memoryMb()),
+              perCopy(c),
               min,
               Math.max(min, m.scaling().maxCapacity()),
               min,
@@ -202,15 +201,28 @@ final class SharedEndpointRules {
               "minCopies"));
     }
     try {
-      Arbiter.checkHoldable(
-          new EndpointLimits(
-              type.get(),
-              mis.minInstances(),
-              Math.min(mis.maxInstances(), spec.guardrails().maxInstances()),
-              e.budget().map(OptionalDouble::of).orElse(OptionalDouble.empty())),
-          wishes);
+      Arbiter.checkHoldable(limits(spec, type.get()), wishes);
     } catch (CapacityConflictException conflict) {
       problems.add(listed ? "components" : "component", conflict.getMessage());
     }
+  }
+
+  /**
+   * What caps the endpoint as a whole, for the arbiter: managed instance scaling's minimum, the
+   * smaller of its maximum and {@code guardrails.maxInstances}, and the budget.
+   */
+  public static EndpointLimits limits(DeploymentSpec spec, InstanceType type) {
+    ManagedInstanceScaling mis = spec.endpoint().managedInstanceScaling();
+    return new EndpointLimits(
+        type,
+        mis.minInstances(),
+        Math.min(mis.maxInstances(), spec.guardrails().maxInstances()),
+        spec.endpoint().budget().map(OptionalDouble::of).orElse(OptionalDouble.empty()));
+  }
+
+  /** What one copy of {@code c} reserves on an instance. */
+  public static CopyResources perCopy(Component c) {
+    return new CopyResources(
+        c.resources().accelerators(), c.resources().cpus(), c.resources().memoryMb());
   }
 }

@@ -93,13 +93,11 @@ class DeployHandlerTest {
     assertThat(response.get("actions")).hasSize(4);
   }
 
-  /** Engine slo on one of several components is refused, naming its field, before any write. */
+  /** Engine slo on one of several components is accepted: the arbiter grants its decisions. */
   @Test
-  void engineSloOnASharedEndpointIsRefusedAndChangesNothing() {
-    assertThatThrownBy(() -> invoke(handler, "deploy-shared-endpoint-slo.json", context))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("components[1].scaling.engine: slo cannot yet scale a component");
-    assertThat(stack.account().sageMaker().state().models()).isEmpty();
-    assertThat(stack.store().deployments()).isEmpty();
+  void engineSloOnASharedEndpointStartsTheDeployment() {
+    JsonNode response = invoke(handler, "deploy-shared-endpoint-slo.json", context);
+    assertThat(response.get("deployment").asText()).isEqualTo("shared");
+    assertThat(response.get("phase").asText()).isEqualTo("Creating");
   }
 }

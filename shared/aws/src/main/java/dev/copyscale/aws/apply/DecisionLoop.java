@@ -1,21 +1,30 @@
 package dev.copyscale.aws.apply;
 
 import dev.copyscale.aws.calls.AwsErrors;
+import dev.copyscale.aws.observe.ComponentCopies;
+import dev.copyscale.aws.observe.LiveCapacityReader;
 import dev.copyscale.aws.observe.LiveView;
 import dev.copyscale.aws.store.Retry;
 import dev.copyscale.aws.store.StateStore;
+import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.scaling.capacity.LiveCapacity;
 import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.convergence.Convergence;
+import dev.copyscale.scaling.grant.EndpointGrant;
+import dev.copyscale.scaling.state.CapacityIntent;
 import dev.copyscale.scaling.state.Decision;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.ScalingResult;
 import dev.copyscale.scaling.state.TargetState;
 import dev.copyscale.scaling.state.WakeUp;
+import dev.copyscale.spec.DeploymentSpec;
+import dev.copyscale.spec.SharedEndpointRules;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -40,6 +49,7 @@ public final class DecisionLoop {
   private final CapacityWriter writer;
   private final BoundsWriter bounds;
   private final CapacityConvergence convergence;
+  private final LiveCapacityReader reader;
   private final Clock clock;
   private final Duration retention;
 
@@ -48,12 +58,14 @@ public final class DecisionLoop {
       CapacityWriter writer,
       BoundsWriter bounds,
       CapacityConvergence convergence,
+      LiveCapacityReader reader,
       Clock clock,
       Duration retention) {
     this.store = store;
     this.writer = writer;
     this.bounds = bounds;
     this.convergence = convergence;
+    this.reader = reader;
     this.clock = clock;
     this.retention = retention;
   }
@@ -64,17 +76,73 @@ public final class DecisionLoop {
     Decision decide(TargetState state, LiveCapacity live, Instant now);
   }
 
-  /** What an attempt came to: a result already, or a committed decision to apply. */
-  private record Attempt(Optional<ScalingResult> done, Decision committed) {}
+  /**
+   * What an attempt came to: a result already, or a committed decision to apply, with the decisions
+   * the endpoint's arbiter made for sibling components in the same commit.
+   */
+  private record Attempt(
+      Optional<ScalingResult> done, Decision committed, List<Decision> siblings) {}
 
   public ScalingResult run(ScalingTarget target, WakeUp wakeUp, LiveView live, Decide decide) {
     Attempt attempt = Retry.onConflict(() -> attempt(target, wakeUp, live, decide));
-    return attempt.done().orElseGet(() -> apply(target, attempt.committed(), live));
+    if (attempt.done().isPresent()) {
+      return attempt.done().get();
+    }
+    // Rule 7 of the arbiter: the copies taken from siblings go first, making the room the grant
+    // was planned on.
+    for (Decision sibling : attempt.siblings()) {
+      ScalingTarget of = sibling(target, sibling.entry().deployment());
+      convergence.converge(of, reader.view(of.spec()));
+    }
+    if (!attempt.siblings().isEmpty()) {
+      live.changed();
+      Optional<String> waits = waitsForScaleIn(target, live.get());
+      if (waits.isPresent()) {
+        LedgerEntry pending = attempt.committed().committed();
+        return ScalingResult.of(
+            pending.withOutcome(pending.outcome(), pending.reason() + "; " + waits.get()),
+            attempt.committed().instances());
+      }
+    }
+    return apply(target, attempt.committed(), live);
   }
 
-  /** Continues the target's pending change, if it has one. */
+  /**
+   * Continues the target's pending change, if it has one; on a shared endpoint a raise waits while
+   * a sibling still holds copies the arbiter took from it ({@link #waitsForScaleIn}).
+   */
   public Optional<ScalingResult> converge(ScalingTarget target, LiveView live) {
+    if (waitsForScaleIn(target, live.get()).isPresent()) {
+      return Optional.empty();
+    }
     return convergence.converge(target, live);
+  }
+
+  /**
+   * Rule 7 of the arbiter, scale-ins first ({@link EndpointGrant#waitsForScaleIn}), from the
+   * siblings' intents (state table) and copies (SageMaker). Why a raise waits, if it does.
+   */
+  private Optional<String> waitsForScaleIn(ScalingTarget target, LiveCapacity live) {
+    if (!target.shared()) {
+      return Optional.empty();
+    }
+    Optional<Integer> intended = store.target(target.name()).intent().map(CapacityIntent::capacity);
+    if (intended.filter(c -> c > live.capacity()).isEmpty()) {
+      return Optional.empty();
+    }
+    List<EndpointGrant.Holding> siblings = new ArrayList<>();
+    for (ScalingTarget sibling : target.siblings()) {
+      Optional<Integer> granted =
+          store.target(sibling.name()).intent().map(CapacityIntent::capacity);
+      if (sibling.name().equals(target.name()) || granted.isEmpty()) {
+        continue;
+      }
+      ComponentCopies copies = reader.copies(sibling.spec());
+      siblings.add(
+          new EndpointGrant.Holding(
+              sibling.spec().component().name(), granted, copies.desired(), copies.serving()));
+    }
+    return EndpointGrant.waitsForScaleIn(intended, live.capacity(), siblings);
   }
 
   private Attempt attempt(ScalingTarget target, WakeUp wakeUp, LiveView live, Decide decide) {
@@ -82,26 +150,105 @@ public final class DecisionLoop {
     if (store.handled(wakeUp.eventKey())) {
       return done(duplicate(target, wakeUp, now));
     }
+    // Read before any component's state: a commit conditional on it fails if any component of
+    // the endpoint committed since.
+    long endpointVersion = target.shared() ? store.endpointVersion(target.spec().name()) : 0;
     TargetState state = store.target(target.name());
     Decision decision = decide.decide(state, live.get(), now);
+    List<Decision> siblings = List.of();
+    if (target.shared() && decision.outcome() == Outcome.SCALED) {
+      EndpointGrant.Result granted =
+          EndpointGrant.grant(grantInputs(target, state, live.get(), decision, now));
+      decision = granted.decision();
+      siblings = granted.siblings();
+    }
     if (wakeUp.tick() && decision.outcome() == Outcome.NO_CHANGE) {
       return done(ScalingResult.of(decision.entry(), decision.instances()));
     }
     try {
-      if (!store.commit(
-          wakeUp.eventKey(), decision.next(), decision.committed(), now.plus(retention))) {
+      Instant expiresAt = now.plus(retention);
+      boolean committed =
+          target.shared()
+              ? store.commitShared(
+                  wakeUp.eventKey(),
+                  decision,
+                  target.spec().name(),
+                  endpointVersion,
+                  siblings,
+                  expiresAt)
+              : store.commit(wakeUp.eventKey(), decision.next(), decision.committed(), expiresAt);
+      if (!committed) {
         return done(duplicate(target, wakeUp, now));
       }
     } catch (StateStore.ConcurrentUpdateException e) {
-      // Another invocation won the target and may have written to SageMaker since it was read.
+      // Another invocation won the target (or a sibling on its endpoint) and may have written to
+      // SageMaker since it was read.
       live.changed();
       throw e;
     }
-    return new Attempt(Optional.empty(), decision);
+    return new Attempt(Optional.empty(), decision, siblings);
   }
 
   private static Attempt done(ScalingResult result) {
-    return new Attempt(Optional.of(result), null);
+    return new Attempt(Optional.of(result), null, List.of());
+  }
+
+  /**
+   * What the arbiter grants from, read in this attempt: every component's target state from the
+   * state table and its copies from SageMaker (the deciding one's from {@code live}).
+   */
+  private EndpointGrant.Inputs grantInputs(
+      ScalingTarget target, TargetState state, LiveCapacity live, Decision wish, Instant now) {
+    DeploymentSpec endpoint = target.endpoint();
+    InstanceType type =
+        target
+            .instanceType()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "endpoint.instanceType: "
+                            + endpoint.endpoint().instanceType()
+                            + " is not in copyscale's catalog, so the arbiter cannot place the"
+                            + " components' copies"));
+    List<EndpointGrant.Component> components = new ArrayList<>();
+    for (ScalingTarget member : target.siblings()) {
+      DeploymentSpec spec = member.spec();
+      boolean self = member.name().equals(target.name());
+      ComponentCopies copies =
+          self ? new ComponentCopies(live.capacity(), live.servingCopies()) : reader.copies(spec);
+      int minCopies = self ? live.minCapacity() : spec.scaling().minCapacity();
+      int maxCopies =
+          Math.max(
+              minCopies,
+              Math.min(
+                  self ? live.maxCapacity() : spec.scaling().maxCapacity(),
+                  spec.guardrails().maxCopies()));
+      components.add(
+          new EndpointGrant.Component(
+              spec.component().name(),
+              member.name(),
+              spec.component().priority(),
+              SharedEndpointRules.perCopy(spec.component()),
+              minCopies,
+              maxCopies,
+              copies.desired(),
+              copies.serving(),
+              self ? state : store.target(member.name())));
+    }
+    return new EndpointGrant.Inputs(
+        target.spec().component().name(),
+        wish,
+        SharedEndpointRules.limits(endpoint, type),
+        live.instances(),
+        components,
+        now);
+  }
+
+  private static ScalingTarget sibling(ScalingTarget target, String name) {
+    return target.siblings().stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no component target " + name));
   }
 
   /**

@@ -71,7 +71,7 @@ public final class ScheduleEngine implements ScalingEngine {
     Instant now = clock.instant();
     if (request.schedule().isPresent()) {
       Schedule named = ScheduleRules.named(spec, request.schedule().get());
-      Optional<BoundsOverride> override = store.target(spec.name()).overrideAt(now);
+      Optional<BoundsOverride> override = store.target(deployment.name()).overrideAt(now);
       if (override.isPresent()) {
         // A schedule fired while an override holds: recorded, not applied.
         LedgerEntry entry =
@@ -96,12 +96,12 @@ public final class ScheduleEngine implements ScalingEngine {
     List<ScalingResult> results = new ArrayList<>();
     loop.converge(deployment.target(), live).ifPresent(results::add);
     Instant now = clock.instant();
-    TargetState state = store.target(spec.name());
+    TargetState state = store.target(deployment.name());
     Optional<LedgerEntry> ended = ScheduleRules.overrideEnded(spec, state, now);
     if (ended.isPresent()) {
       store.saveTarget(state.withOverride(Optional.empty()).next());
       store.append(ended.get(), now.plus(retention));
-      state = store.target(spec.name());
+      state = store.target(deployment.name());
     }
     ScheduleRules.healing(spec, state, live::get, now)
         .ifPresent(request -> results.add(apply(deployment, request, live)));

@@ -7,6 +7,7 @@ import dev.copyscale.aws.observe.MetricHistoryReader;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.deploy.ResourceNames;
+import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.convergence.Readiness;
 import dev.copyscale.scaling.event.AlarmEvent;
 import dev.copyscale.scaling.event.AlarmState;
@@ -74,7 +75,7 @@ public final class SloEngine implements ScalingEngine {
 
   @Override
   public List<StepPolicy> alarmedPolicies(DeploymentSpec spec) {
-    return WakeUpAlarms.of(spec, planning(spec).capacity());
+    return WakeUpAlarms.of(spec, planning(ScalingTarget.of(spec, catalog).name(), spec).capacity());
   }
 
   /** A wake-up alarm: the engine decides now, from the metrics, instead of at the next tick. */
@@ -115,7 +116,7 @@ public final class SloEngine implements ScalingEngine {
 
   private ScalingResult decide(Deployment deployment, WakeUp wakeUp, LiveView live) {
     DeploymentSpec spec = deployment.spec();
-    Planning plan = planning(spec);
+    Planning plan = planning(deployment.name(), spec);
     String component = ResourceNames.of(spec).component();
     return loop.run(
         deployment.target(),
@@ -129,7 +130,7 @@ public final class SloEngine implements ScalingEngine {
             if (waits.isPresent()) {
               return new Decision(
                   wakeUp
-                      .entry(spec.name(), now)
+                      .entry(deployment.name(), now)
                       .capacity(liveCapacity.capacity(), liveCapacity.capacity())
                       .outcome(Outcome.NO_CHANGE, waits.get())
                       .build(),
@@ -138,8 +139,9 @@ public final class SloEngine implements ScalingEngine {
             }
           }
           SloCapacity cap = plan.capacity();
-          LoadHistory history = histories.history(spec.name(), component, cap.historyNeeded(), now);
-          OptionalInt period = pattern(spec.name(), component, cap, history, now);
+          LoadHistory history =
+              histories.history(deployment.name(), component, cap.historyNeeded(), now);
+          OptionalInt period = pattern(deployment.name(), component, cap, history, now);
           return SloDecision.decide(
                   new SloDecision.Inputs(
                       deployment.target(),
@@ -174,9 +176,10 @@ public final class SloEngine implements ScalingEngine {
     return period;
   }
 
-  private Planning planning(DeploymentSpec spec) {
+  /** Keyed by the target's name: each component of a shared endpoint plans by its own objective. */
+  private Planning planning(String target, DeploymentSpec spec) {
     return planning.compute(
-        spec.name(),
+        target,
         (name, old) -> {
           if (old != null && old.spec().equals(spec)) {
             return old;

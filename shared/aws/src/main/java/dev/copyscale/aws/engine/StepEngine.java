@@ -67,7 +67,7 @@ public final class StepEngine implements ScalingEngine {
     List<ScalingResult> results = new ArrayList<>();
     loop.converge(deployment.target(), live).ifPresent(results::add);
     if (spec.scaling().stepPolicies().isEmpty()
-        || Readiness.rollingOut(store.target(spec.name()), live.get()).isPresent()) {
+        || Readiness.rollingOut(store.target(deployment.name()), live.get()).isPresent()) {
       return results;
     }
     ResourceNames names = ResourceNames.of(spec);

@@ -30,6 +30,23 @@ public final class LiveCapacityReader {
   }
 
   /**
+   * The copies of the component a member view ({@link DeploymentSpec#member}) names: one read, for
+   * the arbiter, which needs every sibling's copies but none of their bounds.
+   */
+  public ComponentCopies copies(DeploymentSpec member) {
+    InferenceComponentRuntimeConfigSummary runtime =
+        aws.sageMaker()
+            .describeInferenceComponent(
+                b -> b.inferenceComponentName(ResourceNames.of(member).component()))
+            .runtimeConfig();
+    return runtime == null
+        ? new ComponentCopies(0, 0)
+        : new ComponentCopies(
+            runtime.desiredCopyCount() == null ? 0 : runtime.desiredCopyCount(),
+            runtime.currentCopyCount() == null ? 0 : runtime.currentCopyCount());
+  }
+
+  /**
    * @throws IllegalStateException naming what is missing
    */
   public LiveCapacity read(DeploymentSpec spec) {

@@ -12,7 +12,6 @@ import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.ScalingResult;
 import dev.copyscale.scaling.state.Source;
-import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.StepPolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,9 +61,8 @@ public final class AlarmService {
     if (refused.isPresent()) {
       return refuse(event, refused.get());
     }
-    Optional<Deployment> owner = owner(event.alarmName());
-    Optional<StepPolicy> policy = owner.flatMap(d -> policy(d, event.alarmName()));
-    if (policy.isEmpty()) {
+    Optional<Owner> owner = owner(event.alarmName());
+    if (owner.isEmpty()) {
       return ScalingResult.ignored(
           Optional.empty(),
           event.alarmName(),
@@ -74,8 +72,13 @@ public final class AlarmService {
               + " alarm name",
           0);
     }
-    return engines.of(owner.get().spec()).onAlarm(owner.get(), policy.get(), event);
+    return engines
+        .of(owner.get().target().spec())
+        .onAlarm(owner.get().target(), owner.get().policy(), event);
   }
+
+  /** The target (a component, on a shared endpoint) whose policy has an alarm. */
+  private record Owner(Deployment target, StepPolicy policy) {}
 
   /** An event not acted on: said in the result, and in the ledger of the alarm's deployment. */
   private ScalingResult refuse(AlarmEvent event, String why) {
@@ -104,25 +107,27 @@ public final class AlarmService {
   }
 
   /**
-   * The deployment that owns an alarm, from the state table's alarm index: one read, and one spec
-   * parsed (cached while its record is unchanged), instead of every deployment's.
+   * The target that owns an alarm and the policy it is of: the deployment from the state table's
+   * alarm index (one read, and one spec parsed, cached while its record is unchanged, instead of
+   * every deployment's), then its component whose alarmed policy has that alarm name (on an
+   * endpoint shared by several, each component's are named by it, {@link ResourceNames#policy}).
    */
-  private Optional<Deployment> owner(String alarmName) {
-    return store.alarmOwner(alarmName).flatMap(store::deployment).flatMap(specs::deployment);
-  }
-
-  /**
-   * The deployment's alarmed policy with that alarm, if its engine keeps one: any component's, on
-   * an endpoint shared by several (each named by its component, {@link ResourceNames#policy}).
-   */
-  private Optional<StepPolicy> policy(Deployment deployment, String alarmName) {
-    DeploymentSpec spec = deployment.spec();
-    return spec.components().stream()
-        .map(spec::member)
+  private Optional<Owner> owner(String alarmName) {
+    return store
+        .alarmOwner(alarmName)
+        .flatMap(store::deployment)
         .flatMap(
-            view ->
-                engines.alarmedPolicies(view).stream()
-                    .filter(p -> ResourceNames.of(view).alarm(p.name()).equals(alarmName)))
-        .findFirst();
+            record ->
+                specs.members(record).stream()
+                    .flatMap(
+                        member ->
+                            engines.alarmedPolicies(member.spec()).stream()
+                                .filter(
+                                    p ->
+                                        ResourceNames.of(member.spec())
+                                            .alarm(p.name())
+                                            .equals(alarmName))
+                                .map(p -> new Owner(member, p)))
+                    .findFirst());
   }
 }

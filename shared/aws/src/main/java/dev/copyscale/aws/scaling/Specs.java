@@ -7,6 +7,7 @@ import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.ScalingResult;
+import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.function.Function;
  * by deployment and the exact JSON, so a changed spec is parsed anew.
  */
 public final class Specs {
-  private record Parsed(String json, ScalingTarget target) {}
+  private record Parsed(String json, ScalingTarget target, List<ScalingTarget> members) {}
 
   private final Catalog catalog;
   private final Map<String, Parsed> byDeployment = new ConcurrentHashMap<>();
@@ -34,23 +35,37 @@ public final class Specs {
   public Optional<Deployment> deployment(DeploymentRecord record) {
     return record
         .scalingSpecJson()
-        .map(json -> new Deployment(record, target(record.name(), json)));
-  }
-
-  private ScalingTarget target(String deployment, String json) {
-    Parsed cached = byDeployment.get(deployment);
-    if (cached != null && cached.json().equals(json)) {
-      return cached.target();
-    }
-    ScalingTarget target = ScalingTarget.of(SpecParser.parse(json).orThrow(), catalog);
-    byDeployment.put(deployment, new Parsed(json, target));
-    return target;
+        .map(json -> new Deployment(record, parsed(record.name(), json).target()));
   }
 
   /**
-   * Runs {@code step} for each of {@code records} that has a scaling spec, each isolated from the
-   * others: one whose spec does not parse or whose step throws is reported FAILED ("WHAT failed:
-   * why; the next tick tries again", {@code what} naming the deployment) and the rest still run.
+   * The targets a record scales, one per component (one in the single form: the deployment itself),
+   * each its own {@link Deployment}; empty before its spec has reached InService.
+   */
+  public List<Deployment> members(DeploymentRecord record) {
+    return record.scalingSpecJson().stream()
+        .flatMap(json -> parsed(record.name(), json).members().stream())
+        .map(target -> new Deployment(record, target))
+        .toList();
+  }
+
+  private Parsed parsed(String deployment, String json) {
+    Parsed cached = byDeployment.get(deployment);
+    if (cached != null && cached.json().equals(json)) {
+      return cached;
+    }
+    DeploymentSpec spec = SpecParser.parse(json).orThrow();
+    Parsed parsed =
+        new Parsed(json, ScalingTarget.of(spec, catalog), ScalingTarget.members(spec, catalog));
+    byDeployment.put(deployment, parsed);
+    return parsed;
+  }
+
+  /**
+   * Runs {@code step} for each target of {@code records} that has a scaling spec (each component of
+   * a shared endpoint: {@link #members}), each isolated from the others: one whose spec does not
+   * parse or whose step throws is reported FAILED ("WHAT failed: why; the next tick tries again",
+   * {@code what} naming the deployment or component) and the rest still run.
    */
   List<ScalingResult> eachDeployment(
       List<DeploymentRecord> records,
@@ -59,26 +74,35 @@ public final class Specs {
       Function<Deployment, List<ScalingResult>> step) {
     List<ScalingResult> results = new ArrayList<>();
     for (DeploymentRecord record : records) {
+      List<Deployment> members;
       try {
-        deployment(record).ifPresent(d -> results.addAll(step.apply(d)));
+        members = members(record);
       } catch (RuntimeException e) {
-        // One broken deployment must not stall the others.
-        results.add(
-            new ScalingResult(
-                Optional.of(record.name()),
-                trigger,
-                Outcome.FAILED,
-                0,
-                0,
-                Optional.empty(),
-                Optional.empty(),
-                what.apply(record.name())
-                    + " failed: "
-                    + AwsErrors.describe(e)
-                    + "; the next tick"
-                    + " tries again"));
+        results.add(failed(record.name(), trigger, what.apply(record.name()), e));
+        continue;
+      }
+      for (Deployment member : members) {
+        try {
+          results.addAll(step.apply(member));
+        } catch (RuntimeException e) {
+          // One broken deployment (or component) must not stall the others.
+          results.add(failed(record.name(), trigger, what.apply(member.name()), e));
+        }
       }
     }
     return results;
+  }
+
+  private static ScalingResult failed(
+      String deployment, String trigger, String what, RuntimeException e) {
+    return new ScalingResult(
+        Optional.of(deployment),
+        trigger,
+        Outcome.FAILED,
+        0,
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        what + " failed: " + AwsErrors.describe(e) + "; the next tick tries again");
   }
 }

@@ -4,6 +4,7 @@ import dev.copyscale.deploy.Applied;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.deploy.Phase;
 import dev.copyscale.json.Json;
+import dev.copyscale.scaling.state.Decision;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.TargetState;
 import java.time.Instant;
@@ -35,6 +36,7 @@ public final class DynamoDbStateStore implements StateStore {
   static final String TARGET_PARTITION = "target";
   static final String EVENT_PARTITION = "event";
   static final String ALARM_PARTITION = "alarm";
+  static final String ENDPOINT_PARTITION = "endpoint";
   static final String LEDGER_PREFIX = "ledger#";
 
   private final DynamoDbClient dynamo;
@@ -122,15 +124,7 @@ public final class DynamoDbStateStore implements StateStore {
 
   @Override
   public Optional<String> alarmOwner(String alarmName) {
-    Map<String, AttributeValue> item =
-        dynamo
-            .getItem(
-                GetItemRequest.builder()
-                    .tableName(table)
-                    .key(Map.of("pk", s(ALARM_PARTITION), "sk", s(alarmName)))
-                    .consistentRead(true)
-                    .build())
-            .item();
+    Map<String, AttributeValue> item = item(ALARM_PARTITION, alarmName);
     return item == null || item.isEmpty()
         ? Optional.empty()
         : Optional.of(item.get("deployment").s());
@@ -171,15 +165,7 @@ public final class DynamoDbStateStore implements StateStore {
 
   @Override
   public TargetState target(String deployment) {
-    Map<String, AttributeValue> item =
-        dynamo
-            .getItem(
-                GetItemRequest.builder()
-                    .tableName(table)
-                    .key(Map.of("pk", s(TARGET_PARTITION), "sk", s(deployment)))
-                    .consistentRead(true)
-                    .build())
-            .item();
+    Map<String, AttributeValue> item = item(TARGET_PARTITION, deployment);
     if (item == null || item.isEmpty()) {
       return TargetState.initial(deployment);
     }
@@ -188,6 +174,77 @@ public final class DynamoDbStateStore implements StateStore {
 
   @Override
   public boolean commit(String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt) {
+    return transact(eventKey, next, entry, List.of(), next.deployment(), expiresAt);
+  }
+
+  @Override
+  public long endpointVersion(String deployment) {
+    Map<String, AttributeValue> item = item(ENDPOINT_PARTITION, deployment);
+    return item == null || item.isEmpty() ? 0 : Long.parseLong(item.get("version").n());
+  }
+
+  @Override
+  public boolean commitShared(
+      String eventKey,
+      Decision decision,
+      String deployment,
+      long endpointVersion,
+      List<Decision> siblings,
+      Instant expiresAt) {
+    Put.Builder endpoint =
+        Put.builder()
+            .tableName(table)
+            .item(
+                Map.of(
+                    "pk",
+                    s(ENDPOINT_PARTITION),
+                    "sk",
+                    s(deployment),
+                    "version",
+                    n(endpointVersion + 1)));
+    conditionalOnVersion(endpoint, endpointVersion + 1);
+    List<TransactWriteItem> more = new ArrayList<>();
+    more.add(TransactWriteItem.builder().put(endpoint.build()).build());
+    for (Decision sibling : siblings) {
+      more.add(TransactWriteItem.builder().put(targetPut(sibling.next())).build());
+      more.add(TransactWriteItem.builder().put(ledgerPut(sibling.committed(), expiresAt)).build());
+    }
+    return transact(
+        eventKey,
+        decision.next(),
+        decision.committed(),
+        more,
+        "endpoint " + deployment + " or a target of it",
+        expiresAt);
+  }
+
+  /** Version {@code next} of an item, written only over version {@code next - 1} (or none). */
+  private static void conditionalOnVersion(Put.Builder put, long next) {
+    if (next == 1) {
+      put.conditionExpression("attribute_not_exists(pk)");
+    } else {
+      put.conditionExpression("version = :expected")
+          .expressionAttributeValues(Map.of(":expected", n(next - 1)));
+    }
+  }
+
+  private Put targetPut(TargetState next) {
+    Put.Builder target = Put.builder().tableName(table).item(targetItem(next));
+    conditionalOnVersion(target, next.version());
+    return target.build();
+  }
+
+  /**
+   * The event key, the target's next state and its entry, then {@code more}, in one transaction.
+   * The event's condition failing means a duplicate (false); any other condition, a conflict.
+   */
+  private boolean transact(
+      String eventKey,
+      TargetState next,
+      LedgerEntry entry,
+      List<TransactWriteItem> more,
+      String what,
+      Instant expiresAt) {
     Put event =
         Put.builder()
             .tableName(table)
@@ -201,34 +258,26 @@ public final class DynamoDbStateStore implements StateStore {
                     n(expiresAt.getEpochSecond())))
             .conditionExpression("attribute_not_exists(pk)")
             .build();
-    Put.Builder target = Put.builder().tableName(table).item(targetItem(next));
-    if (next.version() == 1) {
-      target.conditionExpression("attribute_not_exists(pk)");
-    } else {
-      target
-          .conditionExpression("version = :expected")
-          .expressionAttributeValues(Map.of(":expected", n(next.version() - 1)));
-    }
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().put(event).build());
+    writes.add(TransactWriteItem.builder().put(targetPut(next)).build());
+    writes.add(TransactWriteItem.builder().put(ledgerPut(entry, expiresAt)).build());
+    writes.addAll(more);
     try {
-      dynamo.transactWriteItems(
-          TransactWriteItemsRequest.builder()
-              .transactItems(
-                  TransactWriteItem.builder().put(event).build(),
-                  TransactWriteItem.builder().put(target.build()).build(),
-                  TransactWriteItem.builder().put(ledgerPut(entry, expiresAt)).build())
-              .build());
+      dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(writes).build());
       return true;
     } catch (TransactionCanceledException e) {
       List<CancellationReason> reasons = e.cancellationReasons();
       if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
         return false;
       }
-      if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+      if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
         throw new ConcurrentUpdateException(
-            "target of "
-                + next.deployment()
+            (more.isEmpty() ? "target of " + next.deployment() : what)
                 + " changed since it was read (expected version "
                 + (next.version() - 1)
+                + " of "
+                + next.deployment()
                 + ")");
       }
       throw e;
@@ -243,15 +292,7 @@ public final class DynamoDbStateStore implements StateStore {
 
   @Override
   public boolean handled(String eventKey) {
-    Map<String, AttributeValue> item =
-        dynamo
-            .getItem(
-                GetItemRequest.builder()
-                    .tableName(table)
-                    .key(Map.of("pk", s(EVENT_PARTITION), "sk", s(eventKey)))
-                    .consistentRead(true)
-                    .build())
-            .item();
+    Map<String, AttributeValue> item = item(EVENT_PARTITION, eventKey);
     return item != null && !item.isEmpty();
   }
 
@@ -287,6 +328,18 @@ public final class DynamoDbStateStore implements StateStore {
                 "expiresAt",
                 n(expiresAt.getEpochSecond())))
         .build();
+  }
+
+  /** One item, read consistently (null or empty when there is none). */
+  private Map<String, AttributeValue> item(String pk, String sk) {
+    return dynamo
+        .getItem(
+            GetItemRequest.builder()
+                .tableName(table)
+                .key(Map.of("pk", s(pk), "sk", s(sk)))
+                .consistentRead(true)
+                .build())
+        .item();
   }
 
   private static Map<String, AttributeValue> key(String name) {

@@ -1,6 +1,7 @@
 package dev.copyscale.aws.store;
 
 import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.scaling.state.Decision;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.TargetState;
 import java.time.Instant;
@@ -16,6 +17,12 @@ public final class InMemoryStateStore implements StateStore {
   private final Map<String, TargetState> targets = new TreeMap<>();
   private final Map<String, Instant> events = new TreeMap<>();
   private final Map<String, TreeMap<String, LedgerEntry>> ledgers = new TreeMap<>();
+
+  /**
+   * Shared endpoints' versions. Not in the world file: a version only has to hold between one
+   * invocation's read and its commit, and the twin's world runs one invocation at a time per file.
+   */
+  private final Map<String, Long> endpoints = new TreeMap<>();
 
   /** Everything the table holds, for the twin's world file. */
   public record Snapshot(
@@ -130,6 +137,47 @@ public final class InMemoryStateStore implements StateStore {
     events.put(eventKey, expiresAt);
     targets.put(next.deployment(), next);
     append(entry, expiresAt);
+    return true;
+  }
+
+  @Override
+  public synchronized long endpointVersion(String deployment) {
+    return endpoints.getOrDefault(deployment, 0L);
+  }
+
+  @Override
+  public synchronized boolean commitShared(
+      String eventKey,
+      Decision decision,
+      String deployment,
+      long endpointVersion,
+      List<Decision> siblings,
+      Instant expiresAt) {
+    if (events.containsKey(eventKey)) {
+      return false;
+    }
+    if (endpointVersion(deployment) != endpointVersion) {
+      throw new ConcurrentUpdateException(
+          "endpoint of "
+              + deployment
+              + " is at version "
+              + endpointVersion(deployment)
+              + ", not "
+              + endpointVersion);
+    }
+    for (Decision sibling : siblings) {
+      TargetState next = sibling.next();
+      if (target(next.deployment()).version() != next.version() - 1) {
+        throw new ConcurrentUpdateException(
+            "target of " + next.deployment() + " changed since it was read");
+      }
+    }
+    commit(eventKey, decision.next(), decision.committed(), expiresAt);
+    endpoints.put(deployment, endpointVersion + 1);
+    for (Decision sibling : siblings) {
+      targets.put(sibling.next().deployment(), sibling.next());
+      append(sibling.committed(), expiresAt);
+    }
     return true;
   }
 

@@ -1,6 +1,7 @@
 package dev.copyscale.aws.store;
 
 import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.scaling.state.Decision;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.TargetState;
 import java.time.Instant;
@@ -43,6 +44,31 @@ public interface StateStore {
    * @throws ConcurrentUpdateException when another invocation changed the target first
    */
   boolean commit(String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt);
+
+  /**
+   * The version of an endpoint shared by several components: how many decisions its components
+   * committed (0 before the first). Read before the components' states, so that a commit
+   * conditional on it fails when any component of the endpoint committed in between.
+   */
+  long endpointVersion(String deployment);
+
+  /**
+   * {@link #commit} for a component of an endpoint shared by several: in the same transaction, the
+   * endpoint's version moves from {@code endpointVersion} to the next (so two components deciding
+   * at once serialize: one wins, the other retries and sees the winner's intent), and each of
+   * {@code siblings} (decisions the arbiter made for other components of the endpoint) has its next
+   * state written conditionally on the state it was decided from and its entry appended.
+   *
+   * @return false when the event was handled before (nothing written)
+   * @throws ConcurrentUpdateException when the endpoint or one of the targets changed first
+   */
+  boolean commitShared(
+      String eventKey,
+      Decision decision,
+      String deployment,
+      long endpointVersion,
+      List<Decision> siblings,
+      Instant expiresAt);
 
   /**
    * Writes the target state if it is still at {@code next.version() - 1}: progress of a capacity

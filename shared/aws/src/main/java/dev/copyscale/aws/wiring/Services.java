@@ -112,6 +112,7 @@ public record Services(
         writer,
         new BoundsWriter(clients),
         new CapacityConvergence(store, writer, clock, ledgerRetention),
+        new LiveCapacityReader(clients),
         clock,
         ledgerRetention);
   }

@@ -8,6 +8,7 @@ import dev.copyscale.aws.scaling.AlarmService;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.scaling.state.Decision;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.ScalingResult;
@@ -153,8 +154,7 @@ class ConcurrentAlarmDeliveryTest {
       this.table = table;
     }
 
-    @Override
-    public boolean commit(String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt) {
+    private void meet() {
       if (!met.get()) {
         met.set(true);
         try {
@@ -163,7 +163,30 @@ class ConcurrentAlarmDeliveryTest {
           throw new IllegalStateException("the other invocation never reached its commit", e);
         }
       }
+    }
+
+    @Override
+    public boolean commit(String eventKey, TargetState next, LedgerEntry entry, Instant expiresAt) {
+      meet();
       return table.commit(eventKey, next, entry, expiresAt);
+    }
+
+    @Override
+    public long endpointVersion(String deployment) {
+      return table.endpointVersion(deployment);
+    }
+
+    @Override
+    public boolean commitShared(
+        String eventKey,
+        Decision decision,
+        String deployment,
+        long endpointVersion,
+        List<Decision> siblings,
+        Instant expiresAt) {
+      meet();
+      return table.commitShared(
+          eventKey, decision, deployment, endpointVersion, siblings, expiresAt);
     }
 
     @Override

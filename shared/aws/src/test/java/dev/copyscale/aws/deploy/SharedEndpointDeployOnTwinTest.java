@@ -136,18 +136,35 @@ class SharedEndpointDeployOnTwinTest {
   }
 
   @Test
-  void engineSloOnASharedEndpointIsRefusedBeforeAnythingIsCreated() {
+  void schedulesOnASharedEndpointAreRefusedBeforeAnythingIsCreated() {
+    ObjectNode doc = example();
+    ((ObjectNode) doc.at("/components/1/scaling"))
+        .set(
+            "schedules",
+            SpecParser.toTree(
+                    "s: [{name: nights, cron: '0 20 ? * * *', minCopies: 1, maxCopies: 2}]")
+                .get("s"));
+    assertThatThrownBy(() -> deploy.submit(doc))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nothing was created")
+        .hasMessageContaining("components[1].scaling.schedules: cannot yet move the bounds");
+    assertThat(world.sageMaker().state().models()).isEmpty();
+    assertThat(stack.store().deployments()).isEmpty();
+  }
+
+  /**
+   * Engine slo on a component is accepted: the arbiter grants its decisions (docs/endpoints.md).
+   */
+  @Test
+  void engineSloOnASharedEndpointIsDeployed() {
     ObjectNode doc = example();
     ObjectNode scaling = (ObjectNode) doc.at("/components/1/scaling");
     scaling.remove("targetTracking");
     scaling.put("engine", "slo");
     scaling.set("slo", SpecParser.toTree("slo: {ttft: 2s, attainment: 99%}").get("slo"));
-    assertThatThrownBy(() -> deploy.submit(doc))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("nothing was created")
-        .hasMessageContaining("components[1].scaling.engine: slo cannot yet scale a component");
-    assertThat(world.sageMaker().state().models()).isEmpty();
-    assertThat(stack.store().deployments()).isEmpty();
+    deployed(doc);
+    assertThat(stack.store().deployment("shared").orElseThrow().phase()).isEqualTo(Phase.InService);
+    assertThat(components()).contains("chat InService", "code InService");
   }
 
   /** Bounds for the deployment would move only its first component's target: refused. */

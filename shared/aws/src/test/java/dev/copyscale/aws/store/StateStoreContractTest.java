@@ -155,4 +155,73 @@ abstract class StateStoreContractTest {
         .containsExactly("e2", "e3");
     assertThat(store.ledger("a", T0).get(0)).isEqualTo(entry(T0, "e1", 2, 3));
   }
+
+  private static dev.copyscale.scaling.state.Decision decided(
+      String target, long version, String id, int from, int to) {
+    LedgerEntry e =
+        LedgerEntry.builder(target, T0, id, Source.ALARM, "copyscale-s-" + target + ".burst")
+            .capacity(from, to)
+            .outcome(Outcome.SCALED, "step")
+            .build();
+    TargetState before =
+        new TargetState(
+            target, Cooldowns.NONE, Map.of(), Optional.empty(), Optional.empty(), version);
+    return new dev.copyscale.scaling.state.Decision(e, before.next(), Optional.empty());
+  }
+
+  @Test
+  void aSharedCommitIsConditionalOnTheEndpointsVersionAndWritesItsSiblingsWithIt() {
+    assertThat(store.endpointVersion("s")).isZero();
+    assertThat(
+            store.commitShared(
+                "e1",
+                decided("s.chat", 0, "e1", 2, 3),
+                "s",
+                0,
+                List.of(decided("s.code", 0, "e1#arbiter", 2, 1)),
+                T0.plusSeconds(3600)))
+        .isTrue();
+    assertThat(store.endpointVersion("s")).isEqualTo(1);
+    assertThat(store.target("s.code").version()).isEqualTo(1);
+    assertThat(store.ledger("s.code", Instant.EPOCH))
+        .extracting(LedgerEntry::to)
+        .containsExactly(1);
+
+    // Decided on version 0 of the endpoint: another component committed since, nothing is written.
+    assertThatThrownBy(
+            () ->
+                store.commitShared(
+                    "e2",
+                    decided("s.code", 1, "e2", 1, 2),
+                    "s",
+                    0,
+                    List.of(),
+                    T0.plusSeconds(3600)))
+        .isInstanceOf(ConcurrentUpdateException.class);
+    assertThat(store.handled("e2")).isFalse();
+    assertThat(store.target("s.code").version()).isEqualTo(1);
+    assertThat(store.endpointVersion("s")).isEqualTo(1);
+
+    // A sibling changed since it was read: nothing is written either.
+    assertThatThrownBy(
+            () ->
+                store.commitShared(
+                    "e3",
+                    decided("s.chat", 1, "e3", 3, 4),
+                    "s",
+                    1,
+                    List.of(decided("s.code", 0, "e3#arbiter", 1, 1)),
+                    T0.plusSeconds(3600)))
+        .isInstanceOf(ConcurrentUpdateException.class);
+    assertThat(store.handled("e3")).isFalse();
+    assertThat(store.target("s.chat").version()).isEqualTo(1);
+    assertThat(store.endpointVersion("s")).isEqualTo(1);
+
+    // The same event again: a duplicate, nothing written.
+    assertThat(
+            store.commitShared(
+                "e1", decided("s.chat", 1, "e1", 3, 4), "s", 1, List.of(), T0.plusSeconds(3600)))
+        .isFalse();
+    assertThat(store.endpointVersion("s")).isEqualTo(1);
+  }
 }

@@ -5,25 +5,45 @@ import dev.copyscale.catalog.InstanceType;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.Resources;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * A deployment as its scaling decisions see it: the spec, and what the catalog says about its
- * capacity, resolved once per spec instead of inside every decision.
+ * capacity, resolved once per spec instead of inside every decision. On an endpoint shared by
+ * several components each component is a target of its own ({@link #members}): {@code spec} is the
+ * member view ({@link DeploymentSpec#member}) and {@code endpoint} the whole spec, whose other
+ * components are its siblings ({@link #siblings}).
  *
  * @param packing how copies pack on instances, when copyscale manages the instances
  * @param packingProblem why the packing is unknown although copyscale must manage instances (an
  *     instance type the catalog lacks); raised by the first decision that needs it
+ * @param endpoint the whole spec of the endpoint (the same as {@code spec} in the single form)
+ * @param instanceType the endpoint's instance type in the catalog, if it is there
  */
 public record ScalingTarget(
-    DeploymentSpec spec, Optional<InstancePacking> packing, Optional<String> packingProblem) {
+    DeploymentSpec spec,
+    Optional<InstancePacking> packing,
+    Optional<String> packingProblem,
+    DeploymentSpec endpoint,
+    Optional<InstanceType> instanceType) {
 
   public static ScalingTarget of(DeploymentSpec spec, Catalog catalog) {
+    return of(spec, spec, catalog.instanceType(spec.endpoint().instanceType()));
+  }
+
+  /** One target per component of {@code spec}, in its order (one in the single form). */
+  public static List<ScalingTarget> members(DeploymentSpec spec, Catalog catalog) {
+    Optional<InstanceType> type = catalog.instanceType(spec.endpoint().instanceType());
+    return spec.components().stream().map(m -> of(spec.member(m), spec, type)).toList();
+  }
+
+  private static ScalingTarget of(
+      DeploymentSpec spec, DeploymentSpec endpoint, Optional<InstanceType> type) {
     if (spec.scaling().dimension() != Dimension.COPIES
         || spec.endpoint().managedInstanceScaling().enabled()) {
-      return new ScalingTarget(spec, Optional.empty(), Optional.empty());
+      return new ScalingTarget(spec, Optional.empty(), Optional.empty(), endpoint, type);
     }
-    Optional<InstanceType> type = catalog.instanceType(spec.endpoint().instanceType());
     if (type.isEmpty()) {
       return new ScalingTarget(
           spec,
@@ -32,7 +52,9 @@ public record ScalingTarget(
               "endpoint.instanceType: "
                   + spec.endpoint().instanceType()
                   + " is not in copyscale's catalog, so the instances copies need cannot be"
-                  + " computed; enable managed instance scaling"));
+                  + " computed; enable managed instance scaling"),
+          endpoint,
+          type);
     }
     Resources r = spec.component().resources();
     int perInstance = type.get().copiesPerInstance(r.accelerators(), r.cpus(), r.memoryMb());
@@ -44,11 +66,30 @@ public record ScalingTarget(
                 perInstance,
                 spec.endpoint().initialInstanceCount(),
                 spec.guardrails().maxInstances())),
-        Optional.empty());
+        Optional.empty(),
+        endpoint,
+        type);
   }
 
+  /**
+   * The target's name in the state table (its target state, ledger and intents): the deployment's
+   * in the single form; {@code DEPLOYMENT.COMPONENT} for a component of a shared endpoint. A dot
+   * never appears in a deployment or component name, so no two targets' names meet.
+   */
   public String name() {
-    return spec.name();
+    return shared() ? spec.name() + "." + spec.component().name() : spec.name();
+  }
+
+  /** Whether this target is one of several components on its endpoint. */
+  public boolean shared() {
+    return spec.shared();
+  }
+
+  /** Every component's target on the endpoint, this one included, in the spec's order. */
+  public List<ScalingTarget> siblings() {
+    return endpoint.components().stream()
+        .map(m -> of(endpoint.member(m), endpoint, instanceType))
+        .toList();
   }
 
   /**

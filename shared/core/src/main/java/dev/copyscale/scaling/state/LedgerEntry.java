@@ -151,6 +151,33 @@ public record LedgerEntry(
         done);
   }
 
+  /**
+   * The same decision as the endpoint's arbiter granted it (docs/endpoints.md): {@code to} copies,
+   * with the arbiter's line appended to the reason and what held it back (if anything) added to the
+   * limits. Kept under the same key.
+   */
+  public LedgerEntry withGrant(int to, Outcome outcome, String reason, List<String> heldBy) {
+    List<String> limits = new ArrayList<>(limitedBy);
+    limits.addAll(heldBy);
+    return new LedgerEntry(
+        deployment,
+        at,
+        eventId,
+        source,
+        trigger,
+        state,
+        metricValue,
+        threshold,
+        policy,
+        step,
+        from,
+        to,
+        limits,
+        outcome,
+        reason,
+        done);
+  }
+
   /** A separate entry about the same event (a repeat delivery, a follow-up), at another time. */
   public LedgerEntry asFollowUp(Instant at, String suffix) {
     return new LedgerEntry(

@@ -1,0 +1,151 @@
+package dev.copyscale.aws.scaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.copyscale.aws.testing.TwinStack;
+import dev.copyscale.scaling.state.LedgerEntry;
+import dev.copyscale.scaling.state.Outcome;
+import dev.copyscale.scaling.state.ScalingResult;
+import dev.copyscale.scaling.state.Source;
+import dev.copyscale.twin.account.Stack;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Engine orchestrated on both components of one endpoint (events/deploy-shared-endpoint-
+ * orchestrated.json: chat priority 10 with 2 copies, code priority 0 with 1, one GPU a copy on
+ * ml.g5.12xlarge's 4, a budget of $7.09/h that buys one instance): each alarm decides for its own
+ * component, and the arbiter grants the decision against the other.
+ */
+class SharedEndpointScalingOnTwinTest {
+  TwinStack stack;
+  AlarmService alarms;
+
+  @BeforeEach
+  void deployed() {
+    stack =
+        TwinStack.fresh(TwinStack.START)
+            .deploy(TwinStack.json("deploy-shared-endpoint-orchestrated.json"))
+            .catchUpWithTheEvents();
+    alarms = stack.services().alarms();
+    assertThat(stack.desiredCopies("chat")).isEqualTo(2);
+    assertThat(stack.desiredCopies("code")).isEqualTo(1);
+    assertThat(stack.instances("shared")).isEqualTo(1);
+  }
+
+  List<LedgerEntry> decided(String target) {
+    return stack.store().ledger(target, Instant.EPOCH).stream()
+        .filter(e -> e.source() != Source.DEPLOY)
+        .toList();
+  }
+
+  /** A few minutes of the per-minute tick: the changes SageMaker could not take at once go on. */
+  void ticks() {
+    for (int i = 0; i < 5; i++) {
+      stack.account().pause(Duration.ofMinutes(1));
+      alarms.tick();
+    }
+  }
+
+  @Test
+  void aWishWithinTheBudgetIsGrantedWholeAndRecordedOnItsComponent() {
+    ScalingResult code =
+        alarms.handle(TwinStack.json("alarm-shared-code-burst.json"), TwinStack.ORIGIN);
+
+    assertThat(code.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(stack.desiredCopies("code")).isEqualTo(2);
+    assertThat(stack.desiredCopies("chat")).isEqualTo(2);
+    assertThat(decided("shared.code"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.from()).isEqualTo(1);
+              assertThat(e.to()).isEqualTo(2);
+              assertThat(e.reason()).contains("arbiter: code: 1 -> 2 copies (wished 2");
+            });
+    assertThat(decided("shared.chat")).isEmpty();
+    assertThat(stack.store().target("shared.code").version()).isPositive();
+    assertThat(stack.store().target("shared").version())
+        .as("no target under the deployment's own name")
+        .isZero();
+  }
+
+  @Test
+  void theHigherPriorityTakesTheLowersCopiesWithinTheBudgetAndBothLedgersSaySo() {
+    alarms.handle(TwinStack.json("alarm-shared-code-burst.json"), TwinStack.ORIGIN);
+    ScalingResult chat =
+        alarms.handle(TwinStack.json("alarm-shared-chat-burst.json"), TwinStack.ORIGIN);
+    ticks();
+
+    // chat wished 2 + 4 = 6; one instance holds 4 copies and code keeps its minimum 1.
+    assertThat(chat.outcome()).isIn(Outcome.SCALED, Outcome.PENDING);
+    assertThat(stack.desiredCopies("chat")).isEqualTo(3);
+    assertThat(stack.desiredCopies("code")).isEqualTo(1);
+    assertThat(stack.instances("shared")).isEqualTo(1);
+    LedgerEntry chatEntry = decided("shared.chat").get(0);
+    assertThat(chatEntry.to()).isEqualTo(3);
+    assertThat(chatEntry.limitedBy()).contains("endpoint.budget");
+    assertThat(chatEntry.reason())
+        .contains("chat: 2 -> 3 copies (wished 6", "held back by the budget $7.09/h");
+    assertThat(decided("shared.code"))
+        .anySatisfy(
+            e -> {
+              assertThat(e.from()).isEqualTo(2);
+              assertThat(e.to()).isEqualTo(1);
+              assertThat(e.reason()).contains("deciding for chat", "higher-priority chat");
+              assertThat(e.limitedBy()).contains("higher priority: chat");
+            });
+  }
+
+  @Test
+  void aLowerPriorityIsHeldBackByWhatTheHigherAskedForAndSaysWho() {
+    alarms.handle(TwinStack.json("alarm-shared-chat-burst.json"), TwinStack.ORIGIN);
+    ScalingResult code =
+        alarms.handle(TwinStack.json("alarm-shared-code-burst.json"), TwinStack.ORIGIN);
+
+    assertThat(code.outcome()).isEqualTo(Outcome.NO_CHANGE);
+    assertThat(code.reason()).contains("held back by");
+    ticks();
+    assertThat(stack.desiredCopies("chat")).isEqualTo(3);
+    assertThat(stack.desiredCopies("code")).isEqualTo(1);
+  }
+
+  /**
+   * Engine slo on code (events/deploy-shared-endpoint-slo.json) with the budget lowered to one
+   * instance: without load it fills the instance its minimum holds (docs/slo.md), but chat's two
+   * copies hold half of it, so the arbiter grants code 2 and its ledger says chat (priority 10)
+   * holds the rest of what the budget buys.
+   */
+  @Test
+  void engineSloOnAComponentIsGrantedWithinTheBudgetBesideANativeOne() {
+    ObjectNode spec = (ObjectNode) TwinStack.json("deploy-shared-endpoint-slo.json").deepCopy();
+    ((ObjectNode) spec.get("endpoint")).put("budget", 7.09);
+    for (JsonNode c : spec.get("components")) {
+      ((ObjectNode) c).remove("adapters");
+    }
+    TwinStack slo = TwinStack.fresh(TwinStack.START).deploy(spec);
+    AlarmService sloAlarms = slo.services().alarms();
+    slo.account().advance(Duration.ofMinutes(10), Stack.ticking(now -> sloAlarms.tick()));
+
+    assertThat(slo.desiredCopies("chat")).isEqualTo(2);
+    assertThat(slo.desiredCopies("code")).isEqualTo(2);
+    assertThat(slo.instances("shared")).isEqualTo(1);
+    assertThat(slo.store().ledger("shared.code", Instant.EPOCH))
+        .filteredOn(e -> e.source() == Source.SLO)
+        .first()
+        .satisfies(
+            e -> {
+              assertThat(e.to()).isEqualTo(2);
+              assertThat(e.limitedBy()).contains("endpoint.budget", "higher priority: chat");
+              assertThat(e.reason())
+                  .contains(
+                      "; arbiter: code: 1 -> 2 copies (wished 4): held back by higher-priority chat"
+                          + " (priority 10), which holds the capacity the budget $7.09/h");
+            });
+  }
+}
