@@ -233,7 +233,8 @@ public final class DecisionLoop {
               maxCopies,
               copies.desired(),
               copies.serving(),
-              self ? state : store.target(member.name())));
+              self ? state : store.target(member.name()),
+              spec.scaling().engine().policiesRunInApplicationAutoScaling()));
     }
     return new EndpointGrant.Inputs(
         target.spec().component().name(),

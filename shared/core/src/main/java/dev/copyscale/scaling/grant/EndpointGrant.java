@@ -54,6 +54,10 @@ public final class EndpointGrant {
    * @param desiredCopies SageMaker's desired copy count now
    * @param servingCopies SageMaker's current copy count: copies placed on instances
    * @param state its target state as read in this attempt
+   * @param nativeScaling whether Application Auto Scaling runs its policies ({@code engine:
+   *     native}): copyscale does not own its copy count, so the grant holds it at SageMaker's
+   *     desired count, never lowering it (Application Auto Scaling would raise it again) nor
+   *     raising it
    */
   public record Component(
       String name,
@@ -64,7 +68,8 @@ public final class EndpointGrant {
       int maxCopies,
       int desiredCopies,
       int servingCopies,
-      TargetState state) {
+      TargetState state,
+      boolean nativeScaling) {
 
     /** What it has asked for: its intent's copies, or SageMaker's desired count. */
     public int asked() {
@@ -125,6 +130,20 @@ public final class EndpointGrant {
     List<ComponentWish> wishes = new ArrayList<>();
     for (Component c : in.components()) {
       boolean deciding = c == self;
+      if (!deciding && c.nativeScaling()) {
+        int held = c.desiredCopies();
+        wishes.add(
+            new ComponentWish(
+                c.name(),
+                c.priority(),
+                c.perCopy(),
+                held,
+                held,
+                held,
+                held,
+                "held at its copies: Application Auto Scaling runs its policies"));
+        continue;
+      }
       wishes.add(
           new ComponentWish(
               c.name(),

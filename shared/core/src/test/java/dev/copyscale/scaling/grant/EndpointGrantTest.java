@@ -37,7 +37,7 @@ class EndpointGrantTest {
   static EndpointGrant.Component component(
       String name, int priority, int copies, TargetState state) {
     return new EndpointGrant.Component(
-        name, "shared." + name, priority, ONE_GPU, 1, 8, copies, copies, state);
+        name, "shared." + name, priority, ONE_GPU, 1, 8, copies, copies, state, false);
   }
 
   /** What an engine decides for {@code name}: from -> to, SCALED, with its intent. */
@@ -108,6 +108,35 @@ class EndpointGrantTest {
     assertThat(code.next().intent().orElseThrow().capacity()).isEqualTo(1);
     assertThat(code.next().version()).isEqualTo(1);
     assertThat(code.startsChange()).isTrue();
+  }
+
+  @Test
+  void aSiblingApplicationAutoScalingRunsIsNeverLoweredForAHigherPriority() {
+    // As in aHigherPriorityTakesCopies..., but code's copies are Application Auto Scaling's to
+    // set: taking one would be undone by its next policy action, so chat is held back instead.
+    EndpointGrant.Component code =
+        new EndpointGrant.Component(
+            "code",
+            "shared.code",
+            0,
+            ONE_GPU,
+            1,
+            8,
+            2,
+            2,
+            TargetState.initial("shared.code"),
+            true);
+    EndpointGrant.Result r =
+        grant(
+            "chat",
+            wish("chat", 2, 4),
+            component("chat", 10, 2, TargetState.initial("shared.chat")),
+            code);
+
+    assertThat(r.siblings()).isEmpty();
+    assertThat(r.decision().entry().outcome()).isEqualTo(Outcome.NO_CHANGE);
+    assertThat(r.decision().entry().to()).isEqualTo(2);
+    assertThat(r.decision().entry().limitedBy()).contains("maxInstances");
   }
 
   @Test
