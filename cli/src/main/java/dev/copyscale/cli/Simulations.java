@@ -139,8 +139,8 @@ final class Simulations {
               + " components on endpoint "
               + spec.endpoint().name()
               + ": the simulator serves one component per endpoint so far (a trace per component"
-              + " and the arbiter that shares the instances are the next step, docs/endpoints.md);"
-              + " simulate each component as a spec of its own");
+              + " is the next step, docs/endpoints.md); simulate each component as a spec of its"
+              + " own");
     }
     // What serves first: a model nothing describes is refused naming the field that describes it.
     Serving served = SpecFiles.serving(command, file.toString(), spec, model, table);
