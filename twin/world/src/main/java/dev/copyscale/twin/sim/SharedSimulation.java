@@ -169,14 +169,18 @@ public final class SharedSimulation {
         spec.endpoint().name(),
         spec.endpoint().instanceType(),
         type != null,
+        members.stream().map(DeploymentSpec.Member::name).toList(),
         results,
         List.copyOf(minutes),
         total);
   }
 
-  /** The column of component {@code name} of {@code spec}: {@code DEPLOYMENT/COMPONENT}. */
+  /**
+   * The column of component {@code name} of {@code spec}: {@code DEPLOYMENT/COMPONENT} on a shared
+   * endpoint, the deployment's name for the only component of a spec in the single form.
+   */
   public static String column(DeploymentSpec spec, String name) {
-    return spec.name() + "/" + name;
+    return spec.shared() ? spec.name() + "/" + name : spec.name();
   }
 
   /**
@@ -245,6 +249,7 @@ public final class SharedSimulation {
    * One shared endpoint's run.
    *
    * @param priced whether the instance type has a price (else no cost is split)
+   * @param names the components' names, in the spec's order
    * @param components each component's result, in the spec's order, under the column {@link
    *     #column}
    * @param minutes the cost split of each minute
@@ -255,6 +260,7 @@ public final class SharedSimulation {
       String endpoint,
       String instanceType,
       boolean priced,
+      List<String> names,
       List<SimulationResult> components,
       List<MinuteCost> minutes,
       Split total) {
