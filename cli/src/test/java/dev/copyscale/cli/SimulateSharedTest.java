@@ -127,4 +127,25 @@ class SimulateSharedTest {
     endpoint.forEach(
         (minute, usd) -> assertThat(sum.get(minute)).as(minute).isEqualByComparingTo(usd));
   }
+
+  /**
+   * The engine slo twin of the example waits for the arbiter: refused before anything runs, naming
+   * each component. When the arbiter is wired, this test is where its run goes.
+   */
+  @Test
+  void theEngineSloTwinIsRefusedNamingEachComponentUntilTheArbiterIsWired() {
+    CliTest.Run r =
+        run(
+            "simulate",
+            RepoFiles.path("examples/simulate/shared/two-models-slo.yaml").toString(),
+            "--trace",
+            CHAT,
+            "--trace",
+            CODE,
+            "--no-progress");
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.err())
+        .contains("components[0].scaling.engine: slo cannot yet scale a component of a shared")
+        .contains("components[1].scaling.engine: slo cannot yet scale");
+  }
 }
