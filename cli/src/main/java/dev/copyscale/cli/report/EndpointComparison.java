@@ -134,6 +134,11 @@ public record EndpointComparison(SharedResult shared, List<SharedResult> separat
 
   /** What sharing saves, and each component's attainment shared against alone, in points. */
   public String verdict() {
+    if (!shared.priced()) {
+      return "cost unknown: "
+          + shared.instanceType()
+          + " has no price in copyscale's catalog, so no cost is split";
+    }
     StringBuilder v = new StringBuilder();
     double ratio = sharedUsd() / separateUsd();
     v.append(
