@@ -155,6 +155,15 @@ public final class ServingEngine {
   private MetricBucket bucket = new MetricBucket();
   private double periodConcurrencyIntegral;
 
+  // What a period's end keeps between its two halves ({@link #publishPeriod}, {@link #endPeriod}),
+  // so that several engines on one endpoint publish theirs before the world moves on once for all.
+  private int heldDuring;
+  private int instancesDuring;
+  private double periodConcurrency;
+
+  /** The endpoint this engine serves a component of, with others; null when it serves alone. */
+  private SharedEndpoint group;
+
   /**
    * Serves the component's requests as {@code serving} says (the derived serving model or a
    * measured table: {@link Serving#forSpec}); TGI's limits are the deployed container's.
@@ -647,13 +656,6 @@ public final class ServingEngine {
     endPeriod(boundary);
   }
 
-  // A period's end in two halves, so that several engines on one endpoint publish theirs before the
-  // world moves on once for all of them ({@link SharedEndpoint}).
-
-  private int heldDuring;
-  private int instancesDuring;
-  private double periodConcurrency;
-
   /** The first half of a period's end: the period's metrics out, its figures kept. */
   void publishPeriod(long boundary) {
     account(boundary);
@@ -706,8 +708,6 @@ public final class ServingEngine {
   void joinGroup(SharedEndpoint group) {
     this.group = group;
   }
-
-  private SharedEndpoint group;
 
   void advanceWorldTo(long micros) {
     Duration ahead = Duration.between(world.clock().instant(), at(micros));
