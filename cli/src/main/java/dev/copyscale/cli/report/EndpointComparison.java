@@ -232,35 +232,20 @@ public record EndpointComparison(SharedResult shared, List<SharedResult> separat
     List<String> rows = new ArrayList<>();
     for (MinuteCost m : shared.minutes()) {
       String at = m.minute().toString();
-      m.split()
-          .components()
-          .forEach(
-              (name, s) ->
-                  rows.add(
-                      String.join(
-                          ",",
-                          shared.spec(),
-                          at,
-                          name,
-                          s.usd().toPlainString(),
-                          s.acceleratorHours().toPlainString())));
-      rows.add(
-          String.join(
-              ",",
-              shared.spec(),
-              at,
-              "(idle)",
-              m.split().idle().usd().toPlainString(),
-              m.split().idle().acceleratorHours().toPlainString()));
-      rows.add(
-          String.join(
-              ",",
-              shared.spec(),
-              at,
-              "(endpoint)",
-              m.split().endpoint().usd().toPlainString(),
-              m.split().endpoint().acceleratorHours().toPlainString()));
+      m.split().components().forEach((name, s) -> rows.add(csvRow(at, name, s)));
+      rows.add(csvRow(at, "(idle)", m.split().idle()));
+      rows.add(csvRow(at, "(endpoint)", m.split().endpoint()));
     }
     return rows;
+  }
+
+  private String csvRow(String minute, String party, Share s) {
+    return String.join(
+        ",",
+        shared.spec(),
+        minute,
+        party,
+        s.usd().toPlainString(),
+        s.acceleratorHours().toPlainString());
   }
 }
