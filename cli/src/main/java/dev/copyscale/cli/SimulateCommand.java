@@ -2,6 +2,7 @@ package dev.copyscale.cli;
 
 import dev.copyscale.cli.report.Decision;
 import dev.copyscale.cli.report.Decisions;
+import dev.copyscale.cli.report.EndpointComparison;
 import dev.copyscale.cli.report.Objective;
 import dev.copyscale.cli.report.Report;
 import dev.copyscale.cli.report.SummaryTable;
@@ -10,6 +11,7 @@ import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.ServingQueries;
 import dev.copyscale.twin.sim.Input;
+import dev.copyscale.twin.sim.SharedSimulation;
 import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.traffic.Trace;
@@ -19,7 +21,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -125,45 +129,81 @@ final class SimulateCommand implements Callable<Integer> {
     Optional<ServingQueries.Table> table = SpecFiles.servingTable(commandSpec, serving);
     for (Path file : specFiles) {
       Optional<Simulations.Prepared> prepared =
-          Simulations.prepare(commandSpec, file, model, table, err);
+          Simulations.prepare(commandSpec, file, model, table, err, true);
       if (prepared.isEmpty()) {
         return 1;
       }
       specs.add(prepared.get());
     }
     List<Path> worlds = worldFiles(specs);
-    Trace requests = traceOptions.load(commandSpec);
+    Trace requests = traceOptions.loadRun(commandSpec);
     Instant first = traceOptions.first(requests);
     String description = traceOptions.describe(requests);
     Input input = traceOptions.input(description);
     Simulation.Options options = ObjectiveOptions.simulation(traceOptions.seed, objective);
+    ComponentTraces byComponent = componentTraces(specs);
+    if (byComponent != null) {
+      boolean single = specs.stream().anyMatch(p -> !p.spec().shared());
+      description = (single ? description + "; " : "") + byComponent.description();
+    }
+    List<Simulations.Job> jobs = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      Simulations.Prepared p = specs.get(i);
+      if (!p.spec().shared()) {
+        jobs.add(new Simulations.Job(p, requests, first, input, options, worlds.get(i)));
+        continue;
+      }
+      Map<String, Trace> traces = new LinkedHashMap<>();
+      p.spec()
+          .components()
+          .forEach(
+              m -> traces.put(m.name(), byComponent == null ? requests : byComponent.of(m.name())));
+      Instant at = byComponent == null ? first : byComponent.first();
+      Input in = byComponent == null ? input : byComponent.input();
+      jobs.add(Simulations.Job.shared(p, traces, at, in, options, worlds.get(i)));
+      for (Simulations.Prepared alone : Simulations.separate(commandSpec, p)) {
+        String c = alone.spec().component().name();
+        jobs.add(Simulations.Job.shared(alone, Map.of(c, traces.get(c)), at, in, options, null));
+      }
+    }
     List<Simulations.Run> runs =
-        Simulations.run(
-            commandSpec,
-            java.util.stream.IntStream.range(0, specs.size())
-                .mapToObj(
-                    i ->
-                        new Simulations.Job(
-                            specs.get(i), requests, first, input, options, worlds.get(i)))
-                .toList(),
-            "simulating",
-            noProgress || json,
-            err);
-    List<SimulationResult> results = runs.stream().map(Simulations.Run::result).toList();
-    List<Decisions> decisions = runs.stream().map(Simulations.Run::decisions).toList();
+        Simulations.run(commandSpec, jobs, "simulating", noProgress || json, err);
+    List<SimulationResult> results = new ArrayList<>();
+    List<Decisions> decisions = new ArrayList<>();
+    List<EndpointComparison> endpoints = new ArrayList<>();
+    int next = 0;
+    for (Simulations.Prepared p : specs) {
+      Simulations.Run run = runs.get(next++);
+      if (!p.spec().shared()) {
+        results.add(run.result());
+        decisions.add(run.decisions());
+        continue;
+      }
+      results.addAll(run.shared().components());
+      decisions.addAll(run.componentDecisions());
+      List<SharedSimulation.SharedResult> separate = new ArrayList<>();
+      for (int c = 0; c < p.spec().components().size(); c++) {
+        Simulations.Run alone = runs.get(next++);
+        results.add(alone.result());
+        decisions.add(alone.decisions());
+        separate.add(alone.shared());
+      }
+      endpoints.add(new EndpointComparison(run.shared(), separate));
+    }
     if (json) {
-      out.println(Report.json(description, objective, results, decisions));
+      out.println(Report.json(description, objective, results, decisions, endpoints));
     } else {
       out.println("trace: " + description);
       out.println("objective: " + objective.describe());
       out.print(table(results, objective));
       SummaryTable.servingLines(results.stream().map(SimulationResult::summary).toList())
           .forEach(out::println);
+      endpoints.forEach(e -> e.lines().forEach(out::println));
     }
     out.flush();
     if (reportDir != null) {
       try {
-        Report.write(reportDir, description, objective, results, decisions);
+        Report.write(reportDir, description, objective, results, decisions, endpoints);
       } catch (UncheckedIOException e) {
         err.println("copyscale: " + e.getMessage());
         err.flush();
@@ -179,6 +219,98 @@ final class SimulateCommand implements Callable<Integer> {
     out.flush();
     err.flush();
     return 0;
+  }
+
+  /**
+   * The traces of the components (--trace COMPONENT=TRACE), on one clock: each on its own clock (or
+   * --start), all delayed to the earliest one's start.
+   */
+  record ComponentTraces(
+      Map<String, Trace> traces,
+      Map<String, String> given,
+      Instant first,
+      String description,
+      Input input) {
+    Trace of(String component) {
+      return traces.get(component);
+    }
+  }
+
+  /**
+   * The component traces the options give, checked against the specs: every name a component of a
+   * spec with several, and once one is given, every such component has one; null when none is given
+   * (each component then plays the run's trace).
+   *
+   * @throws CommandLine.ParameterException naming the component
+   */
+  private ComponentTraces componentTraces(List<Simulations.Prepared> specs) {
+    Map<String, String> given = traceOptions.componentTraces(commandSpec);
+    java.util.Set<String> known = new java.util.TreeSet<>();
+    specs.stream()
+        .filter(p -> p.spec().shared())
+        .forEach(p -> p.spec().components().forEach(m -> known.add(m.name())));
+    for (String name : given.keySet()) {
+      if (!known.contains(name)) {
+        throw new CommandLine.ParameterException(
+            commandSpec.commandLine(),
+            "--trace "
+                + name
+                + "=...: no spec of this run has a component "
+                + name
+                + (known.isEmpty()
+                    ? " (none of them has several components; give one --trace FILE)"
+                    : " (components of specs with several: " + String.join(", ", known) + ")"));
+      }
+    }
+    if (given.isEmpty()) {
+      return null;
+    }
+    for (Simulations.Prepared p : specs) {
+      for (DeploymentSpec.Member m :
+          p.spec().shared() ? p.spec().components() : List.<DeploymentSpec.Member>of()) {
+        if (!given.containsKey(m.name())) {
+          throw new CommandLine.ParameterException(
+              commandSpec.commandLine(),
+              "--trace: no trace for component "
+                  + m.name()
+                  + " of "
+                  + p.file()
+                  + ": once one component's trace is given, each needs one (--trace "
+                  + m.name()
+                  + "=FILE|synthetic:...)");
+        }
+      }
+    }
+    Map<String, Trace> loaded = new LinkedHashMap<>();
+    Map<String, Instant> firsts = new LinkedHashMap<>();
+    given.forEach(
+        (name, value) -> {
+          Trace t = traceOptions.loadComponent(commandSpec, name, value);
+          loaded.put(name, t);
+          firsts.put(name, traceOptions.first(t));
+        });
+    Instant first = firsts.values().stream().min(Instant::compareTo).orElseThrow();
+    List<String> described = new ArrayList<>();
+    boolean synthetic = false;
+    for (Map.Entry<String, Trace> e : loaded.entrySet()) {
+      String value = given.get(e.getKey());
+      synthetic |= value.startsWith("synthetic:");
+      described.add(e.getKey() + "=" + traceOptions.describe(value, e.getValue()));
+      long delay = java.time.Duration.between(first, firsts.get(e.getKey())).toNanos() / 1000;
+      if (delay > 0) {
+        e.setValue(e.getValue().delayed(delay));
+      }
+    }
+    String description = String.join("; ", described);
+    Input input =
+        new Input(
+            "Trace of each component",
+            description,
+            synthetic ? Input.Provenance.ASSUMED : Input.Provenance.MEASURED,
+            (synthetic ? "synthetic generator, seed " + traceOptions.seed + "; " : "")
+                + "--trace COMPONENT=...: "
+                + String.join(", ", given.values()));
+    return new ComponentTraces(loaded, given, first, description, input);
   }
 
   /**

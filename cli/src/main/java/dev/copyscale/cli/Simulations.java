@@ -1,6 +1,7 @@
 package dev.copyscale.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.report.Decisions;
 import dev.copyscale.cli.report.OsReason;
@@ -11,9 +12,11 @@ import dev.copyscale.preflight.PreflightReport;
 import dev.copyscale.slo.SloCapacity;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.ServingQueries;
+import dev.copyscale.spec.SpecParser;
 import dev.copyscale.spec.SpecResult;
 import dev.copyscale.twin.serving.Serving;
 import dev.copyscale.twin.sim.Input;
+import dev.copyscale.twin.sim.SharedSimulation;
 import dev.copyscale.twin.sim.Simulation;
 import dev.copyscale.twin.sim.SimulationResult;
 import dev.copyscale.twin.traffic.Trace;
@@ -26,7 +29,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -56,8 +61,14 @@ final class Simulations {
    * "Lead time": 21 minutes for a 70B model in bfloat16), and never less than {@link #WARM_UP}.
    */
   static Duration warmUp(DeploymentSpec spec) {
-    Duration settle = SloCapacity.estimatedLeadTime(spec, Catalog.bundled()).multipliedBy(2);
-    return settle.compareTo(WARM_UP) > 0 ? settle : WARM_UP;
+    Duration warmUp = WARM_UP;
+    // On a shared endpoint, long enough for the component with the largest model.
+    for (DeploymentSpec.Member m : spec.components()) {
+      Duration settle =
+          SloCapacity.estimatedLeadTime(spec.member(m), Catalog.bundled()).multipliedBy(2);
+      warmUp = settle.compareTo(warmUp) > 0 ? settle : warmUp;
+    }
+    return warmUp;
   }
 
   private Simulations() {}
@@ -67,10 +78,32 @@ final class Simulations {
    * document (with --model-config's config.json as component.model.config), what it says and how
    * its copies serve.
    */
-  record Prepared(String file, JsonNode document, DeploymentSpec spec, Serving serving) {}
+  record Prepared(
+      String file,
+      JsonNode document,
+      DeploymentSpec spec,
+      Serving serving,
+      Map<String, Serving> servings) {
+    /** A spec of one component, served by {@code serving}. */
+    Prepared(String file, JsonNode document, DeploymentSpec spec, Serving serving) {
+      this(file, document, spec, serving, Map.of(spec.component().name(), serving));
+    }
+  }
 
-  /** One spec's run: its result and its scaling decisions. */
-  record Run(SimulationResult result, Decisions decisions) {}
+  /**
+   * One spec's run: its result and its scaling decisions; for a spec run as a shared endpoint
+   * ({@link Job#componentTraces}), its components' results (the first of them as {@code result})
+   * and their decisions, and the cost split.
+   */
+  record Run(
+      SimulationResult result,
+      Decisions decisions,
+      SharedSimulation.SharedResult shared,
+      List<Decisions> componentDecisions) {
+    Run(SimulationResult result, Decisions decisions) {
+      this(result, decisions, null, List.of(decisions));
+    }
+  }
 
   /**
    * One spec on one trace starting at {@code first}, described for the inputs by {@code input},
@@ -83,9 +116,40 @@ final class Simulations {
       Instant first,
       Input input,
       Simulation.Options options,
-      Path world) {
+      Path world,
+      Map<String, Trace> componentTraces) {
     Job(Prepared spec, Trace trace, Instant first, Input input, Simulation.Options options) {
       this(spec, trace, first, input, options, null);
+    }
+
+    Job(
+        Prepared spec,
+        Trace trace,
+        Instant first,
+        Input input,
+        Simulation.Options options,
+        Path world) {
+      this(spec, trace, first, input, options, world, null);
+    }
+
+    /**
+     * Every component of the spec on its one endpoint, each replaying its own trace (all on the
+     * clock that starts at {@code first}), the cost split among them ({@link SharedSimulation}).
+     */
+    static Job shared(
+        Prepared spec,
+        Map<String, Trace> traces,
+        Instant first,
+        Input input,
+        Simulation.Options options,
+        Path world) {
+      return new Job(spec, null, first, input, options, world, Map.copyOf(traces));
+    }
+
+    long requests() {
+      return componentTraces == null
+          ? trace.size()
+          : componentTraces.values().stream().mapToLong(Trace::size).sum();
     }
   }
 
@@ -119,6 +183,20 @@ final class Simulations {
       Optional<SpecFiles.ModelConfig> model,
       Optional<ServingQueries.Table> table,
       PrintWriter err) {
+    return prepare(command, file, model, table, err, false);
+  }
+
+  /**
+   * As {@link #prepare(CommandSpec, Path, Optional, Optional, PrintWriter)}; with {@code shared}, a
+   * spec with several components too (simulate), each component served by its own model.
+   */
+  static Optional<Prepared> prepare(
+      CommandSpec command,
+      Path file,
+      Optional<SpecFiles.ModelConfig> model,
+      Optional<ServingQueries.Table> table,
+      PrintWriter err,
+      boolean shared) {
     SpecFiles.Parsed read = SpecFiles.parse(SpecFiles.read(command, file), model);
     SpecResult parsed = read.result();
     if (!parsed.problems().isEmpty()) {
@@ -129,8 +207,8 @@ final class Simulations {
               + String.join("\n  - ", parsed.problems().stream().map(Object::toString).toList()));
     }
     DeploymentSpec spec = parsed.orThrow();
-    if (spec.shared()) {
-      // Simulating one of them alone would report an endpoint that is not the one deployed.
+    if (spec.shared() && !shared) {
+      // Running one of them alone would report an endpoint that is not the one deployed.
       throw new CommandLine.ParameterException(
           command.commandLine(),
           file
@@ -138,9 +216,17 @@ final class Simulations {
               + spec.components().size()
               + " components on endpoint "
               + spec.endpoint().name()
-              + ": the simulator serves one component per endpoint so far (a trace per component"
-              + " is the next step, docs/endpoints.md); simulate each component as a spec of its"
-              + " own");
+              + ": this command serves one component per endpoint (simulate runs a spec with"
+              + " several); give each component as a spec of its own");
+    }
+    if (spec.shared() && model.isPresent()) {
+      throw new CommandLine.ParameterException(
+          command.commandLine(),
+          "--model-config gives one model's figures, but "
+              + file
+              + " has "
+              + spec.components().size()
+              + " components: give each its own as components[i].model.config");
     }
     // What serves first: a model nothing describes is refused naming the field that describes it.
     Serving served = SpecFiles.serving(command, file.toString(), spec, model, table);
@@ -152,7 +238,63 @@ final class Simulations {
       err.flush();
       return Optional.empty();
     }
-    return Optional.of(new Prepared(file.toString(), read.tree(), spec, served));
+    if (!spec.shared()) {
+      return Optional.of(new Prepared(file.toString(), read.tree(), spec, served));
+    }
+    Map<String, Serving> servings = new LinkedHashMap<>();
+    for (DeploymentSpec.Member m : spec.components()) {
+      servings.put(
+          m.name(),
+          SpecFiles.serving(
+              command, file + " component " + m.name(), spec.member(m), model, table));
+    }
+    return Optional.of(
+        new Prepared(file.toString(), read.tree(), spec, served, Map.copyOf(servings)));
+  }
+
+  /**
+   * The components of a shared spec each alone on an endpoint of its own, to compare with: the
+   * spec's document with {@code components:} replaced by that component alone in the single form
+   * ({@code component:} and its {@code scaling:}), deployment and endpoint named {@code
+   * NAME-COMPONENT}; everything else as the spec has it: the instance type, initial instances,
+   * managed instance scaling (so its min and max instances), routing, budget and guardrails. The
+   * component's {@code priority} goes (nothing to share with); its adapters stay on it.
+   *
+   * @throws CommandLine.ParameterException when such a spec is not valid (naming the component)
+   */
+  static List<Prepared> separate(CommandSpec command, Prepared shared) {
+    List<Prepared> alone = new ArrayList<>();
+    JsonNode entries = shared.document().path("components");
+    for (int i = 0; i < entries.size(); i++) {
+      ObjectNode root = ((ObjectNode) shared.document()).deepCopy();
+      root.remove("components");
+      ObjectNode component = ((ObjectNode) entries.get(i)).deepCopy();
+      String name = component.path("name").asText();
+      JsonNode scaling = component.remove("scaling");
+      component.remove("priority");
+      root.set("component", component);
+      if (scaling != null) {
+        root.set("scaling", scaling);
+      }
+      String deployment = shared.spec().name() + "-" + name;
+      root.put("name", deployment);
+      ((ObjectNode) root.path("endpoint")).put("name", deployment);
+      SpecResult parsed = SpecParser.parse(root);
+      if (!parsed.problems().isEmpty()) {
+        throw new CommandLine.ParameterException(
+            command.commandLine(),
+            shared.file()
+                + ": component "
+                + name
+                + " alone on an endpoint of its own (to compare with) is not a valid spec:\n  - "
+                + String.join("\n  - ", parsed.problems().stream().map(Object::toString).toList()));
+      }
+      DeploymentSpec spec = parsed.orThrow();
+      alone.add(
+          new Prepared(
+              shared.file() + " (" + name + " alone)", root, spec, shared.servings().get(name)));
+    }
+    return alone;
   }
 
   /**
@@ -165,7 +307,7 @@ final class Simulations {
       CommandSpec command, List<Job> jobs, String label, boolean quiet, PrintWriter err)
       throws InterruptedException, ExecutionException {
     AtomicLong done = new AtomicLong();
-    long total = jobs.stream().mapToLong(j -> j.trace().size()).sum();
+    long total = jobs.stream().mapToLong(Job::requests).sum();
     Progress bar =
         Progress.onTerminal(
             label,
@@ -240,6 +382,20 @@ final class Simulations {
           p.file() + ": the deploy function refused it: " + answer.get("error"));
     }
     world.advance(warmUp, functions);
+    if (job.componentTraces() != null) {
+      SharedSimulation.SharedResult shared =
+          new SharedSimulation(world, functions, p.spec(), p.file(), p.servings(), job.options())
+              .withInput(job.input())
+              .run(job.componentTraces(), progress);
+      if (job.world() != null) {
+        world.save(job.world());
+      }
+      List<Decisions> decisions =
+          p.spec().components().stream()
+              .map(m -> SimulateCommand.decisions(p.spec().member(m), world, job.first()))
+              .toList();
+      return new Run(shared.components().get(0), decisions.get(0), shared, decisions);
+    }
     Simulation simulation =
         new Simulation(world, functions, p.spec(), p.file(), p.serving(), job.options())
             .withInput(job.input());

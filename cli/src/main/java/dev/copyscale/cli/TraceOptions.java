@@ -8,7 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,16 +31,25 @@ final class TraceOptions {
 
   @Option(
       names = "--trace",
-      paramLabel = "FILE|synthetic:KIND:K=V,...",
+      paramLabel = "[COMPONENT=]FILE|synthetic:KIND:K=V,...",
       description = {
         "an Azure-format trace (TIMESTAMP,ContextTokens,GeneratedTokens) or a synthetic one:",
         "synthetic:constant:rate=5,duration=1h |"
             + " synthetic:step:base=2,peak=12,at=20m,length=10m,duration=1h |",
         "synthetic:diurnal:mean=5,amplitude=0.6,period=24h,noise=0.1,duration=7d |"
             + " synthetic:bursts:base=2,burst=20,every=10m,length=1m,duration=1h",
-        "(default: ${DEFAULT-VALUE}, the jar's copy when the working directory has none)"
+        "(default: examples/traces/azure-llm-conv-2023.csv, the jar's copy when the working"
+            + " directory has none). Repeatable as COMPONENT=TRACE (simulate): the trace of one"
+            + " component of a spec with several; once one is given, every component needs one"
       })
+  List<String> traces = new ArrayList<>();
+
+  /** The trace of the run (not of one component): the one plain --trace, else the Azure hour. */
   String trace = AZURE_TRACE.toString();
+
+  /** A component's trace: {@code COMPONENT=TRACE}, the name as SageMaker allows one. */
+  private static final Pattern COMPONENT_TRACE =
+      Pattern.compile("([a-zA-Z0-9](?:-*[a-zA-Z0-9])*)=(.+)");
 
   @Option(
       names = "--max-requests",
@@ -81,7 +96,67 @@ final class TraceOptions {
 
   /** The trace as {@link #load(CommandSpec)} gives it, drawn with {@code seed} if synthetic. */
   Trace load(CommandSpec command, long seed) {
-    Trace t = read(command, seed);
+    if (!componentTraces(command).isEmpty()) {
+      throw new CommandLine.ParameterException(
+          command.commandLine(),
+          "--trace "
+              + componentTraces(command).keySet().iterator().next()
+              + "=...: a trace of one component is for simulate with a spec of several components;"
+              + " give one --trace FILE");
+    }
+    return loadRun(command, seed);
+  }
+
+  /** The run's trace (the one plain --trace, else the Azure hour), with component traces beside. */
+  Trace loadRun(CommandSpec command) {
+    return loadRun(command, seed);
+  }
+
+  private Trace loadRun(CommandSpec command, long seed) {
+    trace = plain(command);
+    Trace t = read(command, trace, "--trace", seed);
+    return start == null ? onItsOwnClock(t) : t;
+  }
+
+  /** The one --trace not naming a component, or the Azure hour. */
+  private String plain(CommandSpec command) {
+    List<String> plain =
+        traces.stream().filter(t -> !COMPONENT_TRACE.matcher(t).matches()).toList();
+    if (plain.size() > 1) {
+      throw new CommandLine.ParameterException(
+          command.commandLine(),
+          "--trace is given "
+              + plain.size()
+              + " times for the run ("
+              + String.join(", ", plain)
+              + "): give one, and a component's as COMPONENT=TRACE");
+    }
+    return plain.isEmpty() ? AZURE_TRACE.toString() : plain.get(0);
+  }
+
+  /**
+   * The --trace COMPONENT=TRACE options, by component, in the order given.
+   *
+   * @throws CommandLine.ParameterException for a component given twice
+   */
+  Map<String, String> componentTraces(CommandSpec command) {
+    Map<String, String> byComponent = new LinkedHashMap<>();
+    for (String t : traces) {
+      Matcher m = COMPONENT_TRACE.matcher(t);
+      if (m.matches() && byComponent.put(m.group(1), m.group(2)) != null) {
+        throw new CommandLine.ParameterException(
+            command.commandLine(), "--trace " + m.group(1) + "=... is given twice");
+      }
+    }
+    return byComponent;
+  }
+
+  /**
+   * Component {@code name}'s trace as {@code --trace name=TRACE} gives it, played as the run's is
+   * (--repeat, --scale, --start), on its own clock unless --start is given.
+   */
+  Trace loadComponent(CommandSpec command, String name, String value) {
+    Trace t = read(command, value, "--trace " + name + "=", seed);
     return start == null ? onItsOwnClock(t) : t;
   }
 
@@ -102,14 +177,24 @@ final class TraceOptions {
 
   /** The trace drawn with {@code seed} as an input of the figures. */
   Input input(String description, long seed) {
-    return new Input(
-        "Trace",
-        description,
-        synthetic() ? Input.Provenance.ASSUMED : Input.Provenance.MEASURED,
-        synthetic() ? "synthetic generator, seed " + seed : trace);
+    return input("Trace", trace, description, seed);
   }
 
-  private Trace read(CommandSpec command, long seed) {
+  /** As {@link #input(String)}, for the trace {@code value} under the figure {@code figure}. */
+  Input input(String figure, String value, String description) {
+    return input(figure, value, description, seed);
+  }
+
+  private static Input input(String figure, String value, String description, long seed) {
+    boolean synthetic = value.startsWith("synthetic:");
+    return new Input(
+        figure,
+        description,
+        synthetic ? Input.Provenance.ASSUMED : Input.Provenance.MEASURED,
+        synthetic ? "synthetic generator, seed " + seed : value);
+  }
+
+  private Trace read(CommandSpec command, String trace, String option, long seed) {
     if (repeat < 1) {
       throw new CommandLine.ParameterException(
           command.commandLine(), "--repeat must be at least 1, got " + repeat);
@@ -147,11 +232,13 @@ final class TraceOptions {
         t = t.scaleRate(scale);
       }
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(command.commandLine(), "--trace: " + e.getMessage());
+      throw new CommandLine.ParameterException(
+          command.commandLine(), option + (option.endsWith("=") ? "" : ":") + " " + e.getMessage());
     }
     if (t.size() == 0) {
       throw new CommandLine.ParameterException(
-          command.commandLine(), "--trace: " + trace + " holds no request");
+          command.commandLine(),
+          option + (option.endsWith("=") ? "" : ":") + " " + trace + " holds no request");
     }
     return t;
   }
@@ -191,7 +278,12 @@ final class TraceOptions {
 
   /** The trace as the command line names it, with its requests, span and mean rate. */
   String describe(Trace t) {
-    StringBuilder s = new StringBuilder(trace);
+    return describe(trace, t);
+  }
+
+  /** As {@link #describe(Trace)} for the trace {@code value} names. */
+  String describe(String value, Trace t) {
+    StringBuilder s = new StringBuilder(value);
     if (repeat != 1) {
       s.append(" x").append(repeat);
     }

@@ -164,9 +164,46 @@ class HostileInputTest {
     String shared = RepoFiles.path("examples/shared-endpoint.yaml").toString();
     cases.add(
         usage(
-            "several components to simulate",
-            "puts 2 components on endpoint shared: the simulator serves one component",
+            "a trace for no component",
+            "--trace coder=...: no spec of this run has a component coder (components of specs"
+                + " with several: chat, code)",
             "simulate",
+            shared,
+            "--trace",
+            "chat=synthetic:constant:rate=1,duration=5m",
+            "--trace",
+            "coder=synthetic:constant:rate=1,duration=5m"));
+    cases.add(
+        usage(
+            "a component without a trace",
+            "--trace: no trace for component code of " + shared,
+            "simulate",
+            shared,
+            "--trace",
+            "chat=synthetic:constant:rate=1,duration=5m"));
+    cases.add(
+        usage(
+            "a component trace for a spec of one",
+            "no spec of this run has a component chat (none of them has several components",
+            "simulate",
+            example,
+            "--trace",
+            "chat=synthetic:constant:rate=1,duration=5m"));
+    cases.add(
+        usage(
+            "one model's figures for several components",
+            "--model-config gives one model's figures, but " + shared + " has 2 components",
+            "simulate",
+            shared,
+            "--model-config",
+            RepoFiles.path(
+                    "shared/core/src/test/resources/dev/copyscale/serving/validation/Llama-2-7b-hf.config.json")
+                .toString()));
+    cases.add(
+        usage(
+            "several components to search",
+            "puts 2 components on endpoint shared: this command serves one component per endpoint",
+            "frontier",
             shared));
     cases.add(
         preflight(

@@ -51,7 +51,13 @@ public final class Report {
 
   /** The files a report writes besides its per-spec PNGs; a rewrite removes them first. */
   static final List<String> FILES =
-      List.of("index.html", "timeline.csv", "decisions.csv", "summary.json", "tradeoff.png");
+      List.of(
+          "index.html",
+          "timeline.csv",
+          "decisions.csv",
+          "summary.json",
+          "cost.csv",
+          "tradeoff.png");
 
   /** PNGs are drawn at twice the chart's CSS-pixel size, for sharp text. */
   static final int PNG_SCALE = 2;
@@ -141,6 +147,21 @@ public final class Report {
       Objective objective,
       List<SimulationResult> results,
       List<Decisions> decisions) {
+    write(dir, trace, objective, results, decisions, List.of());
+  }
+
+  /**
+   * As {@link #write(Path, String, Objective, List, List)}, with the shared endpoints' cost split
+   * beside separate endpoints ({@code endpoints}): a section of index.html, {@code endpoints} in
+   * summary.json, and each minute's split in {@code cost.csv}.
+   */
+  public static void write(
+      Path dir,
+      String trace,
+      Objective objective,
+      List<SimulationResult> results,
+      List<Decisions> decisions,
+      List<EndpointComparison> endpoints) {
     if (decisions != null && decisions.size() != results.size()) {
       throw new IllegalArgumentException(
           "decisions for " + decisions.size() + " specs, results for " + results.size());
@@ -177,11 +198,21 @@ public final class Report {
       }
       Files.writeString(
           dir.resolve("index.html"),
-          html(trace, objective, results, tradeOff, charts, names, decisions, frame),
+          html(trace, objective, results, tradeOff, charts, names, decisions, frame, endpoints),
           StandardCharsets.UTF_8);
       writeCsv(dir.resolve("timeline.csv"), results, frame);
       writeDecisionsCsv(dir.resolve("decisions.csv"), results, decisions);
-      writeJson(dir.resolve("summary.json"), trace, objective, results, decisions);
+      Files.writeString(
+          dir.resolve("summary.json"),
+          Json.pretty(json(trace, objective, results, decisions, true, endpoints)),
+          StandardCharsets.UTF_8);
+      if (!endpoints.isEmpty()) {
+        List<String> rows = new ArrayList<>();
+        rows.add("spec,minute,component,usd,acceleratorHours");
+        endpoints.forEach(e -> rows.addAll(e.csvRows()));
+        Files.writeString(
+            dir.resolve("cost.csv"), String.join("\n", rows) + "\n", StandardCharsets.UTF_8);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write the report to " + dir + ": " + OsReason.of(e), e);
@@ -499,7 +530,8 @@ public final class Report {
       List<List<Chart>> charts,
       List<String> names,
       List<Decisions> decisions,
-      Frame frame) {
+      Frame frame,
+      List<EndpointComparison> endpoints) {
     List<Summary> summaries = results.stream().map(SimulationResult::summary).toList();
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -587,6 +619,17 @@ public final class Report {
           .append("</li>\n");
     }
     h.append("</ul>\n");
+
+    for (EndpointComparison e : endpoints) {
+      List<String> lines = e.lines();
+      h.append("<h2>Shared endpoint ")
+          .append(escape(e.shared().endpoint()))
+          .append("</h2>\n<p class=\"note\">")
+          .append(escape(lines.get(0)))
+          .append(" (each minute in cost.csv).</p>\n<div class=\"scroll\"><pre>")
+          .append(escape(String.join("\n", lines.subList(1, lines.size()))))
+          .append("</pre></div>\n");
+    }
 
     h.append("<h2>Over time</h2>\n<p class=\"note\">Every panel has the same time axis, and each")
         .append(" kind of chart the same y scale, so panels compare directly. ")
@@ -907,6 +950,17 @@ public final class Report {
       List<SimulationResult> results,
       List<Decisions> decisions,
       boolean withInputs) {
+    return json(trace, objective, results, decisions, withInputs, List.of());
+  }
+
+  /** As {@link #json(String, Objective, List, List, boolean)}, with the shared endpoints. */
+  static ObjectNode json(
+      String trace,
+      Objective objective,
+      List<SimulationResult> results,
+      List<Decisions> decisions,
+      boolean withInputs,
+      List<EndpointComparison> endpoints) {
     ObjectMapper mapper = Json.mapper();
     ObjectNode root = mapper.createObjectNode();
     if (trace != null) {
@@ -942,6 +996,10 @@ public final class Report {
       }
       list.add(summary);
     }
+    if (!endpoints.isEmpty()) {
+      ArrayNode shared = root.putArray("endpoints");
+      endpoints.forEach(e -> shared.add(e.json(mapper)));
+    }
     Units.forJson(root);
     return root;
   }
@@ -955,16 +1013,13 @@ public final class Report {
     return Json.pretty(json(trace, objective, results, decisions, false));
   }
 
-  private static void writeJson(
-      Path file,
+  /** As {@link #json(String, Objective, List, List)}, with the shared endpoints. */
+  public static String json(
       String trace,
       Objective objective,
       List<SimulationResult> results,
-      List<Decisions> decisions)
-      throws IOException {
-    Files.writeString(
-        file,
-        Json.pretty(json(trace, objective, results, decisions, true)),
-        StandardCharsets.UTF_8);
+      List<Decisions> decisions,
+      List<EndpointComparison> endpoints) {
+    return Json.pretty(json(trace, objective, results, decisions, false, endpoints));
   }
 }

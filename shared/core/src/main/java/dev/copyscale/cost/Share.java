@@ -11,7 +11,8 @@ import java.math.BigDecimal;
 public record Share(BigDecimal acceleratorHours, BigDecimal usd) {
   static final Share ZERO = new Share(CostSplit.zero(), CostSplit.zero());
 
-  Share plus(Share other) {
+  /** This part and {@code other} together. */
+  public Share plus(Share other) {
     return new Share(acceleratorHours.add(other.acceleratorHours), usd.add(other.usd));
   }
 }

@@ -16,6 +16,19 @@ public record Split(Share endpoint, Map<String, Share> components, Share idle) {
     components = java.util.Collections.unmodifiableMap(new TreeMap<>(components));
   }
 
+  /** No instance at all. */
+  public static final Split NONE = new Split(Share.ZERO, Map.of(), Share.ZERO);
+
+  /**
+   * This interval and {@code other} together (a minute from its periods): each party's parts added,
+   * so the sum still adds up exactly.
+   */
+  public Split plus(Split other) {
+    Map<String, Share> sum = new TreeMap<>(components);
+    other.components.forEach((name, share) -> sum.merge(name, share, Share::plus));
+    return new Split(endpoint.plus(other.endpoint), sum, idle.plus(other.idle));
+  }
+
   public Share component(String name) {
     Share s = components.get(name);
     if (s == null) {

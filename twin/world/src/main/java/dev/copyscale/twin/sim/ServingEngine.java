@@ -155,6 +155,15 @@ public final class ServingEngine {
   private MetricBucket bucket = new MetricBucket();
   private double periodConcurrencyIntegral;
 
+  // What a period's end keeps between its two halves ({@link #publishPeriod}, {@link #endPeriod}),
+  // so that several engines on one endpoint publish theirs before the world moves on once for all.
+  private int heldDuring;
+  private int instancesDuring;
+  private double periodConcurrency;
+
+  /** The endpoint this engine serves a component of, with others; null when it serves alone. */
+  private SharedEndpoint group;
+
   /**
    * Serves the component's requests as {@code serving} says (the derived serving model or a
    * measured table: {@link Serving#forSpec}); TGI's limits are the deployed container's.
@@ -335,6 +344,19 @@ public final class ServingEngine {
    * order.
    */
   public void runUntil(long until) {
+    if (group != null) {
+      group.runUntil(until);
+      return;
+    }
+    runEvents(until, true);
+  }
+
+  /**
+   * Moves this engine alone to {@code until}: requests finish, periods end (only when the engine
+   * drives the world alone: a {@link SharedEndpoint} never asks past its next period's end) and
+   * copies become ready, in time order.
+   */
+  void runEvents(long until, boolean accountToUntil) {
     while (true) {
       long copyEvent = nextCopyEvent();
       long boundary = nextBoundary;
@@ -350,7 +372,9 @@ public final class ServingEngine {
         break;
       }
     }
-    account(until);
+    if (accountToUntil) {
+      account(until);
+    }
   }
 
   /**
@@ -363,9 +387,18 @@ public final class ServingEngine {
 
   /** Runs until every submitted request has finished. */
   public void drain() {
-    while (!idle()) {
-      runUntil(Math.min(nextCopyEvent(), nextBoundary));
+    if (group != null) {
+      group.drain();
+      return;
     }
+    while (!idle()) {
+      runUntil(nextDrainStep());
+    }
+  }
+
+  /** How far {@link #drain} moves at a time: to the next copy event or period end. */
+  long nextDrainStep() {
+    return Math.min(nextCopyEvent(), nextBoundary);
   }
 
   /**
@@ -617,6 +650,14 @@ public final class ServingEngine {
    * from SageMaker.
    */
   private void tenSeconds(long boundary) {
+    publishPeriod(boundary);
+    advanceWorldTo(boundary);
+    world.evaluateAlarms(stack);
+    endPeriod(boundary);
+  }
+
+  /** The first half of a period's end: the period's metrics out, its figures kept. */
+  void publishPeriod(long boundary) {
     account(boundary);
     bucket.copiesExisted |= servingCount > 0;
     if (componentExists) {
@@ -640,20 +681,35 @@ public final class ServingEngine {
               Map.of("InferenceComponentName", adapters.get(k)));
       adapterBuckets.set(k, new MetricBucket());
     }
-    double concurrency = periodConcurrencyIntegral / TEN_SECONDS;
+    periodConcurrency = periodConcurrencyIntegral / TEN_SECONDS;
     periodConcurrencyIntegral = 0;
-    int heldDuring = copiesHeld;
-    int instancesDuring = instances;
-    advanceWorldTo(boundary);
-    world.evaluateAlarms(stack);
+    heldDuring = copiesHeld;
+    instancesDuring = instances;
+  }
+
+  /**
+   * The second half, once the world has moved to {@code boundary} and evaluated its alarms: the
+   * copies SageMaker serves now, and the period to the listener.
+   */
+  void endPeriod(long boundary) {
     syncCopies();
     nextBoundary = boundary + TEN_SECONDS;
     listener.period(
         new Period(
-            boundary, desiredCopies, servingCount, heldDuring, instancesDuring, concurrency));
+            boundary, desiredCopies, servingCount, heldDuring, instancesDuring, periodConcurrency));
   }
 
-  private void advanceWorldTo(long micros) {
+  /** When the period under way ends. */
+  long nextBoundary() {
+    return nextBoundary;
+  }
+
+  /** Serves as one of the components of {@code group}, which moves the world for all of them. */
+  void joinGroup(SharedEndpoint group) {
+    this.group = group;
+  }
+
+  void advanceWorldTo(long micros) {
     Duration ahead = Duration.between(world.clock().instant(), at(micros));
     world.advance(ahead.isNegative() ? Duration.ZERO : ahead, stack);
   }

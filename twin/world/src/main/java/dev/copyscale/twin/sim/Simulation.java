@@ -151,14 +151,44 @@ public final class Simulation implements ServingEngine.Listener {
    * the minute it finished in has ended, reporting the requests sent so far to {@code progress}.
    */
   public SimulationResult run(Trace trace, LongConsumer progress) {
-    engine =
-        new ServingEngine(
-            world,
-            stack,
-            spec.component().name(),
-            serving,
-            new ServingEngine.Options(options.seed(), options.invocationTimeout()),
-            this);
+    start(
+        new ServingEngine(world, stack, spec.component().name(), serving, engineOptions(), this),
+        trace);
+    int n = trace.size();
+    for (int i = 0; i < n; i++) {
+      engine.runUntil(trace.arrivalMicros(i));
+      submit(trace, i);
+      if (((i + 1) & (PROGRESS_EVERY - 1)) == 0) {
+        progress.accept(i + 1);
+      }
+    }
+    engine.drain();
+    engine.runUntil(endOfRun(engine, trace));
+    progress.accept(n);
+    return finish(n);
+  }
+
+  /** How the engine serving this spec's component is set up. */
+  ServingEngine.Options engineOptions() {
+    return new ServingEngine.Options(options.seed(), options.invocationTimeout());
+  }
+
+  /**
+   * To the end of the minute in which the last request finished, or the trace ended if later (and
+   * at least the first minute).
+   */
+  static long endOfRun(ServingEngine engine, Trace trace) {
+    long end =
+        Math.floorDiv(Math.max(engine.now(), trace.endMicros()) + MINUTE - 1, MINUTE) * MINUTE;
+    return Math.max(end, MINUTE);
+  }
+
+  /**
+   * Begins the run on {@code engine} (which reports to this simulation) for {@code trace}: the
+   * copy's capacity for the trace's mean request, the serving summary, the inputs, the objectives.
+   */
+  void start(ServingEngine engine, Trace trace) {
+    this.engine = engine;
     // A copy's capacity for the trace's mean request: the batch the token budget allows, at the
     // serving model's pace.
     double meanOutputTokens = 0;
@@ -178,34 +208,28 @@ public final class Simulation implements ServingEngine.Listener {
     servingSummary = servingSummary(mean, sustainable);
     describeInputs(sustainable);
     objectives();
-    TgiLimits limits = engine.limits();
-    int n = trace.size();
-    for (int i = 0; i < n; i++) {
-      engine.runUntil(trace.arrivalMicros(i));
-      minuteArrivals++;
-      int prompt = trace.promptTokens(i);
-      int output = trace.outputTokens(i);
-      // Known before submitting: a request the engine refuses finishes within submit.
-      int id = engine.nextId();
-      if (id >= outputTokensById.length) {
-        outputTokensById = Arrays.copyOf(outputTokensById, Math.max(id + 1, id * 2));
-      }
-      outputTokensById[id] = limits.refuses(prompt, output) ? -1 : output;
-      engine.submit(prompt, output);
-      if (((i + 1) & (PROGRESS_EVERY - 1)) == 0) {
-        progress.accept(i + 1);
-      }
+  }
+
+  /** Request {@code i} of {@code trace} arrives now (the engine has been run to its arrival). */
+  void submit(Trace trace, int i) {
+    minuteArrivals++;
+    int prompt = trace.promptTokens(i);
+    int output = trace.outputTokens(i);
+    // Known before submitting: a request the engine refuses finishes within submit.
+    int id = engine.nextId();
+    if (id >= outputTokensById.length) {
+      outputTokensById = Arrays.copyOf(outputTokensById, Math.max(id + 1, id * 2));
     }
-    engine.drain();
-    // To the end of the minute in which the last request finished, or the trace ended if later.
-    long end =
-        Math.floorDiv(Math.max(engine.now(), trace.endMicros()) + MINUTE - 1, MINUTE) * MINUTE;
-    engine.runUntil(Math.max(end, MINUTE));
-    progress.accept(n);
+    outputTokensById[id] = engine.limits().refuses(prompt, output) ? -1 : output;
+    engine.submit(prompt, output);
+  }
+
+  /** Ends the run of {@code requests} requests, once the engine has run to its end. */
+  SimulationResult finish(long requests) {
     if (riseStart != null) {
       endRise(engine.at(engine.now()), null);
     }
-    return new SimulationResult(summary(n), List.copyOf(timeline), List.copyOf(inputs));
+    return new SimulationResult(summary(requests), List.copyOf(timeline), List.copyOf(inputs));
   }
 
   /**

@@ -54,4 +54,39 @@ public record Summary(
     double medianSecondsToCapacity,
     double maxSecondsToCapacity,
     ServingSummary serving,
-    ObjectiveOutcome objective) {}
+    ObjectiveOutcome objective) {
+
+  /**
+   * This summary under the column name {@code spec}, with {@code instanceHours} and {@code costUsd}
+   * in place of the whole endpoint's: a component's share of a shared endpoint ({@link
+   * SharedSimulation}).
+   */
+  public Summary withShare(String spec, double instanceHours, double costUsd) {
+    return new Summary(
+        spec,
+        specFile,
+        engine,
+        instanceType,
+        requests,
+        failedRequests,
+        failuresByType,
+        latencyP50Ms,
+        latencyP95Ms,
+        latencyP99Ms,
+        ttftP50Ms,
+        ttftP95Ms,
+        ttftP99Ms,
+        sloTtftMs,
+        sloItlMs,
+        sloAttainment,
+        copyHours,
+        instanceHours,
+        costUsd,
+        scalingActions,
+        capacityRises,
+        medianSecondsToCapacity,
+        maxSecondsToCapacity,
+        serving,
+        objective);
+  }
+}
