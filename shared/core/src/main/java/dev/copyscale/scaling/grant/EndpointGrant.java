@@ -246,11 +246,8 @@ public final class EndpointGrant {
     List<String> heldBy = grant.heldBack().map(EndpointGrant::limits).orElse(List.of());
     String reason = entry.reason() + "; arbiter: " + grant.explanation();
     if (grant.copies() == entry.to()) {
-      return new Decision(
-          entry.withGrant(entry.to(), Outcome.SCALED, reason, heldBy),
-          withEntry(wish.next(), entry.withGrant(entry.to(), Outcome.SCALED, reason, heldBy)),
-          wish.instances(),
-          wish.bounds());
+      LedgerEntry whole = entry.withGrant(entry.to(), Outcome.SCALED, reason, heldBy);
+      return new Decision(whole, withEntry(wish.next(), whole), wish.instances(), wish.bounds());
     }
     if (grant.copies() == entry.from()) {
       LedgerEntry held = entry.withGrant(entry.from(), Outcome.NO_CHANGE, reason, heldBy);

@@ -112,43 +112,11 @@ public record LedgerEntry(
    * entry it came from).
    */
   public LedgerEntry withOutcome(Outcome outcome, String reason) {
-    return new LedgerEntry(
-        deployment,
-        at,
-        eventId,
-        source,
-        trigger,
-        state,
-        metricValue,
-        threshold,
-        policy,
-        step,
-        from,
-        to,
-        limitedBy,
-        outcome,
-        reason,
-        done);
+    return with(from, to, limitedBy, outcome, reason);
   }
 
   public LedgerEntry withCapacity(int from, int to) {
-    return new LedgerEntry(
-        deployment,
-        at,
-        eventId,
-        source,
-        trigger,
-        state,
-        metricValue,
-        threshold,
-        policy,
-        step,
-        from,
-        to,
-        limitedBy,
-        outcome,
-        reason,
-        done);
+    return with(from, to, limitedBy, outcome, reason);
   }
 
   /**
@@ -159,6 +127,12 @@ public record LedgerEntry(
   public LedgerEntry withGrant(int to, Outcome outcome, String reason, List<String> heldBy) {
     List<String> limits = new ArrayList<>(limitedBy);
     limits.addAll(heldBy);
+    return with(from, to, limits, outcome, reason);
+  }
+
+  /** This entry under the same key, with the decision's capacity, limits and outcome replaced. */
+  private LedgerEntry with(
+      int from, int to, List<String> limitedBy, Outcome outcome, String reason) {
     return new LedgerEntry(
         deployment,
         at,
@@ -172,7 +146,7 @@ public record LedgerEntry(
         step,
         from,
         to,
-        limits,
+        limitedBy,
         outcome,
         reason,
         done);
