@@ -302,6 +302,15 @@ public final class DeployService {
     return byAlarm;
   }
 
+  /** Each component's alarmed policies, by component name, as its engine says. */
+  private Map<String, List<StepPolicy>> alarmedByComponent(DeploymentSpec spec) {
+    Map<String, List<StepPolicy>> byComponent = new java.util.LinkedHashMap<>();
+    for (DeploymentSpec.Member m : spec.components()) {
+      byComponent.put(m.name(), List.copyOf(engines.alarmedPolicies(spec.member(m))));
+    }
+    return byComponent;
+  }
+
   /** The alarm names the state table indexes the deployment under. */
   private List<String> alarmNames(DeploymentSpec spec) {
     return List.copyOf(alarmed(spec).keySet());
@@ -406,7 +415,7 @@ public final class DeployService {
           record.deleting()
               ? DeployPlanner.planDelete(names, observed)
               : DeployPlanner.plan(
-                  spec, List.copyOf(alarmed(spec).values()), observed, applied, clock.instant());
+                  spec, alarmedByComponent(spec), observed, applied, clock.instant());
       if (plan.idle()) {
         break;
       }

@@ -165,6 +165,14 @@ class SharedEndpointDeployOnTwinTest {
     deployed(doc);
     assertThat(stack.store().deployment("shared").orElseThrow().phase()).isEqualTo(Phase.InService);
     assertThat(components()).contains("chat InService", "code InService");
+    // Its wake-up alarm is put in CloudWatch under the component's name, not only recorded: no
+    // spec lists it among its step policies.
+    String alarm = "copyscale-shared-code.slo-rise";
+    assertThat(world.cloudWatch().describeAlarms(b -> {}).metricAlarms())
+        .extracting(a -> a.alarmName())
+        .filteredOn(name -> name.startsWith("copyscale-"))
+        .containsExactly(alarm);
+    assertThat(stack.store().deployment("shared").orElseThrow().alarms()).containsExactly(alarm);
   }
 
   /** Bounds for the deployment would move only its first component's target: refused. */
