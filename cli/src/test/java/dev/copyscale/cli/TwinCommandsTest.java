@@ -332,7 +332,21 @@ class TwinCommandsTest {
       assertThat(run("invoke", "step-scaling", "--event", event(alarm), "--world", world()).out())
           .doesNotContain("IGNORED");
     }
-    run("world", "advance", "10m", "--world", world());
+    // world advance's summary and load's report give every component, not only the first.
+    assertThat(run("world", "advance", "10m", "--world", world()).out())
+        .contains(
+            "shared: endpoint InService, 1 instance; chat InService, 3 of 3 copies serving;"
+                + " code InService, 1 of 1 copy serving");
+    JsonNode advanced =
+        Json.mapper().readTree(run("world", "advance", "1m", "--json", "--world", world()).out());
+    assertThat(advanced.at("/deployments/0/components/1/name").asText()).isEqualTo("code");
+    assertThat(advanced.at("/deployments/0/components/1/copiesServing").asInt()).isEqualTo(1);
+    CliTest.Run load =
+        run("load", "shared", "--requests", "8", "--no-progress", "--world", world());
+    assertThat(load.exitCode()).as(load.err()).isZero();
+    assertThat(load.out())
+        .contains(
+            "copies                   chat 3 desired, 3 serving; code 1 desired, 1 serving at");
 
     JsonNode json =
         Json.mapper().readTree(run("activities", "shared", "--json", "--world", world()).out());

@@ -510,7 +510,20 @@ public final class DeployService {
         taken,
         plan.waitingFor(),
         error.or(plan::failure),
-        DeployResult.Status.of(observed));
+        status(spec, observed));
+  }
+
+  /** What the response says was observed: every component's status on a shared endpoint. */
+  private static DeployResult.Status status(DeploymentSpec spec, Observed observed) {
+    if (!spec.shared()) {
+      return DeployResult.Status.of(observed);
+    }
+    Map<String, String> names = new java.util.LinkedHashMap<>();
+    List<ResourceNames> each = ResourceNames.ofEach(spec);
+    for (int i = 0; i < each.size(); i++) {
+      names.put(spec.components().get(i).name(), each.get(i).component());
+    }
+    return DeployResult.Status.of(observed, names);
   }
 
   private void execute(Action action, DeploymentSpec spec, ResourceNames names) {

@@ -103,6 +103,16 @@ class SharedEndpointDeployOnTwinTest {
     DeployResult again = deploy.submit(example());
     assertThat(again.actions()).isEmpty();
     assertThat(again.phase()).isEqualTo(Phase.InService);
+    // The response observes every component, not only the first.
+    assertThat(again.observed().components()).containsOnlyKeys("chat", "code");
+    DeployResult.ComponentStatus code = again.observed().components().get("code");
+    assertThat(code.componentStatus()).contains("InService");
+    assertThat(code.desiredCopies()).contains(1);
+    assertThat(code.currentCopies()).contains(1);
+    assertThat(code.scalableTarget()).contains("[1, 4]");
+    assertThat(again.observed().components().get("chat").currentCopies()).contains(2);
+    assertThat(dev.copyscale.json.Json.compact(again))
+        .contains("\"components\":{\"chat\":{\"componentStatus\":\"InService\"");
   }
 
   @Test
