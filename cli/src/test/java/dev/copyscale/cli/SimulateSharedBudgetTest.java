@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.copyscale.json.Json;
-import dev.copyscale.testing.RepoFiles;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,18 +40,7 @@ class SimulateSharedBudgetTest {
   Path report;
 
   static String[] simulate(String... rest) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "simulate",
-                RepoFiles.path(SPEC).toString(),
-                "--trace",
-                CHAT,
-                "--trace",
-                CODE,
-                "--no-progress"));
-    args.addAll(List.of(rest));
-    return args.toArray(String[]::new);
+    return SimulateSharedTest.simulateWith(SPEC, CHAT, CODE, rest);
   }
 
   @BeforeAll

@@ -86,46 +86,12 @@ public record LedgerEntry(
 
   /** The same decision, which SageMaker had at {@code at}. */
   public LedgerEntry doneAt(Instant at) {
-    return new LedgerEntry(
-        deployment,
-        this.at,
-        eventId,
-        source,
-        trigger,
-        state,
-        metricValue,
-        threshold,
-        policy,
-        step,
-        from,
-        to,
-        limitedBy,
-        outcome,
-        reason,
-        Optional.of(at),
-        cost);
+    return with(from, to, limitedBy, outcome, reason, Optional.of(at), cost);
   }
 
   /** The same decision, with what the component costs an hour at it (kept under the same key). */
   public LedgerEntry withCost(HourlyCost cost) {
-    return new LedgerEntry(
-        deployment,
-        at,
-        eventId,
-        source,
-        trigger,
-        state,
-        metricValue,
-        threshold,
-        policy,
-        step,
-        from,
-        to,
-        limitedBy,
-        outcome,
-        reason,
-        done,
-        Optional.of(cost));
+    return with(from, to, limitedBy, outcome, reason, done, Optional.of(cost));
   }
 
   /** Sort key: time first, so a Query returns the ledger in order. */
@@ -164,6 +130,17 @@ public record LedgerEntry(
   /** This entry under the same key, with the decision's capacity, limits and outcome replaced. */
   private LedgerEntry with(
       int from, int to, List<String> limitedBy, Outcome outcome, String reason) {
+    return with(from, to, limitedBy, outcome, reason, done, cost);
+  }
+
+  private LedgerEntry with(
+      int from,
+      int to,
+      List<String> limitedBy,
+      Outcome outcome,
+      String reason,
+      Optional<Instant> done,
+      Optional<HourlyCost> cost) {
     return new LedgerEntry(
         deployment,
         at,
