@@ -343,8 +343,10 @@ final class SimulateCommand implements Callable<Integer> {
 
   /**
    * The scaling decisions of the run from the trace's start, oldest first: those that changed
-   * capacity or bounds (or would have, or tried to, or started to). copyscale's come from its
-   * ledger, each with {@code copyscale activities}' cause and the ledger's reason (for engine slo:
+   * capacity or bounds (or would have, or tried to, or started to), and those the endpoint's
+   * arbiter held back ({@link #heldBack}). copyscale's come from the target's ledger ({@code
+   * DEPLOYMENT.COMPONENT} for a component of a shared endpoint: {@code spec} is then its member
+   * view), each with {@code copyscale activities}' cause and the ledger's reason (for engine slo:
    * the demand it planned for); Application Auto Scaling's (engine native's policies) from its
    * scaling activities, as {@code copyscale activities} reads them.
    */
