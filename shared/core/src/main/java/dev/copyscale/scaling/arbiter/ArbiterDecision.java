@@ -42,6 +42,36 @@ public record ArbiterDecision(
     return (int) layout.stream().filter(PlannedInstance::added).count();
   }
 
+  /**
+   * What the decision does to the endpoint's instances, for the decision log: {@code instances: 1
+   * -> 2 ($14.18/h): 1 added for copies no running instance has room for}, {@code instances: 2 -> 1
+   * ($7.09/h): instance-2 released, no component's copies are planned on it}, or {@code instances:
+   * 2 ($14.18/h) hold every copy}.
+   */
+  public String instancesLine() {
+    String s =
+        "instances: "
+            + (instances() == instancesNow ? "" : instancesNow + " -> ")
+            + instances()
+            + " ("
+            + Words.dollarsAnHour(usdPerHour)
+            + ")";
+    List<String> why = new java.util.ArrayList<>();
+    if (added() > 0) {
+      why.add(added() + " added for copies no running instance has room for");
+    }
+    if (!released.isEmpty()) {
+      why.add(
+          Words.and(released)
+              + " released, no component's copies are planned on "
+              + (released.size() == 1 ? "it" : "them"));
+    }
+    if (why.isEmpty()) {
+      return s + " hold every copy" + overCap.map(o -> ": " + o).orElse("");
+    }
+    return s + ": " + String.join("; ", why) + overCap.map(o -> "; " + o).orElse("");
+  }
+
   public Grant grant(String component) {
     return grants.stream()
         .filter(g -> g.component().equals(component))
