@@ -43,17 +43,20 @@ public record ArbiterDecision(
   }
 
   /**
-   * What the decision does to the endpoint's instances, for the decision log: {@code instances: 1
-   * -> 2 ($14.18/h): 1 added for copies no running instance has room for}, {@code instances: 2 -> 1
-   * ($7.09/h): instance-2 released, no component's copies are planned on it}, or {@code instances:
-   * 2 ($14.18/h) hold every copy}.
+   * What the decision plans for the endpoint's instances, for the decision log: {@code instances: 1
+   * -> 2 planned ($14.18/h): 1 added for copies no running instance has room for}, {@code
+   * instances: 2 -> 1 planned ($7.09/h): first fit places every copy on 1; an instance goes once no
+   * copy is left on it}, or {@code instances: 2 ($14.18/h) hold every copy}. Planned, because the
+   * running placement is rebuilt from copy counts (SageMaker reports no placement) and SageMaker
+   * chooses which copies a lower count removes: an instance one of its copies stays on is not
+   * released.
    */
   public String instancesLine() {
     String s =
         "instances: "
             + (instances() == instancesNow ? "" : instancesNow + " -> ")
             + instances()
-            + " ("
+            + (instances() == instancesNow ? " (" : " planned (")
             + Words.dollarsAnHour(usdPerHour)
             + ")";
     List<String> why = new java.util.ArrayList<>();
@@ -62,9 +65,9 @@ public record ArbiterDecision(
     }
     if (!released.isEmpty()) {
       why.add(
-          Words.and(released)
-              + " released, no component's copies are planned on "
-              + (released.size() == 1 ? "it" : "them"));
+          "first fit places every copy on "
+              + instances()
+              + "; an instance goes once no copy is left on it");
     }
     if (why.isEmpty()) {
       return s + " hold every copy" + overCap.map(o -> ": " + o).orElse("");

@@ -252,7 +252,8 @@ class ArbiterTest {
                     List.of(component("chat", 1, 2, 2), component("code", 1, 2, 1)))
                 .instancesLine())
         .isEqualTo(
-            "instances: 2 -> 1 ($7.09/h): i-2 released, no component's copies are planned on it");
+            "instances: 2 -> 1 planned ($7.09/h): first fit places every copy on 1; an instance"
+                + " goes once no copy is left on it");
     assertThat(
             Arbiter.decide(
                     maxInstances(4),
@@ -260,7 +261,8 @@ class ArbiterTest {
                     List.of(component("chat", 1, 2, 7), component("code", 1, 2, 2)))
                 .instancesLine())
         .isEqualTo(
-            "instances: 2 -> 3 ($21.27/h): 1 added for copies no running instance has room for");
+            "instances: 2 -> 3 planned ($21.27/h): 1 added for copies no running instance has"
+                + " room for");
     assertThat(
             Arbiter.decide(
                     maxInstances(4),
