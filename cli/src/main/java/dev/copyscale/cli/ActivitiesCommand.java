@@ -5,10 +5,13 @@ import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.lambda.LambdaEnvironment;
 import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
+import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.report.Units;
+import dev.copyscale.cost.HourlyCost;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
+import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.state.BoundsOverride;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
@@ -82,6 +85,11 @@ final class ActivitiesCommand implements Callable<Integer> {
    *
    * @param source what decided: copyscale's "alarm", "tick", "slo", "schedule", "deploy",
    *     "override", or "application-autoscaling" for a native policy
+   * @param component on an endpoint shared by several components, the component it scaled (left out
+   *     in the single form)
+   * @param cost on such an endpoint, what the component costs an hour with the instances and copies
+   *     the arbiter granted at this decision, the idle remainder apart (left out where the arbiter
+   *     did not grant: a decision that did not scale, Application Auto Scaling's)
    */
   @JsonInclude(JsonInclude.Include.ALWAYS) // a count that does not apply is null, not left out
   record Activity(
@@ -91,7 +99,24 @@ final class ActivitiesCommand implements Callable<Integer> {
       String outcome,
       Integer from,
       Integer to,
-      String cause) {}
+      String cause,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String component,
+      @JsonInclude(JsonInclude.Include.NON_NULL) HourlyCost cost) {
+    Activity(
+        Instant time,
+        Instant end,
+        String source,
+        String outcome,
+        Integer from,
+        Integer to,
+        String cause) {
+      this(time, end, source, outcome, from, to, cause, null, null);
+    }
+
+    Activity of(String component) {
+      return new Activity(time, end, source, outcome, from, to, cause, component, cost);
+    }
+  }
 
   /** The source of Application Auto Scaling's own activities. */
   static final String AAS = "application-autoscaling";
@@ -171,42 +196,71 @@ final class ActivitiesCommand implements Callable<Integer> {
    * within {@code width} columns; every line starts with {@code indent}.
    */
   static String table(List<Activity> activities, String indent, int width) {
-    String[] head = {"time (UTC)", "outcome", "change", "done", "why"};
-    List<String[]> rows = new ArrayList<>();
-    rows.add(head);
-    for (Activity a : activities) {
-      rows.add(
-          new String[] {
-            TIME.format(a.time()),
-            a.outcome(),
-            a.to() == null ? "" : (a.from() == null ? "?" : a.from()) + " → " + a.to(),
-            a.end() == null
-                ? ""
-                : sameDay(a.time(), a.end()) ? CLOCK.format(a.end()) : DAY_CLOCK.format(a.end()),
-            Units.readable(a.cause())
-          });
+    boolean shared = activities.stream().anyMatch(a -> a.component() != null);
+    List<String> head = new ArrayList<>(List.of("time (UTC)", "outcome", "change", "done", "why"));
+    if (shared) {
+      head.add(1, "component");
+      head.add(5, "cost/h");
     }
-    int[] w = new int[4];
+    List<String[]> rows = new ArrayList<>();
+    rows.add(head.toArray(String[]::new));
+    for (Activity a : activities) {
+      List<String> row =
+          new ArrayList<>(
+              List.of(
+                  TIME.format(a.time()),
+                  a.outcome(),
+                  a.to() == null ? "" : (a.from() == null ? "?" : a.from()) + " → " + a.to(),
+                  a.end() == null
+                      ? ""
+                      : sameDay(a.time(), a.end())
+                          ? CLOCK.format(a.end())
+                          : DAY_CLOCK.format(a.end()),
+                  Units.readable(a.cause())));
+      if (shared) {
+        row.add(1, a.component() == null ? "" : a.component());
+        row.add(5, a.cost() == null ? "" : cost(a.cost()));
+      }
+      rows.add(row.toArray(String[]::new));
+    }
+    int columns = head.size() - 1;
+    int[] w = new int[columns];
     for (String[] r : rows) {
-      for (int c = 0; c < 4; c++) {
+      for (int c = 0; c < columns; c++) {
         w[c] = Math.max(w[c], r[c].length());
       }
     }
-    int causeAt = indent.length() + w[0] + w[1] + w[2] + w[3] + 8;
+    int causeAt = indent.length() + java.util.Arrays.stream(w).sum() + 2 * columns;
     int room = Math.max(30, width - causeAt);
     StringBuilder b = new StringBuilder();
     for (String[] r : rows) {
       StringBuilder line = new StringBuilder(indent);
-      for (int c = 0; c < 4; c++) {
+      for (int c = 0; c < columns; c++) {
         line.append(r[c]).append(" ".repeat(w[c] + 2 - r[c].length()));
       }
-      List<String> wrapped = wrap(r[4], room);
+      List<String> wrapped = wrap(r[columns], room);
       b.append((line + wrapped.get(0)).stripTrailing()).append('\n');
       for (String more : wrapped.subList(1, wrapped.size())) {
         b.append(" ".repeat(causeAt)).append(more).append('\n');
       }
     }
     return b.toString();
+  }
+
+  /**
+   * A component's cost an hour at a decision, with the endpoint's idle GPUs' cost when there are
+   * any: "$5.32 (3 GPUs)", "$1.77 (1 GPU; idle $1.77)".
+   */
+  static String cost(HourlyCost c) {
+    String gpus =
+        c.accelerators() == Math.rint(c.accelerators())
+            ? Units.plural(Math.round(c.accelerators()), "GPU", "GPUs")
+            : String.format(Locale.ROOT, "%.2f GPUs", c.accelerators());
+    return Units.usd(c.usdPerHour())
+        + " ("
+        + gpus
+        + (c.idleAccelerators() > 0 ? "; idle " + Units.usd(c.idleUsdPerHour()) : "")
+        + ")";
   }
 
   private static boolean sameDay(Instant a, Instant b) {
@@ -249,10 +303,30 @@ final class ActivitiesCommand implements Callable<Integer> {
       StateStore store,
       ApplicationAutoScalingClient autoScaling,
       Instant from) {
+    if (!spec.shared()) {
+      return listTarget(spec, store, autoScaling, from);
+    }
+    // Each component is a target of its own: its ledger under DEPLOYMENT.COMPONENT, its scalable
+    // target's activities.
+    List<Activity> listed = new ArrayList<>();
+    for (DeploymentSpec.Member m : spec.components()) {
+      listTarget(spec.member(m), store, autoScaling, from).forEach(a -> listed.add(a.of(m.name())));
+    }
+    listed.sort(Comparator.comparing(Activity::time).reversed());
+    return listed;
+  }
+
+  /** One scaling target's activities since {@code from}, newest first. */
+  private static List<Activity> listTarget(
+      DeploymentSpec spec,
+      StateStore store,
+      ApplicationAutoScalingClient autoScaling,
+      Instant from) {
     List<Activity> activities = new ArrayList<>();
     String unit =
         spec.scaling().dimension() == DeploymentSpec.Dimension.COPIES ? "copies" : "instances";
-    for (LedgerEntry e : store.ledger(spec.name(), Instant.EPOCH)) {
+    String target = ScalingTarget.of(spec, Catalog.bundled()).name();
+    for (LedgerEntry e : store.ledger(target, Instant.EPOCH)) {
       // An ignored event, or a decision that read no count (its entry keeps the builder's 0 -> 0),
       // has no count to show.
       boolean counted =
@@ -266,7 +340,9 @@ final class ActivitiesCommand implements Callable<Integer> {
               e.outcome().name(),
               counted ? e.from() : null,
               counted ? e.to() : null,
-              cause(e, unit)));
+              cause(e, unit),
+              null,
+              e.cost().orElse(null)));
     }
     ResourceNames names = ResourceNames.of(spec);
     for (ScalingActivity a :
@@ -288,7 +364,16 @@ final class ActivitiesCommand implements Callable<Integer> {
     for (Activity a : activities) {
       Activity known =
           a.source().equals(AAS) && a.to() != null
-              ? new Activity(a.time(), a.end(), a.source(), a.outcome(), before, a.to(), a.cause())
+              ? new Activity(
+                  a.time(),
+                  a.end(),
+                  a.source(),
+                  a.outcome(),
+                  before,
+                  a.to(),
+                  a.cause(),
+                  a.component(),
+                  a.cost())
               : a;
       if (known.to() != null
           && (known.outcome().equals("SCALED") || known.outcome().equals("PENDING"))) {

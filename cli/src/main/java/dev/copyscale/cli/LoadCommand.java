@@ -13,6 +13,7 @@ import dev.copyscale.cli.load.LoadTarget;
 import dev.copyscale.cli.load.Tutorial;
 import dev.copyscale.cli.load.TwinTarget;
 import dev.copyscale.cli.report.Units;
+import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.twin.sagemaker.SageMakerState;
@@ -364,14 +365,18 @@ final class LoadCommand implements Callable<Integer> {
         activities = ActivitiesCommand.list(spec, store, Clients.real().autoScaling(), start);
       } else {
         activities = ActivitiesCommand.list(spec, store, world.autoScaling(), start);
-        SageMakerState.Component c =
-            world.sageMaker().state().components().get(spec.component().name());
         Instant now = world.clock().instant();
-        copies.put("desired", c == null ? 0 : c.desiredCopies());
-        copies.put(
-            "serving",
-            c == null ? 0 : c.copies().stream().filter(x -> !x.readyAt().isAfter(now)).count());
+        copies.putAll(copies(world, spec.component().name(), now));
         copies.put("at", now);
+        if (spec.shared()) {
+          // Every component of the endpoint, the one the load went to and its siblings.
+          Map<String, Object> each = new LinkedHashMap<>();
+          List<ResourceNames> names = ResourceNames.ofEach(spec);
+          for (int i = 0; i < names.size(); i++) {
+            each.put(spec.components().get(i).name(), copies(world, names.get(i).component(), now));
+          }
+          copies.put("components", each);
+        }
         locked.save(world);
       }
       if (!functionLog.toString().isEmpty()) {
@@ -578,6 +583,17 @@ final class LoadCommand implements Callable<Integer> {
     return "Repeat after me:" + " tok".repeat(Math.max(0, tokens - 4));
   }
 
+  /** Inference component {@code name}'s desired copies and those serving at {@code now}. */
+  private static Map<String, Object> copies(TwinWorld world, String name, Instant now) {
+    SageMakerState.Component c = world.sageMaker().state().components().get(name);
+    Map<String, Object> copies = new LinkedHashMap<>();
+    copies.put("desired", c == null ? 0 : c.desiredCopies());
+    copies.put(
+        "serving",
+        c == null ? 0 : c.copies().stream().filter(x -> !x.readyAt().isAfter(now)).count());
+    return copies;
+  }
+
   /** --template, else the spec's model.chatTemplate, else the catalog's template for the model. */
   private ChatTemplate chatTemplate(DeploymentSpec spec) {
     String chosen =
@@ -699,7 +715,19 @@ final class LoadCommand implements Callable<Integer> {
           .forEach(
               e -> out.printf(Locale.ROOT, "  %6d  %s: %s%n", e.count(), e.type(), e.example()));
     }
-    if (!copies.isEmpty()) {
+    if (copies.get("components") instanceof Map<?, ?> each) {
+      List<String> parts = new ArrayList<>();
+      each.forEach(
+          (name, c) ->
+              parts.add(
+                  name
+                      + " "
+                      + ((Map<?, ?>) c).get("desired")
+                      + " desired, "
+                      + ((Map<?, ?>) c).get("serving")
+                      + " serving"));
+      out.printf("copies                   %s at %s%n", String.join("; ", parts), copies.get("at"));
+    } else if (!copies.isEmpty()) {
       out.printf(
           "copies                   %s desired, %s serving at %s%n",
           copies.get("desired"), copies.get("serving"), copies.get("at"));

@@ -1,11 +1,13 @@
 package dev.copyscale.cli;
 
+import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.report.Decision;
 import dev.copyscale.cli.report.Decisions;
 import dev.copyscale.cli.report.EndpointComparison;
 import dev.copyscale.cli.report.Objective;
 import dev.copyscale.cli.report.Report;
 import dev.copyscale.cli.report.SummaryTable;
+import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.spec.DeploymentSpec;
@@ -110,6 +112,9 @@ final class SimulateCommand implements Callable<Integer> {
       description = "no progress line (it only shows on a terminal anyway)")
   boolean noProgress;
 
+  /** The ledger's name for the endpoint's budget among a decision's limits. */
+  static final String BUDGET = EndpointComparison.BUDGET;
+
   /**
    * The ledger outcomes of a decision that changed capacity or bounds, would have (dry run), or
    * tried to (failed).
@@ -188,7 +193,8 @@ final class SimulateCommand implements Callable<Integer> {
         decisions.add(alone.decisions());
         separate.add(alone.shared());
       }
-      endpoints.add(new EndpointComparison(run.shared(), separate));
+      endpoints.add(
+          new EndpointComparison(run.shared(), separate, p.spec(), run.componentDecisions()));
     }
     if (json) {
       out.println(Report.json(description, objective, results, decisions, endpoints));
@@ -337,8 +343,10 @@ final class SimulateCommand implements Callable<Integer> {
 
   /**
    * The scaling decisions of the run from the trace's start, oldest first: those that changed
-   * capacity or bounds (or would have, or tried to, or started to). copyscale's come from its
-   * ledger, each with {@code copyscale activities}' cause and the ledger's reason (for engine slo:
+   * capacity or bounds (or would have, or tried to, or started to), and those the endpoint's
+   * arbiter held back ({@link #heldBack}). copyscale's come from the target's ledger ({@code
+   * DEPLOYMENT.COMPONENT} for a component of a shared endpoint: {@code spec} is then its member
+   * view), each with {@code copyscale activities}' cause and the ledger's reason (for engine slo:
    * the demand it planned for); Application Auto Scaling's (engine native's policies) from its
    * scaling activities, as {@code copyscale activities} reads them.
    */
@@ -348,14 +356,22 @@ final class SimulateCommand implements Callable<Integer> {
             ? "copies"
             : "instances";
     List<Decision> list = new ArrayList<>();
-    for (LedgerEntry e : world.stateTable().ledger(spec.name(), from)) {
-      if (DECIDED.contains(e.outcome())) {
+    String target = ScalingTarget.of(spec, Catalog.bundled()).name();
+    for (LedgerEntry e : world.stateTable().ledger(target, from)) {
+      if (DECIDED.contains(e.outcome()) || heldBack(e)) {
         String cause = ActivitiesCommand.cause(e, unit);
         String reason =
             e.reason() == null || e.reason().isBlank() || cause.contains(e.reason())
                 ? cause
                 : cause + "; " + e.reason();
-        list.add(new Decision(e.at(), e.from(), e.to(), e.outcome().name(), reason));
+        list.add(
+            new Decision(
+                e.at(),
+                e.from(),
+                e.to(),
+                e.outcome().name(),
+                reason,
+                e.limitedBy().stream().filter(SimulateCommand::arbiterLimit).toList()));
       }
     }
     for (ActivitiesCommand.Activity a :
@@ -370,6 +386,25 @@ final class SimulateCommand implements Callable<Integer> {
     list.sort(java.util.Comparator.comparing(Decision::at));
     return new Decisions(list);
   }
+
+  /**
+   * Whether the endpoint's arbiter held the decision back (its limits name the budget, maxInstances
+   * or a higher-priority component, docs/endpoints.md): shown even when it left the copies as they
+   * were, since it is why a component did not get what its engine wished.
+   */
+  static boolean heldBack(LedgerEntry e) {
+    return e.limitedBy().stream().anyMatch(SimulateCommand::arbiterLimit);
+  }
+
+  private static boolean arbiterLimit(String limit) {
+    return ARBITER_LIMITS.contains(limit) || limit.startsWith(HIGHER_PRIORITY);
+  }
+
+  /** The arbiter's limits as the ledger names them (EndpointGrant). */
+  static final java.util.Set<String> ARBITER_LIMITS = java.util.Set.of(BUDGET, "maxInstances");
+
+  /** The start of the limit a higher-priority component is named by. */
+  static final String HIGHER_PRIORITY = "higher priority: ";
 
   /** The specs side by side, a column each, headed by their verdicts. */
   static String table(List<SimulationResult> results, Objective objective) {

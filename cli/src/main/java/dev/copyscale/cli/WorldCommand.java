@@ -2,6 +2,7 @@ package dev.copyscale.cli;
 
 import dev.copyscale.cli.report.Units;
 import dev.copyscale.deploy.DeploymentRecord;
+import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.SpecParser;
@@ -162,7 +163,10 @@ final class WorldCommand implements Runnable {
         Integer copiesDesired,
         Integer instances,
         int decisions,
-        Map<String, Integer> decisionsByOutcome) {
+        Map<String, Integer> decisionsByOutcome,
+        @com.fasterxml.jackson.annotation.JsonInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+            List<ComponentState> components) {
       /** Two lines: where the deployment stands, then what it decided. */
       String describe() {
         StringBuilder b = new StringBuilder(deployment).append(":");
@@ -173,14 +177,14 @@ final class WorldCommand implements Runnable {
         if (instances != null) {
           b.append(", ").append(Units.plural(instances, "instance", "instances"));
         }
-        if (component != null) {
-          b.append("; component ")
-              .append(component)
-              .append(", ")
-              .append(copiesServing)
-              .append(" of ")
-              .append(Units.plural(copiesDesired, "copy", "copies"))
-              .append(" serving");
+        if (!components.isEmpty()) {
+          for (ComponentState c : components) {
+            b.append("; ").append(c.name());
+            c.describe(b);
+          }
+        } else if (component != null) {
+          b.append("; component");
+          new ComponentState("", component, copiesServing, copiesDesired).describe(b);
         }
         b.append("\n  ").append(Units.plural(decisions, "decision", "decisions"));
         if (decisions > 0) {
@@ -191,6 +195,40 @@ final class WorldCommand implements Runnable {
         }
         return b.toString();
       }
+    }
+
+    /**
+     * One component of a shared endpoint at the end: its status and copies serving of desired (null
+     * status: not on the endpoint).
+     */
+    record ComponentState(
+        String name, String status, Integer copiesServing, Integer copiesDesired) {
+      void describe(StringBuilder b) {
+        if (status == null) {
+          b.append(" not created");
+          return;
+        }
+        b.append(" ")
+            .append(status)
+            .append(", ")
+            .append(copiesServing)
+            .append(" of ")
+            .append(Units.plural(copiesDesired, "copy", "copies"))
+            .append(" serving");
+      }
+    }
+
+    /** Where inference component {@code name} stands in the world: null status when absent. */
+    private static ComponentState componentState(TwinWorld w, String label, String name) {
+      if (w.sageMaker().state().components().get(name) == null) {
+        return new ComponentState(label, null, null, null);
+      }
+      var c = w.sageMaker().describeInferenceComponent(b -> b.inferenceComponentName(name));
+      return new ComponentState(
+          label,
+          c.inferenceComponentStatusAsString(),
+          c.runtimeConfig() == null ? 0 : c.runtimeConfig().currentCopyCount(),
+          c.runtimeConfig() == null ? 0 : c.runtimeConfig().desiredCopyCount());
     }
 
     private static List<ActivitiesCommand.Activity> activities(
@@ -215,7 +253,6 @@ final class WorldCommand implements Runnable {
         }
       }
       var endpoint = w.sageMaker().state().endpoints().get(spec.endpoint().name());
-      var component = w.sageMaker().state().components().get(spec.component().name());
       String endpointStatus = null;
       Integer instances = null;
       if (endpoint != null) {
@@ -226,27 +263,25 @@ final class WorldCommand implements Runnable {
                 ? null
                 : e.productionVariants().get(0).currentInstanceCount();
       }
-      String componentStatus = null;
-      Integer serving = null;
-      Integer desired = null;
-      if (component != null) {
-        var c =
-            w.sageMaker()
-                .describeInferenceComponent(b -> b.inferenceComponentName(spec.component().name()));
-        componentStatus = c.inferenceComponentStatusAsString();
-        serving = c.runtimeConfig() == null ? 0 : c.runtimeConfig().currentCopyCount();
-        desired = c.runtimeConfig() == null ? 0 : c.runtimeConfig().desiredCopyCount();
+      ComponentState first = componentState(w, "", spec.component().name());
+      List<ComponentState> each = new ArrayList<>();
+      if (spec.shared()) {
+        List<ResourceNames> names = ResourceNames.ofEach(spec);
+        for (int i = 0; i < names.size(); i++) {
+          each.add(componentState(w, spec.components().get(i).name(), names.get(i).component()));
+        }
       }
       return new Happened(
           spec.name(),
           String.valueOf(record.phase()),
           endpointStatus,
-          componentStatus,
-          serving,
-          desired,
+          first.status(),
+          first.copiesServing(),
+          first.copiesDesired(),
           instances,
           decisions,
-          byOutcome);
+          byOutcome,
+          each);
     }
   }
 

@@ -34,15 +34,20 @@ class SimulateSharedTest {
   JsonNode json;
 
   static String[] simulate(String... rest) {
+    return simulateWith(SPEC, CHAT, CODE, rest);
+  }
+
+  /** simulate's arguments for {@code spec}, chat's and code's traces, and {@code rest}. */
+  static String[] simulateWith(String spec, String chat, String code, String... rest) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "simulate",
-                RepoFiles.path(SPEC).toString(),
+                RepoFiles.path(spec).toString(),
                 "--trace",
-                CHAT,
+                chat,
                 "--trace",
-                CODE,
+                code,
                 "--no-progress"));
     args.addAll(List.of(rest));
     return args.toArray(String[]::new);

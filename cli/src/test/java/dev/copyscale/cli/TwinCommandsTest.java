@@ -151,6 +151,9 @@ class TwinCommandsTest {
               assertThat(a.get("to").asInt()).isEqualTo(6);
               assertThat(Instant.parse(a.get("end").asText()))
                   .isAfter(Instant.parse(a.get("time").asText()));
+              // The single form names no component and has no cost split.
+              assertThat(a.has("component")).isFalse();
+              assertThat(a.has("cost")).isFalse();
             });
     // An event handled twice, or a decision that read no count, has no count: null, not 0 -> 0.
     run("invoke", "step-scaling", "--event", event("alarm-duplicate.json"), "--world", world());
@@ -306,5 +309,82 @@ class TwinCommandsTest {
             world());
     assertThat(twin.exitCode()).isEqualTo(2);
     assertThat(twin.err()).contains("--function-arn goes with --aws");
+  }
+
+  /**
+   * A shared endpoint's activities are every component's (each its own ledger under
+   * DEPLOYMENT.COMPONENT), each with the component it scaled and, where the arbiter granted it,
+   * what the component costs an hour: one ml.g5.12xlarge at $7.09/h, chat on 3 GPUs, code on 1.
+   */
+  @Test
+  void aSharedEndpointsActivitiesAreEachComponentsWithWhatItCostsAnHour() throws Exception {
+    run("world", "reset", "--now", "2026-11-25T09:50:00Z", "--world", world());
+    run(
+        "invoke",
+        "deploy",
+        "--event",
+        event("deploy-shared-endpoint-orchestrated.json"),
+        "--world",
+        world());
+    run("world", "advance", "20m", "--world", world());
+    for (String alarm :
+        new String[] {"alarm-shared-code-burst.json", "alarm-shared-chat-burst.json"}) {
+      assertThat(run("invoke", "step-scaling", "--event", event(alarm), "--world", world()).out())
+          .doesNotContain("IGNORED");
+    }
+    // world advance's summary and load's report give every component, not only the first.
+    assertThat(run("world", "advance", "10m", "--world", world()).out())
+        .contains(
+            "shared: endpoint InService, 1 instance; chat InService, 3 of 3 copies serving;"
+                + " code InService, 1 of 1 copy serving");
+    JsonNode advanced =
+        Json.mapper().readTree(run("world", "advance", "1m", "--json", "--world", world()).out());
+    assertThat(advanced.at("/deployments/0/components/1/name").asText()).isEqualTo("code");
+    assertThat(advanced.at("/deployments/0/components/1/copiesServing").asInt()).isEqualTo(1);
+    CliTest.Run load =
+        run("load", "shared", "--requests", "8", "--no-progress", "--world", world());
+    assertThat(load.exitCode()).as(load.err()).isZero();
+    assertThat(load.out())
+        .contains(
+            "copies                   chat 3 desired, 3 serving; code 1 desired, 1 serving at");
+
+    JsonNode json =
+        Json.mapper().readTree(run("activities", "shared", "--json", "--world", world()).out());
+    JsonNode chat = null;
+    JsonNode codeLowered = null;
+    for (JsonNode a : json.get("activities")) {
+      if (a.get("component").asText().equals("chat") && a.get("to").asInt() == 3) {
+        chat = a;
+      }
+      if (a.get("component").asText().equals("code")
+          && a.get("from").asInt() == 2
+          && a.get("to").asInt() == 1) {
+        codeLowered = a;
+      }
+    }
+    assertThat(chat).as("chat's grant in %s", json).isNotNull();
+    assertThat(chat.get("cost").get("accelerators").asDouble()).isEqualTo(3.0);
+    assertThat(chat.get("cost").get("usdPerHour").asDouble()).isEqualTo(5.3175);
+    assertThat(chat.get("cost").get("idleUsdPerHour").asDouble()).isZero();
+    assertThat(chat.get("cost").get("endpointUsdPerHour").asDouble()).isEqualTo(7.09);
+    assertThat(codeLowered).as("code lowered for chat in %s", json).isNotNull();
+    assertThat(codeLowered.get("cost").get("usdPerHour").asDouble()).isEqualTo(1.7725);
+    // A decision the arbiter did not grant (the alarms' OK at deploy) has no cost.
+    assertThat(json.get("activities"))
+        .anySatisfy(
+            a -> {
+              assertThat(a.get("outcome").asText()).isEqualTo("NO_CHANGE");
+              assertThat(a.has("cost")).isFalse();
+            });
+
+    String text = run("activities", "shared", "--world", world()).out();
+    assertThat(text.lines().findFirst().orElseThrow())
+        .contains("component")
+        .contains("cost/h")
+        .contains("why");
+    assertThat(text)
+        .containsPattern("chat +SCALED +2 → 3 .*\\$5\\.32 \\(3 GPUs\\)")
+        .containsPattern("code +SCALED +2 → 1 .*\\$1\\.77 \\(1 GPU\\)");
+    assertThat(text.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(120));
   }
 }

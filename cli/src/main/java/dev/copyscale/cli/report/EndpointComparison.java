@@ -4,12 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.cost.Share;
+import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.twin.sim.SharedSimulation.MinuteCost;
 import dev.copyscale.twin.sim.SharedSimulation.SharedResult;
 import dev.copyscale.twin.sim.Summary;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A spec with several components on its one endpoint, beside the same components each alone on an
@@ -17,19 +24,169 @@ import java.util.Locale;
  * CostSplit}), accelerator-hours and the attainment of its own objective; the idle remainder; the
  * endpoints' totals; and what sharing saves.
  *
+ * <p>With {@code endpoint.budget}, also the highest cost an hour the endpoint ran at in any minute
+ * against the budget (held in every minute, or the minutes it was exceeded), and per component
+ * whether its objective was met and how many of its decisions the budget held back.
+ *
  * @param shared the shared endpoint's run
  * @param separate each component alone, in the spec's order
+ * @param spec the shared spec (its budget, the components' priorities)
+ * @param decisions each component's decisions on the shared endpoint, in the spec's order
  */
-public record EndpointComparison(SharedResult shared, List<SharedResult> separate) {
+public record EndpointComparison(
+    SharedResult shared,
+    List<SharedResult> separate,
+    DeploymentSpec spec,
+    List<Decisions> decisions) {
   public EndpointComparison {
     separate = List.copyOf(separate);
-    if (separate.size() != shared.components().size()) {
+    decisions = List.copyOf(decisions);
+    if (separate.size() != shared.components().size()
+        || decisions.size() != shared.components().size()) {
       throw new IllegalArgumentException(
           separate.size()
-              + " separate endpoints for "
+              + " separate endpoints and "
+              + decisions.size()
+              + " decision lists for "
               + shared.components().size()
               + " components");
     }
+  }
+
+  /** The ledger's name for the endpoint's budget among what held a decision back. */
+  public static final String BUDGET = "endpoint.budget";
+
+  /**
+   * The endpoint's cost against its budget over the run.
+   *
+   * @param usdPerHour the budget
+   * @param minutes the minutes the run had
+   * @param highestUsdPerHour the highest cost an hour in any one minute: its cost times 60, exact
+   *     to a millionth of a dollar
+   * @param highestAt the first minute it was reached in (null for a run without minutes)
+   * @param exceeded the minutes whose cost an hour was above the budget, in order
+   */
+  public record BudgetUse(
+      double usdPerHour,
+      int minutes,
+      BigDecimal highestUsdPerHour,
+      Instant highestAt,
+      List<Instant> exceeded) {
+    public BudgetUse {
+      exceeded = List.copyOf(exceeded);
+    }
+
+    /** Whether the budget held in every minute. */
+    public boolean held() {
+      return exceeded.isEmpty();
+    }
+  }
+
+  /** The endpoint's cost against {@code endpoint.budget}; empty for a spec without one. */
+  public Optional<BudgetUse> budget() {
+    if (spec.endpoint().budget().isEmpty() || !shared.priced()) {
+      return Optional.empty();
+    }
+    BigDecimal budget = BigDecimal.valueOf(spec.endpoint().budget().get());
+    BigDecimal highest = BigDecimal.ZERO;
+    Instant at = null;
+    List<Instant> exceeded = new ArrayList<>();
+    for (MinuteCost m : shared.minutes()) {
+      // A minute's cost is exact to a picodollar per instance and period; a millionth of a dollar
+      // an hour leaves that rounding out without hiding a part of an instance.
+      BigDecimal rate =
+          m.split()
+              .endpoint()
+              .usd()
+              .multiply(BigDecimal.valueOf(60))
+              .setScale(6, RoundingMode.HALF_EVEN);
+      if (at == null || rate.compareTo(highest) > 0) {
+        highest = rate;
+        at = m.minute();
+      }
+      if (rate.compareTo(budget) > 0) {
+        exceeded.add(m.minute());
+      }
+    }
+    return Optional.of(
+        new BudgetUse(
+            spec.endpoint().budget().get(), shared.minutes().size(), highest, at, exceeded));
+  }
+
+  /** How many of component {@code i}'s decisions the budget held back. */
+  public long heldBackByBudget(int i) {
+    return decisions.get(i).entries().stream().filter(d -> d.heldBackBy().contains(BUDGET)).count();
+  }
+
+  private static final DateTimeFormatter MINUTE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /**
+   * The budget's lines: held in every minute or not, and per component whether its objective was
+   * met and how often the budget held it back.
+   */
+  private List<String> budgetLines(BudgetUse b) {
+    List<String> out = new ArrayList<>();
+    String highest =
+        "the highest minute cost "
+            + Units.usd(b.highestUsdPerHour().doubleValue())
+            + "/h"
+            + (b.highestAt() == null ? "" : " (" + MINUTE.format(b.highestAt()) + " UTC)");
+    if (b.held()) {
+      out.add(
+          "  budget "
+              + Units.usd(b.usdPerHour())
+              + "/h held in every minute ("
+              + Units.plural(b.minutes(), "minute", "minutes")
+              + "): "
+              + highest);
+    } else {
+      List<String> when =
+          b.exceeded().stream().limit(5).map(m -> MINUTE.format(m) + " UTC").toList();
+      out.add(
+          "  budget "
+              + Units.usd(b.usdPerHour())
+              + "/h exceeded in "
+              + b.exceeded().size()
+              + " of "
+              + Units.plural(b.minutes(), "minute", "minutes")
+              + " ("
+              + String.join(", ", when)
+              + (b.exceeded().size() > when.size()
+                  ? " and " + (b.exceeded().size() - when.size()) + " more"
+                  : "")
+              + "): "
+              + highest);
+    }
+    List<String> names = components();
+    for (int i = 0; i < names.size(); i++) {
+      Summary on = shared.components().get(i).summary();
+      long held = heldBackByBudget(i);
+      out.add(
+          "  "
+              + names.get(i)
+              + " (priority "
+              + priority(names.get(i))
+              + "): objective "
+              + (on.objective().met() ? "met" : "not met")
+              + ", "
+              + Units.percent(on.objective().attained())
+              + " attained for "
+              + Units.percent(on.objective().attainment())
+              + "; "
+              + (held == 0
+                  ? "never held back by the budget"
+                  : "held back by the budget in " + Units.plural(held, "decision", "decisions")));
+    }
+    return out;
+  }
+
+  private int priority(String component) {
+    return spec.components().stream()
+        .filter(m -> m.name().equals(component))
+        .findFirst()
+        .map(m -> m.component().priority())
+        .orElse(0);
   }
 
   /** The components' names, in the spec's order. */
@@ -125,6 +282,7 @@ public record EndpointComparison(SharedResult shared, List<SharedResult> separat
                     .sum()),
             Units.hours(separateInstanceHours) + " instance-h"));
     out.add("  " + verdict());
+    budget().ifPresent(b -> out.addAll(budgetLines(b)));
     return out;
   }
 
@@ -186,6 +344,22 @@ public record EndpointComparison(SharedResult shared, List<SharedResult> separat
     for (int i = 0; i < names.size(); i++) {
       points.put(names.get(i), points(i));
     }
+    budget()
+        .ifPresent(
+            b -> {
+              ObjectNode n = root.putObject("budget");
+              n.put("usdPerHour", b.usdPerHour());
+              n.put("held", b.held());
+              n.put("minutes", b.minutes());
+              n.put("highestUsdPerHour", b.highestUsdPerHour().doubleValue());
+              n.put("highestAt", b.highestAt() == null ? null : b.highestAt().toString());
+              ArrayNode over = n.putArray("exceededMinutes");
+              b.exceeded().forEach(m -> over.add(m.toString()));
+              ObjectNode held = n.putObject("heldBackDecisions");
+              for (int i = 0; i < names.size(); i++) {
+                held.put(names.get(i), heldBackByBudget(i));
+              }
+            });
     return root;
   }
 

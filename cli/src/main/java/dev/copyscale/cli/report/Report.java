@@ -372,12 +372,14 @@ public final class Report {
     boolean up = false;
     boolean down = false;
     boolean other = false;
+    boolean held = false;
     for (Decision d : decisions == null ? List.<Decision>of() : decisions.entries()) {
       double minute = Duration.between(f.start(), d.at()).toMillis() / 60_000.0;
       String color = d.to() > d.from() ? GREEN : d.to() < d.from() ? ORANGE : GREY;
       up |= d.to() > d.from();
       down |= d.to() < d.from();
-      other |= d.to() == d.from();
+      other |= d.to() == d.from() && d.heldBackBy().isEmpty();
+      held |= d.to() == d.from() && !d.heldBackBy().isEmpty();
       marks.add(new Mark(minute, color, tooltip(d)));
     }
     List<String[]> markLegend = new ArrayList<>();
@@ -387,8 +389,14 @@ public final class Report {
     if (down) {
       markLegend.add(new String[] {"decision: fewer", ORANGE});
     }
-    if (other) {
-      markLegend.add(new String[] {"decision: bounds", GREY});
+    if (other || held) {
+      markLegend.add(
+          new String[] {
+            other && held
+                ? "decision: bounds, or held back"
+                : other ? "decision: bounds" : "decision: held back",
+            GREY
+          });
     }
     Chart load =
         new Chart(

@@ -46,10 +46,16 @@ public final class DeployPlanner {
    * The next steps towards {@code spec} at {@code now}: the scaling bounds are those of the
    * schedule window in force then (the spec's own bounds before any schedule has fired).
    *
-   * @param alarmed the policies whose CloudWatch alarms the deployment keeps, as its engine says
+   * @param alarmed per component (by name), the policies whose CloudWatch alarms the deployment
+   *     keeps, as its engine says: the spec's step policies, or engine slo's wake-up alarms, which
+   *     no spec lists
    */
   public static Plan plan(
-      DeploymentSpec spec, List<StepPolicy> alarmed, Observed o, Applied applied, Instant now) {
+      DeploymentSpec spec,
+      Map<String, List<StepPolicy>> alarmed,
+      Observed o,
+      Applied applied,
+      Instant now) {
     List<ResourceNames> each = ResourceNames.ofEach(spec);
     ResourceNames names = each.get(0);
     Phase working = applied.everInService() ? Phase.Updating : Phase.Creating;
@@ -88,7 +94,15 @@ public final class DeployPlanner {
     }
     List<String> going = removed(spec, o, actions);
     if (!spec.shared()) {
-      Step step = component(spec, alarmed, names, o, applied, now, actions);
+      Step step =
+          component(
+              spec,
+              alarmed.getOrDefault(spec.component().name(), List.of()),
+              names,
+              o,
+              applied,
+              now,
+              actions);
       if (step.kind() == Step.Kind.SETTLED && !going.isEmpty()) {
         step = new Step(Step.Kind.WAITING, String.join("; ", going));
       }
@@ -115,7 +129,7 @@ public final class DeployPlanner {
    */
   private static Plan shared(
       DeploymentSpec spec,
-      List<StepPolicy> alarmed,
+      Map<String, List<StepPolicy>> alarmed,
       List<ResourceNames> each,
       Observed o,
       Applied applied,
@@ -133,7 +147,7 @@ public final class DeployPlanner {
       DeploymentSpec view = spec.member(m);
       ResourceNames names = each.get(i);
       schedules.addAll(m.scaling().schedules());
-      List<StepPolicy> own = m.scaling().stepPolicies().stream().filter(alarmed::contains).toList();
+      List<StepPolicy> own = alarmed.getOrDefault(m.name(), List.of());
       Observed mine = o.forComponent(names.component(), names.policyPrefix());
       Applied its =
           new Applied(

@@ -528,6 +528,7 @@ class DeployPlannerTest {
   /** The plan for a spec whose alarms are its step policies (every engine but slo). */
   private static Plan plan(
       DeploymentSpec spec, Observed o, Applied applied, java.time.Instant now) {
-    return DeployPlanner.plan(spec, spec.scaling().stepPolicies(), o, applied, now);
+    return DeployPlanner.plan(
+        spec, Map.of(spec.component().name(), spec.scaling().stepPolicies()), o, applied, now);
   }
 }

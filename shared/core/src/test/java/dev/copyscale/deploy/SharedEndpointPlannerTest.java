@@ -94,7 +94,7 @@ class SharedEndpointPlannerTest {
           delete
               ? DeployPlanner.planDelete(ResourceNames.of(spec), o)
               : DeployPlanner.plan(
-                  spec, List.of(), o, new Applied(fingerprints, false, everInService), NOW);
+                  spec, Map.of(), o, new Applied(fingerprints, false, everInService), NOW);
       Map<String, String> desired = new HashMap<>();
       for (DeploymentSpec.Member m : spec.components()) {
         Map<String, String> own =

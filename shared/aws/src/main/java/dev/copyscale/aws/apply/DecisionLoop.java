@@ -7,6 +7,9 @@ import dev.copyscale.aws.observe.LiveView;
 import dev.copyscale.aws.store.Retry;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.catalog.InstanceType;
+import dev.copyscale.cost.HourlyCost;
+import dev.copyscale.scaling.arbiter.ArbiterDecision;
+import dev.copyscale.scaling.arbiter.PlannedInstance;
 import dev.copyscale.scaling.capacity.Bounds;
 import dev.copyscale.scaling.capacity.LiveCapacity;
 import dev.copyscale.scaling.capacity.ScalingTarget;
@@ -25,7 +28,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -162,6 +167,19 @@ public final class DecisionLoop {
           EndpointGrant.grant(grantInputs(target, state, live.get(), decision, now));
       decision = granted.decision();
       siblings = granted.siblings();
+      if (granted.arbiter().isPresent()) {
+        Map<String, HourlyCost> costs = costs(target, granted.arbiter().get());
+        decision = decision.withEntry(decision.entry().withCost(costs.get(component(target))));
+        siblings =
+            siblings.stream()
+                .map(
+                    d ->
+                        d.withEntry(
+                            d.entry()
+                                .withCost(
+                                    costs.get(component(sibling(target, d.entry().deployment()))))))
+                .toList();
+      }
     }
     if (wakeUp.tick() && decision.outcome() == Outcome.NO_CHANGE) {
       return done(ScalingResult.of(decision.entry(), decision.instances()));
@@ -242,6 +260,28 @@ public final class DecisionLoop {
         live.instances(),
         components,
         now);
+  }
+
+  /**
+   * What each component costs an hour with the instances and copies the arbiter planned (its share
+   * of each instance's accelerators, {@link HourlyCost}), by component name.
+   */
+  private static Map<String, HourlyCost> costs(ScalingTarget target, ArbiterDecision arbiter) {
+    InstanceType type = target.instanceType().orElseThrow();
+    Map<String, Double> perCopy = new LinkedHashMap<>();
+    for (ScalingTarget member : target.siblings()) {
+      perCopy.put(
+          component(member), SharedEndpointRules.perCopy(member.spec().component()).accelerators());
+    }
+    return HourlyCost.of(
+        arbiter.layout().stream().map(PlannedInstance::copies).toList(),
+        type.gpuCount(),
+        type.priceUsdPerHour(),
+        perCopy);
+  }
+
+  private static String component(ScalingTarget target) {
+    return target.spec().component().name();
   }
 
   private static ScalingTarget sibling(ScalingTarget target, String name) {

@@ -284,6 +284,15 @@ public final class DeployService {
     return byAlarm;
   }
 
+  /** Each component's alarmed policies, by component name, as its engine says. */
+  private Map<String, List<StepPolicy>> alarmedByComponent(DeploymentSpec spec) {
+    Map<String, List<StepPolicy>> byComponent = new java.util.LinkedHashMap<>();
+    for (DeploymentSpec.Member m : spec.components()) {
+      byComponent.put(m.name(), List.copyOf(engines.alarmedPolicies(spec.member(m))));
+    }
+    return byComponent;
+  }
+
   /** The alarm names the state table indexes the deployment under. */
   private List<String> alarmNames(DeploymentSpec spec) {
     return List.copyOf(alarmed(spec).keySet());
@@ -388,7 +397,7 @@ public final class DeployService {
           record.deleting()
               ? DeployPlanner.planDelete(names, observed)
               : DeployPlanner.plan(
-                  spec, List.copyOf(alarmed(spec).values()), observed, applied, clock.instant());
+                  spec, alarmedByComponent(spec), observed, applied, clock.instant());
       if (plan.idle()) {
         break;
       }
@@ -483,7 +492,20 @@ public final class DeployService {
         taken,
         plan.waitingFor(),
         error.or(plan::failure),
-        DeployResult.Status.of(observed));
+        status(spec, observed));
+  }
+
+  /** What the response says was observed: every component's status on a shared endpoint. */
+  private static DeployResult.Status status(DeploymentSpec spec, Observed observed) {
+    if (!spec.shared()) {
+      return DeployResult.Status.of(observed);
+    }
+    Map<String, String> names = new java.util.LinkedHashMap<>();
+    List<ResourceNames> each = ResourceNames.ofEach(spec);
+    for (int i = 0; i < each.size(); i++) {
+      names.put(spec.components().get(i).name(), each.get(i).component());
+    }
+    return DeployResult.Status.of(observed, names);
   }
 
   private void execute(Action action, DeploymentSpec spec, ResourceNames names) {

@@ -105,6 +105,16 @@ class SharedEndpointDeployOnTwinTest {
     DeployResult again = deploy.submit(example());
     assertThat(again.actions()).isEmpty();
     assertThat(again.phase()).isEqualTo(Phase.InService);
+    // The response observes every component, not only the first.
+    assertThat(again.observed().components()).containsOnlyKeys("chat", "code");
+    DeployResult.ComponentStatus code = again.observed().components().get("code");
+    assertThat(code.componentStatus()).contains("InService");
+    assertThat(code.desiredCopies()).contains(1);
+    assertThat(code.currentCopies()).contains(1);
+    assertThat(code.scalableTarget()).contains("[1, 4]");
+    assertThat(again.observed().components().get("chat").currentCopies()).contains(2);
+    assertThat(dev.copyscale.json.Json.compact(again))
+        .contains("\"components\":{\"chat\":{\"componentStatus\":\"InService\"");
   }
 
   @Test
@@ -233,6 +243,14 @@ class SharedEndpointDeployOnTwinTest {
     deployed(doc);
     assertThat(stack.store().deployment("shared").orElseThrow().phase()).isEqualTo(Phase.InService);
     assertThat(components()).contains("chat InService", "code InService");
+    // Its wake-up alarm is put in CloudWatch under the component's name, not only recorded: no
+    // spec lists it among its step policies.
+    String alarm = "copyscale-shared-code.slo-rise";
+    assertThat(world.cloudWatch().describeAlarms(b -> {}).metricAlarms())
+        .extracting(a -> a.alarmName())
+        .filteredOn(name -> name.startsWith("copyscale-"))
+        .containsExactly(alarm);
+    assertThat(stack.store().deployment("shared").orElseThrow().alarms()).containsExactly(alarm);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.copyscale.aws.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -99,6 +100,27 @@ class SharedEndpointScalingOnTwinTest {
               assertThat(e.to()).isEqualTo(1);
               assertThat(e.reason()).contains("deciding for chat", "higher-priority chat");
               assertThat(e.limitedBy()).contains("higher priority: chat");
+            });
+    // Each entry carries what its component costs an hour as granted: one ml.g5.12xlarge at
+    // $7.09/h, chat on 3 of its 4 GPUs and code on 1, nothing idle (kept on chat's entry from the
+    // commit through SageMaker having the change).
+    assertThat(chatEntry.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(chatEntry.cost())
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.accelerators()).isEqualTo(3.0);
+              assertThat(c.usdPerHour()).isCloseTo(5.3175, within(1e-9));
+              assertThat(c.idleAccelerators()).isZero();
+              assertThat(c.endpointUsdPerHour()).isCloseTo(7.09, within(1e-9));
+              assertThat(c.instances()).isEqualTo(1);
+            });
+    assertThat(decided("shared.code"))
+        .filteredOn(e -> e.reason().contains("deciding for chat"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.cost().orElseThrow().accelerators()).isEqualTo(1.0);
+              assertThat(e.cost().orElseThrow().usdPerHour()).isCloseTo(1.7725, within(1e-9));
             });
   }
 

@@ -2,14 +2,18 @@ package dev.copyscale.aws.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.aws.store.StateStore.ConcurrentUpdateException;
 import dev.copyscale.aws.testing.MotoClients;
+import dev.copyscale.cost.HourlyCost;
+import dev.copyscale.json.Json;
 import dev.copyscale.scaling.state.Cooldowns;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.scaling.state.Source;
 import dev.copyscale.scaling.state.TargetState;
 import dev.copyscale.testing.MotoServer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The state table on a real DynamoDB API (moto_server), created from template.yaml's definition.
@@ -144,5 +149,50 @@ class DynamoDbStateStoreTest extends StateStoreContractTest {
     } finally {
       threads.shutdownNow();
     }
+  }
+
+  /**
+   * A shared endpoint's component entry keeps what the component costs an hour at the decision; an
+   * item written before that field existed (no {@code cost}, no {@code done}) still reads, with
+   * neither.
+   */
+  @Test
+  void aComponentsCostPerHourIsKeptAndOldItemsWithoutItStillRead() {
+    LedgerEntry granted =
+        LedgerEntry.builder("shared.chat", T0, "e1", Source.SLO, "tick")
+            .capacity(2, 3)
+            .limitedBy(List.of("endpoint.budget"))
+            .outcome(Outcome.SCALED, "arbiter: chat: 2 -> 3 copies (wished 4)")
+            .build()
+            .withCost(new HourlyCost(3, 5.3175, 1, 1.7725, 7.09, 1));
+    store.append(granted, T0.plusSeconds(86400));
+    assertThat(store.ledger("shared.chat", Instant.EPOCH)).containsExactly(granted);
+
+    LedgerEntry before =
+        LedgerEntry.builder("shared.code", T0, "e2", Source.SLO, "tick")
+            .capacity(1, 2)
+            .outcome(Outcome.SCALED, "arbiter: code: 1 -> 2 copies (wished 2)")
+            .build();
+    ObjectNode old = (ObjectNode) Json.mapper().valueToTree(before);
+    old.remove("cost");
+    old.remove("done");
+    dynamo.putItem(
+        b ->
+            b.tableName(table)
+                .item(
+                    Map.of(
+                        "pk",
+                            AttributeValue.fromS(DynamoDbStateStore.LEDGER_PREFIX + "shared.code"),
+                        "sk", AttributeValue.fromS(before.key()),
+                        "entry", AttributeValue.fromS(Json.compact(old)),
+                        "expiresAt", AttributeValue.fromN(Long.toString(T0.getEpochSecond())))));
+    assertThat(Json.compact(old)).doesNotContain("cost");
+    assertThat(store.ledger("shared.code", Instant.EPOCH))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e).isEqualTo(before);
+              assertThat(e.cost()).isEmpty();
+            });
   }
 }

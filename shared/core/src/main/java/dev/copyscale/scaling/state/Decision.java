@@ -34,6 +34,31 @@ public record Decision(
     return next.intent().filter(i -> i.decision().key().equals(entry.key())).isPresent();
   }
 
+  /**
+   * The same decision with its entry replaced by {@code entry} (the same key), in its intent too,
+   * so the entry written once SageMaker has the change is this one.
+   */
+  public Decision withEntry(LedgerEntry entry) {
+    if (!entry.key().equals(this.entry.key())) {
+      throw new IllegalArgumentException(
+          "entry " + entry.key() + " is not this decision's, " + this.entry.key());
+    }
+    TargetState state =
+        next.withIntent(
+            next.intent()
+                .map(
+                    i ->
+                        i.decision().key().equals(entry.key())
+                            ? new CapacityIntent(
+                                i.capacity(),
+                                i.instances(),
+                                entry,
+                                i.cooldownsBefore(),
+                                i.copiesPerInstance())
+                            : i));
+    return new Decision(entry, state, instances, bounds);
+  }
+
   /** The entry as committed: PENDING while SageMaker does not have the capacity yet. */
   public LedgerEntry committed() {
     return startsChange() ? entry.withOutcome(Outcome.PENDING, entry.reason()) : entry;

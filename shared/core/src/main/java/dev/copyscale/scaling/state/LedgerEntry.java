@@ -1,5 +1,6 @@
 package dev.copyscale.scaling.state;
 
+import dev.copyscale.cost.HourlyCost;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,10 @@ import java.util.Optional;
  * @param state the alarm state (ALARM, OK, INSUFFICIENT_DATA) or the schedule's window
  * @param done when SageMaker had the change (a SCALED decision's end; empty before, and for entries
  *     written before it was recorded)
+ * @param cost on an endpoint shared by several components, what the component costs an hour with
+ *     the instances and copies the endpoint's arbiter planned at this decision (its share of each
+ *     instance's accelerators, the idle remainder apart); empty for a decision the arbiter did not
+ *     grant, in the single form, and for entries written before it was recorded
  */
 public record LedgerEntry(
     String deployment,
@@ -33,11 +38,13 @@ public record LedgerEntry(
     List<String> limitedBy,
     Outcome outcome,
     String reason,
-    Optional<Instant> done) {
+    Optional<Instant> done,
+    Optional<HourlyCost> cost) {
 
   public LedgerEntry {
     limitedBy = List.copyOf(limitedBy);
     done = done == null ? Optional.empty() : done;
+    cost = cost == null ? Optional.empty() : cost;
   }
 
   /** An entry of a change SageMaker does not have yet. */
@@ -73,28 +80,18 @@ public record LedgerEntry(
         limitedBy,
         outcome,
         reason,
+        Optional.empty(),
         Optional.empty());
   }
 
   /** The same decision, which SageMaker had at {@code at}. */
   public LedgerEntry doneAt(Instant at) {
-    return new LedgerEntry(
-        deployment,
-        this.at,
-        eventId,
-        source,
-        trigger,
-        state,
-        metricValue,
-        threshold,
-        policy,
-        step,
-        from,
-        to,
-        limitedBy,
-        outcome,
-        reason,
-        Optional.of(at));
+    return with(from, to, limitedBy, outcome, reason, Optional.of(at), cost);
+  }
+
+  /** The same decision, with what the component costs an hour at it (kept under the same key). */
+  public LedgerEntry withCost(HourlyCost cost) {
+    return with(from, to, limitedBy, outcome, reason, done, Optional.of(cost));
   }
 
   /** Sort key: time first, so a Query returns the ledger in order. */
@@ -133,6 +130,17 @@ public record LedgerEntry(
   /** This entry under the same key, with the decision's capacity, limits and outcome replaced. */
   private LedgerEntry with(
       int from, int to, List<String> limitedBy, Outcome outcome, String reason) {
+    return with(from, to, limitedBy, outcome, reason, done, cost);
+  }
+
+  private LedgerEntry with(
+      int from,
+      int to,
+      List<String> limitedBy,
+      Outcome outcome,
+      String reason,
+      Optional<Instant> done,
+      Optional<HourlyCost> cost) {
     return new LedgerEntry(
         deployment,
         at,
@@ -149,7 +157,8 @@ public record LedgerEntry(
         limitedBy,
         outcome,
         reason,
-        done);
+        done,
+        cost);
   }
 
   /** A separate entry about the same event (a repeat delivery, a follow-up), at another time. */
