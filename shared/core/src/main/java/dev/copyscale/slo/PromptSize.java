@@ -121,7 +121,7 @@ public record PromptSize(double n, double sw, double sr, double sww, double swr,
         && se.getAsDouble() <= MAX_RELATIVE_ERROR * b.getAsDouble();
   }
 
-  /** The prefill shares' range the fit rests on, their mean, as the reasons say it. */
+  /** The prompts' size learnt, its error and the minutes it rests on, as the reasons say it. */
   public String describe() {
     OptionalDouble b = estimate();
     if (b.isEmpty()) {

@@ -18,15 +18,12 @@ class RequestSizeTest {
 
   /** The rule, written plainly: the median ratio over the calm minutes. */
   OptionalDouble plainly(LoadHistory h) {
-    double unqueued = cap.perCopy(1);
     List<Double> ratios = new ArrayList<>();
     for (int i = 0; i < h.minutes(); i++) {
-      double c = h.value(Series.CONCURRENCY_PER_COPY, i);
-      double busiest = h.value(Series.CONCURRENCY_PER_COPY_MAX, i);
-      double latency = h.value(Series.LATENCY_MS, i);
-      boolean calm = Double.isNaN(busiest) || busiest <= unqueued;
-      if (!Double.isNaN(c) && !Double.isNaN(latency) && c >= 0.5 && calm) {
-        ratios.add(latency / cap.serviceMs(c, 1));
+      if (calm(h, i)) {
+        ratios.add(
+            h.value(Series.LATENCY_MS, i)
+                / cap.serviceMs(h.value(Series.CONCURRENCY_PER_COPY, i), 1));
       }
     }
     if (ratios.size() < RequestSize.MIN_SAMPLES) {
@@ -234,17 +231,15 @@ class RequestSizeTest {
 
   /** The calm minutes counted plainly. */
   long calmMinutes(LoadHistory h) {
-    double unqueued = cap.perCopy(1);
-    long n = 0;
-    for (int i = 0; i < h.minutes(); i++) {
-      double c = h.value(Series.CONCURRENCY_PER_COPY, i);
-      double busiest = h.value(Series.CONCURRENCY_PER_COPY_MAX, i);
-      double latency = h.value(Series.LATENCY_MS, i);
-      boolean calm = Double.isNaN(busiest) || busiest <= unqueued;
-      if (!Double.isNaN(c) && !Double.isNaN(latency) && c >= 0.5 && calm) {
-        n++;
-      }
-    }
-    return n;
+    return java.util.stream.IntStream.range(0, h.minutes()).filter(i -> calm(h, i)).count();
+  }
+
+  /** Whether minute {@code i} is timed: within the operating point, busy enough, with figures. */
+  boolean calm(LoadHistory h, int i) {
+    double c = h.value(Series.CONCURRENCY_PER_COPY, i);
+    double busiest = h.value(Series.CONCURRENCY_PER_COPY_MAX, i);
+    double latency = h.value(Series.LATENCY_MS, i);
+    boolean within = Double.isNaN(busiest) || busiest <= cap.perCopy(1);
+    return !Double.isNaN(c) && !Double.isNaN(latency) && c >= 0.5 && within;
   }
 }
