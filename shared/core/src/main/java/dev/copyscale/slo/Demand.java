@@ -87,7 +87,7 @@ public record Demand(
     int windowMinutes = cap.windowMinutes();
     RequestSize.Learnt learnt = requestSize.learnt(history);
     double work = learnt.factor();
-    double perCopy = cap.perCopy(work);
+    double perCopy = cap.perCopy(work, learnt.promptFactor());
     // Demand is planned at the operating point: requests in flight were each copy to run perCopy
     // of them. (At less load copies finish sooner and hold fewer; counting those would undersize
     // the plan.)

@@ -17,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * prompts are heavy-tailed that is a long prompt, or one queued behind a long prompt's prefill,
  * which reaches the objective at far fewer requests in flight than the mean request does. So each
  * work is resolved by running the copy's physics and TGI's batching on a sample of the spread
- * ({@link SloObjective#tailConcurrency}). Larger requests reach it sooner still; SageMaker's
- * figures do not say whether prompts or answers grew, so both grow with the work (the cautious
- * reading: a longer prompt costs time to first token, a longer answer does not).
+ * ({@link SloObjective#tailConcurrency}). Larger requests reach it sooner still. Prompts grow with
+ * the work unless ModelLatency's rise with concurrency shows them longer still ({@link PromptSize}:
+ * then they grow by their own factor), and never less (the cautious reading: a longer prompt costs
+ * time to first token, a longer answer does not).
  *
  * <p>The tail never carries more than the mean request of the same size does, as the serving model
  * scales it from its own figure (a measured table stays the anchor for that: its concurrency times
@@ -27,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * physics for its model or GPU says nothing of other sizes, nor of a spread: its own concurrency.
  *
  * <p>Resolved per step of {@link #STEP} of the work (a resolution runs closed loops of a few
- * thousand requests, about a tenth of a second) and kept: a deployment's work moves within [0.25,
- * 8], so at most a few hundred resolutions.
+ * thousand requests, about a tenth of a second) and kept, for each pair of the answers' and the
+ * prompts' work: a deployment's works move within [0.25, 8] and settle as the history grows, so a
+ * few hundred resolutions at most.
  */
 final class ObjectiveByWork {
   /** The work's resolution: 5 % of the model's request shape. */
@@ -67,10 +69,23 @@ final class ObjectiveByWork {
    * miss it even alone.
    */
   double concurrency(double work) {
-    return byStep.computeIfAbsent(Math.round(work / STEP), s -> resolve(s * STEP));
+    return concurrency(work, work);
   }
 
-  private double resolve(double work) {
+  /**
+   * As {@link #concurrency(double)}, for answers {@code work} and prompts {@code promptWork} times
+   * the model's request shape.
+   */
+  double concurrency(double work, double promptWork) {
+    long w = Math.round(work / STEP);
+    long p = Math.round(promptWork / STEP);
+    return byStep.computeIfAbsent(w * STEPS + p, s -> resolve(w * STEP, p * STEP));
+  }
+
+  /** Steps of the work a key holds: beyond {@link RequestSize#MAX_FACTOR} with room to spare. */
+  private static final long STEPS = 1 << 20;
+
+  private double resolve(double work, double promptWork) {
     ServingModel model = objective.model();
     if (!plansTail()) {
       return objective.concurrency();
@@ -78,18 +93,38 @@ final class ObjectiveByWork {
     CopyPhysics physics = model.physics().get();
     TgiLimits limits = model.limits().get();
     RequestShape shape = model.shape();
-    double scale =
-        Math.min(work, (double) maxTotalTokens / (shape.promptTokens() + shape.outputTokens()));
+    // A mean within TGI's longest request: both sides shrunk alike when it would pass it.
+    double tokens = shape.promptTokens() * promptWork + shape.outputTokens() * work;
+    double fit = Math.min(1, maxTotalTokens / tokens);
     RequestShape mean =
         new RequestShape(
-            (int) Math.max(1, Math.round(shape.promptTokens() * scale)),
-            (int) Math.max(1, Math.round(shape.outputTokens() * scale)));
+            (int) Math.max(1, Math.round(shape.promptTokens() * promptWork * fit)),
+            (int) Math.max(1, Math.round(shape.outputTokens() * work * fit)));
     double tail = objective.tailConcurrency(physics, limits, mean, sizes, quantile);
     // The mean request of that size, as the serving model scales it from its own figure (a
     // measured table's stays the anchor): the tail never carries more than the mean request.
     double meanRequest =
         objective.concurrency() * within(physics, limits, mean) / base(physics, limits, shape);
     return Math.min(tail, meanRequest);
+  }
+
+  private volatile ServingModel atShape;
+
+  /**
+   * The model's request shape as the copy's physics and TGI's batching serve it (derived once); the
+   * serving model itself where there are no physics.
+   */
+  ServingModel atShape() {
+    ServingModel at = atShape;
+    if (at == null) {
+      ServingModel model = objective.model();
+      at =
+          plansTail()
+              ? ServingModel.derived(model.physics().get(), model.limits().get(), model.shape(), "")
+              : model;
+      atShape = at;
+    }
+    return at;
   }
 
   /** The physics' own concurrency for the mean request at the model's request shape, once. */

@@ -56,12 +56,51 @@ public final class RequestSize {
    * @param longRun the whole history's median ratio (empty with fewer than {@link #MIN_SAMPLES}
    *     calm minutes), with {@code samples} calm minutes
    * @param recent the last {@link #RECENT_MINUTES} minutes' median, with {@code recentSamples}
+   * @param prompts the whole history's calm minutes, to tell the prompts' size from the answers'
    */
   public record Learnt(
-      OptionalDouble longRun, int samples, OptionalDouble recent, int recentSamples) {
+      OptionalDouble longRun,
+      int samples,
+      OptionalDouble recent,
+      int recentSamples,
+      PromptSize prompts) {
     /** Nothing learnt yet: the serving model's figures as they are. */
     public static final Learnt NOTHING =
-        new Learnt(OptionalDouble.empty(), 0, OptionalDouble.empty(), 0);
+        new Learnt(OptionalDouble.empty(), 0, OptionalDouble.empty(), 0, PromptSize.NONE);
+
+    /** What was learnt, the prompts not told apart. */
+    public Learnt(OptionalDouble longRun, int samples, OptionalDouble recent, int recentSamples) {
+      this(longRun, samples, recent, recentSamples, PromptSize.NONE);
+    }
+
+    /**
+     * The prompts' size planned with, against the serving model's request shape: the {@link
+     * #factor} (the whole request's), or larger where ModelLatency's rise with concurrency shows
+     * longer prompts with enough certainty ({@link PromptSize#settled}), within [{@link
+     * #MIN_FACTOR}, {@link #MAX_FACTOR}]. Never smaller: a shorter prompt than the whole request's
+     * ratio says is the reading that costs the objective if wrong.
+     */
+    public double promptFactor() {
+      double whole = factor();
+      if (!prompts.settled()) {
+        return whole;
+      }
+      return Math.max(whole, Math.min(MAX_FACTOR, prompts.estimate().getAsDouble()));
+    }
+
+    /**
+     * What ModelLatency's rise with concurrency says of the prompts, and whether they are planned
+     * apart: "prompts 2.21x ± 0.08 by ModelLatency's rise with concurrency over 703 calm min,
+     * planned with".
+     */
+    public String describePrompts() {
+      return prompts.describe() + (promptsApart() ? ", planned with" : "");
+    }
+
+    /** Whether the prompts are planned larger than the whole request's correction. */
+    public boolean promptsApart() {
+      return promptFactor() > factor();
+    }
 
     /**
      * The correction planned with, within [{@link #MIN_FACTOR}, {@link #MAX_FACTOR}]: the last
@@ -119,10 +158,40 @@ public final class RequestSize {
    */
   private static final class Ratios {
     private final double[] byMinute;
+    private final double[] shares;
+    private final double[] physical;
     private volatile double[] ascending;
+    private volatile PromptSize prompts;
 
-    Ratios(double[] byMinute) {
+    /**
+     * @param shares the calm minutes' prefill shares of the physics' latency ({@link PromptSize})
+     * @param physical their ModelLatency against the physics' at the model's request shape
+     */
+    Ratios(double[] byMinute, double[] shares, double[] physical) {
       this.byMinute = byMinute;
+      this.shares = shares;
+      this.physical = physical;
+    }
+
+    /** The calm minutes' prefill shares and ratios, the whole block. */
+    PromptSize prompts() {
+      PromptSize p = prompts;
+      if (p == null) {
+        p = prompts(0, BLOCK_MINUTES);
+        prompts = p;
+      }
+      return p;
+    }
+
+    /** The calm minutes' prefill shares and ratios of {@code [from, to)}. */
+    PromptSize prompts(int from, int to) {
+      PromptSize p = PromptSize.NONE;
+      for (int m = from; m < to; m++) {
+        if (!Double.isNaN(byMinute[m])) {
+          p = p.plus(shares[m], physical[m]);
+        }
+      }
+      return p;
     }
 
     double[] byMinute() {
@@ -158,7 +227,21 @@ public final class RequestSize {
     double[] recent = recent(history);
     OptionalDouble recentMedian =
         recent.length == 0 ? OptionalDouble.empty() : OptionalDouble.of(recent[recent.length / 2]);
-    return new Learnt(longRun, calm.samples(), recentMedian, recent.length);
+    return new Learnt(longRun, calm.samples(), recentMedian, recent.length, prompts(history));
+  }
+
+  /** The calm minutes' prefill shares and ratios over the whole history ({@link PromptSize}). */
+  PromptSize prompts(LoadHistory history) {
+    PromptSize sums = PromptSize.NONE;
+    for (BlockRange range : history.blockRanges()) {
+      Ratios ratios = byBlock.computeIfAbsent(range.block(), this::ratios);
+      sums =
+          sums.plus(
+              range.from() == 0 && range.to() == BLOCK_MINUTES
+                  ? ratios.prompts()
+                  : ratios.prompts(range.from(), range.to()));
+    }
+    return sums;
   }
 
   /** The calm ratios of the history's last {@link #RECENT_MINUTES} minutes, ascending. */
@@ -209,7 +292,10 @@ public final class RequestSize {
 
   private Ratios ratios(Block block) {
     double unqueued = capacity.perCopy(1);
+    double prefillMs = capacity.prefillMs();
     double[] byMinute = new double[BLOCK_MINUTES];
+    double[] shares = new double[BLOCK_MINUTES];
+    double[] physical = new double[BLOCK_MINUTES];
     Worked before = lastOfDay.get(block.startMinute());
     for (int m = 0; m < BLOCK_MINUTES; m++) {
       double c = block.value(Series.CONCURRENCY_PER_COPY, m);
@@ -217,18 +303,21 @@ public final class RequestSize {
       double busiest = block.value(Series.CONCURRENCY_PER_COPY_MAX, m);
       if (before != null && sameMinute(before.block(), block, m)) {
         byMinute[m] = before.ratios().byMinute()[m];
+        shares[m] = before.ratios().shares[m];
+        physical[m] = before.ratios().physical[m];
         continue;
       }
       // The busiest copy too stayed within the operating point: what it served is what the serving
       // model models there (beyond it requests queue, and near SageMaker's 60 s timeout the slowest
       // fail instead of showing in ModelLatency, so the ratio would be biased low).
       boolean calm = Double.isNaN(busiest) || busiest <= unqueued;
-      byMinute[m] =
-          !Double.isNaN(c) && !Double.isNaN(latency) && c >= MIN_CONCURRENCY && calm
-              ? latency / capacity.serviceMs(c, 1)
-              : Double.NaN;
+      boolean timed = !Double.isNaN(c) && !Double.isNaN(latency) && c >= MIN_CONCURRENCY && calm;
+      byMinute[m] = timed ? latency / capacity.serviceMs(c, 1) : Double.NaN;
+      double physicsMs = timed ? capacity.physicsServiceMs(c) : Double.NaN;
+      shares[m] = timed ? PromptSize.share(c, prefillMs, physicsMs) : Double.NaN;
+      physical[m] = timed ? latency / physicsMs : Double.NaN;
     }
-    Ratios ratios = new Ratios(byMinute);
+    Ratios ratios = new Ratios(byMinute, shares, physical);
     lastOfDay.put(block.startMinute(), new Worked(block, ratios));
     // Days that have left every history are dropped.
     lastOfDay.keySet().removeIf(day -> day < block.startMinute() - RETAINED_DAYS * BLOCK_MINUTES);

@@ -227,9 +227,42 @@ public record SloCapacity(
    * a slot), less the spec's {@code slo.headroom}.
    */
   public double perCopy(double work) {
-    double byTokens = maxBatchTotalTokens / (work * referenceRequestTokens());
+    return perCopy(work, work);
+  }
+
+  /**
+   * As {@link #perCopy(double)}, for requests whose answers are {@code work} times the profile's
+   * and prompts {@code promptWork} times ({@link RequestSize.Learnt#promptFactor}).
+   */
+  public double perCopy(double work, double promptWork) {
+    double byTokens =
+        maxBatchTotalTokens
+            / (promptWork * profile().referenceInputTokens()
+                + work * profile().referenceOutputTokens());
     // An expert's headroom plans each copy below that.
-    return Math.max(1, Math.min(byWork.concurrency(work), byTokens) / (1 + slo.headroom()));
+    return Math.max(
+        1, Math.min(byWork.concurrency(work, promptWork), byTokens) / (1 + slo.headroom()));
+  }
+
+  /**
+   * One request's prefill on a copy of the model's request shape, as the copy's physics says (the
+   * serving model's where there are none): its time to first token with one request in flight.
+   */
+  public double prefillMs() {
+    return byWork.atShape().ttftMs(1);
+  }
+
+  /**
+   * How long one request of the model's request shape takes on a copy at {@code concurrency}, as
+   * the copy's physics and TGI's batching say (the serving model's where there are none): the
+   * reference {@link PromptSize} tells prompts from answers against. A measured table's latency
+   * also holds its load generator's own time between requests, which grows with concurrency
+   * (llmperf's Llama 3 8B on an A10G: 16.3 s a request at 32 in flight, where the physics it
+   * calibrates gives 10.6 s), and would hide the prompts' share.
+   */
+  public double physicsServiceMs(double concurrency) {
+    ServingModel at = byWork.atShape();
+    return at.profile().serviceMs(concurrency, at.shape().outputTokens());
   }
 
   /**

@@ -160,7 +160,7 @@ final class SloReason {
               learnt.drift().getAsDouble() * 100,
               learnt.followsRecent() ? ", planned with" : "");
     }
-    return s + ")";
+    return s + "; " + learnt.describePrompts() + ")";
   }
 
   /** The whole explanation. */

@@ -18,15 +18,12 @@ class RequestSizeTest {
 
   /** The rule, written plainly: the median ratio over the calm minutes. */
   OptionalDouble plainly(LoadHistory h) {
-    double unqueued = cap.perCopy(1);
     List<Double> ratios = new ArrayList<>();
     for (int i = 0; i < h.minutes(); i++) {
-      double c = h.value(Series.CONCURRENCY_PER_COPY, i);
-      double busiest = h.value(Series.CONCURRENCY_PER_COPY_MAX, i);
-      double latency = h.value(Series.LATENCY_MS, i);
-      boolean calm = Double.isNaN(busiest) || busiest <= unqueued;
-      if (!Double.isNaN(c) && !Double.isNaN(latency) && c >= 0.5 && calm) {
-        ratios.add(latency / cap.serviceMs(c, 1));
+      if (calm(h, i)) {
+        ratios.add(
+            h.value(Series.LATENCY_MS, i)
+                / cap.serviceMs(h.value(Series.CONCURRENCY_PER_COPY, i), 1));
       }
     }
     if (ratios.size() < RequestSize.MIN_SAMPLES) {
@@ -142,6 +139,56 @@ class RequestSizeTest {
     assertThat(learnt.factor()).isEqualTo(1.0);
   }
 
+  /**
+   * Calm minutes at concurrencies from 1 to 25 whose answers take {@code a} times the physics'
+   * decoding and prompts {@code b} times its prefills.
+   */
+  LoadHistory promptsAndAnswers(int minutes, double a, double b) {
+    LoadHistory.Builder h = LoadHistory.builder(START, minutes);
+    double prefill = cap.prefillMs();
+    for (int i = 0; i < minutes; i++) {
+      double c = 1 + (i * 7) % 25;
+      double physics = cap.physicsServiceMs(c);
+      h.set(Series.CONCURRENCY_PER_COPY, i, c)
+          .set(Series.CONCURRENCY_PER_COPY_MAX, i, c)
+          .set(Series.LATENCY_MS, i, a * (physics - c * prefill) + b * c * prefill);
+    }
+    return h.build();
+  }
+
+  @Test
+  void promptsLongerThanTheModelsArePlannedApartFromItsAnswers() {
+    RequestSize size = new RequestSize(cap);
+    // The synthetic traces' requests against the bundled table's: 1,222 prompt tokens (2.2x) and
+    // 161 output tokens (0.92x).
+    RequestSize.Learnt learnt = size.learnt(promptsAndAnswers(120, 0.92, 2.2));
+    assertThat(learnt.prompts().estimate().getAsDouble())
+        .isCloseTo(2.2, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(learnt.promptFactor()).isCloseTo(2.2, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(learnt.promptsApart()).isTrue();
+    assertThat(learnt.describePrompts()).startsWith("prompts 2.20x").endsWith(", planned with");
+    // A copy carries far fewer of them than of the model's own shape.
+    assertThat(cap.perCopy(learnt.factor(), learnt.promptFactor()))
+        .isLessThan(cap.perCopy(learnt.factor()) / 2);
+  }
+
+  @Test
+  void promptsShorterThanTheWholeRequestsRatioAreNeverPlannedShorter() {
+    RequestSize size = new RequestSize(cap);
+    RequestSize.Learnt learnt = size.learnt(promptsAndAnswers(120, 1.5, 0.8));
+    assertThat(learnt.prompts().estimate().getAsDouble()).isLessThan(learnt.factor());
+    assertThat(learnt.promptFactor()).isEqualTo(learnt.factor());
+    assertThat(learnt.promptsApart()).isFalse();
+  }
+
+  @Test
+  void withFewerCalmMinutesThanTheFitNeedsThePromptsAreTheWholeRequests() {
+    RequestSize size = new RequestSize(cap);
+    RequestSize.Learnt learnt = size.learnt(promptsAndAnswers(PromptSize.MIN_SAMPLES - 1, 1, 3));
+    assertThat(learnt.prompts().estimate()).isEmpty();
+    assertThat(learnt.promptFactor()).isEqualTo(learnt.factor());
+  }
+
   @Test
   void aRankAmongSortedArraysIsTheRankOfAllTheirValues() {
     Random r = new Random(11);
@@ -178,6 +225,21 @@ class RequestSizeTest {
       Instant start = h.start().plusSeconds(60);
       h = LoadHistory.join(h, random(h.end().minus(Duration.ofMinutes(5)), 6, 100 + step), start);
       assertThat(size.median(h)).as("step %d", step).isEqualTo(plainly(h));
+      assertThat(size.prompts(h).n()).as("step %d", step).isEqualTo(calmMinutes(h));
     }
+  }
+
+  /** The calm minutes counted plainly. */
+  long calmMinutes(LoadHistory h) {
+    return java.util.stream.IntStream.range(0, h.minutes()).filter(i -> calm(h, i)).count();
+  }
+
+  /** Whether minute {@code i} is timed: within the operating point, busy enough, with figures. */
+  boolean calm(LoadHistory h, int i) {
+    double c = h.value(Series.CONCURRENCY_PER_COPY, i);
+    double busiest = h.value(Series.CONCURRENCY_PER_COPY_MAX, i);
+    double latency = h.value(Series.LATENCY_MS, i);
+    boolean within = Double.isNaN(busiest) || busiest <= cap.perCopy(1);
+    return !Double.isNaN(c) && !Double.isNaN(latency) && c >= 0.5 && within;
   }
 }
