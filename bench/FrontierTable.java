@@ -63,7 +63,8 @@ public class FrontierTable {
         tt = figures(placed.get(1));
         step = figures(placed.get(2));
       } catch (Exception e) {
-        System.out.printf(Locale.ROOT, "%-72s no result (%s)%n", label, e.getClass().getSimpleName());
+        System.out.printf(Locale.ROOT, "%-72s no result (%s: the frontier run failed or was cut short, see its error above)%n",
+            label, e.getClass().getSimpleName());
         continue;
       }
       List<Figures> family = new ArrayList<>();
