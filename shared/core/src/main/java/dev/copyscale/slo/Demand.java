@@ -18,6 +18,9 @@ import java.util.OptionalInt;
  * @param now requests in flight in the last minute, from its arrivals
  * @param inFlight requests in flight now as the copies counted them (10-second averages)
  * @param forecast what the pattern foretells within the lead time (0 without one)
+ * @param rise a rise of the last whole minutes still under way, and how much more it brings within
+ *     the lead time ({@link Rise})
+ * @param ahead the most requests in flight now, foretold, or where a rise still under way leads
  * @param byPattern whether releasing follows the pattern (it foretold the whole last window)
  * @param lookBack the minutes of history that hold capacity: the scale-in window, or the last
  *     minute when the pattern says what recurs
@@ -38,6 +41,7 @@ public record Demand(
     double now,
     double inFlight,
     double forecast,
+    Rise rise,
     double ahead,
     boolean byPattern,
     int lookBack,
@@ -108,12 +112,16 @@ public record Demand(
       busiest = Math.min(busiest, perCopy);
     }
     double inFlight = atOperatingPoint(cap, busiest * servingCopies, busiest, serviceMs, work);
-    // Ahead: the pattern's forecast.
+    // Ahead: the pattern's forecast, and where a rise still under way leads by the time new
+    // capacity serves, from the freshest reading of the load (the copies' own count where it is
+    // higher than the last whole minute's).
     double forecast =
         period.isPresent()
             ? Seasonality.forecast(demand, period.getAsInt(), 0, leadMinutes + 1)
             : 0;
-    double ahead = Math.max(now, forecast);
+    Rise rise = Rise.of(demand, serviceMs, cap.z(), leadMinutes);
+    double rising = rise.rising() ? Math.max(now, inFlight) + rise.increase() : 0;
+    double ahead = Math.max(Math.max(now, forecast), rising);
     // Releasing follows the pattern once it has foretold the whole last window, counted in
     // instances: an instance then goes when the last minute and the next two lead times (the
     // higher of the last two cycles) show it unneeded, and comes back a lead time ahead of the next
@@ -149,8 +157,12 @@ public record Demand(
     }
     double hold = Math.max(windowPeak, byPattern ? patternAhead : ahead);
     double upDemand = Math.max(ahead, inFlight);
-    int byModel = Math.max(cap.copiesFor(ahead, perCopy), cap.copiesForPeak(inFlight, perCopy));
-    int copiesUp = byModel;
+    // What the serving model says the load needs now (and as foretold): the measure overload is
+    // judged by; a rise still under way adds to it, it is no evidence against the model.
+    int byModel =
+        Math.max(
+            cap.copiesFor(Math.max(now, forecast), perCopy), cap.copiesForPeak(inFlight, perCopy));
+    int copiesUp = Math.max(byModel, cap.copiesFor(ahead, perCopy));
     // Copies past what they can serve although as many have served two whole minutes as the
     // serving model says the load needs: the model is no guide for this traffic, so every copy the
     // bounds allow, without waiting to learn. (Fewer serving than it says are copies on their way,
@@ -175,6 +187,7 @@ public record Demand(
         now,
         inFlight,
         forecast,
+        rise,
         ahead,
         byPattern,
         lookBack,

@@ -77,10 +77,33 @@ class SloDecisionTest {
     assertThat(d.plan().copies()).isGreaterThan(4);
     assertThat(d.entry().reason())
         .startsWith("adding: ")
-        .contains("requests in flight now need")
+        .contains("requests in flight now")
+        .contains(" need ")
         .contains("per copy for TTFT <= 2000 ms at 99%");
     assertThat(d.next().intent()).map(CapacityIntent::capacity).contains(d.plan().copies());
     assertThat(d.next().cooldowns().lastScaleOut()).isPresent();
+  }
+
+  @Test
+  void aRiseStillUnderWayIsPlannedForWhereItLeadsWhenNewCapacityServes() {
+    // 1, then 3, then 5 requests a second: a rise of two minutes, taken to go on for two more.
+    double[] rising = repeat(40, 1);
+    rising[38] = 3;
+    rising[39] = 5;
+    // The same load level, reached two minutes ago: no rise under way.
+    double[] level = repeat(40, 1);
+    level[37] = 5;
+    level[38] = 5;
+    level[39] = 5;
+    SloDecision up = decide(steady(cap, 4, rising), 4);
+    SloDecision flat = decide(steady(cap, 4, level), 4);
+    assertThat(up.plan().demandAhead()).isGreaterThan(flat.plan().demandAhead());
+    assertThat(up.plan().copies()).isGreaterThan(flat.plan().copies());
+    assertThat(up.entry().reason())
+        .contains("rising ")
+        .contains("a minute over the last 2 min")
+        .contains("expected within 2 min");
+    assertThat(flat.entry().reason()).doesNotContain("rising");
   }
 
   @Test
@@ -337,11 +360,12 @@ class SloDecisionTest {
   @Test
   void overloadWhileFewerCopiesServeThanTheServingModelSaysIsCapacityOnItsWay() {
     // One copy serves a load the serving model says needs 2: its failures are the copies still
-    // missing, not evidence against the model, which alone decides.
+    // missing, not evidence against the model, which alone decides (the minute's rise from 12 to
+    // 300 requests taken to go on for a minute more: two instances, not every copy).
     LoadHistory overloaded = withLastMinute(steady(cap, 1, repeat(60, 0.2)), 300, 200, 1, 200);
     SloDecision d = decide(overloaded, 1);
-    assertThat(d.entry().reason()).doesNotContain("overloaded");
-    assertThat(d.plan().copies()).isEqualTo(4);
+    assertThat(d.entry().reason()).doesNotContain("overloaded").contains("rising");
+    assertThat(d.plan().copies()).isEqualTo(8);
   }
 
   @Test
