@@ -102,8 +102,16 @@ public record Demand(
     // Now: the last minute's arrivals, and the copies' own 10-second count of requests in flight
     // (a rise shows within seconds).
     double now = n == 0 ? 0 : demand.at(n - 1);
+    // ConcurrentRequestsPerCopy is per the copies serving when it was taken: a figure from before
+    // the copies changed, times the copies serving now, counts requests that were never there (4
+    // copies' 26 each are 105 in flight, not 8 x 26). So until the copies serving now have served a
+    // whole minute only the latest figure is read, the one taken nearest to them.
     double busiest =
-        recentConcurrencyPerCopy.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        servedAlike(history, servingCopies)
+            ? recentConcurrencyPerCopy.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+            : recentConcurrencyPerCopy.isEmpty()
+                ? 0
+                : recentConcurrencyPerCopy.get(recentConcurrencyPerCopy.size() - 1);
     // A backlog beyond what the copies run is planned for only once the copies serving now have
     // served whole minutes: what queued while capacity was short is served or times out within the
     // 60 s invocation timeout of its arrival, long before another instance could serve, while a
@@ -232,6 +240,19 @@ public record Demand(
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the last whole minute was served by as many copies as serve now (a minute without
+   * requests counts as served alike: it says nothing of them).
+   */
+  private static boolean servedAlike(LoadHistory history, int copies) {
+    int n = history.minutes();
+    if (n == 0) {
+      return true;
+    }
+    double served = history.copies(n - 1);
+    return Double.isNaN(served) || Math.abs(served - copies) < 0.5;
   }
 
   /** Requests in flight now: the last minute's arrivals or the copies' own count, the higher. */

@@ -130,6 +130,31 @@ class SloDecisionTest {
   }
 
   @Test
+  void aCountPerCopyFromBeforeTheCopiesChangedIsNotMultipliedByTheCopiesServingNow() {
+    // 4 copies held 30 each at the minute's start (120 in flight, the rise), then 4 more came and
+    // each held fewer: 30 x 8 = 240 were never in flight.
+    List<Double> acrossTheChange = List.of(30.0, 22.0, 12.0, 9.0, 8.0);
+    SloDecision justCame =
+        decide(
+            steady(cap, 4, repeat(40, 1)),
+            acrossTheChange,
+            TargetState.initial(spec.name()),
+            live(8, 1),
+            OptionalInt.empty());
+    // The same count with the same 8 copies through the minute: 240 in flight at its peak, read as
+    // it is; across the change only the latest figure, nearest the 8 copies (8 x 8 = 64 in flight),
+    // each converted to the operating point.
+    SloDecision served =
+        decide(
+            steady(cap, 8, repeat(40, 1)),
+            acrossTheChange,
+            TargetState.initial(spec.name()),
+            live(8, 1),
+            OptionalInt.empty());
+    assertThat(justCame.plan().demandNow()).isLessThan(served.plan().demandNow() * 0.75);
+  }
+
+  @Test
   void aBacklogCountsOnlyOnceTheCopiesServingNowHaveServedTwoWholeMinutes() {
     // 80 requests in flight per copy on 8 copies: far past what a copy runs within the objective.
     List<Double> backlog = List.of(60.0, 80.0);
