@@ -3,6 +3,7 @@ package dev.copyscale.slo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -61,27 +62,13 @@ class RiseTest {
     }
     int rising = 0;
     for (int n = 2; n <= d.length; n++) {
-      if (Rise.of(prefix(d, n), SERVICE_MS, Z, 21).rising()) {
+      if (Rise.of(Minutes.of(Arrays.copyOf(d, n)), SERVICE_MS, Z, 21).rising()) {
         rising++;
       }
     }
     assertThat(rising).isBetween(50, 200);
     // A real rise of 30 % in a minute at that load is seen.
     assertThat(rise(21, 150, 195).rising()).isTrue();
-  }
-
-  private static Minutes prefix(double[] d, int n) {
-    return new Minutes() {
-      @Override
-      public int length() {
-        return n;
-      }
-
-      @Override
-      public double at(int minute) {
-        return d[minute];
-      }
-    };
   }
 
   /** A Poisson draw by its normal approximation (mean 300: close enough for the test). */
