@@ -68,7 +68,7 @@ final class CatalogCommand implements Runnable {
           a.gpuMemoryGiB(),
           a.denseFp16Tflops(),
           a.memoryBandwidthGBs(),
-          String.format(Locale.ROOT, "%s %.0f GB/s", a.interconnect().label(), a.interconnectGBs()),
+          a.linkLabel(),
           a.datasheet());
     }
     out.printf(

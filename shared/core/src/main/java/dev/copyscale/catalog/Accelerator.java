@@ -14,6 +14,9 @@ import java.util.Locale;
  * @param interconnect how the GPUs of one instance are joined
  * @param interconnectGBs the link's total bidirectional bandwidth per GPU, as the datasheet gives
  *     it
+ * @param allReduceBusGBs a measured NCCL all-reduce bus bandwidth between these GPUs on their AWS
+ *     instances (nccl-tests' {@code busbw}, GB/s each way per GPU), 0 where none is published: then
+ *     half the datasheet's bidirectional figure
  * @param datasheet the short name of the source, for provenance lines
  * @param source where the figures come from
  */
@@ -24,6 +27,7 @@ public record Accelerator(
     double memoryBandwidthGBs,
     Interconnect interconnect,
     double interconnectGBs,
+    double allReduceBusGBs,
     String datasheet,
     String source) {
 
@@ -59,6 +63,30 @@ public record Accelerator(
   /** Bytes a second that flow each way over the link: half of the bidirectional figure. */
   public double linkBytesPerSecondEachWay() {
     return interconnectGBs * 1e9 / 2;
+  }
+
+  /** Whether an all-reduce bus bandwidth was measured on these GPUs' instances. */
+  public boolean allReduceMeasured() {
+    return allReduceBusGBs > 0;
+  }
+
+  /**
+   * Bytes a second each GPU's share of a ring all-reduce moves each way (NCCL's bus bandwidth): the
+   * measured figure where there is one, else the datasheet link's each way.
+   */
+  public double allReduceBytesPerSecond() {
+    return allReduceMeasured() ? allReduceBusGBs * 1e9 : linkBytesPerSecondEachWay();
+  }
+
+  /**
+   * The link for provenance lines, e.g. "PCIe 64 GB/s" or "PCIe 64 GB/s (all-reduce measured at 3.1
+   * GB/s)".
+   */
+  public String linkLabel() {
+    return String.format(Locale.ROOT, "%s %.0f GB/s", interconnect.label(), interconnectGBs)
+        + (allReduceMeasured()
+            ? String.format(Locale.ROOT, " (all-reduce measured at %.1f GB/s)", allReduceBusGBs)
+            : "");
   }
 
   /** A short name for provenance lines, e.g. "NVIDIA A100 40 GB". */

@@ -106,7 +106,7 @@ public final class Catalog {
                       false))));
     }
     List<Accelerator> accelerators = new ArrayList<>();
-    for (String[] row : readCsv("accelerators.csv", 8)) {
+    for (String[] row : readCsv("accelerators.csv", 9)) {
       accelerators.add(
           new Accelerator(
               row[0],
@@ -115,8 +115,9 @@ public final class Catalog {
               Double.parseDouble(row[3]),
               Accelerator.Interconnect.parse(row[4]),
               Double.parseDouble(row[5]),
-              row[6],
-              row[7]));
+              row[6].isBlank() ? 0 : Double.parseDouble(row[6]),
+              row[7],
+              row[8]));
     }
     return new Catalog(types, models, accelerators);
   }

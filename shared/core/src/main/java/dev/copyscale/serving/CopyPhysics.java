@@ -19,7 +19,9 @@ import java.util.Optional;
  *       memory bandwidth, but never faster than its FLOPs;
  *   <li><b>tensor parallelism</b> over G GPUs divides both, and pays two all-reduces per layer
  *       (after attention and after the MLP) of tokens x hidden x 2 bytes, ring-reduced: 2 (G-1)/G
- *       of the message over each GPU's link one way, plus a fixed latency per all-reduce;
+ *       of the message over each GPU's link one way, at the all-reduce bus bandwidth measured on
+ *       the GPUs' instances where one is published (g5's A10Gs), else half the datasheet link, plus
+ *       a fixed latency per all-reduce;
  *   <li>a pass TGI runs eagerly (every prefill; a decode step above the largest CUDA graph, or
  *       every one before TGI 2.0) takes at least the CPU's time to launch its layers' kernels
  *       ({@link CudaGraphs}): the GPU cannot run ahead of the Python that feeds it;
@@ -228,7 +230,7 @@ public record CopyPhysics(
       return 0;
     }
     double message = tokens * arch().hiddenSize() * 2;
-    double ring = 2.0 * (gpus - 1) / gpus * message / gpu.linkBytesPerSecondEachWay();
+    double ring = 2.0 * (gpus - 1) / gpus * message / gpu.allReduceBytesPerSecond();
     double latencyUs =
         gpu.interconnect() == Accelerator.Interconnect.NVLINK
             ? NVLINK_ALL_REDUCE_US

@@ -144,6 +144,13 @@ public final class ServingModels {
               + "), calibration (bundled table "
               + CALIBRATION_TABLE
               + ")"
+              + (physics.get().gpus() > 1 && gpu.get().allReduceMeasured()
+                  ? String.format(
+                      Locale.ROOT,
+                      ", all-reduces (%.1f GB/s bus bandwidth measured by nccl-tests, catalog"
+                          + " accelerators.csv)",
+                      gpu.get().allReduceBusGBs())
+                  : "")
               + (q.graphs().isCalibrationDefault()
                   ? ""
                   : ", kernel launches (" + q.graphs().reason() + ")");

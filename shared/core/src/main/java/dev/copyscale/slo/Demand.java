@@ -130,8 +130,9 @@ public record Demand(
     Rise rise = Rise.of(demand, serviceMs, cap.z(), leadMinutes);
     double rising = rise.rising() ? Math.max(now, inFlight) + rise.increase() : 0;
     double ahead = Math.max(Math.max(now, forecast), rising);
-    // Releasing follows the pattern once it has foretold the whole last window, counted in
-    // instances: an instance then goes when the last minute and the next two lead times (the
+    // Releasing follows the pattern once it has foretold the whole last window, counted in the
+    // engine's units (instances, or copies on a shared endpoint): a unit then goes when the last
+    // minute and the next two lead times (the
     // higher of the last two cycles) show it unneeded, and comes back a lead time ahead of the next
     // rise, instead of being held through the gaps (the pattern, not the window, says what
     // recurs). A minute it did not foretell puts the window back in charge.
@@ -141,7 +142,7 @@ public record Demand(
                 demand,
                 period.getAsInt(),
                 windowMinutes,
-                d -> cap.instancesFor(cap.copiesFor(d, perCopy)));
+                d -> cap.unitsFor(cap.copiesFor(d, perCopy)));
     int lookBack = byPattern ? 1 : windowMinutes;
     double patternAhead =
         byPattern

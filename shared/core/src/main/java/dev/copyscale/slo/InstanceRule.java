@@ -7,17 +7,18 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * How fast engine slo follows the demand, in whole instances (docs/slo.md, "The plan"): it adds as
- * soon as the load now or ahead needs more than is asked for; it releases an instance only when the
- * whole scale-in window (or, where the pattern foretold it, the last minute and the next two lead
- * times) shows it unneeded, nothing is still being written, and no capacity was added or deployed
- * within the window; otherwise it holds. A request refused for want of a copy brings copies back
- * whatever the figures say.
+ * How fast engine slo follows the demand, in whole instances, or in copies on an endpoint shared
+ * with other components ({@link SloCapacity#unit}; docs/slo.md, "The plan"): it adds as soon as the
+ * load now or ahead needs more than is asked for; it releases an instance only when the whole
+ * scale-in window (or, where the pattern foretold it, the last minute and the next two lead times)
+ * shows it unneeded, nothing is still being written, and no capacity was added or deployed within
+ * the window; otherwise it holds. A request refused for want of a copy brings copies back whatever
+ * the figures say.
  */
 public final class InstanceRule {
   private InstanceRule() {}
 
-  /** Which way the instances go. */
+  /** Which way the capacity goes. */
   public enum Move {
     ADD,
     RELEASE,
@@ -25,11 +26,12 @@ public final class InstanceRule {
   }
 
   /**
-   * @param instances the instances the load asks for (before bounds and guardrails)
+   * @param units the units ({@link SloCapacity#unit}: instances, or copies) the load asks for
+   *     (before bounds and guardrails)
    * @param fromZero whether refused requests brought copies back to a target at zero
    * @param why the load's part of the reason
    */
-  public record Verdict(Move move, int instances, boolean fromZero, String why) {}
+  public record Verdict(Move move, int units, boolean fromZero, String why) {}
 
   /**
    * @param asked the copies asked for now (the intent's, else the live count)
@@ -44,36 +46,36 @@ public final class InstanceRule {
       TargetState state,
       Instant now,
       Optional<Instant> deployedAt) {
-    int askedInstances = cap.instancesFor(asked);
+    int askedUnits = cap.unitsFor(asked);
     Move move;
-    int instances;
+    int units;
     String why;
     if (d.copiesUp() > asked) {
       // More copies than asked, whether or not they need another instance (the deploy's copies may
       // not fill the one it has).
       move = Move.ADD;
-      instances = Math.max(cap.instancesFor(d.copiesUp()), askedInstances);
+      units = Math.max(cap.unitsFor(d.copiesUp()), askedUnits);
       why = SloReason.adding(d, cap, period);
-    } else if (cap.instancesFor(d.copiesHold()) < askedInstances
+    } else if (cap.unitsFor(d.copiesHold()) < askedUnits
         && state.intent().isEmpty()
         && !addedWithin(state, now, d.byPattern() ? cap.leadTime() : cap.slo().scaleInWindow())
         && !deployedAt.map(at -> now.isBefore(at.plus(cap.slo().scaleInWindow()))).orElse(false)) {
       move = Move.RELEASE;
-      instances = cap.instancesFor(d.copiesHold());
+      units = cap.unitsFor(d.copiesHold());
       why = SloReason.releasing(d, cap, period);
     } else {
       move = Move.HOLD;
-      instances = askedInstances;
+      units = askedUnits;
       why = SloReason.holding(d, cap);
     }
     boolean fromZero = d.refused() > 0 && asked == 0;
     if (fromZero) {
       // A request refused for want of a copy brings copies back, whatever the minute's figures
       // say.
-      instances = Math.max(1, instances);
+      units = Math.max(1, units);
       why = SloReason.refused(d) + why;
     }
-    return new Verdict(move, instances, fromZero, why);
+    return new Verdict(move, units, fromZero, why);
   }
 
   /**

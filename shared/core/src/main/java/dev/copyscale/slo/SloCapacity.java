@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param copiesPerInstance copies one instance holds
  * @param leadTime how long new capacity takes to serve (the spec's, else estimated from the model's
  *     size)
+ * @param unit what the engine adds, holds and releases capacity in
  */
 public record SloCapacity(
     Slo slo,
@@ -38,7 +39,23 @@ public record SloCapacity(
     int maxBatchTotalTokens,
     double z,
     int copiesPerInstance,
-    Duration leadTime) {
+    Duration leadTime,
+    Unit unit) {
+
+  /** What engine slo adds, holds and releases capacity in (docs/slo.md, "The plan"). */
+  public enum Unit {
+    /**
+     * Whole instances filled with the component's copies: the single form, where the deployment
+     * pays for every instance its copies need and copies on an instance already held cost nothing.
+     */
+    INSTANCE,
+    /**
+     * Copies: a component of an endpoint shared with others, whose arbiter places every component's
+     * copies and decides the instances (docs/endpoints.md): room on an instance is the siblings' as
+     * much as its own, so it wishes the copies its load needs, not whole instances of them.
+     */
+    COPY
+  }
 
   /**
    * The start-up of a new instance, from AWS's measurement of a new GPU instance (ML blog on
@@ -113,7 +130,8 @@ public record SloCapacity(
         limits.maxBatchTotalTokens(),
         Quantile.normal(slo.attainment()),
         perInstance,
-        lead);
+        lead,
+        spec.shared() ? Unit.COPY : Unit.INSTANCE);
   }
 
   /** New-instance start-up for this model's weights (see {@link #INSTANCE_START}). */
@@ -237,6 +255,16 @@ public record SloCapacity(
   /** Whole instances for {@code copies}. */
   public int instancesFor(int copies) {
     return (copies + copiesPerInstance - 1) / copiesPerInstance;
+  }
+
+  /** Copies in one {@link #unit}: an instance's worth, or one. */
+  public int copiesPerUnit() {
+    return unit == Unit.COPY ? 1 : copiesPerInstance;
+  }
+
+  /** The units {@code copies} take: whole instances ({@link #instancesFor}), or the copies. */
+  public int unitsFor(int copies) {
+    return (copies + copiesPerUnit() - 1) / copiesPerUnit();
   }
 
   /**

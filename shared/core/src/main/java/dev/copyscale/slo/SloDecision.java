@@ -20,8 +20,9 @@ import java.util.OptionalInt;
  * What {@code engine: slo} decides, as one pure function of what it observed (docs/slo.md), in the
  * parts Kubernetes' HPA separates: how many ({@link Demand}: the load now, at its peaks and ahead),
  * how fast ({@link InstanceRule}: add at once, release after the window, else hold), within which
- * bounds ({@link #fill}: whole instances filled with copies, within the target's bounds and the
- * guardrails), and why ({@link SloReason}).
+ * bounds ({@link #fill}: whole instances filled with copies, or on an endpoint shared with other
+ * components the copies alone, which the endpoint's arbiter then grants and places; within the
+ * target's bounds and the guardrails), and why ({@link SloReason}).
  *
  * @param decision the decision to commit; its entry's reason is the explanation
  * @param plan the figures the decision rests on
@@ -60,7 +61,8 @@ public record SloDecision(Decision decision, Plan plan) {
    *     demandNow)
    * @param windowPeak the highest demand in the scale-in window
    * @param copies copies decided
-   * @param instancesHeld whole instances those copies fill
+   * @param instancesHeld whole instances those copies fill (alone; on a shared endpoint the arbiter
+   *     decides the instances)
    */
   public record Plan(
       double perCopy,
@@ -107,13 +109,17 @@ public record SloDecision(Decision decision, Plan plan) {
             live.servingCopies());
     InstanceRule.Verdict verdict =
         InstanceRule.decide(d, cap, in.period(), asked, state, in.now(), in.deployedAt());
-    Fill fill = fill(verdict.instances(), cap, live, in.target().spec().guardrails());
+    Fill fill = fill(verdict.units(), cap, live, in.target().spec().guardrails());
     int copies = fill.copies();
     int held = cap.instancesFor(copies);
     String reason =
         SloReason.sentence(
             SloReason.verb(
-                copies, asked, verdict.move() == InstanceRule.Move.ADD, d.refused() > 0, held),
+                copies,
+                asked,
+                verdict.move() == InstanceRule.Move.ADD || cap.unit() == SloCapacity.Unit.COPY,
+                d.refused() > 0,
+                held),
             verdict.why(),
             d.perCopy(),
             cap,
@@ -165,25 +171,25 @@ public record SloDecision(Decision decision, Plan plan) {
   }
 
   /**
-   * The copies {@code instances} hold, filled (copies on an instance already paid for cost
-   * nothing), within the target's bounds ({@code minCopies} keeps its instances) and the
-   * guardrails.
+   * The copies {@code units} of the engine's {@link SloCapacity#unit} hold: whole instances filled
+   * (copies on an instance already paid for cost nothing), or on a shared endpoint the copies
+   * themselves; within the target's bounds ({@code minCopies} keeps its units) and the guardrails.
    */
-  static Fill fill(int instances, SloCapacity cap, LiveCapacity live, Guardrails guardrails) {
-    int per = cap.copiesPerInstance();
+  static Fill fill(int units, SloCapacity cap, LiveCapacity live, Guardrails guardrails) {
+    int per = cap.copiesPerUnit();
     int max =
         Math.min(
-            Math.min(live.maxCapacity(), guardrails.maxCopies()), per * guardrails.maxInstances());
+            Math.min(live.maxCapacity(), guardrails.maxCopies()),
+            cap.copiesPerInstance() * guardrails.maxInstances());
     int min = live.minCapacity();
     List<String> notes = new ArrayList<>();
     List<String> limitedBy = new ArrayList<>();
-    if (instances < cap.instancesFor(min)) {
-      instances = cap.instancesFor(min);
-      notes.add(
-          "minCopies " + min + " keeps " + instances + " instance" + (instances == 1 ? "" : "s"));
+    if (units < cap.unitsFor(min)) {
+      units = cap.unitsFor(min);
+      notes.add("minCopies " + min + " keeps " + SloReason.units(cap, units));
     }
-    int copies = Math.min(max, instances * per);
-    if (copies < instances * per) {
+    int copies = Math.min(max, units * per);
+    if (copies < units * per) {
       limitedBy.add("at most " + max + " copies (bounds and guardrails)");
     }
     notes.addAll(limitedBy);

@@ -126,7 +126,17 @@ final class SloReason {
         + " requests were refused for want of a copy (NoCapacityInvocationFailures); ";
   }
 
-  /** What the change is, from the copies decided against those asked for. */
+  /** "1 instance", "3 copies": {@code n} of the engine's units. */
+  static String units(SloCapacity cap, int n) {
+    return cap.unit() == SloCapacity.Unit.COPY
+        ? n + (n == 1 ? " copy" : " copies")
+        : n + (n == 1 ? " instance" : " instances");
+  }
+
+  /**
+   * What the change is, from the copies decided against those asked for (a shared endpoint's engine
+   * wishes copies, so it never fills an instance: it always adds).
+   */
   static String verb(int copies, int asked, boolean adding, boolean refused, int held) {
     if (copies > asked) {
       return adding || refused
@@ -190,14 +200,20 @@ final class SloReason {
         + " on "
         + serving(cap, learnt)
         + ": "
-        + held
-        + " instance"
-        + (held == 1 ? "" : "s")
-        + " of "
-        + cap.copiesPerInstance()
-        + ", "
-        + copies
-        + " copies"
+        + (cap.unit() == SloCapacity.Unit.COPY
+            ? "wishes "
+                + copies
+                + (copies == 1 ? " copy" : " copies")
+                + " (a component of a shared endpoint wishes copies, not whole instances: the"
+                + " arbiter places every component's copies and decides the instances)"
+            : held
+                + " instance"
+                + (held == 1 ? "" : "s")
+                + " of "
+                + cap.copiesPerInstance()
+                + ", "
+                + copies
+                + " copies")
         + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")")
         + "; objective "
         + window.describe();

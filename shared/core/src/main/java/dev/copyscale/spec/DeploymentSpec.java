@@ -74,6 +74,16 @@ public record DeploymentSpec(
         apiVersion, name, executionRoleArn, endpoint, List.of(member), shared, guardrails);
   }
 
+  /**
+   * The name of what this spec scales in the state table (its target state, ledger and intents):
+   * the deployment's in the single form; {@code DEPLOYMENT.COMPONENT} for a member view of a shared
+   * endpoint ({@link #member}). A dot never appears in a deployment or component name, so no two
+   * targets' names meet.
+   */
+  public String targetName() {
+    return shared ? name + "." + component().name() : name;
+  }
+
   /** One component on the endpoint with its scaling. */
   public record Member(Component component, Scaling scaling) {
     public String name() {

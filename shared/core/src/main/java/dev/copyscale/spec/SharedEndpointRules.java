@@ -12,6 +12,7 @@ import dev.copyscale.spec.DeploymentSpec.Dimension;
 import dev.copyscale.spec.DeploymentSpec.Endpoint;
 import dev.copyscale.spec.DeploymentSpec.ManagedInstanceScaling;
 import dev.copyscale.spec.DeploymentSpec.Member;
+import dev.copyscale.spec.DeploymentSpec.Schedule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class SharedEndpointRules {
   static void check(DeploymentSpec spec, Problems problems, boolean listed) {
     SharedEndpointRules rules = new SharedEndpointRules(spec, problems, listed);
     rules.names();
+    rules.scheduleNames();
     rules.shape();
     rules.capacity();
   }
@@ -81,6 +83,35 @@ public final class SharedEndpointRules {
       }
       for (int j = 0; j < c.adapters().size(); j++) {
         unique(seen, c.adapters().get(j).name(), path(i) + ".adapters[" + j + "].name");
+      }
+    }
+  }
+
+  /**
+   * The components' schedules are EventBridge Scheduler schedules in the deployment's one group,
+   * and a schedule's name says which component it moves: one name each across the components
+   * (within one component SpecRules says so).
+   */
+  private void scheduleNames() {
+    Map<String, Integer> owner = new HashMap<>();
+    for (int i = 0; i < spec.components().size(); i++) {
+      Member m = spec.components().get(i);
+      if (m.scaling() == null) {
+        continue;
+      }
+      for (int j = 0; j < m.scaling().schedules().size(); j++) {
+        String name = m.scaling().schedules().get(j).name();
+        Integer first = owner.putIfAbsent(name, i);
+        if (first != null && first != i) {
+          problems.add(
+              scalingPath(i) + ".schedules[" + j + "].name",
+              "\""
+                  + name
+                  + "\" is also a schedule of "
+                  + path(first)
+                  + ": the components' schedules share the deployment's Scheduler group, so each"
+                  + " needs a name of its own");
+        }
       }
     }
   }
@@ -204,6 +235,40 @@ public final class SharedEndpointRules {
       Arbiter.checkHoldable(limits(spec, type.get()), wishes);
     } catch (CapacityConflictException conflict) {
       problems.add(listed ? "components" : "component", conflict.getMessage());
+      return;
+    }
+    // A schedule's minimum is held beside the other components' own minimums.
+    for (int i = 0; i < spec.components().size(); i++) {
+      List<Schedule> schedules = spec.components().get(i).scaling().schedules();
+      for (int j = 0; j < schedules.size(); j++) {
+        Schedule sc = schedules.get(j);
+        ComponentWish base = wishes.get(i);
+        List<ComponentWish> during = new ArrayList<>(wishes);
+        during.set(
+            i,
+            new ComponentWish(
+                base.name(),
+                base.priority(),
+                base.perCopy(),
+                sc.minCapacity(),
+                Math.max(sc.minCapacity(), base.maxCopies()),
+                sc.minCapacity(),
+                sc.minCapacity(),
+                "schedule " + sc.name()));
+        String at = scalingPath(i) + ".schedules[" + j + "].minCopies";
+        try {
+          if (!problems.at(at)) {
+            Arbiter.checkHoldable(limits(spec, type.get()), during);
+          }
+        } catch (CapacityConflictException conflict) {
+          problems.add(
+              at,
+              "("
+                  + sc.minCapacity()
+                  + ") cannot be held beside the other components' minCopies: "
+                  + conflict.getMessage());
+        }
+      }
     }
   }
 

@@ -38,6 +38,19 @@ class AcceleratorsTest {
   }
 
   @Test
+  void anAllReduceBusBandwidthMeasuredOnTheInstancesWinsOverTheDatasheetLinkAndCitesItsRun() {
+    Accelerator a10g = gpu("ml.g5.12xlarge");
+    assertThat(a10g.allReduceMeasured()).isTrue();
+    assertThat(a10g.allReduceBytesPerSecond()).isEqualTo(3.1e9);
+    assertThat(a10g.source()).contains("nccl-tests").contains("pytorch/pytorch#127077");
+    assertThat(a10g.linkLabel()).isEqualTo("PCIe 64 GB/s (all-reduce measured at 3.1 GB/s)");
+    Accelerator l4 = gpu("ml.g6.12xlarge");
+    assertThat(l4.allReduceMeasured()).isFalse();
+    assertThat(l4.allReduceBytesPerSecond()).isEqualTo(l4.linkBytesPerSecondEachWay());
+    assertThat(l4.linkLabel()).isEqualTo("PCIe 64 GB/s");
+  }
+
+  @Test
   void everyCatalogModelsArchitectureAccountsForItsParameters() {
     for (ModelProfile m : catalog.models()) {
       ModelProfile.Architecture a = m.architecture().orElseThrow(() -> new AssertionError(m.id()));

@@ -57,6 +57,22 @@ class CopyPhysicsTest {
   }
 
   @Test
+  void g5sAllReducesRunAtTheBusBandwidthMeasuredOnG5NotTheDatasheetsPcieLink() {
+    // Llama 3 8B's prefill of 550 tokens over four A10Gs: 64 all-reduces of 550 x 4,096 x 2
+    // bytes, each 2 x 3/4 of it at nccl-tests' 3.1 GB/s bus bandwidth, plus 25 us of latency.
+    CopyPhysics llamaOnFourA10g = Physics.of(Physics.LLAMA3_8B, "ml.g5.12xlarge", 4);
+    double message = 550 * 4096 * 2.0;
+    assertThat(llamaOnFourA10g.allReduceMs(550))
+        .isCloseTo(64 * (1.5 * message / 3.1e9 * 1000 + 0.025), within(0.01));
+    // The L4 has no measurement: half its datasheet's 64 GB/s, ten times faster a byte.
+    CopyPhysics llamaOnFourL4 = Physics.of(Physics.LLAMA3_8B, "ml.g6.12xlarge", 4);
+    assertThat(llamaOnFourL4.allReduceMs(550))
+        .isCloseTo(64 * (1.5 * message / 32e9 * 1000 + 0.025), within(0.01));
+    // One token's all-reduce is mostly latency: a decode step's cost a seventh more, not ten times.
+    assertThat(llamaOnFourA10g.allReduceMs(1) / llamaOnFourL4.allReduceMs(1)).isBetween(1.1, 1.2);
+  }
+
+  @Test
   void aMixtureOfExpertsReadsOnlyTheExpertsItsTokensAreRoutedTo() {
     CopyPhysics mixtral = Physics.of("mistralai/Mixtral-8x7B-Instruct-v0.1", "ml.p4de.24xlarge", 2);
     double one = mixtral.weightBytesRead(1);

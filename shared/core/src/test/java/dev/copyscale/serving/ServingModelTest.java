@@ -47,6 +47,20 @@ class ServingModelTest {
   }
 
   @Test
+  void aCopyShardedOverG5sPcieSaysItsAllReducesAreTheMeasuredOnes() {
+    assertThat(resolve(Physics.LLAMA3_8B, "ml.g5.12xlarge", 4, false).model().orElseThrow())
+        .extracting(ServingModel::provenance)
+        .asString()
+        .endsWith(
+            ", all-reduces (3.1 GB/s bus bandwidth measured by nccl-tests, catalog"
+                + " accelerators.csv)");
+    assertThat(resolve(Physics.LLAMA3_8B, "ml.g6.12xlarge", 4, false).model().orElseThrow())
+        .extracting(ServingModel::provenance)
+        .asString()
+        .doesNotContain("all-reduces");
+  }
+
+  @Test
   void theBundledTableWinsForEngineSloAndNotForTheTwin() {
     ServingModel planned =
         resolve(Physics.LLAMA3_8B, "ml.g5.12xlarge", 1, true).model().orElseThrow();

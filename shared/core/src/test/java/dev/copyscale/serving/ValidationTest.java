@@ -38,9 +38,9 @@ class ValidationTest {
   static final Map<String, double[]> DOCUMENTED = new LinkedHashMap<>();
 
   static {
-    DOCUMENTED.put("Yi-1.5-34B-Chat", new double[] {-0.65, -0.17, 0.93});
+    DOCUMENTED.put("Yi-1.5-34B-Chat", new double[] {0.05, -0.09, 0.11});
     DOCUMENTED.put("Meta-Llama-3-8B-Instruct on NIM", new double[] {-0.48, 0.01, -0.08});
-    DOCUMENTED.put("Meta-Llama-3-8B-Instruct TP2", new double[] {-0.48, 0.07, 0.28});
+    DOCUMENTED.put("Meta-Llama-3-8B-Instruct TP2", new double[] {0.03, 0.09, -0.12});
     DOCUMENTED.put("Llama-3.1-70B-Instruct", new double[] {0.13, -0.50, 1.60});
     DOCUMENTED.put("Mixtral-8x22B-Instruct-v0.1", new double[] {-0.26, -0.64, 0.32});
     DOCUMENTED.put("Llama-2-7b 128-token prompt", new double[] {-0.10, Double.NaN, Double.NaN});
@@ -48,14 +48,18 @@ class ValidationTest {
     DOCUMENTED.put("Llama-2-70b 128-token prompt", new double[] {-0.22, Double.NaN, Double.NaN});
     DOCUMENTED.put("Llama-2-70b 2048-token prompt", new double[] {0.35, Double.NaN, Double.NaN});
     DOCUMENTED.put("Llama-2-7b-hf", new double[] {Double.NaN, -0.15, 0.87});
-    DOCUMENTED.put("Llama-2-7b-hf TP4", new double[] {Double.NaN, -0.08, 1.28});
+    DOCUMENTED.put("Llama-2-7b-hf TP4", new double[] {Double.NaN, -0.08, 1.19});
     DOCUMENTED.put("Llama-2-13b-hf TP8", new double[] {Double.NaN, -0.12, 0.25});
     DOCUMENTED.put("Llama-2-70b-hf TP8", new double[] {Double.NaN, -0.12, 0.36});
-    DOCUMENTED.put("Llama-2-13b-hf TP4", new double[] {Double.NaN, -0.10, 1.83});
+    DOCUMENTED.put("Llama-2-13b-hf TP4", new double[] {Double.NaN, -0.10, 1.30});
     DOCUMENTED.put("Llama-2-7b-hf TP8 A100", new double[] {Double.NaN, -0.34, 1.07});
-    DOCUMENTED.put("Llama-2-7b-hf TP8 A10G", new double[] {Double.NaN, -0.14, 2.50});
-    DOCUMENTED.put("Llama-2-13b-hf TP8 A10G", new double[] {Double.NaN, -0.12, 3.29});
-    DOCUMENTED.put("Llama-2-70b-hf TP8 A10G", new double[] {Double.NaN, -0.27, 6.55});
+    DOCUMENTED.put("Llama-2-7b-hf TP8 A10G", new double[] {Double.NaN, -0.14, 2.36});
+    DOCUMENTED.put("Llama-2-13b-hf TP8 A10G", new double[] {Double.NaN, -0.12, 3.03});
+    DOCUMENTED.put("Llama-2-70b-hf TP8 A10G", new double[] {Double.NaN, -0.24, 3.69});
+    DOCUMENTED.put("Llama-3.1-8B-Instruct L4 TGI 3", new double[] {Double.NaN, Double.NaN, 1.24});
+    DOCUMENTED.put("Llama-3.1-8B-Instruct 4xL4 TGI 3", new double[] {Double.NaN, Double.NaN, 3.48});
+    DOCUMENTED.put(
+        "Llama-3.1-70B-Instruct 8xH100 TGI 3", new double[] {Double.NaN, Double.NaN, 0.73});
   }
 
   record Published(

@@ -464,6 +464,89 @@ class SloDecisionTest {
     assertThat(d.next().intent()).isEmpty();
   }
 
+  /**
+   * The same decision for the {@code chat} component of
+   * examples/simulate/shared/two-models-slo.yaml (the bundled example's model, copies and objective
+   * on the same instance type, sharing the endpoint with {@code code}): it wishes copies, not whole
+   * instances.
+   */
+  private static SloDecision decideShared(LoadHistory history, int copies) {
+    DeploymentSpec endpoint =
+        dev.copyscale.spec.SpecParser.parse(
+                dev.copyscale.testing.RepoFiles.read(
+                    "examples/simulate/shared/two-models-slo.yaml"))
+            .orThrow();
+    ScalingTarget chat = ScalingTarget.members(endpoint, Catalog.bundled()).get(0);
+    SloCapacity shared = SloCapacity.of(chat.spec(), Catalog.bundled());
+    assertThat(shared.unit()).isEqualTo(SloCapacity.Unit.COPY);
+    Instant now = history.end();
+    return SloDecision.decide(
+        new SloDecision.Inputs(
+            chat,
+            shared,
+            new RequestSize(shared),
+            history,
+            List.of(),
+            OptionalInt.empty(),
+            TargetState.initial(chat.name()),
+            new LiveCapacity(
+                copies, 1, 8, (copies + 3) / 4, Optional.of("InService"), "InService", copies),
+            now,
+            WakeUp.tick("tick#" + now, Source.SLO, "tick", ""),
+            Optional.empty()));
+  }
+
+  @Test
+  void onASharedEndpointItWishesTheCopiesItsLoadNeedsNotWholeInstances() {
+    assertThat(cap.unit()).isEqualTo(SloCapacity.Unit.INSTANCE);
+    // Alone, a quiet load keeps its instance filled: copies on it cost nothing more.
+    LoadHistory quiet = steady(cap, 2, repeat(40, 0.5));
+    assertThat(decide(quiet, 2).plan().copies()).isEqualTo(4);
+    // Shared, the room is its siblings' as much as its own: it gives back the copy it does not
+    // need (the window shows none needed), and the arbiter decides the instances.
+    SloDecision shared = decideShared(quiet, 2);
+    assertThat(shared.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(shared.plan().copies()).isEqualTo(1);
+    assertThat(shared.entry().reason())
+        .startsWith("releasing: the 30-minute peak")
+        .contains(": wishes 1 copy (a component of a shared endpoint wishes copies")
+        .doesNotContain("instance of 4");
+
+    // A rise: alone, whole instances of copies; shared, the copies the load needs.
+    double[] load = repeat(40, 1);
+    load[39] = 9;
+    SloDecision alone = decide(steady(cap, 4, load), 4);
+    SloDecision rise = decideShared(steady(cap, 4, load), 4);
+    assertThat(rise.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(rise.entry().reason()).startsWith("adding: ");
+    assertThat(rise.plan().copies()).isGreaterThan(4);
+    assertThat(alone.plan().copies())
+        .isEqualTo(4 * ((rise.plan().copies() + 3) / 4))
+        .isGreaterThan(rise.plan().copies());
+    assertThat(rise.entry().reason())
+        .contains("need " + rise.plan().copies() + " copies at")
+        .contains("wishes " + rise.plan().copies() + " copies");
+  }
+
+  @Test
+  void onASharedEndpointCopiesAreHeldAndReleasedByTheSameWindow() {
+    double[] load = repeat(40, 0.5);
+    load[20] = 7;
+    // The burst 20 minutes ago is in the 30-minute window: the copies its peak needs stay, not
+    // the one copy the last minutes need (alone: the two whole instances they sit on).
+    SloDecision held = decideShared(steady(cap, 8, load), 8);
+    assertThat(held.plan().copies()).isBetween(3, 7);
+    assertThat(held.entry().reason()).contains("30-minute peak");
+    assertThat(decide(steady(cap, 8, load), 8).outcome()).isEqualTo(Outcome.NO_CHANGE);
+    // 40 minutes on: back to the copy the load needs, not to a whole instance of them.
+    double[] later = repeat(80, 0.5);
+    later[20] = 7;
+    SloDecision released = decideShared(steady(cap, 8, later), 8);
+    assertThat(released.outcome()).isEqualTo(Outcome.SCALED);
+    assertThat(released.plan().copies()).isEqualTo(1);
+    assertThat(decide(steady(cap, 8, later), 8).plan().copies()).isEqualTo(4);
+  }
+
   /** The decision's inputs, woken by a tick (trigger "tick") or by the alarm {@code trigger}. */
   static SloDecision.Inputs inputs(
       DeploymentSpec spec,

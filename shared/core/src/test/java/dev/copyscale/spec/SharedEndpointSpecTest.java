@@ -337,6 +337,41 @@ class SharedEndpointSpecTest {
     assertThat(parse(doc).problems()).isEmpty();
   }
 
+  /** Each component's schedules, as its own scaling has them. */
+  private static void schedules(ObjectNode doc, int component, String yamlList) {
+    ((ObjectNode) doc.at("/components/" + component + "/scaling")).set("schedules", yaml(yamlList));
+  }
+
+  @Test
+  void schedulesOfDifferentComponentsNeedNamesOfTheirOwn() {
+    ObjectNode doc = shared();
+    schedules(doc, 0, "[{name: nights, cron: '0 20 ? * * *', minCopies: 1, maxCopies: 2}]");
+    schedules(doc, 1, "[{name: nights, cron: '0 21 ? * * *', minCopies: 1, maxCopies: 2}]");
+    assertProblem(
+        doc,
+        "components[1].scaling.schedules[0].name",
+        "\"nights\" is also a schedule of components[0]");
+    schedules(doc, 1, "[{name: code-nights, cron: '0 21 ? * * *', minCopies: 1, maxCopies: 2}]");
+    assertThat(parse(doc).problems()).isEmpty();
+  }
+
+  /** A schedule's minimum is held beside the other components' own minimums. */
+  @Test
+  void aSchedulesMinimumMustFitBesideTheOtherComponents() {
+    ObjectNode doc = shared();
+    // 3 instances of 4 GPUs hold 12 copies; chat's minimum holds 1.
+    schedules(doc, 1, "[{name: launch, cron: '0 8 ? * * *', minCopies: 12, maxCopies: 12}]");
+    set(doc, "components[1].scaling.maxCopies", 12);
+    List<Problem> problems = parse(doc).problems();
+    assertThat(problems)
+        .extracting(Problem::path)
+        .containsExactly("components[1].scaling.schedules[0].minCopies");
+    assertThat(problems.get(0).message())
+        .startsWith("(12) cannot be held beside the other components' minCopies: ");
+    schedules(doc, 1, "[{name: launch, cron: '0 8 ? * * *', minCopies: 11, maxCopies: 12}]");
+    assertThat(parse(doc).problems()).isEmpty();
+  }
+
   @Test
   void theMinimumCopiesOfAllComponentsMustFitTheBudget() {
     ObjectNode doc = shared();

@@ -7,6 +7,7 @@ import dev.copyscale.aws.observe.LiveView;
 import dev.copyscale.aws.store.Retry;
 import dev.copyscale.aws.store.StateStore;
 import dev.copyscale.catalog.InstanceType;
+import dev.copyscale.scaling.capacity.Bounds;
 import dev.copyscale.scaling.capacity.LiveCapacity;
 import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.convergence.Convergence;
@@ -216,13 +217,11 @@ public final class DecisionLoop {
       boolean self = member.name().equals(target.name());
       ComponentCopies copies =
           self ? new ComponentCopies(live.capacity(), live.servingCopies()) : reader.copies(spec);
-      int minCopies = self ? live.minCapacity() : spec.scaling().minCapacity();
-      int maxCopies =
-          Math.max(
-              minCopies,
-              Math.min(
-                  self ? live.maxCapacity() : spec.scaling().maxCapacity(),
-                  spec.guardrails().maxCopies()));
+      // A sibling's bounds as its scalable target holds them: its schedules move them.
+      Bounds bounds =
+          self ? new Bounds(live.minCapacity(), live.maxCapacity()) : reader.bounds(spec);
+      int minCopies = bounds.min();
+      int maxCopies = Math.max(minCopies, Math.min(bounds.max(), spec.guardrails().maxCopies()));
       components.add(
           new EndpointGrant.Component(
               spec.component().name(),

@@ -143,7 +143,6 @@ public final class DeployService {
     refuseForeignRole(spec);
     refuseUnschedulable(spec);
     refuseSharedResources(spec);
-    refuseNotYetRunnable(spec);
     refuseMisfits(spec);
     String specJson = toJson(document);
     List<String> alarms = alarmNames(spec);
@@ -268,23 +267,6 @@ public final class DeployService {
               + (misfits.size() == 1 ? " problem" : " problems")
               + "; `copyscale preflight` shows the whole report):\n  - "
               + String.join("\n  - ", misfits));
-    }
-  }
-
-  /**
-   * The scaling copyscale cannot yet run per component of a shared endpoint (engines orchestrated
-   * and slo, schedules) is refused before anything is created: docs/endpoints.md, Status.
-   */
-  private static void refuseNotYetRunnable(DeploymentSpec spec) {
-    List<String> refusals = dev.copyscale.deploy.SharedScaling.notYetRunnable(spec);
-    if (!refusals.isEmpty()) {
-      throw new IllegalArgumentException(
-          "the spec puts "
-              + spec.components().size()
-              + " components on endpoint "
-              + spec.endpoint().name()
-              + ", and nothing was created:\n  - "
-              + String.join("\n  - ", refusals));
     }
   }
 

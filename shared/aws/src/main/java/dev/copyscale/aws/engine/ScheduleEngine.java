@@ -55,19 +55,6 @@ public final class ScheduleEngine implements ScalingEngine {
   @Override
   public ScalingResult onSchedule(Deployment deployment, ScheduleRequest request) {
     DeploymentSpec spec = deployment.spec();
-    if (spec.shared()) {
-      // Deploy refuses schedules on a shared endpoint; an operator's bounds would move only the
-      // first component's target.
-      throw new IllegalArgumentException(
-          "deployment "
-              + spec.name()
-              + " puts "
-              + spec.components().size()
-              + " components on endpoint "
-              + spec.endpoint().name()
-              + ": bounds for one of its components are not wired yet (docs/endpoints.md); change"
-              + " components[i].scaling in its spec and deploy it");
-    }
     Instant now = clock.instant();
     if (request.schedule().isPresent()) {
       Schedule named = ScheduleRules.named(spec, request.schedule().get());

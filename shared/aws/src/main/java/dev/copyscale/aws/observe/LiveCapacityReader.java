@@ -2,6 +2,7 @@ package dev.copyscale.aws.observe;
 
 import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.deploy.ResourceNames;
+import dev.copyscale.scaling.capacity.Bounds;
 import dev.copyscale.scaling.capacity.LiveCapacity;
 import dev.copyscale.spec.DeploymentSpec;
 import dev.copyscale.spec.DeploymentSpec.Dimension;
@@ -44,6 +45,28 @@ public final class LiveCapacityReader {
         : new ComponentCopies(
             runtime.desiredCopyCount() == null ? 0 : runtime.desiredCopyCount(),
             runtime.currentCopyCount() == null ? 0 : runtime.currentCopyCount());
+  }
+
+  /**
+   * The bounds of the component a member view names, as its scalable target holds them (its
+   * schedules and an operator's override move them); the spec's own when it has no target (one
+   * read, for the arbiter, which holds every sibling's minimum).
+   */
+  public Bounds bounds(DeploymentSpec member) {
+    ResourceNames names = ResourceNames.of(member);
+    return aws
+        .autoScaling()
+        .describeScalableTargets(
+            b ->
+                b.serviceNamespace(ServiceNamespace.SAGEMAKER)
+                    .resourceIds(names.scalableResourceId())
+                    .scalableDimension(names.scalableDimension()))
+        .scalableTargets()
+        .stream()
+        .findFirst()
+        .map(t -> new Bounds(t.minCapacity(), t.maxCapacity()))
+        .orElseGet(
+            () -> new Bounds(member.scaling().minCapacity(), member.scaling().maxCapacity()));
   }
 
   /**

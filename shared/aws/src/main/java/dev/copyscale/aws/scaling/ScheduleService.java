@@ -56,16 +56,56 @@ public final class ScheduleService {
             .deployment(name)
             .filter(r -> !r.deleting())
             .orElseThrow(() -> new IllegalArgumentException("unknown deployment \"" + name + "\""));
-    Deployment deployment =
-        specs
-            .deployment(record)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "deployment \""
-                            + name
-                            + "\" has not reached InService yet; nothing to scale"));
-    return List.of(engines.schedules().onSchedule(deployment, request));
+    List<Deployment> members = specs.members(record);
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException(
+          "deployment \"" + name + "\" has not reached InService yet; nothing to scale");
+    }
+    return List.of(engines.schedules().onSchedule(target(name, members, request), request));
+  }
+
+  /**
+   * The target a request moves: a schedule's is the component whose spec lists it; an override's,
+   * on an endpoint shared by several components, is the one its {@code component} names.
+   */
+  private static Deployment target(String name, List<Deployment> members, ScheduleRequest request) {
+    List<String> components =
+        members.stream().map(m -> m.spec().component().name()).sorted().toList();
+    if (request.schedule().isPresent()) {
+      String schedule = request.schedule().get();
+      return members.stream()
+          .filter(
+              m -> m.spec().scaling().schedules().stream().anyMatch(s -> s.name().equals(schedule)))
+          .findFirst()
+          .orElseGet(() -> members.get(0)); // the schedule rules name the unknown schedule
+    }
+    if (request.component().isEmpty()) {
+      if (members.size() == 1) {
+        return members.get(0);
+      }
+      throw new IllegalArgumentException(
+          "schedule event: deployment \""
+              + name
+              + "\" puts "
+              + members.size()
+              + " components on one endpoint: name the one to move in \"component\" (one of "
+              + components
+              + ")");
+    }
+    String component = request.component().get();
+    return members.stream()
+        .filter(m -> m.spec().component().name().equals(component))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "schedule event: \"component\": deployment \""
+                        + name
+                        + "\" has no component \""
+                        + component
+                        + "\" (its components: "
+                        + components
+                        + ")"));
   }
 
   /** The reconcile tick: every deployment not being deleted, each isolated from the others. */

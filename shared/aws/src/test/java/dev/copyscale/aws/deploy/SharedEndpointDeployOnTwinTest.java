@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.copyscale.aws.testing.TwinStack;
 import dev.copyscale.deploy.DeployResult;
 import dev.copyscale.deploy.Phase;
+import dev.copyscale.scaling.capacity.Bounds;
 import dev.copyscale.spec.SpecParser;
 import dev.copyscale.testing.RepoFiles;
+import dev.copyscale.twin.account.Stack;
 import dev.copyscale.twin.account.TwinAccount;
 import java.time.Duration;
 import java.util.List;
@@ -135,21 +137,87 @@ class SharedEndpointDeployOnTwinTest {
     assertThat(world.sageMaker().state().endpointConfigs()).as("endpoint configs").isEmpty();
   }
 
-  @Test
-  void schedulesOnASharedEndpointAreRefusedBeforeAnythingIsCreated() {
+  /** The example with a business-hours schedule on code. */
+  static ObjectNode withCodeSchedule() {
     ObjectNode doc = example();
     ((ObjectNode) doc.at("/components/1/scaling"))
         .set(
             "schedules",
             SpecParser.toTree(
-                    "s: [{name: nights, cron: '0 20 ? * * *', minCopies: 1, maxCopies: 2}]")
+                    "s: [{name: business-hours, cron: '0 8 ? * MON-FRI *', minCopies: 3,"
+                        + " maxCopies: 4}]")
                 .get("s"));
-    assertThatThrownBy(() -> deploy.submit(doc))
+    return doc;
+  }
+
+  /** The scheduled-scaling function's reconcile tick, every minute. */
+  Stack reconcileTicks() {
+    return Stack.ticking(
+        now -> stack.services().schedules().handle(TwinStack.tick(), TwinStack.ORIGIN));
+  }
+
+  Bounds bounds(String component) {
+    ScalableTarget t =
+        DeployOnTwinTest.targets(world).stream()
+            .filter(x -> x.resourceId().equals("inference-component/" + component))
+            .findFirst()
+            .orElseThrow();
+    return new Bounds(t.minCapacity(), t.maxCapacity());
+  }
+
+  @Test
+  void aComponentsScheduleMovesItsOwnBoundsAndCopiesAlone() {
+    deployed(withCodeSchedule());
+    assertThat(world.scheduler().listSchedules(b -> {}).schedules())
+        .singleElement()
+        .satisfies(s -> assertThat(s.name()).isEqualTo("business-hours"));
+    ObjectNode fired = (ObjectNode) TwinStack.json("schedule-business-hours.json");
+    fired.put("deployment", "shared");
+
+    stack.services().schedules().handle(fired, TwinStack.ORIGIN);
+    world.advance(Duration.ofMinutes(15), reconcileTicks());
+
+    assertThat(bounds("code")).isEqualTo(new Bounds(3, 4));
+    assertThat(stack.desiredCopies("code")).isEqualTo(3);
+    assertThat(bounds("chat")).as("the other component's bounds").isEqualTo(new Bounds(1, 8));
+    assertThat(stack.desiredCopies("chat")).isEqualTo(2);
+    assertThat(stack.store().ledger("shared.code", java.time.Instant.EPOCH))
+        .anySatisfy(e -> assertThat(e.trigger()).contains("business-hours"));
+  }
+
+  @Test
+  void anOperatorsBoundsMoveTheComponentTheyName() {
+    deployed(example());
+    stack
+        .services()
+        .schedules()
+        .handle(TwinStack.json("schedule-override-component.json"), TwinStack.ORIGIN);
+    world.advance(Duration.ofMinutes(15), reconcileTicks());
+
+    assertThat(bounds("chat")).isEqualTo(new Bounds(3, 6));
+    assertThat(stack.desiredCopies("chat")).isEqualTo(3);
+    assertThat(bounds("code")).as("the other component's bounds").isEqualTo(new Bounds(1, 4));
+    assertThat(stack.desiredCopies("code")).isEqualTo(1);
+  }
+
+  @Test
+  void boundsThatDoNotNameAComponentOfASharedEndpointAreRefusedNamingThem() {
+    deployed(example());
+    ObjectNode bounds = (ObjectNode) TwinStack.json("schedule-explicit-bounds.json");
+    bounds.put("deployment", "shared");
+    assertThatThrownBy(() -> stack.services().schedules().handle(bounds, TwinStack.ORIGIN))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("nothing was created")
-        .hasMessageContaining("components[1].scaling.schedules: cannot yet move the bounds");
-    assertThat(world.sageMaker().state().models()).isEmpty();
-    assertThat(stack.store().deployments()).isEmpty();
+        .hasMessageContaining("puts 2 components on one endpoint")
+        .hasMessageContaining("\"component\" (one of [chat, code])");
+    bounds.put("component", "embed");
+    assertThatThrownBy(() -> stack.services().schedules().handle(bounds, TwinStack.ORIGIN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has no component \"embed\" (its components: [chat, code])");
+    // Nothing moved; the tick leaves both components as they are.
+    stack.services().schedules().handle(TwinStack.tick(), TwinStack.ORIGIN);
+    assertThat(bounds("chat")).isEqualTo(new Bounds(1, 8));
+    assertThat(stack.desiredCopies("chat")).isEqualTo(2);
+    assertThat(stack.desiredCopies("code")).isEqualTo(1);
   }
 
   /**
@@ -165,22 +233,6 @@ class SharedEndpointDeployOnTwinTest {
     deployed(doc);
     assertThat(stack.store().deployment("shared").orElseThrow().phase()).isEqualTo(Phase.InService);
     assertThat(components()).contains("chat InService", "code InService");
-  }
-
-  /** Bounds for the deployment would move only its first component's target: refused. */
-  @Test
-  void anOperatorsBoundsAreRefusedForASharedEndpoint() {
-    deployed(example());
-    ObjectNode bounds = (ObjectNode) TwinStack.json("schedule-explicit-bounds.json");
-    bounds.put("deployment", "shared");
-    assertThatThrownBy(() -> stack.services().schedules().handle(bounds, TwinStack.ORIGIN))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("puts 2 components on endpoint shared")
-        .hasMessageContaining("not wired yet");
-    // The tick leaves both components as they are.
-    stack.services().schedules().handle(TwinStack.tick(), TwinStack.ORIGIN);
-    assertThat(stack.desiredCopies("chat")).isEqualTo(2);
-    assertThat(stack.desiredCopies("code")).isEqualTo(1);
   }
 
   /**

@@ -117,9 +117,10 @@ class SharedEndpointScalingOnTwinTest {
 
   /**
    * Engine slo on code (events/deploy-shared-endpoint-slo.json) with the budget lowered to one
-   * instance: without load it fills the instance its minimum holds (docs/slo.md), but chat's two
-   * copies hold half of it, so the arbiter grants code 2 and its ledger says chat (priority 10)
-   * holds the rest of what the budget buys.
+   * instance. Without load it wishes the copy its load needs, not the instance its minimum holds
+   * (on a shared endpoint it wishes copies: docs/slo.md), so it leaves chat's room alone. Under a
+   * load that needs every copy its bounds allow, chat's two copies hold half the one instance the
+   * budget buys, so the arbiter grants code 2 and its ledger says the budget held it back.
    */
   @Test
   void engineSloOnAComponentIsGrantedWithinTheBudgetBesideANativeOne() {
@@ -131,6 +132,16 @@ class SharedEndpointScalingOnTwinTest {
     TwinStack slo = TwinStack.fresh(TwinStack.START).deploy(spec);
     AlarmService sloAlarms = slo.services().alarms();
     slo.account().advance(Duration.ofMinutes(10), Stack.ticking(now -> sloAlarms.tick()));
+    assertThat(slo.desiredCopies("code")).as("no load: the copy its minimum keeps").isEqualTo(1);
+    assertThat(slo.store().ledger("shared.code", Instant.EPOCH))
+        .noneMatch(e -> e.source() == Source.SLO && e.to() > 1);
+
+    // 12 requests a second on code's one copy, 200 in flight on it: past what 4 copies carry.
+    for (int i = 0; i < 60; i++) {
+      Instant start = slo.account().clock().instant();
+      slo.publishServed("code", start, 120, 1, 16_000, 200);
+      slo.account().advance(Duration.ofSeconds(10), Stack.ticking(now -> sloAlarms.tick()));
+    }
 
     assertThat(slo.desiredCopies("chat")).isEqualTo(2);
     assertThat(slo.desiredCopies("code")).isEqualTo(2);
@@ -143,7 +154,8 @@ class SharedEndpointScalingOnTwinTest {
               assertThat(e.to()).isEqualTo(2);
               // chat's copies are Application Auto Scaling's (engine native): the arbiter holds
               // them, so it is the budget, not chat's priority, that holds code back.
-              assertThat(e.limitedBy()).containsExactly("endpoint.budget");
+              assertThat(e.limitedBy())
+                  .containsExactly("at most 4 copies (bounds and guardrails)", "endpoint.budget");
               assertThat(e.reason())
                   .contains(
                       "; arbiter: code: 1 -> 2 copies (wished 4): held back by the budget"

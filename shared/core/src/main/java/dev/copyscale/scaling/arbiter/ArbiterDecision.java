@@ -42,6 +42,39 @@ public record ArbiterDecision(
     return (int) layout.stream().filter(PlannedInstance::added).count();
   }
 
+  /**
+   * What the decision plans for the endpoint's instances, for the decision log: {@code instances: 1
+   * -> 2 planned ($14.18/h): 1 added for copies no running instance has room for}, {@code
+   * instances: 2 -> 1 planned ($7.09/h): first fit places every copy on 1; an instance goes once no
+   * copy is left on it}, or {@code instances: 2 ($14.18/h) hold every copy}. Planned, because the
+   * running placement is rebuilt from copy counts (SageMaker reports no placement) and SageMaker
+   * chooses which copies a lower count removes: an instance one of its copies stays on is not
+   * released.
+   */
+  public String instancesLine() {
+    String s =
+        "instances: "
+            + (instances() == instancesNow ? "" : instancesNow + " -> ")
+            + instances()
+            + (instances() == instancesNow ? " (" : " planned (")
+            + Words.dollarsAnHour(usdPerHour)
+            + ")";
+    List<String> why = new java.util.ArrayList<>();
+    if (added() > 0) {
+      why.add(added() + " added for copies no running instance has room for");
+    }
+    if (!released.isEmpty()) {
+      why.add(
+          "first fit places every copy on "
+              + instances()
+              + "; an instance goes once no copy is left on it");
+    }
+    if (why.isEmpty()) {
+      return s + " hold every copy" + overCap.map(o -> ": " + o).orElse("");
+    }
+    return s + ": " + String.join("; ", why) + overCap.map(o -> "; " + o).orElse("");
+  }
+
   public Grant grant(String component) {
     return grants.stream()
         .filter(g -> g.component().equals(component))

@@ -95,7 +95,7 @@ public final class BoundsDecision {
     LedgerEntry entry =
         request
             .wakeUp()
-            .entry(spec.name(), in.now())
+            .entry(spec.targetName(), in.now())
             .capacity(capacity, to)
             .limitedBy(limitedBy)
             .outcome(outcome, reason)

@@ -163,7 +163,7 @@ public final class ScheduleRules {
         request
             .eventId()
             .map(id -> "eventbridge#" + id)
-            .orElse("override#" + spec.name() + "#" + now);
+            .orElse("override#" + spec.targetName() + "#" + now);
     Bounds bounds = new Bounds(min, max);
     return new BoundsRequest(
         bounds,
@@ -176,7 +176,7 @@ public final class ScheduleRules {
   public static LedgerEntry overridden(
       DeploymentSpec spec, String trigger, BoundsOverride override, Instant now) {
     return LedgerEntry.builder(
-            spec.name(), now, "overridden#" + trigger + "#" + now, Source.SCHEDULE, trigger)
+            spec.targetName(), now, "overridden#" + trigger + "#" + now, Source.SCHEDULE, trigger)
         .state("[" + override.min() + ", " + override.max() + "]")
         .outcome(
             Outcome.IGNORED,
@@ -202,9 +202,9 @@ public final class ScheduleRules {
     BoundsOverride ended = state.override().get();
     return Optional.of(
         LedgerEntry.builder(
-                spec.name(),
+                spec.targetName(),
                 now,
-                "override-ended#" + spec.name() + "#" + ended.until(),
+                "override-ended#" + spec.targetName() + "#" + ended.until(),
                 Source.OVERRIDE,
                 "override")
             .state("[" + ended.min() + ", " + ended.max() + "]")
@@ -223,7 +223,7 @@ public final class ScheduleRules {
   }
 
   private static String key(DeploymentSpec spec, ScheduledBounds.Window w) {
-    return "schedule#" + spec.name() + "#" + w.schedule().name() + "#" + w.firedAt();
+    return "schedule#" + spec.targetName() + "#" + w.schedule().name() + "#" + w.firedAt();
   }
 
   private static BoundsRequest windowRequest(

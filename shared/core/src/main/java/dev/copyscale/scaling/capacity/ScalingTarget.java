@@ -71,13 +71,9 @@ public record ScalingTarget(
         type);
   }
 
-  /**
-   * The target's name in the state table (its target state, ledger and intents): the deployment's
-   * in the single form; {@code DEPLOYMENT.COMPONENT} for a component of a shared endpoint. A dot
-   * never appears in a deployment or component name, so no two targets' names meet.
-   */
+  /** The target's name in the state table: {@link DeploymentSpec#targetName}. */
   public String name() {
-    return shared() ? spec.name() + "." + spec.component().name() : spec.name();
+    return spec.targetName();
   }
 
   /** Whether this target is one of several components on its endpoint. */

@@ -35,6 +35,15 @@ public final class Convergence {
    */
   public static final Duration GIVE_UP_AFTER = Duration.ofMinutes(30);
 
+  /**
+   * How long a claimed write is left to the invocation that claimed it. The claim is saved before
+   * the write, so another invocation can read the claim while SageMaker does not show the write
+   * yet; within this time it leaves the write to the claimant instead of making it again. It spans
+   * the claimant's own retries of a throttled write (CapacityWriter's back-off, 52 s in all), and
+   * the per-minute tick after a claimant that died writes it again.
+   */
+  public static final Duration CLAIM_LEASE = Duration.ofMinutes(1);
+
   private Convergence() {}
 
   /** One write towards the intent, or why there is none. */
@@ -98,7 +107,26 @@ public final class Convergence {
     if (step instanceof Wait wait) {
       return pending(decision, wait.why());
     }
-    return new Write(state.next(), step);
+    String write = describe(step);
+    Optional<CapacityIntent.Claim> claimed =
+        intent
+            .claim()
+            .filter(c -> c.write().equals(write) && now.isBefore(c.at().plus(CLAIM_LEASE)));
+    if (claimed.isPresent()) {
+      // Another invocation claimed this very write and SageMaker does not show it yet: its write
+      // is on the way. Nothing to record; the claimant records where the decision stands.
+      String why = write + " claimed by another invocation at " + claimed.get().at();
+      return new Waiting(pending(decision, why).entry(), Optional.empty());
+    }
+    return new Write(state.withIntent(Optional.of(intent.claimed(write, now))).next(), step);
+  }
+
+  /** A write as a claim names it. */
+  static String describe(Step step) {
+    if (step instanceof SetCopies c) {
+      return "copies " + c.count();
+    }
+    return "instances " + ((SetInstances) step).count();
   }
 
   /**

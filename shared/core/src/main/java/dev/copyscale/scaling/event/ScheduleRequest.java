@@ -14,11 +14,14 @@ import java.util.TreeSet;
 
 /**
  * What a scheduled-scaling invocation asks: EventBridge Scheduler's input {@code {"deployment",
- * "schedule"}}, an operator's override {@code {"deployment", "minCopies", "maxCopies", "reason",
- * "until" | "for"}} (or minInstances/maxInstances), either of them as the {@code detail} of a
+ * "schedule"}}, an operator's override {@code {"deployment", "component", "minCopies", "maxCopies",
+ * "reason", "until" | "for"}} (or minInstances/maxInstances; {@code component} only where the
+ * deployment puts several components on its endpoint), either of them as the {@code detail} of a
  * classic EventBridge ScheduledEvent, or {@code {"action": "reconcile"}} from the reconcile tick.
  * An override holds against the schedules until it expires; it must say why and until when.
  *
+ * @param component the component an override moves (a shared endpoint's; a schedule's component is
+ *     the one whose spec lists it)
  * @param until an override's expiry: {@code until} (an ISO-8601 instant) or {@code for} (a duration
  *     such as "2h"), resolved against the event's time by the service
  */
@@ -32,7 +35,8 @@ public record ScheduleRequest(
     Optional<String> eventId,
     Optional<String> reason,
     Optional<Expiry> until,
-    Optional<Instant> sentAt) {
+    Optional<Instant> sentAt,
+    Optional<String> component) {
 
   /** The longest an override may hold: a forgotten one must not pin capacity for weeks. */
   public static final Duration MAX_OVERRIDE = Duration.ofDays(7);
@@ -71,6 +75,7 @@ public record ScheduleRequest(
         boundNoun,
         tick,
         eventId,
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty());
@@ -114,7 +119,8 @@ public record ScheduleRequest(
           Optional.ofNullable(event.get("id")).map(JsonNode::asText),
           inner.reason(),
           inner.until(),
-          sentAt(event));
+          sentAt(event),
+          inner.component());
     }
     Set<String> fields = new TreeSet<>();
     for (Iterator<String> it = event.fieldNames(); it.hasNext(); ) {
@@ -157,12 +163,14 @@ public record ScheduleRequest(
     for (String noun : new String[] {"Copies", "Instances"}) {
       if (fields.contains("min" + noun) || fields.contains("max" + noun)) {
         Set<String> extra = new TreeSet<>(fields);
-        extra.removeAll(Set.of("deployment", "min" + noun, "max" + noun, "reason", "until", "for"));
+        extra.removeAll(
+            Set.of(
+                "deployment", "component", "min" + noun, "max" + noun, "reason", "until", "for"));
         if (!extra.isEmpty()) {
           throw new IllegalArgumentException(
               "schedule event: unknown fields "
                   + extra
-                  + "; allowed: deployment, min"
+                  + "; allowed: deployment, component, min"
                   + noun
                   + ", max"
                   + noun
@@ -192,7 +200,8 @@ public record ScheduleRequest(
             Optional.empty(),
             Optional.of(reason),
             Optional.of(expiry(event)),
-            Optional.empty());
+            Optional.empty(),
+            text(event, "component"));
       }
     }
     throw new IllegalArgumentException(

@@ -160,7 +160,7 @@ public final class EndpointGrant {
         Arbiter.decide(in.limits(), running(in.limits().instanceType(), in), wishes);
 
     Grant mine = arbiter.grant(self.name());
-    Decision decision = granted(wish, self.state(), mine, in.now());
+    Decision decision = granted(wish, self.state(), mine, arbiter, in.now());
     List<Decision> siblings = new ArrayList<>();
     for (Component c : in.components()) {
       if (c == self) {
@@ -168,7 +168,7 @@ public final class EndpointGrant {
       }
       Grant g = arbiter.grant(c.name());
       if (g.copies() < c.asked()) {
-        siblings.add(lowered(c, g, entry, self.name(), in.now()));
+        siblings.add(lowered(c, g, arbiter, entry, self.name(), in.now()));
       }
     }
     return new Result(decision, siblings, Optional.of(arbiter));
@@ -241,10 +241,12 @@ public final class EndpointGrant {
   }
 
   /** The deciding component's decision with the arbiter's grant. */
-  private static Decision granted(Decision wish, TargetState before, Grant grant, Instant now) {
+  private static Decision granted(
+      Decision wish, TargetState before, Grant grant, ArbiterDecision arbiter, Instant now) {
     LedgerEntry entry = wish.entry();
     List<String> heldBy = grant.heldBack().map(EndpointGrant::limits).orElse(List.of());
-    String reason = entry.reason() + "; arbiter: " + grant.explanation();
+    String reason =
+        entry.reason() + "; arbiter: " + grant.explanation() + "; " + arbiter.instancesLine();
     if (grant.copies() == entry.to()) {
       LedgerEntry whole = entry.withGrant(entry.to(), Outcome.SCALED, reason, heldBy);
       return new Decision(whole, withEntry(wish.next(), whole), wish.instances(), wish.bounds());
@@ -292,14 +294,26 @@ public final class EndpointGrant {
 
   /** A sibling's copies lowered to its grant, in its own ledger, for the deciding event. */
   private static Decision lowered(
-      Component c, Grant g, LedgerEntry cause, String deciding, Instant now) {
+      Component c,
+      Grant g,
+      ArbiterDecision arbiter,
+      LedgerEntry cause,
+      String deciding,
+      Instant now) {
     LedgerEntry entry =
         LedgerEntry.builder(
                 c.target(), now, cause.eventId() + "#arbiter", cause.source(), cause.trigger())
             .state(cause.state())
             .capacity(c.asked(), g.copies())
             .limitedBy(g.heldBack().map(EndpointGrant::limits).orElse(List.of()))
-            .outcome(Outcome.SCALED, "arbiter, deciding for " + deciding + ": " + g.explanation())
+            .outcome(
+                Outcome.SCALED,
+                "arbiter, deciding for "
+                    + deciding
+                    + ": "
+                    + g.explanation()
+                    + "; "
+                    + arbiter.instancesLine())
             .build();
     TargetState state = c.state();
     TargetState next =

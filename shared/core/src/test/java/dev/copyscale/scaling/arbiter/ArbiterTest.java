@@ -241,6 +241,38 @@ class ArbiterTest {
   }
 
   @Test
+  void theDecisionSaysWhatItDoesToTheInstances() {
+    List<RunningInstance> now =
+        List.of(instance("i-1", Map.of("chat", 2, "code", 1)), instance("i-2", Map.of("code", 1)));
+
+    assertThat(
+            Arbiter.decide(
+                    maxInstances(4),
+                    now,
+                    List.of(component("chat", 1, 2, 2), component("code", 1, 2, 1)))
+                .instancesLine())
+        .isEqualTo(
+            "instances: 2 -> 1 planned ($7.09/h): first fit places every copy on 1; an instance"
+                + " goes once no copy is left on it");
+    assertThat(
+            Arbiter.decide(
+                    maxInstances(4),
+                    now,
+                    List.of(component("chat", 1, 2, 7), component("code", 1, 2, 2)))
+                .instancesLine())
+        .isEqualTo(
+            "instances: 2 -> 3 planned ($21.27/h): 1 added for copies no running instance has"
+                + " room for");
+    assertThat(
+            Arbiter.decide(
+                    maxInstances(4),
+                    now,
+                    List.of(component("chat", 1, 2, 3), component("code", 1, 2, 2)))
+                .instancesLine())
+        .isEqualTo("instances: 2 ($14.18/h) hold every copy");
+  }
+
+  @Test
   void aLowerPriorityGivesUpCopiesWhenTheCapIsReached() {
     List<RunningInstance> now = List.of(instance("i-1", Map.of("chat", 2, "batch", 2)));
     ArbiterDecision d =

@@ -174,7 +174,9 @@ class EndpointGrantTest {
     assertThat(r.decision().entry().outcome()).isEqualTo(Outcome.SCALED);
     assertThat(r.decision().entry().limitedBy()).isEmpty();
     assertThat(r.decision().entry().reason())
-        .isEqualTo("step 1: +1; arbiter: code: 1 -> 2 copies (wished 2)");
+        .isEqualTo(
+            "step 1: +1; arbiter: code: 1 -> 2 copies (wished 2); instances: 1 ($7.09/h) hold"
+                + " every copy");
     assertThat(r.decision().next().intent().orElseThrow().decision())
         .isEqualTo(r.decision().entry());
   }

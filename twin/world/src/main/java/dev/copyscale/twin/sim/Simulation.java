@@ -752,11 +752,10 @@ public final class Simulation implements ServingEngine.Listener {
             "GPU figures",
             String.format(
                 Locale.ROOT,
-                "%.0f TFLOPS dense FP16, %.0f GB/s memory, %s %.0f GB/s",
+                "%.0f TFLOPS dense FP16, %.0f GB/s memory, %s",
                 p.gpu().denseFp16Tflops(),
                 p.gpu().memoryBandwidthGBs(),
-                p.gpu().interconnect().label(),
-                p.gpu().interconnectGBs()),
+                p.gpu().linkLabel()),
             Input.Provenance.DOCUMENTED,
             p.gpu().datasheet() + " (catalog accelerators.csv)"));
     list.add(
