@@ -127,7 +127,7 @@ public record Demand(
         period.isPresent()
             ? Seasonality.forecast(demand, period.getAsInt(), 0, leadMinutes + 1)
             : 0;
-    Rise rise = Rise.of(demand, serviceMs, cap.z(), leadMinutes);
+    Rise rise = Rise.of(demand, serviceMs, cap.z(), leadMinutes, windowMinutes);
     double rising = rise.rising() ? Math.max(now, inFlight) + rise.increase() : 0;
     double ahead = Math.max(Math.max(now, forecast), rising);
     // Releasing follows the pattern once it has foretold the whole last window, counted in the

@@ -14,7 +14,7 @@ class RiseTest {
   private static final double Z = 2.33;
 
   private static Rise rise(int leadMinutes, double... demand) {
-    return Rise.of(Minutes.of(demand), SERVICE_MS, Z, leadMinutes);
+    return Rise.of(Minutes.of(demand), SERVICE_MS, Z, leadMinutes, 30);
   }
 
   @Test
@@ -52,6 +52,25 @@ class RiseTest {
   }
 
   @Test
+  void aLoadNoisierThanPoissonIsJudgedByItsOwnNoise() {
+    // 150 in flight with 10 % noise a minute (a difference of two minutes: about 21, where Poisson
+    // arrivals give 12): a minute 35 above the one before is within it.
+    SplittableRandom random = new SplittableRandom(11);
+    double[] d = new double[31];
+    for (int i = 0; i < 30; i++) {
+      d[i] = 150 * (1 + 0.1 * random.nextGaussian());
+    }
+    d[30] = d[29] + 35;
+    assertThat(Rise.noise(Minutes.of(d), 30)).isBetween(14.0, 30.0);
+    assertThat(Rise.of(Minutes.of(d), SERVICE_MS, Z, 21, 30).rising()).isFalse();
+    // The same step after a Poisson-quiet look-back is a rise.
+    double[] quiet = new double[31];
+    Arrays.fill(quiet, 150);
+    quiet[30] = 185;
+    assertThat(Rise.of(Minutes.of(quiet), SERVICE_MS, Z, 21, 30).rising()).isTrue();
+  }
+
+  @Test
   void aSteadyLoadsNoiseIsNotARise() {
     // Poisson arrivals of 300 a minute, 150 in flight at 30 s each: minute to minute they differ by
     // √(2 · 150 / 2) ≈ 12 in flight, and in 10,000 minutes a z of 2.33 takes about 1 % for a rise.
@@ -62,7 +81,7 @@ class RiseTest {
     }
     int rising = 0;
     for (int n = 2; n <= d.length; n++) {
-      if (Rise.of(Minutes.of(Arrays.copyOf(d, n)), SERVICE_MS, Z, 21).rising()) {
+      if (Rise.of(Minutes.of(Arrays.copyOf(d, n)), SERVICE_MS, Z, 21, 30).rising()) {
         rising++;
       }
     }

@@ -512,8 +512,10 @@ class SloDecisionTest {
         .contains(": wishes 1 copy (a component of a shared endpoint wishes copies")
         .doesNotContain("instance of 4");
 
-    // A rise: alone, whole instances of copies; shared, the copies the load needs.
+    // A rise (two minutes ago, level since: no rise still under way): alone, whole instances of
+    // copies; shared, the copies the load needs.
     double[] load = repeat(40, 1);
+    load[38] = 9;
     load[39] = 9;
     SloDecision alone = decide(steady(cap, 4, load), 4);
     SloDecision rise = decideShared(steady(cap, 4, load), 4);
