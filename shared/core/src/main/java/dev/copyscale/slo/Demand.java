@@ -18,6 +18,9 @@ import java.util.OptionalInt;
  * @param now requests in flight in the last minute, from its arrivals
  * @param inFlight requests in flight now as the copies counted them (10-second averages)
  * @param forecast what the pattern foretells within the lead time (0 without one)
+ * @param rise a rise of the last whole minutes still under way, and how much more it brings within
+ *     the lead time ({@link Rise})
+ * @param ahead the most requests in flight now, foretold, or where a rise still under way leads
  * @param byPattern whether releasing follows the pattern (it foretold the whole last window)
  * @param lookBack the minutes of history that hold capacity: the scale-in window, or the last
  *     minute when the pattern says what recurs
@@ -38,6 +41,7 @@ public record Demand(
     double now,
     double inFlight,
     double forecast,
+    Rise rise,
     double ahead,
     boolean byPattern,
     int lookBack,
@@ -98,8 +102,16 @@ public record Demand(
     // Now: the last minute's arrivals, and the copies' own 10-second count of requests in flight
     // (a rise shows within seconds).
     double now = n == 0 ? 0 : demand.at(n - 1);
+    // ConcurrentRequestsPerCopy is per the copies serving when it was taken: a figure from before
+    // the copies changed, times the copies serving now, counts requests that were never there (4
+    // copies' 26 each are 105 in flight, not 8 x 26). So until the copies serving now have served a
+    // whole minute only the latest figure is read, the one taken nearest to them.
     double busiest =
-        recentConcurrencyPerCopy.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        servedAlike(history, servingCopies)
+            ? recentConcurrencyPerCopy.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+            : recentConcurrencyPerCopy.isEmpty()
+                ? 0
+                : recentConcurrencyPerCopy.get(recentConcurrencyPerCopy.size() - 1);
     // A backlog beyond what the copies run is planned for only once the copies serving now have
     // served whole minutes: what queued while capacity was short is served or times out within the
     // 60 s invocation timeout of its arrival, long before another instance could serve, while a
@@ -108,12 +120,16 @@ public record Demand(
       busiest = Math.min(busiest, perCopy);
     }
     double inFlight = atOperatingPoint(cap, busiest * servingCopies, busiest, serviceMs, work);
-    // Ahead: the pattern's forecast.
+    // Ahead: the pattern's forecast, and where a rise still under way leads by the time new
+    // capacity serves, from the freshest reading of the load (the copies' own count where it is
+    // higher than the last whole minute's).
     double forecast =
         period.isPresent()
             ? Seasonality.forecast(demand, period.getAsInt(), 0, leadMinutes + 1)
             : 0;
-    double ahead = Math.max(now, forecast);
+    Rise rise = Rise.of(demand, serviceMs, cap.z(), leadMinutes, windowMinutes);
+    double rising = rise.rising() ? Math.max(now, inFlight) + rise.increase() : 0;
+    double ahead = Math.max(Math.max(now, forecast), rising);
     // Releasing follows the pattern once it has foretold the whole last window, counted in the
     // engine's units (instances, or copies on a shared endpoint): a unit then goes when the last
     // minute and the next two lead times (the
@@ -150,8 +166,12 @@ public record Demand(
     }
     double hold = Math.max(windowPeak, byPattern ? patternAhead : ahead);
     double upDemand = Math.max(ahead, inFlight);
-    int byModel = Math.max(cap.copiesFor(ahead, perCopy), cap.copiesForPeak(inFlight, perCopy));
-    int copiesUp = byModel;
+    // What the serving model says the load needs now (and as foretold): the measure overload is
+    // judged by; a rise still under way adds to it, it is no evidence against the model.
+    int byModel =
+        Math.max(
+            cap.copiesFor(Math.max(now, forecast), perCopy), cap.copiesForPeak(inFlight, perCopy));
+    int copiesUp = Math.max(byModel, cap.copiesFor(ahead, perCopy));
     // Copies past what they can serve although as many have served two whole minutes as the
     // serving model says the load needs: the model is no guide for this traffic, so every copy the
     // bounds allow, without waiting to learn. (Fewer serving than it says are copies on their way,
@@ -176,6 +196,7 @@ public record Demand(
         now,
         inFlight,
         forecast,
+        rise,
         ahead,
         byPattern,
         lookBack,
@@ -220,6 +241,19 @@ public record Demand(
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the last whole minute was served by as many copies as serve now (a minute without
+   * requests counts as served alike: it says nothing of them).
+   */
+  private static boolean servedAlike(LoadHistory history, int copies) {
+    int n = history.minutes();
+    if (n == 0) {
+      return true;
+    }
+    double served = history.copies(n - 1);
+    return Double.isNaN(served) || Math.abs(served - copies) < 0.5;
   }
 
   /** Requests in flight now: the last minute's arrivals or the copies' own count, the higher. */

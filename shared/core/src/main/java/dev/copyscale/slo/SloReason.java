@@ -24,6 +24,21 @@ final class SloReason {
               + minutes(period.getAsInt())
               + ")";
     }
+    Rise rise = d.rise();
+    if (rise.rising() && d.ahead() > Math.max(d.present(), d.forecast())) {
+      s +=
+          ", rising "
+              + fmt(rise.increase() / Math.min(rise.minutes(), cap.leadMinutes()))
+              + " a minute over the last "
+              + minutes(rise.minutes())
+              + ": "
+              + fmt(d.ahead())
+              + " expected within "
+              + Math.min(rise.minutes(), cap.leadMinutes())
+              + " min (a rise taken to last as long again, up to the "
+              + cap.leadMinutes()
+              + " min new capacity takes)";
+    }
     if (d.overload().isPresent()) {
       int byModel =
           Math.max(

@@ -77,10 +77,33 @@ class SloDecisionTest {
     assertThat(d.plan().copies()).isGreaterThan(4);
     assertThat(d.entry().reason())
         .startsWith("adding: ")
-        .contains("requests in flight now need")
+        .contains("requests in flight now")
+        .contains(" need ")
         .contains("per copy for TTFT <= 2000 ms at 99%");
     assertThat(d.next().intent()).map(CapacityIntent::capacity).contains(d.plan().copies());
     assertThat(d.next().cooldowns().lastScaleOut()).isPresent();
+  }
+
+  @Test
+  void aRiseStillUnderWayIsPlannedForWhereItLeadsWhenNewCapacityServes() {
+    // 1, then 3, then 5 requests a second: a rise of two minutes, taken to go on for two more.
+    double[] rising = repeat(40, 1);
+    rising[38] = 3;
+    rising[39] = 5;
+    // The same load level, reached two minutes ago: no rise under way.
+    double[] level = repeat(40, 1);
+    level[37] = 5;
+    level[38] = 5;
+    level[39] = 5;
+    SloDecision up = decide(steady(cap, 4, rising), 4);
+    SloDecision flat = decide(steady(cap, 4, level), 4);
+    assertThat(up.plan().demandAhead()).isGreaterThan(flat.plan().demandAhead());
+    assertThat(up.plan().copies()).isGreaterThan(flat.plan().copies());
+    assertThat(up.entry().reason())
+        .contains("rising ")
+        .contains("a minute over the last 2 min")
+        .contains("expected within 2 min");
+    assertThat(flat.entry().reason()).doesNotContain("rising");
   }
 
   @Test
@@ -104,6 +127,31 @@ class SloDecisionTest {
             OptionalInt.empty());
     assertThat(d.outcome()).isEqualTo(Outcome.SCALED);
     assertThat(d.plan().copies()).isGreaterThanOrEqualTo(8);
+  }
+
+  @Test
+  void aCountPerCopyFromBeforeTheCopiesChangedIsNotMultipliedByTheCopiesServingNow() {
+    // 4 copies held 30 each at the minute's start (120 in flight, the rise), then 4 more came and
+    // each held fewer: 30 x 8 = 240 were never in flight.
+    List<Double> acrossTheChange = List.of(30.0, 22.0, 12.0, 9.0, 8.0);
+    SloDecision justCame =
+        decide(
+            steady(cap, 4, repeat(40, 1)),
+            acrossTheChange,
+            TargetState.initial(spec.name()),
+            live(8, 1),
+            OptionalInt.empty());
+    // The same count with the same 8 copies through the minute: 240 in flight at its peak, read as
+    // it is; across the change only the latest figure, nearest the 8 copies (8 x 8 = 64 in flight),
+    // each converted to the operating point.
+    SloDecision served =
+        decide(
+            steady(cap, 8, repeat(40, 1)),
+            acrossTheChange,
+            TargetState.initial(spec.name()),
+            live(8, 1),
+            OptionalInt.empty());
+    assertThat(justCame.plan().demandNow()).isLessThan(served.plan().demandNow() * 0.75);
   }
 
   @Test
@@ -337,11 +385,12 @@ class SloDecisionTest {
   @Test
   void overloadWhileFewerCopiesServeThanTheServingModelSaysIsCapacityOnItsWay() {
     // One copy serves a load the serving model says needs 2: its failures are the copies still
-    // missing, not evidence against the model, which alone decides.
+    // missing, not evidence against the model, which alone decides (the minute's rise from 12 to
+    // 300 requests taken to go on for a minute more: two instances, not every copy).
     LoadHistory overloaded = withLastMinute(steady(cap, 1, repeat(60, 0.2)), 300, 200, 1, 200);
     SloDecision d = decide(overloaded, 1);
-    assertThat(d.entry().reason()).doesNotContain("overloaded");
-    assertThat(d.plan().copies()).isEqualTo(4);
+    assertThat(d.entry().reason()).doesNotContain("overloaded").contains("rising");
+    assertThat(d.plan().copies()).isEqualTo(8);
   }
 
   @Test
@@ -463,8 +512,10 @@ class SloDecisionTest {
         .contains(": wishes 1 copy (a component of a shared endpoint wishes copies")
         .doesNotContain("instance of 4");
 
-    // A rise: alone, whole instances of copies; shared, the copies the load needs.
+    // A rise (two minutes ago, level since: no rise still under way): alone, whole instances of
+    // copies; shared, the copies the load needs.
     double[] load = repeat(40, 1);
+    load[38] = 9;
     load[39] = 9;
     SloDecision alone = decide(steady(cap, 4, load), 4);
     SloDecision rise = decideShared(steady(cap, 4, load), 4);

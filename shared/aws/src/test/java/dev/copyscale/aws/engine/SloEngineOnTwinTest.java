@@ -234,19 +234,26 @@ class SloEngineOnTwinTest {
         .as("the instances for the copies are raised at once")
         .isEqualTo(out.to() / 4);
 
-    // The load stays for 20 minutes; the new instances come up and SageMaker takes the copies.
+    // The load stays for 20 minutes; the new instances come up and SageMaker takes the copies. The
+    // minute tick after the rise sees a minute of it in the history and takes it to go on for a
+    // minute more (docs/slo.md, "Planning a lead time ahead"): it may add once more, in whole
+    // instances, saying so.
     load(inFlight, Duration.ofMinutes(18));
-    int peak = out.to();
-    assertThat(twin.desiredCopies(COMPONENT)).as(this::log).isEqualTo(peak);
+    int peak = twin.desiredCopies(COMPONENT);
+    assertThat(peak).as(this::log).isGreaterThanOrEqualTo(out.to()).matches(c -> c % 4 == 0);
+    changes().subList(before + 1, changes().size()).stream()
+        .filter(e -> e.to() > e.from())
+        .forEach(e -> assertThat(e.reason()).as(this::log).contains("rising"));
 
     // The load stops: the scale-out is more than 20 minutes old, but the window still shows the
-    // load.
+    // load. (An instance added for a rise the load did not go on with goes once a window after its
+    // addition shows it unneeded.)
     Instant stop = world.clock().instant();
     idle(Duration.ofMinutes(29));
     assertThat(twin.desiredCopies(COMPONENT))
         .as("held through the 30-minute window after the load\n" + log())
-        .isEqualTo(peak);
-    assertThat(instances()).isEqualTo(peak / 4);
+        .isEqualTo(out.to());
+    assertThat(instances()).isEqualTo(out.to() / 4);
     idle(Duration.ofMinutes(6));
     assertThat(twin.desiredCopies(COMPONENT))
         .as("released once the whole window is quiet\n" + log())
@@ -255,7 +262,7 @@ class SloEngineOnTwinTest {
     LedgerEntry release = changes().get(changes().size() - 1);
     assertThat(release.reason()).startsWith("releasing: the 30-minute peak");
     assertThat(release.at()).isAfterOrEqualTo(stop.plus(Duration.ofMinutes(30)));
-    assertThat(release.from()).isEqualTo(peak);
+    assertThat(release.from()).isEqualTo(out.to());
     assertThat(release.to()).isEqualTo(4);
   }
 
