@@ -53,7 +53,14 @@ public final class LiveCapacityReader {
    * read, for the arbiter, which holds every sibling's minimum).
    */
   public Bounds bounds(DeploymentSpec member) {
-    ResourceNames names = ResourceNames.of(member);
+    return scalableTarget(ResourceNames.of(member))
+        .map(t -> new Bounds(t.minCapacity(), t.maxCapacity()))
+        .orElseGet(
+            () -> new Bounds(member.scaling().minCapacity(), member.scaling().maxCapacity()));
+  }
+
+  /** The target's scalable target in Application Auto Scaling, if it is registered. */
+  private Optional<ScalableTarget> scalableTarget(ResourceNames names) {
     return aws
         .autoScaling()
         .describeScalableTargets(
@@ -63,10 +70,7 @@ public final class LiveCapacityReader {
                     .scalableDimension(names.scalableDimension()))
         .scalableTargets()
         .stream()
-        .findFirst()
-        .map(t -> new Bounds(t.minCapacity(), t.maxCapacity()))
-        .orElseGet(
-            () -> new Bounds(member.scaling().minCapacity(), member.scaling().maxCapacity()));
+        .findFirst();
   }
 
   /**
@@ -97,16 +101,7 @@ public final class LiveCapacityReader {
     int serving =
         runtime == null || runtime.currentCopyCount() == null ? 0 : runtime.currentCopyCount();
     ScalableTarget target =
-        aws
-            .autoScaling()
-            .describeScalableTargets(
-                b ->
-                    b.serviceNamespace(ServiceNamespace.SAGEMAKER)
-                        .resourceIds(names.scalableResourceId())
-                        .scalableDimension(names.scalableDimension()))
-            .scalableTargets()
-            .stream()
-            .findFirst()
+        scalableTarget(names)
             .orElseThrow(
                 () ->
                     new IllegalStateException(
