@@ -162,11 +162,13 @@ public final class DecisionLoop {
     TargetState state = store.target(target.name());
     Decision decision = decide.decide(state, live.get(), now);
     List<Decision> siblings = List.of();
+    boolean heldBack = false;
     if (target.shared() && decision.outcome() == Outcome.SCALED) {
       EndpointGrant.Result granted =
           EndpointGrant.grant(grantInputs(target, state, live.get(), decision, now));
       decision = granted.decision();
       siblings = granted.siblings();
+      heldBack = decision.outcome() == Outcome.NO_CHANGE;
       if (granted.arbiter().isPresent()) {
         Map<String, HourlyCost> costs = costs(target, granted.arbiter().get());
         decision = decision.withEntry(decision.entry().withCost(costs.get(component(target))));
@@ -181,7 +183,9 @@ public final class DecisionLoop {
                 .toList();
       }
     }
-    if (wakeUp.tick() && decision.outcome() == Outcome.NO_CHANGE) {
+    if (wakeUp.tick()
+        && decision.outcome() == Outcome.NO_CHANGE
+        && !(heldBack && holdStarts(target, decision.entry(), now))) {
       return done(ScalingResult.of(decision.entry(), decision.instances()));
     }
     try {
@@ -282,6 +286,23 @@ public final class DecisionLoop {
 
   private static String component(ScalingTarget target) {
     return target.spec().component().name();
+  }
+
+  /**
+   * Whether a tick the arbiter held back begins a hold the ledger does not show yet: its latest
+   * entry of the last day is not the same hold (a held-back decision at these copies, by the same
+   * limits). A tick that changes nothing is not recorded, but a component held back minute after
+   * minute says so once when the hold starts and again when what holds it changes.
+   */
+  private boolean holdStarts(ScalingTarget target, LedgerEntry held, Instant now) {
+    return store.ledger(target.name(), now.minus(Duration.ofDays(1))).stream()
+        .max(java.util.Comparator.comparing(LedgerEntry::at))
+        .filter(
+            last ->
+                last.outcome() == Outcome.NO_CHANGE
+                    && last.from() == held.from()
+                    && last.limitedBy().equals(held.limitedBy()))
+        .isEmpty();
   }
 
   private static ScalingTarget sibling(ScalingTarget target, String name) {

@@ -183,5 +183,16 @@ class SharedEndpointScalingOnTwinTest {
                       "; arbiter: code: 1 -> 2 copies (wished 4): held back by the budget"
                           + " $7.09/h");
             });
+    // Held back at 2 copies tick after tick: the hold is recorded once, when it starts, not every
+    // minute.
+    assertThat(slo.store().ledger("shared.code", Instant.EPOCH))
+        .filteredOn(e -> e.source() == Source.SLO && e.outcome() == Outcome.NO_CHANGE)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.from()).isEqualTo(2);
+              assertThat(e.limitedBy()).contains("endpoint.budget");
+              assertThat(e.reason()).contains("held back by the budget $7.09/h");
+            });
   }
 }
