@@ -5,13 +5,11 @@ import dev.copyscale.aws.clients.Clients;
 import dev.copyscale.aws.lambda.LambdaEnvironment;
 import dev.copyscale.aws.store.DynamoDbStateStore;
 import dev.copyscale.aws.store.StateStore;
-import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.report.Units;
 import dev.copyscale.cost.HourlyCost;
 import dev.copyscale.deploy.DeploymentRecord;
 import dev.copyscale.deploy.ResourceNames;
 import dev.copyscale.json.Json;
-import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.state.BoundsOverride;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
@@ -325,7 +323,7 @@ final class ActivitiesCommand implements Callable<Integer> {
     List<Activity> activities = new ArrayList<>();
     String unit =
         spec.scaling().dimension() == DeploymentSpec.Dimension.COPIES ? "copies" : "instances";
-    String target = ScalingTarget.of(spec, Catalog.bundled()).name();
+    String target = spec.targetName();
     for (LedgerEntry e : store.ledger(target, Instant.EPOCH)) {
       // An ignored event, or a decision that read no count (its entry keeps the builder's 0 -> 0),
       // has no count to show.

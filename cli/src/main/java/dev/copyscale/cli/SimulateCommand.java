@@ -1,13 +1,11 @@
 package dev.copyscale.cli;
 
-import dev.copyscale.catalog.Catalog;
 import dev.copyscale.cli.report.Decision;
 import dev.copyscale.cli.report.Decisions;
 import dev.copyscale.cli.report.EndpointComparison;
 import dev.copyscale.cli.report.Objective;
 import dev.copyscale.cli.report.Report;
 import dev.copyscale.cli.report.SummaryTable;
-import dev.copyscale.scaling.capacity.ScalingTarget;
 import dev.copyscale.scaling.state.LedgerEntry;
 import dev.copyscale.scaling.state.Outcome;
 import dev.copyscale.spec.DeploymentSpec;
@@ -356,7 +354,7 @@ final class SimulateCommand implements Callable<Integer> {
             ? "copies"
             : "instances";
     List<Decision> list = new ArrayList<>();
-    String target = ScalingTarget.of(spec, Catalog.bundled()).name();
+    String target = spec.targetName();
     for (LedgerEntry e : world.stateTable().ledger(target, from)) {
       if (DECIDED.contains(e.outcome()) || heldBack(e)) {
         String cause = ActivitiesCommand.cause(e, unit);

@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -296,7 +297,7 @@ public final class DecisionLoop {
    */
   private boolean holdStarts(ScalingTarget target, LedgerEntry held, Instant now) {
     return store.ledger(target.name(), now.minus(Duration.ofDays(1))).stream()
-        .max(java.util.Comparator.comparing(LedgerEntry::at))
+        .max(Comparator.comparing(LedgerEntry::at))
         .filter(
             last ->
                 last.outcome() == Outcome.NO_CHANGE
